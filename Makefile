@@ -1,0 +1,50 @@
+# Ruta — every target installs what it needs from nothing (Python 3.11 and make).
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+UV    := $(VENV)/bin/uv
+RUTA  := $(VENV)/bin/ruta
+STAMP := $(VENV)/.installed-dev
+
+.PHONY: install demo test lint typecheck pytest pathways-test bench sysdeps services clean
+
+$(UV):
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet uv==0.13.8
+
+# --inexact keeps uv itself inside the venv it manages.
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --inexact --group dev
+	touch $@
+
+install: $(STAMP)
+
+# System packages the tests use (Chromium for pages, a JVM for Spark); idempotent.
+sysdeps:
+	@bash scripts/ensure-sysdeps.sh
+
+# Database servers the tests talk to; idempotent.
+services:
+	@bash scripts/ensure-postgres.sh
+
+demo: install
+	$(RUTA) demo
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/mypy src/ruta
+
+pathways-test: install
+	$(RUTA) pathways test
+
+pytest: install sysdeps services
+	$(VENV)/bin/pytest
+
+test: install sysdeps services lint pathways-test pytest
+
+bench: install
+	$(UV) sync --frozen --inexact --group dev --group bench
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,37 @@
+"""The ``ruta`` command line: thin commands over the domain packages.
+
+Each pillar owns one sub-application module; this module only assembles them and makes
+sure a user error never ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from ruta.cli._app import app
+from ruta.errors import RutaError
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point of the ``ruta`` script: user errors go to stderr with exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except RutaError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("Aborted.", err=True)
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,37 @@
+"""Assembly of the sub-applications into the ``ruta`` Typer app."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+app = typer.Typer(
+    name="ruta",
+    help="Ruta: regular migration pathways, casework, verifiable permits and linkage.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+# (module, attribute, group name or None to merge its commands at the top level)
+_SUBAPPS: list[tuple[str, str, str | None]] = [
+    ("ruta.cli.pathways", "app", "pathways"),
+    ("ruta.cli.link", "app", "link"),
+    ("ruta.cli.permits", "app", "permits"),
+    ("ruta.cli.casework", "register", None),
+]
+
+for _module, _attr, _name in _SUBAPPS:
+    try:
+        _mod = importlib.import_module(_module)
+    except ModuleNotFoundError as _exc:
+        # A pillar not yet installed in this checkout; the others still work.
+        if _exc.name != _module:
+            raise
+        continue
+    _obj = getattr(_mod, _attr)
+    if _name is None:
+        _obj(app)
+    else:
+        app.add_typer(_obj, name=_name)
