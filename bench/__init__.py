@@ -1,0 +1,1 @@
+"""Benchmarks: each module measures Ruta against a named peer in the same run."""
