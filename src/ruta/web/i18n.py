@@ -1,0 +1,234 @@
+"""Per-request translation of the server-rendered pages (Babel catalogs, Jinja2 gettext).
+
+The language of a request comes from, in order: the ``?lang=`` query parameter (the
+language switcher's links), the ``ruta_lang`` cookie that a ``?lang=`` choice leaves behind,
+then the browser's ``Accept-Language`` header; Spanish is the default because most people
+who use the finder read it. Catalogs are the ``.po`` files under ``web/locales`` and are
+compiled in memory at first use, so neither ``make`` nor a wheel build needs a compile step.
+
+Templates get ``_()``, ``gettext()`` and ``ngettext()`` in their render context, not as
+environment globals: the environment is shared between concurrent requests, each of which
+may speak another language.
+
+Examples:
+    >>> translator("fr").gettext("Continue")
+    'Continuer'
+    >>> negotiate_language(None, None, "pt-BR,pt;q=0.9,en;q=0.5")
+    'pt'
+    >>> negotiate_language("xx", None, None)
+    'es'
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "LANGUAGE_COOKIE",
+    "LOCALES_DIR",
+    "TEMPLATES_DIR",
+    "gettext_callables",
+    "language_links",
+    "negotiate_language",
+    "render",
+    "request_language",
+    "template_environment",
+    "translator",
+]
+
+LANGUAGES: dict[str, str] = {"es": "Español", "pt": "Português", "en": "English", "fr": "Français"}
+DEFAULT_LANGUAGE = "es"
+LANGUAGE_COOKIE = "ruta_lang"
+LOCALES_DIR = Path(__file__).parent / "locales"
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+# A year: the choice is a preference, not a secret, and re-asking on every visit is hostile.
+_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def translator(lang: str) -> Translations:
+    """The catalog for one language, compiled from its ``.po`` file once per process.
+
+    Args:
+        lang: One of :data:`LANGUAGES`.
+
+    Returns:
+        A gettext translations object (``gettext`` / ``ngettext``).
+    """
+    po_path = LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po"
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain="messages")
+
+
+def _accepted(header: str) -> list[str]:
+    """Language tags of an ``Accept-Language`` header, best first (q-values honoured)."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag:
+            ranked.append((-quality, position, tag.strip().lower()))
+    return [tag for quality, _, tag in sorted(ranked) if quality < 0]
+
+
+def negotiate_language(query: str | None, cookie: str | None, accept: str | None) -> str:
+    """Pick the page language from the query parameter, the cookie, then the header.
+
+    Args:
+        query: The ``lang`` query parameter, if any.
+        cookie: The language cookie, if any.
+        accept: The ``Accept-Language`` header, if any.
+
+    Returns:
+        A key of :data:`LANGUAGES`; :data:`DEFAULT_LANGUAGE` when nothing matches.
+    """
+    for explicit in (query, cookie):
+        if explicit and explicit.lower() in LANGUAGES:
+            return explicit.lower()
+    for tag in _accepted(accept or ""):
+        primary = tag.split("-")[0]
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT_LANGUAGE
+
+
+def request_language(request: Request) -> str:
+    """The language of one request (see :func:`negotiate_language`)."""
+    return negotiate_language(
+        request.query_params.get("lang"),
+        request.cookies.get(LANGUAGE_COOKIE),
+        request.headers.get("accept-language"),
+    )
+
+
+def gettext_callables(lang: str) -> dict[str, Callable[..., Any]]:
+    """``_``, ``gettext`` and ``ngettext`` for a render context, in Jinja's new style.
+
+    New style means ``_("Hello %(name)s", name=x)`` formats after translating and, under
+    autoescaping, escapes ``x`` but not the translated text.
+
+    Args:
+        lang: One of :data:`LANGUAGES`.
+
+    Returns:
+        The three callables keyed by the names templates use.
+    """
+    catalog = translator(lang)
+
+    @pass_context
+    def gettext(context: Context, message: str, **variables: Any) -> str:
+        text = catalog.gettext(message)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)  # noqa: S704 - catalogs are our own reviewed files
+        return text % variables
+
+    @pass_context
+    def ngettext(
+        context: Context, singular: str, plural: str, num: int, **variables: Any
+    ) -> str:
+        text = catalog.ngettext(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)  # noqa: S704 - catalogs are our own reviewed files
+        return text % {"num": num, **variables}
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
+
+
+@lru_cache(maxsize=1)
+def template_environment() -> Environment:
+    """The Jinja2 environment every server-rendered page uses (autoescaped, i18n-enabled).
+
+    Returns:
+        An environment loading from :data:`TEMPLATES_DIR`; ``{% trans %}`` blocks resolve
+        ``gettext`` from the render context that :func:`render` fills.
+    """
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # Null callables only fix the new-style calling convention; real ones come per request.
+    environment.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    environment.globals["LANGUAGES"] = LANGUAGES
+    return environment
+
+
+def language_links(request: Request) -> list[dict[str, str]]:
+    """Links to the current page in each language, for the language switcher.
+
+    Args:
+        request: The current request; its path and other query parameters are kept.
+
+    Returns:
+        One ``{"code", "name", "href"}`` per language.
+    """
+    links = []
+    for code, name in LANGUAGES.items():
+        params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+        params.append(("lang", code))
+        query = urlencode(params)
+        links.append({"code": code, "name": name, "href": f"{request.url.path}?{query}"})
+    return links
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a page in the request's language and remember an explicit language choice.
+
+    Args:
+        request: The current request (language, switcher links, URL building).
+        template: Template path under :data:`TEMPLATES_DIR`, e.g. ``"finder/start.html"``.
+        context: Template variables.
+        status_code: HTTP status of the response (422 for a form with errors).
+
+    Returns:
+        The HTML response, with the language cookie set when ``?lang=`` chose the language.
+    """
+    lang = request_language(request)
+    values: dict[str, Any] = {
+        "request": request,
+        "lang": lang,
+        "language_links": language_links(request),
+        **gettext_callables(lang),
+        **(context or {}),
+    }
+    html = template_environment().get_template(template).render(values)
+    response = HTMLResponse(html, status_code=status_code)
+    chosen = request.query_params.get("lang")
+    if chosen and chosen.lower() in LANGUAGES:
+        response.set_cookie(
+            LANGUAGE_COOKIE, chosen.lower(), max_age=_COOKIE_MAX_AGE, samesite="lax", httponly=True
+        )
+    return response
