@@ -1,0 +1,155 @@
+"""Language negotiation, the catalogs and the base layout (ruta.web.i18n)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from fastapi import FastAPI, Request
+from fastapi.testclient import TestClient
+
+from ruta.web.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGE_COOKIE,
+    LANGUAGES,
+    LOCALES_DIR,
+    negotiate_language,
+    render,
+    translator,
+)
+
+WEB_DIR = Path(LOCALES_DIR).parent
+# Templates owned by other packages keep their own strings; every other page is checked.
+METHOD_MAP = [
+    ("templates/auth/**", "ignore"),
+    ("templates/permits/**", "ignore"),
+    ("templates/**.html", "jinja2.ext:babel_extract"),
+    ("ui/**.py", "python"),
+]
+OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+
+
+def _source_msgids() -> set[str]:
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(WEB_DIR), METHOD_MAP, options_map=OPTIONS
+    ):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def _catalog(lang: str):
+    with (LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return read_po(handle, locale=lang)
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_every_msgid_in_the_pages_has_a_translation(lang: str) -> None:
+    catalog = _catalog(lang)
+    missing = []
+    for msgid in sorted(_source_msgids()):
+        message = catalog.get(msgid)
+        strings = message.string if message is not None else ""
+        values = strings if isinstance(strings, tuple) else (strings,)
+        if message is None or not all(values) or message.fuzzy:
+            missing.append(msgid)
+    assert missing == [], f"{lang}: untranslated {missing}"
+
+
+def test_extraction_finds_the_pages_strings() -> None:
+    # Guards the test above against a method map that silently matches nothing.
+    msgids = _source_msgids()
+    assert {"Skip to main content", "Check your answers", "Select yes or no"} <= msgids
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_placeholders_survive_translation(lang: str) -> None:
+    import re
+
+    for message in _catalog(lang):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(re.findall(r"%\(\w+\)s", ids[0]))
+        for text in strings:
+            assert set(re.findall(r"%\(\w+\)s", text)) == wanted, (lang, message.id, text)
+
+
+def test_translations_differ_from_english_where_expected() -> None:
+    assert translator("es").gettext("Continue") == "Continuar"
+    assert translator("pt").gettext("Check your answers") == "Confira suas respostas"
+    assert translator("fr").gettext("Start now") == "Commencer"
+    assert translator("en").gettext("Start now") == "Start now"
+
+
+@pytest.mark.parametrize(
+    ("query", "cookie", "accept", "expected"),
+    [
+        ("fr", "pt", "en", "fr"),
+        (None, "pt", "en", "pt"),
+        ("xx", "pt", None, "pt"),
+        (None, None, "fr-CA,fr;q=0.9,en;q=0.8", "fr"),
+        (None, None, "de-DE,de;q=0.9,pt;q=0.5,en;q=0.7", "en"),
+        (None, None, "en;q=0.1,pt", "pt"),
+        (None, None, "de", DEFAULT_LANGUAGE),
+        (None, None, "en;q=0", DEFAULT_LANGUAGE),
+        (None, None, "en;q=abc", DEFAULT_LANGUAGE),
+        (None, None, None, DEFAULT_LANGUAGE),
+        ("PT", None, None, "pt"),
+    ],
+)
+def test_language_negotiation_order(query, cookie, accept, expected) -> None:
+    assert negotiate_language(query, cookie, accept) == expected
+
+
+@pytest.fixture()
+def layout_client() -> TestClient:
+    app = FastAPI()
+
+    @app.get("/page")
+    def page(request: Request):
+        return render(request, "base.html", {"has_errors": request.query_params.get("e") == "1"})
+
+    return TestClient(app)
+
+
+def test_base_layout_is_accessible_and_translated(layout_client: TestClient) -> None:
+    response = layout_client.get("/page", params={"lang": "pt", "x": "1"})
+    assert response.status_code == 200
+    html = response.text
+    assert '<html lang="pt">' in html
+    assert 'href="#main-content" class="skip-link">Ir para o conteúdo principal<' in html
+    assert 'id="main-content"' in html
+    assert 'role="banner"' in html and 'role="contentinfo"' in html
+    # The switcher keeps the other query parameters and marks the current language.
+    assert 'href="/page?x=1&amp;lang=fr"' in html
+    assert '<span aria-current="true" lang="pt">Português</span>' in html
+    assert response.cookies.get(LANGUAGE_COOKIE) == "pt"
+
+
+def test_cookie_then_header_choose_the_language(layout_client: TestClient) -> None:
+    layout_client.cookies.set(LANGUAGE_COOKIE, "fr")
+    assert '<html lang="fr">' in layout_client.get("/page").text
+    layout_client.cookies.clear()
+    html = layout_client.get("/page", headers={"Accept-Language": "en-US,en;q=0.9"}).text
+    assert '<html lang="en">' in html
+    assert '<html lang="es">' in layout_client.get("/page").text
+
+
+def test_error_pages_prefix_the_title(layout_client: TestClient) -> None:
+    html = layout_client.get("/page", params={"e": "1", "lang": "en"}).text
+    assert "<title>Error: " in html
+
+
+def test_translated_text_is_not_an_injection_vector() -> None:
+    from ruta.web.i18n import template_environment
+
+    env = template_environment()
+    template = env.from_string('{{ _("Question %(number)s", number=n) }}')
+    from ruta.web.i18n import gettext_callables
+
+    html = template.render(n="<script>", **gettext_callables("es"))
+    assert html == "Pregunta &lt;script&gt;"
