@@ -1,0 +1,138 @@
+"""Issuing permits and changing their status: the functions casework actions call.
+
+``ruta.permits`` holds no database: casework stores the permit row and allocates the
+status index; these functions sign, and keep the issuer's status list file current.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import cbor2
+
+from ruta.permits._codec import MAX_INPUT_BYTES, pack
+from ruta.permits._cose import encode_sign1
+from ruta.permits._errors import PermitsError
+from ruta.permits._keys import Signer
+from ruta.permits._keystore import KeyStore
+from ruta.permits._payload import MINIMAL_RIGHTS, Holder, Permit, Profile, claims_from_permit
+from ruta.permits._status import PermitStatus
+
+__all__ = [
+    "IssuedPermit",
+    "holder_from_mapping",
+    "issue_for_application",
+    "issue_permit",
+    "new_permit_id",
+    "reinstate_permit",
+    "revoke_permit",
+    "suspend_permit",
+]
+
+_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedPermit:
+    """What casework stores after issuance."""
+
+    permit_id: str
+    payload: str
+    valid_from: date
+    valid_until: date
+    kid: str
+
+
+def new_permit_id(country: str) -> str:
+    """A random, unguessable permit id such as ``COL-7K2M9Q4X1B``."""
+    return f"{country}-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(10))
+
+
+def minimal_view(permit: Permit) -> Permit:
+    """The minimal-disclosure form: names, validity and only work/banking rights."""
+    h = permit.holder
+    return replace(permit, profile="minimal", permit_type=None,
+                   holder=Holder(h.given_names, h.surname_1, h.surname_2),
+                   rights=tuple(r for r in permit.rights if r in MINIMAL_RIGHTS))
+
+
+def issue_permit(permit: Permit, signer: Signer) -> str:
+    """Sign a permit and return the ``RUTA1:`` text that goes into the QR.
+
+    The signer's country is not checked here; the verifier checks it against the trust list.
+    """
+    if permit.profile == "minimal":
+        permit = minimal_view(permit)
+    text = pack(encode_sign1(cbor2.dumps(claims_from_permit(permit)), signer))
+    if len(text) > MAX_INPUT_BYTES:
+        raise PermitsError(f"the signed permit is {len(text)} characters; verifiers accept at "
+                           f"most {MAX_INPUT_BYTES} (shorten names or rights)", field="holder")
+    return text
+
+
+def holder_from_mapping(holder: Mapping[str, Any]) -> Holder:
+    """Build a holder from casework's mapping (given_names, surname_1, surname_2,
+    date_of_birth ISO, nationality alpha-3, sex, optional photo_hash hex)."""
+    try:
+        dob = holder.get("date_of_birth")
+        photo = holder.get("photo_hash")
+        return Holder(
+            given_names=str(holder["given_names"]), surname_1=str(holder["surname_1"]),
+            surname_2=holder.get("surname_2") or None,
+            date_of_birth=date.fromisoformat(dob) if isinstance(dob, str) else dob,
+            nationality=holder.get("nationality"), sex=holder.get("sex"),
+            photo_hash=bytes.fromhex(photo) if isinstance(photo, str) else photo)
+    except KeyError as exc:
+        raise PermitsError(f"missing {exc.args[0]}; expected given_names, surname_1, "
+                           "date_of_birth, nationality, sex",
+                           field=f"holder.{exc.args[0]}") from None
+    except ValueError as exc:
+        raise PermitsError(f"{exc}; expected ISO dates and a hex photo hash",
+                           field="holder") from None
+
+
+def issue_for_application(*, application_id: str, pathway_id: str, host_country: str,
+                          holder: Mapping[str, Any], valid_from: date, valid_until: date,
+                          rights: Sequence[str], status_index: int, keys_dir: Path,
+                          profile: Profile = "full") -> IssuedPermit:
+    """Issue the permit of an approved application with the store's current key.
+
+    ``application_id`` is not written into the payload (it would link the QR to the case
+    file); casework keeps the link in its permit row.
+    """
+    if not application_id:
+        raise PermitsError("got ''; expected the application id", field="application_id")
+    store = KeyStore(keys_dir)
+    signer = store.issuer_signer(host_country)
+    permit = Permit(permit_id=new_permit_id(host_country), permit_type=pathway_id,
+                    issuer_country=host_country, holder=holder_from_mapping(holder),
+                    valid_from=valid_from, valid_until=valid_until, rights=tuple(rights),
+                    status_index=status_index, profile=profile,
+                    issued_at=datetime.now(UTC).replace(microsecond=0))
+    payload = issue_permit(permit, signer)
+    store.ensure_status_capacity(host_country, status_index)
+    return IssuedPermit(permit.permit_id, payload, valid_from, valid_until, signer.kid.hex())
+
+
+def _change(keys_dir: Path, country: str, index: int, status: PermitStatus) -> PermitStatus:
+    return KeyStore(keys_dir).set_status(country, index, status)
+
+
+def revoke_permit(*, keys_dir: Path, country: str, status_index: int) -> PermitStatus:
+    """Mark a permit revoked (final) in its country's status list; returns the old status."""
+    return _change(keys_dir, country, status_index, "revoked")
+
+
+def suspend_permit(*, keys_dir: Path, country: str, status_index: int) -> PermitStatus:
+    """Mark a permit suspended; :func:`reinstate_permit` undoes it."""
+    return _change(keys_dir, country, status_index, "suspended")
+
+
+def reinstate_permit(*, keys_dir: Path, country: str, status_index: int) -> PermitStatus:
+    """Lift a suspension (a revoked permit cannot be reinstated)."""
+    return _change(keys_dir, country, status_index, "valid")

@@ -1,0 +1,193 @@
+"""The permit as data, and its CWT claims (the contract documented in docs/permits.md).
+
+CWT claims (RFC 8392): ``1`` iss = issuing country alpha-3, ``6`` iat, ``4`` exp,
+``5`` nbf, plus the private claim ``"ruta"``: a map with short text keys, short because
+every byte grows the QR.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Literal
+
+from ruta.permits._errors import PermitsError
+
+__all__ = [
+    "MINIMAL_RIGHTS",
+    "Holder",
+    "Permit",
+    "Profile",
+    "claims_from_permit",
+    "permit_from_claims",
+]
+
+Profile = Literal["full", "minimal"]
+
+# Rights a minimal-disclosure permit may show: it exists for banks and employers.
+MINIMAL_RIGHTS = ("work", "banking")
+
+CLAIM_ISS, CLAIM_EXP, CLAIM_NBF, CLAIM_IAT = 1, 4, 5, 6
+CLAIM_RUTA = "ruta"
+
+_ALPHA3 = re.compile(r"^[A-Z]{3}$")
+_RIGHT = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+_SEXES = ("F", "M", "X")
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """The person a permit is for. ``None`` fields are not disclosed (minimal profile)."""
+
+    given_names: str
+    surname_1: str
+    surname_2: str | None = None
+    date_of_birth: date | None = None
+    nationality: str | None = None
+    sex: str | None = None
+    photo_hash: bytes | None = None
+
+    @property
+    def full_name(self) -> str:
+        """Given names then surnames, as printed on the card."""
+        return " ".join(p for p in (self.given_names, self.surname_1, self.surname_2) if p)
+
+
+@dataclass(frozen=True, slots=True)
+class Permit:
+    """A residence permit as signed into the QR.
+
+    Examples:
+        >>> p = Permit("COL-X1", "col.ppt", "COL", Holder("Ana", "Pérez"),
+        ...            date(2026, 1, 1), date(2028, 1, 1), ("work",), 7,
+        ...            issued_at=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> permit_from_claims(claims_from_permit(p)) == p
+        True
+    """
+
+    permit_id: str
+    permit_type: str | None
+    issuer_country: str
+    holder: Holder
+    valid_from: date
+    valid_until: date
+    rights: tuple[str, ...]
+    status_index: int
+    issued_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+    profile: Profile = "full"
+
+    def __post_init__(self) -> None:
+        _check(bool(_ALPHA3.match(self.issuer_country)), "issuer_country",
+               self.issuer_country, "an ISO 3166-1 alpha-3 code such as COL")
+        _check(0 < len(self.permit_id) <= 64, "permit_id", self.permit_id, "1 to 64 characters")
+        _check(self.valid_from <= self.valid_until, "valid_until", self.valid_until,
+               f"a date on or after valid_from {self.valid_from}")
+        _check(self.status_index >= 0, "status_index", self.status_index,
+               "a non-negative integer")
+        _check(self.issued_at.tzinfo is not None, "issued_at", self.issued_at,
+               "a timezone-aware UTC datetime")
+        for right in self.rights:
+            _check(bool(_RIGHT.match(right)), "rights", right, "a lowercase word like 'work'")
+        h = self.holder
+        _check(bool(h.given_names.strip() and h.surname_1.strip()), "holder.surname_1",
+               h.surname_1, "non-empty given names and first surname")
+        if h.nationality is not None:
+            _check(bool(_ALPHA3.match(h.nationality)), "holder.nationality", h.nationality,
+                   "an ISO 3166-1 alpha-3 code such as VEN")
+        if h.sex is not None:
+            _check(h.sex in _SEXES, "holder.sex", h.sex, "one of F, M, X")
+
+    @property
+    def expires_at(self) -> datetime:
+        """End of the last valid day, UTC (the CWT ``exp``)."""
+        return datetime.combine(self.valid_until + timedelta(days=1), time(), UTC)
+
+    @property
+    def not_before(self) -> datetime:
+        """Start of the first valid day, UTC (the CWT ``nbf``)."""
+        return datetime.combine(self.valid_from, time(), UTC)
+
+
+def _check(ok: bool, name: str, value: object, expected: str) -> None:
+    if not ok:
+        raise PermitsError(f"got {value!r}; expected {expected}", field=name)
+
+
+def claims_from_permit(p: Permit) -> dict[Any, Any]:
+    """The CWT claims map of a permit (see the module docstring for the labels)."""
+    h = p.holder
+    holder: dict[str, Any] = {"gn": h.given_names, "s1": h.surname_1}
+    optional = {"s2": h.surname_2, "dob": h.date_of_birth and h.date_of_birth.isoformat(),
+                "nat": h.nationality, "sex": h.sex, "ph": h.photo_hash}
+    holder.update({k: v for k, v in optional.items() if v is not None})
+    ruta: dict[str, Any] = {
+        "v": 1, "id": p.permit_id, "pr": "m" if p.profile == "minimal" else "f",
+        "h": holder, "vf": p.valid_from.isoformat(), "vu": p.valid_until.isoformat(),
+        "r": list(p.rights), "st": {"idx": p.status_index},
+    }
+    if p.permit_type is not None:
+        ruta["t"] = p.permit_type
+    return {
+        CLAIM_ISS: p.issuer_country,
+        CLAIM_IAT: int(p.issued_at.timestamp()),
+        CLAIM_NBF: int(p.not_before.timestamp()),
+        CLAIM_EXP: int(p.expires_at.timestamp()),
+        CLAIM_RUTA: ruta,
+    }
+
+
+def permit_from_claims(claims: Mapping[Any, Any]) -> Permit:
+    """Rebuild a permit from decoded claims; ``PermitsError`` names the first bad claim."""
+    try:
+        r = claims[CLAIM_RUTA]
+        h = r["h"]
+        if r.get("v") != 1:
+            raise PermitsError(f"got {r.get('v')!r}; expected 1", field="ruta.v")
+        dob = h.get("dob")
+        holder = Holder(
+            given_names=_text(h["gn"]), surname_1=_text(h["s1"]),
+            surname_2=_opt_text(h.get("s2")),
+            date_of_birth=date.fromisoformat(dob) if dob is not None else None,
+            nationality=_opt_text(h.get("nat")), sex=_opt_text(h.get("sex")),
+            photo_hash=_opt_bytes(h.get("ph")),
+        )
+        rights: Sequence[Any] = r["r"]
+        permit = Permit(
+            permit_id=_text(r["id"]), permit_type=_opt_text(r.get("t")),
+            issuer_country=_text(claims[CLAIM_ISS]), holder=holder,
+            valid_from=date.fromisoformat(r["vf"]), valid_until=date.fromisoformat(r["vu"]),
+            rights=tuple(_text(x) for x in rights), status_index=_int(r["st"]["idx"]),
+            issued_at=datetime.fromtimestamp(_int(claims[CLAIM_IAT]), UTC),
+            profile="minimal" if r["pr"] == "m" else "full",
+        )
+        exp = _int(claims[CLAIM_EXP])
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+        raise PermitsError(f"claims do not follow the RUTA1 layout ({exc!r})",
+                           field="payload") from None
+    if exp != int(permit.expires_at.timestamp()):
+        raise PermitsError("exp does not match ruta.vu", field="payload")
+    return permit
+
+
+def _text(v: Any) -> str:
+    if not isinstance(v, str):
+        raise TypeError(f"expected text, got {type(v).__name__}")
+    return v
+
+
+def _opt_text(v: Any) -> str | None:
+    return None if v is None else _text(v)
+
+
+def _opt_bytes(v: Any) -> bytes | None:
+    if v is None or isinstance(v, bytes):
+        return v
+    raise TypeError(f"expected bytes, got {type(v).__name__}")
+
+
+def _int(v: Any) -> int:
+    if not isinstance(v, int) or isinstance(v, bool):
+        raise TypeError(f"expected an integer, got {type(v).__name__}")
+    return v
