@@ -1,0 +1,232 @@
+"""``ruta permits``: development keys, trust lists, status lists and offline verification.
+
+Commands parse input, call one function of :mod:`ruta.permits` and print; every rule
+lives in the domain package. ``verify`` exits 0 for a valid permit, 1 for any not-valid
+answer and 2 for a usage error (through ``ruta.cli.main``).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from ruta.errors import RutaError
+from ruta.permits import (
+    LANGUAGES,
+    KeyStore,
+    NotAQrCode,
+    StatusList,
+    StatusListError,
+    TrustList,
+    TrustListError,
+    VerificationResult,
+    merge_trust_lists,
+    read_qr,
+    rejected,
+    right_label,
+    status_label,
+    verify,
+)
+from ruta.permits._keys import public_key_der  # the PEM -> SPKI step is CLI-only parsing
+from ruta.permits._keystore import write_atomic
+
+app = typer.Typer(help="Verifiable residence permits: keys, trust lists, status, verify.",
+                  no_args_is_help=True)
+keys_app = typer.Typer(help="Development signing keys.", no_args_is_help=True)
+trust_app = typer.Typer(help="Signed trust lists of issuing keys.", no_args_is_help=True)
+status_app = typer.Typer(help="Signed revocation status lists.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+app.add_typer(trust_app, name="trust-list")
+app.add_typer(status_app, name="status-list")
+
+DEFAULT_DIR = Path("var/keys")
+DirOpt = Annotated[Path, typer.Option("--dir", help="Key store directory.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Output file (default: stdout).")]
+OperatorOpt = Annotated[Path | None, typer.Option(
+    "--operator-key", help="PEM public key of the list operator to pin (recommended).")]
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        write_atomic(out, text)
+        typer.echo(f"Wrote {out}", err=True)
+
+
+def _read(path: Path, name: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise RutaError(f"cannot read {path} ({exc.strerror}); expected a readable file",
+                        field=name) from None
+
+
+def _pinned(path: Path | None) -> list[bytes] | None:
+    if path is None:
+        return None
+    try:
+        key = serialization.load_pem_public_key(_read(path, "operator_key"))
+    except ValueError:
+        raise RutaError(f"{path} is not a PEM public key", field="operator_key") from None
+    if not isinstance(key, ec.EllipticCurvePublicKey):
+        raise RutaError(f"{path} is not an EC P-256 public key", field="operator_key")
+    return [public_key_der(key)]
+
+
+@keys_app.command("init")
+def keys_init(
+    country: Annotated[str | None, typer.Option(help="Issuing country, ISO alpha-3.")] = None,
+    directory: DirOpt = DEFAULT_DIR,
+    rotate: Annotated[bool, typer.Option(help="Add a new key; the old one keeps verifying.")]
+    = False,
+) -> None:
+    """Create the operator key and (with --country) an issuing key and status list."""
+    store = KeyStore(directory)
+    issuer = store.init(country.upper() if country else None, rotate=rotate)
+    typer.echo(f"Key store ready in {directory} (trust list: {directory / 'trust-list.json'})")
+    if issuer is not None:
+        until = f"{issuer.valid_until:%Y-%m-%d}" if issuer.valid_until else "open end"
+        typer.echo(f"Issuing key for {issuer.country}: kid {issuer.kid.hex()}, "
+                   f"signs from {issuer.valid_from:%Y-%m-%d} to {until}")
+
+
+@trust_app.command("export")
+def trust_export(directory: DirOpt = DEFAULT_DIR, out: OutOpt = None) -> None:
+    """Write the store's signed trust list, for verifiers and regional hubs."""
+    _emit(KeyStore(directory).trust_list().to_json(KeyStore(directory).operator_signer()), out)
+
+
+@trust_app.command("import")
+def trust_import(
+    file: Annotated[Path, typer.Argument(help="A trust list from another operator.")],
+    directory: DirOpt = DEFAULT_DIR, operator_key: OperatorOpt = None,
+) -> None:
+    """Check another operator's list and add its issuers to this store's list."""
+    other = TrustList.from_json(_read(file, "file"), _pinned(operator_key))
+    added = KeyStore(directory).import_trust_list(other)
+    typer.echo(f"Imported {added} new issuer key(s) from {file}; {len(other.issuers)} listed.")
+
+
+@trust_app.command("merge")
+def trust_merge(
+    files: Annotated[list[Path], typer.Argument(help="Trust lists to aggregate.")],
+    directory: DirOpt = DEFAULT_DIR, out: OutOpt = None,
+) -> None:
+    """Merge several lists (each signature checked) into one signed by this store's operator."""
+    lists = [TrustList.from_json(_read(f, "files")) for f in files]
+    op = KeyStore(directory).operator_signer()
+    _emit(merge_trust_lists(lists, op.public_key_der).to_json(op), out)
+
+
+@status_app.command("export")
+def status_export(
+    country: Annotated[str, typer.Option(help="Issuing country, ISO alpha-3.")],
+    directory: DirOpt = DEFAULT_DIR, out: OutOpt = None,
+) -> None:
+    """Re-sign the country's status list with a fresh issue time and write it."""
+    store = KeyStore(directory)
+    sl = store.status_list(country.upper())
+    _emit(sl.to_json(store.issuer_signer(country.upper())), out)
+
+
+def _parse_at(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time(12), UTC)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise RutaError(f"got {text!r}; expected YYYY-MM-DD or an ISO timestamp with a "
+                        "timezone such as 2027-01-31T10:00:00Z", field="--at")
+    return moment.astimezone(UTC)
+
+
+def _payload_text(arg: str) -> str | VerificationResult:
+    """The payload itself, or from ``@FILE`` (text, or a photo of the QR)."""
+    if not arg.startswith("@"):
+        return arg
+    data = _read(Path(arg[1:]), "PAYLOAD")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return read_qr(data)
+        except NotAQrCode as exc:
+            return rejected("not_a_qr", str(exc))
+
+
+def _verifier_material(directory: Path, trust_file: Path | None, status_files: list[Path],
+                       operator_key: Path | None) -> tuple[TrustList, list[StatusList]]:
+    if trust_file is None:
+        trust_file = directory / "trust-list.json"
+        if not status_files and (directory / "status").is_dir():
+            status_files = sorted((directory / "status").glob("*.json"))
+    trust = TrustList.from_json(_read(trust_file, "--trust-list"), _pinned(operator_key))
+    return trust, [StatusList.from_json(_read(f, "--status-list"), trust) for f in status_files]
+
+
+def _render_text(r: VerificationResult, lang: str) -> str:
+    lines = [f"{status_label(r.status, lang).upper()}: {r.reason(lang)}"]
+    p = r.permit
+    if p is not None:
+        lines += [f"  permit:   {p.permit_id} ({p.permit_type or p.profile}), issued by "
+                  f"{p.issuer_country} on {p.issued_at:%Y-%m-%d}",
+                  f"  holder:   {p.holder.full_name}"
+                  + (f", born {p.holder.date_of_birth}" if p.holder.date_of_birth else "")
+                  + (f", {p.holder.nationality}" if p.holder.nationality else ""),
+                  f"  validity: {p.valid_from} to {p.valid_until}"]
+    if r.rights:
+        lines.append("  rights:   " + ", ".join(right_label(x, lang) for x in r.rights))
+    if r.status_list_age_seconds is not None:
+        lines.append(f"  status list age: {r.status_list_age_seconds // 3600} h")
+    return "\n".join(lines)
+
+
+@app.command("verify")
+def verify_cmd(
+    payload: Annotated[str | None, typer.Argument(
+        help="RUTA1:... text, or @FILE (text or QR image).")] = None,
+    trust_list: Annotated[Path | None, typer.Option(help="Trust list JSON.")] = None,
+    status_list: Annotated[list[Path] | None, typer.Option(help="Status list JSON (repeatable).")]
+    = None,
+    at: Annotated[str | None, typer.Option(help="Check validity at this date.")] = None,
+    output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    lang: Annotated[str, typer.Option(help="es, pt, en or fr.")] = "en",
+    directory: DirOpt = DEFAULT_DIR, operator_key: OperatorOpt = None,
+) -> None:
+    """Verify a permit offline. Exit 0 valid, 1 not valid, 2 usage error."""
+    if payload is None:
+        raise RutaError("missing; expected RUTA1:... text or @FILE", field="PAYLOAD")
+    if output not in ("text", "json"):
+        raise RutaError(f"got {output!r}; expected text or json", field="--format")
+    if lang not in LANGUAGES:
+        raise RutaError(f"got {lang!r}; expected one of {', '.join(LANGUAGES)}", field="--lang")
+    moment = _parse_at(at)
+    text = _payload_text(payload)
+    if isinstance(text, VerificationResult):
+        result = text
+    else:
+        try:
+            trust, statuses = _verifier_material(directory, trust_list, status_list or [],
+                                                 operator_key)
+            result = verify(text, trust, statuses, at=moment)
+        except TrustListError as exc:
+            result = rejected("trust_list_untrusted", str(exc), at=moment)
+        except StatusListError as exc:
+            result = rejected("status_list_untrusted", str(exc), at=moment)
+    if output == "json":
+        typer.echo(json.dumps(result.to_dict(lang), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(_render_text(result, lang))
+    # SystemExit rather than typer.Exit: in non-standalone mode click swallows Exit codes.
+    raise SystemExit(0 if result.is_valid else 1)
