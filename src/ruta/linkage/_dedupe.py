@@ -1,0 +1,142 @@
+"""Registry deduplication with Splink: train (EM, unsupervised), predict, cluster.
+
+DuckDB is the default engine; ``engine="spark"`` runs the same model through Splink's Spark
+backend on a caller-supplied or local SparkSession.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+from splink import Linker
+
+from ruta.linkage._errors import LinkageError
+from ruta.linkage._features import FEATURE_COLUMNS, comparison_features
+from ruta.linkage._model import TRAINING_BLOCKING, deterministic_rules, registry_settings
+from ruta.linkage._registry import Registry
+
+__all__ = ["DedupeResult", "Engine", "dedupe_registry"]
+
+Engine = Literal["duckdb", "spark"]
+Progress = Callable[[str], None]
+
+
+@dataclass
+class DedupeResult:
+    """The outcome of a deduplication run.
+
+    Attributes:
+        clusters: ``record_id, cluster_id, cluster_size, weakest_link_probability`` (the
+            lowest match probability among the accepted links inside the cluster; empty for
+            single-record clusters).
+        pairs: Scored candidate pairs ``record_id_l, record_id_r, match_probability`` at or
+            above ``pairs_floor`` (the review queue reads these).
+        threshold: The match probability at which pairs were linked.
+    """
+
+    clusters: pd.DataFrame
+    pairs: pd.DataFrame
+    threshold: float
+
+    @property
+    def duplicate_records(self) -> int:
+        """Records that share their cluster with at least one other record."""
+        return int((self.clusters["cluster_size"] > 1).sum())
+
+
+def _db_api(engine: Engine, spark: Any) -> Any:
+    if engine == "duckdb":
+        from splink import DuckDBAPI
+
+        return DuckDBAPI()
+    if engine == "spark":
+        from splink import SparkAPI
+
+        if spark is None:
+            from pyspark.sql import SparkSession
+
+            spark = (SparkSession.builder.master("local[*]").appName("ruta-link")
+                     .config("spark.sql.shuffle.partitions", "8").getOrCreate())
+        return SparkAPI(spark_session=spark)
+    raise LinkageError(f"got {engine!r}; expected duckdb or spark", field="engine")
+
+
+def _register(db_api: Any, engine: Engine, features: pd.DataFrame) -> Any:
+    if engine == "spark":
+        from pyspark.sql.types import StringType, StructField, StructType
+
+        schema = StructType([StructField(c, StringType(), True) for c in features.columns])
+        rows = features.astype(object).where(features.notna(), None).to_numpy().tolist()
+        frame = db_api.spark.createDataFrame(rows, schema=schema)
+        return db_api.register(frame)
+    return db_api.register(features)
+
+
+def dedupe_registry(
+    registry: Registry,
+    *,
+    threshold: float = 0.9,
+    engine: Engine = "duckdb",
+    pairs_floor: float = 0.5,
+    spark: Any = None,
+    progress: Progress | None = None,
+) -> DedupeResult:
+    """Find the records of one registry that belong to the same person.
+
+    Args:
+        registry: The validated registry.
+        threshold: Match probability at or above which two records are linked (0 < P < 1).
+        engine: ``duckdb`` (embedded) or ``spark``.
+        pairs_floor: Keep scored pairs at or above this probability in the result.
+        spark: An existing SparkSession for ``engine="spark"``.
+        progress: Called with a short message at each stage.
+
+    Returns:
+        Clusters and scored pairs.
+
+    Raises:
+        LinkageError: A threshold outside (0, 1), an unknown engine, or too few records.
+    """
+    if not 0.0 < threshold < 1.0:
+        raise LinkageError(f"got {threshold}; expected a probability between 0 and 1",
+                           field="threshold")
+    if len(registry) < 2:
+        raise LinkageError(f"the registry has {len(registry)} valid records; need at least 2",
+                           field="registry")
+    say = progress or (lambda _msg: None)
+    say(f"normalising {len(registry):,} records")
+    features = comparison_features(registry.frame)[list(FEATURE_COLUMNS)]
+    db_api = _db_api(engine, spark)
+    linker = Linker(_register(db_api, engine, features), registry_settings(), log_level=None)
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    say("training the model (EM, no labels)")
+    linker.training.estimate_probability_two_random_records_match(deterministic_rules(), recall=0.8)
+    linker.training.estimate_u_using_random_sampling(max_pairs=min(2e6, len(registry) ** 2 / 4))
+    for rule in TRAINING_BLOCKING:
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    say("scoring candidate pairs")
+    floor = min(pairs_floor, threshold)
+    predictions = linker.inference.predict(threshold_match_probability=floor)
+    say("clustering")
+    clusters_sdf = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=threshold)
+    pairs = predictions.as_pandas_dataframe()[["record_id_l", "record_id_r", "match_probability"]]
+    clusters = clusters_sdf.as_pandas_dataframe()[["record_id", "cluster_id"]]
+    return DedupeResult(_summarise(clusters, pairs, threshold), pairs.reset_index(drop=True),
+                        threshold)
+
+
+def _summarise(clusters: pd.DataFrame, pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    clusters = clusters.astype({"record_id": str, "cluster_id": str})
+    clusters["cluster_size"] = clusters.groupby("cluster_id")["record_id"].transform("size")
+    links = pairs.loc[pairs["match_probability"] >= threshold, ["record_id_l", "match_probability"]]
+    links = links.astype({"record_id_l": str}).merge(
+        clusters[["record_id", "cluster_id"]], left_on="record_id_l", right_on="record_id")
+    weakest = links.groupby("cluster_id")["match_probability"].min().rename(
+        "weakest_link_probability")
+    out = clusters.merge(weakest, left_on="cluster_id", right_index=True, how="left")
+    return out.sort_values(["cluster_id", "record_id"]).reset_index(drop=True)

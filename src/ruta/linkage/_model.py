@@ -1,0 +1,128 @@
+"""The Splink model for Latin American registries: comparisons and blocking rules.
+
+Every comparison works on the precomputed feature columns (:mod:`ruta.linkage._features`), so
+the SQL is plain equality or a library string distance and runs unchanged on DuckDB and Spark.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+
+__all__ = ["PREDICTION_BLOCKING", "TRAINING_BLOCKING", "deterministic_rules", "registry_settings"]
+
+
+def _given_names() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="given_names",
+        comparison_levels=[
+            cll.NullLevel("given_all"),
+            cll.ExactMatchLevel("given_all").configure(tf_adjustment_column="given_all"),
+            # A compound name shortened to its first name ("María José" -> "María").
+            cll.CustomLevel("given_first_l = given_first_r", "first given name equal"),
+            cll.JaroWinklerLevel("given_all", 0.92),
+            cll.JaroWinklerLevel("given_first", 0.88),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _surnames() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="surnames",
+        comparison_levels=[
+            cll.NullLevel("surname_p"),
+            # Same two surnames in either order (swaps are common at data entry); the
+            # frequency adjustment makes "gonzalez rodriguez" weaker evidence than a rare pair.
+            cll.ExactMatchLevel("surnames_sorted").configure(
+                tf_adjustment_column="surnames_sorted", tf_minimum_u_value=1e-6),
+            cll.CustomLevel(
+                "surname_p_l = surname_p_r and (surname_m_l is null or surname_m_r is null)",
+                "paternal equal, one maternal missing",
+            ),
+            cll.And(
+                cll.JaroWinklerLevel("surname_p", 0.9), cll.JaroWinklerLevel("surname_m", 0.9)
+            ),
+            cll.CustomLevel(
+                "surname_p_l = surname_m_r or surname_m_l = surname_p_r "
+                "or surname_p_l = surname_p_r",
+                "one surname shared",
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _date_of_birth() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="date_of_birth",
+        comparison_levels=[
+            cll.NullLevel("dob"),
+            cll.ExactMatchLevel("dob"),
+            cll.CustomLevel("dob_swapped_l = dob_r", "day and month swapped"),
+            cll.DamerauLevenshteinLevel("dob", 1),
+            cll.LevenshteinLevel("dob", 2),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _document() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="document",
+        comparison_levels=[
+            cll.NullLevel("doc"),
+            cll.CustomLevel("doc_l = doc_r and doc_check_l = 'valid'", "equal, check digit valid"),
+            cll.ExactMatchLevel("doc"),
+            cll.DamerauLevenshteinLevel("doc", 1),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+# Blocking: each rule is an equi-join on discriminating keys, so 1M records give a few million
+# candidate pairs, not billions; together they cover the corruption patterns one at a time.
+PREDICTION_BLOCKING: tuple[Any, ...] = (
+    block_on("doc"),
+    block_on("dob", "given_first"),
+    block_on("dob", "surname_p"),
+    block_on("surnames_sorted", "given_first"),
+    "l.dob_swapped = r.dob and l.given_first = r.given_first",
+    block_on("birth_year", "given_first", "surname_m"),
+)
+TRAINING_BLOCKING: tuple[Any, ...] = (block_on("dob"), block_on("surnames_sorted", "given_first"))
+
+
+def deterministic_rules() -> list[str]:
+    """Rules that almost surely mean "same person", for the prior match probability."""
+    return [
+        "l.doc = r.doc and l.dob = r.dob",
+        "l.given_all = r.given_all and l.surnames_sorted = r.surnames_sorted and l.dob = r.dob",
+    ]
+
+
+def registry_settings() -> SettingsCreator:
+    """Splink settings for deduplicating one registry.
+
+    Examples:
+        >>> registry_settings().link_type
+        'dedupe_only'
+    """
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="record_id",
+        comparisons=[
+            _given_names(),
+            _surnames(),
+            _date_of_birth(),
+            _document(),
+            cl.ExactMatch("sex"),
+            cl.ExactMatch("nationality"),
+        ],
+        blocking_rules_to_generate_predictions=list(PREDICTION_BLOCKING),
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
