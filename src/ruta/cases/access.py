@@ -1,0 +1,71 @@
+"""Who may see which case files: record scope per role.
+
+Scope is applied in the query itself (:func:`scope_filter`), so a list can never leak a
+record, and a single fetch outside scope is "not found" rather than "forbidden".
+
+- applicant: applications they created or that name them as the applicant;
+- caseworker: their country, and their office when they have one;
+- supervisor, auditor: their country;
+- admin: manages users and sees no case files (least privilege).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy.orm import Session
+
+from ruta.cases.errors import NotFoundError, PermissionDeniedError
+from ruta.store.models import Applicant, Application, User
+
+__all__ = ["OFFICERS", "check_role", "load_application", "scope_filter"]
+
+OFFICERS = frozenset({"caseworker", "supervisor"})
+
+
+def scope_filter(user: User) -> ColumnElement[bool]:
+    """A SQL condition selecting the applications ``user`` may see."""
+    if user.role == "applicant":
+        own = select(Applicant.id).where(Applicant.user_id == user.id)
+        return or_(Application.created_by == user.id, Application.applicant_id.in_(own))
+    if user.role in ("caseworker", "supervisor", "auditor"):
+        if user.country is None:
+            return false()
+        cond = Application.host_country == user.country
+        if user.role == "caseworker" and user.office:
+            cond = cond & or_(Application.office == user.office, Application.office.is_(None))
+        return cond
+    return false()
+
+
+def load_application(
+    session: Session, user: User, application_id: str, *, for_update: bool = False
+) -> Application:
+    """Fetch an application within ``user``'s scope.
+
+    Raises:
+        NotFoundError: no such application, or it is outside the caller's scope.
+    """
+    query = select(Application).where(Application.id == application_id, scope_filter(user))
+    if for_update:
+        # Why: serialise concurrent transitions of one case on PostgreSQL.
+        query = query.with_for_update(of=Application)
+    app = session.execute(query).unique().scalar_one_or_none()
+    if app is None:
+        raise NotFoundError(
+            f"no application {application_id!r} in your scope; check the id",
+            field="application_id",
+        )
+    return app
+
+
+def check_role(user: User, roles: frozenset[str] | set[str], doing: str) -> None:
+    """Refuse ``doing`` unless ``user`` has one of ``roles``.
+
+    Raises:
+        PermissionDeniedError: naming the roles that may do it.
+    """
+    if user.role not in roles:
+        allowed = ", ".join(sorted(roles))
+        raise PermissionDeniedError(
+            f"a {user.role} may not {doing}; this needs one of: {allowed}", field="role"
+        )

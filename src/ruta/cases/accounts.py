@@ -1,0 +1,205 @@
+"""Users, passwords, sessions, bearer tokens and login rate limiting.
+
+Passwords are hashed with Argon2id; tokens are 256-bit random strings of which only the
+SHA-256 is stored, so a database leak does not hand out live sessions. Failed logins are
+counted in the database (not in process memory) so the limit holds across server workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from ruta.cases._tx import finish
+from ruta.cases.access import check_role
+from ruta.cases.audit import append_event
+from ruta.cases.errors import (
+    AuthenticationError,
+    CasesError,
+    ConflictError,
+    RateLimitedError,
+)
+from ruta.cases.workflow import ROLES
+from ruta.store.models import AuthToken, LoginAttempt, User
+
+__all__ = [
+    "check_password_strength",
+    "do_create_user",
+    "do_login",
+    "do_logout",
+    "do_revoke_token",
+    "hash_token",
+    "user_for_token",
+]
+
+_HASHER = PasswordHasher()
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
+_COUNTRY = re.compile(r"^[A-Z]{3}$")
+#: A real hash of an unguessable password, verified when the user is unknown so that the
+#: response time does not reveal which usernames exist.
+_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a session or bearer token.
+
+    Examples:
+        >>> hash_token("abc")[:12]
+        'ba7816bf8f01'
+    """
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_password_strength(password: str) -> None:
+    """Refuse passwords shorter than 10 characters.
+
+    Raises:
+        CasesError: naming the field ``password``.
+    """
+    if len(password) < 10:
+        raise CasesError("use at least 10 characters", field="password")
+
+
+def do_create_user(
+    session: Session,
+    actor: User | None,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    country: str | None,
+    office: str | None = None,
+) -> User:
+    """Create a user. ``actor`` is an admin, or ``None`` for the operator's CLI.
+
+    Raises:
+        CasesError: a field is malformed (named in ``field``).
+        ConflictError: the username is taken.
+    """
+    if actor is not None:
+        check_role(actor, {"admin"}, "create users")
+    if not _USERNAME.match(username):
+        raise CasesError(
+            f"{username!r} is not a username: use 2-80 lowercase letters, digits, '.', '_', '-'",
+            field="username",
+        )
+    if role not in ROLES:
+        raise CasesError(f"{role!r} is not a role; use one of {', '.join(ROLES)}", field="role")
+    if country is not None and not _COUNTRY.match(country):
+        raise CasesError(
+            f"{country!r} is not an ISO 3166-1 alpha-3 code such as COL", field="country"
+        )
+    if country is None and role in ("caseworker", "supervisor", "auditor"):
+        raise CasesError(f"a {role} needs a country (ISO alpha-3)", field="country")
+    check_password_strength(password)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise ConflictError(f"username {username!r} is taken", field="username")
+    user = User(
+        username=username,
+        password_hash=_HASHER.hash(password),
+        role=role,
+        country=country,
+        office=office or None,
+    )
+    session.add(user)
+    session.flush()
+    append_event(session, actor, "user.create", "user", str(user.id), {"role": role})
+    finish(session)
+    return user
+
+
+def _recent_failures(session: Session, key: str, since: datetime) -> int:
+    query = select(func.count()).where(LoginAttempt.key == key, LoginAttempt.at >= since)
+    return int(session.scalar(query) or 0)
+
+
+def do_login(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    client: str,
+    kind: str,
+    hours: int,
+    attempts_per_minute: int,
+) -> tuple[User, str]:
+    """Check a password and open a session (``kind="session"``) or an API token.
+
+    Args:
+        client: The caller's address, rate-limited separately from the username.
+        kind: ``session`` (page cookie) or ``api`` (bearer token).
+        hours: Lifetime of the token.
+        attempts_per_minute: Failed attempts allowed per username and per client.
+
+    Returns:
+        The user and the raw token (shown once; only its hash is stored).
+
+    Raises:
+        RateLimitedError: too many failures in the last minute.
+        AuthenticationError: wrong username or password.
+    """
+    now = datetime.now(UTC)
+    keys = (f"user:{username.lower()}", f"client:{client}")
+    window = now - timedelta(minutes=1)
+    if any(_recent_failures(session, k, window) >= attempts_per_minute for k in keys):
+        session.rollback()
+        raise RateLimitedError("too many failed logins; wait one minute", field="username")
+    user = session.scalar(select(User).where(User.username == username.lower()))
+    try:
+        ok: bool = _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok or user is None or not user.active:
+        for k in keys:
+            session.add(LoginAttempt(key=k, at=now))
+        append_event(session, user, "auth.login_failed", "user", username[:80], {"client": client})
+        session.commit()
+        raise AuthenticationError("wrong username or password", field="password")
+    token = secrets.token_urlsafe(32)
+    session.add(
+        AuthToken(
+            token_hash=hash_token(token),
+            user_id=user.id,
+            kind=kind,
+            expires_at=now + timedelta(hours=hours),
+        )
+    )
+    session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))
+    append_event(session, user, "auth.login", "user", str(user.id), {"kind": kind})
+    finish(session)
+    return user, token
+
+
+def user_for_token(session: Session, token: str, kind: str) -> User:
+    """The active user holding an unexpired token of ``kind``.
+
+    Raises:
+        AuthenticationError: unknown, expired or revoked token.
+    """
+    row = session.get(AuthToken, hash_token(token))
+    if row is None or row.kind != kind or row.expires_at <= datetime.now(UTC):
+        raise AuthenticationError("sign in again: the token is unknown or expired", field="token")
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        raise AuthenticationError("this account is disabled", field="token")
+    return user
+
+
+def do_revoke_token(session: Session, token: str) -> None:
+    """Delete a token (logout); unknown tokens are ignored."""
+    row = session.get(AuthToken, hash_token(token))
+    if row is not None:
+        user = session.get(User, row.user_id)
+        session.delete(row)
+        append_event(session, user, "auth.logout", "user", str(row.user_id), {"kind": row.kind})
+    finish(session)
+
+
+do_logout = do_revoke_token

@@ -1,0 +1,154 @@
+"""Decisions: a caseworker proposes, a supervisor decides; denials need four eyes.
+
+A final decision carries the outcome, the reasons, the legal basis (the pack's
+conditions with their citations) and, for a denial, the appeal deadline computed from
+``parameters.yaml``. Approval issues the permit in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ruta.cases._tx import finish
+from ruta.cases.access import OFFICERS, check_role, load_application
+from ruta.cases.actions._common import check_reason, move
+from ruta.cases.actions.permits import issue_permit
+from ruta.cases.audit import append_event
+from ruta.cases.eligibility import legal_basis
+from ruta.cases.errors import CasesError, ConflictError, PermissionDeniedError
+from ruta.cases.parameters import appeal_deadline
+from ruta.store.models import Application, Decision, User
+
+__all__ = [
+    "check_decide",
+    "current_decision",
+    "do_decide",
+    "do_decision",
+    "do_propose_decision",
+]
+
+OUTCOMES = ("approved", "denied")
+
+
+def _check_outcome(outcome: str, reasons: list[str]) -> list[str]:
+    if outcome not in OUTCOMES:
+        raise CasesError(f"{outcome!r} is not an outcome; use approved or denied", field="outcome")
+    if not reasons:
+        raise CasesError("give at least one reason for the decision", field="reasons")
+    return [check_reason(r, f"reasons.{i}") for i, r in enumerate(reasons)]
+
+
+def current_decision(session: Session, app: Application) -> Decision | None:
+    """The latest proposed or final decision of ``app``."""
+    query = (
+        select(Decision)
+        .where(Decision.application_id == app.id, Decision.status != "superseded")
+        .order_by(Decision.id.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def do_propose_decision(
+    session: Session, actor: User, application_id: str, outcome: str, reasons: list[str]
+) -> Decision:
+    """Propose an outcome for a case in review (moves it to ``decision_proposed``)."""
+    check_role(actor, OFFICERS, "propose decisions")
+    texts = _check_outcome(outcome, reasons)
+    app = load_application(session, actor, application_id, for_update=True)
+    if app.status != "in_review":
+        raise ConflictError(f"only a case in_review can get a proposal (it is {app.status})")
+    decision = Decision(
+        application_id=app.id,
+        outcome=outcome,
+        reasons=texts,
+        legal_basis=legal_basis(app.pathway_id),
+        status="proposed",
+        proposed_by=actor.id,
+        proposed_at=datetime.now(UTC),
+    )
+    session.add(decision)
+    move(session, app, "decision_proposed", actor, f"proposed {outcome}: " + "; ".join(texts))
+    data = {"outcome": outcome, "reasons": texts}
+    append_event(session, actor, "decision.propose", "application", app.id, data)
+    finish(session)
+    return decision
+
+
+def check_decide(actor: User, app: Application, proposal: Decision | None, outcome: str) -> None:
+    """Refuse a final decision that is not the supervisor's to take.
+
+    Raises:
+        PermissionDeniedError: not a supervisor, or the four-eyes rule for denials.
+        ConflictError: the case has no pending proposal.
+    """
+    check_role(actor, {"supervisor"}, "take final decisions")
+    if app.status != "decision_proposed" or proposal is None or proposal.status != "proposed":
+        raise ConflictError(
+            f"decide a case with a proposal (this one is {app.status})", field="status"
+        )
+    if outcome == "denied" and proposal.proposed_by == actor.id:
+        raise PermissionDeniedError(
+            "four eyes: a denial must be decided by someone other than who proposed it",
+            field="outcome",
+        )
+
+
+def do_decide(
+    session: Session,
+    actor: User,
+    application_id: str,
+    outcome: str,
+    reasons: list[str],
+    *,
+    keys_dir: Path | None = None,
+) -> Decision:
+    """Take the final decision on a proposal; approval issues the permit.
+
+    Args:
+        keys_dir: Where ``ruta.permits`` finds the signing keys (settings by default).
+    """
+    texts = _check_outcome(outcome, reasons)
+    app = load_application(session, actor, application_id, for_update=True)
+    proposal = current_decision(session, app)
+    check_decide(actor, app, proposal, outcome)
+    assert proposal is not None  # check_decide refused the other case
+    now = datetime.now(UTC)
+    proposal.outcome = outcome
+    proposal.reasons = texts
+    proposal.legal_basis = legal_basis(app.pathway_id)
+    proposal.status = "final"
+    proposal.decided_by = actor.id
+    proposal.decided_at = now
+    proposal.appeal_deadline = (
+        appeal_deadline(app.host_country, now.date()) if outcome == "denied" else None
+    )
+    move(session, app, outcome, actor, "; ".join(texts))
+    permit_id = None
+    if outcome == "approved":
+        permit = issue_permit(session, app, keys_dir=keys_dir, today=now.date())
+        permit_id = permit.permit_id if permit is not None else None
+    data = {"outcome": outcome, "reasons": texts, "permit": permit_id}
+    append_event(session, actor, "decision.decide", "application", app.id, data)
+    finish(session)
+    return proposal
+
+
+def do_decision(
+    session: Session,
+    actor: User,
+    application_id: str,
+    outcome: str,
+    reasons: list[str],
+    *,
+    keys_dir: Path | None = None,
+) -> Decision:
+    """The API's single decision verb: propose when in review, decide when proposed."""
+    app = load_application(session, actor, application_id)
+    if app.status == "in_review":
+        return do_propose_decision(session, actor, application_id, outcome, reasons)
+    return do_decide(session, actor, application_id, outcome, reasons, keys_dir=keys_dir)

@@ -1,0 +1,142 @@
+"""Permits: issuance on approval through ``ruta.permits``, reading, status changes.
+
+The signing itself belongs to ``ruta.permits.issue_for_application`` (agreed hook); this
+module allocates the status-list index, stores the permit row and audits. When the
+permits pillar is not installed the approval still succeeds, without a permit.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ruta.cases._tx import finish
+from ruta.cases.access import check_role, load_application
+from ruta.cases.actions._common import check_reason
+from ruta.cases.audit import append_event
+from ruta.cases.eligibility import pathway_grants
+from ruta.cases.errors import CasesError, ConflictError, NotFoundError
+from ruta.store.models import Application, Permit, PermitCounter, User
+
+__all__ = ["do_set_permit_status", "get_permit", "issue_permit"]
+
+PERMIT_STATUSES = ("valid", "suspended", "revoked")
+
+
+def _issuer() -> Any | None:
+    try:
+        module = importlib.import_module("ruta.permits")
+    except ImportError:
+        return None
+    return getattr(module, "issue_for_application", None)
+
+
+def _next_index(session: Session, country: str) -> int:
+    # Why FOR UPDATE: two approvals in one country must never share a status-list slot.
+    query = select(PermitCounter).where(PermitCounter.country == country).with_for_update()
+    counter = session.scalar(query)
+    if counter is None:
+        counter = PermitCounter(country=country, next_index=0)
+        session.add(counter)
+        session.flush()
+    index = counter.next_index
+    counter.next_index = index + 1
+    return index
+
+
+def issue_permit(
+    session: Session, app: Application, *, keys_dir: Path | None, today: date
+) -> Permit | None:
+    """Issue and store the permit of an approved application (inside the approval).
+
+    Returns:
+        The stored permit, or ``None`` when ``ruta.permits`` offers no issuer.
+    """
+    issue = _issuer()
+    if issue is None:
+        return None
+    if keys_dir is None:
+        from ruta.settings import get_settings
+
+        keys_dir = get_settings().resolved_keys_dir
+    valid_until, rights = pathway_grants(app.pathway_id, today)
+    a = app.applicant
+    holder = {
+        "given_names": a.given_names,
+        "surname_1": a.surname_1,
+        "surname_2": a.surname_2 or "",
+        "date_of_birth": a.date_of_birth.isoformat(),
+        "nationality": a.nationality,
+        "sex": a.sex,
+    }
+    index = _next_index(session, app.host_country)
+    issued = issue(
+        application_id=app.id,
+        pathway_id=app.pathway_id,
+        host_country=app.host_country,
+        holder=holder,
+        valid_from=today,
+        valid_until=valid_until,
+        rights=rights,
+        status_index=index,
+        keys_dir=Path(keys_dir),
+    )
+    permit = Permit(
+        permit_id=issued.permit_id,
+        application_id=app.id,
+        country=app.host_country,
+        payload=issued.payload,
+        kid=issued.kid,
+        valid_from=issued.valid_from,
+        valid_until=issued.valid_until,
+        status_index=index,
+        status="valid",
+    )
+    session.add(permit)
+    return permit
+
+
+def get_permit(session: Session, actor: User, application_id: str) -> Permit:
+    """The current permit of an application in scope (audited as a read).
+
+    Raises:
+        NotFoundError: no application in scope, or it has no permit.
+    """
+    app = load_application(session, actor, application_id)
+    query = (
+        select(Permit)
+        .where(Permit.application_id == app.id)
+        .order_by(Permit.issued_at.desc())
+        .limit(1)
+    )
+    permit = session.scalar(query)
+    if permit is None:
+        raise NotFoundError(f"application {app.id} has no permit (it is {app.status})", field="id")
+    append_event(session, actor, "permit.read", "permit", permit.permit_id)
+    finish(session)
+    return permit
+
+
+def do_set_permit_status(
+    session: Session, actor: User, permit_id: str, status: str, reason: str
+) -> Permit:
+    """Suspend, revoke or reinstate a permit (supervisors); revocation is final."""
+    check_role(actor, {"supervisor"}, "change permit status")
+    text = check_reason(reason)
+    if status not in PERMIT_STATUSES:
+        raise CasesError(f"{status!r} is not a permit status; use valid, suspended, revoked")
+    permit = session.get(Permit, permit_id, with_for_update=True)
+    if permit is None or permit.country != actor.country:
+        raise NotFoundError(f"no permit {permit_id!r} in your scope", field="permit_id")
+    if permit.status == "revoked":
+        raise ConflictError("a revoked permit stays revoked; issue a new one", field="status")
+    previous, permit.status = permit.status, status
+    data = {"from": previous, "to": status, "reason": text, "index": permit.status_index}
+    append_event(session, actor, "permit.status", "permit", permit.permit_id, data)
+    finish(session)
+    return permit

@@ -1,0 +1,109 @@
+"""The bridge to the pathways engine: evaluate, describe the pack, build the checklist.
+
+Kept in one module so that the casework domain depends on a handful of engine calls
+(``evaluate``, ``get_pathway``, ``parse_profile``) and nothing else.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from ruta.cases.errors import CasesError
+from ruta.pathways import evaluate, get_pathway, parse_profile
+
+__all__ = [
+    "Evaluation",
+    "add_months",
+    "checklist",
+    "evaluate_for",
+    "host_country",
+    "legal_basis",
+    "pathway_grants",
+]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """An engine result stamped with the versions that produced it."""
+
+    result: dict[str, Any]
+    engine_version: str
+    packs_version: str
+
+
+def evaluate_for(
+    pathway_id: str, profile: dict[str, Any], as_of: date | None = None
+) -> tuple[dict[str, Any], Evaluation]:
+    """Validate ``profile`` and evaluate it for one pathway.
+
+    Returns:
+        The profile with ``host_country`` filled from the pathway, and the evaluation.
+
+    Raises:
+        UnknownPathwayError: ``pathway_id`` is not in any pack (``field="pathway"``).
+        ProfileError: the profile is malformed (``field`` names the profile path).
+    """
+    pathway = get_pathway(pathway_id)
+    profile = dict(profile)
+    profile.setdefault("host_country", pathway.host_country)
+    parse_profile(profile)
+    result = evaluate(profile, as_of=as_of, pathways=[pathway_id]).model_dump(mode="json")
+    return profile, Evaluation(
+        result=result,
+        engine_version=str(result.get("engine_version", "")),
+        packs_version=str(result.get("packs_version", "")),
+    )
+
+
+def host_country(pathway_id: str) -> str:
+    """The ISO alpha-3 country whose pack defines ``pathway_id``."""
+    return str(get_pathway(pathway_id).host_country)
+
+
+def legal_basis(pathway_id: str, lang: str = "en") -> list[dict[str, Any]]:
+    """The pack's conditions with their citations: the legal basis of a decision."""
+    pathway = get_pathway(pathway_id)
+    return [
+        {"condition": c.id, "citation": str(c.citation), "text": c.explain(lang)}
+        for c in pathway.conditions
+    ]
+
+
+def checklist(pathway_id: str, lang: str = "en") -> list[tuple[str, str]]:
+    """The pack's required documents as ``(id, label)`` pairs."""
+    return [(d.id, d.label(lang)) for d in get_pathway(pathway_id).documents]
+
+
+def pathway_grants(pathway_id: str, start: date) -> tuple[date, list[str]]:
+    """Last day of validity of a permit starting on ``start``, and its rights, from the pack.
+
+    The pack gives either a duration in months or a fixed end date (a statute's end).
+
+    Raises:
+        CasesError: the pack states neither (``field="pathway"``).
+    """
+    grants = get_pathway(pathway_id).grants
+    rights = [str(r) for r in grants.rights]
+    if grants.duration_months:
+        return add_months(start, grants.duration_months) - timedelta(days=1), rights
+    if grants.valid_until is not None:
+        return grants.valid_until, rights
+    raise CasesError(
+        f"the pack of {pathway_id} states no permit duration or end date; fix the pack",
+        field="pathway",
+    )
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months, clamped to the month's end.
+
+    Examples:
+        >>> add_months(date(2026, 1, 31), 1)
+        datetime.date(2026, 2, 28)
+    """
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -1,0 +1,102 @@
+"""Input shapes of the casework actions (also the API's request bodies).
+
+Pydantic validates them, so a malformed field is reported with its dotted path; the
+actions accept these models, never loose dicts.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ruta.cases.errors import CasesError
+
+__all__ = [
+    "ApplicantIn",
+    "ApplicationCreate",
+    "HouseholdMemberIn",
+    "IdentityDocumentIn",
+    "parse_model",
+]
+
+M = TypeVar("M", bound=BaseModel)
+
+_Alpha3 = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code, e.g. VEN.")
+_Name = Field(min_length=1, max_length=200)
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _past(value: date) -> date:
+    if value > datetime.now(UTC).date():
+        raise ValueError("a date of birth cannot be in the future; use YYYY-MM-DD")
+    return value
+
+
+class IdentityDocumentIn(_In):
+    """The identity document the applicant holds (valid or expired)."""
+
+    type: str = Field(min_length=1, max_length=40, examples=["passport"])
+    number: str = Field(min_length=1, max_length=60)
+
+
+class ApplicantIn(_In):
+    """Who applies: identity, contact and languages."""
+
+    given_names: str = _Name
+    surname_1: str = _Name
+    surname_2: str | None = Field(None, max_length=200)
+    date_of_birth: date
+    sex: Literal["F", "M", "X"]
+    nationality: str = _Alpha3
+    document: IdentityDocumentIn
+    email: str | None = Field(None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")
+    phone: str | None = Field(None, max_length=40)
+    languages: list[Literal["es", "pt", "en", "fr"]] = Field(default_factory=list, max_length=4)
+
+    _dob = field_validator("date_of_birth")(_past)
+
+
+class HouseholdMemberIn(_In):
+    """A dependant; a minor names their guardian (``applicant`` or a member's name)."""
+
+    given_names: str = _Name
+    surname_1: str = _Name
+    surname_2: str | None = Field(None, max_length=200)
+    date_of_birth: date
+    relationship: Literal["spouse", "partner", "child", "parent", "sibling", "other"]
+    nationality: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+    guardian: str | None = Field(None, max_length=200)
+
+    _dob = field_validator("date_of_birth")(_past)
+
+
+class ApplicationCreate(_In):
+    """A submission: the pathway, the finder profile, the applicant and the household."""
+
+    pathway: str = Field(min_length=3, max_length=80, examples=["col.ppt"])
+    profile: dict[str, Any]
+    applicant: ApplicantIn
+    household: list[HouseholdMemberIn] = Field(default_factory=list, max_length=30)
+    office: str | None = Field(None, max_length=40)
+
+
+def parse_model(model: type[M], data: Any) -> M:
+    """Validate ``data`` into ``model``, turning the first error into a :class:`CasesError`.
+
+    Examples:
+        >>> parse_model(IdentityDocumentIn, {"type": "passport"})
+        Traceback (most recent call last):
+        ...
+        ruta.cases.errors.CasesError: number: Field required
+    """
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        raise CasesError(err["msg"], field=field) from None

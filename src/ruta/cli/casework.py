@@ -1,0 +1,169 @@
+"""Casework commands: ``db upgrade``, ``users create``, ``serve``, ``demo``, ``audit verify``.
+
+Each command parses its input, calls one store or casework function and prints the
+outcome; user errors are :class:`~ruta.errors.RutaError` (stderr, exit code 2).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import typer
+
+from ruta.errors import RutaError
+
+if TYPE_CHECKING:
+    from ruta.settings import Settings
+
+__all__ = ["register"]
+
+db_app = typer.Typer(help="The case store database.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+appointments_app = typer.Typer(help="Appointments.", no_args_is_help=True)
+
+
+def _settings() -> Settings:
+    # Imported lazily so that `ruta --help` does not load the web stack.
+    from ruta.settings import get_settings
+
+    return get_settings()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database to the latest schema (RUTA_DATABASE_URL)."""
+    from ruta.store import upgrade
+
+    url = _settings().resolved_database_url
+    upgrade(url)
+    typer.echo(f"Database is at the latest schema: {_redact(url)}")
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@users_app.command("create")
+def users_create(
+    name: str = typer.Argument(..., help="Username: lowercase letters, digits, . _ -"),
+    role: str = typer.Option(..., help="applicant, caseworker, supervisor, auditor or admin"),
+    country: str = typer.Option(None, help="ISO 3166-1 alpha-3, e.g. COL"),
+    office: str = typer.Option(None, help="Office code (caseworkers of one office)"),
+) -> None:
+    """Create a user; the password is read from stdin (first line)."""
+    from ruta.cases.accounts import do_create_user
+    from ruta.store import make_engine, make_sessionmaker
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise RutaError(
+            "send the password on stdin, e.g. `echo ... | ruta users create`", field="password"
+        )
+    engine = make_engine(_settings().resolved_database_url)
+    with make_sessionmaker(engine)() as session:
+        user = do_create_user(
+            session,
+            None,
+            username=name,
+            password=password,
+            role=role,
+            country=country.upper() if country else None,
+            office=office,
+        )
+        typer.echo(f"Created {user.role} {user.username} (id {user.id})")
+    engine.dispose()
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit chain; exit 0 when intact, 1 naming the first broken event."""
+    from ruta.cases.audit import verify_chain
+    from ruta.store import make_engine, make_sessionmaker
+
+    engine = make_engine(_settings().resolved_database_url)
+    with make_sessionmaker(engine)() as session:
+        report = verify_chain(session)
+    engine.dispose()
+    if report.intact:
+        typer.echo(f"Audit chain intact: {report.events} events")
+        return
+    typer.echo(f"Audit chain broken at event {report.broken_seq}: {report.problem}", err=True)
+    raise typer.Exit(1)
+
+
+@appointments_app.command("due-reminders")
+def due_reminders(
+    mark: bool = typer.Option(False, help="Record the reminders as sent"),
+) -> None:
+    """List booked appointments whose reminder is due (RUTA_REMINDER_HOURS ahead)."""
+    from datetime import UTC, datetime
+
+    from ruta.cases.actions import do_mark_reminded
+    from ruta.cases.actions import due_reminders as due
+    from ruta.store import make_engine, make_sessionmaker
+
+    settings = _settings()
+    engine = make_engine(settings.resolved_database_url)
+    with make_sessionmaker(engine)() as session:
+        rows = due(session, datetime.now(UTC), settings.reminder_hours)
+        for appt in rows:
+            typer.echo(f"{appt.id}\t{appt.application_id}\tslot {appt.slot_id}")
+        if mark and rows:
+            do_mark_reminded(session, [a.id for a in rows])
+        typer.echo(f"{len(rows)} reminder(s) due", err=True)
+    engine.dispose()
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to bind"),
+    port: int = typer.Option(8000, help="Port"),
+    workers: int = typer.Option(1, help="Worker processes"),
+) -> None:
+    """Serve the web service (API and pages) with uvicorn."""
+    import uvicorn
+
+    _settings()  # fail now, with a clear message, on bad settings
+    uvicorn.run("ruta.web.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+def demo(
+    applicants: int = typer.Option(2000, help="Synthetic applicants to create"),
+    serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve on 127.0.0.1:8000"),
+    port: int = typer.Option(8000, help="Port"),
+) -> None:
+    """Migrate, seed a synthetic demo (COL and PER, every state), print logins and serve."""
+    from ruta.cases.demo import seed_demo
+    from ruta.store import make_engine, make_sessionmaker, upgrade
+
+    settings = _settings()
+    url = settings.resolved_database_url
+    upgrade(url)
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as session:
+        logins, counts = seed_demo(
+            session, applicants=applicants, keys_dir=settings.resolved_keys_dir
+        )
+    engine.dispose()
+    typer.echo(
+        "Applications by status: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    )
+    typer.echo("Demo logins (username / password / role / country):")
+    for username, password, role, country in logins:
+        typer.echo(f"  {username:<14} {password:<18} {role:<11} {country or ''}")
+    if serve_after:
+        typer.echo(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+        serve(host="127.0.0.1", port=port, workers=1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the casework commands to the top-level ``ruta`` app."""
+    app.add_typer(db_app, name="db")
+    app.add_typer(users_app, name="users")
+    app.add_typer(audit_app, name="audit")
+    app.add_typer(appointments_app, name="appointments")
+    app.command("serve")(serve)
+    app.command("demo")(demo)

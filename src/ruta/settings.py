@@ -1,0 +1,114 @@
+"""Service settings from ``RUTA_*`` environment variables (pydantic-settings).
+
+Every setting has a description (they are the operator's documentation). Outside the
+``development`` environment the settings refuse the built-in secret key: a deployment that
+forgot to set ``RUTA_SECRET_KEY`` must fail at start, not sign cookies with a public value.
+
+Examples:
+    >>> s = Settings(env="development")
+    >>> s.resolved_database_url.startswith("sqlite:///")
+    True
+    >>> Settings(env="production")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ruta.errors.RutaError: secret_key: the built-in development secret is refused ...
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ruta.errors import RutaError
+
+__all__ = ["DEVELOPMENT_SECRET", "Settings", "get_settings"]
+
+#: Public, hence only acceptable for a developer's laptop.
+DEVELOPMENT_SECRET = "ruta-development-secret-do-not-use-in-production"  # noqa: S105 - public on purpose, refused outside development
+
+
+class _Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RUTA_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = Field(
+        "development", description="Deployment environment; only development accepts defaults."
+    )
+    secret_key: SecretStr = Field(
+        SecretStr(DEVELOPMENT_SECRET),
+        description="Key for CSRF tokens and signed values; >= 32 characters outside development.",
+    )
+    data_dir: Path = Field(Path("var"), description="Root of local state (database, documents).")
+    database_url: str = Field(
+        "", description="SQLAlchemy URL; empty means SQLite in WAL mode at <data_dir>/ruta.db."
+    )
+    documents_dir: Path | None = Field(
+        None, description="Content-addressed document store; default <data_dir>/documents."
+    )
+    keys_dir: Path | None = Field(None, description="Permit signing keys; default <data_dir>/keys.")
+    max_upload_bytes: int = Field(10 * 1024 * 1024, description="Largest accepted document.")
+    upload_types: tuple[str, ...] = Field(
+        ("application/pdf", "image/jpeg", "image/png"),
+        description="Accepted document media types (checked against the file's magic bytes).",
+    )
+    login_attempts_per_minute: int = Field(
+        6, description="Failed logins allowed per username and per client address per minute."
+    )
+    session_hours: int = Field(12, description="Lifetime of a page session cookie.")
+    token_hours: int = Field(24, description="Lifetime of an API bearer token.")
+    cookie_secure: bool = Field(False, description="Send cookies only over HTTPS (production).")
+    page_size: int = Field(50, description="Applications per page in list endpoints.")
+    reminder_hours: int = Field(48, description="Hours before an appointment its reminder is due.")
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> _Settings:
+        secret = self.secret_key.get_secret_value()
+        if self.env != "development" and (secret == DEVELOPMENT_SECRET or len(secret) < 32):
+            raise ValueError("refused secret")
+        return self
+
+
+class Settings(_Settings):
+    """Validated settings; construct directly (tests) or through :func:`get_settings`.
+
+    Raises:
+        RutaError: a setting is invalid, with ``field`` naming it.
+    """
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(p) for p in err["loc"]) or "secret_key"
+            if "refused secret" in err["msg"]:
+                raise RutaError(
+                    "the built-in development secret is refused outside development; "
+                    "set RUTA_SECRET_KEY to at least 32 random characters",
+                    field="secret_key",
+                ) from None
+            raise RutaError(f"{err['msg']} (got {err.get('input')!r})", field=field) from None
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to the embedded SQLite file."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'ruta.db'}"
+
+    @property
+    def resolved_documents_dir(self) -> Path:
+        """Where uploaded documents are stored by SHA-256."""
+        return self.documents_dir or self.data_dir / "documents"
+
+    @property
+    def resolved_keys_dir(self) -> Path:
+        """Where permit signing keys live (development keys are generated there)."""
+        return self.keys_dir or self.data_dir / "keys"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings from the environment, read once per process."""
+    return Settings()

@@ -1,0 +1,39 @@
+"""Run the Alembic migrations that ship inside the package (no alembic.ini needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine
+
+__all__ = ["alembic_config", "upgrade"]
+
+_HERE = Path(__file__).parent / "migrations"
+
+
+def alembic_config(url: str) -> Config:
+    """An Alembic configuration pointing at the packaged migrations and ``url``."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_HERE))
+    # Why: Alembic's ini interpolation treats % specially; URLs may contain escapes.
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(engine_or_url: Engine | str, revision: str = "head") -> None:
+    """Migrate the database to ``revision`` (default: the latest).
+
+    Args:
+        engine_or_url: An engine (its connection is reused, e.g. with a schema
+            ``search_path``) or a URL.
+        revision: Target revision.
+    """
+    if isinstance(engine_or_url, str):
+        command.upgrade(alembic_config(engine_or_url), revision)
+        return
+    cfg = alembic_config(engine_or_url.url.render_as_string(hide_password=False))
+    with engine_or_url.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)

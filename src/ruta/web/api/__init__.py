@@ -1,0 +1,11 @@
+"""The JSON API under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``)."""
+
+from fastapi import APIRouter
+
+from ruta.web.api import applications, auth
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1")
+router.include_router(auth.router)
+router.include_router(applications.router)

@@ -1,0 +1,197 @@
+"""``/api/v1/applications``: submit, read, list, transitions, decisions, documents, permit.
+
+Routes parse input, call one action from :mod:`ruta.cases.actions` and shape the answer;
+they never query the session themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Header, Query, UploadFile
+
+from ruta.cases import actions
+from ruta.cases.schemas import ApplicationCreate
+from ruta.web.api.schemas import (
+    ApplicationCreated,
+    ApplicationList,
+    ApplicationPublic,
+    ApplicationSummary,
+    BulkTransitionIn,
+    DecisionIn,
+    DecisionPublic,
+    PermitPublic,
+    TransitionIn,
+)
+from ruta.web.deps import ApiUser, SessionDep, SettingsDep
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/applications", tags=["applications"])
+
+_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Missing or expired bearer token"},
+    404: {"description": "No such application in your scope"},
+    422: {"description": "Invalid input (problem+json naming the field)"},
+}
+
+
+@router.post(
+    "",
+    status_code=201,
+    responses=_PROBLEMS,
+)
+def submit_application(
+    body: ApplicationCreate,
+    session: SessionDep,
+    user: ApiUser,
+    idempotency_key: Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=200)],
+) -> ApplicationCreated:
+    """Submit an application; the same ``Idempotency-Key`` again returns the same one.
+
+    The engine evaluates the profile for the pathway and the result is stored, stamped with
+    the engine and packs versions. 201 is sent only after the commit; a replay answers 201
+    too, with the same body, and creates nothing.
+    """
+    app, _created = actions.do_submit_application(
+        session, user, body, idempotency_key=idempotency_key
+    )
+    return ApplicationCreated.of(app)
+
+
+@router.get("", responses=_PROBLEMS)
+def list_applications(
+    session: SessionDep,
+    user: ApiUser,
+    settings: SettingsDep,
+    status: Annotated[str | None, Query(max_length=30)] = None,
+    pathway: Annotated[str | None, Query(max_length=80)] = None,
+    page: Annotated[int, Query(ge=1, le=100000)] = 1,
+) -> ApplicationList:
+    """Applications in your scope, oldest submission first."""
+    items, total = actions.list_applications(
+        session,
+        user,
+        status=status or None,
+        pathway=pathway or None,
+        page=page,
+        page_size=settings.page_size,
+    )
+    return ApplicationList(
+        items=[ApplicationSummary.of(a) for a in items],
+        page=page,
+        page_size=settings.page_size,
+        total=total,
+    )
+
+
+def _case_file(session: SessionDep, user: ApiUser, application_id: str) -> ApplicationPublic:
+    app = actions.get_application(session, user, application_id)
+    history = actions.history(session, user, application_id)
+    decision = actions.current_decision(session, app)
+    return ApplicationPublic.of(app, history, decision)
+
+
+@router.get("/{application_id}", responses=_PROBLEMS)
+def get_application(application_id: str, session: SessionDep, user: ApiUser) -> ApplicationPublic:
+    """A case file (the read is recorded in the audit log)."""
+    return _case_file(session, user, application_id)
+
+
+@router.post(
+    "/{application_id}/transitions",
+    responses={**_PROBLEMS, 409: {"description": "Not allowed now"}},
+)
+def transition(
+    application_id: str, body: TransitionIn, session: SessionDep, user: ApiUser
+) -> ApplicationPublic:
+    """Move a case (``submitted -> in_review``, ``in_review -> information_requested`` ...)."""
+    actions.do_transition(session, user, application_id, body.to, body.reason)
+    return _case_file(session, user, application_id)
+
+
+@router.post("/bulk-transitions", responses={**_PROBLEMS, 409: {"description": "Not allowed"}})
+def bulk_transition(
+    body: BulkTransitionIn, session: SessionDep, user: ApiUser
+) -> list[dict[str, Any]]:
+    """The same transition for many cases; each goes through the same checks."""
+    outcomes = actions.do_bulk_transition(session, user, body.ids, body.to, body.reason)
+    return [{"id": o.application_id, "status": o.status, "error": o.error} for o in outcomes]
+
+
+@router.post(
+    "/{application_id}/decision", responses={**_PROBLEMS, 409: {"description": "Not allowed now"}}
+)
+def decide(
+    application_id: str,
+    body: DecisionIn,
+    session: SessionDep,
+    user: ApiUser,
+    settings: SettingsDep,
+) -> DecisionPublic:
+    """Propose a decision (case in review) or take it (case with a proposal; supervisors).
+
+    A denial needs a second person: the supervisor deciding cannot be its proposer.
+    """
+    decision = actions.do_decision(
+        session,
+        user,
+        application_id,
+        body.outcome,
+        body.reasons,
+        keys_dir=settings.resolved_keys_dir,
+    )
+    return DecisionPublic.model_validate(decision)
+
+
+@router.get("/{application_id}/permit", responses=_PROBLEMS)
+def permit(application_id: str, session: SessionDep, user: ApiUser) -> PermitPublic:
+    """The permit issued on approval."""
+    return PermitPublic.of(actions.get_permit(session, user, application_id))
+
+
+@router.get("/{application_id}/checklist", responses=_PROBLEMS)
+def document_checklist(
+    application_id: str, session: SessionDep, user: ApiUser, lang: str = "en"
+) -> list[dict[str, Any]]:
+    """The pack's required documents and the status of each in this case."""
+    items = actions.document_checklist(session, user, application_id, lang)
+    return [
+        {
+            "document_type": i.document_type,
+            "label": i.label,
+            "status": i.status,
+            "documents": i.document_ids,
+        }
+        for i in items
+    ]
+
+
+@router.post("/{application_id}/documents", status_code=201, responses=_PROBLEMS)
+def upload_document(
+    application_id: str,
+    session: SessionDep,
+    user: ApiUser,
+    settings: SettingsDep,
+    document_type: Annotated[str, Form(max_length=80)],
+    file: Annotated[UploadFile, File()],
+) -> dict[str, Any]:
+    """Upload a document (PDF, PNG or JPEG up to the configured size); stored by SHA-256."""
+    content = file.file.read(settings.max_upload_bytes + 1)
+    doc = actions.do_upload_document(
+        session,
+        user,
+        application_id,
+        document_type=document_type,
+        filename=file.filename or "document",
+        content=content,
+        documents_dir=settings.resolved_documents_dir,
+        max_bytes=settings.max_upload_bytes,
+        allowed_types=settings.upload_types,
+    )
+    return {
+        "id": doc.id,
+        "document_type": doc.document_type,
+        "sha256": doc.sha256,
+        "size": doc.size,
+    }

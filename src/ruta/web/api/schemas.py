@@ -1,0 +1,228 @@
+"""Response and request shapes of ``/api/v1`` (request bodies of submissions live in
+:mod:`ruta.cases.schemas`, shared with the actions)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ruta.store.models import Application, Decision, Permit, Transition
+
+__all__ = [
+    "ApplicationCreated",
+    "ApplicationList",
+    "ApplicationPublic",
+    "ApplicationSummary",
+    "BulkTransitionIn",
+    "DecisionIn",
+    "DecisionPublic",
+    "PermitPublic",
+    "TokenIn",
+    "TokenOut",
+    "TransitionIn",
+    "TransitionPublic",
+]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class TokenIn(_In):
+    """Credentials for a bearer token."""
+
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class TokenOut(BaseModel):
+    """A bearer token: send it as ``Authorization: Bearer <access_token>``."""
+
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the scheme name, not a secret
+    expires_in: int
+
+
+class ApplicationCreated(BaseModel):
+    """The answer to a submission: the id, the status and the engine's result."""
+
+    id: str
+    status: str
+    eligibility: dict[str, Any]
+
+    @classmethod
+    def of(cls, app: Application) -> ApplicationCreated:
+        return cls(id=app.id, status=app.status, eligibility=app.eligibility)
+
+
+class ApplicationSummary(BaseModel):
+    """One row of a list or work queue."""
+
+    id: str
+    status: str
+    pathway: str
+    host_country: str
+    office: str | None
+    applicant_name: str
+    submitted_at: datetime | None
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, app: Application) -> ApplicationSummary:
+        a = app.applicant
+        name = " ".join(p for p in (a.given_names, a.surname_1, a.surname_2) if p)
+        return cls(
+            id=app.id,
+            status=app.status,
+            pathway=app.pathway_id,
+            host_country=app.host_country,
+            office=app.office,
+            applicant_name=name,
+            submitted_at=app.submitted_at,
+            updated_at=app.updated_at,
+        )
+
+
+class ApplicationList(BaseModel):
+    """A page of applications in the caller's scope."""
+
+    items: list[ApplicationSummary]
+    page: int
+    page_size: int
+    total: int
+
+
+class TransitionPublic(BaseModel):
+    """One workflow step."""
+
+    model_config = ConfigDict(from_attributes=True)
+    from_status: str | None
+    to_status: str
+    actor_id: int
+    at: datetime
+    reason: str
+
+
+class DecisionPublic(BaseModel):
+    """A proposed or final decision."""
+
+    model_config = ConfigDict(from_attributes=True)
+    outcome: str
+    status: str
+    reasons: list[str]
+    legal_basis: list[dict[str, Any]]
+    proposed_by: int
+    decided_by: int | None
+    decided_at: datetime | None
+    appeal_deadline: date | None
+
+
+class ApplicationPublic(BaseModel):
+    """A case file: the application, its applicant and household, engine result, history."""
+
+    id: str
+    status: str
+    pathway: str
+    host_country: str
+    office: str | None
+    assigned_to: int | None
+    applicant: dict[str, Any]
+    household: list[dict[str, Any]]
+    profile: dict[str, Any]
+    eligibility: dict[str, Any]
+    engine_version: str
+    packs_version: str
+    evaluated_at: datetime
+    created_at: datetime
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    history: list[TransitionPublic]
+    decision: DecisionPublic | None
+
+    @classmethod
+    def of(
+        cls, app: Application, history: list[Transition], decision: Decision | None
+    ) -> ApplicationPublic:
+        a = app.applicant
+        return cls(
+            id=app.id,
+            status=app.status,
+            pathway=app.pathway_id,
+            host_country=app.host_country,
+            office=app.office,
+            assigned_to=app.assigned_to,
+            applicant={
+                "given_names": a.given_names,
+                "surname_1": a.surname_1,
+                "surname_2": a.surname_2,
+                "date_of_birth": a.date_of_birth.isoformat(),
+                "sex": a.sex,
+                "nationality": a.nationality,
+                "document": {"type": a.document_type, "number": a.document_number},
+                "email": a.email,
+                "phone": a.phone,
+                "languages": a.languages,
+            },
+            household=[
+                {
+                    "given_names": m.given_names,
+                    "surname_1": m.surname_1,
+                    "surname_2": m.surname_2,
+                    "date_of_birth": m.date_of_birth.isoformat(),
+                    "relationship": m.relationship,
+                    "nationality": m.nationality,
+                    "guardian": m.guardian,
+                }
+                for m in app.household
+            ],
+            profile=app.profile,
+            eligibility=app.eligibility,
+            engine_version=app.engine_version,
+            packs_version=app.packs_version,
+            evaluated_at=app.evaluated_at,
+            created_at=app.created_at,
+            submitted_at=app.submitted_at,
+            decided_at=app.decided_at,
+            history=[TransitionPublic.model_validate(t) for t in history],
+            decision=DecisionPublic.model_validate(decision) if decision else None,
+        )
+
+
+class TransitionIn(_In):
+    """Move a case to another state, saying why."""
+
+    to: str = Field(min_length=1, max_length=30, examples=["in_review"])
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class BulkTransitionIn(TransitionIn):
+    """The same transition for many cases (each checked on its own)."""
+
+    ids: list[str] = Field(min_length=1, max_length=500)
+
+
+class DecisionIn(_In):
+    """Propose (case in review) or take (case with a proposal) a decision."""
+
+    outcome: Literal["approved", "denied"]
+    reasons: list[str] = Field(min_length=1, max_length=20)
+
+
+class PermitPublic(BaseModel):
+    """The permit issued on approval; ``payload`` is the QR content (``RUTA1:...``)."""
+
+    permit_id: str
+    payload: str
+    valid_from: date
+    valid_until: date
+
+    @classmethod
+    def of(cls, permit: Permit) -> PermitPublic:
+        return cls(
+            permit_id=permit.permit_id,
+            payload=permit.payload,
+            valid_from=permit.valid_from,
+            valid_until=permit.valid_until,
+        )

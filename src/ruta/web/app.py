@@ -1,0 +1,78 @@
+"""``create_app()``: the casework web service (JSON API and server-rendered pages).
+
+The app owns one engine and session factory (``app.state.engine`` /
+``app.state.sessionmaker``) and its settings (``app.state.settings``). It includes the
+API, the login pages, the UI router (``ruta.web.ui:router``) and the permits router
+(``ruta.web.permits:router``) when those modules are present, and serves
+``ruta/web/static`` at ``/static``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from ruta import __version__
+from ruta.settings import Settings, get_settings
+from ruta.store import make_engine, make_sessionmaker
+from ruta.web.api import router as api_router
+from ruta.web.problems import install_problem_handlers
+from ruta.web.security import CsrfCookieMiddleware, login_router
+
+__all__ = ["create_app"]
+
+_STATIC = Path(__file__).parent / "static"
+_OPTIONAL_ROUTERS = ("ruta.web.ui", "ruta.web.permits")
+
+
+def _optional_router(module_name: str) -> APIRouter | None:
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        # Only a missing module of its own is tolerated; a broken import is a bug to see.
+        if exc.name != module_name:
+            raise
+        return None
+    router = getattr(module, "router", None)
+    return router if isinstance(router, APIRouter) else None
+
+
+def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> FastAPI:
+    """Build the application.
+
+    Args:
+        settings: Settings to use (tests pass their own); the environment's by default.
+        pool_size: Database connections per process (PostgreSQL).
+
+    Returns:
+        The FastAPI app; the database must already be migrated (``ruta db upgrade``).
+    """
+    settings = settings or get_settings()
+    url = settings.resolved_database_url
+    kwargs = {} if url.startswith("sqlite") else {"pool_size": pool_size, "max_overflow": pool_size}
+    engine = make_engine(url, **kwargs)
+    app = FastAPI(
+        title="Ruta casework API",
+        version=__version__,
+        summary="Regularization casework: intake to a reasoned decision, with an audit chain.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    install_problem_handlers(app)
+    app.add_middleware(CsrfCookieMiddleware, secure=settings.cookie_secure)
+    app.include_router(api_router)
+    app.include_router(login_router)
+    for name in _OPTIONAL_ROUTERS:
+        router = _optional_router(name)
+        if router is not None:
+            app.include_router(router)
+    if _STATIC.is_dir():
+        app.mount("/static", StaticFiles(directory=_STATIC), name="static")
+    return app

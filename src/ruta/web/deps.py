@@ -1,0 +1,117 @@
+"""FastAPI dependencies as ``Annotated`` aliases.
+
+For the UI engineer and the API routes:
+
+- ``SettingsDep``: the app's :class:`~ruta.settings.Settings`.
+- ``SessionDep``: a SQLAlchemy session for this request (closed afterwards); pass it to
+  the ``ruta.cases.actions`` functions, never query in a route.
+- ``ApiUser`` (alias ``CurrentUser``): the user of the ``Authorization: Bearer`` token;
+  401 problem+json otherwise.
+- ``PageUser``: the user of the session cookie; redirects to ``/login?next=...`` otherwise.
+- ``OptionalPageUser``: the same, or ``None`` for anonymous pages.
+- ``CsrfProtected``: add as a parameter to a form POST route to verify ``csrf_token``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from ruta.cases.accounts import user_for_token
+from ruta.cases.errors import AuthenticationError
+from ruta.settings import Settings
+from ruta.store.models import User
+from ruta.web.problems import LoginRequired
+
+__all__ = [
+    "ApiUser",
+    "CsrfProtected",
+    "CurrentUser",
+    "OptionalPageUser",
+    "PageUser",
+    "SessionDep",
+    "SettingsDep",
+    "client_address",
+]
+
+_SESSION_COOKIE = "ruta_session"  # the same name as ruta.web.security.SESSION_COOKIE
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+
+
+def _session(request: Request) -> Iterator[Session]:
+    session: Session = request.app.state.sessionmaker()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(_session)]
+
+_bearer = HTTPBearer(auto_error=False, description="Token from POST /api/v1/auth/token")
+
+
+def _api_user(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthenticationError(
+            "send 'Authorization: Bearer <token>' (get one from POST /api/v1/auth/token)",
+            field="Authorization",
+        )
+    return user_for_token(session, credentials.credentials, "api")
+
+
+ApiUser = Annotated[User, Depends(_api_user)]
+CurrentUser = ApiUser
+
+
+def _optional_page_user(request: Request, session: SessionDep) -> User | None:
+    token = request.cookies.get(_SESSION_COOKIE)
+    if not token:
+        return None
+    try:
+        return user_for_token(session, token, "session")
+    except AuthenticationError:
+        return None
+
+
+OptionalPageUser = Annotated[User | None, Depends(_optional_page_user)]
+
+
+def _page_user(request: Request, user: OptionalPageUser) -> User:
+    if user is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(target)
+    return user
+
+
+PageUser = Annotated[User, Depends(_page_user)]
+
+
+async def _csrf_protected(request: Request) -> None:
+    from ruta.web.security import check_csrf
+
+    form = await request.form()
+    token = form.get("csrf_token")
+    check_csrf(request, token if isinstance(token, str) else None)
+
+
+CsrfProtected = Annotated[None, Depends(_csrf_protected)]
+
+
+def client_address(request: Request) -> str:
+    """The caller's address for rate limiting (the direct peer; no proxy headers trusted)."""
+    return request.client.host if request.client else "unknown"

@@ -1,0 +1,122 @@
+"""Errors as RFC 9457 problem+json, naming the field and the expected form.
+
+Every :class:`~ruta.errors.RutaError` becomes a problem response whose status follows the
+casework exception tree (404 outside scope, 403 role, 409 workflow, 401 sign-in, 429 rate
+limit, 422 anything else); request validation errors become 422 with one entry per
+field. Nothing here ever answers 5xx for bad input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ruta.cases.errors import (
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+)
+from ruta.errors import RutaError
+
+__all__ = ["PROBLEM_JSON", "LoginRequired", "install_problem_handlers", "problem"]
+
+PROBLEM_JSON = "application/problem+json"
+
+_STATUS: tuple[tuple[type[RutaError], int, str], ...] = (
+    (NotFoundError, 404, "Not found"),
+    (PermissionDeniedError, 403, "Not allowed"),
+    (ConflictError, 409, "Not possible in the current state"),
+    (AuthenticationError, 401, "Sign in required"),
+    (RateLimitedError, 429, "Too many attempts"),
+)
+
+
+class LoginRequired(Exception):
+    """A page needs a signed-in user; the handler redirects to the login page."""
+
+    def __init__(self, next_url: str) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    field: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """A problem+json response.
+
+    Examples:
+        >>> import json
+        >>> body = json.loads(problem(422, "Invalid", "use YYYY-MM-DD", field="entry.date").body)
+        >>> body["status"], body["field"], body["errors"][0]["message"]
+        (422, 'entry.date', 'use YYYY-MM-DD')
+    """
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    body["detail"] = detail
+    if field is not None:
+        body["field"] = field
+    body["errors"] = errors or ([{"field": field, "message": detail}] if field else [])
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _ruta_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RutaError)
+    for cls, status, title in _STATUS:
+        if isinstance(exc, cls):
+            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            if status == 429:
+                headers = {"Retry-After": "60"}
+            return problem(status, title, exc.message, field=exc.field, headers=headers)
+    return problem(422, "Invalid input", exc.message, field=exc.field)
+
+
+def _field_of(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie", "form"):
+        parts = parts[1:]
+    if parts and parts[0] == "idempotency-key":
+        parts[0] = "Idempotency-Key"
+    return ".".join(str(p) for p in parts) or "body"
+
+
+def _validation_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"field": _field_of(err.get("loc", ())), "message": str(err.get("msg", "invalid"))}
+        for err in exc.errors()
+    ]
+    first = errors[0] if errors else {"field": "body", "message": "invalid request"}
+    detail = f"{first['field']}: {first['message']}"
+    return problem(422, "Invalid input", detail, field=first["field"], errors=errors)
+
+
+def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = str(exc.detail)
+    return problem(exc.status_code, detail, detail, headers=dict(exc.headers or {}))
+
+
+def _login_required(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginRequired)
+    from urllib.parse import quote
+
+    return RedirectResponse(f"/login?next={quote(exc.next_url, safe='/')}", status_code=303)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Register the handlers on ``app``."""
+    app.add_exception_handler(RutaError, _ruta_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(LoginRequired, _login_required)

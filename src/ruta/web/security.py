@@ -1,0 +1,227 @@
+"""Page sessions, CSRF protection and the login/logout pages.
+
+For the UI engineer:
+
+- :func:`csrf_token` gives the token to put in every form as ``<input type="hidden"
+  name="csrf_token">``; :func:`check_csrf` (or the ``CsrfProtected`` dependency in
+  :mod:`ruta.web.deps`) verifies it on POST.
+- The token is an HMAC of a per-browser nonce cookie (set by :class:`CsrfCookieMiddleware`
+  on every page response that lacks it) and the session token, so it works before login
+  (the login form itself) and changes when the session does.
+- Session cookies are HttpOnly and SameSite=Lax (and Secure when
+  ``RUTA_COOKIE_SECURE``); only the token's SHA-256 is stored server side.
+- Login is rate-limited per username and per client address
+  (``RUTA_LOGIN_ATTEMPTS_PER_MINUTE``) in :func:`ruta.cases.accounts.do_login`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from http.cookies import SimpleCookie
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ruta.cases.accounts import do_login, do_revoke_token
+from ruta.cases.errors import AuthenticationError, RateLimitedError
+from ruta.settings import Settings
+from ruta.web.deps import OptionalPageUser, SessionDep, SettingsDep, client_address
+from ruta.web.i18n import render
+
+__all__ = [
+    "CSRF_COOKIE",
+    "SESSION_COOKIE",
+    "CsrfCookieMiddleware",
+    "check_csrf",
+    "clear_session_cookie",
+    "csrf_token",
+    "login_router",
+    "safe_next",
+    "set_session_cookie",
+]
+
+SESSION_COOKIE = "ruta_session"
+CSRF_COOKIE = "ruta_csrf"
+
+
+def _nonce(request: Request) -> str:
+    fresh = getattr(request.state, "csrf_nonce", None)
+    return fresh or request.cookies.get(CSRF_COOKIE, "")
+
+
+def csrf_token(request: Request) -> str:
+    """The CSRF token for forms on this page (bound to the browser and its session)."""
+    settings: Settings = request.app.state.settings
+    base = f"{_nonce(request)}|{request.cookies.get(SESSION_COOKIE, '')}"
+    key = settings.secret_key.get_secret_value().encode()
+    return hmac.new(key, base.encode(), hashlib.sha256).hexdigest()
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    """Refuse a form whose token does not match this browser and session.
+
+    Raises:
+        AuthenticationError: ``field="csrf_token"`` (the page should be reloaded).
+    """
+    if (
+        not _nonce(request)
+        or not submitted
+        or not hmac.compare_digest(submitted, csrf_token(request))
+    ):
+        raise AuthenticationError(
+            "the form expired or came from another site; reload the page and try again",
+            field="csrf_token",
+        )
+
+
+def set_session_cookie(response: Response, token: str, settings: Settings) -> None:
+    """Set the session cookie: HttpOnly (no script reads it), SameSite=Lax (no
+    cross-site POST carries it), Secure when configured."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        path="/",
+    )
+
+
+def clear_session_cookie(response: Response) -> None:
+    """Remove the session cookie."""
+    response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+class CsrfCookieMiddleware:
+    """Give every browser a random CSRF nonce cookie on its first page (not on the API).
+
+    A pure ASGI middleware: it adds no per-request work to ``/api`` calls.
+    """
+
+    def __init__(self, app: ASGIApp, secure: bool = False) -> None:
+        self.app = app
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        raw = b"; ".join(v for k, v in scope["headers"] if k == b"cookie").decode("latin-1")
+        jar: SimpleCookie = SimpleCookie()
+        try:
+            jar.load(raw)
+        except Exception:  # a malformed cookie header gets a fresh nonce
+            jar = SimpleCookie()
+        if CSRF_COOKIE in jar:
+            await self.app(scope, receive, send)
+            return
+        nonce = secrets.token_urlsafe(24)
+        scope.setdefault("state", {})["csrf_nonce"] = nonce
+        flags = "; Secure" if self.secure else ""
+        cookie = f"{CSRF_COOKIE}={nonce}; Path=/; HttpOnly; SameSite=Lax{flags}"
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"set-cookie", cookie.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+def safe_next(url: str | None, default: str = "/") -> str:
+    """A same-site path to go to after login (never another host).
+
+    Examples:
+        >>> safe_next("/casework/queue"), safe_next("https://evil.example/"), safe_next("//x")
+        ('/casework/queue', '/', '/')
+    """
+    if not url:
+        return default
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not url.startswith("/") or url.startswith("//"):
+        return default
+    return url
+
+
+login_router = APIRouter(include_in_schema=False)
+
+
+@login_router.get("/login")
+def login_page(request: Request, user: OptionalPageUser, next: str = "/") -> Response:
+    """The sign-in form for officers and applicants."""
+    context = {"next": safe_next(next), "csrf_token": csrf_token(request), "user": user}
+    return render(request, "auth/login.html", context)
+
+
+@login_router.post("/login")
+def login_submit(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    username: Annotated[str, Form(max_length=80)] = "",
+    password: Annotated[str, Form(max_length=200)] = "",
+    csrf: Annotated[str, Form(alias="csrf_token")] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    """Check the password, set the session cookie and go on; errors re-show the form."""
+    errors: dict[str, str] = {}
+    try:
+        check_csrf(request, csrf)
+        if not username:
+            errors["username"] = "Enter your username"
+        if not password:
+            errors["password"] = "Enter your password"  # noqa: S105 - a form message
+        if not errors:
+            _user, token = do_login(
+                session,
+                username=username,
+                password=password,
+                client=client_address(request),
+                kind="session",
+                hours=settings.session_hours,
+                attempts_per_minute=settings.login_attempts_per_minute,
+            )
+            response = RedirectResponse(safe_next(next), status_code=303)
+            set_session_cookie(response, token, settings)
+            return response
+    except RateLimitedError:
+        errors["username"] = "Too many attempts. Wait one minute and try again"
+    except AuthenticationError as exc:
+        key = "csrf_token" if exc.field == "csrf_token" else "password"
+        errors[key] = (
+            "The form expired. Try again"
+            if key == "csrf_token"
+            else "The username or password is not right"
+        )
+    context = {
+        "next": safe_next(next),
+        "csrf_token": csrf_token(request),
+        "errors": errors,
+        "username": username,
+        "has_errors": True,
+        "user": None,
+    }
+    status = 429 if "Too many" in errors.get("username", "") else 422
+    return render(request, "auth/login.html", context, status_code=status)
+
+
+@login_router.post("/logout")
+def logout(
+    request: Request,
+    session: SessionDep,
+    csrf: Annotated[str, Form(alias="csrf_token")] = "",
+) -> Response:
+    """End the session (the token is deleted server side, not only forgotten)."""
+    check_csrf(request, csrf)
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        do_revoke_token(session, token)
+    response = RedirectResponse("/", status_code=303)
+    clear_session_cookie(response)
+    return response
