@@ -1,0 +1,62 @@
+"""Regular migration pathways as cited, dated, multilingual rules.
+
+Rule packs (YAML in ``packs/``) describe each pathway; the per-person engine answers
+"which pathway is open to this person on this date, why, and what is missing?", and the
+population engine compiles the same packs to SQL for whole populations.
+"""
+
+from __future__ import annotations
+
+from ruta.pathways._catalog import Catalog, default_catalog, load_catalog
+from ruta.pathways._engine import ENGINE_VERSION, Verdict, evaluate, judge
+from ruta.pathways._errors import PackError, PathwaysError, ProfileError, UnknownPathwayError
+from ruta.pathways._finder import next_question
+from ruta.pathways._model import Condition, Document, Pathway
+from ruta.pathways._profile import Profile, apply_answer, parse_profile
+from ruta.pathways._questions import Question
+from ruta.pathways._result import EvaluationResult, PathwayResult
+
+__all__ = [
+    "ENGINE_VERSION",
+    "Catalog",
+    "Condition",
+    "Document",
+    "EvaluationResult",
+    "PackError",
+    "Pathway",
+    "PathwayResult",
+    "PathwaysError",
+    "Profile",
+    "ProfileError",
+    "Question",
+    "UnknownPathwayError",
+    "Verdict",
+    "apply_answer",
+    "evaluate",
+    "get_pathway",
+    "judge",
+    "list_pathways",
+    "load_catalog",
+    "next_question",
+    "packs_version",
+    "parse_profile",
+]
+
+
+def get_pathway(pathway_id: str) -> Pathway:
+    """The shipped pathway with this id.
+
+    Raises:
+        UnknownPathwayError: no pack defines it.
+    """
+    return default_catalog().get(pathway_id)
+
+
+def list_pathways(country: str | None = None) -> list[Pathway]:
+    """The shipped pathways, of one host country when given (alpha-3)."""
+    return default_catalog().for_country(country)
+
+
+def packs_version() -> str:
+    """The version stamp of the shipped packs (a digest of their files)."""
+    return default_catalog().version

@@ -1,0 +1,331 @@
+"""Loading rule packs: YAML with line numbers, schema validation, template overlay.
+
+A pack is read with YAML's safe loader only, and its conditions are parsed into the closed
+expression tree of ``_expr``: a pack received from another state cannot run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ruta.pathways._errors import PackError, UnknownPathwayError
+from ruta.pathways._expr import (
+    ExprError,
+    Fact,
+    Item,
+    Lit,
+    Param,
+    Pick,
+    Pred,
+    Quant,
+    Term,
+    facts_of,
+    parse_pred,
+    parse_term,
+    walk,
+)
+from ruta.pathways._facts import country_name, fact_catalog, vocabulary
+from ruta.pathways._model import (
+    Condition,
+    Deadline,
+    Document,
+    Fee,
+    Pathway,
+    Timeline,
+    Transition,
+)
+from ruta.pathways._schema import (
+    LANGS,
+    CitationSpec,
+    ConditionSpec,
+    PackFile,
+    ParamStep,
+    PathwaySpec,
+    TemplateSpec,
+    Text,
+    WindowSpec,
+)
+
+__all__ = ["PACKS_DIR", "Catalog", "default_catalog", "load_catalog", "read_yaml"]
+
+PACKS_DIR = Path(__file__).parent / "packs"
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Safe loader that remembers the line of every mapping key (for error messages)."""
+
+
+class _Lines(dict[Any, Any]):
+    lines: dict[Any, int]
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Lines:
+    mapping = _Lines(loader.construct_mapping(node, deep=True))
+    mapping.lines = {
+        loader.construct_object(key, deep=True): key.start_mark.line + 1 for key, _ in node.value
+    }
+    mapping.lines["__self__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(path: Path) -> Any:
+    """Read a YAML file safely; syntax errors become ``PackError`` with file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PackError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506  # _LineLoader is a SafeLoader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PackError(f"{where}: YAML syntax error: {problem}") from None
+
+
+def _line_of(raw: Any, loc: Sequence[Any]) -> int | None:
+    node, line = raw, None
+    for step in loc:
+        if isinstance(node, _Lines):
+            line = node.lines.get(step, line)
+            node = node.get(step)
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+            if isinstance(node, _Lines):
+                line = node.lines.get("__self__", line)
+        else:
+            break
+    return line
+
+
+def _fail(path: Path, raw: Any, loc: Sequence[Any], problem: str) -> PackError:
+    line = _line_of(raw, loc)
+    where = f"{path}:{line}" if line else str(path)
+    dotted = ".".join(str(p) for p in loc)
+    return PackError(f"{where}: {dotted}: {problem}" if dotted else f"{where}: {problem}")
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """Every pathway of the loaded packs, and the version that stamps results."""
+
+    pathways: Mapping[str, Pathway]
+    version: str
+    pack_versions: Mapping[str, str]
+
+    def get(self, pathway_id: str) -> Pathway:
+        """The pathway with this id, or ``UnknownPathwayError`` listing close ids."""
+        try:
+            return self.pathways[pathway_id]
+        except KeyError:
+            prefix = pathway_id.split(".", 1)[0]
+            near = [p for p in self.pathways if p.startswith(prefix + ".")]
+            hint = f"; pathways of that country: {', '.join(near)}" if near else ""
+            raise UnknownPathwayError(
+                f"unknown pathway '{pathway_id}'{hint} (see `ruta pathways list`)",
+                field="pathway",
+            ) from None
+
+    def for_country(self, country: str | None) -> list[Pathway]:
+        """Pathways of one host country (all when None), in id order."""
+        return [
+            p for _, p in sorted(self.pathways.items()) if country is None or p.host_country == country
+        ]
+
+
+def _timeline(name: str, raw: Any) -> Timeline:
+    if isinstance(raw, Mapping) and set(raw) == {"timeline"}:
+        steps = [ParamStep.model_validate(step) for step in raw["timeline"]]
+        steps.sort(key=lambda s: (s.from_ is not None, s.from_))
+        return Timeline(tuple((s.from_, _freeze(s.value)) for s in steps))
+    return Timeline(((None, _freeze(raw)),))
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, str):
+        term = parse_term(value)  # date-shaped strings become dates, as in conditions
+        return term.value if isinstance(term, Lit) else value
+    return value
+
+
+def _host_condition(spec: PathwaySpec, instrument: CitationSpec) -> Condition:
+    names = {lang: country_name(spec.host_country, lang) for lang in LANGS}
+    text = Text(
+        es=f"Esta vía es para quien quiere vivir en {names['es']}.",
+        pt=f"Esta via é para quem quer morar em {names['pt']}.",
+        en=f"This pathway is for people who want to live in {names['en']}.",
+        fr=f"Cette voie est destinée aux personnes qui veulent vivre en {names['fr']}.",
+    )
+    pred = parse_pred({"eq": [{"fact": "host_country"}, spec.host_country]})
+    return Condition("host_country", text, instrument, pred, ("host_country",))
+
+
+def _merge_by_id(base: Iterable[Any], extra: Iterable[Any], drop: Iterable[str]) -> list[Any]:
+    dropped = set(drop)
+    merged = {item.id: item for item in base if item.id not in dropped}
+    for item in extra:
+        merged[item.id] = item
+    return list(merged.values())
+
+
+class _Builder:
+    """Turns validated pack files into runtime pathways, checking every reference."""
+
+    def __init__(self, path: Path, raw: Any, pack: PackFile) -> None:
+        self.path, self.raw, self.pack = path, raw, pack
+        self.facts = fact_catalog()
+        self.vocab = vocabulary()
+
+    def fail(self, loc: Sequence[Any], problem: str) -> PackError:
+        return _fail(self.path, self.raw, loc, problem)
+
+    def check_expr(self, expr: Pred | Term, params: Mapping[str, Timeline], loc: list[Any]) -> None:
+        list_scope: list[str] = []
+        for node in walk(expr):
+            if isinstance(node, Fact) and node.path not in self.facts:
+                raise self.fail(loc, f"unknown fact '{node.path}' (see data/facts.yaml)")
+            if isinstance(node, Param) and node.name not in params:
+                raise self.fail(loc, f"parameter '{node.name}' is not defined for this pathway")
+            if isinstance(node, Quant | Pick):
+                info = self.facts.get(node.list_fact)
+                if info is None or info.kind != "list":
+                    raise self.fail(loc, f"'{node.list_fact}' is not a list fact")
+                list_scope.append(node.list_fact)
+            if isinstance(node, Item):
+                if not list_scope:
+                    raise self.fail(loc, f"'item: {node.field}' used outside some/every/none")
+                fields = set().union(*(self.facts[f].items for f in list_scope))
+                if node.field not in fields:
+                    raise self.fail(loc, f"list items have no field '{node.field}'")
+
+    def parse(self, raw: Any, loc: list[Any], params: Mapping[str, Timeline]) -> Pred:
+        try:
+            pred = parse_pred(raw)
+        except ExprError as exc:
+            raise self.fail(loc, f"bad condition: {exc}") from None
+        self.check_expr(pred, params, loc)
+        return pred
+
+    def condition(
+        self, spec: ConditionSpec, params: Mapping[str, Timeline], loc: list[Any]
+    ) -> Condition:
+        pred = self.parse(spec.test, [*loc, "test"], params)
+        return Condition(
+            spec.id, spec.text, spec.citation, pred, tuple(facts_of(pred)),
+            spec.valid_from, spec.valid_to, spec.discretionary,
+        )
+
+    def pathway(self, index: int, spec: PathwaySpec) -> Pathway:
+        loc: list[Any] = ["pathways", index]
+        base = TemplateSpec()
+        if spec.template is not None:
+            if spec.template not in self.pack.templates:
+                raise self.fail([*loc, "template"], f"no template '{spec.template}' in this pack")
+            base = self.pack.templates[spec.template]
+        raw_params = {**base.parameters, **spec.parameters}
+        try:
+            params = {name: _timeline(name, value) for name, value in raw_params.items()}
+        except (ValidationError, ExprError) as exc:
+            raise self.fail([*loc, "parameters"], f"bad parameter: {exc}") from None
+        fields = {}
+        for name in ("title", "summary", "instrument", "grants", "next_steps"):
+            value = getattr(spec, name) or getattr(base, name)
+            if value is None:
+                raise self.fail(loc, f"'{name}' is required (in the pathway or its template)")
+            fields[name] = value
+        instrument: CitationSpec = fields["instrument"]
+        window = spec.window or base.window or WindowSpec()
+        conds = _merge_by_id(base.conditions, spec.conditions, spec.drop_conditions)
+        conditions = [_host_condition(spec, instrument)] + [
+            self.condition(c, params, [*loc, "conditions"]) for c in conds
+        ]
+        for right in fields["grants"].rights:
+            if right not in self.vocab.rights:
+                raise self.fail([*loc, "grants"], f"unknown right '{right}'")
+        documents = []
+        for doc in _merge_by_id(base.documents, spec.documents, spec.drop_documents):
+            for kind in doc.any_of:
+                if kind not in self.vocab.documents:
+                    raise self.fail([*loc, "documents"], f"unknown document type '{kind}'")
+            when = self.parse(doc.when, [*loc, "documents"], params) if doc.when else None
+            documents.append(Document(
+                doc.id, tuple(doc.any_of), self.vocab.documents, doc.citation, when,
+                doc.valid_for_months, doc.issued_within_months, doc.expired_accepted_years,
+                doc.note,
+            ))
+        fees = []
+        for fee in _merge_by_id(base.fees, spec.fees, ()):
+            exempt = self.parse(fee.exempt_when, [*loc, "fees"], params) if fee.exempt_when else None
+            fees.append(Fee(fee.id, fee.amount, fee.currency, fee.text, fee.citation, exempt,
+                            fee.exemption))
+        deadlines = []
+        for deadline in _merge_by_id(base.deadlines, spec.deadlines, ()):
+            try:
+                term = parse_term(deadline.date)
+            except ExprError as exc:
+                raise self.fail([*loc, "deadlines"], f"bad deadline: {exc}") from None
+            self.check_expr(term, params, [*loc, "deadlines"])
+            deadlines.append(Deadline(deadline.id, deadline.text, term))
+        transitions = [Transition(t.to, t.text) for t in (spec.transitions or base.transitions)]
+        return Pathway(
+            id=spec.id, host_country=spec.host_country, pack=self.pack.pack,
+            pack_version=self.pack.version, title_text=fields["title"],
+            summary_text=fields["summary"], instrument=instrument, grants=fields["grants"],
+            window=window, conditions=tuple(conditions), documents=tuple(documents),
+            fees=tuple(fees), transitions=tuple(transitions), deadlines=tuple(deadlines),
+            next_steps=fields["next_steps"], params=params,
+        )
+
+
+def _pack_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yaml") if not p.name.endswith(".tests.yaml"))
+
+
+def load_catalog(directory: Path | None = None, files: Sequence[Path] | None = None) -> Catalog:
+    """Load every pack file of ``directory`` (the shipped packs by default).
+
+    Raises:
+        PackError: a file is malformed; the message names the file, the line and the problem.
+    """
+    paths = list(files) if files is not None else _pack_files(directory or PACKS_DIR)
+    pathways: dict[str, Pathway] = {}
+    versions: dict[str, str] = {}
+    digest = hashlib.sha256()
+    for path in paths:
+        raw = read_yaml(path)
+        digest.update(path.read_bytes())
+        try:
+            pack = PackFile.model_validate(raw)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise _fail(path, raw, err["loc"], str(err["msg"])) from None
+        builder = _Builder(path, raw, pack)
+        versions[pack.pack] = pack.version
+        for index, spec in enumerate(pack.pathways):
+            if spec.id in pathways:
+                raise builder.fail(["pathways", index, "id"], f"pathway '{spec.id}' defined twice")
+            pathways[spec.id] = builder.pathway(index, spec)
+    for pathway in pathways.values():
+        for transition in pathway.transitions:
+            if transition.to not in pathways:
+                raise PackError(f"pathway {pathway.id}: transition to unknown '{transition.to}'")
+    return Catalog(pathways, digest.hexdigest()[:12], versions)
+
+
+@cache
+def default_catalog() -> Catalog:
+    """The packs shipped with Ruta, loaded once per process."""
+    return load_catalog()

@@ -1,0 +1,125 @@
+"""The catalog of facts a profile may state, and the shared vocabulary of the packs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ruta.pathways._schema import LANGS, Text
+
+__all__ = ["COUNTRIES", "FactInfo", "Vocabulary", "country_name", "fact_catalog", "vocabulary"]
+
+KINDS = ("bool", "date", "country", "enum", "list")
+
+
+@dataclass(frozen=True, slots=True)
+class FactInfo:
+    """One fact: its kind, question, answer options and the documents that prove it."""
+
+    path: str
+    kind: str
+    question: Text | None = None
+    options: Mapping[str, Text] = field(default_factory=dict)
+    proves_with: tuple[str, ...] = ()
+    items: Mapping[str, FactInfo] = field(default_factory=dict)
+    ask: str | None = None
+    key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """Codes packs may use, with labels in every language."""
+
+    documents: Mapping[str, Text]
+    permit_types: Mapping[str, Text]
+    registration_programs: Mapping[str, Text]
+    rights: Mapping[str, Text]
+    statuses: Mapping[str, Text]
+
+    def section(self, name: str) -> Mapping[str, Text]:
+        """A section by name (``documents``, ``rights`` ...)."""
+        value: Mapping[str, Text] = getattr(self, name)
+        return value
+
+
+def _data(name: str) -> Any:
+    text = resources.files("ruta.pathways").joinpath("data", name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@cache
+def _countries() -> dict[str, str]:
+    return {str(k): str(v) for k, v in _data("countries.yaml").items()}
+
+
+COUNTRIES: Mapping[str, str] = _countries()
+
+
+@cache
+def _locale_territories(lang: str) -> Mapping[str, str]:
+    from babel import Locale
+
+    territories: Mapping[str, str] = Locale(lang).territories
+    return territories
+
+
+def country_name(code: str, lang: str) -> str:
+    """The name of an ISO 3166-1 alpha-3 country in ``lang``.
+
+    Examples:
+        >>> country_name("BRA", "pt"), country_name("PER", "fr")
+        ('Brasil', 'Pérou')
+    """
+    alpha2 = COUNTRIES.get(code)
+    if alpha2 is None:
+        return code
+    return _locale_territories(lang if lang in LANGS else "en").get(alpha2, code)
+
+
+def _text(raw: Any) -> Text:
+    return Text.model_validate(raw)
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """The vocabulary shipped with the packs."""
+    raw = _data("vocabulary.yaml")
+    return Vocabulary(
+        **{name: {str(k): _text(v) for k, v in raw[name].items()} for name in raw}
+    )
+
+
+def _fact(path: str, raw: Mapping[str, Any], vocab: Vocabulary) -> FactInfo:
+    kind = raw["kind"]
+    if kind not in KINDS:
+        raise ValueError(f"fact {path}: unknown kind {kind}")
+    options: Mapping[str, Text] = {}
+    if "options" in raw:
+        options = {str(k): _text(v) for k, v in raw["options"].items()}
+    elif "options_from" in raw:
+        options = vocab.section(raw["options_from"])
+    items = {
+        name: _fact(f"{path}.{name}", sub, vocab) for name, sub in (raw.get("items") or {}).items()
+    }
+    return FactInfo(
+        path=path,
+        kind=kind,
+        question=_text(raw["question"]) if "question" in raw else None,
+        options=options,
+        proves_with=tuple(raw.get("proves_with") or ()),
+        items=items,
+        ask=raw.get("ask"),
+        key=raw.get("key"),
+    )
+
+
+@cache
+def fact_catalog() -> Mapping[str, FactInfo]:
+    """Every fact a profile may state, by dotted path."""
+    vocab = vocabulary()
+    return {str(path): _fact(str(path), raw, vocab) for path, raw in _data("facts.yaml").items()}

@@ -1,0 +1,232 @@
+"""The schema of rule-pack files (YAML), validated with pydantic.
+
+A pack file holds *templates* (a treaty's pathway written once) and *pathways* (a host
+state's pathway: a template plus its parameters, or a pathway written in full). See
+``docs/rule-packs.md`` for the reference with examples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "LANGS",
+    "CitationSpec",
+    "ConditionSpec",
+    "DeadlineSpec",
+    "DocumentSpec",
+    "FeeSpec",
+    "GrantsSpec",
+    "PackFile",
+    "ParamStep",
+    "PathwaySpec",
+    "TemplateSpec",
+    "TestCaseFile",
+    "TestCaseSpec",
+    "Text",
+    "TransitionSpec",
+    "WindowSpec",
+]
+
+LANGS: tuple[str, ...] = ("es", "pt", "en", "fr")
+Lang = Literal["es", "pt", "en", "fr"]
+Confidence = Literal["HIGH", "MEDIUM", "UNCERTAIN"]
+PATHWAY_ID = re.compile(r"^[a-z]{3}\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Text(_Strict):
+    """A text in every language Ruta serves; none may be missing or empty."""
+
+    es: Annotated[str, Field(min_length=1)]
+    pt: Annotated[str, Field(min_length=1)]
+    en: Annotated[str, Field(min_length=1)]
+    fr: Annotated[str, Field(min_length=1)]
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang`` (English when the language is not served)."""
+        return str(getattr(self, lang if lang in LANGS else "en"))
+
+
+class CitationSpec(_Strict):
+    """Where a rule comes from, and how sure the reference is of it."""
+
+    instrument: Annotated[str, Field(min_length=1)]
+    article: str | None = None
+    source: str | None = None
+    confidence: Confidence = "HIGH"
+    note: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.instrument}, {self.article}" if self.article else self.instrument
+
+
+class ConditionSpec(_Strict):
+    """One condition of a pathway: its test, plain explanation and citation."""
+
+    id: Annotated[str, Field(pattern=SLUG.pattern)]
+    text: Text
+    citation: CitationSpec
+    test: Any
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    discretionary: bool = False
+
+
+class DocumentSpec(_Strict):
+    """A required document (any of the alternatives), with its validity rules."""
+
+    id: Annotated[str, Field(pattern=SLUG.pattern)]
+    any_of: Annotated[list[str], Field(min_length=1)]
+    when: Any = None
+    valid_for_months: int | None = Field(default=None, ge=0)
+    issued_within_months: int | None = Field(default=None, ge=1)
+    expired_accepted_years: int | None = Field(default=None, ge=0)
+    note: Text | None = None
+    citation: CitationSpec
+
+
+class FeeSpec(_Strict):
+    """A fee with its currency and who is exempt."""
+
+    id: Annotated[str, Field(pattern=SLUG.pattern)]
+    amount: Decimal = Field(ge=0)
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    text: Text
+    exempt_when: Any = None
+    exemption: Text | None = None
+    citation: CitationSpec
+
+
+class WindowSpec(_Strict):
+    """When applications may be filed; either end may be open."""
+
+    opens: dt.date | None = None
+    closes: dt.date | None = None
+    citation: CitationSpec | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WindowSpec:
+        if self.opens and self.closes and self.closes < self.opens:
+            raise ValueError("window closes before it opens")
+        return self
+
+
+class GrantsSpec(_Strict):
+    """The status a pathway grants."""
+
+    status: Literal["temporary", "permanent", "humanitarian", "protection"]
+    duration_months: int | None = Field(default=None, ge=1)
+    valid_until: dt.date | None = None
+    rights: list[str] = Field(default_factory=list)
+    note: Text | None = None
+
+
+class TransitionSpec(_Strict):
+    """A later pathway this one leads to (temporary -> permanent)."""
+
+    to: Annotated[str, Field(pattern=PATHWAY_ID.pattern)]
+    text: Text
+
+
+class DeadlineSpec(_Strict):
+    """A date the person must act by; ``date`` is a term (may read the profile)."""
+
+    id: Annotated[str, Field(pattern=SLUG.pattern)]
+    text: Text
+    date: Any
+
+
+class ParamStep(_Strict):
+    """A parameter value in force from a date (until the next step)."""
+
+    from_: dt.date | None = Field(default=None, alias="from")
+    value: Any
+    citation: CitationSpec | None = None
+
+
+class _PathwayBody(_Strict):
+    title: Text | None = None
+    summary: Text | None = None
+    instrument: CitationSpec | None = None
+    grants: GrantsSpec | None = None
+    window: WindowSpec | None = None
+    conditions: list[ConditionSpec] = Field(default_factory=list)
+    documents: list[DocumentSpec] = Field(default_factory=list)
+    fees: list[FeeSpec] = Field(default_factory=list)
+    transitions: list[TransitionSpec] = Field(default_factory=list)
+    deadlines: list[DeadlineSpec] = Field(default_factory=list)
+    next_steps: Text | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("conditions", "documents", "fees", "deadlines")
+    @classmethod
+    def _unique_ids(cls, items: list[Any]) -> list[Any]:
+        ids = [item.id for item in items]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"ids must be unique, repeated: {', '.join(dupes)}")
+        return items
+
+
+class TemplateSpec(_PathwayBody):
+    """A treaty pathway written once; pathways specialise it by parameters."""
+
+
+class PathwaySpec(_PathwayBody):
+    """A host state's pathway: a template with parameters, or a pathway in full.
+
+    ``drop_conditions`` / ``drop_documents`` remove template entries that the host does not
+    apply; ``conditions`` / ``documents`` / ``fees`` add to (or replace by id) the template's.
+    """
+
+    id: Annotated[str, Field(pattern=PATHWAY_ID.pattern)]
+    host_country: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    template: str | None = None
+    drop_conditions: list[str] = Field(default_factory=list)
+    drop_documents: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _prefix_matches_host(self) -> PathwaySpec:
+        if self.id.split(".", 1)[0] != self.host_country.lower():
+            raise ValueError(
+                f"pathway id '{self.id}' must start with the host country in lower case "
+                f"('{self.host_country.lower()}.')"
+            )
+        return self
+
+
+class PackFile(_Strict):
+    """One rule-pack file."""
+
+    pack: Annotated[str, Field(pattern=SLUG.pattern)]
+    version: Annotated[str, Field(min_length=1)]
+    title: Text
+    templates: dict[str, TemplateSpec] = Field(default_factory=dict)
+    pathways: list[PathwaySpec] = Field(default_factory=list)
+
+
+class TestCaseSpec(_Strict):
+    """A scenario a legal officer can read: input profile, date, expected statuses."""
+
+    name: Annotated[str, Field(min_length=1)]
+    as_of: dt.date
+    profile: dict[str, Any]
+    expect: dict[str, Literal["eligible", "ineligible", "undetermined"]]
+    failed: dict[str, list[str]] = Field(default_factory=dict)
+    opens_on: dict[str, dt.date] = Field(default_factory=dict)
+
+
+class TestCaseFile(_Strict):
+    """A file of test cases for one or more pathways."""
+
+    tests: Annotated[list[TestCaseSpec], Field(min_length=1)]
