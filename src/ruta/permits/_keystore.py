@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ruta.permits._errors import KeyStoreError
+from ruta.permits._errors import KeyStoreError, TrustListError
 from ruta.permits._keys import PemSigner, generate_private_key
 from ruta.permits._status import PermitStatus, StatusList
 from ruta.permits._trust import TrustedIssuer, TrustList, merge_trust_lists
@@ -119,7 +119,7 @@ class KeyStore:
             return []
         try:
             return [TrustedIssuer.from_json(x) for x in json.loads(path.read_text())]
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, TrustListError) as exc:
             raise KeyStoreError(f"{path} is not a list of issuers ({exc})", field="dir") from None
 
     def local_issuers(self) -> list[TrustedIssuer]:

@@ -154,6 +154,8 @@ def permit_from_claims(claims: Mapping[Any, Any]) -> Permit:
             photo_hash=_opt_bytes(h.get("ph")),
         )
         rights: Sequence[Any] = r["r"]
+        if not isinstance(rights, list | tuple):  # a text string is a Sequence too
+            raise TypeError("ruta.r must be an array of rights")
         permit = Permit(
             permit_id=_text(r["id"]), permit_type=_opt_text(r.get("t")),
             issuer_country=_text(claims[CLAIM_ISS]), holder=holder,
