@@ -174,8 +174,15 @@ class KeyStore:
         return StatusList.from_json(path.read_bytes(), None)
 
     def _write_status(self, sl: StatusList, country: str) -> None:
+        # The newest key of the country signs its status list: verifiers check status-list
+        # signatures against the trust list, not against a permit-signing period.
+        newest = [i for i in self.local_issuers() if i.country == country]
+        if not newest:
+            raise KeyStoreError(f"no key for {country} in {self.root}; run `ruta permits "
+                                f"keys init --country {country}`", field="country")
+        path = self.root / "issuers" / country / f"{newest[-1].kid.hex()}.pem"
         write_atomic(self.root / "status" / f"{country}.json",
-                     sl.to_json(self.issuer_signer(country)))
+                     sl.to_json(PemSigner.from_file(path)))
 
     def set_status(self, country: str, index: int, status: PermitStatus) -> PermitStatus:
         """Change one permit's status, re-sign and store the list; returns the old status."""

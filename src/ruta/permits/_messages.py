@@ -94,6 +94,11 @@ _REASONS: dict[str, tuple[str, str, str, str]] = {  # es, pt, en, fr
         "A lista de confiança não é autêntica (a assinatura é inválida).",
         "The trust list is not authentic (its signature does not verify).",
         "La liste de confiance n'est pas authentique (sa signature est invalide)."),
+    "trust_list_unavailable": (
+        "Este verificador no tiene una lista de confianza configurada.",
+        "Este verificador não tem uma lista de confiança configurada.",
+        "This verifier has no trust list configured.",
+        "Ce vérificateur n'a pas de liste de confiance configurée."),
     "status_list_untrusted": (
         "La lista de estado no es auténtica (su firma no es válida).",
         "A lista de status não é autêntica (a assinatura é inválida).",

@@ -1,0 +1,197 @@
+"""The verifier page and JSON API (ruta.web.permits) on a bare FastAPI app."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from ruta.permits import (
+    Holder,
+    KeyStore,
+    Permit,
+    issue_for_application,
+    issue_permit,
+    make_qr,
+)
+from ruta.settings import Settings
+from ruta.web.permits import router, verifier_sources
+
+HOLDER = {"given_names": "Ana María", "surname_1": "Pérez", "date_of_birth": "1990-01-02",
+          "nationality": "VEN", "sex": "F"}
+
+
+@pytest.fixture
+def keys(tmp_path: Path) -> Path:
+    store = KeyStore(tmp_path / "keys")
+    store.init("COL", now=datetime(2021, 1, 1, tzinfo=UTC))  # old key, for an expired permit
+    store.init("COL", rotate=True)
+    return store.root
+
+
+@pytest.fixture
+def client(keys: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    monkeypatch.delenv("RUTA_TRUST_LIST", raising=False)
+    monkeypatch.delenv("RUTA_STATUS_LIST", raising=False)
+    app = FastAPI()
+    app.state.settings = Settings(env="development", keys_dir=keys)
+    app.include_router(router)
+    return TestClient(app, raise_server_exceptions=True)
+
+
+def _payload(keys: Path, index: int = 1, today: date | None = None) -> str:
+    today = today or datetime.now(UTC).date()
+    return issue_for_application(
+        application_id="a1", pathway_id="col.ppt", host_country="COL", holder=HOLDER,
+        valid_from=today, valid_until=date(today.year + 2, 1, 1),
+        rights=["work", "banking"], status_index=index, keys_dir=keys).payload
+
+
+def _png(text: str) -> bytes:
+    buf = io.BytesIO()
+    make_qr(text).save(buf, kind="png", scale=4)
+    return buf.getvalue()
+
+
+def test_page_works_without_javascript_and_offers_paste_and_upload(client: TestClient) -> None:
+    r = client.get("/verify")
+    assert r.status_code == 200 and '<html lang="es">' in r.text
+    assert 'name="payload"' in r.text and 'type="file"' in r.text
+    assert 'enctype="multipart/form-data"' in r.text and "BarcodeDetector" in r.text
+    assert 'id="camera-button" hidden' in r.text  # shown only by the script
+
+
+@pytest.mark.parametrize("query,header,title", [
+    ("?lang=fr", None, "Vérifier un titre"), ("", "pt-BR,pt;q=0.9", "Verificar uma autorização"),
+    ("?lang=en", "es", "Verify a permit"),
+])
+def test_language_by_query_or_accept_language(client: TestClient, query: str,
+                                              header: str | None, title: str) -> None:
+    headers = {"Accept-Language": header} if header else {}
+    assert f"<h1>{title}</h1>" in client.get(f"/verify{query}", headers=headers).text
+
+
+def test_form_with_pasted_valid_payload(client: TestClient, keys: Path) -> None:
+    r = client.post("/verify?lang=en", data={"payload": _payload(keys)})
+    assert r.status_code == 200
+    assert 'class="verdict verdict--valid"' in r.text and "Valid permit." in r.text
+    assert "Ana María Pérez" in r.text and "Banking" in r.text
+    assert "Status list issued" in r.text
+
+
+def test_form_with_an_uploaded_qr_photo(client: TestClient, keys: Path) -> None:
+    png = _png(_payload(keys))
+    r = client.post("/verify?lang=es", files={"photo": ("qr.png", png, "image/png")},
+                    data={"payload": ""})
+    assert 'class="verdict verdict--valid"' in r.text and "Permiso válido." in r.text
+
+
+def test_form_with_an_upload_that_is_not_a_qr(client: TestClient) -> None:
+    r = client.post("/verify?lang=en", files={"photo": ("x.pdf", b"%PDF-1.4 nope", "image/png")})
+    assert r.status_code == 200 and "No readable QR code" in r.text
+    assert 'class="verdict verdict--valid"' not in r.text
+
+
+def test_form_with_a_tampered_payload(client: TestClient, keys: Path) -> None:
+    text = _payload(keys)
+    tampered = text[:40] + ("A" if text[40] != "A" else "B") + text[41:]
+    r = client.post("/verify?lang=fr", data={"payload": tampered})
+    assert r.status_code == 200 and "Non valide" in r.text
+    assert 'class="verdict verdict--valid"' not in r.text and "Ana" not in r.text
+
+
+def test_form_escapes_what_it_echoes(client: TestClient) -> None:
+    r = client.post("/verify", data={"payload": "<script>alert(1)</script>"})
+    assert "<script>alert(1)</script>" not in r.text
+    assert "&lt;script&gt;" in r.text
+
+
+def test_api_valid_revoked_and_expired(client: TestClient, keys: Path) -> None:
+    text = _payload(keys, index=5)
+    body = client.post("/api/v1/verify", json={"payload": text}).json()
+    assert body["status"] == "valid" and body["reason_code"] == "ok"
+    assert [r["code"] for r in body["rights"]] == ["work", "banking"]
+    assert body["lang"] == "es" and body["status_list_age_seconds"] is not None
+
+    KeyStore(keys).set_status("COL", 5, "revoked")
+    body = client.post("/api/v1/verify?lang=en", json={"payload": text}).json()
+    assert (body["status"], body["reason"]) == ("revoked",
+                                                "The permit was revoked by the issuing country.")
+
+    store = KeyStore(keys)
+    old = datetime(2022, 3, 1, tzinfo=UTC)
+    expired = issue_permit(Permit("COL-OLD", "col.ppt", "COL", Holder("Ana", "Pérez"),
+                                  date(2022, 3, 1), date(2023, 2, 28), ("work",), 6,
+                                  issued_at=old), store.issuer_signer("COL", at=old))
+    body = client.post("/api/v1/verify", json={"payload": expired},
+                       headers={"Accept-Language": "fr"}).json()
+    assert (body["status"], body["reason"]) == ("expired", "Le titre a expiré.")
+
+
+@pytest.mark.parametrize("payload,code", [
+    ("", "empty"), ("HC1:XYZ", "bad_prefix"), ("RUTA1:" + "0" * 9000, "oversized"),
+    ("RUTA1:000", "bad_compression"), ("RUTA1:\u0000\uffff", "bad_base45"),
+])
+def test_api_bad_payloads_are_answers_not_errors(client: TestClient, payload: str,
+                                                 code: str) -> None:
+    r = client.post("/api/v1/verify", json={"payload": payload})
+    assert r.status_code == 200 and r.json()["reason_code"] == code
+    assert r.json()["valid"] is False
+
+
+def test_api_huge_body_is_refused_unread(client: TestClient) -> None:
+    r = client.post("/api/v1/verify", content=b'{"payload": "' + b"A" * 100_000 + b'"}',
+                    headers={"Content-Type": "application/json"})
+    assert r.status_code == 200 and r.json()["reason_code"] == "oversized"
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[]", b'{"payload": 7}', b"{}", b"\xff\xfe"])
+def test_api_malformed_body_is_a_422_problem(client: TestClient, body: bytes) -> None:
+    r = client.post("/api/v1/verify", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+    assert r.json()["field"] == "payload"
+
+
+def test_no_trust_list_configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RUTA_TRUST_LIST", raising=False)
+    app = FastAPI()
+    app.state.settings = Settings(env="development", keys_dir=tmp_path / "empty")
+    app.include_router(router)
+    body = TestClient(app).post("/api/v1/verify?lang=en", json={"payload": "RUTA1:X"}).json()
+    assert body["reason_code"] == "trust_list_unavailable"
+
+
+def test_env_trust_list_with_a_broken_signature(client: TestClient, keys: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = json.loads((keys / "trust-list.json").read_text())
+    doc["issuers"] = doc["issuers"][:1]
+    bad = tmp_path / "tampered.json"
+    bad.write_text(json.dumps(doc))
+    monkeypatch.setenv("RUTA_TRUST_LIST", str(bad))
+    body = client.post("/api/v1/verify", json={"payload": _payload(keys)}).json()
+    assert body["reason_code"] == "trust_list_untrusted" and body["valid"] is False
+
+
+def test_env_lists_replace_the_key_store(keys: Path, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RUTA_TRUST_LIST", str(tmp_path / "t.json"))
+    monkeypatch.delenv("RUTA_STATUS_LIST", raising=False)
+    assert verifier_sources(keys) == (tmp_path / "t.json", [])
+    monkeypatch.setenv("RUTA_STATUS_LIST", f"{tmp_path / 'a.json'}:{tmp_path / 'b.json'}")
+    assert verifier_sources(keys)[1] == [tmp_path / "a.json", tmp_path / "b.json"]
+    monkeypatch.delenv("RUTA_TRUST_LIST")
+    monkeypatch.delenv("RUTA_STATUS_LIST")
+    assert verifier_sources(keys) == (keys / "trust-list.json", [keys / "status" / "COL.json"])
+
+
+def test_router_is_mounted_by_the_app_factory(tmp_path: Path) -> None:
+    from ruta.web.app import create_app
+
+    app = create_app(Settings(env="development", data_dir=tmp_path))
+    r = TestClient(app).get("/verify?lang=en")
+    assert r.status_code == 200 and "Verify a permit" in r.text
