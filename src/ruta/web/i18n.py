@@ -23,13 +23,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from babel import dates as babel_dates
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_currency
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
@@ -45,6 +49,7 @@ __all__ = [
     "TEMPLATES_DIR",
     "gettext_callables",
     "language_links",
+    "locale_formatters",
     "negotiate_language",
     "render",
     "request_language",
@@ -148,15 +153,61 @@ def gettext_callables(lang: str) -> dict[str, Callable[..., Any]]:
         return text % variables
 
     @pass_context
-    def ngettext(
-        context: Context, singular: str, plural: str, num: int, **variables: Any
-    ) -> str:
+    def ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
         text = catalog.ngettext(singular, plural, num)
         if context.eval_ctx.autoescape:
             text = Markup(text)  # noqa: S704 - catalogs are our own reviewed files
         return text % {"num": num, **variables}
 
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
+
+
+def locale_formatters(lang: str) -> dict[str, Callable[..., str]]:
+    """``format_date``, ``format_datetime`` and ``format_money`` in the page language.
+
+    Dates may be ``date`` objects or ISO strings (as in a JSON result); amounts may be
+    decimal strings. Anything that does not parse is shown as given rather than failing
+    the page.
+
+    Args:
+        lang: One of :data:`LANGUAGES`.
+
+    Returns:
+        The formatters keyed by the names templates use.
+
+    Examples:
+        >>> locale_formatters("es")["format_date"]("2021-03-27")
+        '27 mar 2021'
+        >>> locale_formatters("en")["format_money"]("50.00", "USD")
+        '$50.00'
+    """
+
+    def format_date(value: date | str | None) -> str:
+        if value is None:
+            return ""
+        try:
+            day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return str(value)
+        return babel_dates.format_date(day, format="medium", locale=lang)
+
+    def format_datetime(value: datetime | None) -> str:
+        if value is None:
+            return ""
+        return babel_dates.format_datetime(value, format="medium", tzinfo=UTC, locale=lang)
+
+    def format_money(amount: str | float | Decimal, currency: str) -> str:
+        try:
+            number = Decimal(str(amount))
+        except InvalidOperation:
+            return f"{amount} {currency}"
+        return format_currency(number, currency, locale=lang)
+
+    return {
+        "format_date": format_date,
+        "format_datetime": format_datetime,
+        "format_money": format_money,
+    }
 
 
 @lru_cache(maxsize=1)
@@ -222,6 +273,7 @@ def render(
         "lang": lang,
         "language_links": language_links(request),
         **gettext_callables(lang),
+        **locale_formatters(lang),
         **(context or {}),
     }
     html = template_environment().get_template(template).render(values)

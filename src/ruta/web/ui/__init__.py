@@ -1,0 +1,20 @@
+"""Server-rendered pages: the public finder, the applicant's pages, casework and supervision.
+
+``router`` is the only thing an application needs to include (``create_app`` does); every
+page is rendered with :func:`ruta.web.i18n.render` in the request's language and works
+without JavaScript.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ruta.web.ui import applicant, caseworker, finder, supervisor
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+router.include_router(finder.router)
+router.include_router(applicant.router)
+router.include_router(caseworker.router)
+router.include_router(supervisor.router)

@@ -1,0 +1,133 @@
+"""Turning finder form posts into engine answers, and answers back into readable text.
+
+Each question kind has one form shape (GOV.UK patterns): radios for yes/no and enums, a
+select for one country, checkboxes for several countries, and three number fields for a
+date. Parsing here only checks the form was filled in; the engine's ``apply_answer`` then
+decides whether the value is acceptable for the fact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from babel.dates import format_date
+from starlette.datastructures import FormData
+
+from ruta.pathways import Question
+
+__all__ = ["BOOL_CHOICES", "FormError", "display_answer", "form_answer", "kind_error"]
+
+Gettext = Callable[[str], str]
+# The engine's spelling of a yes/no answer; labels are translated in the template.
+BOOL_CHOICES = ("yes", "no")
+# Kinds answered by ticking several boxes.
+_MULTIPLE = ("countries", "multi")
+
+
+class FormError(Exception):
+    """A form field was left empty or is not in the expected shape.
+
+    Args:
+        field_id: The HTML id of the input the error summary links to.
+        message: Plain-language, translated text saying how to fix it.
+    """
+
+    def __init__(self, field_id: str, message: str) -> None:
+        super().__init__(message)
+        self.field_id = field_id
+        self.message = message
+
+
+def kind_error(kind: str, _: Gettext) -> str:
+    """The translated "how to fix it" message for a question kind.
+
+    Args:
+        kind: ``bool``, ``date``, ``country``, ``countries``, ``enum`` or ``multi``.
+        _: The request's gettext.
+
+    Returns:
+        A message that says what to do, GOV.UK style (no "invalid", no "please").
+    """
+    messages = {
+        "bool": _("Select yes or no"),
+        "date": _("Enter a real date with day, month and year, for example 27 3 2021"),
+        "country": _("Select a country from the list"),
+        "countries": _("Select every country that applies"),
+        "enum": _("Select one of the options"),
+        "multi": _("Select every option that applies"),
+    }
+    return messages.get(kind, _("Answer the question to continue"))
+
+
+def form_answer(question: Question, form: FormData, _: Gettext) -> str | list[str]:
+    """The raw answer a form post gives to ``question``, in the shape ``apply_answer`` takes.
+
+    Args:
+        question: The question the page showed.
+        form: The posted form.
+        _: The request's gettext, for error messages.
+
+    Returns:
+        A string (yes/no, an ISO date, a code) or, for ``countries``, a list of codes.
+
+    Raises:
+        FormError: the field is empty or the date is not a real date.
+    """
+    if question.kind == "date":
+        return _date_answer(form, _)
+    if question.kind in _MULTIPLE:
+        values = [str(v) for v in form.getlist("answer") if str(v).strip()]
+        if not values:
+            raise FormError("answer", kind_error("countries", _))
+        return values
+    value = str(form.get("answer") or "").strip()
+    allowed = [v for v, _l in question.options] or (
+        list(BOOL_CHOICES) if question.kind == "bool" else []
+    )
+    if not value or (allowed and value not in allowed):
+        raise FormError("answer", kind_error(question.kind, _))
+    return value
+
+
+def _date_answer(form: FormData, _: Gettext) -> str:
+    parts = {}
+    for unit in ("day", "month", "year"):
+        text = str(form.get(f"answer-{unit}") or "").strip()
+        if not text.isdigit():
+            raise FormError(f"answer-{unit}", kind_error("date", _))
+        parts[unit] = int(text)
+    try:
+        value = date(parts["year"], parts["month"], parts["day"])
+    except ValueError:
+        raise FormError("answer-day", kind_error("date", _)) from None
+    if parts["year"] < 1900:
+        raise FormError("answer-year", _("Enter the year with four digits, for example 2021"))
+    return value.isoformat()
+
+
+def display_answer(question: Question | None, raw: str | list[str], lang: str, _: Gettext) -> str:
+    """An answer as a person would say it: "Yes", "27 March 2021", country names.
+
+    Args:
+        question: The question, for option labels; ``None`` shows the raw value.
+        raw: The stored answer.
+        lang: Page language (date format).
+        _: The request's gettext.
+
+    Returns:
+        Text for the check-your-answers page.
+    """
+    if question is None:
+        return ", ".join(raw) if isinstance(raw, list) else raw
+    if question.kind == "bool" and not question.options:
+        return {"yes": _("Yes"), "no": _("No")}.get(str(raw), str(raw))
+    if question.kind == "date" and isinstance(raw, str):
+        try:
+            return format_date(date.fromisoformat(raw), format="long", locale=lang)
+        except ValueError:
+            return raw
+    labels: dict[str, Any] = dict(question.options)
+    values = raw if isinstance(raw, list) else [raw]
+    return ", ".join(str(labels.get(v, v)) for v in values)

@@ -1,0 +1,375 @@
+"""The applicant's pages: create an account, apply for a pathway, track the application.
+
+Applying turns the finder's answers (the signed cookie) into a submission through
+``do_submit_application``. The form carries an idempotency key minted when the form is
+shown, so pressing "Send application" twice, or a retry after a dropped connection, gives
+the same application instead of two.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ruta.cases.accounts import do_create_user, do_login
+from ruta.cases.actions.applications import (
+    do_submit_application,
+    do_transition,
+    get_application,
+    list_applications,
+)
+from ruta.cases.actions.notes import history
+from ruta.cases.errors import CasesError, NotFoundError
+from ruta.cases.schemas import ApplicationCreate
+from ruta.errors import RutaError
+from ruta.pathways import UnknownPathwayError, get_pathway
+from ruta.store.models import User
+from ruta.web.deps import OptionalPageUser, PageUser, SessionDep, SettingsDep, client_address
+from ruta.web.i18n import render, request_language
+from ruta.web.security import safe_next, set_session_cookie
+from ruta.web.ui._countries import country_options
+from ruta.web.ui._forms import (
+    ErrorList,
+    csrf_context,
+    form_date,
+    form_text,
+    gettext_for,
+    not_found_page,
+    verify_csrf,
+)
+from ruta.web.ui._state import read_answers
+from ruta.web.ui.finder import replay
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["pages: applicant"])
+
+DOCUMENT_TYPES = ("passport", "national_id", "other")
+SEXES = ("F", "M", "X")
+_FIELDS = (
+    "given_names",
+    "surname_1",
+    "surname_2",
+    "date_of_birth-day",
+    "date_of_birth-month",
+    "date_of_birth-year",
+    "sex",
+    "nationality",
+    "document_type",
+    "document_number",
+    "email",
+    "phone",
+    "idempotency_key",
+)
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/account/new", name="account_new")
+def account_form(request: Request, next: str = "/") -> Response:
+    """Create an applicant account (username and password, nothing else)."""
+    context = {**csrf_context(request), "next": safe_next(next), "errors": [], "values": {}}
+    return render(request, "account/new.html", context)
+
+
+@router.post("/account/new", name="account_create")
+async def account_create(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """Create the account, sign in and continue to where the person was going."""
+    _ = gettext_for(request)
+    form = await request.form()
+    username = form_text(form, "username").lower()
+    password = str(form.get("password") or "")
+    next_url = safe_next(form_text(form, "next"))
+    errors: ErrorList = []
+    if not verify_csrf(request, form):
+        errors.append(("username", _("The form expired. Try again")))
+    elif not username:
+        errors.append(("username", _("Enter a username")))
+    elif len(password) < 10:
+        errors.append(("password", _("Enter a password of at least 10 characters")))
+    if not errors:
+        try:
+            do_create_user(
+                session, None, username=username, password=password, role="applicant", country=None
+            )
+            _user, token = do_login(
+                session,
+                username=username,
+                password=password,
+                client=client_address(request),
+                kind="session",
+                hours=settings.session_hours,
+                attempts_per_minute=settings.login_attempts_per_minute,
+            )
+        except CasesError as exc:
+            session.rollback()
+            message = {
+                "username": _(
+                    "Use 2 to 80 lowercase letters, digits, dots, dashes or underscores, "
+                    "or choose another username if this one is taken"
+                ),
+                "password": _("Enter a password of at least 10 characters"),
+            }.get(exc.field or "", exc.message)
+            field = exc.field if exc.field in ("username", "password") else "username"
+            errors.append((field, message))
+        else:
+            response = _redirect(next_url)
+            set_session_cookie(response, token, settings)
+            return response
+    context = {
+        **csrf_context(request),
+        "next": next_url,
+        "errors": errors,
+        "values": {"username": username},
+        "has_errors": True,
+    }
+    return render(request, "account/new.html", context, status_code=422)
+
+
+def _pathway_title(pathway_id: str, lang: str) -> str | None:
+    try:
+        return get_pathway(pathway_id).title(lang)
+    except UnknownPathwayError:
+        return None
+
+
+def _profile(request: Request) -> dict[str, Any]:
+    profile, _answers = replay(read_answers(request))
+    return profile
+
+
+def _details_page(
+    request: Request,
+    user: User,
+    pathway_id: str,
+    title: str,
+    values: dict[str, str],
+    errors: ErrorList,
+) -> Response:
+    lang = request_language(request)
+    profile = _profile(request)
+    held = [n.get("country") for n in profile.get("nationalities", []) if n.get("country")]
+    context = {
+        **csrf_context(request, user),
+        "pathway_id": pathway_id,
+        "pathway_title": title,
+        "values": values,
+        "errors": errors,
+        "error_for": dict(errors),
+        "has_errors": bool(errors),
+        "countries": country_options(lang, first=held),
+        "document_types": DOCUMENT_TYPES,
+        "sexes": SEXES,
+    }
+    return render(request, "apply/details.html", context, status_code=422 if errors else 200)
+
+
+@router.get("/apply/{pathway_id}", name="apply_start")
+def apply_start(request: Request, pathway_id: str, user: OptionalPageUser) -> Response:
+    """Ask who is applying (identity and contact); sign in first if needed."""
+    lang = request_language(request)
+    title = _pathway_title(pathway_id, lang)
+    if title is None:
+        return not_found_page(request, user)
+    if user is None:
+        here = str(request.url_for("apply_start", pathway_id=pathway_id))
+        context = {**csrf_context(request), "pathway_title": title, "next": here}
+        return render(request, "apply/sign_in.html", context)
+    values = {"idempotency_key": str(uuid.uuid4())}
+    return _details_page(request, user, pathway_id, title, values, [])
+
+
+def _validate(values: dict[str, str], _: Any) -> ErrorList:
+    errors: ErrorList = []
+    if not values["given_names"]:
+        errors.append(("given_names", _("Enter your given names")))
+    if not values["surname_1"]:
+        errors.append(("surname_1", _("Enter your first surname")))
+    if form_date(values, "date_of_birth") is None:
+        errors.append(
+            (
+                "date_of_birth-day",
+                _("Enter your date of birth with day, month and year, for example 27 3 1990"),
+            )
+        )
+    if values["sex"] not in SEXES:
+        errors.append(("sex", _("Select the sex shown on your identity document")))
+    if len(values["nationality"]) != 3:
+        errors.append(("nationality", _("Select your nationality")))
+    if values["document_type"] not in DOCUMENT_TYPES:
+        errors.append(("document_type", _("Select the type of identity document")))
+    if not values["document_number"]:
+        errors.append(("document_number", _("Enter the number of your identity document")))
+    email = values["email"]
+    if email and ("@" not in email or " " in email or email.startswith("@")):
+        errors.append(
+            ("email", _("Enter an email address in the right format, like name@example.com"))
+        )
+    return errors
+
+
+def _submission(pathway_id: str, values: dict[str, str], profile: dict[str, Any]) -> Any:
+    born = form_date(values, "date_of_birth")
+    return ApplicationCreate.model_validate(
+        {
+            "pathway": pathway_id,
+            "profile": profile,
+            "applicant": {
+                "given_names": values["given_names"],
+                "surname_1": values["surname_1"],
+                "surname_2": values["surname_2"] or None,
+                "date_of_birth": born.isoformat() if born else None,
+                "sex": values["sex"],
+                "nationality": values["nationality"],
+                "document": {"type": values["document_type"], "number": values["document_number"]},
+                "email": values["email"] or None,
+                "phone": values["phone"] or None,
+                "languages": [],
+            },
+        }
+    )
+
+
+@router.post("/apply/{pathway_id}", name="apply_check")
+async def apply_check(request: Request, pathway_id: str, user: PageUser) -> Response:
+    """Check the details; show them back with Change links before sending."""
+    _ = gettext_for(request)
+    lang = request_language(request)
+    title = _pathway_title(pathway_id, lang)
+    if title is None:
+        return not_found_page(request, user)
+    form = await request.form()
+    values = {name: form_text(form, name) for name in _FIELDS}
+    values["nationality"] = values["nationality"].upper()
+    errors = _validate(values, _)
+    if not verify_csrf(request, form):
+        errors.insert(0, ("given_names", _("The form expired. Try again")))
+    if errors or form.get("change") == "1":
+        return _details_page(request, user, pathway_id, title, values, errors)
+    born = form_date(values, "date_of_birth")
+    context = {
+        **csrf_context(request, user),
+        "pathway_id": pathway_id,
+        "pathway_title": title,
+        "values": values,
+        "date_of_birth": born,
+        "nationality_name": dict(country_options(lang)).get(values["nationality"], ""),
+    }
+    return render(request, "apply/check.html", context)
+
+
+@router.post("/apply/{pathway_id}/send", name="apply_send")
+async def apply_send(
+    request: Request, pathway_id: str, user: PageUser, session: SessionDep
+) -> Response:
+    """Submit the application (idempotent) and show the confirmation."""
+    _ = gettext_for(request)
+    lang = request_language(request)
+    title = _pathway_title(pathway_id, lang)
+    if title is None:
+        return not_found_page(request, user)
+    form = await request.form()
+    values = {name: form_text(form, name) for name in _FIELDS}
+    errors = _validate(values, _)
+    if not verify_csrf(request, form):
+        errors.insert(0, ("given_names", _("The form expired. Try again")))
+    if not errors:
+        try:
+            data = _submission(pathway_id, values, _profile(request))
+            app, _created = do_submit_application(
+                session, user, data, idempotency_key=values["idempotency_key"] or None
+            )
+        except (RutaError, ValueError) as exc:
+            session.rollback()
+            detail = exc.message if isinstance(exc, RutaError) else str(exc)
+            message = _("We could not send the application: %(detail)s") % {"detail": detail}
+            errors.append(("given_names", message))
+        else:
+            return _redirect(str(request.url_for("application_confirmation", app_id=app.id)))
+    return _details_page(request, user, pathway_id, title, values, errors)
+
+
+@router.get("/applications/{app_id}/confirmation", name="application_confirmation")
+def confirmation(request: Request, app_id: str, user: PageUser, session: SessionDep) -> Response:
+    """The reference number and what happens next."""
+    try:
+        app = get_application(session, user, app_id)
+    except NotFoundError:
+        return not_found_page(request, user)
+    title = _pathway_title(app.pathway_id, request_language(request)) or app.pathway_id
+    context = {**csrf_context(request, user), "application": app, "pathway_title": title}
+    return render(request, "apply/confirmation.html", context)
+
+
+@router.get("/track", name="track")
+def track(request: Request, user: PageUser, session: SessionDep) -> Response:
+    """The signed-in person's applications and their status."""
+    items, total = list_applications(session, user, page=1, page_size=50)
+    lang = request_language(request)
+    rows = [
+        {"application": app, "title": _pathway_title(app.pathway_id, lang) or app.pathway_id}
+        for app in items
+    ]
+    context = {**csrf_context(request, user), "rows": rows, "total": total}
+    return render(request, "track/list.html", context)
+
+
+def _track_page(
+    request: Request, user: User, session: Any, app_id: str, errors: ErrorList, status: int = 200
+) -> Response:
+    try:
+        app = get_application(session, user, app_id)
+        steps = history(session, user, app_id)
+    except NotFoundError:
+        return not_found_page(request, user)
+    title = _pathway_title(app.pathway_id, request_language(request)) or app.pathway_id
+    requested = next((s.reason for s in reversed(steps) if s.to_status == app.status), None)
+    context = {
+        **csrf_context(request, user),
+        "application": app,
+        "pathway_title": title,
+        "steps": steps,
+        "request_reason": requested if app.status == "information_requested" else None,
+        "errors": errors,
+        "has_errors": bool(errors),
+    }
+    return render(request, "track/application.html", context, status_code=status)
+
+
+@router.get("/track/{app_id}", name="track_application")
+def track_application(
+    request: Request, app_id: str, user: PageUser, session: SessionDep
+) -> Response:
+    """One application: status, history, and a reply form when information was requested."""
+    return _track_page(request, user, session, app_id, [])
+
+
+@router.post("/track/{app_id}/reply", name="track_reply")
+async def track_reply(
+    request: Request, app_id: str, user: PageUser, session: SessionDep
+) -> Response:
+    """Answer a request for information; the case goes back to review."""
+    _ = gettext_for(request)
+    form = await request.form()
+    reply = form_text(form, "reply")
+    errors: ErrorList = []
+    if not verify_csrf(request, form):
+        errors.append(("reply", _("The form expired. Try again")))
+    elif not reply:
+        errors.append(("reply", _("Enter your answer to the office's request")))
+    else:
+        try:
+            do_transition(session, user, app_id, "in_review", reply)
+        except NotFoundError:
+            return not_found_page(request, user)
+        except CasesError as exc:
+            session.rollback()
+            errors.append(("reply", exc.message))
+        else:
+            return _redirect(str(request.url_for("track_application", app_id=app_id)))
+    return _track_page(request, user, session, app_id, errors, status=422)

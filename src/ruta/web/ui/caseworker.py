@@ -1,0 +1,253 @@
+"""Caseworker pages: the work queue and the case page with its review actions.
+
+The queue shows each case's age against the country's review target; the case page puts
+the engine's trace (each condition, its outcome and citation, as evaluated at intake and
+stamped with the pack version) next to the evidence (identity, answers, documents), and
+offers the next steps the workflow allows: start review, request information, propose a
+decision. Every write goes through a ``ruta.cases.actions`` function.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from ruta.cases.access import OFFICERS
+from ruta.cases.actions.applications import do_transition, get_application, list_applications
+from ruta.cases.actions.decisions import current_decision, do_propose_decision
+from ruta.cases.actions.documents import document_checklist
+from ruta.cases.actions.notes import do_add_note, history, list_notes
+from ruta.cases.errors import CasesError, NotFoundError
+from ruta.cases.parameters import review_target_days
+from ruta.cases.workflow import STATES, allowed_targets, can_move
+from ruta.pathways import UnknownPathwayError, get_pathway, list_pathways
+from ruta.store.models import User
+from ruta.web.deps import OptionalPageUser, PageUser, SessionDep, SettingsDep
+from ruta.web.i18n import render, request_language
+from ruta.web.ui._forms import ErrorList, csrf_context, form_text, gettext_for, not_found_page
+from ruta.web.ui._forms import verify_csrf as _csrf_ok
+from ruta.web.ui._queue import officer_choices, officers_of, sla_state
+
+__all__ = ["case_context", "redirect_to_case", "router"]
+
+router = APIRouter(tags=["pages: casework"])
+_READERS = OFFICERS | {"auditor"}
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/", name="home")
+def home(request: Request, user: OptionalPageUser) -> Response:
+    """Officers start at their queue; everyone else at the finder."""
+    if user is not None and user.role in _READERS:
+        return _redirect(str(request.url_for("queue")))
+    return _redirect(str(request.url_for("finder_start")))
+
+
+def _title(pathway_id: str, lang: str) -> str:
+    try:
+        return get_pathway(pathway_id).title(lang)
+    except UnknownPathwayError:
+        return pathway_id
+
+
+@router.get("/casework/queue", name="queue")
+def queue(
+    request: Request,
+    user: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    status: Annotated[str | None, Query()] = None,
+    pathway: Annotated[str | None, Query()] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:
+    """Cases in the officer's scope, oldest submission first, with age and SLA."""
+    if user.role not in _READERS:
+        return _redirect(str(request.url_for("track")))
+    lang = request_language(request)
+    status = status if status in STATES else None
+    pathway = pathway or None
+    items, total = list_applications(
+        session, user, status=status, pathway=pathway, page=page, page_size=settings.page_size
+    )
+    now = datetime.now(UTC)
+    target = review_target_days(user.country or "")
+    rows = [
+        {
+            "application": app,
+            "title": _title(app.pathway_id, lang),
+            "sla": sla_state(app.submitted_at, app.status, target, now),
+        }
+        for app in items
+    ]
+    pages = max(1, -(-total // settings.page_size))
+    query = {"status": status or "", "pathway": pathway or ""}
+    context = {
+        **csrf_context(request, user),
+        "rows": rows,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "query": query,
+        "statuses": STATES,
+        "pathways": [(p.id, p.title(lang)) for p in list_pathways(user.country)],
+        "target_days": target,
+        "officers": officer_choices(officers_of(session, user.country)),
+        "bulk_targets": ("in_review", "information_requested", "withdrawn"),
+        "is_supervisor": user.role == "supervisor",
+    }
+    return render(request, "casework/queue.html", context)
+
+
+def case_context(
+    request: Request, session: Session, user: User, app_id: str
+) -> dict[str, Any] | None:
+    """Everything the case page shows (the read is audited); None when out of scope."""
+    lang = request_language(request)
+    try:
+        app = get_application(session, user, app_id)
+        steps = history(session, user, app_id)
+        notes = list_notes(session, user, app_id)
+        checklist = document_checklist(session, user, app_id, lang)
+    except NotFoundError:
+        return None
+    trace = next(
+        (r for r in app.eligibility.get("results", []) if r.get("pathway") == app.pathway_id), None
+    )
+    targets = [t for t in allowed_targets(app.status) if can_move(user.role, app.status, t)]
+    return {
+        **csrf_context(request, user),
+        "application": app,
+        "applicant": app.applicant,
+        "title": _title(app.pathway_id, lang),
+        "trace": trace,
+        "steps": steps,
+        "notes": notes,
+        "checklist": checklist,
+        "decision": current_decision(session, app),
+        "can_start_review": "in_review" in targets and app.status != "decision_proposed",
+        "can_request_information": "information_requested" in targets,
+        "can_propose": app.status == "in_review" and user.role in OFFICERS,
+        "can_decide": app.status == "decision_proposed" and user.role == "supervisor",
+        "is_officer": user.role in OFFICERS,
+        "officers": officer_choices(officers_of(session, app.host_country)),
+        "sla": sla_state(
+            app.submitted_at, app.status, review_target_days(app.host_country), datetime.now(UTC)
+        ),
+        "errors": [],
+        "values": {},
+    }
+
+
+def case_page(
+    request: Request,
+    session: Session,
+    user: User,
+    app_id: str,
+    errors: ErrorList | None = None,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    """Render the case page, with form errors when an action was refused."""
+    context = case_context(request, session, user, app_id)
+    if context is None:
+        return not_found_page(request, user)
+    context.update(errors=errors or [], values=values or {}, has_errors=bool(errors))
+    return render(request, "casework/case.html", context, status_code=422 if errors else 200)
+
+
+def redirect_to_case(request: Request, app_id: str) -> RedirectResponse:
+    """Back to the case page after a successful action (POST/redirect/GET)."""
+    return _redirect(str(request.url_for("case", app_id=app_id)))
+
+
+@router.get("/casework/cases/{app_id}", name="case")
+def case(request: Request, app_id: str, user: PageUser, session: SessionDep) -> Response:
+    """The case file: engine trace beside the evidence, history, notes and actions."""
+    if user.role not in _READERS:
+        return not_found_page(request, user)
+    return case_page(request, session, user, app_id)
+
+
+@router.post("/casework/cases/{app_id}/transition", name="case_transition")
+async def transition(
+    request: Request, app_id: str, user: PageUser, session: SessionDep
+) -> Response:
+    """Start review or request information (with the reason the applicant will read)."""
+    _ = gettext_for(request)
+    form = await request.form()
+    to = form_text(form, "to")
+    reason = form_text(form, "reason")
+    field = "reason-" + to
+    if not _csrf_ok(request, form):
+        expired = [(field, _("The form expired. Try again"))]
+        return case_page(request, session, user, app_id, expired)
+    if not reason:
+        message = (
+            _("Say what information or documents the applicant must send")
+            if to == "information_requested"
+            else _("Enter a reason")
+        )
+        return case_page(request, session, user, app_id, [(field, message)], {"to": to})
+    try:
+        do_transition(session, user, app_id, to, reason)
+    except NotFoundError:
+        return not_found_page(request, user)
+    except CasesError as exc:
+        session.rollback()
+        return case_page(request, session, user, app_id, [(field, exc.message)], {"to": to})
+    return redirect_to_case(request, app_id)
+
+
+@router.post("/casework/cases/{app_id}/propose", name="case_propose")
+async def propose(request: Request, app_id: str, user: PageUser, session: SessionDep) -> Response:
+    """Propose approval or denial, with reasons (one per line)."""
+    _ = gettext_for(request)
+    form = await request.form()
+    outcome = form_text(form, "outcome")
+    reasons = [line.strip() for line in form_text(form, "reasons").splitlines() if line.strip()]
+    values = {"outcome": outcome, "reasons": form_text(form, "reasons")}
+    errors: ErrorList = []
+    if not _csrf_ok(request, form):
+        errors.append(("outcome", _("The form expired. Try again")))
+    if outcome not in ("approved", "denied"):
+        errors.append(("outcome", _("Select approve or deny")))
+    if not reasons:
+        errors.append(("reasons", _("Give at least one reason, one per line")))
+    if not errors:
+        try:
+            do_propose_decision(session, user, app_id, outcome, reasons)
+        except NotFoundError:
+            return not_found_page(request, user)
+        except CasesError as exc:
+            session.rollback()
+            errors.append(("outcome", exc.message))
+        else:
+            return redirect_to_case(request, app_id)
+    return case_page(request, session, user, app_id, errors, values)
+
+
+@router.post("/casework/cases/{app_id}/notes", name="case_note")
+async def add_note(request: Request, app_id: str, user: PageUser, session: SessionDep) -> Response:
+    """Add an internal note to the case file."""
+    _ = gettext_for(request)
+    form = await request.form()
+    text = form_text(form, "note")
+    if not _csrf_ok(request, form):
+        expired = [("note", _("The form expired. Try again"))]
+        return case_page(request, session, user, app_id, expired)
+    if not text:
+        return case_page(request, session, user, app_id, [("note", _("Enter the note"))])
+    try:
+        do_add_note(session, user, app_id, text)
+    except NotFoundError:
+        return not_found_page(request, user)
+    except CasesError as exc:
+        session.rollback()
+        return case_page(request, session, user, app_id, [("note", exc.message)])
+    return redirect_to_case(request, app_id)

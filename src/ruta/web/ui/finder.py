@@ -1,0 +1,247 @@
+"""The public guided finder: start page, one question per page, check answers, results.
+
+No login and no JavaScript. The engine picks each next question (``next_question``) from
+the answers so far; answers live in a signed cookie (see ``_state``) and are replayed
+through ``apply_answer`` on every request, so "Back" and "Change" are just "ask question
+number ``at`` again" and never lose the later answers.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ruta.pathways import (
+    ProfileError,
+    Question,
+    apply_answer,
+    evaluate,
+    next_question,
+)
+from ruta.web.i18n import render, request_language, translator
+from ruta.web.ui._answers import FormError, display_answer, form_answer, kind_error
+from ruta.web.ui._state import Answer, clear_answers, read_answers, write_answers
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/finder", tags=["pages: finder"])
+
+# Results are shown in this order: what a person can do first, then what they may be able
+# to do once they answer more, then what is closed to them.
+_STATUS_ORDER = {"eligible": 0, "undetermined": 1, "ineligible": 2}
+
+
+def replay(answers: list[Answer]) -> tuple[dict[str, Any], list[Answer]]:
+    """Rebuild the profile from stored answers, dropping any the engine no longer accepts.
+
+    Args:
+        answers: ``(fact, raw)`` pairs, oldest first.
+
+    Returns:
+        The profile and the answers that were applied.
+    """
+    profile: dict[str, Any] = {}
+    kept: list[Answer] = []
+    for fact, raw in answers:
+        try:
+            profile = apply_answer(profile, fact, raw)
+        except ProfileError:
+            # An answer made stale by a changed earlier answer is dropped, not fatal.
+            continue
+        kept.append((fact, raw))
+    return profile, kept
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("", name="finder_start")
+def start(request: Request) -> Response:
+    """Say what the finder does, what to have ready and how long it takes."""
+    return render(request, "finder/start.html", {"answered": len(read_answers(request))})
+
+
+@router.post("/restart", name="finder_restart")
+def restart(request: Request) -> Response:
+    """Forget every answer and ask the first question again."""
+    response = _redirect(str(request.url_for("finder_question")))
+    clear_answers(response)
+    return response
+
+
+def _question_page(
+    request: Request,
+    at: int,
+    question: Question,
+    *,
+    back_to_check: bool,
+    value: str | list[str] | None,
+    error: FormError | None = None,
+) -> Response:
+    back = (
+        f"{request.url_for('finder_check')}"
+        if back_to_check
+        else f"{request.url_for('finder_question')}?at={at - 1}"
+        if at > 0
+        else str(request.url_for("finder_start"))
+    )
+    return render(
+        request,
+        "finder/question.html",
+        {
+            "question": question,
+            "at": at,
+            "number": at + 1,
+            "value": value,
+            "back_href": back,
+            "back_to_check": back_to_check,
+            "error": error,
+            "has_errors": error is not None,
+        },
+        status_code=422 if error else 200,
+    )
+
+
+@router.get("/question", name="finder_question")
+def show_question(
+    request: Request,
+    at: Annotated[int | None, Query(ge=0)] = None,
+    back: Annotated[str | None, Query(alias="return")] = None,
+) -> Response:
+    """Ask question number ``at`` (default: the next unanswered one)."""
+    lang = request_language(request)
+    answers = read_answers(request)
+    _, answers = replay(answers)
+    at = len(answers) if at is None else min(at, len(answers))
+    profile, _ = replay(answers[:at])
+    question = next_question(profile, lang=lang)
+    if question is None:
+        return _redirect(str(request.url_for("finder_check")))
+    value = answers[at][1] if at < len(answers) and answers[at][0] == question.fact else None
+    return _question_page(request, at, question, back_to_check=back == "check", value=value)
+
+
+@router.post("/question", name="finder_answer")
+async def answer_question(request: Request) -> Response:
+    """Check and store one answer, then go to the next question or back to the check page."""
+    lang = request_language(request)
+    gettext = translator(lang).gettext
+    form = await request.form()
+    _, answers = replay(read_answers(request))
+    try:
+        at = min(max(int(str(form.get("at", len(answers)))), 0), len(answers))
+    except ValueError:
+        at = len(answers)
+    back_to_check = form.get("return") == "check"
+    profile, _ = replay(answers[:at])
+    question = next_question(profile, lang=lang)
+    if question is None or question.fact != form.get("fact"):
+        # The form was for another state of the answers (an old tab): ask again.
+        return _redirect(f"{request.url_for('finder_question')}?at={at}")
+    try:
+        raw = form_answer(question, form, gettext)
+        apply_answer(profile, question.fact, raw)
+    except FormError as exc:
+        return _question_page(
+            request, at, question, back_to_check=back_to_check, value=_posted(form), error=exc
+        )
+    except ProfileError:
+        error = FormError(_field_id(question), kind_error(question.kind, gettext))
+        return _question_page(
+            request, at, question, back_to_check=back_to_check, value=_posted(form), error=error
+        )
+    later = [(fact, old) for fact, old in answers[at + 1 :] if fact != question.fact]
+    profile, kept = replay([*answers[:at], (question.fact, raw), *later])
+    finished = next_question(profile, lang=lang) is None
+    target = request.url_for("finder_check") if finished else request.url_for("finder_question")
+    url = f"{target}?return=check" if back_to_check and not finished else str(target)
+    response = _redirect(url)
+    write_answers(request, response, kept)
+    return response
+
+
+def _posted(form: Any) -> str | list[str] | None:
+    """What the person typed, so an error page shows their input back to them."""
+    if "answer-day" in form:
+        return "{}-{}-{}".format(
+            form.get("answer-year", ""), form.get("answer-month", ""), form.get("answer-day", "")
+        )
+    values = [str(v) for v in form.getlist("answer")]
+    return values if len(values) > 1 else (values[0] if values else None)
+
+
+def _field_id(question: Question) -> str:
+    return "answer-day" if question.kind == "date" else "answer"
+
+
+def answered_questions(
+    answers: list[Answer], lang: str
+) -> list[tuple[int, Question | None, str | list[str]]]:
+    """Each stored answer with the question that asked it (found by replaying the answers).
+
+    Args:
+        answers: Applied answers, oldest first.
+        lang: Language of the question texts.
+
+    Returns:
+        ``(position, question or None, raw)``; ``None`` when the engine would no longer
+        ask that question at that point (the answer still counts).
+    """
+    rows: list[tuple[int, Question | None, str | list[str]]] = []
+    profile: dict[str, Any] = {}
+    for position, (fact, raw) in enumerate(answers):
+        question = next_question(profile, lang=lang)
+        rows.append((position, question if question and question.fact == fact else None, raw))
+        profile = apply_answer(profile, fact, raw)
+    return rows
+
+
+@router.get("/check", name="finder_check")
+def check_answers(request: Request) -> Response:
+    """List every answer with a Change link, before showing the results."""
+    lang = request_language(request)
+    gettext = translator(lang).gettext
+    profile, answers = replay(read_answers(request))
+    rows = [
+        {
+            "fact": fact,
+            "question": question.text if question else fact,
+            "answer": display_answer(question, raw, lang, gettext),
+            "change_href": f"{request.url_for('finder_question')}?at={position}&return=check",
+        }
+        for (position, question, raw), (fact, _) in zip(
+            answered_questions(answers, lang), answers, strict=True
+        )
+    ]
+    more = next_question(profile, lang=lang) is not None
+    return render(request, "finder/check.html", {"rows": rows, "more_questions": more})
+
+
+def sorted_results(profile: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """The engine's results as plain data, best news first.
+
+    Args:
+        profile: The profile built from the answers.
+        lang: Language of the explanations.
+
+    Returns:
+        The ``results`` of the issue-2 result contract, ordered by status then title.
+    """
+    result = evaluate(profile, lang=lang).model_dump(mode="json")
+    return sorted(
+        result["results"],
+        key=lambda r: (_STATUS_ORDER.get(r["status"], 3), r.get("title") or r["pathway"]),
+    )
+
+
+@router.get("/results", name="finder_results")
+def results(request: Request) -> Response:
+    """Show, per pathway, the status, reasons with citations and what to do next."""
+    lang = request_language(request)
+    profile, _ = replay(read_answers(request))
+    ranked = sorted_results(profile, lang)
+    counts = {status: sum(r["status"] == status for r in ranked) for status in _STATUS_ORDER}
+    return render(request, "finder/results.html", {"results": ranked, "counts": counts})

@@ -1,0 +1,207 @@
+"""Supervisor pages: final decisions, reassignment, bulk actions and the dashboard.
+
+The four-eyes rule for denials lives in ``ruta.cases.actions.decisions.check_decide``;
+this page only explains a refusal next to the field. Bulk actions call
+``do_bulk_transition``, which runs every case through the same checks as one at a time and
+reports each refusal, so the page lists what was not moved and why.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from ruta.cases.actions.applications import do_assign, do_bulk_transition
+from ruta.cases.actions.decisions import do_decide
+from ruta.cases.actions.notes import backlog
+from ruta.cases.errors import CasesError, NotFoundError
+from ruta.cases.workflow import STATES
+from ruta.web.deps import PageUser, SessionDep, SettingsDep
+from ruta.web.i18n import render
+from ruta.web.ui._chart import bar_chart
+from ruta.web.ui._forms import ErrorList, csrf_context, form_text, gettext_for, not_found_page
+from ruta.web.ui._forms import verify_csrf as _csrf_ok
+from ruta.web.ui._queue import OPEN_STATES
+from ruta.web.ui.caseworker import case_page, redirect_to_case
+
+__all__ = ["dashboard_figures", "router"]
+
+router = APIRouter(tags=["pages: supervision"])
+
+#: Days of decisions the dashboard charts (two working weeks and the weekends between).
+DASHBOARD_DAYS = 14
+
+
+@router.post("/casework/cases/{app_id}/decide", name="case_decide")
+async def decide(
+    request: Request, app_id: str, user: PageUser, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Take the final decision on a proposal (approval issues the permit)."""
+    _ = gettext_for(request)
+    form = await request.form()
+    outcome = form_text(form, "decision_outcome")
+    reasons = [line.strip() for line in form_text(form, "decision_reasons").splitlines()]
+    reasons = [r for r in reasons if r]
+    values = {"decision_outcome": outcome, "decision_reasons": form_text(form, "decision_reasons")}
+    errors: ErrorList = []
+    if not _csrf_ok(request, form):
+        errors.append(("decision_outcome", _("The form expired. Try again")))
+    if outcome not in ("approved", "denied"):
+        errors.append(("decision_outcome", _("Select approve or deny")))
+    if not reasons:
+        errors.append(("decision_reasons", _("Give at least one reason, one per line")))
+    if not errors:
+        try:
+            do_decide(session, user, app_id, outcome, reasons, keys_dir=settings.resolved_keys_dir)
+        except NotFoundError:
+            return not_found_page(request, user)
+        except CasesError as exc:
+            session.rollback()
+            message = (
+                _(
+                    "Four eyes: someone other than the person who proposed this denial "
+                    "must decide it"
+                )
+                if "four eyes" in exc.message
+                else exc.message
+            )
+            errors.append(("decision_outcome", message))
+        else:
+            return redirect_to_case(request, app_id)
+    return case_page(request, session, user, app_id, errors, values)
+
+
+@router.post("/casework/cases/{app_id}/assign", name="case_assign")
+async def assign(request: Request, app_id: str, user: PageUser, session: SessionDep) -> Response:
+    """Reassign a case to another officer of its country."""
+    _ = gettext_for(request)
+    form = await request.form()
+    errors: ErrorList = []
+    try:
+        assignee = int(form_text(form, "assignee"))
+    except ValueError:
+        assignee = 0
+    if not _csrf_ok(request, form):
+        errors.append(("assignee", _("The form expired. Try again")))
+    elif not assignee:
+        errors.append(("assignee", _("Select the officer who will take the case")))
+    if not errors:
+        reason = form_text(form, "assign_reason") or _("Reassigned by a supervisor")
+        try:
+            do_assign(session, user, app_id, assignee, reason)
+        except NotFoundError as exc:
+            if exc.field != "assignee":
+                return not_found_page(request, user)
+            errors.append(("assignee", _("Select the officer who will take the case")))
+        except CasesError as exc:
+            session.rollback()
+            errors.append(("assignee", exc.message))
+        else:
+            return redirect_to_case(request, app_id)
+    return case_page(request, session, user, app_id, errors)
+
+
+@router.post("/casework/bulk", name="bulk")
+async def bulk(request: Request, user: PageUser, session: SessionDep) -> Response:
+    """Move several cases at once; each goes through the workflow's checks."""
+    _ = gettext_for(request)
+    form = await request.form()
+    ids = [str(v) for v in form.getlist("ids") if str(v).strip()]
+    to = form_text(form, "to")
+    reason = form_text(form, "reason")
+    errors: ErrorList = []
+    if not _csrf_ok(request, form):
+        errors.append(("bulk-to", _("The form expired. Try again")))
+    if not ids:
+        errors.append(("bulk-ids", _("Select at least one case")))
+    if to not in STATES:
+        errors.append(("bulk-to", _("Select what to do with the selected cases")))
+    if not reason:
+        errors.append(("bulk-reason", _("Enter a reason")))
+    outcomes: list[Any] = []
+    if not errors:
+        try:
+            outcomes = do_bulk_transition(session, user, ids, to, reason)
+        except CasesError as exc:
+            session.rollback()
+            errors.append(("bulk-to", exc.message))
+    context = {
+        **csrf_context(request, user),
+        "errors": errors,
+        "has_errors": bool(errors),
+        "outcomes": outcomes,
+        "to": to,
+        "moved": sum(1 for o in outcomes if o.error is None),
+    }
+    return render(request, "casework/bulk.html", context, status_code=422 if errors else 200)
+
+
+def dashboard_figures(raw: dict[str, Any], today: date, days: int) -> dict[str, Any]:
+    """Backlog by status and decisions per day, with every day present (zeros included).
+
+    Examples:
+        >>> figures = dashboard_figures(
+        ...     {"by_status": {"in_review": 3, "approved": 2},
+        ...      "decided_per_day": {"2026-11-27": 2}}, date(2026, 11, 28), 3)
+        >>> figures["decided"], figures["open_total"]
+        ([('2026-11-26', 0), ('2026-11-27', 2), ('2026-11-28', 0)], 3)
+    """
+    by_status: dict[str, int] = {s: int(raw["by_status"].get(s, 0)) for s in STATES}
+    per_day: dict[str, int] = raw["decided_per_day"]
+    first = today - timedelta(days=days - 1)
+    days_shown = [(first + timedelta(days=i)).isoformat() for i in range(days)]
+    decided = [(day, int(per_day.get(day, 0))) for day in days_shown]
+    return {
+        "by_status": by_status,
+        "decided": decided,
+        "open_total": sum(by_status[s] for s in OPEN_STATES),
+        "decided_total": sum(n for _, n in decided),
+    }
+
+
+@router.get("/casework/dashboard", name="dashboard")
+def dashboard(request: Request, user: PageUser, session: SessionDep) -> Response:
+    """Backlog by status and throughput (decisions per day), charted server-side."""
+    _ = gettext_for(request)
+    try:
+        raw = backlog(session, user, days=DASHBOARD_DAYS)
+    except CasesError:
+        return not_found_page(request, user)
+    figures = dashboard_figures(raw, datetime.now(UTC).date(), DASHBOARD_DAYS)
+    status_labels = {
+        "draft": _("Draft"),
+        "submitted": _("Submitted"),
+        "in_review": _("In review"),
+        "information_requested": _("Information requested"),
+        "decision_proposed": _("Decision proposed"),
+        "approved": _("Approved"),
+        "denied": _("Denied"),
+        "withdrawn": _("Withdrawn"),
+        "appealed": _("Appealed"),
+    }
+    backlog_states = OPEN_STATES
+    backlog_chart = bar_chart(
+        [status_labels[s] for s in backlog_states],
+        [(_("Cases"), [figures["by_status"][s] for s in backlog_states])],
+        title=_("Open cases by status"),
+        chart_id="backlog-chart",
+    )
+    throughput_chart = bar_chart(
+        [day[5:] for day, _n in figures["decided"]],
+        [(_("Decisions"), [n for _d, n in figures["decided"]])],
+        title=_("Decisions per day, last %(days)s days") % {"days": DASHBOARD_DAYS},
+        chart_id="throughput-chart",
+    )
+    context = {
+        **csrf_context(request, user),
+        "figures": figures,
+        "status_labels": status_labels,
+        "backlog_states": backlog_states,
+        "backlog_chart": backlog_chart,
+        "throughput_chart": throughput_chart,
+        "days": DASHBOARD_DAYS,
+    }
+    return render(request, "casework/dashboard.html", context)
