@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,9 +36,13 @@ def _issue(store: KeyStore, **changes: Any) -> Any:
     return issue_for_application(**args)
 
 
-def _statuses(store: KeyStore) -> list[StatusList]:
+def _statuses_of(store: KeyStore, country: str) -> list[StatusList]:
     trust = store.trust_list()
-    return [StatusList.from_json((store.root / "status" / "COL.json").read_bytes(), trust)]
+    return [StatusList.from_json((store.root / "status" / f"{country}.json").read_bytes(), trust)]
+
+
+def _statuses(store: KeyStore) -> list[StatusList]:
+    return _statuses_of(store, "COL")
 
 
 def test_issued_permit_matches_the_agreed_shape_and_verifies(store: KeyStore) -> None:
@@ -93,6 +98,16 @@ def test_bad_input_names_the_field(store: KeyStore, changes: dict[str, Any], fie
     assert err.value.field == field
 
 
-def test_country_without_a_key(store: KeyStore) -> None:
+def test_development_key_is_created_on_first_use(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RUTA_ENV", raising=False)
+    fresh = KeyStore(tmp_path / "fresh")
+    issued = _issue(fresh, host_country="ARG")
+    assert verify(issued.payload, fresh.trust_list(), _statuses_of(fresh, "ARG"), at=AT).is_valid
+
+
+def test_production_never_creates_a_key(store: KeyStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RUTA_ENV", "production")
     with pytest.raises(PermitsError, match="keys init --country ARG"):
         _issue(store, host_country="ARG")
+    assert not (store.root / "issuers" / "ARG").exists()

@@ -223,7 +223,8 @@ def test_result_to_dict_carries_reason_in_the_requested_language(
         issuer_signer: PemSigner, trust: TrustList, permit_factory: PermitFactory) -> None:
     d = verify(issue_permit(permit_factory(), issuer_signer), trust, at=DURING).to_dict("pt")
     assert d["valid"] is True and d["lang"] == "pt"
-    assert d["rights"][0] == {"code": "work", "label": "Trabalhar"}
+    assert d["rights"][0] == {"code": "work",
+                              "label": "Trabalhar (por conta própria ou de terceiros)"}
     assert d["permit"]["holder"]["date_of_birth"] == "1990-05-17"
 
 

@@ -80,7 +80,7 @@ def test_form_with_pasted_valid_payload(client: TestClient, keys: Path) -> None:
     r = client.post("/verify?lang=en", data={"payload": _payload(keys)})
     assert r.status_code == 200
     assert 'class="verdict verdict--valid"' in r.text and "Valid permit." in r.text
-    assert "Ana María Pérez" in r.text and "Banking" in r.text
+    assert "Ana María Pérez" in r.text and "Open a bank account" in r.text
     assert "Status list issued" in r.text
 
 

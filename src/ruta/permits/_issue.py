@@ -6,6 +6,7 @@ status index; these functions sign, and keep the issuer's status list file curre
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -102,12 +103,20 @@ def issue_for_application(*, application_id: str, pathway_id: str, host_country:
                           profile: Profile = "full") -> IssuedPermit:
     """Issue the permit of an approved application with the store's current key.
 
+    Outside production (``RUTA_ENV`` other than ``production``) a country without a key
+    gets a development key on first use, so a fresh checkout can approve a demo case.
+
     ``application_id`` is not written into the payload (it would link the QR to the case
     file); casework keeps the link in its permit row.
     """
     if not application_id:
         raise PermitsError("got ''; expected the application id", field="application_id")
     store = KeyStore(keys_dir)
+    if os.environ.get("RUTA_ENV") != "production" and not any(
+            i.country == host_country for i in store.local_issuers()):
+        # Development and demo: "keys generated at first run". Production provisions the
+        # state's keys and must fail loudly instead of signing with an unlisted key.
+        store.init(host_country)
     signer = store.issuer_signer(host_country)
     permit = Permit(permit_id=new_permit_id(host_country), permit_type=pathway_id,
                     issuer_country=host_country, holder=holder_from_mapping(holder),

@@ -6,7 +6,11 @@ the person at the bank counter, so they say what happened and what to do.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from importlib import resources
 from typing import Literal
+
+import yaml
 
 __all__ = ["LANGUAGES", "Language", "reason_text", "right_label", "status_label"]
 
@@ -122,15 +126,17 @@ _STATUS: dict[str, tuple[str, str, str, str]] = {
                       "Pas encore valide"),
 }
 
-_RIGHTS: dict[str, tuple[str, str, str, str]] = {
-    "work": ("Trabajar", "Trabalhar", "Work", "Travailler"),
-    "study": ("Estudiar", "Estudar", "Study", "Étudier"),
-    "health": ("Salud pública", "Saúde pública", "Public health care", "Soins de santé"),
-    "banking": ("Servicios bancarios", "Serviços bancários", "Banking", "Services bancaires"),
-    "residence": ("Residir", "Residir", "Reside", "Résider"),
-    "travel": ("Salir y entrar del país", "Sair e entrar no país", "Leave and re-enter",
-               "Sortir et revenir"),
-}
+@lru_cache(maxsize=1)
+def _rights_vocabulary() -> dict[str, dict[str, str]]:
+    # Law is data: the labels of rights live with the pathway packs' vocabulary, so a
+    # right a pack adds gets its translations in one place.
+    try:
+        text = resources.files("ruta.pathways").joinpath("data/vocabulary.yaml").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return {}
+    rights = yaml.safe_load(text).get("rights", {})
+    return {str(k): {str(lang): str(v) for lang, v in labels.items()}
+            for k, labels in rights.items()}
 
 
 def _pick(table: dict[str, tuple[str, str, str, str]], key: str, lang: str) -> str | None:
@@ -156,5 +162,14 @@ def status_label(status: str, lang: str = "en") -> str:
 
 
 def right_label(right: str, lang: str = "en") -> str:
-    """Label of a right; rights outside the common vocabulary are shown as they are."""
-    return _pick(_RIGHTS, right, lang) or right
+    """Label of a right from the packs' vocabulary; unknown rights are shown as they are.
+
+    Examples:
+        >>> right_label("banking", "fr")
+        'Ouvrir un compte bancaire'
+        >>> right_label("hunting", "es")
+        'hunting'
+    """
+    labels = _rights_vocabulary().get(right, {})
+    label = labels.get(lang) or labels.get("en")
+    return label[:1].upper() + label[1:] if label else right
