@@ -126,6 +126,7 @@ class Profile(_Part):
     unaccompanied_minor: StrictBool | None = None
     humanitarian_cause: StrictBool | None = None
     guardian_of_minor_with_ppt: StrictBool | None = None
+    in_school_or_child_protection: StrictBool | None = None
 
     def facts(self) -> dict[str, Any]:
         """The known facts as plain Python values (dates as ``date``)."""
