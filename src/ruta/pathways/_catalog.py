@@ -140,7 +140,9 @@ class Catalog:
     def for_country(self, country: str | None) -> list[Pathway]:
         """Pathways of one host country (all when None), in id order."""
         return [
-            p for _, p in sorted(self.pathways.items()) if country is None or p.host_country == country
+            p
+            for _, p in sorted(self.pathways.items())
+            if country is None or p.host_country == country
         ]
 
 
@@ -224,8 +226,14 @@ class _Builder:
     ) -> Condition:
         pred = self.parse(spec.test, [*loc, "test"], params)
         return Condition(
-            spec.id, spec.text, spec.citation, pred, tuple(facts_of(pred)),
-            spec.valid_from, spec.valid_to, spec.discretionary,
+            spec.id,
+            spec.text,
+            spec.citation,
+            pred,
+            tuple(facts_of(pred)),
+            spec.valid_from,
+            spec.valid_to,
+            spec.discretionary,
         )
 
     def pathway(self, index: int, spec: PathwaySpec) -> Pathway:
@@ -261,16 +269,27 @@ class _Builder:
                 if kind not in self.vocab.documents:
                     raise self.fail([*loc, "documents"], f"unknown document type '{kind}'")
             when = self.parse(doc.when, [*loc, "documents"], params) if doc.when else None
-            documents.append(Document(
-                doc.id, tuple(doc.any_of), self.vocab.documents, doc.citation, when,
-                doc.valid_for_months, doc.issued_within_months, doc.expired_accepted_years,
-                doc.note,
-            ))
+            documents.append(
+                Document(
+                    doc.id,
+                    tuple(doc.any_of),
+                    self.vocab.documents,
+                    doc.citation,
+                    when,
+                    doc.valid_for_months,
+                    doc.issued_within_months,
+                    doc.expired_accepted_years,
+                    doc.note,
+                )
+            )
         fees = []
         for fee in _merge_by_id(base.fees, spec.fees, ()):
-            exempt = self.parse(fee.exempt_when, [*loc, "fees"], params) if fee.exempt_when else None
-            fees.append(Fee(fee.id, fee.amount, fee.currency, fee.text, fee.citation, exempt,
-                            fee.exemption))
+            exempt = (
+                self.parse(fee.exempt_when, [*loc, "fees"], params) if fee.exempt_when else None
+            )
+            fees.append(
+                Fee(fee.id, fee.amount, fee.currency, fee.text, fee.citation, exempt, fee.exemption)
+            )
         deadlines = []
         for deadline in _merge_by_id(base.deadlines, spec.deadlines, ()):
             try:
@@ -281,12 +300,22 @@ class _Builder:
             deadlines.append(Deadline(deadline.id, deadline.text, term))
         transitions = [Transition(t.to, t.text) for t in (spec.transitions or base.transitions)]
         return Pathway(
-            id=spec.id, host_country=spec.host_country, pack=self.pack.pack,
-            pack_version=self.pack.version, title_text=fields["title"],
-            summary_text=fields["summary"], instrument=instrument, grants=fields["grants"],
-            window=window, conditions=tuple(conditions), documents=tuple(documents),
-            fees=tuple(fees), transitions=tuple(transitions), deadlines=tuple(deadlines),
-            next_steps=fields["next_steps"], params=params,
+            id=spec.id,
+            host_country=spec.host_country,
+            pack=self.pack.pack,
+            pack_version=self.pack.version,
+            title_text=fields["title"],
+            summary_text=fields["summary"],
+            instrument=instrument,
+            grants=fields["grants"],
+            window=window,
+            conditions=tuple(conditions),
+            documents=tuple(documents),
+            fees=tuple(fees),
+            transitions=tuple(transitions),
+            deadlines=tuple(deadlines),
+            next_steps=fields["next_steps"],
+            params=params,
         )
 
 

@@ -119,8 +119,10 @@ def _solve(term: Term, target: Any, ctx: Context) -> dt.date | None:
             if not isinstance(target, dt.date) or n is None or unit == "business_days":
                 return None
             months = {"days": 0, "months": 1, "years": 12}[unit] * -sign * int(n)
-            moved = target - dt.timedelta(days=sign * int(n)) if unit == "days" else add_months(
-                target, months
+            moved = (
+                target - dt.timedelta(days=sign * int(n))
+                if unit == "days"
+                else add_months(target, months)
             )
             return _solve(base, moved, ctx)
         case Span(start, AsOf(), "years"):
@@ -176,12 +178,16 @@ def eligible_on(verdict: Verdict, facts: Mapping[str, Any], as_of: dt.date) -> d
 
 _WINDOW_TEXT = {
     "before": Text(
-        es="Las solicitudes se abren el {d}.", pt="Os pedidos abrem em {d}.",
-        en="Applications open on {d}.", fr="Les demandes ouvrent le {d}.",
+        es="Las solicitudes se abren el {d}.",
+        pt="Os pedidos abrem em {d}.",
+        en="Applications open on {d}.",
+        fr="Les demandes ouvrent le {d}.",
     ),
     "after": Text(
-        es="El plazo para solicitar cerró el {d}.", pt="O prazo para pedir encerrou em {d}.",
-        en="The application window closed on {d}.", fr="Le délai de demande a pris fin le {d}.",
+        es="El plazo para solicitar cerró el {d}.",
+        pt="O prazo para pedir encerrou em {d}.",
+        en="The application window closed on {d}.",
+        fr="Le délai de demande a pris fin le {d}.",
     ),
     "open": Text(
         es="El plazo para solicitar está abierto hasta el {d}.",
@@ -191,13 +197,24 @@ _WINDOW_TEXT = {
     ),
 }
 _VALIDITY = {
-    "valid_for": Text(es="vigente al menos {n} meses más", pt="válido por pelo menos mais {n} meses",
-                      en="valid for at least {n} more months", fr="valide encore au moins {n} mois"),
-    "issued": Text(es="emitido hace menos de {n} meses", pt="emitido há menos de {n} meses",
-                   en="issued within the last {n} months", fr="délivré il y a moins de {n} mois"),
-    "expired": Text(es="se acepta vencido hasta {n} años", pt="aceito vencido até {n} anos",
-                    en="accepted if expired up to {n} years ago",
-                    fr="accepté s'il est périmé depuis moins de {n} ans"),
+    "valid_for": Text(
+        es="vigente al menos {n} meses más",
+        pt="válido por pelo menos mais {n} meses",
+        en="valid for at least {n} more months",
+        fr="valide encore au moins {n} mois",
+    ),
+    "issued": Text(
+        es="emitido hace menos de {n} meses",
+        pt="emitido há menos de {n} meses",
+        en="issued within the last {n} months",
+        fr="délivré il y a moins de {n} mois",
+    ),
+    "expired": Text(
+        es="se acepta vencido hasta {n} años",
+        pt="aceito vencido até {n} anos",
+        en="accepted if expired up to {n} years ago",
+        fr="accepté s'il est périmé depuis moins de {n} ans",
+    ),
 }
 _NEXT = Text(
     es="Responda las preguntas pendientes para saber si puede solicitarla.",
@@ -207,8 +224,9 @@ _NEXT = Text(
 )
 
 
-def _doc_status(doc: Document, held: Sequence[Mapping[str, Any]], as_of: dt.date
-                ) -> Literal["have", "to_gather", "check"]:
+def _doc_status(
+    doc: Document, held: Sequence[Mapping[str, Any]], as_of: dt.date
+) -> Literal["have", "to_gather", "check"]:
     candidates = [d for d in held if d.get("type") in doc.any_of]
     if not candidates:
         return "to_gather"
@@ -217,7 +235,9 @@ def _doc_status(doc: Document, held: Sequence[Mapping[str, Any]], as_of: dt.date
         expires, issued = item.get("expires"), item.get("issued")
         checks: list[bool | None] = []
         if doc.valid_for_months is not None:
-            checks.append(None if expires is None else expires >= add_months(as_of, doc.valid_for_months))
+            checks.append(
+                None if expires is None else expires >= add_months(as_of, doc.valid_for_months)
+            )
         if doc.expired_accepted_years is not None:
             limit = add_months(as_of, -12 * doc.expired_accepted_years)
             checks.append(None if expires is None else expires >= limit)
@@ -233,8 +253,11 @@ def _doc_status(doc: Document, held: Sequence[Mapping[str, Any]], as_of: dt.date
 def _doc_note(doc: Document, lang: str) -> str | None:
     parts = [
         _VALIDITY[key].get(lang).format(n=n)
-        for key, n in (("valid_for", doc.valid_for_months), ("issued", doc.issued_within_months),
-                       ("expired", doc.expired_accepted_years))
+        for key, n in (
+            ("valid_for", doc.valid_for_months),
+            ("issued", doc.issued_within_months),
+            ("expired", doc.expired_accepted_years),
+        )
         if n is not None
     ]
     if doc.note is not None:
@@ -251,17 +274,31 @@ def explain(verdict: Verdict, facts: Mapping[str, Any], as_of: dt.date, lang: st
     if verdict.window:
         day = pathway.window.opens if verdict.window == "before" else pathway.window.closes
         cite = pathway.window.citation or pathway.instrument
-        reasons.append(Reason(condition=WINDOW, text=_WINDOW_TEXT[verdict.window].get(lang).format(
-            d=day), citation=str(cite), outcome="not_met", confidence=cite.confidence))
+        reasons.append(
+            Reason(
+                condition=WINDOW,
+                text=_WINDOW_TEXT[verdict.window].get(lang).format(d=day),
+                citation=str(cite),
+                outcome="not_met",
+                confidence=cite.confidence,
+            )
+        )
     order = {False: 0, None: 1, True: 2}
-    for cond in sorted((c for c in pathway.conditions if c.id in verdict.outcomes),
-                       key=lambda c: order[verdict.outcomes[c.id]]):
+    for cond in sorted(
+        (c for c in pathway.conditions if c.id in verdict.outcomes),
+        key=lambda c: order[verdict.outcomes[c.id]],
+    ):
         value = verdict.outcomes[cond.id]
-        reasons.append(Reason(
-            condition=cond.id, text=cond.explain(lang), citation=str(cond.citation),
-            outcome="met" if value else "unknown" if value is None else "not_met",
-            confidence=cond.citation.confidence, discretionary=cond.discretionary,
-        ))
+        reasons.append(
+            Reason(
+                condition=cond.id,
+                text=cond.explain(lang),
+                citation=str(cond.citation),
+                outcome="met" if value else "unknown" if value is None else "not_met",
+                confidence=cond.citation.confidence,
+                discretionary=cond.discretionary,
+            )
+        )
     missing: list[MissingFact] = []
     if verdict.status == "undetermined":
         seen: dict[str, None] = {}
@@ -276,20 +313,41 @@ def explain(verdict: Verdict, facts: Mapping[str, Any], as_of: dt.date, lang: st
     for doc in pathway.documents:
         if doc.when is not None and eval_pred(doc.when, ctx)[0] is False:
             continue
-        documents.append(DocumentOut(id=doc.id, label=doc.label(lang),
-                                     status=_doc_status(doc, held, as_of),
-                                     note=_doc_note(doc, lang), citation=str(doc.citation)))
+        documents.append(
+            DocumentOut(
+                id=doc.id,
+                label=doc.label(lang),
+                status=_doc_status(doc, held, as_of),
+                note=_doc_note(doc, lang),
+                citation=str(doc.citation),
+            )
+        )
     fees = [
-        FeeOut(id=fee.id, text=fee.text.get(lang), amount=str(fee.amount), currency=fee.currency,
-               exempt=(eval_pred(fee.exempt_when, ctx)[0] if fee.exempt_when
-                       else None if fee.exemption else False),
-               exemption=fee.exemption.get(lang) if fee.exemption else None)
+        FeeOut(
+            id=fee.id,
+            text=fee.text.get(lang),
+            amount=str(fee.amount),
+            currency=fee.currency,
+            exempt=(
+                eval_pred(fee.exempt_when, ctx)[0]
+                if fee.exempt_when
+                else None
+                if fee.exemption
+                else False
+            ),
+            exemption=fee.exemption.get(lang) if fee.exemption else None,
+        )
         for fee in pathway.fees
     ]
     deadlines: list[DeadlineOut] = []
     if pathway.window.closes and as_of <= pathway.window.closes:
-        deadlines.append(DeadlineOut(id=WINDOW, date=pathway.window.closes,
-                                     text=_WINDOW_TEXT["open"].get(lang).format(d=pathway.window.closes)))
+        deadlines.append(
+            DeadlineOut(
+                id=WINDOW,
+                date=pathway.window.closes,
+                text=_WINDOW_TEXT["open"].get(lang).format(d=pathway.window.closes),
+            )
+        )
     for deadline in pathway.deadlines:
         value, _ = eval_term(deadline.date, ctx)
         if isinstance(value, dt.date):
@@ -299,13 +357,24 @@ def explain(verdict: Verdict, facts: Mapping[str, Any], as_of: dt.date, lang: st
     if verdict.status == "undetermined":
         next_steps.insert(0, _NEXT.get(lang))
     return PathwayResult(
-        pathway=pathway.id, title=pathway.title(lang), host_country=pathway.host_country,
-        status=verdict.status, uncertain=pathway.uncertain, reasons=reasons, missing=missing,
-        documents_to_gather=documents, fees=fees,
+        pathway=pathway.id,
+        title=pathway.title(lang),
+        host_country=pathway.host_country,
+        status=verdict.status,
+        uncertain=pathway.uncertain,
+        reasons=reasons,
+        missing=missing,
+        documents_to_gather=documents,
+        fees=fees,
         rights=[RightOut(code=r, label=vocab.rights[r].get(lang)) for r in grants.rights],
-        deadlines=deadlines, next_steps=next_steps,
-        grants=GrantOut(status=grants.status, label=vocab.statuses[grants.status].get(lang),
-                        duration_months=grants.duration_months, valid_until=grants.valid_until),
+        deadlines=deadlines,
+        next_steps=next_steps,
+        grants=GrantOut(
+            status=grants.status,
+            label=vocab.statuses[grants.status].get(lang),
+            duration_months=grants.duration_months,
+            valid_until=grants.valid_until,
+        ),
         transitions=[TransitionOut(to=t.to, text=t.text.get(lang)) for t in pathway.transitions],
         opens_on=pathway.window.opens if verdict.window == "before" else None,
         closes_on=pathway.window.closes,
@@ -344,13 +413,22 @@ def evaluate(
         'eligible'
     """
     if lang not in LANGS:
-        raise PathwaysError(f"'{lang}' is not a language Ruta serves; expected one of "
-                            f"{', '.join(LANGS)}", field="lang")
+        raise PathwaysError(
+            f"'{lang}' is not a language Ruta serves; expected one of {', '.join(LANGS)}",
+            field="lang",
+        )
     parsed = parse_profile(profile)
     facts = parsed.facts()
     day = as_of or dt.datetime.now(dt.UTC).date()
     cat = catalog or default_catalog()
-    results = [explain(judge(p, facts, day), facts, day, lang)
-               for p in select_pathways(cat, facts, pathways)]
-    return EvaluationResult(as_of=day, lang=lang, engine_version=ENGINE_VERSION,
-                            packs_version=cat.version, results=results)
+    results = [
+        explain(judge(p, facts, day), facts, day, lang)
+        for p in select_pathways(cat, facts, pathways)
+    ]
+    return EvaluationResult(
+        as_of=day,
+        lang=lang,
+        engine_version=ENGINE_VERSION,
+        packs_version=cat.version,
+        results=results,
+    )

@@ -261,8 +261,10 @@ def parse_term(node: Any, path: str = "") -> Term:
         return AsOf()
     if key in _SHIFTS:
         base, amount = _pair(value, key, sub)
-        unit, sign = _SHIFTS[key]
-        return DateShift(parse_term(base, f"{sub}[0]"), parse_term(amount, f"{sub}[1]"), unit, sign)
+        shift_unit, sign = _SHIFTS[key]
+        return DateShift(
+            parse_term(base, f"{sub}[0]"), parse_term(amount, f"{sub}[1]"), shift_unit, sign
+        )
     if key in ("years_between", "days_between"):
         start, end = _pair(value, key, sub)
         unit: Literal["years", "days"] = "years" if key == "years_between" else "days"
@@ -270,8 +272,9 @@ def parse_term(node: Any, path: str = "") -> Term:
     if key == "first":
         if not isinstance(value, Mapping) or set(value) != {"list", "where", "field"}:
             raise ExprError("'first' takes a mapping with 'list', 'where' and 'field'", sub)
-        return Pick(str(value["list"]), parse_pred(value["where"], f"{sub}.where"),
-                    str(value["field"]))
+        return Pick(
+            str(value["list"]), parse_pred(value["where"], f"{sub}.where"), str(value["field"])
+        )
     raise ExprError(f"unknown term '{key}'", path)
 
 
@@ -299,7 +302,7 @@ def parse_pred(node: Any, path: str = "") -> Pred:
         return Not(parse_pred(value, sub))
     if key in _CMP_OPS:
         left, right = _pair(value, key, sub)
-        op: CmpOp = key  # type: ignore[assignment]  # narrowed by the membership test above
+        op: CmpOp = key  # narrowed by the membership test above
         return Cmp(op, parse_term(left, f"{sub}[0]"), parse_term(right, f"{sub}[1]"))
     if key == "in":
         left, right = _pair(value, key, sub)

@@ -89,9 +89,7 @@ def _text(raw: Any) -> Text:
 def vocabulary() -> Vocabulary:
     """The vocabulary shipped with the packs."""
     raw = _data("vocabulary.yaml")
-    return Vocabulary(
-        **{name: {str(k): _text(v) for k, v in raw[name].items()} for name in raw}
-    )
+    return Vocabulary(**{name: {str(k): _text(v) for k, v in raw[name].items()} for name in raw})
 
 
 def _fact(path: str, raw: Mapping[str, Any], vocab: Vocabulary) -> FactInfo:

@@ -81,8 +81,9 @@ def _check(case: TestCaseSpec, catalog: Catalog) -> list[str]:
         if pathway_id in case.opens_on:
             got = eligible_on(verdict, facts, case.as_of)
             if got != case.opens_on[pathway_id]:
-                problems.append(f"{pathway_id}: expected eligible on {case.opens_on[pathway_id]}, "
-                                f"got {got}")
+                problems.append(
+                    f"{pathway_id}: expected eligible on {case.opens_on[pathway_id]}, got {got}"
+                )
     return problems
 
 
@@ -132,8 +133,11 @@ def coverage(catalog: Catalog | None = None, directory: Path = PACKS_DIR) -> dic
         problems = [] if len(cases) >= MIN_CASES else [f"{len(cases)} cases (need {MIN_CASES})"]
         boundaries = {d for d in (pathway.window.opens, pathway.window.closes) if d}
         for cond in pathway.conditions:
-            boundaries |= {n.value for n in walk(cond.pred)
-                           if isinstance(n, Lit) and isinstance(n.value, dt.date)}
+            boundaries |= {
+                n.value
+                for n in walk(cond.pred)
+                if isinstance(n, Lit) and isinstance(n.value, dt.date)
+            }
         for timeline in pathway.params.values():
             boundaries |= {start for start, _ in timeline.steps if start}
         seen = set().union(*cases) if cases else set()

@@ -162,15 +162,18 @@ def parse_profile(data: Mapping[str, Any] | Profile) -> Profile:
     Examples:
         >>> parse_profile({"host_country": "ARG"}).host_country
         'ARG'
-        >>> parse_profile({"entry": {"date": "2025-13-01"}})
-        Traceback (most recent call last):
-        ...
-        ruta.pathways._errors.ProfileError: entry.date: '2025-13-01' is not a date; expected the form YYYY-MM-DD, e.g. 2025-02-01
+        >>> try:
+        ...     parse_profile({"entry": {"date": "2025-13-01"}})
+        ... except ProfileError as exc:
+        ...     print(exc.field)
+        entry.date
     """
     if isinstance(data, Profile):
         return data
     if not isinstance(data, Mapping):
-        raise ProfileError(f"a profile is a JSON object, got {type(data).__name__}", field="profile")
+        raise ProfileError(
+            f"a profile is a JSON object, got {type(data).__name__}", field="profile"
+        )
     try:
         return Profile.model_validate(dict(data))
     except ValidationError as exc:

@@ -75,25 +75,36 @@ def question_for(path: str, facts: Mapping[str, Any], lang: str) -> Question:
     """
     info, parent = _info(path)
     docs = vocabulary().documents
-    proves = [docs[d].get(lang) for d in (info.proves_with or (parent.proves_with if parent else ()))]
+    proves = [
+        docs[d].get(lang) for d in (info.proves_with or (parent.proves_with if parent else ()))
+    ]
     if parent is None and info.kind == "list":
         question = info.question.get(lang) if info.question else path
         if info.ask == "choose" and info.key:
             key = info.items[info.key]
             kind: Kind = "countries" if key.kind == "country" else "multi"
-            return Question(fact=path, text=question, kind=kind, options=_options(key, lang),
-                            proves_with=proves)
-        return Question(fact=path, text=question, kind="bool", options=list(_YES_NO[lang]),
-                        proves_with=proves)
+            return Question(
+                fact=path, text=question, kind=kind, options=_options(key, lang), proves_with=proves
+            )
+        return Question(
+            fact=path, text=question, kind="bool", options=list(_YES_NO[lang]), proves_with=proves
+        )
     text = info.question.get(lang) if info.question else path
     parts = path.split(".")
     if parent is not None and len(parts) == 3:
         item = fact_value(facts, ".".join(parts[:2])) or {}
-        country = item.get("country")
-        kind_code = item.get("type")
-        text = text.replace("{country}", country_name(country, lang) if country in COUNTRIES else "")
+        country = str(item.get("country") or "")
+        kind_code = str(item.get("type") or "")
+        text = text.replace(
+            "{country}", country_name(country, lang) if country in COUNTRIES else ""
+        )
         label = docs[kind_code].get(lang) if kind_code in docs else ""
         text = text.replace("{type}", label)
     options = list(_YES_NO[lang]) if info.kind == "bool" else _options(info, lang)
-    return Question(fact=path, text=text, kind=info.kind,  # type: ignore[arg-type]  # bool|date|country|enum
-                    options=options, proves_with=proves)
+    return Question(
+        fact=path,
+        text=text,
+        kind=info.kind,  # type: ignore[arg-type]  # bool|date|country|enum
+        options=options,
+        proves_with=proves,
+    )

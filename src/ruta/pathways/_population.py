@@ -1,0 +1,277 @@
+"""The population engine: every pathway for every person of a file, in one SQL pass.
+
+The population file (CSV or Parquet) has one row per person: ``person_id``, ``as_of`` (the
+person's own evaluation date) and one column per fact, named as the fact with dots turned
+into underscores (``entry_date``). List facts are lists of records in Parquet, or JSON text
+in CSV. An empty cell is an unknown fact. The result has one row per person and pathway:
+``person_id, pathway, status, failed`` (the ids of the conditions that failed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ruta.pathways._catalog import Catalog, default_catalog
+from ruta.pathways._errors import ProfileError
+from ruta.pathways._facts import COUNTRIES, FactInfo, fact_catalog
+from ruta.pathways._sql import DUCKDB, Dialect, column_of, compile_pathway
+
+__all__ = [
+    "PopulationSummary",
+    "canonical_columns",
+    "population_sql",
+    "simulate",
+]
+
+_SQL_TYPES = {"bool": "BOOLEAN", "date": "DATE", "country": "VARCHAR", "enum": "VARCHAR"}
+
+
+def _type(kind: str, dialect: Dialect) -> str:
+    sql_type = _SQL_TYPES[kind]
+    return "STRING" if dialect.name == "spark" and sql_type == "VARCHAR" else sql_type
+
+
+def _struct(info: FactInfo, dialect: Dialect) -> str:
+    if dialect.name == "duckdb":
+        fields = ", ".join(f'"{n}" {_type(i.kind, dialect)}' for n, i in info.items.items())
+        return f"STRUCT({fields})[]"
+    fields = ", ".join(f"`{n}`: {_type(i.kind, dialect)}" for n, i in info.items.items())
+    return f"ARRAY<STRUCT<{fields}>>"
+
+
+def canonical_columns(dialect: Dialect = DUCKDB) -> dict[str, str]:
+    """Every population column a fact maps to, with its SQL type.
+
+    Examples:
+        >>> canonical_columns()["entry_date"]
+        'DATE'
+    """
+    columns = {}
+    for path, info in fact_catalog().items():
+        if info.kind == "list":
+            columns[column_of(path)] = _struct(info, dialect)
+        else:
+            columns[column_of(path)] = _type(info.kind, dialect)
+    return columns
+
+
+def population_sql(
+    catalog: Catalog, source: str, dialect: Dialect = DUCKDB, pathways: Sequence[str] | None = None
+) -> str:
+    """The SELECT that evaluates ``pathways`` (all by default) over the relation ``source``.
+
+    ``source`` must have ``person_id``, ``as_of`` and the canonical fact columns.
+    """
+    chosen = [catalog.get(p) for p in pathways] if pathways else list(catalog.for_country(None))
+    inner: list[str] = []
+    outer: list[str] = []
+    q = dialect.ident
+    for index, pathway in enumerate(chosen):
+        compiled = compile_pathway(pathway, dialect, prefix=f"p{index}")
+        inner.extend(f"{sql} AS {q(name)}" for name, sql in compiled.conditions.items())
+        outer.append(
+            f"SELECT {q('person_id')}, '{pathway.id}' AS {q('pathway')}, {compiled.status} AS "
+            f"{q('status')}, {compiled.failed} AS {q('failed')} FROM conds"
+        )
+    conds = f"SELECT {q('person_id')}, {q('as_of')}, {', '.join(inner)} FROM {source}"
+    return f"WITH conds AS ({conds})\n" + "\nUNION ALL\n".join(outer)
+
+
+# --- reading and checking a population file with DuckDB ----------------------------------
+
+
+def _reader(path: Path) -> str:
+    literal = "'" + str(path).replace("'", "''") + "'"
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return f"read_parquet({literal})"
+    if suffix == ".csv":
+        return f"read_csv({literal}, header = true, all_varchar = true)"
+    raise ProfileError(f"'{path.name}' is neither .csv nor .parquet", field="population")
+
+
+def _cast(column: str, sql_type: str, source_type: str) -> str:
+    quoted = f'"{column}"'
+    if sql_type.endswith("[]"):
+        if source_type.upper().startswith(("VARCHAR", "JSON")):
+            return f"from_json({quoted}, '{_json_shape(sql_type)}')"
+        return f"CAST({quoted} AS {sql_type})"
+    if sql_type == "VARCHAR":
+        return f"NULLIF(trim(CAST({quoted} AS VARCHAR)), '')"
+    return f"TRY_CAST(NULLIF(trim(CAST({quoted} AS VARCHAR)), '') AS {sql_type})"
+
+
+def _json_shape(sql_type: str) -> str:
+    # STRUCT("a" VARCHAR, "b" DATE)[] -> [{"a": "VARCHAR", "b": "DATE"}] for from_json.
+    inner = sql_type[len("STRUCT(") : -len(")[]")]
+    parts = [p.strip().split(" ", 1) for p in inner.split(",")]
+    fields = ", ".join(f'"{name.strip(chr(34))}": "{kind}"' for name, kind in parts)
+    return "[{" + fields + "}]"
+
+
+@dataclass(frozen=True, slots=True)
+class PopulationSummary:
+    """What a simulation found: counts per pathway and status, and what blocks most."""
+
+    people: int
+    evaluations: int
+    counts: list[tuple[str, str, int]]
+    blockers: list[tuple[str, str, int]]
+    seconds: float
+
+
+def _load(con: duckdb.DuckDBPyConnection, path: Path, default_as_of: dt.date | None) -> int:
+    con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM {_reader(path)}")
+    described = {row[0]: str(row[1]) for row in con.execute("DESCRIBE raw").fetchall()}
+    columns = canonical_columns()
+    unknown = [c for c in described if c not in columns and c not in ("person_id", "as_of")]
+    if unknown:
+        raise ProfileError(
+            f"unknown column '{unknown[0]}'; expected person_id, as_of and fact columns such as "
+            f"{', '.join(list(columns)[:6])} (see docs/rule-packs.md)",
+            field=unknown[0],
+        )
+    if "person_id" not in described:
+        raise ProfileError("the population file needs a person_id column", field="person_id")
+    if "as_of" not in described and default_as_of is None:
+        raise ProfileError("the file has no as_of column; give --as-of DATE", field="as_of")
+    selects = ['CAST("person_id" AS VARCHAR) AS "person_id"']
+    if "as_of" in described:
+        selects.append(_cast("as_of", "DATE", described["as_of"]) + ' AS "as_of"')
+    else:
+        selects.append(f"DATE '{default_as_of}' AS \"as_of\"")
+    for column, sql_type in columns.items():
+        if column in described:
+            selects.append(f'{_cast(column, sql_type, described[column])} AS "{column}"')
+        else:
+            selects.append(f'CAST(NULL AS {sql_type}) AS "{column}"')
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE people AS SELECT row_number() OVER () AS _row, "
+        + ", ".join(selects)
+        + " FROM raw"
+    )
+    _check(con, described, columns)
+    count = con.execute("SELECT count(*) FROM people").fetchone()
+    return int(count[0]) if count else 0
+
+
+def _check(
+    con: duckdb.DuckDBPyConnection, described: Mapping[str, str], columns: Mapping[str, str]
+) -> None:
+    """Name the first bad cell: a value that did not parse, or a code that is not allowed."""
+    checks: list[tuple[str, str, str]] = []
+    for column in ["as_of", *columns]:
+        if column not in described:
+            continue
+        sql_type = "DATE" if column == "as_of" else columns[column]
+        raw = f"NULLIF(trim(CAST(r.\"r__{column}\" AS VARCHAR)), '')"
+        if sql_type in ("DATE", "BOOLEAN") or sql_type.endswith("[]"):
+            form = {"DATE": "a date YYYY-MM-DD", "BOOLEAN": "true or false"}.get(
+                sql_type, "a JSON list of records"
+            )
+            checks.append((column, f'{raw} IS NOT NULL AND p."{column}" IS NULL', form))
+    facts = fact_catalog()
+    for path, info in facts.items():
+        column = column_of(path)
+        if column not in described:
+            continue
+        if info.kind == "country":
+            codes = ", ".join(f"'{c}'" for c in COUNTRIES)
+            checks.append(
+                (column, f'p."{column}" NOT IN ({codes})', "an ISO 3166-1 alpha-3 code such as VEN")
+            )
+        elif info.kind == "enum":
+            opts = ", ".join(f"'{o}'" for o in info.options)
+            checks.append(
+                (column, f'p."{column}" NOT IN ({opts})', f"one of {', '.join(info.options)}")
+            )
+    if not checks:
+        return
+    raw_cols = ", ".join(f'"{c}" AS "r__{c}"' for c in described)
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW raw_numbered AS SELECT row_number() OVER () AS _row, "
+        f"{raw_cols} FROM raw"
+    )
+    for column, bad, form in checks:
+        row = con.execute(
+            f'SELECT p._row, CAST(r."r__{column}" AS VARCHAR) FROM people p JOIN raw_numbered r '
+            f"USING (_row) WHERE {bad} ORDER BY p._row LIMIT 1"
+        ).fetchone()
+        if row is not None:
+            raise ProfileError(
+                f"row {row[0]}: {row[1]!r} is not valid; expected {form}", field=column
+            )
+
+
+def _write_atomic(con: duckdb.DuckDBPyConnection, query: str, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    try:
+        literal = tmp.replace("'", "''")
+        con.execute(f"COPY ({query}) TO '{literal}' (FORMAT parquet, COMPRESSION zstd)")
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def simulate(
+    population: Path,
+    out: Path,
+    catalog: Catalog | None = None,
+    pathways: Sequence[str] | None = None,
+    as_of: dt.date | None = None,
+    threads: int | None = None,
+    progress: Callable[[float], Any] | None = None,
+) -> PopulationSummary:
+    """Evaluate every pathway for every person of ``population``; write ``out`` (Parquet).
+
+    Raises:
+        ProfileError: a column or a cell is invalid (the message names the row and column);
+            nothing is written then.
+    """
+    import time
+
+    cat = catalog or default_catalog()
+    start = time.perf_counter()
+    con = duckdb.connect()
+    try:
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
+        people = _load(con, population, as_of)
+        if progress is not None:
+            progress(0.2)
+        sql = population_sql(cat, "people", DUCKDB, pathways)
+        con.execute(f"CREATE TEMP TABLE results AS {sql}")
+        if progress is not None:
+            progress(0.8)
+        _write_atomic(con, "SELECT * FROM results", out)
+        counts = [
+            (str(p), str(s), int(n))
+            for p, s, n in con.execute(
+                "SELECT pathway, status, count(*) FROM results GROUP BY ALL ORDER BY 1, 2"
+            ).fetchall()
+        ]
+        blockers = [
+            (str(p), str(c), int(n))
+            for p, c, n in con.execute(
+                "SELECT pathway, f, count(*) AS n FROM (SELECT pathway, unnest(failed) AS f "
+                "FROM results) WHERE f <> 'host_country' GROUP BY ALL "
+                "ORDER BY n DESC, 1, 2 LIMIT 10"
+            ).fetchall()
+        ]
+        evaluations = sum(n for _, _, n in counts)
+    finally:
+        con.close()
+    if progress is not None:
+        progress(1.0)
+    return PopulationSummary(people, evaluations, counts, blockers, time.perf_counter() - start)

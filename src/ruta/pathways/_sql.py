@@ -1,0 +1,308 @@
+"""Compiling packs to SQL for the population engine (DuckDB embedded, Spark distributed).
+
+SQL's NULL logic *is* Kleene logic: ``NULL AND FALSE`` is false, ``NULL OR TRUE`` is true,
+so an unknown fact becomes NULL and each condition compiles to one boolean expression with
+the same three-valued meaning as the per-person engine. Quantifiers over list facts map
+each element to 2 (true), 1 (unknown) or 0 (false) and take the maximum (``some``) or the
+minimum (``every``). The two dialects differ only in spelling: lambdas, list functions,
+date arithmetic and identifier quotes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ruta.pathways._errors import PathwaysError
+from ruta.pathways._expr import (
+    All,
+    Any_,
+    AsOf,
+    Cmp,
+    DateShift,
+    Fact,
+    In,
+    Item,
+    Known,
+    Lit,
+    Not,
+    Param,
+    Pick,
+    Pred,
+    Quant,
+    Span,
+    Term,
+    Truthy,
+)
+from ruta.pathways._logic import add_business_days
+from ruta.pathways._model import Pathway, Timeline
+
+__all__ = ["DUCKDB", "SPARK", "CompiledPathway", "Dialect", "column_of", "compile_pathway"]
+
+_OPS = {"eq": "=", "ne": "<>", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """How one SQL engine spells the few constructs the compiler needs."""
+
+    name: str
+    quote: str
+
+    def ident(self, name: str) -> str:
+        return f"{self.quote}{name}{self.quote}"
+
+    def lam(self, var: str, body: str) -> str:
+        return f"lambda {var}: {body}" if self.name == "duckdb" else f"{var} -> {body}"
+
+    def transform(self, items: str, var: str, body: str) -> str:
+        fn = "list_transform" if self.name == "duckdb" else "transform"
+        return f"{fn}({items}, {self.lam(var, body)})"
+
+    def list_max(self, items: str) -> str:
+        return f"list_max({items})" if self.name == "duckdb" else f"array_max({items})"
+
+    def list_min(self, items: str) -> str:
+        return f"list_min({items})" if self.name == "duckdb" else f"array_min({items})"
+
+    def first(self, items: str, var: str, body: str) -> str:
+        if self.name == "duckdb":
+            return f"list_filter({items}, {self.lam(var, body)})[1]"
+        return f"try_element_at(filter({items}, {self.lam(var, body)}), 1)"
+
+    def contains(self, items: str, value: str) -> str:
+        fn = "list_contains" if self.name == "duckdb" else "array_contains"
+        return f"{fn}({items}, {value})"
+
+    def array(self, values: Sequence[str]) -> str:
+        inner = ", ".join(values)
+        return f"[{inner}]" if self.name == "duckdb" else f"array({inner})"
+
+    def add_days(self, day: str, n: str) -> str:
+        if self.name == "duckdb":
+            return f"CAST({day} + to_days(CAST({n} AS INTEGER)) AS DATE)"
+        return f"date_add({day}, CAST({n} AS INT))"
+
+    def add_months(self, day: str, n: str) -> str:
+        if self.name == "duckdb":
+            return f"CAST({day} + to_months(CAST({n} AS INTEGER)) AS DATE)"
+        return f"add_months({day}, CAST({n} AS INT))"
+
+    def days_between(self, start: str, end: str) -> str:
+        if self.name == "duckdb":
+            return f"date_diff('day', {start}, {end})"
+        return f"datediff({end}, {start})"
+
+    def non_null_list(self, values: Sequence[str]) -> str:
+        arr = self.array(values)
+        if self.name == "duckdb":
+            return f"list_filter({arr}, {self.lam('f', 'f IS NOT NULL')})"
+        return f"filter({arr}, {self.lam('f', 'f IS NOT NULL')})"
+
+
+DUCKDB = Dialect("duckdb", '"')
+SPARK = Dialect("spark", "`")
+
+
+def column_of(fact: str) -> str:
+    """The population column that holds a fact (dots become underscores).
+
+    Examples:
+        >>> column_of("entry.date")
+        'entry_date'
+    """
+    return fact.replace(".", "_")
+
+
+def _literal(value: Any, d: Dialect) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return f"DATE '{value.isoformat()}'"
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, tuple | list):
+        return d.array([_literal(v, d) for v in value])
+    raise PathwaysError(f"cannot compile the literal {value!r} to SQL")
+
+
+class _Compiler:
+    def __init__(self, pathway: Pathway, dialect: Dialect, as_of: str) -> None:
+        self.pathway, self.d, self.as_of = pathway, dialect, as_of
+        self.depth = 0
+
+    def param(self, timeline: Timeline) -> str:
+        if timeline.constant:
+            return _literal(timeline.steps[0][1], self.d)
+        branches = [
+            f"WHEN {self.as_of} >= {_literal(start, self.d)} THEN {_literal(value, self.d)}"
+            for start, value in reversed(timeline.steps)
+            if start is not None
+        ]
+        default = next((v for s, v in timeline.steps if s is None), None)
+        return f"(CASE {' '.join(branches)} ELSE {_literal(default, self.d)} END)"
+
+    def constant(self, term: Term) -> Any:
+        if isinstance(term, Lit):
+            return term.value
+        if isinstance(term, Param) and self.pathway.params[term.name].constant:
+            return self.pathway.params[term.name].steps[0][1]
+        raise PathwaysError(
+            f"{self.pathway.id}: add_business_days needs constant arguments in the population "
+            "engine (a literal date or a constant parameter)"
+        )
+
+    def term(self, term: Term, item: str | None) -> str:
+        d = self.d
+        match term:
+            case Lit(value):
+                return _literal(value, d)
+            case Fact(path):
+                return d.ident(column_of(path))
+            case Item(field):
+                if item is None:
+                    raise PathwaysError(f"item.{field} outside a quantifier")
+                return f"{item}.{d.ident(field)}"
+            case Param(name):
+                return self.param(self.pathway.params[name])
+            case AsOf():
+                return self.as_of
+            case DateShift(base, amount, "business_days", sign):
+                holidays = self.pathway.params.get("holidays")
+                days = holidays.steps[0][1] if holidays is not None else ()
+                start = self.constant(base)
+                return _literal(
+                    add_business_days(start, sign * int(self.constant(amount)), days or ()), d
+                )
+            case DateShift(base, amount, unit, sign):
+                b, n = self.term(base, item), self.term(amount, item)
+                n = n if sign > 0 else f"(-({n}))"
+                if unit == "days":
+                    return d.add_days(b, n)
+                return d.add_months(b, n if unit == "months" else f"(12 * {n})")
+            case Span(start, end, unit):
+                s, e = self.term(start, item), self.term(end, item)
+                if unit == "days":
+                    return d.days_between(s, e)
+                # Completed years, spelled the same way in both dialects (an age).
+                return (
+                    f"(year({e}) - year({s}) - CASE WHEN month({e}) * 100 + day({e}) < "
+                    f"month({s}) * 100 + day({s}) THEN 1 ELSE 0 END)"
+                )
+            case Pick(list_fact, where, field):
+                var = self.var()
+                body = self.pred(where, var)
+                self.depth -= 1
+                return f"({d.first(d.ident(column_of(list_fact)), var, body)}).{d.ident(field)}"
+        raise PathwaysError(f"cannot compile {term!r}")
+
+    def var(self) -> str:
+        self.depth += 1
+        return f"x{self.depth}"
+
+    def pred(self, pred: Pred, item: str | None) -> str:
+        d = self.d
+        match pred:
+            case All(items):
+                return "(" + " AND ".join(self.pred(p, item) for p in items) + ")"
+            case Any_(items):
+                return "(" + " OR ".join(self.pred(p, item) for p in items) + ")"
+            case Not(inner):
+                return f"(NOT {self.pred(inner, item)})"
+            case Cmp(op, left, right):
+                return f"({self.term(left, item)} {_OPS[op]} {self.term(right, item)})"
+            case In(value, container):
+                v, c = self.term(value, item), self.term(container, item)
+                return f"(CASE WHEN {v} IS NULL THEN NULL ELSE {d.contains(c, v)} END)"
+            case Known(term):
+                return f"({self.term(term, item)} IS NOT NULL)"
+            case Truthy(term):
+                return f"({self.term(term, item)})"
+            case Quant(kind, list_fact, where):
+                column = d.ident(column_of(list_fact))
+                var = self.var()
+                body = f"coalesce(CAST({self.pred(where, var)} AS INTEGER) * 2, 1)"
+                self.depth -= 1
+                codes = d.transform(column, var, body)
+                if kind == "some":
+                    agg, empty = d.list_max(codes), 0
+                else:
+                    agg, empty = d.list_min(codes), 2
+                return (
+                    f"(CASE WHEN {column} IS NULL THEN NULL ELSE "
+                    f"CASE coalesce({agg}, {empty}) WHEN 2 THEN TRUE WHEN 0 THEN FALSE "
+                    f"ELSE NULL END END)"
+                )
+        raise PathwaysError(f"cannot compile {pred!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPathway:
+    """SQL for one pathway: one boolean column per condition, then status and failed ids."""
+
+    pathway: str
+    conditions: Mapping[str, str]
+    window: str | None
+    status: str
+    failed: str
+
+
+def compile_pathway(
+    pathway: Pathway, dialect: Dialect = DUCKDB, prefix: str = "c", as_of: str = "as_of"
+) -> CompiledPathway:
+    """Compile a pathway; condition columns are named ``{prefix}_{index}``.
+
+    ``status`` and ``failed`` refer to those columns, so they go in an outer query over a
+    query that computes the condition columns (each condition is computed once).
+
+    Examples:
+        >>> from ruta.pathways import get_pathway
+        >>> sql = compile_pathway(get_pathway("arg.mercosur-temporary"))
+        >>> sql.conditions["c_0"]
+        '("host_country" = \\'ARG\\')'
+    """
+    as_of_sql = dialect.ident(as_of)
+    comp = _Compiler(pathway, dialect, as_of_sql)
+    conditions: dict[str, str] = {}
+    names: list[tuple[str, str]] = []
+    for index, cond in enumerate(pathway.conditions):
+        column = f"{prefix}_{index}"
+        sql = comp.pred(cond.pred, None)
+        if cond.valid_from or cond.valid_to:
+            lower = (
+                f"{as_of_sql} >= {_literal(cond.valid_from, dialect)}"
+                if cond.valid_from
+                else "TRUE"
+            )
+            upper = (
+                f"{as_of_sql} <= {_literal(cond.valid_to, dialect)}" if cond.valid_to else "TRUE"
+            )
+            sql = f"(CASE WHEN {lower} AND {upper} THEN {sql} ELSE TRUE END)"
+        conditions[column] = sql
+        names.append((column, cond.id))
+    window_parts = []
+    if pathway.window.opens:
+        window_parts.append(f"{as_of_sql} < {_literal(pathway.window.opens, dialect)}")
+    if pathway.window.closes:
+        window_parts.append(f"{as_of_sql} > {_literal(pathway.window.closes, dialect)}")
+    window = " OR ".join(window_parts) or None
+    q = dialect.ident
+    false_any = " OR ".join(f"{q(c)} = FALSE" for c, _ in names) or "FALSE"
+    null_any = " OR ".join(f"{q(c)} IS NULL" for c, _ in names) or "FALSE"
+    if window:
+        false_any = f"({window}) OR {false_any}"
+    status = (
+        f"CASE WHEN {false_any} THEN 'ineligible' WHEN {null_any} THEN 'undetermined' "
+        "ELSE 'eligible' END"
+    )
+    flags = [f"CASE WHEN {q(c)} = FALSE THEN '{cid}' END" for c, cid in names]
+    if window:
+        flags.insert(0, f"CASE WHEN {window} THEN 'window' END")
+    failed = dialect.non_null_list(flags)
+    return CompiledPathway(pathway.id, conditions, window, status, failed)
