@@ -8,9 +8,11 @@ answer and 2 for a usage error (through ``ruta.cli.main``).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from cryptography.hazmat.primitives import serialization
@@ -26,6 +28,7 @@ from ruta.permits import (
     TrustList,
     TrustListError,
     VerificationResult,
+    make_qr,
     merge_trust_lists,
     read_qr,
     rejected,
@@ -35,6 +38,12 @@ from ruta.permits import (
 )
 from ruta.permits._keys import public_key_der  # the PEM -> SPKI step is CLI-only parsing
 from ruta.permits._keystore import write_atomic
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ruta.settings import Settings
+    from ruta.store.models import User
 
 app = typer.Typer(help="Verifiable residence permits: keys, trust lists, status, verify.",
                   no_args_is_help=True)
@@ -230,3 +239,92 @@ def verify_cmd(
         typer.echo(_render_text(result, lang))
     # SystemExit rather than typer.Exit: in non-standalone mode click swallows Exit codes.
     raise SystemExit(0 if result.is_valid else 1)
+
+
+# --- Casework-backed commands: the permit row and its audit live in ruta.cases. ---
+
+ActorOpt = Annotated[str, typer.Option("--as", help="Username of the officer acting (audited).")]
+
+
+@contextmanager
+def _casework(username: str) -> Iterator[tuple[Session, User, Settings]]:
+    # Imported lazily so that `ruta permits verify` never loads the database stack.
+    from sqlalchemy import select
+
+    from ruta.settings import get_settings
+    from ruta.store import make_engine, make_sessionmaker
+    from ruta.store.models import User
+
+    settings = get_settings()
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            actor = session.scalar(select(User).where(User.username == username))
+            if actor is None or not actor.active:
+                raise RutaError(f"no active user {username!r}; expected an existing officer "
+                                "(see `ruta users create`)", field="--as")
+            yield session, actor, settings
+    finally:
+        engine.dispose()
+
+
+@app.command("issue")
+def issue_cmd(
+    application: Annotated[str, typer.Option(help="Id of an approved application.")],
+    actor: ActorOpt,
+    qr: Annotated[Path | None, typer.Option(help="Also write the QR code (.png or .svg).")]
+    = None,
+    out: OutOpt = None,
+) -> None:
+    """Output the signed permit of an approved application (payload, and QR with --qr).
+
+    The permit is signed when the supervisor approves (``do_decide``); this command hands
+    out that permit, as a read audited by casework.
+    """
+    from ruta.cases.actions import get_permit
+
+    if qr is not None and qr.suffix.lower() not in (".png", ".svg"):
+        raise RutaError(f"got {qr.name!r}; expected a file name ending in .png or .svg",
+                        field="--qr")
+    with _casework(actor) as (session, user, _settings):
+        permit = get_permit(session, user, application)
+        payload, permit_id = permit.payload, permit.permit_id
+        validity = f"{permit.valid_from} to {permit.valid_until}"
+    if qr is not None:
+        tmp = qr.with_name(f".{qr.name}.tmp{qr.suffix}")
+        make_qr(payload).save(str(tmp), scale=6, border=4)
+        tmp.replace(qr)  # a half-written image never takes the final name
+    _emit(payload + "\n", out)
+    typer.echo(f"Permit {permit_id}, valid {validity}" + (f"; QR in {qr}" if qr else ""),
+               err=True)
+
+
+def _set_status(permit_id: str, status: str, reason: str, actor: str) -> None:
+    from ruta.cases.actions import do_set_permit_status
+
+    with _casework(actor) as (session, user, settings):
+        permit = do_set_permit_status(session, user, permit_id, status, reason,
+                                      keys_dir=settings.resolved_keys_dir)
+        typer.echo(f"Permit {permit.permit_id} is now {permit.status} (status-list index "
+                   f"{permit.status_index}); verifiers see it with the next status list.")
+
+
+ReasonOpt = Annotated[str, typer.Option(help="Why (recorded in the audit log).")]
+
+
+@app.command("revoke")
+def revoke_cmd(permit_id: str, reason: ReasonOpt, actor: ActorOpt) -> None:
+    """Revoke a permit (final; a supervisor of the issuing country)."""
+    _set_status(permit_id, "revoked", reason, actor)
+
+
+@app.command("suspend")
+def suspend_cmd(permit_id: str, reason: ReasonOpt, actor: ActorOpt) -> None:
+    """Suspend a permit until it is reinstated."""
+    _set_status(permit_id, "suspended", reason, actor)
+
+
+@app.command("reinstate")
+def reinstate_cmd(permit_id: str, reason: ReasonOpt, actor: ActorOpt) -> None:
+    """Lift a suspension."""
+    _set_status(permit_id, "valid", reason, actor)
