@@ -18,13 +18,16 @@ def test_claims_use_the_documented_labels(permit_factory: PermitFactory) -> None
     claims = claims_from_permit(permit_factory())
     assert claims[1] == "COL"
     assert claims[6] == int(datetime(2026, 1, 10, 9, tzinfo=UTC).timestamp())
-    assert claims[5] == int(datetime(2026, 1, 10, tzinfo=UTC).timestamp())
+    assert 5 not in claims  # no nbf: ruta.vf is the first valid day
     assert claims[4] == int(datetime(2028, 1, 10, tzinfo=UTC).timestamp())
-    ruta = claims["ruta"]
+    ruta = cbor2.loads(cbor2.dumps(claims))["ruta"]
     assert ruta["v"] == 1 and ruta["id"] == "COL-7K2M9Q4X1B" and ruta["t"] == "col.ppt"
     assert ruta["h"] == {"gn": "María Fernanda", "s1": "Rodríguez", "s2": "Gutiérrez",
-                         "dob": "1990-05-17", "nat": "VEN", "sex": "F", "ph": bytes(range(32))}
-    assert (ruta["vf"], ruta["vu"]) == ("2026-01-10", "2028-01-09")
+                         "dob": date(1990, 5, 17), "nat": "VEN", "sex": "F",
+                         "ph": bytes(range(32))}
+    assert (ruta["vf"], ruta["vu"]) == (date(2026, 1, 10), date(2028, 1, 9))
+    # RFC 8943 tag 100 (0xd8 0x64) + days since 1970-01-01: 5 bytes, not an 11-byte string
+    assert cbor2.dumps(claims["ruta"]["vf"]) == b"\xd8\x64" + cbor2.dumps(20463)
     assert ruta["r"] == ["work", "study", "health", "banking"]
     assert ruta["st"] == {"idx": 4242} and ruta["pr"] == "f"
 
@@ -63,7 +66,8 @@ def test_invalid_permit_names_the_field(permit_factory: PermitFactory, changes: 
 @pytest.mark.parametrize("mutate", [
     lambda c: c.pop("ruta"),
     lambda c: c["ruta"].update(v=2),
-    lambda c: c["ruta"]["h"].update(dob="17/05/1990"),
+    lambda c: c["ruta"]["h"].update(dob="1990-05-17"),
+    lambda c: c["ruta"].update(vf=datetime(2026, 1, 1, tzinfo=UTC)),
     lambda c: c["ruta"].update(r="work"),
     lambda c: c.update({4: c[4] + 1}),
     lambda c: c["ruta"]["st"].update(idx="7"),
@@ -71,7 +75,7 @@ def test_invalid_permit_names_the_field(permit_factory: PermitFactory, changes: 
 def test_claims_outside_the_layout_are_refused(permit_factory: PermitFactory,
                                                mutate: Callable[[dict[object, object]], object],
                                                ) -> None:
-    claims = claims_from_permit(permit_factory())
+    claims = cbor2.loads(cbor2.dumps(claims_from_permit(permit_factory())))
     mutate(claims)
     with pytest.raises(PermitsError):
         permit_from_claims(claims)

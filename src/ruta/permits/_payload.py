@@ -1,8 +1,8 @@
 """The permit as data, and its CWT claims (the contract documented in docs/permits.md).
 
-CWT claims (RFC 8392): ``1`` iss = issuing country alpha-3, ``6`` iat, ``4`` exp,
-``5`` nbf, plus the private claim ``"ruta"``: a map with short text keys, short because
-every byte grows the QR.
+CWT claims (RFC 8392): ``1`` iss = issuing country alpha-3, ``6`` iat, ``4`` exp, plus the
+private claim ``"ruta"``: a map with short text keys, short because every byte grows the
+QR. Dates are RFC 8943 CBOR days (tag 100): 5 bytes where an ISO string takes 11.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
+
+import cbor2
 
 from ruta.permits._errors import PermitsError
 
@@ -29,7 +31,9 @@ Profile = Literal["full", "minimal"]
 # Rights a minimal-disclosure permit may show: it exists for banks and employers.
 MINIMAL_RIGHTS = ("work", "banking")
 
-CLAIM_ISS, CLAIM_EXP, CLAIM_NBF, CLAIM_IAT = 1, 4, 5, 6
+CLAIM_ISS, CLAIM_EXP, CLAIM_IAT = 1, 4, 6
+_TAG_DAYS = 100  # RFC 8943: full-date as days since 1970-01-01
+_EPOCH = date(1970, 1, 1)
 CLAIM_RUTA = "ruta"
 
 _ALPHA3 = re.compile(r"^[A-Z]{3}$")
@@ -63,7 +67,7 @@ class Permit:
         >>> p = Permit("COL-X1", "col.ppt", "COL", Holder("Ana", "Pérez"),
         ...            date(2026, 1, 1), date(2028, 1, 1), ("work",), 7,
         ...            issued_at=datetime(2026, 1, 1, tzinfo=UTC))
-        >>> permit_from_claims(claims_from_permit(p)) == p
+        >>> permit_from_claims(cbor2.loads(cbor2.dumps(claims_from_permit(p)))) == p
         True
     """
 
@@ -106,7 +110,7 @@ class Permit:
 
     @property
     def not_before(self) -> datetime:
-        """Start of the first valid day, UTC (the CWT ``nbf``)."""
+        """Start of the first valid day, UTC (from ``ruta.vf``)."""
         return datetime.combine(self.valid_from, time(), UTC)
 
 
@@ -119,12 +123,12 @@ def claims_from_permit(p: Permit) -> dict[Any, Any]:
     """The CWT claims map of a permit (see the module docstring for the labels)."""
     h = p.holder
     holder: dict[str, Any] = {"gn": h.given_names, "s1": h.surname_1}
-    optional = {"s2": h.surname_2, "dob": h.date_of_birth and h.date_of_birth.isoformat(),
+    optional = {"s2": h.surname_2, "dob": h.date_of_birth and _days(h.date_of_birth),
                 "nat": h.nationality, "sex": h.sex, "ph": h.photo_hash}
     holder.update({k: v for k, v in optional.items() if v is not None})
     ruta: dict[str, Any] = {
         "v": 1, "id": p.permit_id, "pr": "m" if p.profile == "minimal" else "f",
-        "h": holder, "vf": p.valid_from.isoformat(), "vu": p.valid_until.isoformat(),
+        "h": holder, "vf": _days(p.valid_from), "vu": _days(p.valid_until),
         "r": list(p.rights), "st": {"idx": p.status_index},
     }
     if p.permit_type is not None:
@@ -132,7 +136,6 @@ def claims_from_permit(p: Permit) -> dict[Any, Any]:
     return {
         CLAIM_ISS: p.issuer_country,
         CLAIM_IAT: int(p.issued_at.timestamp()),
-        CLAIM_NBF: int(p.not_before.timestamp()),
         CLAIM_EXP: int(p.expires_at.timestamp()),
         CLAIM_RUTA: ruta,
     }
@@ -149,7 +152,7 @@ def permit_from_claims(claims: Mapping[Any, Any]) -> Permit:
         holder = Holder(
             given_names=_text(h["gn"]), surname_1=_text(h["s1"]),
             surname_2=_opt_text(h.get("s2")),
-            date_of_birth=date.fromisoformat(dob) if dob is not None else None,
+            date_of_birth=_date(dob) if dob is not None else None,
             nationality=_opt_text(h.get("nat")), sex=_opt_text(h.get("sex")),
             photo_hash=_opt_bytes(h.get("ph")),
         )
@@ -159,7 +162,7 @@ def permit_from_claims(claims: Mapping[Any, Any]) -> Permit:
         permit = Permit(
             permit_id=_text(r["id"]), permit_type=_opt_text(r.get("t")),
             issuer_country=_text(claims[CLAIM_ISS]), holder=holder,
-            valid_from=date.fromisoformat(r["vf"]), valid_until=date.fromisoformat(r["vu"]),
+            valid_from=_date(r["vf"]), valid_until=_date(r["vu"]),
             rights=tuple(_text(x) for x in rights), status_index=_int(r["st"]["idx"]),
             issued_at=datetime.fromtimestamp(_int(claims[CLAIM_IAT]), UTC),
             profile="minimal" if r["pr"] == "m" else "full",
@@ -171,6 +174,17 @@ def permit_from_claims(claims: Mapping[Any, Any]) -> Permit:
     if exp != int(permit.expires_at.timestamp()):
         raise PermitsError("exp does not match ruta.vu", field="payload")
     return permit
+
+
+def _days(d: date) -> cbor2.CBORTag:
+    return cbor2.CBORTag(_TAG_DAYS, (d - _EPOCH).days)
+
+
+def _date(v: Any) -> date:
+    # cbor2 turns tag 100 into a date; a datetime (tag 0/1) is not a full-date.
+    if type(v) is not date:
+        raise TypeError(f"expected a CBOR full-date (tag 100), got {type(v).__name__}")
+    return v
 
 
 def _text(v: Any) -> str:
