@@ -61,6 +61,10 @@ class _Settings(BaseSettings):
     token_hours: int = Field(24, description="Lifetime of an API bearer token.")
     cookie_secure: bool = Field(False, description="Send cookies only over HTTPS (production).")
     page_size: int = Field(50, description="Applications per page in list endpoints.")
+    password_hashing: Literal["rfc9106-low-memory", "cheapest"] = Field(
+        "rfc9106-low-memory",
+        description="Argon2 parameters for new password hashes; 'cheapest' only for tests.",
+    )
     reminder_hours: int = Field(48, description="Hours before an appointment its reminder is due.")
 
     @model_validator(mode="after")
@@ -68,6 +72,8 @@ class _Settings(BaseSettings):
         secret = self.secret_key.get_secret_value()
         if self.env != "development" and (secret == DEVELOPMENT_SECRET or len(secret) < 32):
             raise ValueError("refused secret")
+        if self.env == "production" and self.password_hashing == "cheapest":  # noqa: S105
+            raise ValueError("cheapest password hashing is for tests; use rfc9106-low-memory")
         return self
 
 

@@ -12,7 +12,7 @@ import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -36,15 +36,41 @@ __all__ = [
     "do_logout",
     "do_revoke_token",
     "hash_token",
+    "use_password_profile",
     "user_for_token",
 ]
 
-_HASHER = PasswordHasher()
+_PROFILES = {
+    # argon2-cffi's default: Argon2id, 64 MiB, t=3, p=4 (RFC 9106 second recommendation).
+    "rfc9106-low-memory": profiles.RFC_9106_LOW_MEMORY,
+    # For test suites only (settings refuse it in production): microseconds per hash.
+    "cheapest": profiles.CHEAPEST,
+}
+_HASHER = PasswordHasher.from_parameters(_PROFILES["rfc9106-low-memory"])
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 _COUNTRY = re.compile(r"^[A-Z]{3}$")
-#: A real hash of an unguessable password, verified when the user is unknown so that the
-#: response time does not reveal which usernames exist.
-_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+_DUMMY: dict[str, str] = {}
+
+
+def use_password_profile(name: str) -> None:
+    """Choose the Argon2 parameters for new hashes (existing hashes carry their own).
+
+    Raises:
+        CasesError: unknown profile name.
+    """
+    global _HASHER
+    if name not in _PROFILES:
+        raise CasesError(f"{name!r}: use one of {', '.join(_PROFILES)}", field="password_hashing")
+    _HASHER = PasswordHasher.from_parameters(_PROFILES[name])
+    _DUMMY.clear()
+
+
+def _dummy_hash() -> str:
+    """A real hash of an unguessable password, verified when the user is unknown so that
+    the response time does not reveal which usernames exist."""
+    if "hash" not in _DUMMY:
+        _DUMMY["hash"] = _HASHER.hash(secrets.token_urlsafe(16))
+    return _DUMMY["hash"]
 
 
 def hash_token(token: str) -> str:
@@ -153,7 +179,7 @@ def do_login(
         raise RateLimitedError("too many failed logins; wait one minute", field="username")
     user = session.scalar(select(User).where(User.username == username.lower()))
     try:
-        ok: bool = _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+        ok: bool = _HASHER.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or user is None or not user.active:

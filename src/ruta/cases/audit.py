@@ -132,9 +132,21 @@ def verify_chain(session: Session, chunk: int = 5000) -> ChainReport:
         A report naming the first broken event (its ``seq``) and what is wrong with it.
     """
     prev, expected_seq, count, last = GENESIS, 1, 0, 0
+    cols = (
+        AuditEvent.seq,
+        AuditEvent.at,
+        AuditEvent.actor,
+        AuditEvent.action,
+        AuditEvent.entity_type,
+        AuditEvent.entity_id,
+        AuditEvent.data,
+        AuditEvent.prev_hash,
+        AuditEvent.hash,
+    )
     while True:
-        rows = session.scalars(
-            select(AuditEvent).where(AuditEvent.seq > last).order_by(AuditEvent.seq).limit(chunk)
+        # Plain rows, not ORM objects: a long chain must not fill the identity map.
+        rows = session.execute(
+            select(*cols).where(AuditEvent.seq > last).order_by(AuditEvent.seq).limit(chunk)
         ).all()
         if not rows:
             break
@@ -157,8 +169,7 @@ def verify_chain(session: Session, chunk: int = 5000) -> ChainReport:
             if recomputed != ev.hash:
                 return ChainReport(count, ev.seq, "its content does not match its hash")
             prev, expected_seq, last = ev.hash, expected_seq + 1, ev.seq
-        session.expunge_all()
-    head = session.get(AuditHead, 1)
+    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
     if head is not None and (head.seq != last or head.hash != prev):
         return ChainReport(count, last + 1, "events after it were removed (head does not match)")
     return ChainReport(count)

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ruta.cases.errors import CasesError
+from ruta.cases.parameters import permanent_card_months
 from ruta.pathways import evaluate, get_pathway, parse_profile
 
 __all__ = [
@@ -80,17 +81,23 @@ def checklist(pathway_id: str, lang: str = "en") -> list[tuple[str, str]]:
 def pathway_grants(pathway_id: str, start: date) -> tuple[date, list[str]]:
     """Last day of validity of a permit starting on ``start``, and its rights, from the pack.
 
-    The pack gives either a duration in months or a fixed end date (a statute's end).
+    The pack gives a duration in months or a fixed end date (a statute's end); a
+    permanent status with neither gets the host country's card validity from
+    ``parameters.yaml``.
 
     Raises:
-        CasesError: the pack states neither (``field="pathway"``).
+        CasesError: a temporary status whose pack states neither (``field="pathway"``).
     """
-    grants = get_pathway(pathway_id).grants
+    pathway = get_pathway(pathway_id)
+    grants = pathway.grants
     rights = [str(r) for r in grants.rights]
     if grants.duration_months:
         return add_months(start, grants.duration_months) - timedelta(days=1), rights
     if grants.valid_until is not None:
         return grants.valid_until, rights
+    if grants.status == "permanent":
+        months = permanent_card_months(pathway.host_country)
+        return add_months(start, months) - timedelta(days=1), rights
     raise CasesError(
         f"the pack of {pathway_id} states no permit duration or end date; fix the pack",
         field="pathway",

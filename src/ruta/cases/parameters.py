@@ -18,7 +18,13 @@ from typing import Any
 
 import yaml
 
-__all__ = ["AppealRule", "appeal_deadline", "appeal_rule", "review_target_days"]
+__all__ = [
+    "AppealRule",
+    "appeal_deadline",
+    "appeal_rule",
+    "permanent_card_months",
+    "review_target_days",
+]
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,11 @@ def appeal_rule(country: str) -> AppealRule:
 def review_target_days(country: str) -> int:
     """Days within which a submitted case should be decided (the queue's SLA)."""
     return int(_entry(country)["review_target_days"])
+
+
+def permanent_card_months(country: str) -> int:
+    """Validity in months of the card of a status that itself has no end date."""
+    return int(_entry(country)["permanent_card"]["months"])
 
 
 def appeal_deadline(country: str, notified: date) -> date:

@@ -10,12 +10,14 @@ API, the login pages, the UI router (``ruta.web.ui:router``) and the permits rou
 from __future__ import annotations
 
 import importlib
+import warnings
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ruta import __version__
+from ruta.cases.accounts import use_password_profile
 from ruta.settings import Settings, get_settings
 from ruta.store import make_engine, make_sessionmaker
 from ruta.web.api import router as api_router
@@ -31,10 +33,10 @@ _OPTIONAL_ROUTERS = ("ruta.web.ui", "ruta.web.permits")
 def _optional_router(module_name: str) -> APIRouter | None:
     try:
         module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        # Only a missing module of its own is tolerated; a broken import is a bug to see.
+    except ImportError as exc:
+        # The pillar is absent or half-installed: serve the rest, but say so loudly.
         if exc.name != module_name:
-            raise
+            warnings.warn(f"{module_name} not mounted: {exc}", RuntimeWarning, stacklevel=2)
         return None
     router = getattr(module, "router", None)
     return router if isinstance(router, APIRouter) else None
@@ -51,6 +53,7 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> Fast
         The FastAPI app; the database must already be migrated (``ruta db upgrade``).
     """
     settings = settings or get_settings()
+    use_password_profile(settings.password_hashing)
     url = settings.resolved_database_url
     kwargs = {} if url.startswith("sqlite") else {"pool_size": pool_size, "max_overflow": pool_size}
     engine = make_engine(url, **kwargs)

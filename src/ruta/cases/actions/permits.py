@@ -28,12 +28,21 @@ __all__ = ["do_set_permit_status", "get_permit", "issue_permit"]
 PERMIT_STATUSES = ("valid", "suspended", "revoked")
 
 
-def _issuer() -> Any | None:
+def _permits_module() -> Any | None:
     try:
-        module = importlib.import_module("ruta.permits")
+        return importlib.import_module("ruta.permits")
     except ImportError:
         return None
-    return getattr(module, "issue_for_application", None)
+
+
+def _issuer() -> Any | None:
+    return getattr(_permits_module(), "issue_for_application", None)
+
+
+def _default_keys_dir() -> Path:
+    from ruta.settings import get_settings
+
+    return get_settings().resolved_keys_dir
 
 
 def _next_index(session: Session, country: str) -> int:
@@ -60,10 +69,7 @@ def issue_permit(
     issue = _issuer()
     if issue is None:
         return None
-    if keys_dir is None:
-        from ruta.settings import get_settings
-
-        keys_dir = get_settings().resolved_keys_dir
+    keys_dir = keys_dir or _default_keys_dir()
     valid_until, rights = pathway_grants(app.pathway_id, today)
     a = app.applicant
     holder = {
@@ -122,10 +128,27 @@ def get_permit(session: Session, actor: User, application_id: str) -> Permit:
     return permit
 
 
+_STATUS_FUNCTIONS = {
+    "revoked": "revoke_permit",
+    "suspended": "suspend_permit",
+    "valid": "reinstate_permit",
+}
+
+
 def do_set_permit_status(
-    session: Session, actor: User, permit_id: str, status: str, reason: str
+    session: Session,
+    actor: User,
+    permit_id: str,
+    status: str,
+    reason: str,
+    *,
+    keys_dir: Path | None = None,
 ) -> Permit:
-    """Suspend, revoke or reinstate a permit (supervisors); revocation is final."""
+    """Suspend, revoke or reinstate a permit (supervisors); revocation is final.
+
+    The country's signed status list (``ruta.permits``) changes in the same call, so
+    verifiers see the new status at their next list refresh.
+    """
     check_role(actor, {"supervisor"}, "change permit status")
     text = check_reason(reason)
     if status not in PERMIT_STATUSES:
@@ -136,6 +159,13 @@ def do_set_permit_status(
     if permit.status == "revoked":
         raise ConflictError("a revoked permit stays revoked; issue a new one", field="status")
     previous, permit.status = permit.status, status
+    change = getattr(_permits_module(), _STATUS_FUNCTIONS[status], None)
+    if change is not None:
+        change(
+            keys_dir=Path(keys_dir or _default_keys_dir()),
+            country=permit.country,
+            status_index=permit.status_index,
+        )
     data = {"from": previous, "to": status, "reason": text, "index": permit.status_index}
     append_event(session, actor, "permit.status", "permit", permit.permit_id, data)
     finish(session)

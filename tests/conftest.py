@@ -1,0 +1,109 @@
+"""Database fixtures shared by every test folder: a migrated case store per test,
+parametrised over SQLite and PostgreSQL.
+
+- ``database``: a :class:`Database` (url, backend, engine, sessionmaker) that is empty and
+  migrated for each test. SQLite: a copy of a file migrated once per session. PostgreSQL:
+  a schema of its own per test session (``ruta_test`` database; several engineers' runs
+  share the server), migrated once, tables truncated before each test.
+- ``session``: a session on it, closed afterwards.
+
+The PostgreSQL server is expected at ``RUTA_TEST_PG_URL`` (default
+``postgresql+psycopg://postgres@127.0.0.1:5432/ruta_test``; ``make test`` starts it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from ruta.cases.accounts import use_password_profile
+from ruta.store import make_engine, make_sessionmaker, upgrade
+from ruta.store.models import Base
+
+PG_URL = os.environ.get(
+    "RUTA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/ruta_test"
+)
+BACKENDS = ("sqlite", "postgresql")
+GENESIS = "0" * 64
+
+
+@dataclass
+class Database:
+    """A migrated, empty case store for one test."""
+
+    backend: str
+    url: str
+    engine: Engine
+    sessionmaker: sessionmaker[Session]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> None:
+    # Argon2 at production strength costs ~0.5 s per hash on a busy 2-core machine.
+    use_password_profile("cheapest")
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "ruta.db"
+    upgrade(f"sqlite:///{path}")
+    # Fold the WAL into the main file so that copying the one file copies everything.
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def _pg_schema_url() -> Iterator[str]:
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{PG_URL}?options={quote(f'-csearch_path={schema}')}"
+    upgrade(url)
+    yield url
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def _fresh_pg(url: str) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        # TRUNCATE fires no row triggers, so the append-only audit table can be reset here.
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(text(f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{GENESIS}')"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty migrated case store on SQLite and on PostgreSQL (one test each)."""
+    if request.param == "sqlite":
+        path = tmp_path / "ruta.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("_pg_schema_url")
+        _fresh_pg(url)
+    engine = make_engine(url)
+    yield Database(request.param, url, engine, make_sessionmaker(engine))
+    engine.dispose()
+
+
+@pytest.fixture
+def session(database: Database) -> Iterator[Session]:
+    """A session on the test's database."""
+    with database.sessionmaker() as s:
+        yield s
