@@ -26,8 +26,9 @@ from ruta.linkage import (
 from ruta.linkage._atomic import write_csv_atomic, write_parquet_atomic
 from ruta.linkage._registry import Registry
 
-app = typer.Typer(help="Registry deduplication and privacy-preserving matching.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Registry deduplication and privacy-preserving matching.", no_args_is_help=True
+)
 _err = Console(stderr=True)
 
 OnErrorOpt = Annotated[str, typer.Option("--on-error", help="Bad rows: skip them or stop.")]
@@ -54,18 +55,22 @@ def _write_table(frame: object, out: Path) -> None:
     elif out.suffix.lower() in (".parquet", ".pq"):
         write_parquet_atomic(pa.Table.from_pandas(frame, preserve_index=False), out)
     else:
-        raise LinkageError(f"{out} has suffix {out.suffix!r}; expected .csv or .parquet",
-                           field="out")
+        raise LinkageError(
+            f"{out} has suffix {out.suffix!r}; expected .csv or .parquet", field="out"
+        )
 
 
 @app.command()
 def dedupe(
     registry: Annotated[Path, typer.Argument(help="Registry CSV or Parquet.")],
     out: Annotated[Path, typer.Option("--out", help="Clusters CSV to write.")],
-    threshold: Annotated[float, typer.Option(help="Link pairs at or above this probability.")] = 0.9,
+    threshold: Annotated[
+        float, typer.Option(help="Link pairs at or above this probability.")
+    ] = 0.9,
     engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
-    pairs_out: Annotated[Path | None, typer.Option("--pairs-out",
-                                                   help="Also write scored pairs (review queue).")] = None,
+    pairs_out: Annotated[
+        Path | None, typer.Option("--pairs-out", help="Also write scored pairs (review queue).")
+    ] = None,
     on_error: OnErrorOpt = "stop",
 ) -> None:
     """Find records of the same person; write record_id,cluster_id and the weakest link."""
@@ -73,8 +78,12 @@ def dedupe(
         raise LinkageError(f"got {engine!r}; expected duckdb or spark", field="engine")
     started = time.monotonic()
     reg = _load(registry, on_error)
-    result = dedupe_registry(reg, threshold=threshold, engine="spark" if engine == "spark" else "duckdb",
-                             progress=lambda msg: _err.print(f"[dim]…[/] {msg}"))
+    result = dedupe_registry(
+        reg,
+        threshold=threshold,
+        engine="spark" if engine == "spark" else "duckdb",
+        progress=lambda msg: _err.print(f"[dim]…[/] {msg}"),
+    )
     write_csv_atomic(result.clusters, out)
     if pairs_out is not None:
         write_csv_atomic(result.pairs, pairs_out)
@@ -104,8 +113,9 @@ def encode(
         raise LinkageError(f"got {hardening!r}; expected none, balance or blip", field="hardening")
     params = EncodingParams(hardening=hardening, blip_flip=blip_flip)  # type: ignore[arg-type]  # checked above
     write_encoded(encode_registry(reg, secret, params), out)
-    _err.print(f"encoded {len(reg):,} records ({hardening}); skipped {len(reg.skipped)} rows; "
-               f"wrote {out}")
+    _err.print(
+        f"encoded {len(reg):,} records ({hardening}); skipped {len(reg.skipped)} rows; wrote {out}"
+    )
 
 
 @app.command()
@@ -113,16 +123,22 @@ def match(
     a: Annotated[Path, typer.Argument(help="Encoded Parquet of state A.")],
     b: Annotated[Path, typer.Argument(help="Encoded Parquet of state B.")],
     out: Annotated[Path, typer.Option("--out", help="Pairs CSV to write.")],
-    threshold: Annotated[float | None, typer.Option(help="Minimum score (default per hardening).")] = None,
+    threshold: Annotated[
+        float | None, typer.Option(help="Minimum score (default per hardening).")
+    ] = None,
 ) -> None:
     """Match two encoded registries one-to-one; write record_id_a,record_id_b,score."""
     table_a, meta_a = read_encoded(a)
     table_b, meta_b = read_encoded(b)
     if meta_a != meta_b:
-        raise LinkageError(f"{a} was encoded with {meta_a} but {b} with {meta_b}; both states "
-                           "must use the same encoding parameters and secret", field="encoded")
-    pairs = match_encoded(table_a, table_b, threshold=threshold,
-                          hardening=str(meta_a.get("hardening", "balance")))
+        raise LinkageError(
+            f"{a} was encoded with {meta_a} but {b} with {meta_b}; both states "
+            "must use the same encoding parameters and secret",
+            field="encoded",
+        )
+    pairs = match_encoded(
+        table_a, table_b, threshold=threshold, hardening=str(meta_a.get("hardening", "balance"))
+    )
     write_csv_atomic(pairs, out)
     _err.print(f"{len(table_a):,} x {len(table_b):,} records -> {len(pairs):,} pairs; wrote {out}")
 
@@ -132,8 +148,12 @@ def synth(
     n: Annotated[int, typer.Argument(help="Records to generate (per file with --split).")],
     out: Annotated[Path, typer.Option("--out", help="CSV or Parquet to write.")],
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    dup_rate: Annotated[float, typer.Option("--dup-rate", help="Share of duplicate records.")] = 0.2,
-    split: Annotated[str | None, typer.Option(help="Two labels A,B: write OUT_A and OUT_B.")] = None,
+    dup_rate: Annotated[
+        float, typer.Option("--dup-rate", help="Share of duplicate records.")
+    ] = 0.2,
+    split: Annotated[
+        str | None, typer.Option(help="Two labels A,B: write OUT_A and OUT_B.")
+    ] = None,
     overlap: Annotated[float, typer.Option(help="With --split: share of people in both.")] = 0.3,
 ) -> None:
     """Generate a synthetic registry with duplicates and a ground-truth person_id."""
@@ -148,8 +168,9 @@ def synth(
         return
     labels = [s.strip() for s in split.split(",")]
     if len(labels) != 2 or not all(labels) or labels[0] == labels[1]:
-        raise LinkageError(f"got {split!r}; expected two different labels such as COL,PER",
-                           field="split")
+        raise LinkageError(
+            f"got {split!r}; expected two different labels such as COL,PER", field="split"
+        )
     if not 0.0 <= overlap <= 1.0:
         raise LinkageError(f"got {overlap}; expected a share in [0, 1]", field="overlap")
     for label, frame in zip(labels, synth_split(n, overlap, config), strict=True):

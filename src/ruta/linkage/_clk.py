@@ -29,7 +29,7 @@ def _bigrams(value: str) -> list[str]:
     for word in value.split(" "):
         if word:
             padded = f"_{word}_"
-            out.extend(padded[i:i + 2] for i in range(len(padded) - 1))
+            out.extend(padded[i : i + 2] for i in range(len(padded) - 1))
     return out
 
 
@@ -67,8 +67,11 @@ def _masks(field: str, values: np.ndarray, secret: bytes) -> np.ndarray:
                 digest = np.frombuffer(keyed_digest(key, token), dtype=">u2")[:k]
                 positions = (digest % CLK_BITS).astype(np.int64)
                 cache[token] = positions
-            np.bitwise_or.at(masks[row], positions >> 6,
-                             np.left_shift(np.uint64(1), (positions & 63).astype(np.uint64)))
+            np.bitwise_or.at(
+                masks[row],
+                positions >> 6,
+                np.left_shift(np.uint64(1), (positions & 63).astype(np.uint64)),
+            )
     return masks
 
 
@@ -86,8 +89,13 @@ def clk_matrix(features: pd.DataFrame, secret: bytes) -> np.ndarray:
         >>> a.shape, bool((a == b).all())
         ((1, 16), True)
     """
-    sources: list[tuple[str, str]] = [("given", "given_all"), ("surname", "surname_p"),
-                                      ("surname", "surname_m"), ("dob", "dob"), ("sex", "sex")]
+    sources: list[tuple[str, str]] = [
+        ("given", "given_all"),
+        ("surname", "surname_p"),
+        ("surname", "surname_m"),
+        ("dob", "dob"),
+        ("sex", "sex"),
+    ]
     out = np.zeros((len(features), WORDS), dtype=np.uint64)
     clean: Callable[[pd.Series], pd.Series] = lambda s: s.fillna("").astype(str)  # noqa: E731  # tiny local helper
     for field, column in sources:

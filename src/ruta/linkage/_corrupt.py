@@ -23,12 +23,12 @@ def _typo(text: str, rng: np.random.Generator) -> str:
     i = int(rng.integers(1, len(text) - 1))
     kind = int(rng.integers(0, 4))
     if kind == 0:  # substitution
-        return text[:i] + str(rng.choice(_LETTERS)) + text[i + 1:]
+        return text[:i] + str(rng.choice(_LETTERS)) + text[i + 1 :]
     if kind == 1:  # deletion
-        return text[:i] + text[i + 1:]
+        return text[:i] + text[i + 1 :]
     if kind == 2:  # insertion
         return text[:i] + str(rng.choice(_LETTERS)) + text[i:]
-    return text[:i - 1] + text[i] + text[i - 1] + text[i + 1:]  # transposition
+    return text[: i - 1] + text[i] + text[i - 1] + text[i + 1 :]  # transposition
 
 
 def _digit_typo(text: str, rng: np.random.Generator) -> str:
@@ -36,19 +36,26 @@ def _digit_typo(text: str, rng: np.random.Generator) -> str:
         return text
     i = int(rng.integers(0, len(text)))
     if rng.random() < 0.5 and i + 1 < len(text):
-        return text[:i] + text[i + 1] + text[i] + text[i + 2:]
-    return text[:i] + str(int(rng.integers(0, 10))) + text[i + 1:]
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+    return text[:i] + str(int(rng.integers(0, 10))) + text[i + 1 :]
 
 
-def _apply(out: pd.DataFrame, col: str, mask: np.ndarray,
-           func: Callable[[str, np.random.Generator], str], rng: np.random.Generator) -> None:
+def _apply(
+    out: pd.DataFrame,
+    col: str,
+    mask: np.ndarray,
+    func: Callable[[str, np.random.Generator], str],
+    rng: np.random.Generator,
+) -> None:
     values = out[col].to_numpy(copy=True)
     for i in np.flatnonzero(mask):
         values[i] = func(str(values[i]), rng)
     out[col] = values
 
 
-def corrupt_records(people: pd.DataFrame, rng: np.random.Generator, *, light: bool = False) -> pd.DataFrame:
+def corrupt_records(
+    people: pd.DataFrame, rng: np.random.Generator, *, light: bool = False
+) -> pd.DataFrame:
     """Return a corrupted copy of ``people`` (one output row per input row).
 
     ``light`` applies only the formatting noise every registry has (upper case, dropped
@@ -87,16 +94,22 @@ def corrupt_records(people: pd.DataFrame, rng: np.random.Generator, *, light: bo
         dob = out["date_of_birth"]
         day_ok = (dob.str[8:10] <= "12").to_numpy()
         swap_dm = day_ok & p(0.05)
-        out.loc[swap_dm, "date_of_birth"] = (dob.str[:5] + dob.str[8:10] + "-" + dob.str[5:7])[swap_dm]
+        out.loc[swap_dm, "date_of_birth"] = (dob.str[:5] + dob.str[8:10] + "-" + dob.str[5:7])[
+            swap_dm
+        ]
         # A mistyped date must still be a date (registries validate input), so only the year.
         year_typo = p(0.04)
         shift = rng.choice(np.array([-10, -1, 1, 10]), size=n)
         years = out["date_of_birth"].str[:4].astype(int) + shift
-        out.loc[year_typo, "date_of_birth"] = (years.astype(str) + out["date_of_birth"].str[4:])[year_typo]
+        out.loc[year_typo, "date_of_birth"] = (years.astype(str) + out["date_of_birth"].str[4:])[
+            year_typo
+        ]
         out.loc[p(0.02), "date_of_birth"] = ""
         _apply(out, "document_number", p(0.06), _digit_typo, rng)
         other_doc = p(0.10)
-        out.loc[other_doc, "document_number"] = rng.integers(10_000_000, 99_999_999, size=n).astype(str)[other_doc]
+        out.loc[other_doc, "document_number"] = rng.integers(10_000_000, 99_999_999, size=n).astype(
+            str
+        )[other_doc]
         out.loc[other_doc, "document_type"] = "PASSPORT"
         out.loc[p(0.08), "document_number"] = ""
     upper = p(0.3)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import pandas as pd
 from splink import Linker
+from splink.internals.exceptions import EMTrainingException
 
 from ruta.linkage._errors import LinkageError
 from ruta.linkage._features import FEATURE_COLUMNS, comparison_features
@@ -57,11 +58,10 @@ def _db_api(engine: Engine, spark: Any) -> Any:
         from splink import SparkAPI
 
         if spark is None:
-            from pyspark.sql import SparkSession
+            from ruta.linkage._spark import spark_session
 
-            spark = (SparkSession.builder.master("local[*]").appName("ruta-link")
-                     .config("spark.sql.shuffle.partitions", "8").getOrCreate())
-        return SparkAPI(spark_session=spark)
+            spark = spark_session()
+        return SparkAPI(spark_session=spark)  # type: ignore[no-untyped-call]  # splink is untyped
     raise LinkageError(f"got {engine!r}; expected duckdb or spark", field="engine")
 
 
@@ -102,11 +102,13 @@ def dedupe_registry(
         LinkageError: A threshold outside (0, 1), an unknown engine, or too few records.
     """
     if not 0.0 < threshold < 1.0:
-        raise LinkageError(f"got {threshold}; expected a probability between 0 and 1",
-                           field="threshold")
+        raise LinkageError(
+            f"got {threshold}; expected a probability between 0 and 1", field="threshold"
+        )
     if len(registry) < 2:
-        raise LinkageError(f"the registry has {len(registry)} valid records; need at least 2",
-                           field="registry")
+        raise LinkageError(
+            f"the registry has {len(registry)} valid records; need at least 2", field="registry"
+        )
     say = progress or (lambda _msg: None)
     say(f"normalising {len(registry):,} records")
     features = comparison_features(registry.frame)[list(FEATURE_COLUMNS)]
@@ -115,19 +117,37 @@ def dedupe_registry(
     logging.getLogger("splink").setLevel(logging.ERROR)
     say("training the model (EM, no labels)")
     linker.training.estimate_probability_two_random_records_match(deterministic_rules(), recall=0.8)
+    settings = linker._settings_obj  # splink keeps the prior only on this private object
+    n = len(registry)
+    # A registry with no certain duplicates would give a prior of 0 (log of 0 in EM); assume
+    # at least one duplicate per thousand records instead.
+    floor = 2e-3 / max(n - 1, 1)
+    if settings._probability_two_random_records_match < floor:
+        settings._probability_two_random_records_match = floor
     linker.training.estimate_u_using_random_sampling(max_pairs=min(2e6, len(registry) ** 2 / 4))
     for rule in TRAINING_BLOCKING:
-        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        except EMTrainingException:
+            # Too few pairs share this key (tiny registry): the other session and Splink's
+            # default m-probabilities still give a usable model.
+            say("EM skipped one training session: too few candidate pairs")
     say("scoring candidate pairs")
     floor = min(pairs_floor, threshold)
     predictions = linker.inference.predict(threshold_match_probability=floor)
     say("clustering")
     clusters_sdf = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=threshold)
-    pairs = predictions.as_pandas_dataframe()[["record_id_l", "record_id_r", "match_probability"]]
-    clusters = clusters_sdf.as_pandas_dataframe()[["record_id", "cluster_id"]]
-    return DedupeResult(_summarise(clusters, pairs, threshold), pairs.reset_index(drop=True),
-                        threshold)
+        predictions, threshold_match_probability=threshold
+    )
+    pairs = predictions.as_pandas_dataframe()[  # type: ignore[no-untyped-call]
+        ["record_id_l", "record_id_r", "match_probability"]
+    ]
+    clusters = clusters_sdf.as_pandas_dataframe()[  # type: ignore[no-untyped-call]
+        ["record_id", "cluster_id"]
+    ]
+    return DedupeResult(
+        _summarise(clusters, pairs, threshold), pairs.reset_index(drop=True), threshold
+    )
 
 
 def _summarise(clusters: pd.DataFrame, pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
@@ -135,8 +155,10 @@ def _summarise(clusters: pd.DataFrame, pairs: pd.DataFrame, threshold: float) ->
     clusters["cluster_size"] = clusters.groupby("cluster_id")["record_id"].transform("size")
     links = pairs.loc[pairs["match_probability"] >= threshold, ["record_id_l", "match_probability"]]
     links = links.astype({"record_id_l": str}).merge(
-        clusters[["record_id", "cluster_id"]], left_on="record_id_l", right_on="record_id")
-    weakest = links.groupby("cluster_id")["match_probability"].min().rename(
-        "weakest_link_probability")
+        clusters[["record_id", "cluster_id"]], left_on="record_id_l", right_on="record_id"
+    )
+    weakest = (
+        links.groupby("cluster_id")["match_probability"].min().rename("weakest_link_probability")
+    )
     out = clusters.merge(weakest, left_on="cluster_id", right_index=True, how="left")
     return out.sort_values(["cluster_id", "record_id"]).reset_index(drop=True)

@@ -20,7 +20,9 @@ _ALNUM = re.compile(r"[^0-9A-Z]")
 _VEN_PREFIX = re.compile(r"^[VE](?=\d{6,9}$)")
 
 
-def normalize_document(number: str, document_type: str = "", nationality: str = "") -> tuple[str, DocumentCheck]:
+def normalize_document(
+    number: str, document_type: str = "", nationality: str = ""
+) -> tuple[str, DocumentCheck]:
     """Normalise a document number and validate its check digit when the type has one.
 
     The type comes from ``document_type`` (``CPF``, ``DNI``, ``CI``, ``CC``, ``PASSPORT``…) or,
@@ -57,7 +59,7 @@ def normalize_document(number: str, document_type: str = "", nationality: str = 
             # The printed verification character is optional; when present it must agree.
             return base, "valid" if cui.is_valid(raw) else "invalid"
         return base, "unknown"
-    if kind == "CI" and nat == "ECU" or (not kind and nat == "ECU" and len(raw) == 10):
+    if (kind == "CI" and nat == "ECU") or (not kind and nat == "ECU" and len(raw) == 10):
         return raw, "valid" if ci.is_valid(raw) else "invalid"
     if nat == "VEN" or kind in ("CEDULA", "CI"):
         raw = _VEN_PREFIX.sub("", raw)

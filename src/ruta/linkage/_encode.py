@@ -52,9 +52,11 @@ class EncodingParams:
 def _buckets(key: bytes, values: pd.Series) -> np.ndarray:
     codes, uniques = pd.factorize(values, sort=False)
     mask = (1 << BLOCK_BITS) - 1
-    table = np.array([int.from_bytes(keyed_digest(key, str(u))[:4], "big") & mask
-                      for u in uniques], dtype=np.int16)
-    out = table[codes]
+    table = np.array(
+        [int.from_bytes(keyed_digest(key, str(u))[:4], "big") & mask for u in uniques],
+        dtype=np.int16,
+    )
+    out: np.ndarray = table[codes]
     out[(values == "").to_numpy()] = -1  # no key: the record is not blocked on this pass
     return out
 
@@ -62,12 +64,18 @@ def _buckets(key: bytes, values: pd.Series) -> np.ndarray:
 def _block_keys(features: pd.DataFrame, secret: bytes) -> dict[str, np.ndarray]:
     f = features.fillna("")
     dob = f["dob"]
-    day_month = np.where(dob != "", np.minimum(dob.str[5:7], dob.str[8:10]) + "|"
-                         + np.maximum(dob.str[5:7], dob.str[8:10]), "")
+    day_month = np.where(
+        dob != "",
+        np.minimum(dob.str[5:7], dob.str[8:10]) + "|" + np.maximum(dob.str[5:7], dob.str[8:10]),
+        "",
+    )
     day_month = pd.Series(day_month, index=f.index)
     g2 = f["given_first"].str[:2]
-    initials = np.minimum(f["surname_p"].str[:3], f["surname_m"].str[:3]) + "|" + np.maximum(
-        f["surname_p"].str[:3], f["surname_m"].str[:3])
+    initials = (
+        np.minimum(f["surname_p"].str[:3], f["surname_m"].str[:3])
+        + "|"
+        + np.maximum(f["surname_p"].str[:3], f["surname_m"].str[:3])
+    )
     keys = {
         # birth year and the unordered day/month: catches exact dates and day/month swaps
         "block_1": (f["birth_year"] + "|" + day_month).where(dob != "", ""),
@@ -76,12 +84,18 @@ def _block_keys(features: pd.DataFrame, secret: bytes) -> dict[str, np.ndarray]:
         # name prefixes only: catches missing or badly mistyped dates
         "block_3": (f["given_first"].str[:3] + "|" + initials).where(g2 != "", ""),
     }
-    return {name: _buckets(derive_key(secret, f"block:{name}"), values)
-            for name, values in keys.items()}
+    return {
+        name: _buckets(derive_key(secret, f"block:{name}"), values) for name, values in keys.items()
+    }
 
 
-def encode_registry(registry: Registry, secret: bytes, params: EncodingParams = EncodingParams(),
-                    *, seed: int | None = None) -> pa.Table:
+def encode_registry(
+    registry: Registry,
+    secret: bytes,
+    params: EncodingParams = EncodingParams(),
+    *,
+    seed: int | None = None,
+) -> pa.Table:
     """Encode a registry for privacy-preserving matching.
 
     Args:
@@ -94,11 +108,13 @@ def encode_registry(registry: Registry, secret: bytes, params: EncodingParams = 
         An Arrow table with no raw name, date or document number.
     """
     if params.hardening not in ("none", "balance", "blip"):
-        raise LinkageError(f"got {params.hardening!r}; expected none, balance or blip",
-                           field="hardening")
+        raise LinkageError(
+            f"got {params.hardening!r}; expected none, balance or blip", field="hardening"
+        )
     if not 0.0 <= params.blip_flip < 0.5:
-        raise LinkageError(f"got {params.blip_flip}; expected a probability in [0, 0.5)",
-                           field="blip_flip")
+        raise LinkageError(
+            f"got {params.blip_flip}; expected a probability in [0, 0.5)", field="blip_flip"
+        )
     features = comparison_features(registry.frame)
     clks = clk_matrix(features, secret)
     if params.hardening == "balance":
@@ -107,12 +123,15 @@ def encode_registry(registry: Registry, secret: bytes, params: EncodingParams = 
         clks = blip(clks, params.blip_flip, seed)
     width = clks.shape[1] * 8
     clk_col = pa.FixedSizeBinaryArray.from_buffers(
-        pa.binary(width), len(clks), [None, pa.py_buffer(np.ascontiguousarray(clks).tobytes())])
+        pa.binary(width), len(clks), [None, pa.py_buffer(np.ascontiguousarray(clks).tobytes())]
+    )
     doc_key = derive_key(secret, "token:document")
     docs = features["doc"].fillna("") + "|" + features["nationality"].fillna("")
     codes, uniques = pd.factorize(docs, sort=False)
-    tokens = np.array([keyed_digest(doc_key, u)[:16].hex() if not u.startswith("|") else None
-                       for u in uniques], dtype=object)
+    tokens = np.array(
+        [keyed_digest(doc_key, u)[:16].hex() if not u.startswith("|") else None for u in uniques],
+        dtype=object,
+    )
     columns: dict[str, pa.Array] = {
         "record_id": pa.array(features["record_id"].astype(str)),
         "clk": clk_col,

@@ -16,8 +16,19 @@ from ruta.linkage._names import given_name_tokens, surname_pair
 __all__ = ["FEATURE_COLUMNS", "comparison_features"]
 
 FEATURE_COLUMNS: tuple[str, ...] = (
-    "record_id", "given_first", "given_all", "surname_p", "surname_m", "surnames_sorted",
-    "sex", "dob", "dob_swapped", "birth_year", "nationality", "doc", "doc_check",
+    "record_id",
+    "given_first",
+    "given_all",
+    "surname_p",
+    "surname_m",
+    "surnames_sorted",
+    "sex",
+    "dob",
+    "dob_swapped",
+    "birth_year",
+    "nationality",
+    "doc",
+    "doc_check",
 )
 
 
@@ -29,7 +40,7 @@ def _per_distinct(values: pd.Series, func: Callable[[str], str]) -> pd.Series:
 
 
 def _none_if_empty(series: pd.Series) -> pd.Series:
-    return series.where(series != "", None)
+    return series.astype(object).where(series != "", None)
 
 
 def comparison_features(frame: pd.DataFrame) -> pd.DataFrame:
@@ -77,7 +88,9 @@ def comparison_features(frame: pd.DataFrame) -> pd.DataFrame:
     out["dob_swapped"] = swapped.where(valid_swap, "")
     out["birth_year"] = dob.str[:4]
     out["nationality"] = frame["nationality"].astype(str).str.strip().str.upper()
-    doc_type = frame["document_type"] if "document_type" in frame else pd.Series("", index=frame.index)
+    doc_type = (
+        frame["document_type"] if "document_type" in frame else pd.Series("", index=frame.index)
+    )
     dkey = frame["document_number"] + "\x1f" + doc_type + "\x1f" + frame["nationality"]
     docs = _per_distinct(dkey, lambda v: "\x1f".join(normalize_document(*v.split("\x1f"))))
     docs = docs.str.split("\x1f", expand=True)

@@ -37,10 +37,10 @@ def balance(clks: np.ndarray, secret: bytes) -> np.ndarray:
     permutation = np.random.default_rng(seed).permutation(2 * bits)
     out = np.empty((n, 2 * words), dtype=np.uint64)
     for start in range(0, n, _CHUNK):
-        block = clks[start:start + _CHUNK]
+        block = clks[start : start + _CHUNK]
         unpacked = np.unpackbits(np.concatenate([block, ~block], axis=1).view(np.uint8), axis=1)
         packed = np.packbits(unpacked[:, permutation], axis=1)
-        out[start:start + _CHUNK] = np.ascontiguousarray(packed).view(np.uint64)
+        out[start : start + _CHUNK] = np.ascontiguousarray(packed).view(np.uint64)
     return out
 
 
@@ -64,5 +64,5 @@ def blip(clks: np.ndarray, flip: float, seed: int | None = None) -> np.ndarray:
     for start in range(0, n, _CHUNK):
         rows = min(_CHUNK, n - start)
         flips = np.packbits(rng.random((rows, words * 64), dtype=np.float32) < flip, axis=1)
-        out[start:start + rows] ^= flips.view(np.uint64)
+        out[start : start + rows] ^= flips.view(np.uint64)
     return out

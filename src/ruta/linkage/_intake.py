@@ -21,8 +21,12 @@ from ruta.linkage._registry import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Registry
 __all__ = ["IntakeCandidate", "IntakeIndex"]
 
 _KEYS: tuple[tuple[str, ...], ...] = (
-    ("doc",), ("dob", "given_first"), ("dob", "surname_p"), ("surnames_sorted", "given_first"),
-    ("dob_swapped", "given_first"), ("birth_year", "given_first", "surname_m"),
+    ("doc",),
+    ("dob", "given_first"),
+    ("dob", "surname_p"),
+    ("surnames_sorted", "given_first"),
+    ("dob_swapped", "given_first"),
+    ("birth_year", "given_first", "surname_m"),
 )
 # Prior log2-odds that a new application duplicates one given record (about 1 in 8,000).
 _PRIOR = -13.0
@@ -98,7 +102,9 @@ def _score(q: pd.Series, r: pd.Series) -> tuple[float, list[str]]:
     if q.doc and r.doc:
         if q.doc == r.doc:
             add(12 if q.doc_check == "valid" else 9, "document number equal")
-        elif len(q.doc) == len(r.doc) and sum(x != y for x, y in zip(q.doc, r.doc, strict=True)) <= 2:
+        elif (
+            len(q.doc) == len(r.doc) and sum(x != y for x, y in zip(q.doc, r.doc, strict=True)) <= 2
+        ):
             add(4, "document number nearly equal")
         else:
             add(-2, "document number differs")
@@ -133,8 +139,9 @@ class IntakeIndex:
     def __len__(self) -> int:
         return len(self._records)
 
-    def search(self, record: dict[str, str], *, min_probability: float = 0.5,
-               limit: int = 10) -> list[IntakeCandidate]:
+    def search(
+        self, record: dict[str, str], *, min_probability: float = 0.5, limit: int = 10
+    ) -> list[IntakeCandidate]:
         """Likely duplicates of ``record`` (contract columns; missing ones count as empty).
 
         Args:
@@ -142,8 +149,9 @@ class IntakeIndex:
             min_probability: Leave out candidates below this probability.
             limit: At most this many candidates, most likely first.
         """
-        frame = pd.DataFrame([{c: str(record.get(c, "") or "") for c in REQUIRED_COLUMNS
-                               + OPTIONAL_COLUMNS}])
+        frame = pd.DataFrame(
+            [{c: str(record.get(c, "") or "") for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}]
+        )
         query = comparison_features(frame).astype(object)
         query = query.where(query.notna(), None)
         # The registry is indexed on its swapped dates; the query probes with its own date.

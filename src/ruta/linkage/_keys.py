@@ -30,8 +30,9 @@ def read_secret(path: str | Path) -> bytes:
     """
     path = Path(path)
     if not path.is_file():
-        raise SecretError(f"{path} does not exist; expected a file holding the shared secret",
-                          field="secret_file")
+        raise SecretError(
+            f"{path} does not exist; expected a file holding the shared secret", field="secret_file"
+        )
     secret = path.read_bytes().strip()
     if len(secret) < MIN_SECRET_BYTES:
         raise SecretError(

@@ -38,14 +38,13 @@ def _surnames() -> cl.CustomComparison:
             # Same two surnames in either order (swaps are common at data entry); the
             # frequency adjustment makes "gonzalez rodriguez" weaker evidence than a rare pair.
             cll.ExactMatchLevel("surnames_sorted").configure(
-                tf_adjustment_column="surnames_sorted", tf_minimum_u_value=1e-6),
+                tf_adjustment_column="surnames_sorted", tf_minimum_u_value=1e-6
+            ),
             cll.CustomLevel(
                 "surname_p_l = surname_p_r and (surname_m_l is null or surname_m_r is null)",
                 "paternal equal, one maternal missing",
             ),
-            cll.And(
-                cll.JaroWinklerLevel("surname_p", 0.9), cll.JaroWinklerLevel("surname_m", 0.9)
-            ),
+            cll.And(cll.JaroWinklerLevel("surname_p", 0.9), cll.JaroWinklerLevel("surname_m", 0.9)),
             cll.CustomLevel(
                 "surname_p_l = surname_m_r or surname_m_l = surname_p_r "
                 "or surname_p_l = surname_p_r",
@@ -96,7 +95,7 @@ PREDICTION_BLOCKING: tuple[Any, ...] = (
 TRAINING_BLOCKING: tuple[Any, ...] = (block_on("dob"), block_on("surnames_sorted", "given_first"))
 
 
-def deterministic_rules() -> list[str]:
+def deterministic_rules() -> list[Any]:
     """Rules that almost surely mean "same person", for the prior match probability."""
     return [
         "l.doc = r.doc and l.dob = r.dob",

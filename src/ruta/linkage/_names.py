@@ -20,8 +20,22 @@ __all__ = [
 ]
 
 # Multi-word particles first so "de la" wins over "de".
-PARTICLES: tuple[str, ...] = ("de los", "de las", "de la", "del", "de", "da", "das", "do", "dos",
-                              "e", "y", "la", "los", "las")
+PARTICLES: tuple[str, ...] = (
+    "de los",
+    "de las",
+    "de la",
+    "del",
+    "de",
+    "da",
+    "das",
+    "do",
+    "dos",
+    "e",
+    "y",
+    "la",
+    "los",
+    "las",
+)
 # Countries where the registry's first surname is usually the mother's (Portuguese order).
 PORTUGUESE_ORDER = frozenset({"BRA", "PRT", "AGO", "MOZ", "CPV"})
 _NON_LETTER = re.compile(r"[^a-z ]+")

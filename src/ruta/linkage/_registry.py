@@ -78,15 +78,19 @@ class Registry:
         return len(self.frame)
 
 
-def _read_csv(path: Path, on_error: OnError, bad: list[BadRow]) -> tuple[list[str], list[list[str]], list[int]]:
+def _read_csv(
+    path: Path, on_error: OnError, bad: list[BadRow]
+) -> tuple[list[str], list[list[str]], list[int]]:
     rows: list[list[str]] = []
     lines: list[int] = []
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
         if header is None:
-            raise RegistryError(f"{path} is empty; expected a header line with the registry columns",
-                                field="registry")
+            raise RegistryError(
+                f"{path} is empty; expected a header line with the registry columns",
+                field="registry",
+            )
         header = [h.strip() for h in header]
         width = len(header)
         start = reader.line_num
@@ -94,8 +98,15 @@ def _read_csv(path: Path, on_error: OnError, bad: list[BadRow]) -> tuple[list[st
             if len(row) != width:
                 if row == []:
                     continue
-                _bad(bad, on_error, BadRow(reader.line_num, "row",
-                                           f"has {len(row)} cells; expected {width} like the header"))
+                _bad(
+                    bad,
+                    on_error,
+                    BadRow(
+                        reader.line_num,
+                        "row",
+                        f"has {len(row)} cells; expected {width} like the header",
+                    ),
+                )
                 continue
             rows.append(row)
             lines.append(reader.line_num)
@@ -144,8 +155,9 @@ def read_registry(path: str | Path, *, on_error: OnError = "stop") -> Registry:
     if on_error not in ("skip", "stop"):
         raise RegistryError(f"got {on_error!r}; expected skip or stop", field="on_error")
     if not path.is_file():
-        raise RegistryError(f"{path} does not exist; expected a CSV or Parquet file",
-                            field="registry")
+        raise RegistryError(
+            f"{path} does not exist; expected a CSV or Parquet file", field="registry"
+        )
     bad: list[BadRow] = []
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -157,16 +169,18 @@ def read_registry(path: str | Path, *, on_error: OnError = "stop") -> Registry:
         try:
             table = pq.read_table(path)
         except Exception as exc:  # pyarrow raises several types for a non-Parquet file
-            raise RegistryError(f"{path} is not a readable Parquet file ({exc})",
-                                field="registry") from exc
+            raise RegistryError(
+                f"{path} is not a readable Parquet file ({exc})", field="registry"
+            ) from exc
         _check_columns(table.column_names, path)
         frame = table.to_pandas()
         for col in frame.columns:
             frame[col] = frame[col].map(_cell_to_str)
         frame["_line"] = range(1, len(frame) + 1)
     else:
-        raise RegistryError(f"{path} has suffix {suffix!r}; expected .csv or .parquet",
-                            field="registry")
+        raise RegistryError(
+            f"{path} has suffix {suffix!r}; expected .csv or .parquet", field="registry"
+        )
     frame = _validate(frame, on_error, bad)
     for col in OPTIONAL_COLUMNS:
         if col not in frame.columns:
@@ -196,12 +210,18 @@ def _validate(frame: pd.DataFrame, on_error: OnError, bad: list[BadRow]) -> pd.D
         fields[mask] = fld
 
     flag(frame["record_id"] == "", "record_id", "is empty; every record needs a record_id")
-    flag(frame["record_id"].duplicated(keep="first") & (frame["record_id"] != ""), "record_id",
-         "value " + frame["record_id"] + " repeats an earlier record_id; record_id must be unique")
+    flag(
+        frame["record_id"].duplicated(keep="first") & (frame["record_id"] != ""),
+        "record_id",
+        "value " + frame["record_id"] + " repeats an earlier record_id; record_id must be unique",
+    )
     dob = frame["date_of_birth"]
     parsed = pd.to_datetime(dob, format="%Y-%m-%d", errors="coerce")
-    flag((dob != "") & (parsed.isna() | (dob.str.len() != 10)), "date_of_birth",
-         "value " + dob + " is not a date; expected YYYY-MM-DD")
+    flag(
+        (dob != "") & (parsed.isna() | (dob.str.len() != 10)),
+        "date_of_birth",
+        "value " + dob + " is not a date; expected YYYY-MM-DD",
+    )
     sex = frame["sex"].str.upper()
     frame["sex"] = sex
     flag(~sex.isin(_SEXES), "sex", "value " + frame["sex"] + " is not F, M, X or empty")
@@ -209,8 +229,9 @@ def _validate(frame: pd.DataFrame, on_error: OnError, bad: list[BadRow]) -> pd.D
     if broken.any():
         first = frame.index[broken][0] if on_error == "stop" else None
         if first is not None:
-            raise RegistryError(f"line {frame.at[first, '_line']}: {problems[first]}",
-                                field=str(fields[first]))
+            raise RegistryError(
+                f"line {frame.at[first, '_line']}: {problems[first]}", field=str(fields[first])
+            )
         for idx in frame.index[broken]:
             bad.append(BadRow(int(frame.at[idx, "_line"]), str(fields[idx]), str(problems[idx])))
     return frame.loc[~broken].drop(columns="_line")

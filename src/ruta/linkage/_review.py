@@ -12,12 +12,14 @@ from pathlib import Path
 import pandas as pd
 
 from ruta.linkage._errors import LinkageError
+from ruta.linkage._names import fold
 from ruta.linkage._registry import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Registry
 
 __all__ = ["ReviewPair", "borderline_pairs", "read_pairs"]
 
 _PAIR_COLUMNS = ("record_id_l", "record_id_r", "match_probability")
 _SHOWN = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+_NAME_COLUMNS = frozenset({"given_names", "surname_1", "surname_2", "place_of_birth"})
 
 
 @dataclass(frozen=True)
@@ -45,19 +47,28 @@ def read_pairs(path: str | Path) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype={"record_id_l": str, "record_id_r": str})
     missing = [c for c in _PAIR_COLUMNS if c not in frame.columns]
     if missing:
-        raise LinkageError(f"{path} lacks {', '.join(missing)}; expected columns "
-                           f"{', '.join(_PAIR_COLUMNS)}", field="pairs")
+        raise LinkageError(
+            f"{path} lacks {', '.join(missing)}; expected columns {', '.join(_PAIR_COLUMNS)}",
+            field="pairs",
+        )
     return frame
 
 
-def _key(value: str) -> str:
-    from ruta.linkage._names import fold
+def _key(column: str, value: str) -> str:
+    # Names differ only if they differ after folding; other fields are compared as typed.
+    if column in _NAME_COLUMNS:
+        return fold(value)
+    return value.strip().casefold()
 
-    return fold(value)
 
-
-def borderline_pairs(pairs: pd.DataFrame, registry: Registry, *, low: float = 0.5,
-                     high: float = 0.95, limit: int | None = None) -> list[ReviewPair]:
+def borderline_pairs(
+    pairs: pd.DataFrame,
+    registry: Registry,
+    *,
+    low: float = 0.5,
+    high: float = 0.95,
+    limit: int | None = None,
+) -> list[ReviewPair]:
     """Pairs whose match probability lies in ``[low, high)``, most uncertain first.
 
     Args:
@@ -80,8 +91,9 @@ def borderline_pairs(pairs: pd.DataFrame, registry: Registry, *, low: float = 0.
         [('given_names',)]
     """
     if not 0.0 <= low < high <= 1.0:
-        raise LinkageError(f"got the band [{low}, {high}); expected 0 <= low < high <= 1",
-                           field="band")
+        raise LinkageError(
+            f"got the band [{low}, {high}); expected 0 <= low < high <= 1", field="band"
+        )
     band = pairs[(pairs["match_probability"] >= low) & (pairs["match_probability"] < high)]
     band = band.assign(_u=(band["match_probability"] - 0.5).abs()).sort_values("_u")
     if limit is not None:
@@ -90,11 +102,15 @@ def borderline_pairs(pairs: pd.DataFrame, registry: Registry, *, low: float = 0.
     out = []
     for left, right, prob in band[list(_PAIR_COLUMNS)].itertuples(index=False):
         if str(left) not in records.index or str(right) not in records.index:
-            raise LinkageError(f"record {left} or {right} is not in the registry; pairs and "
-                               "registry must come from the same run", field="pairs")
+            raise LinkageError(
+                f"record {left} or {right} is not in the registry; pairs and "
+                "registry must come from the same run",
+                field="pairs",
+            )
         a = {c: str(records.at[str(left), c]) for c in _SHOWN if c in records.columns}
         b = {c: str(records.at[str(right), c]) for c in _SHOWN if c in records.columns}
-        differing = tuple(c for c in _SHOWN if c != "record_id" and c in a
-                          and _key(a[c]) != _key(b[c]))
+        differing = tuple(
+            c for c in _SHOWN if c != "record_id" and c in a and _key(c, a[c]) != _key(c, b[c])
+        )
         out.append(ReviewPair(a, b, float(prob), differing))
     return out

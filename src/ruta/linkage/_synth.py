@@ -21,8 +21,12 @@ __all__ = ["SynthConfig", "synth_people", "synth_registry", "synth_split"]
 _SPANISH = (es_CO.Provider, es_MX.Provider, es_AR.Provider, es_CL.Provider, es_ES.Provider)
 # (nationality, share, Portuguese names?, document type)
 _NATIONALITIES: tuple[tuple[str, float, bool, str], ...] = (
-    ("VEN", 0.50, False, "CI"), ("COL", 0.18, False, "CC"), ("PER", 0.12, False, "DNI"),
-    ("BRA", 0.08, True, "CPF"), ("ECU", 0.07, False, "CI"), ("BOL", 0.05, False, "CI"),
+    ("VEN", 0.50, False, "CI"),
+    ("COL", 0.18, False, "CC"),
+    ("PER", 0.12, False, "DNI"),
+    ("BRA", 0.08, True, "CPF"),
+    ("ECU", 0.07, False, "CI"),
+    ("BOL", 0.05, False, "CI"),
 )
 
 
@@ -107,15 +111,24 @@ def synth_people(n: int, config: SynthConfig, rng: np.random.Generator) -> pd.Da
     col = nat == "COL"
     doc[col] = rng.integers(1_000_000_000, 1_100_000_000, size=int(col.sum())).astype(str)
     per = nat == "PER"
-    doc[per] = np.char.zfill(rng.integers(1_000_000, 80_000_000, size=int(per.sum())).astype(str), 8)
+    doc[per] = np.char.zfill(
+        rng.integers(1_000_000, 80_000_000, size=int(per.sum())).astype(str), 8
+    )
     bra = nat == "BRA"
     doc[bra] = _cpf(rng, int(bra.sum()))
-    return pd.DataFrame({
-        "person_id": [f"P{i:08d}" for i in range(n)],
-        "given_names": given, "surname_1": s1, "surname_2": s2, "sex": sex,
-        "date_of_birth": dob.strftime("%Y-%m-%d"), "nationality": nat,
-        "document_number": doc, "document_type": doc_type,
-    })
+    return pd.DataFrame(
+        {
+            "person_id": [f"P{i:08d}" for i in range(n)],
+            "given_names": given,
+            "surname_1": s1,
+            "surname_2": s2,
+            "sex": sex,
+            "date_of_birth": dob.strftime("%Y-%m-%d"),
+            "nationality": nat,
+            "document_number": doc,
+            "document_type": doc_type,
+        }
+    )
 
 
 def _finish(records: pd.DataFrame, rng: np.random.Generator, prefix: str) -> pd.DataFrame:
@@ -148,7 +161,9 @@ def synth_registry(n: int, config: SynthConfig = SynthConfig()) -> pd.DataFrame:
     return _finish(pd.concat([clean, dups], ignore_index=True), rng, "R")
 
 
-def synth_split(n: int, overlap: float, config: SynthConfig = SynthConfig()) -> tuple[pd.DataFrame, pd.DataFrame]:
+def synth_split(
+    n: int, overlap: float, config: SynthConfig = SynthConfig()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Generate two countries' registries of ``n`` records each sharing ``overlap`` of people.
 
     Each file holds distinct people; a shared person appears once in each file, corrupted
@@ -163,7 +178,7 @@ def synth_split(n: int, overlap: float, config: SynthConfig = SynthConfig()) -> 
     shared = round(n * overlap)
     people = synth_people(2 * n - shared, config, rng)
     a = people.iloc[:n].reset_index(drop=True)
-    b = people.iloc[n - shared:].reset_index(drop=True)
+    b = people.iloc[n - shared :].reset_index(drop=True)
     a = corrupt_records(a, rng, light=True)
     b = corrupt_records(b, rng)
     return _finish(a, rng, "A"), _finish(b, rng, "B")

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from ruta.linkage import comparison_features
+
+from .conftest import record
+
+
+def _features(*rows: dict[str, str]) -> pd.DataFrame:
+    return comparison_features(pd.DataFrame(list(rows)))
+
+
+def test_swapped_surnames_share_the_order_free_key() -> None:
+    f = _features(
+        record(record_id="1", given_names="Ana", surname_1="Pérez", surname_2="Gómez"),
+        record(record_id="2", given_names="ANA", surname_1="GOMEZ", surname_2="PEREZ"),
+    )
+    assert f.loc[0, "surnames_sorted"] == f.loc[1, "surnames_sorted"] == "gomez perez"
+    assert f.loc[0, "surname_p"] == f.loc[1, "surname_m"]
+
+
+def test_day_month_swap_column_only_when_day_can_be_a_month() -> None:
+    f = _features(
+        record(record_id="1", date_of_birth="1990-03-07"),
+        record(record_id="2", date_of_birth="1990-03-27"),
+        record(record_id="3", date_of_birth=""),
+    )
+    assert f.loc[0, "dob_swapped"] == "1990-07-03"
+    assert f.loc[1, "dob_swapped"] is None
+    assert f.loc[2, "dob"] is None and f.loc[2, "birth_year"] is None
+
+
+def test_missing_values_are_null_not_empty_strings() -> None:
+    f = _features(record(record_id="1", given_names="Luis", surname_1="Paz"))
+    assert f.loc[0, "surname_m"] is None and f.loc[0, "doc"] is None
+    assert f.loc[0, "given_first"] == "luis"

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ruta.linkage import IntakeIndex, Registry, SynthConfig, synth_registry
+
+from .conftest import as_registry, record
+
+
+@pytest.fixture(scope="module")
+def base() -> pd.DataFrame:
+    return synth_registry(5000, SynthConfig(seed=41, dup_rate=0.0))
+
+
+@pytest.fixture(scope="module")
+def index(base: pd.DataFrame) -> IntakeIndex:
+    return IntakeIndex(as_registry(base))
+
+
+def _query(row: pd.Series, **changes: str) -> dict[str, str]:
+    fields = {k: str(v) for k, v in row.items() if k not in ("record_id", "person_id")}
+    fields.update(changes)
+    return fields
+
+
+def test_finds_the_same_person_despite_corruptions(index: IntakeIndex, base: pd.DataFrame) -> None:
+    found = 0
+    for _, row in base.sample(60, random_state=1).iterrows():
+        dob = row["date_of_birth"]
+        swapped = dob[:5] + dob[8:10] + "-" + dob[5:7] if dob[8:10] <= "12" else dob
+        query = _query(
+            row,
+            surname_1=row["surname_2"].upper(),
+            surname_2=row["surname_1"],
+            date_of_birth=swapped,
+            document_number="",
+        )
+        hits = index.search(query)
+        found += bool(hits) and hits[0].record["record_id"] == row["record_id"]
+    assert found >= 57
+
+
+def test_a_new_person_finds_no_likely_duplicate(index: IntakeIndex) -> None:
+    query = record(
+        given_names="Zacarías",
+        surname_1="Xochiquetzal",
+        surname_2="Quispe",
+        sex="M",
+        date_of_birth="1931-02-02",
+        nationality="PER",
+        document_number="99999999",
+    )
+    assert index.search(query) == []
+
+
+def test_sibling_is_not_a_likely_duplicate() -> None:
+    reg = Registry(
+        pd.DataFrame(
+            [
+                record(
+                    record_id="1",
+                    given_names="Ana",
+                    surname_1="Quispe",
+                    surname_2="Mamani",
+                    sex="F",
+                    date_of_birth="1990-01-01",
+                    nationality="PER",
+                    document_number="1",
+                ),
+                record(
+                    record_id="2",
+                    given_names="Rosa",
+                    surname_1="Quispe",
+                    surname_2="Mamani",
+                    sex="F",
+                    date_of_birth="1992-05-05",
+                    nationality="PER",
+                    document_number="2",
+                ),
+            ]
+        )
+    )
+    query = record(
+        given_names="Rosa",
+        surname_1="Quispe",
+        surname_2="Mamani",
+        sex="F",
+        date_of_birth="1992-05-05",
+        nationality="PER",
+    )
+    hits = IntakeIndex(reg).search(query, min_probability=0.1)
+    assert [h.record["record_id"] for h in hits] == ["2"]
+    assert "surnames equal (any order)" in hits[0].reasons
