@@ -127,6 +127,8 @@ class Profile(_Part):
     humanitarian_cause: StrictBool | None = None
     guardian_of_minor_with_ppt: StrictBool | None = None
     in_school_or_child_protection: StrictBool | None = None
+    refugee_claim_filed: Date | None = None
+    refugee_claim_denied: Date | None = None
 
     def facts(self) -> dict[str, Any]:
         """The known facts as plain Python values (dates as ``date``)."""
