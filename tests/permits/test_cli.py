@@ -164,9 +164,10 @@ def test_trust_list_import_and_merge(capsys: pytest.CaptureFixture[str],
     assert code == 2 and "not one this verifier trusts" in err
 
 
-def test_text_output_is_plain(capsys: pytest.CaptureFixture[str],
+def test_text_output_is_in_the_chosen_language(capsys: pytest.CaptureFixture[str],
                               monkeypatch: pytest.MonkeyPatch, keys: Path) -> None:
     code, out, _ = run(capsys, monkeypatch, "verify", _payload(keys), "--dir", str(keys),
                        "--lang", "fr", "--at", "2027-01-01")
     assert code == 0 and out.startswith("VALIDE") and "Travailler (salarié" in out
-    assert "status list age" in out
+    assert "titulaire: Ana Pérez, né(e) le 1990-01-02, VEN" in out
+    assert "âge de la liste de statut: 0 h" in out

@@ -28,6 +28,7 @@ from ruta.permits import (
     TrustList,
     TrustListError,
     VerificationResult,
+    field_label,
     make_qr,
     merge_trust_lists,
     read_qr,
@@ -185,19 +186,23 @@ def _verifier_material(directory: Path, trust_file: Path | None, status_files: l
 
 
 def _render_text(r: VerificationResult, lang: str) -> str:
+    def f(name: str) -> str:
+        return field_label(name, lang)
+
     lines = [f"{status_label(r.status, lang).upper()}: {r.reason(lang)}"]
     p = r.permit
     if p is not None:
-        lines += [f"  permit:   {p.permit_id} ({p.permit_type or p.profile}), issued by "
-                  f"{p.issuer_country} on {p.issued_at:%Y-%m-%d}",
-                  f"  holder:   {p.holder.full_name}"
-                  + (f", born {p.holder.date_of_birth}" if p.holder.date_of_birth else "")
-                  + (f", {p.holder.nationality}" if p.holder.nationality else ""),
-                  f"  validity: {p.valid_from} to {p.valid_until}"]
+        h = p.holder
+        lines += [f"  {f('permit')}: {p.permit_id} ({p.permit_type or p.profile}), "
+                  f"{f('issued_by')} {p.issuer_country} {f('on')} {p.issued_at:%Y-%m-%d}",
+                  f"  {f('holder')}: {h.full_name}"
+                  + (f", {f('born')} {h.date_of_birth}" if h.date_of_birth else "")
+                  + (f", {h.nationality}" if h.nationality else ""),
+                  f"  {f('validity')}: {p.valid_from} {f('to')} {p.valid_until}"]
     if r.rights:
-        lines.append("  rights:   " + ", ".join(right_label(x, lang) for x in r.rights))
+        lines.append(f"  {f('rights')}: " + ", ".join(right_label(x, lang) for x in r.rights))
     if r.status_list_age_seconds is not None:
-        lines.append(f"  status list age: {r.status_list_age_seconds // 3600} h")
+        lines.append(f"  {f('status_list_age')}: {r.status_list_age_seconds // 3600} h")
     return "\n".join(lines)
 
 

@@ -39,7 +39,14 @@ from ruta.permits._issue import (
 )
 from ruta.permits._keys import PemSigner, Signer, generate_private_key, kid_for
 from ruta.permits._keystore import KeyStore
-from ruta.permits._messages import LANGUAGES, Language, reason_text, right_label, status_label
+from ruta.permits._messages import (
+    LANGUAGES,
+    Language,
+    field_label,
+    reason_text,
+    right_label,
+    status_label,
+)
 from ruta.permits._payload import MINIMAL_RIGHTS, Holder, Permit, Profile
 from ruta.permits._qr import NotAQrCode, make_qr, read_qr
 from ruta.permits._status import PermitStatus, StatusList
@@ -72,6 +79,7 @@ __all__ = [
     "VerificationStatus",
     "b45decode",
     "b45encode",
+    "field_label",
     "generate_private_key",
     "issue_for_application",
     "issue_permit",

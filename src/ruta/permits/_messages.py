@@ -12,7 +12,7 @@ from typing import Literal
 
 import yaml
 
-__all__ = ["LANGUAGES", "Language", "reason_text", "right_label", "status_label"]
+__all__ = ["LANGUAGES", "Language", "field_label", "reason_text", "right_label", "status_label"]
 
 Language = Literal["es", "pt", "en", "fr"]
 LANGUAGES: tuple[Language, ...] = ("es", "pt", "en", "fr")
@@ -126,6 +126,20 @@ _STATUS: dict[str, tuple[str, str, str, str]] = {
                       "Pas encore valide"),
 }
 
+_FIELDS: dict[str, tuple[str, str, str, str]] = {
+    "permit": ("permiso", "autorização", "permit", "titre"),
+    "issued_by": ("emitido por", "emitida por", "issued by", "émis par"),
+    "on": ("el", "em", "on", "le"),
+    "holder": ("titular", "titular", "holder", "titulaire"),
+    "born": ("nacido/a el", "nascido/a em", "born", "né(e) le"),
+    "validity": ("vigencia", "validade", "validity", "validité"),
+    "to": ("a", "a", "to", "au"),
+    "rights": ("derechos", "direitos", "rights", "droits"),
+    "status_list_age": ("antigüedad de la lista de estado", "idade da lista de status",
+                        "status list age", "âge de la liste de statut"),
+}
+
+
 @lru_cache(maxsize=1)
 def _rights_vocabulary() -> dict[str, dict[str, str]]:
     # Law is data: the labels of rights live with the pathway packs' vocabulary, so a
@@ -154,6 +168,11 @@ def reason_text(code: str, lang: str = "en") -> str:
         'El permiso fue revocado por el país emisor.'
     """
     return _pick(_REASONS, code, lang) or code
+
+
+def field_label(name: str, lang: str = "en") -> str:
+    """Label of a permit field in text output, e.g. ``field_label("holder", "fr")``."""
+    return _pick(_FIELDS, name, lang) or name
 
 
 def status_label(status: str, lang: str = "en") -> str:
