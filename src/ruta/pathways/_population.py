@@ -102,7 +102,7 @@ def _cast(column: str, sql_type: str, source_type: str) -> str:
     quoted = f'"{column}"'
     if sql_type.endswith("[]"):
         if source_type.upper().startswith(("VARCHAR", "JSON")):
-            return f"from_json({quoted}, '{_json_shape(sql_type)}')"
+            return f"try(from_json({quoted}, '{_json_shape(sql_type)}'))"
         return f"CAST({quoted} AS {sql_type})"
     if sql_type == "VARCHAR":
         return f"NULLIF(trim(CAST({quoted} AS VARCHAR)), '')"

@@ -1,0 +1,135 @@
+"""The population engine (SQL) agrees with the per-person engine, person by person."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import as_of_dates, profiles
+
+from ruta.pathways import ProfileError, judge, parse_profile
+from ruta.pathways._catalog import default_catalog
+from ruta.pathways._facts import fact_catalog
+from ruta.pathways._population import simulate
+from ruta.pathways._sql import column_of
+
+LIST_FACTS = [p for p, info in fact_catalog().items() if info.kind == "list"]
+
+
+def to_row(person_id: str, as_of: dt.date, profile: dict[str, Any]) -> dict[str, Any]:
+    """One population row: nested facts flattened, lists as JSON text (the CSV form)."""
+    row: dict[str, Any] = {"person_id": person_id, "as_of": as_of.isoformat()}
+    for key, value in profile.items():
+        if key == "entry":
+            for sub, sub_value in value.items():
+                row[column_of(f"entry.{sub}")] = sub_value
+        elif key in LIST_FACTS:
+            row[key] = json.dumps(value)
+        else:
+            row[key] = value
+    return row
+
+
+def write_population(path: Path, rows: list[dict[str, Any]]) -> None:
+    columns = sorted({k for row in rows for k in row})
+    table = pa.table(
+        {
+            c: [
+                None
+                if r.get(c) is None
+                else str(r[c]).lower()
+                if isinstance(r.get(c), bool)
+                else str(r[c])
+                for r in rows
+            ]
+            for c in columns
+        }
+    )
+    pq.write_table(table, path)
+
+
+def expected(
+    rows: list[tuple[str, dt.date, dict[str, Any]]],
+) -> set[tuple[str, str, str, tuple[str, ...]]]:
+    catalog = default_catalog()
+    out = set()
+    for person_id, as_of, profile in rows:
+        facts = parse_profile(profile).facts()
+        for pathway in catalog.pathways.values():
+            verdict = judge(pathway, facts, as_of)
+            out.add((person_id, pathway.id, verdict.status, tuple(sorted(verdict.failed))))
+    return out
+
+
+def actual(path: Path) -> set[tuple[str, str, str, tuple[str, ...]]]:
+    rows = duckdb.sql(f"SELECT person_id, pathway, status, failed FROM read_parquet('{path}')")
+    return {(p, pid, s, tuple(sorted(f))) for p, pid, s, f in rows.fetchall()}
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.lists(st.tuples(as_of_dates, profiles), min_size=1, max_size=12))
+def test_population_equals_per_person(
+    tmp_path: Path, people: list[tuple[dt.date, dict[str, Any]]]
+) -> None:
+    rows = [(f"p{i}", as_of, profile) for i, (as_of, profile) in enumerate(people)]
+    source = tmp_path / "pop.parquet"
+    write_population(source, [to_row(pid, as_of, prof) for pid, as_of, prof in rows])
+    out = tmp_path / "out.parquet"
+    summary = simulate(source, out)
+    assert summary.people == len(rows)
+    assert actual(out) == expected(rows)
+
+
+def test_csv_with_per_person_dates(tmp_path: Path) -> None:
+    source = tmp_path / "pop.csv"
+    source.write_text(
+        "person_id,as_of,host_country,in_host_country,nationalities,criminal_records\n"
+        'a,2026-11-28,ARG,true,"[{""country"": ""BOL"", ""acquired"": ""birth""}]",[]\n'
+        'b,2008-01-01,ARG,true,"[{""country"": ""BOL"", ""acquired"": ""birth""}]",[]\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.parquet"
+    simulate(source, out, pathways=["arg.mercosur-temporary"])
+    got = dict(duckdb.sql(f"SELECT person_id, status FROM read_parquet('{out}')").fetchall())
+    assert got == {"a": "eligible", "b": "eligible"}
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "field", "fragment"),
+    [
+        ("person_id,as_of,entry_date", "a,2026-01-01,2025-13-01", "entry_date", "row 1"),
+        ("person_id,as_of,host_country", "a,2026-01-01,XXX", "host_country", "alpha-3"),
+        ("person_id,as_of,shoe_size", "a,2026-01-01,42", "shoe_size", "unknown column"),
+        (
+            "person_id,as_of,in_host_country",
+            "a,2026-01-01,maybe",
+            "in_host_country",
+            "true or false",
+        ),
+        ("person_id,as_of,nationalities", "a,2026-01-01,not json", "nationalities", "JSON"),
+        ("as_of,host_country", "2026-01-01,ARG", "person_id", "person_id"),
+    ],
+)
+def test_bad_population_names_field_and_writes_nothing(
+    tmp_path: Path, header: str, row: str, field: str, fragment: str
+) -> None:
+    source = tmp_path / "pop.csv"
+    source.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    out = tmp_path / "out.parquet"
+    with pytest.raises(ProfileError) as info:
+        simulate(source, out)
+    assert info.value.field == field
+    assert fragment in str(info.value)
+    assert list(tmp_path.iterdir()) == [source]
