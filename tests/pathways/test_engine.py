@@ -12,10 +12,11 @@ from ruta.pathways._expr import parse_pred
 from ruta.pathways._logic import Context, eval_pred
 
 D = dt.date
+TODAY = D(2026, 11, 28)
 BOLIVIAN = {"country": "BOL", "acquired": "birth"}
 
 
-def status(profile: dict[str, Any], pathway: str, as_of: dt.date = D(2026, 11, 28)) -> str:
+def status(profile: dict[str, Any], pathway: str, as_of: dt.date = TODAY) -> str:
     return evaluate(profile, as_of, pathways=[pathway]).results[0].status
 
 
