@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ruta.linkage import comparison_features
+from ruta.linkage._features import record_features
 
 from .conftest import record
 
@@ -35,3 +38,20 @@ def test_missing_values_are_null_not_empty_strings() -> None:
     f = _features(record(record_id="1", given_names="Luis", surname_1="Paz"))
     assert f.loc[0, "surname_m"] is None and f.loc[0, "doc"] is None
     assert f.loc[0, "given_first"] == "luis"
+
+
+_names = st.text(alphabet="aáeéiíoóuúñçAÉÑ -'bcdlmnprstyDELAS", max_size=20)
+_dates = st.dates().map(lambda d: d.isoformat()) | st.just("")
+
+
+@given(given_names=_names, surname_1=_names, surname_2=_names, dob=_dates,
+       nationality=st.sampled_from(["", "VEN", "BRA", "PER", "COL", "ECU"]),
+       doc=st.text(alphabet="0123456789.-VEK ", max_size=14), sex=st.sampled_from(["", "F", "M"]))
+def test_scalar_and_frame_features_agree(given_names: str, surname_1: str, surname_2: str,
+                                         dob: str, nationality: str, doc: str, sex: str) -> None:
+    row = record(record_id="1", given_names=given_names, surname_1=surname_1,
+                 surname_2=surname_2, date_of_birth=dob, nationality=nationality,
+                 document_number=doc, sex=sex)
+    stripped = {k: v.strip() for k, v in row.items()}
+    frame = comparison_features(pd.DataFrame([stripped])).iloc[0].to_dict()
+    assert record_features(row) == {k: frame[k] for k in record_features(row)}

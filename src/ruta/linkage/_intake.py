@@ -9,14 +9,15 @@ scores the few candidates with match weights shaped like the Splink model's leve
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 import numpy as np
 import pandas as pd
 
-from ruta.linkage._features import comparison_features
-from ruta.linkage._registry import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Registry
+from ruta.linkage._features import FEATURE_COLUMNS, comparison_features, record_features
+from ruta.linkage._registry import Registry
 
 __all__ = ["IntakeCandidate", "IntakeIndex"]
 
@@ -30,6 +31,7 @@ _KEYS: tuple[tuple[str, ...], ...] = (
 )
 # Prior log2-odds that a new application duplicates one given record (about 1 in 8,000).
 _PRIOR = -13.0
+Row = Mapping[str, str | None]
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,11 @@ def _hash(frame: pd.DataFrame, key: tuple[str, ...]) -> tuple[np.ndarray, np.nda
     return hashes, valid
 
 
-def _similar(a: str, b: str) -> float:
-    return SequenceMatcher(None, a, b).ratio()
+def _similar(a: str | None, b: str | None) -> float:
+    return SequenceMatcher(None, a or "", b or "").ratio()
 
 
-def _score(q: pd.Series, r: pd.Series) -> tuple[float, list[str]]:
+def _score(q: Row, r: Row) -> tuple[float, list[str]]:
     w, why = _PRIOR, []
 
     def add(weight: float, reason: str) -> None:
@@ -70,45 +72,46 @@ def _score(q: pd.Series, r: pd.Series) -> tuple[float, list[str]]:
         w += weight
         why.append(reason)
 
-    if q.given_all and r.given_all:
-        if q.given_all == r.given_all:
+    if q["given_all"] and r["given_all"]:
+        if q["given_all"] == r["given_all"]:
             add(6, "given names equal")
-        elif q.given_first == r.given_first:
+        elif q["given_first"] == r["given_first"]:
             add(3, "first given name equal")
-        elif _similar(q.given_all, r.given_all) >= 0.85:
+        elif _similar(q["given_all"], r["given_all"]) >= 0.85:
             add(2, "given names similar")
         else:
             add(-4, "given names differ")
-    if q.surname_p and r.surname_p:
-        if q.surnames_sorted == r.surnames_sorted:
+    if q["surname_p"] and r["surname_p"]:
+        if q["surnames_sorted"] == r["surnames_sorted"]:
             add(8, "surnames equal (any order)")
-        elif q.surname_p == r.surname_p and not (q.surname_m and r.surname_m):
+        elif q["surname_p"] == r["surname_p"] and not (q["surname_m"] and r["surname_m"]):
             add(5, "first surname equal, second missing")
-        elif _similar(q.surnames_sorted, r.surnames_sorted) >= 0.85:
+        elif _similar(q["surnames_sorted"], r["surnames_sorted"]) >= 0.85:
             add(5, "surnames similar")
-        elif {q.surname_p, q.surname_m} & {r.surname_p, r.surname_m} - {None}:
+        elif ({q["surname_p"], q["surname_m"]} - {None}) & {r["surname_p"], r["surname_m"]}:
             add(1, "one surname shared")
         else:
             add(-6, "surnames differ")
-    if q.dob and r.dob:
-        if q.dob == r.dob:
+    if q["dob"] and r["dob"]:
+        if q["dob"] == r["dob"]:
             add(9, "date of birth equal")
-        elif q.dob_swapped == r.dob:
+        elif q["dob_swapped"] == r["dob"]:
             add(6, "day and month swapped")
-        elif sum(x != y for x, y in zip(q.dob, r.dob, strict=True)) == 1:
+        elif sum(x != y for x, y in zip(q["dob"], r["dob"], strict=True)) == 1:
             add(4, "date of birth one digit off")
         else:
             add(-6, "date of birth differs")
-    if q.doc and r.doc:
-        if q.doc == r.doc:
-            add(12 if q.doc_check == "valid" else 9, "document number equal")
+    if q["doc"] and r["doc"]:
+        if q["doc"] == r["doc"]:
+            add(12 if q["doc_check"] == "valid" else 9, "document number equal")
         elif (
-            len(q.doc) == len(r.doc) and sum(x != y for x, y in zip(q.doc, r.doc, strict=True)) <= 2
+            len(q["doc"]) == len(r["doc"])
+            and sum(x != y for x, y in zip(q["doc"], r["doc"], strict=True)) <= 2
         ):
             add(4, "document number nearly equal")
         else:
             add(-2, "document number differs")
-    if q.sex and r.sex and q.sex != r.sex:
+    if q["sex"] and r["sex"] and q["sex"] != r["sex"]:
         add(-4, "sex differs")
     return w, why
 
@@ -127,11 +130,14 @@ class IntakeIndex:
 
     def __init__(self, registry: Registry) -> None:
         self._records = registry.frame.reset_index(drop=True)
-        self._features = comparison_features(self._records).astype(object)
-        self._features = self._features.where(self._features.notna(), None)
+        features = comparison_features(self._records)
+        self._columns = {
+            c: features[c].astype(object).where(features[c].notna(), None).to_numpy()
+            for c in FEATURE_COLUMNS
+        }
         self._index: list[tuple[np.ndarray, np.ndarray]] = []
         for key in _KEYS:
-            hashes, valid = _hash(self._features, key)
+            hashes, valid = _hash(features, key)
             rows = np.flatnonzero(valid)
             order = np.argsort(hashes[rows], kind="stable")
             self._index.append((hashes[rows][order], rows[order]))
@@ -139,8 +145,11 @@ class IntakeIndex:
     def __len__(self) -> int:
         return len(self._records)
 
+    def _row(self, row: int) -> dict[str, str | None]:
+        return {c: values[row] for c, values in self._columns.items()}
+
     def search(
-        self, record: dict[str, str], *, min_probability: float = 0.5, limit: int = 10
+        self, record: Mapping[str, str], *, min_probability: float = 0.5, limit: int = 10
     ) -> list[IntakeCandidate]:
         """Likely duplicates of ``record`` (contract columns; missing ones count as empty).
 
@@ -149,24 +158,19 @@ class IntakeIndex:
             min_probability: Leave out candidates below this probability.
             limit: At most this many candidates, most likely first.
         """
-        frame = pd.DataFrame(
-            [{c: str(record.get(c, "") or "") for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}]
-        )
-        query = comparison_features(frame).astype(object)
-        query = query.where(query.notna(), None)
-        # The registry is indexed on its swapped dates; the query probes with its own date.
-        probe = query.assign(dob_swapped=query["dob"])
+        q = record_features(record)
         rows: set[int] = set()
         for key, (hashes, positions) in zip(_KEYS, self._index, strict=True):
-            h, valid = _hash(probe if key[0] == "dob_swapped" else query, key)
-            if not valid[0]:
+            # The registry is indexed on its swapped dates; the query probes with its own date.
+            parts = [q["dob"] if c == "dob_swapped" else q[c] for c in key]
+            if any(p is None for p in parts):
                 continue
+            h = pd.util.hash_array(np.array(["\x1f".join(str(p) for p in parts)], dtype=object))
             lo, hi = np.searchsorted(hashes, h[0], "left"), np.searchsorted(hashes, h[0], "right")
             rows.update(positions[lo:hi].tolist())
-        q = query.iloc[0]
         found = []
         for row in rows:
-            weight, why = _score(q, self._features.iloc[row])
+            weight, why = _score(q, self._row(row))
             probability = 1.0 / (1.0 + math.pow(2.0, -weight))
             if probability >= min_probability:
                 rec = {k: str(v) for k, v in self._records.iloc[row].items()}

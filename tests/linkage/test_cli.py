@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from ruta.cli import main
+
+
+def run(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    monkeypatch.setattr(sys, "argv", ["ruta", "link", *args])
+    try:
+        main()
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def test_synth_dedupe_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    reg = tmp_path / "reg.csv"
+    assert run(monkeypatch, "synth", "800", "--out", str(reg), "--seed", "3",
+               "--dup-rate", "0.25") == 0
+    frame = pd.read_csv(reg, dtype=str)
+    assert {"record_id", "person_id", "document_number"} <= set(frame.columns)
+    out, pairs = tmp_path / "clusters.csv", tmp_path / "pairs.csv"
+    assert run(monkeypatch, "dedupe", str(reg), "--out", str(out), "--threshold", "0.9",
+               "--pairs-out", str(pairs)) == 0
+    clusters = pd.read_csv(out, dtype={"record_id": str, "cluster_id": str})
+    assert list(clusters.columns)[:2] == ["record_id", "cluster_id"]
+    assert "weakest_link_probability" in clusters.columns
+    assert len(clusters) == 800
+    err = capsys.readouterr().err
+    assert "800 records ->" in err and "training" in err
+    assert list(pd.read_csv(pairs).columns) == ["record_id_l", "record_id_r", "match_probability"]
+
+
+def test_bad_rows_skip_or_stop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    reg = tmp_path / "reg.csv"
+    assert run(monkeypatch, "synth", "300", "--out", str(reg), "--seed", "4") == 0
+    frame = pd.read_csv(reg, dtype=str, keep_default_na=False)
+    frame.loc[4, "date_of_birth"] = "31/12/1990"
+    frame.to_csv(reg, index=False)
+    out = tmp_path / "clusters.csv"
+    assert run(monkeypatch, "dedupe", str(reg), "--out", str(out)) == 2
+    err = capsys.readouterr().err
+    assert "line 6" in err and "31/12/1990" in err and "YYYY-MM-DD" in err
+    assert "Traceback" not in err and not out.exists()
+    assert run(monkeypatch, "dedupe", str(reg), "--out", str(out), "--on-error", "skip") == 0
+    err = capsys.readouterr().err
+    assert "skipped 1 bad rows" in err
+    assert len(pd.read_csv(out)) == 299
+
+
+def test_encode_and_match_two_countries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = tmp_path / "KEY"
+    key.write_text("c2hhcmVkLXNlY3JldC1vZi10d28tc3RhdGVzLTIwMjY=\n")
+    base = tmp_path / "reg.parquet"
+    assert run(monkeypatch, "synth", "600", "--out", str(base), "--split", "COL,PER",
+               "--overlap", "0.3", "--seed", "5") == 0
+    col, per = tmp_path / "reg_COL.parquet", tmp_path / "reg_PER.parquet"
+    assert col.exists() and per.exists()
+    for src, dst in ((col, "a.parquet"), (per, "b.parquet")):
+        assert run(monkeypatch, "encode", str(src), "--secret-file", str(key),
+                   "--out", str(tmp_path / dst)) == 0
+    out = tmp_path / "pairs.csv"
+    assert run(monkeypatch, "match", str(tmp_path / "a.parquet"), str(tmp_path / "b.parquet"),
+               "--out", str(out)) == 0
+    pairs = pd.read_csv(out)
+    assert list(pairs.columns) == ["record_id_a", "record_id_b", "score"]
+    truth_a = pq.read_table(col).to_pandas().set_index("record_id")["person_id"]
+    truth_b = pq.read_table(per).to_pandas().set_index("record_id")["person_id"]
+    right = (truth_a[pairs.record_id_a].to_numpy() == truth_b[pairs.record_id_b].to_numpy()).sum()
+    assert right >= 0.95 * 180 and right >= 0.95 * len(pairs)
+
+
+def test_match_refuses_mixed_encodings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    key = tmp_path / "KEY"
+    key.write_text("c2hhcmVkLXNlY3JldC1vZi10d28tc3RhdGVzLTIwMjY=\n")
+    reg = tmp_path / "reg.csv"
+    assert run(monkeypatch, "synth", "50", "--out", str(reg)) == 0
+    assert run(monkeypatch, "encode", str(reg), "--secret-file", str(key), "--out",
+               str(tmp_path / "a.parquet")) == 0
+    assert run(monkeypatch, "encode", str(reg), "--secret-file", str(key), "--out",
+               str(tmp_path / "b.parquet"), "--hardening", "blip") == 0
+    code = run(monkeypatch, "match", str(tmp_path / "a.parquet"), str(tmp_path / "b.parquet"),
+               "--out", str(tmp_path / "p.csv"))
+    assert code == 2
+    assert "same encoding parameters" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["synth", "10", "--out", "X.csv", "--split", "COL"], "two different labels"),
+        (["synth", "10", "--out", "X.xlsx"], "expected .csv or .parquet"),
+        (["synth", "0", "--out", "X.csv"], "positive number"),
+        (["dedupe", "missing.csv", "--out", "c.csv"], "does not exist"),
+        (["dedupe", "R.csv", "--out", "c.csv", "--engine", "polars"], "duckdb or spark"),
+        (["encode", "R.csv", "--secret-file", "nokey", "--out", "e.parquet"], "secret"),
+        (["match", "R.csv", "R.csv", "--out", "p.csv"], "not a readable Parquet"),
+    ],
+)
+def test_errors_exit_2_with_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str], args: list[str],
+                                      message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "R.csv").write_text("record_id\n1\n")
+    assert run(monkeypatch, *args) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
