@@ -17,11 +17,20 @@ from starlette.datastructures import FormData
 
 from ruta.pathways import Question
 
-__all__ = ["BOOL_CHOICES", "FormError", "display_answer", "form_answer", "kind_error"]
+__all__ = [
+    "BOOL_CHOICES",
+    "NONE_OF_THESE",
+    "FormError",
+    "display_answer",
+    "form_answer",
+    "kind_error",
+]
 
 Gettext = Callable[[str], str]
 # The engine's spelling of a yes/no answer; labels are translated in the template.
 BOOL_CHOICES = ("yes", "no")
+# The exclusive "None of these" box of a multiple-choice question (an empty list: none).
+NONE_OF_THESE = "__none__"
 # Kinds answered by ticking several boxes.
 _MULTIPLE = ("countries", "multi")
 
@@ -79,8 +88,14 @@ def form_answer(question: Question, form: FormData, _: Gettext) -> str | list[st
         return _date_answer(form, _)
     if question.kind in _MULTIPLE:
         values = [str(v) for v in form.getlist("answer") if str(v).strip()]
+        if NONE_OF_THESE in values:
+            if len(values) > 1:
+                raise FormError(
+                    "answer", _('Select the options that apply, or only "None of these"')
+                )
+            return []
         if not values:
-            raise FormError("answer", kind_error("countries", _))
+            raise FormError("answer", kind_error(question.kind, _))
         return values
     value = str(form.get("answer") or "").strip()
     allowed = [v for v, _l in question.options] or (
@@ -130,4 +145,6 @@ def display_answer(question: Question | None, raw: str | list[str], lang: str, _
             return raw
     labels: dict[str, Any] = dict(question.options)
     values = raw if isinstance(raw, list) else [raw]
+    if not values:
+        return _("None of these")
     return ", ".join(str(labels.get(v, v)) for v in values)

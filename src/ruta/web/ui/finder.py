@@ -31,6 +31,11 @@ router = APIRouter(prefix="/finder", tags=["pages: finder"])
 # Results are shown in this order: what a person can do first, then what they may be able
 # to do once they answer more, then what is closed to them.
 _STATUS_ORDER = {"eligible": 0, "undetermined": 1, "ineligible": 2}
+# Questions seen per (fact, language): labels for answers the engine no longer asks for.
+# Facts are a fixed catalog (plus small list indexes), so the cache stays small; the limit
+# is a guard, not an eviction policy.
+_SEEN: dict[tuple[str, str], Question] = {}
+_SEEN_LIMIT = 4096
 
 
 def replay(answers: list[Answer]) -> tuple[dict[str, Any], list[Answer]]:
@@ -52,6 +57,41 @@ def replay(answers: list[Answer]) -> tuple[dict[str, Any], list[Answer]]:
             continue
         kept.append((fact, raw))
     return profile, kept
+
+
+def _ask(profile: dict[str, Any], lang: str) -> Question | None:
+    """``next_question``, remembering each question so an answer can always be labelled."""
+    question = next_question(profile, lang=lang)
+    if question is not None and len(_SEEN) < _SEEN_LIMIT:
+        _SEEN[(question.fact, lang)] = question
+    return question
+
+
+def in_asking_order(answers: list[Answer], lang: str) -> list[Answer]:
+    """Put answers in the order the engine asks for them, so position ``i`` is question ``i``.
+
+    A changed answer can make the engine ask a new question before ones already answered
+    (a naturalized nationality needs its date); re-ordering keeps every "Change" link
+    pointing at its own question. Answers the engine no longer asks for go last.
+
+    Args:
+        answers: Applied answers.
+        lang: Page language (questions are cached per language for labels).
+
+    Returns:
+        The same answers, re-ordered.
+    """
+    remaining = dict(answers)
+    ordered: list[Answer] = []
+    profile: dict[str, Any] = {}
+    while remaining:
+        question = _ask(profile, lang)
+        if question is None or question.fact not in remaining:
+            break
+        raw = remaining.pop(question.fact)
+        profile = apply_answer(profile, question.fact, raw)
+        ordered.append((question.fact, raw))
+    return ordered + list(remaining.items())
 
 
 def _redirect(url: str) -> RedirectResponse:
@@ -117,7 +157,7 @@ def show_question(
     _, answers = replay(answers)
     at = len(answers) if at is None else min(at, len(answers))
     profile, _ = replay(answers[:at])
-    question = next_question(profile, lang=lang)
+    question = _ask(profile, lang)
     if question is None:
         return _redirect(str(request.url_for("finder_check")))
     value = answers[at][1] if at < len(answers) and answers[at][0] == question.fact else None
@@ -155,6 +195,7 @@ async def answer_question(request: Request) -> Response:
         )
     later = [(fact, old) for fact, old in answers[at + 1 :] if fact != question.fact]
     profile, kept = replay([*answers[:at], (question.fact, raw), *later])
+    kept = in_asking_order(kept, lang)
     finished = next_question(profile, lang=lang) is None
     target = request.url_for("finder_check") if finished else request.url_for("finder_question")
     url = f"{target}?return=check" if back_to_check and not finished else str(target)
@@ -187,14 +228,16 @@ def answered_questions(
         lang: Language of the question texts.
 
     Returns:
-        ``(position, question or None, raw)``; ``None`` when the engine would no longer
-        ask that question at that point (the answer still counts).
+        ``(position, question or None, raw)``; ``None`` when the engine no longer asks
+        that question and this process has not seen it asked (the answer still counts).
     """
     rows: list[tuple[int, Question | None, str | list[str]]] = []
     profile: dict[str, Any] = {}
     for position, (fact, raw) in enumerate(answers):
-        question = next_question(profile, lang=lang)
-        rows.append((position, question if question and question.fact == fact else None, raw))
+        question = _ask(profile, lang)
+        if question is None or question.fact != fact:
+            question = _SEEN.get((fact, lang))
+        rows.append((position, question, raw))
         profile = apply_answer(profile, fact, raw)
     return rows
 

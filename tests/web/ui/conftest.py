@@ -1,0 +1,213 @@
+"""Fixtures for the page tests: a bare app with the finder, and the whole service.
+
+- ``finder_client``: the finder router alone on a bare FastAPI app (no database), which
+  is how the pages were built before the casework core landed and stays the fastest way
+  to test them.
+- ``site``: ``create_app()`` on the shared ``database`` fixture (SQLite and PostgreSQL),
+  with officers of ARG and PER, and a helper to sign people in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from ruta.cases.accounts import do_create_user
+from ruta.settings import Settings
+from ruta.web import create_app
+from ruta.web.ui import router as pages
+
+PASSWORD = "correct-horse-battery"
+SECRET = "test-secret-key-for-the-page-tests-0123456789"
+
+#: Answers for the finder walk of a Bolivian in Argentina (any bool not listed is "no").
+ARG_ANSWERS: dict[str, str | list[str]] = {
+    "host_country": "ARG",
+    "in_host_country": "true",
+    "nationalities": ["BOL"],
+    "nationalities.0.acquired": "birth",
+}
+
+
+def csrf(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def main_text(html: str) -> str:
+    """The page's <main>, whitespace collapsed (for readable assertions)."""
+    match = re.search(r"<main.*?</main>", html, re.S)
+    assert match, "no <main> on the page"
+    return re.sub(r"\s+", " ", match.group(0))
+
+
+def hidden(html: str, name: str) -> str:
+    """The value of a hidden input."""
+    match = re.search(rf'name="{re.escape(name)}" value="([^"]*)"', html)
+    assert match, f"no hidden input {name}"
+    return match.group(1)
+
+
+def walk_finder(
+    client: TestClient, answers: Mapping[str, str | list[str]], lang: str = "en"
+) -> list[str]:
+    """Answer every question the engine asks; returns the facts asked, in order."""
+    response = client.get("/finder/question", params={"lang": lang})
+    asked: list[str] = []
+    for _ in range(30):
+        if "/finder/check" in str(response.url):
+            return asked
+        assert response.status_code == 200, main_text(response.text)
+        fact = hidden(response.text, "fact")
+        asked.append(fact)
+        raw = answers.get(fact, ["__none__"] if 'value="__none__"' in response.text else "false")
+        response = client.post(
+            "/finder/question",
+            data={"at": hidden(response.text, "at"), "fact": fact, "answer": raw},
+        )
+    raise AssertionError(f"the finder did not finish; asked {asked}")
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Argon2 at production cost takes most of a page test's time on 2 cores; these tests
+    # are about pages, not hashing, so they use the same algorithm at its minimum cost.
+    from argon2 import PasswordHasher
+
+    from ruta.cases import accounts
+
+    monkeypatch.setattr(
+        accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(env="test", secret_key=SECRET, data_dir=tmp_path)
+
+
+@pytest.fixture
+def finder_client(settings: Settings) -> Iterator[TestClient]:
+    app = FastAPI()
+    app.state.settings = settings
+    # Every page router, but only the finder's pages are requested (no database here).
+    app.include_router(pages)
+    with TestClient(app) as client:
+        yield client
+
+
+#: The officers a test may sign in as: username -> (role, country).
+OFFICERS = {
+    "cw": ("caseworker", "ARG"),
+    "cw2": ("caseworker", "ARG"),
+    "sup": ("supervisor", "ARG"),
+    "sup2": ("supervisor", "ARG"),
+    "cw-per": ("caseworker", "PER"),
+}
+
+
+@dataclass
+class Site:
+    """The whole service on a test database; officers are created when first used."""
+
+    app: FastAPI
+    users: dict[str, int] = field(default_factory=dict)
+
+    def client(self) -> TestClient:
+        return TestClient(self.app)
+
+    def user(self, username: str) -> int:
+        """The id of one of :data:`OFFICERS`, creating the account on first use."""
+        if username not in self.users:
+            role, country = OFFICERS[username]
+            with self.app.state.sessionmaker() as session:
+                self.users[username] = do_create_user(
+                    session, None, username=username, password=PASSWORD, role=role, country=country
+                ).id
+        return self.users[username]
+
+    def signed_in(self, username: str, lang: str = "en") -> TestClient:
+        self.user(username)
+        client = self.client()
+        page = client.get("/login", params={"lang": lang})
+        response = client.post(
+            "/login",
+            data={"csrf_token": csrf(page.text), "username": username, "password": PASSWORD},
+        )
+        assert response.status_code == 200, main_text(response.text)
+        return client
+
+
+@pytest.fixture
+def site(database: Any, tmp_path: Path) -> Iterator[Site]:
+    settings = Settings(env="test", secret_key=SECRET, data_dir=tmp_path, database_url=database.url)
+    app = create_app(settings)
+    yield Site(app)
+    app.state.engine.dispose()
+
+
+Applicant = Callable[..., tuple[TestClient, str]]
+
+
+@pytest.fixture
+def applied(site: Site) -> Applicant:
+    """A migrant who walked the finder, created an account and applied; returns the
+    migrant's client and the application id."""
+
+    def apply(
+        username: str = "maria", answers: Mapping[str, Any] = ARG_ANSWERS
+    ) -> tuple[TestClient, str]:
+        client = site.client()
+        walk_finder(client, answers)
+        pathway = "arg.mercosur-temporary"
+        page = client.get(f"/account/new?next=/apply/{pathway}")
+        form = client.post(
+            "/account/new",
+            data={
+                "csrf_token": csrf(page.text),
+                "username": username,
+                "password": PASSWORD,
+                "next": f"/apply/{pathway}",
+            },
+        )
+        assert form.status_code == 200, main_text(form.text)
+        details = details_form(form.text)
+        check = client.post(f"/apply/{pathway}", data=details)
+        assert check.status_code == 200, main_text(check.text)
+        sent = client.post(f"/apply/{pathway}/send", data=details)
+        assert sent.status_code == 200, main_text(sent.text)
+        app_id = str(sent.url).rstrip("/").split("/")[-2]
+        return client, app_id
+
+    return apply
+
+
+def details_form(html: str, **changes: str) -> dict[str, str]:
+    """A complete, valid "your details" form for the page ``html`` (its CSRF and key)."""
+    data = {
+        "csrf_token": csrf(html),
+        "idempotency_key": hidden(html, "idempotency_key"),
+        "given_names": "María José",
+        "surname_1": "Pérez",
+        "surname_2": "",
+        "date_of_birth-day": "1",
+        "date_of_birth-month": "5",
+        "date_of_birth-year": "1990",
+        "sex": "F",
+        "nationality": "BOL",
+        "document_type": "passport",
+        "document_number": "A1234567",
+        "email": "",
+        "phone": "",
+    }
+    data.update(changes)
+    return data

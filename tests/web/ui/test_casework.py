@@ -1,0 +1,177 @@
+"""Caseworker and supervisor pages: queue, case file, review, decisions, bulk, dashboard."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from tests.web.ui.conftest import Site, csrf, main_text
+
+
+def _post(client: TestClient, app_id: str, action: str, **data: str):
+    page = client.get(f"/casework/cases/{app_id}")
+    return client.post(
+        f"/casework/cases/{app_id}/{action}", data={"csrf_token": csrf(page.text), **data}
+    )
+
+
+def _to_review(client: TestClient, app_id: str) -> None:
+    response = _post(client, app_id, "transition", to="in_review", reason="Review started")
+    assert response.status_code == 200, main_text(response.text)
+
+
+def test_officers_land_on_the_queue_and_migrants_on_the_finder(site: Site) -> None:
+    assert "/casework/queue" in str(site.signed_in("cw").get("/").url)
+    assert "/finder" in str(site.client().get("/").url)
+
+
+def test_queue_shows_age_target_and_filters(site: Site, applied) -> None:
+    _client, app_id = applied()
+    officer = site.signed_in("cw")
+    page = officer.get("/casework/queue", params={"lang": "en"})
+    text = main_text(page.text)
+    assert "1 case matches." in text and "Review target: 30 days from submission." in text
+    assert app_id[:8].upper() in text and "María José Pérez" in text
+    assert "Due in 30 days" in text
+    assert 'type="checkbox" name="ids"' not in text  # bulk actions are for supervisors
+    none = officer.get("/casework/queue", params={"status": "approved", "lang": "en"})
+    assert "No cases match these filters." in none.text
+    by_pathway = officer.get("/casework/queue", params={"pathway": "arg.mercosur-permanent"})
+    assert app_id[:8].upper() not in by_pathway.text
+    assert 'option value="arg.mercosur-temporary"' in page.text
+
+
+def test_queue_and_case_are_limited_to_the_officers_country(site: Site, applied) -> None:
+    _client, app_id = applied()
+    peru = site.signed_in("cw-per")
+    assert "No cases match" in peru.get("/casework/queue", params={"lang": "en"}).text
+    assert peru.get(f"/casework/cases/{app_id}").status_code == 404
+
+
+def test_migrants_cannot_open_the_casework_pages(site: Site, applied) -> None:
+    migrant, app_id = applied()
+    assert "/track" in str(migrant.get("/casework/queue").url)
+    assert migrant.get(f"/casework/cases/{app_id}").status_code == 404
+
+
+def test_case_page_puts_the_engine_trace_beside_the_evidence(site: Site, applied) -> None:
+    _client, app_id = applied()
+    page = site.signed_in("cw").get(f"/casework/cases/{app_id}", params={"lang": "en"})
+    text = main_text(page.text)
+    trace, evidence = text.index("Engine assessment"), text.index('<h2 id="evidence-heading">')
+    assert trace < evidence
+    assert "Acuerdo de Residencia MERCOSUR" in text and "<td>Met</td>" in text
+    assert re.search(r"rule packs [0-9a-f]{6,}", text)
+    assert "<h3>Document checklist</h3>" in text and "Missing" in text
+    assert "passport A1234567" in text and "Start review" in text
+    assert "Propose decision" not in text  # only once the review has started
+
+
+def test_request_information_needs_a_message(site: Site, applied) -> None:
+    _client, app_id = applied()
+    officer = site.signed_in("cw")
+    _to_review(officer, app_id)
+    empty = _post(officer, app_id, "transition", to="information_requested", reason="")
+    assert empty.status_code == 422
+    assert 'href="#reason-information_requested"' in empty.text
+    assert "Say what information or documents the applicant must send" in empty.text
+    sent = _post(
+        officer,
+        app_id,
+        "transition",
+        to="information_requested",
+        reason="Send the birth certificate",
+    )
+    assert "tag--information_requested" in sent.text
+
+
+def test_propose_then_decide_approval_issues_the_decision(site: Site, applied) -> None:
+    _client, app_id = applied()
+    officer = site.signed_in("cw")
+    _to_review(officer, app_id)
+    missing = _post(officer, app_id, "propose", outcome="", reasons="")
+    assert missing.status_code == 422
+    assert "Select approve or deny" in missing.text and "Give at least one reason" in missing.text
+    proposed = _post(
+        officer,
+        app_id,
+        "propose",
+        outcome="approved",
+        reasons="All conditions met\nDocuments verified",
+    )
+    assert "tag--decision_proposed" in proposed.text and "Proposed decision" in proposed.text
+    assert "Record decision" not in proposed.text  # a caseworker does not decide
+    supervisor = site.signed_in("sup")
+    decided = _post(
+        supervisor,
+        app_id,
+        "decide",
+        decision_outcome="approved",
+        decision_reasons="All conditions met",
+    )
+    assert decided.status_code == 200, main_text(decided.text)
+    assert "tag--approved" in decided.text
+
+
+def test_a_denial_needs_a_second_supervisor(site: Site, applied) -> None:
+    _client, app_id = applied()
+    first = site.signed_in("sup")
+    _to_review(first, app_id)
+    _post(first, app_id, "propose", outcome="denied", reasons="Criminal record in the last 3 years")
+    refused = _post(
+        first, app_id, "decide", decision_outcome="denied", decision_reasons="Criminal record"
+    )
+    assert refused.status_code == 422
+    assert "Four eyes" in refused.text and 'href="#decision_outcome"' in refused.text
+    second = site.signed_in("sup2")
+    decided = _post(
+        second, app_id, "decide", decision_outcome="denied", decision_reasons="Criminal record"
+    )
+    assert "tag--denied" in decided.text and "Appeal deadline" in decided.text
+
+
+def test_supervisor_reassigns_a_case(site: Site, applied) -> None:
+    _client, app_id = applied()
+    supervisor = site.signed_in("sup")
+    choose = _post(supervisor, app_id, "assign", assignee="")
+    assert choose.status_code == 422 and "Select the officer" in choose.text
+    done = _post(supervisor, app_id, "assign", assignee=str(site.user("cw2")))
+    assert done.status_code == 200
+    assert f'<option value="{site.user("cw2")}" selected>cw2 (caseworker)</option>' in done.text
+
+
+def test_bulk_action_reports_each_case(site: Site, applied) -> None:
+    _c1, first = applied("maria")
+    _c2, second = applied("juan")
+    supervisor = site.signed_in("sup")
+    _to_review(supervisor, second)  # already in review: in_review -> in_review is refused
+    queue = supervisor.get("/casework/queue", params={"lang": "en"})
+    assert 'type="checkbox" name="ids"' in queue.text
+    result = supervisor.post(
+        "/casework/bulk",
+        data={
+            "csrf_token": csrf(queue.text),
+            "ids": [first, second],
+            "to": "in_review",
+            "reason": "Weekly intake",
+        },
+    )
+    text = main_text(result.text)
+    assert "1 case moved." in text and "Not moved:" in text
+    nothing = supervisor.post(
+        "/casework/bulk", data={"csrf_token": csrf(queue.text), "to": "in_review", "reason": ""}
+    )
+    assert nothing.status_code == 422
+    assert "Select at least one case" in nothing.text and "Enter a reason" in nothing.text
+
+
+def test_dashboard_charts_backlog_and_throughput_without_javascript(site: Site, applied) -> None:
+    applied()
+    supervisor = site.signed_in("sup")
+    page = supervisor.get("/casework/dashboard", params={"lang": "en"})
+    assert page.status_code == 200
+    html = page.text
+    assert html.count('<svg class="chart" role="img"') == 2
+    assert "<script" not in html
+    assert 'id="open-total">1<' in html
+    assert "<caption>Cases by status</caption>" in html

@@ -1,0 +1,180 @@
+"""The public guided finder: one question per page, errors, check answers, results."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from tests.web.ui.conftest import ARG_ANSWERS, hidden, main_text, walk_finder
+
+from ruta.web.ui._state import FINDER_COOKIE
+
+
+def test_start_page_says_what_the_service_does(finder_client: TestClient) -> None:
+    page = finder_client.get("/finder", params={"lang": "en"})
+    assert page.status_code == 200
+    text = main_text(page.text)
+    assert "<h1>Find a regular migration pathway</h1>" in text
+    assert 'href="http://testserver/finder/question"' in text
+    assert "Start now" in text and "Continue where you left off" not in text
+
+
+def test_first_question_is_chosen_by_the_engine_and_asked_alone(
+    finder_client: TestClient,
+) -> None:
+    page = finder_client.get("/finder/question", params={"lang": "en"})
+    assert page.status_code == 200
+    assert hidden(page.text, "fact") == "host_country"
+    # One question: the label is the page heading, and the select offers every country.
+    assert '<label for="answer"><h1>In which country do you want to live' in page.text
+    assert page.text.count("<h1>") == 1
+    assert '<option value="ARG">Argentina</option>' in page.text
+    assert "<title>In which country" in page.text
+
+
+def test_questions_come_in_the_page_language(finder_client: TestClient) -> None:
+    page = finder_client.get("/finder/question", params={"lang": "pt"})
+    assert '<html lang="pt">' in page.text
+    assert "Em que país você quer morar" in page.text
+    assert "Continuar" in page.text
+
+
+def test_an_empty_answer_shows_the_error_summary_and_the_inline_error(
+    finder_client: TestClient,
+) -> None:
+    response = finder_client.post(
+        "/finder/question?lang=en", data={"at": "0", "fact": "host_country", "answer": ""}
+    )
+    assert response.status_code == 422
+    html = response.text
+    assert "<title>Error: " in html
+    assert (
+        'class="error-summary"' in html and 'href="#answer">Select a country from the list<' in html
+    )
+    assert 'id="answer-error" class="error-message"' in html
+    assert 'aria-describedby="answer-error"' in html
+    assert FINDER_COOKIE not in response.cookies
+
+
+def test_an_answer_the_engine_refuses_is_shown_as_a_field_error(
+    finder_client: TestClient,
+) -> None:
+    response = finder_client.post(
+        "/finder/question?lang=es", data={"at": "0", "fact": "host_country", "answer": "XXX"}
+    )
+    assert response.status_code == 422
+    assert "Seleccione un país de la lista" in response.text
+
+
+def test_walk_to_check_answers_with_change_links(finder_client: TestClient) -> None:
+    asked = walk_finder(finder_client, ARG_ANSWERS)
+    assert asked[0] == "host_country" and "nationalities" in asked
+    check = finder_client.get("/finder/check", params={"lang": "en"})
+    text = main_text(check.text)
+    assert "<h1>Check your answers</h1>" in text
+    assert "<dd>Argentina</dd>" in text and "<dd>Bolivia</dd>" in text
+    assert len(re.findall(r"\?at=\d+&amp;return=check", text)) == len(asked)
+    assert "See my results" in text
+
+
+def test_changing_an_answer_returns_to_check_and_keeps_later_answers(
+    finder_client: TestClient,
+) -> None:
+    asked = walk_finder(finder_client, ARG_ANSWERS)
+    position = asked.index("nationalities.0.acquired")
+    page = finder_client.get(f"/finder/question?at={position}&return=check&lang=en")
+    assert hidden(page.text, "fact") == "nationalities.0.acquired"
+    assert 'value="birth" checked' in page.text  # the earlier answer is pre-filled
+    assert 'href="http://testserver/finder/check" class="back-link"' in page.text
+    response = finder_client.post(
+        "/finder/question",
+        data={
+            "at": str(position),
+            "fact": "nationalities.0.acquired",
+            "return": "check",
+            "answer": "naturalization",
+        },
+    )
+    # Naturalized nationals are asked since when: the engine needs one more answer first.
+    assert "/finder/question" in str(response.url)
+    assert hidden(response.text, "fact") == "nationalities.0.since"
+    assert 'name="return" value="check"' in response.text
+    done = finder_client.post(
+        "/finder/question",
+        data={
+            "at": hidden(response.text, "at"),
+            "fact": "nationalities.0.since",
+            "return": "check",
+            "answer-day": "1",
+            "answer-month": "10",
+            "answer-year": "2015",
+        },
+    )
+    assert "/finder/check" in str(done.url)
+    text = main_text(done.text)
+    assert "By naturalization" in text and "October 1, 2015" in text
+    assert "<dd>Argentina</dd>" in text  # answers before and after the change are kept
+    # Every answer is labelled with its question, and each Change link asks that question.
+    assert "<dt>permits</dt>" not in text and "stay permit" in text
+    for position in range(len(asked) + 1):
+        fact = hidden(finder_client.get(f"/finder/question?at={position}").text, "fact")
+        assert fact in {*asked, "nationalities.0.since"}
+
+
+def test_back_link_goes_to_the_previous_question(finder_client: TestClient) -> None:
+    first = finder_client.get("/finder/question?lang=en")
+    assert 'href="http://testserver/finder" class="back-link"' in first.text
+    second = finder_client.post(
+        "/finder/question", data={"at": "0", "fact": "host_country", "answer": "ARG"}
+    )
+    assert 'href="http://testserver/finder/question?at=0" class="back-link"' in second.text
+
+
+def test_a_stale_form_asks_the_current_question_again(finder_client: TestClient) -> None:
+    response = finder_client.post(
+        "/finder/question", data={"at": "0", "fact": "entry.date", "answer": "ARG"}
+    )
+    assert str(response.url).endswith("/finder/question?at=0")
+    assert hidden(response.text, "fact") == "host_country"
+
+
+def test_a_tampered_cookie_is_ignored(finder_client: TestClient) -> None:
+    walk_finder(finder_client, ARG_ANSWERS)
+    finder_client.cookies.set(FINDER_COOKIE, "W1siaG9zdF9jb3VudHJ5IiwiUEVSIl1d.forged")
+    page = finder_client.get("/finder/question")
+    assert hidden(page.text, "fact") == "host_country"
+
+
+def test_results_explain_each_pathway_with_citations(finder_client: TestClient) -> None:
+    walk_finder(finder_client, ARG_ANSWERS)
+    page = finder_client.get("/finder/results", params={"lang": "en"})
+    text = main_text(page.text)
+    assert "1 pathway is open to you today." in text
+    eligible = text.index("MERCOSUR temporary residence")
+    ineligible = text.index("MERCOSUR permanent residence")
+    assert eligible < ineligible  # good news first
+    assert "Acuerdo de Residencia MERCOSUR" in text  # citations
+    assert "<h3>Documents to gather</h3>" in text and "<h3>Rights this permit gives</h3>" in text
+    assert 'href="http://testserver/apply/arg.mercosur-temporary"' in text
+    assert text.count('href="http://testserver/apply/') == 1  # only eligible ones offer Apply
+
+
+def test_results_mark_rules_the_reference_calls_uncertain(finder_client: TestClient) -> None:
+    walk_finder(finder_client, {**ARG_ANSWERS, "host_country": "PER"})
+    text = main_text(finder_client.get("/finder/results", params={"lang": "fr"}).text)
+    assert "Règle non confirmée" in text
+    assert "(règle non confirmée)" in text  # on the condition itself
+
+
+def test_results_without_answers_say_more_is_needed(finder_client: TestClient) -> None:
+    text = main_text(finder_client.get("/finder/results", params={"lang": "en"}).text)
+    assert "0 pathways are open to you today." in text
+    assert "We need more information" in text
+
+
+def test_start_again_forgets_the_answers(finder_client: TestClient) -> None:
+    walk_finder(finder_client, ARG_ANSWERS)
+    assert "Continue where you left off" in finder_client.get("/finder?lang=en").text
+    response = finder_client.post("/finder/restart")
+    assert hidden(response.text, "fact") == "host_country"
+    assert "Continue where you left off" not in finder_client.get("/finder?lang=en").text
