@@ -92,7 +92,9 @@ def audit_verify() -> None:
         typer.echo(f"Audit chain intact: {report.events} events")
         return
     typer.echo(f"Audit chain broken at event {report.broken_seq}: {report.problem}", err=True)
-    raise typer.Exit(1)
+    # sys.exit rather than typer.Exit: the entry point runs click in non-standalone mode,
+    # where Exit's code would be swallowed.
+    sys.exit(1)
 
 
 @appointments_app.command("due-reminders")
