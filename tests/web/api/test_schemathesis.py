@@ -10,7 +10,6 @@ from __future__ import annotations
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
-
 from tests.web.api.test_applications_api import submit
 
 
@@ -23,7 +22,9 @@ def test_api_never_answers_5xx(app, api_headers, client):
         operation = result.ok()
         labels.append(operation.label)
 
-        @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(
+            max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        )
         @given(case=operation.as_strategy())
         def run(case) -> None:
             response = case.call(headers=headers)
