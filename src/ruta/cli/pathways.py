@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -138,7 +139,7 @@ def _print_result(result: EvaluationResult, lang: str) -> None:
         for reason in item.reasons:
             flag = " [magenta](UNCERTAIN)[/]" if reason.confidence == "UNCERTAIN" else ""
             out.print(
-                f"  {_MARK[reason.outcome]} {reason.text}{flag}\n      [dim]{reason.citation}[/]"
+                f"  {_MARK[reason.outcome]} {escape(reason.text)}{flag}\n      [dim]{escape(reason.citation)}[/]"
             )
         if item.missing:
             out.print(f"[bold]{labels['missing']}[/]")
@@ -247,7 +248,7 @@ def explain_command(
     out.rule(f"{p.title(lang)} ({p.id})")
     out.print(p.summary(lang))
     out.print(
-        f"[dim]{p.instrument} · confidence {p.instrument.confidence} · pack {p.pack}@"
+        f"[dim]{escape(str(p.instrument))} · confidence {p.instrument.confidence} · pack {p.pack}@"
         f"{p.pack_version}[/]"
     )
     window = p.window
@@ -257,12 +258,13 @@ def explain_command(
         flag = " [magenta]UNCERTAIN[/]" if cond.uncertain else ""
         extra = " (discretionary)" if cond.discretionary else ""
         out.print(
-            f"  [{cond.id}] {cond.explain(lang)}{extra}{flag}\n      [dim]{cond.citation} · "
+            f"  \\[{cond.id}] {escape(cond.explain(lang))}{extra}{flag}\n"
+            f"      [dim]{escape(str(cond.citation))} · "
             f"{cond.citation.confidence} · reads {', '.join(cond.facts)}[/]"
         )
     out.print("[bold]Documents[/]")
     for doc in p.documents:
-        out.print(f"  [{doc.id}] {doc.label(lang)} [dim]({doc.citation})[/]")
+        out.print(f"  \\[{doc.id}] {escape(doc.label(lang))} [dim]({escape(str(doc.citation))})[/]")
     for fee in p.fees:
         out.print(f"Fee: {fee.amount} {fee.currency} — {fee.text.get(lang)}")
     grants = p.grants
