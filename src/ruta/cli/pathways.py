@@ -139,7 +139,8 @@ def _print_result(result: EvaluationResult, lang: str) -> None:
         for reason in item.reasons:
             flag = " [magenta](UNCERTAIN)[/]" if reason.confidence == "UNCERTAIN" else ""
             out.print(
-                f"  {_MARK[reason.outcome]} {escape(reason.text)}{flag}\n      [dim]{escape(reason.citation)}[/]"
+                f"  {_MARK[reason.outcome]} {escape(reason.text)}{flag}\n"
+                f"      [dim]{escape(reason.citation)}[/]"
             )
         if item.missing:
             out.print(f"[bold]{labels['missing']}[/]")
