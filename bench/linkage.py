@@ -81,7 +81,11 @@ def tutorial_dedupe(registry_csv: str, out_csv: str) -> None:
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-    df = pd.read_csv(registry_csv, dtype=str, keep_default_na=False).replace("", None)
+    df = pd.read_csv(registry_csv, dtype=str, keep_default_na=False)
+    # The tutorials' data preparation: lower case and trimmed, nothing language-specific.
+    for col in ("given_names", "surname_1", "surname_2"):
+        df[col] = df[col].str.lower().str.strip()
+    df = df.replace("", None)
     settings = SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="record_id",
@@ -135,6 +139,9 @@ def anonlink_match(a_csv: str, b_csv: str, enc_a: str, enc_b: str, out_csv: str)
     })
     cols = ["given_names", "surname_1", "surname_2", "date_of_birth", "sex"]
     frames = [pd.read_csv(p, dtype=str, keep_default_na=False) for p in (a_csv, b_csv)]
+    for frame in frames:  # clkhash's documentation asks for normalised input: lower case
+        for col in ("given_names", "surname_1", "surname_2"):
+            frame[col] = frame[col].str.lower().str.strip()
     clks = [clk.generate_clks(f[cols].to_numpy().tolist(), schema, "shared-secret", validate=False)
             for f in frames]
     blocks = [pq.read_table(p, columns=["block_1", "block_2", "block_3"]).to_pandas()

@@ -92,3 +92,10 @@ def test_unreadable_inputs(tmp_path: Path, name: str) -> None:
 def test_on_error_value_is_checked(tmp_path: Path) -> None:
     with pytest.raises(RegistryError, match="skip or stop"):
         read_registry(_write(tmp_path, GOOD), on_error="ignore")  # type: ignore[arg-type]
+
+
+def test_non_utf8_csv_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "reg.csv"
+    path.write_bytes((HEADER + "\nr1,Mar\xeda,P,,F,1990-01-01,VEN,1\n").encode("latin-1"))
+    with pytest.raises(RegistryError, match="UTF-8"):
+        read_registry(path)

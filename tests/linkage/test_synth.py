@@ -44,3 +44,9 @@ def test_split_overlap_is_exact_and_files_hold_distinct_people(split_2000) -> No
     assert len(a) == len(b) == 2000
     assert len(set(a.person_id) & set(b.person_id)) == 600
     assert a.person_id.is_unique and b.person_id.is_unique
+
+
+def test_every_corrupted_date_is_still_a_valid_date() -> None:
+    reg = synth_registry(20000, SynthConfig(seed=9, dup_rate=0.5))
+    dates = reg["date_of_birth"][reg["date_of_birth"] != ""]
+    assert pd.to_datetime(dates, format="%Y-%m-%d", errors="coerce").notna().all()

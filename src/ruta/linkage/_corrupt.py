@@ -98,7 +98,8 @@ def corrupt_records(
             swap_dm
         ]
         # A mistyped date must still be a date (registries validate input), so only the year.
-        year_typo = p(0.04)
+        # (29 February is left alone: another year would usually not have it.)
+        year_typo = p(0.04) & (out["date_of_birth"].str[5:10] != "02-29").to_numpy()
         shift = rng.choice(np.array([-10, -1, 1, 10]), size=n)
         years = out["date_of_birth"].str[:4].astype(int) + shift
         out.loc[year_typo, "date_of_birth"] = (years.astype(str) + out["date_of_birth"].str[4:])[

@@ -93,7 +93,6 @@ def _read_csv(
             )
         header = [h.strip() for h in header]
         width = len(header)
-        start = reader.line_num
         for row in reader:
             if len(row) != width:
                 if row == []:
@@ -110,7 +109,6 @@ def _read_csv(
                 continue
             rows.append(row)
             lines.append(reader.line_num)
-        del start
     return header, rows, lines
 
 
@@ -161,7 +159,12 @@ def read_registry(path: str | Path, *, on_error: OnError = "stop") -> Registry:
     bad: list[BadRow] = []
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        header, rows, lines = _read_csv(path, on_error, bad)
+        try:
+            header, rows, lines = _read_csv(path, on_error, bad)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise RegistryError(
+                f"{path} is not a readable UTF-8 CSV file ({exc})", field="registry"
+            ) from exc
         _check_columns(header, path)
         frame = pd.DataFrame(rows, columns=header, dtype=str)
         frame["_line"] = lines
