@@ -277,7 +277,11 @@ def test_non_zero_deflate_padding_is_refused(
             continue
         flipped = raw[:last] + bytes([raw[last] | 0x80]) + raw[last + 1:]
         d = zlib.decompressobj()
-        if d.decompress(flipped) == zlib.decompress(raw) and d.eof:
+        try:
+            same = d.decompress(flipped) == zlib.decompress(raw) and d.eof
+        except zlib.error:  # bit 7 was data here, not padding
+            continue
+        if same:
             r = verify(PREFIX + b45encode(flipped), trust, at=DURING)
             assert r.reason_code == "bad_compression"
             return
