@@ -103,12 +103,13 @@ def tutorial_dedupe(registry_csv: str, out_csv: str) -> None:
     )
     linker = Linker(DuckDBAPI().register(df), settings, log_level=None)
     linker.training.estimate_probability_two_random_records_match(
-        [block_on("given_names", "surname_1", "date_of_birth")], recall=0.7)
+        [block_on("given_names", "surname_1", "date_of_birth")], recall=0.7
+    )
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
     linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("given_names", "surname_1"))
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("date_of_birth"))
+        block_on("given_names", "surname_1")
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
     pred = linker.inference.predict(threshold_match_probability=0.9)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, 0.9)
     clusters.as_pandas_dataframe()[["record_id", "cluster_id"]].to_csv(out_csv, index=False)
@@ -126,33 +127,50 @@ def anonlink_match(a_csv: str, b_csv: str, enc_a: str, enc_b: str, out_csv: str)
     from clkhash.schema import from_json_dict
 
     def feature(name: str, n: int, bits: int, positional: bool = False) -> dict[str, object]:
-        return {"identifier": name, "format": {"type": "string", "encoding": "utf-8"},
-                "hashing": {"comparison": {"type": "ngram", "n": n, "positional": positional},
-                            "strategy": {"bitsPerToken": bits}, "hash": {"type": "doubleHash"}}}
+        return {
+            "identifier": name,
+            "format": {"type": "string", "encoding": "utf-8"},
+            "hashing": {
+                "comparison": {"type": "ngram", "n": n, "positional": positional},
+                "strategy": {"bitsPerToken": bits},
+                "hash": {"type": "doubleHash"},
+            },
+        }
 
-    schema = from_json_dict({
-        "version": 3,
-        "clkConfig": {"l": 1024, "kdf": {"type": "HKDF", "hash": "SHA256", "keySize": 64}},
-        "features": [feature("given_names", 2, 15), feature("surname_1", 2, 15),
-                     feature("surname_2", 2, 15), feature("date_of_birth", 1, 20, True),
-                     feature("sex", 1, 30)],
-    })
+    schema = from_json_dict(
+        {
+            "version": 3,
+            "clkConfig": {"l": 1024, "kdf": {"type": "HKDF", "hash": "SHA256", "keySize": 64}},
+            "features": [
+                feature("given_names", 2, 15),
+                feature("surname_1", 2, 15),
+                feature("surname_2", 2, 15),
+                feature("date_of_birth", 1, 20, True),
+                feature("sex", 1, 30),
+            ],
+        }
+    )
     cols = ["given_names", "surname_1", "surname_2", "date_of_birth", "sex"]
     frames = [pd.read_csv(p, dtype=str, keep_default_na=False) for p in (a_csv, b_csv)]
     for frame in frames:  # clkhash's documentation asks for normalised input: lower case
         for col in ("given_names", "surname_1", "surname_2"):
             frame[col] = frame[col].str.lower().str.strip()
-    clks = [clk.generate_clks(f[cols].to_numpy().tolist(), schema, "shared-secret", validate=False)
-            for f in frames]
-    blocks = [pq.read_table(p, columns=["block_1", "block_2", "block_3"]).to_pandas()
-              for p in (enc_a, enc_b)]
+    clks = [
+        clk.generate_clks(f[cols].to_numpy().tolist(), schema, "shared-secret", validate=False)
+        for f in frames
+    ]
+    blocks = [
+        pq.read_table(p, columns=["block_1", "block_2", "block_3"]).to_pandas()
+        for p in (enc_a, enc_b)
+    ]
     keys = [list(zip(b.block_1, b.block_2, b.block_3, strict=True)) for b in blocks]
 
     def blocking_f(dataset: int, record: int, _hash: object) -> list[tuple[int, int]]:
         return [(i, int(k)) for i, k in enumerate(keys[dataset][record]) if k >= 0]
 
     candidates = anonlink.candidate_generation.find_candidate_pairs(
-        clks, anonlink.similarities.dice_coefficient_accelerated, 0.8, blocking_f=blocking_f)
+        clks, anonlink.similarities.dice_coefficient_accelerated, 0.8, blocking_f=blocking_f
+    )
     groups = anonlink.solving.greedy_solve(candidates)
     rows = []
     for group in groups:
@@ -162,7 +180,9 @@ def anonlink_match(a_csv: str, b_csv: str, enc_a: str, enc_b: str, out_csv: str)
     pd.DataFrame(rows, columns=["record_id_a", "record_id_b"]).to_csv(out_csv, index=False)
 
 
-def _match_accuracy(pairs_csv: Path, a: pd.DataFrame, b: pd.DataFrame) -> tuple[float, float, float]:
+def _match_accuracy(
+    pairs_csv: Path, a: pd.DataFrame, b: pd.DataFrame
+) -> tuple[float, float, float]:
     pairs = pd.read_csv(pairs_csv, dtype=str)
     pa_ = a.set_index("record_id")["person_id"]
     pb = b.set_index("record_id")["person_id"]
@@ -174,8 +194,10 @@ def _match_accuracy(pairs_csv: Path, a: pd.DataFrame, b: pd.DataFrame) -> tuple[
 
 
 def _row(name: str, n: str, stats: dict[str, float], acc: tuple[float, float, float]) -> str:
-    return (f"| {name} | {n} | {acc[0]:.4f} | {acc[1]:.4f} | {acc[2]:.4f} | "
-            f"{stats['wall_s']:.1f} | {stats['peak_mb']:.0f} |")
+    return (
+        f"| {name} | {n} | {acc[0]:.4f} | {acc[1]:.4f} | {acc[2]:.4f} | "
+        f"{stats['wall_s']:.1f} | {stats['peak_mb']:.0f} |"
+    )
 
 
 def bench_dedupe(work: Path, n: int, baseline_max: int) -> list[str]:
@@ -185,8 +207,14 @@ def bench_dedupe(work: Path, n: int, baseline_max: int) -> list[str]:
     rows = []
     out = work / f"clusters_{n}.csv"
     stats = _cli("dedupe", str(reg), "--out", str(out), "--threshold", "0.9")
-    rows.append(_row("Ruta `ruta link dedupe` (CLI, DuckDB)", f"{n:,}", stats,
-                     _dedupe_accuracy(out, registry)))
+    rows.append(
+        _row(
+            "Ruta `ruta link dedupe` (CLI, DuckDB)",
+            f"{n:,}",
+            stats,
+            _dedupe_accuracy(out, registry),
+        )
+    )
     if n <= baseline_max:
         out_t = work / f"tutorial_{n}.csv"
         stats = _child(f"""
@@ -194,8 +222,14 @@ def bench_dedupe(work: Path, n: int, baseline_max: int) -> list[str]:
             tutorial_dedupe({str(reg)!r}, {str(out_t)!r})
             extra = {{}}
         """)
-        rows.append(_row("Splink tutorial configuration (DuckDB)", f"{n:,}", stats,
-                         _dedupe_accuracy(out_t, registry)))
+        rows.append(
+            _row(
+                "Splink tutorial configuration (DuckDB)",
+                f"{n:,}",
+                stats,
+                _dedupe_accuracy(out_t, registry),
+            )
+        )
     return rows
 
 
@@ -226,10 +260,12 @@ def bench_intake(work: Path, n: int) -> list[str]:
                   "p95_ms": times[int(0.95 * len(times))], "max_ms": times[-1],
                   "found": hits / len(times)}}
     """)
-    return [f"| IntakeIndex over {n:,} records | build {stats['build_s']:.1f} s | "
-            f"median {stats['median_ms']:.1f} ms | p95 {stats['p95_ms']:.1f} ms | "
-            f"max {stats['max_ms']:.1f} ms | own record found {stats['found']:.1%} | "
-            f"peak {stats['peak_mb']:.0f} MB |"]
+    return [
+        f"| IntakeIndex over {n:,} records | build {stats['build_s']:.1f} s | "
+        f"median {stats['median_ms']:.1f} ms | p95 {stats['p95_ms']:.1f} ms | "
+        f"max {stats['max_ms']:.1f} ms | own record found {stats['found']:.1%} | "
+        f"peak {stats['peak_mb']:.0f} MB |"
+    ]
 
 
 def bench_match(work: Path, n: int, baseline_max: int) -> list[str]:
@@ -244,25 +280,55 @@ def bench_match(work: Path, n: int, baseline_max: int) -> list[str]:
     for hardening in ("balance", "blip", "none"):
         ea, eb = work / f"ea_{hardening}.parquet", work / f"eb_{hardening}.parquet"
         out = work / f"pairs_{hardening}.csv"
-        s1 = _cli("encode", str(a_csv), "--secret-file", str(key), "--out", str(ea),
-                  "--hardening", hardening)
-        s2 = _cli("encode", str(b_csv), "--secret-file", str(key), "--out", str(eb),
-                  "--hardening", hardening)
+        s1 = _cli(
+            "encode",
+            str(a_csv),
+            "--secret-file",
+            str(key),
+            "--out",
+            str(ea),
+            "--hardening",
+            hardening,
+        )
+        s2 = _cli(
+            "encode",
+            str(b_csv),
+            "--secret-file",
+            str(key),
+            "--out",
+            str(eb),
+            "--hardening",
+            hardening,
+        )
         s3 = _cli("match", str(ea), str(eb), "--out", str(out))
-        total = {"wall_s": s1["wall_s"] + s2["wall_s"] + s3["wall_s"],
-                 "peak_mb": max(s1["peak_mb"], s2["peak_mb"], s3["peak_mb"])}
-        rows.append(_row(f"Ruta encode x2 + match, hardening={hardening}", f"2 x {n:,}", total,
-                         _match_accuracy(out, a, b)))
+        total = {
+            "wall_s": s1["wall_s"] + s2["wall_s"] + s3["wall_s"],
+            "peak_mb": max(s1["peak_mb"], s2["peak_mb"], s3["peak_mb"]),
+        }
+        rows.append(
+            _row(
+                f"Ruta encode x2 + match, hardening={hardening}",
+                f"2 x {n:,}",
+                total,
+                _match_accuracy(out, a, b),
+            )
+        )
     if n <= baseline_max:
         out = work / "pairs_anonlink.csv"
         stats = _child(f"""
             from bench.linkage import anonlink_match
-            anonlink_match({str(a_csv)!r}, {str(b_csv)!r}, {str(work / 'ea_none.parquet')!r},
-                           {str(work / 'eb_none.parquet')!r}, {str(out)!r})
+            anonlink_match({str(a_csv)!r}, {str(b_csv)!r}, {str(work / "ea_none.parquet")!r},
+                           {str(work / "eb_none.parquet")!r}, {str(out)!r})
             extra = {{}}
         """)
-        rows.append(_row("clkhash 0.17 + anonlink 0.15 (same blocks)", f"2 x {n:,}", stats,
-                         _match_accuracy(out, a, b)))
+        rows.append(
+            _row(
+                "clkhash 0.17 + anonlink 0.15 (same blocks)",
+                f"2 x {n:,}",
+                stats,
+                _match_accuracy(out, a, b),
+            )
+        )
     return rows
 
 
@@ -271,10 +337,13 @@ def main() -> None:
     match_n = int(os.environ.get("RUTA_BENCH_MATCH", "50000"))
     intake_n = int(os.environ.get("RUTA_BENCH_INTAKE", str(dedupe_n)))
     baseline_max = int(os.environ.get("RUTA_BENCH_BASELINE_MAX", "100000"))
-    print(f"linkage bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores",
-          flush=True)
-    header = ("| Run | Records | Precision | Recall | F1 | Wall s | Peak MB |\n"
-              "|---|---|---|---|---|---|---|")
+    print(
+        f"linkage bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores", flush=True
+    )
+    header = (
+        "| Run | Records | Precision | Recall | F1 | Wall s | Peak MB |\n"
+        "|---|---|---|---|---|---|---|"
+    )
     with tempfile.TemporaryDirectory(prefix="ruta-bench-linkage-") as tmp:
         work = Path(tmp)
         started = time.perf_counter()
