@@ -177,7 +177,8 @@ def apply_start(request: Request, pathway_id: str, user: OptionalPageUser) -> Re
     if title is None:
         return not_found_page(request, user)
     if user is None:
-        here = str(request.url_for("apply_start", pathway_id=pathway_id))
+        # A path, not a URL: sign-in only follows same-site paths.
+        here = request.url_for("apply_start", pathway_id=pathway_id).path
         context = {**csrf_context(request), "pathway_title": title, "next": here}
         return render(request, "apply/sign_in.html", context)
     values = {"idempotency_key": str(uuid.uuid4())}

@@ -1,0 +1,141 @@
+"""A real server and a real browser: uvicorn on a free loopback port with a temporary
+SQLite database, driven by Debian's Chromium through Playwright.
+
+The server runs in its own process (as in production) with settings from ``RUTA_*``
+variables; the officers are created in the database before it starts. axe-core comes
+from ``node_modules`` (``scripts/ensure-browser-deps.sh`` installs it with ``npm ci``).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from ruta.cases.accounts import do_create_user
+from ruta.store import make_engine, make_sessionmaker, upgrade
+
+REPO = Path(__file__).resolve().parents[2]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+PASSWORD = "correct-horse-battery"
+OFFICERS = {"ana.cw": "caseworker", "bruno.sup": "supervisor"}
+
+
+@dataclass
+class Server:
+    """The running service."""
+
+    url: str
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data = tmp_path_factory.mktemp("browser-server")
+    url = f"sqlite:///{data / 'ruta.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as session:
+        for username, role in OFFICERS.items():
+            do_create_user(
+                session, None, username=username, password=PASSWORD, role=role, country="ARG"
+            )
+    engine.dispose()
+    port = _free_port()
+    env = {
+        **os.environ,
+        "RUTA_ENV": "test",
+        "RUTA_SECRET_KEY": "browser-test-secret-" + "k" * 32,
+        "RUTA_DATA_DIR": str(data),
+        "RUTA_DATABASE_URL": url,
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "ruta.web:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=data,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/finder", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.2)
+        yield Server(base)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context (no cookies) with English pages."""
+    context = browser.new_context(locale="en-GB", extra_http_headers={"Accept-Language": "en"})
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Serious and critical axe-core violations on the current page."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def sign_in(page: Page, server: Server, username: str) -> None:
+    page.goto(f"{server.url}/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit] >> text=Sign in")

@@ -1,0 +1,78 @@
+"""axe-core on the main pages: no serious or critical violations (WCAG 2.1 A/AA rules)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page
+from tests.browser.conftest import Server, axe_violations, sign_in
+from tests.browser.test_journey import answer_the_finder
+
+pytestmark = pytest.mark.browser
+
+
+def _check(page: Page, found: dict[str, list[str]]) -> None:
+    problems = [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in axe_violations(page)]
+    if problems:
+        found[page.url] = problems
+
+
+def test_main_pages_have_no_serious_accessibility_violations(
+    browser: Browser, page: Page, server: Server
+) -> None:
+    found: dict[str, list[str]] = {}
+    page.goto(f"{server.url}/finder")
+    _check(page, found)
+    page.click("text=Start now")
+    _check(page, found)
+    page.click("button >> text=Continue")  # the error state of a question page
+    _check(page, found)
+    answer_the_finder(page)
+    _check(page, found)  # check your answers
+    page.click("text=See my results")
+    _check(page, found)
+    page.click("text=Apply for this pathway")
+    _check(page, found)  # sign in or create an account
+    page.click("text=Create an account")
+    _check(page, found)
+    page.fill("#username", "axe.migrant")
+    page.fill("#password", "correct-horse-battery")
+    page.click("button >> text=Create account")
+    page.click("button >> text=Continue")  # every error of the details form at once
+    _check(page, found)
+    page.fill("#given_names", "Rosa")
+    page.fill("#surname_1", "Quispe")
+    page.fill("#date_of_birth-day", "12")
+    page.fill("#date_of_birth-month", "8")
+    page.fill("#date_of_birth-year", "1988")
+    page.check("#sex")
+    page.select_option("#nationality", "BOL")
+    page.check("#document_type")
+    page.fill("#document_number", "B7654321")
+    page.click("button >> text=Continue")
+    _check(page, found)  # check your application
+    page.click("button >> text=Send application")
+    _check(page, found)  # confirmation
+    reference = page.inner_text("#reference")
+    page.goto(f"{server.url}/finder?lang=es")  # another language, same checks
+    _check(page, found)
+
+    officer = browser.new_context(locale="en-GB", extra_http_headers={"Accept-Language": "en"})
+    desk = officer.new_page()
+    sign_in(desk, server, "bruno.sup")
+    _check(desk, found)  # the queue (with the supervisor's bulk form)
+    desk.click(f"text={reference}")
+    _check(desk, found)  # the case page: trace, evidence, actions
+    desk.goto(f"{server.url}/casework/dashboard")
+    _check(desk, found)
+    officer.close()
+    assert found == {}
+
+
+def test_the_check_can_fail(page: Page, server: Server) -> None:
+    # Guards the test above: an unlabeled field must be reported.
+    page.goto(f"{server.url}/finder")
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', "
+        "'<input type=text><img src=x.png>')"
+    )
+    assert {v["id"] for v in axe_violations(page)} >= {"label", "image-alt"}
