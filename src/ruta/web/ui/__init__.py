@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ruta.web.ui import applicant, caseworker, finder, supervisor
+from ruta.web.ui import applicant, caseworker, documents, finder, supervisor
 
 __all__ = ["router"]
 
@@ -18,3 +18,4 @@ router.include_router(finder.router)
 router.include_router(applicant.router)
 router.include_router(caseworker.router)
 router.include_router(supervisor.router)
+router.include_router(documents.router)

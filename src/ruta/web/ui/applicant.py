@@ -21,6 +21,7 @@ from ruta.cases.actions.applications import (
     get_application,
     list_applications,
 )
+from ruta.cases.actions.documents import document_checklist
 from ruta.cases.actions.notes import history
 from ruta.cases.errors import CasesError, NotFoundError
 from ruta.cases.schemas import ApplicationCreate
@@ -320,12 +321,14 @@ def track(request: Request, user: PageUser, session: SessionDep) -> Response:
     return render(request, "track/list.html", context)
 
 
-def _track_page(
+def track_page(
     request: Request, user: User, session: Any, app_id: str, errors: ErrorList, status: int = 200
 ) -> Response:
+    """Render one application's tracking page, with form errors when given."""
     try:
         app = get_application(session, user, app_id)
         steps = history(session, user, app_id)
+        checklist = document_checklist(session, user, app_id, request_language(request))
     except NotFoundError:
         return not_found_page(request, user)
     title = _pathway_title(app.pathway_id, request_language(request)) or app.pathway_id
@@ -336,6 +339,8 @@ def _track_page(
         "pathway_title": title,
         "steps": steps,
         "request_reason": requested if app.status == "information_requested" else None,
+        "checklist": checklist,
+        "open_case": app.status not in ("approved", "denied", "withdrawn"),
         "errors": errors,
         "has_errors": bool(errors),
     }
@@ -347,7 +352,7 @@ def track_application(
     request: Request, app_id: str, user: PageUser, session: SessionDep
 ) -> Response:
     """One application: status, history, and a reply form when information was requested."""
-    return _track_page(request, user, session, app_id, [])
+    return track_page(request, user, session, app_id, [])
 
 
 @router.post("/track/{app_id}/reply", name="track_reply")
@@ -373,4 +378,4 @@ async def track_reply(
             errors.append(("reply", exc.message))
         else:
             return _redirect(str(request.url_for("track_application", app_id=app_id)))
-    return _track_page(request, user, session, app_id, errors, status=422)
+    return track_page(request, user, session, app_id, errors, status=422)
