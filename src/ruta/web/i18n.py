@@ -28,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from babel import dates as babel_dates
 from babel.messages.mofile import write_mo
@@ -234,19 +234,26 @@ def template_environment() -> Environment:
 def language_links(request: Request) -> list[dict[str, str]]:
     """Links to the current page in each language, for the language switcher.
 
+    A page shown in answer to a form post (an error) cannot be fetched again with GET, so
+    its links point at the page the form was on (the same-site ``Referer``) instead.
+
     Args:
         request: The current request; its path and other query parameters are kept.
 
     Returns:
         One ``{"code", "name", "href"}`` per language.
     """
-    links = []
-    for code, name in LANGUAGES.items():
-        params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-        params.append(("lang", code))
-        query = urlencode(params)
-        links.append({"code": code, "name": name, "href": f"{request.url.path}?{query}"})
-    return links
+    path = request.url.path
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    if request.method != "GET":
+        referer = urlsplit(request.headers.get("referer", ""))
+        same_site = referer.netloc == request.url.netloc
+        path = referer.path if same_site and referer.path else "/"
+        params = [(k, v) for k, v in parse_qsl(referer.query) if k != "lang"] if same_site else []
+    return [
+        {"code": code, "name": name, "href": f"{path}?{urlencode([*params, ('lang', code)])}"}
+        for code, name in LANGUAGES.items()
+    ]
 
 
 def render(

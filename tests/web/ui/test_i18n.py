@@ -110,6 +110,7 @@ def layout_client() -> TestClient:
     app = FastAPI()
 
     @app.get("/page")
+    @app.post("/page/action")
     def page(request: Request):
         return render(request, "base.html", {"has_errors": request.query_params.get("e") == "1"})
 
@@ -153,3 +154,12 @@ def test_translated_text_is_not_an_injection_vector() -> None:
 
     html = template.render(n="<script>", **gettext_callables("es"))
     assert html == "Pregunta &lt;script&gt;"
+
+
+def test_switcher_on_a_form_error_page_links_to_the_form_page(layout_client: TestClient) -> None:
+    html = layout_client.post(
+        "/page/action", headers={"Referer": "http://testserver/page?step=2&lang=es"}
+    ).text
+    assert 'href="/page?step=2&amp;lang=pt"' in html
+    foreign = layout_client.post("/page/action", headers={"Referer": "https://evil.example/x"})
+    assert 'href="/?lang=pt"' in foreign.text
