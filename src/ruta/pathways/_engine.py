@@ -45,6 +45,7 @@ __all__ = ["ENGINE_VERSION", "Verdict", "evaluate", "judge", "select_pathways"]
 ENGINE_VERSION = "1.0.0"
 Status = Literal["eligible", "ineligible", "undetermined"]
 WINDOW = "window"
+HOST = "host_country"
 
 
 @dataclass(slots=True)
@@ -60,7 +61,14 @@ class Verdict:
 
 
 def judge(pathway: Pathway, facts: Mapping[str, Any], as_of: dt.date) -> Verdict:
-    """Evaluate every condition in force on ``as_of`` with Kleene logic."""
+    """Evaluate every condition in force on ``as_of`` with Kleene logic.
+
+    A pathway of another host country does not apply at all: it is ineligible for the one
+    reason ``host_country`` and nothing else is evaluated (the population engine relies on
+    this to evaluate each person only against their own country's rules).
+    """
+    if facts.get("host_country") not in (None, pathway.host_country):
+        return Verdict(pathway, "ineligible", {HOST: False}, {}, None, [HOST])
     verdict = Verdict(pathway, "eligible")
     window = pathway.window
     if window.opens is not None and as_of < window.opens:

@@ -22,7 +22,7 @@ import duckdb
 from ruta.pathways._catalog import Catalog, default_catalog
 from ruta.pathways._errors import ProfileError
 from ruta.pathways._facts import COUNTRIES, FactInfo, fact_catalog
-from ruta.pathways._sql import DUCKDB, Dialect, column_of, compile_pathway
+from ruta.pathways._sql import DUCKDB, Dialect, Hoist, column_of, compile_pathway
 
 __all__ = [
     "PopulationSummary",
@@ -64,25 +64,52 @@ def canonical_columns(dialect: Dialect = DUCKDB) -> dict[str, str]:
 
 
 def population_sql(
-    catalog: Catalog, source: str, dialect: Dialect = DUCKDB, pathways: Sequence[str] | None = None
+    catalog: Catalog,
+    source: str,
+    dialect: Dialect = DUCKDB,
+    pathways: Sequence[str] | None = None,
 ) -> str:
     """The SELECT that evaluates ``pathways`` (all by default) over the relation ``source``.
 
-    ``source`` must have ``person_id``, ``as_of`` and the canonical fact columns.
+    ``source`` must have ``_row`` (a unique row key), ``person_id``, ``as_of`` and the
+    canonical fact columns. Each person is evaluated against the rules of their own host
+    country (or of every country when it is unknown); for the other countries' pathways the
+    answer is ``ineligible`` because of ``host_country`` alone, as in the per-person engine.
+    Conditions that compile to the same SQL are computed once per country, and quantifiers
+    over lists are aggregated once per distinct predicate.
     """
     chosen = [catalog.get(p) for p in pathways] if pathways else list(catalog.for_country(None))
-    inner: list[str] = []
-    outer: list[str] = []
     q = dialect.ident
+    hoist = Hoist(dialect)
+    hosts: dict[str, dict[str, str]] = {}  # host -> condition SQL -> column computing it
+    branches: list[str] = []
+    only_host = dialect.array(["'host_country'"])
     for index, pathway in enumerate(chosen):
-        compiled = compile_pathway(pathway, dialect, prefix=f"p{index}")
-        inner.extend(f"{sql} AS {q(name)}" for name, sql in compiled.conditions.items())
-        outer.append(
-            f"SELECT {q('person_id')}, '{pathway.id}' AS {q('pathway')}, {compiled.status} AS "
-            f"{q('status')}, {compiled.failed} AS {q('failed')} FROM conds"
+        host = pathway.host_country
+        columns = hosts.setdefault(host, {})
+        compiled = compile_pathway(pathway, dialect, prefix=f"p{index}", hoist=hoist)
+        status, failed = compiled.status, compiled.failed
+        for name, sql in compiled.conditions.items():
+            shared = columns.setdefault(sql, name)
+            if shared != name:
+                status = status.replace(q(name), q(shared))
+                failed = failed.replace(q(name), q(shared))
+        branches.append(
+            f"SELECT {q('person_id')}, '{pathway.id}' AS {q('pathway')}, {status} AS "
+            f"{q('status')}, {failed} AS {q('failed')} FROM conds_{host}"
         )
-    conds = f"SELECT {q('person_id')}, {q('as_of')}, {', '.join(inner)} FROM {source}"
-    return f"WITH conds AS ({conds})\n" + "\nUNION ALL\n".join(outer)
+        branches.append(
+            f"SELECT {q('person_id')}, '{pathway.id}', 'ineligible', {only_host} FROM {source} "
+            f"WHERE {q('host_country')} <> '{host}'"
+        )
+    ctes, joined = hoist.ctes(source)
+    for host, columns in hosts.items():
+        inner = ", ".join(f"{sql} AS {q(name)}" for sql, name in columns.items())
+        ctes.append(
+            f"conds_{host} AS (SELECT {q('person_id')}, {q('as_of')}, {inner} FROM {joined} "
+            f"WHERE {q('host_country')} = '{host}' OR {q('host_country')} IS NULL)"
+        )
+    return "WITH " + ",\n".join(ctes) + "\n" + "\nUNION ALL\n".join(branches)
 
 
 # --- reading and checking a population file with DuckDB ----------------------------------

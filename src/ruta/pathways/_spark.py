@@ -42,7 +42,10 @@ def spark_session(master: str = "local[2]") -> Any:
 
 
 def _canonical_select(present: dict[str, str], default_as_of: dt.date | None) -> str:
-    selects = ["CAST(`person_id` AS STRING) AS `person_id`"]
+    selects = [
+        "monotonically_increasing_id() AS `_row`",
+        "CAST(`person_id` AS STRING) AS `person_id`",
+    ]
     if "as_of" in present:
         selects.append("CAST(NULLIF(trim(CAST(`as_of` AS STRING)), '') AS DATE) AS `as_of`")
     else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ruta.pathways._errors import PathwaysError
@@ -35,11 +35,20 @@ from ruta.pathways._expr import (
     Span,
     Term,
     Truthy,
+    walk,
 )
 from ruta.pathways._logic import add_business_days
 from ruta.pathways._model import Pathway, Timeline
 
-__all__ = ["DUCKDB", "SPARK", "CompiledPathway", "Dialect", "column_of", "compile_pathway"]
+__all__ = [
+    "DUCKDB",
+    "SPARK",
+    "CompiledPathway",
+    "Dialect",
+    "Hoist",
+    "column_of",
+    "compile_pathway",
+]
 
 _OPS = {"eq": "=", "ne": "<>", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 
@@ -132,10 +141,57 @@ def _literal(value: Any, d: Dialect) -> str:
     raise PathwaysError(f"cannot compile the literal {value!r} to SQL")
 
 
+@dataclass(slots=True)
+class Hoist:
+    """Quantifiers lifted out of lambdas: each becomes an aggregate over the exploded list.
+
+    Lambdas over lists are the slow part of the SQL; a top-level ``some`` / ``every`` is
+    instead computed once per distinct predicate by exploding the list (one row per element),
+    coding each element 2/1/0 (true/unknown/false) and taking max/min per person. Identical
+    quantifiers in different pathways share one aggregate.
+    """
+
+    dialect: Dialect
+    aliases: dict[tuple[str, str], str] = field(default_factory=dict)
+    aggregates: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    columns: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, list_fact: str, agg: str, facts: set[str]) -> str:
+        key = (list_fact, agg)
+        if key not in self.aliases:
+            alias = f"q{len(self.aliases)}"
+            self.aliases[key] = alias
+            self.aggregates.setdefault(list_fact, []).append((alias, agg))
+            self.columns.setdefault(list_fact, set()).update(facts)
+        return self.aliases[key]
+
+    def ctes(self, source: str) -> tuple[list[str], str]:
+        """The aggregate CTEs and the FROM clause that joins them to ``source``."""
+        q = self.dialect.ident
+        explode = "unnest" if self.dialect.name == "duckdb" else "explode"
+        ctes, joins = [], [f"{source}"]
+        for index, (list_fact, aggs) in enumerate(sorted(self.aggregates.items())):
+            name = f"l{index}"
+            extra = "".join(f", {q(c)}" for c in sorted(self.columns[list_fact]))
+            inner = (
+                f"SELECT {q('_row')}, {q('as_of')}{extra}, "
+                f"{explode}({q(column_of(list_fact))}) AS x FROM {source}"
+            )
+            cols = ", ".join(f"{agg} AS {q(alias)}" for alias, agg in aggs)
+            ctes.append(
+                f"{name} AS (SELECT {q('_row')}, {cols} FROM ({inner}) e GROUP BY {q('_row')})"
+            )
+            joins.append(f"LEFT JOIN {name} USING ({q('_row')})")
+        return ctes, " ".join(joins)
+
+
 class _Compiler:
-    def __init__(self, pathway: Pathway, dialect: Dialect, as_of: str) -> None:
+    def __init__(
+        self, pathway: Pathway, dialect: Dialect, as_of: str, hoist: Hoist | None = None
+    ) -> None:
         self.pathway, self.d, self.as_of = pathway, dialect, as_of
         self.depth = 0
+        self.hoist = hoist
 
     def param(self, timeline: Timeline) -> str:
         if timeline.constant:
@@ -224,6 +280,22 @@ class _Compiler:
                 return f"({self.term(term, item)} IS NOT NULL)"
             case Truthy(term):
                 return f"({self.term(term, item)})"
+            case Quant(kind, list_fact, where) if (
+                self.hoist is not None
+                and item is None
+                and not any(isinstance(n, Quant | Pick) for n in walk(where))
+            ):
+                column = d.ident(column_of(list_fact))
+                body = f"coalesce(CAST({self.pred(where, 'x')} AS INTEGER) * 2, 1)"
+                facts = {column_of(n.path) for n in walk(where) if isinstance(n, Fact)}
+                agg = f"max({body})" if kind == "some" else f"min({body})"
+                alias = d.ident(self.hoist.add(list_fact, agg, facts))
+                empty = 0 if kind == "some" else 2
+                return (
+                    f"(CASE WHEN {column} IS NULL THEN NULL ELSE "
+                    f"CASE coalesce({alias}, {empty}) WHEN 2 THEN TRUE WHEN 0 THEN FALSE "
+                    f"ELSE NULL END END)"
+                )
             case Quant(kind, list_fact, where):
                 column = d.ident(column_of(list_fact))
                 var = self.var()
@@ -254,7 +326,11 @@ class CompiledPathway:
 
 
 def compile_pathway(
-    pathway: Pathway, dialect: Dialect = DUCKDB, prefix: str = "c", as_of: str = "as_of"
+    pathway: Pathway,
+    dialect: Dialect = DUCKDB,
+    prefix: str = "c",
+    as_of: str = "as_of",
+    hoist: Hoist | None = None,
 ) -> CompiledPathway:
     """Compile a pathway; condition columns are named ``{prefix}_{index}``.
 
@@ -268,7 +344,7 @@ def compile_pathway(
         '("host_country" = \\'ARG\\')'
     """
     as_of_sql = dialect.ident(as_of)
-    comp = _Compiler(pathway, dialect, as_of_sql)
+    comp = _Compiler(pathway, dialect, as_of_sql, hoist)
     conditions: dict[str, str] = {}
     names: list[tuple[str, str]] = []
     for index, cond in enumerate(pathway.conditions):
