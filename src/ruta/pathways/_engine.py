@@ -273,17 +273,57 @@ def _doc_note(doc: Document, lang: str) -> str | None:
     return "; ".join(parts) or None
 
 
+def _elsewhere(verdict: Verdict, lang: str) -> PathwayResult:
+    """The short answer for a pathway of another country: documents and fees do not apply."""
+    pathway = verdict.pathway
+    host = pathway.condition(HOST)
+    grants = pathway.grants
+    return PathwayResult.model_construct(
+        pathway=pathway.id,
+        title=pathway.title(lang),
+        host_country=pathway.host_country,
+        status="ineligible",
+        uncertain=pathway.uncertain,
+        reasons=[
+            Reason.model_construct(
+                condition=HOST,
+                text=host.explain(lang),
+                citation=str(host.citation),
+                outcome="not_met",
+                confidence=host.citation.confidence,
+            )
+        ],
+        missing=[],
+        documents_to_gather=[],
+        fees=[],
+        rights=[],
+        deadlines=[],
+        next_steps=[pathway.next_steps.get(lang)],
+        grants=GrantOut.model_construct(
+            status=grants.status,
+            label=vocabulary().statuses[grants.status].get(lang),
+            duration_months=grants.duration_months,
+            valid_until=grants.valid_until,
+        ),
+        transitions=[],
+        closes_on=pathway.window.closes,
+        failed=[HOST],
+    )
+
+
 def explain(verdict: Verdict, facts: Mapping[str, Any], as_of: dt.date, lang: str) -> PathwayResult:
     """Turn a verdict into the full, translated result for one pathway."""
     pathway = verdict.pathway
     vocab = vocabulary()
+    if verdict.failed == [HOST] and facts.get("host_country") != pathway.host_country:
+        return _elsewhere(verdict, lang)
     ctx = Context(facts, as_of, pathway.params)
     reasons: list[Reason] = []
     if verdict.window:
         day = pathway.window.opens if verdict.window == "before" else pathway.window.closes
         cite = pathway.window.citation or pathway.instrument
         reasons.append(
-            Reason(
+            Reason.model_construct(
                 condition=WINDOW,
                 text=_WINDOW_TEXT[verdict.window].get(lang).format(d=day),
                 citation=str(cite),
@@ -298,7 +338,7 @@ def explain(verdict: Verdict, facts: Mapping[str, Any], as_of: dt.date, lang: st
     ):
         value = verdict.outcomes[cond.id]
         reasons.append(
-            Reason(
+            Reason.model_construct(
                 condition=cond.id,
                 text=cond.explain(lang),
                 citation=str(cond.citation),
@@ -315,14 +355,16 @@ def explain(verdict: Verdict, facts: Mapping[str, Any], as_of: dt.date, lang: st
                 seen.setdefault(fact)
         for fact in seen:
             q = question_for(fact, facts, lang)
-            missing.append(MissingFact(fact=fact, question=q.text, proves_with=q.proves_with))
+            missing.append(
+                MissingFact.model_construct(fact=fact, question=q.text, proves_with=q.proves_with)
+            )
     held = facts.get("documents") or []
     documents: list[DocumentOut] = []
     for doc in pathway.documents:
         if doc.when is not None and eval_pred(doc.when, ctx)[0] is False:
             continue
         documents.append(
-            DocumentOut(
+            DocumentOut.model_construct(
                 id=doc.id,
                 label=doc.label(lang),
                 status=_doc_status(doc, held, as_of),
@@ -331,7 +373,7 @@ def explain(verdict: Verdict, facts: Mapping[str, Any], as_of: dt.date, lang: st
             )
         )
     fees = [
-        FeeOut(
+        FeeOut.model_construct(
             id=fee.id,
             text=fee.text.get(lang),
             amount=str(fee.amount),
@@ -350,7 +392,7 @@ def explain(verdict: Verdict, facts: Mapping[str, Any], as_of: dt.date, lang: st
     deadlines: list[DeadlineOut] = []
     if pathway.window.closes and as_of <= pathway.window.closes:
         deadlines.append(
-            DeadlineOut(
+            DeadlineOut.model_construct(
                 id=WINDOW,
                 date=pathway.window.closes,
                 text=_WINDOW_TEXT["open"].get(lang).format(d=pathway.window.closes),
@@ -359,12 +401,16 @@ def explain(verdict: Verdict, facts: Mapping[str, Any], as_of: dt.date, lang: st
     for deadline in pathway.deadlines:
         value, _ = eval_term(deadline.date, ctx)
         if isinstance(value, dt.date):
-            deadlines.append(DeadlineOut(id=deadline.id, date=value, text=deadline.text.get(lang)))
+            deadlines.append(
+                DeadlineOut.model_construct(
+                    id=deadline.id, date=value, text=deadline.text.get(lang)
+                )
+            )
     grants = pathway.grants
     next_steps = [pathway.next_steps.get(lang)]
     if verdict.status == "undetermined":
         next_steps.insert(0, _NEXT.get(lang))
-    return PathwayResult(
+    return PathwayResult.model_construct(
         pathway=pathway.id,
         title=pathway.title(lang),
         host_country=pathway.host_country,
@@ -374,16 +420,21 @@ def explain(verdict: Verdict, facts: Mapping[str, Any], as_of: dt.date, lang: st
         missing=missing,
         documents_to_gather=documents,
         fees=fees,
-        rights=[RightOut(code=r, label=vocab.rights[r].get(lang)) for r in grants.rights],
+        rights=[
+            RightOut.model_construct(code=r, label=vocab.rights[r].get(lang)) for r in grants.rights
+        ],
         deadlines=deadlines,
         next_steps=next_steps,
-        grants=GrantOut(
+        grants=GrantOut.model_construct(
             status=grants.status,
             label=vocab.statuses[grants.status].get(lang),
             duration_months=grants.duration_months,
             valid_until=grants.valid_until,
         ),
-        transitions=[TransitionOut(to=t.to, text=t.text.get(lang)) for t in pathway.transitions],
+        transitions=[
+            TransitionOut.model_construct(to=t.to, text=t.text.get(lang))
+            for t in pathway.transitions
+        ],
         opens_on=pathway.window.opens if verdict.window == "before" else None,
         closes_on=pathway.window.closes,
         eligible_on=eligible_on(verdict, facts, as_of),

@@ -95,8 +95,19 @@ class Document:
 
     def label(self, lang: str) -> str:
         """The alternatives in ``lang``, joined by "or"."""
-        joiner = {"es": " o ", "pt": " ou ", "en": " or ", "fr": " ou "}.get(lang, " or ")
-        return joiner.join(self.labels[t].get(lang) for t in self.any_of)
+        return _label(self.any_of, self.labels, lang)
+
+
+_OR = {"es": " o ", "pt": " ou ", "en": " or ", "fr": " ou "}
+_LABELS: dict[tuple[tuple[str, ...], str], str] = {}
+
+
+def _label(kinds: tuple[str, ...], labels: Mapping[str, Text], lang: str) -> str:
+    # Labels are asked for on every explained evaluation; the vocabulary never changes.
+    key = (kinds, lang)
+    if key not in _LABELS:
+        _LABELS[key] = _OR.get(lang, " or ").join(labels[t].get(lang) for t in kinds)
+    return _LABELS[key]
 
 
 @dataclass(frozen=True, slots=True)
