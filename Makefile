@@ -19,9 +19,10 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 
 install: $(STAMP)
 
-# System packages the tests use (Chromium for pages, a JVM for Spark); idempotent.
+# System packages the tests use (Chromium and axe-core for pages, a JVM for Spark); idempotent.
 sysdeps:
 	@bash scripts/ensure-sysdeps.sh
+	@bash scripts/ensure-browser-deps.sh
 
 # Database servers the tests talk to; idempotent.
 services:
