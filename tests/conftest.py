@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ruta.cases.accounts import use_password_profile
 from ruta.store import make_engine, make_sessionmaker, upgrade
-from ruta.store.models import Base
+from ruta.store.models import AUDIT_CHAINS, Base
 
 PG_URL = os.environ.get(
     "RUTA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/ruta_test"
@@ -83,7 +83,9 @@ def _fresh_pg(url: str) -> None:
     with engine.begin() as conn:
         # TRUNCATE fires no row triggers, so the append-only audit table can be reset here.
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        conn.execute(text(f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{GENESIS}')"))
+        for chain in range(AUDIT_CHAINS):
+            values = f"({chain}, 0, '{GENESIS}')"
+            conn.execute(text(f"INSERT INTO audit_head (id, seq, hash) VALUES {values}"))
     engine.dispose()
 
 

@@ -30,8 +30,8 @@ def test_chain_of_a_busy_case_verifies(session, cast):
 def test_audit_events_cannot_be_updated_or_deleted(database, session, cast):
     _some_history(session, cast)
     for sql in (
-        "UPDATE audit_events SET actor = 'x' WHERE seq = 2",
-        "DELETE FROM audit_events WHERE seq = 2",
+        "UPDATE audit_events SET actor = 'x' WHERE id = 2",
+        "DELETE FROM audit_events WHERE id = 2",
     ):
         with pytest.raises(DBAPIError), database.engine.begin() as conn:
             conn.execute(text(sql))
@@ -51,22 +51,28 @@ def _tamper(database, sql):
 
 
 @pytest.mark.parametrize(
-    ("sql", "first_broken"),
+    ("verb", "target", "named", "problem"),
     [
-        ("UPDATE audit_events SET data = '{\"x\": 1}' WHERE seq = 5", 5),
-        ("DELETE FROM audit_events WHERE seq = 4", 4),
-        ("DELETE FROM audit_events WHERE seq = (SELECT MAX(seq) FROM audit_events)", None),
+        ("UPDATE audit_events SET data = '{\"x\": 1}'", 1, 1, "content"),
+        ("DELETE FROM audit_events", 1, 2, "missing"),
+        ("DELETE FROM audit_events", 2, 1, "removed"),
     ],
 )
-def test_tampering_names_the_first_broken_event(database, session, cast, sql, first_broken):
-    _some_history(session, cast)
-    last = session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
+def test_tampering_names_the_first_broken_event(
+    database, session, cast, verb, target, named, problem
+):
+    app = _some_history(session, cast)
+    # The case's events (create, read, transition) share one chain, in order.
+    ids = session.scalars(
+        select(AuditEvent.id).where(AuditEvent.entity_id == app.id).order_by(AuditEvent.id)
+    ).all()
+    assert len(ids) == 3
     session.close()
-    _tamper(database, sql)
+    _tamper(database, f"{verb} WHERE id = {ids[target]}")
     with database.sessionmaker() as fresh:
         report = verify_chain(fresh)
-    assert not report.intact
-    assert report.broken_seq == (first_broken if first_broken is not None else last)
+    assert not report.intact and problem in (report.problem or "")
+    assert report.broken_event == ids[named]
 
 
 def test_passwords_are_argon2_and_logins_issue_revocable_tokens(session, cast):

@@ -90,6 +90,6 @@ def test_verify_names_the_first_broken_event(ruta, database, session, cast):
             conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"))
         else:
             conn.execute(text("DROP TRIGGER audit_events_no_update"))
-        conn.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = 3"))
+        conn.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE id = 3"))
     broken = ruta("audit", "verify")
     assert broken.returncode == 1 and "event 3" in broken.stderr

@@ -209,11 +209,17 @@ def user_for_token(session: Session, token: str, kind: str) -> User:
     Raises:
         AuthenticationError: unknown, expired or revoked token.
     """
-    row = session.get(AuthToken, hash_token(token))
+    # One round trip for token and user: this runs on every API request.
+    query = (
+        select(User, AuthToken.kind, AuthToken.expires_at)
+        .join(AuthToken, AuthToken.user_id == User.id)
+        .where(AuthToken.token_hash == hash_token(token))
+    )
+    row = session.execute(query).first()
     if row is None or row.kind != kind or row.expires_at <= datetime.now(UTC):
         raise AuthenticationError("sign in again: the token is unknown or expired", field="token")
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
+    user: User = row.User
+    if not user.active:
         raise AuthenticationError("this account is disabled", field="token")
     return user
 

@@ -1,16 +1,23 @@
 """The append-only, hash-chained audit log.
 
-Each event's hash covers its content and the previous event's hash, so changing,
-removing or reordering any stored event breaks every later link. Appends lock the single
-``audit_head`` row (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite transactions are
-already serialised by ``BEGIN IMMEDIATE``), so concurrent writers never fork the chain.
-Actions append as their last statement before commit, to hold that lock briefly.
+Each event's hash covers its content and the previous event's hash in its chain, so
+changing, removing or reordering any stored event breaks the links after it.
+
+Why several chains: an append locks its chain's head row until the transaction commits
+(``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite serialises writers anyway), so one global
+chain would serialise every write of the service behind one commit at a time. Events go
+to one of :data:`AUDIT_CHAINS` chains by their entity, so a case's events stay in one
+chain, in order, while different cases commit in parallel. Each event also carries a
+global ``id`` (insertion order), which is how reports name it.
+
+Actions append as their last statement before commit, to hold the lock briefly.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,15 +25,29 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ruta.store.models import AuditEvent, AuditHead, User
+from ruta.store.models import AUDIT_CHAINS, AuditEvent, AuditHead, User
 
-__all__ = ["ChainReport", "append_event", "event_hash", "verify_chain"]
+__all__ = ["AUDIT_CHAINS", "ChainReport", "append_event", "chain_of", "event_hash", "verify_chain"]
 
 GENESIS = "0" * 64
 
 
+def chain_of(entity_type: str, entity_id: str, actor_id: int | None = None) -> int:
+    """The chain of an entity's events (by actor for events about no single entity).
+
+    Examples:
+        >>> chain_of("application", "a1") == chain_of("application", "a1")
+        True
+        >>> 0 <= chain_of("application", "*", 7) < AUDIT_CHAINS
+        True
+    """
+    key = f"actor:{actor_id}" if entity_id == "*" else f"{entity_type}:{entity_id}"
+    return zlib.crc32(key.encode()) % AUDIT_CHAINS
+
+
 def event_hash(
     *,
+    chain: int,
     seq: int,
     at: datetime,
     actor: str,
@@ -36,16 +57,17 @@ def event_hash(
     data: dict[str, Any],
     prev_hash: str,
 ) -> str:
-    """SHA-256 over a canonical JSON of the event and the previous hash.
+    """SHA-256 over a canonical JSON of the event and the previous hash of its chain.
 
     Examples:
-        >>> h = event_hash(seq=1, at=datetime(2026, 1, 1, tzinfo=UTC), actor="ana",
+        >>> h = event_hash(chain=0, seq=1, at=datetime(2026, 1, 1, tzinfo=UTC), actor="ana",
         ...                action="application.read", entity_type="application",
         ...                entity_id="x", data={}, prev_hash=GENESIS)
         >>> len(h)
         64
     """
     body = {
+        "chain": chain,
         "seq": seq,
         "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
         "actor": actor,
@@ -66,25 +88,27 @@ def append_event(
     entity_id: str,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain inside the caller's transaction.
+    """Append one event to its chain inside the caller's transaction.
 
     Args:
         session: The action's session (the event commits or rolls back with the change).
         actor: Who acted; ``None`` for the system (e.g. a failed login of no known user).
         action: Dotted verb, e.g. ``application.read``, ``application.transition``.
         entity_type: ``application``, ``user``, ``document`` ...
-        entity_id: The record's id.
+        entity_id: The record's id (``*`` for events about many, e.g. a list).
         data: Small JSON details (ids, states, reasons; never document contents).
     """
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one()
+    actor_id = actor.id if actor is not None else None
+    chain = chain_of(entity_type, entity_id, actor_id)
+    query = select(AuditHead).where(AuditHead.id == chain).with_for_update()
+    head = session.execute(query).scalar_one()
     # Microsecond precision survives both backends, so the hash recomputes exactly.
     at = datetime.now(UTC)
     name = actor.username if actor is not None else "system"
     payload = data or {}
     seq = head.seq + 1
     digest = event_hash(
+        chain=chain,
         seq=seq,
         at=at,
         actor=name,
@@ -95,9 +119,10 @@ def append_event(
         prev_hash=head.hash,
     )
     event = AuditEvent(
+        chain=chain,
         seq=seq,
         at=at,
-        actor_id=actor.id if actor is not None else None,
+        actor_id=actor_id,
         actor=name,
         action=action,
         entity_type=entity_type,
@@ -113,50 +138,54 @@ def append_event(
 
 @dataclass(frozen=True)
 class ChainReport:
-    """Outcome of :func:`verify_chain`: ``broken_seq`` is ``None`` when intact."""
+    """Outcome of :func:`verify_chain`: ``problem`` is ``None`` when every chain is intact;
+    otherwise ``broken_event`` is the ``id`` of the event it is about (``None`` only when a
+    chain lost all its events)."""
 
     events: int
-    broken_seq: int | None = None
+    broken_event: int | None = None
     problem: str | None = None
 
     @property
     def intact(self) -> bool:
         """True when every link and every hash checks out."""
-        return self.broken_seq is None
+        return self.problem is None
 
 
-def verify_chain(session: Session, chunk: int = 5000) -> ChainReport:
-    """Recompute every hash in order and check each link and the head.
+_COLUMNS = (
+    AuditEvent.id,
+    AuditEvent.seq,
+    AuditEvent.at,
+    AuditEvent.actor,
+    AuditEvent.action,
+    AuditEvent.entity_type,
+    AuditEvent.entity_id,
+    AuditEvent.data,
+    AuditEvent.prev_hash,
+    AuditEvent.hash,
+)
 
-    Returns:
-        A report naming the first broken event (its ``seq``) and what is wrong with it.
-    """
-    prev, expected_seq, count, last = GENESIS, 1, 0, 0
-    cols = (
-        AuditEvent.seq,
-        AuditEvent.at,
-        AuditEvent.actor,
-        AuditEvent.action,
-        AuditEvent.entity_type,
-        AuditEvent.entity_id,
-        AuditEvent.data,
-        AuditEvent.prev_hash,
-        AuditEvent.hash,
-    )
+
+def _verify_one(session: Session, chain: int, chunk: int) -> tuple[int, int | None, str | None]:
+    prev, expected, count, last_seq, last_id = GENESIS, 1, 0, 0, 0
     while True:
         # Plain rows, not ORM objects: a long chain must not fill the identity map.
         rows = session.execute(
-            select(*cols).where(AuditEvent.seq > last).order_by(AuditEvent.seq).limit(chunk)
+            select(*_COLUMNS)
+            .where(AuditEvent.chain == chain, AuditEvent.seq > last_seq)
+            .order_by(AuditEvent.seq)
+            .limit(chunk)
         ).all()
         if not rows:
             break
         for ev in rows:
             count += 1
-            if ev.seq != expected_seq:
-                return ChainReport(count, expected_seq, f"event {expected_seq} is missing")
+            if ev.seq != expected:
+                return count, ev.id, f"the event before it in chain {chain} is missing"
             if ev.prev_hash != prev:
-                return ChainReport(count, ev.seq, "its link to the previous event does not match")
+                return count, ev.id, "its link to the previous event does not match"
             recomputed = event_hash(
+                chain=chain,
                 seq=ev.seq,
                 at=ev.at,
                 actor=ev.actor,
@@ -167,9 +196,34 @@ def verify_chain(session: Session, chunk: int = 5000) -> ChainReport:
                 prev_hash=ev.prev_hash,
             )
             if recomputed != ev.hash:
-                return ChainReport(count, ev.seq, "its content does not match its hash")
-            prev, expected_seq, last = ev.hash, expected_seq + 1, ev.seq
-    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
-    if head is not None and (head.seq != last or head.hash != prev):
-        return ChainReport(count, last + 1, "events after it were removed (head does not match)")
-    return ChainReport(count)
+                return count, ev.id, "its content does not match its hash"
+            prev, expected, last_seq, last_id = ev.hash, expected + 1, ev.seq, ev.id
+    head = session.execute(
+        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == chain)
+    ).first()
+    if head is None:
+        return count, last_id, f"the head of chain {chain} is missing"
+    if head.seq != last_seq or head.hash != prev:
+        if not last_id:
+            return count, None, f"all events of chain {chain} were removed"
+        return count, last_id, f"events after it in chain {chain} were removed"
+    return count, None, None
+
+
+def verify_chain(session: Session, chunk: int = 5000) -> ChainReport:
+    """Recompute every hash of every chain and check the links and the heads.
+
+    Returns:
+        A report naming the first broken event (lowest ``id`` among the chains' first
+        failures) and what is wrong with it.
+    """
+    total, failures = 0, []
+    for chain in range(AUDIT_CHAINS):
+        count, broken, problem = _verify_one(session, chain, chunk)
+        total += count
+        if problem is not None:
+            failures.append((broken, problem))
+    if not failures:
+        return ChainReport(total)
+    broken, problem = min(failures, key=lambda f: -1 if f[0] is None else f[0])
+    return ChainReport(total, broken, problem)

@@ -91,7 +91,8 @@ def audit_verify() -> None:
     if report.intact:
         typer.echo(f"Audit chain intact: {report.events} events")
         return
-    typer.echo(f"Audit chain broken at event {report.broken_seq}: {report.problem}", err=True)
+    where = f"event {report.broken_event}" if report.broken_event is not None else "a chain"
+    typer.echo(f"Audit chain broken at {where}: {report.problem}", err=True)
     # sys.exit rather than typer.Exit: the entry point runs click in non-standalone mode,
     # where Exit's code would be swallowed.
     sys.exit(1)

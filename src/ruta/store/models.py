@@ -26,6 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from ruta.store._types import JSONType, UTCDateTime
 
 __all__ = [
+    "AUDIT_CHAINS",
     "Applicant",
     "Application",
     "Appointment",
@@ -287,10 +288,14 @@ class PermitCounter(Base):
     next_index: Mapped[int] = mapped_column(Integer)
 
 
-class AuditHead(Base):
-    """The single row holding the chain's last sequence number and hash.
+#: Parallel audit chains (see ruta.cases.audit); the migration creates one head per chain.
+AUDIT_CHAINS = 16
 
-    Appending locks this row, which serialises appends so the chain never forks.
+
+class AuditHead(Base):
+    """The last sequence number and hash of one audit chain (``id`` is the chain).
+
+    Appending locks this row, which serialises appends to the chain so it never forks.
     """
 
     __tablename__ = "audit_head"
@@ -303,7 +308,9 @@ class AuditEvent(Base):
     """One append-only, hash-chained audit event (reads and changes of case files)."""
 
     __tablename__ = "audit_events"
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chain: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime]
     actor_id: Mapped[int | None] = mapped_column(Integer)
     actor: Mapped[str] = mapped_column(String(80))
@@ -313,4 +320,7 @@ class AuditEvent(Base):
     data: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
-    __table_args__ = (Index("ix_audit_events_entity", "entity_type", "entity_id"),)
+    __table_args__ = (
+        UniqueConstraint("chain", "seq", name="uq_audit_events_chain_seq"),
+        Index("ix_audit_events_entity", "entity_type", "entity_id"),
+    )

@@ -87,15 +87,6 @@ def do_submit_application(
     """
     check_role(actor, _SUBMITTERS, "submit applications")
     digest = _request_hash(data)
-    if idempotency_key is not None:
-        found = _by_key(session, actor, idempotency_key)
-        if found is not None:
-            if found.request_hash != digest:
-                raise ConflictError(
-                    "this Idempotency-Key was used for a different submission; use a new key",
-                    field="Idempotency-Key",
-                )
-            return found, False
     try:
         profile, evaluation = evaluate_for(data.pathway, data.profile)
     except UnknownPathwayError as exc:
@@ -156,11 +147,17 @@ def do_submit_application(
     try:
         session.flush()
     except IntegrityError:
-        # Why: a concurrent retry with the same key won the race; answer with its result.
+        # Why no look-up before the insert: replays are rare and the unique constraint
+        # answers them (and concurrent retries) for free; the common path saves a query.
         session.rollback()
         found = _by_key(session, actor, idempotency_key or "")
         if found is None:
             raise
+        if found.request_hash != digest:
+            raise ConflictError(
+                "this Idempotency-Key was used for a different submission; use a new key",
+                field="Idempotency-Key",
+            ) from None
         return found, False
     if submit:
         move(session, app, "submitted", actor, "submitted by the applicant or at intake")

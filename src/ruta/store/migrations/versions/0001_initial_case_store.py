@@ -20,7 +20,9 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "audit_events",
-        sa.Column("seq", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("chain", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("actor", sa.String(length=80), nullable=False),
@@ -34,7 +36,8 @@ def upgrade() -> None:
         ),
         sa.Column("prev_hash", sa.String(length=64), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
-        sa.PrimaryKeyConstraint("seq"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("chain", "seq", name="uq_audit_events_chain_seq"),
     )
     op.create_index(
         "ix_audit_events_entity", "audit_events", ["entity_type", "entity_id"], unique=False
@@ -362,8 +365,10 @@ def upgrade() -> None:
         op.f("ix_transitions_application_id"), "transitions", ["application_id"], unique=False
     )
 
-    # The chain starts from a genesis hash of zeros; appends lock and advance this row.
-    op.execute("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '" + "0" * 64 + "')")
+    # Every chain starts from a genesis hash of zeros; appends lock and advance its head.
+    # 16 = ruta.store.models.AUDIT_CHAINS when this revision was written (fixed here).
+    for chain in range(16):
+        op.execute(f"INSERT INTO audit_head (id, seq, hash) VALUES ({chain}, 0, '{'0' * 64}')")
     # Why: the audit log is append-only even for code paths that bypass the actions.
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
