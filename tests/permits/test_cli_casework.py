@@ -78,10 +78,12 @@ def _permit_id(payload: str, store: KeyStore) -> str:
 def test_issue_outputs_the_payload_and_a_qr_that_verifies(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, approved: str,
         tmp_path: Path) -> None:
-    qr = tmp_path / "permit.png"
+    qr, card = tmp_path / "permit.png", tmp_path / "card.pdf"
     code, out, err = run(capsys, monkeypatch, "issue", "--application", approved,
-                         "--as", "cw-col", "--qr", str(qr))
+                         "--as", "cw-col", "--qr", str(qr), "--card", str(card),
+                         "--card-size", "a6", "--holder-lang", "fr")
     assert code == 0, err
+    assert card.read_bytes().startswith(b"%PDF-") and f"card in {card}" in err
     payload = out.strip()
     assert payload.startswith("RUTA1:") and "Permit COL-" in err
     assert read_qr(qr.read_bytes()) == payload
@@ -115,6 +117,7 @@ def test_revoke_changes_the_status_list_and_is_final(
     (["revoke", "COL-NOPE", "--reason", "x", "--as", "nobody"], "--as"),
     (["issue", "--application", "missing", "--as", "cw-col"], "id"),
     (["issue", "--application", "x", "--as", "cw-col", "--qr", "a.gif"], "--qr"),
+    (["issue", "--application", "x", "--as", "cw-col", "--card-size", "a4"], "--card-size"),
 ])
 def test_errors_exit_2_without_traceback(capsys: pytest.CaptureFixture[str],
                                          monkeypatch: pytest.MonkeyPatch, approved: str,

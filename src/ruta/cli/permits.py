@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from ruta.errors import RutaError
 from ruta.permits import (
     LANGUAGES,
+    CardSize,
     KeyStore,
     NotAQrCode,
     StatusList,
@@ -31,6 +32,7 @@ from ruta.permits import (
     field_label,
     make_qr,
     merge_trust_lists,
+    permit_card_pdf,
     read_qr,
     rejected,
     right_label,
@@ -279,6 +281,12 @@ def issue_cmd(
     actor: ActorOpt,
     qr: Annotated[Path | None, typer.Option(help="Also write the QR code (.png or .svg).")]
     = None,
+    card: Annotated[Path | None, typer.Option(help="Also write the printable card (.pdf).")]
+    = None,
+    card_size: Annotated[str, typer.Option(help="id1 (85.6 x 54 mm, two sides) or a6.")]
+    = "id1",
+    host_lang: Annotated[str, typer.Option(help="Card language of the host country.")] = "es",
+    holder_lang: Annotated[str, typer.Option(help="Card language of the holder.")] = "es",
     out: OutOpt = None,
 ) -> None:
     """Output the signed permit of an approved application (payload, and QR with --qr).
@@ -291,6 +299,8 @@ def issue_cmd(
     if qr is not None and qr.suffix.lower() not in (".png", ".svg"):
         raise RutaError(f"got {qr.name!r}; expected a file name ending in .png or .svg",
                         field="--qr")
+    if card_size not in ("id1", "a6"):
+        raise RutaError(f"got {card_size!r}; expected id1 or a6", field="--card-size")
     with _casework(actor) as (session, user, _settings):
         permit = get_permit(session, user, application)
         payload, permit_id = permit.payload, permit.permit_id
@@ -299,9 +309,13 @@ def issue_cmd(
         tmp = qr.with_name(f".{qr.name}.tmp{qr.suffix}")
         make_qr(payload).save(str(tmp), scale=6, border=4)
         tmp.replace(qr)  # a half-written image never takes the final name
+    if card is not None:
+        size: CardSize = "a6" if card_size == "a6" else "id1"
+        write_atomic(card, permit_card_pdf(payload, host_lang=host_lang,
+                                           holder_lang=holder_lang, size=size))
     _emit(payload + "\n", out)
-    typer.echo(f"Permit {permit_id}, valid {validity}" + (f"; QR in {qr}" if qr else ""),
-               err=True)
+    typer.echo(f"Permit {permit_id}, valid {validity}" + (f"; QR in {qr}" if qr else "")
+               + (f"; card in {card}" if card else ""), err=True)
 
 
 def _set_status(permit_id: str, status: str, reason: str, actor: str) -> None:

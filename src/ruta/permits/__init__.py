@@ -25,6 +25,7 @@ Examples:
 from __future__ import annotations
 
 from ruta.permits._base45 import b45decode, b45encode
+from ruta.permits._card import CardSize, permit_card_pdf
 from ruta.permits._codec import MAX_INPUT_BYTES, PREFIX
 from ruta.permits._errors import KeyStoreError, PermitsError, StatusListError, TrustListError
 from ruta.permits._issue import (
@@ -58,6 +59,7 @@ __all__ = [
     "MAX_INPUT_BYTES",
     "MINIMAL_RIGHTS",
     "PREFIX",
+    "CardSize",
     "Holder",
     "IssuedPermit",
     "KeyStore",
@@ -88,6 +90,7 @@ __all__ = [
     "merge_trust_lists",
     "minimal_view",
     "new_permit_id",
+    "permit_card_pdf",
     "read_qr",
     "reason_text",
     "reinstate_permit",
