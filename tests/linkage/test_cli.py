@@ -19,16 +19,31 @@ def run(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
     return 0
 
 
-def test_synth_dedupe_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_synth_dedupe_end_to_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     reg = tmp_path / "reg.csv"
-    assert run(monkeypatch, "synth", "800", "--out", str(reg), "--seed", "3",
-               "--dup-rate", "0.25") == 0
+    assert (
+        run(monkeypatch, "synth", "800", "--out", str(reg), "--seed", "3", "--dup-rate", "0.25")
+        == 0
+    )
     frame = pd.read_csv(reg, dtype=str)
     assert {"record_id", "person_id", "document_number"} <= set(frame.columns)
     out, pairs = tmp_path / "clusters.csv", tmp_path / "pairs.csv"
-    assert run(monkeypatch, "dedupe", str(reg), "--out", str(out), "--threshold", "0.9",
-               "--pairs-out", str(pairs)) == 0
+    assert (
+        run(
+            monkeypatch,
+            "dedupe",
+            str(reg),
+            "--out",
+            str(out),
+            "--threshold",
+            "0.9",
+            "--pairs-out",
+            str(pairs),
+        )
+        == 0
+    )
     clusters = pd.read_csv(out, dtype={"record_id": str, "cluster_id": str})
     assert list(clusters.columns)[:2] == ["record_id", "cluster_id"]
     assert "weakest_link_probability" in clusters.columns
@@ -38,8 +53,9 @@ def test_synth_dedupe_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert list(pd.read_csv(pairs).columns) == ["record_id_l", "record_id_r", "match_probability"]
 
 
-def test_bad_rows_skip_or_stop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_rows_skip_or_stop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     reg = tmp_path / "reg.csv"
     assert run(monkeypatch, "synth", "300", "--out", str(reg), "--seed", "4") == 0
     frame = pd.read_csv(reg, dtype=str, keep_default_na=False)
@@ -60,16 +76,49 @@ def test_encode_and_match_two_countries(tmp_path: Path, monkeypatch: pytest.Monk
     key = tmp_path / "KEY"
     key.write_text("c2hhcmVkLXNlY3JldC1vZi10d28tc3RhdGVzLTIwMjY=\n")
     base = tmp_path / "reg.parquet"
-    assert run(monkeypatch, "synth", "600", "--out", str(base), "--split", "COL,PER",
-               "--overlap", "0.3", "--seed", "5") == 0
+    assert (
+        run(
+            monkeypatch,
+            "synth",
+            "600",
+            "--out",
+            str(base),
+            "--split",
+            "COL,PER",
+            "--overlap",
+            "0.3",
+            "--seed",
+            "5",
+        )
+        == 0
+    )
     col, per = tmp_path / "reg_COL.parquet", tmp_path / "reg_PER.parquet"
     assert col.exists() and per.exists()
     for src, dst in ((col, "a.parquet"), (per, "b.parquet")):
-        assert run(monkeypatch, "encode", str(src), "--secret-file", str(key),
-                   "--out", str(tmp_path / dst)) == 0
+        assert (
+            run(
+                monkeypatch,
+                "encode",
+                str(src),
+                "--secret-file",
+                str(key),
+                "--out",
+                str(tmp_path / dst),
+            )
+            == 0
+        )
     out = tmp_path / "pairs.csv"
-    assert run(monkeypatch, "match", str(tmp_path / "a.parquet"), str(tmp_path / "b.parquet"),
-               "--out", str(out)) == 0
+    assert (
+        run(
+            monkeypatch,
+            "match",
+            str(tmp_path / "a.parquet"),
+            str(tmp_path / "b.parquet"),
+            "--out",
+            str(out),
+        )
+        == 0
+    )
     pairs = pd.read_csv(out)
     assert list(pairs.columns) == ["record_id_a", "record_id_b", "score"]
     truth_a = pq.read_table(col).to_pandas().set_index("record_id")["person_id"]
@@ -78,18 +127,47 @@ def test_encode_and_match_two_countries(tmp_path: Path, monkeypatch: pytest.Monk
     assert right >= 0.95 * 180 and right >= 0.95 * len(pairs)
 
 
-def test_match_refuses_mixed_encodings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_match_refuses_mixed_encodings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     key = tmp_path / "KEY"
     key.write_text("c2hhcmVkLXNlY3JldC1vZi10d28tc3RhdGVzLTIwMjY=\n")
     reg = tmp_path / "reg.csv"
     assert run(monkeypatch, "synth", "50", "--out", str(reg)) == 0
-    assert run(monkeypatch, "encode", str(reg), "--secret-file", str(key), "--out",
-               str(tmp_path / "a.parquet")) == 0
-    assert run(monkeypatch, "encode", str(reg), "--secret-file", str(key), "--out",
-               str(tmp_path / "b.parquet"), "--hardening", "blip") == 0
-    code = run(monkeypatch, "match", str(tmp_path / "a.parquet"), str(tmp_path / "b.parquet"),
-               "--out", str(tmp_path / "p.csv"))
+    assert (
+        run(
+            monkeypatch,
+            "encode",
+            str(reg),
+            "--secret-file",
+            str(key),
+            "--out",
+            str(tmp_path / "a.parquet"),
+        )
+        == 0
+    )
+    assert (
+        run(
+            monkeypatch,
+            "encode",
+            str(reg),
+            "--secret-file",
+            str(key),
+            "--out",
+            str(tmp_path / "b.parquet"),
+            "--hardening",
+            "blip",
+        )
+        == 0
+    )
+    code = run(
+        monkeypatch,
+        "match",
+        str(tmp_path / "a.parquet"),
+        str(tmp_path / "b.parquet"),
+        "--out",
+        str(tmp_path / "p.csv"),
+    )
     assert code == 2
     assert "same encoding parameters" in capsys.readouterr().err
 
@@ -106,9 +184,13 @@ def test_match_refuses_mixed_encodings(tmp_path: Path, monkeypatch: pytest.Monke
         (["match", "R.csv", "R.csv", "--out", "p.csv"], "not a readable Parquet"),
     ],
 )
-def test_errors_exit_2_with_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                      capsys: pytest.CaptureFixture[str], args: list[str],
-                                      message: str) -> None:
+def test_errors_exit_2_with_a_message(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "R.csv").write_text("record_id\n1\n")
     assert run(monkeypatch, *args) == 2

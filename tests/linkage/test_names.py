@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import string
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ruta.linkage import fold, given_name_tokens, surname_pair
@@ -17,6 +17,7 @@ def test_fold_removes_accents_case_and_punctuation() -> None:
     assert fold("ＬＵＩＳ") == "luis"
 
 
+@settings(deadline=None)
 @given(st.text())
 def test_fold_is_idempotent_and_ascii(text: str) -> None:
     once = fold(text)

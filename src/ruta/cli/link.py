@@ -82,7 +82,7 @@ def dedupe(
         reg,
         threshold=threshold,
         engine="spark" if engine == "spark" else "duckdb",
-        progress=lambda msg: _err.print(f"[dim]…[/] {msg}"),
+        progress=lambda msg: _err.print(f"[dim]{time.monotonic() - started:6.1f} s[/] {msg}"),
     )
     write_csv_atomic(result.clusters, out)
     if pairs_out is not None:

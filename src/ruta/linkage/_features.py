@@ -25,6 +25,7 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "sex",
     "dob",
     "dob_swapped",
+    "dob_md",
     "birth_year",
     "nationality",
     "doc",
@@ -86,6 +87,7 @@ def comparison_features(frame: pd.DataFrame) -> pd.DataFrame:
     swapped = dob.str[:5] + dob.str[8:10] + "-" + dob.str[5:7]
     valid_swap = (dob != "") & (dob.str[8:10].astype(str) <= "12")
     out["dob_swapped"] = swapped.where(valid_swap, "")
+    out["dob_md"] = dob.str[5:10]
     out["birth_year"] = dob.str[:4]
     out["nationality"] = frame["nationality"].astype(str).str.strip().str.upper()
     doc_type = (
@@ -123,8 +125,9 @@ def record_features(record: Mapping[str, str]) -> dict[str, str | None]:
     nationality = get("nationality").upper()
     paternal, maternal = surname_pair(get("surname_1"), get("surname_2"), get("nationality"))
     dob = get("date_of_birth")
-    doc, check = normalize_document(get("document_number"), get("document_type"),
-                                    get("nationality"))
+    doc, check = normalize_document(
+        get("document_number"), get("document_type"), get("nationality")
+    )
     swapped = dob[:5] + dob[8:10] + "-" + dob[5:7] if dob and dob[8:10] <= "12" else ""
     out: dict[str, str | None] = {
         "record_id": get("record_id"),
@@ -136,6 +139,7 @@ def record_features(record: Mapping[str, str]) -> dict[str, str | None]:
         "sex": get("sex").upper(),
         "dob": dob,
         "dob_swapped": swapped,
+        "dob_md": dob[5:10],
         "birth_year": dob[:4],
         "nationality": nationality,
         "doc": doc,

@@ -91,6 +91,10 @@ PREDICTION_BLOCKING: tuple[Any, ...] = (
     block_on("surnames_sorted", "given_first"),
     "l.dob_swapped = r.dob and l.given_first = r.given_first",
     block_on("birth_year", "given_first", "surname_m"),
+    block_on("dob", "surname_m"),
+    # Day and month without the year: catches a mistyped year plus one other error.
+    block_on("dob_md", "given_first"),
+    block_on("dob_md", "surname_p"),
 )
 TRAINING_BLOCKING: tuple[Any, ...] = (block_on("dob"), block_on("surnames_sorted", "given_first"))
 
