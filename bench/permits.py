@@ -2,7 +2,8 @@
 the raw ES256 check of ``cryptography`` in the same run, issuance/s, and the QR version
 distribution over 10,000 synthetic permits.
 
-Run: ``.venv/bin/python -m bench permits`` (pinned to one core, about a minute).
+Run: ``.venv/bin/python -m bench permits`` (pinned to one core, about a minute). Rates
+are per CPU-second of the process (``time.process_time``), interleaved best-of-10 rounds.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -38,6 +40,7 @@ from ruta.permits import (
 from ruta.permits._codec import unpack
 from ruta.permits._cose import decode_sign1
 
+T = TypeVar("T")
 RIGHTS = ["work", "study", "health", "banking", "family_reunification", "free_movement",
           "equal_treatment", "remittances"]
 NATIONALITIES = ["VEN", "HTI", "COL", "PER", "ECU", "BOL", "CUB", "NIC", "HND", "GTM"]
@@ -45,13 +48,16 @@ PATHWAYS = ["col.ppt", "col.mercosur-temporary", "arg.mercosur-temporary",
             "per.cpp", "bra.acolhida-humanitaria", "chl.mercosur-temporary"]
 N_PERMITS = 10_000
 N_VERIFY = 20_000
+ROUNDS = 10
 
 
-def _rate(fn: Callable[[], object], n: int) -> float:
-    start = time.perf_counter()
-    for _ in range(n):
-        fn()
-    return n / (time.perf_counter() - start)
+def _rate(fn: Callable[[T], object], items: list[T]) -> float:
+    # CPU time of this process, not wall time: the machine is shared, and time spent
+    # descheduled while other engineers' tests run is not a cost of the code.
+    start = time.process_time()
+    for item in items:
+        fn(item)
+    return len(items) / (time.process_time() - start)
 
 
 def synthetic_permits(n: int, seed: int = 4) -> list[Permit]:
@@ -96,9 +102,9 @@ def main() -> None:
     status.to_json(signer)
     permits = synthetic_permits(N_PERMITS)
 
-    start = time.perf_counter()
+    start = time.process_time()
     payloads = [issue_permit(p, signer) for p in permits]
-    issue_rate = len(permits) / (time.perf_counter() - start)
+    issue_rate = len(permits) / (time.process_time() - start)
 
     at = datetime(2027, 6, 1, tzinfo=UTC)
     pool = payloads[:1000]
@@ -113,10 +119,15 @@ def main() -> None:
                                    int.from_bytes(s1.signature[32:], "big"))
         raw.append((der, s1.to_be_signed))
     algo = ec.ECDSA(hashes.SHA256())
-    it_raw = iter(raw * (N_VERIFY // len(raw)))
-    raw_rate = _rate(lambda: key.verify(*next(it_raw), algo), N_VERIFY)
-    it_lib = iter(pool * (N_VERIFY // len(pool)))
-    lib_rate = _rate(lambda: verify(next(it_lib), trust, [status], at=at), N_VERIFY)
+    # Interleaved rounds, best of each: on a shared machine a load spike then hits both
+    # sides alike instead of skewing the ratio.
+    raw_rates, lib_rates = [], []
+    per_round = N_VERIFY // ROUNDS // len(pool)
+    for _ in range(ROUNDS):
+        raw_rates.append(_rate(lambda x: key.verify(x[0], x[1], algo), raw * per_round))
+        lib_rates.append(_rate(lambda t: verify(t, trust, [status], at=at), pool * per_round))
+    raw_rate, lib_rate = max(raw_rates), max(lib_rates)
+    ratios = sorted(lr / rr for lr, rr in zip(lib_rates, raw_rates, strict=True))
 
     versions = Counter(qr_version(t) for t in payloads)
     sample = payloads[:: N_PERMITS // 50]
@@ -125,7 +136,8 @@ def main() -> None:
     full = [t for t, p in zip(payloads, permits, strict=True) if p.profile == "full"]
     print(f"raw cryptography ES256 verify: {raw_rate:,.0f}/s")
     print(f"ruta.permits.verify (decode+signature+claims+status): {lib_rate:,.0f}/s "
-          f"= {lib_rate / raw_rate:.0%} of raw")
+          f"= {lib_rate / raw_rate:.0%} of raw (per-round ratio median "
+          f"{ratios[len(ratios) // 2]:.0%}, range {ratios[0]:.0%}-{ratios[-1]:.0%})")
     print(f"issuance (sign+CBOR+zlib+Base45): {issue_rate:,.0f}/s")
     print(f"payload chars: min {lengths[0]}, median {statistics.median(lengths):.0f}, "
           f"p99 {lengths[int(0.99 * len(lengths))]}, max {lengths[-1]}")
