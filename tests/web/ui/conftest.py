@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 from ruta.cases.accounts import do_create_user
 from ruta.settings import Settings
 from ruta.web import create_app
+from ruta.web.security import CsrfCookieMiddleware
 from ruta.web.ui import router as pages
 
 PASSWORD = "correct-horse-battery"
@@ -72,7 +73,12 @@ def walk_finder(
         raw = answers.get(fact, ["__none__"] if 'value="__none__"' in response.text else "false")
         response = client.post(
             "/finder/question",
-            data={"at": hidden(response.text, "at"), "fact": fact, "answer": raw},
+            data={
+                "csrf_token": csrf(response.text),
+                "at": hidden(response.text, "at"),
+                "fact": fact,
+                "answer": raw,
+            },
         )
     raise AssertionError(f"the finder did not finish; asked {asked}")
 
@@ -99,6 +105,7 @@ def settings(tmp_path: Path) -> Settings:
 def finder_client(settings: Settings) -> Iterator[TestClient]:
     app = FastAPI()
     app.state.settings = settings
+    app.add_middleware(CsrfCookieMiddleware)
     # Every page router, but only the finder's pages are requested (no database here).
     app.include_router(pages)
     with TestClient(app) as client:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
-from tests.web.ui.conftest import ARG_ANSWERS, hidden, main_text, walk_finder
+from tests.web.ui.conftest import ARG_ANSWERS, csrf, hidden, main_text, walk_finder
 
 from ruta.web.ui._state import FINDER_COOKIE
+
+
+def _token(client: TestClient) -> str:
+    return csrf(client.get("/finder/question?at=0").text)
 
 
 def test_start_page_says_what_the_service_does(finder_client: TestClient) -> None:
@@ -43,7 +47,8 @@ def test_an_empty_answer_shows_the_error_summary_and_the_inline_error(
     finder_client: TestClient,
 ) -> None:
     response = finder_client.post(
-        "/finder/question?lang=en", data={"at": "0", "fact": "host_country", "answer": ""}
+        "/finder/question?lang=en",
+        data={"csrf_token": _token(finder_client), "at": "0", "fact": "host_country", "answer": ""},
     )
     assert response.status_code == 422
     html = response.text
@@ -60,7 +65,13 @@ def test_an_answer_the_engine_refuses_is_shown_as_a_field_error(
     finder_client: TestClient,
 ) -> None:
     response = finder_client.post(
-        "/finder/question?lang=es", data={"at": "0", "fact": "host_country", "answer": "XXX"}
+        "/finder/question?lang=es",
+        data={
+            "csrf_token": _token(finder_client),
+            "at": "0",
+            "fact": "host_country",
+            "answer": "XXX",
+        },
     )
     assert response.status_code == 422
     assert "Seleccione un país de la lista" in response.text
@@ -89,6 +100,7 @@ def test_changing_an_answer_returns_to_check_and_keeps_later_answers(
     response = finder_client.post(
         "/finder/question",
         data={
+            "csrf_token": _token(finder_client),
             "at": str(position),
             "fact": "nationalities.0.acquired",
             "return": "check",
@@ -102,6 +114,7 @@ def test_changing_an_answer_returns_to_check_and_keeps_later_answers(
     done = finder_client.post(
         "/finder/question",
         data={
+            "csrf_token": csrf(response.text),
             "at": hidden(response.text, "at"),
             "fact": "nationalities.0.since",
             "return": "check",
@@ -125,14 +138,26 @@ def test_back_link_goes_to_the_previous_question(finder_client: TestClient) -> N
     first = finder_client.get("/finder/question?lang=en")
     assert 'href="http://testserver/finder" class="back-link"' in first.text
     second = finder_client.post(
-        "/finder/question", data={"at": "0", "fact": "host_country", "answer": "ARG"}
+        "/finder/question",
+        data={
+            "csrf_token": _token(finder_client),
+            "at": "0",
+            "fact": "host_country",
+            "answer": "ARG",
+        },
     )
     assert 'href="http://testserver/finder/question?at=0" class="back-link"' in second.text
 
 
 def test_a_stale_form_asks_the_current_question_again(finder_client: TestClient) -> None:
     response = finder_client.post(
-        "/finder/question", data={"at": "0", "fact": "entry.date", "answer": "ARG"}
+        "/finder/question",
+        data={
+            "csrf_token": _token(finder_client),
+            "at": "0",
+            "fact": "entry.date",
+            "answer": "ARG",
+        },
     )
     assert str(response.url).endswith("/finder/question?at=0")
     assert hidden(response.text, "fact") == "host_country"
@@ -175,6 +200,14 @@ def test_results_without_answers_say_more_is_needed(finder_client: TestClient) -
 def test_start_again_forgets_the_answers(finder_client: TestClient) -> None:
     walk_finder(finder_client, ARG_ANSWERS)
     assert "Continue where you left off" in finder_client.get("/finder?lang=en").text
-    response = finder_client.post("/finder/restart")
+    response = finder_client.post("/finder/restart", data={"csrf_token": _token(finder_client)})
     assert hidden(response.text, "fact") == "host_country"
     assert "Continue where you left off" not in finder_client.get("/finder?lang=en").text
+
+
+def test_an_answer_from_another_site_is_refused(finder_client: TestClient) -> None:
+    response = finder_client.post(
+        "/finder/question?lang=en", data={"at": "0", "fact": "host_country", "answer": "ARG"}
+    )
+    assert response.status_code == 422 and "The form expired. Try again" in response.text
+    assert FINDER_COOKIE not in response.cookies

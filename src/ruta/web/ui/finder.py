@@ -21,7 +21,9 @@ from ruta.pathways import (
     next_question,
 )
 from ruta.web.i18n import render, request_language, translator
+from ruta.web.security import csrf_token
 from ruta.web.ui._answers import FormError, display_answer, form_answer, kind_error
+from ruta.web.ui._forms import verify_csrf
 from ruta.web.ui._state import Answer, clear_answers, read_answers, write_answers
 
 __all__ = ["router"]
@@ -101,12 +103,15 @@ def _redirect(url: str) -> RedirectResponse:
 @router.get("", name="finder_start")
 def start(request: Request) -> Response:
     """Say what the finder does, what to have ready and how long it takes."""
-    return render(request, "finder/start.html", {"answered": len(read_answers(request))})
+    context = {"answered": len(read_answers(request)), "csrf_token": csrf_token(request)}
+    return render(request, "finder/start.html", context)
 
 
 @router.post("/restart", name="finder_restart")
-def restart(request: Request) -> Response:
+async def restart(request: Request) -> Response:
     """Forget every answer and ask the first question again."""
+    if not verify_csrf(request, await request.form()):
+        return _redirect(str(request.url_for("finder_start")))
     response = _redirect(str(request.url_for("finder_question")))
     clear_answers(response)
     return response
@@ -140,6 +145,7 @@ def _question_page(
             "back_to_check": back_to_check,
             "error": error,
             "has_errors": error is not None,
+            "csrf_token": csrf_token(request),
         },
         status_code=422 if error else 200,
     )
@@ -182,6 +188,9 @@ async def answer_question(request: Request) -> Response:
         # The form was for another state of the answers (an old tab): ask again.
         return _redirect(f"{request.url_for('finder_question')}?at={at}")
     try:
+        if not verify_csrf(request, form):
+            # Without this a page on another site could rewrite someone's answers.
+            raise FormError(_field_id(question), gettext("The form expired. Try again"))
         raw = form_answer(question, form, gettext)
         apply_answer(profile, question.fact, raw)
     except FormError as exc:
