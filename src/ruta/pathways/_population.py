@@ -98,10 +98,18 @@ def population_sql(
             f"SELECT {q('person_id')}, '{pathway.id}' AS {q('pathway')}, {status} AS "
             f"{q('status')}, {failed} AS {q('failed')} FROM conds_{host}"
         )
-        branches.append(
-            f"SELECT {q('person_id')}, '{pathway.id}', 'ineligible', {only_host} FROM {source} "
-            f"WHERE {q('host_country')} <> '{host}'"
-        )
+    # Everyone else: one scan that lists, per host, the pathways of the other countries.
+    explode = "unnest" if dialect.name == "duckdb" else "explode"
+    others = " ".join(
+        f"WHEN '{host}' THEN "
+        + dialect.array([f"'{p.id}'" for p in chosen if p.host_country != host])
+        for host in hosts
+    )
+    all_ids = dialect.array([f"'{p.id}'" for p in chosen])
+    branches.append(
+        f"SELECT {q('person_id')}, {explode}(CASE {q('host_country')} {others} ELSE {all_ids} "
+        f"END), 'ineligible', {only_host} FROM {source} WHERE {q('host_country')} IS NOT NULL"
+    )
     ctes, joined = hoist.ctes(source)
     for host, columns in hosts.items():
         inner = ", ".join(f"{sql} AS {q(name)}" for sql, name in columns.items())
