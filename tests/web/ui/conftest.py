@@ -218,3 +218,51 @@ def details_form(html: str, **changes: str) -> dict[str, str]:
     }
     data.update(changes)
     return data
+
+
+@pytest.fixture
+def submitted(site: Site) -> Callable[..., str]:
+    """An application submitted straight through the action (no pages): its id.
+
+    The casework tests start from a submitted case; walking the finder for each of them
+    would test the finder again and double their time.
+    """
+    counter = iter(range(1_000))
+
+    def submit(nationality: str = "BOL") -> str:
+        from ruta.cases.actions.applications import do_submit_application
+        from ruta.cases.schemas import ApplicationCreate
+
+        number = next(counter)
+        with site.app.state.sessionmaker() as session:
+            migrant = do_create_user(
+                session,
+                None,
+                username=f"migrant{number}",
+                password=PASSWORD,
+                role="applicant",
+                country=None,
+            )
+            data = ApplicationCreate.model_validate(
+                {
+                    "pathway": "arg.mercosur-temporary",
+                    "profile": {
+                        "host_country": "ARG",
+                        "criminal_records": [],
+                        "permits": [],
+                        "nationalities": [{"country": nationality, "acquired": "birth"}],
+                    },
+                    "applicant": {
+                        "given_names": "María José",
+                        "surname_1": "Pérez",
+                        "date_of_birth": "1990-05-01",
+                        "sex": "F",
+                        "nationality": nationality,
+                        "document": {"type": "passport", "number": "A1234567"},
+                    },
+                }
+            )
+            app, _created = do_submit_application(session, migrant, data)
+            return app.id
+
+    return submit

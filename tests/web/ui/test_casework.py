@@ -25,8 +25,8 @@ def test_officers_land_on_the_queue_and_migrants_on_the_finder(site: Site) -> No
     assert "/finder" in str(site.client().get("/").url)
 
 
-def test_queue_shows_age_target_and_filters(site: Site, applied) -> None:
-    _client, app_id = applied()
+def test_queue_shows_age_target_and_filters(site: Site, submitted) -> None:
+    app_id = submitted()
     officer = site.signed_in("cw")
     page = officer.get("/casework/queue", params={"lang": "en"})
     text = main_text(page.text)
@@ -41,8 +41,8 @@ def test_queue_shows_age_target_and_filters(site: Site, applied) -> None:
     assert 'option value="arg.mercosur-temporary"' in page.text
 
 
-def test_queue_and_case_are_limited_to_the_officers_country(site: Site, applied) -> None:
-    _client, app_id = applied()
+def test_queue_and_case_are_limited_to_the_officers_country(site: Site, submitted) -> None:
+    app_id = submitted()
     peru = site.signed_in("cw-per")
     assert "No cases match" in peru.get("/casework/queue", params={"lang": "en"}).text
     assert peru.get(f"/casework/cases/{app_id}").status_code == 404
@@ -54,8 +54,8 @@ def test_migrants_cannot_open_the_casework_pages(site: Site, applied) -> None:
     assert migrant.get(f"/casework/cases/{app_id}").status_code == 404
 
 
-def test_case_page_puts_the_engine_trace_beside_the_evidence(site: Site, applied) -> None:
-    _client, app_id = applied()
+def test_case_page_puts_the_engine_trace_beside_the_evidence(site: Site, submitted) -> None:
+    app_id = submitted()
     page = site.signed_in("cw").get(f"/casework/cases/{app_id}", params={"lang": "en"})
     text = main_text(page.text)
     trace, evidence = text.index("Engine assessment"), text.index('<h2 id="evidence-heading">')
@@ -67,8 +67,8 @@ def test_case_page_puts_the_engine_trace_beside_the_evidence(site: Site, applied
     assert "Propose decision" not in text  # only once the review has started
 
 
-def test_request_information_needs_a_message(site: Site, applied) -> None:
-    _client, app_id = applied()
+def test_request_information_needs_a_message(site: Site, submitted) -> None:
+    app_id = submitted()
     officer = site.signed_in("cw")
     _to_review(officer, app_id)
     empty = _post(officer, app_id, "transition", to="information_requested", reason="")
@@ -85,8 +85,8 @@ def test_request_information_needs_a_message(site: Site, applied) -> None:
     assert "tag--information_requested" in sent.text
 
 
-def test_propose_then_decide_approval_issues_the_decision(site: Site, applied) -> None:
-    _client, app_id = applied()
+def test_propose_then_decide_approval_issues_the_decision(site: Site, submitted) -> None:
+    app_id = submitted()
     officer = site.signed_in("cw")
     _to_review(officer, app_id)
     missing = _post(officer, app_id, "propose", outcome="", reasons="")
@@ -113,8 +113,8 @@ def test_propose_then_decide_approval_issues_the_decision(site: Site, applied) -
     assert "tag--approved" in decided.text
 
 
-def test_a_denial_needs_a_second_supervisor(site: Site, applied) -> None:
-    _client, app_id = applied()
+def test_a_denial_needs_a_second_supervisor(site: Site, submitted) -> None:
+    app_id = submitted()
     first = site.signed_in("sup")
     _to_review(first, app_id)
     _post(first, app_id, "propose", outcome="denied", reasons="Criminal record in the last 3 years")
@@ -130,8 +130,8 @@ def test_a_denial_needs_a_second_supervisor(site: Site, applied) -> None:
     assert "tag--denied" in decided.text and "Appeal deadline" in decided.text
 
 
-def test_supervisor_reassigns_a_case(site: Site, applied) -> None:
-    _client, app_id = applied()
+def test_supervisor_reassigns_a_case(site: Site, submitted) -> None:
+    app_id = submitted()
     supervisor = site.signed_in("sup")
     choose = _post(supervisor, app_id, "assign", assignee="")
     assert choose.status_code == 422 and "Select the officer" in choose.text
@@ -140,9 +140,9 @@ def test_supervisor_reassigns_a_case(site: Site, applied) -> None:
     assert f'<option value="{site.user("cw2")}" selected>cw2 (caseworker)</option>' in done.text
 
 
-def test_bulk_action_reports_each_case(site: Site, applied) -> None:
-    _c1, first = applied("maria")
-    _c2, second = applied("juan")
+def test_bulk_action_reports_each_case(site: Site, submitted) -> None:
+    first = submitted()
+    second = submitted()
     supervisor = site.signed_in("sup")
     _to_review(supervisor, second)  # already in review: in_review -> in_review is refused
     queue = supervisor.get("/casework/queue", params={"lang": "en"})
@@ -165,8 +165,8 @@ def test_bulk_action_reports_each_case(site: Site, applied) -> None:
     assert "Select at least one case" in nothing.text and "Enter a reason" in nothing.text
 
 
-def test_dashboard_charts_backlog_and_throughput_without_javascript(site: Site, applied) -> None:
-    applied()
+def test_dashboard_charts_backlog_and_throughput_without_javascript(site: Site, submitted) -> None:
+    submitted()
     supervisor = site.signed_in("sup")
     page = supervisor.get("/casework/dashboard", params={"lang": "en"})
     assert page.status_code == 200
