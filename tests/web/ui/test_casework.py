@@ -175,3 +175,28 @@ def test_dashboard_charts_backlog_and_throughput_without_javascript(site: Site, 
     assert "<script" not in html
     assert 'id="open-total">1<' in html
     assert "<caption>Cases by status</caption>" in html
+
+
+def test_a_caseworker_takes_a_case_and_the_queue_shows_it(site: Site, submitted) -> None:
+    app_id = submitted()
+    officer = site.signed_in("cw")
+    page = officer.get(f"/casework/cases/{app_id}", params={"lang": "en"})
+    assert "Take this case" in page.text and 'id="assignee"' not in page.text
+    taken = _post(officer, app_id, "assign", assignee=str(site.user("cw")), assign_reason="Mine")
+    assert "Assigned to cw." in main_text(taken.text) and "Take this case" not in taken.text
+    queue = main_text(officer.get("/casework/queue", params={"lang": "en"}).text)
+    assert "<td>cw</td>" in queue
+
+
+def test_queue_pages_through_the_cases(site: Site, submitted) -> None:
+    ids = [submitted() for _ in range(3)]
+    site.app.state.settings = site.app.state.settings.model_copy(update={"page_size": 2})
+    officer = site.signed_in("cw")
+    first = main_text(officer.get("/casework/queue", params={"lang": "en"}).text)
+    assert "3 cases match." in first and "Page 1 of 2" in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    second = main_text(officer.get("/casework/queue", params={"page": 2, "lang": "en"}).text)
+    assert "Page 2 of 2" in second and 'rel="prev"' in second
+    shown = [i for i in ids if i[:8].upper() in first + second]
+    assert sorted(shown) == sorted(ids)  # every case on exactly one of the pages
+    assert all((i[:8].upper() in first) != (i[:8].upper() in second) for i in ids)

@@ -78,11 +78,14 @@ def queue(
     )
     now = datetime.now(UTC)
     target = review_target_days(user.country or "")
+    officers = officers_of(session, user.country)
+    names = {u.id: u.username for u in officers}
     rows = [
         {
             "application": app,
             "title": _title(app.pathway_id, lang),
             "sla": sla_state(app.submitted_at, app.status, target, now),
+            "assignee": names.get(app.assigned_to) if app.assigned_to else None,
         }
         for app in items
     ]
@@ -98,7 +101,7 @@ def queue(
         "statuses": STATES,
         "pathways": [(p.id, p.title(lang)) for p in list_pathways(user.country)],
         "target_days": target,
-        "officers": officer_choices(officers_of(session, user.country)),
+        "officers": officer_choices(officers),
         "bulk_targets": ("in_review", "information_requested", "withdrawn"),
         "is_supervisor": user.role == "supervisor",
     }
@@ -121,6 +124,8 @@ def case_context(
         (r for r in app.eligibility.get("results", []) if r.get("pathway") == app.pathway_id), None
     )
     targets = [t for t in allowed_targets(app.status) if can_move(user.role, app.status, t)]
+    officers = officers_of(session, app.host_country)
+    names = {u.id: u.username for u in officers}
     return {
         **csrf_context(request, user),
         "application": app,
@@ -136,7 +141,8 @@ def case_context(
         "can_propose": app.status == "in_review" and user.role in OFFICERS,
         "can_decide": app.status == "decision_proposed" and user.role == "supervisor",
         "is_officer": user.role in OFFICERS,
-        "officers": officer_choices(officers_of(session, app.host_country)),
+        "officers": officer_choices(officers),
+        "assignee_name": names.get(app.assigned_to) if app.assigned_to else None,
         "sla": sla_state(
             app.submitted_at, app.status, review_target_days(app.host_country), datetime.now(UTC)
         ),
