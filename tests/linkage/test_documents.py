@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ruta.linkage import normalize_document
+from ruta.linkage._documents import normalize_documents
 
 
 @pytest.mark.parametrize(
@@ -31,3 +35,21 @@ def test_normalize_document(
 def test_ecuador_cedula_check_digit() -> None:
     assert normalize_document("1714307103", "", "ECU")[1] == "valid"
     assert normalize_document("1714307104", "", "ECU")[1] == "invalid"
+
+
+@settings(deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet="0123456789.-VEKGvx ", max_size=13),
+            st.sampled_from(["", "CPF", "DNI", "CUI", "CI", "CC", "CEDULA", "PASSPORT", " ci "]),
+            st.sampled_from(["", "VEN", "BRA", "PER", "ECU", "COL", "bra"]),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_vectorised_documents_agree_with_scalar(rows: list[tuple[str, str, str]]) -> None:
+    numbers, kinds, nats = (pd.Series(list(col), dtype=object) for col in zip(*rows, strict=True))
+    norm, check = normalize_documents(numbers, kinds, nats)
+    assert list(zip(norm, check, strict=True)) == [normalize_document(*r) for r in rows]

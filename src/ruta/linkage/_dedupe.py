@@ -125,7 +125,7 @@ def dedupe_registry(
     floor = 2e-3 / max(n - 1, 1)
     if settings._probability_two_random_records_match < floor:
         settings._probability_two_random_records_match = floor
-    linker.training.estimate_u_using_random_sampling(max_pairs=min(2e6, len(registry) ** 2 / 4))
+    linker.training.estimate_u_using_random_sampling(max_pairs=min(1e6, n**2 / 4))
     for rule in TRAINING_BLOCKING:
         try:
             # A sample of a few million pairs trains m as well as all of them, in a fraction

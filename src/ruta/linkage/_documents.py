@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 from stdnum.br import cpf
 from stdnum.ec import ci
 from stdnum.pe import cui
 
-__all__ = ["DocumentCheck", "normalize_document"]
+__all__ = ["DocumentCheck", "normalize_document", "normalize_documents"]
 
 DocumentCheck = str  # "valid", "invalid" or "unknown" (no check digit for this type)
 _ALNUM = re.compile(r"[^0-9A-Z]")
@@ -64,3 +65,48 @@ def normalize_document(
     if nat == "VEN" or kind in ("CEDULA", "CI"):
         raw = _VEN_PREFIX.sub("", raw)
     return raw, "unknown"
+
+
+_CHECKED_TYPES = ("CPF", "DNI", "CUI")
+_CHECKED_COUNTRIES = ("BRA", "PER", "ECU")
+
+
+def normalize_documents(
+    numbers: pd.Series, types: pd.Series, nationalities: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """Vectorised :func:`normalize_document` over aligned columns (same results, row by row).
+
+    Only the rows whose type can carry a check digit go through the scalar function; the
+    rest (most of a registry) are cleaned with vectorised string operations.
+
+    Examples:
+        >>> n, c = normalize_documents(pd.Series(["V-12.345.678", "390.533.447-05"]),
+        ...     pd.Series(["", ""]), pd.Series(["VEN", "BRA"]))
+        >>> list(n), list(c)
+        (['12345678', '39053344705'], ['unknown', 'valid'])
+    """
+    raw = numbers.astype(str).str.upper().str.replace(r"[^0-9A-Z]", "", regex=True)
+    kind = types.astype(str).str.strip().str.upper()
+    nat = nationalities.astype(str).str.strip().str.upper()
+    special = (raw != "") & (
+        kind.isin(_CHECKED_TYPES)
+        | ((kind == "CI") & (nat == "ECU"))
+        | ((kind == "") & nat.isin(_CHECKED_COUNTRIES))
+    )
+    venezuelan = ~special & ((nat == "VEN") | kind.isin(("CEDULA", "CI")))
+    norm = raw.where(~venezuelan, raw.str.replace(_VEN_PREFIX.pattern, "", regex=True))
+    check = pd.Series("unknown", index=raw.index, dtype=object)
+    if special.any():
+        key = (
+            numbers[special].astype(str)
+            + "\x1f"
+            + types[special].astype(str)
+            + "\x1f"
+            + (nationalities[special].astype(str))
+        )
+        codes, uniques = pd.factorize(key, sort=False)
+        results = [normalize_document(*u.split("\x1f")) for u in uniques]
+        norm = norm.astype(object)
+        norm[special] = [results[c][0] for c in codes]
+        check[special] = [results[c][1] for c in codes]
+    return norm.astype(object), check

@@ -10,8 +10,8 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from ruta.linkage._documents import normalize_document
-from ruta.linkage._names import given_name_tokens, surname_pair
+from ruta.linkage._documents import normalize_document, normalize_documents
+from ruta.linkage._names import PORTUGUESE_ORDER, given_name_tokens, surname_core, surname_pair
 
 __all__ = ["FEATURE_COLUMNS", "comparison_features", "record_features"]
 
@@ -68,15 +68,24 @@ def comparison_features(frame: pd.DataFrame) -> pd.DataFrame:
     given = _per_distinct(frame["given_names"], lambda v: " ".join(given_name_tokens(v)))
     out["given_all"] = given
     out["given_first"] = given.str.split(" ").str[0]
-    key = frame["surname_1"] + "\x1f" + frame["surname_2"] + "\x1f" + frame["nationality"]
-
-    def pair(v: str) -> str:
-        s1, s2, nat = v.split("\x1f")
-        return "\x1f".join(surname_pair(s1, s2, nat))
-
-    pairs = _per_distinct(key, pair).str.split("\x1f", expand=True)
-    out["surname_p"] = pairs[0]
-    out["surname_m"] = pairs[1]
+    first = _per_distinct(frame["surname_1"], surname_core)
+    second = _per_distinct(frame["surname_2"], surname_core)
+    # The same rules as surname_pair, vectorised: both surnames typed in the first field,
+    # only the second filled, Portuguese order.
+    joined = (second == "") & first.str.contains(" ", regex=False)
+    parts = first.str.partition(" ")
+    first = first.where(~joined, parts[0])
+    second = second.where(~joined, parts[2])
+    only_second = (first == "") & (second != "")
+    first, second = first.where(~only_second, second), second.where(~only_second, "")
+    portuguese = (
+        frame["nationality"].astype(str).str.upper().isin(PORTUGUESE_ORDER)
+        & (first != "")
+        & (second != "")
+    )
+    first, second = first.where(~portuguese, second), second.where(~portuguese, first)
+    out["surname_p"] = first
+    out["surname_m"] = second
     lo = out[["surname_p", "surname_m"]].min(axis=1)
     hi = out[["surname_p", "surname_m"]].max(axis=1)
     # Order-free key so that swapped surnames block together.
@@ -93,11 +102,9 @@ def comparison_features(frame: pd.DataFrame) -> pd.DataFrame:
     doc_type = (
         frame["document_type"] if "document_type" in frame else pd.Series("", index=frame.index)
     )
-    dkey = frame["document_number"] + "\x1f" + doc_type + "\x1f" + frame["nationality"]
-    docs = _per_distinct(dkey, lambda v: "\x1f".join(normalize_document(*v.split("\x1f"))))
-    docs = docs.str.split("\x1f", expand=True)
-    out["doc"] = docs[0]
-    out["doc_check"] = docs[1]
+    doc, check = normalize_documents(frame["document_number"], doc_type, frame["nationality"])
+    out["doc"] = doc
+    out["doc_check"] = check
     for col in FEATURE_COLUMNS:
         if col not in ("record_id", "doc_check"):
             out[col] = _none_if_empty(out[col].fillna("").astype(str))
