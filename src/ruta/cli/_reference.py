@@ -24,11 +24,8 @@ def _walk(command: Any, path: list[str]) -> list[tuple[list[str], Any]]:
 
 
 def _describe(command: Any, ctx: Any) -> list[str]:
-    lines = [
-        command.collect_usage_pieces(ctx)
-        and f"Usage: {ctx.command_path} " + " ".join(command.collect_usage_pieces(ctx))
-        or f"Usage: {ctx.command_path}"
-    ]
+    pieces = " ".join(command.collect_usage_pieces(ctx))
+    lines = [f"Usage: {ctx.command_path} {pieces}".rstrip()]
     if command.help:
         lines += ["", inspect_clean(command.help)]
     arguments = [p for p in command.params if p.param_type_name == "argument"]
