@@ -119,3 +119,23 @@ def test_pem_signer_loads_from_file(store: KeyStore, tmp_path: Path) -> None:
         PemSigner.from_file(tmp_path / "bad.pem")
     with pytest.raises(KeyStoreError, match="does not exist"):
         PemSigner.from_file(tmp_path / "missing.pem")
+
+
+def _revoke_range(root: str, start: int) -> None:
+    store = KeyStore(Path(root))
+    for i in range(start, start + 10):
+        store.set_status("COL", i, "revoked")
+
+
+def test_concurrent_status_changes_are_not_lost(store: KeyStore) -> None:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_revoke_range, args=(str(store.root), s)) for s in (0, 100)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    sl = store.status_list("COL")
+    assert all(sl.get(i) == "revoked" for i in [*range(10), *range(100, 110)])
