@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 
 from ruta.errors import RutaError
 from ruta.permits import (
@@ -33,14 +31,14 @@ from ruta.permits import (
     make_qr,
     merge_trust_lists,
     permit_card_pdf,
+    public_key_from_pem,
     read_qr,
     rejected,
     right_label,
     status_label,
     verify,
+    write_atomic,
 )
-from ruta.permits._keys import public_key_der  # the PEM -> SPKI step is CLI-only parsing
-from ruta.permits._keystore import write_atomic
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -83,13 +81,7 @@ def _read(path: Path, name: str) -> bytes:
 def _pinned(path: Path | None) -> list[bytes] | None:
     if path is None:
         return None
-    try:
-        key = serialization.load_pem_public_key(_read(path, "operator_key"))
-    except ValueError:
-        raise RutaError(f"{path} is not a PEM public key", field="operator_key") from None
-    if not isinstance(key, ec.EllipticCurvePublicKey):
-        raise RutaError(f"{path} is not an EC P-256 public key", field="operator_key")
-    return [public_key_der(key)]
+    return [public_key_from_pem(_read(path, "operator_key"))]
 
 
 @keys_app.command("init")

@@ -38,8 +38,14 @@ from ruta.permits._issue import (
     revoke_permit,
     suspend_permit,
 )
-from ruta.permits._keys import PemSigner, Signer, generate_private_key, kid_for
-from ruta.permits._keystore import KeyStore
+from ruta.permits._keys import (
+    PemSigner,
+    Signer,
+    generate_private_key,
+    kid_for,
+    public_key_from_pem,
+)
+from ruta.permits._keystore import KeyStore, write_atomic
 from ruta.permits._messages import (
     LANGUAGES,
     Language,
@@ -49,13 +55,14 @@ from ruta.permits._messages import (
     status_label,
 )
 from ruta.permits._payload import MINIMAL_RIGHTS, Holder, Permit, Profile
-from ruta.permits._qr import NotAQrCode, make_qr, read_qr
+from ruta.permits._qr import MAX_IMAGE_BYTES, NotAQrCode, make_qr, read_qr
 from ruta.permits._status import PermitStatus, StatusList
 from ruta.permits._trust import TrustedIssuer, TrustList, merge_trust_lists
 from ruta.permits._verify import VerificationResult, VerificationStatus, rejected, verify
 
 __all__ = [
     "LANGUAGES",
+    "MAX_IMAGE_BYTES",
     "MAX_INPUT_BYTES",
     "MINIMAL_RIGHTS",
     "PREFIX",
@@ -91,6 +98,7 @@ __all__ = [
     "minimal_view",
     "new_permit_id",
     "permit_card_pdf",
+    "public_key_from_pem",
     "read_qr",
     "reason_text",
     "reinstate_permit",
@@ -100,4 +108,5 @@ __all__ = [
     "status_label",
     "suspend_permit",
     "verify",
+    "write_atomic",
 ]

@@ -28,6 +28,7 @@ __all__ = [
     "kid_for",
     "load_public_key",
     "public_key_der",
+    "public_key_from_pem",
     "verify_es256",
 ]
 
@@ -82,6 +83,17 @@ def load_public_key(spki_der: bytes) -> ec.EllipticCurvePublicKey:
     if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
         raise KeyStoreError("expected an EC P-256 (secp256r1) public key", field="public_key")
     return key
+
+
+def public_key_from_pem(pem: bytes) -> bytes:
+    """SPKI DER of a P-256 public key given as PEM (operator keys that verifiers pin)."""
+    try:
+        key = serialization.load_pem_public_key(pem)
+    except ValueError:
+        raise KeyStoreError("not a PEM public key", field="operator_key") from None
+    if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise KeyStoreError("expected an EC P-256 public key", field="operator_key")
+    return public_key_der(key)
 
 
 def verify_es256(key: ec.EllipticCurvePublicKey, signature: bytes, data: bytes) -> bool:

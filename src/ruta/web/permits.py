@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ruta.permits import (
+    MAX_IMAGE_BYTES,
     MAX_INPUT_BYTES,
     NotAQrCode,
     StatusList,
@@ -32,7 +33,6 @@ from ruta.permits import (
     rejected,
     verify,
 )
-from ruta.permits._qr import MAX_IMAGE_BYTES
 from ruta.web.i18n import render, request_language
 from ruta.web.problems import problem
 
