@@ -211,3 +211,17 @@ def test_next_question_walks_toward_an_answer() -> None:
     assert asked[0] == "host_country"
     assert status(profile, "arg.mercosur-temporary") == "eligible"
     assert len(asked) <= 5
+
+
+def test_result_records_which_version_of_the_law_applied() -> None:
+    # Colombia stopped granting the MERCOSUR visa to Chileans after 2019 (legal.md 1.2).
+    chilean = {
+        "host_country": "COL",
+        "nationalities": [{"country": "CHL", "acquired": "birth"}],
+        "criminal_records": [],
+    }
+    before = evaluate(chilean, D(2019, 6, 1), pathways=["col.mercosur-temporary"]).results[0]
+    after = evaluate(chilean, D(2021, 6, 1), pathways=["col.mercosur-temporary"]).results[0]
+    assert "nationality" not in before.failed and "nationality" in after.failed
+    assert before.law_in_force[0].until == D(2019, 12, 31)
+    assert after.law_in_force[0].since == D(2020, 1, 1) and after.law_in_force[0].until is None

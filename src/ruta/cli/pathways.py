@@ -164,6 +164,10 @@ def _print_result(result: EvaluationResult, lang: str) -> None:
             out.print(f"[bold]{labels['deadlines']}[/]")
             for deadline in item.deadlines:
                 out.print(f"  {deadline.date.isoformat()}: {deadline.text}")
+        for version in item.law_in_force:
+            since = version.since.isoformat() if version.since else "…"
+            until = version.until.isoformat() if version.until else "…"
+            out.print(f"[dim]{escape(version.rule)}: version in force {since} → {until}[/]")
         out.print(f"[bold]{labels['next']}[/]")
         for step in item.next_steps:
             out.print(f"  → {step}")

@@ -150,7 +150,10 @@ def _timeline(name: str, raw: Any) -> Timeline:
     if isinstance(raw, Mapping) and set(raw) == {"timeline"}:
         steps = [ParamStep.model_validate(step) for step in raw["timeline"]]
         steps.sort(key=lambda s: (s.from_ is not None, s.from_))
-        return Timeline(tuple((s.from_, _freeze(s.value)) for s in steps))
+        return Timeline(
+            tuple((s.from_, _freeze(s.value)) for s in steps),
+            tuple(str(s.citation) if s.citation else None for s in steps),
+        )
     return Timeline(((None, _freeze(raw)),))
 
 

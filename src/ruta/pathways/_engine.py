@@ -32,6 +32,7 @@ from ruta.pathways._result import (
     EvaluationResult,
     FeeOut,
     GrantOut,
+    LawVersion,
     MissingFact,
     PathwayResult,
     Reason,
@@ -407,6 +408,25 @@ def explain(verdict: Verdict, facts: Mapping[str, Any], as_of: dt.date, lang: st
                 )
             )
     grants = pathway.grants
+    law: list[LawVersion] = []
+    for name, timeline in pathway.params.items():
+        if not timeline.constant:
+            since, until, source = timeline.version_at(as_of)
+            law.append(
+                LawVersion.model_construct(
+                    rule=f"parameter {name}", since=since, until=until, citation=source
+                )
+            )
+    for cond in pathway.conditions:
+        if (cond.valid_from or cond.valid_to) and cond.in_force(as_of):
+            law.append(
+                LawVersion.model_construct(
+                    rule=f"condition {cond.id}",
+                    since=cond.valid_from,
+                    until=cond.valid_to,
+                    citation=str(cond.citation),
+                )
+            )
     next_steps = [pathway.next_steps.get(lang)]
     if verdict.status == "undetermined":
         next_steps.insert(0, _NEXT.get(lang))
@@ -439,6 +459,7 @@ def explain(verdict: Verdict, facts: Mapping[str, Any], as_of: dt.date, lang: st
         closes_on=pathway.window.closes,
         eligible_on=eligible_on(verdict, facts, as_of),
         failed=verdict.failed,
+        law_in_force=law,
     )
 
 

@@ -33,6 +33,21 @@ class Timeline:
     """
 
     steps: tuple[tuple[dt.date | None, Any], ...]
+    citations: tuple[str | None, ...] = ()
+
+    def version_at(self, as_of: dt.date) -> tuple[dt.date | None, dt.date | None, str | None]:
+        """The step in force on ``as_of``: since when, until when, and its citation."""
+        since: dt.date | None = None
+        until: dt.date | None = None
+        cite: str | None = None
+        for index, (start, _) in enumerate(self.steps):
+            if start is None or start <= as_of:
+                since = start
+                cite = self.citations[index] if index < len(self.citations) else None
+                until = None
+            elif until is None:
+                until = start - dt.timedelta(days=1)
+        return since, until, cite
 
     def at(self, as_of: dt.date) -> Any:
         """The value in force on ``as_of`` (None before the first step)."""

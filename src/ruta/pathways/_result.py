@@ -13,6 +13,7 @@ __all__ = [
     "EvaluationResult",
     "FeeOut",
     "GrantOut",
+    "LawVersion",
     "MissingFact",
     "PathwayResult",
     "Reason",
@@ -98,6 +99,15 @@ class TransitionOut(_Out):
     text: str
 
 
+class LawVersion(_Out):
+    """Which version of a rule that changes over time was applied on as_of."""
+
+    rule: str
+    since: dt.date | None
+    until: dt.date | None
+    citation: str | None = None
+
+
 class PathwayResult(_Out):
     """The answer for one pathway."""
 
@@ -119,6 +129,7 @@ class PathwayResult(_Out):
     closes_on: dt.date | None = None
     eligible_on: dt.date | None = None
     failed: list[str]
+    law_in_force: list[LawVersion] = []
 
 
 class EvaluationResult(_Out):
