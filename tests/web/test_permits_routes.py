@@ -195,3 +195,69 @@ def test_router_is_mounted_by_the_app_factory(tmp_path: Path) -> None:
     app = create_app(Settings(env="development", data_dir=tmp_path))
     r = TestClient(app).get("/verify?lang=en")
     assert r.status_code == 200 and "Verify a permit" in r.text
+
+
+@pytest.mark.browser
+def test_verifier_in_chromium_with_and_without_javascript(tmp_path: Path) -> None:
+    """The real app in its own uvicorn process, driven by Chromium through Playwright."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+    from playwright.sync_api import sync_playwright
+
+    keys = tmp_path / "keys"
+    KeyStore(keys).init("COL")
+    payload = _payload(keys)
+    png = tmp_path / "qr.png"
+    png.write_bytes(_png(payload))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RUTA_")}
+    env.update(RUTA_ENV="development", RUTA_DATA_DIR=str(tmp_path))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "ruta.web.app:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port)], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if httpx.get(f"{base}/verify").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.25)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
+                                         args=["--no-sandbox"])
+            errors: list[str] = []
+            page = browser.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"{base}/verify?lang=en")
+            # Headless Chromium on Linux has no BarcodeDetector: the fallback text shows.
+            assert page.locator("#camera-button").is_hidden()
+            assert page.locator("#camera-unsupported").is_visible()
+            page.fill("#payload", payload)
+            page.click("button[type=submit]")
+            assert page.locator(".verdict h2").inner_text() == "Valid"
+            page.goto(f"{base}/verify?lang=fr")
+            page.set_input_files("#photo", str(png))
+            page.click("button[type=submit]")
+            assert page.locator(".verdict .lead").inner_text() == "Titre valide."
+            assert errors == []
+
+            no_js = browser.new_context(java_script_enabled=False).new_page()
+            no_js.goto(f"{base}/verify?lang=es")
+            assert no_js.locator("#camera-button").is_hidden()
+            assert no_js.locator("#camera-unsupported").is_hidden()
+            no_js.fill("#payload", payload[:-5])
+            no_js.click("button[type=submit]")
+            assert no_js.locator(".verdict h2").inner_text() == "No válido"
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(10)
