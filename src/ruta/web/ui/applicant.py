@@ -1,4 +1,4 @@
-"""The applicant's pages: create an account, apply for a pathway, track the application.
+"""The applicant's pages: create an account and apply for a pathway (tracking: ``track``).
 
 Applying turns the finder's answers (the signed cookie) into a submission through
 ``do_submit_application``. The form carries an idempotency key minted when the form is
@@ -15,14 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ruta.cases.accounts import do_create_user, do_login
-from ruta.cases.actions.applications import (
-    do_submit_application,
-    do_transition,
-    get_application,
-    list_applications,
-)
-from ruta.cases.actions.documents import document_checklist
-from ruta.cases.actions.notes import history
+from ruta.cases.actions.applications import do_submit_application, get_application
 from ruta.cases.errors import CasesError, NotFoundError
 from ruta.cases.schemas import ApplicationCreate
 from ruta.errors import RutaError
@@ -306,76 +299,3 @@ def confirmation(request: Request, app_id: str, user: PageUser, session: Session
     title = _pathway_title(app.pathway_id, request_language(request)) or app.pathway_id
     context = {**csrf_context(request, user), "application": app, "pathway_title": title}
     return render(request, "apply/confirmation.html", context)
-
-
-@router.get("/track", name="track")
-def track(request: Request, user: PageUser, session: SessionDep) -> Response:
-    """The signed-in person's applications and their status."""
-    items, total = list_applications(session, user, page=1, page_size=50)
-    lang = request_language(request)
-    rows = [
-        {"application": app, "title": _pathway_title(app.pathway_id, lang) or app.pathway_id}
-        for app in items
-    ]
-    context = {**csrf_context(request, user), "rows": rows, "total": total}
-    return render(request, "track/list.html", context)
-
-
-def track_page(
-    request: Request, user: User, session: Any, app_id: str, errors: ErrorList, status: int = 200
-) -> Response:
-    """Render one application's tracking page, with form errors when given."""
-    try:
-        app = get_application(session, user, app_id)
-        steps = history(session, user, app_id)
-        checklist = document_checklist(session, user, app_id, request_language(request))
-    except NotFoundError:
-        return not_found_page(request, user)
-    title = _pathway_title(app.pathway_id, request_language(request)) or app.pathway_id
-    requested = next((s.reason for s in reversed(steps) if s.to_status == app.status), None)
-    context = {
-        **csrf_context(request, user),
-        "application": app,
-        "pathway_title": title,
-        "steps": steps,
-        "request_reason": requested if app.status == "information_requested" else None,
-        "checklist": checklist,
-        "open_case": app.status not in ("approved", "denied", "withdrawn"),
-        "errors": errors,
-        "has_errors": bool(errors),
-    }
-    return render(request, "track/application.html", context, status_code=status)
-
-
-@router.get("/track/{app_id}", name="track_application")
-def track_application(
-    request: Request, app_id: str, user: PageUser, session: SessionDep
-) -> Response:
-    """One application: status, history, and a reply form when information was requested."""
-    return track_page(request, user, session, app_id, [])
-
-
-@router.post("/track/{app_id}/reply", name="track_reply")
-async def track_reply(
-    request: Request, app_id: str, user: PageUser, session: SessionDep
-) -> Response:
-    """Answer a request for information; the case goes back to review."""
-    _ = gettext_for(request)
-    form = await request.form()
-    reply = form_text(form, "reply")
-    errors: ErrorList = []
-    if not verify_csrf(request, form):
-        errors.append(("reply", _("The form expired. Try again")))
-    elif not reply:
-        errors.append(("reply", _("Enter your answer to the office's request")))
-    else:
-        try:
-            do_transition(session, user, app_id, "in_review", reply)
-        except NotFoundError:
-            return not_found_page(request, user)
-        except CasesError as exc:
-            session.rollback()
-            errors.append(("reply", exc.message))
-        else:
-            return _redirect(str(request.url_for("track_application", app_id=app_id)))
-    return track_page(request, user, session, app_id, errors, status=422)

@@ -19,8 +19,8 @@ from ruta.store.models import User
 from ruta.web.deps import PageUser, SessionDep, SettingsDep
 from ruta.web.ui._forms import ErrorList, form_text, gettext_for, not_found_page
 from ruta.web.ui._forms import verify_csrf as _csrf_ok
-from ruta.web.ui.applicant import track_page
 from ruta.web.ui.caseworker import case_page
+from ruta.web.ui.track import track_page
 
 __all__ = ["router"]
 

@@ -1,0 +1,135 @@
+"""The applicant's tracking pages: their applications, one application's status and history,
+the decision with its reasons, legal basis and appeal deadline, and the steps that are the
+applicant's to take (answer a request for information, appeal a denial, withdraw).
+
+Each step is a workflow transition through ``do_transition``, so the same rules apply as
+in the API: an appeal after the deadline, or a withdrawal of a decided case, is refused by
+the action and the page shows why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ruta.cases.actions.applications import do_transition, get_application, list_applications
+from ruta.cases.actions.decisions import current_decision
+from ruta.cases.actions.documents import document_checklist
+from ruta.cases.actions.notes import history
+from ruta.cases.errors import CasesError, NotFoundError
+from ruta.cases.workflow import can_move
+from ruta.pathways import UnknownPathwayError, get_pathway
+from ruta.store.models import User
+from ruta.web.deps import PageUser, SessionDep
+from ruta.web.i18n import render, request_language
+from ruta.web.ui._forms import ErrorList, csrf_context, form_text, gettext_for, not_found_page
+from ruta.web.ui._forms import verify_csrf as _csrf_ok
+
+__all__ = ["router", "track_page"]
+
+router = APIRouter(tags=["pages: tracking"])
+
+#: The applicant's steps: action name -> (target status, form field).
+_STEPS = {
+    "reply": ("in_review", "reply"),
+    "appeal": ("appealed", "grounds"),
+    "withdraw": ("withdrawn", "withdraw_reason"),
+}
+
+
+def _title(pathway_id: str, lang: str) -> str:
+    try:
+        return get_pathway(pathway_id).title(lang)
+    except UnknownPathwayError:
+        return pathway_id
+
+
+@router.get("/track", name="track")
+def track(request: Request, user: PageUser, session: SessionDep) -> Response:
+    """The signed-in person's applications and their status."""
+    items, total = list_applications(session, user, page=1, page_size=50)
+    lang = request_language(request)
+    rows = [{"application": app, "title": _title(app.pathway_id, lang)} for app in items]
+    context = {**csrf_context(request, user), "rows": rows, "total": total}
+    return render(request, "track/list.html", context)
+
+
+def track_page(
+    request: Request, user: User, session: Any, app_id: str, errors: ErrorList, status: int = 200
+) -> Response:
+    """Render one application's tracking page, with form errors when given."""
+    lang = request_language(request)
+    try:
+        app = get_application(session, user, app_id)
+        steps = history(session, user, app_id)
+        checklist = document_checklist(session, user, app_id, lang)
+    except NotFoundError:
+        return not_found_page(request, user)
+    requested = next((s.reason for s in reversed(steps) if s.to_status == app.status), None)
+    decision = current_decision(session, app)
+    context = {
+        **csrf_context(request, user),
+        "application": app,
+        "pathway_title": _title(app.pathway_id, lang),
+        "steps": steps,
+        "request_reason": requested if app.status == "information_requested" else None,
+        "checklist": checklist,
+        "open_case": app.status not in ("approved", "denied", "withdrawn"),
+        # A proposal is internal until a supervisor decides; the applicant sees final ones.
+        "decision": decision if decision is not None and decision.status == "final" else None,
+        "can_appeal": app.status == "denied" and can_move(user.role, "denied", "appealed"),
+        "can_withdraw": can_move(user.role, app.status, "withdrawn"),
+        "errors": errors,
+        "error_for": dict(errors),
+        "has_errors": bool(errors),
+    }
+    return render(request, "track/application.html", context, status_code=status)
+
+
+@router.get("/track/{app_id}", name="track_application")
+def track_application(
+    request: Request, app_id: str, user: PageUser, session: SessionDep
+) -> Response:
+    """One application: status, decision, documents, history and the applicant's steps."""
+    return track_page(request, user, session, app_id, [])
+
+
+def _missing_text(step: str, _: Callable[[str], str]) -> str:
+    return {
+        "reply": _("Enter your answer to the office's request"),
+        "appeal": _("Say why the decision should be changed"),
+        "withdraw": _("Say why you are withdrawing the application"),
+    }[step]
+
+
+@router.post("/track/{app_id}/{step}", name="track_step")
+async def track_step(
+    request: Request, app_id: str, step: str, user: PageUser, session: SessionDep
+) -> Response:
+    """Answer a request for information, appeal a denial or withdraw the application."""
+    if step not in _STEPS:
+        return not_found_page(request, user)
+    _ = gettext_for(request)
+    to, field = _STEPS[step]
+    form = await request.form()
+    text = form_text(form, field)
+    errors: ErrorList = []
+    if not _csrf_ok(request, form):
+        errors.append((field, _("The form expired. Try again")))
+    elif not text:
+        errors.append((field, _missing_text(step, _)))
+    else:
+        try:
+            do_transition(session, user, app_id, to, text)
+        except NotFoundError:
+            return not_found_page(request, user)
+        except CasesError as exc:
+            session.rollback()
+            errors.append((field, exc.message))
+        else:
+            target = request.url_for("track_application", app_id=app_id)
+            return RedirectResponse(str(target), status_code=303)
+    return track_page(request, user, session, app_id, errors, status=422)
