@@ -53,6 +53,8 @@ def test_main_pages_have_no_serious_accessibility_violations(
     page.click("button >> text=Send application")
     _check(page, found)  # confirmation
     reference = page.inner_text("#reference")
+    page.click("text=Follow this application")
+    _check(page, found)  # tracking: documents, upload form, withdraw
     page.goto(f"{server.url}/finder?lang=es")  # another language, same checks
     _check(page, found)
 
