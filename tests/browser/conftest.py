@@ -108,6 +108,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         process.wait(timeout=20)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _browser_dependencies() -> None:
+    # A fresh clone has no node_modules: install the locked axe-core (and Chromium if the
+    # machine lacks it) with the same script the Makefile can call, once per run.
+    if not AXE.is_file() or not Path(CHROMIUM).is_file():
+        subprocess.run(
+            ["bash", str(REPO / "scripts" / "ensure-browser-deps.sh")], check=True
+        )
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
