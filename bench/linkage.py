@@ -32,8 +32,9 @@ import json, resource, sys, time
 t0 = time.perf_counter()
 {body}
 wall = time.perf_counter() - t0
-print("BENCH " + json.dumps({{"wall_s": wall,
-      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **extra}}))
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print("BENCH " + json.dumps({{"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+      "peak_mb": usage.ru_maxrss / 1024, **extra}}))
 """
 
 
@@ -196,7 +197,7 @@ def _match_accuracy(
 def _row(name: str, n: str, stats: dict[str, float], acc: tuple[float, float, float]) -> str:
     return (
         f"| {name} | {n} | {acc[0]:.4f} | {acc[1]:.4f} | {acc[2]:.4f} | "
-        f"{stats['wall_s']:.1f} | {stats['peak_mb']:.0f} |"
+        f"{stats['wall_s']:.1f} | {stats['cpu_s']:.1f} | {stats['peak_mb']:.0f} |"
     )
 
 
@@ -303,6 +304,7 @@ def bench_match(work: Path, n: int, baseline_max: int) -> list[str]:
         s3 = _cli("match", str(ea), str(eb), "--out", str(out))
         total = {
             "wall_s": s1["wall_s"] + s2["wall_s"] + s3["wall_s"],
+            "cpu_s": s1["cpu_s"] + s2["cpu_s"] + s3["cpu_s"],
             "peak_mb": max(s1["peak_mb"], s2["peak_mb"], s3["peak_mb"]),
         }
         rows.append(
@@ -338,11 +340,13 @@ def main() -> None:
     intake_n = int(os.environ.get("RUTA_BENCH_INTAKE", str(dedupe_n)))
     baseline_max = int(os.environ.get("RUTA_BENCH_BASELINE_MAX", "100000"))
     print(
-        f"linkage bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores", flush=True
+        f"linkage bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f}",
+        flush=True,
     )
     header = (
-        "| Run | Records | Precision | Recall | F1 | Wall s | Peak MB |\n"
-        "|---|---|---|---|---|---|---|"
+        "| Run | Records | Precision | Recall | F1 | Wall s | CPU s | Peak MB |\n"
+        "|---|---|---|---|---|---|---|---|"
     )
     with tempfile.TemporaryDirectory(prefix="ruta-bench-linkage-") as tmp:
         work = Path(tmp)
@@ -356,7 +360,10 @@ def main() -> None:
         print("\nPrivacy-preserving match\n" + header, flush=True)
         for line in bench_match(work, match_n, baseline_max):
             print(line, flush=True)
-        print(f"\n(total {time.perf_counter() - started:.0f} s)", flush=True)
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(
+            f"\n(total {time.perf_counter() - started:.0f} s; load average now {load})", flush=True
+        )
 
 
 if __name__ == "__main__":

@@ -99,3 +99,30 @@ def test_non_utf8_csv_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes((HEADER + "\nr1,Mar\xeda,P,,F,1990-01-01,VEN,1\n").encode("latin-1"))
     with pytest.raises(RegistryError, match="UTF-8"):
         read_registry(path)
+
+
+def test_line_numbers_survive_quoted_newlines_and_blank_lines(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        'r1,"Ana\nMaría",Pérez,,F,1990-03-07,VEN,1',
+        "",
+        "r2,Luis,Paz,,M,1990-99-01,COL,2",
+    )
+    reg = read_registry(path, on_error="skip")
+    assert [b.line for b in reg.skipped] == [5]
+    assert list(reg.frame["record_id"]) == ["r1"]
+
+
+def test_well_formed_file_takes_the_fast_path_with_exact_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ruta.linkage._registry as registry_module
+
+    def slow_path(*_args: object) -> None:
+        raise AssertionError("a well-formed file must not need the csv module")
+
+    monkeypatch.setattr(registry_module, "_read_csv", slow_path)
+    path = _write(tmp_path, GOOD, "r2,Luis,Paz,,M,1990-02-30,COL,2", "r3,Eva,,,F,,,")
+    reg = read_registry(path, on_error="skip")
+    assert [b.line for b in reg.skipped] == [3]
+    assert reg.frame.loc[1, "record_id"] == "r3" and reg.frame.loc[1, "surname_1"] == ""
