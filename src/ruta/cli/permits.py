@@ -104,7 +104,8 @@ def keys_init(
 @trust_app.command("export")
 def trust_export(directory: DirOpt = DEFAULT_DIR, out: OutOpt = None) -> None:
     """Write the store's signed trust list, for verifiers and regional hubs."""
-    _emit(KeyStore(directory).trust_list().to_json(KeyStore(directory).operator_signer()), out)
+    store = KeyStore(directory)
+    _emit(store.trust_list().to_json(store.operator_signer()), out)
 
 
 @trust_app.command("import")
@@ -135,9 +136,7 @@ def status_export(
     directory: DirOpt = DEFAULT_DIR, out: OutOpt = None,
 ) -> None:
     """Re-sign the country's status list with a fresh issue time and write it."""
-    store = KeyStore(directory)
-    sl = store.status_list(country.upper())
-    _emit(sl.to_json(store.issuer_signer(country.upper())), out)
+    _emit(KeyStore(directory).signed_status_list(country.upper()), out)
 
 
 def _parse_at(text: str | None) -> datetime | None:
@@ -207,7 +206,9 @@ def verify_cmd(
     trust_list: Annotated[Path | None, typer.Option(help="Trust list JSON.")] = None,
     status_list: Annotated[list[Path] | None, typer.Option(help="Status list JSON (repeatable).")]
     = None,
-    at: Annotated[str | None, typer.Option(help="Check validity at this date.")] = None,
+    at: Annotated[str | None, typer.Option(
+        help="Check validity at YYYY-MM-DD (noon UTC) or an ISO timestamp with timezone.")]
+    = None,
     output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
     lang: Annotated[str, typer.Option(help="es, pt, en or fr.")] = "en",
     directory: DirOpt = DEFAULT_DIR, operator_key: OperatorOpt = None,

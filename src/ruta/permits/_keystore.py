@@ -173,16 +173,23 @@ class KeyStore:
         path = self._need(self.root / "status" / f"{country}.json")
         return StatusList.from_json(path.read_bytes(), None)
 
-    def _write_status(self, sl: StatusList, country: str) -> None:
+    def _status_signer(self, country: str) -> PemSigner:
         # The newest key of the country signs its status list: verifiers check status-list
         # signatures against the trust list, not against a permit-signing period.
         newest = [i for i in self.local_issuers() if i.country == country]
         if not newest:
             raise KeyStoreError(f"no key for {country} in {self.root}; run `ruta permits "
                                 f"keys init --country {country}`", field="country")
-        path = self.root / "issuers" / country / f"{newest[-1].kid.hex()}.pem"
+        return PemSigner.from_file(self.root / "issuers" / country / f"{newest[-1].kid.hex()}.pem")
+
+    def _write_status(self, sl: StatusList, country: str) -> None:
         write_atomic(self.root / "status" / f"{country}.json",
-                     sl.to_json(PemSigner.from_file(path)))
+                     sl.to_json(self._status_signer(country)))
+
+    def signed_status_list(self, country: str) -> str:
+        """The country's status list re-signed now: what verifiers download, with a fresh
+        ``issued_at`` that attests the list is current."""
+        return self.status_list(country).to_json(self._status_signer(country))
 
     def set_status(self, country: str, index: int, status: PermitStatus) -> PermitStatus:
         """Change one permit's status, re-sign and store the list; returns the old status."""
