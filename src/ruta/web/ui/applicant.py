@@ -34,8 +34,8 @@ from ruta.web.ui._forms import (
     not_found_page,
     verify_csrf,
 )
+from ruta.web.ui._replay import replay
 from ruta.web.ui._state import read_answers
-from ruta.web.ui.finder import replay
 
 __all__ = ["router"]
 

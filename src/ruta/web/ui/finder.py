@@ -24,7 +24,8 @@ from ruta.web.i18n import render, request_language, translator
 from ruta.web.security import csrf_token
 from ruta.web.ui._answers import FormError, display_answer, form_answer, kind_error
 from ruta.web.ui._forms import verify_csrf
-from ruta.web.ui._state import Answer, clear_answers, read_answers, write_answers
+from ruta.web.ui._replay import answered_questions, ask, in_asking_order, replay
+from ruta.web.ui._state import clear_answers, read_answers, write_answers
 
 __all__ = ["router"]
 
@@ -33,67 +34,6 @@ router = APIRouter(prefix="/finder", tags=["pages: finder"])
 # Results are shown in this order: what a person can do first, then what they may be able
 # to do once they answer more, then what is closed to them.
 _STATUS_ORDER = {"eligible": 0, "undetermined": 1, "ineligible": 2}
-# Questions seen per (fact, language): labels for answers the engine no longer asks for.
-# Facts are a fixed catalog (plus small list indexes), so the cache stays small; the limit
-# is a guard, not an eviction policy.
-_SEEN: dict[tuple[str, str], Question] = {}
-_SEEN_LIMIT = 4096
-
-
-def replay(answers: list[Answer]) -> tuple[dict[str, Any], list[Answer]]:
-    """Rebuild the profile from stored answers, dropping any the engine no longer accepts.
-
-    Args:
-        answers: ``(fact, raw)`` pairs, oldest first.
-
-    Returns:
-        The profile and the answers that were applied.
-    """
-    profile: dict[str, Any] = {}
-    kept: list[Answer] = []
-    for fact, raw in answers:
-        try:
-            profile = apply_answer(profile, fact, raw)
-        except ProfileError:
-            # An answer made stale by a changed earlier answer is dropped, not fatal.
-            continue
-        kept.append((fact, raw))
-    return profile, kept
-
-
-def _ask(profile: dict[str, Any], lang: str) -> Question | None:
-    """``next_question``, remembering each question so an answer can always be labelled."""
-    question = next_question(profile, lang=lang)
-    if question is not None and len(_SEEN) < _SEEN_LIMIT:
-        _SEEN[(question.fact, lang)] = question
-    return question
-
-
-def in_asking_order(answers: list[Answer], lang: str) -> list[Answer]:
-    """Put answers in the order the engine asks for them, so position ``i`` is question ``i``.
-
-    A changed answer can make the engine ask a new question before ones already answered
-    (a naturalized nationality needs its date); re-ordering keeps every "Change" link
-    pointing at its own question. Answers the engine no longer asks for go last.
-
-    Args:
-        answers: Applied answers.
-        lang: Page language (questions are cached per language for labels).
-
-    Returns:
-        The same answers, re-ordered.
-    """
-    remaining = dict(answers)
-    ordered: list[Answer] = []
-    profile: dict[str, Any] = {}
-    while remaining:
-        question = _ask(profile, lang)
-        if question is None or question.fact not in remaining:
-            break
-        raw = remaining.pop(question.fact)
-        profile = apply_answer(profile, question.fact, raw)
-        ordered.append((question.fact, raw))
-    return ordered + list(remaining.items())
 
 
 def _redirect(url: str) -> RedirectResponse:
@@ -163,7 +103,7 @@ def show_question(
     _, answers = replay(answers)
     at = len(answers) if at is None else min(at, len(answers))
     profile, _ = replay(answers[:at])
-    question = _ask(profile, lang)
+    question = ask(profile, lang)
     if question is None:
         return _redirect(str(request.url_for("finder_check")))
     value = answers[at][1] if at < len(answers) and answers[at][0] == question.fact else None
@@ -225,30 +165,6 @@ def _posted(form: Any) -> str | list[str] | None:
 
 def _field_id(question: Question) -> str:
     return "answer-day" if question.kind == "date" else "answer"
-
-
-def answered_questions(
-    answers: list[Answer], lang: str
-) -> list[tuple[int, Question | None, str | list[str]]]:
-    """Each stored answer with the question that asked it (found by replaying the answers).
-
-    Args:
-        answers: Applied answers, oldest first.
-        lang: Language of the question texts.
-
-    Returns:
-        ``(position, question or None, raw)``; ``None`` when the engine no longer asks
-        that question and this process has not seen it asked (the answer still counts).
-    """
-    rows: list[tuple[int, Question | None, str | list[str]]] = []
-    profile: dict[str, Any] = {}
-    for position, (fact, raw) in enumerate(answers):
-        question = _ask(profile, lang)
-        if question is None or question.fact != fact:
-            question = _SEEN.get((fact, lang))
-        rows.append((position, question, raw))
-        profile = apply_answer(profile, fact, raw)
-    return rows
 
 
 @router.get("/check", name="finder_check")
