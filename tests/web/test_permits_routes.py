@@ -105,6 +105,18 @@ def test_form_with_a_tampered_payload(client: TestClient, keys: Path) -> None:
     assert 'class="verdict verdict--valid"' not in r.text and "Ana" not in r.text
 
 
+def test_form_too_large_is_refused_unread(client: TestClient) -> None:
+    big = b"\x89PNG" + bytes(11 * 1024 * 1024)
+    r = client.post("/verify?lang=en", files={"photo": ("big.png", big, "image/png")})
+    assert r.status_code == 200 and "too long to be a permit" in r.text
+
+
+def test_form_payload_over_8_kb(client: TestClient) -> None:
+    r = client.post("/verify?lang=en", data={"payload": "RUTA1:" + "A" * 20_000})
+    assert r.status_code == 200 and "too long to be a permit" in r.text
+    assert "A" * 8193 not in r.text  # the echo is bounded
+
+
 def test_form_escapes_what_it_echoes(client: TestClient) -> None:
     r = client.post("/verify", data={"payload": "<script>alert(1)</script>"})
     assert "<script>alert(1)</script>" not in r.text

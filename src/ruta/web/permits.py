@@ -42,6 +42,7 @@ router = APIRouter(tags=["permits"])
 
 # Room for a maximal payload plus JSON framing; anything bigger is refused unread.
 _MAX_API_BODY = MAX_INPUT_BYTES + 1024
+_MAX_FORM_BODY = MAX_IMAGE_BYTES + 64 * 1024
 
 _PAGE: dict[str, dict[str, str]] = {
     "es": {"title": "Verificar un permiso", "intro": "Compruebe un permiso de residencia Ruta "
@@ -169,6 +170,10 @@ async def verify_page(request: Request) -> Response:
 @router.post("/verify", response_class=HTMLResponse, include_in_schema=False)
 async def verify_form(request: Request) -> Response:
     """Verify a pasted payload or an uploaded photo of the QR code."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > _MAX_FORM_BODY:
+        # Refused before parsing: neither a photo nor a payload is ever this large.
+        return _page(request, rejected("oversized"))
     form = await request.form(max_files=1, max_fields=4)
     text = form.get("payload")
     photo = form.get("photo")
