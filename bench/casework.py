@@ -13,7 +13,9 @@ PostgreSQL, next to a named peer in the same run; then a kill -9 crash test.
   same application), and that the audit chain verifies. 5 repetitions per backend.
 
 Run: ``.venv/bin/python -m bench casework`` (about 5 minutes). Results: printed, and
-written to ``bench/out/casework.json``.
+written to ``bench/out/casework-<parts>.json``. ``RUTA_BENCH_PARTS=load`` or ``crash`` runs
+one half; ``RUTA_BENCH_SECONDS``, ``RUTA_BENCH_CONCURRENCY`` and ``RUTA_BENCH_CRASH_REPS``
+resize it.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ WARMUP = 3.0
 CONCURRENCY = int(os.environ.get("RUTA_BENCH_CONCURRENCY", "16"))
 WORKERS = int(os.environ.get("RUTA_BENCH_WORKERS", "2"))
 CRASH_REPS = int(os.environ.get("RUTA_BENCH_CRASH_REPS", "5"))
+PARTS = os.environ.get("RUTA_BENCH_PARTS", "load,crash").split(",")
 PASSWORD = "bench-password-123"
 
 
@@ -359,7 +362,9 @@ def crash_run(backend: str) -> list[dict[str, Any]]:
             prefix = f"crash{rep}"
             with server(url, "ruta.web.app:create_app", port, OUT / "var") as proc:
                 token = token_for(port)
-                kill_after = rng.uniform(1.5, 4.0)
+                # Warm both workers (pack loading) so the kill lands in steady load.
+                run_load(port, token, "/api/v1/applications", WARMUP, f"{prefix}w", record=False)
+                kill_after = rng.uniform(1.0, 4.0)
 
                 res = asyncio.run(_load_then_kill(proc, port, token, prefix, kill_after))
             port = _free_port()
@@ -406,7 +411,13 @@ def crash_run(backend: str) -> list[dict[str, Any]]:
 async def _load_then_kill(
     proc: subprocess.Popen[bytes], port: int, token: str, prefix: str, kill_after: float
 ) -> LoadResult:
-    task = asyncio.create_task(_load(port, token, "/api/v1/applications", 30.0, prefix, True))
+    """Load, and kill -9 the server ``kill_after`` seconds after the first 201 arrived
+    (so that every repetition has acknowledged submissions that must survive)."""
+    result = LoadResult()
+    path = "/api/v1/applications"
+    task = asyncio.create_task(_load(port, token, path, 60.0, prefix, True, result))
+    while not result.created and not task.done():
+        await asyncio.sleep(0.01)
     await asyncio.sleep(kill_after)
     kill9(proc)
     return await task
@@ -435,14 +446,17 @@ def main() -> None:
         "peer_seconds": PEER_SECONDS,
     }
     for backend in ("postgresql", "sqlite"):
-        print(f"-- {backend}: load {SECONDS:.0f} s, peer {PEER_SECONDS:.0f} s", flush=True)
-        results[f"load_{backend}"] = load_run(backend)
-        print(json.dumps(results[f"load_{backend}"]), flush=True)
+        if "load" in PARTS:
+            print(f"-- {backend}: load {SECONDS:.0f} s, peer {PEER_SECONDS:.0f} s", flush=True)
+            results[f"load_{backend}"] = load_run(backend)
+            print(json.dumps(results[f"load_{backend}"]), flush=True)
+        if "crash" not in PARTS:
+            continue
         print(f"-- {backend}: crash x{CRASH_REPS}", flush=True)
         results[f"crash_{backend}"] = crash_run(backend)
         for rep in results[f"crash_{backend}"]:
             print(json.dumps(rep), flush=True)
-    (OUT / "casework.json").write_text(json.dumps(results, indent=2))
+    (OUT / f"casework-{'-'.join(PARTS)}.json").write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
 
 

@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ruta import __version__
 from ruta.cases.accounts import use_password_profile
+from ruta.pathways import list_pathways
 from ruta.settings import Settings, get_settings
 from ruta.store import make_engine, make_sessionmaker
 from ruta.web.api import router as api_router
@@ -54,6 +55,9 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> Fast
     """
     settings = settings or get_settings()
     use_password_profile(settings.password_hashing)
+    # Load and compile the rule packs now, not in the first request (seconds on a busy
+    # machine, which every worker would otherwise make its first caller wait for).
+    list_pathways()
     url = settings.resolved_database_url
     kwargs = {} if url.startswith("sqlite") else {"pool_size": pool_size, "max_overflow": pool_size}
     engine = make_engine(url, **kwargs)

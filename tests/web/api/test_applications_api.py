@@ -174,6 +174,18 @@ def test_approval_serves_the_permit(client, officer, api_headers):
     permit = client.get(f"{url}/permit", headers=officer)
     assert permit.status_code == 200
     assert set(permit.json()) == {"permit_id", "payload", "valid_from", "valid_until"}
+    cw = client.post(
+        f"{url}/permit/status", json={"status": "suspended", "reason": "x"}, headers=officer
+    )
+    assert cw.status_code == 403
+    done = client.post(
+        f"{url}/permit/status", json={"status": "revoked", "reason": "fraud"}, headers=boss
+    )
+    assert done.status_code == 200 and done.json()["status"] == "revoked"
+    again = client.post(
+        f"{url}/permit/status", json={"status": "valid", "reason": "undo"}, headers=boss
+    )
+    assert again.status_code == 409
 
 
 def test_bulk_transition_reports_per_item(client, officer, api_headers):

@@ -21,6 +21,7 @@ from ruta.web.api.schemas import (
     DecisionIn,
     DecisionPublic,
     PermitPublic,
+    PermitStatusIn,
     TransitionIn,
 )
 from ruta.web.deps import ApiUser, SessionDep, SettingsDep
@@ -148,6 +149,34 @@ def decide(
 def permit(application_id: str, session: SessionDep, user: ApiUser) -> PermitPublic:
     """The permit issued on approval."""
     return PermitPublic.of(actions.get_permit(session, user, application_id))
+
+
+@router.post(
+    "/{application_id}/permit/status",
+    responses={
+        **_PROBLEMS,
+        403: {"description": "Supervisors only"},
+        409: {"description": "Revoked"},
+    },
+)
+def permit_status(
+    application_id: str,
+    body: PermitStatusIn,
+    session: SessionDep,
+    user: ApiUser,
+    settings: SettingsDep,
+) -> dict[str, str]:
+    """Suspend, revoke or reinstate the permit; the signed status list changes with it."""
+    permit = actions.get_permit(session, user, application_id)
+    changed = actions.do_set_permit_status(
+        session,
+        user,
+        permit.permit_id,
+        body.status,
+        body.reason,
+        keys_dir=settings.resolved_keys_dir,
+    )
+    return {"permit_id": changed.permit_id, "status": changed.status}
 
 
 @router.get("/{application_id}/checklist", responses=_PROBLEMS)

@@ -19,6 +19,7 @@ __all__ = [
     "DecisionIn",
     "DecisionPublic",
     "PermitPublic",
+    "PermitStatusIn",
     "TokenIn",
     "TokenOut",
     "TransitionIn",
@@ -208,6 +209,13 @@ class DecisionIn(_In):
 
     outcome: Literal["approved", "denied"]
     reasons: list[str] = Field(min_length=1, max_length=20)
+
+
+class PermitStatusIn(_In):
+    """Suspend, revoke (final) or reinstate a permit, saying why."""
+
+    status: Literal["valid", "suspended", "revoked"]
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 class PermitPublic(BaseModel):
