@@ -210,6 +210,7 @@ def test_payload_claims_not_in_the_ruta_layout(issuer_signer: PemSigner,
     text = pack(encode_sign1(cbor2.dumps({1: "COL", "ruta": {"v": 2}}), issuer_signer))
     r = verify(text, trust, at=DURING)
     assert (r.status, r.reason_code) == ("invalid", "bad_claims")
+    assert "RUTA1 layout" in r.to_dict()["detail"]
 
 
 def test_algorithm_other_than_es256_is_refused(issuer_signer: PemSigner,

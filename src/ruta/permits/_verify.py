@@ -60,7 +60,8 @@ class VerificationResult:
         """JSON-ready form, shared by the CLI (``--format json``) and ``POST /api/v1/verify``."""
         out: dict[str, Any] = {
             "status": self.status, "valid": self.is_valid, "reason_code": self.reason_code,
-            "reason": self.reason(lang), "status_label": status_label(self.status, lang),
+            "reason": self.reason(lang), "detail": self.detail,
+            "status_label": status_label(self.status, lang),
             "lang": lang, "checked_at": self.checked_at.isoformat(), "kid": self.kid,
             "status_list_age_seconds": self.status_list_age_seconds,
             "rights": [{"code": r, "label": right_label(r, lang)} for r in self.rights],
