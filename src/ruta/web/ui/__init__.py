@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ruta.web.ui import applicant, caseworker, documents, finder, supervisor, track
+from ruta.web.ui import (
+    applicant,
+    caseworker,
+    documents,
+    finder,
+    household,
+    supervisor,
+    track,
+)
 
 __all__ = ["router"]
 
@@ -17,6 +25,7 @@ router = APIRouter(include_in_schema=False)
 router.include_router(finder.router)
 router.include_router(applicant.router)
 router.include_router(track.router)
+router.include_router(household.router)
 router.include_router(caseworker.router)
 router.include_router(supervisor.router)
 router.include_router(documents.router)

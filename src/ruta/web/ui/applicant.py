@@ -8,6 +8,7 @@ the same application instead of two.
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -37,13 +38,13 @@ from ruta.web.ui._forms import (
 from ruta.web.ui._replay import replay
 from ruta.web.ui._state import read_answers
 
-__all__ = ["router"]
+__all__ = ["FIELDS", "check_page", "household_of", "pathway_title", "router"]
 
 router = APIRouter(tags=["pages: applicant"])
 
 DOCUMENT_TYPES = ("passport", "national_id", "other")
 SEXES = ("F", "M", "X")
-_FIELDS = (
+FIELDS = (
     "given_names",
     "surname_1",
     "surname_2",
@@ -57,6 +58,7 @@ _FIELDS = (
     "email",
     "phone",
     "idempotency_key",
+    "household",
 )
 
 
@@ -125,7 +127,7 @@ async def account_create(request: Request, session: SessionDep, settings: Settin
     return render(request, "account/new.html", context, status_code=422)
 
 
-def _pathway_title(pathway_id: str, lang: str) -> str | None:
+def pathway_title(pathway_id: str, lang: str) -> str | None:
     try:
         return get_pathway(pathway_id).title(lang)
     except UnknownPathwayError:
@@ -167,7 +169,7 @@ def _details_page(
 def apply_start(request: Request, pathway_id: str, user: OptionalPageUser) -> Response:
     """Ask who is applying (identity and contact); sign in first if needed."""
     lang = request_language(request)
-    title = _pathway_title(pathway_id, lang)
+    title = pathway_title(pathway_id, lang)
     if title is None:
         return not_found_page(request, user)
     if user is None:
@@ -208,12 +210,31 @@ def _validate(values: dict[str, str], _: Any) -> ErrorList:
     return errors
 
 
+def household_of(values: dict[str, str]) -> list[dict[str, Any]]:
+    """The household members carried in the form's hidden ``household`` field (JSON).
+
+    Examples:
+        >>> household_of({"household": '[{"given_names": "Luz"}]'})
+        [{'given_names': 'Luz'}]
+        >>> household_of({"household": "not json"}), household_of({})
+        ([], [])
+    """
+    try:
+        members = json.loads(values.get("household") or "[]")
+    except ValueError:
+        return []
+    if not isinstance(members, list):
+        return []
+    return [m for m in members if isinstance(m, dict)]
+
+
 def _submission(pathway_id: str, values: dict[str, str], profile: dict[str, Any]) -> Any:
     born = form_date(values, "date_of_birth")
     return ApplicationCreate.model_validate(
         {
             "pathway": pathway_id,
             "profile": profile,
+            "household": household_of(values),
             "applicant": {
                 "given_names": values["given_names"],
                 "surname_1": values["surname_1"],
@@ -235,27 +256,43 @@ async def apply_check(request: Request, pathway_id: str, user: PageUser) -> Resp
     """Check the details; show them back with Change links before sending."""
     _ = gettext_for(request)
     lang = request_language(request)
-    title = _pathway_title(pathway_id, lang)
+    title = pathway_title(pathway_id, lang)
     if title is None:
         return not_found_page(request, user)
     form = await request.form()
-    values = {name: form_text(form, name) for name in _FIELDS}
+    values = {name: form_text(form, name) for name in FIELDS}
     values["nationality"] = values["nationality"].upper()
     errors = _validate(values, _)
     if not verify_csrf(request, form):
         errors.insert(0, ("given_names", _("The form expired. Try again")))
     if errors or form.get("change") == "1":
         return _details_page(request, user, pathway_id, title, values, errors)
-    born = form_date(values, "date_of_birth")
+    return check_page(request, user, pathway_id, title, values)
+
+
+def check_page(
+    request: Request,
+    user: User,
+    pathway_id: str,
+    title: str,
+    values: dict[str, str],
+    errors: ErrorList | None = None,
+) -> Response:
+    """Show the details and the household back, with Change links, before sending."""
+    lang = request_language(request)
     context = {
         **csrf_context(request, user),
         "pathway_id": pathway_id,
         "pathway_title": title,
         "values": values,
-        "date_of_birth": born,
+        "household": household_of(values),
+        "date_of_birth": form_date(values, "date_of_birth"),
         "nationality_name": dict(country_options(lang)).get(values["nationality"], ""),
+        "errors": errors or [],
+        "has_errors": bool(errors),
     }
-    return render(request, "apply/check.html", context)
+    status = 422 if errors else 200
+    return render(request, "apply/check.html", context, status_code=status)
 
 
 @router.post("/apply/{pathway_id}/send", name="apply_send")
@@ -265,11 +302,11 @@ async def apply_send(
     """Submit the application (idempotent) and show the confirmation."""
     _ = gettext_for(request)
     lang = request_language(request)
-    title = _pathway_title(pathway_id, lang)
+    title = pathway_title(pathway_id, lang)
     if title is None:
         return not_found_page(request, user)
     form = await request.form()
-    values = {name: form_text(form, name) for name in _FIELDS}
+    values = {name: form_text(form, name) for name in FIELDS}
     errors = _validate(values, _)
     if not verify_csrf(request, form):
         errors.insert(0, ("given_names", _("The form expired. Try again")))
@@ -296,6 +333,6 @@ def confirmation(request: Request, app_id: str, user: PageUser, session: Session
         app = get_application(session, user, app_id)
     except NotFoundError:
         return not_found_page(request, user)
-    title = _pathway_title(app.pathway_id, request_language(request)) or app.pathway_id
+    title = pathway_title(app.pathway_id, request_language(request)) or app.pathway_id
     context = {**csrf_context(request, user), "application": app, "pathway_title": title}
     return render(request, "apply/confirmation.html", context)

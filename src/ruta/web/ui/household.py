@@ -1,0 +1,203 @@
+"""People applying with the applicant: add or remove household members before sending.
+
+The GOV.UK "add another" pattern without JavaScript: the check-your-application page lists
+the members with a Remove button and offers "Add a person", which opens a one-person form.
+Until the application is sent, the members travel in the form's hidden ``household`` field
+(JSON), like the other details; ``do_submit_application`` validates them again, including
+the rule that a minor names a guardian.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from ruta.store.models import User
+from ruta.web.deps import PageUser
+from ruta.web.i18n import render, request_language
+from ruta.web.ui._countries import country_options
+from ruta.web.ui._forms import (
+    ErrorList,
+    csrf_context,
+    form_date,
+    form_text,
+    gettext_for,
+    not_found_page,
+    verify_csrf,
+)
+from ruta.web.ui.applicant import FIELDS, check_page, household_of, pathway_title
+
+__all__ = ["RELATIONSHIPS", "age_on", "router"]
+
+router = APIRouter(tags=["pages: household"])
+
+#: The relationships the casework schema accepts, in the order the form lists them.
+RELATIONSHIPS = ("spouse", "partner", "child", "parent", "sibling", "other")
+#: The most people one application may carry (the schema's limit).
+MAX_MEMBERS = 30
+_MEMBER_FIELDS = (
+    "member_given_names",
+    "member_surname_1",
+    "member_surname_2",
+    "member_dob-day",
+    "member_dob-month",
+    "member_dob-year",
+    "member_relationship",
+    "member_nationality",
+    "member_guardian",
+)
+
+
+def age_on(born: date, day: date) -> int:
+    """Completed years of age on ``day``.
+
+    Examples:
+        >>> born = date(2010, 6, 15)
+        >>> age_on(born, date(2028, 6, 14)), age_on(born, date(2028, 6, 15))
+        (17, 18)
+    """
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _guardians(household: list[dict[str, Any]], _: Any) -> list[tuple[str, str]]:
+    """Who may be a minor's guardian: the applicant, or an adult member already added."""
+    today = datetime.now(UTC).date()
+    names = [
+        f"{m.get('given_names', '')} {m.get('surname_1', '')}".strip()
+        for m in household
+        if m.get("date_of_birth") and age_on(date.fromisoformat(m["date_of_birth"]), today) >= 18
+    ]
+    return [("applicant", _("Me (the applicant)")), *((n, n) for n in names)]
+
+
+def _carried(form: FormData) -> dict[str, str]:
+    return {name: form_text(form, name) for name in FIELDS}
+
+
+def _member_page(
+    request: Request,
+    user: User,
+    pathway_id: str,
+    title: str,
+    carried: dict[str, str],
+    member: dict[str, str],
+    errors: ErrorList,
+) -> Response:
+    _ = gettext_for(request)
+    context = {
+        **csrf_context(request, user),
+        "pathway_id": pathway_id,
+        "pathway_title": title,
+        "carried": carried,
+        "member": member,
+        "errors": errors,
+        "error_for": dict(errors),
+        "has_errors": bool(errors),
+        "relationships": RELATIONSHIPS,
+        "guardians": _guardians(household_of(carried), _),
+        "countries": country_options(request_language(request)),
+    }
+    return render(request, "apply/member.html", context, status_code=422 if errors else 200)
+
+
+@router.post("/apply/{pathway_id}/household/new", name="household_new")
+async def new_member(request: Request, pathway_id: str, user: PageUser) -> Response:
+    """The form for one more person applying with the applicant."""
+    title = pathway_title(pathway_id, request_language(request))
+    if title is None:
+        return not_found_page(request, user)
+    form = await request.form()
+    return _member_page(request, user, pathway_id, title, _carried(form), {}, [])
+
+
+def _validate_member(member: dict[str, str], carried: dict[str, str], _: Any) -> ErrorList:
+    errors: ErrorList = []
+    if not member["member_given_names"]:
+        errors.append(("member_given_names", _("Enter the person's given names")))
+    if not member["member_surname_1"]:
+        errors.append(("member_surname_1", _("Enter the person's first surname")))
+    born = form_date(member, "member_dob")
+    if born is None or born > datetime.now(UTC).date():
+        errors.append(
+            (
+                "member_dob-day",
+                _("Enter the person's date of birth, for example 3 9 2015"),
+            )
+        )
+    if member["member_relationship"] not in RELATIONSHIPS:
+        errors.append(("member_relationship", _("Select how the person is related to you")))
+    guardians = {code for code, _label in _guardians(household_of(carried), _)}
+    minor = born is not None and age_on(born, datetime.now(UTC).date()) < 18
+    if minor and member["member_guardian"] not in guardians:
+        errors.append(("member_guardian", _("Select who is the child's guardian")))
+    if len(household_of(carried)) >= MAX_MEMBERS:
+        errors.append(("member_given_names", _("One application can include at most 30 people")))
+    return errors
+
+
+@router.post("/apply/{pathway_id}/household/add", name="household_add")
+async def add_member(request: Request, pathway_id: str, user: PageUser) -> Response:
+    """Add the person and go back to the check page (or show what to fix)."""
+    _ = gettext_for(request)
+    title = pathway_title(pathway_id, request_language(request))
+    if title is None:
+        return not_found_page(request, user)
+    form = await request.form()
+    carried = _carried(form)
+    member = {name: form_text(form, name) for name in _MEMBER_FIELDS}
+    errors = _validate_member(member, carried, _)
+    if not verify_csrf(request, form):
+        errors.insert(0, ("member_given_names", _("The form expired. Try again")))
+    if errors:
+        return _member_page(request, user, pathway_id, title, carried, member, errors)
+    born = form_date(member, "member_dob")
+    minor = born is not None and age_on(born, datetime.now(UTC).date()) < 18
+    household = household_of(carried)
+    household.append(
+        {
+            "given_names": member["member_given_names"],
+            "surname_1": member["member_surname_1"],
+            "surname_2": member["member_surname_2"] or None,
+            "date_of_birth": born.isoformat() if born else None,
+            "relationship": member["member_relationship"],
+            "nationality": member["member_nationality"].upper() or None,
+            "guardian": member["member_guardian"] if minor else None,
+        }
+    )
+    carried["household"] = json.dumps(household, ensure_ascii=False)
+    return check_page(request, user, pathway_id, title, carried)
+
+
+@router.post("/apply/{pathway_id}/household/remove", name="household_remove")
+async def remove_member(request: Request, pathway_id: str, user: PageUser) -> Response:
+    """Remove one person (by position) and show the check page again."""
+    title = pathway_title(pathway_id, request_language(request))
+    if title is None:
+        return not_found_page(request, user)
+    form = await request.form()
+    carried = _carried(form)
+    household = household_of(carried)
+    try:
+        index = int(form_text(form, "remove"))
+    except ValueError:
+        index = -1
+    if verify_csrf(request, form) and 0 <= index < len(household):
+        person = household[index]
+        name = f"{person.get('given_names', '')} {person.get('surname_1', '')}".strip()
+        if any(m.get("guardian") == name for m in household):
+            # Removing a guardian would leave a child without one; say so, change nothing.
+            _ = gettext_for(request)
+            message = _(
+                "%(name)s is the guardian of a child on this application: remove the child first"
+            )
+            return check_page(
+                request, user, pathway_id, title, carried, [("household", message % {"name": name})]
+            )
+        household.pop(index)
+    carried["household"] = json.dumps(household, ensure_ascii=False)
+    return check_page(request, user, pathway_id, title, carried)
