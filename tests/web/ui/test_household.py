@@ -118,11 +118,15 @@ def test_add_people_with_guardians_then_send(site: Site) -> None:
         members = session.scalars(
             select(HouseholdMember).where(HouseholdMember.application_id == app.id)
         ).all()
+        app_id = app.id
         assert [(m.given_names, m.relationship, m.guardian) for m in members] == [
             ("Luz", "child", "applicant"),
             ("Tomás", "partner", None),
             ("Sol", "child", "Tomás Pérez"),
         ]
+    case = site.signed_in("cw").get(f"/casework/cases/{app_id}", params={"lang": "en"})
+    assert "People applying with the applicant" in case.text
+    assert "Sol Pérez" in case.text and "guardian: Tomás Pérez" in case.text
 
 
 def test_removing_a_person_without_dependants(site: Site) -> None:
