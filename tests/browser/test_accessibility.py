@@ -50,6 +50,18 @@ def test_main_pages_have_no_serious_accessibility_violations(
     page.fill("#document_number", "B7654321")
     page.click("button >> text=Continue")
     _check(page, found)  # check your application
+    page.click("button >> text=Add a person applying with you")
+    page.click("button >> text=Add this person")  # the person form with its errors
+    _check(page, found)
+    page.fill("#member_given_names", "Luz")
+    page.fill("#member_surname_1", "Quispe")
+    page.fill("#member_dob-day", "3")
+    page.fill("#member_dob-month", "9")
+    page.fill("#member_dob-year", "2016")
+    page.check("#member_relationship-3")  # Child
+    page.check("#member_guardian")  # Me (the applicant)
+    page.click("button >> text=Add this person")
+    _check(page, found)  # check page with a household
     page.click("button >> text=Send application")
     _check(page, found)  # confirmation
     reference = page.inner_text("#reference")
