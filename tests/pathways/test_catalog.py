@@ -111,3 +111,9 @@ def test_contract_pathway_ids_exist(pathway_id: str) -> None:
 def test_uncertain_rules_are_marked() -> None:
     # legal.md marks the national category of Peru's MERCOSUR residence UNCERTAIN.
     assert default_catalog().get("per.mercosur-temporary").uncertain
+
+
+def test_rule_pack_docs_list_every_pathway() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "rule-packs.md").read_text(encoding="utf-8")
+    missing = [p for p in default_catalog().pathways if f"`{p}`" not in doc and p not in doc]
+    assert not missing, f"docs/rule-packs.md does not list: {missing}"

@@ -225,3 +225,10 @@ def test_result_records_which_version_of_the_law_applied() -> None:
     assert "nationality" not in before.failed and "nationality" in after.failed
     assert before.law_in_force[0].until == D(2019, 12, 31)
     assert after.law_in_force[0].since == D(2020, 1, 1) and after.law_in_force[0].until is None
+
+
+def test_none_without_where_means_an_empty_list() -> None:
+    no_records = {"none": {"list": "criminal_records"}}
+    assert truth(no_records, {"criminal_records": []}) is True
+    assert truth(no_records, {"criminal_records": [{}]}) is False
+    assert truth(no_records, {}) is None

@@ -10,7 +10,8 @@ Predicates::
     eq|ne|lt|le|gt|ge: [T, T]
     in: [T, T]               (membership in a list)
     known: T                 (the fact is answered; never unknown itself)
-    some|every|none: {list: FACT, where: P}   (P may read {item: FIELD})
+    some|every|none: {list: FACT, where: P}   (P may read {item: FIELD}; without where,
+                                               any element counts: none = the list is empty)
     T                        (a boolean term used as a predicate, e.g. {fact: in_host_country})
 
 Terms::
@@ -310,13 +311,13 @@ def parse_pred(node: Any, path: str = "") -> Pred:
     if key == "known":
         return Known(parse_term(value, sub))
     if key in ("some", "every", "none"):
-        if not isinstance(value, Mapping) or set(value) != {"list", "where"}:
-            raise ExprError(f"'{key}' takes a mapping with 'list' and 'where'", sub)
-        quant = Quant(
-            "every" if key == "every" else "some",
-            str(value["list"]),
-            parse_pred(value["where"], f"{sub}.where"),
+        if not isinstance(value, Mapping) or set(value) not in ({"list", "where"}, {"list"}):
+            raise ExprError(f"'{key}' takes a mapping with 'list' and optionally 'where'", sub)
+        # Without `where`, every element counts: `none: {list: criminal_records}` = no records.
+        where = (
+            parse_pred(value["where"], f"{sub}.where") if "where" in value else Truthy(Lit(True))
         )
+        quant = Quant("every" if key == "every" else "some", str(value["list"]), where)
         return Not(quant) if key == "none" else quant
     return Truthy(parse_term(node, path))
 
