@@ -23,11 +23,13 @@ __all__ = ["IntakeCandidate", "IntakeIndex"]
 
 _KEYS: tuple[tuple[str, ...], ...] = (
     ("doc",),
+    ("dob", "sex"),
     ("dob", "given_first"),
-    ("dob", "surname_p"),
     ("surnames_sorted", "given_first"),
-    ("dob_swapped", "given_first"),
+    ("dob_swapped", "sex"),
     ("birth_year", "given_first", "surname_m"),
+    ("dob_md", "given_first"),
+    ("dob_md", "surname_p"),
 )
 # Prior log2-odds that a new application duplicates one given record (about 1 in 8,000).
 _PRIOR = -13.0
@@ -99,6 +101,8 @@ def _score(q: Row, r: Row) -> tuple[float, list[str]]:
             add(6, "day and month swapped")
         elif sum(x != y for x, y in zip(q["dob"], r["dob"], strict=True)) == 1:
             add(4, "date of birth one digit off")
+        elif q["dob_md"] == r["dob_md"]:
+            add(2, "same day and month, other year")
         else:
             add(-6, "date of birth differs")
     if q["doc"] and r["doc"]:
