@@ -128,6 +128,8 @@ class Site:
 
     app: FastAPI
     users: dict[str, int] = field(default_factory=dict)
+    #: application id -> username of the migrant who submitted it (``submitted`` fixture)
+    owners: dict[str, str] = field(default_factory=dict)
 
     def client(self) -> TestClient:
         return TestClient(self.app)
@@ -142,8 +144,13 @@ class Site:
                 ).id
         return self.users[username]
 
+    def migrant(self, app_id: str) -> TestClient:
+        """A client signed in as the migrant who submitted ``app_id``."""
+        return self.signed_in(self.owners[app_id])
+
     def signed_in(self, username: str, lang: str = "en") -> TestClient:
-        self.user(username)
+        if username in OFFICERS:
+            self.user(username)
         client = self.client()
         page = client.get("/login", params={"lang": lang})
         response = client.post(
@@ -263,6 +270,7 @@ def submitted(site: Site) -> Callable[..., str]:
                 }
             )
             app, _created = do_submit_application(session, migrant, data)
+            site.owners[app.id] = migrant.username
             return app.id
 
     return submit

@@ -9,8 +9,9 @@ from tests.web.ui.conftest import Site, csrf, main_text
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def test_applicant_uploads_and_officer_verifies(site: Site, applied) -> None:
-    migrant, app_id = applied()
+def test_applicant_uploads_and_officer_verifies(site: Site, submitted) -> None:
+    app_id = submitted()
+    migrant = site.migrant(app_id)
     page = migrant.get(f"/track/{app_id}", params={"lang": "en"})
     assert 'enctype="multipart/form-data"' in page.text
     doc_type = re.search(
@@ -38,12 +39,13 @@ def test_applicant_uploads_and_officer_verifies(site: Site, applied) -> None:
     )
     assert 'tag--approved">Verified' in verified.text
     # Another applicant cannot open the file.
-    stranger, _other = applied("juan")
+    stranger = site.migrant(submitted())
     assert stranger.get(f"/documents/{link.group(1)}").status_code == 404
 
 
-def test_upload_refusals_are_shown_next_to_the_field(site: Site, applied) -> None:
-    migrant, app_id = applied()
+def test_upload_refusals_are_shown_next_to_the_field(site: Site, submitted) -> None:
+    app_id = submitted()
+    migrant = site.migrant(app_id)
     page = migrant.get(f"/track/{app_id}", params={"lang": "en"})
     nothing = migrant.post(
         f"/cases/{app_id}/documents", data={"csrf_token": csrf(page.text), "document_type": ""}

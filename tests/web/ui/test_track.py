@@ -27,8 +27,9 @@ def _deny(site: Site, app_id: str) -> None:
     assert "tag--denied" in done.text
 
 
-def test_a_denial_is_explained_and_can_be_appealed(site: Site, applied) -> None:
-    migrant, app_id = applied()
+def test_a_denial_is_explained_and_can_be_appealed(site: Site, submitted) -> None:
+    app_id = submitted()
+    migrant = site.migrant(app_id)
     page = migrant.get(f"/track/{app_id}", params={"lang": "en"})
     assert "Decision" not in main_text(page.text).split("History")[0]  # nothing decided yet
     _deny(site, app_id)
@@ -49,8 +50,9 @@ def test_a_denial_is_explained_and_can_be_appealed(site: Site, applied) -> None:
     assert "Send appeal" not in appealed.text
 
 
-def test_a_proposal_stays_internal_until_decided(site: Site, applied) -> None:
-    migrant, app_id = applied()
+def test_a_proposal_stays_internal_until_decided(site: Site, submitted) -> None:
+    app_id = submitted()
+    migrant = site.migrant(app_id)
     supervisor = site.signed_in("sup")
     _step(supervisor, app_id, "transition", to="in_review", reason="Review started")
     _step(supervisor, app_id, "propose", outcome="denied", reasons="Internal draft reason")
@@ -58,8 +60,9 @@ def test_a_proposal_stays_internal_until_decided(site: Site, applied) -> None:
     assert "Internal draft reason" not in text.split("History")[0]
 
 
-def test_withdraw_an_open_application(site: Site, applied) -> None:
-    migrant, app_id = applied()
+def test_withdraw_an_open_application(site: Site, submitted) -> None:
+    app_id = submitted()
+    migrant = site.migrant(app_id)
     page = migrant.get(f"/track/{app_id}", params={"lang": "en"})
     assert "Withdraw this application" in page.text
     empty = migrant.post(
