@@ -156,9 +156,15 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
 
 
 async def _load(
-    port: int, token: str, path: str, seconds: float, prefix: str, record: bool
+    port: int,
+    token: str,
+    path: str,
+    seconds: float,
+    prefix: str,
+    record: bool,
+    result: LoadResult | None = None,
 ) -> LoadResult:
-    result = LoadResult()
+    result = result if result is not None else LoadResult()
     payload = json.dumps(_body()).encode()
     stop_at = time.perf_counter() + seconds
     counter = iter(range(10**9))
