@@ -110,7 +110,12 @@ def population_sql(
         f"SELECT {q('person_id')}, {explode}(CASE {q('host_country')} {others} ELSE {all_ids} "
         f"END), 'ineligible', {only_host} FROM {source} WHERE {q('host_country')} IS NOT NULL"
     )
-    ctes, joined = hoist.ctes(source)
+    # Only people whose host has a chosen pathway (or is unknown) are evaluated in full.
+    relevant = (
+        f"({q('host_country')} IN ({', '.join(repr(h) for h in hosts)}) "
+        f"OR {q('host_country')} IS NULL)"
+    )
+    ctes, joined = hoist.ctes(source, relevant)
     for host, columns in hosts.items():
         inner = ", ".join(f"{sql} AS {q(name)}" for sql, name in columns.items())
         ctes.append(

@@ -165,8 +165,9 @@ class Hoist:
             self.columns.setdefault(list_fact, set()).update(facts)
         return self.aliases[key]
 
-    def ctes(self, source: str) -> tuple[list[str], str]:
-        """The aggregate CTEs and the FROM clause that joins them to ``source``."""
+    def ctes(self, source: str, where: str = "TRUE") -> tuple[list[str], str]:
+        """The aggregate CTEs (over the rows ``where`` selects) and the FROM clause that
+        joins them to ``source``."""
         q = self.dialect.ident
         explode = "unnest" if self.dialect.name == "duckdb" else "explode"
         ctes, joins = [], [f"{source}"]
@@ -175,7 +176,7 @@ class Hoist:
             extra = "".join(f", {q(c)}" for c in sorted(self.columns[list_fact]))
             inner = (
                 f"SELECT {q('_row')}, {q('as_of')}{extra}, "
-                f"{explode}({q(column_of(list_fact))}) AS x FROM {source}"
+                f"{explode}({q(column_of(list_fact))}) AS x FROM {source} WHERE {where}"
             )
             cols = ", ".join(f"{agg} AS {q(alias)}" for alias, agg in aggs)
             ctes.append(
@@ -280,10 +281,8 @@ class _Compiler:
                 return f"({self.term(term, item)} IS NOT NULL)"
             case Truthy(term):
                 return f"({self.term(term, item)})"
-            case Quant(kind, list_fact, where) if (
-                self.hoist is not None
-                and item is None
-                and not any(isinstance(n, Quant | Pick) for n in walk(where))
+            case Quant(kind, list_fact, where) if self.hoist is not None and not any(
+                isinstance(n, Quant | Pick) for n in walk(where)
             ):
                 column = d.ident(column_of(list_fact))
                 body = f"coalesce(CAST({self.pred(where, 'x')} AS INTEGER) * 2, 1)"
