@@ -15,6 +15,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from ruta.cases.errors import AuthenticationError
 from ruta.web.i18n import render, request_language, translator
 from ruta.web.security import check_csrf, csrf_token
 
@@ -43,8 +44,6 @@ def csrf_context(request: Request, user: Any = None) -> dict[str, Any]:
 
 def verify_csrf(request: Request, form: FormData) -> bool:
     """Whether the form's CSRF token is right (a wrong one is shown as a form error)."""
-    from ruta.cases.errors import AuthenticationError
-
     token = form.get("csrf_token")
     try:
         check_csrf(request, token if isinstance(token, str) else None)
