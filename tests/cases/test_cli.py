@@ -93,3 +93,16 @@ def test_verify_names_the_first_broken_event(ruta, database, session, cast):
         conn.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE id = 3"))
     broken = ruta("audit", "verify")
     assert broken.returncode == 1 and "event 3" in broken.stderr
+
+
+def test_demo_refuses_outside_development(ruta, monkeypatch):
+    monkeypatch.setenv("RUTA_ENV", "test")
+    monkeypatch.setenv("RUTA_SECRET_KEY", "s" * 40)
+    refused = ruta("demo", "--no-serve", "--applicants", "1")
+    assert refused.returncode == 2 and "RUTA_ENV=development" in refused.stderr
+
+
+def test_serve_refuses_the_default_secret_in_production(ruta, monkeypatch):
+    monkeypatch.setenv("RUTA_ENV", "production")
+    refused = ruta("serve")
+    assert refused.returncode == 2 and "secret_key" in refused.stderr

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from ruta.cases import verify_chain
 from ruta.cases.demo import DEMO_COUNTRIES, seed_demo
 from ruta.cases.workflow import STATES
-from ruta.store.models import Application
+from ruta.store.models import Application, Appointment
 
 
 def test_demo_covers_every_state_in_both_countries_and_is_idempotent(session, tmp_path):
@@ -29,3 +29,4 @@ def test_demo_covers_every_state_in_both_countries_and_is_idempotent(session, tm
     _, again = seed_demo(session, applicants=72, keys_dir=tmp_path)
     assert again == counts
     assert verify_chain(session).intact
+    assert session.scalar(select(func.count()).select_from(Appointment)) > 0

@@ -23,7 +23,7 @@ from ruta.cases._tx import batch
 from ruta.cases.accounts import do_create_user
 from ruta.cases.schemas import ApplicationCreate
 from ruta.pathways import list_pathways
-from ruta.store.models import Application, User
+from ruta.store.models import Application, Office, User
 
 __all__ = ["DEMO_COUNTRIES", "DEMO_LOGINS", "seed_demo", "synthetic_submission"]
 
@@ -144,6 +144,42 @@ def _drive(
         )
 
 
+#: Demo offices per country: (code, name).
+_OFFICES = {"COL": ("BOG-01", "Bogotá, Centro Facilitador"), "PER": ("LIM-01", "Lima, Breña")}
+
+
+def _seed_offices(session: Session, users: dict[str, User]) -> None:
+    """An office per country with a fortnight of slots, some booked (once per database)."""
+    if session.scalar(select(func.count()).select_from(Office)):
+        return
+    start = datetime.now(UTC).replace(hour=13, minute=0, second=0, microsecond=0)
+    for country, (code, name) in _OFFICES.items():
+        boss = users[f"{country.lower()}-supervisor"]
+        officer = users[f"{country.lower()}-caseworker"]
+        actions.do_create_office(session, boss, code, name)
+        days = [
+            start + timedelta(days=d)
+            for d in range(1, 15)
+            if (start + timedelta(days=d)).weekday() < 5
+        ]
+        slots = actions.do_open_slots(
+            session,
+            boss,
+            code,
+            [d + timedelta(minutes=30 * k) for d in days for k in range(8)],
+            capacity=4,
+        )
+        waiting = session.scalars(
+            select(Application.id)
+            .where(Application.host_country == country, Application.status == "submitted")
+            .order_by(Application.id)
+            .limit(60)
+        ).all()
+        with batch(session):
+            for i, app_id in enumerate(waiting):
+                actions.do_book_appointment(session, officer, app_id, slots[i // 4].id)
+
+
 def seed_demo(
     session: Session, *, applicants: int, keys_dir: Path, seed: int = 7
 ) -> tuple[list[tuple[str, str, str, str | None]], dict[str, int]]:
@@ -185,6 +221,7 @@ def seed_demo(
                     session, submitter, data, idempotency_key=f"demo-{i}", submit=target != "draft"
                 )
                 _drive(session, app, target, officer, boss, keys_dir)
+    _seed_offices(session, users)
     counts = Counter(
         dict(
             session.execute(

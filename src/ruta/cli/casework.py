@@ -143,6 +143,12 @@ def demo(
     from ruta.store import make_engine, make_sessionmaker, upgrade
 
     settings = _settings()
+    if settings.env != "development":
+        raise RutaError(
+            "the demo creates accounts with published passwords; run it only with "
+            "RUTA_ENV=development",
+            field="env",
+        )
     url = settings.resolved_database_url
     upgrade(url)
     engine = make_engine(url)
