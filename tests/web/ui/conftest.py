@@ -19,7 +19,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from ruta.cases.accounts import do_create_user
+from ruta.cases.accounts import do_create_user, use_password_profile
 from ruta.settings import Settings
 from ruta.web import create_app
 from ruta.web.security import CsrfCookieMiddleware
@@ -84,16 +84,12 @@ def walk_finder(
 
 
 @pytest.fixture(autouse=True)
-def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+def _cheap_password_hashing() -> Iterator[None]:
     # Argon2 at production cost takes most of a page test's time on 2 cores; these tests
-    # are about pages, not hashing, so they use the same algorithm at its minimum cost.
-    from argon2 import PasswordHasher
-
-    from ruta.cases import accounts
-
-    monkeypatch.setattr(
-        accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    )
+    # are about pages, not hashing, so they use the test profile of the same algorithm.
+    use_password_profile("cheapest")
+    yield
+    use_password_profile("rfc9106-low-memory")
 
 
 @pytest.fixture
@@ -237,7 +233,7 @@ def submitted(site: Site) -> Callable[..., str]:
     counter = iter(range(1_000))
 
     def submit(nationality: str = "BOL") -> str:
-        from ruta.cases.actions.applications import do_submit_application
+        from ruta.cases.actions import do_submit_application
         from ruta.cases.schemas import ApplicationCreate
 
         number = next(counter)

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ruta.cases.accounts import do_create_user, do_login
-from ruta.cases.actions.applications import do_submit_application, get_application
+from ruta.cases.actions import do_submit_application, get_application
 from ruta.cases.errors import CasesError, NotFoundError
 from ruta.cases.schemas import ApplicationCreate
 from ruta.errors import RutaError

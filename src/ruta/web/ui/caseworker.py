@@ -17,10 +17,17 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from ruta.cases.access import OFFICERS
-from ruta.cases.actions.applications import do_transition, get_application, list_applications
-from ruta.cases.actions.decisions import current_decision, do_propose_decision
-from ruta.cases.actions.documents import document_checklist
-from ruta.cases.actions.notes import do_add_note, history, list_notes
+from ruta.cases.actions import (
+    current_decision,
+    do_add_note,
+    do_propose_decision,
+    do_transition,
+    document_checklist,
+    get_application,
+    history,
+    list_applications,
+    list_notes,
+)
 from ruta.cases.errors import CasesError, NotFoundError
 from ruta.cases.parameters import review_target_days
 from ruta.cases.workflow import STATES, allowed_targets, can_move

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from ruta.cases.access import OFFICERS
-from ruta.cases.actions.documents import do_review_document, do_upload_document, read_document
+from ruta.cases.actions import do_review_document, do_upload_document, read_document
 from ruta.cases.errors import CasesError, NotFoundError
 from ruta.store.models import User
 from ruta.web.deps import PageUser, SessionDep, SettingsDep

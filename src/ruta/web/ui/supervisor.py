@@ -14,9 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ruta.cases.actions.applications import do_assign, do_bulk_transition
-from ruta.cases.actions.decisions import do_decide
-from ruta.cases.actions.notes import backlog
+from ruta.cases.actions import backlog, do_assign, do_bulk_transition, do_decide
 from ruta.cases.errors import CasesError, NotFoundError
 from ruta.cases.workflow import STATES
 from ruta.web.deps import PageUser, SessionDep, SettingsDep

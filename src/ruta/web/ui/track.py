@@ -15,10 +15,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ruta.cases.actions.applications import do_transition, get_application, list_applications
-from ruta.cases.actions.decisions import current_decision
-from ruta.cases.actions.documents import document_checklist
-from ruta.cases.actions.notes import history
+from ruta.cases.actions import (
+    current_decision,
+    do_transition,
+    document_checklist,
+    get_application,
+    history,
+    list_applications,
+)
 from ruta.cases.errors import CasesError, NotFoundError
 from ruta.cases.workflow import can_move
 from ruta.pathways import UnknownPathwayError, get_pathway
