@@ -129,3 +129,12 @@ def test_simulate_writes_results_and_refuses_bad_files(tmp_path: Path) -> None:
     out.unlink()
     bad = ruta("pathways", "simulate", str(pop), "--out", str(out))
     assert bad.returncode == 2 and "entry_date" in bad.stderr and not out.exists()
+
+
+@pytest.mark.parametrize(
+    "args", [["pathways", "check"], ["pathways", "check", "x.json", "--bogus"], ["no-such-command"]]
+)
+def test_usage_errors_exit_2_without_traceback(args: list[str]) -> None:
+    done = ruta(*args)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "Usage:" in done.stderr

@@ -17,21 +17,16 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
-    """Entry point of the ``ruta`` script: user errors go to stderr with exit code 2."""
+    """Entry point of the ``ruta`` script: user errors go to stderr with exit code 2.
+
+    Click (inside Typer) reports usage errors itself (message, exit code 2) in standalone
+    mode; Ruta's own input errors arrive here as ``RutaError``.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except RutaError as exc:
         typer.echo(f"Error: {exc}", err=True)
         sys.exit(2)
-    except (typer.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
         typer.echo("Aborted.", err=True)
         sys.exit(130)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
