@@ -106,3 +106,17 @@ def test_serve_refuses_the_default_secret_in_production(ruta, monkeypatch):
     monkeypatch.setenv("RUTA_ENV", "production")
     refused = ruta("serve")
     assert refused.returncode == 2 and "secret_key" in refused.stderr
+
+
+def test_due_reminders_lists_and_marks(ruta, session, cast):
+    from datetime import UTC, datetime, timedelta
+
+    actions.do_create_office(session, cast.supervisor, "BOG-1", "Bogotá")
+    start = datetime.now(UTC) + timedelta(hours=20)
+    (slot,) = actions.do_open_slots(session, cast.supervisor, "BOG-1", [start])
+    app, _ = actions.do_submit_application(session, cast.caseworker, submission())
+    appt = actions.do_book_appointment(session, cast.caseworker, app.id, slot.id)
+    listed = ruta("appointments", "due-reminders", "--mark")
+    assert listed.returncode == 0 and listed.stdout.startswith(f"{appt.id}\t{app.id}")
+    again = ruta("appointments", "due-reminders")
+    assert again.stdout == "" and "0 reminder(s) due" in again.stderr

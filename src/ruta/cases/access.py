@@ -45,6 +45,8 @@ def load_application(
     Raises:
         NotFoundError: no such application, or it is outside the caller's scope.
     """
+    if "\x00" in application_id:  # PostgreSQL refuses NUL in text; no id contains one
+        raise NotFoundError("no application with a NUL character in its id", field="application_id")
     query = select(Application).where(Application.id == application_id, scope_filter(user))
     if for_update:
         # Why: serialise concurrent transitions of one case on PostgreSQL.

@@ -9,7 +9,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ruta.cases.errors import CasesError
 
@@ -18,6 +25,7 @@ __all__ = [
     "ApplicationCreate",
     "HouseholdMemberIn",
     "IdentityDocumentIn",
+    "nul_path",
     "parse_model",
 ]
 
@@ -27,8 +35,44 @@ _Alpha3 = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code, e.g
 _Name = Field(min_length=1, max_length=200)
 
 
+def nul_path(value: Any, path: str = "") -> str | None:
+    """The dotted path of the first string holding a NUL character, if any.
+
+    PostgreSQL cannot store NUL in text or JSONB, so such input is refused up front.
+
+    Examples:
+        >>> nul_path({"a": [{"b": "x" + chr(0)}]})
+        'a.0.b'
+        >>> nul_path({"a": "fine"}) is None
+        True
+    """
+    if isinstance(value, str):
+        return (path or "body") if "\x00" in value else None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        if isinstance(key, str) and "\x00" in key:
+            return f"{path}.{key}".strip(".")
+        found = nul_path(item, f"{path}.{key}".strip("."))
+        if found:
+            return found
+    return None
+
+
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        where = nul_path(data)
+        if where:
+            raise ValueError(f"{where} contains a NUL character; remove it")
+        return data
 
 
 def _past(value: date) -> date:

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ruta.cases.errors import (
@@ -107,6 +108,13 @@ def _http_error(request: Request, exc: Exception) -> Response:
     return problem(exc.status_code, detail, detail, headers=dict(exc.headers or {}))
 
 
+def _data_error(_request: Request, exc: Exception) -> Response:
+    # Why: the database refusing a value (a NUL character in a query parameter, a number
+    # out of range) is bad input that slipped past validation, not a server fault.
+    detail = "a value cannot be stored or searched as given (e.g. it holds a NUL character)"
+    return problem(422, "Invalid input", detail)
+
+
 def _login_required(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LoginRequired)
     from urllib.parse import quote
@@ -120,3 +128,4 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(DataError, _data_error)

@@ -228,3 +228,17 @@ def test_openapi_documents_the_contract(client):
         "/api/v1/applications/{application_id}/decision",
     ):
         assert path in paths
+
+
+def test_nul_characters_are_refused_not_crashing(client, officer):
+    # PostgreSQL cannot store NUL in text: found by the schemathesis run.
+    payload = body()
+    payload["profile"]["note"] = "a\u0000b"
+    r = submit(client, officer, payload=payload)
+    assert r.status_code == 422 and "profile.note" in r.json()["detail"]
+    bulk = {"ids": ["\u0000"], "to": "in_review", "reason": "x"}
+    bulk_url = "/api/v1/applications/bulk-transitions"
+    assert client.post(bulk_url, json=bulk, headers=officer).status_code == 422
+    assert client.get("/api/v1/applications/%00", headers=officer).status_code == 404
+    listed = client.get("/api/v1/applications?pathway=%00", headers=officer)
+    assert listed.status_code == 422 and listed.json()["field"] == "pathway"

@@ -12,12 +12,7 @@ right status (404 outside scope, 403 role, 409 workflow, 422 input, 429 rate lim
 """
 
 from ruta.cases.actions.applications import (
-    BulkOutcome,
-    check_transition,
-    do_assign,
-    do_bulk_transition,
     do_submit_application,
-    do_transition,
     get_application,
     list_applications,
 )
@@ -47,6 +42,13 @@ from ruta.cases.actions.documents import (
 )
 from ruta.cases.actions.notes import backlog, do_add_note, history, list_notes
 from ruta.cases.actions.permits import do_set_permit_status, get_permit, issue_permit
+from ruta.cases.actions.transitions import (
+    BulkOutcome,
+    check_transition,
+    do_assign,
+    do_bulk_transition,
+    do_transition,
+)
 
 __all__ = [
     "BulkOutcome",

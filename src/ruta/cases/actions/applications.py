@@ -1,4 +1,4 @@
-"""Actions on applications: submit (idempotent), read, list, transition, bulk, assign.
+"""Actions on applications: submit (idempotent), read and list (moves: ``transitions``).
 
 Each ``do_*`` checks permission, validates, writes, appends the audit event and commits;
 reads of a case file (``get_application``) are audited too.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
@@ -17,14 +16,23 @@ from sqlalchemy.orm import Session
 
 from ruta.cases._tx import finish
 from ruta.cases.access import OFFICERS, check_role, load_application, scope_filter
-from ruta.cases.actions._common import check_reason, move
+from ruta.cases.actions._common import move
+
+# Re-exported: pages written against the first layout import the moves from here.
+from ruta.cases.actions.transitions import (
+    BulkOutcome,
+    check_transition,
+    do_assign,
+    do_bulk_transition,
+    do_transition,
+)
 from ruta.cases.audit import append_event
 from ruta.cases.eligibility import evaluate_for
-from ruta.cases.errors import CasesError, ConflictError, NotFoundError, PermissionDeniedError
+from ruta.cases.errors import CasesError, ConflictError, PermissionDeniedError
 from ruta.cases.schemas import ApplicationCreate
-from ruta.cases.workflow import DECISION_STATES, STATES, TRANSITIONS, allowed_targets, can_move
+from ruta.cases.workflow import STATES
 from ruta.pathways import ProfileError, UnknownPathwayError
-from ruta.store.models import Applicant, Application, Decision, HouseholdMember, User
+from ruta.store.models import Applicant, Application, HouseholdMember, User
 
 __all__ = [
     "BulkOutcome",
@@ -205,6 +213,8 @@ def list_applications(
         )
     if page < 1:
         raise CasesError(f"pages start at 1 (got {page})", field="page")
+    if pathway and "\x00" in pathway:
+        raise CasesError("remove the NUL character from the pathway filter", field="pathway")
     cond = scope_filter(actor)
     if status:
         cond = cond & (Application.status == status)
@@ -223,124 +233,3 @@ def list_applications(
     append_event(session, actor, "application.list", "application", "*", filters)
     finish(session)
     return items, total
-
-
-def _appeal_open(session: Session, app: Application) -> bool:
-    query = (
-        select(Decision.appeal_deadline)
-        .where(Decision.application_id == app.id, Decision.status == "final")
-        .order_by(Decision.id.desc())
-        .limit(1)
-    )
-    deadline = session.scalar(query)
-    return deadline is not None and datetime.now(UTC).date() <= deadline
-
-
-def check_transition(session: Session, actor: User, app: Application, to: str) -> None:
-    """Refuse a step the workflow or the actor's role does not allow.
-
-    Raises:
-        CasesError: ``to`` is not a state.
-        ConflictError: not allowed from the current state (the message lists what is).
-        PermissionDeniedError: allowed, but not for this role.
-    """
-    if to not in STATES:
-        raise CasesError(f"{to!r} is not a status; use one of {', '.join(STATES)}", field="to")
-    if to in DECISION_STATES:
-        raise ConflictError(
-            f"{to} is reached through POST /applications/{{id}}/decision, with reasons",
-            field="to",
-        )
-    if (app.status, to) not in TRANSITIONS:
-        options = ", ".join(allowed_targets(app.status)) or "none"
-        raise ConflictError(
-            f"an application that is {app.status} cannot move to {to}; allowed: {options}",
-            field="to",
-        )
-    if not can_move(actor.role, app.status, to):
-        raise PermissionDeniedError(f"a {actor.role} may not move {app.status} to {to}", field="to")
-    if to == "appealed" and not _appeal_open(session, app):
-        raise ConflictError("the appeal period of this denial has ended", field="to")
-
-
-def _transition(
-    session: Session, actor: User, application_id: str, to: str, reason: str
-) -> Application:
-    app = load_application(session, actor, application_id, for_update=True)
-    check_transition(session, actor, app, to)
-    src = app.status
-    if src == "decision_proposed":
-        # A proposal sent back (or withdrawn over) is kept for the record, not decided.
-        for proposal in session.scalars(
-            select(Decision).where(Decision.application_id == app.id, Decision.status == "proposed")
-        ):
-            proposal.status = "superseded"
-    move(session, app, to, actor, reason)
-    data = {"from": src, "to": to, "reason": reason}
-    append_event(session, actor, "application.transition", "application", app.id, data)
-    return app
-
-
-def do_transition(
-    session: Session, actor: User, application_id: str, to: str, reason: str
-) -> Application:
-    """Move one application to ``to`` with a reason (see :func:`check_transition`)."""
-    text = check_reason(reason)
-    app = _transition(session, actor, application_id, to, text)
-    finish(session)
-    return app
-
-
-@dataclass(frozen=True)
-class BulkOutcome:
-    """Per-application result of a bulk action: ``error`` is ``None`` on success."""
-
-    application_id: str
-    status: str | None
-    error: str | None = None
-
-
-def do_bulk_transition(
-    session: Session, actor: User, application_ids: list[str], to: str, reason: str
-) -> list[BulkOutcome]:
-    """Apply one transition to many applications, each through the same checks.
-
-    A refused item does not stop the others (each runs in its own savepoint); all the
-    accepted ones commit together.
-    """
-    text = check_reason(reason)
-    if len(application_ids) > 500:
-        raise CasesError("send at most 500 applications per bulk action", field="ids")
-    outcomes = []
-    for app_id in application_ids:
-        try:
-            with session.begin_nested():
-                app = _transition(session, actor, app_id, to, text)
-            outcomes.append(BulkOutcome(app_id, app.status))
-        except CasesError as exc:
-            outcomes.append(BulkOutcome(app_id, None, str(exc)))
-    finish(session)
-    return outcomes
-
-
-def do_assign(
-    session: Session, actor: User, application_id: str, assignee_id: int, reason: str
-) -> Application:
-    """Assign a case: a supervisor to any officer of the country, a caseworker to self."""
-    check_role(actor, OFFICERS, "assign cases")
-    text = check_reason(reason)
-    app = load_application(session, actor, application_id, for_update=True)
-    if actor.role == "caseworker" and assignee_id != actor.id:
-        raise PermissionDeniedError(
-            "a caseworker may only take a case for themselves", field="assignee"
-        )
-    assignee = session.get(User, assignee_id)
-    if assignee is None or assignee.role not in OFFICERS or assignee.country != app.host_country:
-        raise NotFoundError(f"no officer {assignee_id} in {app.host_country}", field="assignee")
-    previous = app.assigned_to
-    app.assigned_to = assignee.id
-    app.updated_at = datetime.now(UTC)
-    data = {"from": previous, "to": assignee.id, "reason": text}
-    append_event(session, actor, "application.assign", "application", app.id, data)
-    finish(session)
-    return app

@@ -183,7 +183,8 @@ def permit_status(
 def document_checklist(
     application_id: str, session: SessionDep, user: ApiUser, lang: str = "en"
 ) -> list[dict[str, Any]]:
-    """The pack's required documents and the status of each in this case."""
+    """The pack's required documents and the status of each in this case (an audited read)."""
+    actions.get_application(session, user, application_id)  # records the read of the file
     items = actions.document_checklist(session, user, application_id, lang)
     return [
         {

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ruta.cases.schemas import nul_path
 from ruta.store.models import Application, Decision, Permit, Transition
 
 __all__ = [
@@ -29,6 +30,14 @@ __all__ = [
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        where = nul_path(data)
+        if where:
+            raise ValueError(f"{where} contains a NUL character; remove it")
+        return data
 
 
 class TokenIn(_In):
