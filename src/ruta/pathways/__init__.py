@@ -10,6 +10,7 @@ from __future__ import annotations
 from ruta.pathways._catalog import Catalog, default_catalog, load_catalog
 from ruta.pathways._engine import ENGINE_VERSION, Verdict, evaluate, judge
 from ruta.pathways._errors import PackError, PathwaysError, ProfileError, UnknownPathwayError
+from ruta.pathways._facts import COUNTRIES, country_name
 from ruta.pathways._finder import next_question
 from ruta.pathways._model import Condition, Document, Pathway
 from ruta.pathways._profile import Profile, apply_answer, parse_profile
@@ -17,6 +18,7 @@ from ruta.pathways._questions import Question
 from ruta.pathways._result import EvaluationResult, PathwayResult
 
 __all__ = [
+    "COUNTRIES",
     "ENGINE_VERSION",
     "Catalog",
     "Condition",
@@ -32,6 +34,7 @@ __all__ = [
     "UnknownPathwayError",
     "Verdict",
     "apply_answer",
+    "country_name",
     "evaluate",
     "get_pathway",
     "judge",

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 # Private to ruta.pathways but the one source of the country list and its names; asked the
 # lead to export it (see the UI report) rather than keep a second copy here.
-from ruta.pathways._facts import COUNTRIES, country_name
+from ruta.pathways import COUNTRIES, country_name
 
 __all__ = ["country_options"]
 
