@@ -83,9 +83,8 @@ def _fresh_pg(url: str) -> None:
     with engine.begin() as conn:
         # TRUNCATE fires no row triggers, so the append-only audit table can be reset here.
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        for chain in range(AUDIT_CHAINS):
-            values = f"({chain}, 0, '{GENESIS}')"
-            conn.execute(text(f"INSERT INTO audit_head (id, seq, hash) VALUES {values}"))
+        values = ", ".join(f"({chain}, 0, '{GENESIS}')" for chain in range(AUDIT_CHAINS))
+        conn.execute(text(f"INSERT INTO audit_head (id, seq, hash) VALUES {values}"))
     engine.dispose()
 
 

@@ -6,7 +6,7 @@ changing, removing or reordering any stored event breaks the links after it.
 Why several chains: an append locks its chain's head row until the transaction commits
 (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite serialises writers anyway), so one global
 chain would serialise every write of the service behind one commit at a time. Events go
-to one of :data:`AUDIT_CHAINS` chains by their entity, so a case's events stay in one
+to one of :data:`AUDIT_CHAINS` (128) chains by their entity, so a case's events stay in one
 chain, in order, while different cases commit in parallel. Each event also carries a
 global ``id`` (insertion order), which is how reports name it.
 

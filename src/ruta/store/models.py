@@ -289,7 +289,7 @@ class PermitCounter(Base):
 
 
 #: Parallel audit chains (see ruta.cases.audit); the migration creates one head per chain.
-AUDIT_CHAINS = 16
+AUDIT_CHAINS = 128
 
 
 class AuditHead(Base):

@@ -366,9 +366,9 @@ def upgrade() -> None:
     )
 
     # Every chain starts from a genesis hash of zeros; appends lock and advance its head.
-    # 16 = ruta.store.models.AUDIT_CHAINS when this revision was written (fixed here).
-    for chain in range(16):
-        op.execute(f"INSERT INTO audit_head (id, seq, hash) VALUES ({chain}, 0, '{'0' * 64}')")
+    # 128 = ruta.store.models.AUDIT_CHAINS when this revision was written (fixed here).
+    heads = ", ".join(f"({chain}, 0, '{'0' * 64}')" for chain in range(128))
+    op.execute(f"INSERT INTO audit_head (id, seq, hash) VALUES {heads}")
     # Why: the audit log is append-only even for code paths that bypass the actions.
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
