@@ -24,7 +24,7 @@ __all__ = ["DEFAULT_THRESHOLDS", "match_encoded", "read_encoded"]
 
 # Dice on balanced encodings sits higher for everyone (half the bits are complements that
 # agree by chance), so each hardening has its own default cut-off, chosen on synthetic data.
-DEFAULT_THRESHOLDS: dict[str, float] = {"none": 0.78, "balance": 0.87, "blip": 0.68}
+DEFAULT_THRESHOLDS: dict[str, float] = {"none": 0.8, "balance": 0.9, "blip": 0.7}
 
 
 def read_encoded(path: str | Path) -> tuple[pa.Table, dict[str, object]]:
