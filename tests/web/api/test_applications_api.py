@@ -242,3 +242,15 @@ def test_nul_characters_are_refused_not_crashing(client, officer):
     assert client.get("/api/v1/applications/%00", headers=officer).status_code == 404
     listed = client.get("/api/v1/applications?pathway=%00", headers=officer)
     assert listed.status_code == 422 and listed.json()["field"] == "pathway"
+
+
+def test_auditor_reads_the_audit_log_of_their_country_only(client, officer, api_headers):
+    app_id = submit(client, officer).json()["id"]
+    client.get(f"/api/v1/applications/{app_id}", headers=officer)
+    auditor = api_headers("aud", "auditor", "COL")
+    page = client.get(f"/api/v1/audit?application_id={app_id}", headers=auditor).json()
+    assert [e["action"] for e in page["items"]] == ["application.read", "application.create"]
+    assert client.get("/api/v1/audit", headers=officer).status_code == 403
+    other = api_headers("aud-per", "auditor", "PER")
+    assert client.get("/api/v1/audit", headers=other).json()["total"] == 0
+    assert client.get(f"/api/v1/audit?application_id={app_id}", headers=other).status_code == 404

@@ -26,6 +26,7 @@ from ruta.cases.actions.appointments import (
     due_reminders,
     free_slots,
 )
+from ruta.cases.actions.audit_log import list_audit_events
 from ruta.cases.actions.decisions import (
     check_decide,
     current_decision,
@@ -82,6 +83,7 @@ __all__ = [
     "history",
     "issue_permit",
     "list_applications",
+    "list_audit_events",
     "list_notes",
     "read_document",
 ]

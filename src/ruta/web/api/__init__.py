@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
-from ruta.web.api import applications, auth
+from ruta.web.api import applications, audit, auth
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
 router.include_router(applications.router)
+router.include_router(audit.router)

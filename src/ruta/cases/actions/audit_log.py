@@ -1,0 +1,52 @@
+"""Reading the audit log (auditors and supervisors), itself an audited read."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ruta.cases._tx import finish
+from ruta.cases.access import check_role, load_application, scope_filter
+from ruta.cases.audit import append_event
+from ruta.store.models import Application, AuditEvent, User
+
+__all__ = ["list_audit_events"]
+
+
+def list_audit_events(
+    session: Session,
+    actor: User,
+    *,
+    application_id: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[list[AuditEvent], int]:
+    """Events about the case files in the actor's scope, newest first.
+
+    Args:
+        application_id: Only the events of this case (404 outside scope).
+
+    Returns:
+        The page of events and the total matching.
+    """
+    check_role(actor, {"auditor", "supervisor"}, "read the audit log")
+    in_scope = select(Application.id).where(scope_filter(actor))
+    if application_id is not None:
+        in_scope = select(Application.id).where(
+            Application.id == load_application(session, actor, application_id).id
+        )
+    cond = (AuditEvent.entity_type == "application") & AuditEvent.entity_id.in_(in_scope)
+    total = int(session.scalar(select(func.count()).select_from(AuditEvent).where(cond)) or 0)
+    events = list(
+        session.scalars(
+            select(AuditEvent)
+            .where(cond)
+            .order_by(AuditEvent.id.desc())
+            .offset((max(page, 1) - 1) * page_size)
+            .limit(page_size)
+        )
+    )
+    data = {"application": application_id, "page": page, "returned": len(events)}
+    append_event(session, actor, "audit.read", "audit", "*", data)
+    finish(session)
+    return events, total
