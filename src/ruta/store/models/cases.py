@@ -1,103 +1,25 @@
-"""The case store's tables as SQLAlchemy 2 typed models.
-
-One model per domain noun. Rows are written only by ``ruta.cases.actions``; this module
-holds no behaviour beyond defaults. The Alembic migrations in ``ruta.store.migrations``
-create exactly these tables (a test compares them).
-"""
+"""Case files: applicants, applications, household, workflow steps, documents, notes, decisions."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, date, datetime
-from typing import Any, ClassVar
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ruta.store._types import JSONType, UTCDateTime
+from ruta.store._types import JSONType
+from ruta.store.models._base import Base, _now, _uuid
 
 __all__ = [
-    "AUDIT_CHAINS",
     "Applicant",
     "Application",
-    "Appointment",
-    "AuditEvent",
-    "AuditHead",
-    "AuthToken",
-    "Base",
     "Decision",
     "Document",
     "HouseholdMember",
-    "LoginAttempt",
     "Note",
-    "Office",
-    "Permit",
-    "PermitCounter",
-    "Slot",
     "Transition",
-    "User",
 ]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _uuid() -> str:
-    return str(uuid.uuid4())
-
-
-class Base(DeclarativeBase):
-    """Declarative base of every case-store table."""
-
-    type_annotation_map: ClassVar[dict[Any, Any]] = {
-        datetime: UTCDateTime,
-        dict[str, Any]: JSONType,
-    }
-
-
-class User(Base):
-    """A person who signs in: applicant, caseworker, supervisor, auditor or admin."""
-
-    __tablename__ = "users"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(80), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))
-    country: Mapped[str | None] = mapped_column(String(3))
-    office: Mapped[str | None] = mapped_column(String(40))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(default=_now)
-
-
-class AuthToken(Base):
-    """A page session or an API bearer token; only its SHA-256 is stored."""
-
-    __tablename__ = "auth_tokens"
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(10))
-    created_at: Mapped[datetime] = mapped_column(default=_now)
-    expires_at: Mapped[datetime]
-
-
-class LoginAttempt(Base):
-    """A failed login, kept to rate-limit guessing across server processes."""
-
-    __tablename__ = "login_attempts"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(200))
-    at: Mapped[datetime] = mapped_column(default=_now)
-    __table_args__ = (Index("ix_login_attempts_key_at", "key", "at"),)
 
 
 class Applicant(Base):
@@ -229,98 +151,3 @@ class Decision(Base):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
     appeal_deadline: Mapped[date | None] = mapped_column(Date)
-
-
-class Office(Base):
-    """A migration office where appointments take place."""
-
-    __tablename__ = "offices"
-    code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    country: Mapped[str] = mapped_column(String(3))
-    name: Mapped[str] = mapped_column(String(200))
-
-
-class Slot(Base):
-    """An appointment slot at an office; ``booked`` never exceeds ``capacity``."""
-
-    __tablename__ = "slots"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    office_code: Mapped[str] = mapped_column(ForeignKey("offices.code"), index=True)
-    starts_at: Mapped[datetime]
-    capacity: Mapped[int] = mapped_column(Integer, default=1)
-    booked: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class Appointment(Base):
-    """A booking of a slot for an application."""
-
-    __tablename__ = "appointments"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id"), index=True)
-    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default="booked")
-    booked_at: Mapped[datetime] = mapped_column(default=_now)
-    reminded_at: Mapped[datetime | None]
-
-
-class Permit(Base):
-    """A permit issued on approval (payload signed by ``ruta.permits``)."""
-
-    __tablename__ = "permits"
-    permit_id: Mapped[str] = mapped_column(String(80), primary_key=True)
-    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
-    country: Mapped[str] = mapped_column(String(3))
-    payload: Mapped[str] = mapped_column(Text)
-    kid: Mapped[str] = mapped_column(String(80))
-    valid_from: Mapped[date] = mapped_column(Date)
-    valid_until: Mapped[date] = mapped_column(Date)
-    status_index: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20), default="valid")
-    issued_at: Mapped[datetime] = mapped_column(default=_now)
-    __table_args__ = (UniqueConstraint("country", "status_index", name="uq_permits_status_index"),)
-
-
-class PermitCounter(Base):
-    """The next status-list index per issuing country (allocated under a row lock)."""
-
-    __tablename__ = "permit_counters"
-    country: Mapped[str] = mapped_column(String(3), primary_key=True)
-    next_index: Mapped[int] = mapped_column(Integer)
-
-
-#: Parallel audit chains (see ruta.cases.audit); the migration creates one head per chain.
-AUDIT_CHAINS = 128
-
-
-class AuditHead(Base):
-    """The last sequence number and hash of one audit chain (``id`` is the chain).
-
-    Appending locks this row, which serialises appends to the chain so it never forks.
-    """
-
-    __tablename__ = "audit_head"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer)
-    hash: Mapped[str] = mapped_column(String(64))
-
-
-class AuditEvent(Base):
-    """One append-only, hash-chained audit event (reads and changes of case files)."""
-
-    __tablename__ = "audit_events"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    chain: Mapped[int] = mapped_column(Integer)
-    seq: Mapped[int] = mapped_column(Integer)
-    at: Mapped[datetime]
-    actor_id: Mapped[int | None] = mapped_column(Integer)
-    actor: Mapped[str] = mapped_column(String(80))
-    action: Mapped[str] = mapped_column(String(60))
-    entity_type: Mapped[str] = mapped_column(String(40))
-    entity_id: Mapped[str] = mapped_column(String(80))
-    data: Mapped[dict[str, Any]]
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
-    __table_args__ = (
-        UniqueConstraint("chain", "seq", name="uq_audit_events_chain_seq"),
-        Index("ix_audit_events_entity", "entity_type", "entity_id"),
-    )

@@ -1,0 +1,43 @@
+"""The case store's tables as SQLAlchemy 2 typed models.
+
+One model per domain noun. Rows are written only by ``ruta.cases.actions``; this module
+holds no behaviour beyond defaults. The Alembic migrations in ``ruta.store.migrations``
+create exactly these tables (a test compares them).
+"""
+
+from ruta.store.models._base import Base
+from ruta.store.models.accounts import AuthToken, LoginAttempt, User
+from ruta.store.models.appointments import Appointment, Office, Slot
+from ruta.store.models.audit import AUDIT_CHAINS, AuditEvent, AuditHead
+from ruta.store.models.cases import (
+    Applicant,
+    Application,
+    Decision,
+    Document,
+    HouseholdMember,
+    Note,
+    Transition,
+)
+from ruta.store.models.permits import Permit, PermitCounter
+
+__all__ = [
+    "AUDIT_CHAINS",
+    "Applicant",
+    "Application",
+    "Appointment",
+    "AuditEvent",
+    "AuditHead",
+    "AuthToken",
+    "Base",
+    "Decision",
+    "Document",
+    "HouseholdMember",
+    "LoginAttempt",
+    "Note",
+    "Office",
+    "Permit",
+    "PermitCounter",
+    "Slot",
+    "Transition",
+    "User",
+]
