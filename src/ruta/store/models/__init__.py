@@ -19,9 +19,12 @@ from ruta.store.models.cases import (
     Transition,
 )
 from ruta.store.models.permits import Permit, PermitCounter
+from ruta.store.models.review import REVIEW_OUTCOMES, REVIEW_STATUSES, ReviewPairRow
 
 __all__ = [
     "AUDIT_CHAINS",
+    "REVIEW_OUTCOMES",
+    "REVIEW_STATUSES",
     "Applicant",
     "Application",
     "Appointment",
@@ -37,6 +40,7 @@ __all__ = [
     "Office",
     "Permit",
     "PermitCounter",
+    "ReviewPairRow",
     "Slot",
     "Transition",
     "User",
