@@ -4,27 +4,30 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from ruta.linkage import (
-    EncodingParams,
-    LinkageError,
-    SynthConfig,
-    dedupe_registry,
-    encode_registry,
-    match_encoded,
-    read_encoded,
-    read_registry,
-    read_secret,
-    synth_registry,
-    synth_split,
-    write_encoded,
-)
-from ruta.linkage._atomic import write_csv_atomic, write_parquet_atomic
-from ruta.linkage._registry import Registry
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from ruta.linkage._registry import Registry
+
+
+def _linkage() -> ModuleType:
+    # Imported on use: Splink, pandas and the rest take seconds to import, and every `ruta`
+    # command (not only `ruta link`) would pay for them at start-up.
+    import ruta.linkage
+
+    return ruta.linkage
+
+
+def _atomic() -> ModuleType:
+    import ruta.linkage._atomic
+
+    return ruta.linkage._atomic
+
 
 app = typer.Typer(
     help="Registry deduplication and privacy-preserving matching.", no_args_is_help=True
@@ -36,8 +39,10 @@ OnErrorOpt = Annotated[str, typer.Option("--on-error", help="Bad rows: skip them
 
 def _load(path: Path, on_error: str) -> Registry:
     if on_error not in ("skip", "stop"):
-        raise LinkageError(f"got {on_error!r}; expected skip or stop", field="on_error")
-    registry = read_registry(path, on_error="skip" if on_error == "skip" else "stop")
+        raise _linkage().LinkageError(f"got {on_error!r}; expected skip or stop", field="on_error")
+    registry: Registry = _linkage().read_registry(
+        path, on_error="skip" if on_error == "skip" else "stop"
+    )
     for bad in registry.skipped[:20]:
         _err.print(f"[yellow]skipped[/] line {bad.line}: {bad.field} {bad.message}")
     if registry.skipped:
@@ -51,11 +56,11 @@ def _write_table(frame: object, out: Path) -> None:
 
     assert isinstance(frame, pd.DataFrame)
     if out.suffix.lower() == ".csv":
-        write_csv_atomic(frame, out)
+        _atomic().write_csv_atomic(frame, out)
     elif out.suffix.lower() in (".parquet", ".pq"):
-        write_parquet_atomic(pa.Table.from_pandas(frame, preserve_index=False), out)
+        _atomic().write_parquet_atomic(pa.Table.from_pandas(frame, preserve_index=False), out)
     else:
-        raise LinkageError(
+        raise _linkage().LinkageError(
             f"{out} has suffix {out.suffix!r}; expected .csv or .parquet", field="out"
         )
 
@@ -75,18 +80,18 @@ def dedupe(
 ) -> None:
     """Find records of the same person; write record_id,cluster_id and the weakest link."""
     if engine not in ("duckdb", "spark"):
-        raise LinkageError(f"got {engine!r}; expected duckdb or spark", field="engine")
+        raise _linkage().LinkageError(f"got {engine!r}; expected duckdb or spark", field="engine")
     started = time.monotonic()
     reg = _load(registry, on_error)
-    result = dedupe_registry(
+    result = _linkage().dedupe_registry(
         reg,
         threshold=threshold,
         engine="spark" if engine == "spark" else "duckdb",
         progress=lambda msg: _err.print(f"[dim]{time.monotonic() - started:6.1f} s[/] {msg}"),
     )
-    write_csv_atomic(result.clusters, out)
+    _atomic().write_csv_atomic(result.clusters, out)
     if pairs_out is not None:
-        write_csv_atomic(result.pairs, pairs_out)
+        _atomic().write_csv_atomic(result.pairs, pairs_out)
     clusters = result.clusters
     multi = clusters.loc[clusters["cluster_size"] > 1, "cluster_id"].nunique()
     _err.print(
@@ -107,12 +112,14 @@ def encode(
     on_error: OnErrorOpt = "stop",
 ) -> None:
     """Encode a registry as keyed, hardened Bloom filters (no raw identifiers)."""
-    secret = read_secret(secret_file)
+    secret = _linkage().read_secret(secret_file)
     reg = _load(registry, on_error)
     if hardening not in ("none", "balance", "blip"):
-        raise LinkageError(f"got {hardening!r}; expected none, balance or blip", field="hardening")
-    params = EncodingParams(hardening=hardening, blip_flip=blip_flip)  # type: ignore[arg-type]  # checked above
-    write_encoded(encode_registry(reg, secret, params), out)
+        raise _linkage().LinkageError(
+            f"got {hardening!r}; expected none, balance or blip", field="hardening"
+        )
+    params = _linkage().EncodingParams(hardening=hardening, blip_flip=blip_flip)
+    _linkage().write_encoded(_linkage().encode_registry(reg, secret, params), out)
     _err.print(
         f"encoded {len(reg):,} records ({hardening}); skipped {len(reg.skipped)} rows; wrote {out}"
     )
@@ -128,18 +135,18 @@ def match(
     ] = None,
 ) -> None:
     """Match two encoded registries one-to-one; write record_id_a,record_id_b,score."""
-    table_a, meta_a = read_encoded(a)
-    table_b, meta_b = read_encoded(b)
+    table_a, meta_a = _linkage().read_encoded(a)
+    table_b, meta_b = _linkage().read_encoded(b)
     if meta_a != meta_b:
-        raise LinkageError(
+        raise _linkage().LinkageError(
             f"{a} was encoded with {meta_a} but {b} with {meta_b}; both states "
             "must use the same encoding parameters and secret",
             field="encoded",
         )
-    pairs = match_encoded(
+    pairs = _linkage().match_encoded(
         table_a, table_b, threshold=threshold, hardening=str(meta_a.get("hardening", "balance"))
     )
-    write_csv_atomic(pairs, out)
+    _atomic().write_csv_atomic(pairs, out)
     _err.print(f"{len(table_a):,} x {len(table_b):,} records -> {len(pairs):,} pairs; wrote {out}")
 
 
@@ -158,22 +165,24 @@ def synth(
 ) -> None:
     """Generate a synthetic registry with duplicates and a ground-truth person_id."""
     if n < 1:
-        raise LinkageError(f"got {n}; expected a positive number of records", field="n")
+        raise _linkage().LinkageError(f"got {n}; expected a positive number of records", field="n")
     if not 0.0 <= dup_rate < 1.0:
-        raise LinkageError(f"got {dup_rate}; expected a share in [0, 1)", field="dup_rate")
-    config = SynthConfig(seed=seed, dup_rate=dup_rate)
+        raise _linkage().LinkageError(
+            f"got {dup_rate}; expected a share in [0, 1)", field="dup_rate"
+        )
+    config = _linkage().SynthConfig(seed=seed, dup_rate=dup_rate)
     if split is None:
-        _write_table(synth_registry(n, config), out)
+        _write_table(_linkage().synth_registry(n, config), out)
         _err.print(f"wrote {n:,} records to {out}")
         return
     labels = [s.strip() for s in split.split(",")]
     if len(labels) != 2 or not all(labels) or labels[0] == labels[1]:
-        raise LinkageError(
+        raise _linkage().LinkageError(
             f"got {split!r}; expected two different labels such as COL,PER", field="split"
         )
     if not 0.0 <= overlap <= 1.0:
-        raise LinkageError(f"got {overlap}; expected a share in [0, 1]", field="overlap")
-    for label, frame in zip(labels, synth_split(n, overlap, config), strict=True):
+        raise _linkage().LinkageError(f"got {overlap}; expected a share in [0, 1]", field="overlap")
+    for label, frame in zip(labels, _linkage().synth_split(n, overlap, config), strict=True):
         target = out.with_name(f"{out.stem}_{label}{out.suffix}")
         _write_table(frame, target)
         _err.print(f"wrote {n:,} records to {target}")
