@@ -43,6 +43,13 @@ from ruta.cases.actions.documents import (
 )
 from ruta.cases.actions.notes import backlog, do_add_note, history, list_notes
 from ruta.cases.actions.permits import do_set_permit_status, get_permit, issue_permit
+from ruta.cases.actions.review import (
+    check_review_access,
+    do_decide_review_pair,
+    do_import_review_pairs,
+    get_review_pair,
+    list_review_pairs,
+)
 from ruta.cases.actions.transitions import (
     BulkOutcome,
     check_transition,
@@ -56,6 +63,7 @@ __all__ = [
     "ChecklistItem",
     "backlog",
     "check_decide",
+    "check_review_access",
     "check_transition",
     "current_decision",
     "do_add_note",
@@ -65,7 +73,9 @@ __all__ = [
     "do_cancel_appointment",
     "do_create_office",
     "do_decide",
+    "do_decide_review_pair",
     "do_decision",
+    "do_import_review_pairs",
     "do_mark_attendance",
     "do_mark_reminded",
     "do_open_slots",
@@ -80,10 +90,12 @@ __all__ = [
     "free_slots",
     "get_application",
     "get_permit",
+    "get_review_pair",
     "history",
     "issue_permit",
     "list_applications",
     "list_audit_events",
     "list_notes",
+    "list_review_pairs",
     "read_document",
 ]

@@ -1,0 +1,200 @@
+"""The registry review queue: borderline linkage pairs that a person decides on.
+
+``ruta link dedupe --pairs-out`` scores record pairs; :func:`ruta.linkage.borderline_pairs`
+keeps the ones the model could not decide on. They are imported here and a caseworker or
+supervisor decides, once, whether both records are the same person ("merged") or not
+("distinct"), with a reason. Opening a pair shows two people's personal data side by side,
+so every such read is audited, like every decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from ruta.cases._tx import finish
+from ruta.cases.access import OFFICERS, check_role
+from ruta.cases.actions._common import check_reason
+from ruta.cases.audit import append_event
+from ruta.cases.errors import CasesError, ConflictError, NotFoundError
+from ruta.linkage import ReviewPair
+from ruta.store.models import REVIEW_OUTCOMES, ReviewPairRow, User
+
+__all__ = [
+    "check_review_access",
+    "do_decide_review_pair",
+    "do_import_review_pairs",
+    "get_review_pair",
+    "list_review_pairs",
+]
+
+_ENTITY = "review_pair"
+
+
+def check_review_access(actor: User) -> None:
+    """Refuse anyone but caseworkers and supervisors.
+
+    Raises:
+        PermissionDeniedError: for every other role.
+    """
+    check_role(actor, OFFICERS, "review registry pairs")
+
+
+def _check_registry(registry: str) -> str:
+    name = (registry or "").strip()
+    if not name or len(name) > 80 or "\x00" in name:
+        raise CasesError(
+            f"got registry name {registry!r}; expected 1 to 80 characters, e.g. COL-2026",
+            field="registry",
+        )
+    return name
+
+
+def do_import_review_pairs(
+    session: Session, actor: User | None, pairs: Sequence[ReviewPair], registry: str
+) -> int:
+    """Queue borderline pairs for review; pairs already queued are left as they are.
+
+    Args:
+        session: The case store session.
+        actor: The officer importing, or ``None`` for the operator's command line.
+        pairs: Output of :func:`ruta.linkage.borderline_pairs`.
+        registry: The registry's name; ``(registry, a, b)`` identifies a pair, in
+            either order, so importing the same file twice queues nothing new.
+
+    Returns:
+        How many pairs were newly queued.
+    """
+    if actor is not None:
+        check_review_access(actor)
+    name = _check_registry(registry)
+    existing = {
+        (a, b)
+        for a, b in session.execute(
+            select(ReviewPairRow.record_id_a, ReviewPairRow.record_id_b).where(
+                ReviewPairRow.registry_name == name
+            )
+        )
+    }
+    added = 0
+    for pair in pairs:
+        first, second = pair.record_a, pair.record_b
+        # Store each pair in one order so that (b, a) is recognised as (a, b).
+        if first.get("record_id", "") > second.get("record_id", ""):
+            first, second = second, first
+        key = (first.get("record_id", ""), second.get("record_id", ""))
+        if not key[0] or not key[1]:
+            raise CasesError("every pair needs both record ids", field="record_id")
+        if key in existing:
+            continue
+        existing.add(key)
+        session.add(
+            ReviewPairRow(
+                registry_name=name,
+                record_id_a=key[0],
+                record_id_b=key[1],
+                probability=pair.match_probability,
+                record_a=dict(first),
+                record_b=dict(second),
+                differing_fields=list(pair.differing_fields),
+                status="pending",
+            )
+        )
+        added += 1
+    session.flush()
+    data = {"registry": name, "offered": len(pairs), "added": added}
+    append_event(session, actor, "review_pair.import", "registry", name, data)
+    finish(session)
+    return added
+
+
+def list_review_pairs(
+    session: Session,
+    actor: User,
+    *,
+    decided: bool = False,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[list[ReviewPairRow], int]:
+    """Pending pairs (most uncertain first) or decided ones (latest first).
+
+    The list names records by id only, so it is not itself an audited read.
+
+    Returns:
+        The page of pairs and the total matching.
+    """
+    check_review_access(actor)
+    order: list[ColumnElement[Any]]
+    if decided:
+        cond = ReviewPairRow.status != "pending"
+        order = [ReviewPairRow.decided_at.desc(), ReviewPairRow.id.desc()]
+    else:
+        cond = ReviewPairRow.status == "pending"
+        order = [func.abs(ReviewPairRow.probability - 0.5), ReviewPairRow.id.asc()]
+    total = int(session.scalar(select(func.count()).select_from(ReviewPairRow).where(cond)) or 0)
+    query = select(ReviewPairRow).where(cond).order_by(*order)
+    rows = session.scalars(query.offset((max(page, 1) - 1) * page_size).limit(page_size))
+    return list(rows), total
+
+
+def _load(session: Session, pair_id: int, *, for_update: bool = False) -> ReviewPairRow:
+    query = select(ReviewPairRow).where(ReviewPairRow.id == pair_id)
+    if for_update:
+        # Why: two reviewers deciding at once must not both see "pending".
+        query = query.with_for_update()
+    row = session.execute(query).scalar_one_or_none()
+    if row is None:
+        raise NotFoundError(f"no review pair {pair_id}; check the id", field="pair_id")
+    return row
+
+
+def get_review_pair(session: Session, actor: User, pair_id: int) -> ReviewPairRow:
+    """One pair with both records (an audited read of two people's data).
+
+    Raises:
+        PermissionDeniedError: not a caseworker or supervisor.
+        NotFoundError: no such pair.
+    """
+    check_review_access(actor)
+    row = _load(session, pair_id)
+    append_event(session, actor, "review_pair.read", _ENTITY, str(row.id), {})
+    finish(session)
+    return row
+
+
+def do_decide_review_pair(
+    session: Session, actor: User, pair_id: int, outcome: str, reason: str
+) -> ReviewPairRow:
+    """Decide a pending pair: ``merged`` (same person) or ``distinct``, with a reason.
+
+    Raises:
+        PermissionDeniedError: not a caseworker or supervisor.
+        CasesError: unknown outcome or empty reason.
+        NotFoundError: no such pair.
+        ConflictError: the pair was already decided (decisions are made once).
+    """
+    check_review_access(actor)
+    if outcome not in REVIEW_OUTCOMES:
+        raise CasesError(
+            f"got outcome {outcome!r}; expected one of {', '.join(REVIEW_OUTCOMES)}",
+            field="outcome",
+        )
+    text = check_reason(reason)
+    row = _load(session, pair_id, for_update=True)
+    if row.status != "pending":
+        raise ConflictError(
+            f"review pair {pair_id} was already decided ({row.status}); decisions are final",
+            field="pair_id",
+        )
+    row.status = outcome
+    row.decided_by = actor.id
+    row.decided_at = datetime.now(UTC)
+    row.reason = text
+    data = {"outcome": outcome, "registry": row.registry_name, "reason": text}
+    append_event(session, actor, "review_pair.decide", _ENTITY, str(row.id), data)
+    finish(session)
+    return row
