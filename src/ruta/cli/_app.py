@@ -20,6 +20,7 @@ _SUBAPPS: list[tuple[str, str, str | None]] = [
     ("ruta.cli.link", "app", "link"),
     ("ruta.cli.permits", "app", "permits"),
     ("ruta.cli.casework", "register", None),
+    ("ruta.cli.review", "app", "review"),
 ]
 
 for _module, _attr, _name in _SUBAPPS:

@@ -1,0 +1,107 @@
+"""``ruta review``: fill the casework review queue with borderline linkage pairs, list it.
+
+``import`` reads the scored pairs of ``ruta link dedupe --pairs-out`` and the registry they
+were scored on, keeps the pairs the model could not decide on
+(:func:`ruta.linkage.borderline_pairs`) and queues them through the casework action
+:func:`ruta.cases.actions.do_import_review_pairs`; decisions are made in the web pages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ruta.errors import RutaError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ruta.store.models import User
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help="The registry review queue (borderline duplicate pairs).", no_args_is_help=True
+)
+
+AsOpt = Annotated[
+    str | None, typer.Option("--as", help="Username of the caseworker or supervisor acting.")
+]
+
+
+def _actor(session: Session, username: str | None) -> User | None:
+    from sqlalchemy import select
+
+    from ruta.store.models import User
+
+    if username is None:
+        return None
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise RutaError(f"no user {username!r}; expected an existing username", field="as")
+    return user
+
+
+@app.command("import")
+def import_pairs(
+    pairs: Annotated[Path, typer.Argument(help="Scored pairs CSV (ruta link dedupe --pairs-out).")],
+    registry: Annotated[Path, typer.Argument(help="The registry CSV or Parquet they score.")],
+    name: Annotated[str, typer.Option("--registry", help="Registry name, e.g. COL-2026.")],
+    low: Annotated[float, typer.Option(help="Review pairs at or above this probability.")] = 0.5,
+    high: Annotated[float, typer.Option(help="... and below this one.")] = 0.95,
+    on_error: Annotated[
+        str, typer.Option("--on-error", help="Bad registry rows: skip them or stop.")
+    ] = "stop",
+    actor: AsOpt = None,
+) -> None:
+    """Queue the borderline pairs for review; pairs already queued are kept as they are."""
+    from ruta.cases.actions import do_import_review_pairs
+    from ruta.linkage import borderline_pairs, read_pairs, read_registry
+    from ruta.settings import get_settings
+    from ruta.store import make_engine, make_sessionmaker
+
+    if on_error not in ("skip", "stop"):
+        raise RutaError(f"got {on_error!r}; expected skip or stop", field="on_error")
+    reg = read_registry(registry, on_error="skip" if on_error == "skip" else "stop")
+    band = borderline_pairs(read_pairs(pairs), reg, low=low, high=high)
+    engine = make_engine(get_settings().resolved_database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            added = do_import_review_pairs(session, _actor(session, actor), band, name)
+    finally:
+        engine.dispose()
+    typer.echo(
+        f"{len(band)} pairs in [{low}, {high}); queued {added} new, "
+        f"{len(band) - added} already queued (registry {name})"
+    )
+
+
+@app.command("list")
+def list_pairs(
+    actor: Annotated[
+        str, typer.Option("--as", help="Username of the caseworker or supervisor acting.")
+    ],
+    decided: Annotated[bool, typer.Option(help="Decided pairs instead of pending ones.")] = False,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many pairs.")] = 50,
+) -> None:
+    """Print the queue: id, registry, record ids, probability, status (tab-separated)."""
+    from ruta.cases.actions import list_review_pairs
+    from ruta.settings import get_settings
+    from ruta.store import make_engine, make_sessionmaker
+
+    engine = make_engine(get_settings().resolved_database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            user = _actor(session, actor)
+            assert user is not None  # --as is required here
+            rows, total = list_review_pairs(session, user, decided=decided, page_size=limit)
+            for row in rows:
+                typer.echo(
+                    f"{row.id}\t{row.registry_name}\t{row.record_id_a}\t{row.record_id_b}\t"
+                    f"{row.probability:.3f}\t{row.status}"
+                )
+    finally:
+        engine.dispose()
+    typer.echo(f"{len(rows)} of {total} {'decided' if decided else 'pending'} pairs", err=True)

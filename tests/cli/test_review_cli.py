@@ -1,0 +1,121 @@
+"""``ruta review import`` and ``ruta review list`` through the real entry point on both
+backends (in-process, like the casework CLI tests)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ruta.cases.accounts import do_create_user
+from ruta.cli import main
+from ruta.settings import get_settings
+
+HEADER = [
+    "record_id",
+    "given_names",
+    "surname_1",
+    "surname_2",
+    "sex",
+    "date_of_birth",
+    "nationality",
+    "document_number",
+]
+ROWS = [
+    ["r1", "Ana", "Peña", "Gómez", "F", "1990-05-01", "VEN", "V123"],
+    ["r2", "Ana María", "PENA", "", "F", "1990-05-01", "VEN", "V123"],
+    ["r3", "José", "Ruiz", "", "M", "1985-01-02", "COL", ""],
+    ["r4", "Jose", "Ruiz", "", "M", "1985-02-01", "COL", ""],
+]
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def ruta(database, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("RUTA_DATABASE_URL", database.url)
+    monkeypatch.setenv("RUTA_DATA_DIR", str(tmp_path / "var"))
+
+    def run(*args: str) -> Run:
+        get_settings.cache_clear()
+        monkeypatch.setattr(sys, "argv", ["ruta", *args])
+        monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+        capsys.readouterr()
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out = capsys.readouterr()
+        return Run(code, out.out, out.err)
+
+    yield run
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[str, str]:
+    registry = tmp_path / "registry.csv"
+    with registry.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([HEADER, *ROWS])
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "record_id_l,record_id_r,match_probability\nr1,r2,0.7\nr3,r4,0.55\nr1,r4,0.1\n",
+        encoding="utf-8",
+    )
+    return str(pairs), str(registry)
+
+
+def test_import_twice_queues_once_then_lists(ruta, files, session):
+    do_create_user(
+        session,
+        None,
+        username="cw",
+        password="correct-horse-battery",
+        role="caseworker",
+        country="COL",
+    )
+    first = ruta("review", "import", *files, "--registry", "COL-2026", "--as", "cw")
+    assert first.returncode == 0, first.stderr
+    assert "2 pairs in [0.5, 0.95); queued 2 new, 0 already queued" in first.stdout
+    again = ruta("review", "import", *files, "--registry", "COL-2026")
+    assert "queued 0 new, 2 already queued" in again.stdout
+    narrow = ruta("review", "import", *files, "--registry", "X", "--low", "0.6", "--high", "0.8")
+    assert "1 pairs in [0.6, 0.8); queued 1 new" in narrow.stdout
+    listed = ruta("review", "list", "--as", "cw")
+    assert listed.returncode == 0, listed.stderr
+    lines = [line.split("\t") for line in listed.stdout.splitlines()]
+    assert [(line[1], line[2], line[3], line[5]) for line in lines] == [
+        ("COL-2026", "r3", "r4", "pending"),
+        ("COL-2026", "r1", "r2", "pending"),
+        ("X", "r1", "r2", "pending"),
+    ]
+    assert "3 of 3 pending pairs" in listed.stderr
+
+
+def test_errors_exit_2_naming_the_field(ruta, files, session):
+    bad_band = ruta("review", "import", *files, "--registry", "X", "--low", "0.9", "--high", "0.5")
+    assert bad_band.returncode == 2 and "band" in bad_band.stderr
+    nobody = ruta("review", "list", "--as", "ghost")
+    assert nobody.returncode == 2 and "no user 'ghost'" in nobody.stderr
+    do_create_user(
+        session,
+        None,
+        username="aud",
+        password="correct-horse-battery",
+        role="auditor",
+        country="COL",
+    )
+    refused = ruta("review", "list", "--as", "aud")
+    assert refused.returncode == 2 and "may not review registry pairs" in refused.stderr
+    missing = ruta("review", "import", "nope.csv", files[1], "--registry", "X")
+    assert missing.returncode == 2 and "nope.csv" in missing.stderr
