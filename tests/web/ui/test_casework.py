@@ -23,6 +23,8 @@ def _to_review(client: TestClient, app_id: str) -> None:
 def test_officers_land_on_the_queue_and_migrants_on_the_finder(site: Site) -> None:
     assert "/casework/queue" in str(site.signed_in("cw").get("/").url)
     assert "/finder" in str(site.client().get("/").url)
+    # A link shared with ?lang= keeps its language through the redirect.
+    assert str(site.client().get("/?lang=pt").url).endswith("/finder?lang=pt")
 
 
 def test_queue_shows_age_target_and_filters(site: Site, submitted) -> None:

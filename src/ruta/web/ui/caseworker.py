@@ -51,10 +51,11 @@ def _redirect(url: str) -> RedirectResponse:
 
 @router.get("/", name="home")
 def home(request: Request, user: OptionalPageUser) -> Response:
-    """Officers start at their queue; everyone else at the finder."""
+    """Officers start at their queue; everyone else at the finder (keeping ``?lang=``)."""
+    query = f"?{request.url.query}" if request.url.query else ""
     if user is not None and user.role in _READERS:
-        return _redirect(str(request.url_for("queue")))
-    return _redirect(str(request.url_for("finder_start")))
+        return _redirect(str(request.url_for("queue")) + query)
+    return _redirect(str(request.url_for("finder_start")) + query)
 
 
 def _title(pathway_id: str, lang: str) -> str:
