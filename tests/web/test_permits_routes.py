@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -209,6 +210,39 @@ def test_router_is_mounted_by_the_app_factory(tmp_path: Path) -> None:
     assert r.status_code == 200 and "Verify a permit" in r.text
 
 
+def _drive_verifier(base: str, payload: str, png: Path) -> None:
+    """The browser part of the test; runs in its own thread (see the caller)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
+                                     args=["--no-sandbox"])
+        errors: list[str] = []
+        page = browser.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{base}/verify?lang=en")
+        # Headless Chromium on Linux has no BarcodeDetector: the fallback text shows.
+        assert page.locator("#camera-button").is_hidden()
+        assert page.locator("#camera-unsupported").is_visible()
+        page.fill("#payload", payload)
+        page.click("button[type=submit]")
+        assert page.locator(".verdict h2").inner_text() == "Valid"
+        page.goto(f"{base}/verify?lang=fr")
+        page.set_input_files("#photo", str(png))
+        page.click("button[type=submit]")
+        assert page.locator(".verdict .lead").inner_text() == "Titre valide."
+        assert errors == []
+
+        no_js = browser.new_context(java_script_enabled=False).new_page()
+        no_js.goto(f"{base}/verify?lang=es")
+        assert no_js.locator("#camera-button").is_hidden()
+        assert no_js.locator("#camera-unsupported").is_hidden()
+        no_js.fill("#payload", payload[:-5])
+        no_js.click("button[type=submit]")
+        assert no_js.locator(".verdict h2").inner_text() == "No válido"
+        browser.close()
+
+
 @pytest.mark.browser
 def test_verifier_in_chromium_with_and_without_javascript(tmp_path: Path) -> None:
     """The real app in its own uvicorn process, driven by Chromium through Playwright."""
@@ -219,7 +253,6 @@ def test_verifier_in_chromium_with_and_without_javascript(tmp_path: Path) -> Non
     import time
 
     import httpx
-    from playwright.sync_api import sync_playwright
 
     keys = tmp_path / "keys"
     KeyStore(keys).init("COL")
@@ -243,33 +276,10 @@ def test_verifier_in_chromium_with_and_without_javascript(tmp_path: Path) -> Non
                     break
             except httpx.TransportError:
                 time.sleep(0.25)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
-                                         args=["--no-sandbox"])
-            errors: list[str] = []
-            page = browser.new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(f"{base}/verify?lang=en")
-            # Headless Chromium on Linux has no BarcodeDetector: the fallback text shows.
-            assert page.locator("#camera-button").is_hidden()
-            assert page.locator("#camera-unsupported").is_visible()
-            page.fill("#payload", payload)
-            page.click("button[type=submit]")
-            assert page.locator(".verdict h2").inner_text() == "Valid"
-            page.goto(f"{base}/verify?lang=fr")
-            page.set_input_files("#photo", str(png))
-            page.click("button[type=submit]")
-            assert page.locator(".verdict .lead").inner_text() == "Titre valide."
-            assert errors == []
-
-            no_js = browser.new_context(java_script_enabled=False).new_page()
-            no_js.goto(f"{base}/verify?lang=es")
-            assert no_js.locator("#camera-button").is_hidden()
-            assert no_js.locator("#camera-unsupported").is_hidden()
-            no_js.fill("#payload", payload[:-5])
-            no_js.click("button[type=submit]")
-            assert no_js.locator(".verdict h2").inner_text() == "No válido"
-            browser.close()
+        # In a thread of its own: another test's session-wide Playwright may still be open in
+        # this thread, and the sync API refuses to nest inside its event loop.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(_drive_verifier, base, payload, png).result()
     finally:
         server.terminate()
         server.wait(10)
