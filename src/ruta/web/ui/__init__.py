@@ -15,6 +15,7 @@ from ruta.web.ui import (
     documents,
     finder,
     household,
+    review,
     supervisor,
     track,
 )
@@ -29,3 +30,4 @@ router.include_router(household.router)
 router.include_router(caseworker.router)
 router.include_router(supervisor.router)
 router.include_router(documents.router)
+router.include_router(review.router)

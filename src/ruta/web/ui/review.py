@@ -1,0 +1,127 @@
+"""Registry review pages: the queue of borderline duplicate pairs and the comparison page.
+
+A caseworker or supervisor opens a pair, sees both registry records side by side with
+the fields that differ marked, and decides "same person" or "not the same person" with a
+reason. Every write, and every opening of a pair, goes through ``ruta.cases.actions``,
+which audits it; other roles get the same 404 as a case outside their scope.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from ruta.cases.access import OFFICERS
+from ruta.cases.actions import do_decide_review_pair, get_review_pair, list_review_pairs
+from ruta.cases.errors import CasesError, NotFoundError
+from ruta.linkage._registry import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from ruta.store.models import User
+from ruta.web.deps import PageUser, SessionDep, SettingsDep
+from ruta.web.i18n import render
+from ruta.web.ui._forms import ErrorList, csrf_context, form_text, gettext_for, not_found_page
+from ruta.web.ui._forms import verify_csrf as _csrf_ok
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["pages: registry review"])
+
+#: The registry contract's columns in the order the comparison shows them.
+_FIELDS = tuple(c for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if c != "record_id")
+
+
+@router.get("/review", name="review_queue")
+def queue(
+    request: Request,
+    user: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    status: Annotated[str, Query()] = "pending",
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:
+    """Pending pairs, most uncertain first, or the decided ones."""
+    if user.role not in OFFICERS:
+        return not_found_page(request, user)
+    decided = status == "decided"
+    rows, total = list_review_pairs(
+        session, user, decided=decided, page=page, page_size=settings.page_size
+    )
+    context = {
+        **csrf_context(request, user),
+        "rows": rows,
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // settings.page_size)),
+        "status": "decided" if decided else "pending",
+    }
+    return render(request, "review/queue.html", context)
+
+
+def _pair_page(
+    request: Request,
+    session: Session,
+    user: User,
+    pair_id: int,
+    errors: ErrorList | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    if user.role not in OFFICERS:
+        return not_found_page(request, user)
+    try:
+        pair = get_review_pair(session, user, pair_id)
+    except NotFoundError:
+        return not_found_page(request, user)
+    differing = set(pair.differing_fields)
+    fields = [
+        (name, pair.record_a.get(name, ""), pair.record_b.get(name, ""), name in differing)
+        for name in _FIELDS
+        if name in pair.record_a or name in pair.record_b
+    ]
+    context = {
+        **csrf_context(request, user),
+        "pair": pair,
+        "fields": fields,
+        "errors": errors or [],
+        "has_errors": bool(errors),
+        "values": values or {},
+    }
+    return render(request, "review/pair.html", context, status_code=422 if errors else 200)
+
+
+@router.get("/review/{pair_id}", name="review_pair")
+def pair(request: Request, pair_id: int, user: PageUser, session: SessionDep) -> Response:
+    """Both records side by side (an audited read) and the decision form."""
+    return _pair_page(request, session, user, pair_id)
+
+
+@router.post("/review/{pair_id}", name="review_decide")
+async def decide(request: Request, pair_id: int, user: PageUser, session: SessionDep) -> Response:
+    """Record "same person" (merged) or "not the same person" (distinct) with a reason."""
+    if user.role not in OFFICERS:
+        return not_found_page(request, user)
+    _ = gettext_for(request)
+    form = await request.form()
+    outcome = form_text(form, "outcome")
+    reason = form_text(form, "reason")
+    values = {"reason": reason}
+    errors: ErrorList = []
+    if not _csrf_ok(request, form):
+        errors.append(("reason", _("The form expired. Try again")))
+    elif outcome not in ("merged", "distinct"):
+        errors.append(("reason", _("Choose same person or not the same person")))
+    elif not reason:
+        errors.append(("reason", _("Say why: what makes them the same person or not")))
+    if not errors:
+        try:
+            do_decide_review_pair(session, user, pair_id, outcome, reason)
+        except NotFoundError:
+            return not_found_page(request, user)
+        except CasesError as exc:
+            session.rollback()
+            errors.append(("reason", exc.message))
+        else:
+            url = str(request.url_for("review_queue")) + "?status=decided"
+            return RedirectResponse(url, status_code=303)
+    return _pair_page(request, session, user, pair_id, errors, values)
