@@ -24,14 +24,7 @@ _SUBAPPS: list[tuple[str, str, str | None]] = [
 ]
 
 for _module, _attr, _name in _SUBAPPS:
-    try:
-        _mod = importlib.import_module(_module)
-    except ModuleNotFoundError as _exc:
-        # A pillar not yet installed in this checkout; the others still work.
-        if _exc.name != _module:
-            raise
-        continue
-    _obj = getattr(_mod, _attr)
+    _obj = getattr(importlib.import_module(_module), _attr)
     if _name is None:
         _obj(app)
     else:
