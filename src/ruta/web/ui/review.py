@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from ruta.cases.access import OFFICERS
 from ruta.cases.actions import do_decide_review_pair, get_review_pair, list_review_pairs
 from ruta.cases.errors import CasesError, NotFoundError
-from ruta.linkage._registry import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from ruta.store.models import User
 from ruta.web.deps import PageUser, SessionDep, SettingsDep
 from ruta.web.i18n import render
@@ -28,8 +27,31 @@ __all__ = ["router"]
 
 router = APIRouter(tags=["pages: registry review"])
 
-#: The registry contract's columns in the order the comparison shows them.
-_FIELDS = tuple(c for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if c != "record_id")
+#: The order the comparison shows the registry contract's columns in (names first, as an
+#: officer reads a person); PostgreSQL's JSONB does not keep the stored key order.
+_ORDER = (
+    "given_names",
+    "surname_1",
+    "surname_2",
+    "sex",
+    "date_of_birth",
+    "nationality",
+    "document_type",
+    "document_number",
+    "place_of_birth",
+    "phone",
+)
+
+
+def _field_order(record_a: dict[str, str], record_b: dict[str, str]) -> list[str]:
+    """Known columns in :data:`_ORDER`, then any others by name; never ``record_id``.
+
+    Examples:
+        >>> _field_order({"record_id": "1", "sex": "F", "zz": ""}, {"given_names": "Ana"})
+        ['given_names', 'sex', 'zz']
+    """
+    present = (set(record_a) | set(record_b)) - {"record_id"}
+    return [c for c in _ORDER if c in present] + sorted(present - set(_ORDER))
 
 
 @router.get("/review", name="review_queue")
@@ -76,8 +98,7 @@ def _pair_page(
     differing = set(pair.differing_fields)
     fields = [
         (name, pair.record_a.get(name, ""), pair.record_b.get(name, ""), name in differing)
-        for name in _FIELDS
-        if name in pair.record_a or name in pair.record_b
+        for name in _field_order(pair.record_a, pair.record_b)
     ]
     context = {
         **csrf_context(request, user),
