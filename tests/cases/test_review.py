@@ -45,9 +45,9 @@ def events(session, action: str) -> list[AuditEvent]:
 def test_import_is_idempotent_and_stores_each_pair_in_one_order(session, cast):
     pairs = review_pairs()
     assert do_import_review_pairs(session, cast.supervisor, pairs, "COL-2026") == 2
-    assert do_import_review_pairs(session, None, pairs, "COL-2026") == 0
+    assert do_import_review_pairs(session, None, pairs, "COL-2026", country="col") == 0
     # The same records under another registry are another review.
-    assert do_import_review_pairs(session, None, pairs[:1], "PER-2026") == 1
+    assert do_import_review_pairs(session, None, pairs[:1], "PER-2026", country="PER") == 1
     rows = session.scalars(select(ReviewPairRow).order_by(ReviewPairRow.id)).all()
     assert [(r.registry_name, r.record_id_a, r.record_id_b) for r in rows] == [
         ("COL-2026", "r3", "r4"),
@@ -62,14 +62,19 @@ def test_import_is_idempotent_and_stores_each_pair_in_one_order(session, cast):
 
 def test_import_refuses_a_bad_registry_name_and_non_officers(session, cast):
     with pytest.raises(CasesError, match="registry name") as caught:
-        do_import_review_pairs(session, None, review_pairs(), " ")
+        do_import_review_pairs(session, None, review_pairs(), " ", country="COL")
     assert caught.value.field == "registry"
+    with pytest.raises(CasesError, match="alpha-3") as caught:
+        do_import_review_pairs(session, None, review_pairs(), "COL-2026")
+    assert caught.value.field == "country"
+    with pytest.raises(PermissionDeniedError, match="of COL may not queue pairs of PER"):
+        do_import_review_pairs(session, cast.caseworker, review_pairs(), "X", country="PER")
     with pytest.raises(PermissionDeniedError):
         do_import_review_pairs(session, cast.auditor, review_pairs(), "COL-2026")
 
 
 def test_pending_list_is_most_uncertain_first_and_decided_list_separate(session, cast):
-    do_import_review_pairs(session, None, review_pairs(), "COL-2026")
+    do_import_review_pairs(session, None, review_pairs(), "COL-2026", country="COL")
     pending, total = list_review_pairs(session, cast.caseworker)
     assert total == 2 and [p.probability for p in pending] == [0.55, 0.7]
     do_decide_review_pair(session, cast.caseworker, pending[0].id, "distinct", "Other birth date")
@@ -81,7 +86,7 @@ def test_pending_list_is_most_uncertain_first_and_decided_list_separate(session,
 
 
 def test_reading_a_pair_is_audited(session, cast):
-    do_import_review_pairs(session, None, review_pairs(), "COL-2026")
+    do_import_review_pairs(session, None, review_pairs(), "COL-2026", country="COL")
     row = list_review_pairs(session, cast.supervisor)[0][0]
     assert get_review_pair(session, cast.supervisor, row.id).id == row.id
     (event,) = events(session, "review_pair.read")
@@ -93,7 +98,7 @@ def test_reading_a_pair_is_audited(session, cast):
 
 
 def test_decision_is_recorded_audited_and_made_once(session, cast):
-    do_import_review_pairs(session, None, review_pairs(), "COL-2026")
+    do_import_review_pairs(session, None, review_pairs(), "COL-2026", country="COL")
     row = list_review_pairs(session, cast.caseworker)[0][0]
     decided = do_decide_review_pair(session, cast.caseworker, row.id, "merged", "  Same passport ")
     assert decided.status == "merged" and decided.reason == "Same passport"
@@ -108,7 +113,7 @@ def test_decision_is_recorded_audited_and_made_once(session, cast):
 
 
 def test_decision_needs_an_outcome_a_reason_and_an_officer(session, cast):
-    do_import_review_pairs(session, None, review_pairs(), "COL-2026")
+    do_import_review_pairs(session, None, review_pairs(), "COL-2026", country="COL")
     row = list_review_pairs(session, cast.caseworker)[0][0]
     with pytest.raises(CasesError) as caught:
         do_decide_review_pair(session, cast.caseworker, row.id, "maybe", "why")
@@ -128,3 +133,16 @@ def test_decision_needs_an_outcome_a_reason_and_an_officer(session, cast):
     session.rollback()
     assert session.get(ReviewPairRow, row.id).status == "pending"
     assert events(session, "review_pair.decide") == []
+
+
+def test_officers_see_only_their_own_states_registry(session, cast):
+    do_import_review_pairs(session, None, review_pairs(), "COL-2026", country="COL")
+    row = list_review_pairs(session, cast.caseworker)[0][0]
+    assert row.country == "COL"
+    assert list_review_pairs(session, cast.per_caseworker) == ([], 0)
+    with pytest.raises(NotFoundError):
+        get_review_pair(session, cast.per_caseworker, row.id)
+    with pytest.raises(NotFoundError):
+        do_decide_review_pair(session, cast.per_caseworker, row.id, "merged", "Same person")
+    session.rollback()
+    assert events(session, "review_pair.read") == []

@@ -87,9 +87,21 @@ def test_import_twice_queues_once_then_lists(ruta, files, session):
     first = ruta("review", "import", *files, "--registry", "COL-2026", "--as", "cw")
     assert first.returncode == 0, first.stderr
     assert "2 pairs in [0.5, 0.95); queued 2 new, 0 already queued" in first.stdout
-    again = ruta("review", "import", *files, "--registry", "COL-2026")
+    again = ruta("review", "import", *files, "--registry", "COL-2026", "--country", "COL")
     assert "queued 0 new, 2 already queued" in again.stdout
-    narrow = ruta("review", "import", *files, "--registry", "X", "--low", "0.6", "--high", "0.8")
+    narrow = ruta(
+        "review",
+        "import",
+        *files,
+        "--registry",
+        "X",
+        "--country",
+        "COL",
+        "--low",
+        "0.6",
+        "--high",
+        "0.8",
+    )
     assert "1 pairs in [0.6, 0.8); queued 1 new" in narrow.stdout
     listed = ruta("review", "list", "--as", "cw")
     assert listed.returncode == 0, listed.stderr
@@ -117,5 +129,7 @@ def test_errors_exit_2_naming_the_field(ruta, files, session):
     )
     refused = ruta("review", "list", "--as", "aud")
     assert refused.returncode == 2 and "may not review registry pairs" in refused.stderr
+    no_country = ruta("review", "import", *files, "--registry", "X")
+    assert no_country.returncode == 2 and "country" in no_country.stderr
     missing = ruta("review", "import", "nope.csv", files[1], "--registry", "X")
     assert missing.returncode == 2 and "nope.csv" in missing.stderr

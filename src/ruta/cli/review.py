@@ -54,6 +54,10 @@ def import_pairs(
     on_error: Annotated[
         str, typer.Option("--on-error", help="Bad registry rows: skip them or stop.")
     ] = "stop",
+    country: Annotated[
+        str | None,
+        typer.Option(help="ISO 3166-1 alpha-3 of the registry's state (default: --as's)."),
+    ] = None,
     actor: AsOpt = None,
 ) -> None:
     """Queue the borderline pairs for review; pairs already queued are kept as they are."""
@@ -69,7 +73,9 @@ def import_pairs(
     engine = make_engine(get_settings().resolved_database_url)
     try:
         with make_sessionmaker(engine)() as session:
-            added = do_import_review_pairs(session, _actor(session, actor), band, name)
+            added = do_import_review_pairs(
+                session, _actor(session, actor), band, name, country=country
+            )
     finally:
         engine.dispose()
     typer.echo(

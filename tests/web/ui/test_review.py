@@ -33,7 +33,8 @@ def queue_pairs(site: Site, count: int = 2) -> list[int]:
         }
     )
     with site.app.state.sessionmaker() as session:
-        do_import_review_pairs(session, None, borderline_pairs(pairs, Registry(frame)), "ARG-26")
+        band = borderline_pairs(pairs, Registry(frame))
+        do_import_review_pairs(session, None, band, "ARG-26", country="ARG")
         rows = session.scalars(select(ReviewPairRow).order_by(ReviewPairRow.probability))
         return [row.id for row in rows]
 
@@ -127,3 +128,7 @@ def test_only_caseworkers_and_supervisors_see_the_queue(site: Site) -> None:
         assert "Registry review" not in client.get("/track").text
     assert audit(site, "review_pair.read") == []
     assert site.signed_in("cw").get("/review/999999").status_code == 404
+    # An officer of another state: the pair does not exist for them.
+    other = site.signed_in("cw-per")
+    assert "0 pairs." in main_text(other.get("/review").text)
+    assert other.get(f"/review/{pair_id}").status_code == 404

@@ -4,7 +4,9 @@
 keeps the ones the model could not decide on. They are imported here and a caseworker or
 supervisor decides, once, whether both records are the same person ("merged") or not
 ("distinct"), with a reason. Opening a pair shows two people's personal data side by side,
-so every such read is audited, like every decision.
+so every such read is audited, like every decision. A pair belongs to the state whose
+registry it comes from; only that state's officers see it (others get "not found", as
+for a case outside their scope).
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.orm import Session
 
 from ruta.cases._tx import finish
 from ruta.cases.access import OFFICERS, check_role
 from ruta.cases.actions._common import check_reason
 from ruta.cases.audit import append_event
-from ruta.cases.errors import CasesError, ConflictError, NotFoundError
+from ruta.cases.errors import CasesError, ConflictError, NotFoundError, PermissionDeniedError
 from ruta.linkage import ReviewPair
 from ruta.store.models import REVIEW_OUTCOMES, ReviewPairRow, User
 
@@ -54,8 +56,28 @@ def _check_registry(registry: str) -> str:
     return name
 
 
+def _check_country(actor: User | None, country: str | None) -> str:
+    code = (country or (actor.country if actor is not None else None) or "").strip().upper()
+    if len(code) != 3 or not code.isalpha() or not code.isascii():
+        raise CasesError(
+            f"got country {country!r}; expected the registry's ISO 3166-1 alpha-3 code, e.g. COL",
+            field="country",
+        )
+    if actor is not None and actor.country != code:
+        raise PermissionDeniedError(
+            f"a {actor.role} of {actor.country} may not queue pairs of {code}'s registry",
+            field="country",
+        )
+    return code
+
+
 def do_import_review_pairs(
-    session: Session, actor: User | None, pairs: Sequence[ReviewPair], registry: str
+    session: Session,
+    actor: User | None,
+    pairs: Sequence[ReviewPair],
+    registry: str,
+    *,
+    country: str | None = None,
 ) -> int:
     """Queue borderline pairs for review; pairs already queued are left as they are.
 
@@ -65,6 +87,7 @@ def do_import_review_pairs(
         pairs: Output of :func:`ruta.linkage.borderline_pairs`.
         registry: The registry's name; ``(registry, a, b)`` identifies a pair, in
             either order, so importing the same file twice queues nothing new.
+        country: The state whose registry it is (default: the actor's country).
 
     Returns:
         How many pairs were newly queued.
@@ -72,6 +95,7 @@ def do_import_review_pairs(
     if actor is not None:
         check_review_access(actor)
     name = _check_registry(registry)
+    code = _check_country(actor, country)
     existing = {
         (a, b)
         for a, b in session.execute(
@@ -95,6 +119,7 @@ def do_import_review_pairs(
         session.add(
             ReviewPairRow(
                 registry_name=name,
+                country=code,
                 record_id_a=key[0],
                 record_id_b=key[1],
                 probability=pair.match_probability,
@@ -106,7 +131,7 @@ def do_import_review_pairs(
         )
         added += 1
     session.flush()
-    data = {"registry": name, "offered": len(pairs), "added": added}
+    data = {"registry": name, "country": code, "offered": len(pairs), "added": added}
     append_event(session, actor, "review_pair.import", "registry", name, data)
     finish(session)
     return added
@@ -129,11 +154,12 @@ def list_review_pairs(
     """
     check_review_access(actor)
     order: list[ColumnElement[Any]]
+    scope = _scope(actor)
     if decided:
-        cond = ReviewPairRow.status != "pending"
+        cond = scope & (ReviewPairRow.status != "pending")
         order = [ReviewPairRow.decided_at.desc(), ReviewPairRow.id.desc()]
     else:
-        cond = ReviewPairRow.status == "pending"
+        cond = scope & (ReviewPairRow.status == "pending")
         order = [func.abs(ReviewPairRow.probability - 0.5), ReviewPairRow.id.asc()]
     total = int(session.scalar(select(func.count()).select_from(ReviewPairRow).where(cond)) or 0)
     query = select(ReviewPairRow).where(cond).order_by(*order)
@@ -141,14 +167,25 @@ def list_review_pairs(
     return list(rows), total
 
 
-def _load(session: Session, pair_id: int, *, for_update: bool = False) -> ReviewPairRow:
-    query = select(ReviewPairRow).where(ReviewPairRow.id == pair_id)
+def _scope(actor: User) -> ColumnElement[bool]:
+    # Officers see their own state's registry only, like case files.
+    if actor.country is None:
+        return false()
+    return ReviewPairRow.country == actor.country
+
+
+def _load(
+    session: Session, actor: User, pair_id: int, *, for_update: bool = False
+) -> ReviewPairRow:
+    query = select(ReviewPairRow).where(ReviewPairRow.id == pair_id, _scope(actor))
     if for_update:
         # Why: two reviewers deciding at once must not both see "pending".
         query = query.with_for_update()
     row = session.execute(query).scalar_one_or_none()
     if row is None:
-        raise NotFoundError(f"no review pair {pair_id}; check the id", field="pair_id")
+        raise NotFoundError(
+            f"no review pair {pair_id} in your scope; check the id", field="pair_id"
+        )
     return row
 
 
@@ -157,10 +194,10 @@ def get_review_pair(session: Session, actor: User, pair_id: int) -> ReviewPairRo
 
     Raises:
         PermissionDeniedError: not a caseworker or supervisor.
-        NotFoundError: no such pair.
+        NotFoundError: no such pair, or one of another state's registry.
     """
     check_review_access(actor)
-    row = _load(session, pair_id)
+    row = _load(session, actor, pair_id)
     append_event(session, actor, "review_pair.read", _ENTITY, str(row.id), {})
     finish(session)
     return row
@@ -184,7 +221,7 @@ def do_decide_review_pair(
             field="outcome",
         )
     text = check_reason(reason)
-    row = _load(session, pair_id, for_update=True)
+    row = _load(session, actor, pair_id, for_update=True)
     if row.status != "pending":
         raise ConflictError(
             f"review pair {pair_id} was already decided ({row.status}); decisions are final",

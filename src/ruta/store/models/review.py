@@ -29,6 +29,8 @@ class ReviewPairRow(Base):
     __tablename__ = "review_pairs"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     registry_name: Mapped[str] = mapped_column(String(80))
+    #: The state whose registry it is; only its officers see the pair (ISO 3166-1 alpha-3).
+    country: Mapped[str] = mapped_column(String(3))
     record_id_a: Mapped[str] = mapped_column(String(80))
     record_id_b: Mapped[str] = mapped_column(String(80))
     probability: Mapped[float] = mapped_column(Float)
@@ -45,5 +47,5 @@ class ReviewPairRow(Base):
         UniqueConstraint(
             "registry_name", "record_id_a", "record_id_b", name="uq_review_pairs_pair"
         ),
-        Index("ix_review_pairs_status", "status", "probability"),
+        Index("ix_review_pairs_status", "country", "status", "probability"),
     )

@@ -28,6 +28,7 @@ def upgrade() -> None:
         "review_pairs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("registry_name", sa.String(length=80), nullable=False),
+        sa.Column("country", sa.String(length=3), nullable=False),
         sa.Column("record_id_a", sa.String(length=80), nullable=False),
         sa.Column("record_id_b", sa.String(length=80), nullable=False),
         sa.Column("probability", sa.Float(), nullable=False),
@@ -46,7 +47,7 @@ def upgrade() -> None:
         ),
     )
     op.create_index(
-        "ix_review_pairs_status", "review_pairs", ["status", "probability"], unique=False
+        "ix_review_pairs_status", "review_pairs", ["country", "status", "probability"], unique=False
     )
 
 
