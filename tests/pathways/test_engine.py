@@ -232,3 +232,9 @@ def test_none_without_where_means_an_empty_list() -> None:
     assert truth(no_records, {"criminal_records": []}) is True
     assert truth(no_records, {"criminal_records": [{}]}) is False
     assert truth(no_records, {}) is None
+
+
+def test_unknown_permit_type_names_the_field() -> None:
+    with pytest.raises(ProfileError) as info:
+        evaluate({"permits": [{"type": "golden-visa"}]})
+    assert info.value.field == "permits.0.type" and "pathway id" in str(info.value)

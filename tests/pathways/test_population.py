@@ -120,6 +120,18 @@ def test_csv_with_per_person_dates(tmp_path: Path) -> None:
         ),
         ("person_id,as_of,nationalities", "a,2026-01-01,not json", "nationalities", "JSON"),
         ("as_of,host_country", "2026-01-01,ARG", "person_id", "person_id"),
+        (
+            "person_id,as_of,nationalities",
+            'a,2026-01-01,"[{""country"": ""BOL"", ""since"": ""2021-13-01""}]"',
+            "nationalities[].since",
+            "YYYY-MM-DD",
+        ),
+        (
+            "person_id,as_of,nationalities",
+            'a,2026-01-01,"[{""country"": ""Bolivia""}]"',
+            "nationalities[].country",
+            "alpha-3",
+        ),
     ],
 )
 def test_bad_population_names_field_and_writes_nothing(

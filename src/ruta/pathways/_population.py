@@ -233,6 +233,7 @@ def _check(
             checks.append(
                 (column, f'p."{column}" NOT IN ({opts})', f"one of {', '.join(info.options)}")
             )
+    checks.extend(_item_checks(described))
     if not checks:
         return
     raw_cols = ", ".join(f'"{c}" AS "r__{c}"' for c in described)
@@ -241,14 +242,50 @@ def _check(
         f"{raw_cols} FROM raw"
     )
     for column, bad, form in checks:
+        source = column.split("[]", 1)[0]
         row = con.execute(
-            f'SELECT p._row, CAST(r."r__{column}" AS VARCHAR) FROM people p JOIN raw_numbered r '
+            f'SELECT p._row, CAST(r."r__{source}" AS VARCHAR) FROM people p JOIN raw_numbered r '
             f"USING (_row) WHERE {bad} ORDER BY p._row LIMIT 1"
         ).fetchone()
         if row is not None:
             raise ProfileError(
                 f"row {row[0]}: {row[1]!r} is not valid; expected {form}", field=column
             )
+
+
+def _item_checks(described: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """Checks inside list facts: a field given but not parsed (a JSON date such as
+    "2021-13-01" would otherwise become "unknown" silently), or a code not allowed."""
+    checks: list[tuple[str, str, str]] = []
+    for path, info in fact_catalog().items():
+        column = column_of(path)
+        if info.kind != "list" or column not in described:
+            continue
+        is_json = described[column].upper().startswith(("VARCHAR", "JSON"))
+        for name, item in info.items.items():
+            where = f"{column}[].{name}"
+            given = f'list_filter(p."{column}", lambda x: x."{name}" IS NOT NULL)'
+            if is_json and item.kind in ("date", "bool"):
+                raw = f"json_extract_string(r.\"r__{column}\", '$[*].{name}')"
+                sent = f"list_filter({raw}, lambda v: v IS NOT NULL)"
+                form = "a date YYYY-MM-DD" if item.kind == "date" else "true or false"
+                checks.append(
+                    (where, f"coalesce(len({sent}), 0) <> coalesce(len({given}), 0)", form)
+                )
+            allowed = list(COUNTRIES) if item.kind == "country" else list(item.options)
+            if (path, name) == ("permits", "type"):
+                # As in the Profile model: a permit is a vocabulary code or a pathway id.
+                allowed += list(default_catalog().pathways)
+            if item.kind in ("country", "enum"):
+                codes = ", ".join(f"'{c}'" for c in allowed)
+                bad = f'list_filter(p."{column}", lambda x: x."{name}" NOT IN ({codes}))'
+                form = (
+                    "an ISO 3166-1 alpha-3 code such as VEN"
+                    if item.kind == "country"
+                    else f"one of {', '.join(allowed)}"
+                )
+                checks.append((where, f"coalesce(len({bad}), 0) > 0", form))
+    return checks
 
 
 def _write_atomic(con: duckdb.DuckDBPyConnection, query: str, out: Path) -> None:

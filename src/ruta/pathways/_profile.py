@@ -93,9 +93,22 @@ class DocumentHeld(_Part):
     issued: Date | None = None
 
 
+def _permit_type(value: str) -> str:
+    # A permit is named by a vocabulary code (the finder's options) or by the pathway id
+    # that granted it; the population engine checks the same set.
+    from ruta.pathways._catalog import default_catalog  # the catalog loads the vocabulary
+
+    if value not in vocabulary().permit_types and value not in default_catalog().pathways:
+        raise ValueError(
+            f"'{value}' is not a permit type; expected one of "
+            f"{', '.join(vocabulary().permit_types)} or a pathway id such as col.ppt"
+        )
+    return value
+
+
 class PermitHeld(_Part):
     country: Country | None = None
-    type: str | None = None
+    type: Annotated[str, AfterValidator(_permit_type)] | None = None
     valid_from: Date | None = None
     valid_until: Date | None = None
 
