@@ -33,62 +33,47 @@ from ruta.permits import (
     rejected,
     verify,
 )
-from ruta.web.i18n import render, request_language
+from ruta.web.i18n import render, request_language, translator
 from ruta.web.problems import problem
 
 __all__ = ["router", "verifier_sources"]
 
 router = APIRouter(tags=["permits"])
 
+
+def N_(message: str) -> str:  # the gettext marker that Babel extracts
+    """Mark a string for translation without translating it here."""
+    return message
+
+
 # Room for a maximal payload plus JSON framing; anything bigger is refused unread.
 _MAX_API_BODY = MAX_INPUT_BYTES + 1024
 _MAX_FORM_BODY = MAX_IMAGE_BYTES + 64 * 1024
 
-_PAGE: dict[str, dict[str, str]] = {
-    "es": {"title": "Verificar un permiso", "intro": "Compruebe un permiso de residencia Ruta "
-           "sin conexión: pegue el texto del código QR, suba una foto del QR o escanéelo con "
-           "la cámara.", "paste": "Texto del código (empieza por RUTA1:)",
-           "photo": "O suba una foto del código QR", "submit": "Verificar",
-           "camera": "Escanear con la cámara", "no_camera": "Este navegador no puede escanear "
-           "con la cámara; suba una foto o pegue el texto.", "result": "Resultado",
-           "holder": "Titular", "permit_id": "Número de permiso", "type": "Tipo de permiso",
-           "issuer": "País emisor", "validity": "Vigencia", "rights": "Derechos",
-           "born": "Fecha de nacimiento", "nationality": "Nacionalidad",
-           "status_age": "Lista de estado emitida hace %(hours)s h",
-           "again": "Verificar otro permiso", "minimal": "Perfil de divulgación mínima"},
-    "pt": {"title": "Verificar uma autorização", "intro": "Verifique uma autorização de "
-           "residência Ruta sem conexão: cole o texto do código QR, envie uma foto do QR ou "
-           "escaneie com a câmera.", "paste": "Texto do código (começa com RUTA1:)",
-           "photo": "Ou envie uma foto do código QR", "submit": "Verificar",
-           "camera": "Escanear com a câmera", "no_camera": "Este navegador não consegue "
-           "escanear com a câmera; envie uma foto ou cole o texto.", "result": "Resultado",
-           "holder": "Titular", "permit_id": "Número da autorização",
-           "type": "Tipo de autorização", "issuer": "País emissor", "validity": "Validade",
-           "rights": "Direitos", "born": "Data de nascimento", "nationality": "Nacionalidade",
-           "status_age": "Lista de status emitida há %(hours)s h",
-           "again": "Verificar outra autorização", "minimal": "Perfil de divulgação mínima"},
-    "en": {"title": "Verify a permit", "intro": "Check a Ruta residence permit offline: paste "
-           "the text of the QR code, upload a photo of the QR code, or scan it with the "
-           "camera.", "paste": "Code text (starts with RUTA1:)",
-           "photo": "Or upload a photo of the QR code", "submit": "Verify",
-           "camera": "Scan with the camera", "no_camera": "This browser cannot scan with the "
-           "camera; upload a photo or paste the text.", "result": "Result",
-           "holder": "Holder", "permit_id": "Permit number", "type": "Permit type",
-           "issuer": "Issuing country", "validity": "Valid", "rights": "Rights",
-           "born": "Date of birth", "nationality": "Nationality",
-           "status_age": "Status list issued %(hours)s h ago",
-           "again": "Verify another permit", "minimal": "Minimal-disclosure profile"},
-    "fr": {"title": "Vérifier un titre", "intro": "Vérifiez un titre de séjour Ruta hors "
-           "ligne : collez le texte du code QR, envoyez une photo du code QR ou scannez-le "
-           "avec la caméra.", "paste": "Texte du code (commence par RUTA1:)",
-           "photo": "Ou envoyez une photo du code QR", "submit": "Vérifier",
-           "camera": "Scanner avec la caméra", "no_camera": "Ce navigateur ne peut pas scanner "
-           "avec la caméra ; envoyez une photo ou collez le texte.", "result": "Résultat",
-           "holder": "Titulaire", "permit_id": "Numéro du titre", "type": "Type de titre",
-           "issuer": "Pays émetteur", "validity": "Validité", "rights": "Droits",
-           "born": "Date de naissance", "nationality": "Nationalité",
-           "status_age": "Liste de statut émise il y a %(hours)s h",
-           "again": "Vérifier un autre titre", "minimal": "Profil de divulgation minimale"},
+# The page's strings, translated in the shared catalogs (src/ruta/web/locales).
+_MSGIDS: dict[str, str] = {
+    "title": N_("Verify a permit"),
+    "intro": N_(
+        "Check a Ruta residence permit offline: paste the text of the QR code, "
+        "upload a photo of the QR code, or scan it with the camera."
+    ),
+    "paste": N_("Code text (starts with RUTA1:)"),
+    "photo": N_("Or upload a photo of the QR code"),
+    "submit": N_("Verify"),
+    "camera": N_("Scan with the camera"),
+    "no_camera": N_("This browser cannot scan with the camera; upload a photo or paste the text."),
+    "result": N_("Result"),
+    "holder": N_("Holder"),
+    "permit_id": N_("Permit number"),
+    "type": N_("Permit type"),
+    "issuer": N_("Issuing country"),
+    "validity": N_("Valid"),
+    "rights": N_("Rights"),
+    "born": N_("Date of birth"),
+    "nationality": N_("Nationality"),
+    "status_age": N_("Status list issued %(hours)s h ago"),
+    "again": N_("Verify another permit"),
+    "minimal": N_("Minimal-disclosure profile"),
 }
 
 
@@ -119,8 +104,10 @@ def _stamp(path: Path) -> tuple[str, int]:
 
 
 @lru_cache(maxsize=4)
-def _load(trust: tuple[str, int], statuses: tuple[tuple[str, int], ...],
-          ) -> tuple[TrustList | None, tuple[StatusList, ...], str]:
+def _load(
+    trust: tuple[str, int],
+    statuses: tuple[tuple[str, int], ...],
+) -> tuple[TrustList | None, tuple[StatusList, ...], str]:
     # Keyed by modification times: a refreshed list file is picked up on the next request
     # while an unchanged one is parsed and signature-checked only once.
     if trust[1] < 0:
@@ -130,8 +117,7 @@ def _load(trust: tuple[str, int], statuses: tuple[tuple[str, int], ...],
     except TrustListError:
         return None, (), "trust_list_untrusted"
     try:
-        lists = tuple(StatusList.from_json(Path(p).read_bytes(), tl) for p, m in statuses
-                      if m >= 0)
+        lists = tuple(StatusList.from_json(Path(p).read_bytes(), tl) for p, m in statuses if m >= 0)
     except StatusListError:
         return tl, (), "status_list_untrusted"
     return tl, lists, ""
@@ -156,8 +142,13 @@ def _check(request: Request, text: str) -> VerificationResult:
 
 def _page(request: Request, result: VerificationResult | None, payload: str = "") -> Response:
     lang = request_language(request)
-    context: dict[str, Any] = {"t": _PAGE[lang], "payload": payload,
-                               "result": result.to_dict(lang) if result else None}
+    gettext = translator(lang).gettext
+    texts = {key: gettext(msgid) for key, msgid in _MSGIDS.items()}
+    context: dict[str, Any] = {
+        "t": texts,
+        "payload": payload,
+        "result": result.to_dict(lang) if result else None,
+    }
     return render(request, "permits/verify.html", context)
 
 
@@ -192,11 +183,29 @@ async def verify_form(request: Request) -> Response:
 @router.post(
     "/api/v1/verify",
     summary="Verify a permit payload offline",
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
-        "schema": {"type": "object", "required": ["payload"], "properties": {
-            "payload": {"type": "string", "description": "RUTA1:... text from the QR"}}}}}}},
-    responses={200: {"description": "The verification result (valid or not, with reason)"},
-               422: {"description": "The body is not {\"payload\": string}"}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["payload"],
+                        "properties": {
+                            "payload": {
+                                "type": "string",
+                                "description": "RUTA1:... text from the QR",
+                            }
+                        },
+                    }
+                }
+            },
+        }
+    },
+    responses={
+        200: {"description": "The verification result (valid or not, with reason)"},
+        422: {"description": 'The body is not {"payload": string}'},
+    },
 )
 async def verify_api(request: Request) -> Response:
     """``{"payload"}`` -> the same result as the page, as JSON (200 for any verdict)."""
@@ -209,11 +218,16 @@ async def verify_api(request: Request) -> Response:
     try:
         doc = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        return problem(422, "Invalid input", 'payload: expected a JSON body {"payload": '
-                       '"RUTA1:..."}', field="payload")
+        return problem(
+            422,
+            "Invalid input",
+            'payload: expected a JSON body {"payload": "RUTA1:..."}',
+            field="payload",
+        )
     payload = doc.get("payload") if isinstance(doc, dict) else None
     if not isinstance(payload, str):
-        return problem(422, "Invalid input", "payload: expected a string starting with RUTA1:",
-                       field="payload")
+        return problem(
+            422, "Invalid input", "payload: expected a string starting with RUTA1:", field="payload"
+        )
     result = await run_in_threadpool(_check, request, payload)
     return JSONResponse(result.to_dict(lang))

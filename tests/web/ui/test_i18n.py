@@ -27,6 +27,7 @@ METHOD_MAP = [
     ("templates/permits/**", "ignore"),
     ("templates/**.html", "jinja2.ext:babel_extract"),
     ("ui/**.py", "python"),
+    ("permits.py", "python"),
 ]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
 
