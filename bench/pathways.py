@@ -30,7 +30,7 @@ import numpy as np
 
 from ruta.pathways import evaluate, judge, parse_profile
 from ruta.pathways._catalog import default_catalog
-from ruta.pathways._population import _load, population_sql, simulate
+from ruta.pathways._population import load_population, population_sql, simulate
 
 PEOPLE = int(os.environ.get("RUTA_BENCH_PEOPLE", "1000000"))
 TWO = ["arg.mercosur-temporary", "col.ppt"]
@@ -254,7 +254,7 @@ def main() -> None:
     print(f"population: {PEOPLE:,} people, {len(ids)} pathways, per-person as_of")
 
     # 1. Population engine, every pathway, statuses and failed ids (in memory and via the CLI).
-    _load(con, source, None)  # the canonical columns, as the CLI builds them
+    load_population(con, source, None)  # the canonical columns, as the CLI builds them
     sql_all = population_sql(catalog, "people")
     engine_s = _timed(lambda: con.execute(f"CREATE OR REPLACE TEMP TABLE r AS {sql_all}"), 2)
     engine_rate = PEOPLE * len(ids) / engine_s

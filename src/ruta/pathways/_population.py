@@ -27,6 +27,7 @@ from ruta.pathways._sql import DUCKDB, Dialect, Hoist, column_of, compile_pathwa
 __all__ = [
     "PopulationSummary",
     "canonical_columns",
+    "load_population",
     "population_sql",
     "simulate",
 ]
@@ -168,7 +169,11 @@ class PopulationSummary:
     seconds: float
 
 
-def _load(con: duckdb.DuckDBPyConnection, path: Path, default_as_of: dt.date | None) -> int:
+def load_population(
+    con: duckdb.DuckDBPyConnection, path: Path, default_as_of: dt.date | None
+) -> int:
+    """Read and check a population file into the temp table ``people`` (canonical columns,
+    ``_row`` key); returns the number of people. Bad cells raise ``ProfileError``."""
     con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM {_reader(path)}")
     described = {row[0]: str(row[1]) for row in con.execute("DESCRIBE raw").fetchall()}
     columns = canonical_columns()
@@ -324,7 +329,7 @@ def simulate(
     try:
         if threads:
             con.execute(f"SET threads = {int(threads)}")
-        people = _load(con, population, as_of)
+        people = load_population(con, population, as_of)
         if progress is not None:
             progress(0.2)
         sql = population_sql(cat, "people", DUCKDB, pathways)

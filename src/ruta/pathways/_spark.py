@@ -20,7 +20,12 @@ from typing import Any
 import duckdb
 
 from ruta.pathways._catalog import Catalog, default_catalog
-from ruta.pathways._population import PopulationSummary, _load, canonical_columns, population_sql
+from ruta.pathways._population import (
+    PopulationSummary,
+    canonical_columns,
+    load_population,
+    population_sql,
+)
 from ruta.pathways._sql import SPARK
 
 __all__ = ["simulate_spark", "spark_session"]
@@ -79,7 +84,7 @@ def simulate_spark(
     cat = catalog or default_catalog()
     start = time.perf_counter()
     with duckdb.connect() as con:  # the same checks and messages as the embedded engine
-        people = _load(con, population, as_of)
+        people = load_population(con, population, as_of)
     if progress is not None:
         progress(0.2)
     spark = session or spark_session()
