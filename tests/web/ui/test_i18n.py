@@ -23,7 +23,6 @@ from ruta.web.i18n import (
 WEB_DIR = Path(LOCALES_DIR).parent
 # Templates owned by other packages keep their own strings; every other page is checked.
 METHOD_MAP = [
-    ("templates/auth/**", "ignore"),
     ("templates/permits/**", "ignore"),
     ("templates/**.html", "jinja2.ext:babel_extract"),
     ("ui/**.py", "python"),
