@@ -6,7 +6,11 @@ environment variables so that the full 1M / 2x500k runs are opt-in on a shared m
 
     RUTA_BENCH_DEDUPE=1000000 RUTA_BENCH_MATCH=500000 .venv/bin/python -m bench linkage
 
-``RUTA_BENCH_BASELINE_MAX`` caps the size at which the slower peers run (default 100000).
+``RUTA_BENCH_BASELINE_MAX`` caps the size at which the slower peers run (default 100000);
+``RUTA_BENCH_BASELINE_TIMEOUT_MIN`` and ``RUTA_BENCH_BASELINE_MEMORY_GB`` stop a peer run that
+exceeds that time or address space (the row then says how far it got), so that a peer at
+1M cannot take the shared machine down. ``RUTA_BENCH_SECTIONS`` (``dedupe,intake,match``) and
+``RUTA_BENCH_HARDENING`` (``balance,blip,none``) select what runs.
 """
 
 from __future__ import annotations
@@ -33,18 +37,72 @@ t0 = time.perf_counter()
 {body}
 wall = time.perf_counter() - t0
 usage = resource.getrusage(resource.RUSAGE_SELF)
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 print("BENCH " + json.dumps({{"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+      "children_cpu_s": kids.ru_utime + kids.ru_stime,
       "peak_mb": usage.ru_maxrss / 1024, **extra}}))
 """
 
 
-def _child(body: str) -> dict[str, float]:
+class Stopped(RuntimeError):
+    """A capped peer run was stopped (time limit) or failed (memory limit)."""
+
+    def __init__(self, reason: str, wall_s: float, cpu_s: float, peak_mb: float) -> None:
+        super().__init__(reason)
+        self.reason, self.wall_s, self.cpu_s, self.peak_mb = reason, wall_s, cpu_s, peak_mb
+
+
+def _proc_stats(pid: int) -> tuple[float, float]:
+    """CPU seconds and peak resident MB of a live process, read from /proc (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        status = Path(f"/proc/{pid}/status").read_text()
+        hwm = next(int(x.split()[1]) for x in status.splitlines() if x.startswith("VmHWM:"))
+        return cpu, hwm / 1024
+    except (OSError, StopIteration, IndexError, ValueError):
+        return 0.0, 0.0
+
+
+def _child(
+    body: str, *, timeout_s: float | None = None, address_space_gb: float | None = None
+) -> dict[str, float]:
+    """Run ``body`` in a fresh interpreter; optionally capped in time and address space.
+
+    A capped run is watched from outside (``/proc``), so a run that is stopped still reports
+    how long it ran, its CPU seconds and the peak memory it reached (:class:`Stopped`).
+    """
     code = _WRAP.format(body=textwrap.dedent(body))
     env = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}"}
-    proc = subprocess.run([PY, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
+    cmd = [PY, "-c", code]
+    if address_space_gb is not None:
+        # prlimit, not ulimit in a shell: the cap applies to this one process tree only.
+        cmd = ["prlimit", f"--as={int(address_space_gb * 2**30)}", *cmd]
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, env=env, cwd=ROOT)
+        cpu, peak = 0.0, 0.0
+        while proc.poll() is None:
+            c, m = _proc_stats(proc.pid)
+            cpu, peak = max(cpu, c), max(peak, m)
+            if timeout_s is not None and time.perf_counter() - started > timeout_s:
+                proc.kill()
+                proc.wait()
+                raise Stopped(f"stopped after {timeout_s / 60:.0f} min", timeout_s, cpu, peak)
+            time.sleep(0.5)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
-        raise RuntimeError(proc.stderr[-3000:])
-    line = [x for x in proc.stdout.splitlines() if x.startswith("BENCH ")][-1]
+        if address_space_gb is not None and "emory" in stderr:
+            raise Stopped(
+                f"failed at the {address_space_gb:.0f} GB cap: {stderr.strip().splitlines()[-1]}",
+                time.perf_counter() - started,
+                cpu,
+                peak,
+            )
+        raise RuntimeError(stderr[-3000:])
+    line = [x for x in stdout.splitlines() if x.startswith("BENCH ")][-1]
     return dict(json.loads(line[6:]))
 
 
@@ -77,8 +135,13 @@ def _dedupe_accuracy(clusters_csv: Path, registry: pd.DataFrame) -> tuple[float,
     return _pairs_f1(pred, truth)
 
 
-def tutorial_dedupe(registry_csv: str, out_csv: str) -> None:
-    """Splink as its tutorial teaches: raw columns, library comparisons, two blocking rules."""
+def tutorial_dedupe(registry_csv: str, out_csv: str, memory_limit: str | None = None) -> None:
+    """Splink as its tutorial teaches: raw columns, library comparisons, two blocking rules.
+
+    ``memory_limit`` (DuckDB's setting, e.g. ``"8GB"``) lets DuckDB spill to disk instead of
+    taking the shared machine's memory; the model and data are unchanged.
+    """
+    import duckdb
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -102,7 +165,10 @@ def tutorial_dedupe(registry_csv: str, out_csv: str) -> None:
             block_on("surname_1"),
         ],
     )
-    linker = Linker(DuckDBAPI().register(df), settings, log_level=None)
+    con = duckdb.connect()
+    if memory_limit is not None:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+    linker = Linker(DuckDBAPI(con).register(df), settings, log_level=None)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("given_names", "surname_1", "date_of_birth")], recall=0.7
     )
@@ -195,10 +261,30 @@ def _match_accuracy(
 
 
 def _row(name: str, n: str, stats: dict[str, float], acc: tuple[float, float, float]) -> str:
+    cpu = f"{stats['cpu_s']:.1f}"
+    if stats.get("children_cpu_s", 0.0) >= 0.5:  # clkhash hashes in worker processes
+        cpu += f" (+{stats['children_cpu_s']:.1f} workers)"
     return (
         f"| {name} | {n} | {acc[0]:.4f} | {acc[1]:.4f} | {acc[2]:.4f} | "
-        f"{stats['wall_s']:.1f} | {stats['cpu_s']:.1f} | {stats['peak_mb']:.0f} |"
+        f"{stats['wall_s']:.1f} | {cpu} | {stats['peak_mb']:.0f} |"
     )
+
+
+def _stopped_row(name: str, n: str, stop: Stopped) -> str:
+    return (
+        f"| {name} | {n} | – | – | – | {stop.reason} ({stop.wall_s:.0f} s) | "
+        f"{stop.cpu_s:.1f} | {stop.peak_mb:.0f} (when stopped) |"
+    )
+
+
+def _caps() -> dict[str, float | None]:
+    """Caps for the slower peers at large sizes (minutes, GB), from the environment."""
+    minutes = os.environ.get("RUTA_BENCH_BASELINE_TIMEOUT_MIN")
+    gb = os.environ.get("RUTA_BENCH_BASELINE_MEMORY_GB")
+    return {
+        "timeout_s": float(minutes) * 60 if minutes else None,
+        "address_space_gb": float(gb) if gb else None,
+    }
 
 
 def bench_dedupe(work: Path, n: int, baseline_max: int) -> list[str]:
@@ -216,21 +302,30 @@ def bench_dedupe(work: Path, n: int, baseline_max: int) -> list[str]:
             _dedupe_accuracy(out, registry),
         )
     )
+    print(f"(done) {rows[-1]}", file=sys.stderr, flush=True)
     if n <= baseline_max:
+        name = "Splink tutorial configuration (DuckDB)"
         out_t = work / f"tutorial_{n}.csv"
-        stats = _child(f"""
-            from bench.linkage import tutorial_dedupe
-            tutorial_dedupe({str(reg)!r}, {str(out_t)!r})
-            extra = {{}}
-        """)
-        rows.append(
-            _row(
-                "Splink tutorial configuration (DuckDB)",
-                f"{n:,}",
-                stats,
-                _dedupe_accuracy(out_t, registry),
+        caps = _caps()
+        # DuckDB's own limit a little under the address-space cap, so that it spills to
+        # disk before the cap kills it.
+        gb = caps["address_space_gb"]
+        limit = f"{max(gb * 0.6, 1):.0f}GB" if gb else None
+        if limit:
+            name += f", memory_limit {limit}"
+        try:
+            stats = _child(
+                f"""
+                from bench.linkage import tutorial_dedupe
+                tutorial_dedupe({str(reg)!r}, {str(out_t)!r}, {limit!r})
+                extra = {{}}
+                """,
+                **caps,
             )
-        )
+        except Stopped as stop:
+            rows.append(_stopped_row(name, f"{n:,}", stop))
+        else:
+            rows.append(_row(name, f"{n:,}", stats, _dedupe_accuracy(out_t, registry)))
     return rows
 
 
@@ -278,7 +373,8 @@ def bench_match(work: Path, n: int, baseline_max: int) -> list[str]:
     key = work / "KEY"
     key.write_bytes(os.urandom(32).hex().encode())
     rows = []
-    for hardening in ("balance", "blip", "none"):
+    hardenings = os.environ.get("RUTA_BENCH_HARDENING", "balance,blip,none").split(",")
+    for hardening in hardenings:
         ea, eb = work / f"ea_{hardening}.parquet", work / f"eb_{hardening}.parquet"
         out = work / f"pairs_{hardening}.csv"
         s1 = _cli(
@@ -315,22 +411,27 @@ def bench_match(work: Path, n: int, baseline_max: int) -> list[str]:
                 _match_accuracy(out, a, b),
             )
         )
+    for row in rows:
+        print(f"(done) {row}", file=sys.stderr, flush=True)
     if n <= baseline_max:
+        name = "clkhash 0.17 + anonlink 0.15 (same blocks)"
         out = work / "pairs_anonlink.csv"
-        stats = _child(f"""
-            from bench.linkage import anonlink_match
-            anonlink_match({str(a_csv)!r}, {str(b_csv)!r}, {str(work / "ea_none.parquet")!r},
-                           {str(work / "eb_none.parquet")!r}, {str(out)!r})
-            extra = {{}}
-        """)
-        rows.append(
-            _row(
-                "clkhash 0.17 + anonlink 0.15 (same blocks)",
-                f"2 x {n:,}",
-                stats,
-                _match_accuracy(out, a, b),
+        # The keyed blocks do not depend on the hardening; any Ruta encoding supplies them.
+        ea, eb = work / f"ea_{hardenings[-1]}.parquet", work / f"eb_{hardenings[-1]}.parquet"
+        try:
+            stats = _child(
+                f"""
+                from bench.linkage import anonlink_match
+                anonlink_match({str(a_csv)!r}, {str(b_csv)!r}, {str(ea)!r}, {str(eb)!r},
+                               {str(out)!r})
+                extra = {{}}
+                """,
+                **_caps(),
             )
-        )
+        except Stopped as stop:
+            rows.append(_stopped_row(name, f"2 x {n:,}", stop))
+        else:
+            rows.append(_row(name, f"2 x {n:,}", stats, _match_accuracy(out, a, b)))
     return rows
 
 
@@ -339,6 +440,7 @@ def main() -> None:
     match_n = int(os.environ.get("RUTA_BENCH_MATCH", "50000"))
     intake_n = int(os.environ.get("RUTA_BENCH_INTAKE", str(dedupe_n)))
     baseline_max = int(os.environ.get("RUTA_BENCH_BASELINE_MAX", "100000"))
+    sections = os.environ.get("RUTA_BENCH_SECTIONS", "dedupe,intake,match").split(",")
     print(
         f"linkage bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
         f"load average {os.getloadavg()[0]:.1f}",
@@ -351,15 +453,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ruta-bench-linkage-") as tmp:
         work = Path(tmp)
         started = time.perf_counter()
-        print("\nDeduplication\n" + header, flush=True)
-        for line in bench_dedupe(work, dedupe_n, baseline_max):
-            print(line, flush=True)
-        print("\nIntake search", flush=True)
-        for line in bench_intake(work, intake_n):
-            print(line, flush=True)
-        print("\nPrivacy-preserving match\n" + header, flush=True)
-        for line in bench_match(work, match_n, baseline_max):
-            print(line, flush=True)
+        if "dedupe" in sections:
+            print("\nDeduplication\n" + header, flush=True)
+            for line in bench_dedupe(work, dedupe_n, baseline_max):
+                print(line, flush=True)
+        if "intake" in sections:
+            print("\nIntake search", flush=True)
+            for line in bench_intake(work, intake_n):
+                print(line, flush=True)
+        if "match" in sections:
+            print("\nPrivacy-preserving match\n" + header, flush=True)
+            for line in bench_match(work, match_n, baseline_max):
+                print(line, flush=True)
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(
             f"\n(total {time.perf_counter() - started:.0f} s; load average now {load})", flush=True
