@@ -66,6 +66,11 @@ class _Settings(BaseSettings):
         description="Argon2 parameters for new password hashes; 'cheapest' only for tests.",
     )
     reminder_hours: int = Field(48, description="Hours before an appointment its reminder is due.")
+    registries: dict[str, Path] = Field(
+        default_factory=dict,
+        description="Registries searched for duplicates at intake, by host country (JSON, e.g. "
+        '{"COL": "/srv/col.parquet"}); applications to a country without one are not searched.',
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> _Settings:

@@ -29,6 +29,7 @@ from ruta.cases.actions.transitions import (
 from ruta.cases.audit import append_event
 from ruta.cases.eligibility import evaluate_for
 from ruta.cases.errors import CasesError, ConflictError, PermissionDeniedError
+from ruta.cases.intake import record_duplicate_search
 from ruta.cases.schemas import ApplicationCreate
 from ruta.cases.workflow import STATES
 from ruta.pathways import ProfileError, UnknownPathwayError
@@ -167,6 +168,7 @@ def do_submit_application(
                 field="Idempotency-Key",
             ) from None
         return found, False
+    record_duplicate_search(session, actor, app)  # no-op without a registry for the country
     if submit:
         move(session, app, "submitted", actor, "submitted by the applicant or at intake")
     append_event(

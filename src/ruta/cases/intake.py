@@ -1,0 +1,414 @@
+"""Duplicate search at intake: a new application against its host state's registry.
+
+A state's regularization registry (the registry contract of :mod:`ruta.linkage`, CSV or
+Parquet) is configured per host country with ``RUTA_REGISTRIES`` (JSON, e.g.
+``{"COL": "/srv/registries/col.parquet"}``): a registry belongs to one state, and an
+application is only ever compared with the registry of the state it is made to. A country
+without a registry is not searched, and that costs a dictionary look-up.
+
+Each process keeps one :class:`ruta.linkage.IntakeIndex` per country. It is built in a
+background thread (a million records take about 20 s and 1.9 GB), first when
+:func:`use_registries` is called at start-up, again whenever the file's modification time
+or size changes; meanwhile the previous version keeps answering. A submission never
+waits more than :data:`WAIT_SECONDS` for an index, and a missing or unreadable file never
+breaks a submission: the search is recorded as ``not_run`` with the reason and logged.
+
+The result is stored with the application (``applications.duplicate_search``); every
+candidate is also queued in the registry review queue as a pair (the application's
+applicant beside the registry record), so that a caseworker compares the two side by side
+and decides "same person" or "not the same person" with the existing, audited review
+pages. The search itself is audited (``application.duplicate_search``: registry version,
+record ids, probabilities; no names).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ruta.cases.access import OFFICERS
+from ruta.cases.audit import append_event
+from ruta.linkage import IntakeIndex, fold, read_registry
+from ruta.store.models import Application, ReviewPairRow, User
+
+__all__ = [
+    "MIN_PROBABILITY",
+    "WAIT_SECONDS",
+    "applicant_record",
+    "duplicate_view",
+    "record_duplicate_search",
+    "registry_status",
+    "search_registry",
+    "use_registries",
+]
+
+_log = logging.getLogger(__name__)
+
+#: Candidates below this probability are not shown (the linkage model's review band starts here).
+MIN_PROBABILITY = 0.5
+#: At most this many candidates per application, most likely first.
+MAX_CANDIDATES = 5
+#: How long a submission waits for an index that is still being built for the first time.
+WAIT_SECONDS = 0.15
+#: Application document types -> the registry contract's ``document_type`` (``""``: infer it
+#: from the nationality and the number's shape, as the linkage normaliser does).
+_DOCUMENT_TYPES = {"passport": "PASSPORT", "national_id": "", "other": ""}
+_NAME_COLUMNS = frozenset({"given_names", "surname_1", "surname_2"})
+#: The contract columns copied into a stored candidate (what a caseworker compares).
+_SHOWN = (
+    "record_id",
+    "given_names",
+    "surname_1",
+    "surname_2",
+    "sex",
+    "date_of_birth",
+    "nationality",
+    "document_type",
+    "document_number",
+)
+
+
+@dataclass
+class _Loaded:
+    """One built index and the file version it was built from."""
+
+    index: IntakeIndex
+    stamp: tuple[int, int]
+    version: str
+    records: int
+    skipped: int
+
+
+@dataclass
+class _Entry:
+    """A country's registry in this process: the index in use, the load in progress."""
+
+    path: Path
+    loaded: _Loaded | None = None
+    loading: tuple[int, int] | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+    failed: tuple[tuple[int, int], str] | None = None
+
+
+class _NotRun(Exception):
+    """The search could not run; the message is the reason stored with the case."""
+
+
+_lock = threading.Lock()
+_entries: dict[str, _Entry] = {}
+_configured: dict[str, Path] | None = None
+_wait: float | None = WAIT_SECONDS
+
+
+def _registries() -> dict[str, Path]:
+    global _configured
+    if _configured is None:
+        from ruta.settings import get_settings
+
+        configured = get_settings().registries
+        _configured = {k.strip().upper(): Path(v) for k, v in configured.items()}
+    return _configured
+
+
+def use_registries(
+    registries: Mapping[str, str | Path] | None, *, wait: float | None = WAIT_SECONDS
+) -> None:
+    """Configure the registries of this process and start building their indexes.
+
+    Args:
+        registries: Host country (ISO 3166-1 alpha-3) -> registry file; ``None`` goes back
+            to ``RUTA_REGISTRIES`` from the environment.
+        wait: Longest a submission waits for an index still being built; ``None`` waits
+            until it is ready (tests and batch jobs, where a complete answer matters more
+            than latency).
+    """
+    global _configured, _wait
+    with _lock:
+        _configured = (
+            None
+            if registries is None
+            else {k.strip().upper(): Path(v) for k, v in registries.items()}
+        )
+        _wait = wait
+        _entries.clear()
+    for country in _registries():
+        # A missing file is recorded by each submission; a bad one is logged by the loader.
+        with contextlib.suppress(_NotRun):
+            _index_for(country, wait=0)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise _NotRun(f"registry file {path.name} cannot be read ({exc.strerror})") from None
+    return st.st_mtime_ns, st.st_size
+
+
+def _load(country: str, entry: _Entry, stamp: tuple[int, int], done: threading.Event) -> None:
+    started = time.perf_counter()
+    try:
+        # Why skip: a few bad rows in a million must not switch the search off; they are
+        # counted and logged for the registry's maintainers.
+        registry = read_registry(entry.path, on_error="skip")
+        index = IntakeIndex(registry)
+    except Exception as exc:  # any failure must leave submissions working
+        reason = f"registry file {entry.path.name} could not be read: {exc}"
+        _log.error("intake registry %s (%s): %s", country, entry.path, reason)
+        with _lock:
+            entry.failed = (stamp, reason[:500])
+            if entry.loading == stamp:
+                entry.loading = None
+        done.set()
+        return
+    modified = datetime.fromtimestamp(stamp[0] / 1e9, UTC).isoformat(timespec="seconds")
+    loaded = _Loaded(index, stamp, modified, len(registry), len(registry.skipped))
+    _log.info(
+        "intake registry %s: %d records (%d bad rows skipped) from %s in %.1f s",
+        country,
+        loaded.records,
+        loaded.skipped,
+        entry.path,
+        time.perf_counter() - started,
+    )
+    with _lock:
+        entry.loaded = loaded
+        if entry.loading == stamp:
+            entry.loading = None
+    done.set()
+
+
+def _index_for(country: str, *, wait: float | None) -> tuple[_Entry, _Loaded] | None:
+    """The index to search for ``country``, None when it has no registry.
+
+    Raises:
+        _NotRun: the file is missing or bad, or its first index is not built yet.
+    """
+    path = _registries().get(country)
+    if path is None:
+        return None
+    stamp = _stamp(path)
+    with _lock:
+        entry = _entries.get(country)
+        if entry is None or entry.path != path:
+            entry = _entries[country] = _Entry(path)
+        if entry.loaded is not None and entry.loaded.stamp == stamp:
+            return entry, entry.loaded
+        if entry.failed is not None and entry.failed[0] == stamp:
+            raise _NotRun(entry.failed[1])
+        if entry.loading != stamp:
+            entry.loading = stamp
+            entry.done = threading.Event()
+            thread = threading.Thread(
+                target=_load,
+                args=(country, entry, stamp, entry.done),
+                name=f"intake-{country}",
+                daemon=True,
+            )
+            thread.start()
+        done, previous = entry.done, entry.loaded
+    if wait is None or previous is None:
+        done.wait(wait)
+    with _lock:
+        loaded, failed = entry.loaded, entry.failed
+    if failed is not None and failed[0] == stamp:
+        raise _NotRun(failed[1])
+    if loaded is None:
+        raise _NotRun(f"registry file {path.name} is still being indexed; try again shortly")
+    # A newer file still being indexed: the previous version answers meanwhile (the
+    # version used is recorded with the result).
+    return entry, loaded
+
+
+def applicant_record(app: Application) -> dict[str, str]:
+    """The application's applicant in the registry contract's shape.
+
+    Examples:
+        >>> from datetime import date
+        >>> from ruta.store.models import Applicant
+        >>> a = Applicant(given_names="Ana", surname_1="Ríos", surname_2=None, sex="F",
+        ...     date_of_birth=date(1990, 5, 1), nationality="VEN", document_type="passport",
+        ...     document_number="X1")
+        >>> rec = applicant_record(Application(id="42", applicant=a))
+        >>> rec["record_id"], rec["surname_2"], rec["date_of_birth"], rec["document_type"]
+        ('application:42', '', '1990-05-01', 'PASSPORT')
+    """
+    a = app.applicant
+    return {
+        "record_id": f"application:{app.id}",
+        "given_names": a.given_names or "",
+        "surname_1": a.surname_1 or "",
+        "surname_2": a.surname_2 or "",
+        "sex": a.sex or "",
+        "date_of_birth": a.date_of_birth.isoformat() if a.date_of_birth else "",
+        "nationality": a.nationality or "",
+        "document_type": _DOCUMENT_TYPES.get(a.document_type, ""),
+        "document_number": a.document_number or "",
+    }
+
+
+def search_registry(app: Application) -> dict[str, Any] | None:
+    """Search the host country's registry for likely duplicates of the applicant.
+
+    Args:
+        app: The new application (its applicant loaded).
+
+    Returns:
+        ``None`` when the host country has no registry (nothing is searched); otherwise
+        the result to store: ``status`` (``searched`` or ``not_run``), ``reason``,
+        ``registry`` (country, file, version, records), ``searched_at``, ``elapsed_ms``
+        and ``candidates`` (record_id, probability, reasons, record).
+    """
+    if app.host_country not in _registries():
+        return None  # the common case: no registry, so no stat, no lock, no write
+    started = time.perf_counter()
+    now = datetime.now(UTC).isoformat(timespec="milliseconds")
+    try:
+        found = _index_for(app.host_country, wait=_wait)
+    except _NotRun as exc:
+        path = _registries().get(app.host_country)
+        return {
+            "status": "not_run",
+            "reason": str(exc),
+            "registry": {"country": app.host_country, "file": path.name if path else ""},
+            "searched_at": now,
+            "elapsed_ms": round((time.perf_counter() - started) * 1000, 2),
+            "candidates": [],
+        }
+    if found is None:
+        return None
+    entry, loaded = found
+    query = applicant_record(app)
+    hits = loaded.index.search(query, min_probability=MIN_PROBABILITY, limit=MAX_CANDIDATES)
+    elapsed = (time.perf_counter() - started) * 1000
+    return {
+        "status": "searched",
+        "reason": "",
+        "registry": {
+            "country": app.host_country,
+            "file": entry.path.name,
+            "version": loaded.version,
+            "records": loaded.records,
+        },
+        "searched_at": now,
+        "elapsed_ms": round(elapsed, 2),
+        "candidates": [
+            {
+                "record_id": str(hit.record.get("record_id", "")),
+                "probability": round(hit.probability, 6),
+                "reasons": list(hit.reasons),
+                "record": {c: str(hit.record.get(c, "") or "") for c in _SHOWN},
+            }
+            for hit in hits
+        ],
+    }
+
+
+def _differs(column: str, a: str, b: str) -> bool:
+    # Names differ only if they differ after folding (as in the linkage review pairs).
+    if column in _NAME_COLUMNS:
+        return fold(a) != fold(b)
+    return a.strip().casefold() != b.strip().casefold()
+
+
+def _queue_pairs(session: Session, app: Application, result: dict[str, Any]) -> None:
+    """Queue each candidate as a review pair: the applicant (a) beside the record (b)."""
+    mine = applicant_record(app)
+    registry = f"{app.host_country} intake: {result['registry']['file']}"[:80]
+    rows = []
+    for candidate in result["candidates"]:
+        record = candidate["record"]
+        row = ReviewPairRow(
+            registry_name=registry,
+            country=app.host_country,
+            record_id_a=mine["record_id"][:80],
+            record_id_b=candidate["record_id"][:80],
+            probability=candidate["probability"],
+            record_a=mine,
+            record_b=record,
+            differing_fields=[
+                c
+                for c in _SHOWN[1:]
+                if mine.get(c) and record.get(c) and _differs(c, mine[c], record[c])
+            ],
+            status="pending",
+        )
+        rows.append(row)
+    session.add_all(rows)
+    session.flush()
+    for candidate, row in zip(result["candidates"], rows, strict=True):
+        candidate["pair_id"] = row.id
+
+
+def record_duplicate_search(session: Session, actor: User | None, app: Application) -> None:
+    """Search, store the result with the application, queue the candidates, audit.
+
+    Called by :func:`ruta.cases.actions.do_submit_application` inside its transaction,
+    after the application has its id. Without a registry for the host country it does
+    nothing at all (no query, no write).
+    """
+    result = search_registry(app)
+    if result is None:
+        return
+    if result["candidates"]:
+        _queue_pairs(session, app, result)
+    app.duplicate_search = result
+    registry = result["registry"]
+    data = {
+        "status": result["status"],
+        "registry": registry.get("file", ""),
+        "version": registry.get("version", ""),
+        "elapsed_ms": result["elapsed_ms"],
+        "candidates": [
+            {"record_id": c["record_id"], "probability": c["probability"], "pair": c["pair_id"]}
+            for c in result["candidates"]
+        ],
+    }
+    if result["status"] == "not_run":
+        data["reason"] = result["reason"]
+    append_event(session, actor, "application.duplicate_search", "application", app.id, data)
+
+
+def registry_status(country: str) -> str:
+    """``none`` (no registry configured), ``ready``, ``loading`` or ``failed``: for operators."""
+    path = _registries().get(country.upper())
+    if path is None:
+        return "none"
+    with _lock:
+        entry = _entries.get(country.upper())
+        if entry is None or (entry.loaded is None and entry.failed is None):
+            return "loading"
+        return "ready" if entry.loaded is not None else "failed"
+
+
+def duplicate_view(session: Session, actor: User, app: Application) -> dict[str, Any] | None:
+    """The stored search with each candidate's review status, for officers only.
+
+    The candidates are other people's registry records: applicants never see them, even
+    on their own case. Returns ``None`` for other roles and when no search was recorded.
+    """
+    result = app.duplicate_search
+    if actor.role not in OFFICERS or not result:
+        return None
+    ids = [c["pair_id"] for c in result.get("candidates", []) if c.get("pair_id")]
+    statuses: dict[int, str] = {}
+    if ids:
+        query = select(ReviewPairRow.id, ReviewPairRow.status).where(ReviewPairRow.id.in_(ids))
+        statuses = {pair_id: status for pair_id, status in session.execute(query)}
+    candidates = [
+        {**c, "review_status": statuses.get(c.get("pair_id") or 0, "")}
+        for c in result.get("candidates", [])
+    ]
+    open_ = sum(1 for c in candidates if c["review_status"] == "pending")
+    return {**result, "candidates": candidates, "open": open_}

@@ -1,0 +1,203 @@
+"""Duplicate search at intake (ruta.cases.intake) through the submission action, both backends."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from tests.cases.conftest import submission
+
+from ruta.cases import actions, intake
+from ruta.linkage import SynthConfig, synth_registry
+from ruta.store.models import AuditEvent, ReviewPairRow
+
+COLUMNS = (
+    "record_id",
+    "given_names",
+    "surname_1",
+    "surname_2",
+    "sex",
+    "date_of_birth",
+    "nationality",
+    "document_number",
+)
+#: The applicant of ``submission()`` (María José Pérez Gómez, 1990-05-01, passport 123456789)
+#: as the registry holds her twice: surnames swapped and no document; second surname missing.
+SWAPPED = ("R-SWAP", "MARIA JOSE", "Gomez", "Perez", "F", "1990-05-01", "VEN", "")
+NO_SECOND = ("R-NOSECOND", "María José", "Pérez", "", "F", "1990-05-01", "VEN", "123456789")
+#: Her sister: same surnames, another name and birth date (must not be a candidate).
+SISTER = ("R-SISTER", "Ana Lucía", "Pérez", "Gómez", "F", "1994-11-23", "VEN", "998877665")
+
+
+def write_registry(path: Path, *extra: tuple[str, ...]) -> Path:
+    """200 synthetic people plus ``extra`` rows, as a contract CSV."""
+    frame = synth_registry(200, SynthConfig(seed=11))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(COLUMNS)
+        for row in frame[list(COLUMNS)].itertuples(index=False):
+            out.writerow(row)
+        out.writerows(extra)
+    return path
+
+
+def touch_later(path: Path) -> None:
+    """Give a rewritten file a different modification time (coarse clocks)."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+
+
+@pytest.fixture
+def registries() -> Iterator[None]:
+    yield
+    intake.use_registries(None)
+
+
+def _events(session, action: str) -> list[AuditEvent]:
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def test_swapped_surnames_and_missing_second_surname_are_found(
+    session, cast, tmp_path, registries
+):
+    path = write_registry(tmp_path / "col.csv", SWAPPED, NO_SECOND, SISTER)
+    intake.use_registries({"COL": path}, wait=None)
+    app, _ = actions.do_submit_application(session, cast.caseworker, submission())
+    result = app.duplicate_search
+    assert result["status"] == "searched"
+    assert result["registry"]["file"] == "col.csv" and result["registry"]["records"] == 203
+    assert result["registry"]["version"] and result["elapsed_ms"] >= 0
+    found = {c["record_id"]: c for c in result["candidates"]}
+    assert {"R-SWAP", "R-NOSECOND"} <= set(found) and "R-SISTER" not in found
+    assert "surnames equal (any order)" in found["R-SWAP"]["reasons"]
+    assert "first surname equal, second missing" in found["R-NOSECOND"]["reasons"]
+    assert all(c["probability"] >= intake.MIN_PROBABILITY for c in found.values())
+    # Each candidate waits in the review queue: the applicant beside the registry record.
+    pairs, total = actions.list_review_pairs(session, cast.caseworker)
+    assert total == len(found)
+    pair = next(p for p in pairs if p.record_id_b == "R-SWAP")
+    assert pair.record_id_a == f"application:{app.id}" and pair.country == "COL"
+    assert pair.record_a["surname_1"] == "Pérez" and pair.record_b["surname_1"] == "Gomez"
+    assert {"surname_1", "surname_2"} <= set(pair.differing_fields)
+    assert "given_names" not in pair.differing_fields  # accents and case are not differences
+    assert found["R-SWAP"]["pair_id"] == pair.id
+    # The search is audited with record ids and probabilities, never names.
+    [event] = _events(session, "application.duplicate_search")
+    assert event.entity_id == app.id and event.data["status"] == "searched"
+    assert {c["record_id"] for c in event.data["candidates"]} == set(found)
+    assert "Gomez" not in str(event.data)
+
+
+def test_officers_see_candidates_with_their_review_status_applicants_do_not(
+    session, cast, tmp_path, registries
+):
+    intake.use_registries({"COL": write_registry(tmp_path / "col.csv", SWAPPED)}, wait=None)
+    app, _ = actions.do_submit_application(session, cast.applicant, submission())
+    view = intake.duplicate_view(session, cast.caseworker, app)
+    assert view is not None and view["open"] == 1
+    [candidate] = [c for c in view["candidates"] if c["record_id"] == "R-SWAP"]
+    assert candidate["review_status"] == "pending"
+    actions.do_decide_review_pair(
+        session, cast.caseworker, candidate["pair_id"], "distinct", "different mother"
+    )
+    view = intake.duplicate_view(session, cast.supervisor, app)
+    assert view is not None
+    assert [c["review_status"] for c in view["candidates"] if c["record_id"] == "R-SWAP"] == [
+        "distinct"
+    ]
+    assert intake.duplicate_view(session, cast.applicant, app) is None
+
+
+def test_no_registry_configured_means_no_search_and_no_trace(session, cast, registries):
+    intake.use_registries({})
+    app, created = actions.do_submit_application(session, cast.caseworker, submission())
+    assert created and app.status == "submitted"
+    assert app.duplicate_search is None
+    assert _events(session, "application.duplicate_search") == []
+    assert session.scalars(select(ReviewPairRow)).all() == []
+    assert intake.duplicate_view(session, cast.caseworker, app) is None
+
+
+def test_another_countrys_registry_is_not_searched(session, cast, tmp_path, registries):
+    intake.use_registries({"PER": write_registry(tmp_path / "per.csv", SWAPPED)}, wait=None)
+    app, _ = actions.do_submit_application(session, cast.caseworker, submission())
+    assert app.host_country == "COL" and app.duplicate_search is None
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("col.parquet", b"PAR1 this is not a parquet file"),
+        ("col.csv", b"id;name\n1;Ana\n"),  # not the registry contract's columns
+    ],
+)
+def test_corrupt_registry_leaves_submission_working_and_says_why(
+    session, cast, tmp_path, registries, name, content
+):
+    path = tmp_path / name
+    path.write_bytes(content)
+    intake.use_registries({"COL": path}, wait=None)
+    app, created = actions.do_submit_application(session, cast.caseworker, submission())
+    assert created and app.status == "submitted"
+    result = app.duplicate_search
+    assert result["status"] == "not_run" and result["candidates"] == []
+    assert name in result["reason"] and "could not be read" in result["reason"]
+    [event] = _events(session, "application.duplicate_search")
+    assert event.data["status"] == "not_run" and event.data["reason"] == result["reason"]
+    assert intake.registry_status("COL") == "failed"
+
+
+def test_missing_registry_file_is_recorded_not_raised(session, cast, tmp_path, registries):
+    intake.use_registries({"COL": tmp_path / "gone.parquet"}, wait=None)
+    app, created = actions.do_submit_application(session, cast.caseworker, submission())
+    assert created
+    assert app.duplicate_search["status"] == "not_run"
+    assert "gone.parquet" in app.duplicate_search["reason"]
+
+
+def test_a_changed_registry_file_is_indexed_again(session, cast, tmp_path, registries):
+    path = write_registry(tmp_path / "col.csv", SISTER)
+    intake.use_registries({"COL": path}, wait=None)
+    first, _ = actions.do_submit_application(session, cast.caseworker, submission())
+    assert first.duplicate_search["candidates"] == []
+    version = first.duplicate_search["registry"]["version"]
+    write_registry(path, SISTER, NO_SECOND)
+    touch_later(path)
+    second, _ = actions.do_submit_application(
+        session, cast.caseworker, submission(office="BOG")
+    )
+    result = second.duplicate_search
+    assert result["registry"]["version"] != version and result["registry"]["records"] == 202
+    assert [c["record_id"] for c in result["candidates"]] == ["R-NOSECOND"]
+
+
+def test_a_bad_new_version_stops_the_search_and_a_fixed_one_resumes_it(
+    session, cast, tmp_path, registries
+):
+    path = write_registry(tmp_path / "col.csv", NO_SECOND)
+    intake.use_registries({"COL": path}, wait=None)
+    path.write_text("record_id\n1\n")
+    touch_later(path)
+    app, _ = actions.do_submit_application(session, cast.caseworker, submission())
+    assert app.duplicate_search["status"] == "not_run"
+    write_registry(path, NO_SECOND)
+    touch_later(path)
+    touch_later(path)
+    again, _ = actions.do_submit_application(session, cast.caseworker, submission(office="X"))
+    assert [c["record_id"] for c in again.duplicate_search["candidates"]] == ["R-NOSECOND"]
+
+
+def test_an_idempotent_replay_does_not_search_again(session, cast, tmp_path, registries):
+    intake.use_registries({"COL": write_registry(tmp_path / "col.csv", SWAPPED)}, wait=None)
+    first, _ = actions.do_submit_application(
+        session, cast.applicant, submission(), idempotency_key="k1"
+    )
+    again, created = actions.do_submit_application(
+        session, cast.applicant, submission(), idempotency_key="k1"
+    )
+    assert not created and again.id == first.id
+    assert len(_events(session, "application.duplicate_search")) == 1
