@@ -28,6 +28,7 @@ from ruta.cases.actions import (
     list_applications,
     list_notes,
 )
+from ruta.cases.assessment import assess_at_intake, assess_today
 from ruta.cases.errors import CasesError, NotFoundError
 from ruta.cases.parameters import review_target_days
 from ruta.cases.workflow import STATES, allowed_targets, can_move
@@ -128,9 +129,9 @@ def case_context(
         checklist = document_checklist(session, user, app_id, lang)
     except NotFoundError:
         return None
-    trace = next(
-        (r for r in app.eligibility.get("results", []) if r.get("pathway") == app.pathway_id), None
-    )
+    # The intake result in the reader's language; ?rules=today: today's rules, read-only.
+    today = request.query_params.get("rules") == "today"
+    assessment = (assess_today if today else assess_at_intake)(app, lang)
     targets = [t for t in allowed_targets(app.status) if can_move(user.role, app.status, t)]
     officers = officers_of(session, app.host_country)
     names = {u.id: u.username for u in officers}
@@ -139,7 +140,7 @@ def case_context(
         "application": app,
         "applicant": app.applicant,
         "title": _title(app.pathway_id, lang),
-        "trace": trace,
+        "assessment": assessment,
         "steps": steps,
         "notes": notes,
         "checklist": checklist,
