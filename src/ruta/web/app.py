@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ruta import __version__
 from ruta.cases.accounts import use_password_profile
+from ruta.cases.intake import use_registries
 from ruta.pathways import list_pathways
 from ruta.settings import Settings, get_settings
 from ruta.store import make_engine, make_sessionmaker
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> Fast
     """
     settings = settings or get_settings()
     use_password_profile(settings.password_hashing)
+    use_registries(settings.registries)  # starts indexing each state's registry
     # Load and compile the rule packs now, not in the first request (seconds on a busy
     # machine, which every worker would otherwise make its first caller wait for).
     list_pathways()

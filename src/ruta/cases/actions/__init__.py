@@ -17,14 +17,25 @@ from ruta.cases.actions.applications import (
     list_applications,
 )
 from ruta.cases.actions.appointments import (
+    AppointmentView,
+    DayEntry,
+    appointments_of,
     do_book_appointment,
     do_cancel_appointment,
     do_create_office,
     do_mark_attendance,
     do_mark_reminded,
+    do_open_slot_range,
     do_open_slots,
+    do_rebook_appointment,
     due_reminders,
     free_slots,
+    get_office,
+    list_offices,
+    list_slots,
+    office_day,
+    office_timezone,
+    slot_starts,
 )
 from ruta.cases.actions.audit_log import list_audit_events
 from ruta.cases.actions.decisions import (
@@ -59,8 +70,11 @@ from ruta.cases.actions.transitions import (
 )
 
 __all__ = [
+    "AppointmentView",
     "BulkOutcome",
     "ChecklistItem",
+    "DayEntry",
+    "appointments_of",
     "backlog",
     "check_decide",
     "check_review_access",
@@ -78,8 +92,10 @@ __all__ = [
     "do_import_review_pairs",
     "do_mark_attendance",
     "do_mark_reminded",
+    "do_open_slot_range",
     "do_open_slots",
     "do_propose_decision",
+    "do_rebook_appointment",
     "do_review_document",
     "do_set_permit_status",
     "do_submit_application",
@@ -89,6 +105,7 @@ __all__ = [
     "due_reminders",
     "free_slots",
     "get_application",
+    "get_office",
     "get_permit",
     "get_review_pair",
     "history",
@@ -96,6 +113,11 @@ __all__ = [
     "list_applications",
     "list_audit_events",
     "list_notes",
+    "list_offices",
     "list_review_pairs",
+    "list_slots",
+    "office_day",
+    "office_timezone",
     "read_document",
+    "slot_starts",
 ]

@@ -8,27 +8,65 @@ to the slot so the office can take a walk-in or another booking.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ruta.cases._tx import finish
-from ruta.cases.access import OFFICERS, check_role, load_application
+from ruta.cases._tx import batch, finish
+from ruta.cases.access import OFFICERS, check_role, load_application, scope_filter
 from ruta.cases.audit import append_event
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError
-from ruta.store.models import Appointment, Office, Slot, User
+from ruta.store.models import Applicant, Application, Appointment, Office, Slot, User
 
 __all__ = [
+    "MAX_SLOTS_PER_OPENING",
+    "AppointmentView",
+    "DayEntry",
+    "appointments_of",
     "do_book_appointment",
     "do_cancel_appointment",
     "do_create_office",
     "do_mark_attendance",
     "do_mark_reminded",
+    "do_open_slot_range",
     "do_open_slots",
+    "do_rebook_appointment",
     "due_reminders",
     "free_slots",
+    "get_office",
+    "list_offices",
+    "list_slots",
+    "office_day",
+    "office_timezone",
+    "slot_starts",
 ]
+
+#: Wall-clock zone of each country's offices: a supervisor opens "09:00" slots in local
+#: time and an applicant reads them in local time; the store keeps UTC.
+_TIMEZONES = {
+    "ARG": "America/Argentina/Buenos_Aires",
+    "BOL": "America/La_Paz",
+    "BRA": "America/Sao_Paulo",
+    "CHL": "America/Santiago",
+    "COL": "America/Bogota",
+    "CRI": "America/Costa_Rica",
+    "DOM": "America/Santo_Domingo",
+    "ECU": "America/Guayaquil",
+    "GTM": "America/Guatemala",
+    "MEX": "America/Mexico_City",
+    "PAN": "America/Panama",
+    "PER": "America/Lima",
+    "PRY": "America/Asuncion",
+    "URY": "America/Montevideo",
+    "VEN": "America/Caracas",
+}
+#: Who may book or cancel: the applicant and the officers (auditors only read).
+_BOOKERS = OFFICERS | {"applicant"}
+#: One opening creates at most this many slots (08:00-18:00 at 5-minute intervals is 120).
+MAX_SLOTS_PER_OPENING = 200
 
 
 def do_create_office(session: Session, actor: User, code: str, name: str) -> Office:
@@ -77,6 +115,7 @@ def do_book_appointment(
     session: Session, actor: User, application_id: str, slot_id: int
 ) -> Appointment:
     """Book a place for an application (one active booking per application)."""
+    check_role(actor, _BOOKERS, "book appointments")
     app = load_application(session, actor, application_id, for_update=True)
     active = session.scalar(
         select(Appointment).where(
@@ -110,17 +149,25 @@ def _release(session: Session, slot_id: int) -> None:
     )
 
 
-def _appointment(session: Session, actor: User, appointment_id: int) -> Appointment:
+def _appointment(
+    session: Session, actor: User, appointment_id: int, application_id: str | None = None
+) -> Appointment:
     appt = session.get(Appointment, appointment_id)
-    if appt is None:
+    if appt is None or (application_id is not None and appt.application_id != application_id):
         raise NotFoundError(f"no appointment {appointment_id}", field="appointment")
     load_application(session, actor, appt.application_id)
     return appt
 
 
-def do_cancel_appointment(session: Session, actor: User, appointment_id: int) -> Appointment:
-    """Cancel a booking and give the place back."""
-    appt = _appointment(session, actor, appointment_id)
+def do_cancel_appointment(
+    session: Session, actor: User, appointment_id: int, application_id: str | None = None
+) -> Appointment:
+    """Cancel a booking and give the place back.
+
+    ``application_id``, when given, must be the booking's case (API paths name both).
+    """
+    check_role(actor, _BOOKERS, "cancel appointments")
+    appt = _appointment(session, actor, appointment_id, application_id)
     if appt.status != "booked":
         raise ConflictError(f"the appointment is {appt.status}, not booked", field="status")
     appt.status = "cancelled"
@@ -132,11 +179,15 @@ def do_cancel_appointment(session: Session, actor: User, appointment_id: int) ->
 
 
 def do_mark_attendance(
-    session: Session, actor: User, appointment_id: int, attended: bool
+    session: Session,
+    actor: User,
+    appointment_id: int,
+    attended: bool,
+    application_id: str | None = None,
 ) -> Appointment:
     """Record attendance; a no-show re-releases the place (officers)."""
     check_role(actor, OFFICERS, "mark attendance")
-    appt = _appointment(session, actor, appointment_id)
+    appt = _appointment(session, actor, appointment_id, application_id)
     if appt.status != "booked":
         raise ConflictError(f"the appointment is {appt.status}, not booked", field="status")
     appt.status = "attended" if attended else "no_show"
@@ -176,3 +227,208 @@ def do_mark_reminded(session: Session, appointment_ids: list[int]) -> int:
     append_event(session, None, "appointment.remind", "appointment", "*", {"count": count})
     finish(session)
     return count
+
+
+def do_rebook_appointment(
+    session: Session, actor: User, appointment_id: int, slot_id: int
+) -> Appointment:
+    """Move a booking to another slot in one transaction.
+
+    Why one transaction: cancelling first and then failing to book (the new slot was
+    taken meanwhile) would leave the applicant with no appointment at all.
+    """
+    with batch(session):
+        old = do_cancel_appointment(session, actor, appointment_id)
+        return do_book_appointment(session, actor, old.application_id, slot_id)
+
+
+def office_timezone(country: str) -> ZoneInfo:
+    """The wall-clock zone of a country's offices (UTC for a country not listed).
+
+    Examples:
+        >>> office_timezone("PER").key, office_timezone("XXX").key
+        ('America/Lima', 'UTC')
+    """
+    return ZoneInfo(_TIMEZONES.get(country, "UTC"))
+
+
+def list_offices(session: Session, country: str | None) -> list[Office]:
+    """The offices of a country, by code (public: names and places, no case data)."""
+    if not country:
+        return []
+    query = select(Office).where(Office.country == country).order_by(Office.code)
+    return list(session.scalars(query))
+
+
+def get_office(session: Session, code: str) -> Office:
+    """One office by code.
+
+    Raises:
+        NotFoundError: naming ``office``.
+    """
+    office = session.get(Office, code) if "\x00" not in code else None
+    if office is None:
+        raise NotFoundError(f"no office {code!r}; check the code", field="office")
+    return office
+
+
+def list_slots(
+    session: Session,
+    office_code: str,
+    start: datetime,
+    end: datetime,
+    *,
+    free_only: bool = False,
+    limit: int = 1000,
+) -> list[Slot]:
+    """Slots of an office starting in ``[start, end)``, earliest first."""
+    get_office(session, office_code)
+    query = select(Slot).where(
+        Slot.office_code == office_code, Slot.starts_at >= start, Slot.starts_at < end
+    )
+    if free_only:
+        query = query.where(Slot.booked < Slot.capacity)
+    return list(session.scalars(query.order_by(Slot.starts_at, Slot.id).limit(limit)))
+
+
+def slot_starts(
+    country: str, day: date, start: time, end: time, interval_minutes: int
+) -> list[datetime]:
+    """Start times (UTC) of the slots of one day, from ``start`` up to before ``end``.
+
+    Times are the office's wall clock (see :func:`office_timezone`).
+
+    Raises:
+        CasesError: naming ``end`` (not after ``start``) or ``interval`` (out of range or
+            too many slots).
+
+    Examples:
+        >>> [s.isoformat() for s in slot_starts("PER", date(2027, 3, 1), time(9), time(10), 30)]
+        ['2027-03-01T14:00:00+00:00', '2027-03-01T14:30:00+00:00']
+    """
+    if not 5 <= interval_minutes <= 480:
+        raise CasesError(
+            f"the interval must be 5 to 480 minutes (got {interval_minutes})",
+            field="interval_minutes",
+        )
+    if end <= start:
+        raise CasesError("the end time must be after the start time", field="end")
+    zone = office_timezone(country)
+    first = datetime.combine(day, start, tzinfo=zone)
+    last = datetime.combine(day, end, tzinfo=zone)
+    step = timedelta(minutes=interval_minutes)
+    count = int((last - first) / step) + (1 if (last - first) % step else 0)
+    if count > MAX_SLOTS_PER_OPENING:
+        raise CasesError(
+            f"that makes {count} slots; open at most {MAX_SLOTS_PER_OPENING} at a time",
+            field="interval_minutes",
+        )
+    return [(first + k * step).astimezone(UTC) for k in range(count)]
+
+
+def do_open_slot_range(
+    session: Session,
+    actor: User,
+    office_code: str,
+    day: date,
+    start: time,
+    end: time,
+    interval_minutes: int,
+    capacity: int,
+) -> list[Slot]:
+    """Open a day's slots at an office: every ``interval_minutes`` from ``start`` to ``end``.
+
+    Raises:
+        PermissionDeniedError: not a supervisor.
+        NotFoundError: no such office in the supervisor's country.
+        CasesError: naming ``date`` (in the past), ``end``, ``interval`` or ``capacity``.
+    """
+    check_role(actor, {"supervisor"}, "open appointment slots")
+    office = session.get(Office, office_code) if "\x00" not in office_code else None
+    if office is None or office.country != actor.country:
+        raise NotFoundError(f"no office {office_code!r} in your country", field="office")
+    if not 1 <= capacity <= 500:
+        raise CasesError(f"capacity must be 1 to 500 (got {capacity})", field="capacity")
+    starts = slot_starts(office.country, day, start, end, interval_minutes)
+    now = datetime.now(UTC)
+    if starts and starts[-1] <= now:
+        raise CasesError("the day is over; choose today or a later date", field="date")
+    return do_open_slots(session, actor, office_code, [s for s in starts if s > now], capacity)
+
+
+@dataclass(frozen=True)
+class AppointmentView:
+    """A booking with its slot and office, for a case page or the API."""
+
+    appointment: Appointment
+    slot: Slot
+    office: Office
+
+
+def appointments_of(session: Session, actor: User, application_id: str) -> list[AppointmentView]:
+    """Every booking of a case in scope, newest first (cancelled and past ones too).
+
+    The caller records the read of the case file (``get_application``) as on the other
+    case pages; this lists only what that read already covers.
+    """
+    app = load_application(session, actor, application_id)
+    query = (
+        select(Appointment, Slot, Office)
+        .join(Slot, Slot.id == Appointment.slot_id)
+        .join(Office, Office.code == Slot.office_code)
+        .where(Appointment.application_id == app.id)
+        .order_by(Appointment.id.desc())
+    )
+    return [AppointmentView(a, s, o) for a, s, o in session.execute(query).all()]
+
+
+@dataclass(frozen=True)
+class DayEntry:
+    """One booking on an office's day list."""
+
+    appointment: Appointment
+    slot: Slot
+    application_id: str
+    applicant_name: str
+
+
+def office_day(session: Session, actor: User, office_code: str, day: date) -> list[DayEntry]:
+    """The bookings of one office day (local calendar day), by time (officers; audited).
+
+    Only cases in the officer's scope are listed, so an office-bound caseworker sees the
+    same people here as in their queue.
+
+    Raises:
+        PermissionDeniedError: not an officer.
+        NotFoundError: no such office in the officer's country.
+    """
+    check_role(actor, OFFICERS, "see an office's appointments")
+    office = session.get(Office, office_code) if "\x00" not in office_code else None
+    if office is None or office.country != actor.country:
+        raise NotFoundError(f"no office {office_code!r} in your country", field="office")
+    zone = office_timezone(office.country)
+    start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    query = (
+        select(Appointment, Slot, Application.id, Applicant.given_names, Applicant.surname_1)
+        .join(Slot, Slot.id == Appointment.slot_id)
+        .join(Application, Application.id == Appointment.application_id)
+        .join(Applicant, Applicant.id == Application.applicant_id)
+        .where(
+            Slot.office_code == office_code,
+            Slot.starts_at >= start,
+            Slot.starts_at < end,
+            Appointment.status != "cancelled",
+            scope_filter(actor),
+        )
+        .order_by(Slot.starts_at, Appointment.id)
+    )
+    rows = [
+        DayEntry(appt, slot, app_id, f"{given} {surname}")
+        for appt, slot, app_id, given, surname in session.execute(query).all()
+    ]
+    # Names of many applicants are read at once: one event for the list (like a queue page).
+    data = {"date": day.isoformat(), "appointments": len(rows)}
+    append_event(session, actor, "appointment.day_list", "office", office_code, data)
+    finish(session)
+    return rows

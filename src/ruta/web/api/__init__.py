@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from ruta.web.api import applications, audit, auth
+from ruta.web.api import applications, appointments, audit, auth, notes
 
 __all__ = ["router"]
 
@@ -10,3 +10,5 @@ router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
 router.include_router(applications.router)
 router.include_router(audit.router)
+router.include_router(appointments.router)
+router.include_router(notes.router)

@@ -30,6 +30,7 @@ from ruta.cases.actions import (
 )
 from ruta.cases.assessment import assess_at_intake, assess_today
 from ruta.cases.errors import CasesError, NotFoundError
+from ruta.cases.intake import duplicate_view
 from ruta.cases.parameters import review_target_days
 from ruta.cases.workflow import STATES, allowed_targets, can_move
 from ruta.pathways import UnknownPathwayError, get_pathway, list_pathways
@@ -144,6 +145,7 @@ def case_context(
         "steps": steps,
         "notes": notes,
         "checklist": checklist,
+        "duplicates": duplicate_view(session, user, app),
         "decision": current_decision(session, app),
         "can_start_review": "in_review" in targets and app.status != "decision_proposed",
         "can_request_information": "information_requested" in targets,

@@ -1,0 +1,280 @@
+"""``/api/v1/offices`` and ``/api/v1/applications/{id}/appointments``: office slots,
+booking, cancelling and attendance.
+
+Routes parse input, call one action from :mod:`ruta.cases.actions` and shape the answer;
+the actions check role and scope (a COL officer asking about a PER case gets 404) and
+write the audit events. Slot times are UTC in the API; ``POST .../slots`` takes the
+office's wall-clock times, as a supervisor plans a day.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+
+from ruta.cases import actions
+from ruta.cases.errors import CasesError
+from ruta.store.models import Appointment, Office, Slot
+from ruta.web.api.schemas import _In
+from ruta.web.deps import ApiUser, SessionDep
+
+__all__ = [
+    "AppointmentIn",
+    "AppointmentPublic",
+    "AttendanceIn",
+    "OfficeIn",
+    "OfficePublic",
+    "SlotPublic",
+    "SlotsIn",
+    "router",
+]
+
+router = APIRouter(tags=["appointments"])
+
+#: The longest window one slot listing may cover.
+_MAX_WINDOW_DAYS = 92
+
+_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Missing or expired bearer token"},
+    404: {"description": "No such office, slot, application or appointment in your scope"},
+    422: {"description": "Invalid input (problem+json naming the field)"},
+}
+_CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"description": "Not possible now (slot full, already booked, not booked)"}
+}
+
+OfficeCode = Annotated[str, Path(min_length=1, max_length=40, description="Office code")]
+ApplicationId = Annotated[str, Path(min_length=1, max_length=36)]
+AppointmentId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+class OfficePublic(BaseModel):
+    """A migration office."""
+
+    code: str
+    country: str
+    name: str
+    timezone: str = Field(description="IANA zone of the office's wall clock")
+
+    @classmethod
+    def of(cls, office: Office) -> OfficePublic:
+        """Shape one office."""
+        zone = actions.office_timezone(office.country).key
+        return cls(code=office.code, country=office.country, name=office.name, timezone=zone)
+
+
+class SlotPublic(BaseModel):
+    """An appointment slot (``starts_at`` in UTC)."""
+
+    id: int
+    office: str
+    starts_at: datetime
+    capacity: int
+    booked: int
+    free: int
+
+    @classmethod
+    def of(cls, slot: Slot) -> SlotPublic:
+        """Shape one slot."""
+        return cls(
+            id=slot.id,
+            office=slot.office_code,
+            starts_at=slot.starts_at,
+            capacity=slot.capacity,
+            booked=slot.booked,
+            free=max(0, slot.capacity - slot.booked),
+        )
+
+
+class SlotsIn(_In):
+    """Open the slots of one day: every ``interval_minutes`` from ``start`` until ``end``
+    (office wall-clock time), each with ``capacity`` places."""
+
+    date: date
+    start: time = Field(description="First slot, office local time, e.g. 09:00")
+    end: time = Field(description="No slot starts at or after this time, e.g. 13:00")
+    interval_minutes: int = Field(ge=5, le=480)
+    capacity: int = Field(1, ge=1, le=500)
+
+
+class AppointmentIn(_In):
+    """Book a slot for the application."""
+
+    slot_id: int = Field(ge=1, le=2**31 - 1)
+
+
+class AttendanceIn(_In):
+    """Whether the applicant came; a no-show gives the place back to the slot."""
+
+    attended: bool
+
+
+class AppointmentPublic(BaseModel):
+    """A booking."""
+
+    id: int
+    application_id: str
+    slot_id: int
+    status: str = Field(description="booked, cancelled, attended or no_show")
+    booked_at: datetime
+    reminded_at: datetime | None
+    starts_at: datetime | None = None
+    office: str | None = None
+
+    @classmethod
+    def of(cls, appt: Appointment, slot: Slot | None = None) -> AppointmentPublic:
+        """Shape one booking (with its slot's time and office when given)."""
+        return cls(
+            id=appt.id,
+            application_id=appt.application_id,
+            slot_id=appt.slot_id,
+            status=appt.status,
+            booked_at=appt.booked_at,
+            reminded_at=appt.reminded_at,
+            starts_at=slot.starts_at if slot is not None else None,
+            office=slot.office_code if slot is not None else None,
+        )
+
+
+@router.get("/offices", responses=_PROBLEMS)
+def list_offices(
+    session: SessionDep,
+    user: ApiUser,
+    country: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
+) -> list[OfficePublic]:
+    """Offices of a country (yours by default)."""
+    chosen = (country or user.country or "").upper()
+    return [OfficePublic.of(o) for o in actions.list_offices(session, chosen)]
+
+
+class OfficeIn(_In):
+    """A new office in your country."""
+
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(min_length=1, max_length=200)
+
+
+@router.post(
+    "/offices",
+    status_code=201,
+    responses={**_PROBLEMS, 403: {"description": "Supervisors only"}, **_CONFLICT},
+)
+def create_office(body: OfficeIn, session: SessionDep, user: ApiUser) -> OfficePublic:
+    """Create an office in your country (supervisors; audited)."""
+    return OfficePublic.of(actions.do_create_office(session, user, body.code, body.name))
+
+
+@router.get("/offices/{office}/slots", responses=_PROBLEMS)
+def list_slots(
+    office: OfficeCode,
+    session: SessionDep,
+    user: ApiUser,
+    from_: Annotated[date | None, Query(alias="from", description="First day (UTC)")] = None,
+    to: Annotated[date | None, Query(description="Last day, inclusive (UTC)")] = None,
+    free: Annotated[bool, Query(description="Only slots with places left")] = False,
+) -> list[SlotPublic]:
+    """Slots of an office between two days (14 days from today by default)."""
+    first = from_ or datetime.now(UTC).date()
+    last = to or first + timedelta(days=13)
+    if last < first:
+        raise CasesError("'to' must be on or after 'from'", field="to")
+    if (last - first).days >= _MAX_WINDOW_DAYS:
+        raise CasesError(f"ask for at most {_MAX_WINDOW_DAYS} days at a time", field="to")
+    start = datetime.combine(first, time(0), tzinfo=UTC)
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=UTC)
+    slots = actions.list_slots(session, office, start, end, free_only=free)
+    return [SlotPublic.of(s) for s in slots]
+
+
+@router.post(
+    "/offices/{office}/slots",
+    status_code=201,
+    responses={**_PROBLEMS, 403: {"description": "Supervisors only"}},
+)
+def open_slots(
+    office: OfficeCode, body: SlotsIn, session: SessionDep, user: ApiUser
+) -> list[SlotPublic]:
+    """Open a day's slots at an office of your country (supervisors; audited)."""
+    slots = actions.do_open_slot_range(
+        session,
+        user,
+        office,
+        body.date,
+        body.start,
+        body.end,
+        body.interval_minutes,
+        body.capacity,
+    )
+    return [SlotPublic.of(s) for s in slots]
+
+
+@router.get("/applications/{application_id}/appointments", responses=_PROBLEMS)
+def list_appointments(
+    application_id: ApplicationId, session: SessionDep, user: ApiUser
+) -> list[AppointmentPublic]:
+    """Bookings of a case, newest first (an audited read of the case file)."""
+    actions.get_application(session, user, application_id)  # records the read
+    views = actions.appointments_of(session, user, application_id)
+    return [AppointmentPublic.of(v.appointment, v.slot) for v in views]
+
+
+@router.post(
+    "/applications/{application_id}/appointments",
+    status_code=201,
+    responses={**_PROBLEMS, **_CONFLICT},
+)
+def book(
+    application_id: ApplicationId, body: AppointmentIn, session: SessionDep, user: ApiUser
+) -> AppointmentPublic:
+    """Book a place in a future slot (one active booking per application)."""
+    appt = actions.do_book_appointment(session, user, application_id, body.slot_id)
+    return AppointmentPublic.of(appt)
+
+
+@router.post(
+    "/applications/{application_id}/appointments/{appointment_id}/cancel",
+    responses={**_PROBLEMS, **_CONFLICT},
+)
+def cancel(
+    application_id: ApplicationId,
+    appointment_id: AppointmentId,
+    session: SessionDep,
+    user: ApiUser,
+) -> AppointmentPublic:
+    """Cancel a booking; the place goes back to the slot."""
+    appt = actions.do_cancel_appointment(session, user, appointment_id, application_id)
+    return AppointmentPublic.of(appt)
+
+
+@router.delete(
+    "/applications/{application_id}/appointments/{appointment_id}",
+    responses={**_PROBLEMS, **_CONFLICT},
+)
+def delete(
+    application_id: ApplicationId,
+    appointment_id: AppointmentId,
+    session: SessionDep,
+    user: ApiUser,
+) -> AppointmentPublic:
+    """The same as ``POST .../cancel`` (the booking is kept as cancelled, not erased)."""
+    appt = actions.do_cancel_appointment(session, user, appointment_id, application_id)
+    return AppointmentPublic.of(appt)
+
+
+@router.post(
+    "/applications/{application_id}/appointments/{appointment_id}/attendance",
+    responses={**_PROBLEMS, **_CONFLICT, 403: {"description": "Officers only"}},
+)
+def attendance(
+    application_id: ApplicationId,
+    appointment_id: AppointmentId,
+    body: AttendanceIn,
+    session: SessionDep,
+    user: ApiUser,
+) -> AppointmentPublic:
+    """Record whether the applicant came (officers); a no-show re-releases the place."""
+    appt = actions.do_mark_attendance(session, user, appointment_id, body.attended, application_id)
+    return AppointmentPublic.of(appt)
