@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Header, Query, UploadFile
 
 from ruta.cases import actions
+from ruta.cases.intake import duplicate_view
 from ruta.cases.schemas import ApplicationCreate
 from ruta.web.api.schemas import (
     ApplicationCreated,
@@ -90,7 +91,7 @@ def _case_file(session: SessionDep, user: ApiUser, application_id: str) -> Appli
     app = actions.get_application(session, user, application_id)
     history = actions.history(session, user, application_id)
     decision = actions.current_decision(session, app)
-    return ApplicationPublic.of(app, history, decision)
+    return ApplicationPublic.of(app, history, decision, duplicate_view(session, user, app))
 
 
 @router.get("/{application_id}", responses=_PROBLEMS)

@@ -19,6 +19,8 @@ __all__ = [
     "BulkTransitionIn",
     "DecisionIn",
     "DecisionPublic",
+    "DuplicateCandidatePublic",
+    "DuplicateSearchPublic",
     "PermitPublic",
     "PermitStatusIn",
     "TokenIn",
@@ -129,8 +131,33 @@ class DecisionPublic(BaseModel):
     appeal_deadline: date | None
 
 
+class DuplicateCandidatePublic(BaseModel):
+    """A registry record that may be the applicant, and its review in the review queue."""
+
+    record_id: str
+    probability: float
+    reasons: list[str]
+    record: dict[str, str]
+    review_pair_id: int | None
+    review_status: str
+
+
+class DuplicateSearchPublic(BaseModel):
+    """The intake duplicate search: registry and version searched, or why it did not run."""
+
+    status: Literal["searched", "not_run"]
+    reason: str
+    registry: dict[str, Any]
+    searched_at: datetime
+    elapsed_ms: float
+
+
 class ApplicationPublic(BaseModel):
-    """A case file: the application, its applicant and household, engine result, history."""
+    """A case file: the application, its applicant and household, engine result, history.
+
+    ``duplicate_search`` and ``duplicate_candidates`` are for officers only (other people's
+    registry records) and ``null`` when the host state has no registry configured.
+    """
 
     id: str
     status: str
@@ -150,10 +177,16 @@ class ApplicationPublic(BaseModel):
     decided_at: datetime | None
     history: list[TransitionPublic]
     decision: DecisionPublic | None
+    duplicate_search: DuplicateSearchPublic | None = None
+    duplicate_candidates: list[DuplicateCandidatePublic] | None = None
 
     @classmethod
     def of(
-        cls, app: Application, history: list[Transition], decision: Decision | None
+        cls,
+        app: Application,
+        history: list[Transition],
+        decision: Decision | None,
+        duplicates: dict[str, Any] | None = None,
     ) -> ApplicationPublic:
         a = app.applicant
         return cls(
@@ -197,6 +230,19 @@ class ApplicationPublic(BaseModel):
             decided_at=app.decided_at,
             history=[TransitionPublic.model_validate(t) for t in history],
             decision=DecisionPublic.model_validate(decision) if decision else None,
+            duplicate_search=(
+                DuplicateSearchPublic.model_validate(duplicates) if duplicates else None
+            ),
+            duplicate_candidates=[
+                DuplicateCandidatePublic(
+                    **{k: c[k] for k in ("record_id", "probability", "reasons", "record")},
+                    review_pair_id=c.get("pair_id"),
+                    review_status=c.get("review_status", ""),
+                )
+                for c in duplicates["candidates"]
+            ]
+            if duplicates
+            else None,
         )
 
 
