@@ -1,5 +1,6 @@
 """A real server and a real browser: uvicorn on a free loopback port with a temporary
-SQLite database, driven by Debian's Chromium through Playwright.
+SQLite database (``server``) or a PostgreSQL schema of its own (``pg_server``; ``any_server``
+is both), driven by Debian's Chromium through Playwright.
 
 The server runs in its own process (as in production) with settings from ``RUTA_*``
 variables; the officers are created in the database before it starts. axe-core comes
@@ -13,14 +14,19 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import text
+from tests.conftest import PG_URL
 
 from ruta.cases.accounts import do_create_user
 from ruta.store import make_engine, make_sessionmaker, upgrade
@@ -53,11 +59,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data = tmp_path_factory.mktemp("browser-server")
-    url = f"sqlite:///{data / 'ruta.db'}"
-    upgrade(url)
+def _create_officers(url: str) -> None:
     engine = make_engine(url)
     with make_sessionmaker(engine)() as session:
         for username, role in OFFICERS.items():
@@ -65,6 +67,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                 session, None, username=username, password=PASSWORD, role=role, country="ARG"
             )
     engine.dispose()
+
+
+@contextmanager
+def run_server(data: Path, url: str) -> Iterator[Server]:
+    """uvicorn on a free loopback port serving the (migrated) database at ``url``.
+
+    Args:
+        data: The server's data directory (keys, uploads) and working directory.
+        url: The database URL (``RUTA_DATABASE_URL``).
+    """
     port = _free_port()
     env = {
         **os.environ,
@@ -106,6 +118,47 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The service on a temporary SQLite database, with the officers of :data:`OFFICERS`."""
+    data = tmp_path_factory.mktemp("browser-server")
+    url = f"sqlite:///{data / 'ruta.db'}"
+    upgrade(url)
+    _create_officers(url)
+    with run_server(data, url) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The service on PostgreSQL, in a schema of its own dropped afterwards.
+
+    Why a schema and not the ``database`` fixture's: that one is truncated before each
+    test, and several engineers' runs share the server, so each run gets a fresh one.
+    """
+    data = tmp_path_factory.mktemp("browser-server-pg")
+    schema = f"b_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = f"{PG_URL}?options={quote(f'-csearch_path={schema}')}"
+        upgrade(url)
+        _create_officers(url)
+        with run_server(data, url) as running:
+            yield running
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_server(request: pytest.FixtureRequest) -> Server:
+    """The service on SQLite and on PostgreSQL (one test each)."""
+    return request.getfixturevalue("server" if request.param == "sqlite" else "pg_server")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,4 +1,5 @@
-"""End to end in Chromium: finder -> apply -> review -> decide, with no JavaScript needed."""
+"""End to end in Chromium: finder -> apply -> review -> decide, with no JavaScript needed,
+on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -37,8 +38,10 @@ def answer_the_finder(page: Page) -> None:
 
 
 def test_migrant_applies_and_the_office_decides(
-    browser: Browser, page: Page, server: Server
+    browser: Browser, page: Page, any_server: Server
 ) -> None:
+    """The whole scenario, on SQLite and on PostgreSQL."""
+    server = any_server
     page.goto(f"{server.url}/finder")
     page.click("text=Start now")
     # A Continue with nothing chosen shows the error summary, linked to the field.
