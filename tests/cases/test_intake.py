@@ -201,3 +201,24 @@ def test_an_idempotent_replay_does_not_search_again(session, cast, tmp_path, reg
     )
     assert not created and again.id == first.id
     assert len(_events(session, "application.duplicate_search")) == 1
+
+
+def test_control_characters_in_a_registry_are_not_stored(session, cast, tmp_path, registries):
+    # PostgreSQL refuses NUL in JSONB: a stray byte in a registry must not fail submissions.
+    dirty = ("R-DIRTY\x00", "María José", "Pérez\x00", "Gómez", "F", "1990-05-01", "VEN", "")
+    intake.use_registries({"COL": write_registry(tmp_path / "col.csv", dirty)}, wait=None)
+    app, created = actions.do_submit_application(session, cast.caseworker, submission())
+    assert created
+    [candidate] = app.duplicate_search["candidates"]
+    assert candidate["record_id"] == "R-DIRTY" and candidate["record"]["surname_1"] == "Pérez"
+
+
+def test_the_setting_is_a_json_mapping_by_country(monkeypatch, tmp_path, registries):
+    from ruta.settings import Settings
+
+    monkeypatch.setenv("RUTA_REGISTRIES", f'{{"col": "{tmp_path / "col.parquet"}"}}')
+    assert Settings().registries == {"col": tmp_path / "col.parquet"}
+    monkeypatch.setattr("ruta.settings.get_settings", lambda: Settings())
+    intake.use_registries(None)
+    assert intake.registry_status("COL") == "loading"  # configured, file not there yet
+    assert intake.registry_status("PER") == "none"

@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Mapping
@@ -101,6 +102,19 @@ class _Entry:
     failed: tuple[tuple[int, int], str] | None = None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _clean(text: str, limit: int = 500) -> str:
+    """Text safe to store: no control characters (PostgreSQL refuses NUL in JSONB).
+
+    Examples:
+        >>> _clean("bad\x00 header")
+        'bad header'
+    """
+    return _CONTROL.sub("", text)[:limit]
+
+
 class _NotRun(Exception):
     """The search could not run; the message is the reason stored with the case."""
 
@@ -164,10 +178,12 @@ def _load(country: str, entry: _Entry, stamp: tuple[int, int], done: threading.E
         registry = read_registry(entry.path, on_error="skip")
         index = IntakeIndex(registry)
     except Exception as exc:  # any failure must leave submissions working
-        reason = f"registry file {entry.path.name} could not be read: {exc}"
+        # The exception may quote the file's bytes and the server's paths: keep neither.
+        detail = str(exc).replace(str(entry.path), entry.path.name)
+        reason = _clean(f"registry file {entry.path.name} could not be read: {detail}")
         _log.error("intake registry %s (%s): %s", country, entry.path, reason)
         with _lock:
-            entry.failed = (stamp, reason[:500])
+            entry.failed = (stamp, reason)
             if entry.loading == stamp:
                 entry.loading = None
         done.set()
@@ -290,7 +306,18 @@ def search_registry(app: Application) -> dict[str, Any] | None:
         return None
     entry, loaded = found
     query = applicant_record(app)
-    hits = loaded.index.search(query, min_probability=MIN_PROBABILITY, limit=MAX_CANDIDATES)
+    try:
+        hits = loaded.index.search(query, min_probability=MIN_PROBABILITY, limit=MAX_CANDIDATES)
+    except Exception as exc:  # a search failure must not fail the submission
+        _log.exception("intake search of application %s failed", app.id)
+        return {
+            "status": "not_run",
+            "reason": _clean(f"the search failed: {exc}"),
+            "registry": {"country": app.host_country, "file": entry.path.name},
+            "searched_at": now,
+            "elapsed_ms": round((time.perf_counter() - started) * 1000, 2),
+            "candidates": [],
+        }
     elapsed = (time.perf_counter() - started) * 1000
     return {
         "status": "searched",
@@ -305,10 +332,10 @@ def search_registry(app: Application) -> dict[str, Any] | None:
         "elapsed_ms": round(elapsed, 2),
         "candidates": [
             {
-                "record_id": str(hit.record.get("record_id", "")),
+                "record_id": _clean(str(hit.record.get("record_id", "")), 80),
                 "probability": round(hit.probability, 6),
                 "reasons": list(hit.reasons),
-                "record": {c: str(hit.record.get(c, "") or "") for c in _SHOWN},
+                "record": {c: _clean(str(hit.record.get(c, "") or ""), 200) for c in _SHOWN},
             }
             for hit in hits
         ],
@@ -411,4 +438,5 @@ def duplicate_view(session: Session, actor: User, app: Application) -> dict[str,
         for c in result.get("candidates", [])
     ]
     open_ = sum(1 for c in candidates if c["review_status"] == "pending")
-    return {**result, "candidates": candidates, "open": open_}
+    searched_at = datetime.fromisoformat(result["searched_at"])
+    return {**result, "candidates": candidates, "open": open_, "searched_at": searched_at}
