@@ -109,7 +109,7 @@ def _clean(text: str, limit: int = 500) -> str:
     """Text safe to store: no control characters (PostgreSQL refuses NUL in JSONB).
 
     Examples:
-        >>> _clean("bad\x00 header")
+        >>> _clean("bad\\x00 header")
         'bad header'
     """
     return _CONTROL.sub("", text)[:limit]
