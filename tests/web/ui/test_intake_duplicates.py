@@ -1,0 +1,107 @@
+"""Possible duplicates on the caseworker's case page (casework/_duplicates.html)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from tests.web.ui.conftest import Site, main_text
+
+from ruta.cases import intake
+
+COLUMNS = (
+    "record_id",
+    "given_names",
+    "surname_1",
+    "surname_2",
+    "sex",
+    "date_of_birth",
+    "nationality",
+    "document_number",
+)
+#: The ``submitted`` fixture's applicant (María José Pérez, 1990-05-01, passport A1234567),
+#: registered before with a second surname and no document.
+EARLIER = ("ARG-000731", "MARIA JOSE", "Perez", "Quispe", "F", "1990-05-01", "BOL", "")
+OTHER = ("ARG-000732", "Juan", "Mamani", "", "M", "1975-02-14", "BOL", "C998877")
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Iterator[Callable[..., Path]]:
+    def configure(*rows: tuple[str, ...], content: bytes | None = None) -> Path:
+        path = tmp_path / "arg-registry.csv"
+        if content is not None:
+            path.write_bytes(content)
+        else:
+            with path.open("w", newline="", encoding="utf-8") as handle:
+                csv.writer(handle).writerows([COLUMNS, *rows])
+        # After create_app (which configures the registries of its settings, here none).
+        intake.use_registries({"ARG": path}, wait=None)
+        return path
+
+    yield configure
+    intake.use_registries(None)
+
+
+def test_case_page_lists_candidates_with_reasons_and_a_comparison_link(
+    site: Site, submitted, registry
+) -> None:
+    registry(EARLIER, OTHER)
+    app_id = submitted()
+    client = site.signed_in("cw")
+    html = client.get(f"/casework/cases/{app_id}").text
+    text = main_text(html)
+    assert "Possible duplicates in the registry" in text and "Possible duplicate" in text
+    assert "ARG-000731" in text and "ARG-000732" not in text
+    assert "1 registry record may be this applicant." in text and "1 still to compare." in text
+    assert "first surname equal, second missing" in text and "date of birth equal" in text
+    assert "arg-registry.csv" in text and "2 records" in text
+    pair = html.split("/review/")[1].split('"')[0]
+    comparison = main_text(client.get(f"/review/{pair}").text)
+    assert "ARG-000731" in comparison and f"application:{app_id}" in comparison
+    assert f"/review/{pair}" in client.get("/review").text  # also waiting in the queue
+
+
+def test_case_page_in_spanish(site: Site, submitted, registry) -> None:
+    registry(EARLIER)
+    app_id = submitted()
+    client = site.signed_in("cw", lang="es")
+    text = main_text(client.get(f"/casework/cases/{app_id}", params={"lang": "es"}).text)
+    assert "Posibles duplicados en el registro" in text
+    assert "primer apellido igual, falta el segundo" in text and "Comparar lado a lado" in text
+
+
+def test_decided_pair_shows_its_outcome_on_the_case(site: Site, submitted, registry) -> None:
+    registry(EARLIER)
+    app_id = submitted()
+    client = site.signed_in("cw")
+    html = client.get(f"/casework/cases/{app_id}").text
+    pair = html.split("/review/")[1].split('"')[0]
+    form = client.get(f"/review/{pair}").text
+    token = form.split('name="csrf_token" value="')[1].split('"')[0]
+    done = client.post(
+        f"/review/{pair}",
+        data={"csrf_token": token, "outcome": "distinct", "reason": "other mother, other town"},
+    )
+    assert done.status_code == 200, main_text(done.text)
+    text = main_text(client.get(f"/casework/cases/{app_id}").text)
+    assert "Not the same person" in text and "still to compare" not in text
+
+
+def test_corrupt_registry_the_case_says_the_search_did_not_run(
+    site: Site, submitted, registry
+) -> None:
+    registry(content=b"\x00\x01 not a registry")
+    app_id = submitted()
+    text = main_text(site.signed_in("cw").get(f"/casework/cases/{app_id}").text)
+    assert "The registry was not searched for this application." in text
+    assert "arg-registry.csv could not be read" in text
+
+
+def test_without_a_registry_the_case_page_has_no_duplicate_section(
+    site: Site, submitted
+) -> None:
+    app_id = submitted()
+    text = main_text(site.signed_in("cw").get(f"/casework/cases/{app_id}").text)
+    assert "Possible duplicates" not in text and "registry" not in text.lower()
