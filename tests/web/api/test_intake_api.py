@@ -1,0 +1,67 @@
+"""``duplicate_search`` and ``duplicate_candidates`` in GET /api/v1/applications/{id}."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.web.api.test_applications_api import body, submit
+
+from ruta.cases import intake
+
+COLUMNS = (
+    "record_id",
+    "given_names",
+    "surname_1",
+    "surname_2",
+    "sex",
+    "date_of_birth",
+    "nationality",
+    "document_number",
+    "document_type",
+)
+#: The applicant of ``body()`` (Luis Rojas, 1985-07-12, cédula V-12345678) registered before.
+EARLIER = ("COL-77", "LUIS", "Rojas", "Mendoza", "M", "1985-07-12", "VEN", "12345678", "CI")
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "col.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([COLUMNS, EARLIER])
+    yield path
+    intake.use_registries(None)
+
+
+def test_officers_get_the_candidates_and_their_review_pair(client, api_headers, registry):
+    intake.use_registries({"COL": registry}, wait=None)
+    officer = api_headers("ana", "caseworker", "COL")
+    app_id = submit(client, officer).json()["id"]
+    got = client.get(f"/api/v1/applications/{app_id}", headers=officer).json()
+    search = got["duplicate_search"]
+    assert search["status"] == "searched" and search["registry"]["file"] == "col.csv"
+    assert search["elapsed_ms"] >= 0 and search["searched_at"]
+    [candidate] = got["duplicate_candidates"]
+    assert candidate["record_id"] == "COL-77" and candidate["probability"] > 0.9
+    assert "document number equal" in candidate["reasons"]
+    assert candidate["record"]["surname_2"] == "Mendoza"
+    assert candidate["review_status"] == "pending" and candidate["review_pair_id"] > 0
+
+
+def test_applicants_never_see_other_peoples_records(client, api_headers, registry):
+    intake.use_registries({"COL": registry}, wait=None)
+    migrant = api_headers("luis", "applicant")
+    payload = body()
+    app_id = submit(client, migrant, payload=payload).json()["id"]
+    got = client.get(f"/api/v1/applications/{app_id}", headers=migrant).json()
+    assert got["duplicate_search"] is None and got["duplicate_candidates"] is None
+
+
+def test_without_a_registry_both_fields_are_null(client, api_headers, registry):
+    intake.use_registries({})
+    officer = api_headers("ana", "caseworker", "COL")
+    app_id = submit(client, officer).json()["id"]
+    got = client.get(f"/api/v1/applications/{app_id}", headers=officer).json()
+    assert got["duplicate_search"] is None and got["duplicate_candidates"] is None
