@@ -11,6 +11,7 @@ from fastapi import APIRouter
 
 from ruta.web.ui import (
     applicant,
+    appointments,
     caseworker,
     documents,
     finder,
@@ -25,6 +26,8 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 router.include_router(finder.router)
 router.include_router(applicant.router)
+# Before track: its POST /track/{app_id}/{step} would otherwise catch .../appointment.
+router.include_router(appointments.router)
 router.include_router(track.router)
 router.include_router(household.router)
 router.include_router(caseworker.router)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ruta.cases.access import OFFICERS
 from ruta.cases.actions import (
+    appointments_of,
     current_decision,
     do_add_note,
     do_propose_decision,
@@ -40,6 +41,7 @@ from ruta.web.i18n import render, request_language
 from ruta.web.ui._forms import ErrorList, csrf_context, form_text, gettext_for, not_found_page
 from ruta.web.ui._forms import verify_csrf as _csrf_ok
 from ruta.web.ui._queue import officer_choices, officers_of, sla_state
+from ruta.web.ui.appointments import appointment_rows
 
 __all__ = ["case_context", "redirect_to_case", "router"]
 
@@ -146,6 +148,7 @@ def case_context(
         "notes": notes,
         "checklist": checklist,
         "duplicates": duplicate_view(session, user, app),
+        "appointment_rows": appointment_rows(appointments_of(session, user, app_id), lang),
         "decision": current_decision(session, app),
         "can_start_review": "in_review" in targets and app.status != "decision_proposed",
         "can_request_information": "information_requested" in targets,

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ruta.cases.actions import (
+    appointments_of,
     current_decision,
     do_transition,
     document_checklist,
@@ -31,6 +32,7 @@ from ruta.web.deps import PageUser, SessionDep
 from ruta.web.i18n import render, request_language
 from ruta.web.ui._forms import ErrorList, csrf_context, form_text, gettext_for, not_found_page
 from ruta.web.ui._forms import verify_csrf as _csrf_ok
+from ruta.web.ui.appointments import appointment_rows
 
 __all__ = ["router", "track_page"]
 
@@ -86,6 +88,7 @@ def track_page(
         "decision": decision if decision is not None and decision.status == "final" else None,
         "can_appeal": app.status == "denied" and can_move(user.role, "denied", "appealed"),
         "can_withdraw": can_move(user.role, app.status, "withdrawn"),
+        "appointment_rows": appointment_rows(appointments_of(session, user, app_id), lang),
         "errors": errors,
         "error_for": dict(errors),
         "has_errors": bool(errors),
