@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
-from playwright.sync_api import Browser, Page
-from tests.browser.conftest import Server, axe_violations, sign_in
+from playwright.sync_api import Browser, BrowserContext, Page
+from tests.browser.conftest import PASSWORD, Server, axe_violations, sign_in
 from tests.browser.test_journey import answer_the_finder
 
 pytestmark = pytest.mark.browser
@@ -67,6 +69,7 @@ def test_main_pages_have_no_serious_accessibility_violations(
     reference = page.inner_text("#reference")
     page.click("text=Follow this application")
     _check(page, found)  # tracking: documents, upload form, withdraw
+    tracking = page.url
     page.goto(f"{server.url}/finder?lang=es")  # another language, same checks
     _check(page, found)
 
@@ -76,10 +79,54 @@ def test_main_pages_have_no_serious_accessibility_violations(
     _check(desk, found)  # the queue (with the supervisor's bulk form)
     desk.click(f"text={reference}")
     _check(desk, found)  # the case page: trace, evidence, actions
+    desk.click("text=Compare side by side")  # the possible duplicate from the registry
+    _check(desk, found)  # /review/{id}: both records side by side, the decision form
+    desk.goto(f"{server.url}/review")
+    _check(desk, found)  # the review queue
     desk.goto(f"{server.url}/casework/dashboard")
     _check(desk, found)
+    _check_appointment_pages(officer, desk, page, server, tracking, found)
     officer.close()
     assert found == {}
+
+
+def _check_appointment_pages(
+    officer: BrowserContext,
+    desk: Page,
+    migrant: Page,
+    server: Server,
+    tracking: str,
+    found: dict[str, list[str]],
+) -> None:
+    """The office day (with the slot form and its errors), booking, and the booked case."""
+    token = officer.request.post(
+        f"{server.url}/api/v1/auth/token", data={"username": "bruno.sup", "password": PASSWORD}
+    ).json()["access_token"]
+    officer.request.post(
+        f"{server.url}/api/v1/offices",
+        data={"code": "AXE-01", "name": "Buenos Aires, Retiro"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    desk.goto(f"{server.url}/casework/appointments")
+    _check(desk, found)  # the office day, empty, with the slot-opening form
+    desk.click("button >> text=Open times")
+    _check(desk, found)  # every error of the slot form
+    day = date.today() + timedelta(days=3)
+    desk.fill("#date-day", str(day.day))
+    desk.fill("#date-month", str(day.month))
+    desk.fill("#date-year", str(day.year))
+    desk.fill("#start", "09:00")
+    desk.fill("#end", "10:00")
+    desk.click("button >> text=Open times")
+    migrant.goto(f"{tracking}/appointment?lang=en")  # the migrant last chose Spanish
+    _check(migrant, found)  # free times by office and day
+    migrant.click("button >> text=Book appointment")
+    _check(migrant, found)  # the booking page's error
+    migrant.check("#slot")
+    migrant.click("button >> text=Book appointment")
+    _check(migrant, found)  # tracking with the booked appointment
+    desk.goto(f"{server.url}/casework/appointments?office=AXE-01&day={day.isoformat()}")
+    _check(desk, found)  # the day with a booking and its attendance buttons
 
 
 def test_the_check_can_fail(page: Page, server: Server) -> None:
