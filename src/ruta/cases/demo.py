@@ -1,14 +1,27 @@
 """A synthetic demo case load: officers of COL and PER and applicants in every state.
 
+The case load is coherent with the rules: each person is drawn for the pathway they apply
+for (an Ecuadorian for Andean residence in Colombia, a Venezuelan CPP holder for Peru's
+special resident status, a Venezuelan schoolchild for the PPT), some meeting every
+condition and some failing one named condition or leaving a fact unknown. What happens to
+a case then follows the engine's result stored at intake: only eligible cases are approved,
+denials give the conditions the engine found not met (in Spanish, the offices' language,
+with their citations), and requests for information ask for the facts the engine lacks.
+Pathways whose window has closed (PEP Tutor, the Peruvian CPPs) get a few late applicants,
+who are not eligible.
+
 Everything goes through the actions (so the audit chain covers the demo too); the seed
-is deterministic (Faker seeded) so two runs give the same people. Seeding runs once per
-database: a second ``ruta demo`` reuses what is there and prints the logins again.
+is deterministic (Faker and the draws are seeded) so two runs on the same day give the same
+people. Seeding runs once per database: a second ``ruta demo`` reuses what is there and
+prints the logins again.
 """
 
 from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import cycle
 from pathlib import Path
@@ -21,11 +34,18 @@ from sqlalchemy.orm import Session
 from ruta.cases import actions
 from ruta.cases._tx import batch
 from ruta.cases.accounts import do_create_user
+from ruta.cases.assessment import assess_at_intake
 from ruta.cases.schemas import ApplicationCreate
-from ruta.pathways import list_pathways
+from ruta.pathways import Pathway, judge, list_pathways, parse_profile
 from ruta.store.models import Application, Office, User
 
-__all__ = ["DEMO_COUNTRIES", "DEMO_LOGINS", "seed_demo", "synthetic_submission"]
+__all__ = [
+    "DEMO_COUNTRIES",
+    "DEMO_LOGINS",
+    "decision_reasons",
+    "seed_demo",
+    "synthetic_submission",
+]
 
 DEMO_COUNTRIES = ("COL", "PER")
 
@@ -55,35 +75,226 @@ _STATES = {
 }
 
 
-def synthetic_submission(
-    fake: Faker, rng: random.Random, pathway: str, host: str
-) -> ApplicationCreate:
-    """A plausible Venezuelan (or neighbouring) applicant and finder profile."""
-    nationality = rng.choice(["VEN"] * 8 + ["ECU", "BOL", "HTI"])
-    dob = fake.date_of_birth(minimum_age=18, maximum_age=70)
-    entry = datetime.now(UTC).date() - timedelta(days=rng.randint(60, 3000))
-    profile: dict[str, Any] = {
-        "host_country": host,
+Want = str  # "eligible" | "ineligible" | "undetermined": what the draw aims for
+
+#: What a case aims for given its end state; open states get a mix (weights).
+_WANTS: dict[str, dict[Want, int]] = {
+    "approved": {"eligible": 1},
+    "denied": {"ineligible": 1},
+    "appealed": {"ineligible": 1},
+    "information_requested": {"undetermined": 1},
+    "decision_proposed": {"eligible": 3, "ineligible": 2},
+}
+_OPEN_MIX: dict[Want, int] = {"eligible": 11, "ineligible": 6, "undetermined": 3}
+
+#: How many of a country's applicants go to each kind of pathway (id without the country);
+#: a kind not listed gets weight 1.
+_KIND_WEIGHTS = {
+    "ppt": 4,
+    "special-resident": 5,
+    "andean-temporary": 4,
+    "mercosur-temporary": 3,
+    "andean-permanent": 2,
+    "mercosur-permanent": 2,
+}
+
+#: Nationalities drawn for Andean and MERCOSUR residence (the engine checks each draw).
+_ANDEAN: dict[str, tuple[str, ...]] = {"COL": ("ECU", "PER", "BOL"), "PER": ("COL", "ECU", "BOL")}
+_MERCOSUR: dict[str, tuple[str, ...]] = {
+    "COL": ("ECU", "PER", "BOL", "ARG", "BRA", "PRY"),
+    "PER": ("COL", "ECU", "BOL", "ARG", "BRA", "CHL"),
+}
+_OTHERS = ("VEN", "HTI", "CUB")
+
+
+@dataclass
+class _Draw:
+    """One person's draw: the seeded random source, the date, the host and the aim."""
+
+    rng: random.Random
+    today: date
+    host: str
+    want: Want
+
+    def days(self, low: int, high: int) -> str:
+        """An ISO date ``low``..``high`` days from today (negative: in the past)."""
+        return (self.today + timedelta(days=self.rng.randint(low, high))).isoformat()
+
+    def pick(self, options: tuple[str, ...]) -> str:
+        return options[self.rng.randrange(len(options))]
+
+    def breaks(self, *conditions: str) -> str | None:
+        """The one condition this draw fails (None unless it aims to be ineligible)."""
+        return self.pick(conditions) if self.want == "ineligible" else None
+
+
+def _person(d: _Draw, nationality: str, *, minor: bool = False) -> dict[str, Any]:
+    """An adult (or a child aged 10-17) in the host country with a valid passport."""
+    age = d.rng.randint(10, 17) if minor else d.rng.randint(19, 64)
+    born = d.today - timedelta(days=365 * age + d.rng.randint(0, 300))
+    return {
+        "host_country": d.host,
         "in_host_country": True,
         "nationalities": [{"country": nationality, "acquired": "birth"}],
-        "date_of_birth": dob.isoformat(),
-        "entry": {"date": entry.isoformat(), "authorized_crossing": rng.random() < 0.6},
+        "date_of_birth": born.isoformat(),
+        "entry": {"date": d.days(-2900, -120), "authorized_crossing": True},
+        "current_status": "regular",
+        "permits": [],
         "criminal_records": [],
-        "documents": [
-            {
-                "type": "passport",
-                "expires": (entry + timedelta(days=rng.randint(-900, 3000))).isoformat(),
-            }
-        ],
+        "migration_sanctions": False,
+        "means_of_subsistence": True,
+        "documents": [{"type": "passport", "expires": d.days(400, 2900)}],
     }
+
+
+def _apply_break(d: _Draw, profile: dict[str, Any], broken: str | None) -> dict[str, Any]:
+    """Make ``profile`` fail the condition named ``broken`` (the common ones)."""
+    if broken == "record":
+        profile["criminal_records"] = [{"country": d.host, "date": d.days(-700, -200)}]
+    elif broken == "passport":
+        profile["documents"] = [{"type": "passport", "expires": d.days(10, 150)}]
+    elif broken == "means":
+        profile["means_of_subsistence"] = False
+    elif broken == "nationality":
+        profile["nationalities"] = [{"country": d.pick(_OTHERS), "acquired": "birth"}]
+    if d.want == "undetermined":
+        # The applicant skipped a question: the engine cannot decide without it.
+        profile.pop(d.pick(("criminal_records", "means_of_subsistence")), None)
+    return profile
+
+
+def _temporary(pool: dict[str, tuple[str, ...]]) -> Callable[[_Draw], dict[str, Any]]:
+    def draw(d: _Draw) -> dict[str, Any]:
+        broken = d.breaks("record", "passport", "nationality")
+        return _apply_break(d, _person(d, d.pick(pool[d.host])), broken)
+
+    return draw
+
+
+def _permanent(programme: str) -> Callable[[_Draw], dict[str, Any]]:
+    """Holders of a temporary residence (Andean or MERCOSUR) asking for permanence."""
+
+    def draw(d: _Draw) -> dict[str, Any]:
+        pool = _ANDEAN if programme == "andean" else _MERCOSUR
+        profile = _person(d, d.pick(pool[d.host]))
+        broken = d.breaks("record", "means", "early", "recent")
+        # In the 90 days before expiry, having held it for two years (MERCOSUR in COL).
+        left = d.rng.randint(200, 500) if broken == "early" else d.rng.randint(5, 85)
+        held = d.rng.randint(200, 600) if broken == "recent" else d.rng.randint(740, 1000)
+        profile["permits"] = [
+            {
+                "country": d.host,
+                "type": f"{d.host.lower()}.{programme}-temporary",
+                "valid_from": (d.today - timedelta(days=held)).isoformat(),
+                "valid_until": (d.today + timedelta(days=left)).isoformat(),
+            }
+        ]
+        return _apply_break(d, profile, broken)
+
+    return draw
+
+
+def _ppt(d: _Draw) -> dict[str, Any]:
+    """Colombia's PPT: open now only to Venezuelan children in school (ETPV group 4)."""
+    broken = d.breaks("adult", "adult", "group", "record", "nationality")
+    profile = _person(d, "VEN", minor=broken not in ("adult", "record"))
+    entered = date(2021, 6, 1) + timedelta(days=d.rng.randint(0, 700))
+    if broken == "group":
+        entered = date(2024, 1, 15) + timedelta(days=d.rng.randint(0, 500))
+    profile["entry"] = {"date": entered.isoformat(), "authorized_crossing": True}
+    profile["in_school_or_child_protection"] = broken != "adult"
+    return _apply_break(d, profile, broken)
+
+
+def _special_resident(d: _Draw) -> dict[str, Any]:
+    """Peru's special resident status: Venezuelan CPP holders with > 6 months left."""
+    profile = _person(d, "VEN")
+    broken = d.breaks("short")
+    left = d.rng.randint(20, 150) if broken == "short" else d.rng.randint(220, 700)
+    profile["permits"] = [
+        {
+            "country": "PER",
+            "type": "per.cpp-2023",
+            "valid_from": "2024-03-01",
+            "valid_until": (d.today + timedelta(days=left)).isoformat(),
+        }
+    ]
+    if d.want == "undetermined":
+        del profile["permits"][0]["valid_until"]
+    return profile
+
+
+def _late(d: _Draw) -> dict[str, Any]:
+    """A Venezuelan applying to a programme whose window has closed (never eligible)."""
+    profile = _person(d, "VEN")
+    profile["entry"] = {"date": d.days(-3000, -2300), "authorized_crossing": False}
+    profile["current_status"] = "irregular"
+    profile["guardian_of_minor_with_ppt"] = True
+    profile["permits"] = []
+    return _apply_break(d, profile, None)
+
+
+_RECIPES: dict[str, Callable[[_Draw], dict[str, Any]]] = {
+    "andean-temporary": _temporary(_ANDEAN),
+    "mercosur-temporary": _temporary(_MERCOSUR),
+    "andean-permanent": _permanent("andean"),
+    "mercosur-permanent": _permanent("mercosur"),
+    "ppt": _ppt,
+    "special-resident": _special_resident,
+}
+
+
+def _kind(pathway_id: str) -> str:
+    return pathway_id.split(".", 1)[-1]
+
+
+def _draw_profile(pathway: Pathway, d: _Draw) -> dict[str, Any] | None:
+    """A profile for ``pathway`` that the engine judges as ``d.want``; None if none comes.
+
+    A few draws are tried because a random one may miss (an age that makes a passport
+    rule bite, say); the engine, not the recipe, has the last word.
+    """
+    recipe = _RECIPES.get(_kind(pathway.id), _late)
+    for _ in range(4):
+        profile = recipe(d)
+        facts = parse_profile(profile).facts()
+        if judge(pathway, facts, d.today).status == d.want:
+            return profile
+    return None
+
+
+def synthetic_submission(
+    fake: Faker,
+    rng: random.Random,
+    pathway: str | Pathway,
+    host: str,
+    want: Want = "eligible",
+    today: date | None = None,
+) -> ApplicationCreate | None:
+    """A plausible applicant for ``pathway`` whose profile the engine judges as ``want``.
+
+    Returns:
+        The submission, or None when the pathway cannot give that outcome today (a closed
+        window cannot be eligible).
+    """
+    path = (
+        pathway
+        if isinstance(pathway, Pathway)
+        else next(p for p in list_pathways(host) if p.id == pathway)
+    )
+    d = _Draw(rng, today or datetime.now(UTC).date(), host, want)
+    profile = _draw_profile(path, d)
+    if profile is None:
+        return None
+    nationality = profile["nationalities"][0]["country"] if profile.get("nationalities") else "VEN"
     household = []
-    if rng.random() < 0.3:
-        child_dob = date.today() - timedelta(days=rng.randint(365, 17 * 365))  # noqa: DTZ011 - a date of birth
+    adult = date.fromisoformat(profile["date_of_birth"]) < d.today - timedelta(days=18 * 365)
+    if adult and rng.random() < 0.25:
         household.append(
             {
                 "given_names": fake.first_name(),
                 "surname_1": fake.last_name(),
-                "date_of_birth": child_dob.isoformat(),
+                "date_of_birth": d.days(-17 * 365, -365),
                 "relationship": "child",
                 "nationality": nationality,
                 "guardian": "applicant",
@@ -91,57 +302,93 @@ def synthetic_submission(
         )
     return ApplicationCreate.model_validate(
         {
-            "pathway": pathway,
+            "pathway": path.id,
             "profile": profile,
             "applicant": {
                 "given_names": fake.first_name(),
                 "surname_1": fake.last_name(),
                 "surname_2": fake.last_name(),
-                "date_of_birth": dob.isoformat(),
+                "date_of_birth": profile["date_of_birth"],
                 "sex": rng.choice("FM"),
                 "nationality": nationality,
                 "document": {"type": "passport", "number": f"{rng.randint(10**7, 10**9 - 1)}"},
                 "phone": fake.phone_number()[:40],
-                "languages": ["es"],
+                "languages": ["pt" if nationality == "BRA" else "es"],
             },
             "household": household,
         }
     )
 
 
+def decision_reasons(app: Application) -> tuple[str, list[str]]:
+    """The outcome the engine's intake result supports, and its reasons (in Spanish).
+
+    Eligible: approval, every condition met. Otherwise: denial, one reason per condition
+    the engine found not met, with its citation (what a denial letter must state).
+    """
+    shown = assess_at_intake(app, "es").result or {}
+    if shown.get("status") == "eligible":
+        met = len(shown.get("reasons", []))
+        return "approved", [
+            f"Cumple las {met} condiciones de la vía; documentos verificados en la entrevista"
+        ]
+    failed = [r for r in shown.get("reasons", []) if r.get("outcome") == "not_met"]
+    return "denied", [f"No cumple: {r['text']} ({r['citation']})" for r in failed]
+
+
+def _missing_request(app: Application) -> str:
+    """A request for information naming the facts the engine still lacks (in Spanish)."""
+    shown = assess_at_intake(app, "es").result or {}
+    questions = [m.get("question") or m.get("fact") for m in shown.get("missing", [])]
+    if not questions:
+        return "Envíe una copia legible del pasaporte"
+    return "Responda y acredite con documentos: " + " ".join(str(q) for q in questions)
+
+
 def _drive(
     session: Session, app: Application, target: str, officer: User, boss: User, keys_dir: Path
 ) -> None:
-    """Move a freshly submitted application to ``target`` through the actions."""
+    """Move a freshly submitted application to ``target`` through the actions.
+
+    The outcome of a proposal or decision is the one the engine's result supports, so a
+    target of ``approved`` for a case that is not eligible ends denied (never the reverse).
+    """
     if target in ("submitted", "draft"):
         return
     if target == "withdrawn":
         actions.do_transition(
-            session, officer, app.id, "withdrawn", "the applicant withdrew at the counter"
+            session, officer, app.id, "withdrawn", "El solicitante desistió en ventanilla"
         )
         return
-    actions.do_transition(session, officer, app.id, "in_review", "picked from the queue")
+    actions.do_transition(session, officer, app.id, "in_review", "Tomado de la cola")
     if target == "in_review":
         return
     if target == "information_requested":
+        actions.do_transition(session, officer, app.id, target, _missing_request(app))
+        return
+    outcome, reasons = decision_reasons(app)
+    if not reasons:  # undetermined: nothing to decide on yet
         actions.do_transition(
-            session, officer, app.id, target, "send a readable copy of the passport"
+            session, officer, app.id, "information_requested", _missing_request(app)
         )
         return
-    outcome = "denied" if target in ("denied", "appealed") else "approved"
-    reason = (
-        "conditions met and documents verified"
-        if outcome == "approved"
-        else "entry after the cut-off date"
-    )
-    actions.do_propose_decision(session, officer, app.id, outcome, [reason])
+    actions.do_propose_decision(session, officer, app.id, outcome, reasons)
     if target == "decision_proposed":
         return
-    actions.do_decide(session, boss, app.id, outcome, [reason], keys_dir=keys_dir)
-    if target == "appealed":
+    actions.do_decide(session, boss, app.id, outcome, reasons, keys_dir=keys_dir)
+    if target == "appealed" and outcome == "denied":
         actions.do_transition(
-            session, officer, app.id, "appealed", "the applicant appealed in writing"
+            session, officer, app.id, "appealed", "El solicitante apeló por escrito"
         )
+
+
+def _choose(
+    rng: random.Random, pathways: list[Pathway], weights: list[int], skip: set[str]
+) -> Pathway | None:
+    open_ = [(p, w) for p, w in zip(pathways, weights, strict=True) if p.id not in skip]
+    if not open_:
+        return None
+    return rng.choices([p for p, _ in open_], [w for _, w in open_])[0]
 
 
 #: Demo offices per country: (code, name).
@@ -204,18 +451,43 @@ def seed_demo(
     if existing < applicants:
         fake, rng = Faker("es_CO"), random.Random(seed)  # noqa: S311 - synthetic data, not secrets
         Faker.seed(seed)
-        pathways = {c: [p.id for p in list_pathways(c)] for c in DEMO_COUNTRIES}
-        targets = cycle([s for s, w in _STATES.items() for _ in range(w)])
+        today = datetime.now(UTC).date()
+        pathways = {c: list_pathways(c) for c in DEMO_COUNTRIES}
+        weights = {c: [_KIND_WEIGHTS.get(_kind(p.id), 1) for p in ps] for c, ps in pathways.items()}
+        # (country, want) -> pathways that cannot give it today (a closed window, say):
+        # three draws in a row that missed, so that one unlucky draw does not count.
+        misses: Counter[tuple[str, Want, str]] = Counter()
+        cannot: dict[tuple[str, Want], set[str]] = {}
+        # One cycle per country, so that each country has every state.
+        order = [s for s, w in _STATES.items() for _ in range(w)]
+        targets = {c: cycle(order) for c in DEMO_COUNTRIES}
         for i in range(existing, applicants):
             host = DEMO_COUNTRIES[i % len(DEMO_COUNTRIES)]
             if not pathways[host]:
                 continue
-            pathway = pathways[host][rng.randrange(len(pathways[host]))]
+            target = next(targets[host])
+            mix = _WANTS.get(target, _OPEN_MIX)
+            want = rng.choices(list(mix), list(mix.values()))[0]
+            data = None
+            while data is None:
+                skip = cannot.setdefault((host, want), set())
+                pathway = _choose(rng, pathways[host], weights[host], skip)
+                if pathway is None:
+                    # No pathway of this country gives it today; anyone can fail one.
+                    if want == "ineligible":
+                        raise RuntimeError(f"no {host} pathway gives a demo applicant")
+                    want = "ineligible"
+                    continue
+                data = synthetic_submission(fake, rng, pathway, host, want, today)
+                if data is None:
+                    misses[host, want, pathway.id] += 1
+                    if misses[host, want, pathway.id] >= 3:
+                        skip.add(pathway.id)
+                else:
+                    misses[host, want, pathway.id] = 0
             officer = users[f"{host.lower()}-caseworker"]
             boss = users[f"{host.lower()}-supervisor"]
-            target = next(targets)
             submitter = users["applicant"] if i % 50 == 0 else officer
-            data = synthetic_submission(fake, rng, pathway, host)
             with batch(session):
                 app, _ = actions.do_submit_application(
                     session, submitter, data, idempotency_key=f"demo-{i}", submit=target != "draft"
