@@ -155,7 +155,10 @@ def use_registries(
             else {k.strip().upper(): Path(v) for k, v in registries.items()}
         )
         _wait = wait
-        _entries.clear()
+        # Indexes of files no longer configured are dropped (they hold gigabytes); the
+        # index of a file configured again unchanged is kept (no rebuild).
+        for country in [c for c, e in _entries.items() if (_configured or {}).get(c) != e.path]:
+            del _entries[country]
     for country in _registries():
         # A missing file is recorded by each submission; a bad one is logged by the loader.
         with contextlib.suppress(_NotRun):

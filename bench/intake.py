@@ -1,0 +1,300 @@
+"""Intake duplicate search inside a submission: what it costs and what it finds.
+
+One process, the submission action called directly (no HTTP), on SQLite and PostgreSQL:
+
+- Index: reading the registry and building the :class:`ruta.linkage.IntakeIndex` (wall
+  time, resident memory added, peak resident memory of the process).
+- Search alone: :func:`ruta.cases.intake.search_registry` for applicants taken from the
+  registry (half of them with the document number removed, so that names and dates must
+  find them) and for people who are not in it; median, p99, max, and how often the
+  registry record was among the candidates.
+- Whole submission (:func:`ruta.cases.actions.do_submit_application`, committed): blocks
+  without a registry (the peer: the same action, no search), with the registry, and
+  without again (to see drift on a shared machine); median and p99 of each.
+
+Run: ``.venv/bin/python -m bench intake``. ``RUTA_BENCH_INTAKE_REGISTRY`` names the
+registry (default ``/tmp/reg1m.parquet``, made with ``ruta link synth 1000000 --seed 1``
+when missing), ``RUTA_BENCH_INTAKE_N`` the submissions per block (200),
+``RUTA_BENCH_BACKENDS`` the backends (``sqlite,postgresql``). Results are printed and
+written to ``bench/out/intake.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+REGISTRY = Path(os.environ.get("RUTA_BENCH_INTAKE_REGISTRY", "/tmp/reg1m.parquet"))
+N = int(os.environ.get("RUTA_BENCH_INTAKE_N", "200"))
+BACKENDS = os.environ.get("RUTA_BENCH_BACKENDS", "sqlite,postgresql").split(",")
+PG_BASE = os.environ.get(
+    "RUTA_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/ruta_test"
+)
+SEARCHES = 500
+
+
+def _rss_mb(field: str = "VmRSS") -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _stats(ms: list[float]) -> dict[str, float]:
+    ordered = sorted(ms)
+    return {
+        "n": len(ordered),
+        "median_ms": round(statistics.median(ordered), 2),
+        "p99_ms": round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))], 2),
+        "max_ms": round(ordered[-1], 2),
+    }
+
+
+def _people(count: int, seed: int) -> list[tuple[dict[str, Any], str | None]]:
+    """Applicants: registry people (half without document) and people not registered.
+
+    Returns (applicant body, record_id expected among the candidates or None).
+    """
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(REGISTRY)
+    rng = random.Random(seed)
+    rows = rng.sample(range(table.num_rows), count)
+    people: list[tuple[dict[str, Any], str | None]] = []
+    for i, row in enumerate(rows):
+        rec = {c: table.column(c)[row].as_py() or "" for c in table.column_names}
+        try:
+            dob = date.fromisoformat(rec["date_of_birth"])
+        except ValueError:
+            dob = date(1980, 1, 1)
+        registered = i % 4 != 3  # one in four is someone the registry does not hold
+        if not registered:
+            rec["given_names"], rec["surname_1"], rec["surname_2"] = (
+                rng.choice(["Xiomara", "Wilmer", "Yurani", "Brayan"]),
+                f"Zq{rng.randrange(10**6)}",
+                "",
+            )
+        number = rec["document_number"] if i % 2 == 0 and registered else f"B{900000 + i}"
+        people.append(
+            (
+                {
+                    "given_names": rec["given_names"] or "Ana",
+                    "surname_1": rec["surname_1"] or "Rojas",
+                    "surname_2": rec["surname_2"] or None,
+                    "date_of_birth": dob.isoformat(),
+                    "sex": rec["sex"] if rec["sex"] in ("F", "M", "X") else "X",
+                    "nationality": rec["nationality"] or "VEN",
+                    "document": {"type": "passport", "number": number or f"B{i}"},
+                },
+                rec["record_id"] if registered else None,
+            )
+        )
+    return people
+
+
+def _body(applicant: dict[str, Any]) -> Any:
+    from ruta.cases.schemas import ApplicationCreate
+    from ruta.pathways import list_pathways
+
+    return ApplicationCreate.model_validate(
+        {
+            "pathway": list_pathways("COL")[0].id,
+            "profile": {
+                "in_host_country": True,
+                "nationalities": [{"country": "VEN", "acquired": "birth"}],
+                "date_of_birth": applicant["date_of_birth"],
+                "entry": {"date": "2024-02-01", "authorized_crossing": True},
+                "criminal_records": [],
+            },
+            "applicant": applicant,
+            "household": [],
+        }
+    )
+
+
+@contextmanager
+def _database(backend: str) -> Iterator[str]:
+    from ruta.store import make_engine, upgrade
+
+    if backend == "sqlite":
+        path = OUT / f"intake-{uuid.uuid4().hex[:8]}.db"
+        upgrade(f"sqlite:///{path}")
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    schema = f"bench_intake_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(PG_BASE)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = f"{PG_BASE}?options={quote(f'-csearch_path={schema}')}"
+        upgrade(url)
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _probe() -> dict[str, Any] | None:
+    """One search (it waits for the index when it is being built)."""
+    from ruta.cases import intake
+    from ruta.store.models import Applicant, Application
+
+    applicant = Applicant(
+        given_names="Ana",
+        surname_1="Rojas",
+        surname_2=None,
+        sex="F",
+        date_of_birth=date(1990, 1, 1),
+        nationality="VEN",
+        document_type="passport",
+        document_number="X1",
+    )
+    return intake.search_registry(Application(id="probe", host_country="COL", applicant=applicant))
+
+
+def _submissions(url: str, people: list[Any], registry: bool) -> dict[str, Any]:
+    """Submit ``people`` through the action; per-submission wall time."""
+    from ruta.cases import intake
+    from ruta.cases.accounts import do_create_user, use_password_profile
+    from ruta.cases.actions import do_submit_application
+    from ruta.store import make_engine, make_sessionmaker
+
+    use_password_profile("cheapest")
+    intake.use_registries({"COL": REGISTRY} if registry else {}, wait=None)
+    if registry:
+        _probe()  # the index is built (again) before anything is timed
+    engine = make_engine(url)
+    maker = make_sessionmaker(engine)
+    with maker() as s:
+        actor = do_create_user(
+            s,
+            None,
+            username=f"bench-{uuid.uuid4().hex[:6]}",
+            password="correct-horse-battery",
+            role="caseworker",
+            country="COL",
+        )
+    times, searches, found, expected = [], [], 0, 0
+    for applicant, record_id in people:
+        body = _body(applicant)
+        with maker() as s:
+            s.add(actor)
+            t = time.perf_counter()
+            app, _ = do_submit_application(s, actor, body)
+            times.append((time.perf_counter() - t) * 1000)
+            result = app.duplicate_search
+        if result is not None:
+            searches.append(result["elapsed_ms"])
+            if record_id is not None:
+                expected += 1
+                found += any(c["record_id"] == record_id for c in result["candidates"])
+    engine.dispose()
+    out: dict[str, Any] = {"submission": _stats(times)}
+    if registry:
+        out["search_in_submission"] = _stats(searches)
+        out["own_record_found"] = round(found / max(expected, 1), 4)
+    return out
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not REGISTRY.exists():
+        subprocess.run(
+            [
+                str(Path(sys.executable).parent / "ruta"),
+                "link",
+                "synth",
+                "1000000",
+                "--seed",
+                "1",
+                "--out",
+                str(REGISTRY),
+            ],
+            check=True,
+        )
+    from ruta.cases import intake
+    from ruta.pathways import list_pathways
+    from ruta.store.models import Applicant, Application
+
+    list_pathways()  # compile the rule packs before anything is timed
+    results: dict[str, Any] = {
+        "machine": f"{os.cpu_count()} cores, {platform.python_version()}, "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load {os.getloadavg()[0]:.1f}",
+        "registry": str(REGISTRY),
+    }
+    people = _people(3 * N + SEARCHES, seed=5)
+
+    rss0 = _rss_mb()
+    t = time.perf_counter()
+    intake.use_registries({"COL": REGISTRY}, wait=None)
+    first = _probe()
+    build_s = time.perf_counter() - t
+    assert first is not None and first["status"] == "searched", first
+    results["index"] = {
+        "records": first["registry"]["records"],
+        "read_and_build_s": round(build_s, 1),
+        "rss_added_mb": round(_rss_mb() - rss0, 0),
+        "peak_rss_mb": round(_rss_mb("VmHWM"), 0),
+    }
+    print(json.dumps(results["index"]), flush=True)
+
+    times, found, expected = [], 0, 0
+    for applicant, record_id in people[3 * N :]:
+        a = Applicant(
+            given_names=applicant["given_names"],
+            surname_1=applicant["surname_1"],
+            surname_2=applicant["surname_2"],
+            sex=applicant["sex"],
+            date_of_birth=date.fromisoformat(applicant["date_of_birth"]),
+            nationality=applicant["nationality"],
+            document_type="passport",
+            document_number=applicant["document"]["number"],
+        )
+        result = intake.search_registry(Application(id="q", host_country="COL", applicant=a))
+        assert result is not None
+        times.append(result["elapsed_ms"])
+        if record_id is not None:
+            expected += 1
+            found += any(c["record_id"] == record_id for c in result["candidates"])
+    results["search_alone"] = {**_stats(times), "own_record_found": round(found / expected, 4)}
+    print(json.dumps(results["search_alone"]), flush=True)
+
+    for backend in BACKENDS:
+        with _database(backend) as url:
+            blocks = {}
+            for name, registry, part in (
+                ("without_registry_1", False, people[:N]),
+                ("with_registry", True, people[N : 2 * N]),
+                ("without_registry_2", False, people[2 * N : 3 * N]),
+            ):
+                blocks[name] = _submissions(url, part, registry)
+                print(backend, name, json.dumps(blocks[name]), flush=True)
+            results[backend] = blocks
+    (OUT / "intake.json").write_text(json.dumps(results, indent=2))
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
