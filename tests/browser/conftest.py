@@ -9,6 +9,7 @@ from ``node_modules`` (``scripts/ensure-browser-deps.sh`` installs it with ``npm
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -44,6 +45,13 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "correct-horse-battery"
 OFFICERS = {"ana.cw": "caseworker", "bruno.sup": "supervisor"}
+#: ARG's registry for the intake duplicate search: it holds the accessibility test's
+#: applicant (Rosa Quispe), so that her case shows a possible duplicate to review.
+REGISTRY = (
+    "record_id,given_names,surname_1,surname_2,sex,date_of_birth,nationality,document_number\n"
+    "ARG-0001,ROSA,Quispe,Condori,F,1988-08-12,BOL,B7654321\n"
+    "ARG-0002,Juan,Mamani,,M,1975-02-14,BOL,C998877\n"
+)
 
 
 @dataclass
@@ -77,6 +85,7 @@ def run_server(data: Path, url: str) -> Iterator[Server]:
         data: The server's data directory (keys, uploads) and working directory.
         url: The database URL (``RUTA_DATABASE_URL``).
     """
+    (data / "arg-registry.csv").write_text(REGISTRY, encoding="utf-8")
     port = _free_port()
     env = {
         **os.environ,
@@ -84,6 +93,7 @@ def run_server(data: Path, url: str) -> Iterator[Server]:
         "RUTA_SECRET_KEY": "browser-test-secret-" + "k" * 32,
         "RUTA_DATA_DIR": str(data),
         "RUTA_DATABASE_URL": url,
+        "RUTA_REGISTRIES": json.dumps({"ARG": str(data / "arg-registry.csv")}),
     }
     process = subprocess.Popen(
         [
