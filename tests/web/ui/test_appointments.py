@@ -228,3 +228,21 @@ def test_office_day_lists_bookings_and_supervisor_opens_times(site: Site, submit
     )
     per = site.signed_in("cw-per")
     assert "Your country has no offices yet" in per.get("/casework/appointments").text
+
+
+def test_a_closed_case_books_nothing(site: Site, submitted) -> None:
+    slot_ids = _offices(site)
+    app_id = submitted()
+    migrant = site.migrant(app_id)
+    page = migrant.get(f"/track/{app_id}", params={"lang": "en"})
+    migrant.post(
+        f"/track/{app_id}/withdraw",
+        data={"csrf_token": csrf(page.text), "withdraw_reason": "I found work elsewhere"},
+    )
+    page = migrant.get(f"/track/{app_id}/appointment")
+    assert "This application is closed" in page.text and _slot_radios(page.text) == []
+    forced = migrant.post(
+        f"/track/{app_id}/appointment",
+        data={"csrf_token": csrf(page.text), "slot": str(slot_ids[0])},
+    )
+    assert forced.status_code == 422 and 'href="#slot"' in forced.text

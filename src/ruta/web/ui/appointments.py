@@ -56,7 +56,13 @@ router = APIRouter(tags=["pages: appointments"])
 
 #: How far ahead an applicant is offered free slots.
 BOOKING_WINDOW_DAYS = 28
-_OPEN_STATUSES = ("submitted", "in_review", "information_requested", "decision_proposed")
+_OPEN_STATUSES = (
+    "submitted",
+    "in_review",
+    "information_requested",
+    "decision_proposed",
+    "appealed",
+)
 
 
 def _local(moment: datetime, country: str) -> datetime:
@@ -194,6 +200,14 @@ def choose(request: Request, app_id: str, user: PageUser, session: SessionDep) -
     return _booking_page(request, session, user, app_id, [])
 
 
+def _is_open(session: Session, user: User, app_id: str) -> bool:
+    """Whether the case is still open (a decided or withdrawn case books nothing)."""
+    try:
+        return get_application(session, user, app_id).status in _OPEN_STATUSES
+    except NotFoundError:
+        return True  # the booking action answers "not found" itself
+
+
 def _slot_id(form: FormData) -> int | None:
     raw = form_text(form, "slot")
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
@@ -208,6 +222,8 @@ async def book(request: Request, app_id: str, user: PageUser, session: SessionDe
     errors: ErrorList = []
     if not _csrf_ok(request, form):
         errors.append(("slot", _("The form expired. Try again")))
+    elif not _is_open(session, user, app_id):
+        errors.append(("slot", _("This application is closed; there is nothing to book.")))
     elif slot_id is None:
         errors.append(("slot", _("Choose a day and time")))
     else:
