@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from tests.cases.conftest import submission
 
-from ruta.cases import actions, intake
+from ruta.cases import actions, intake, verify_chain
 from ruta.linkage import SynthConfig, synth_registry
 from ruta.store.models import AuditEvent, ReviewPairRow
 
@@ -90,6 +90,7 @@ def test_swapped_surnames_and_missing_second_surname_are_found(
     assert event.entity_id == app.id and event.data["status"] == "searched"
     assert {c["record_id"] for c in event.data["candidates"]} == set(found)
     assert "Gomez" not in str(event.data)
+    assert verify_chain(session).intact  # floats in the event survive the JSON round trip
 
 
 def test_officers_see_candidates_with_their_review_status_applicants_do_not(
