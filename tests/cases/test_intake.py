@@ -12,6 +12,7 @@ from sqlalchemy import select
 from tests.cases.conftest import submission
 
 from ruta.cases import actions, intake, verify_chain
+from ruta.cases.errors import CasesError, NotFoundError, PermissionDeniedError
 from ruta.linkage import SynthConfig, synth_registry
 from ruta.store.models import AuditEvent, ReviewPairRow
 
@@ -223,3 +224,38 @@ def test_the_setting_is_a_json_mapping_by_country(monkeypatch, tmp_path, registr
     intake.use_registries(None)
     assert intake.registry_status("COL") == "loading"  # configured, file not there yet
     assert intake.registry_status("PER") == "none"
+
+
+def test_an_officer_searches_again_after_the_file_is_fixed(session, cast, tmp_path, registries):
+    path = tmp_path / "col.csv"
+    intake.use_registries({"COL": path}, wait=None)  # not there yet
+    app, _ = actions.do_submit_application(session, cast.applicant, submission())
+    assert app.duplicate_search["status"] == "not_run"
+    write_registry(path, SWAPPED)
+    again = intake.do_search_duplicates(session, cast.caseworker, app.id)
+    assert again.duplicate_search["status"] == "searched"
+    [first] = [c for c in again.duplicate_search["candidates"] if c["record_id"] == "R-SWAP"]
+    # Searching once more finds the same pair (and would keep its decision): not queued twice.
+    third = intake.do_search_duplicates(session, cast.supervisor, app.id)
+    [same] = [c for c in third.duplicate_search["candidates"] if c["record_id"] == "R-SWAP"]
+    assert same["pair_id"] == first["pair_id"]
+    assert actions.list_review_pairs(session, cast.caseworker)[1] == len(
+        third.duplicate_search["candidates"]
+    )
+    events = _events(session, "application.duplicate_search")
+    assert [e.data.get("again", False) for e in events] == [False, True, True]
+
+
+def test_searching_again_is_for_officers_of_the_state_with_a_registry(
+    session, cast, tmp_path, registries
+):
+    intake.use_registries({"COL": write_registry(tmp_path / "col.csv")}, wait=None)
+    app, _ = actions.do_submit_application(session, cast.applicant, submission())
+    with pytest.raises(PermissionDeniedError):
+        intake.do_search_duplicates(session, cast.applicant, app.id)
+    with pytest.raises(NotFoundError):
+        intake.do_search_duplicates(session, cast.per_caseworker, app.id)
+    intake.use_registries({})
+    with pytest.raises(CasesError) as err:
+        intake.do_search_duplicates(session, cast.caseworker, app.id)
+    assert err.value.field == "duplicate_search" and "COL" in err.value.message

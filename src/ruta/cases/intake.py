@@ -38,8 +38,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ruta.cases.access import OFFICERS
+from ruta.cases._tx import finish
+from ruta.cases.access import OFFICERS, check_role, load_application
 from ruta.cases.audit import append_event
+from ruta.cases.errors import CasesError
 from ruta.linkage import IntakeIndex, fold, read_registry
 from ruta.store.models import Application, ReviewPairRow, User
 
@@ -47,6 +49,7 @@ __all__ = [
     "MIN_PROBABILITY",
     "WAIT_SECONDS",
     "applicant_record",
+    "do_search_duplicates",
     "duplicate_view",
     "record_duplicate_search",
     "registry_status",
@@ -352,13 +355,29 @@ def _differs(column: str, a: str, b: str) -> bool:
     return a.strip().casefold() != b.strip().casefold()
 
 
-def _queue_pairs(session: Session, app: Application, result: dict[str, Any]) -> None:
-    """Queue each candidate as a review pair: the applicant (a) beside the record (b)."""
+def _queue_pairs(
+    session: Session, app: Application, result: dict[str, Any], *, again: bool
+) -> None:
+    """Queue each candidate as a review pair: the applicant (a) beside the record (b).
+
+    A search run again finds the pairs queued before (and their decisions) instead of
+    queueing them twice.
+    """
     mine = applicant_record(app)
     registry = f"{app.host_country} intake: {result['registry']['file']}"[:80]
+    known: dict[str, ReviewPairRow] = {}
+    if again:
+        query = select(ReviewPairRow).where(
+            ReviewPairRow.registry_name == registry,
+            ReviewPairRow.record_id_a == mine["record_id"][:80],
+        )
+        known = {row.record_id_b: row for row in session.scalars(query)}
     rows = []
     for candidate in result["candidates"]:
         record = candidate["record"]
+        if candidate["record_id"][:80] in known:
+            rows.append(known[candidate["record_id"][:80]])
+            continue
         row = ReviewPairRow(
             registry_name=registry,
             country=app.host_country,
@@ -375,24 +394,32 @@ def _queue_pairs(session: Session, app: Application, result: dict[str, Any]) -> 
             status="pending",
         )
         rows.append(row)
-    session.add_all(rows)
+    session.add_all([row for row in rows if row.id is None])
     session.flush()
     for candidate, row in zip(result["candidates"], rows, strict=True):
         candidate["pair_id"] = row.id
 
 
-def record_duplicate_search(session: Session, actor: User | None, app: Application) -> None:
+def record_duplicate_search(
+    session: Session, actor: User | None, app: Application, *, again: bool = False
+) -> None:
     """Search, store the result with the application, queue the candidates, audit.
 
     Called by :func:`ruta.cases.actions.do_submit_application` inside its transaction,
     after the application has its id. Without a registry for the host country it does
     nothing at all (no query, no write).
+
+    Args:
+        session: The action's session (the caller commits).
+        actor: Who submitted, or the officer who asked for the search again.
+        app: The application, with its id.
+        again: An officer's repeated search (pairs queued before are reused).
     """
     result = search_registry(app)
     if result is None:
         return
     if result["candidates"]:
-        _queue_pairs(session, app, result)
+        _queue_pairs(session, app, result, again=again)
     app.duplicate_search = result
     registry = result["registry"]
     data = {
@@ -407,7 +434,33 @@ def record_duplicate_search(session: Session, actor: User | None, app: Applicati
     }
     if result["status"] == "not_run":
         data["reason"] = result["reason"]
+    if again:
+        data["again"] = True
     append_event(session, actor, "application.duplicate_search", "application", app.id, data)
+
+
+def do_search_duplicates(session: Session, actor: User, application_id: str) -> Application:
+    """Search the registry again for a case (an officer's action, audited).
+
+    For a search that did not run (the file was missing or still being indexed) or a
+    registry that has changed since. The new result replaces the stored one; candidates
+    already queued keep their review pair and its decision.
+
+    Raises:
+        PermissionDeniedError: not a caseworker or supervisor.
+        NotFoundError: no such application in the officer's scope.
+        CasesError: the host country has no registry configured (``field="duplicate_search"``).
+    """
+    check_role(actor, OFFICERS, "search the registry for duplicates")
+    app = load_application(session, actor, application_id)
+    if app.host_country not in _registries():
+        raise CasesError(
+            f"no registry is configured for {app.host_country}; set RUTA_REGISTRIES",
+            field="duplicate_search",
+        )
+    record_duplicate_search(session, actor, app, again=True)
+    finish(session)
+    return app
 
 
 def registry_status(country: str) -> str:

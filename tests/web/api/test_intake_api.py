@@ -65,3 +65,18 @@ def test_without_a_registry_both_fields_are_null(client, api_headers, registry):
     app_id = submit(client, officer).json()["id"]
     got = client.get(f"/api/v1/applications/{app_id}", headers=officer).json()
     assert got["duplicate_search"] is None and got["duplicate_candidates"] is None
+
+
+def test_officers_search_again_applicants_may_not(client, api_headers, registry):
+    intake.use_registries({"COL": registry.parent / "later.csv"}, wait=None)
+    officer = api_headers("ana", "caseworker", "COL")
+    migrant = api_headers("luis", "applicant")
+    app_id = submit(client, migrant).json()["id"]
+    got = client.get(f"/api/v1/applications/{app_id}", headers=officer).json()
+    assert got["duplicate_search"]["status"] == "not_run"
+    registry.rename(registry.parent / "later.csv")
+    url = f"/api/v1/applications/{app_id}/duplicate-search"
+    assert client.post(url, headers=migrant).status_code == 403
+    again = client.post(url, headers=officer)
+    assert again.status_code == 200
+    assert [c["record_id"] for c in again.json()["duplicate_candidates"]] == ["COL-77"]

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from tests.web.ui.conftest import Site, main_text
+from tests.web.ui.conftest import Site, csrf, main_text
 
 from ruta.cases import intake
 
@@ -105,3 +105,24 @@ def test_without_a_registry_the_case_page_has_no_duplicate_section(
     app_id = submitted()
     text = main_text(site.signed_in("cw").get(f"/casework/cases/{app_id}").text)
     assert "Possible duplicates" not in text and "registry" not in text.lower()
+
+
+def test_search_again_after_the_registry_is_fixed(site: Site, submitted, registry) -> None:
+    path = registry(content=b"not a registry")
+    app_id = submitted()
+    client = site.signed_in("cw")
+    page = client.get(f"/casework/cases/{app_id}").text
+    assert "was not searched" in main_text(page)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([COLUMNS, EARLIER])
+    stale = client.post(
+        f"/casework/cases/{app_id}/duplicate-search", data={"csrf_token": "wrong"}
+    )
+    assert stale.status_code == 422 and "The form expired" in main_text(stale.text)
+    assert 'href="#duplicate_search"' in stale.text  # the error summary links to the button
+    done = client.post(
+        f"/casework/cases/{app_id}/duplicate-search", data={"csrf_token": csrf(page)}
+    )
+    assert done.status_code == 200, main_text(done.text)
+    text = main_text(done.text)
+    assert "ARG-000731" in text and "was not searched" not in text

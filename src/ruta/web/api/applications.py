@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Header, Query, UploadFile
 
 from ruta.cases import actions
-from ruta.cases.intake import duplicate_view
+from ruta.cases.intake import do_search_duplicates, duplicate_view
 from ruta.cases.schemas import ApplicationCreate
 from ruta.web.api.schemas import (
     ApplicationCreated,
@@ -97,6 +97,16 @@ def _case_file(session: SessionDep, user: ApiUser, application_id: str) -> Appli
 @router.get("/{application_id}", responses=_PROBLEMS)
 def get_application(application_id: str, session: SessionDep, user: ApiUser) -> ApplicationPublic:
     """A case file (the read is recorded in the audit log)."""
+    return _case_file(session, user, application_id)
+
+
+@router.post(
+    "/{application_id}/duplicate-search",
+    responses={**_PROBLEMS, 403: {"description": "Officers only"}},
+)
+def search_duplicates(application_id: str, session: SessionDep, user: ApiUser) -> ApplicationPublic:
+    """Search the host state's registry again (a search that did not run, a new registry)."""
+    do_search_duplicates(session, user, application_id)
     return _case_file(session, user, application_id)
 
 

@@ -16,6 +16,7 @@ from ruta.web.ui import (
     documents,
     finder,
     household,
+    intake,
     review,
     supervisor,
     track,
@@ -34,3 +35,4 @@ router.include_router(caseworker.router)
 router.include_router(supervisor.router)
 router.include_router(documents.router)
 router.include_router(review.router)
+router.include_router(intake.router)
