@@ -76,6 +76,7 @@ def test_supervisor_opens_slots_in_office_time(client, col, office):
         ({"date": "2026-02-30"}, "date"),
         ({"start": "9h"}, "start"),
         ({"date": "2001-01-01"}, "date"),
+        ({"date": "9999-12-31", "start": "23:00", "end": "23:30"}, "date"),
         ({"start": "00:00", "end": "23:59", "interval_minutes": 5}, "interval_minutes"),
     ],
 )
@@ -103,6 +104,10 @@ def test_slot_listing_window_is_checked(client, col, office):
     assert r.status_code == 422 and r.json()["field"] == "to"
     r = client.get(f"/api/v1/offices/{office}/slots", params={"from": "x"}, headers=col["cw"])
     assert r.status_code == 422 and r.json()["field"] == "from"
+    # Near the end of the calendar: a clear 422, not an overflow.
+    for params, field in (({"from": "9999-12-31"}, "from"), ({"to": "9999-12-31"}, "to")):
+        r = client.get(f"/api/v1/offices/{office}/slots", params=params, headers=col["cw"])
+        assert r.status_code == 422 and r.json()["field"] == field
 
 
 def test_book_cancel_rebook_and_no_show_release_the_place(client, col, office, database):

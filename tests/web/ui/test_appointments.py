@@ -192,8 +192,14 @@ def test_office_day_lists_bookings_and_supervisor_opens_times(site: Site, submit
     )
     assert attended.status_code == 200 and "Attended" in main_text(attended.text)
 
-    bad_day = boss.get("/casework/appointments", params={"office": "BUE-01", "day": "31/02"})
-    assert bad_day.status_code == 422 and 'href="#day"' in bad_day.text
+    for wrong in ("31/02", "9999-12-31"):
+        bad_day = boss.get("/casework/appointments", params={"office": "BUE-01", "day": wrong})
+        assert bad_day.status_code == 422 and 'href="#day"' in bad_day.text
+    huge = boss.post(
+        "/casework/appointments/99999999999999999999/attendance",
+        data={"csrf_token": csrf(view.text), "attended": "yes"},
+    )
+    assert huge.status_code == 422
 
     later = _day() + timedelta(days=1)
     form = {

@@ -22,6 +22,7 @@ from ruta.cases.errors import CasesError, ConflictError, NotFoundError
 from ruta.store.models import Applicant, Application, Appointment, Office, Slot, User
 
 __all__ = [
+    "MAX_DAYS_AHEAD",
     "MAX_SLOTS_PER_OPENING",
     "AppointmentView",
     "DayEntry",
@@ -65,6 +66,8 @@ _TIMEZONES = {
 }
 #: Who may book or cancel: the applicant and the officers (auditors only read).
 _BOOKERS = OFFICERS | {"applicant"}
+#: Slots are opened at most this far ahead (also keeps dates far from the calendar's end).
+MAX_DAYS_AHEAD = 366
 #: One opening creates at most this many slots (08:00-18:00 at 5-minute intervals is 120).
 MAX_SLOTS_PER_OPENING = 200
 
@@ -349,8 +352,12 @@ def do_open_slot_range(
         raise NotFoundError(f"no office {office_code!r} in your country", field="office")
     if not 1 <= capacity <= 500:
         raise CasesError(f"capacity must be 1 to 500 (got {capacity})", field="capacity")
-    starts = slot_starts(office.country, day, start, end, interval_minutes)
     now = datetime.now(UTC)
+    if day > now.date() + timedelta(days=MAX_DAYS_AHEAD):
+        raise CasesError(
+            f"open slots at most {MAX_DAYS_AHEAD} days ahead (got {day.isoformat()})", field="date"
+        )
+    starts = slot_starts(office.country, day, start, end, interval_minutes)
     if starts and starts[-1] <= now:
         raise CasesError("the day is over; choose today or a later date", field="date")
     return do_open_slots(session, actor, office_code, [s for s in starts if s > now], capacity)

@@ -34,8 +34,9 @@ __all__ = [
 
 router = APIRouter(tags=["appointments"])
 
-#: The longest window one slot listing may cover.
+#: The longest window one slot listing may cover, and how far from today it may lie.
 _MAX_WINDOW_DAYS = 92
+_MAX_YEARS = 10
 
 _PROBLEMS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing or expired bearer token"},
@@ -177,7 +178,11 @@ def list_slots(
     free: Annotated[bool, Query(description="Only slots with places left")] = False,
 ) -> list[SlotPublic]:
     """Slots of an office between two days (14 days from today by default)."""
-    first = from_ or datetime.now(UTC).date()
+    today = datetime.now(UTC).date()
+    for name, value in (("from", from_), ("to", to)):
+        if value is not None and abs((value - today).days) > _MAX_YEARS * 366:
+            raise CasesError(f"'{name}' must be within {_MAX_YEARS} years of today", field=name)
+    first = from_ or today
     last = to or first + timedelta(days=13)
     if last < first:
         raise CasesError("'to' must be on or after 'from'", field="to")

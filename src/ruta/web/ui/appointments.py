@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from babel import dates as babel_dates
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -279,10 +279,13 @@ async def cancel(request: Request, app_id: str, user: PageUser, session: Session
 
 
 def _parse_day(raw: str) -> date | None:
+    """An ISO day within ten years of today (farther is a typo, and near the end of the
+    calendar the previous/next day links could not be computed)."""
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         return None
+    return day if abs((day - datetime.now(UTC).date()).days) <= 3660 else None
 
 
 def _parse_time(raw: str) -> time | None:
@@ -378,7 +381,10 @@ def _day_url(request: Request, office: str, day: str) -> str:
 
 @router.post("/casework/appointments/{appointment_id}/attendance", name="appointment_attendance")
 async def attendance(
-    request: Request, appointment_id: int, user: PageUser, session: SessionDep
+    request: Request,
+    appointment_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    user: PageUser,
+    session: SessionDep,
 ) -> Response:
     """Mark a booking attended or not; back to the case or the day it came from."""
     from ruta.web.ui.caseworker import case_page, redirect_to_case
