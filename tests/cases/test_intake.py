@@ -62,9 +62,7 @@ def _events(session, action: str) -> list[AuditEvent]:
     return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
 
 
-def test_swapped_surnames_and_missing_second_surname_are_found(
-    session, cast, tmp_path, registries
-):
+def test_swapped_surnames_and_missing_second_surname_are_found(session, cast, tmp_path, registries):
     path = write_registry(tmp_path / "col.csv", SWAPPED, NO_SECOND, SISTER)
     intake.use_registries({"COL": path}, wait=None)
     app, _ = actions.do_submit_application(session, cast.caseworker, submission())
@@ -169,9 +167,7 @@ def test_a_changed_registry_file_is_indexed_again(session, cast, tmp_path, regis
     version = first.duplicate_search["registry"]["version"]
     write_registry(path, SISTER, NO_SECOND)
     touch_later(path)
-    second, _ = actions.do_submit_application(
-        session, cast.caseworker, submission(office="BOG")
-    )
+    second, _ = actions.do_submit_application(session, cast.caseworker, submission(office="BOG"))
     result = second.duplicate_search
     assert result["registry"]["version"] != version and result["registry"]["records"] == 202
     assert [c["record_id"] for c in result["candidates"]] == ["R-NOSECOND"]

@@ -99,9 +99,7 @@ def test_corrupt_registry_the_case_says_the_search_did_not_run(
     assert "arg-registry.csv could not be read" in text
 
 
-def test_without_a_registry_the_case_page_has_no_duplicate_section(
-    site: Site, submitted
-) -> None:
+def test_without_a_registry_the_case_page_has_no_duplicate_section(site: Site, submitted) -> None:
     app_id = submitted()
     text = main_text(site.signed_in("cw").get(f"/casework/cases/{app_id}").text)
     assert "Possible duplicates" not in text and "registry" not in text.lower()
@@ -115,9 +113,7 @@ def test_search_again_after_the_registry_is_fixed(site: Site, submitted, registr
     assert "was not searched" in main_text(page)
     with path.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows([COLUMNS, EARLIER])
-    stale = client.post(
-        f"/casework/cases/{app_id}/duplicate-search", data={"csrf_token": "wrong"}
-    )
+    stale = client.post(f"/casework/cases/{app_id}/duplicate-search", data={"csrf_token": "wrong"})
     assert stale.status_code == 422 and "The form expired" in main_text(stale.text)
     assert 'href="#duplicate_search"' in stale.text  # the error summary links to the button
     done = client.post(
