@@ -58,6 +58,9 @@ CONCURRENCY = int(os.environ.get("RUTA_BENCH_CONCURRENCY", "16"))
 WORKERS = int(os.environ.get("RUTA_BENCH_WORKERS", "2"))
 CRASH_REPS = int(os.environ.get("RUTA_BENCH_CRASH_REPS", "5"))
 PARTS = os.environ.get("RUTA_BENCH_PARTS", "load,crash").split(",")
+BACKENDS = os.environ.get("RUTA_BENCH_BACKENDS", "postgresql,sqlite").split(",")
+# Tags the bench's PostgreSQL connections, so that their server processes' CPU is counted.
+APP_NAME = "ruta-bench"
 PASSWORD = "bench-password-123"
 
 
@@ -129,6 +132,7 @@ class LoadResult:
     """What the generator saw: answered requests and the ones cut off by a crash."""
 
     latencies: list[float] = field(default_factory=list)
+    finished: list[float] = field(default_factory=list)  # seconds since start, per answer
     statuses: dict[int, int] = field(default_factory=dict)
     created: dict[str, str] = field(default_factory=dict)  # idempotency key -> id (201s)
     unanswered: list[str] = field(default_factory=list)
@@ -166,7 +170,8 @@ async def _load(
 ) -> LoadResult:
     result = result if result is not None else LoadResult()
     payload = json.dumps(_body()).encode()
-    stop_at = time.perf_counter() + seconds
+    t_start = time.perf_counter()
+    stop_at = t_start + seconds
     counter = iter(range(10**9))
 
     async def worker() -> None:
@@ -184,13 +189,14 @@ async def _load(
                 result.unanswered.append(key)
                 return
             if record:
-                result.latencies.append(time.perf_counter() - t0)
+                t1 = time.perf_counter()
+                result.latencies.append(t1 - t0)
+                result.finished.append(t1 - t_start)
                 result.statuses[status] = result.statuses.get(status, 0) + 1
                 if status == 201:
                     result.created[key] = json.loads(body).get("id", key)
         writer.close()
 
-    t_start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
     result.seconds = time.perf_counter() - t_start
     return result
@@ -219,10 +225,13 @@ def server(url: str, target: str, port: int, data_dir: Path) -> Iterator[subproc
         "RUTA_DATA_DIR": str(data_dir),
         "PYTHONPATH": str(ROOT),
     }
-    cmd = [
-        sys.executable, "-m", "uvicorn", target, "--factory", "--host", "127.0.0.1",
-        "--port", str(port), "--workers", str(WORKERS), "--no-access-log", "--log-level", "warning",
-    ]  # fmt: skip
+    # Started with -c, not -m: uvicorn spawns its workers, and a spawned child re-imports
+    # the parent's __main__ module before it can answer the supervisor's health check.
+    # This module imports FastAPI and SQLAlchemy; on a loaded machine that took over the
+    # 5 s the supervisor waits, so it killed and re-spawned the worker again and again
+    # and one worker served the whole load.
+    serve_code = f"from bench.casework import serve; serve({target!r}, {port})"
+    cmd = [sys.executable, "-c", serve_code]
     # Its own process group, so that kill -9 reaches the workers as well as the parent.
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
     try:
@@ -236,6 +245,31 @@ def server(url: str, target: str, port: int, data_dir: Path) -> Iterator[subproc
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+
+
+def serve(target: str, port: int) -> None:
+    """``uvicorn TARGET --factory --workers N`` on 127.0.0.1, with TCP_NODELAY on connections.
+
+    Why not the uvicorn command: with ``--workers`` > 1 it binds the listening socket with
+    ``proto=0``; accepted sockets inherit it and asyncio then skips ``TCP_NODELAY``
+    (uvicorn issue #3149, open in 0.54). Nagle's algorithm holds the response body back
+    until the client's delayed ACK of the headers: ~40 ms on every keep-alive request, which
+    capped Ruta and the peer alike at about 16 / 45 ms = 350 requests/s. Re-opening the same
+    descriptor lets the kernel report the protocol (``SO_PROTOCOL`` = TCP).
+    """
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config(
+        target, factory=True, host="127.0.0.1", port=port, workers=WORKERS,
+        access_log=False, log_level=os.environ.get("RUTA_BENCH_LOG_LEVEL", "warning"),
+        # A worker that does not answer the supervisor's ping in time is killed and
+        # replaced; 5 s (the default) is too short for a start-up on a loaded machine.
+        timeout_worker_healthcheck=30,
+    )  # fmt: skip
+    tcp = socket.socket(fileno=config.bind_socket().detach())
+    tcp.set_inheritable(True)
+    Multiprocess(config, sockets=[tcp]).run()
 
 
 def _wait_ready(port: int, proc: subprocess.Popen[bytes]) -> None:
@@ -254,6 +288,71 @@ def _wait_ready(port: int, proc: subprocess.Popen[bytes]) -> None:
             pass
         time.sleep(0.2)
     raise RuntimeError("server did not become ready in 60 s")
+
+
+# ------------------------------------------------------------------------ CPU accounting
+#
+# Throughput on a shared machine moves with the neighbours' load; the CPU each submission
+# costs does not (much). So every load run also reports CPU ms per answered request of the
+# server's processes (its process group), of the PostgreSQL backends serving it (tagged
+# with APP_NAME) and of the generator itself.
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_stat(pid: int) -> tuple[int, float] | None:
+    """(process group, CPU seconds) of one process, or None if it is gone."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = raw.rsplit(")", 1)[1].split()
+    return int(fields[2]), (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _group_cpu(pgid: int) -> dict[int, float]:
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (st := _proc_stat(int(entry.name))) and st[0] == pgid:
+            out[int(entry.name)] = st[1]
+    return out
+
+
+def _db_cpu(url: str) -> dict[int, float]:
+    if url.startswith("sqlite"):
+        return {}
+    from ruta.store import make_engine
+
+    engine = make_engine(PG_BASE)
+    with engine.connect() as conn:
+        pids = conn.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE application_name = :n"), {"n": APP_NAME}
+        ).scalars()
+        out = {pid: st[1] for pid in pids if (st := _proc_stat(pid))}
+    engine.dispose()
+    return out
+
+
+@dataclass
+class CpuSnapshot:
+    server: dict[int, float]
+    db: dict[int, float]
+    generator: float
+
+    @classmethod
+    def take(cls, proc: subprocess.Popen[bytes], url: str) -> CpuSnapshot:
+        return cls(_group_cpu(proc.pid), _db_cpu(url), time.process_time())
+
+    def since(self, before: CpuSnapshot, answered: int) -> dict[str, float | None]:
+        def spent(now: dict[int, float], then: dict[int, float]) -> float:
+            return sum(cpu - then.get(pid, 0.0) for pid, cpu in now.items())
+
+        per = 1000 / max(answered, 1)
+        return {
+            "server_cpu_ms": round(spent(self.server, before.server) * per, 2),
+            "db_cpu_ms": round(spent(self.db, before.db) * per, 2) if self.db else None,
+            "generator_cpu_ms": round((self.generator - before.generator) * per, 2),
+        }
 
 
 def kill9(proc: subprocess.Popen[bytes]) -> None:
@@ -282,7 +381,7 @@ def fresh_database(backend: str) -> Iterator[str]:
     admin = make_engine(PG_BASE)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{PG_BASE}?options={quote(f'-csearch_path={schema}')}"
+    url = f"{PG_BASE}?options={quote(f'-csearch_path={schema}')}&application_name={APP_NAME}"
     try:
         upgrade(url)
         yield url
@@ -324,9 +423,13 @@ def token_for(port: int) -> str:
 # --------------------------------------------------------------------------------- runs
 
 
-def _summary(res: LoadResult) -> dict[str, Any]:
+def _summary(res: LoadResult, cpu: dict[str, float | None] | None = None) -> dict[str, Any]:
     lat = sorted(res.latencies)
     ok = res.statuses.get(201, 0)
+    # Answers per 5 s window: shows whether the rate holds over the run or degrades.
+    windows = [0] * (int(res.seconds // 5) + 1)
+    for t in res.finished:
+        windows[min(int(t // 5), len(windows) - 1)] += 1
     return {
         "requests": len(lat),
         "created_201": ok,
@@ -335,6 +438,10 @@ def _summary(res: LoadResult) -> dict[str, Any]:
         "p50_ms": round(1000 * statistics.median(lat), 1) if lat else None,
         "p99_ms": round(1000 * lat[int(0.99 * (len(lat) - 1))], 1) if lat else None,
         "seconds": round(res.seconds, 1),
+        # Connections the server closed mid-request (the generator does not reconnect).
+        "connections_lost": len(res.unanswered),
+        **(cpu or {}),
+        "per_second_by_5s": [round(n / 5, 1) for n in windows[: int(res.seconds // 5)]],
     }
 
 
@@ -342,15 +449,25 @@ def load_run(backend: str) -> dict[str, Any]:
     with fresh_database(backend) as url:
         prepare(url)
         port = _free_port()
-        with server(url, "ruta.web.app:create_app", port, OUT / "var"):
+        with server(url, "ruta.web.app:create_app", port, OUT / "var") as proc:
             token = token_for(port)
-            run_load(port, token, "/api/v1/applications", WARMUP, "warm", record=False)
-            ruta = _summary(run_load(port, token, "/api/v1/applications", SECONDS, "load"))
+            ruta = _measured(proc, url, port, token, "/api/v1/applications", SECONDS, "load")
         port = _free_port()
-        with server(url, "bench.casework:peer_app", port, OUT / "var"):
-            run_load(port, token, "/peer", WARMUP, "pwarm", record=False)
-            peer = _summary(run_load(port, token, "/peer", PEER_SECONDS, "peer"))
+        with server(url, "bench.casework:peer_app", port, OUT / "var") as proc:
+            peer = _measured(proc, url, port, token, "/peer", PEER_SECONDS, "peer")
+    ruta["ratio_to_peer"] = round(ruta["per_second"] / max(peer["per_second"], 0.1), 2)
     return {"ruta": ruta, "peer": peer}
+
+
+def _measured(
+    proc: subprocess.Popen[bytes], url: str, port: int, token: str, path: str, seconds: float,
+    prefix: str,
+) -> dict[str, Any]:  # fmt: skip
+    run_load(port, token, path, WARMUP, f"{prefix}-warm", record=False)
+    before = CpuSnapshot.take(proc, url)
+    res = run_load(port, token, path, seconds, prefix)
+    cpu = CpuSnapshot.take(proc, url).since(before, len(res.latencies))
+    return _summary(res, cpu)
 
 
 def crash_run(backend: str) -> list[dict[str, Any]]:
@@ -451,7 +568,7 @@ def main() -> None:
         "load_seconds": SECONDS,
         "peer_seconds": PEER_SECONDS,
     }
-    for backend in ("postgresql", "sqlite"):
+    for backend in BACKENDS:
         if "load" in PARTS:
             print(f"-- {backend}: load {SECONDS:.0f} s, peer {PEER_SECONDS:.0f} s", flush=True)
             results[f"load_{backend}"] = load_run(backend)
