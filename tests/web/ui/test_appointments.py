@@ -252,3 +252,10 @@ def test_a_closed_case_books_nothing(site: Site, submitted) -> None:
         data={"csrf_token": csrf(page.text), "slot": str(slot_ids[0])},
     )
     assert forced.status_code == 422 and 'href="#slot"' in forced.text
+
+
+def test_the_confirmation_offers_to_choose_an_office(site: Site, applied) -> None:
+    client, app_id = applied()
+    page = client.get(f"/applications/{app_id}/confirmation", params={"lang": "en"})
+    assert f"/track/{app_id}/appointment" in page.text
+    assert "Choose the office where you will show your original documents" in page.text
