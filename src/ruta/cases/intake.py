@@ -126,6 +126,7 @@ _lock = threading.Lock()
 _entries: dict[str, _Entry] = {}
 _configured: dict[str, Path] | None = None
 _wait: float | None = WAIT_SECONDS
+_missing: set[Path] = set()
 
 
 def _registries() -> dict[str, Path]:
@@ -172,7 +173,12 @@ def _stamp(path: Path) -> tuple[int, int]:
     try:
         st = os.stat(path)
     except OSError as exc:
-        raise _NotRun(f"registry file {path.name} cannot be read ({exc.strerror})") from None
+        reason = f"registry file {path.name} cannot be read ({exc.strerror})"
+        if path not in _missing:  # once per file, not once per submission
+            _missing.add(path)
+            _log.error("intake registry %s: %s", path, reason)
+        raise _NotRun(reason) from None
+    _missing.discard(path)
     return st.st_mtime_ns, st.st_size
 
 
