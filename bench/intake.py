@@ -8,13 +8,13 @@ One process, the submission action called directly (no HTTP), on SQLite and Post
   registry (half of them with the document number removed, so that names and dates must
   find them) and for people who are not in it; median, p99, max, and how often the
   registry record was among the candidates.
-- Whole submission (:func:`ruta.cases.actions.do_submit_application`, committed): blocks
-  without a registry (the peer: the same action, no search), with the registry, and
-  without again (to see drift on a shared machine); median and p99 of each.
+- Whole submission (:func:`ruta.cases.actions.do_submit_application`, committed),
+  alternating one by one without a registry (the peer: the same action, no search) and
+  with it; median and p99 of each.
 
 Run: ``.venv/bin/python -m bench intake``. ``RUTA_BENCH_INTAKE_REGISTRY`` names the
 registry (default ``/tmp/reg1m.parquet``, made with ``ruta link synth 1000000 --seed 1``
-when missing), ``RUTA_BENCH_INTAKE_N`` the submissions per block (200),
+when missing), ``RUTA_BENCH_INTAKE_N`` the submissions of each kind (200),
 ``RUTA_BENCH_BACKENDS`` the backends (``sqlite,postgresql``). Results are printed and
 written to ``bench/out/intake.json``.
 """
@@ -174,17 +174,20 @@ def _probe() -> dict[str, Any] | None:
     return intake.search_registry(Application(id="probe", host_country="COL", applicant=applicant))
 
 
-def _submissions(url: str, people: list[Any], registry: bool) -> dict[str, Any]:
-    """Submit ``people`` through the action; per-submission wall time."""
+def _submissions(url: str, people: list[Any]) -> dict[str, Any]:
+    """Submit ``people`` through the action, alternating without and with the registry.
+
+    Alternating one by one (rather than in blocks) exposes both to the same moments of
+    the shared machine's load; the index stays built while the registry is switched off.
+    """
     from ruta.cases import intake
     from ruta.cases.accounts import do_create_user, use_password_profile
     from ruta.cases.actions import do_submit_application
     from ruta.store import make_engine, make_sessionmaker
 
     use_password_profile("cheapest")
-    intake.use_registries({"COL": REGISTRY} if registry else {}, wait=None)
-    if registry:
-        _probe()  # the index is built (again) before anything is timed
+    intake.use_registries({"COL": REGISTRY}, wait=None)
+    _probe()  # the index is built before anything is timed
     engine = make_engine(url)
     maker = make_sessionmaker(engine)
     with maker() as s:
@@ -196,26 +199,31 @@ def _submissions(url: str, people: list[Any], registry: bool) -> dict[str, Any]:
             role="caseworker",
             country="COL",
         )
-    times, searches, found, expected = [], [], 0, 0
-    for applicant, record_id in people:
+    times: dict[bool, list[float]] = {False: [], True: []}
+    searches, found, expected = [], 0, 0
+    for i, (applicant, record_id) in enumerate(people):
+        registry = i % 2 == 1
+        intake.use_registries({"COL": REGISTRY} if registry else {}, wait=None)
         body = _body(applicant)
         with maker() as s:
             s.add(actor)
             t = time.perf_counter()
             app, _ = do_submit_application(s, actor, body)
-            times.append((time.perf_counter() - t) * 1000)
+            times[registry].append((time.perf_counter() - t) * 1000)
             result = app.duplicate_search
+        assert (result is not None) == registry
         if result is not None:
             searches.append(result["elapsed_ms"])
             if record_id is not None:
                 expected += 1
                 found += any(c["record_id"] == record_id for c in result["candidates"])
     engine.dispose()
-    out: dict[str, Any] = {"submission": _stats(times)}
-    if registry:
-        out["search_in_submission"] = _stats(searches)
-        out["own_record_found"] = round(found / max(expected, 1), 4)
-    return out
+    return {
+        "without_registry": _stats(times[False]),
+        "with_registry": _stats(times[True]),
+        "search_in_submission": _stats(searches),
+        "own_record_found": round(found / max(expected, 1), 4),
+    }
 
 
 def main() -> None:
@@ -244,7 +252,7 @@ def main() -> None:
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load {os.getloadavg()[0]:.1f}",
         "registry": str(REGISTRY),
     }
-    people = _people(3 * N + SEARCHES, seed=5)
+    people = _people(2 * N + SEARCHES, seed=5)
 
     rss0 = _rss_mb()
     t = time.perf_counter()
@@ -261,7 +269,7 @@ def main() -> None:
     print(json.dumps(results["index"]), flush=True)
 
     times, found, expected = [], 0, 0
-    for applicant, record_id in people[3 * N :]:
+    for applicant, record_id in people[2 * N :]:
         a = Applicant(
             given_names=applicant["given_names"],
             surname_1=applicant["surname_1"],
@@ -283,15 +291,8 @@ def main() -> None:
 
     for backend in BACKENDS:
         with _database(backend) as url:
-            blocks = {}
-            for name, registry, part in (
-                ("without_registry_1", False, people[:N]),
-                ("with_registry", True, people[N : 2 * N]),
-                ("without_registry_2", False, people[2 * N : 3 * N]),
-            ):
-                blocks[name] = _submissions(url, part, registry)
-                print(backend, name, json.dumps(blocks[name]), flush=True)
-            results[backend] = blocks
+            results[backend] = _submissions(url, people[: 2 * N])
+            print(backend, json.dumps(results[backend]), flush=True)
     (OUT / "intake.json").write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
 

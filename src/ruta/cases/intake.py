@@ -159,10 +159,9 @@ def use_registries(
             else {k.strip().upper(): Path(v) for k, v in registries.items()}
         )
         _wait = wait
-        # Indexes of files no longer configured are dropped (they hold gigabytes); the
-        # index of a file configured again unchanged is kept (no rebuild).
-        for country in [c for c, e in _entries.items() if (_configured or {}).get(c) != e.path]:
-            del _entries[country]
+        # Built indexes are kept: configured again with the same file, a country needs no
+        # rebuild (a service configures once at start; tests and benchmarks switch).
+        # Another file for the country replaces its entry when it is first searched.
     for country in _registries():
         # A missing file is recorded by each submission; a bad one is logged by the loader.
         with contextlib.suppress(_NotRun):
@@ -476,6 +475,8 @@ def registry_status(country: str) -> str:
         return "none"
     with _lock:
         entry = _entries.get(country.upper())
+        if entry is not None and entry.path != path:
+            entry = None  # an index of the file configured before
         if entry is None or (entry.loaded is None and entry.failed is None):
             return "loading"
         return "ready" if entry.loaded is not None else "failed"
