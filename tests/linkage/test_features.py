@@ -71,3 +71,13 @@ def test_scalar_and_frame_features_agree(
     stripped = {k: v.strip() for k, v in row.items()}
     frame = comparison_features(pd.DataFrame([stripped])).iloc[0].to_dict()
     assert record_features(row) == {k: frame[k] for k in record_features(row)}
+
+
+def test_blocking_keys_tolerate_a_typo_in_each_name() -> None:
+    f = _features(
+        record(record_id="1", given_names="Mariano", surname_1="Ruiz", surname_2="Zamora"),
+        record(record_id="2", given_names="MRAIANO", surname_1="Riuz"),
+    )
+    assert f.loc[0, "given_phonetic"] == f.loc[1, "given_phonetic"] == "m650"
+    assert f.loc[0, "surname_phonetic"] == f.loc[1, "surname_phonetic"]
+    assert f.loc[0, "given_initial"] == f.loc[1, "given_initial"] == "m"

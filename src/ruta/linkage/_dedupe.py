@@ -125,7 +125,9 @@ def dedupe_registry(
     floor = 2e-3 / max(n - 1, 1)
     if settings._probability_two_random_records_match < floor:
         settings._probability_two_random_records_match = floor
-    linker.training.estimate_u_using_random_sampling(max_pairs=min(1e6, n**2 / 4))
+    u_pairs = min(1e6, n**2 / 4)
+    linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs)
+    _bound_unobserved_u(settings, u_pairs)
     for rule in TRAINING_BLOCKING:
         try:
             # A sample of a few million pairs trains m as well as all of them, in a fraction
@@ -153,6 +155,21 @@ def dedupe_registry(
     return DedupeResult(
         _summarise(clusters, pairs, threshold), pairs.reset_index(drop=True), threshold
     )
+
+
+def _bound_unobserved_u(settings: Any, sampled_pairs: float) -> None:
+    """Give every level that no sampled pair reached the u its sample allows: 1 / pairs.
+
+    Agreement on a document number, or a one-edit difference in it, is so rare between two
+    random people that a sample of 10^6 pairs holds none. Splink then leaves u unset and falls
+    back to a generic default (0.2 % for an exact match, 3 % for one edit), which made a
+    shared document weaker evidence than a shared birth date. Not seen in N pairs means u is
+    at most about 1/N; using that bound keeps the weight finite and on the cautious side.
+    """
+    for comparison in settings.comparisons:
+        for level in comparison._comparison_levels_excluding_null:
+            if not level._u_is_trained:
+                level.u_probability = 1.0 / sampled_pairs
 
 
 def _summarise(clusters: pd.DataFrame, pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:

@@ -11,7 +11,13 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from ruta.linkage._documents import normalize_document, normalize_documents
-from ruta.linkage._names import PORTUGUESE_ORDER, given_name_tokens, surname_core, surname_pair
+from ruta.linkage._names import (
+    PORTUGUESE_ORDER,
+    given_name_tokens,
+    phonetic_key,
+    surname_core,
+    surname_pair,
+)
 
 __all__ = ["FEATURE_COLUMNS", "comparison_features", "record_features"]
 
@@ -19,9 +25,12 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "record_id",
     "given_first",
     "given_all",
+    "given_initial",
+    "given_phonetic",
     "surname_p",
     "surname_m",
     "surnames_sorted",
+    "surname_phonetic",
     "sex",
     "dob",
     "dob_swapped",
@@ -86,6 +95,10 @@ def comparison_features(frame: pd.DataFrame) -> pd.DataFrame:
     first, second = first.where(~portuguese, second), second.where(~portuguese, first)
     out["surname_p"] = first
     out["surname_m"] = second
+    # Typo- and spelling-tolerant keys for blocking (two errors at once still share them).
+    out["given_initial"] = out["given_first"].str[:1]
+    out["given_phonetic"] = _per_distinct(out["given_first"], phonetic_key)
+    out["surname_phonetic"] = _per_distinct(first, phonetic_key)
     lo = out[["surname_p", "surname_m"]].min(axis=1)
     hi = out[["surname_p", "surname_m"]].max(axis=1)
     # Order-free key so that swapped surnames block together.
@@ -140,9 +153,12 @@ def record_features(record: Mapping[str, str]) -> dict[str, str | None]:
         "record_id": get("record_id"),
         "given_first": given.split(" ")[0],
         "given_all": given,
+        "given_initial": given[:1],
+        "given_phonetic": phonetic_key(given.split(" ")[0]),
         "surname_p": paternal,
         "surname_m": maternal,
         "surnames_sorted": " ".join(sorted((paternal, maternal))).strip(),
+        "surname_phonetic": phonetic_key(paternal),
         "sex": get("sex").upper(),
         "dob": dob,
         "dob_swapped": swapped,

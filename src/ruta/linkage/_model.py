@@ -24,6 +24,10 @@ def _given_names() -> cl.CustomComparison:
             # A compound name shortened to its first name ("María José" -> "María").
             cll.CustomLevel("given_first_l = given_first_r", "first given name equal"),
             cll.JaroWinklerLevel("given_all", 0.92),
+            # One typo in a short name ("jose"/"jase") is far below any Jaro-Winkler
+            # threshold that still separates "ana" from "ada"; an edit count does not care
+            # about length.
+            cll.DamerauLevenshteinLevel("given_first", 1),
             cll.JaroWinklerLevel("given_first", 0.88),
             cll.ElseLevel(),
         ],
@@ -45,12 +49,28 @@ def _surnames() -> cl.CustomComparison:
                 "paternal equal, one maternal missing",
             ),
             cll.And(cll.JaroWinklerLevel("surname_p", 0.9), cll.JaroWinklerLevel("surname_m", 0.9)),
+            # A typo in each surname ("audo doaz" / "agudo diaz"): short surnames fall below
+            # the Jaro-Winkler level with a single edit.
+            cll.And(
+                cll.DamerauLevenshteinLevel("surname_p", 1),
+                cll.DamerauLevenshteinLevel("surname_m", 1),
+            ).configure(label_for_charts="each surname within one edit"),
             # Typos in swapped surnames: the alphabetical pair is still close.
             cll.JaroWinklerLevel("surnames_sorted", 0.92),
             cll.And(
                 cll.JaroWinklerLevel("surname_p", 0.88),
                 cll.CustomLevel("surname_m_l is null or surname_m_r is null"),
             ).configure(label_for_charts="paternal similar, one maternal missing"),
+            # Only one surname recorded on one side, and it is either surname of the other:
+            # which one survives a dropped surname depends on the clerk and the country
+            # (Portuguese order keeps the last one), so both are evidence.
+            cll.CustomLevel(
+                "(surname_m_l is null and surname_m_r is not null "
+                "and (surname_p_l = surname_p_r or surname_p_l = surname_m_r)) "
+                "or (surname_m_r is null and surname_m_l is not null "
+                "and (surname_p_r = surname_p_l or surname_p_r = surname_m_l))",
+                "lone surname is one of the other's two",
+            ),
             cll.CustomLevel(
                 "surname_p_l = surname_m_r or surname_m_l = surname_p_r "
                 "or surname_p_l = surname_p_r",
@@ -90,20 +110,30 @@ def _document() -> cl.CustomComparison:
     )
 
 
-# Blocking: each rule is an equi-join on discriminating keys, so 1M records give a few million
-# candidate pairs, not billions; together they cover the corruption patterns one at a time.
+# Blocking: each rule is an equi-join on discriminating keys, so 1M records give about twenty
+# million candidate pairs, not billions. Rules without nationality catch every duplicate with
+# one or two errors; the wide nets (a shared date with every name mistyped, sound-alike names
+# with no date) are scoped to one nationality, which cuts their pairs threefold: nationality is
+# picked from a list and checked against the document, and a pair that differs in it needs
+# strong evidence elsewhere, which the narrower rules already block on.
 PREDICTION_BLOCKING: tuple[Any, ...] = (
     block_on("doc"),
-    # Same birth date and sex: ~45 records share a date in a million, so this costs a few
-    # million pairs and catches typos in every name at once.
-    block_on("dob", "sex"),
     block_on("dob", "given_first"),
     block_on("surnames_sorted", "given_first"),
-    "l.dob_swapped = r.dob and l.sex = r.sex",
     block_on("birth_year", "given_first", "surname_m"),
-    # Day and month without the year: catches a mistyped year plus one other error.
-    block_on("dob_md", "given_first"),
-    block_on("dob_md", "surname_p"),
+    # A typo anywhere after the given name's first letter, with both surnames intact (in
+    # either order).
+    block_on("given_initial", "surnames_sorted"),
+    # Same birth date, sex and nationality: a few million pairs at 1M records; catches typos
+    # in every name at once.
+    block_on("dob", "sex", "nationality"),
+    "l.dob_swapped = r.dob and l.sex = r.sex and l.nationality = r.nationality",
+    # Day and month without the year: a mistyped year plus one other error.
+    block_on("dob_md", "given_first", "nationality"),
+    block_on("dob_md", "surname_p", "nationality"),
+    # Two or three errors with the date missing or wrong: sound-alike given name and paternal
+    # surname (most typos keep the Soundex-style code, see phonetic_key).
+    block_on("given_phonetic", "surname_phonetic", "sex", "nationality"),
 )
 TRAINING_BLOCKING: tuple[Any, ...] = (block_on("dob"), block_on("surnames_sorted", "given_first"))
 

@@ -15,6 +15,7 @@ __all__ = [
     "PORTUGUESE_ORDER",
     "fold",
     "given_name_tokens",
+    "phonetic_key",
     "surname_core",
     "surname_pair",
 ]
@@ -41,6 +42,32 @@ PORTUGUESE_ORDER = frozenset({"BRA", "PRT", "AGO", "MOZ", "CPV"})
 _NON_LETTER = re.compile(r"[^a-z ]+")
 _SPACES = re.compile(r"\s+")
 _PARTICLE_SET = frozenset(p for p in PARTICLES if " " not in p)
+# Spellings that sound alike in Spanish and Portuguese, rewritten before the Soundex-style
+# code: silent h, b/v, s/z/soft c, qu/k, gue/gui, y/i. Order matters ("ce" before "c").
+# ("ll" stays two l's: a dropped l is the commoner error than a ll/y spelling.)
+_SOUND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"^h", ""),
+        (r"ph", "f"),
+        (r"qu", "k"),
+        (r"gu(?=[ei])", "g"),
+        (r"c(?=[ei])", "s"),
+        (r"v", "b"),
+        (r"z", "s"),
+        (r"w", "u"),
+        (r"y", "i"),
+        (r"(?<=[aeiou])h", ""),
+    )
+)
+_SOUND_CODES: dict[str, str] = {
+    **dict.fromkeys("bfp", "1"),
+    **dict.fromkeys("cgjkqsx", "2"),
+    **dict.fromkeys("dt", "3"),
+    "l": "4",
+    **dict.fromkeys("mn", "5"),
+    "r": "6",
+}
 
 
 def fold(text: str) -> str:
@@ -74,6 +101,44 @@ def given_name_tokens(text: str) -> list[str]:
         ['jose', 'luis']
     """
     return [t for t in fold(text).split(" ") if t and t not in _PARTICLE_SET]
+
+
+def phonetic_key(name: str) -> str:
+    """A Soundex-style code of a folded name's first word, tuned to Spanish and Portuguese.
+
+    Vowels are dropped and consonants grouped by sound, so most single typos (a changed or
+    doubled vowel, two swapped letters, a doubled consonant) and the usual spelling variants
+    (Valdez/Baldez, Hernández/Ernández, Cecilia/Sesilia) keep the key. It is a blocking key,
+    not evidence: pairs it brings together are still scored on the full names.
+
+    Args:
+        name: A folded name (:func:`fold`), e.g. ``given_first`` or ``surname_p``.
+
+    Returns:
+        Up to four characters: the first letter and three sound digits; ``""`` for no name.
+
+    Examples:
+        >>> phonetic_key("valdez"), phonetic_key("baldes")
+        ('b432', 'b432')
+        >>> phonetic_key("mariano"), phonetic_key("mraiano")
+        ('m650', 'm650')
+        >>> phonetic_key("hernandez"), phonetic_key("ernandes")
+        ('e655', 'e655')
+        >>> phonetic_key("")
+        ''
+    """
+    text = name.split(" ", 1)[0]
+    for pattern, repl in _SOUND_RULES:
+        text = pattern.sub(repl, text)
+    if not text:
+        return ""
+    out, last = text[0], _SOUND_CODES.get(text[0], "")
+    for ch in text[1:]:
+        code = _SOUND_CODES.get(ch, "")
+        if code and code != last:
+            out += code
+        last = code
+    return (out + "000")[:4]
 
 
 def surname_core(text: str) -> str:
