@@ -110,7 +110,7 @@ def _document() -> cl.CustomComparison:
     )
 
 
-# Blocking: each rule is an equi-join on discriminating keys, so 1M records give about twenty
+# Blocking: each rule is an equi-join on discriminating keys, so 1M records give about sixteen
 # million candidate pairs, not billions. Rules without nationality catch every duplicate with
 # one or two errors; the wide nets (a shared date with every name mistyped, sound-alike names
 # with no date) are scoped to one nationality, which cuts their pairs threefold: nationality is
