@@ -1,9 +1,10 @@
 """Intake search: the likely duplicates of a new application, answered in milliseconds.
 
 The index is built once over a registry: for each blocking key (the deduplication model's
-keys without its nationality scoping; one query can afford the wider joins) it keeps the sorted 64-bit hashes of the key and the rows they
-belong to. A query hashes the new record's keys, finds the rows with ``searchsorted`` and
-scores the few candidates with match weights shaped like the Splink model's levels.
+keys without its nationality scoping; one query can afford the wider joins) it keeps the
+sorted 64-bit hashes of the key and the rows they belong to. A query hashes the new record's
+keys, finds the rows with ``searchsorted`` and scores the few candidates with match weights
+shaped like the Splink model's levels.
 """
 
 from __future__ import annotations
