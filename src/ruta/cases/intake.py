@@ -51,6 +51,7 @@ __all__ = [
     "applicant_record",
     "do_search_duplicates",
     "duplicate_view",
+    "open_duplicates",
     "record_duplicate_search",
     "registry_status",
     "search_registry",
@@ -503,3 +504,24 @@ def duplicate_view(session: Session, actor: User, app: Application) -> dict[str,
     open_ = sum(1 for c in candidates if c["review_status"] == "pending")
     searched_at = datetime.fromisoformat(result["searched_at"])
     return {**result, "candidates": candidates, "open": open_, "searched_at": searched_at}
+
+
+def open_duplicates(session: Session, actor: User, apps: list[Application]) -> set[str]:
+    """Ids of the applications (of a queue page) with a candidate still awaiting review.
+
+    One query for the whole page, so the work queue can flag possible duplicates without a
+    look-up per row. Applicants get an empty set, as in :func:`duplicate_view`.
+    """
+    if actor.role not in OFFICERS:
+        return set()
+    owners: dict[int, str] = {}
+    for app in apps:
+        for candidate in (app.duplicate_search or {}).get("candidates", []):
+            if candidate.get("pair_id"):
+                owners[int(candidate["pair_id"])] = app.id
+    if not owners:
+        return set()
+    query = select(ReviewPairRow.id).where(
+        ReviewPairRow.id.in_(owners), ReviewPairRow.status == "pending"
+    )
+    return {owners[pair_id] for pair_id in session.scalars(query)}

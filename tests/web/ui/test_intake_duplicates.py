@@ -122,3 +122,26 @@ def test_search_again_after_the_registry_is_fixed(site: Site, submitted, registr
     assert done.status_code == 200, main_text(done.text)
     text = main_text(done.text)
     assert "ARG-000731" in text and "was not searched" not in text
+
+
+def _queue_row(html: str, app_id: str) -> str:
+    """The queue's table row of one case (the row holds a link to the case page)."""
+    row = html.split(f"/casework/cases/{app_id}")[1]
+    return row.split("</tr>")[0]
+
+
+def test_queue_flags_the_case_until_its_pair_is_decided(site: Site, submitted, registry) -> None:
+    registry(EARLIER)
+    flagged = submitted()
+    registry(OTHER)  # the next applicant's search finds nobody: no flag on that row
+    clean = submitted()
+    client = site.signed_in("cw")
+    queue = client.get("/casework/queue").text
+    assert "Possible duplicate" in _queue_row(queue, flagged)
+    assert "Possible duplicate" not in _queue_row(queue, clean)
+    pair = client.get(f"/casework/cases/{flagged}").text.split("/review/")[1].split('"')[0]
+    comparison = client.get(f"/review/{pair}").text
+    assert f"/casework/cases/{flagged}" in comparison  # the pair leads back to the case
+    token = comparison.split('name="csrf_token" value="')[1].split('"')[0]
+    client.post(f"/review/{pair}", data={"csrf_token": token, "outcome": "distinct", "reason": "x"})
+    assert "Possible duplicate" not in _queue_row(client.get("/casework/queue").text, flagged)

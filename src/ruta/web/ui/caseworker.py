@@ -31,7 +31,7 @@ from ruta.cases.actions import (
 )
 from ruta.cases.assessment import assess_at_intake, assess_today
 from ruta.cases.errors import CasesError, NotFoundError
-from ruta.cases.intake import duplicate_view
+from ruta.cases.intake import duplicate_view, open_duplicates
 from ruta.cases.parameters import review_target_days
 from ruta.cases.workflow import STATES, allowed_targets, can_move
 from ruta.pathways import UnknownPathwayError, get_pathway, list_pathways
@@ -92,9 +92,11 @@ def queue(
     target = review_target_days(user.country or "")
     officers = officers_of(session, user.country)
     names = {u.id: u.username for u in officers}
+    flagged = open_duplicates(session, user, items)
     rows = [
         {
             "application": app,
+            "possible_duplicate": app.id in flagged,
             "title": _title(app.pathway_id, lang),
             "sla": sla_state(app.submitted_at, app.status, target, now),
             "assignee": names.get(app.assigned_to) if app.assigned_to else None,
