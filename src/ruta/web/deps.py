@@ -6,7 +6,8 @@ For the UI engineer and the API routes:
 - ``SessionDep``: a SQLAlchemy session for this request (closed afterwards); pass it to
   the ``ruta.cases.actions`` functions, never query in a route.
 - ``ApiUser`` (alias ``CurrentUser``): the user of the ``Authorization: Bearer`` token;
-  401 problem+json otherwise.
+  401 problem+json otherwise. A hot route may take ``BearerCredentials`` instead and call
+  :func:`api_user` itself (the same check, in the route's thread).
 - ``PageUser``: the user of the session cookie; redirects to ``/login?next=...`` otherwise.
 - ``OptionalPageUser``: the same, or ``None`` for anonymous pages.
 - ``CsrfProtected``: add as a parameter to a form POST route to verify ``csrf_token``.
@@ -14,12 +15,13 @@ For the UI engineer and the API routes:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from ruta.cases.accounts import user_for_token
 from ruta.cases.errors import AuthenticationError
@@ -29,12 +31,14 @@ from ruta.web.problems import LoginRequired
 
 __all__ = [
     "ApiUser",
+    "BearerCredentials",
     "CsrfProtected",
     "CurrentUser",
     "OptionalPageUser",
     "PageUser",
     "SessionDep",
     "SettingsDep",
+    "api_user",
     "client_address",
 ]
 
@@ -49,12 +53,20 @@ def _settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
-def _session(request: Request) -> Iterator[Session]:
+async def _session(request: Request) -> AsyncIterator[Session]:
+    # Why async: a plain generator runs its start and its end each in the thread pool,
+    # two hand-offs per request; making a Session does no I/O (it connects on first use,
+    # in the route's thread), and neither does closing one whose action committed.
     session: Session = request.app.state.sessionmaker()
     try:
         yield session
     finally:
-        session.close()
+        if session.in_transaction():
+            # Left open (an action failed, or a page only read): the rollback on close
+            # talks to the database, so it must not block the event loop.
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 SessionDep = Annotated[Session, Depends(_session)]
@@ -62,16 +74,26 @@ SessionDep = Annotated[Session, Depends(_session)]
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/v1/auth/token")
 
 
-def _api_user(
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> User:
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def api_user(session: Session, credentials: HTTPAuthorizationCredentials | None) -> User:
+    """The user of a bearer token (what ``ApiUser`` resolves), for a route that checks the
+    token in its own thread: the submission route, to save a thread hand-off.
+
+    Raises:
+        AuthenticationError: no bearer token, or an unknown or expired one (401).
+    """
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationError(
             "send 'Authorization: Bearer <token>' (get one from POST /api/v1/auth/token)",
             field="Authorization",
         )
     return user_for_token(session, credentials.credentials, "api")
+
+
+def _api_user(session: SessionDep, credentials: BearerCredentials) -> User:
+    return api_user(session, credentials)
 
 
 ApiUser = Annotated[User, Depends(_api_user)]

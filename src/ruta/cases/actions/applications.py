@@ -15,6 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ruta.cases._tx import finish
 from ruta.cases.access import OFFICERS, check_role, load_application, scope_filter
@@ -115,10 +116,10 @@ def do_submit_application(
         )
     _check_household(data, datetime.now(UTC).date())
     now = datetime.now(UTC)
-    app = _new_case_file(actor, data, profile, evaluation, now, submit=submit)
+    app, household = _new_case_file(actor, data, profile, evaluation, now, submit=submit)
     app.idempotency_key, app.request_hash = idempotency_key, digest
     try:
-        _insert_case_file(session, app, actor, submitted=submit)
+        _insert_case_file(session, app, household, actor, submitted=submit)
     except IntegrityError:
         # Why no look-up before the insert: replays are rare and the unique constraint
         # answers them (and concurrent retries) for free; the common path saves a query.
@@ -153,8 +154,8 @@ def _new_case_file(
     now: datetime,
     *,
     submit: bool,
-) -> Application:
-    """The application with its applicant and household, every column set."""
+) -> tuple[Application, list[HouseholdMember]]:
+    """The application with its applicant, and its household, every column set."""
     a = data.applicant
     applicant = Applicant(
         id=str(uuid.uuid4()),
@@ -192,22 +193,21 @@ def _new_case_file(
         submitted_at=now if submit else None,
         decided_at=None,
         duplicate_search=None,
-        household=[
-            HouseholdMember(
-                given_names=m.given_names,
-                surname_1=m.surname_1,
-                surname_2=m.surname_2,
-                date_of_birth=m.date_of_birth,
-                relationship=m.relationship,
-                nationality=m.nationality,
-                guardian=m.guardian,
-            )
-            for m in data.household
-        ],
     )
-    for member in app.household:
-        member.application_id = app.id
-    return app
+    members = [
+        HouseholdMember(
+            application_id=app.id,
+            given_names=m.given_names,
+            surname_1=m.surname_1,
+            surname_2=m.surname_2,
+            date_of_birth=m.date_of_birth,
+            relationship=m.relationship,
+            nationality=m.nationality,
+            guardian=m.guardian,
+        )
+        for m in data.household
+    ]
+    return app, members
 
 
 def _values(table: Table, prefix: str) -> dict[str, Any]:
@@ -224,7 +224,10 @@ def _values(table: Table, prefix: str) -> dict[str, Any]:
 
 
 def _params(obj: Any, table: Table, prefix: str) -> dict[str, Any]:
-    return {prefix + key: getattr(obj, key) for key in _values(table, "")}
+    return {prefix + key: getattr(obj, key) for key in _KEYS[table.name]}
+
+
+_KEYS = {t.name: list(_values(t, "")) for t in (_APPLICANTS, _APPLICATIONS, _MEMBERS)}
 
 
 _INSERT_APPLICANT = insert(_APPLICANTS).values(_values(_APPLICANTS, "a_"))
@@ -244,7 +247,14 @@ _INSERT_MEMBERS = (
 )
 
 
-def _insert_case_file(session: Session, app: Application, actor: User, *, submitted: bool) -> None:
+def _insert_case_file(
+    session: Session,
+    app: Application,
+    household: list[HouseholdMember],
+    actor: User,
+    *,
+    submitted: bool,
+) -> None:
     """INSERT the case file's rows, then attach the objects to the session as loaded.
 
     Why not ``session.add`` and a flush: the unit of work costs more CPU than the rest of
@@ -275,15 +285,16 @@ def _insert_case_file(session: Session, app: Application, actor: User, *, submit
         conn.execute(_INSERT_APPLICATION, params)
         if submitted:
             conn.execute(_INSERT_STEP, params)
-    if app.household:
-        rows = [_params(m, _MEMBERS, "m_") for m in app.household]
+    if household:
+        rows = [_params(m, _MEMBERS, "m_") for m in household]
         ids = conn.execute(_INSERT_MEMBERS, rows).scalars()
-        for member, member_id in zip(app.household, ids, strict=True):
+        for member, member_id in zip(household, ids, strict=True):
             member.id = member_id
     # As if loaded: later changes in this session (the intake search, a batch's next
     # action) are tracked and flushed as UPDATEs, and nothing is inserted twice.
-    for obj in (app.applicant, *app.household, app):
+    for obj in (app.applicant, *household, app):
         make_transient_to_detached(obj)
+    set_committed_value(app, "household", household)
     session.add(app)
 
 
