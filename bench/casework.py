@@ -2,22 +2,27 @@
 PostgreSQL, next to a named peer in the same run; then a kill -9 crash test.
 
 - Load: a closed-loop generator (asyncio, raw HTTP/1.1 keep-alive, one process) keeps
-  ``CONCURRENCY`` submissions in flight against ``uvicorn --workers 2`` for
-  ``RUTA_BENCH_SECONDS`` (60 by default) after a warm-up.
+  ``CONCURRENCY`` submissions in flight against uvicorn with ``WORKERS`` (2) worker
+  processes for ``RUTA_BENCH_SECONDS`` (60 by default) after a warm-up. Its connections
+  open ``RUTA_BENCH_STAGGER_MS`` (10) apart. The server is started by :func:`serve`
+  (uvicorn's multiprocess supervisor, with TCP_NODELAY on accepted connections).
 - Peer: the floor of the same stack -- a minimal FastAPI + SQLAlchemy route that validates
   the same body with the same pydantic model and INSERTs one JSON row per idempotency key,
   with no engine evaluation, workflow or audit chain -- on the same server settings.
+- Each load run also reports CPU ms per answered request (server processes, PostgreSQL
+  backends, generator), the rate per 5 s window and how the connections were spread over
+  the worker processes: on a shared machine these explain what the rate alone does not.
 - Crash: during load, ``kill -9`` the whole server process group at a random moment,
   restart it, then check that every application answered 201 is stored, that none is
   stored twice (retrying the requests left without an answer with their key returns the
   same application), and that the audit chain verifies. 5 repetitions per backend.
 
-Run: ``.venv/bin/python -m bench casework`` (about 5 minutes). Results: printed, and
+Run: ``.venv/bin/python -m bench casework`` (about 7 minutes). Results: printed, and
 written to ``bench/out/casework-<parts>.json``. ``RUTA_BENCH_PARTS=load`` or ``crash`` runs
-one half; ``RUTA_BENCH_SECONDS``, ``RUTA_BENCH_CONCURRENCY`` and ``RUTA_BENCH_CRASH_REPS``
-resize it.
+one half; ``RUTA_BENCH_BACKENDS=postgresql`` one backend; ``RUTA_BENCH_SECONDS``,
+``RUTA_BENCH_PEER_SECONDS``, ``RUTA_BENCH_CONCURRENCY``, ``RUTA_BENCH_WORKERS``,
+``RUTA_BENCH_STAGGER_MS`` and ``RUTA_BENCH_CRASH_REPS`` resize it.
 """
-
 from __future__ import annotations
 
 import asyncio
@@ -25,13 +30,16 @@ import json
 import os
 import platform
 import random
+import re
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,6 +64,7 @@ PEER_SECONDS = float(os.environ.get("RUTA_BENCH_PEER_SECONDS", "20"))
 WARMUP = 3.0
 CONCURRENCY = int(os.environ.get("RUTA_BENCH_CONCURRENCY", "16"))
 WORKERS = int(os.environ.get("RUTA_BENCH_WORKERS", "2"))
+STAGGER_MS = float(os.environ.get("RUTA_BENCH_STAGGER_MS", "10"))
 CRASH_REPS = int(os.environ.get("RUTA_BENCH_CRASH_REPS", "5"))
 PARTS = os.environ.get("RUTA_BENCH_PARTS", "load,crash").split(",")
 BACKENDS = os.environ.get("RUTA_BENCH_BACKENDS", "postgresql,sqlite").split(",")
@@ -174,7 +183,11 @@ async def _load(
     stop_at = t_start + seconds
     counter = iter(range(10**9))
 
-    async def worker() -> None:
+    async def worker(i: int) -> None:
+        # Connections open STAGGER_MS apart, as clients do, not in one burst: with a
+        # shared listening socket the first worker process to wake accepts the whole
+        # burst, and 16 of 16 connections on one process leave the other core idle.
+        await asyncio.sleep(i * STAGGER_MS / 1000)
         try:
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
         except OSError:
@@ -197,7 +210,7 @@ async def _load(
                     result.created[key] = json.loads(body).get("id", key)
         writer.close()
 
-    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    await asyncio.gather(*(worker(i) for i in range(CONCURRENCY)))
     result.seconds = time.perf_counter() - t_start
     return result
 
@@ -464,10 +477,28 @@ def _measured(
     prefix: str,
 ) -> dict[str, Any]:  # fmt: skip
     run_load(port, token, path, WARMUP, f"{prefix}-warm", record=False)
+    split: list[int] = []
+    look = threading.Timer(seconds / 2, lambda: split.extend(_connections_per_worker(port)))
+    look.start()
     before = CpuSnapshot.take(proc, url)
     res = run_load(port, token, path, seconds, prefix)
     cpu = CpuSnapshot.take(proc, url).since(before, len(res.latencies))
-    return _summary(res, cpu)
+    look.join()
+    return {**_summary(res, cpu), "connections_per_worker": split}
+
+
+def _connections_per_worker(port: int) -> list[int]:
+    """How the generator's connections are spread over the server's worker processes
+    (a process holds one core at most, so 16 on one of two leaves a core idle)."""
+    try:
+        out = subprocess.run(
+            ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+            capture_output=True, text=True, timeout=10, check=False,
+        ).stdout  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return []
+    pids = [m.group(1) for m in re.finditer(r"pid=(\d+)", out)]
+    return sorted(Counter(pids).values(), reverse=True)
 
 
 def crash_run(backend: str) -> list[dict[str, Any]]:
