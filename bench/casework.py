@@ -261,28 +261,18 @@ def server(url: str, target: str, port: int, data_dir: Path) -> Iterator[subproc
 
 
 def serve(target: str, port: int) -> None:
-    """``uvicorn TARGET --factory --workers N`` on 127.0.0.1, with TCP_NODELAY on connections.
+    """``uvicorn TARGET --factory --workers N`` on 127.0.0.1 as ``ruta serve`` runs it.
 
-    Why not the uvicorn command: with ``--workers`` > 1 it binds the listening socket with
-    ``proto=0``; accepted sockets inherit it and asyncio then skips ``TCP_NODELAY``
-    (uvicorn issue #3149, open in 0.54). Nagle's algorithm holds the response body back
-    until the client's delayed ACK of the headers: ~40 ms on every keep-alive request, which
-    capped Ruta and the peer alike at about 16 / 45 ms = 350 requests/s. Re-opening the same
-    descriptor lets the kernel report the protocol (``SO_PROTOCOL`` = TCP).
+    Through :func:`ruta.web.server.run`, so Ruta and the peer both get TCP_NODELAY on their
+    connections and a patient worker health check (uvicorn issue #3149: without the fix,
+    ~40 ms of Nagle delay on every keep-alive request capped both at about 350 requests/s).
     """
-    import uvicorn
-    from uvicorn.supervisors import Multiprocess
+    from ruta.web.server import run
 
-    config = uvicorn.Config(
-        target, factory=True, host="127.0.0.1", port=port, workers=WORKERS,
-        access_log=False, log_level=os.environ.get("RUTA_BENCH_LOG_LEVEL", "warning"),
-        # A worker that does not answer the supervisor's ping in time is killed and
-        # replaced; 5 s (the default) is too short for a start-up on a loaded machine.
-        timeout_worker_healthcheck=30,
+    run(
+        target, host="127.0.0.1", port=port, workers=WORKERS, access_log=False,
+        log_level=os.environ.get("RUTA_BENCH_LOG_LEVEL", "warning"),
     )  # fmt: skip
-    tcp = socket.socket(fileno=config.bind_socket().detach())
-    tcp.set_inheritable(True)
-    Multiprocess(config, sockets=[tcp]).run()
 
 
 def _wait_ready(port: int, proc: subprocess.Popen[bytes]) -> None:

@@ -127,10 +127,12 @@ def serve(
     workers: int = typer.Option(1, help="Worker processes"),
 ) -> None:
     """Serve the web service (API and pages) with uvicorn."""
-    import uvicorn
+    from ruta.web.server import run
 
     _settings()  # fail now, with a clear message, on bad settings
-    uvicorn.run("ruta.web.app:create_app", factory=True, host=host, port=port, workers=workers)
+    if workers < 1:
+        raise typer.BadParameter(f"at least 1 worker (got {workers})", param_hint="--workers")
+    run(host=host, port=port, workers=workers)
 
 
 def demo(

@@ -1,0 +1,86 @@
+"""Serving under uvicorn (ruta.web.server): the listener and a two-worker server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import uvicorn
+
+from ruta.web.server import listening_socket
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_the_shared_listener_says_it_is_tcp() -> None:
+    # uvicorn's own socket reports proto 0, and asyncio then leaves Nagle on (~40 ms/request).
+    config = uvicorn.Config("ruta.web.app:create_app", host="127.0.0.1", port=_free_port())
+    raw = config.bind_socket()
+    try:
+        assert raw.proto == 0  # the upstream behaviour this module exists for
+    finally:
+        raw.close()
+    listener = listening_socket(config)
+    try:
+        assert listener.proto == socket.IPPROTO_TCP
+        assert listener.get_inheritable()
+    finally:
+        listener.close()
+
+
+def _get(port: int, path: str) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+        conn.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        chunks = []
+        while chunk := conn.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_ruta_serve_with_two_workers_answers(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "RUTA_DATABASE_URL": f"sqlite:///{tmp_path / 'ruta.db'}",
+        "RUTA_DATA_DIR": str(tmp_path),
+    }
+    ruta = [str(Path(sys.executable).with_name("ruta"))]
+    subprocess.run([*ruta, "db", "upgrade"], env=env, check=True, capture_output=True)
+    proc = subprocess.Popen(
+        [*ruta, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        answer = b""
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                answer = _get(port, "/api/v1/openapi.json")
+                break
+            except OSError:
+                time.sleep(0.3)
+        assert answer.startswith(b"HTTP/1.1 200"), proc.stderr.read() if proc.stderr else b""
+        assert b'"openapi"' in answer
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(30)
+
+
+def test_serve_refuses_zero_workers() -> None:
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("ruta")), "serve", "--workers", "0"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and "--workers" in done.stderr
