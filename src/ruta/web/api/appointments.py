@@ -239,6 +239,12 @@ def book(
     return AppointmentPublic.of(appt)
 
 
+# One handler, two routes: DELETE for REST clients, POST for clients (and forms) that only
+# send POST; either keeps the booking as cancelled rather than erasing it.
+@router.delete(
+    "/applications/{application_id}/appointments/{appointment_id}",
+    responses={**_PROBLEMS, **_CONFLICT},
+)
 @router.post(
     "/applications/{application_id}/appointments/{appointment_id}/cancel",
     responses={**_PROBLEMS, **_CONFLICT},
@@ -249,22 +255,7 @@ def cancel(
     session: SessionDep,
     user: ApiUser,
 ) -> AppointmentPublic:
-    """Cancel a booking; the place goes back to the slot."""
-    appt = actions.do_cancel_appointment(session, user, appointment_id, application_id)
-    return AppointmentPublic.of(appt)
-
-
-@router.delete(
-    "/applications/{application_id}/appointments/{appointment_id}",
-    responses={**_PROBLEMS, **_CONFLICT},
-)
-def delete(
-    application_id: ApplicationId,
-    appointment_id: AppointmentId,
-    session: SessionDep,
-    user: ApiUser,
-) -> AppointmentPublic:
-    """The same as ``POST .../cancel`` (the booking is kept as cancelled, not erased)."""
+    """Cancel a booking; the place goes back to the slot (kept as cancelled, not erased)."""
     appt = actions.do_cancel_appointment(session, user, appointment_id, application_id)
     return AppointmentPublic.of(appt)
 
