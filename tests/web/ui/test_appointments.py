@@ -31,6 +31,16 @@ def _offices(site: Site) -> list[int]:
         return [s.id for s in slots]
 
 
+def _booked(site: Site, app_id: str, slot: int):
+    """The applicant's signed-in client, after booking ``slot`` from the booking page."""
+    migrant = site.migrant(app_id)
+    page = migrant.get(f"/track/{app_id}/appointment")
+    migrant.post(
+        f"/track/{app_id}/appointment", data={"csrf_token": csrf(page.text), "slot": str(slot)}
+    )
+    return migrant
+
+
 def _slot_radios(html: str) -> list[str]:
     return re.findall(r'name="slot" type="radio" value="(\d+)"', html)
 
@@ -124,12 +134,7 @@ def test_a_taken_time_is_reported_next_to_the_field(site: Site, submitted) -> No
 def test_officers_see_the_case_appointments_and_mark_a_no_show(site: Site, submitted) -> None:
     slot_ids = _offices(site)
     app_id = submitted()
-    migrant = site.migrant(app_id)
-    page = migrant.get(f"/track/{app_id}/appointment")
-    migrant.post(
-        f"/track/{app_id}/appointment",
-        data={"csrf_token": csrf(page.text), "slot": str(slot_ids[0])},
-    )
+    migrant = _booked(site, app_id, slot_ids[0])
     officer = site.signed_in("cw")
     case = officer.get(f"/casework/cases/{app_id}")
     text = main_text(case.text)
@@ -165,12 +170,7 @@ def test_officers_see_the_case_appointments_and_mark_a_no_show(site: Site, submi
 def test_office_day_lists_bookings_and_supervisor_opens_times(site: Site, submitted) -> None:
     slot_ids = _offices(site)
     app_id = submitted()
-    migrant = site.migrant(app_id)
-    page = migrant.get(f"/track/{app_id}/appointment")
-    migrant.post(
-        f"/track/{app_id}/appointment",
-        data={"csrf_token": csrf(page.text), "slot": str(slot_ids[1])},
-    )
+    migrant = _booked(site, app_id, slot_ids[1])
     assert migrant.get("/casework/appointments").status_code == 404  # applicants: no
     boss = site.signed_in("sup")
     day = _day().isoformat()
