@@ -76,27 +76,82 @@ def dedupe(
     pairs_out: Annotated[
         Path | None, typer.Option("--pairs-out", help="Also write scored pairs (review queue).")
     ] = None,
+    decisions: Annotated[
+        Path | None,
+        typer.Option(
+            "--decisions",
+            help="Review decisions CSV (ruta review export): merged pairs are linked, "
+            "distinct pairs kept apart.",
+        ),
+    ] = None,
+    conflicts_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--conflicts-out",
+            help="With --decisions: write the distinct pairs that needed a split or "
+            "contradict a merge.",
+        ),
+    ] = None,
     on_error: OnErrorOpt = "stop",
 ) -> None:
     """Find records of the same person; write record_id,cluster_id and the weakest link."""
     if engine not in ("duckdb", "spark"):
         raise _linkage().LinkageError(f"got {engine!r}; expected duckdb or spark", field="engine")
+    if conflicts_out is not None and decisions is None:
+        raise _linkage().LinkageError(
+            "--conflicts-out needs --decisions; expected both or neither", field="conflicts_out"
+        )
     started = time.monotonic()
     reg = _load(registry, on_error)
+    decided = None
+    if decisions is not None:
+        # Read before the model runs: a bad decisions file should fail in a second, not after
+        # minutes of training.
+        decided = _linkage().read_decisions(
+            decisions,
+            reg.frame["record_id"].astype(str),
+            on_error="skip" if on_error == "skip" else "stop",
+        )
+        for bad in decided.skipped[:20]:
+            _err.print(f"[yellow]skipped[/] {decisions} line {bad.line}: {bad.field} {bad.message}")
+        if decided.skipped:
+            _err.print(f"skipped {len(decided.skipped)} bad decisions of {decisions}")
     result = _linkage().dedupe_registry(
         reg,
         threshold=threshold,
         engine="spark" if engine == "spark" else "duckdb",
         progress=lambda msg: _err.print(f"[dim]{time.monotonic() - started:6.1f} s[/] {msg}"),
     )
-    _atomic().write_csv_atomic(result.clusters, out)
+    clusters, pairs = result.clusters, result.pairs
+    if decided is not None:
+        applied = _linkage().apply_decisions(clusters, pairs, threshold, decided)
+        clusters, pairs = applied.clusters, applied.pairs
+        for conflict in applied.conflicts[:20]:
+            _err.print(
+                f"[yellow]conflict[/] line {conflict.line}: {conflict.record_id_a} and "
+                f"{conflict.record_id_b} decided distinct; "
+                + (
+                    f"kept apart by dropping {conflict.links_removed} links "
+                    f"(strongest {conflict.strongest_removed:.3f})"
+                    if conflict.kind == "split"
+                    else f"{conflict.links_removed} merge decisions join them and were not "
+                    "applied; resolve them in the review queue"
+                )
+            )
+        _err.print(
+            f"decisions: {len(decided.items)} read, {applied.merges_applied} merges applied, "
+            f"{applied.links_removed} model links removed, {len(applied.conflicts)} conflicts"
+        )
+        if conflicts_out is not None:
+            _atomic().write_csv_atomic(applied.conflicts_frame(), conflicts_out)
+    _atomic().write_csv_atomic(clusters, out)
     if pairs_out is not None:
-        _atomic().write_csv_atomic(result.pairs, pairs_out)
-    clusters = result.clusters
+        _atomic().write_csv_atomic(pairs, pairs_out)
     multi = clusters.loc[clusters["cluster_size"] > 1, "cluster_id"].nunique()
+    duplicates = int((clusters["cluster_size"] > 1).sum())
     _err.print(
         f"{len(clusters):,} records -> {clusters['cluster_id'].nunique():,} people; "
-        f"{multi:,} clusters hold {result.duplicate_records:,} records with duplicates "
+        f"{multi:,} clusters hold {duplicates:,} records with duplicates "
         f"(threshold {threshold}); skipped {len(reg.skipped)} rows; "
         f"{time.monotonic() - started:.1f} s; wrote {out}"
     )

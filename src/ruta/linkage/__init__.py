@@ -4,6 +4,7 @@ Public surface:
 
 - Registries: :func:`read_registry`, :class:`Registry`, :class:`BadRow`.
 - Deduplication (Splink, DuckDB or Spark): :func:`dedupe_registry`, :class:`DedupeResult`.
+- Review decisions fed back: :func:`read_decisions`, :func:`apply_decisions`.
 - Casework hooks: :func:`borderline_pairs` (review queue, :class:`ReviewPair`) and
   :class:`IntakeIndex` (likely duplicates of a new application, :class:`IntakeCandidate`).
 - Privacy-preserving matching: :func:`read_secret`, :func:`encode_registry`,
@@ -14,6 +15,14 @@ Public surface:
 
 from __future__ import annotations
 
+from ruta.linkage._decisions import (
+    DECISION_COLUMNS,
+    Conflict,
+    Decisions,
+    DecisionsOutcome,
+    apply_decisions,
+    read_decisions,
+)
 from ruta.linkage._dedupe import DedupeResult, Engine, dedupe_registry
 from ruta.linkage._documents import normalize_document
 from ruta.linkage._encode import EncodingParams, encode_registry, write_encoded
@@ -29,8 +38,12 @@ from ruta.linkage._review import ReviewPair, borderline_pairs, read_pairs
 from ruta.linkage._synth import SynthConfig, synth_registry, synth_split
 
 __all__ = [
+    "DECISION_COLUMNS",
     "DEFAULT_THRESHOLDS",
     "BadRow",
+    "Conflict",
+    "Decisions",
+    "DecisionsOutcome",
     "DedupeResult",
     "EncodingParams",
     "Engine",
@@ -43,6 +56,7 @@ __all__ = [
     "ReviewPair",
     "SecretError",
     "SynthConfig",
+    "apply_decisions",
     "borderline_pairs",
     "cluster_pairs",
     "comparison_features",
@@ -53,6 +67,7 @@ __all__ = [
     "match_encoded",
     "normalize_document",
     "pairwise_scores",
+    "read_decisions",
     "read_encoded",
     "read_pairs",
     "read_registry",
