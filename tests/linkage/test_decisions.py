@@ -117,7 +117,7 @@ def test_read_decisions_accepts_the_export_format(tmp_path: Path) -> None:
         tmp_path / "d.csv",
         "record_id_a,record_id_b,decision,decided_by,decided_at,reason\n"
         "b,a,merged,cw,2026-11-28T10:00:00+00:00,Same passport\n"
-        "c,d,distinct,cw,2026-11-28T10:01:00+00:00,\"Other mother,\nother birth place\"\n"
+        'c,d,distinct,cw,2026-11-28T10:01:00+00:00,"Other mother,\nother birth place"\n'
         "a,b,merge,sup,,again\n",
     )
     decisions = read_decisions(path, IDS)

@@ -1,9 +1,12 @@
-"""``ruta review``: fill the casework review queue with borderline linkage pairs, list it.
+"""``ruta review``: fill the casework review queue with borderline linkage pairs, list it,
+export its decisions.
 
 ``import`` reads the scored pairs of ``ruta link dedupe --pairs-out`` and the registry they
 were scored on, keeps the pairs the model could not decide on
 (:func:`ruta.linkage.borderline_pairs`) and queues them through the casework action
 :func:`ruta.cases.actions.do_import_review_pairs`; decisions are made in the web pages.
+``export`` writes the decided pairs for ``ruta link dedupe --decisions``, so that the next
+deduplication keeps them (:mod:`ruta.linkage._decisions`).
 """
 
 from __future__ import annotations
@@ -111,3 +114,58 @@ def list_pairs(
     finally:
         engine.dispose()
     typer.echo(f"{len(rows)} of {total} {'decided' if decided else 'pending'} pairs", err=True)
+
+
+@app.command("export")
+def export_decisions(
+    registry: Annotated[str, typer.Argument(help="Registry name, e.g. COL-2026.")],
+    out: Annotated[Path, typer.Option("--out", help="Decisions CSV to write.")],
+    actor: Annotated[
+        str,
+        typer.Option("--as", help="Username of the caseworker, supervisor or auditor acting."),
+    ],
+    country: Annotated[
+        str | None,
+        typer.Option(help="ISO 3166-1 alpha-3 of the registry's state (default: --as's)."),
+    ] = None,
+    include_intake: Annotated[
+        bool,
+        typer.Option(
+            "--include-intake",
+            help="Also export intake pairs (record_id_a application:<id>), which no "
+            "registry file holds.",
+        ),
+    ] = False,
+) -> None:
+    """Write the decided pairs for ruta link dedupe --decisions (an audited read).
+
+    Columns: record_id_a, record_id_b, decision (merged or distinct), decided_by,
+    decided_at, reason.
+    """
+    import csv
+
+    from ruta.cases.actions import export_review_decisions
+    from ruta.linkage import DECISION_COLUMNS
+    from ruta.linkage._atomic import atomic_path
+    from ruta.settings import get_settings
+    from ruta.store import make_engine, make_sessionmaker
+
+    engine = make_engine(get_settings().resolved_database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            user = _actor(session, actor)
+            assert user is not None  # --as is required here
+            rows = export_review_decisions(
+                session, user, registry, country=country, include_intake=include_intake
+            )
+    finally:
+        engine.dispose()
+    with atomic_path(out) as tmp, tmp.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(DECISION_COLUMNS))
+        writer.writeheader()
+        writer.writerows(rows)
+    merged = sum(1 for row in rows if row["decision"] == "merged")
+    typer.echo(
+        f"{len(rows)} decided pairs of {registry} ({merged} merged, {len(rows) - merged} "
+        f"distinct); wrote {out}"
+    )

@@ -58,6 +58,7 @@ from ruta.cases.actions.review import (
     check_review_access,
     do_decide_review_pair,
     do_import_review_pairs,
+    export_review_decisions,
     get_review_pair,
     list_review_pairs,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "do_upload_document",
     "document_checklist",
     "due_reminders",
+    "export_review_decisions",
     "free_slots",
     "get_application",
     "get_office",

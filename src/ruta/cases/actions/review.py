@@ -27,14 +27,20 @@ from ruta.linkage import ReviewPair
 from ruta.store.models import REVIEW_OUTCOMES, ReviewPairRow, User
 
 __all__ = [
+    "INTAKE_PREFIX",
     "check_review_access",
     "do_decide_review_pair",
     "do_import_review_pairs",
+    "export_review_decisions",
     "get_review_pair",
     "list_review_pairs",
 ]
 
 _ENTITY = "review_pair"
+#: Record ids of intake pairs (an application beside a registry record) start with this.
+INTAKE_PREFIX = "application:"
+#: Who may export decisions: the officers who make them and the auditors who check them.
+_EXPORTERS = OFFICERS | {"auditor"}
 
 
 def check_review_access(actor: User) -> None:
@@ -56,7 +62,9 @@ def _check_registry(registry: str) -> str:
     return name
 
 
-def _check_country(actor: User | None, country: str | None) -> str:
+def _check_country(
+    actor: User | None, country: str | None, doing: str = "queue pairs of"
+) -> str:
     code = (country or (actor.country if actor is not None else None) or "").strip().upper()
     if len(code) != 3 or not code.isalpha() or not code.isascii():
         raise CasesError(
@@ -65,7 +73,7 @@ def _check_country(actor: User | None, country: str | None) -> str:
         )
     if actor is not None and actor.country != code:
         raise PermissionDeniedError(
-            f"a {actor.role} of {actor.country} may not queue pairs of {code}'s registry",
+            f"a {actor.role} of {actor.country} may not {doing} {code}'s registry",
             field="country",
         )
     return code
@@ -235,3 +243,73 @@ def do_decide_review_pair(
     append_event(session, actor, "review_pair.decide", _ENTITY, str(row.id), data)
     finish(session)
     return row
+
+
+def export_review_decisions(
+    session: Session,
+    actor: User,
+    registry: str,
+    *,
+    country: str | None = None,
+    include_intake: bool = False,
+) -> list[dict[str, str]]:
+    """The decided pairs of one registry, oldest decision first, for ``ruta link dedupe``.
+
+    The export names records by id, the decider and the reason; it is audited as a read
+    (``review_pair.export``) because it says who decided what about whom.
+
+    Args:
+        session: The case store session.
+        actor: A caseworker, supervisor or auditor of the registry's state.
+        registry: The registry's name, as imported.
+        country: The registry's state (default and only allowed value: the actor's).
+        include_intake: Also export intake pairs, whose ``record_id_a`` is
+            ``application:<id>``; left out by default because an application is not a record
+            of the registry file that ``ruta link dedupe`` reads.
+
+    Returns:
+        Rows ``record_id_a, record_id_b, decision, decided_by, decided_at, reason``.
+
+    Raises:
+        PermissionDeniedError: another role, or another state's registry.
+        CasesError: a malformed registry name or country.
+    """
+    check_role(actor, _EXPORTERS, "export review decisions")
+    name = _check_registry(registry)
+    code = _check_country(actor, country, "export decisions of")
+    query = (
+        select(ReviewPairRow, User.username)
+        .outerjoin(User, User.id == ReviewPairRow.decided_by)
+        .where(
+            ReviewPairRow.registry_name == name,
+            ReviewPairRow.country == code,
+            ReviewPairRow.status != "pending",
+        )
+        .order_by(ReviewPairRow.decided_at.asc(), ReviewPairRow.id.asc())
+    )
+    rows = []
+    intake = 0
+    for pair, username in session.execute(query):
+        if not include_intake and (
+            pair.record_id_a.startswith(INTAKE_PREFIX)
+            or pair.record_id_b.startswith(INTAKE_PREFIX)
+        ):
+            intake += 1
+            continue
+        decided_at = pair.decided_at
+        if decided_at is not None and decided_at.tzinfo is None:
+            decided_at = decided_at.replace(tzinfo=UTC)  # SQLite drops the zone; it is UTC
+        rows.append(
+            {
+                "record_id_a": pair.record_id_a,
+                "record_id_b": pair.record_id_b,
+                "decision": pair.status,
+                "decided_by": username or "",
+                "decided_at": decided_at.isoformat() if decided_at is not None else "",
+                "reason": pair.reason or "",
+            }
+        )
+    data = {"registry": name, "country": code, "exported": len(rows), "intake_left_out": intake}
+    append_event(session, actor, "review_pair.export", "registry", name, data)
+    finish(session)
+    return rows
