@@ -19,6 +19,8 @@ __all__ = ["ALG_ES256", "CoseRejected", "Sign1", "decode_sign1", "encode_sign1"]
 ALG_ES256 = -7
 _HDR_ALG, _HDR_KID = 1, 4
 _TAG_SIGN1 = 18
+# map(2), 1: -7, 4: bytes(8) -- the head of the canonical RUTA1 protected header.
+_PROTECTED_ES256_KID8 = b"\xa2\x01\x26\x04\x48"
 
 
 class CoseRejected(Exception):
@@ -52,8 +54,29 @@ class Sign1:
             raise CoseRejected("bad_cbor", f"payload is not CBOR ({exc})") from None
 
 
+# Sig_structure = ["Signature1", protected, h'', payload] (RFC 9052 section 4.4). It is
+# built from the bytes at hand rather than with cbor2.dumps: the layout is fixed, and a
+# generic encoder costs more than the concatenation on every verification.
+_SIG1_HEAD = b"\x84\x6aSignature1"  # array(4), text(10) "Signature1"
+_EMPTY_BSTR = b"\x40"
+
+
+def _bstr_head(n: int) -> bytes:
+    """CBOR major type 2 (byte string) head for a length ``n`` (RFC 8949 section 3.1)."""
+    if n < 24:
+        return bytes((0x40 | n,))
+    if n < 0x100:
+        return bytes((0x58, n))
+    if n < 0x10000:
+        return b"\x59" + n.to_bytes(2, "big")
+    if n < 0x100000000:
+        return b"\x5a" + n.to_bytes(4, "big")
+    return b"\x5b" + n.to_bytes(8, "big")
+
+
 def _sig_structure(protected: bytes, payload: bytes) -> bytes:
-    return cbor2.dumps(["Signature1", protected, b"", payload])
+    return b"".join((_SIG1_HEAD, _bstr_head(len(protected)), protected, _EMPTY_BSTR,
+                     _bstr_head(len(payload)), payload))
 
 
 def encode_sign1(payload: bytes, signer: Signer) -> bytes:
@@ -76,11 +99,18 @@ def decode_sign1(data: bytes) -> Sign1:
     if not (isinstance(obj, list | tuple) and len(obj) == 4):
         raise CoseRejected("bad_cose", "COSE_Sign1 must be an array of 4 items")
     protected, unprotected, payload, signature = obj
-    if not all(isinstance(x, bytes) for x in (protected, payload, signature)):
+    if not (isinstance(protected, bytes) and isinstance(payload, bytes)
+            and isinstance(signature, bytes)):
         raise CoseRejected("bad_cose", "protected header, payload and signature must be bytes")
-    # cbor2 returns immutable containers inside tags, hence Mapping rather than dict.
-    if not isinstance(unprotected, Mapping) or len(unprotected) != 0:
+    # cbor2 returns immutable containers inside tags, hence Mapping rather than dict
+    # (the plain-dict test first only spares the slower ABC check in the common case).
+    if not (type(unprotected) is dict or isinstance(unprotected, Mapping)) or unprotected:
         raise CoseRejected("bad_cose", "the unprotected header must be empty in RUTA1")
+    if len(protected) == 13 and protected.startswith(_PROTECTED_ES256_KID8):
+        # The exact bytes every RUTA1 issuer writes: {1: -7, 4: h'<8 bytes>'}; anything
+        # else (other order, other keys, other lengths) takes the general path below.
+        return Sign1(protected=protected, payload=payload, signature=signature,
+                     kid=protected[5:])
     try:
         header = cbor2.loads(protected)
     except (cbor2.CBORDecodeError, ValueError, TypeError, OverflowError):

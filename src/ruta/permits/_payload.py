@@ -11,7 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Literal
+from functools import lru_cache
+from typing import Any, Literal, NoReturn
 
 import cbor2
 
@@ -34,6 +35,8 @@ MINIMAL_RIGHTS = ("work", "banking")
 CLAIM_ISS, CLAIM_EXP, CLAIM_IAT = 1, 4, 6
 _TAG_DAYS = 100  # RFC 8943: full-date as days since 1970-01-01
 _EPOCH = date(1970, 1, 1)
+_EPOCH_ORDINAL = _EPOCH.toordinal()
+_ONE_DAY = timedelta(days=1)
 CLAIM_RUTA = "ruta"
 
 _ALPHA3 = re.compile(r"^[A-Z]{3}$")
@@ -83,40 +86,56 @@ class Permit:
     profile: Profile = "full"
 
     def __post_init__(self) -> None:
-        _check(bool(_ALPHA3.match(self.issuer_country)), "issuer_country",
-               self.issuer_country, "an ISO 3166-1 alpha-3 code such as COL")
-        _check(0 < len(self.permit_id) <= 64, "permit_id", self.permit_id, "1 to 64 characters")
-        _check(self.valid_from <= self.valid_until, "valid_until", self.valid_until,
-               f"a date on or after valid_from {self.valid_from}")
-        _check(self.status_index >= 0, "status_index", self.status_index,
-               "a non-negative integer")
-        _check(self.issued_at.tzinfo is not None, "issued_at", self.issued_at,
-               "a timezone-aware UTC datetime")
+        # Every verification builds a Permit, so the error texts are only formatted when a
+        # check fails (an eager f-string per check cost more than the checks themselves).
+        if not _ALPHA3.match(self.issuer_country):
+            _fail("issuer_country", self.issuer_country,
+                  "an ISO 3166-1 alpha-3 code such as COL")
+        if not 0 < len(self.permit_id) <= 64:
+            _fail("permit_id", self.permit_id, "1 to 64 characters")
+        if not self.valid_from <= self.valid_until:
+            _fail("valid_until", self.valid_until,
+                  f"a date on or after valid_from {self.valid_from}")
+        if not self.status_index >= 0:
+            _fail("status_index", self.status_index, "a non-negative integer")
+        if self.issued_at.tzinfo is None:
+            _fail("issued_at", self.issued_at, "a timezone-aware UTC datetime")
         for right in self.rights:
-            _check(bool(_RIGHT.match(right)), "rights", right, "a lowercase word like 'work'")
+            if not _RIGHT.match(right):
+                _fail("rights", right, "a lowercase word like 'work'")
         h = self.holder
-        _check(bool(h.given_names.strip() and h.surname_1.strip()), "holder.surname_1",
-               h.surname_1, "non-empty given names and first surname")
-        if h.nationality is not None:
-            _check(bool(_ALPHA3.match(h.nationality)), "holder.nationality", h.nationality,
-                   "an ISO 3166-1 alpha-3 code such as VEN")
-        if h.sex is not None:
-            _check(h.sex in _SEXES, "holder.sex", h.sex, "one of F, M, X")
+        if not (h.given_names.strip() and h.surname_1.strip()):
+            _fail("holder.surname_1", h.surname_1, "non-empty given names and first surname")
+        if h.nationality is not None and not _ALPHA3.match(h.nationality):
+            _fail("holder.nationality", h.nationality, "an ISO 3166-1 alpha-3 code such as VEN")
+        if h.sex is not None and h.sex not in _SEXES:
+            _fail("holder.sex", h.sex, "one of F, M, X")
 
     @property
     def expires_at(self) -> datetime:
         """End of the last valid day, UTC (the CWT ``exp``)."""
-        return datetime.combine(self.valid_until + timedelta(days=1), time(), UTC)
+        return _day_start(self.valid_until + _ONE_DAY)
 
     @property
     def not_before(self) -> datetime:
         """Start of the first valid day, UTC (from ``ruta.vf``)."""
-        return datetime.combine(self.valid_from, time(), UTC)
+        return _day_start(self.valid_from)
 
 
-def _check(ok: bool, name: str, value: object, expected: str) -> None:
-    if not ok:
-        raise PermitsError(f"got {value!r}; expected {expected}", field=name)
+# Permits share few distinct validity dates, and datetime.combine showed up in the verify
+# profile; the datetimes are immutable, so handing out the same object is safe.
+@lru_cache(maxsize=4096)
+def _day_start(d: date) -> datetime:
+    return datetime.combine(d, time(), UTC)
+
+
+def _exp_timestamp(valid_until: date) -> int:
+    """The CWT ``exp`` of a permit valid until ``valid_until`` (its end of day, UTC)."""
+    return (valid_until.toordinal() - _EPOCH_ORDINAL + 1) * 86_400
+
+
+def _fail(name: str, value: object, expected: str) -> NoReturn:
+    raise PermitsError(f"got {value!r}; expected {expected}", field=name)
 
 
 def claims_from_permit(p: Permit) -> dict[Any, Any]:
@@ -136,7 +155,7 @@ def claims_from_permit(p: Permit) -> dict[Any, Any]:
     return {
         CLAIM_ISS: p.issuer_country,
         CLAIM_IAT: int(p.issued_at.timestamp()),
-        CLAIM_EXP: int(p.expires_at.timestamp()),
+        CLAIM_EXP: _exp_timestamp(p.valid_until),
         CLAIM_RUTA: ruta,
     }
 
@@ -157,7 +176,7 @@ def permit_from_claims(claims: Mapping[Any, Any]) -> Permit:
             photo_hash=_opt_bytes(h.get("ph")),
         )
         rights: Sequence[Any] = r["r"]
-        if not isinstance(rights, list | tuple):  # a text string is a Sequence too
+        if not isinstance(rights, (list, tuple)):  # a text string is a Sequence too
             raise TypeError("ruta.r must be an array of rights")
         permit = Permit(
             permit_id=_text(r["id"]), permit_type=_opt_text(r.get("t")),
@@ -171,7 +190,7 @@ def permit_from_claims(claims: Mapping[Any, Any]) -> Permit:
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise PermitsError(f"claims do not follow the RUTA1 layout ({exc!r})",
                            field="payload") from None
-    if exp != int(permit.expires_at.timestamp()):
+    if exp != _exp_timestamp(permit.valid_until):
         raise PermitsError("exp does not match ruta.vu", field="payload")
     return permit
 
