@@ -118,8 +118,11 @@ def verify(payload: str, trust_list: TrustList, status_lists: Iterable[StatusLis
     if not candidates:
         return VerificationResult("unknown_issuer", "unknown_kid", at, kid=kid)
     tbs = sign1.to_be_signed
-    signer = next((ti for ti, key in candidates if verify_es256(key, sign1.signature, tbs)),
-                  None)
+    signer = None
+    for issuer, key in candidates:
+        if verify_es256(key, sign1.signature, tbs):
+            signer = issuer
+            break
     if signer is None:
         return VerificationResult("invalid", "bad_signature", at, kid=kid)
     try:
@@ -139,8 +142,10 @@ def verify(payload: str, trust_list: TrustList, status_lists: Iterable[StatusLis
 
 def _check_status(permit: Permit, kid: str, at: datetime, now: datetime,
                   status_lists: Iterable[StatusList]) -> VerificationResult:
-    sl = next((s for s in status_lists if s.issuer == permit.issuer_country), None)
-    if sl is None:
+    for sl in status_lists:
+        if sl.issuer == permit.issuer_country:
+            break
+    else:
         return VerificationResult("valid", "ok_status_not_checked", at, permit, kid)
     age = int((now - sl.issued_at).total_seconds()) if sl.issued_at else None
     state = sl.get(permit.status_index)
