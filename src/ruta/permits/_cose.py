@@ -21,6 +21,7 @@ _HDR_ALG, _HDR_KID = 1, 4
 _TAG_SIGN1 = 18
 # map(2), 1: -7, 4: bytes(8) -- the head of the canonical RUTA1 protected header.
 _PROTECTED_ES256_KID8 = b"\xa2\x01\x26\x04\x48"
+_MAP_TYPES = (dict, cbor2.frozendict)
 
 
 class CoseRejected(Exception):
@@ -96,15 +97,15 @@ def decode_sign1(data: bytes) -> Sign1:
         if obj.tag != _TAG_SIGN1:
             raise CoseRejected("bad_cose", f"CBOR tag {obj.tag} is not COSE_Sign1 (18)")
         obj = obj.value
-    if not (isinstance(obj, list | tuple) and len(obj) == 4):
+    if not (isinstance(obj, (tuple, list)) and len(obj) == 4):
         raise CoseRejected("bad_cose", "COSE_Sign1 must be an array of 4 items")
     protected, unprotected, payload, signature = obj
     if not (isinstance(protected, bytes) and isinstance(payload, bytes)
             and isinstance(signature, bytes)):
         raise CoseRejected("bad_cose", "protected header, payload and signature must be bytes")
     # cbor2 returns immutable containers inside tags, hence Mapping rather than dict
-    # (the plain-dict test first only spares the slower ABC check in the common case).
-    if not (type(unprotected) is dict or isinstance(unprotected, Mapping)) or unprotected:
+    # (the exact-type test first only spares the slower ABC check in the common case).
+    if not (type(unprotected) in _MAP_TYPES or isinstance(unprotected, Mapping)) or unprotected:
         raise CoseRejected("bad_cose", "the unprotected header must be empty in RUTA1")
     if len(protected) == 13 and protected.startswith(_PROTECTED_ES256_KID8):
         # The exact bytes every RUTA1 issuer writes: {1: -7, 4: h'<8 bytes>'}; anything
