@@ -92,3 +92,90 @@ def test_sibling_is_not_a_likely_duplicate() -> None:
     hits = IntakeIndex(reg).search(query, min_probability=0.1)
     assert [h.record["record_id"] for h in hits] == ["2"]
     assert "surnames equal (any order)" in hits[0].reasons
+
+
+@pytest.fixture(scope="module")
+def with_jessica(base: pd.DataFrame) -> IntakeIndex:
+    jessica = record(
+        record_id="jessica",
+        given_names="Jessica",
+        surname_1="González",
+        surname_2="Pérez",
+        sex="F",
+        date_of_birth="1990-03-07",
+        nationality="VEN",
+        document_number="17345678",
+    )
+    frame = pd.concat([base.drop(columns=["person_id"]), pd.DataFrame([jessica])])
+    return IntakeIndex(Registry(frame.reset_index(drop=True)))
+
+
+def test_sound_alike_duplicate_with_mistyped_date_is_found(with_jessica: IntakeIndex) -> None:
+    # Every name spelled otherwise and the day mistyped: none of the date or exact-name keys
+    # holds, only the sound-alike one (given name + paternal surname codes, sex, nationality).
+    query = record(
+        given_names="Jesica",
+        surname_1="Gonsales",
+        surname_2="Peres",
+        sex="F",
+        date_of_birth="1990-03-17",
+        nationality="VEN",
+    )
+    hits = with_jessica.search(query)
+    assert [h.record["record_id"] for h in hits][:1] == ["jessica"]
+    assert "surnames sound alike" in hits[0].reasons
+    assert "date of birth one digit off" in hits[0].reasons
+
+
+def test_sound_alike_first_surname_with_second_missing(with_jessica: IntakeIndex) -> None:
+    query = record(
+        given_names="JESSICA",
+        surname_1="Gonzales",
+        sex="F",
+        date_of_birth="1990-03-17",
+        nationality="VEN",
+    )
+    hits = with_jessica.search(query, min_probability=0.0)
+    top = next(h for h in hits if h.record["record_id"] == "jessica")
+    assert "first surname sounds alike, second missing" in top.reasons
+
+
+def test_sound_alike_names_alone_are_not_a_likely_duplicate(with_jessica: IntakeIndex) -> None:
+    # Same sound codes, different date and second surname: not the same person.
+    query = record(
+        given_names="Jesica",
+        surname_1="Gonsales",
+        surname_2="Rojas",
+        sex="F",
+        date_of_birth="1975-11-30",
+        nationality="VEN",
+    )
+    assert all(h.record["record_id"] != "jessica" for h in with_jessica.search(query))
+
+
+def test_a_date_in_another_shape_is_compared_not_crashed_on() -> None:
+    reg = Registry(
+        pd.DataFrame(
+            [
+                record(
+                    record_id="1",
+                    given_names="Ana",
+                    surname_1="Quispe",
+                    surname_2="Mamani",
+                    sex="F",
+                    date_of_birth="1990-01-01",
+                    nationality="PER",
+                )
+            ]
+        )
+    )
+    query = record(
+        given_names="Ana",
+        surname_1="Quispe",
+        surname_2="Mamani",
+        sex="F",
+        date_of_birth="990-01-01",
+        nationality="PER",
+    )
+    hits = IntakeIndex(reg).search(query, min_probability=0.0)
+    assert "date of birth differs" in hits[0].reasons
