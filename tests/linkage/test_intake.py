@@ -127,6 +127,20 @@ def test_sound_alike_duplicate_with_mistyped_date_is_found(with_jessica: IntakeI
     assert "date of birth one digit off" in hits[0].reasons
 
 
+def test_y_and_j_spellings_of_one_given_name_are_found(with_jessica: IntakeIndex) -> None:
+    # Yessica/Jessica is one name written two ways in the region; with the day mistyped only
+    # the sound-alike key can bring the pair together.
+    query = record(
+        given_names="Yessica",
+        surname_1="Gonsales",
+        surname_2="Peres",
+        sex="F",
+        date_of_birth="1990-03-17",
+        nationality="VEN",
+    )
+    assert [h.record["record_id"] for h in with_jessica.search(query)][:1] == ["jessica"]
+
+
 def test_sound_alike_first_surname_with_second_missing(with_jessica: IntakeIndex) -> None:
     query = record(
         given_names="JESSICA",

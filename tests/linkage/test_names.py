@@ -57,6 +57,9 @@ def test_phonetic_key_survives_typos_and_spanish_spelling_variants() -> None:
     assert phonetic_key("hernandez") == phonetic_key("ernandez")
     assert phonetic_key("cecilia") == phonetic_key("sesilia")
     assert phonetic_key("quintero") == phonetic_key("kintero")
+    assert phonetic_key("yessica") == phonetic_key("jessica") == phonetic_key("jesica")
+    assert phonetic_key("yohana") == phonetic_key("johana")
+    assert phonetic_key("jhon") == phonetic_key("jon")
     # Different names stay apart; only the first word counts; no name, no key.
     assert phonetic_key("garcia") != phonetic_key("gomez")
     assert phonetic_key("maria jose") == phonetic_key("maria")

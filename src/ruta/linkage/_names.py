@@ -49,6 +49,10 @@ _SOUND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), repl)
     for pattern, repl in (
         (r"^h", ""),
+        # Initial Y/J before a vowel and "Jh" are one name written two ways in the region
+        # (Yessica/Jessica, Yohana/Johana, Jhon/Jon), not two names.
+        (r"^jh", "j"),
+        (r"^y(?=[aeiou])", "j"),
         (r"ph", "f"),
         (r"qu", "k"),
         (r"gu(?=[ei])", "g"),
@@ -124,6 +128,8 @@ def phonetic_key(name: str) -> str:
         ('m650', 'm650')
         >>> phonetic_key("hernandez"), phonetic_key("ernandes")
         ('e655', 'e655')
+        >>> phonetic_key("yessica"), phonetic_key("jesica"), phonetic_key("jhon")
+        ('j220', 'j220', 'j500')
         >>> phonetic_key("")
         ''
     """
