@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
+from tests.conftest import PG_URL
 
 from ruta.store import engine as store_engine
 from ruta.store import make_engine
@@ -24,10 +25,10 @@ def _counting_pings(engine: Engine) -> list[int]:
 
 
 @pytest.fixture
-def pg_url(database):
-    if database.backend != "postgresql":
-        pytest.skip("the idle ping is for server databases")
-    return database.url
+def pg_url() -> str:
+    # The idle ping is for server databases only: these tests talk to PostgreSQL alone
+    # (no schema needed, just connections), not to the SQLite half of ``database``.
+    return PG_URL
 
 
 def test_a_busy_connection_is_not_pinged(pg_url):

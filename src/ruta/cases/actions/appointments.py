@@ -249,7 +249,7 @@ def office_timezone(country: str) -> ZoneInfo:
     """The wall-clock zone of a country's offices (UTC for a country not listed).
 
     Examples:
-        >>> office_timezone("PER").key, office_timezone("XXX").key
+        >>> office_timezone("PER").key, office_timezone("ZZZ").key
         ('America/Lima', 'UTC')
     """
     return ZoneInfo(_TIMEZONES.get(country, "UTC"))
