@@ -25,6 +25,7 @@ __all__ = [
     "ApplicationCreate",
     "HouseholdMemberIn",
     "IdentityDocumentIn",
+    "StrictInput",
     "nul_path",
     "parse_model",
 ]
@@ -63,7 +64,9 @@ def nul_path(value: Any, path: str = "") -> str | None:
     return None
 
 
-class _In(BaseModel):
+class StrictInput(BaseModel):
+    """Base of every request body: unknown fields refused, whitespace stripped, no NUL."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     @model_validator(mode="before")
@@ -81,14 +84,14 @@ def _past(value: date) -> date:
     return value
 
 
-class IdentityDocumentIn(_In):
+class IdentityDocumentIn(StrictInput):
     """The identity document the applicant holds (valid or expired)."""
 
     type: str = Field(min_length=1, max_length=40, examples=["passport"])
     number: str = Field(min_length=1, max_length=60)
 
 
-class ApplicantIn(_In):
+class ApplicantIn(StrictInput):
     """Who applies: identity, contact and languages."""
 
     given_names: str = _Name
@@ -105,7 +108,7 @@ class ApplicantIn(_In):
     _dob = field_validator("date_of_birth")(_past)
 
 
-class HouseholdMemberIn(_In):
+class HouseholdMemberIn(StrictInput):
     """A dependant; a minor names their guardian (``applicant`` or a member's name)."""
 
     given_names: str = _Name
@@ -119,7 +122,7 @@ class HouseholdMemberIn(_In):
     _dob = field_validator("date_of_birth")(_past)
 
 
-class ApplicationCreate(_In):
+class ApplicationCreate(StrictInput):
     """A submission: the pathway, the finder profile, the applicant and the household."""
 
     pathway: str = Field(min_length=3, max_length=80, examples=["col.ppt"])

@@ -17,8 +17,8 @@ from pydantic import BaseModel, Field
 
 from ruta.cases import actions
 from ruta.cases.errors import CasesError
+from ruta.cases.schemas import StrictInput
 from ruta.store.models import Appointment, Office, Slot
-from ruta.web.api.schemas import _In
 from ruta.web.deps import ApiUser, SessionDep
 
 __all__ = [
@@ -90,7 +90,7 @@ class SlotPublic(BaseModel):
         )
 
 
-class SlotsIn(_In):
+class SlotsIn(StrictInput):
     """Open the slots of one day: every ``interval_minutes`` from ``start`` until ``end``
     (office wall-clock time), each with ``capacity`` places."""
 
@@ -101,13 +101,13 @@ class SlotsIn(_In):
     capacity: int = Field(1, ge=1, le=500)
 
 
-class AppointmentIn(_In):
+class AppointmentIn(StrictInput):
     """Book a slot for the application."""
 
     slot_id: int = Field(ge=1, le=2**31 - 1)
 
 
-class AttendanceIn(_In):
+class AttendanceIn(StrictInput):
     """Whether the applicant came; a no-show gives the place back to the slot."""
 
     attended: bool
@@ -151,7 +151,7 @@ def list_offices(
     return [OfficePublic.of(o) for o in actions.list_offices(session, chosen)]
 
 
-class OfficeIn(_In):
+class OfficeIn(StrictInput):
     """A new office in your country."""
 
     code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from ruta.cases import actions
-from ruta.web.api.schemas import _In
+from ruta.cases.schemas import StrictInput
 from ruta.web.deps import ApiUser, SessionDep
 
 __all__ = ["NoteIn", "NotePublic", "router"]
@@ -29,7 +29,7 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
 ApplicationId = Annotated[str, Path(min_length=1, max_length=36)]
 
 
-class NoteIn(_In):
+class NoteIn(StrictInput):
     """A note for the case file (officers)."""
 
     text: str = Field(min_length=1, max_length=2000)

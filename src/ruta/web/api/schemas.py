@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from ruta.cases.schemas import nul_path
+from ruta.cases.schemas import StrictInput
 from ruta.store.models import Application, Decision, Permit, Transition
 
 __all__ = [
@@ -30,19 +30,7 @@ __all__ = [
 ]
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_nul(cls, data: Any) -> Any:
-        where = nul_path(data)
-        if where:
-            raise ValueError(f"{where} contains a NUL character; remove it")
-        return data
-
-
-class TokenIn(_In):
+class TokenIn(StrictInput):
     """Credentials for a bearer token."""
 
     username: str = Field(min_length=1, max_length=80)
@@ -246,7 +234,7 @@ class ApplicationPublic(BaseModel):
         )
 
 
-class TransitionIn(_In):
+class TransitionIn(StrictInput):
     """Move a case to another state, saying why."""
 
     to: str = Field(min_length=1, max_length=30, examples=["in_review"])
@@ -259,14 +247,14 @@ class BulkTransitionIn(TransitionIn):
     ids: list[str] = Field(min_length=1, max_length=500)
 
 
-class DecisionIn(_In):
+class DecisionIn(StrictInput):
     """Propose (case in review) or take (case with a proposal) a decision."""
 
     outcome: Literal["approved", "denied"]
     reasons: list[str] = Field(min_length=1, max_length=20)
 
 
-class PermitStatusIn(_In):
+class PermitStatusIn(StrictInput):
     """Suspend, revoke (final) or reinstate a permit, saying why."""
 
     status: Literal["valid", "suspended", "revoked"]
