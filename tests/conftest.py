@@ -13,9 +13,11 @@ The PostgreSQL server is expected at ``RUTA_TEST_PG_URL`` (default
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import sqlite3
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -108,3 +110,42 @@ def session(database: Database) -> Iterator[Session]:
     """A session on the test's database."""
     with database.sessionmaker() as s:
         yield s
+
+
+@dataclass
+class CliRun:
+    """What one ``ruta`` command run in-process returned."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def ruta(database, tmp_path, monkeypatch, capsys):
+    """Run the ``ruta`` entry point in-process against the test database.
+
+    Call it as ``ruta("review", "list", "--as", "cw", stdin="...")``; each call re-reads the
+    settings, so environment changes between calls take effect.
+    """
+    from ruta.cli import main
+    from ruta.settings import get_settings
+
+    monkeypatch.setenv("RUTA_DATABASE_URL", database.url)
+    monkeypatch.setenv("RUTA_DATA_DIR", str(tmp_path / "var"))
+
+    def run(*args: str, stdin: str = "") -> CliRun:
+        get_settings.cache_clear()
+        monkeypatch.setattr(sys, "argv", ["ruta", *args])
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        capsys.readouterr()
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out = capsys.readouterr()
+        return CliRun(code, out.out, out.err)
+
+    yield run
+    get_settings.cache_clear()

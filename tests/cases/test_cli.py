@@ -6,46 +6,10 @@ every pillar costs seconds per call on the shared machine."""
 
 from __future__ import annotations
 
-import io
-import sys
-from dataclasses import dataclass
-
-import pytest
 from sqlalchemy import text
 from tests.cases.conftest import submission
 
 from ruta.cases import actions
-from ruta.cli import main
-from ruta.settings import get_settings
-
-
-@dataclass
-class Run:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-@pytest.fixture
-def ruta(database, tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("RUTA_DATABASE_URL", database.url)
-    monkeypatch.setenv("RUTA_DATA_DIR", str(tmp_path / "var"))
-
-    def run(*args: str, stdin: str = "") -> Run:
-        get_settings.cache_clear()
-        monkeypatch.setattr(sys, "argv", ["ruta", *args])
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        capsys.readouterr()
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out = capsys.readouterr()
-        return Run(code, out.out, out.err)
-
-    yield run
-    get_settings.cache_clear()
 
 
 def test_upgrade_create_user_and_verify(ruta, session, cast):

@@ -4,16 +4,11 @@ backends (in-process, like the casework CLI tests)."""
 from __future__ import annotations
 
 import csv
-import io
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from ruta.cases.accounts import do_create_user
-from ruta.cli import main
-from ruta.settings import get_settings
 
 HEADER = [
     "record_id",
@@ -31,35 +26,6 @@ ROWS = [
     ["r3", "José", "Ruiz", "", "M", "1985-01-02", "COL", ""],
     ["r4", "Jose", "Ruiz", "", "M", "1985-02-01", "COL", ""],
 ]
-
-
-@dataclass
-class Run:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-@pytest.fixture
-def ruta(database, tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("RUTA_DATABASE_URL", database.url)
-    monkeypatch.setenv("RUTA_DATA_DIR", str(tmp_path / "var"))
-
-    def run(*args: str) -> Run:
-        get_settings.cache_clear()
-        monkeypatch.setattr(sys, "argv", ["ruta", *args])
-        monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-        capsys.readouterr()
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out = capsys.readouterr()
-        return Run(code, out.out, out.err)
-
-    yield run
-    get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -5,51 +5,16 @@ the pairs -> decide (casework action) -> ``ruta review export`` -> ``ruta link d
 from __future__ import annotations
 
 import csv
-import io
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from sqlalchemy import select
 
 from ruta.cases.accounts import do_create_user
 from ruta.cases.actions import do_decide_review_pair
-from ruta.cli import main
-from ruta.settings import get_settings
 from ruta.store.models import ReviewPairRow, User
 
 HANDMADE = Path(__file__).parents[1] / "linkage" / "data" / "handmade_registry.csv"
-
-
-@dataclass
-class Run:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-@pytest.fixture
-def ruta(database, tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("RUTA_DATABASE_URL", database.url)
-    monkeypatch.setenv("RUTA_DATA_DIR", str(tmp_path / "var"))
-
-    def run(*args: str) -> Run:
-        get_settings.cache_clear()
-        monkeypatch.setattr(sys, "argv", ["ruta", *args])
-        monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-        capsys.readouterr()
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out = capsys.readouterr()
-        return Run(code, out.out, out.err)
-
-    yield run
-    get_settings.cache_clear()
 
 
 def clusters_of(path: Path) -> pd.Series:
