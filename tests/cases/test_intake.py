@@ -255,3 +255,15 @@ def test_searching_again_is_for_officers_of_the_state_with_a_registry(
     with pytest.raises(CasesError) as err:
         intake.do_search_duplicates(session, cast.caseworker, app.id)
     assert err.value.field == "duplicate_search" and "COL" in err.value.message
+
+
+def test_the_service_does_not_import_the_linkage_stack_without_a_registry() -> None:
+    # pandas and Splink take seconds to import; every web worker and casework command
+    # would pay for them at start-up although only a configured registry needs them.
+    import subprocess
+    import sys
+
+    probe = "import sys, ruta.web.app; print('ruta.linkage' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,8 +42,10 @@ from ruta.cases._tx import finish
 from ruta.cases.access import OFFICERS, check_role, load_application
 from ruta.cases.audit import append_event
 from ruta.cases.errors import CasesError
-from ruta.linkage import IntakeIndex, fold, read_registry
 from ruta.store.models import Application, ReviewPairRow, User
+
+if TYPE_CHECKING:
+    from ruta.linkage import IntakeIndex
 
 __all__ = [
     "MIN_PROBABILITY",
@@ -185,6 +187,10 @@ def _stamp(path: Path) -> tuple[int, int]:
 def _load(country: str, entry: _Entry, stamp: tuple[int, int], done: threading.Event) -> None:
     started = time.perf_counter()
     try:
+        # Imported here, not at the top: the linkage stack (pandas, Splink) takes a second or
+        # two to import, and a service without registries must not pay it at start-up.
+        from ruta.linkage import IntakeIndex, read_registry
+
         # Why skip: a few bad rows in a million must not switch the search off; they are
         # counted and logged for the registry's maintainers.
         registry = read_registry(entry.path, on_error="skip")
@@ -357,6 +363,8 @@ def search_registry(app: Application) -> dict[str, Any] | None:
 def _differs(column: str, a: str, b: str) -> bool:
     # Names differ only if they differ after folding (as in the linkage review pairs).
     if column in _NAME_COLUMNS:
+        from ruta.linkage import fold  # loaded already: candidates come from a built index
+
         return fold(a) != fold(b)
     return a.strip().casefold() != b.strip().casefold()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.orm import Session
@@ -23,8 +23,10 @@ from ruta.cases.access import OFFICERS, check_role
 from ruta.cases.actions._common import check_reason
 from ruta.cases.audit import append_event
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError, PermissionDeniedError
-from ruta.linkage import ReviewPair
 from ruta.store.models import REVIEW_OUTCOMES, ReviewPairRow, User
+
+if TYPE_CHECKING:  # the linkage stack (pandas, Splink) is not for every casework import
+    from ruta.linkage import ReviewPair
 
 __all__ = [
     "INTAKE_PREFIX",
