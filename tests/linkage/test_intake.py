@@ -18,6 +18,19 @@ def index(base: pd.DataFrame) -> IntakeIndex:
     return IntakeIndex(as_registry(base))
 
 
+def _quispe(**values: str) -> dict[str, str]:
+    """A Peruvian woman surnamed Quispe Mamani (Ana, born 1990-01-01 unless told)."""
+    person = {
+        "given_names": "Ana",
+        "surname_1": "Quispe",
+        "surname_2": "Mamani",
+        "sex": "F",
+        "date_of_birth": "1990-01-01",
+        "nationality": "PER",
+    }
+    return record(**{**person, **values})
+
+
 def _query(row: pd.Series, **changes: str) -> dict[str, str]:
     fields = {k: str(v) for k, v in row.items() if k not in ("record_id", "person_id")}
     fields.update(changes)
@@ -58,37 +71,17 @@ def test_sibling_is_not_a_likely_duplicate() -> None:
     reg = Registry(
         pd.DataFrame(
             [
-                record(
-                    record_id="1",
-                    given_names="Ana",
-                    surname_1="Quispe",
-                    surname_2="Mamani",
-                    sex="F",
-                    date_of_birth="1990-01-01",
-                    nationality="PER",
-                    document_number="1",
-                ),
-                record(
+                _quispe(record_id="1", document_number="1"),
+                _quispe(
                     record_id="2",
                     given_names="Rosa",
-                    surname_1="Quispe",
-                    surname_2="Mamani",
-                    sex="F",
                     date_of_birth="1992-05-05",
-                    nationality="PER",
                     document_number="2",
                 ),
             ]
         )
     )
-    query = record(
-        given_names="Rosa",
-        surname_1="Quispe",
-        surname_2="Mamani",
-        sex="F",
-        date_of_birth="1992-05-05",
-        nationality="PER",
-    )
+    query = _quispe(given_names="Rosa", date_of_birth="1992-05-05")
     hits = IntakeIndex(reg).search(query, min_probability=0.1)
     assert [h.record["record_id"] for h in hits] == ["2"]
     assert "surnames equal (any order)" in hits[0].reasons
@@ -168,28 +161,7 @@ def test_sound_alike_names_alone_are_not_a_likely_duplicate(with_jessica: Intake
 
 
 def test_a_date_in_another_shape_is_compared_not_crashed_on() -> None:
-    reg = Registry(
-        pd.DataFrame(
-            [
-                record(
-                    record_id="1",
-                    given_names="Ana",
-                    surname_1="Quispe",
-                    surname_2="Mamani",
-                    sex="F",
-                    date_of_birth="1990-01-01",
-                    nationality="PER",
-                )
-            ]
-        )
-    )
-    query = record(
-        given_names="Ana",
-        surname_1="Quispe",
-        surname_2="Mamani",
-        sex="F",
-        date_of_birth="990-01-01",
-        nationality="PER",
-    )
+    reg = Registry(pd.DataFrame([_quispe(record_id="1")]))
+    query = _quispe(date_of_birth="990-01-01")
     hits = IntakeIndex(reg).search(query, min_probability=0.0)
     assert "date of birth differs" in hits[0].reasons
