@@ -13,19 +13,10 @@ from tests.cases.conftest import submission
 
 from ruta.cases import actions, intake, verify_chain
 from ruta.cases.errors import CasesError, NotFoundError, PermissionDeniedError
-from ruta.linkage import SynthConfig, synth_registry
+from ruta.linkage import REQUIRED_COLUMNS, SynthConfig, synth_registry
 from ruta.store.models import AuditEvent, ReviewPairRow
 
-COLUMNS = (
-    "record_id",
-    "given_names",
-    "surname_1",
-    "surname_2",
-    "sex",
-    "date_of_birth",
-    "nationality",
-    "document_number",
-)
+COLUMNS = REQUIRED_COLUMNS  # the registry contract
 #: The applicant of ``submission()`` (María José Pérez Gómez, 1990-05-01, passport 123456789)
 #: as the registry holds her twice: surnames swapped and no document; second surname missing.
 SWAPPED = ("R-SWAP", "MARIA JOSE", "Gomez", "Perez", "F", "1990-05-01", "VEN", "")

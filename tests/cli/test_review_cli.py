@@ -9,17 +9,9 @@ from pathlib import Path
 import pytest
 
 from ruta.cases.accounts import do_create_user
+from ruta.linkage import REQUIRED_COLUMNS
 
-HEADER = [
-    "record_id",
-    "given_names",
-    "surname_1",
-    "surname_2",
-    "sex",
-    "date_of_birth",
-    "nationality",
-    "document_number",
-]
+HEADER = list(REQUIRED_COLUMNS)  # the registry contract
 ROWS = [
     ["r1", "Ana", "Peña", "Gómez", "F", "1990-05-01", "VEN", "V123"],
     ["r2", "Ana María", "PENA", "", "F", "1990-05-01", "VEN", "V123"],

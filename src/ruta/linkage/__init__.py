@@ -33,13 +33,21 @@ from ruta.linkage._intake import IntakeCandidate, IntakeIndex
 from ruta.linkage._keys import read_secret
 from ruta.linkage._match import DEFAULT_THRESHOLDS, match_encoded, read_encoded
 from ruta.linkage._names import fold, given_name_tokens, surname_pair
-from ruta.linkage._registry import BadRow, Registry, read_registry
+from ruta.linkage._registry import (
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    BadRow,
+    Registry,
+    read_registry,
+)
 from ruta.linkage._review import ReviewPair, borderline_pairs, read_pairs
 from ruta.linkage._synth import SynthConfig, synth_registry, synth_split
 
 __all__ = [
     "DECISION_COLUMNS",
     "DEFAULT_THRESHOLDS",
+    "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
     "BadRow",
     "Conflict",
     "Decisions",

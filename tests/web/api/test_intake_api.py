@@ -10,18 +10,9 @@ import pytest
 from tests.web.api.test_applications_api import body, submit
 
 from ruta.cases import intake
+from ruta.linkage import REQUIRED_COLUMNS
 
-COLUMNS = (
-    "record_id",
-    "given_names",
-    "surname_1",
-    "surname_2",
-    "sex",
-    "date_of_birth",
-    "nationality",
-    "document_number",
-    "document_type",
-)
+COLUMNS = (*REQUIRED_COLUMNS, "document_type")  # the contract and one optional column
 #: The applicant of ``body()`` (Luis Rojas, 1985-07-12, cédula V-12345678) registered before.
 EARLIER = ("COL-77", "LUIS", "Rojas", "Mendoza", "M", "1985-07-12", "VEN", "12345678", "CI")
 

@@ -10,17 +10,9 @@ import pytest
 from tests.web.ui.conftest import Site, csrf, main_text
 
 from ruta.cases import intake
+from ruta.linkage import REQUIRED_COLUMNS
 
-COLUMNS = (
-    "record_id",
-    "given_names",
-    "surname_1",
-    "surname_2",
-    "sex",
-    "date_of_birth",
-    "nationality",
-    "document_number",
-)
+COLUMNS = REQUIRED_COLUMNS  # the registry contract
 #: The ``submitted`` fixture's applicant (María José Pérez, 1990-05-01, passport A1234567),
 #: registered before with a second surname and no document.
 EARLIER = ("ARG-000731", "MARIA JOSE", "Perez", "Quispe", "F", "1990-05-01", "BOL", "")
