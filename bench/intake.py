@@ -30,23 +30,17 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-from sqlalchemy import text
+from bench.casework import fresh_database  # the same throwaway database per backend
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 REGISTRY = Path(os.environ.get("RUTA_BENCH_INTAKE_REGISTRY", "/tmp/reg1m.parquet"))
 N = int(os.environ.get("RUTA_BENCH_INTAKE_N", "200"))
 BACKENDS = os.environ.get("RUTA_BENCH_BACKENDS", "sqlite,postgresql").split(",")
-PG_BASE = os.environ.get(
-    "RUTA_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/ruta_test"
-)
 SEARCHES = 500
 
 
@@ -127,33 +121,6 @@ def _body(applicant: dict[str, Any]) -> Any:
             "household": [],
         }
     )
-
-
-@contextmanager
-def _database(backend: str) -> Iterator[str]:
-    from ruta.store import make_engine, upgrade
-
-    if backend == "sqlite":
-        path = OUT / f"intake-{uuid.uuid4().hex[:8]}.db"
-        upgrade(f"sqlite:///{path}")
-        try:
-            yield f"sqlite:///{path}"
-        finally:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    schema = f"bench_intake_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(PG_BASE)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = f"{PG_BASE}?options={quote(f'-csearch_path={schema}')}"
-        upgrade(url)
-        yield url
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _probe() -> dict[str, Any] | None:
@@ -290,7 +257,7 @@ def main() -> None:
     print(json.dumps(results["search_alone"]), flush=True)
 
     for backend in BACKENDS:
-        with _database(backend) as url:
+        with fresh_database(backend) as url:
             results[backend] = _submissions(url, people[: 2 * N])
             print(backend, json.dumps(results[backend]), flush=True)
     (OUT / "intake.json").write_text(json.dumps(results, indent=2))
