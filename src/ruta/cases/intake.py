@@ -71,7 +71,6 @@ WAIT_SECONDS = 0.15
 #: Application document types -> the registry contract's ``document_type`` (``""``: infer it
 #: from the nationality and the number's shape, as the linkage normaliser does).
 _DOCUMENT_TYPES = {"passport": "PASSPORT", "national_id": "", "other": ""}
-_NAME_COLUMNS = frozenset({"given_names", "surname_1", "surname_2"})
 #: The contract columns copied into a stored candidate (what a caseworker compares).
 _SHOWN = (
     "record_id",
@@ -361,12 +360,10 @@ def search_registry(app: Application) -> dict[str, Any] | None:
 
 
 def _differs(column: str, a: str, b: str) -> bool:
-    # Names differ only if they differ after folding (as in the linkage review pairs).
-    if column in _NAME_COLUMNS:
-        from ruta.linkage import fold  # loaded already: candidates come from a built index
+    # As the linkage review pairs compare. Loaded already: candidates come from a built index.
+    from ruta.linkage import comparison_key
 
-        return fold(a) != fold(b)
-    return a.strip().casefold() != b.strip().casefold()
+    return comparison_key(column, a) != comparison_key(column, b)
 
 
 def _queue_pairs(

@@ -40,7 +40,7 @@ from ruta.linkage._registry import (
     Registry,
     read_registry,
 )
-from ruta.linkage._review import ReviewPair, borderline_pairs, read_pairs
+from ruta.linkage._review import ReviewPair, borderline_pairs, comparison_key, read_pairs
 from ruta.linkage._synth import SynthConfig, synth_registry, synth_split
 
 __all__ = [
@@ -68,6 +68,7 @@ __all__ = [
     "borderline_pairs",
     "cluster_pairs",
     "comparison_features",
+    "comparison_key",
     "dedupe_registry",
     "encode_registry",
     "fold",

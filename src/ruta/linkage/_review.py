@@ -54,8 +54,18 @@ def read_pairs(path: str | Path) -> pd.DataFrame:
     return frame
 
 
-def _key(column: str, value: str) -> str:
-    # Names differ only if they differ after folding; other fields are compared as typed.
+def comparison_key(column: str, value: str) -> str:
+    """What a reviewer compares of one field: two values differ when their keys differ.
+
+    Names differ only if they differ after folding (case, accents, particles' spacing);
+    other fields are compared as typed, ignoring case and surrounding spaces.
+
+    Examples:
+        >>> comparison_key("surname_1", "PEÑA") == comparison_key("surname_1", "Pena")
+        True
+        >>> comparison_key("document_number", " v123 ")
+        'v123'
+    """
     if column in _NAME_COLUMNS:
         return fold(value)
     return value.strip().casefold()
@@ -110,7 +120,9 @@ def borderline_pairs(
         a = {c: str(records.at[str(left), c]) for c in _SHOWN if c in records.columns}
         b = {c: str(records.at[str(right), c]) for c in _SHOWN if c in records.columns}
         differing = tuple(
-            c for c in _SHOWN if c != "record_id" and c in a and _key(c, a[c]) != _key(c, b[c])
+            c
+            for c in _SHOWN
+            if c != "record_id" and c in a and comparison_key(c, a[c]) != comparison_key(c, b[c])
         )
         out.append(ReviewPair(a, b, float(prob), differing))
     return out
