@@ -123,22 +123,20 @@ def due_reminders(
 
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to bind"),
-    port: int = typer.Option(8000, help="Port"),
-    workers: int = typer.Option(1, help="Worker processes"),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port"),
+    workers: int = typer.Option(1, min=1, help="Worker processes"),
 ) -> None:
     """Serve the web service (API and pages) with uvicorn."""
     from ruta.web.server import run
 
     _settings()  # fail now, with a clear message, on bad settings
-    if workers < 1:
-        raise typer.BadParameter(f"at least 1 worker (got {workers})", param_hint="--workers")
     run(host=host, port=port, workers=workers)
 
 
 def demo(
     applicants: int = typer.Option(2000, help="Synthetic applicants to create"),
     serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve on 127.0.0.1:8000"),
-    port: int = typer.Option(8000, help="Port"),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port"),
 ) -> None:
     """Migrate, seed a synthetic demo (COL and PER, every state), print logins and serve."""
     from ruta.cases.demo import seed_demo
