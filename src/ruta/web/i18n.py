@@ -21,7 +21,6 @@ Examples:
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -31,15 +30,16 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from babel import dates as babel_dates
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_currency
-from babel.support import Translations
+from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
+
+from ruta import i18n
+from ruta.i18n import LANGUAGES, language_of
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -57,32 +57,24 @@ __all__ = [
     "translator",
 ]
 
-LANGUAGES: dict[str, str] = {"es": "Español", "pt": "Português", "en": "English", "fr": "Français"}
 DEFAULT_LANGUAGE = "es"
 LANGUAGE_COOKIE = "ruta_lang"
-LOCALES_DIR = Path(__file__).parent / "locales"
+LOCALES_DIR = i18n.LOCALES_DIR
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 # A year: the choice is a preference, not a secret, and re-asking on every visit is hostile.
 _COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
-@lru_cache(maxsize=len(LANGUAGES))
-def translator(lang: str) -> Translations:
-    """The catalog for one language, compiled from its ``.po`` file once per process.
+def translator(lang: str) -> NullTranslations:
+    """The pages' catalog (domain ``web``) for one language (see :func:`ruta.i18n.translator`).
 
     Args:
-        lang: One of :data:`LANGUAGES`.
+        lang: One of :data:`LANGUAGES`, or a BCP 47 tag that falls back to one.
 
     Returns:
         A gettext translations object (``gettext`` / ``ngettext``).
     """
-    po_path = LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po"
-    with po_path.open("rb") as po_file:
-        catalog = read_po(po_file, locale=lang)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(fp=buffer, domain="messages")
+    return i18n.translator(lang, "web")
 
 
 def _accepted(header: str) -> list[str]:
@@ -113,12 +105,11 @@ def negotiate_language(query: str | None, cookie: str | None, accept: str | None
         A key of :data:`LANGUAGES`; :data:`DEFAULT_LANGUAGE` when nothing matches.
     """
     for explicit in (query, cookie):
-        if explicit and explicit.lower() in LANGUAGES:
-            return explicit.lower()
+        if (lang := language_of(explicit)) is not None:
+            return lang
     for tag in _accepted(accept or ""):
-        primary = tag.split("-")[0]
-        if primary in LANGUAGES:
-            return primary
+        if (lang := language_of(tag)) is not None:
+            return lang
     return DEFAULT_LANGUAGE
 
 
@@ -285,9 +276,9 @@ def render(
     }
     html = template_environment().get_template(template).render(values)
     response = HTMLResponse(html, status_code=status_code)
-    chosen = request.query_params.get("lang")
-    if chosen and chosen.lower() in LANGUAGES:
+    chosen = language_of(request.query_params.get("lang"))
+    if chosen is not None:
         response.set_cookie(
-            LANGUAGE_COOKIE, chosen.lower(), max_age=_COOKIE_MAX_AGE, samesite="lax", httponly=True
+            LANGUAGE_COOKIE, chosen, max_age=_COOKIE_MAX_AGE, samesite="lax", httponly=True
         )
     return response

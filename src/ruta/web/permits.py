@@ -50,7 +50,7 @@ def N_(message: str) -> str:  # the gettext marker that Babel extracts
 _MAX_API_BODY = MAX_INPUT_BYTES + 1024
 _MAX_FORM_BODY = MAX_IMAGE_BYTES + 64 * 1024
 
-# The page's strings, translated in the shared catalogs (src/ruta/web/locales).
+# The page's strings, translated in the shared catalogs (src/ruta/locales, domain web).
 _MSGIDS: dict[str, str] = {
     "title": N_("Verify a permit"),
     "intro": N_(

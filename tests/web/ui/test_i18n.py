@@ -20,7 +20,7 @@ from ruta.web.i18n import (
     translator,
 )
 
-WEB_DIR = Path(LOCALES_DIR).parent
+WEB_DIR = Path(render.__code__.co_filename).parent
 # Templates owned by other packages keep their own strings; every other page is checked.
 METHOD_MAP = [
     ("templates/permits/**", "ignore"),
@@ -41,7 +41,7 @@ def _source_msgids() -> set[str]:
 
 
 def _catalog(lang: str):
-    with (LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+    with (LOCALES_DIR / lang / "LC_MESSAGES" / "web.po").open("rb") as handle:
         return read_po(handle, locale=lang)
 
 
