@@ -1,0 +1,199 @@
+"""The house style of every chart Ruta draws for a report or an export.
+
+Charts must read in black-and-white print and for colour-blind readers, so the palette is
+Okabe–Ito (distinguishable under the common colour-vision deficiencies) and every series
+also carries a hatch pattern and a text label: colour is never the only cue. Each chart
+travels with its data table (:class:`Chart`), so a report can print the numbers beside
+the picture and an export can ship them as CSV.
+
+Figures are built on :class:`matplotlib.figure.Figure` directly, never through
+``pyplot``: no global figure registry, no GUI backend, safe in a server thread. Fonts are
+matplotlib's bundled DejaVu Sans, which covers every language Ruta serves.
+
+Examples:
+    >>> chart = bar_chart(
+    ...     title="Gap by sex", labels=["Women", "Men"], values=[0.12, 0.08],
+    ...     errors=[0.02, 0.01], value_label="Log points",
+    ... )
+    >>> chart.table.rows[0]
+    ('Women', '0.120', '0.020')
+    >>> render(chart, "svg")[:5]
+    b'<?xml'
+    >>> render(chart, "png")[:4]
+    b'\\x89PNG'
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+__all__ = [
+    "FORMATS",
+    "HATCHES",
+    "OKABE_ITO",
+    "Chart",
+    "ChartFormat",
+    "DataTable",
+    "bar_chart",
+    "new_figure",
+    "render",
+    "series_style",
+]
+
+#: Okabe & Ito (2008), "Color Universal Design": the order keeps neighbours far apart.
+OKABE_ITO: Final[tuple[str, ...]] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+#: One pattern per series, so that a grey-scale print still tells the series apart.
+HATCHES: Final[tuple[str, ...]] = ("", "///", "...", "xx", "\\\\\\", "++", "oo", "--")
+
+ChartFormat = Literal["svg", "png", "pdf"]
+FORMATS: Final[tuple[ChartFormat, ...]] = ("svg", "png", "pdf")
+
+# Local to each render (rc_context), never set globally: other code may use matplotlib too.
+_STYLE: Final[Any] = {  # a dict of rcParams (their typed keys are a long Literal)
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "x",
+    "grid.color": "#BBBBBB",
+    "grid.linewidth": 0.6,
+    "hatch.color": "#333333",
+    "hatch.linewidth": 0.8,
+    "svg.fonttype": "none",  # text stays text in SVG: selectable, searchable, read aloud
+    "svg.hashsalt": "ruta",  # stable ids, so the same data gives the same file
+    "pdf.fonttype": 42,  # TrueType in PDF: text stays text
+}
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """The numbers a chart shows, as text ready to print or write as CSV."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass
+class Chart:
+    """A drawn figure with its accessible title and the table of what it shows."""
+
+    title: str
+    figure: Figure
+    table: DataTable
+    description: str = ""
+
+
+def series_style(index: int) -> dict[str, Any]:
+    """Face colour, hatch and edge of series ``index`` (cycling through the palette).
+
+    Examples:
+        >>> series_style(1)["facecolor"], series_style(1)["hatch"]
+        ('#E69F00', '///')
+    """
+    return {
+        "facecolor": OKABE_ITO[index % len(OKABE_ITO)],
+        "hatch": HATCHES[index % len(HATCHES)],
+        "edgecolor": "#222222",
+    }
+
+
+def new_figure(width: float = 6.4, height: float = 3.2) -> tuple[Figure, Axes]:
+    """A figure (inches) with one axes in the house style."""
+    with matplotlib.rc_context(_STYLE):
+        figure = Figure(figsize=(width, height), layout="constrained")
+        axes = figure.add_subplot()
+    return figure, axes
+
+
+def bar_chart(
+    *,
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float],
+    errors: Sequence[float] | None = None,
+    value_label: str,
+    series: Sequence[int] | None = None,
+    legend: Sequence[str] | None = None,
+    digits: int = 3,
+    columns: tuple[str, str, str] | None = None,
+) -> Chart:
+    """Horizontal bars with labelled values and optional ±1.96·SE whiskers.
+
+    Args:
+        title: The chart title (already translated).
+        labels: One label per bar, drawn top to bottom.
+        values: The bar lengths (negative bars extend left of zero).
+        errors: Standard errors; whiskers span a 95 % normal interval.
+        value_label: The axis label (unit), already translated.
+        series: The series index of each bar (colour and hatch); all 0 when omitted.
+        legend: Names of the series, when there is more than one.
+        digits: Decimals printed on the bars and in the table.
+        columns: Table headings (label, value, standard error); English when omitted.
+
+    Returns:
+        The chart and its data table (label, value, standard error).
+    """
+    kinds = list(series) if series is not None else [0] * len(values)
+    with matplotlib.rc_context(_STYLE):
+        figure, axes = new_figure(6.4, max(1.6, 0.42 * len(values) + 1.0))
+        positions = list(range(len(values)))[::-1]
+        for position, value, kind in zip(positions, values, kinds, strict=True):
+            axes.barh(position, value, height=0.62, linewidth=0.8, **series_style(kind))
+        if errors is not None:
+            axes.errorbar(
+                list(values), positions, xerr=[1.96 * e for e in errors], fmt="none",
+                ecolor="#000000", elinewidth=1.0, capsize=3,
+            )
+        axes.axvline(0.0, color="#000000", linewidth=0.9)
+        axes.set_yticks(positions, list(labels))
+        axes.set_xlabel(value_label)
+        axes.set_title(title, loc="left")
+        for position, value in zip(positions, values, strict=True):
+            axes.annotate(
+                f"{value:.{digits}f}", (value, position), xytext=(4 if value >= 0 else -4, 0),
+                textcoords="offset points", va="center", ha="left" if value >= 0 else "right",
+                fontsize=9,
+            )
+        axes.margins(x=0.18)
+        if legend is not None and len(legend) > 1:
+            handles = [
+                Patch(label=name, **series_style(i))
+                for i, name in enumerate(legend)
+            ]
+            axes.legend(handles=handles, loc="best", frameon=False, fontsize=9)
+    errs = list(errors) if errors is not None else [float("nan")] * len(values)
+    rows = tuple(
+        (label, f"{value:.{digits}f}", "" if e != e else f"{e:.{digits}f}")
+        for label, value, e in zip(labels, values, errs, strict=True)
+    )
+    return Chart(title, figure, DataTable(columns or ("", value_label, "SE"), rows))
+
+
+def render(chart: Chart | Figure, fmt: ChartFormat) -> bytes:
+    """The chart as SVG, PNG (200 dpi, for print) or PDF bytes."""
+    figure = chart.figure if isinstance(chart, Chart) else chart
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if fmt in ("svg", "pdf") else {}
+    with matplotlib.rc_context(_STYLE):
+        figure.savefig(buffer, format=fmt, dpi=200, metadata=metadata)
+    return buffer.getvalue()
