@@ -122,20 +122,14 @@ class CliRun:
 
 
 @pytest.fixture
-def ruta(database, tmp_path, monkeypatch, capsys):
-    """Run the ``ruta`` entry point in-process against the test database.
+def cli(monkeypatch, capsys):
+    """Run the ``ruta`` entry point in-process, for commands that need no database.
 
-    Call it as ``ruta("review", "list", "--as", "cw", stdin="...")``; each call re-reads the
-    settings, so environment changes between calls take effect.
+    Call it as ``cli("labour", "pension", "periods.json", stdin="...")``.
     """
     from ruta.cli import main
-    from ruta.settings import get_settings
-
-    monkeypatch.setenv("RUTA_DATABASE_URL", database.url)
-    monkeypatch.setenv("RUTA_DATA_DIR", str(tmp_path / "var"))
 
     def run(*args: str, stdin: str = "") -> CliRun:
-        get_settings.cache_clear()
         monkeypatch.setattr(sys, "argv", ["ruta", *args])
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
         capsys.readouterr()
@@ -146,6 +140,25 @@ def ruta(database, tmp_path, monkeypatch, capsys):
             code = int(exc.code or 0)
         out = capsys.readouterr()
         return CliRun(code, out.out, out.err)
+
+    return run
+
+
+@pytest.fixture
+def ruta(database, tmp_path, monkeypatch, cli):
+    """Run the ``ruta`` entry point in-process against the test database.
+
+    Call it as ``ruta("review", "list", "--as", "cw", stdin="...")``; each call re-reads the
+    settings, so environment changes between calls take effect.
+    """
+    from ruta.settings import get_settings
+
+    monkeypatch.setenv("RUTA_DATABASE_URL", database.url)
+    monkeypatch.setenv("RUTA_DATA_DIR", str(tmp_path / "var"))
+
+    def run(*args: str, stdin: str = "") -> CliRun:
+        get_settings.cache_clear()
+        return cli(*args, stdin=stdin)
 
     yield run
     get_settings.cache_clear()

@@ -21,6 +21,7 @@ _SUBAPPS: list[tuple[str, str, str | None]] = [
     ("ruta.cli.permits", "app", "permits"),
     ("ruta.cli.casework", "register", None),
     ("ruta.cli.review", "app", "review"),
+    ("ruta.cli.labour", "app", "labour"),
 ]
 
 for _module, _attr, _name in _SUBAPPS:

@@ -16,11 +16,13 @@ from ruta.pathways._model import Condition, Document, Pathway
 from ruta.pathways._profile import Profile, apply_answer, parse_profile
 from ruta.pathways._questions import Question
 from ruta.pathways._result import EvaluationResult, PathwayResult
+from ruta.pathways._schema import CitationSpec
 
 __all__ = [
     "COUNTRIES",
     "ENGINE_VERSION",
     "Catalog",
+    "CitationSpec",
     "Condition",
     "Document",
     "EvaluationResult",
