@@ -3,6 +3,8 @@
 Every setting has a description (they are the operator's documentation). Outside the
 ``development`` environment the settings refuse the built-in secret key: a deployment that
 forgot to set ``RUTA_SECRET_KEY`` must fail at start, not sign cookies with a public value.
+Production likewise refuses ``RUTA_COOKIE_SECURE=false``: session cookies must never travel
+over plain HTTP.
 
 Examples:
     >>> s = Settings(env="development")
@@ -12,6 +14,10 @@ Examples:
     Traceback (most recent call last):
     ...
     ruta.errors.RutaError: secret_key: the built-in development secret is refused ...
+    >>> Settings(env="production", secret_key="x" * 32)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ruta.errors.RutaError: cookie_secure: production sends session and form cookies only ...
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ruta.errors import RutaError
@@ -59,7 +65,20 @@ class _Settings(BaseSettings):
     )
     session_hours: int = Field(12, description="Lifetime of a page session cookie.")
     token_hours: int = Field(24, description="Lifetime of an API bearer token.")
-    cookie_secure: bool = Field(False, description="Send cookies only over HTTPS (production).")
+    cookie_secure: bool = Field(
+        False,
+        description="Mark every cookie Secure (sent only over HTTPS); production refuses false.",
+    )
+    rate_limit_storage: str = Field(
+        "memory://",
+        description="Where rate-limit counters live: memory:// (per process) or "
+        "redis://host:port (shared by all workers; use it with more than one worker).",
+    )
+    account_rate_limit: str = Field(
+        "10/minute;100/hour",
+        description="New applicant accounts per client address (limits syntax, parts "
+        "separated by ';'); an NGO registering many people from one address needs room.",
+    )
     page_size: int = Field(50, description="Applications per page in list endpoints.")
     password_hashing: Literal["rfc9106-low-memory", "cheapest"] = Field(
         "rfc9106-low-memory",
@@ -79,7 +98,24 @@ class _Settings(BaseSettings):
             raise ValueError("refused secret")
         if self.env == "production" and self.password_hashing == "cheapest":  # noqa: S105
             raise ValueError("cheapest password hashing is for tests; use rfc9106-low-memory")
+        if self.env == "production" and not self.cookie_secure:
+            # Why refuse rather than force: a production service reached over plain HTTP
+            # would then lose every session silently; an operator must know to put TLS in
+            # front and say so.
+            raise ValueError("refused insecure cookies")
         return self
+
+    @field_validator("account_rate_limit")
+    @classmethod
+    def _check_rate_limit(cls, value: str) -> str:
+        from limits import parse_many
+
+        try:
+            if parse_many(value):
+                return value
+        except ValueError:
+            pass
+        raise ValueError("write a rate limit such as '10/minute;100/hour'")
 
 
 class Settings(_Settings):
@@ -100,6 +136,12 @@ class Settings(_Settings):
                     "the built-in development secret is refused outside development; "
                     "set RUTA_SECRET_KEY to at least 32 random characters",
                     field="secret_key",
+                ) from None
+            if "refused insecure cookies" in err["msg"]:
+                raise RutaError(
+                    "production sends session and form cookies only over HTTPS; serve "
+                    "the service behind TLS and set RUTA_COOKIE_SECURE=true",
+                    field="cookie_secure",
                 ) from None
             raise RutaError(f"{err['msg']} (got {err.get('input')!r})", field=field) from None
 

@@ -58,6 +58,9 @@ def test_migrant_applies_and_the_office_decides(
     page.fill("#username", "maria.perez")
     page.fill("#password", "correct-horse-battery")
     page.click("button >> text=Create account")
+    assert page.locator("h1").inner_text() == "Your account is ready"
+    assert page.locator("#username").inner_text().startswith("maria.perez-")
+    page.click("text=Continue")
     assert page.locator("h1").inner_text() == "Your details"
     page.fill("#given_names", "María José")
     page.fill("#surname_1", "Pérez")

@@ -26,6 +26,7 @@ from ruta.cases.errors import (
     ConflictError,
     RateLimitedError,
 )
+from ruta.cases.passwords import check_password
 from ruta.cases.workflow import ROLES
 from ruta.store.models import AuthToken, LoginAttempt, User
 
@@ -34,6 +35,7 @@ __all__ = [
     "do_create_user",
     "do_login",
     "do_logout",
+    "do_register_applicant",
     "do_revoke_token",
     "hash_token",
     "use_password_profile",
@@ -83,14 +85,13 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def check_password_strength(password: str) -> None:
-    """Refuse passwords shorter than 10 characters.
+def check_password_strength(password: str, username: str = "") -> None:
+    """Refuse a password the policy does not accept (:mod:`ruta.cases.passwords`).
 
     Raises:
-        CasesError: naming the field ``password``.
+        PasswordPolicyError: naming the field ``password`` and the rule.
     """
-    if len(password) < 10:
-        raise CasesError("use at least 10 characters", field="password")
+    check_password(password, username)
 
 
 def do_create_user(
@@ -111,11 +112,7 @@ def do_create_user(
     """
     if actor is not None:
         check_role(actor, {"admin"}, "create users")
-    if not _USERNAME.match(username):
-        raise CasesError(
-            f"{username!r} is not a username: use 2-80 lowercase letters, digits, '.', '_', '-'",
-            field="username",
-        )
+    _check_username(username, 80)
     if role not in ROLES:
         raise CasesError(f"{role!r} is not a role; use one of {', '.join(ROLES)}", field="role")
     if country is not None and not _COUNTRY.match(country):
@@ -124,9 +121,34 @@ def do_create_user(
         )
     if country is None and role in ("caseworker", "supervisor", "auditor"):
         raise CasesError(f"a {role} needs a country (ISO alpha-3)", field="country")
-    check_password_strength(password)
-    if session.scalar(select(User.id).where(User.username == username)) is not None:
+    check_password(password, username)
+    if _taken(session, username):
         raise ConflictError(f"username {username!r} is taken", field="username")
+    return _insert_user(session, actor, username, password, role, country, office)
+
+
+def _check_username(username: str, longest: int) -> None:
+    if not _USERNAME.match(username) or len(username) > longest:
+        raise CasesError(
+            f"{username!r} is not a username: use 2-{longest} lowercase letters, digits, "
+            "'.', '_', '-', starting with a letter or digit",
+            field="username",
+        )
+
+
+def _taken(session: Session, username: str) -> bool:
+    return session.scalar(select(User.id).where(User.username == username)) is not None
+
+
+def _insert_user(
+    session: Session,
+    actor: User | None,
+    username: str,
+    password: str,
+    role: str,
+    country: str | None,
+    office: str | None,
+) -> User:
     user = User(
         username=username,
         password_hash=_HASHER.hash(password),
@@ -139,6 +161,34 @@ def do_create_user(
     append_event(session, actor, "user.create", "user", str(user.id), {"role": role})
     finish(session)
     return user
+
+
+#: Digits added to the name an applicant asks for (one million names per name).
+REGISTRATION_SUFFIX_DIGITS = 6
+_NAME_LONGEST = 80 - 1 - REGISTRATION_SUFFIX_DIGITS
+
+
+def do_register_applicant(session: Session, *, name: str, password: str) -> User:
+    """Open an applicant account (self-service) under ``<name>-<six random digits>``.
+
+    Why a suffix: with the name as asked, "this username is taken" would tell anyone
+    which people have accounts. With the suffix every request gets the same answer
+    (an account under a fresh username that the page shows) and the same work (one
+    password hash, one insert), whether or not someone already uses the name.
+
+    Raises:
+        CasesError: a malformed name (``field="username"``).
+        PasswordPolicyError: the password breaks the policy (``field="password"``).
+    """
+    name = name.strip().lower()
+    _check_username(name, _NAME_LONGEST)
+    check_password(password, name)
+    # A collision among a million suffixes is rare; each retry costs one indexed look-up.
+    while True:
+        number = secrets.randbelow(10**REGISTRATION_SUFFIX_DIGITS)
+        username = f"{name}-{number:0{REGISTRATION_SUFFIX_DIGITS}d}"
+        if not _taken(session, username):
+            return _insert_user(session, None, username, password, "applicant", None, None)
 
 
 def _recent_failures(session: Session, key: str, since: datetime) -> int:

@@ -51,14 +51,14 @@ DEMO_COUNTRIES = ("COL", "PER")
 
 #: Demo accounts (development databases only): username, password, role, country, office.
 DEMO_LOGINS: tuple[tuple[str, str, str, str | None, str | None], ...] = (
-    ("col-caseworker", "demo-col-caseworker", "caseworker", "COL", None),
-    ("col-supervisor", "demo-col-supervisor", "supervisor", "COL", None),
-    ("col-auditor", "demo-col-auditor-1", "auditor", "COL", None),
-    ("per-caseworker", "demo-per-caseworker", "caseworker", "PER", None),
-    ("per-supervisor", "demo-per-supervisor", "supervisor", "PER", None),
-    ("per-auditor", "demo-per-auditor-1", "auditor", "PER", None),
-    ("applicant", "demo-applicant-1", "applicant", None, None),
-    ("admin", "demo-admin-pass-1", "admin", None, None),
+    ("col-caseworker", "orchid-river-lantern", "caseworker", "COL", None),
+    ("col-supervisor", "condor-harbour-violet", "supervisor", "COL", None),
+    ("col-auditor", "maple-quartz-drum-1", "auditor", "COL", None),
+    ("per-caseworker", "llama-copper-window", "caseworker", "PER", None),
+    ("per-supervisor", "cactus-silver-bridge", "supervisor", "PER", None),
+    ("per-auditor", "pepper-glacier-flute", "auditor", "PER", None),
+    ("applicant", "mango-thunder-kite-7", "applicant", None, None),
+    ("admin", "walnut-comet-ladder-3", "admin", None, None),
 )
 
 #: The demo's spread of end states (weights), so every queue and filter has content.

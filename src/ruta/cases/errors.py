@@ -41,4 +41,9 @@ class AuthenticationError(CasesError):
 
 
 class RateLimitedError(CasesError):
-    """Too many failed logins; the message says when to try again (HTTP 429)."""
+    """Too many attempts (failed logins, new accounts ...); the message says when to try
+    again (HTTP 429 with ``Retry-After: retry_after``)."""
+
+    def __init__(self, message: str, *, field: str | None = None, retry_after: int = 60) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after

@@ -4,7 +4,8 @@ The app owns one engine and session factory (``app.state.engine`` /
 ``app.state.sessionmaker``) and its settings (``app.state.settings``). It includes the
 API, the login pages, the UI router (``ruta.web.ui:router``) and the permits router
 (``ruta.web.permits:router``) when those modules are present, and serves
-``ruta/web/static`` at ``/static``.
+``ruta/web/static`` at ``/static``. Rate limits share ``app.state.limiter``
+(:mod:`ruta.web.ratelimit`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from ruta.settings import Settings, get_settings
 from ruta.store import make_engine, make_sessionmaker
 from ruta.web.api import router as api_router
 from ruta.web.problems import install_problem_handlers
-from ruta.web.security import CsrfCookieMiddleware, login_router
+from ruta.web.ratelimit import Limiter
+from ruta.web.security import CsrfCookieMiddleware, SecureCookiesMiddleware, login_router
 
 __all__ = ["create_app"]
 
@@ -74,8 +76,12 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> Fast
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.limiter = Limiter(settings.rate_limit_storage)
     install_problem_handlers(app)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.cookie_secure)
+    if settings.cookie_secure:
+        # Added last, so it runs outermost and sees every cookie, the CSRF nonce's too.
+        app.add_middleware(SecureCookiesMiddleware)
     app.include_router(api_router)
     app.include_router(login_router)
     for name in _OPTIONAL_ROUTERS:

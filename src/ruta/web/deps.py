@@ -28,6 +28,7 @@ from ruta.cases.errors import AuthenticationError
 from ruta.settings import Settings
 from ruta.store.models import User
 from ruta.web.problems import LoginRequired
+from ruta.web.ratelimit import client_identity
 
 __all__ = [
     "ApiUser",
@@ -134,6 +135,6 @@ async def _csrf_protected(request: Request) -> None:
 CsrfProtected = Annotated[None, Depends(_csrf_protected)]
 
 
-def client_address(request: Request) -> str:
-    """The caller's address for rate limiting (the direct peer; no proxy headers trusted)."""
-    return request.client.host if request.client else "unknown"
+#: The caller's identity for rate limits and the login throttle (one definition, in
+#: :mod:`ruta.web.ratelimit`).
+client_address = client_identity

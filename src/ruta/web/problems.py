@@ -76,8 +76,8 @@ def _ruta_error(_request: Request, exc: Exception) -> Response:
     for cls, status, title in _STATUS:
         if isinstance(exc, cls):
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-            if status == 429:
-                headers = {"Retry-After": "60"}
+            if isinstance(exc, RateLimitedError):
+                headers = {"Retry-After": str(exc.retry_after)}
             return problem(status, title, exc.message, field=exc.field, headers=headers)
     return problem(422, "Invalid input", exc.message, field=exc.field)
 

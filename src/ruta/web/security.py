@@ -8,8 +8,9 @@ For the UI engineer:
 - The token is an HMAC of a per-browser nonce cookie (set by :class:`CsrfCookieMiddleware`
   on every page response that lacks it) and the session token, so it works before login
   (the login form itself) and changes when the session does.
-- Session cookies are HttpOnly and SameSite=Lax (and Secure when
-  ``RUTA_COOKIE_SECURE``); only the token's SHA-256 is stored server side.
+- Session cookies are HttpOnly and SameSite=Lax; only the token's SHA-256 is stored server
+  side. With ``RUTA_COOKIE_SECURE`` (required in production) :class:`SecureCookiesMiddleware`
+  marks every cookie of every response Secure.
 - Login is rate-limited per username and per client address
   (``RUTA_LOGIN_ATTEMPTS_PER_MINUTE``) in :func:`ruta.cases.accounts.do_login`.
 """
@@ -37,11 +38,13 @@ __all__ = [
     "CSRF_COOKIE",
     "SESSION_COOKIE",
     "CsrfCookieMiddleware",
+    "SecureCookiesMiddleware",
     "check_csrf",
     "clear_session_cookie",
     "csrf_token",
     "login_router",
     "safe_next",
+    "secure_cookie",
     "set_session_cookie",
 ]
 
@@ -132,6 +135,46 @@ class CsrfCookieMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
+
+
+class SecureCookiesMiddleware:
+    """Mark every cookie the service sets ``Secure`` (``RUTA_COOKIE_SECURE``).
+
+    Why one middleware rather than a flag at each ``set_cookie``: a cookie added later by
+    any page (language, finder answers, a new feature) is covered without anyone having
+    to remember the flag.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_secure(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [
+                    (k, secure_cookie(v)) if k.lower() == b"set-cookie" else (k, v)
+                    for k, v in message.get("headers", [])
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_secure)
+
+
+def secure_cookie(header: bytes) -> bytes:
+    """A ``Set-Cookie`` value with the ``Secure`` attribute (added once).
+
+    Examples:
+        >>> secure_cookie(b"lang=es; Path=/; SameSite=lax")
+        b'lang=es; Path=/; SameSite=lax; Secure'
+        >>> secure_cookie(b"a=1; secure; HttpOnly")
+        b'a=1; secure; HttpOnly'
+    """
+    attributes = [part.strip().lower() for part in header.split(b";")[1:]]
+    return header if b"secure" in attributes else header + b"; Secure"
 
 
 def safe_next(url: str | None, default: str = "/") -> str:

@@ -179,16 +179,7 @@ def applied(site: Site) -> Applicant:
         client = site.client()
         walk_finder(client, answers)
         pathway = "arg.mercosur-temporary"
-        page = client.get(f"/account/new?next=/apply/{pathway}")
-        form = client.post(
-            "/account/new",
-            data={
-                "csrf_token": csrf(page.text),
-                "username": username,
-                "password": PASSWORD,
-                "next": f"/apply/{pathway}",
-            },
-        )
+        form, _username = create_account(client, username, f"/apply/{pathway}")
         assert form.status_code == 200, main_text(form.text)
         details = details_form(form.text)
         check = client.post(f"/apply/{pathway}", data=details)
@@ -199,6 +190,30 @@ def applied(site: Site) -> Applicant:
         return client, app_id
 
     return apply
+
+
+def create_account(client: TestClient, name: str, next_url: str) -> tuple[Any, str]:
+    """Create an applicant account through the pages and continue to ``next_url``.
+
+    Returns:
+        The page ``next_url`` showed, and the username the account got (``name-NNNNNN``).
+    """
+    page = client.get(f"/account/new?next={next_url}")
+    created = client.post(
+        "/account/new",
+        data={
+            "csrf_token": csrf(page.text),
+            "username": name,
+            "password": PASSWORD,
+            "next": next_url,
+        },
+    )
+    assert created.status_code == 200 and "/account/created" in str(created.url), main_text(
+        created.text
+    )
+    username = re.search(r'<strong id="username">([^<]+)</strong>', created.text)
+    assert username is not None and username.group(1).startswith(f"{name}-")
+    return client.get(next_url), username.group(1)
 
 
 def details_form(html: str, **changes: str) -> dict[str, str]:

@@ -7,7 +7,13 @@ import re
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from tests.web.ui.conftest import PASSWORD, Site, csrf, details_form, main_text, walk_finder
+from tests.web.ui.conftest import (
+    Site,
+    create_account,
+    details_form,
+    main_text,
+    walk_finder,
+)
 
 from ruta.store.models import Application, HouseholdMember
 
@@ -49,16 +55,7 @@ def test_add_people_with_guardians_then_send(site: Site) -> None:
         client,
         {"host_country": "ARG", "nationalities": ["BOL"], "nationalities.0.acquired": "birth"},
     )
-    form = client.get(f"/account/new?next=/apply/{PATHWAY}")
-    details = client.post(
-        "/account/new",
-        data={
-            "csrf_token": csrf(form.text),
-            "username": "rosa",
-            "password": PASSWORD,
-            "next": f"/apply/{PATHWAY}",
-        },
-    )
+    details, _username = create_account(client, "rosa", f"/apply/{PATHWAY}")
     check = client.post(f"/apply/{PATHWAY}?lang=en", data=details_form(details.text))
     assert "Nobody else is included in this application." in check.text
 
@@ -135,16 +132,7 @@ def test_removing_a_person_without_dependants(site: Site) -> None:
         client,
         {"host_country": "ARG", "nationalities": ["BOL"], "nationalities.0.acquired": "birth"},
     )
-    form = client.get(f"/account/new?next=/apply/{PATHWAY}")
-    details = client.post(
-        "/account/new",
-        data={
-            "csrf_token": csrf(form.text),
-            "username": "ines",
-            "password": PASSWORD,
-            "next": f"/apply/{PATHWAY}",
-        },
-    )
+    details, _username = create_account(client, "ines", f"/apply/{PATHWAY}")
     values = details_form(details.text)
     sibling = {"given_names": "Ana", "surname_1": "Lima", "date_of_birth": "1980-01-01"}
     values["household"] = json.dumps([{**sibling, "relationship": "sibling"}])

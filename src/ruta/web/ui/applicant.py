@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ruta.cases.accounts import do_create_user, do_login
+from ruta.cases.accounts import do_login, do_register_applicant
 from ruta.cases.actions import do_submit_application, get_application
-from ruta.cases.errors import CasesError, NotFoundError
+from ruta.cases.errors import CasesError, NotFoundError, RateLimitedError
+from ruta.cases.passwords import PasswordPolicyError
 from ruta.cases.schemas import ApplicationCreate
 from ruta.errors import RutaError
 from ruta.pathways import UnknownPathwayError, get_pathway
 from ruta.store.models import User
 from ruta.web.deps import OptionalPageUser, PageUser, SessionDep, SettingsDep, client_address
 from ruta.web.i18n import render, request_language
+from ruta.web.ratelimit import check_rate
 from ruta.web.security import safe_next, set_session_cookie
 from ruta.web.ui._countries import country_options
 from ruta.web.ui._forms import (
@@ -68,63 +72,105 @@ def _redirect(url: str) -> RedirectResponse:
 
 @router.get("/account/new", name="account_new")
 def account_form(request: Request, next: str = "/") -> Response:
-    """Create an applicant account (username and password, nothing else)."""
+    """Create an applicant account (a name and a password, nothing else)."""
     context = {**csrf_context(request), "next": safe_next(next), "errors": [], "values": {}}
     return render(request, "account/new.html", context)
 
 
+def _password_message(_: Callable[[str], str], reason: str) -> str:
+    messages = {
+        "short": _("Enter a password of at least 10 characters"),
+        "username": _(
+            "Do not build the password from your username: choose words that have "
+            "nothing to do with it"
+        ),
+        "common": _(
+            "This is one of the most common passwords, which attackers try first. "
+            "Choose another one, for example three or four unrelated words"
+        ),
+    }
+    return messages.get(
+        reason,
+        _(
+            "This password is easy to guess (a common word, a name, a date, a repetition or a "
+            "keyboard pattern). Make it longer, for example three or four unrelated words"
+        ),
+    )
+
+
 @router.post("/account/new", name="account_create")
 async def account_create(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    """Create the account, sign in and continue to where the person was going."""
+    """Create the account, sign in and show the username it got.
+
+    Every attempt counts against ``RUTA_ACCOUNT_RATE_LIMIT`` for the client, and the
+    answer never depends on whether the name is in use (see ``do_register_applicant``).
+    """
     _ = gettext_for(request)
     form = await request.form()
-    username = form_text(form, "username").lower()
+    name = form_text(form, "username").lower()
     password = str(form.get("password") or "")
     next_url = safe_next(form_text(form, "next"))
     errors: ErrorList = []
-    if not verify_csrf(request, form):
-        errors.append(("username", _("The form expired. Try again")))
-    elif not username:
-        errors.append(("username", _("Enter a username")))
-    elif len(password) < 10:
-        errors.append(("password", _("Enter a password of at least 10 characters")))
+    status = 422
+    try:
+        check_rate(request, "account_new", lambda s: s.account_rate_limit)
+    except RateLimitedError as exc:
+        minutes = -(-exc.retry_after // 60)
+        message = _("Too many new accounts from this address. Try again in %(minutes)s minutes")
+        errors.append(("username", message % {"minutes": minutes}))
+        status = 429
+    else:
+        if not verify_csrf(request, form):
+            errors.append(("username", _("The form expired. Try again")))
+        elif not name:
+            errors.append(("username", _("Enter a username")))
     if not errors:
         try:
-            do_create_user(
-                session, None, username=username, password=password, role="applicant", country=None
-            )
+            user = do_register_applicant(session, name=name, password=password)
             _user, token = do_login(
                 session,
-                username=username,
+                username=user.username,
                 password=password,
                 client=client_address(request),
                 kind="session",
                 hours=settings.session_hours,
                 attempts_per_minute=settings.login_attempts_per_minute,
             )
+        except PasswordPolicyError as exc:
+            session.rollback()
+            errors.append(("password", _password_message(_, exc.reason)))
         except CasesError as exc:
             session.rollback()
-            message = {
-                "username": _(
-                    "Use 2 to 80 lowercase letters, digits, dots, dashes or underscores, "
-                    "or choose another username if this one is taken"
-                ),
-                "password": _("Enter a password of at least 10 characters"),
-            }.get(exc.field or "", exc.message)
             field = exc.field if exc.field in ("username", "password") else "username"
-            errors.append((field, message))
+            errors.append(
+                (
+                    field,
+                    _(
+                        "Use 2 to 73 lowercase letters, digits, dots, dashes or underscores, "
+                        "starting with a letter or a digit"
+                    ),
+                )
+            )
         else:
-            response = _redirect(next_url)
+            target = request.url_for("account_created").path
+            response = _redirect(f"{target}?{urlencode({'next': next_url})}")
             set_session_cookie(response, token, settings)
             return response
     context = {
         **csrf_context(request),
         "next": next_url,
         "errors": errors,
-        "values": {"username": username},
+        "values": {"username": name},
         "has_errors": True,
     }
-    return render(request, "account/new.html", context, status_code=422)
+    return render(request, "account/new.html", context, status_code=status)
+
+
+@router.get("/account/created", name="account_created")
+def account_created(request: Request, user: PageUser, next: str = "/") -> Response:
+    """The username the new account got, to write down, and the way on."""
+    context = {**csrf_context(request, user), "next": safe_next(next)}
+    return render(request, "account/created.html", context)
 
 
 def pathway_title(pathway_id: str, lang: str) -> str | None:
