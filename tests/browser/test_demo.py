@@ -90,7 +90,7 @@ def test_demo_logins_take_a_case_to_the_decision_the_engine_supports(
 
     office = _sign_in(browser, demo.server, "col-supervisor")
     office.goto(f"{demo.server.url}/casework/cases/{demo.col_case}")
-    office.click("button >> text=Record decision")
+    office.click("button >> text=Confirm the proposed decision")
     tag = ".tag--approved" if eligible else ".tag--denied"
     assert office.locator(f"main h1 + p {tag}").count() == 1
     office.context.close()

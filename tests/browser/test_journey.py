@@ -94,7 +94,7 @@ def test_migrant_applies_and_the_office_decides(
     sign_in(office, server, "bruno.sup")
     office.goto(f"{server.url}/casework/queue?status=decision_proposed")
     office.click(f"text={reference}")
-    office.click("button >> text=Record decision")
+    office.click("button >> text=Confirm the proposed decision")
     assert office.locator("main h1 + p .tag--approved").count() == 1
     boss.close()
 

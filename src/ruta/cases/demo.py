@@ -355,12 +355,13 @@ def _drive(
     """
     if target in ("submitted", "draft"):
         return
-    if target == "withdrawn":
-        actions.do_transition(
-            session, officer, app.id, "withdrawn", "El solicitante desistió en ventanilla"
-        )
-        return
     actions.do_transition(session, officer, app.id, "in_review", "Tomado de la cola")
+    if target == "withdrawn":
+        # Recorded by the office, so four eyes: the caseworker proposes, the supervisor decides.
+        reasons = ["El solicitante desistió en ventanilla (formulario firmado en el expediente)"]
+        actions.do_propose_decision(session, officer, app.id, "withdrawn", reasons)
+        actions.do_decide(session, boss, app.id, "withdrawn", reasons, keys_dir=keys_dir)
+        return
     if target == "in_review":
         return
     if target == "information_requested":

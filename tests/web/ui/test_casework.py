@@ -93,7 +93,8 @@ def test_propose_then_decide_approval_issues_the_decision(site: Site, submitted)
     _to_review(officer, app_id)
     missing = _post(officer, app_id, "propose", outcome="", reasons="")
     assert missing.status_code == 422
-    assert "Select approve or deny" in missing.text and "Give at least one reason" in missing.text
+    assert "Select approve, deny or withdraw" in missing.text
+    assert "Give at least one reason" in missing.text
     proposed = _post(
         officer,
         app_id,
@@ -102,7 +103,7 @@ def test_propose_then_decide_approval_issues_the_decision(site: Site, submitted)
         reasons="All conditions met\nDocuments verified",
     )
     assert "tag--decision_proposed" in proposed.text and "Proposed decision" in proposed.text
-    assert "Record decision" not in proposed.text  # a caseworker does not decide
+    assert "Confirm the proposed decision" not in proposed.text  # a caseworker does not decide
     supervisor = site.signed_in("sup")
     decided = _post(
         supervisor,
@@ -130,6 +131,40 @@ def test_a_denial_needs_a_second_supervisor(site: Site, submitted) -> None:
         second, app_id, "decide", decision_outcome="denied", decision_reasons="Criminal record"
     )
     assert "tag--denied" in decided.text and "Appeal deadline" in decided.text
+
+
+def test_the_decide_form_offers_only_the_proposed_outcome(site: Site, submitted) -> None:
+    # Issue 16: a supervisor turned a caseworker's approval proposal into a denial alone.
+    app_id = submitted()
+    officer = site.signed_in("cw")
+    _to_review(officer, app_id)
+    _post(officer, app_id, "propose", outcome="approved", reasons="All conditions met")
+    supervisor = site.signed_in("sup")
+    page = main_text(supervisor.get(f"/casework/cases/{app_id}").text)
+    assert 'name="decision_outcome" value="approved"' in page and 'value="denied"' not in page
+    forged = _post(
+        supervisor, app_id, "decide", decision_outcome="denied", decision_reasons="I say no"
+    )
+    assert forged.status_code == 422 and 'href="#decision_outcome"' in forged.text
+    assert "The decision must be the outcome proposed" in forged.text
+    assert "tag--decision_proposed" in forged.text
+
+
+def test_staff_withdrawal_is_proposed_then_decided_by_another(site: Site, submitted) -> None:
+    app_id = submitted()
+    officer = site.signed_in("cw")
+    _to_review(officer, app_id)
+    alone = _post(officer, app_id, "transition", to="withdrawn", reason="No answer in 90 days")
+    assert alone.status_code == 422 and "tag--in_review" in alone.text
+    _post(officer, app_id, "propose", outcome="withdrawn", reasons="No answer in 90 days")
+    decided = _post(
+        site.signed_in("sup"),
+        app_id,
+        "decide",
+        decision_outcome="withdrawn",
+        decision_reasons="No answer in 90 days",
+    )
+    assert "tag--withdrawn" in decided.text
 
 
 def test_supervisor_reassigns_a_case(site: Site, submitted) -> None:

@@ -1,4 +1,9 @@
-"""Decisions: a caseworker proposes, a supervisor decides; denials need four eyes.
+"""Decisions: an officer proposes, a supervisor decides exactly what was proposed.
+
+The four-eyes rule (``ruta.cases.workflow.four_eyes_problem``) is checked here, in the
+action every route and command goes through: a denial, or a withdrawal on the office's
+initiative, is decided by a supervisor other than its proposer, and a decision that
+differs from the proposal is refused (send the case back to review for a new proposal).
 
 A final decision carries the outcome, the reasons, the legal basis (the pack's
 conditions with their citations) and, for a denial, the appeal deadline computed from
@@ -21,6 +26,7 @@ from ruta.cases.audit import append_event
 from ruta.cases.eligibility import legal_basis
 from ruta.cases.errors import CasesError, ConflictError, PermissionDeniedError
 from ruta.cases.parameters import appeal_deadline
+from ruta.cases.workflow import PROPOSED_OUTCOMES, four_eyes_problem
 from ruta.store.models import Application, Decision, User
 
 __all__ = [
@@ -31,12 +37,14 @@ __all__ = [
     "do_propose_decision",
 ]
 
-OUTCOMES = ("approved", "denied")
+OUTCOMES = PROPOSED_OUTCOMES
 
 
 def _check_outcome(outcome: str, reasons: list[str]) -> list[str]:
     if outcome not in OUTCOMES:
-        raise CasesError(f"{outcome!r} is not an outcome; use approved or denied", field="outcome")
+        raise CasesError(
+            f"{outcome!r} is not an outcome; use one of {', '.join(OUTCOMES)}", field="outcome"
+        )
     if not reasons:
         raise CasesError("give at least one reason for the decision", field="reasons")
     return [check_reason(r, f"reasons.{i}") for i, r in enumerate(reasons)]
@@ -83,17 +91,26 @@ def check_decide(actor: User, app: Application, proposal: Decision | None, outco
     """Refuse a final decision that is not the supervisor's to take.
 
     Raises:
-        PermissionDeniedError: not a supervisor, or the four-eyes rule for denials.
-        ConflictError: the case has no pending proposal.
+        PermissionDeniedError: not a supervisor, or the four-eyes rule (the proposer of a
+            denial or withdrawal may not decide it).
+        ConflictError: the case has no pending proposal, or the decision differs from it.
     """
     check_role(actor, {"supervisor"}, "take final decisions")
     if app.status != "decision_proposed" or proposal is None or proposal.status != "proposed":
         raise ConflictError(
             f"decide a case with a proposal (this one is {app.status})", field="status"
         )
-    if outcome == "denied" and proposal.proposed_by == actor.id:
+    problem = four_eyes_problem(proposal.outcome, proposal.proposed_by, outcome, actor.id)
+    if problem == "differs":
+        raise ConflictError(
+            f"the proposal is {proposal.outcome}; to decide {outcome}, send the case back to "
+            "review (to in_review, with your reasons) so that a new proposal is made",
+            field="outcome",
+        )
+    if problem == "same person":
         raise PermissionDeniedError(
-            "four eyes: a denial must be decided by someone other than who proposed it",
+            f"four eyes: you proposed {outcome}; a supervisor other than the proposer "
+            "must decide it",
             field="outcome",
         )
 

@@ -61,6 +61,20 @@ def check_transition(session: Session, actor: User, app: Application, to: str) -
             f"an application that is {app.status} cannot move to {to}; allowed: {options}",
             field="to",
         )
+    if to == "withdrawn" and actor.role in OFFICERS and app.status == "draft":
+        if app.created_by != actor.id:
+            raise PermissionDeniedError(
+                "an officer may discard only a draft they started; the applicant's own draft "
+                "is theirs to withdraw",
+                field="to",
+            )
+    elif to == "withdrawn" and actor.role in OFFICERS:
+        raise PermissionDeniedError(
+            "four eyes: an officer ends a case as withdrawn by proposing the outcome "
+            "'withdrawn' with reasons (POST /applications/{id}/decision, from in_review); "
+            "a supervisor other than the proposer decides it",
+            field="to",
+        )
     if not can_move(actor.role, app.status, to):
         raise PermissionDeniedError(f"a {actor.role} may not move {app.status} to {to}", field="to")
     if to == "appealed" and not _appeal_open(session, app):

@@ -149,7 +149,9 @@ def decide(
 ) -> DecisionPublic:
     """Propose a decision (case in review) or take it (case with a proposal; supervisors).
 
-    A denial needs a second person: the supervisor deciding cannot be its proposer.
+    Four eyes: the decision must be the outcome proposed (otherwise send the case back to
+    ``in_review`` for a new proposal: 409), and a denial or a withdrawal is decided by a
+    supervisor other than its proposer (403).
     """
     decision = actions.do_decision(
         session,

@@ -248,9 +248,14 @@ class BulkTransitionIn(TransitionIn):
 
 
 class DecisionIn(StrictInput):
-    """Propose (case in review) or take (case with a proposal) a decision."""
+    """Propose (case in review) or take (case with a proposal) a decision.
 
-    outcome: Literal["approved", "denied"]
+    ``withdrawn`` is how an officer ends a case the applicant asked to withdraw, or
+    abandoned; like ``denied`` it needs a second person to decide it. The decision must be
+    the outcome proposed.
+    """
+
+    outcome: Literal["approved", "denied", "withdrawn"]
     reasons: list[str] = Field(min_length=1, max_length=20)
 
 

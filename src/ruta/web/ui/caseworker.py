@@ -33,7 +33,7 @@ from ruta.cases.assessment import assess_at_intake, assess_today
 from ruta.cases.errors import CasesError, NotFoundError
 from ruta.cases.intake import duplicate_view, open_duplicates
 from ruta.cases.parameters import review_target_days
-from ruta.cases.workflow import STATES, allowed_targets, can_move
+from ruta.cases.workflow import PROPOSED_OUTCOMES, STATES, allowed_targets, can_move
 from ruta.pathways import UnknownPathwayError, get_pathway, list_pathways
 from ruta.store.models import User
 from ruta.web.deps import OptionalPageUser, PageUser, SessionDep, SettingsDep
@@ -228,7 +228,7 @@ async def transition(
 
 @router.post("/casework/cases/{app_id}/propose", name="case_propose")
 async def propose(request: Request, app_id: str, user: PageUser, session: SessionDep) -> Response:
-    """Propose approval or denial, with reasons (one per line)."""
+    """Propose approval, denial or withdrawal, with reasons (one per line)."""
     _ = gettext_for(request)
     form = await request.form()
     outcome = form_text(form, "outcome")
@@ -237,8 +237,8 @@ async def propose(request: Request, app_id: str, user: PageUser, session: Sessio
     errors: ErrorList = []
     if not _csrf_ok(request, form):
         errors.append(("outcome", _("The form expired. Try again")))
-    if outcome not in ("approved", "denied"):
-        errors.append(("outcome", _("Select approve or deny")))
+    if outcome not in PROPOSED_OUTCOMES:
+        errors.append(("outcome", _("Select approve, deny or withdraw")))
     if not reasons:
         errors.append(("reasons", _("Give at least one reason, one per line")))
     if not errors:

@@ -1,7 +1,7 @@
 """Supervisor pages: final decisions, reassignment, bulk actions and the dashboard.
 
-The four-eyes rule for denials lives in ``ruta.cases.actions.decisions.check_decide``;
-this page only explains a refusal next to the field. Bulk actions call
+The four-eyes rule lives in ``ruta.cases.actions.decisions.check_decide``; this page
+offers only the proposed outcome and explains a refusal next to the field. Bulk actions call
 ``do_bulk_transition``, which runs every case through the same checks as one at a time and
 reports each refusal, so the page lists what was not moved and why.
 """
@@ -15,8 +15,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ruta.cases.actions import backlog, do_assign, do_bulk_transition, do_decide
-from ruta.cases.errors import CasesError, NotFoundError
-from ruta.cases.workflow import STATES
+from ruta.cases.errors import CasesError, ConflictError, NotFoundError, PermissionDeniedError
+from ruta.cases.workflow import PROPOSED_OUTCOMES, STATES
 from ruta.web.deps import PageUser, SessionDep, SettingsDep
 from ruta.web.i18n import render
 from ruta.web.ui._chart import bar_chart
@@ -47,8 +47,8 @@ async def decide(
     errors: ErrorList = []
     if not _csrf_ok(request, form):
         errors.append(("decision_outcome", _("The form expired. Try again")))
-    if outcome not in ("approved", "denied"):
-        errors.append(("decision_outcome", _("Select approve or deny")))
+    if outcome not in PROPOSED_OUTCOMES:
+        errors.append(("decision_outcome", _("Select approve, deny or withdraw")))
     if not reasons:
         errors.append(("decision_reasons", _("Give at least one reason, one per line")))
     if not errors:
@@ -56,17 +56,23 @@ async def decide(
             do_decide(session, user, app_id, outcome, reasons, keys_dir=settings.resolved_keys_dir)
         except NotFoundError:
             return not_found_page(request, user)
+        except PermissionDeniedError as exc:
+            session.rollback()
+            message = _(
+                "Four eyes: someone other than the person who proposed this outcome must "
+                "decide it"
+            )
+            errors.append(("decision_outcome", message if exc.field == "outcome" else exc.message))
+        except ConflictError as exc:
+            session.rollback()
+            message = _(
+                "The decision must be the outcome proposed. To decide otherwise, send the "
+                "case back for more review so that a new proposal is made"
+            )
+            errors.append(("decision_outcome", message if exc.field == "outcome" else exc.message))
         except CasesError as exc:
             session.rollback()
-            message = (
-                _(
-                    "Four eyes: someone other than the person who proposed this denial "
-                    "must decide it"
-                )
-                if "four eyes" in exc.message
-                else exc.message
-            )
-            errors.append(("decision_outcome", message))
+            errors.append(("decision_outcome", exc.message))
         else:
             return redirect_to_case(request, app_id)
     return case_page(request, session, user, app_id, errors, values)
