@@ -55,8 +55,16 @@ profiles = st.fixed_dictionaries(
         "date_of_birth": iso,
         "entry": _record(date=iso, authorized_crossing=st.booleans()),
         "current_status": st.sampled_from(["regular", "irregular", "asylum_seeker"]),
+        "arrival_date": iso,
         "criminal_records": st.lists(
             _record(country=st.sampled_from(COUNTRIES), date=iso), max_size=2
+        ),
+        # Where the person lived before arrival: chooses which records count (MERCOSUR art. 4.1).
+        "residences": st.lists(
+            st.fixed_dictionaries(
+                {"country": st.sampled_from(COUNTRIES)}, optional={"since": iso, "until": iso}
+            ),
+            max_size=2,
         ),
         "documents": st.lists(
             st.fixed_dictionaries(

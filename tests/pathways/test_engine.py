@@ -115,6 +115,7 @@ def test_becomes_eligible_on_solved_date() -> None:
 def test_permanent_window_is_the_90_days_before_expiry(as_of: dt.date, expected: str) -> None:
     profile = {
         "host_country": "ARG",
+        "nationalities": [BOLIVIAN],
         "criminal_records": [],
         "means_of_subsistence": True,
         "permits": [

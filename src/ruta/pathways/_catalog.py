@@ -57,6 +57,7 @@ from ruta.pathways._schema import (
 __all__ = ["PACKS_DIR", "Catalog", "default_catalog", "load_catalog", "read_yaml"]
 
 PACKS_DIR = Path(__file__).parent / "packs"
+HOST_PARAM = "host_country"
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -212,7 +213,14 @@ class _Builder:
             if isinstance(node, Item):
                 if not list_scope:
                     raise self.fail(loc, f"'item: {node.field}' used outside some/every/none")
-                fields = set().union(*(self.facts[f].items for f in list_scope))
+                lists = list_scope
+                if node.scope is not None:  # the quantifier named by `as:` (checked by the parser)
+                    lists = [
+                        n.list_fact
+                        for n in walk(expr)
+                        if isinstance(n, Quant) and n.name == node.scope
+                    ]
+                fields = set().union(*(self.facts[f].items for f in lists))
                 if node.field not in fields:
                     raise self.fail(loc, f"list items have no field '{node.field}'")
 
@@ -247,6 +255,10 @@ class _Builder:
                 raise self.fail([*loc, "template"], f"no template '{spec.template}' in this pack")
             base = self.pack.templates[spec.template]
         raw_params = {**base.parameters, **spec.parameters}
+        if HOST_PARAM in raw_params:
+            raise self.fail([*loc, "parameters"], f"'{HOST_PARAM}' is set by the engine")
+        # The pathway's own host, for conditions a template writes once for every host.
+        raw_params[HOST_PARAM] = spec.host_country
         try:
             params = {name: _timeline(name, value) for name, value in raw_params.items()}
         except (ValidationError, ExprError) as exc:

@@ -148,9 +148,9 @@ def _candidates(pred: Pred, ctx: Context) -> Iterable[dt.date]:
                 yield from _candidates(item, ctx)
         case Not(item):
             yield from _candidates(item, ctx)
-        case Quant(_, list_fact, where):
+        case Quant(_, list_fact, where, name):
             for index, item in enumerate(ctx.facts.get(list_fact) or ()):
-                sub = Context(ctx.facts, ctx.as_of, ctx.params, item, f"{list_fact}.{index}")
+                sub = ctx.enter(item, f"{list_fact}.{index}", name)
                 yield from _candidates(where, sub)
         case Cmp(_, left, right):
             for moving, fixed in ((left, right), (right, left)):

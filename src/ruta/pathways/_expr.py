@@ -12,12 +12,14 @@ Predicates::
     known: T                 (the fact is answered; never unknown itself)
     some|every|none: {list: FACT, where: P}   (P may read {item: FIELD}; without where,
                                                any element counts: none = the list is empty)
+    some|every|none: {list: FACT, as: NAME, where: P}   (NAME binds the element, so that a
+                                               quantifier nested in P can read {item: NAME.FIELD})
     T                        (a boolean term used as a predicate, e.g. {fact: in_host_country})
 
 Terms::
 
     literal (string, number, boolean, date, list of literals)
-    {fact: PATH}  {item: FIELD}  {param: NAME}  {as_of: true}
+    {fact: PATH}  {item: FIELD}  {item: NAME.FIELD}  {param: NAME}  {as_of: true}
     {add_days|add_months|add_years|sub_days|sub_months|sub_years: [T, N]}
     {add_business_days: [DATE, N]}  (constant arguments only; holidays from param `holidays`)
     {years_between: [T, T]}  {days_between: [T, T]}
@@ -89,9 +91,11 @@ class Fact:
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """A field of the list element bound by the enclosing quantifier."""
+    """A field of the list element bound by the enclosing quantifier, or by the enclosing
+    quantifier named ``scope`` (``{item: record.country}`` inside ``as: record``)."""
 
     field: str
+    scope: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +196,7 @@ class Quant:
     kind: Literal["some", "every"]
     list_fact: str
     where: Pred
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +210,8 @@ Pred: TypeAlias = All | Any_ | Not | Cmp | In | Known | Quant | Truthy
 Expr: TypeAlias = Pred | Term
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+_QUANT_KEYS = ({"list"}, {"list", "where"}, {"list", "as", "where"})
 _CMP_OPS: tuple[CmpOp, ...] = ("eq", "ne", "lt", "le", "gt", "ge")
 _SHIFTS: dict[str, tuple[Unit, int]] = {
     "add_days": ("days", 1),
@@ -231,7 +238,7 @@ def _pair(value: Any, key: str, path: str) -> tuple[Any, Any]:
     return value[0], value[1]
 
 
-def parse_term(node: Any, path: str = "") -> Term:
+def parse_term(node: Any, path: str = "", scope: tuple[str, ...] = ()) -> Term:
     """Parse a term from its YAML form.
 
     Examples:
@@ -239,6 +246,10 @@ def parse_term(node: Any, path: str = "") -> Term:
         Fact(path='entry.date')
         >>> parse_term({"sub_years": [{"as_of": True}, 5]}).unit
         'years'
+        >>> parse_term({"item": "record.country"}, scope=("record",))
+        Item(field='country', scope='record')
+
+    ``scope`` holds the names bound by the enclosing quantifiers (``as:``).
     """
     if isinstance(node, str) and _ISO_DATE.fullmatch(node):
         # Quoted dates in YAML stay strings; a date-shaped literal always means a date.
@@ -246,7 +257,7 @@ def parse_term(node: Any, path: str = "") -> Term:
     if isinstance(node, bool | int | float | str | dt.date) or node is None:
         return Lit(node)
     if isinstance(node, list):
-        values = [parse_term(v, f"{path}[{i}]") for i, v in enumerate(node)]
+        values = [parse_term(v, f"{path}[{i}]", scope) for i, v in enumerate(node)]
         if not all(isinstance(v, Lit) for v in values):
             raise ExprError("a list literal may hold only literal values", path)
         return Lit(tuple(v.value for v in values if isinstance(v, Lit)))
@@ -257,6 +268,14 @@ def parse_term(node: Any, path: str = "") -> Term:
     if key in ("fact", "item", "param"):
         if not isinstance(value, str) or not value:
             raise ExprError(f"'{key}' takes a name", sub)
+        if key == "item" and "." in value:
+            name, field_name = value.split(".", 1)
+            if name not in scope:
+                raise ExprError(
+                    f"'{value}' names no enclosing some/every/none; bind one with 'as: {name}'",
+                    sub,
+                )
+            return Item(field_name, name)
         return Fact(value) if key == "fact" else Item(value) if key == "item" else Param(value)
     if key == "as_of":
         return AsOf()
@@ -264,22 +283,29 @@ def parse_term(node: Any, path: str = "") -> Term:
         base, amount = _pair(value, key, sub)
         shift_unit, sign = _SHIFTS[key]
         return DateShift(
-            parse_term(base, f"{sub}[0]"), parse_term(amount, f"{sub}[1]"), shift_unit, sign
+            parse_term(base, f"{sub}[0]", scope),
+            parse_term(amount, f"{sub}[1]", scope),
+            shift_unit,
+            sign,
         )
     if key in ("years_between", "days_between"):
         start, end = _pair(value, key, sub)
         unit: Literal["years", "days"] = "years" if key == "years_between" else "days"
-        return Span(parse_term(start, f"{sub}[0]"), parse_term(end, f"{sub}[1]"), unit)
+        return Span(
+            parse_term(start, f"{sub}[0]", scope), parse_term(end, f"{sub}[1]", scope), unit
+        )
     if key == "first":
         if not isinstance(value, Mapping) or set(value) != {"list", "where", "field"}:
             raise ExprError("'first' takes a mapping with 'list', 'where' and 'field'", sub)
         return Pick(
-            str(value["list"]), parse_pred(value["where"], f"{sub}.where"), str(value["field"])
+            str(value["list"]),
+            parse_pred(value["where"], f"{sub}.where", scope),
+            str(value["field"]),
         )
     raise ExprError(f"unknown term '{key}'", path)
 
 
-def parse_pred(node: Any, path: str = "") -> Pred:
+def parse_pred(node: Any, path: str = "", scope: tuple[str, ...] = ()) -> Pred:
     """Parse a predicate from its YAML form; a list means ``all``.
 
     Examples:
@@ -287,9 +313,13 @@ def parse_pred(node: Any, path: str = "") -> Pred:
         'ge'
         >>> parse_pred([{"fact": "in_host_country"}])
         All(items=(Truthy(term=Fact(path='in_host_country')),))
+        >>> parse_pred({"none": {"list": "criminal_records", "as": "record", "where": {"some": {
+        ...     "list": "nationalities", "where": {"eq": [{"item": "country"},
+        ...     {"item": "record.country"}]}}}}}).item.name
+        'record'
     """
     if isinstance(node, list):
-        return All(tuple(parse_pred(p, f"{path}[{i}]") for i, p in enumerate(node)))
+        return All(tuple(parse_pred(p, f"{path}[{i}]", scope) for i, p in enumerate(node)))
     if not isinstance(node, Mapping):
         raise ExprError(f"a condition must be a mapping, got {type(node).__name__}", path)
     key, value = _single_key(node, path)
@@ -297,29 +327,38 @@ def parse_pred(node: Any, path: str = "") -> Pred:
     if key in ("all", "any"):
         if not isinstance(value, list) or not value:
             raise ExprError(f"'{key}' takes a non-empty list of conditions", sub)
-        items = tuple(parse_pred(p, f"{sub}[{i}]") for i, p in enumerate(value))
+        items = tuple(parse_pred(p, f"{sub}[{i}]", scope) for i, p in enumerate(value))
         return All(items) if key == "all" else Any_(items)
     if key == "not":
-        return Not(parse_pred(value, sub))
+        return Not(parse_pred(value, sub, scope))
     if key in _CMP_OPS:
         left, right = _pair(value, key, sub)
         op: CmpOp = key  # narrowed by the membership test above
-        return Cmp(op, parse_term(left, f"{sub}[0]"), parse_term(right, f"{sub}[1]"))
+        return Cmp(op, parse_term(left, f"{sub}[0]", scope), parse_term(right, f"{sub}[1]", scope))
     if key == "in":
         left, right = _pair(value, key, sub)
-        return In(parse_term(left, f"{sub}[0]"), parse_term(right, f"{sub}[1]"))
+        return In(parse_term(left, f"{sub}[0]", scope), parse_term(right, f"{sub}[1]", scope))
     if key == "known":
-        return Known(parse_term(value, sub))
+        return Known(parse_term(value, sub, scope))
     if key in ("some", "every", "none"):
-        if not isinstance(value, Mapping) or set(value) not in ({"list", "where"}, {"list"}):
-            raise ExprError(f"'{key}' takes a mapping with 'list' and optionally 'where'", sub)
+        if not isinstance(value, Mapping) or set(value) not in _QUANT_KEYS:
+            raise ExprError(
+                f"'{key}' takes a mapping with 'list', optionally 'where', and 'as' with 'where'",
+                sub,
+            )
+        name = value.get("as")
+        if name is not None and (not isinstance(name, str) or not _NAME.fullmatch(name)):
+            raise ExprError("'as' takes a name of lower-case letters, digits and _", sub)
+        inner = (*scope, name) if name else scope
         # Without `where`, every element counts: `none: {list: criminal_records}` = no records.
         where = (
-            parse_pred(value["where"], f"{sub}.where") if "where" in value else Truthy(Lit(True))
+            parse_pred(value["where"], f"{sub}.where", inner)
+            if "where" in value
+            else Truthy(Lit(True))
         )
-        quant = Quant("every" if key == "every" else "some", str(value["list"]), where)
+        quant = Quant("every" if key == "every" else "some", str(value["list"]), where, name)
         return Not(quant) if key == "none" else quant
-    return Truthy(parse_term(node, path))
+    return Truthy(parse_term(node, path, scope))
 
 
 def walk(expr: Expr) -> Iterator[Expr]:
@@ -337,7 +376,7 @@ def walk(expr: Expr) -> Iterator[Expr]:
             children = (value, container)
         case Known(term) | Truthy(term):
             children = (term,)
-        case Quant(_, _, where) | Pick(_, where, _):
+        case Quant(_, _, where, _) | Pick(_, where, _):
             children = (where,)
         case DateShift(base, amount, _, _):
             children = (base, amount)

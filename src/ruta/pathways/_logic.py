@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ruta.pathways._expr import (
@@ -52,6 +52,13 @@ class Context:
     params: Mapping[str, Timeline]
     item: Mapping[str, Any] | None = None
     item_path: str = ""
+    # Elements bound by name (``as:``) in the enclosing quantifiers: name -> (element, path).
+    bound: Mapping[str, tuple[Mapping[str, Any], str]] = field(default_factory=dict)
+
+    def enter(self, item: Mapping[str, Any], path: str, name: str | None = None) -> Context:
+        """The context inside a quantifier, with ``item`` as the current element."""
+        bound = {**self.bound, name: (item, path)} if name else self.bound
+        return Context(self.facts, self.as_of, self.params, item, path, bound)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -115,9 +122,13 @@ def eval_term(term: Term, ctx: Context) -> tuple[Any, Missing]:
         case Fact(path):
             value = fact_value(ctx.facts, path)
             return value, (_NONE if value is not None else frozenset({path}))
-        case Item(field):
-            value = ctx.item.get(field) if ctx.item is not None else None
-            return value, (_NONE if value is not None else frozenset({f"{ctx.item_path}.{field}"}))
+        case Item(name, None):
+            value = ctx.item.get(name) if ctx.item is not None else None
+            return value, (_NONE if value is not None else frozenset({f"{ctx.item_path}.{name}"}))
+        case Item(name, scope):
+            element, where = ctx.bound[str(scope)]
+            value = element.get(name)
+            return value, (_NONE if value is not None else frozenset({f"{where}.{name}"}))
         case Param(name):
             return ctx.params[name].at(ctx.as_of), _NONE
         case AsOf():
@@ -135,14 +146,14 @@ def eval_term(term: Term, ctx: Context) -> tuple[Any, Missing]:
             if a is None or b is None:
                 return None, m1 | m2
             return (whole_years(a, b) if unit == "years" else (b - a).days), _NONE
-        case Pick(list_fact, where, field):
+        case Pick(list_fact, where, name):
             items = fact_value(ctx.facts, list_fact)
             if items is None:
                 return None, frozenset({list_fact})
             for index, item in enumerate(items):
-                sub = Context(ctx.facts, ctx.as_of, ctx.params, item, f"{list_fact}.{index}")
+                sub = ctx.enter(item, f"{list_fact}.{index}")
                 if eval_pred(where, sub)[0] is True:
-                    return item.get(field), _NONE
+                    return item.get(name), _NONE
             return None, _NONE
     raise TypeError(f"not a term: {term!r}")
 
@@ -179,7 +190,7 @@ def _quantify(pred: Quant, ctx: Context) -> tuple[bool | None, Missing]:
     unknown: set[str] = set()
     undecided = False
     for index, item in enumerate(items):
-        sub = Context(ctx.facts, ctx.as_of, ctx.params, item, f"{pred.list_fact}.{index}")
+        sub = ctx.enter(item, f"{pred.list_fact}.{index}", pred.name)
         value, missing = eval_pred(pred.where, sub)
         if value is decisive:
             return decisive, _NONE

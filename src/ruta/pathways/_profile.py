@@ -87,6 +87,12 @@ class CriminalRecord(_Part):
     date: Date | None = None
 
 
+class Residence(_Part):
+    country: Country
+    since: Date | None = None
+    until: Date | None = None
+
+
 class DocumentHeld(_Part):
     type: Annotated[str, _in_vocabulary("documents")]
     expires: Date | None = None
@@ -127,8 +133,10 @@ class Profile(_Part):
     nationalities: list[Nationality] | None = None
     date_of_birth: Date | None = None
     entry: Entry | None = None
+    arrival_date: Date | None = None
     current_status: Literal["regular", "irregular", "asylum_seeker"] | None = None
     criminal_records: list[CriminalRecord] | None = None
+    residences: list[Residence] | None = None
     documents: list[DocumentHeld] | None = None
     permits: list[PermitHeld] | None = None
     registrations: list[Registration] | None = None

@@ -193,6 +193,7 @@ class _Compiler:
         self.pathway, self.d, self.as_of = pathway, dialect, as_of
         self.depth = 0
         self.hoist = hoist
+        self.bound: dict[str, str] = {}  # quantifier name (as:) -> its lambda variable
 
     def param(self, timeline: Timeline) -> str:
         if timeline.constant:
@@ -222,10 +223,12 @@ class _Compiler:
                 return _literal(value, d)
             case Fact(path):
                 return d.ident(column_of(path))
-            case Item(field):
+            case Item(field, None):
                 if item is None:
                     raise PathwaysError(f"item.{field} outside a quantifier")
                 return f"{item}.{d.ident(field)}"
+            case Item(field, scope):
+                return f"{self.bound[str(scope)]}.{d.ident(field)}"
             case Param(name):
                 return self.param(self.pathway.params[name])
             case AsOf():
@@ -263,6 +266,20 @@ class _Compiler:
         self.depth += 1
         return f"x{self.depth}"
 
+    def bound_pred(self, pred: Pred, var: str, name: str | None) -> str:
+        """``pred`` compiled with ``var`` as the element, also reachable as ``name``."""
+        if name is None:
+            return self.pred(pred, var)
+        outer = self.bound.get(name)
+        self.bound[name] = var
+        try:
+            return self.pred(pred, var)
+        finally:
+            if outer is None:
+                del self.bound[name]
+            else:
+                self.bound[name] = outer
+
     def pred(self, pred: Pred, item: str | None) -> str:
         d = self.d
         match pred:
@@ -281,11 +298,13 @@ class _Compiler:
                 return f"({self.term(term, item)} IS NOT NULL)"
             case Truthy(term):
                 return f"({self.term(term, item)})"
-            case Quant(kind, list_fact, where) if self.hoist is not None and not any(
-                isinstance(n, Quant | Pick) for n in walk(where)
+            case Quant(kind, list_fact, where, name) if self.hoist is not None and not any(
+                isinstance(n, Quant | Pick) or (isinstance(n, Item) and n.scope not in (None, name))
+                for n in walk(where)
             ):
+                # Hoisted out of any lambda: only a predicate that reads no enclosing element.
                 column = d.ident(column_of(list_fact))
-                body = f"coalesce(CAST({self.pred(where, 'x')} AS INTEGER) * 2, 1)"
+                body = f"coalesce(CAST({self.bound_pred(where, 'x', name)} AS INTEGER) * 2, 1)"
                 facts = {column_of(n.path) for n in walk(where) if isinstance(n, Fact)}
                 agg = f"max({body})" if kind == "some" else f"min({body})"
                 alias = d.ident(self.hoist.add(list_fact, agg, facts))
@@ -295,10 +314,10 @@ class _Compiler:
                     f"CASE coalesce({alias}, {empty}) WHEN 2 THEN TRUE WHEN 0 THEN FALSE "
                     f"ELSE NULL END END)"
                 )
-            case Quant(kind, list_fact, where):
+            case Quant(kind, list_fact, where, name):
                 column = d.ident(column_of(list_fact))
                 var = self.var()
-                body = f"coalesce(CAST({self.pred(where, var)} AS INTEGER) * 2, 1)"
+                body = f"coalesce(CAST({self.bound_pred(where, var, name)} AS INTEGER) * 2, 1)"
                 self.depth -= 1
                 codes = d.transform(column, var, body)
                 if kind == "some":
