@@ -26,7 +26,8 @@ Examples:
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -34,6 +35,7 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
 __all__ = [
     "FORMATS",
@@ -136,55 +138,64 @@ def bar_chart(
     legend: Sequence[str] | None = None,
     digits: int = 3,
     columns: tuple[str, str, str] | None = None,
+    number_format: Callable[[float], str] | None = None,
 ) -> Chart:
     """Horizontal bars with labelled values and optional ±1.96·SE whiskers.
 
     Args:
-        title: The chart title (already translated).
-        labels: One label per bar, drawn top to bottom.
+        title: The chart title (already translated); long titles wrap.
+        labels: One label per bar, drawn top to bottom; long labels wrap.
         values: The bar lengths (negative bars extend left of zero).
         errors: Standard errors; whiskers span a 95 % normal interval.
         value_label: The axis label (unit), already translated.
         series: The series index of each bar (colour and hatch); all 0 when omitted.
         legend: Names of the series, when there is more than one.
-        digits: Decimals printed on the bars and in the table.
+        digits: Decimals printed on the bars and in the table (default format).
         columns: Table headings (label, value, standard error); English when omitted.
+        number_format: Writes a number for the bar labels, the axis and the table (e.g.
+            locale-aware percentages); ``digits`` decimals when omitted.
 
     Returns:
         The chart and its data table (label, value, standard error).
     """
+    show = number_format or (lambda v: f"{v:.{digits}f}")
     kinds = list(series) if series is not None else [0] * len(values)
+    errs = [0.0 if e != e else e for e in errors] if errors is not None else None
     with matplotlib.rc_context(_STYLE):
-        figure, axes = new_figure(6.4, max(1.6, 0.42 * len(values) + 1.0))
+        wrapped = ["\n".join(textwrap.wrap(label, 30)) or label for label in labels]
+        lines = sum(max(1, w.count("\n") + 1) for w in wrapped)
+        figure, axes = new_figure(7.0, max(1.8, 0.3 * lines + 0.25 * len(values) + 1.3))
         positions = list(range(len(values)))[::-1]
         for position, value, kind in zip(positions, values, kinds, strict=True):
             axes.barh(position, value, height=0.62, linewidth=0.8, **series_style(kind))
-        if errors is not None:
-            axes.errorbar(
-                list(values), positions, xerr=[1.96 * e for e in errors], fmt="none",
-                ecolor="#000000", elinewidth=1.0, capsize=3,
-            )
+        reach = list(values)
+        if errs is not None:
+            axes.errorbar(list(values), positions, xerr=[1.96 * e for e in errs], fmt="none",
+                          ecolor="#000000", elinewidth=1.0, capsize=3)
+            reach = [v + (1.96 * e if v >= 0 else -1.96 * e) for v, e in
+                     zip(values, errs, strict=True)]
         axes.axvline(0.0, color="#000000", linewidth=0.9)
-        axes.set_yticks(positions, list(labels))
+        axes.set_yticks(positions, wrapped)
         axes.set_xlabel(value_label)
-        axes.set_title(title, loc="left")
-        for position, value in zip(positions, values, strict=True):
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: show(v)))
+        figure.suptitle("\n".join(textwrap.wrap(title, 70)), x=0.01, ha="left",
+                        fontsize=11, fontweight="bold")
+        # Value labels sit past the whisker's end, so that no line crosses the text.
+        for position, value, end in zip(positions, values, reach, strict=True):
             axes.annotate(
-                f"{value:.{digits}f}", (value, position), xytext=(4 if value >= 0 else -4, 0),
+                show(value), (end, position), xytext=(5 if value >= 0 else -5, 0),
                 textcoords="offset points", va="center", ha="left" if value >= 0 else "right",
                 fontsize=9,
             )
-        axes.margins(x=0.18)
+        axes.margins(x=0.22)
         if legend is not None and len(legend) > 1:
-            handles = [
-                Patch(label=name, **series_style(i))
-                for i, name in enumerate(legend)
-            ]
-            axes.legend(handles=handles, loc="best", frameon=False, fontsize=9)
-    errs = list(errors) if errors is not None else [float("nan")] * len(values)
+            handles = [Patch(label=name, **series_style(i)) for i, name in enumerate(legend)]
+            figure.legend(handles=handles, loc="outside lower center", ncols=len(legend),
+                          frameon=False, fontsize=9)
+    shown_errors = list(errors) if errors is not None else [float("nan")] * len(values)
     rows = tuple(
-        (label, f"{value:.{digits}f}", "" if e != e else f"{e:.{digits}f}")
-        for label, value, e in zip(labels, values, errs, strict=True)
+        (label, show(value), "" if e != e else show(e))
+        for label, value, e in zip(labels, values, shown_errors, strict=True)
     )
     return Chart(title, figure, DataTable(columns or ("", value_label, "SE"), rows))
 

@@ -1,4 +1,4 @@
-"""``ruta labour``: workers' rights (pension totalization across states).
+"""``ruta labour``: workers' rights (the migrant pay gap, pension totalization across states).
 
 The domain packages are imported inside the commands, so that ``ruta --help`` stays fast.
 """
@@ -23,7 +23,10 @@ from ruta.i18n import LANGUAGES
 if TYPE_CHECKING:
     from ruta.labour.pensions import Reason, Totalization
 
-app = typer.Typer(help="Workers' rights: pension totalization across states.", no_args_is_help=True)
+app = typer.Typer(
+    help="Workers' rights: the migrant pay gap and pension totalization across states.",
+    no_args_is_help=True,
+)
 out = Console()
 
 _LANG_HELP = f"Language: {', '.join(LANGUAGES)} (a region such as pt-BR is accepted)."
@@ -213,3 +216,10 @@ def _money(amount: Decimal | None, currency: str, lang: str) -> str:
     from babel.numbers import format_currency
 
     return "—" if amount is None else format_currency(amount, currency, locale=lang)
+
+
+# The pay-gap command lives in its own module; registered last so that the group's
+# commands are listed in one place.
+from ruta.cli._labour_paygap import register as _register_paygap  # noqa: E402
+
+_register_paygap(app)

@@ -2,6 +2,9 @@
 
 Sub-packages:
 
+- :mod:`ruta.labour.paygap`: how much less do migrants earn than nationals for comparable
+  work, and how much of that is not explained by education, occupation or sector? (raw and
+  ILO factor-weighted gaps, weighted Oaxaca-Blinder decompositions of survey microdata).
 - :mod:`ruta.labour.pensions`: pension totalization under the MERCOSUR Multilateral
   Agreement on Social Security (1997) and the Ibero-American Multilateral Convention
   (CMISS, 2007): which agreement applies, periods added up across states, each state's

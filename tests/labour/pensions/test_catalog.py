@@ -12,7 +12,12 @@ from babel.messages.pofile import read_po
 from ruta.i18n import LANGUAGES, LOCALES_DIR, translator
 
 SRC = Path(__file__).parents[3] / "src" / "ruta"
-SOURCES = [(SRC / "labour", "**.py"), (SRC / "cli", "labour.py")]
+# The whole labour package (pensions and paygap) and both of its CLI modules.
+SOURCES = [
+    (SRC / "labour", "**.py"),
+    (SRC / "cli", "labour.py"),
+    (SRC / "cli", "_labour_paygap.py"),
+]
 
 
 def _msgids() -> set[str]:
@@ -24,7 +29,8 @@ def _msgids() -> set[str]:
 
 
 def test_extraction_finds_the_messages() -> None:
-    assert {"Pension totalization", "Why", "%(agreement)s: %(state)s is not a party."} <= _msgids()
+    assert {"Pension totalization", "Why", "%(agreement)s: %(state)s is not a party.",
+            "Migrant pay gap", "Bootstrap SE"} <= _msgids()
 
 
 @pytest.mark.parametrize("lang", sorted(LANGUAGES))
