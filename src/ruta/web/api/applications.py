@@ -26,6 +26,7 @@ from ruta.web.api.schemas import (
     TransitionIn,
 )
 from ruta.web.deps import ApiUser, BearerCredentials, SessionDep, SettingsDep, api_user
+from ruta.web.params import PageNumber
 
 __all__ = ["router"]
 
@@ -74,7 +75,7 @@ def list_applications(
     settings: SettingsDep,
     status: Annotated[str | None, Query(max_length=30)] = None,
     pathway: Annotated[str | None, Query(max_length=80)] = None,
-    page: Annotated[int, Query(ge=1, le=100000)] = 1,
+    page: PageNumber = 1,
 ) -> ApplicationList:
     """Applications in your scope, oldest submission first."""
     items, total = actions.list_applications(

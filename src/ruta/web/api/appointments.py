@@ -20,6 +20,7 @@ from ruta.cases.errors import CasesError
 from ruta.cases.schemas import StrictInput
 from ruta.store.models import Appointment, Office, Slot
 from ruta.web.deps import ApiUser, SessionDep
+from ruta.web.params import MAX_ID, RecordId
 
 __all__ = [
     "AppointmentIn",
@@ -49,7 +50,7 @@ _CONFLICT: dict[int | str, dict[str, Any]] = {
 
 OfficeCode = Annotated[str, Path(min_length=1, max_length=40, description="Office code")]
 ApplicationId = Annotated[str, Path(min_length=1, max_length=36)]
-AppointmentId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+AppointmentId = RecordId
 
 
 class OfficePublic(BaseModel):
@@ -104,7 +105,7 @@ class SlotsIn(StrictInput):
 class AppointmentIn(StrictInput):
     """Book a slot for the application."""
 
-    slot_id: int = Field(ge=1, le=2**31 - 1)
+    slot_id: int = Field(ge=1, le=MAX_ID)
 
 
 class AttendanceIn(StrictInput):

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from ruta.cases import actions
 from ruta.web.deps import ApiUser, SessionDep, SettingsDep
+from ruta.web.params import PageNumber
 
 __all__ = ["router"]
 
@@ -53,7 +54,7 @@ def audit_log(
     user: ApiUser,
     settings: SettingsDep,
     application_id: Annotated[str | None, Query(max_length=36)] = None,
-    page: Annotated[int, Query(ge=1, le=100000)] = 1,
+    page: PageNumber = 1,
 ) -> AuditPage:
     """Events about case files in your scope, optionally of one application."""
     events, total = actions.list_audit_events(

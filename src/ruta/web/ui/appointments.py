@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
 from babel import dates as babel_dates
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -40,6 +40,7 @@ from ruta.cases.errors import CasesError, NotFoundError
 from ruta.store.models import Office, User
 from ruta.web.deps import PageUser, SessionDep
 from ruta.web.i18n import render, request_language
+from ruta.web.params import RecordId, form_id
 from ruta.web.ui._forms import (
     ErrorList,
     csrf_context,
@@ -209,8 +210,7 @@ def _is_open(session: Session, user: User, app_id: str) -> bool:
 
 
 def _slot_id(form: FormData) -> int | None:
-    raw = form_text(form, "slot")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return form_id(form, "slot")
 
 
 @router.post("/track/{app_id}/appointment", name="appointment_book")
@@ -227,10 +227,10 @@ async def book(request: Request, app_id: str, user: PageUser, session: SessionDe
     elif slot_id is None:
         errors.append(("slot", _("Choose a day and time")))
     else:
-        current = form_text(form, "current")
+        current = form_id(form, "current")
         try:
-            if current.isdigit():
-                do_rebook_appointment(session, user, int(current), slot_id)
+            if current is not None:
+                do_rebook_appointment(session, user, current, slot_id)
             else:
                 do_book_appointment(session, user, app_id, slot_id)
         except NotFoundError as exc:
@@ -257,15 +257,15 @@ async def cancel(request: Request, app_id: str, user: PageUser, session: Session
     """Cancel the booking; the place goes back to the office."""
     _ = gettext_for(request)
     form = await request.form()
-    raw = form_text(form, "appointment")
+    appointment_id = form_id(form, "appointment")
     if not _csrf_ok(request, form):
         return _booking_page(
             request, session, user, app_id, [("cancel", _("The form expired. Try again"))]
         )
-    if not raw.isdigit() or len(raw) >= 10:
+    if appointment_id is None:
         return not_found_page(request, user)
     try:
-        do_cancel_appointment(session, user, int(raw), app_id)
+        do_cancel_appointment(session, user, appointment_id, app_id)
     except NotFoundError:
         return not_found_page(request, user)
     except CasesError as exc:
@@ -382,7 +382,7 @@ def _day_url(request: Request, office: str, day: str) -> str:
 @router.post("/casework/appointments/{appointment_id}/attendance", name="appointment_attendance")
 async def attendance(
     request: Request,
-    appointment_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    appointment_id: RecordId,
     user: PageUser,
     session: SessionDep,
 ) -> Response:

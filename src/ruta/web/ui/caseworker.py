@@ -38,6 +38,7 @@ from ruta.pathways import UnknownPathwayError, get_pathway, list_pathways
 from ruta.store.models import User
 from ruta.web.deps import OptionalPageUser, PageUser, SessionDep, SettingsDep
 from ruta.web.i18n import render, request_language
+from ruta.web.params import PageNumber
 from ruta.web.ui._forms import ErrorList, csrf_context, form_text, gettext_for, not_found_page
 from ruta.web.ui._forms import verify_csrf as _csrf_ok
 from ruta.web.ui._queue import officer_choices, officers_of, sla_state
@@ -77,7 +78,7 @@ def queue(
     settings: SettingsDep,
     status: Annotated[str | None, Query()] = None,
     pathway: Annotated[str | None, Query()] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     """Cases in the officer's scope, oldest submission first, with age and SLA."""
     if user.role not in _READERS:

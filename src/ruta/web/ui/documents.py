@@ -17,6 +17,7 @@ from ruta.cases.actions import do_review_document, do_upload_document, read_docu
 from ruta.cases.errors import CasesError, NotFoundError
 from ruta.store.models import User
 from ruta.web.deps import PageUser, SessionDep, SettingsDep
+from ruta.web.params import RecordId
 from ruta.web.ui._forms import ErrorList, form_text, gettext_for, not_found_page
 from ruta.web.ui._forms import verify_csrf as _csrf_ok
 from ruta.web.ui.caseworker import case_page
@@ -94,7 +95,11 @@ async def upload(
 
 @router.get("/documents/{document_id}", name="document_open")
 def open_document(
-    request: Request, document_id: int, user: PageUser, session: SessionDep, settings: SettingsDep
+    request: Request,
+    document_id: RecordId,
+    user: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> Response:
     """Download one document (audited)."""
     try:
@@ -112,7 +117,7 @@ def open_document(
 
 @router.post("/casework/documents/{document_id}/review", name="document_review")
 async def review(
-    request: Request, document_id: int, user: PageUser, session: SessionDep
+    request: Request, document_id: RecordId, user: PageUser, session: SessionDep
 ) -> Response:
     """Mark a document verified or rejected, then return to its case."""
     form = await request.form()

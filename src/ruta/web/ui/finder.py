@@ -21,6 +21,7 @@ from ruta.pathways import (
     next_question,
 )
 from ruta.web.i18n import render, request_language, translator
+from ruta.web.params import MAX_PAGE as MAX_ANSWERS
 from ruta.web.security import csrf_token
 from ruta.web.ui._answers import FormError, display_answer, form_answer, kind_error
 from ruta.web.ui._forms import verify_csrf
@@ -94,7 +95,7 @@ def _question_page(
 @router.get("/question", name="finder_question")
 def show_question(
     request: Request,
-    at: Annotated[int | None, Query(ge=0)] = None,
+    at: Annotated[int | None, Query(ge=0, le=MAX_ANSWERS)] = None,
     back: Annotated[str | None, Query(alias="return")] = None,
 ) -> Response:
     """Ask question number ``at`` (default: the next unanswered one)."""

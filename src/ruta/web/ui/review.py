@@ -20,6 +20,7 @@ from ruta.cases.errors import CasesError, NotFoundError
 from ruta.store.models import User
 from ruta.web.deps import PageUser, SessionDep, SettingsDep
 from ruta.web.i18n import render
+from ruta.web.params import PageNumber, RecordId
 from ruta.web.ui._forms import ErrorList, csrf_context, form_text, gettext_for, not_found_page
 from ruta.web.ui._forms import verify_csrf as _csrf_ok
 
@@ -61,7 +62,7 @@ def queue(
     session: SessionDep,
     settings: SettingsDep,
     status: Annotated[str, Query()] = "pending",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     """Pending pairs, most uncertain first, or the decided ones."""
     if user.role not in OFFICERS:
@@ -112,13 +113,15 @@ def _pair_page(
 
 
 @router.get("/review/{pair_id}", name="review_pair")
-def pair(request: Request, pair_id: int, user: PageUser, session: SessionDep) -> Response:
+def pair(request: Request, pair_id: RecordId, user: PageUser, session: SessionDep) -> Response:
     """Both records side by side (an audited read) and the decision form."""
     return _pair_page(request, session, user, pair_id)
 
 
 @router.post("/review/{pair_id}", name="review_decide")
-async def decide(request: Request, pair_id: int, user: PageUser, session: SessionDep) -> Response:
+async def decide(
+    request: Request, pair_id: RecordId, user: PageUser, session: SessionDep
+) -> Response:
     """Record "same person" (merged) or "not the same person" (distinct) with a reason."""
     if user.role not in OFFICERS:
         return not_found_page(request, user)

@@ -19,6 +19,7 @@ from ruta.cases.errors import CasesError, ConflictError, NotFoundError, Permissi
 from ruta.cases.workflow import PROPOSED_OUTCOMES, STATES
 from ruta.web.deps import PageUser, SessionDep, SettingsDep
 from ruta.web.i18n import render
+from ruta.web.params import form_id
 from ruta.web.ui._chart import bar_chart
 from ruta.web.ui._forms import ErrorList, csrf_context, form_text, gettext_for, not_found_page
 from ruta.web.ui._forms import verify_csrf as _csrf_ok
@@ -84,10 +85,7 @@ async def assign(request: Request, app_id: str, user: PageUser, session: Session
     _ = gettext_for(request)
     form = await request.form()
     errors: ErrorList = []
-    try:
-        assignee = int(form_text(form, "assignee"))
-    except ValueError:
-        assignee = 0
+    assignee = form_id(form, "assignee") or 0
     if not _csrf_ok(request, form):
         errors.append(("assignee", _("The form expired. Try again")))
     elif not assignee:
