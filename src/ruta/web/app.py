@@ -24,7 +24,8 @@ from ruta.pathways import list_pathways
 from ruta.settings import Settings, get_settings
 from ruta.store import make_engine, make_sessionmaker
 from ruta.web.api import router as api_router
-from ruta.web.problems import install_problem_handlers
+from ruta.web.bodylimit import BodyLimitMiddleware
+from ruta.web.problems import install_problem_handlers, request_body_limit
 from ruta.web.ratelimit import Limiter
 from ruta.web.security import CsrfCookieMiddleware, SecureCookiesMiddleware, login_router
 
@@ -79,6 +80,9 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> Fast
     app.state.limiter = Limiter(settings.rate_limit_storage)
     install_problem_handlers(app)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.cookie_secure)
+    # Why a middleware: a route's own size check comes only after the whole body was
+    # received; this refuses by Content-Length before reading and stops a chunked body.
+    app.add_middleware(BodyLimitMiddleware, limit=request_body_limit(settings.max_upload_bytes))
     if settings.cookie_secure:
         # Added last, so it runs outermost and sees every cookie, the CSRF nonce's too.
         app.add_middleware(SecureCookiesMiddleware)

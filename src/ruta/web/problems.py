@@ -25,9 +25,30 @@ from ruta.cases.errors import (
 )
 from ruta.errors import RutaError
 
-__all__ = ["PROBLEM_JSON", "LoginRequired", "install_problem_handlers", "problem"]
+__all__ = [
+    "FORM_ALLOWANCE",
+    "PROBLEM_JSON",
+    "LoginRequired",
+    "install_problem_handlers",
+    "problem",
+    "request_body_limit",
+]
 
 PROBLEM_JSON = "application/problem+json"
+
+#: Room for a form's other fields and its multipart boundaries beside the largest file.
+FORM_ALLOWANCE = 64 * 1024
+
+
+def request_body_limit(max_upload_bytes: int) -> int:
+    """The largest request body the service reads: the largest document plus its form.
+
+    Examples:
+        >>> request_body_limit(10 * 1024 * 1024)
+        10551296
+    """
+    return max_upload_bytes + FORM_ALLOWANCE
+
 
 _STATUS: tuple[tuple[type[RutaError], int, str], ...] = (
     (NotFoundError, 404, "Not found"),
@@ -104,6 +125,15 @@ def _validation_error(_request: Request, exc: Exception) -> Response:
 
 def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    limit = getattr(exc, "limit", None)
+    if exc.status_code == 413 and isinstance(limit, int):  # ruta.web.bodylimit.BodyTooLarge
+        detail = (
+            f"the request is larger than {limit} bytes; send a file of at most "
+            f"{max(limit - FORM_ALLOWANCE, 0)} bytes"
+        )
+        return problem(
+            413, "Content too large", detail, field="file", headers=dict(exc.headers or {})
+        )
     detail = str(exc.detail)
     return problem(exc.status_code, detail, detail, headers=dict(exc.headers or {}))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 
 from ruta.cases.access import OFFICERS
 from ruta.cases.actions import do_review_document, do_upload_document, read_document
@@ -47,7 +48,16 @@ async def upload(
 ) -> Response:
     """Attach a scanned document to the case, for one item of its checklist."""
     _ = gettext_for(request)
-    form = await request.form()
+    try:
+        form = await request.form()
+    except HTTPException as exc:
+        if exc.status_code != 413:
+            raise
+        # Refused by the body limit before the file was read (see create_app).
+        message = _("Upload a PDF, JPEG or PNG file of at most %(megabytes)s MB") % {
+            "megabytes": settings.max_upload_bytes // (1024 * 1024)
+        }
+        return _with_errors(request, session, user, app_id, [("file", message)])
     upload_file = form.get("file")
     document_type = form_text(form, "document_type")
     errors: ErrorList = []
