@@ -22,6 +22,7 @@ _SUBAPPS: list[tuple[str, str, str | None]] = [
     ("ruta.cli.casework", "register", None),
     ("ruta.cli.review", "app", "review"),
     ("ruta.cli.labour", "app", "labour"),
+    ("ruta.cli.stats", "app", "stats"),
 ]
 
 for _module, _attr, _name in _SUBAPPS:

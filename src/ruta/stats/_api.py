@@ -1,0 +1,143 @@
+"""The front door: a release of a period from the case store the caller connects to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from ruta.pathways import list_pathways
+from ruta.stats._design import DEFAULT_STATISTICS, DEFAULT_TABLES, StatisticSpec, TableSpec
+from ruta.stats._errors import PeriodError, SourceError
+from ruta.stats._period import Period, parse_period
+from ruta.stats._release import Release, compute_release
+from ruta.stats._source import load_case_store
+from ruta.stats._units import build_units, pathway_code
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+__all__ = ["build_release", "load_simulation"]
+
+
+def load_simulation(duck: duckdb.DuckDBPyConnection, path: Path) -> str:
+    """Load a population simulation's results (``ruta pathways simulate``) for take-up.
+
+    Returns:
+        The name of the DuckDB table (``sim_results``: ``pathway``, ``status``).
+
+    Raises:
+        SourceError: the file is missing, not Parquet, or lacks ``pathway``/``status``.
+    """
+    if not path.is_file():
+        raise SourceError(f"{path} does not exist", field="population")
+    if path.suffix.lower() != ".parquet":
+        raise SourceError(
+            f"{path.name} is not .parquet; give the results of `ruta pathways simulate`",
+            field="population",
+        )
+    literal = str(path).replace("'", "''")
+    try:
+        columns = {
+            r[0]
+            for r in duck.execute(f"DESCRIBE SELECT * FROM read_parquet('{literal}')").fetchall()
+        }
+    except duckdb.Error as exc:
+        raise SourceError(
+            f"{path.name} is not readable Parquet ({exc})", field="population"
+        ) from None
+    if not {"pathway", "status"} <= columns:
+        raise SourceError(
+            f"{path.name} has no pathway and status columns; give the results of "
+            "`ruta pathways simulate`",
+            field="population",
+        )
+    duck.execute(
+        f"CREATE OR REPLACE TABLE sim_results AS SELECT CAST(pathway AS VARCHAR) AS pathway, "
+        f"CAST(status AS VARCHAR) AS status FROM read_parquet('{literal}')"
+    )
+    return "sim_results"
+
+
+def build_release(
+    connection: Connection,
+    period: str | Period,
+    *,
+    threshold: int | None = None,
+    rounding: int | None = None,
+    seed: int = 0,
+    population: Path | None = None,
+    now: datetime | None = None,
+    tables: Sequence[TableSpec] = DEFAULT_TABLES,
+    statistics: Sequence[StatisticSpec] = DEFAULT_STATISTICS,
+) -> Release:
+    """Every indicator of ``period``, disclosure-controlled, from the case store.
+
+    Args:
+        connection: An open SQLAlchemy connection to the case store.
+        period: ``YYYY-Qn`` or ``YYYY-MM`` (or a parsed :class:`Period`).
+        threshold: Threshold rule, 3, 5 or 10 (default 5, parameters.yaml).
+        rounding: Random rounding base of counts (3 or 5), or None.
+        seed: Seed of the random rounding.
+        population: Results of a population simulation, for take-up (optional).
+        now: The extraction moment (default: now); stocks are taken at the end of the
+            period or at this moment, whichever comes first.
+        tables: The tables to publish (default: every indicator).
+        statistics: The processing-time statistics to publish.
+
+    Raises:
+        PeriodError: a malformed period, or one that has not started.
+        SourceError: the case store or the simulation file cannot be read.
+        DisclosureError: a threshold or rounding base the parameters do not allow.
+
+    Examples:
+        >>> from sqlalchemy import create_engine
+        >>> from ruta.store import upgrade
+        >>> import tempfile, pathlib
+        >>> url = f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'ruta.db'}"
+        >>> upgrade(url)
+        >>> with create_engine(url).connect() as conn:
+        ...     release = build_release(conn, "2026-Q3", now=datetime(2026, 12, 1, tzinfo=UTC))
+        >>> release.period.code, release.threshold, len(release.observations)
+        ('2026-Q3', 5, 0)
+    """
+    parsed = parse_period(period) if isinstance(period, str) else period
+    moment = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+    start = datetime.combine(parsed.start, time())
+    if moment <= start:
+        raise PeriodError(
+            f"{parsed.code} has not started yet (it starts on {parsed.start}); choose a "
+            "past or current period",
+            field="period",
+        )
+    as_of = min(datetime.combine(parsed.end, time()), moment)
+    duck = duckdb.connect()
+    try:
+        load_case_store(connection, duck)
+        simulation = load_simulation(duck, population) if population is not None else None
+        build_units(duck, parsed, as_of, simulation)
+        areas = {
+            str(r[0]) for r in duck.execute("SELECT DISTINCT ref_area FROM st_cases").fetchall()
+        }
+        if simulation:
+            areas |= {
+                str(r[0])
+                for r in duck.execute("SELECT DISTINCT ref_area FROM u_eligible").fetchall()
+            }
+        pathways = {a: [pathway_code(p.id) for p in list_pathways(a)] for a in sorted(areas)}
+        return compute_release(
+            duck,
+            parsed,
+            as_of,
+            pathways,
+            threshold=threshold,
+            rounding=rounding,
+            seed=seed,
+            tables=tables,
+            statistics=statistics,
+        )
+    finally:
+        duck.close()

@@ -1,0 +1,42 @@
+"""Atomic output: every file of an export appears complete, or not at all."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from ruta.stats._errors import ExportError
+
+__all__ = ["atomic_files"]
+
+
+@contextlib.contextmanager
+def atomic_files(targets: Sequence[Path], field: str = "out") -> Iterator[list[Path]]:
+    """Yield temporary paths beside ``targets``; on success each replaces its target.
+
+    The renames come last and together, so a failure while writing leaves every target
+    as it was (a data file is never left beside the structure of another run).
+
+    Raises:
+        ExportError: a target's directory does not exist.
+    """
+    temporaries: list[Path] = []
+    try:
+        for target in targets:
+            directory = target.parent if str(target.parent) else Path(".")
+            if not directory.is_dir():
+                raise ExportError(
+                    f"directory {directory} does not exist; create it first", field=field
+                )
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+            os.close(fd)
+            temporaries.append(Path(name))
+        yield temporaries
+        for temporary, target in zip(temporaries, targets, strict=True):
+            os.replace(temporary, target)
+    finally:
+        for temporary in temporaries:
+            temporary.unlink(missing_ok=True)

@@ -1,0 +1,218 @@
+"""The populations as DuckDB unit tables (one row per unit, attributes as SDMX codes).
+
+Every unit table has ``ref_area`` and one column per attribute of its population
+(:data:`ruta.stats._design.POPULATIONS`); ``fees`` also has ``value``. Flows are events
+in ``[start, as_of)``; stocks are the state at ``as_of`` (the end of the period, or the
+moment of extraction while the period is still running). The workflow history
+(``st_steps``), not the current status, says where each case stood at ``as_of``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import duckdb
+
+from ruta.stats._params import Band, age_bands, expiring_days, sla_rule, waiting_bands
+from ruta.stats._period import Period
+
+__all__ = ["OPEN_STATES", "STAGES", "build_units", "pathway_code"]
+
+#: Workflow states in which a case waits for the administration (the backlog).
+OPEN_STATES = ("submitted", "in_review", "information_requested", "decision_proposed", "appealed")
+#: Stages of processing time: the time spent in each open state before a decision.
+STAGES = ("SUBMITTED", "IN_REVIEW", "INFORMATION_REQUESTED", "DECISION_PROPOSED", "APPEALED")
+
+
+def pathway_code(pathway_id: str) -> str:
+    """The SDMX code of a pathway id (SDMX identifiers allow no dot).
+
+    Examples:
+        >>> pathway_code("col.mercosur-temporary")
+        'COL_MERCOSUR-TEMPORARY'
+    """
+    return pathway_id.upper().replace(".", "_")
+
+
+def _bands(expr: str, bands: Iterable[Band]) -> str:
+    whens = " ".join(
+        f"WHEN {expr} <= {b.high} THEN '{b.code}'" for b in bands if b.high is not None
+    )
+    last = next(b.code for b in bands if b.high is None)
+    return f"CASE WHEN {expr} IS NULL THEN '_U' {whens} ELSE '{last}' END"
+
+
+def _age(birth: str, at: str) -> str:
+    # Completed years: the year difference, less one before the birthday.
+    years = (
+        f"(year({at}) - year({birth}) - CASE WHEN month({at}) * 100 + day({at}) < "
+        f"month({birth}) * 100 + day({birth}) THEN 1 ELSE 0 END)"
+    )
+    return _bands(years, age_bands())
+
+
+def _office(expr: str) -> str:
+    return f"coalesce(regexp_replace({expr}, '[^A-Za-z0-9_@$-]', '_', 'g'), '_U')"
+
+
+def _sla_breach(ref_area: str, start: str, end: str, countries: Iterable[str]) -> str:
+    """SQL: 'BREACH' when the days from ``start`` to ``end`` exceed the country's SLA."""
+    cases = []
+    for country in [*sorted(set(countries)), "default"]:
+        rule = sla_rule(country)
+        if rule.counting == "working":
+            # Weekdays in [start, end): an index that counts Mondays to Fridays only.
+            span = f"(_wdi(CAST({end} AS DATE)) - _wdi(CAST({start} AS DATE)))"
+        else:
+            span = f"date_diff('day', CAST({start} AS DATE), CAST({end} AS DATE))"
+        test = f"CASE WHEN {span} > {rule.days} THEN 'BREACH' ELSE 'WITHIN' END"
+        cases.append(test if country == "default" else f"WHEN {ref_area} = '{country}' THEN {test}")
+    default = cases.pop()
+    return f"CASE {' '.join(cases)} ELSE {default} END" if cases else default
+
+
+def _common(duck: duckdb.DuckDBPyConnection) -> None:
+    duck.execute(
+        "CREATE OR REPLACE MACRO _wdi(d) AS "
+        "(date_diff('day', DATE '1970-01-05', d) // 7) * 5 "
+        "+ least(date_diff('day', DATE '1970-01-05', d) % 7, 5)"
+    )
+    duck.execute("CREATE OR REPLACE MACRO _pathway(p) AS upper(replace(p, '.', '_'))")
+
+
+def build_units(
+    duck: duckdb.DuckDBPyConnection,
+    period: Period,
+    as_of: datetime,
+    eligible: str | None = None,
+) -> None:
+    """Create the ``u_*`` unit tables from the ``st_*`` store tables for ``period``.
+
+    Args:
+        duck: DuckDB connection holding the ``st_*`` tables (see ``load_case_store``).
+        period: The reference period.
+        as_of: UTC moment (naive) of the stocks, at most the period's end.
+        eligible: A DuckDB relation of a population simulation's results (``pathway``,
+            ``status``) for take-up, or None.
+    """
+    _common(duck)
+    start = f"TIMESTAMP '{period.start.isoformat()}'"
+    at = f"TIMESTAMP '{as_of.isoformat(sep=' ')}'"
+    at_day = f"CAST({at} AS DATE)"
+    countries = [
+        str(r[0]) for r in duck.execute("SELECT DISTINCT ref_area FROM st_cases").fetchall()
+    ]
+    month = "strftime({}, '%Y-%m')"
+    person = (
+        "_pathway(c.pathway_id) AS PATHWAY, c.citizenship AS CITIZENSHIP, "
+        "CASE c.sex WHEN 'F' THEN 'F' WHEN 'M' THEN 'M' ELSE 'X' END AS SEX, "
+        f"{{age}} AS AGE, {_office('c.office')} AS OFFICE"
+    )
+    duck.execute(
+        f"CREATE OR REPLACE TABLE u_applications AS SELECT c.ref_area, "
+        f"{person.format(age=_age('c.birth_date', 'CAST(c.submitted_at AS DATE)'))}, "
+        f"{month.format('c.submitted_at')} AS TIME FROM st_cases c "
+        f"WHERE c.submitted_at >= {start} AND c.submitted_at < {at}"
+    )
+    duck.execute(
+        f"CREATE OR REPLACE TABLE u_decisions AS SELECT c.ref_area, "
+        f"{person.format(age=_age('c.birth_date', 'CAST(s.step_at AS DATE)'))}, "
+        f"{month.format('s.step_at')} AS TIME, upper(s.to_status) AS OUTCOME, "
+        f"{_sla_breach('c.ref_area', 'c.submitted_at', 's.step_at', countries)} AS SLA "
+        f"FROM st_steps s JOIN st_cases c USING (application_id) "
+        f"WHERE s.to_status IN ('approved', 'denied') AND s.step_at >= {start} AND s.step_at < {at}"
+    )
+    open_list = ", ".join(f"'{s}'" for s in OPEN_STATES)
+    waited = f"date_diff('day', CAST(c.submitted_at AS DATE), {at_day})"
+    duck.execute(
+        f"CREATE OR REPLACE TABLE u_backlog AS "
+        f"WITH state AS (SELECT application_id, arg_max(to_status, step_at) AS status "
+        f"FROM st_steps WHERE step_at < {at} GROUP BY application_id) "
+        f"SELECT c.ref_area, {person.format(age=_age('c.birth_date', at_day))}, "
+        f"{_bands(waited, waiting_bands())} AS WAITING_TIME, "
+        f"{_sla_breach('c.ref_area', 'c.submitted_at', at, countries)} AS SLA "
+        f"FROM state JOIN st_cases c USING (application_id) "
+        f"WHERE state.status IN ({open_list}) AND c.submitted_at < {at}"
+    )
+    duck.execute(
+        f"CREATE OR REPLACE TABLE u_appointments AS SELECT o.ref_area, "
+        f"{_office('a.office')} AS OFFICE, {month.format('a.starts_at')} AS TIME, "
+        f"CASE a.status WHEN 'no_show' THEN 'NO_SHOW' ELSE 'ATTENDED' END AS ATTENDANCE "
+        f"FROM st_appointments a JOIN st_offices o ON o.code = a.office "
+        f"WHERE a.status IN ('attended', 'no_show') AND a.starts_at >= {start} "
+        f"AND a.starts_at < {at}"
+    )
+    days, _ = expiring_days()
+    duck.execute(
+        f"CREATE OR REPLACE TABLE u_permits AS "
+        f"WITH status AS (SELECT permit_id, arg_max(to_status, changed_at) AS status "
+        f"FROM st_permit_events WHERE changed_at < {at} GROUP BY permit_id) "
+        f"SELECT p.ref_area, _pathway(c.pathway_id) AS PATHWAY, c.citizenship AS CITIZENSHIP, "
+        f"CASE c.sex WHEN 'F' THEN 'F' WHEN 'M' THEN 'M' ELSE 'X' END AS SEX, "
+        f"{_age('c.birth_date', at_day)} AS AGE, "
+        f"CASE WHEN p.valid_until < {at_day} + INTERVAL {days} DAY THEN 'SOON' ELSE 'LATER' END "
+        f"AS EXPIRY FROM st_permits p JOIN st_cases c USING (application_id) "
+        f"LEFT JOIN status USING (permit_id) WHERE p.issued_at < {at} "
+        f"AND p.valid_from <= {at_day} AND p.valid_until >= {at_day} "
+        f"AND coalesce(status.status, 'valid') = 'valid'"
+    )
+    duck.execute(
+        f"CREATE OR REPLACE TABLE u_revocations AS SELECT p.ref_area, "
+        f"_pathway(c.pathway_id) AS PATHWAY, {month.format('e.changed_at')} AS TIME "
+        f"FROM st_permit_events e JOIN st_permits p USING (permit_id) "
+        f"JOIN st_cases c USING (application_id) "
+        f"WHERE e.to_status = 'revoked' AND e.changed_at >= {start} AND e.changed_at < {at}"
+    )
+    duck.execute(
+        f"CREATE OR REPLACE TABLE u_applications_to_date AS SELECT ref_area, "
+        f"_pathway(pathway_id) AS PATHWAY FROM st_cases WHERE submitted_at < {at}"
+    )
+    source = eligible or "(SELECT NULL::VARCHAR AS pathway, NULL::VARCHAR AS status LIMIT 0)"
+    duck.execute(
+        f"CREATE OR REPLACE TABLE u_eligible AS SELECT upper(split_part(pathway, '.', 1)) "
+        f"AS ref_area, _pathway(pathway) AS PATHWAY FROM {source} WHERE status = 'eligible'"
+    )
+    duck.execute(
+        f"CREATE OR REPLACE TABLE u_fees AS "
+        f"WITH due AS (SELECT c.application_id, unnest(CAST(c.fees AS JSON[])) AS fee "
+        f"FROM st_cases c WHERE c.submitted_at >= {start} AND c.submitted_at < {at}) "
+        f"SELECT c.application_id, c.ref_area, _pathway(c.pathway_id) AS PATHWAY, "
+        f"{_office('c.office')} AS OFFICE, {month.format('c.submitted_at')} AS TIME, "
+        f"sum(CAST(fee ->> 'amount' AS DECIMAL(18, 2))) AS value, "
+        f"min(fee ->> 'currency') AS currency FROM due JOIN st_cases c USING (application_id) "
+        f"WHERE coalesce(CAST(fee ->> 'exempt' AS BOOLEAN), false) = false "
+        f"GROUP BY ALL HAVING sum(CAST(fee ->> 'amount' AS DECIMAL(18, 2))) > 0"
+    )
+    _stages(duck, start, at, month)
+
+
+def _stages(duck: duckdb.DuckDBPyConnection, start: str, at: str, month: str) -> None:
+    """Days spent in each open state by the cases decided in the period (and in total)."""
+    stage_list = ", ".join(f"'{s.lower()}'" for s in STAGES)
+    duck.execute(
+        f"CREATE OR REPLACE TABLE u_stages AS "
+        f"WITH steps AS (SELECT application_id, to_status, step_at AS entered_at, "
+        f"lead(step_at) OVER w AS left_at, "
+        f"count(*) FILTER (WHERE to_status IN ('approved', 'denied')) OVER "
+        f"(PARTITION BY application_id ORDER BY step_at ROWS BETWEEN UNBOUNDED PRECEDING AND "
+        f"1 PRECEDING) AS episode FROM st_steps WINDOW w AS (PARTITION BY application_id "
+        f"ORDER BY step_at)), "
+        f"decided AS (SELECT application_id, step_at AS decided_at, row_number() OVER "
+        f"(PARTITION BY application_id ORDER BY step_at) - 1 AS episode FROM st_steps "
+        f"WHERE to_status IN ('approved', 'denied')), "
+        f"spells AS (SELECT d.application_id, upper(s.to_status) AS STAGE, "
+        f"sum(epoch(s.left_at) - epoch(s.entered_at)) / 86400.0 AS days FROM decided d "
+        f"JOIN steps s ON s.application_id = d.application_id AND "
+        f"coalesce(s.episode, 0) = d.episode AND s.to_status IN ({stage_list}) "
+        f"AND s.left_at IS NOT NULL WHERE d.decided_at >= {start} AND d.decided_at < {at} "
+        f"GROUP BY ALL), "
+        f"totals AS (SELECT d.application_id, '_T' AS STAGE, (epoch(d.decided_at) - "
+        f"epoch(c.submitted_at)) / 86400.0 AS days FROM decided d JOIN st_cases c USING "
+        f"(application_id) WHERE d.decided_at >= {start} AND d.decided_at < {at} AND "
+        f"d.episode = 0) "
+        f"SELECT c.ref_area, _pathway(c.pathway_id) AS PATHWAY, "
+        f"{_office('c.office')} AS OFFICE, x.STAGE, x.days "
+        f"FROM (SELECT * FROM spells UNION ALL SELECT * FROM totals) x "
+        f"JOIN st_cases c USING (application_id)"
+    )
