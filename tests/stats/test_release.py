@@ -82,12 +82,13 @@ def _counts_match(demo, release):
             )
             assert _total(release, "APPLICATIONS", area) == submitted
             assert _total(release, "BACKLOG", area) == open_cases
-            assert _total(release, "DECISIONS", area) == decided
-            assert _total(release, "PERMITS_IN_FORCE", area) == permits
+            # Small totals may be withheld to protect their parts: compare what is shown.
+            for indicator, expected in (("DECISIONS", decided), ("PERMITS_IN_FORCE", permits)):
+                assert _total(release, indicator, area) in (expected, None)
             approvals = _total(release, "APPROVALS", area)
             denials = _total(release, "DENIALS", area)
-            assert approvals is not None and denials is not None
-            assert approvals + denials == decided
+            if None not in (approvals, denials):
+                assert approvals + denials == decided
 
 
 def _withheld_and_audited(release):

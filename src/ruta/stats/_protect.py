@@ -112,18 +112,36 @@ def relations(group: Group) -> list[IntArray]:
     return out
 
 
-def _cheapest(candidates: Iterable[int], values: FloatArray, need: float = 0.0) -> int | None:
-    """The cell to withhold: the smallest that covers ``need``, else the largest."""
+def costs(group: Group) -> FloatArray:
+    """What withholding each cell costs: its value, times one more for each margin it is.
+
+    Why: readers need totals most; a grand total is withheld only when nothing else can
+    protect a cell.
+    """
+    margins = sum(
+        (group.keys[:, j] == group.total(a)).astype(np.float64)
+        for j, a in enumerate(group.population.attributes)
+        if a not in group.population.hidden
+    )
+    return group.values * (1.0 + margins)
+
+
+def _cheapest(
+    candidates: Iterable[int], values: FloatArray, cost: FloatArray, need: float = 0.0
+) -> int | None:
+    """The cell to withhold: the cheapest that covers ``need``, else the largest."""
     pool = [int(c) for c in candidates]
     if not pool:
         return None
     covering = [c for c in pool if values[c] >= need]
     if covering:
-        return min(covering, key=lambda c: (values[c], c))
+        return min(covering, key=lambda c: (cost[c], c))
     return max(pool, key=lambda c: (values[c], -c))
 
 
-def _first_pass(sums: list[IntArray], suppressed: BoolArray, values: FloatArray) -> None:
+def _first_pass(
+    sums: list[IntArray], suppressed: BoolArray, values: FloatArray, cost: FloatArray
+) -> None:
     """Withhold a second cell in every sum that has exactly one withheld (in place)."""
     changed = True
     while changed:
@@ -133,7 +151,7 @@ def _first_pass(sums: list[IntArray], suppressed: BoolArray, values: FloatArray)
             if withheld != 1:
                 continue
             others = [int(c) for c in members if not suppressed[c] and values[c] > 0]
-            chosen = _cheapest(others, values)
+            chosen = _cheapest(others, values, cost)
             if chosen is not None:
                 suppressed[chosen] = True
                 changed = True
@@ -163,6 +181,7 @@ def protect(
     first, required = primary(group, threshold, rules)
     suppressed = first.copy()
     sums = relations(group)
+    cost = costs(group)
     member_of: dict[int, list[int]] = {}
     for index, members in enumerate(sums):
         for cell in members:
@@ -171,7 +190,7 @@ def protect(
     pending = [int(c) for c in np.flatnonzero(first)]
     rounds = 0
     while True:
-        _first_pass(sums, suppressed, values)
+        _first_pass(sums, suppressed, values, cost)
         if not pending:
             break
         found = attack_intervals(group, suppressed, low, high, pending)
@@ -204,7 +223,7 @@ def protect(
                     for c in sums[t]
                     if not suppressed[c] and values[c] > 0
                 }
-            chosen = _cheapest(near, values, need)
+            chosen = _cheapest(near, values, cost, need)
             if chosen is not None:
                 suppressed[chosen] = True
         pending = [i.cell for i in failing]
