@@ -52,7 +52,10 @@ profiles = st.fixed_dictionaries(
         "host_country": st.sampled_from(COUNTRIES),
         "in_host_country": st.booleans(),
         "nationalities": st.lists(nationality, max_size=2),
-        "date_of_birth": iso,
+        # A birth date may be known only to the year or the month (an interval of days).
+        "date_of_birth": st.one_of(
+            iso, dates.map(lambda d: f"{d:%Y}"), dates.map(lambda d: f"{d:%Y-%m}")
+        ),
         "entry": _record(date=iso, authorized_crossing=st.booleans()),
         "current_status": st.sampled_from(["regular", "irregular", "asylum_seeker"]),
         "arrival_date": iso,

@@ -145,3 +145,48 @@ def test_bad_population_names_field_and_writes_nothing(
     assert info.value.field == field
     assert fragment in str(info.value)
     assert list(tmp_path.iterdir()) == [source]
+
+
+def test_birth_year_or_month_is_an_interval_in_both_engines(tmp_path: Path) -> None:
+    """Ground (b) in Mexico (under 18) on 2026-06-01: a year that straddles the 18th birthday
+    is undetermined; a month wholly on one side is decided, in SQL as per person."""
+    base = {
+        "host_country": "MEX",
+        "in_host_country": True,
+        "nationalities": [{"country": "HND"}],
+        "unaccompanied_minor": True,
+        "crime_victim_or_witness": False,
+        "asylum_claim_pending": False,
+        "humanitarian_cause": False,
+        "current_status": "irregular",
+    }
+    as_of = dt.date(2026, 6, 1)
+    births = {
+        "2008": "undetermined",  # 17 or 18: straddles the boundary
+        "2008-05": "ineligible",  # 18 whatever the day
+        "2008-06": "undetermined",  # 18 if born on 1 June, 17 otherwise
+        "2008-07": "eligible",  # 17 whatever the day
+        "2009": "eligible",
+        "1990": "ineligible",
+    }
+    rows = [(f"p{i}", as_of, {**base, "date_of_birth": dob}) for i, dob in enumerate(births)]
+    source = tmp_path / "pop.parquet"
+    write_population(source, [to_row(pid, day, prof) for pid, day, prof in rows])
+    out = tmp_path / "out.parquet"
+    simulate(source, out, pathways=["mex.humanitarian-visitor"])
+    got = {p: s for p, pid, s, _ in actual(out)}
+    assert got == {f"p{i}": status for i, status in enumerate(births.values())}
+    per_person = {
+        (p, pid, s, f) for p, pid, s, f in expected(rows) if pid == "mex.humanitarian-visitor"
+    }
+    assert actual(out) == per_person
+
+
+def test_bad_birth_date_names_the_column(tmp_path: Path) -> None:
+    source = tmp_path / "pop.csv"
+    source.write_text("person_id,as_of,date_of_birth\np1,2026-01-01,1990-13\n", encoding="utf-8")
+    with pytest.raises(ProfileError) as info:
+        simulate(source, tmp_path / "out.parquet")
+    assert info.value.field == "date_of_birth"
+    assert "YYYY-MM or YYYY" in str(info.value)
+    assert not (tmp_path / "out.parquet").exists()

@@ -14,7 +14,7 @@ from ruta.pathways._schema import LANGS, Text
 
 __all__ = ["COUNTRIES", "FactInfo", "Vocabulary", "country_name", "fact_catalog", "vocabulary"]
 
-KINDS = ("bool", "date", "country", "enum", "list")
+KINDS = ("bool", "date", "partial_date", "country", "enum", "list")
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ruta.pathways._dates import DateRange
 from ruta.pathways._expr import (
     All,
     Any_,
@@ -37,10 +38,28 @@ from ruta.pathways._expr import (
 from ruta.pathways._model import Timeline
 from ruta.pathways._profile import fact_value
 
-__all__ = ["Context", "add_business_days", "add_months", "eval_pred", "eval_term", "whole_years"]
+__all__ = [
+    "Bounds",
+    "Context",
+    "add_business_days",
+    "add_months",
+    "eval_pred",
+    "eval_term",
+    "whole_years",
+]
 
 Missing = frozenset[str]
 _NONE: Missing = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """A value known only to lie between ``lo`` and ``hi``: a birth date given to the year or
+    the month, or a term computed from one (an age). ``facts`` made it imprecise."""
+
+    lo: Any
+    hi: Any
+    facts: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +140,8 @@ def eval_term(term: Term, ctx: Context) -> tuple[Any, Missing]:
             return value, _NONE
         case Fact(path):
             value = fact_value(ctx.facts, path)
+            if isinstance(value, DateRange):
+                return Bounds(value.earliest, value.latest, frozenset({path})), _NONE
             return value, (_NONE if value is not None else frozenset({path}))
         case Item(name, None):
             value = ctx.item.get(name) if ctx.item is not None else None
@@ -139,13 +160,27 @@ def eval_term(term: Term, ctx: Context) -> tuple[Any, Missing]:
             if base_value is None or amount_value is None:
                 return None, m1 | m2
             holidays = ctx.params["holidays"].at(ctx.as_of) if "holidays" in ctx.params else ()
-            return _shift(base_value, sign * int(amount_value), unit, holidays or ()), _NONE
+            n = sign * int(amount_value)
+            if isinstance(base_value, Bounds):
+                lo = _shift(base_value.lo, n, unit, holidays or ())
+                hi = _shift(base_value.hi, n, unit, holidays or ())
+                return Bounds(lo, hi, base_value.facts), _NONE
+            return _shift(base_value, n, unit, holidays or ()), _NONE
         case Span(start, end, unit):
             a, m1 = eval_term(start, ctx)
             b, m2 = eval_term(end, ctx)
             if a is None or b is None:
                 return None, m1 | m2
-            return (whole_years(a, b) if unit == "years" else (b - a).days), _NONE
+
+            def span(x: dt.date, y: dt.date) -> int:
+                return whole_years(x, y) if unit == "years" else (y - x).days
+
+            if isinstance(a, Bounds) or isinstance(b, Bounds):
+                ends = [span(x, y) for x in _ends(a) for y in _ends(b)]
+                if min(ends) == max(ends):
+                    return ends[0], _NONE
+                return Bounds(min(ends), max(ends), _sources(a, b)), _NONE
+            return span(a, b), _NONE
         case Pick(list_fact, where, name):
             items = fact_value(ctx.facts, list_fact)
             if items is None:
@@ -166,6 +201,30 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "gt": lambda a, b: bool(a > b),
     "ge": lambda a, b: bool(a >= b),
 }
+
+
+def _ends(value: Any) -> tuple[Any, ...]:
+    return (value.lo, value.hi) if isinstance(value, Bounds) else (value,)
+
+
+def _sources(*values: Any) -> frozenset[str]:
+    return frozenset().union(*(v.facts for v in values if isinstance(v, Bounds)))
+
+
+def _compare_bounds(op: str, a: Any, b: Any) -> tuple[bool | None, Missing]:
+    """Compare when a side is an interval: decided only if every possible value agrees."""
+    if op in ("eq", "ne"):
+        # Equal means "not below and not above": unknown whenever the other value is inside.
+        le, m1 = _compare_bounds("le", a, b)
+        ge, m2 = _compare_bounds("ge", a, b)
+        same = False if le is False or ge is False else None if le is None or ge is None else True
+        if same is None:
+            return None, m1 | m2
+        return (same if op == "eq" else not same), _NONE
+    outcomes = {_COMPARE[op](x, y) for x in _ends(a) for y in _ends(b)}
+    if len(outcomes) == 1:
+        return outcomes.pop(), _NONE
+    return None, _sources(a, b)
 
 
 def _kleene(items: Sequence[Pred], ctx: Context, decisive: bool) -> tuple[bool | None, Missing]:
@@ -215,12 +274,16 @@ def eval_pred(pred: Pred, ctx: Context) -> tuple[bool | None, Missing]:
             b, m2 = eval_term(right, ctx)
             if a is None or b is None:
                 return None, m1 | m2
+            if isinstance(a, Bounds) or isinstance(b, Bounds):
+                return _compare_bounds(op, a, b)
             return _COMPARE[op](a, b), _NONE
         case In(value, container):
             a, m1 = eval_term(value, ctx)
             b, m2 = eval_term(container, ctx)
             if a is None or b is None:
                 return None, m1 | m2
+            if isinstance(a, Bounds):
+                return None, a.facts
             return a in b, _NONE
         case Known(term):
             value, _ = eval_term(term, ctx)
@@ -229,5 +292,7 @@ def eval_pred(pred: Pred, ctx: Context) -> tuple[bool | None, Missing]:
             return _quantify(pred, ctx)
         case Truthy(term):
             value, missing = eval_term(term, ctx)
+            if isinstance(value, Bounds):
+                return None, value.facts
             return (None if value is None else bool(value)), missing
     raise TypeError(f"not a predicate: {pred!r}")

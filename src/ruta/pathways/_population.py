@@ -32,7 +32,14 @@ __all__ = [
     "simulate",
 ]
 
-_SQL_TYPES = {"bool": "BOOLEAN", "date": "DATE", "country": "VARCHAR", "enum": "VARCHAR"}
+_SQL_TYPES = {
+    "bool": "BOOLEAN",
+    "date": "DATE",
+    # YYYY-MM-DD, YYYY-MM or YYYY as text; the compiled SQL reads its first and last day.
+    "partial_date": "VARCHAR",
+    "country": "VARCHAR",
+    "enum": "VARCHAR",
+}
 
 
 def _type(kind: str, dialect: Dialect) -> str:
@@ -232,6 +239,16 @@ def _check(
             codes = ", ".join(f"'{c}'" for c in COUNTRIES)
             checks.append(
                 (column, f'p."{column}" NOT IN ({codes})', "an ISO 3166-1 alpha-3 code such as VEN")
+            )
+        elif info.kind == "partial_date":
+            first = DUCKDB.first_day(f'p."{column}"').replace("CAST(", "TRY_CAST(", 1)
+            checks.append(
+                (
+                    column,
+                    f'p."{column}" IS NOT NULL AND (NOT regexp_full_match(p."{column}", '
+                    f"'\\d{{4}}(-\\d{{2}}(-\\d{{2}})?)?') OR {first} IS NULL)",
+                    "a date YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known",
+                )
             )
         elif info.kind == "enum":
             opts = ", ".join(f"'{o}'" for o in info.options)

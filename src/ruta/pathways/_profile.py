@@ -17,6 +17,7 @@ from pydantic import (
     ValidationError,
 )
 
+from ruta.pathways._dates import fact_of, parse_partial_date
 from ruta.pathways._errors import ProfileError
 from ruta.pathways._facts import COUNTRIES, fact_catalog, vocabulary
 
@@ -64,6 +65,8 @@ def _in_vocabulary(section: str) -> AfterValidator:
 
 
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
+# A birth date may be known only to the month or the year (ISO 8601 reduced precision).
+PartialDate = Annotated[str, BeforeValidator(parse_partial_date)]
 Country = Annotated[str, AfterValidator(_country)]
 
 
@@ -131,7 +134,7 @@ class Profile(_Part):
     host_country: Country | None = None
     in_host_country: StrictBool | None = None
     nationalities: list[Nationality] | None = None
-    date_of_birth: Date | None = None
+    date_of_birth: PartialDate | None = None
     entry: Entry | None = None
     arrival_date: Date | None = None
     current_status: Literal["regular", "irregular", "asylum_seeker"] | None = None
@@ -152,8 +155,12 @@ class Profile(_Part):
     refugee_claim_denied: Date | None = None
 
     def facts(self) -> dict[str, Any]:
-        """The known facts as plain Python values (dates as ``date``)."""
-        return self.model_dump(exclude_none=True)
+        """The known facts as plain Python values (dates as ``date``; a birth date known only
+        to the month or the year as a ``DateRange``)."""
+        facts = self.model_dump(exclude_none=True)
+        if self.date_of_birth is not None:
+            facts["date_of_birth"] = fact_of(self.date_of_birth)
+        return facts
 
 
 def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
@@ -236,9 +243,9 @@ def _parse_scalar(kind: str, raw: str, options: Sequence[str], path: str) -> Any
         if lowered in ("false", "no", "0", "não", "nao", "non"):
             return False
         raise ProfileError(f"'{raw}' is not an answer; choose yes or no", field=path)
-    if kind == "date":
+    if kind in ("date", "partial_date"):
         try:
-            return parse_date(raw).isoformat()
+            return parse_date(raw).isoformat() if kind == "date" else parse_partial_date(raw)
         except ValueError as exc:
             raise ProfileError(str(exc), field=path) from None
     if kind == "country":

@@ -12,7 +12,7 @@ from ruta.pathways._profile import fact_value
 
 __all__ = ["Question", "generic_fact", "question_for"]
 
-Kind = Literal["bool", "date", "country", "countries", "enum", "multi"]
+Kind = Literal["bool", "date", "partial_date", "country", "countries", "enum", "multi"]
 
 _YES_NO = {
     "es": (("true", "Sí"), ("false", "No")),
@@ -104,7 +104,7 @@ def question_for(path: str, facts: Mapping[str, Any], lang: str) -> Question:
     return Question(
         fact=path,
         text=text,
-        kind=info.kind,  # type: ignore[arg-type]  # bool|date|country|enum
+        kind=info.kind,  # type: ignore[arg-type]  # bool|date|partial_date|country|enum
         options=options,
         proves_with=proves,
     )

@@ -37,6 +37,7 @@ from ruta.pathways._expr import (
     Truthy,
     walk,
 )
+from ruta.pathways._facts import fact_catalog
 from ruta.pathways._logic import add_business_days
 from ruta.pathways._model import Pathway, Timeline
 
@@ -103,6 +104,20 @@ class Dialect:
         if self.name == "duckdb":
             return f"date_diff('day', {start}, {end})"
         return f"datediff({end}, {start})"
+
+    def first_day(self, text: str) -> str:
+        """The first day a ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` text may be."""
+        return (
+            f"CAST(CASE length({text}) WHEN 4 THEN {text} || '-01-01' "
+            f"WHEN 7 THEN {text} || '-01' ELSE {text} END AS DATE)"
+        )
+
+    def last_day(self, text: str) -> str:
+        """The last day a ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` text may be."""
+        return (
+            f"CASE length({text}) WHEN 4 THEN CAST({text} || '-12-31' AS DATE) "
+            f"WHEN 7 THEN last_day(CAST({text} || '-01' AS DATE)) ELSE CAST({text} AS DATE) END"
+        )
 
     def non_null_list(self, values: Sequence[str]) -> str:
         arr = self.array(values)
@@ -186,6 +201,17 @@ class Hoist:
         return ctes, " ".join(joins)
 
 
+def _partial_facts() -> frozenset[str]:
+    return frozenset(p for p, info in fact_catalog().items() if info.kind == "partial_date")
+
+
+def _all_of(parts: Sequence[str]) -> str:
+    """True when every part is, false when every part is false, otherwise NULL (unknown)."""
+    both = " AND ".join(parts)
+    either = " OR ".join(parts)
+    return f"(CASE WHEN {both} THEN TRUE WHEN NOT ({either}) THEN FALSE ELSE NULL END)"
+
+
 class _Compiler:
     def __init__(
         self, pathway: Pathway, dialect: Dialect, as_of: str, hoist: Hoist | None = None
@@ -194,6 +220,7 @@ class _Compiler:
         self.depth = 0
         self.hoist = hoist
         self.bound: dict[str, str] = {}  # quantifier name (as:) -> its lambda variable
+        self.partial = _partial_facts()
 
     def param(self, timeline: Timeline) -> str:
         if timeline.constant:
@@ -247,20 +274,65 @@ class _Compiler:
                     return d.add_days(b, n)
                 return d.add_months(b, n if unit == "months" else f"(12 * {n})")
             case Span(start, end, unit):
-                s, e = self.term(start, item), self.term(end, item)
-                if unit == "days":
-                    return d.days_between(s, e)
-                # Completed years, spelled the same way in both dialects (an age).
-                return (
-                    f"(year({e}) - year({s}) - CASE WHEN month({e}) * 100 + day({e}) < "
-                    f"month({s}) * 100 + day({s}) THEN 1 ELSE 0 END)"
-                )
+                return self.span(self.term(start, item), self.term(end, item), unit)
             case Pick(list_fact, where, field):
                 var = self.var()
                 body = self.pred(where, var)
                 self.depth -= 1
                 return f"({d.first(d.ident(column_of(list_fact)), var, body)}).{d.ident(field)}"
         raise PathwaysError(f"cannot compile {term!r}")
+
+    def bounds(self, term: Term, item: str | None) -> tuple[str, str] | None:
+        """First and last possible value of a term that reads a reduced-precision date (a
+        birth year or month), as the per-person engine's ``Bounds``; None for exact terms."""
+        d = self.d
+        match term:
+            case Fact(path) if path in self.partial:
+                column = d.ident(column_of(path))
+                return d.first_day(column), d.last_day(column)
+            case DateShift(base, amount, unit, sign) if unit != "business_days":
+                ends = self.bounds(base, item)
+                if ends is None:
+                    return None
+                n = self.term(amount, item)
+                n = n if sign > 0 else f"(-({n}))"
+                if unit == "days":
+                    return d.add_days(ends[0], n), d.add_days(ends[1], n)
+                months = n if unit == "months" else f"(12 * {n})"
+                return d.add_months(ends[0], months), d.add_months(ends[1], months)
+            case Span(start, end, unit):
+                a, b = self.bounds(start, item), self.bounds(end, item)
+                if a is None and b is None:
+                    return None
+                starts = a or (self.term(start, item),)
+                ends_ = b or (self.term(end, item),)
+                spans = [self.span(x, y, unit) for x in starts for y in ends_]
+                return f"least({', '.join(spans)})", f"greatest({', '.join(spans)})"
+        return None
+
+    def span(self, s: str, e: str, unit: str) -> str:
+        if unit == "days":
+            return self.d.days_between(s, e)
+        # Completed years, spelled the same way in both dialects (an age).
+        return (
+            f"(year({e}) - year({s}) - CASE WHEN month({e}) * 100 + day({e}) < "
+            f"month({s}) * 100 + day({s}) THEN 1 ELSE 0 END)"
+        )
+
+    def compare(self, op: str, left: Term, right: Term, item: str | None) -> str:
+        """A comparison; with an imprecise side, decided only when every value agrees."""
+        lb, rb = self.bounds(left, item), self.bounds(right, item)
+        if lb is None and rb is None:
+            return f"({self.term(left, item)} {_OPS[op]} {self.term(right, item)})"
+        if op in ("eq", "ne"):
+            # Equal: neither below nor above (unknown when the other value is inside).
+            below = self.compare("le", left, right, item)
+            above = self.compare("ge", left, right, item)
+            same = f"({below} AND {above})"
+            return same if op == "eq" else f"(NOT {same})"
+        lefts = lb or (self.term(left, item),)
+        rights = rb or (self.term(right, item),)
+        return _all_of([f"({x} {_OPS[op]} {y})" for x in lefts for y in rights])
 
     def var(self) -> str:
         self.depth += 1
@@ -290,7 +362,7 @@ class _Compiler:
             case Not(inner):
                 return f"(NOT {self.pred(inner, item)})"
             case Cmp(op, left, right):
-                return f"({self.term(left, item)} {_OPS[op]} {self.term(right, item)})"
+                return self.compare(op, left, right, item)
             case In(value, container):
                 v, c = self.term(value, item), self.term(container, item)
                 return f"(CASE WHEN {v} IS NULL THEN NULL ELSE {d.contains(c, v)} END)"

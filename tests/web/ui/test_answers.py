@@ -78,3 +78,36 @@ def test_answers_read_back_in_words() -> None:
         "None of these"
     )
     assert display_answer(None, ["a", "b"], "en", _gettext) == "a, b"
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "answer", "shown"),
+    [
+        ("", "", "1990", "1990", "1990"),
+        ("", "5", "1990", "1990-05", "May 1990"),
+        ("17", "5", "1990", "1990-05-17", "May 17, 1990"),
+    ],
+)
+def test_a_birth_date_may_leave_out_the_day_or_the_month(
+    day: str, month: str, year: str, answer: str, shown: str
+) -> None:
+    form = FormData([("answer-day", day), ("answer-month", month), ("answer-year", year)])
+    assert form_answer(_q("partial_date"), form, _gettext) == answer
+    assert display_answer(_q("partial_date"), answer, "en", _gettext) == shown
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "field"),
+    [
+        ("", "", "", "answer-year"),
+        ("3", "", "1990", "answer-month"),
+        ("", "13", "1990", "answer-day"),
+    ],
+)
+def test_a_partial_birth_date_that_cannot_be_names_the_field(
+    day: str, month: str, year: str, field: str
+) -> None:
+    form = FormData([("answer-day", day), ("answer-month", month), ("answer-year", year)])
+    with pytest.raises(FormError) as caught:
+        form_answer(_q("partial_date"), form, _gettext)
+    assert caught.value.field_id == field

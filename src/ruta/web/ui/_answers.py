@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from starlette.datastructures import FormData
 
 from ruta.pathways import Question
@@ -62,6 +62,10 @@ def kind_error(kind: str, _: Gettext) -> str:
     messages = {
         "bool": _("Select yes or no"),
         "date": _("Enter a real date with day, month and year, for example 27 3 2021"),
+        "partial_date": _(
+            "Enter a real date, for example 27 3 1990, or only the month and year, or only "
+            "the year"
+        ),
         "country": _("Select a country from the list"),
         "countries": _("Select every country that applies"),
         "enum": _("Select one of the options"),
@@ -86,6 +90,8 @@ def form_answer(question: Question, form: FormData, _: Gettext) -> str | list[st
     """
     if question.kind == "date":
         return _date_answer(form, _)
+    if question.kind == "partial_date":
+        return _partial_date_answer(form, _)
     if question.kind in _MULTIPLE:
         values = [str(v) for v in form.getlist("answer") if str(v).strip()]
         if NONE_OF_THESE in values:
@@ -122,6 +128,50 @@ def _date_answer(form: FormData, _: Gettext) -> str:
     return value.isoformat()
 
 
+def _partial_date_answer(form: FormData, _: Gettext) -> str:
+    """A birth date that may leave out the day, or the day and the month (1990-05, 1990)."""
+    text = {u: str(form.get(f"answer-{u}") or "").strip() for u in ("day", "month", "year")}
+    if not text["year"]:
+        raise FormError("answer-year", kind_error("partial_date", _))
+    for unit in ("day", "month", "year"):
+        if text[unit] and not text[unit].isdigit():
+            raise FormError(f"answer-{unit}", kind_error("partial_date", _))
+    if text["day"] and not text["month"]:
+        raise FormError("answer-month", kind_error("partial_date", _))
+    year = int(text["year"])
+    if year < 1900:
+        raise FormError("answer-year", _("Enter the year with four digits, for example 2021"))
+    try:
+        if not text["month"]:
+            return f"{year:04d}"
+        month = int(text["month"])
+        if not text["day"]:
+            date(year, month, 1)
+            return f"{year:04d}-{month:02d}"
+        return date(year, month, int(text["day"])).isoformat()
+    except ValueError:
+        raise FormError("answer-day", kind_error("partial_date", _)) from None
+
+
+def display_date(raw: str, lang: str) -> str:
+    """A full or reduced-precision ISO date as the page language says it: "27 March 1990",
+    "May 1990", "1990".
+
+    Examples:
+        >>> display_date("1990-05", "en"), display_date("1990-05", "es"), display_date("1990", "fr")
+        ('May 1990', 'mayo de 1990', '1990')
+    """
+    parts = raw.split("-")
+    try:
+        if len(parts) == 1 and len(raw) == 4 and raw.isdigit():
+            return raw
+        if len(parts) == 2:
+            return format_skeleton("yMMMM", date(int(parts[0]), int(parts[1]), 1), locale=lang)
+        return format_date(date.fromisoformat(raw), format="long", locale=lang)
+    except ValueError:
+        return raw
+
+
 def display_answer(question: Question | None, raw: str | list[str], lang: str, _: Gettext) -> str:
     """An answer as a person would say it: "Yes", "27 March 2021", country names.
 
@@ -138,11 +188,8 @@ def display_answer(question: Question | None, raw: str | list[str], lang: str, _
         return ", ".join(raw) if isinstance(raw, list) else raw
     if question.kind == "bool" and not question.options:
         return {"yes": _("Yes"), "no": _("No")}.get(str(raw), str(raw))
-    if question.kind == "date" and isinstance(raw, str):
-        try:
-            return format_date(date.fromisoformat(raw), format="long", locale=lang)
-        except ValueError:
-            return raw
+    if question.kind in ("date", "partial_date") and isinstance(raw, str):
+        return display_date(raw, lang)
     labels: dict[str, Any] = dict(question.options)
     values = raw if isinstance(raw, list) else [raw]
     if not values:
