@@ -118,12 +118,12 @@ def costs(group: Group) -> FloatArray:
     Why: readers need totals most; a grand total is withheld only when nothing else can
     protect a cell.
     """
-    margins = sum(
-        (group.keys[:, j] == group.total(a)).astype(np.float64)
-        for j, a in enumerate(group.population.attributes)
-        if a not in group.population.hidden
-    )
-    return group.values * (1.0 + margins)
+    margins = np.zeros(len(group.keys))
+    for j, attribute in enumerate(group.population.attributes):
+        if attribute not in group.population.hidden:
+            margins += group.keys[:, j] == group.total(attribute)
+    cost: FloatArray = group.values * (1.0 + margins)
+    return cost
 
 
 def _cheapest(
