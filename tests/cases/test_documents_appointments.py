@@ -91,9 +91,10 @@ def test_booking_respects_capacity_and_no_show_releases_the_place(session, cast,
     appt = actions.do_book_appointment(session, cast.caseworker, a.id, slot.id)
     with pytest.raises(ConflictError):
         actions.do_book_appointment(session, cast.caseworker, b.id, slot.id)
-    assert actions.free_slots(session, "BOG-1", datetime.now(UTC)) == []
+    assert actions.free_slots(session, cast.caseworker, "BOG-1", datetime.now(UTC)) == []
     actions.do_mark_attendance(session, cast.caseworker, appt.id, attended=False)
-    assert [s.id for s in actions.free_slots(session, "BOG-1", datetime.now(UTC))] == [slot.id]
+    free = actions.free_slots(session, cast.caseworker, "BOG-1", datetime.now(UTC))
+    assert [s.id for s in free] == [slot.id]
     assert actions.do_book_appointment(session, cast.caseworker, b.id, slot.id).status == "booked"
 
 
@@ -113,7 +114,7 @@ def test_cancel_gives_the_place_back(session, cast):
     a, _ = actions.do_submit_application(session, cast.caseworker, submission())
     appt = actions.do_book_appointment(session, cast.caseworker, a.id, slot.id)
     actions.do_cancel_appointment(session, cast.caseworker, appt.id)
-    assert len(actions.free_slots(session, "BOG-1", datetime.now(UTC))) == 1
+    assert len(actions.free_slots(session, cast.caseworker, "BOG-1", datetime.now(UTC))) == 1
 
 
 def test_notes_history_and_backlog(session, cast):

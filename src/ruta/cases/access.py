@@ -7,6 +7,11 @@ record, and a single fetch outside scope is "not found" rather than "forbidden".
 - caseworker: their country, and their office when they have one;
 - supervisor, auditor: their country;
 - admin: manages users and sees no case files (least privilege).
+
+Offices and their slots are in the same country scope (:func:`office_scope`): officers
+and auditors see their country's offices, an applicant the offices of the countries
+where they have an application; nobody books a slot of another country's office for a
+case.
 """
 
 from __future__ import annotations
@@ -15,9 +20,9 @@ from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
 from ruta.cases.errors import NotFoundError, PermissionDeniedError
-from ruta.store.models import Applicant, Application, User
+from ruta.store.models import Applicant, Application, Office, User
 
-__all__ = ["OFFICERS", "check_role", "load_application", "scope_filter"]
+__all__ = ["OFFICERS", "check_role", "load_application", "office_scope", "scope_filter"]
 
 OFFICERS = frozenset({"caseworker", "supervisor"})
 
@@ -34,6 +39,16 @@ def scope_filter(user: User) -> ColumnElement[bool]:
         if user.role == "caseworker" and user.office:
             cond = cond & or_(Application.office == user.office, Application.office.is_(None))
         return cond
+    return false()
+
+
+def office_scope(user: User) -> ColumnElement[bool]:
+    """A SQL condition selecting the offices (and so the slots) ``user`` may see and use."""
+    if user.role in ("caseworker", "supervisor", "auditor"):
+        return Office.country == user.country if user.country else false()
+    if user.role == "applicant":
+        countries = select(Application.host_country).where(scope_filter(user))
+        return Office.country.in_(countries)
     return false()
 
 

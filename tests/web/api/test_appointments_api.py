@@ -200,3 +200,23 @@ def test_openapi_documents_the_appointment_routes(client):
     ):
         assert path in paths, path
     assert "409" in paths["/api/v1/applications/{application_id}/appointments"]["post"]["responses"]
+
+
+def test_offices_and_slots_of_another_country_are_out_of_scope(client, col, office, api_headers):
+    # Issue 16, finding 3: a COL caseworker listed Lima slots and booked one for a COL case.
+    per_boss = api_headers("jefa", "supervisor", "PER")
+    lima = client.post("/api/v1/offices", json={"code": "LIM-01", "name": "Lima"}, headers=per_boss)
+    assert lima.status_code == 201
+    lima_slots = open_day(client, per_boss, "LIM-01").json()
+    assert [o["code"] for o in client.get("/api/v1/offices", headers=col["cw"]).json()] == [office]
+    listed = client.get("/api/v1/offices", params={"country": "PER"}, headers=col["cw"])
+    assert listed.status_code == 200 and listed.json() == []
+    slots = client.get("/api/v1/offices/LIM-01/slots", headers=col["cw"])
+    assert slots.status_code == 404 and slots.json()["field"] == "office"
+    app_id = submit(client, col["cw"]).json()["id"]
+    booked = client.post(
+        f"/api/v1/applications/{app_id}/appointments",
+        json={"slot_id": lima_slots[0]["id"]},
+        headers=col["cw"],
+    )
+    assert booked.status_code == 404 and booked.json()["field"] == "slot"

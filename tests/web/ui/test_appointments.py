@@ -259,3 +259,23 @@ def test_the_confirmation_offers_to_choose_an_office(site: Site, applied) -> Non
     page = client.get(f"/applications/{app_id}/confirmation", params={"lang": "en"})
     assert f"/track/{app_id}/appointment" in page.text
     assert "Choose the office where you will show your original documents" in page.text
+
+
+def test_a_slot_of_another_countrys_office_cannot_be_booked(site: Site, submitted) -> None:
+    # Issue 16, finding 3: an ARG case posting the id of a Lima slot.
+    with site.app.state.sessionmaker() as session:
+        from tests.web.ui.conftest import PASSWORD
+
+        from ruta.cases.accounts import do_create_user
+
+        jefa = do_create_user(
+            session, None, username="jefa-per", password=PASSWORD, role="supervisor", country="PER"
+        )
+        do_create_office(session, jefa, "LIM-01", "Lima, Breña")
+        lima = do_open_slot_range(session, jefa, "LIM-01", _day(), time(9), time(10), 30, 1)
+    app_id = submitted()
+    migrant = _booked(site, app_id, lima[0].id)
+    page = main_text(migrant.get(f"/track/{app_id}", params={"lang": "en"}).text)
+    assert "You have no appointment" in page and "Lima" not in page
+    booking = main_text(migrant.get(f"/track/{app_id}/appointment").text)
+    assert "Lima" not in booking

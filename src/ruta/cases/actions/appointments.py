@@ -1,5 +1,9 @@
 """Appointments: office slots, booking, reminders, no-show marking and re-release.
 
+Offices and slots are in the country scope (``ruta.cases.access.office_scope``): a list
+shows only the offices the actor may see, a slot of another country's office is "not
+found", and a case books only slots of an office in its host country, whoever books.
+
 A slot's ``booked`` counter is changed with a conditional ``UPDATE`` (``booked <
 capacity``), so two bookings racing for the last place cannot both win, on SQLite or
 PostgreSQL. Colombia's programme saw 45% no-shows: marking a no-show gives the place back
@@ -16,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ruta.cases._tx import batch, finish
-from ruta.cases.access import OFFICERS, check_role, load_application, scope_filter
+from ruta.cases.access import OFFICERS, check_role, load_application, office_scope, scope_filter
 from ruta.cases.audit import append_event
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError
 from ruta.store.models import Applicant, Application, Appointment, Office, Slot, User
@@ -103,8 +107,15 @@ def do_open_slots(
     return slots
 
 
-def free_slots(session: Session, office_code: str, after: datetime, limit: int = 50) -> list[Slot]:
-    """Future slots at an office with places left, earliest first."""
+def free_slots(
+    session: Session, actor: User, office_code: str, after: datetime, limit: int = 50
+) -> list[Slot]:
+    """Future slots at an office in the actor's scope with places left, earliest first.
+
+    Raises:
+        NotFoundError: no such office in the actor's scope.
+    """
+    get_office(session, actor, office_code)
     query = (
         select(Slot)
         .where(Slot.office_code == office_code, Slot.starts_at > after, Slot.booked < Slot.capacity)
@@ -128,7 +139,11 @@ def do_book_appointment(
     if active is not None:
         raise ConflictError("this application already has a booking; cancel it first", field="slot")
     slot = session.get(Slot, slot_id)
-    if slot is None or slot.starts_at <= datetime.now(UTC):
+    office = session.get(Office, slot.office_code) if slot is not None else None
+    # A slot of another country's office does not exist for this case, whoever books.
+    if slot is None or office is None or office.country != app.host_country:
+        raise NotFoundError(f"no slot {slot_id} at an office of {app.host_country}", field="slot")
+    if slot.starts_at <= datetime.now(UTC):
         raise NotFoundError(f"no future slot {slot_id}", field="slot")
     taken = session.execute(
         update(Slot)
@@ -255,28 +270,31 @@ def office_timezone(country: str) -> ZoneInfo:
     return ZoneInfo(_TIMEZONES.get(country, "UTC"))
 
 
-def list_offices(session: Session, country: str | None) -> list[Office]:
-    """The offices of a country, by code (public: names and places, no case data)."""
-    if not country:
-        return []
-    query = select(Office).where(Office.country == country).order_by(Office.code)
-    return list(session.scalars(query))
+def list_offices(session: Session, actor: User, country: str | None = None) -> list[Office]:
+    """The offices in the actor's scope (of ``country`` when given), by code."""
+    query = select(Office).where(office_scope(actor))
+    if country:
+        query = query.where(Office.country == country)
+    return list(session.scalars(query.order_by(Office.code)))
 
 
-def get_office(session: Session, code: str) -> Office:
-    """One office by code.
+def get_office(session: Session, actor: User, code: str) -> Office:
+    """One office in the actor's scope, by code.
 
     Raises:
-        NotFoundError: naming ``office``.
+        NotFoundError: naming ``office`` (also for another country's office).
     """
-    office = session.get(Office, code) if "\x00" not in code else None
+    office = None
+    if "\x00" not in code:
+        office = session.scalar(select(Office).where(Office.code == code, office_scope(actor)))
     if office is None:
-        raise NotFoundError(f"no office {code!r}; check the code", field="office")
+        raise NotFoundError(f"no office {code!r} in your scope; check the code", field="office")
     return office
 
 
 def list_slots(
     session: Session,
+    actor: User,
     office_code: str,
     start: datetime,
     end: datetime,
@@ -284,8 +302,12 @@ def list_slots(
     free_only: bool = False,
     limit: int = 1000,
 ) -> list[Slot]:
-    """Slots of an office starting in ``[start, end)``, earliest first."""
-    get_office(session, office_code)
+    """Slots of an office in the actor's scope starting in ``[start, end)``, earliest first.
+
+    Raises:
+        NotFoundError: no such office in the actor's scope.
+    """
+    get_office(session, actor, office_code)
     query = select(Slot).where(
         Slot.office_code == office_code, Slot.starts_at >= start, Slot.starts_at < end
     )

@@ -147,9 +147,10 @@ def list_offices(
     user: ApiUser,
     country: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
 ) -> list[OfficePublic]:
-    """Offices of a country (yours by default)."""
-    chosen = (country or user.country or "").upper()
-    return [OfficePublic.of(o) for o in actions.list_offices(session, chosen)]
+    """The offices in your scope: your country's (officers, auditors), or those of the
+    countries where you applied (applicants); ``country`` narrows the list."""
+    chosen = country.upper() if country else None
+    return [OfficePublic.of(o) for o in actions.list_offices(session, user, chosen)]
 
 
 class OfficeIn(StrictInput):
@@ -178,7 +179,7 @@ def list_slots(
     to: Annotated[date | None, Query(description="Last day, inclusive (UTC)")] = None,
     free: Annotated[bool, Query(description="Only slots with places left")] = False,
 ) -> list[SlotPublic]:
-    """Slots of an office between two days (14 days from today by default)."""
+    """Slots of an office in your scope between two days (14 days from today by default)."""
     today = datetime.now(UTC).date()
     for name, value in (("from", from_), ("to", to)):
         if value is not None and abs((value - today).days) > _MAX_YEARS * 366:
@@ -191,7 +192,7 @@ def list_slots(
         raise CasesError(f"ask for at most {_MAX_WINDOW_DAYS} days at a time", field="to")
     start = datetime.combine(first, time(0), tzinfo=UTC)
     end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=UTC)
-    slots = actions.list_slots(session, office, start, end, free_only=free)
+    slots = actions.list_slots(session, user, office, start, end, free_only=free)
     return [SlotPublic.of(s) for s in slots]
 
 

@@ -115,7 +115,7 @@ class _Choice:
 
 
 def _free_slots_by_office(
-    session: Session, offices: list[Office], lang: str, only: str | None
+    session: Session, user: User, offices: list[Office], lang: str, only: str | None
 ) -> list[dict[str, Any]]:
     """Free slots of the next weeks, grouped by office, then by the office's local day."""
     now = datetime.now(UTC)
@@ -123,9 +123,8 @@ def _free_slots_by_office(
     for office in offices:
         if only and office.code != only:
             continue
-        slots = list_slots(
-            session, office.code, now, now + timedelta(days=BOOKING_WINDOW_DAYS), free_only=True
-        )
+        end = now + timedelta(days=BOOKING_WINDOW_DAYS)
+        slots = list_slots(session, user, office.code, now, end, free_only=True)
         days: dict[date, list[dict[str, Any]]] = {}
         for slot in slots:
             local = _local(slot.starts_at, office.country)
@@ -158,13 +157,13 @@ def _choice(
     except NotFoundError:
         return None
     current = next((r for r in rows if r["status"] == "booked"), None)
-    offices = list_offices(session, app.host_country)
+    offices = list_offices(session, user, app.host_country)
     return _Choice(
         application_id=app.id,
         status=app.status,
         current=current,
         history=[r for r in rows if r is not current],
-        offices=_free_slots_by_office(session, offices, lang, only),
+        offices=_free_slots_by_office(session, user, offices, lang, only),
         office_names=[(o.code, o.name) for o in offices],
     )
 
@@ -308,7 +307,7 @@ def _day_page(
     _ = gettext_for(request)
     lang = request_language(request)
     errors = list(errors or [])
-    offices = list_offices(session, user.country)
+    offices = list_offices(session, user)
     by_code = {o.code: o for o in offices}
     office = by_code.get(office_code or "") or by_code.get(user.office or "")
     if office is None and offices:
@@ -337,7 +336,7 @@ def _day_page(
             )
         zone = office_timezone(office.country)
         start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
-        for slot in list_slots(session, office.code, start, start + timedelta(days=1)):
+        for slot in list_slots(session, user, office.code, start, start + timedelta(days=1)):
             slots.append(
                 {
                     "time": _time_label(_local(slot.starts_at, office.country), lang),
