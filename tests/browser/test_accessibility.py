@@ -137,3 +137,37 @@ def test_the_check_can_fail(page: Page, server: Server) -> None:
         "'<input type=text><img src=x.png>')"
     )
     assert {v["id"] for v in axe_violations(page)} >= {"label", "image-alt"}
+
+
+def test_contributions_abroad_page_is_accessible_without_javascript(
+    page: Page, server: Server
+) -> None:
+    """My contributions abroad: empty, with errors, rows added, the answer, another language."""
+    found: dict[str, list[str]] = {}
+    page.goto(f"{server.url}/finder")
+    page.click("text=See what your contributions abroad count for")
+    _check(page, found)  # the empty form
+    page.click("button.button:has-text('Add up my periods')")  # the visible one
+    _check(page, found)  # "enter at least one period"
+    for index, (country, start, end) in enumerate(
+        [("PER", ("3", "1998"), ("12", "2006")), ("CHL", ("1", "2007"), ("12", "2016"))]
+    ):
+        page.select_option(f"#country-{index}", country)
+        page.fill(f"#from-{index}-month", start[0])
+        page.fill(f"#from-{index}-year", start[1])
+        page.fill(f"#to-{index}-month", end[0])
+        page.fill(f"#to-{index}-year", end[1])
+    page.click("button >> text=Add another period")
+    _check(page, found)  # three rows, the new one focused
+    page.select_option("#country-2", "ARG")
+    page.fill("#from-2-month", "1")
+    page.fill("#from-2-year", "2017")
+    page.fill("#to-2-month", "6")
+    page.fill("#to-2-year", "2025")
+    page.press("#to-2-year", "Enter")  # Enter adds up (the form's first button), not "Remove"
+    assert page.locator("#answer-title").inner_text() == "Your periods added up"
+    assert page.locator("table").first.locator("tbody tr").count() == 3
+    _check(page, found)  # the answer: table, reasons, citations, confidence
+    page.goto(f"{server.url}/finder/contributions?lang=pt")
+    _check(page, found)
+    assert found == {}

@@ -13,6 +13,7 @@ from ruta.web.ui import (
     applicant,
     appointments,
     caseworker,
+    contributions,
     documents,
     finder,
     household,
@@ -26,6 +27,7 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 router.include_router(finder.router)
+router.include_router(contributions.router)
 router.include_router(applicant.router)
 # Before track: its POST /track/{app_id}/{step} would otherwise catch .../appointment.
 router.include_router(appointments.router)
