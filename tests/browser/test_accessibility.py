@@ -39,6 +39,8 @@ def test_main_pages_have_no_serious_accessibility_violations(
     page.fill("#username", "axe.migrant")
     page.fill("#password", "correct-horse-battery")
     page.click("button >> text=Create account")
+    _check(page, found)  # "your account is ready", with the name to sign in with
+    page.click("text=Continue")
     page.click("button >> text=Continue")  # every error of the details form at once
     _check(page, found)
     page.fill("#given_names", "Rosa")
