@@ -114,30 +114,36 @@ def _rule(active: Sequence[Period]) -> OverlapRule:
 
 def build_ledger(periods: Iterable[Period]) -> Ledger:
     """Credit each contributed day once, resolving overlaps by the overlap rule."""
-    periods = list(periods)
-    bounds = sorted({p.start for p in periods} | {p.end + _DAY for p in periods})
+    by_start = sorted(periods, key=lambda p: p.start)
+    bounds = sorted({p.start for p in by_start} | {p.end + _DAY for p in by_start})
     segments: list[Segment] = []
     overlaps: list[Overlap] = []
+    active: list[Period] = []
+    waiting = 0
+    # Between two consecutive bounds no period starts or ends, so the periods covering
+    # the first day of a stretch cover all of it: one sweep, each period entered once.
     for start, after in itertools.pairwise(bounds):
-        active = sorted(
-            (p for p in periods if p.start <= start and after - _DAY <= p.end), key=_priority
-        )
+        while waiting < len(by_start) and by_start[waiting].start <= start:
+            active.append(by_start[waiting])
+            waiting += 1
+        active = [p for p in active if p.end >= start]
         if not active:
             continue
+        ranked = sorted(active, key=_priority)
         end = after - _DAY
         last = segments[-1] if segments else None
-        if last and last.period is active[0] and last.end + _DAY == start:
-            segments[-1] = Segment(last.start, end, active[0])
+        if last and last.period is ranked[0] and last.end + _DAY == start:
+            segments[-1] = Segment(last.start, end, ranked[0])
         else:
-            segments.append(Segment(start, end, active[0]))
-        if len(active) > 1:
+            segments.append(Segment(start, end, ranked[0]))
+        if len(ranked) > 1:
             previous = overlaps[-1] if overlaps else None
-            if previous and previous.periods == tuple(active) and previous.end + _DAY == start:
+            if previous and previous.periods == tuple(ranked) and previous.end + _DAY == start:
                 overlaps[-1] = Overlap(
-                    previous.start, end, previous.periods, active[0], previous.rule
+                    previous.start, end, previous.periods, ranked[0], previous.rule
                 )
             else:
-                overlaps.append(Overlap(start, end, tuple(active), active[0], _rule(active)))
+                overlaps.append(Overlap(start, end, tuple(ranked), ranked[0], _rule(ranked)))
     return Ledger(tuple(segments), tuple(overlaps))
 
 
