@@ -156,3 +156,163 @@ def export(
         written = write_export(release, out, fmt, release.offices)
     for path in written:
         typer.echo(_text(lang, "Wrote %(path)s") % {"path": path})
+
+
+@app.command("forecast")
+def forecast(
+    office: Annotated[
+        list[str] | None, typer.Option("--office", help="Office code(s); default: every office.")
+    ] = None,
+    before: Annotated[
+        str | None,
+        typer.Option("--before", help="YYYY-MM-DD: how many caseworkers clear it by then?"),
+    ] = None,
+    horizon: Annotated[
+        int, typer.Option("--horizon", min=1, max=260, help="Weeks to project.")
+    ] = 52,
+    history_weeks: Annotated[
+        int, typer.Option("--history", min=4, max=260, help="Weeks of history to read.")
+    ] = 26,
+    confidence: Annotated[
+        float, typer.Option("--confidence", help="Probability the staffing answer must reach.")
+    ] = 0.9,
+    target: Annotated[
+        int, typer.Option("--target", min=0, help="Cleared means at most this many open cases.")
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the simulation.")] = 0,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    lang: LangOpt = "en",
+) -> None:
+    """Project each office's backlog and answer: when does it clear, how many caseworkers?"""
+    import json
+    from datetime import UTC, date, datetime
+
+    import duckdb
+
+    from ruta.errors import RutaError
+    from ruta.settings import get_settings
+    from ruta.stats import ForecastError, forecast_backlog, load_case_store, office_histories
+    from ruta.store import make_engine
+
+    lang = _lang(lang)
+    if fmt not in ("text", "json"):
+        raise RutaError(f"{fmt!r} is not a format; use text or json", field="--format")
+    try:
+        deadline = date.fromisoformat(before) if before else None
+    except ValueError:
+        raise RutaError(
+            f"{before!r} is not a date; expected YYYY-MM-DD", field="--before"
+        ) from None
+    now = datetime.now(UTC).replace(tzinfo=None)
+    engine = make_engine(get_settings().resolved_database_url)
+    duck = duckdb.connect()
+    try:
+        with engine.connect() as connection:
+            load_case_store(connection, duck)
+        histories = office_histories(duck, now, history_weeks)
+    finally:
+        duck.close()
+        engine.dispose()
+    if office:
+        known = {h.office for h in histories}
+        missing = [o for o in office if o not in known]
+        if missing:
+            raise RutaError(
+                f"no cases at office {missing[0]!r}; offices with cases: "
+                f"{', '.join(sorted(known))}",
+                field="--office",
+            )
+        histories = [h for h in histories if h.office in office]
+    results: list[dict[str, object]] = []
+    for history in histories:
+        try:
+            result = forecast_backlog(
+                history,
+                horizon=horizon,
+                deadline=deadline,
+                confidence=confidence,
+                target=target,
+                seed=seed,
+            )
+        except ForecastError as exc:
+            if exc.field != "office":
+                raise RutaError(exc.message, field=f"--{exc.field}") from None
+            results.append(
+                {
+                    "ref_area": history.ref_area,
+                    "office": history.office,
+                    "backlog": history.backlog,
+                    "error": exc.message,
+                }
+            )
+            continue
+        results.append(result.to_json())
+    if not any("error" not in r for r in results):
+        reasons = "; ".join(str(r["error"]) for r in results) or "the case store has no cases"
+        raise RutaError(f"no office can be forecast: {reasons}", field="history")
+    if fmt == "json":
+        typer.echo(
+            json.dumps(
+                {"as_of": now.isoformat(timespec="seconds") + "Z", "offices": results},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    for entry in results:
+        _print_forecast(entry, lang)
+
+
+def _print_forecast(entry: dict[str, object], lang: str) -> None:
+    out = Console()
+    heading = f"{entry['ref_area']} {entry['office']}"
+    if "error" in entry:
+        out.print(f"[bold]{heading}[/bold]: {entry['error']}", highlight=False)
+        return
+    model = entry["model"]
+    clears = entry["clears_at_current_capacity"]
+    assert isinstance(model, dict) and isinstance(clears, dict)
+    out.print(f"[bold]{heading}[/bold]", highlight=False)
+    out.print(
+        _text(
+            lang,
+            "Backlog %(backlog)s; %(arrivals)s arrivals a week; %(staff)s caseworkers "
+            "deciding %(rate)s cases each a week",
+        )
+        % {
+            "backlog": entry["backlog"],
+            "arrivals": model["arrivals_per_week"],
+            "staff": model["caseworkers"],
+            "rate": model["decisions_per_caseworker_week"],
+        },
+        highlight=False,
+    )
+    if clears["p50"] is None:
+        out.print(
+            _text(
+                lang,
+                "At current capacity the backlog does not clear within the horizon "
+                "(probability %(probability)s)",
+            )
+            % {"probability": clears["probability_within_horizon"]},
+            highlight=False,
+        )
+    else:
+        out.print(
+            _text(
+                lang, "At current capacity it clears around %(p50)s (80%% band %(p10)s to %(p90)s)"
+            )
+            % {"p50": clears["p50"], "p10": clears["p10"], "p90": clears["p90"] or "-"},
+            highlight=False,
+        )
+    staffing = entry["caseworkers_to_clear_before"]
+    if isinstance(staffing, dict):
+        if staffing["caseworkers"] is None:
+            message = _text(lang, "No staffing up to the limit clears it before %(date)s")
+        else:
+            message = _text(
+                lang,
+                "Caseworkers needed to clear it before %(date)s: %(caseworkers)s "
+                "(probability %(probability)s)",
+            )
+        out.print(message % staffing, highlight=False)

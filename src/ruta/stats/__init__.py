@@ -32,6 +32,8 @@ from ruta.stats._errors import (
     SourceError,
     StatsError,
 )
+from ruta.stats._forecast import Forecast, Model, ProjectedWeek, fit_model, forecast_backlog
+from ruta.stats._history import OfficeHistory, office_histories
 from ruta.stats._params import Cited, disclosure_rules, sla_rule
 from ruta.stats._period import Period, parse_period
 from ruta.stats._release import AuditReport, CellAudit, Observation, Release, compute_release
@@ -53,11 +55,15 @@ __all__ = [
     "Cited",
     "DisclosureError",
     "ExportError",
+    "Forecast",
     "ForecastError",
     "Interval",
+    "Model",
     "Observation",
+    "OfficeHistory",
     "Period",
     "PeriodError",
+    "ProjectedWeek",
     "Release",
     "SourceError",
     "StatisticSpec",
@@ -69,8 +75,11 @@ __all__ = [
     "compute_release",
     "concept_names",
     "disclosure_rules",
+    "fit_model",
+    "forecast_backlog",
     "load_case_store",
     "load_simulation",
+    "office_histories",
     "parse_period",
     "pathway_code",
     "sla_rule",
