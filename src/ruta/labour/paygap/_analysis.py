@@ -70,9 +70,10 @@ class _Evaluator:
         self.orders = (np.argsort(survey.wage[:split], kind="stable"),
                        np.argsort(survey.wage[split:], kind="stable"))
 
-    def raw(self, weights: Floats) -> tuple[dict[Key, float], tuple[GroupWages, GroupWages]]:
-        nat = group_wages(self.survey, weights, False, self.orders[0])
-        mig = group_wages(self.survey, weights, True, self.orders[1])
+    def raw(self, weights: Floats, with_se: bool = False
+            ) -> tuple[dict[Key, float], tuple[GroupWages, GroupWages]]:
+        nat = group_wages(self.survey, weights, False, self.orders[0], with_se)
+        mig = group_wages(self.survey, weights, True, self.orders[1], with_se)
         values: dict[Key, float] = {("raw_gap", "mean_pct"): 1.0 - mig.mean / nat.mean,
                   ("raw_gap", "median_log"): nat.median_log - mig.median_log,
                   ("raw_gap", "median_pct"): 1.0 - mig.median / nat.median}
@@ -132,7 +133,7 @@ def analyse(
     figures["raw_gap", "mean_log"] = Estimate(
         float(fit.theta[ybar][0] - fit.theta[ybar][1]),
         float(np.sqrt(gap_grad @ fit.cov @ gap_grad)))
-    _, (nat, mig) = evaluator.raw(survey.weight)
+    _, (nat, mig) = evaluator.raw(survey.weight, with_se=True)
     n = survey.n
     ratio_if = np.concatenate([nat.mean_if * mig.mean / nat.mean**2, -mig.mean_if / nat.mean])
     figures["raw_gap", "mean_pct"] = Estimate(
@@ -147,6 +148,8 @@ def analyse(
     figures["factor_weighted", "median_pct"] = Estimate(fwg.median_pct, fwg.median_pct_se)
     boot = None
     if replications:
+        # Replications reuse the design rows: 256 MB holds 1,000,000 rows x 32 columns.
+        evaluator.design = design.cached(256 * 2**20)
         boot = bootstrap(evaluator, survey.weight, replications, seed, on_replication)
         figures = {key: Estimate(e.value, e.se, boot.se.get(key)) for key, e in figures.items()}
     by_group = {name: gap_by_level(survey, survey.weight, cat.codes, cat.levels)

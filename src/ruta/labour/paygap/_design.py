@@ -13,7 +13,7 @@ contributions do not depend on which level was left out.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -46,6 +46,7 @@ class Design:
     terms: tuple[Term, ...]
     names: tuple[str, ...]
     _codes: tuple[tuple[int, NDArray[np.int32], NDArray[np.int32]], ...]
+    _cache: dict[tuple[int, int], Floats] | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, survey: Survey, base_levels: Mapping[str, str] | None = None) -> Design:
@@ -92,8 +93,23 @@ class Design:
         """Number of expanded-space positions (every level of every variable)."""
         return self.terms[-1].expanded[-1] + 1
 
+    def cached(self, limit_bytes: int) -> Design:
+        """This design keeping the rows it builds, when they fit in ``limit_bytes``: the
+        bootstrap asks for the same chunks once per replication."""
+        if self.survey.n * self.k * 8 > limit_bytes:
+            return self
+        return replace(self, _cache={})
+
     def rows(self, start: int, stop: int) -> Floats:
-        """Design rows ``start:stop`` as a dense float64 array."""
+        """Design rows ``start:stop`` as a dense float64 array (do not modify it)."""
+        if self._cache is not None:
+            kept = self._cache.get((start, stop))
+            if kept is None:
+                kept = self._cache[start, stop] = self._build(start, stop)
+            return kept
+        return self._build(start, stop)
+
+    def _build(self, start: int, stop: int) -> Floats:
         m = stop - start
         out = np.zeros((m, self.k))
         out[:, 0] = 1.0

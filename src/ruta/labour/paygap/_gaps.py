@@ -62,15 +62,21 @@ def _woodruff(values: Floats, weights: Floats, order: NDArray[np.intp]) -> tuple
 
 
 def group_wages(survey: Survey, weights: Floats, migrants: bool,
-                order: NDArray[np.intp] | None = None) -> GroupWages:
-    """Means and medians of one group under ``weights`` (``order`` sorts its wages)."""
+                order: NDArray[np.intp] | None = None, with_se: bool = True) -> GroupWages:
+    """Means and medians of one group under ``weights`` (``order`` sorts its wages);
+    ``with_se=False`` skips the medians' standard errors (NaN), as bootstrap draws do."""
     rows = slice(survey.n_nationals, survey.n) if migrants else slice(0, survey.n_nationals)
     wage, w = survey.wage[rows], weights[rows]
     order = np.argsort(wage, kind="stable") if order is None else order
     total = float(w.sum())
     mean = float(w @ wage / total)
-    median, median_se = _woodruff(wage, w, order)
-    log_median, log_se = _woodruff(np.log(wage), w, order)
+    if with_se:
+        median, median_se = _woodruff(wage, w, order)
+        log_median, log_se = _woodruff(np.log(wage), w, order)
+    else:
+        # The lower weighted median commutes with the logarithm (a monotone map).
+        median, median_se = weighted_median(wage, w, order), float("nan")
+        log_median, log_se = float(np.log(median)), float("nan")
     return GroupWages(int(np.count_nonzero(w)), total, mean, w * (wage - mean) / total,
                       median, median_se, log_median, log_se)
 
