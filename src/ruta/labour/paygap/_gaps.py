@@ -163,7 +163,19 @@ def factor_weighted(survey: Survey, weights: Floats, cells: Cells,
                     min_respondents: int) -> FactorWeighted:
     """``FWG = sum_k (N_k / N) (w_nat,k - w_mig,k) / w_nat,k`` over the cells where both
     groups have at least ``min_respondents`` respondents; ``N`` counts only those cells
-    (ILO Global Wage Report 2018/19), and ``coverage`` says how much that leaves out."""
+    (ILO Global Wage Report 2018/19), and ``coverage`` says how much that leaves out.
+
+    Examples:
+        >>> import pyarrow as pa
+        >>> from ruta.labour.paygap import ColumnMap, survey_from_table
+        >>> table = pa.table({"w": [10.0, 20.0, 5.0, 8.0, 6.0, 9.0], "m": [0, 0, 1, 0, 1, 0],
+        ...                   "cell": ["a", "a", "a", "b", "b", "c"]})
+        >>> survey = survey_from_table(table, ColumnMap(wage="w", migrant="m",
+        ...                                             factors=("cell",)))
+        >>> fwg = factor_weighted(survey, survey.weight, cells_of(survey), 1)
+        >>> round(fwg.mean_pct, 4), fwg.cells_used, round(fwg.coverage, 3)
+        (0.5, 2, 0.833)
+    """
     m = len(cells.labels)
     mig = survey.migrant
     present = weights > 0
