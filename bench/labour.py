@@ -6,7 +6,7 @@ Run: ``.venv/bin/python -m bench labour`` (about five minutes on the 2-core mach
 
 Every contender runs in a fresh subprocess of its own, so its peak resident memory
 (``ru_maxrss``) is its own and not the parent's. Each reads the same Parquet file and
-builds its own design (30 regressors: age, weekly hours, sex, 3 education, 8 occupation,
+builds its own design (30 regressors: age, sex, 3 education, 8 occupation,
 6 sector, 4 region and 7 department dummies), then decomposes:
 
 - ``ruta``: :func:`ruta.labour.paygap.analyse` with survey weights: four twofold references,
@@ -38,7 +38,7 @@ from pathlib import Path
 ROWS = int(os.environ.get("RUTA_BENCH_PAYGAP_ROWS", "1000000"))
 BOOT_ROWS = 100_000
 REPLICATIONS = 199
-NUMERIC = ("edad", "horas_semana")
+NUMERIC = ("edad",)
 CATEGORICAL = ("sexo", "educacion", "ciuo08", "ciiu", "region", "departamento")
 
 

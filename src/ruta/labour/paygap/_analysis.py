@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import threadpool_limits
 
 from ruta.labour.paygap._bootstrap import BootstrapResult, bootstrap
 from ruta.labour.paygap._decompose import Component, components
@@ -117,6 +118,23 @@ def analyse(
     Raises:
         PayGapError: Collinear covariates, or a level absent from a group.
     """
+    # One BLAS thread: the chunked products are small enough that a second thread gains
+    # little on an idle machine, and on a shared one OpenBLAS' spinning threads made the
+    # same products up to fifteen times slower (docs/performance.md, Pay gap).
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _analyse(survey, normalize, base_levels, replications, seed, on_replication,
+                        parameters)
+
+
+def _analyse(
+    survey: Survey,
+    normalize: bool,
+    base_levels: Mapping[str, str] | None,
+    replications: int,
+    seed: int,
+    on_replication: Callable[[], None] | None,
+    parameters: MethodParameters | None,
+) -> PayGap:
     params = parameters or method_parameters()
     design = Design.of(survey, base_levels)
     fit = fit_models(design)
