@@ -182,6 +182,38 @@ def test_birth_year_or_month_is_an_interval_in_both_engines(tmp_path: Path) -> N
     assert actual(out) == per_person
 
 
+def test_colombia_record_period_in_both_engines(tmp_path: Path) -> None:
+    """Colombia's visa M counts only records of the last 3 years in the Agreement's countries;
+    Argentina ages no record out. The same person, in SQL as per person."""
+    base = {
+        "in_host_country": True,
+        "nationalities": [{"country": "PER", "acquired": "birth"}],
+        "documents": [{"type": "passport", "expires": "2030-11-15"}],
+        "permits": [],
+        "means_of_subsistence": True,
+    }
+    as_of = dt.date(2026, 11, 15)
+    cases = {
+        ("COL", "2022-11-15"): "eligible",  # 4 years old: outside the certificate's period
+        ("COL", "2024-11-15"): "ineligible",
+        ("COL", None): "undetermined",  # the date decides
+        ("ARG", "2022-11-15"): "ineligible",  # Argentina: the country counts, not the age
+    }
+    rows = []
+    for i, (host, day) in enumerate(cases):
+        record = {"country": "PER"} | ({"date": day} if day else {})
+        rows.append((f"p{i}", as_of, {**base, "host_country": host, "criminal_records": [record]}))
+    source = tmp_path / "pop.parquet"
+    write_population(source, [to_row(pid, day, prof) for pid, day, prof in rows])
+    out = tmp_path / "out.parquet"
+    wanted = ["col.mercosur-temporary", "arg.mercosur-temporary"]
+    simulate(source, out, pathways=wanted)
+    hosts = {pid: prof["host_country"].lower() for pid, _, prof in rows}
+    got = {p: s for p, pid, s, _ in actual(out) if pid.startswith(hosts[p])}
+    assert got == {f"p{i}": status for i, status in enumerate(cases.values())}
+    assert actual(out) == {row for row in expected(rows) if row[1] in wanted}
+
+
 def test_bad_birth_date_names_the_column(tmp_path: Path) -> None:
     source = tmp_path / "pop.csv"
     source.write_text("person_id,as_of,date_of_birth\np1,2026-01-01,1990-13\n", encoding="utf-8")
