@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ruta.cases._tx import finish
@@ -158,7 +159,9 @@ def _insert_user(
     )
     session.add(user)
     session.flush()
-    append_event(session, actor, "user.create", "user", str(user.id), {"role": role})
+    append_event(
+        session, actor, "user.create", "user", str(user.id), {"role": role}, case=None
+    )
     finish(session)
     return user
 
@@ -183,12 +186,17 @@ def do_register_applicant(session: Session, *, name: str, password: str) -> User
     name = name.strip().lower()
     _check_username(name, _NAME_LONGEST)
     check_password(password, name)
-    # A collision among a million suffixes is rare; each retry costs one indexed look-up.
+    # A collision among a million suffixes is rare; each retry costs one indexed look-up,
+    # and two requests racing for the same name meet the unique constraint instead.
     while True:
         number = secrets.randbelow(10**REGISTRATION_SUFFIX_DIGITS)
         username = f"{name}-{number:0{REGISTRATION_SUFFIX_DIGITS}d}"
-        if not _taken(session, username):
+        if _taken(session, username):
+            continue
+        try:
             return _insert_user(session, None, username, password, "applicant", None, None)
+        except IntegrityError:
+            session.rollback()
 
 
 def _recent_failures(session: Session, key: str, since: datetime) -> int:
@@ -235,7 +243,15 @@ def do_login(
     if not ok or user is None or not user.active:
         for k in keys:
             session.add(LoginAttempt(key=k, at=now))
-        append_event(session, user, "auth.login_failed", "user", username[:80], {"client": client})
+        append_event(
+            session,
+            user,
+            "auth.login_failed",
+            "user",
+            username[:80],
+            {"client": client},
+            case=None,
+        )
         session.commit()
         raise AuthenticationError("wrong username or password", field="password")
     token = secrets.token_urlsafe(32)
@@ -248,7 +264,7 @@ def do_login(
         )
     )
     session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))
-    append_event(session, user, "auth.login", "user", str(user.id), {"kind": kind})
+    append_event(session, user, "auth.login", "user", str(user.id), {"kind": kind}, case=None)
     finish(session)
     return user, token
 
@@ -280,7 +296,9 @@ def do_revoke_token(session: Session, token: str) -> None:
     if row is not None:
         user = session.get(User, row.user_id)
         session.delete(row)
-        append_event(session, user, "auth.logout", "user", str(row.user_id), {"kind": row.kind})
+        append_event(
+            session, user, "auth.logout", "user", str(row.user_id), {"kind": row.kind}, case=None
+        )
     finish(session)
 
 

@@ -10,6 +10,12 @@ to one of :data:`AUDIT_CHAINS` (128) chains by their entity, so a case's events 
 chain, in order, while different cases commit in parallel. Each event also carries a
 global ``id`` (insertion order), which is how reports name it.
 
+Every event names the case (application) it concerns, whatever its entity: a permit's
+suspension, a document, a review pair of an intake search. The auditor's view of a case
+selects on that link, so a new kind of entity needs no list kept anywhere else: the
+action that writes the event says which case it is about (``case=``). The link is part of
+the hashed content for every event written since migration 0004 (``AuditHead.links_from``).
+
 Actions append as their last statement before commit, to hold the lock briefly.
 An append is two round trips on PostgreSQL (take the head; write the event and the
 head's new hash) and three on SQLite.
@@ -22,16 +28,34 @@ import json
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, Final, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ruta.store.models import AUDIT_CHAINS, AuditEvent, AuditHead, User
 
-__all__ = ["AUDIT_CHAINS", "ChainReport", "append_event", "chain_of", "event_hash", "verify_chain"]
+__all__ = [
+    "AUDIT_CHAINS",
+    "DERIVED",
+    "ChainReport",
+    "append_event",
+    "chain_of",
+    "event_hash",
+    "verify_chain",
+]
 
 GENESIS = "0" * 64
+
+
+class _Derived:
+    """The default of ``append_event(case=...)``: the case is the entity, if an application."""
+
+    def __repr__(self) -> str:
+        return "DERIVED"
+
+
+DERIVED: Final = _Derived()
 
 
 def chain_of(entity_type: str, entity_id: str, actor_id: int | None = None) -> int:
@@ -58,8 +82,14 @@ def event_hash(
     entity_id: str,
     data: dict[str, Any],
     prev_hash: str,
+    case: str | None = None,
+    linked: bool = False,
 ) -> str:
     """SHA-256 over a canonical JSON of the event and the previous hash of its chain.
+
+    Args:
+        case: The case the event concerns.
+        linked: Whether the hash covers ``case`` (every event since migration 0004).
 
     Examples:
         >>> h = event_hash(chain=0, seq=1, at=datetime(2026, 1, 1, tzinfo=UTC), actor="ana",
@@ -78,6 +108,8 @@ def event_hash(
         "data": data,
         "prev": prev_hash,
     }
+    if linked:
+        body["case"] = case
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -89,6 +121,8 @@ def append_event(
     entity_type: str,
     entity_id: str,
     data: dict[str, Any] | None = None,
+    *,
+    case: str | _Derived | None = DERIVED,
 ) -> None:
     """Append one event to its chain inside the caller's transaction.
 
@@ -99,7 +133,20 @@ def append_event(
         entity_type: ``application``, ``user``, ``document`` ...
         entity_id: The record's id (``*`` for events about many, e.g. a list).
         data: Small JSON details (ids, states, reasons; never document contents).
+        case: The id of the application the event concerns, or ``None`` for none. May be
+            left out only when the entity is the application itself.
+
+    Raises:
+        TypeError: ``case`` left out for an entity that is not an application (a
+            programming error: every writer says which case its event is about).
     """
+    if isinstance(case, _Derived):
+        if entity_type != "application":
+            raise TypeError(
+                f"append_event({action!r}) about a {entity_type}: say which case it "
+                "concerns with case=<application id>, or case=None"
+            )
+        case = None if entity_id == "*" else entity_id
     actor_id = actor.id if actor is not None else None
     chain = chain_of(entity_type, entity_id, actor_id)
     # The action's own changes go to the database first, so that the head's row lock,
@@ -109,7 +156,7 @@ def append_event(
     # Why plain statements, not ORM objects: this runs in every request, and the unit of
     # work's flush of two objects cost more than the rest of the append. One statement
     # locks the head and reads the chain's next seq and previous hash.
-    seq, prev_hash = conn.execute(_TAKE_HEAD, {"chain": chain}).one()
+    seq, prev_hash, links_from = conn.execute(_TAKE_HEAD, {"chain": chain}).one()
     # Microsecond precision survives both backends, so the hash recomputes exactly.
     at = datetime.now(UTC)
     name = actor.username if actor is not None else "system"
@@ -124,6 +171,8 @@ def append_event(
         entity_id=entity_id,
         data=payload,
         prev_hash=prev_hash,
+        case=case,
+        linked=seq >= links_from,
     )
     event = {
         "e_chain": chain,
@@ -134,6 +183,7 @@ def append_event(
         "e_action": action,
         "e_entity_type": entity_type,
         "e_entity_id": entity_id,
+        "e_application_id": case,
         "e_data": payload,
         "e_prev_hash": prev_hash,
         "e_hash": digest,
@@ -154,7 +204,7 @@ _TAKE_HEAD = (
     update(_HEADS)
     .where(_HEADS.c.id == bindparam("chain"))
     .values(seq=_HEADS.c.seq + 1)
-    .returning(_HEADS.c.seq, _HEADS.c.hash)
+    .returning(_HEADS.c.seq, _HEADS.c.hash, _HEADS.c.links_from)
 )
 _SET_HEAD_HASH = (
     update(_HEADS)
@@ -165,7 +215,8 @@ _SET_HEAD_HASH = (
 # match column names, SQLAlchemy would also add them to the UPDATE inside the WITH.
 _WRITE_EVENT = insert(_EVENTS).values(
     {c: bindparam(f"e_{c}") for c in ("chain", "seq", "at", "actor_id", "actor", "action",
-                                       "entity_type", "entity_id", "data", "prev_hash", "hash")}
+                                       "entity_type", "entity_id", "application_id", "data",
+                                       "prev_hash", "hash")}
 )  # fmt: skip
 _WRITE_EVENT_AND_HEAD = _WRITE_EVENT.add_cte(_SET_HEAD_HASH.cte("head_write"))
 
@@ -194,6 +245,7 @@ _COLUMNS = (
     AuditEvent.action,
     AuditEvent.entity_type,
     AuditEvent.entity_id,
+    AuditEvent.application_id,
     AuditEvent.data,
     AuditEvent.prev_hash,
     AuditEvent.hash,
@@ -202,6 +254,7 @@ _COLUMNS = (
 
 def _verify_one(session: Session, chain: int, chunk: int) -> tuple[int, int | None, str | None]:
     prev, expected, count, last_seq, last_id = GENESIS, 1, 0, 0, 0
+    links_from = session.scalar(select(AuditHead.links_from).where(AuditHead.id == chain)) or 1
     while True:
         # Plain rows, not ORM objects: a long chain must not fill the identity map.
         rows = session.execute(
@@ -228,6 +281,8 @@ def _verify_one(session: Session, chain: int, chunk: int) -> tuple[int, int | No
                 entity_id=ev.entity_id,
                 data=ev.data,
                 prev_hash=ev.prev_hash,
+                case=ev.application_id,
+                linked=ev.seq >= links_from,
             )
             if recomputed != ev.hash:
                 return count, ev.id, "its content does not match its hash"

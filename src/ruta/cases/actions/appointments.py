@@ -83,7 +83,7 @@ def do_create_office(session: Session, actor: User, code: str, name: str) -> Off
         raise ConflictError(f"office code {code!r} is empty or taken", field="code")
     office = Office(code=code, country=actor.country or "", name=name)
     session.add(office)
-    append_event(session, actor, "office.create", "office", code, {"name": name})
+    append_event(session, actor, "office.create", "office", code, {"name": name}, case=None)
     finish(session)
     return office
 
@@ -102,7 +102,7 @@ def do_open_slots(
     session.add_all(slots)
     session.flush()
     data = {"slots": len(slots), "capacity": capacity}
-    append_event(session, actor, "slot.open", "office", office_code, data)
+    append_event(session, actor, "slot.open", "office", office_code, data, case=None)
     finish(session)
     return slots
 
@@ -242,7 +242,9 @@ def do_mark_reminded(session: Session, appointment_ids: list[int]) -> int:
         .values(reminded_at=now)
     )
     count = int(result.rowcount)  # type: ignore[attr-defined]  # CursorResult at runtime
-    append_event(session, None, "appointment.remind", "appointment", "*", {"count": count})
+    append_event(
+        session, None, "appointment.remind", "appointment", "*", {"count": count}, case=None
+    )
     finish(session)
     return count
 
@@ -458,6 +460,6 @@ def office_day(session: Session, actor: User, office_code: str, day: date) -> li
     ]
     # Names of many applicants are read at once: one event for the list (like a queue page).
     data = {"date": day.isoformat(), "appointments": len(rows)}
-    append_event(session, actor, "appointment.day_list", "office", office_code, data)
+    append_event(session, actor, "appointment.day_list", "office", office_code, data, case=None)
     finish(session)
     return rows

@@ -21,7 +21,8 @@ def list_audit_events(
     page: int = 1,
     page_size: int = 50,
 ) -> tuple[list[AuditEvent], int]:
-    """Events about the case files in the actor's scope, newest first.
+    """Every event that concerns a case file in the actor's scope, newest first, whatever
+    entity it names (the application, a permit, a document, a review pair ...).
 
     Args:
         application_id: Only the events of this case (404 outside scope).
@@ -35,7 +36,8 @@ def list_audit_events(
         in_scope = select(Application.id).where(
             Application.id == load_application(session, actor, application_id).id
         )
-    cond = (AuditEvent.entity_type == "application") & AuditEvent.entity_id.in_(in_scope)
+    # Through the event's own link to its case (ruta.cases.audit), not a list of entities.
+    cond = AuditEvent.application_id.in_(in_scope)
     total = int(session.scalar(select(func.count()).select_from(AuditEvent).where(cond)) or 0)
     events = list(
         session.scalars(
@@ -47,6 +49,6 @@ def list_audit_events(
         )
     )
     data = {"application": application_id, "page": page, "returned": len(events)}
-    append_event(session, actor, "audit.read", "audit", "*", data)
+    append_event(session, actor, "audit.read", "audit", "*", data, case=None)
     finish(session)
     return events, total

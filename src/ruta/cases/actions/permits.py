@@ -123,7 +123,9 @@ def get_permit(session: Session, actor: User, application_id: str) -> Permit:
     permit = session.scalar(query)
     if permit is None:
         raise NotFoundError(f"application {app.id} has no permit (it is {app.status})", field="id")
-    append_event(session, actor, "permit.read", "permit", permit.permit_id)
+    append_event(
+        session, actor, "permit.read", "permit", permit.permit_id, case=permit.application_id
+    )
     finish(session)
     return permit
 
@@ -167,6 +169,14 @@ def do_set_permit_status(
             status_index=permit.status_index,
         )
     data = {"from": previous, "to": status, "reason": text, "index": permit.status_index}
-    append_event(session, actor, "permit.status", "permit", permit.permit_id, data)
+    append_event(
+        session,
+        actor,
+        "permit.status",
+        "permit",
+        permit.permit_id,
+        data,
+        case=permit.application_id,
+    )
     finish(session)
     return permit

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the linkage stack (pandas, Splink) is not for every casewor
 
 __all__ = [
     "INTAKE_PREFIX",
+    "case_of",
     "check_review_access",
     "do_decide_review_pair",
     "do_import_review_pairs",
@@ -43,6 +44,21 @@ _ENTITY = "review_pair"
 INTAKE_PREFIX = "application:"
 #: Who may export decisions: the officers who make them and the auditors who check them.
 _EXPORTERS = OFFICERS | {"auditor"}
+
+
+def case_of(pair: ReviewPairRow) -> str | None:
+    """The application an intake pair was queued for (``None`` for two registry records).
+
+    Examples:
+        >>> case_of(ReviewPairRow(record_id_a="application:a1", record_id_b="R9"))
+        'a1'
+        >>> case_of(ReviewPairRow(record_id_a="R1", record_id_b="R9")) is None
+        True
+    """
+    for record_id in (pair.record_id_a, pair.record_id_b):
+        if record_id.startswith(INTAKE_PREFIX):
+            return record_id[len(INTAKE_PREFIX) :]
+    return None
 
 
 def check_review_access(actor: User) -> None:
@@ -142,7 +158,7 @@ def do_import_review_pairs(
         added += 1
     session.flush()
     data = {"registry": name, "country": code, "offered": len(pairs), "added": added}
-    append_event(session, actor, "review_pair.import", "registry", name, data)
+    append_event(session, actor, "review_pair.import", "registry", name, data, case=None)
     finish(session)
     return added
 
@@ -208,7 +224,7 @@ def get_review_pair(session: Session, actor: User, pair_id: int) -> ReviewPairRo
     """
     check_review_access(actor)
     row = _load(session, actor, pair_id)
-    append_event(session, actor, "review_pair.read", _ENTITY, str(row.id), {})
+    append_event(session, actor, "review_pair.read", _ENTITY, str(row.id), {}, case=case_of(row))
     finish(session)
     return row
 
@@ -242,7 +258,9 @@ def do_decide_review_pair(
     row.decided_at = datetime.now(UTC)
     row.reason = text
     data = {"outcome": outcome, "registry": row.registry_name, "reason": text}
-    append_event(session, actor, "review_pair.decide", _ENTITY, str(row.id), data)
+    append_event(
+        session, actor, "review_pair.decide", _ENTITY, str(row.id), data, case=case_of(row)
+    )
     finish(session)
     return row
 
@@ -312,6 +330,6 @@ def export_review_decisions(
             }
         )
     data = {"registry": name, "country": code, "exported": len(rows), "intake_left_out": intake}
-    append_event(session, actor, "review_pair.export", "registry", name, data)
+    append_event(session, actor, "review_pair.export", "registry", name, data, case=None)
     finish(session)
     return rows

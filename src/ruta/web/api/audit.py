@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ruta.cases import actions
 from ruta.web.deps import ApiUser, SessionDep, SettingsDep
@@ -29,6 +29,9 @@ class AuditEventPublic(BaseModel):
     action: str
     entity_type: str
     entity_id: str
+    application_id: str | None = Field(
+        description="The case the event concerns, whatever entity it names"
+    )
     data: dict[str, Any]
     prev_hash: str
     hash: str
@@ -56,7 +59,8 @@ def audit_log(
     application_id: Annotated[str | None, Query(max_length=36)] = None,
     page: PageNumber = 1,
 ) -> AuditPage:
-    """Events about case files in your scope, optionally of one application."""
+    """Every event that concerns a case file in your scope (permits, documents,
+    appointments, review pairs and notes included), optionally of one application."""
     events, total = actions.list_audit_events(
         session, user, application_id=application_id, page=page, page_size=settings.page_size
     )
@@ -70,6 +74,7 @@ def audit_log(
             action=e.action,
             entity_type=e.entity_type,
             entity_id=e.entity_id,
+            application_id=e.application_id,
             data=e.data,
             prev_hash=e.prev_hash,
             hash=e.hash,
