@@ -14,7 +14,7 @@ $(UV):
 
 # --inexact keeps uv itself inside the venv it manages.
 $(STAMP): pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --inexact --group dev
+	$(UV) sync --frozen --inexact --group dev --compile-bytecode
 	touch $@
 
 install: $(STAMP)

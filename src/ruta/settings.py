@@ -26,15 +26,39 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ruta.errors import RutaError
 
-__all__ = ["DEVELOPMENT_SECRET", "Settings", "get_settings"]
+__all__ = ["DEVELOPMENT_SECRET", "RegistrySource", "Settings", "get_settings"]
 
 #: Public, hence only acceptable for a developer's laptop.
 DEVELOPMENT_SECRET = "ruta-development-secret-do-not-use-in-production"  # noqa: S105 - public on purpose, refused outside development
+
+
+class RegistrySource(BaseModel):
+    """A registry with its own column names or date format (an entry of RUTA_REGISTRIES)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: Path = Field(description="The registry file (CSV or Parquet).")
+    columns: dict[str, str | list[str]] | str | None = Field(
+        None,
+        description="Which column holds which field: a mapping (field -> column, or a list of "
+        "columns joined), 'field=column,...' pairs, or a YAML file, as ruta link --columns.",
+    )
+    date_format: str | None = Field(
+        None, description="strftime patterns of date_of_birth separated by |, tried in order."
+    )
 
 
 class _Settings(BaseSettings):
@@ -85,10 +109,12 @@ class _Settings(BaseSettings):
         description="Argon2 parameters for new password hashes; 'cheapest' only for tests.",
     )
     reminder_hours: int = Field(48, description="Hours before an appointment its reminder is due.")
-    registries: dict[str, Path] = Field(
+    registries: dict[str, Path | RegistrySource] = Field(
         default_factory=dict,
         description="Registries searched for duplicates at intake, by host country (JSON, e.g. "
-        '{"COL": "/srv/col.parquet"}); applications to a country without one are not searched.',
+        '{"COL": "/srv/col.parquet"}, or {"PER": {"path": "/srv/per.csv", "columns": '
+        '{"record_id": "expediente"}, "date_format": "%d/%m/%Y"}} for a file with its own '
+        "column names and dates); applications to a country without one are not searched.",
     )
 
     @model_validator(mode="after")

@@ -258,3 +258,30 @@ def test_the_service_does_not_import_the_linkage_stack_without_a_registry() -> N
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_a_registry_with_its_own_columns_and_dates_is_searched(
+    session, cast, tmp_path, registries
+):
+    # RUTA_REGISTRIES may name the file's columns and date format (as ruta link --columns).
+    path = tmp_path / "per.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["expediente", "nombres", "paterno", "materno", "sexo", "nacimiento",
+                      "pais", "documento", "oficina"])
+        out.writerow(["E-1", "MARIA JOSE", "Gomez", "Perez", "M", "01/05/1990", "VEN", "", "Lima"])
+        out.writerow(["E-2", "Ana", "Ríos", "", "M", "31/02/1991", "VEN", "", "Lima"])
+        out.writerow(["E-3", "Luis", "Ríos", "", "H", "02/03/1985", "VEN", "", "Lima"])
+    columns = {"record_id": "expediente", "given_names": "nombres", "surname_1": "paterno",
+               "surname_2": "materno", "sex": "sexo", "date_of_birth": "nacimiento",
+               "nationality": "pais", "document_number": "documento"}
+    intake.use_registries(
+        {"COL": {"path": path, "columns": columns, "date_format": "%d/%m/%Y"}}, wait=None
+    )
+    app, _ = actions.do_submit_application(session, cast.caseworker, submission())
+    result = app.duplicate_search
+    assert result["status"] == "searched" and result["registry"]["records"] == 3
+    [found] = result["candidates"]
+    assert found["record_id"] == "E-1" and "date of birth equal" in found["reasons"]
+    # Sex coded H/M in a Spanish-language file: M is mujer, as the applicant.
+    assert found["record"]["sex"] == "F"

@@ -50,26 +50,41 @@ def test_synth_dedupe_end_to_end(
     assert len(clusters) == 800
     err = capsys.readouterr().err
     assert "800 records ->" in err and "training" in err
+    # The summary names the model's parts and shows the threshold in the score distribution.
+    assert "comparisons used: given_names, surnames, date_of_birth, document" in err
+    assert "blocking rule phone: no phone" in err
+    assert "<- threshold 0.9" in err and "score distribution of" in err
     assert list(pd.read_csv(pairs).columns) == ["record_id_l", "record_id_r", "match_probability"]
 
 
-def test_bad_rows_skip_or_stop(
+def test_bad_rows_skip_or_stop_and_dates_are_blanked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     reg = tmp_path / "reg.csv"
     assert run(monkeypatch, "synth", "300", "--out", str(reg), "--seed", "4") == 0
     frame = pd.read_csv(reg, dtype=str, keep_default_na=False)
     frame.loc[4, "date_of_birth"] = "31/12/1990"
+    frame.loc[7, "sex"] = "?"
     frame.to_csv(reg, index=False)
     out = tmp_path / "clusters.csv"
     assert run(monkeypatch, "dedupe", str(reg), "--out", str(out)) == 2
     err = capsys.readouterr().err
-    assert "line 6" in err and "31/12/1990" in err and "YYYY-MM-DD" in err
+    assert "line 9" in err and "not F, M, X" in err
     assert "Traceback" not in err and not out.exists()
-    assert run(monkeypatch, "dedupe", str(reg), "--out", str(out), "--on-error", "skip") == 0
+    args = ["dedupe", str(reg), "--out", str(out), "--on-error", "skip"]
+    assert run(monkeypatch, *args) == 0
     err = capsys.readouterr().err
     assert "skipped 1 bad rows" in err
+    # The impossible date blanks that field; its record stays.
+    assert "blanked line 6: date_of_birth value 31/12/1990" in err
+    assert "blanked 1 impossible dates of birth" in err
     assert len(pd.read_csv(out)) == 299
+    # The run: most rows bad, --on-error skip used to leave them out and exit 0.
+    frame.loc[10:, "sex"] = "?"
+    frame.to_csv(reg, index=False)
+    assert run(monkeypatch, *args) == 2
+    err = capsys.readouterr().err
+    assert "291 of 300 rows" in err and "--max-skipped" in err and "Traceback" not in err
 
 
 def test_encode_and_match_two_countries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -67,7 +67,7 @@ def test_swapped_surnames_encode_identically() -> None:
             "given_all": ["ana maria"],
             "surname_p": ["perez"],
             "surname_m": ["gomez"],
-            "dob": ["1990-07-03"],
+            "dob_any": ["1990-07-03"],
             "sex": ["F"],
         }
     )

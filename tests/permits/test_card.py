@@ -71,6 +71,20 @@ def test_names_outside_latin1_are_transliterated(
     assert "Lucja Dvor\xe1k" in text
 
 
+def test_card_prints_other_scripts_as_linkage_folds_them(
+        issuer_signer: PemSigner, permit_factory: Callable[..., Permit]) -> None:
+    from ruta.names import fold
+    from ruta.permits import Holder
+
+    # Cyrillic, Chinese and Nordic letters get the transliteration that dedupe and intake
+    # compare (ruta.names), and the Kreyòl accents stay: they are in the card's fonts.
+    holder = Holder("Олена Søren", "王 Pòl")
+    text = _text(_page_streams(permit_card_pdf(issue_permit(permit_factory(holder=holder),
+                                                            issuer_signer))))
+    assert "Olena S\xf8ren Wang P\xf2l" in text
+    assert fold("Olena S\xf8ren Wang P\xf2l") == fold(holder.full_name)
+
+
 @pytest.mark.parametrize("payload,kwargs,field", [
     ("RUTA1:XYZ", {}, "payload"), ("hello", {}, "payload"),
     (None, {"host_lang": "de"}, "host_lang"), (None, {"holder_lang": "ES"}, "holder_lang"),

@@ -2,7 +2,9 @@
 
 A state's regularization registry (the registry contract of :mod:`ruta.linkage`, CSV or
 Parquet) is configured per host country with ``RUTA_REGISTRIES`` (JSON, e.g.
-``{"COL": "/srv/registries/col.parquet"}``): a registry belongs to one state, and an
+``{"COL": "/srv/registries/col.parquet"}``, or for a file with its own column names and
+date format ``{"PER": {"path": "/srv/per.csv", "columns": {"record_id": "expediente"},
+"date_format": "%d/%m/%Y"}}``): a registry belongs to one state, and an
 application is only ever compared with the registry of the state it is made to. A country
 without a registry is not searched, and that costs a dictionary look-up.
 
@@ -85,6 +87,25 @@ _SHOWN = (
 )
 
 
+@dataclass(frozen=True)
+class _Source:
+    """Where a country's registry is and how to read it (``--columns``, ``--date-format``)."""
+
+    path: Path
+    columns: Any = None
+    date_format: str | None = None
+
+
+def _source(value: Any) -> _Source:
+    """A ``RUTA_REGISTRIES`` entry: a path, or ``{"path", "columns", "date_format"}``."""
+    if isinstance(value, Mapping):
+        return _Source(Path(value["path"]), value.get("columns"), value.get("date_format"))
+    path = getattr(value, "path", None)
+    if path is not None:  # the settings' RegistrySource
+        return _Source(Path(path), value.columns, value.date_format)
+    return _Source(Path(value))
+
+
 @dataclass
 class _Loaded:
     """One built index and the file version it was built from."""
@@ -100,7 +121,7 @@ class _Loaded:
 class _Entry:
     """A country's registry in this process: the index in use, the load in progress."""
 
-    path: Path
+    source: _Source
     loaded: _Loaded | None = None
     loading: tuple[int, int] | None = None
     done: threading.Event = field(default_factory=threading.Event)
@@ -126,29 +147,31 @@ class _NotRun(Exception):
 
 _lock = threading.Lock()
 _entries: dict[str, _Entry] = {}
-_configured: dict[str, Path] | None = None
+_configured: dict[str, _Source] | None = None
 _wait: float | None = WAIT_SECONDS
 _missing: set[Path] = set()
 
 
-def _registries() -> dict[str, Path]:
+def _registries() -> dict[str, _Source]:
     global _configured
     if _configured is None:
         from ruta.settings import get_settings
 
         configured = get_settings().registries
-        _configured = {k.strip().upper(): Path(v) for k, v in configured.items()}
+        _configured = {k.strip().upper(): _source(v) for k, v in configured.items()}
     return _configured
 
 
 def use_registries(
-    registries: Mapping[str, str | Path] | None, *, wait: float | None = WAIT_SECONDS
+    registries: Mapping[str, Any] | None, *, wait: float | None = WAIT_SECONDS
 ) -> None:
     """Configure the registries of this process and start building their indexes.
 
     Args:
-        registries: Host country (ISO 3166-1 alpha-3) -> registry file; ``None`` goes back
-            to ``RUTA_REGISTRIES`` from the environment.
+        registries: Host country (ISO 3166-1 alpha-3) -> registry file, or a mapping with
+            ``path`` and optionally ``columns`` (field -> column, or ``field=column,...``,
+            or a YAML file) and ``date_format`` (strftime patterns separated by ``|``);
+            ``None`` goes back to ``RUTA_REGISTRIES`` from the environment.
         wait: Longest a submission waits for an index still being built; ``None`` waits
             until it is ready (tests and batch jobs, where a complete answer matters more
             than latency).
@@ -158,7 +181,7 @@ def use_registries(
         _configured = (
             None
             if registries is None
-            else {k.strip().upper(): Path(v) for k, v in registries.items()}
+            else {k.strip().upper(): _source(v) for k, v in registries.items()}
         )
         _wait = wait
         # Built indexes are kept: configured again with the same file, a country needs no
@@ -192,13 +215,21 @@ def _load(country: str, entry: _Entry, stamp: tuple[int, int], done: threading.E
 
         # Why skip: a few bad rows in a million must not switch the search off; they are
         # counted and logged for the registry's maintainers.
-        registry = read_registry(entry.path, on_error="skip")
+        registry = read_registry(
+            entry.source.path,
+            on_error="skip",
+            columns=entry.source.columns,
+            date_formats=entry.source.date_format,
+            # A registry is read as it is: bad rows are logged, never a reason to go dark.
+            max_skipped=1.0,
+        )
         index = IntakeIndex(registry)
     except Exception as exc:  # any failure must leave submissions working
         # The exception may quote the file's bytes and the server's paths: keep neither.
-        detail = str(exc).replace(str(entry.path), entry.path.name)
-        reason = _clean(f"registry file {entry.path.name} could not be read: {detail}")
-        _log.error("intake registry %s (%s): %s", country, entry.path, reason)
+        path = entry.source.path
+        detail = str(exc).replace(str(path), path.name)
+        reason = _clean(f"registry file {path.name} could not be read: {detail}")
+        _log.error("intake registry %s (%s): %s", country, path, reason)
         with _lock:
             entry.failed = (stamp, reason)
             if entry.loading == stamp:
@@ -212,7 +243,7 @@ def _load(country: str, entry: _Entry, stamp: tuple[int, int], done: threading.E
         country,
         loaded.records,
         loaded.skipped,
-        entry.path,
+        entry.source.path,
         time.perf_counter() - started,
     )
     with _lock:
@@ -228,14 +259,15 @@ def _index_for(country: str, *, wait: float | None) -> tuple[_Entry, _Loaded] | 
     Raises:
         _NotRun: the file is missing or bad, or its first index is not built yet.
     """
-    path = _registries().get(country)
-    if path is None:
+    source = _registries().get(country)
+    if source is None:
         return None
+    path = source.path
     stamp = _stamp(path)
     with _lock:
         entry = _entries.get(country)
-        if entry is None or entry.path != path:
-            entry = _entries[country] = _Entry(path)
+        if entry is None or entry.source != source:
+            entry = _entries[country] = _Entry(source)
         if entry.loaded is not None and entry.loaded.stamp == stamp:
             return entry, entry.loaded
         if entry.failed is not None and entry.failed[0] == stamp:
@@ -310,11 +342,14 @@ def search_registry(app: Application) -> dict[str, Any] | None:
     try:
         found = _index_for(app.host_country, wait=_wait)
     except _NotRun as exc:
-        path = _registries().get(app.host_country)
+        source = _registries().get(app.host_country)
         return {
             "status": "not_run",
             "reason": str(exc),
-            "registry": {"country": app.host_country, "file": path.name if path else ""},
+            "registry": {
+                "country": app.host_country,
+                "file": source.path.name if source else "",
+            },
             "searched_at": now,
             "elapsed_ms": round((time.perf_counter() - started) * 1000, 2),
             "candidates": [],
@@ -330,7 +365,7 @@ def search_registry(app: Application) -> dict[str, Any] | None:
         return {
             "status": "not_run",
             "reason": _clean(f"the search failed: {exc}"),
-            "registry": {"country": app.host_country, "file": entry.path.name},
+            "registry": {"country": app.host_country, "file": entry.source.path.name},
             "searched_at": now,
             "elapsed_ms": round((time.perf_counter() - started) * 1000, 2),
             "candidates": [],
@@ -341,7 +376,7 @@ def search_registry(app: Application) -> dict[str, Any] | None:
         "reason": "",
         "registry": {
             "country": app.host_country,
-            "file": entry.path.name,
+            "file": entry.source.path.name,
             "version": loaded.version,
             "records": loaded.records,
         },
@@ -476,12 +511,12 @@ def do_search_duplicates(session: Session, actor: User, application_id: str) -> 
 
 def registry_status(country: str) -> str:
     """``none`` (no registry configured), ``ready``, ``loading`` or ``failed``: for operators."""
-    path = _registries().get(country.upper())
-    if path is None:
+    source = _registries().get(country.upper())
+    if source is None:
         return "none"
     with _lock:
         entry = _entries.get(country.upper())
-        if entry is not None and entry.path != path:
+        if entry is not None and entry.source != source:
             entry = None  # an index of the file configured before
         if entry is None or (entry.loaded is None and entry.failed is None):
             return "loading"

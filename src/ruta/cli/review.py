@@ -62,6 +62,21 @@ def import_pairs(
         typer.Option(help="ISO 3166-1 alpha-3 of the registry's state (default: --as's)."),
     ] = None,
     actor: AsOpt = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            help="The registry's own column names, as for ruta link dedupe: field=column pairs "
+            "separated by commas, or a YAML file.",
+        ),
+    ] = None,
+    date_format: Annotated[
+        str | None,
+        typer.Option(
+            "--date-format",
+            help="strftime patterns of date_of_birth separated by |, as for ruta link dedupe.",
+        ),
+    ] = None,
 ) -> None:
     """Queue the borderline pairs for review; pairs already queued are kept as they are."""
     from ruta.cases.actions import do_import_review_pairs
@@ -71,7 +86,12 @@ def import_pairs(
 
     if on_error not in ("skip", "stop"):
         raise RutaError(f"got {on_error!r}; expected skip or stop", field="on_error")
-    reg = read_registry(registry, on_error="skip" if on_error == "skip" else "stop")
+    reg = read_registry(
+        registry,
+        on_error="skip" if on_error == "skip" else "stop",
+        columns=columns,
+        date_formats=date_format,
+    )
     band = borderline_pairs(read_pairs(pairs), reg, low=low, high=high)
     engine = make_engine(get_settings().resolved_database_url)
     try:

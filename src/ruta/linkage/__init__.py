@@ -2,8 +2,12 @@
 
 Public surface:
 
-- Registries: :func:`read_registry`, :class:`Registry`, :class:`BadRow`.
-- Deduplication (Splink, DuckDB or Spark): :func:`dedupe_registry`, :class:`DedupeResult`.
+- Registries: :func:`read_registry`, :class:`Registry`, :class:`BadRow`; a registry's own
+  column names (:func:`parse_columns`, :data:`FIELDS`) and date formats
+  (:func:`parse_date_formats`).
+- Deduplication (Splink, DuckDB or Spark): :func:`dedupe_registry`, :class:`DedupeResult`,
+  the model fitted to the fields present (:class:`ModelPlan`), saved models
+  (:func:`save_model`, :func:`load_model`), score distributions (:class:`ScoreHistogram`).
 - Review decisions fed back: :func:`read_decisions`, :func:`apply_decisions`.
 - Casework hooks: :func:`borderline_pairs` (review queue, :class:`ReviewPair`) and
   :class:`IntakeIndex` (likely duplicates of a new application, :class:`IntakeCandidate`).
@@ -15,6 +19,11 @@ Public surface:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from ruta.linkage._batch import link_batch
+from ruta.linkage._columns import FIELDS, ColumnMapping, parse_columns, parse_keep
+from ruta.linkage._dates import parse_date_formats
 from ruta.linkage._decisions import (
     DECISION_COLUMNS,
     Conflict,
@@ -25,13 +34,30 @@ from ruta.linkage._decisions import (
 )
 from ruta.linkage._dedupe import DedupeResult, Engine, dedupe_registry
 from ruta.linkage._documents import normalize_document
-from ruta.linkage._encode import EncodingParams, encode_registry, write_encoded
+from ruta.linkage._encode import (
+    EncodedFields,
+    EncodingParams,
+    encode_registry,
+    encoding_fields,
+    with_columns,
+    write_encoded,
+)
 from ruta.linkage._errors import LinkageError, RegistryError, SecretError
 from ruta.linkage._evaluate import PairwiseScores, cluster_pairs, pairwise_scores
 from ruta.linkage._features import comparison_features
+from ruta.linkage._histogram import ScoreHistogram
 from ruta.linkage._intake import IntakeCandidate, IntakeIndex
 from ruta.linkage._keys import read_secret
-from ruta.linkage._match import DEFAULT_THRESHOLDS, match_encoded, read_encoded
+from ruta.linkage._match import (
+    DEFAULT_FLOORS,
+    DEFAULT_THRESHOLDS,
+    ENCODED_COLUMNS,
+    MatchResult,
+    match_encoded,
+    match_registries,
+    read_encoded,
+)
+from ruta.linkage._model import ModelPlan
 from ruta.linkage._names import fold, given_name_tokens, surname_pair
 from ruta.linkage._registry import (
     OPTIONAL_COLUMNS,
@@ -41,27 +67,61 @@ from ruta.linkage._registry import (
     read_registry,
 )
 from ruta.linkage._review import ReviewPair, borderline_pairs, comparison_key, read_pairs
-from ruta.linkage._synth import SynthConfig, synth_registry, synth_split
+from ruta.linkage._saved import SavedModel, load_model, save_model
+
+if TYPE_CHECKING:
+    from ruta.linkage._report import write_dedupe_report
+    from ruta.linkage._synth import SynthConfig, synth_registry, synth_split
+
+# Loaded on first use (PEP 562): Faker (synthetic data) and the report's template engine cost
+# a third of this package's import, which a 1,000-record dedupe should not pay.
+_LAZY = {
+    "SynthConfig": "ruta.linkage._synth",
+    "synth_registry": "ruta.linkage._synth",
+    "synth_split": "ruta.linkage._synth",
+    "write_dedupe_report": "ruta.linkage._report",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ruta.linkage' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DECISION_COLUMNS",
+    "DEFAULT_FLOORS",
     "DEFAULT_THRESHOLDS",
+    "ENCODED_COLUMNS",
+    "FIELDS",
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
     "BadRow",
+    "ColumnMapping",
     "Conflict",
     "Decisions",
     "DecisionsOutcome",
     "DedupeResult",
+    "EncodedFields",
     "EncodingParams",
     "Engine",
     "IntakeCandidate",
     "IntakeIndex",
     "LinkageError",
+    "MatchResult",
+    "ModelPlan",
     "PairwiseScores",
     "Registry",
     "RegistryError",
     "ReviewPair",
+    "SavedModel",
+    "ScoreHistogram",
     "SecretError",
     "SynthConfig",
     "apply_decisions",
@@ -71,18 +131,28 @@ __all__ = [
     "comparison_key",
     "dedupe_registry",
     "encode_registry",
+    "encoding_fields",
     "fold",
     "given_name_tokens",
+    "link_batch",
+    "load_model",
     "match_encoded",
+    "match_registries",
     "normalize_document",
     "pairwise_scores",
+    "parse_columns",
+    "parse_date_formats",
+    "parse_keep",
     "read_decisions",
     "read_encoded",
     "read_pairs",
     "read_registry",
     "read_secret",
+    "save_model",
     "surname_pair",
     "synth_registry",
     "synth_split",
+    "with_columns",
+    "write_dedupe_report",
     "write_encoded",
 ]

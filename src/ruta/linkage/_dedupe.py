@@ -1,4 +1,4 @@
-"""Registry deduplication with Splink: train (EM, unsupervised), predict, cluster.
+"""Registry deduplication with Splink: plan the model, train (or load) it, predict, cluster.
 
 DuckDB is the default engine; ``engine="spark"`` runs the same model through Splink's Spark
 backend on a caller-supplied or local SparkSession.
@@ -8,23 +8,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pandas as pd
 from splink import Linker
-from splink.internals.exceptions import EMTrainingException
 
 from ruta.linkage._errors import LinkageError
 from ruta.linkage._features import FEATURE_COLUMNS, comparison_features
-from ruta.linkage._model import TRAINING_BLOCKING, deterministic_rules, registry_settings
+from ruta.linkage._histogram import ScoreHistogram, weight_histogram
+from ruta.linkage._model import ModelPlan, plan_from_saved, plan_model
 from ruta.linkage._registry import Registry
+from ruta.linkage._saved import SavedModel
+from ruta.linkage._training import train
 
 __all__ = ["DedupeResult", "Engine", "dedupe_registry"]
 
 Engine = Literal["duckdb", "spark"]
 Progress = Callable[[str], None]
-_EM_MAX_PAIRS = 3e6
+#: Pairs scored down to this match weight (probability about 0.001) enter the histogram.
+HISTOGRAM_FLOOR = -10.0
 
 
 @dataclass
@@ -38,11 +41,21 @@ class DedupeResult:
         pairs: Scored candidate pairs ``record_id_l, record_id_r, match_probability`` at or
             above ``pairs_floor`` (the review queue reads these).
         threshold: The match probability at which pairs were linked.
+        plan: The comparisons and blocking rules used, and those dropped.
+        notes: How the model was trained (or which saved model was used).
+        histogram: Match weights of the scored pairs, with the threshold.
+        model: The trained Splink settings (what ``--model-out`` saves).
+        linker: The Splink linker (for its charts in a report); ``None`` when not kept.
     """
 
     clusters: pd.DataFrame
     pairs: pd.DataFrame
     threshold: float
+    plan: ModelPlan | None = None
+    notes: list[str] = field(default_factory=list)
+    histogram: ScoreHistogram | None = None
+    model: dict[str, Any] = field(default_factory=dict)
+    linker: Any = None
 
     @property
     def duplicate_records(self) -> int:
@@ -50,7 +63,8 @@ class DedupeResult:
         return int((self.clusters["cluster_size"] > 1).sum())
 
 
-def _db_api(engine: Engine, spark: Any) -> Any:
+def db_api(engine: Engine, spark: Any) -> Any:
+    """The Splink database API of ``engine``."""
     if engine == "duckdb":
         from splink import DuckDBAPI
 
@@ -66,15 +80,49 @@ def _db_api(engine: Engine, spark: Any) -> Any:
     raise LinkageError(f"got {engine!r}; expected duckdb or spark", field="engine")
 
 
-def _register(db_api: Any, engine: Engine, features: pd.DataFrame) -> Any:
+def register(api: Any, engine: Engine, features: pd.DataFrame, name: str | None = None) -> Any:
+    """Register a features frame with the backend (Spark gets an explicit string schema)."""
     if engine == "spark":
         from pyspark.sql.types import StringType, StructField, StructType
 
         schema = StructType([StructField(c, StringType(), True) for c in features.columns])
         rows = features.astype(object).where(features.notna(), None).to_numpy().tolist()
-        frame = db_api.spark.createDataFrame(rows, schema=schema)
-        return db_api.register(frame)
-    return db_api.register(features)
+        frame = api.spark.createDataFrame(rows, schema=schema)
+        return api.register(frame, table_name=name)
+    return api.register(features, table_name=name)
+
+
+def check_threshold(threshold: float) -> None:
+    """Refuse a threshold outside (0, 1) with the expected form."""
+    if not 0.0 < threshold < 1.0:
+        raise LinkageError(
+            f"got {threshold}; expected a probability between 0 and 1", field="threshold"
+        )
+
+
+def build_plan(features: pd.DataFrame, engine: Engine, model: SavedModel | None) -> ModelPlan:
+    """The model plan: fitted to ``features``, or the saved one rebuilt for ``engine``."""
+    dialect = "spark" if engine == "spark" else "duckdb"
+    if model is None:
+        return plan_model(features, dialect=dialect)
+    try:
+        return plan_from_saved(model.settings, model.filled, dialect=dialect)
+    except (ValueError, KeyError) as exc:
+        raise LinkageError(
+            f"the model file does not fit this Ruta ({exc}); retrain it with ruta link "
+            "dedupe REGISTRY --model-out MODEL.json",
+            field="model",
+        ) from exc
+
+
+def model_notes(model: SavedModel) -> list[str]:
+    """What the summary says about a saved model."""
+    trained = model.meta.get("trained_on", {})
+    return [
+        f"saved model: trained on {trained.get('records', '?'):,} records of "
+        f"{trained.get('source', '?')} ({model.meta.get('saved_at', '?')}, Splink "
+        f"{model.meta.get('splink_version', '?')}); no training on this file"
+    ]
 
 
 def dedupe_registry(
@@ -85,6 +133,8 @@ def dedupe_registry(
     pairs_floor: float = 0.5,
     spark: Any = None,
     progress: Progress | None = None,
+    model: SavedModel | None = None,
+    keep_linker: bool = False,
 ) -> DedupeResult:
     """Find the records of one registry that belong to the same person.
 
@@ -95,17 +145,16 @@ def dedupe_registry(
         pairs_floor: Keep scored pairs at or above this probability in the result.
         spark: An existing SparkSession for ``engine="spark"``.
         progress: Called with a short message at each stage.
+        model: A saved model (:func:`ruta.linkage.load_model`): no training.
+        keep_linker: Keep Splink's linker in the result (for a report's charts).
 
     Returns:
-        Clusters and scored pairs.
+        Clusters, scored pairs, the plan, training notes, the score histogram.
 
     Raises:
         LinkageError: A threshold outside (0, 1), an unknown engine, or too few records.
     """
-    if not 0.0 < threshold < 1.0:
-        raise LinkageError(
-            f"got {threshold}; expected a probability between 0 and 1", field="threshold"
-        )
+    check_threshold(threshold)
     if len(registry) < 2:
         raise LinkageError(
             f"the registry has {len(registry)} valid records; need at least 2", field="registry"
@@ -113,66 +162,53 @@ def dedupe_registry(
     say = progress or (lambda _msg: None)
     say(f"normalising {len(registry):,} records")
     features = comparison_features(registry.frame)[list(FEATURE_COLUMNS)]
-    db_api = _db_api(engine, spark)
-    linker = Linker(_register(db_api, engine, features), registry_settings(), log_level=None)
+    plan = build_plan(features, engine, model)
+    api = db_api(engine, spark)
+    # The settings are built by plan_model (and checked by its tests), not typed by a user:
+    # Splink's validation of them costs more than the rest of a small file's run.
+    linker = Linker(
+        register(api, engine, features), plan.settings, log_level=None, validate_settings=False
+    )
     logging.getLogger("splink").setLevel(logging.ERROR)
-    say("training the model (EM, no labels)")
-    linker.training.estimate_probability_two_random_records_match(deterministic_rules(), recall=0.8)
-    settings = linker._settings_obj  # splink keeps the prior only on this private object
-    n = len(registry)
-    # A registry with no certain duplicates would give a prior of 0 (log of 0 in EM); assume
-    # at least one duplicate per thousand records instead.
-    floor = 2e-3 / max(n - 1, 1)
-    if settings._probability_two_random_records_match < floor:
-        settings._probability_two_random_records_match = floor
-    u_pairs = min(1e6, n**2 / 4)
-    linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs)
-    _bound_unobserved_u(settings, u_pairs)
-    for rule in TRAINING_BLOCKING:
-        try:
-            # A sample of a few million pairs trains m as well as all of them, in a fraction
-            # of the time on a national registry.
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, max_pairs=_EM_MAX_PAIRS, estimate_without_term_frequencies=True
-            )
-        except EMTrainingException:
-            # Too few pairs share this key (tiny registry): the other session and Splink's
-            # default m-probabilities still give a usable model.
-            say("EM skipped one training session: too few candidate pairs")
+    if model is None:
+        say("training the model (no labels)")
+        notes = train(linker, plan, features, say)
+    else:
+        notes = model_notes(model)
     say("scoring candidate pairs")
+    predictions = linker.inference.predict(threshold_match_weight=HISTOGRAM_FLOOR)
+    scored = linker.misc.query_sql(  # type: ignore[no-untyped-call]  # splink is untyped
+        f"select record_id_l, record_id_r, match_weight, match_probability "
+        f"from {predictions.physical_name}",
+        output_type="pandas",
+    )
     floor = min(pairs_floor, threshold)
-    predictions = linker.inference.predict(threshold_match_probability=floor)
+    pairs = scored.loc[
+        scored["match_probability"] >= floor, ["record_id_l", "record_id_r", "match_probability"]
+    ]
     say("clustering")
     clusters_sdf = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=threshold
     )
-    pairs = predictions.as_pandas_dataframe()[  # type: ignore[no-untyped-call]
-        ["record_id_l", "record_id_r", "match_probability"]
-    ]
     clusters = clusters_sdf.as_pandas_dataframe()[  # type: ignore[no-untyped-call]
         ["record_id", "cluster_id"]
     ]
     return DedupeResult(
-        _summarise(clusters, pairs, threshold), pairs.reset_index(drop=True), threshold
+        summarise_clusters(clusters, pairs, threshold),
+        pairs.reset_index(drop=True),
+        threshold,
+        plan,
+        notes,
+        weight_histogram(scored["match_weight"].to_numpy(), threshold, floor=HISTOGRAM_FLOOR),
+        linker.misc.save_model_to_json(),
+        linker if keep_linker else None,
     )
 
 
-def _bound_unobserved_u(settings: Any, sampled_pairs: float) -> None:
-    """Give every level that no sampled pair reached the u its sample allows: 1 / pairs.
-
-    Agreement on a document number, or a one-edit difference in it, is so rare between two
-    random people that a sample of 10^6 pairs holds none. Splink then leaves u unset and falls
-    back to a generic default (0.2 % for an exact match, 3 % for one edit), which made a
-    shared document weaker evidence than a shared birth date. Not seen in N pairs means u is
-    at most about 1/N; using that bound keeps the weight finite and on the cautious side.
-    """
-    for comparison in settings.comparisons:
-        for level in comparison._comparison_levels_excluding_null:
-            if not level._u_is_trained:
-                level.u_probability = 1.0 / sampled_pairs
-
-
-def _summarise(clusters: pd.DataFrame, pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
+def summarise_clusters(
+    clusters: pd.DataFrame, pairs: pd.DataFrame, threshold: float
+) -> pd.DataFrame:
+    """Clusters with their size and weakest accepted link."""
     clusters = clusters.astype({"record_id": str, "cluster_id": str})
     clusters["cluster_size"] = clusters.groupby("cluster_id")["record_id"].transform("size")
     links = pairs.loc[pairs["match_probability"] >= threshold, ["record_id_l", "match_probability"]]

@@ -9,7 +9,7 @@ sides used the same ones.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -17,14 +17,23 @@ import pandas as pd
 import pyarrow as pa
 
 from ruta.linkage._atomic import write_parquet_atomic
-from ruta.linkage._clk import CLK_BITS, clk_matrix
+from ruta.linkage._clk import CLK_BITS, CLK_SOURCES, clk_matrix
 from ruta.linkage._errors import LinkageError
 from ruta.linkage._features import comparison_features
 from ruta.linkage._harden import Hardening, balance, blip
 from ruta.linkage._keys import derive_key, keyed_digest
 from ruta.linkage._registry import Registry
 
-__all__ = ["BLOCK_BITS", "METADATA_KEY", "EncodingParams", "encode_registry", "write_encoded"]
+__all__ = [
+    "BLOCK_BITS",
+    "METADATA_KEY",
+    "EncodedFields",
+    "EncodingParams",
+    "encode_registry",
+    "encoding_fields",
+    "with_columns",
+    "write_encoded",
+]
 
 METADATA_KEY = b"ruta.linkage.encoding"
 # 4,096 buckets per key: each bucket mixes many birth dates / name prefixes, so a bucket
@@ -40,13 +49,72 @@ class EncodingParams:
         hardening: ``none``, ``balance`` or ``blip``.
         blip_flip: Bit-flip probability when hardening is ``blip``.
         bits: Bloom filter length before hardening.
-        version: Encoding scheme version.
+        version: Encoding scheme version (2: every script transliterated, reduced-precision
+            dates, the fields encoded are listed).
+        fields: The fields in the Bloom filter, in order (both states must encode the same).
     """
 
     hardening: Hardening = "balance"
     blip_flip: float = 0.05
     bits: int = CLK_BITS
-    version: int = 1
+    version: int = 2
+    fields: tuple[str, ...] = ("given_names", "surnames", "date_of_birth", "sex")
+
+
+@dataclass(frozen=True)
+class EncodedFields:
+    """The fields chosen for the encoding, and those left out with the reason."""
+
+    fields: tuple[str, ...]
+    dropped: list[tuple[str, str]] = field(default_factory=list)
+
+
+_FROM: dict[str, tuple[str, ...]] = {
+    "given_names": ("given_names",),
+    "surnames": ("surname_1", "surname_2"),
+}
+
+
+def encoding_fields(registry: Registry, spec: str | None = None) -> EncodedFields:
+    """The fields to encode: those asked for (``a,b``), or every one the registry fills.
+
+    Raises:
+        LinkageError: An unknown field, or one the registry does not have.
+
+    Examples:
+        >>> import pandas as pd
+        >>> reg = Registry(pd.DataFrame({"record_id": ["1"], "given_names": ["Ana"],
+        ...     "surname_1": ["Paz"], "date_of_birth": [""]}))
+        >>> chosen = encoding_fields(reg)
+        >>> chosen.fields, chosen.dropped[0]
+        (('given_names', 'surnames'), ('date_of_birth', 'no data'))
+    """
+    present = registry.present
+    has = {name: any(f in present for f in _FROM.get(name, (name,))) for name in CLK_SOURCES}
+    if spec is None:
+        chosen = tuple(name for name in CLK_SOURCES if has[name])
+        return EncodedFields(chosen, [(n, "no data") for n in CLK_SOURCES if not has[n]])
+    asked = tuple(dict.fromkeys(p.strip() for p in spec.split(",") if p.strip()))
+    unknown = [name for name in asked if name not in CLK_SOURCES]
+    if unknown or not asked:
+        raise LinkageError(
+            f"got {spec!r}; expected fields among {', '.join(CLK_SOURCES)}", field="fields"
+        )
+    empty = [name for name in asked if not has[name]]
+    if empty:
+        raise LinkageError(
+            f"the registry has no data for {', '.join(empty)}; leave it out of --fields, or "
+            "map its column with --columns",
+            field="fields",
+        )
+    return EncodedFields(asked, [(n, "not asked for") for n in CLK_SOURCES if n not in asked])
+
+
+def with_columns(table: pa.Table, kept: pd.DataFrame) -> pa.Table:
+    """The encoded table with the kept columns added as they are (row-aligned)."""
+    for name in kept.columns:
+        table = table.append_column(name, pa.array(kept[name].astype(str).to_numpy()))
+    return table
 
 
 def _buckets(key: bytes, values: pd.Series) -> np.ndarray:
@@ -115,8 +183,15 @@ def encode_registry(
         raise LinkageError(
             f"got {params.blip_flip}; expected a probability in [0, 0.5)", field="blip_flip"
         )
+    unknown = [f for f in params.fields if f not in CLK_SOURCES]
+    if unknown or not params.fields:
+        raise LinkageError(
+            f"got {params.fields!r}; expected fields among {', '.join(CLK_SOURCES)}",
+            field="fields",
+        )
     features = comparison_features(registry.frame)
-    clks = clk_matrix(features, secret)
+    features["dob_any"] = features["dob"].fillna(features["dob_ym"]).fillna(features["birth_year"])
+    clks = clk_matrix(features, secret, params.fields)
     if params.hardening == "balance":
         clks = balance(clks, secret)
     elif params.hardening == "blip":
@@ -138,7 +213,7 @@ def encode_registry(
         **{name: pa.array(values) for name, values in _block_keys(features, secret).items()},
         "document_token": pa.array(tokens[codes] if len(codes) else [], type=pa.string()),
     }
-    meta = {METADATA_KEY: json.dumps(asdict(params)).encode()}
+    meta = {METADATA_KEY: json.dumps({**asdict(params), "fields": list(params.fields)}).encode()}
     return pa.table(columns).replace_schema_metadata(meta)
 
 

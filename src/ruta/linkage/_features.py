@@ -1,11 +1,15 @@
 """Comparison features of a registry: the normalised columns that blocking and scoring use.
 
 Normalisation runs once per distinct value (names repeat heavily in real registries), so a
-million records cost about as much as their few hundred thousand distinct names.
+million records cost about as much as their few hundred thousand distinct names. Every
+field of the contract has its columns here, empty (``None``) when the registry lacks it; the
+model (:mod:`ruta.linkage._model`) uses only those the registry fills.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 
 import pandas as pd
@@ -18,6 +22,7 @@ from ruta.linkage._names import (
     surname_core,
     surname_pair,
 )
+from ruta.names import to_latin
 
 __all__ = ["FEATURE_COLUMNS", "comparison_features", "record_features"]
 
@@ -30,16 +35,52 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "surname_p",
     "surname_m",
     "surnames_sorted",
+    "surname_words",
     "surname_phonetic",
+    "names_unordered",
     "sex",
     "dob",
+    "dob_ym",
     "dob_swapped",
     "dob_md",
     "birth_year",
     "nationality",
     "doc",
     "doc_check",
+    "place_of_birth",
+    "phone",
+    "address",
+    "locality",
+    "postcode",
 )
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_NOT_DIGIT = re.compile(r"[^0-9]+")
+
+
+def _text(value: str) -> str:
+    """Free text (addresses, places) folded like names, but digits kept (house numbers)."""
+    text = unicodedata.normalize("NFKC", value).casefold()
+    return _NOT_ALNUM.sub(" ", to_latin(text).lower()).strip()
+
+
+def _postcode(value: str) -> str:
+    return _NOT_ALNUM.sub("", to_latin(value).lower())
+
+
+def _phone(value: str) -> str:
+    return _NOT_DIGIT.sub("", value)
+
+
+def _surname_words(surnames: str) -> str:
+    """Every surname word, sorted: a compound surname split otherwise keeps its words."""
+    return " ".join(sorted(surnames.split()))
+
+
+def _names_unordered(given_first: str, paternal: str) -> str:
+    """First given name and paternal surname as a set: survives the two exchanged."""
+    if not given_first or not paternal:
+        return ""
+    return " ".join(sorted((given_first, paternal)))
 
 
 def _per_distinct(values: pd.Series, func: Callable[[str], str]) -> pd.Series:
@@ -53,13 +94,31 @@ def _none_if_empty(series: pd.Series) -> pd.Series:
     return series.astype(object).where(series != "", None)
 
 
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame.columns:
+        return frame[name].fillna("").astype(str)
+    return pd.Series("", index=frame.index, dtype=object)
+
+
+def _dates(out: pd.DataFrame, dob: pd.Series) -> None:
+    full = dob.str.len() == 10
+    out["dob"] = dob.where(full, "")
+    out["dob_ym"] = dob.str[:7].where(dob.str.len() >= 7, "")
+    swapped = dob.str[:5] + dob.str[8:10] + "-" + dob.str[5:7]
+    out["dob_swapped"] = swapped.where(full & (dob.str[8:10].astype(str) <= "12"), "")
+    out["dob_md"] = dob.str[5:10].where(full, "")
+    out["birth_year"] = dob.str[:4]
+
+
 def comparison_features(frame: pd.DataFrame) -> pd.DataFrame:
     """Derive the comparison columns from a validated registry frame.
 
-    Missing values become ``None`` (SQL NULL), which Splink treats as "no evidence".
+    Missing values become ``None`` (SQL NULL), which Splink treats as "no evidence". A date
+    of reduced precision (``1990``, ``1990-05``) fills ``birth_year`` (and ``dob_ym``) but
+    not ``dob``: it never agrees exactly with a full date.
 
     Args:
-        frame: :attr:`Registry.frame`.
+        frame: :attr:`Registry.frame` (absent fields may be missing columns).
 
     Returns:
         One row per record with :data:`FEATURE_COLUMNS` (plus ``person_id`` when present).
@@ -72,13 +131,16 @@ def comparison_features(frame: pd.DataFrame) -> pd.DataFrame:
         >>> row = comparison_features(df).iloc[0]
         >>> row.given_first, row.surname_p, row.surname_m, row.dob_swapped, row.doc_check
         ('maria', 'santos', 'silva', '1990-07-03', 'valid')
+        >>> row.names_unordered, row.phone is None
+        ('maria santos', True)
     """
     out = pd.DataFrame({"record_id": frame["record_id"].astype(str)})
-    given = _per_distinct(frame["given_names"], lambda v: " ".join(given_name_tokens(v)))
+    nationality = _column(frame, "nationality")
+    given = _per_distinct(_column(frame, "given_names"), lambda v: " ".join(given_name_tokens(v)))
     out["given_all"] = given
     out["given_first"] = given.str.split(" ").str[0]
-    first = _per_distinct(frame["surname_1"], surname_core)
-    second = _per_distinct(frame["surname_2"], surname_core)
+    first = _per_distinct(_column(frame, "surname_1"), surname_core)
+    second = _per_distinct(_column(frame, "surname_2"), surname_core)
     # The same rules as surname_pair, vectorised: both surnames typed in the first field,
     # only the second filled, Portuguese order.
     joined = (second == "") & first.str.contains(" ", regex=False)
@@ -87,11 +149,7 @@ def comparison_features(frame: pd.DataFrame) -> pd.DataFrame:
     second = second.where(~joined, parts[2])
     only_second = (first == "") & (second != "")
     first, second = first.where(~only_second, second), second.where(~only_second, "")
-    portuguese = (
-        frame["nationality"].astype(str).str.upper().isin(PORTUGUESE_ORDER)
-        & (first != "")
-        & (second != "")
-    )
+    portuguese = nationality.str.upper().isin(PORTUGUESE_ORDER) & (first != "") & (second != "")
     first, second = first.where(~portuguese, second), second.where(~portuguese, first)
     out["surname_p"] = first
     out["surname_m"] = second
@@ -103,27 +161,30 @@ def comparison_features(frame: pd.DataFrame) -> pd.DataFrame:
     hi = out[["surname_p", "surname_m"]].max(axis=1)
     # Order-free key so that swapped surnames block together.
     out["surnames_sorted"] = (lo + " " + hi).str.strip()
-    out["sex"] = frame["sex"].astype(str)
-    dob = frame["date_of_birth"].astype(str)
-    out["dob"] = dob
-    swapped = dob.str[:5] + dob.str[8:10] + "-" + dob.str[5:7]
-    valid_swap = (dob != "") & (dob.str[8:10].astype(str) <= "12")
-    out["dob_swapped"] = swapped.where(valid_swap, "")
-    out["dob_md"] = dob.str[5:10]
-    out["birth_year"] = dob.str[:4]
-    out["nationality"] = frame["nationality"].astype(str).str.strip().str.upper()
-    doc_type = (
-        frame["document_type"] if "document_type" in frame else pd.Series("", index=frame.index)
+    out["surname_words"] = _per_distinct(out["surnames_sorted"], _surname_words)
+    pair = out["given_first"] + "\x1f" + first
+    out["names_unordered"] = _per_distinct(pair, lambda v: _names_unordered(*v.split("\x1f")))
+    out["sex"] = _column(frame, "sex")
+    _dates(out, _column(frame, "date_of_birth"))
+    out["nationality"] = nationality.str.strip().str.upper()
+    doc, check = normalize_documents(
+        _column(frame, "document_number"), _column(frame, "document_type"), nationality
     )
-    doc, check = normalize_documents(frame["document_number"], doc_type, frame["nationality"])
     out["doc"] = doc
     out["doc_check"] = check
+    out["place_of_birth"] = _per_distinct(_column(frame, "place_of_birth"), _text)
+    out["phone"] = _per_distinct(_column(frame, "phone"), _phone)
+    out["address"] = _per_distinct(_column(frame, "address"), _text)
+    out["locality"] = _per_distinct(_column(frame, "locality"), _text)
+    out["postcode"] = _per_distinct(_column(frame, "postcode"), _postcode)
     for col in FEATURE_COLUMNS:
         if col not in ("record_id", "doc_check"):
             out[col] = _none_if_empty(out[col].fillna("").astype(str))
     if "person_id" in frame.columns:
         out["person_id"] = frame["person_id"].astype(str)
-    return out.reset_index(drop=True)
+    return out[[*FEATURE_COLUMNS, *(["person_id"] if "person_id" in out else [])]].reset_index(
+        drop=True
+    )
 
 
 def record_features(record: Mapping[str, str]) -> dict[str, str | None]:
@@ -145,10 +206,12 @@ def record_features(record: Mapping[str, str]) -> dict[str, str | None]:
     nationality = get("nationality").upper()
     paternal, maternal = surname_pair(get("surname_1"), get("surname_2"), get("nationality"))
     dob = get("date_of_birth")
+    full = len(dob) == 10
     doc, check = normalize_document(
         get("document_number"), get("document_type"), get("nationality")
     )
-    swapped = dob[:5] + dob[8:10] + "-" + dob[5:7] if dob and dob[8:10] <= "12" else ""
+    swapped = dob[:5] + dob[8:10] + "-" + dob[5:7] if full and dob[8:10] <= "12" else ""
+    surnames = " ".join(sorted((paternal, maternal))).strip()
     out: dict[str, str | None] = {
         "record_id": get("record_id"),
         "given_first": given.split(" ")[0],
@@ -157,15 +220,23 @@ def record_features(record: Mapping[str, str]) -> dict[str, str | None]:
         "given_phonetic": phonetic_key(given.split(" ")[0]),
         "surname_p": paternal,
         "surname_m": maternal,
-        "surnames_sorted": " ".join(sorted((paternal, maternal))).strip(),
+        "surnames_sorted": surnames,
+        "surname_words": _surname_words(surnames),
         "surname_phonetic": phonetic_key(paternal),
+        "names_unordered": _names_unordered(given.split(" ")[0], paternal),
         "sex": get("sex").upper(),
-        "dob": dob,
+        "dob": dob if full else "",
+        "dob_ym": dob[:7] if len(dob) >= 7 else "",
         "dob_swapped": swapped,
-        "dob_md": dob[5:10],
+        "dob_md": dob[5:10] if full else "",
         "birth_year": dob[:4],
         "nationality": nationality,
         "doc": doc,
         "doc_check": check,
+        "place_of_birth": _text(get("place_of_birth")),
+        "phone": _phone(get("phone")),
+        "address": _text(get("address")),
+        "locality": _text(get("locality")),
+        "postcode": _postcode(get("postcode")),
     }
     return {k: (v if v or k in ("record_id", "doc_check") else None) for k, v in out.items()}

@@ -122,11 +122,20 @@ def _score(q: Row, r: Row) -> tuple[float, list[str]]:
             add(9, "date of birth equal")
         elif q["dob_swapped"] == r["dob"]:
             add(6, "day and month swapped")
-        # (Lengths checked first: a registry may hold a date in another shape.)
-        elif len(q["dob"]) == len(r["dob"]) and sum(map(str.__ne__, q["dob"], r["dob"])) == 1:
+        elif sum(map(str.__ne__, q["dob"], r["dob"])) == 1:
             add(4, "date of birth one digit off")
         elif q["dob_md"] == r["dob_md"]:
             add(2, "same day and month, other year")
+        else:
+            add(-6, "date of birth differs")
+    elif q["birth_year"] and r["birth_year"]:
+        # A date known only to the month or the year (1990-05, 1990) agrees with a full date
+        # in it, more weakly than an exact match can: u is about 1/720 for a month and year
+        # over sixty years of births, 1/60 for a year.
+        if q["dob_ym"] and r["dob_ym"] and q["dob_ym"] == r["dob_ym"]:
+            add(5, "same month and year (day unknown)")
+        elif q["birth_year"] == r["birth_year"] and not (q["dob_ym"] and r["dob_ym"]):
+            add(3, "same year (month or day unknown)")
         else:
             add(-6, "date of birth differs")
     if q["doc"] and r["doc"]:

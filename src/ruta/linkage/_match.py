@@ -9,6 +9,7 @@ mutual best pairs in rounds, which yields exactly the greedy highest-score-first
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -19,12 +20,50 @@ import pyarrow.parquet as pq
 
 from ruta.linkage._encode import METADATA_KEY
 from ruta.linkage._errors import LinkageError
+from ruta.linkage._histogram import ScoreHistogram, dice_histogram
+from ruta.linkage._threshold import AutoThreshold, estimate_threshold
 
-__all__ = ["DEFAULT_THRESHOLDS", "match_encoded", "read_encoded"]
+__all__ = [
+    "DEFAULT_FLOORS",
+    "DEFAULT_THRESHOLDS",
+    "ENCODED_COLUMNS",
+    "MatchResult",
+    "match_encoded",
+    "match_registries",
+    "read_encoded",
+]
 
 # Dice on balanced encodings sits higher for everyone (half the bits are complements that
-# agree by chance), so each hardening has its own default cut-off, chosen on synthetic data.
+# agree by chance), so each hardening has its own fixed cut-off, chosen on synthetic data:
+# the fallback when the score distribution cannot be fitted.
 DEFAULT_THRESHOLDS: dict[str, float] = {"none": 0.8, "balance": 0.9, "blip": 0.7}
+# Pairs are scored and assigned down to these bounds: well under any useful threshold, so
+# the fitted distribution sees both groups and --pairs-out lets the cut move down.
+DEFAULT_FLOORS: dict[str, float] = {"none": 0.6, "balance": 0.75, "blip": 0.5}
+ENCODED_COLUMNS = ("record_id", "clk", "block_1", "block_2", "block_3", "document_token")
+
+
+@dataclass
+class MatchResult:
+    """The outcome of a privacy-preserving match.
+
+    Attributes:
+        pairs: ``record_id_a, record_id_b, score`` at or above the threshold, best first.
+        assigned: Every one-to-one pair down to ``floor`` (``--pairs-out``): cutting it at
+            any threshold above the floor gives what a run at that threshold gives.
+        threshold: The threshold used.
+        floor: The lower bound of ``assigned``.
+        auto: The threshold estimated from the score distribution, with its expected
+            precision and recall (estimated also when the user chose one, for comparison).
+        histogram: Scores of the assigned pairs, with the threshold.
+    """
+
+    pairs: pd.DataFrame
+    assigned: pd.DataFrame
+    threshold: float
+    floor: float
+    auto: AutoThreshold
+    histogram: ScoreHistogram
 
 
 def read_encoded(path: str | Path) -> tuple[pa.Table, dict[str, object]]:
@@ -83,6 +122,17 @@ def _one_to_one(pairs: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(chosen) if chosen else pairs.iloc[:0]
 
 
+def _second_best(pairs: pd.DataFrame, best: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each record's best score with a record other than its assigned partner, per side."""
+    out = []
+    for side, other in (("ia", "ib"), ("ib", "ia")):
+        partner = pd.Series(best[other].to_numpy(), index=best[side].to_numpy())
+        mine = pairs[side].map(partner)
+        rest = pairs[mine.isna() | (pairs[other] != mine)]
+        out.append(rest.groupby(side)["score"].max().to_numpy())
+    return out[0], out[1]
+
+
 def match_encoded(
     a: pa.Table,
     b: pa.Table,
@@ -91,12 +141,12 @@ def match_encoded(
     hardening: str = "balance",
     threads: int | None = None,
 ) -> pd.DataFrame:
-    """Match two encoded registries.
+    """Match two encoded registries: the pairs of :func:`match_registries`.
 
     Args:
         a: Encoded registry of the first state.
         b: Encoded registry of the second state.
-        threshold: Minimum score; by default the hardening's value in DEFAULT_THRESHOLDS.
+        threshold: Minimum score; by default estimated from the score distribution.
         hardening: The hardening both files used.
         threads: DuckDB threads (default: all cores).
 
@@ -104,9 +154,43 @@ def match_encoded(
         ``record_id_a, record_id_b, score`` one-to-one, best first. The score is the Dice
         coefficient, raised halfway towards 1 when the keyed document tokens agree.
     """
-    cut = DEFAULT_THRESHOLDS.get(hardening, 0.8) if threshold is None else threshold
-    if not 0.0 < cut <= 1.0:
-        raise LinkageError(f"got {cut}; expected a score between 0 and 1", field="threshold")
+    return match_registries(a, b, threshold=threshold, hardening=hardening, threads=threads).pairs
+
+
+def match_registries(
+    a: pa.Table,
+    b: pa.Table,
+    *,
+    threshold: float | None = None,
+    hardening: str = "balance",
+    floor: float | None = None,
+    threads: int | None = None,
+) -> MatchResult:
+    """Match two encoded registries one-to-one, the threshold given or estimated.
+
+    Args:
+        a: Encoded registry of the first state.
+        b: Encoded registry of the second state.
+        threshold: Minimum score; ``None`` estimates it from the distribution of the
+            assigned pairs' scores (:func:`ruta.linkage._threshold.estimate_threshold`),
+            falling back to the hardening's value in DEFAULT_THRESHOLDS.
+        hardening: The hardening both files used.
+        floor: Score and assign pairs down to this bound (default: DEFAULT_FLOORS).
+        threads: DuckDB threads (default: all cores).
+
+    Returns:
+        The pairs at the threshold, every assigned pair down to the floor, the threshold
+        and its estimated precision and recall, the score histogram.
+    """
+    fallback = DEFAULT_THRESHOLDS.get(hardening, 0.8)
+    low = DEFAULT_FLOORS.get(hardening, 0.6) if floor is None else floor
+    if threshold is not None and not 0.0 < threshold <= 1.0:
+        raise LinkageError(f"got {threshold}; expected a score between 0 and 1", field="threshold")
+    if not 0.0 < low <= 1.0:
+        raise LinkageError(f"got {low}; expected a score between 0 and 1", field="pairs_floor")
+    if threshold is not None:
+        low = min(low, threshold)
+    cut = low
     con = duckdb.connect()
     if threads:
         con.execute(f"SET threads = {int(threads)}")
@@ -134,7 +218,7 @@ def match_encoded(
     best = _one_to_one(pairs)
     ids_a = np.asarray(a.column("record_id").to_pylist(), dtype=object)
     ids_b = np.asarray(b.column("record_id").to_pylist(), dtype=object)
-    return (
+    assigned = (
         pd.DataFrame(
             {
                 "record_id_a": ids_a[best["ia"].to_numpy()],
@@ -145,3 +229,17 @@ def match_encoded(
         .sort_values("score", ascending=False, kind="stable")
         .reset_index(drop=True)
     )
+    second_a, second_b = _second_best(pairs, best)
+    auto = estimate_threshold(
+        assigned["score"].to_numpy(),
+        second_a,
+        second_b,
+        len(a),
+        len(b),
+        floor=low,
+        fallback=fallback,
+    )
+    used = auto.threshold if threshold is None else threshold
+    kept = assigned[assigned["score"] >= used].reset_index(drop=True)
+    histogram = dice_histogram(assigned["score"].to_numpy(), used, floor=low)
+    return MatchResult(kept, assigned, used, low, auto, histogram)

@@ -1,170 +1,305 @@
-"""The Splink model for Latin American registries: comparisons and blocking rules.
+"""The Splink model for Latin American registries, fitted to the fields a registry gives.
 
 Every comparison works on the precomputed feature columns (:mod:`ruta.linkage._features`), so
 the SQL is plain equality or a library string distance and runs unchanged on DuckDB and Spark.
+A comparison takes part when its field has data; a blocking rule when its keys have data; the
+scoping columns of the wide rules (sex, nationality) are dropped when absent and tolerate
+missing values when partly filled, so an empty ``sex`` no longer switches rules off. Each
+decision is recorded in :class:`ModelPlan` for the run's summary.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-import splink.comparison_level_library as cll
-import splink.comparison_library as cl
-from splink import SettingsCreator, block_on
+import pandas as pd
 
-__all__ = ["PREDICTION_BLOCKING", "TRAINING_BLOCKING", "deterministic_rules", "registry_settings"]
+from ruta.linkage._comparisons import COMPARISONS, comparison_needs
 
-
-def _given_names() -> cl.CustomComparison:
-    return cl.CustomComparison(
-        output_column_name="given_names",
-        comparison_levels=[
-            cll.NullLevel("given_all"),
-            cll.ExactMatchLevel("given_all").configure(tf_adjustment_column="given_all"),
-            # A compound name shortened to its first name ("María José" -> "María").
-            cll.CustomLevel("given_first_l = given_first_r", "first given name equal"),
-            cll.JaroWinklerLevel("given_all", 0.92),
-            # One typo in a short name ("jose"/"jase") is far below any Jaro-Winkler
-            # threshold that still separates "ana" from "ada"; an edit count does not care
-            # about length.
-            cll.DamerauLevenshteinLevel("given_first", 1),
-            cll.JaroWinklerLevel("given_first", 0.88),
-            cll.ElseLevel(),
-        ],
-    )
+__all__ = [
+    "MIN_FILE_PAIRS",
+    "ModelPlan",
+    "count_pairs",
+    "deterministic_rules",
+    "plan_from_saved",
+    "plan_model",
+]
 
 
-def _surnames() -> cl.CustomComparison:
-    return cl.CustomComparison(
-        output_column_name="surnames",
-        comparison_levels=[
-            cll.NullLevel("surname_p"),
-            # Same two surnames in either order (swaps are common at data entry); the
-            # frequency adjustment makes "gonzalez rodriguez" weaker evidence than a rare pair.
-            cll.ExactMatchLevel("surnames_sorted").configure(
-                tf_adjustment_column="surnames_sorted", tf_minimum_u_value=1e-6
-            ),
-            cll.CustomLevel(
-                "surname_p_l = surname_p_r and (surname_m_l is null or surname_m_r is null)",
-                "paternal equal, one maternal missing",
-            ),
-            cll.And(cll.JaroWinklerLevel("surname_p", 0.9), cll.JaroWinklerLevel("surname_m", 0.9)),
-            # A typo in each surname ("audo doaz" / "agudo diaz"): short surnames fall below
-            # the Jaro-Winkler level with a single edit.
-            cll.And(
-                cll.DamerauLevenshteinLevel("surname_p", 1),
-                cll.DamerauLevenshteinLevel("surname_m", 1),
-            ).configure(label_for_charts="each surname within one edit"),
-            # Typos in swapped surnames: the alphabetical pair is still close.
-            cll.JaroWinklerLevel("surnames_sorted", 0.92),
-            cll.And(
-                cll.JaroWinklerLevel("surname_p", 0.88),
-                cll.CustomLevel("surname_m_l is null or surname_m_r is null"),
-            ).configure(label_for_charts="paternal similar, one maternal missing"),
-            # Only one surname recorded on one side, and it is either surname of the other:
-            # which one survives a dropped surname depends on the clerk and the country
-            # (Portuguese order keeps the last one), so both are evidence.
-            cll.CustomLevel(
-                "(surname_m_l is null and surname_m_r is not null "
-                "and (surname_p_l = surname_p_r or surname_p_l = surname_m_r)) "
-                "or (surname_m_r is null and surname_m_l is not null "
-                "and (surname_p_r = surname_p_l or surname_p_r = surname_m_l))",
-                "lone surname is one of the other's two",
-            ),
-            cll.CustomLevel(
-                "surname_p_l = surname_m_r or surname_m_l = surname_p_r "
-                "or surname_p_l = surname_p_r",
-                "one surname shared",
-            ),
-            cll.ElseLevel(),
-        ],
-    )
+@dataclass(frozen=True)
+class _Rule:
+    """A blocking rule: equal ``keys`` (with ``swapped_dob``: l.dob_swapped = r.dob), scoped."""
+
+    keys: tuple[str, ...]
+    scope: tuple[str, ...] = ()
+    swapped_dob: bool = False
+
+    @property
+    def label(self) -> str:
+        keys = ("dob_swapped=dob", *self.keys[1:]) if self.swapped_dob else self.keys
+        return " + ".join((*keys, *self.scope))
 
 
-def _date_of_birth() -> cl.CustomComparison:
-    return cl.CustomComparison(
-        output_column_name="date_of_birth",
-        comparison_levels=[
-            cll.NullLevel("dob"),
-            cll.ExactMatchLevel("dob"),
-            cll.CustomLevel("dob_swapped_l = dob_r", "day and month swapped"),
-            cll.DamerauLevenshteinLevel("dob", 1),
-            # A mistyped year (often by a decade) keeps day and month.
-            cll.CustomLevel("dob_md_l = dob_md_r", "same day and month, other year"),
-            cll.LevenshteinLevel("dob", 2),
-            cll.ElseLevel(),
-        ],
-    )
-
-
-def _document() -> cl.CustomComparison:
-    return cl.CustomComparison(
-        output_column_name="document",
-        comparison_levels=[
-            cll.NullLevel("doc"),
-            cll.CustomLevel("doc_l = doc_r and doc_check_l = 'valid'", "equal, check digit valid"),
-            cll.ExactMatchLevel("doc"),
-            cll.DamerauLevenshteinLevel("doc", 1),
-            cll.ElseLevel(),
-        ],
-    )
-
-
-# Blocking: each rule is an equi-join on discriminating keys, so 1M records give about sixteen
-# million candidate pairs, not billions. Rules without nationality catch every duplicate with
-# one or two errors; the wide nets (a shared date with every name mistyped, sound-alike names
-# with no date) are scoped to one nationality, which cuts their pairs threefold: nationality is
+# Each rule an equi-join on discriminating keys, so 1M records give about sixteen million
+# candidate pairs, not billions. Rules without nationality catch every duplicate with one or
+# two errors; the wide nets (a shared date with every name mistyped, sound-alike names with no
+# date) are scoped to sex and nationality, which cuts their pairs threefold: nationality is
 # picked from a list and checked against the document, and a pair that differs in it needs
 # strong evidence elsewhere, which the narrower rules already block on.
-PREDICTION_BLOCKING: tuple[Any, ...] = (
-    block_on("doc"),
-    block_on("dob", "given_first"),
-    block_on("surnames_sorted", "given_first"),
-    block_on("birth_year", "given_first", "surname_m"),
-    # A typo anywhere after the given name's first letter, with both surnames intact (in
-    # either order).
-    block_on("given_initial", "surnames_sorted"),
-    # Same birth date, sex and nationality: a few million pairs at 1M records; catches typos
-    # in every name at once.
-    block_on("dob", "sex", "nationality"),
-    "l.dob_swapped = r.dob and l.sex = r.sex and l.nationality = r.nationality",
+_RULES: tuple[_Rule, ...] = (
+    _Rule(("doc",)),
+    _Rule(("dob", "given_first")),
+    # Surname words in any order and split: swapped surnames and a compound surname split
+    # otherwise ("García López" | "" against "García" | "López") block together.
+    _Rule(("surname_words", "given_first")),
+    _Rule(("birth_year", "given_first", "surname_m")),
+    # A typo anywhere after the given name's first letter, with both surnames intact.
+    _Rule(("given_initial", "surname_words")),
+    # Same birth date: catches typos in every name at once.
+    _Rule(("dob",), ("sex", "nationality")),
+    _Rule(("dob",), ("sex", "nationality"), swapped_dob=True),
     # Day and month without the year: a mistyped year plus one other error.
-    block_on("dob_md", "given_first", "nationality"),
-    block_on("dob_md", "surname_p", "nationality"),
+    _Rule(("dob_md", "given_first"), ("nationality",)),
+    _Rule(("dob_md", "surname_p"), ("nationality",)),
     # Two or three errors with the date missing or wrong: sound-alike given name and paternal
     # surname (most typos keep the Soundex-style code, see phonetic_key).
-    block_on("given_phonetic", "surname_phonetic", "sex", "nationality"),
+    _Rule(("given_phonetic", "surname_phonetic"), ("sex", "nationality")),
+    # Given name and surname written in each other's place, with the date mistyped (the
+    # date rules find them when it is right).
+    _Rule(("names_unordered", "birth_year")),
+    # Where the registry has them: the address and the phone survive every name error.
+    _Rule(("postcode", "given_initial", "birth_year")),
+    _Rule(("postcode", "surname_phonetic")),
+    _Rule(("address", "birth_year")),
+    _Rule(("phone",)),
 )
-TRAINING_BLOCKING: tuple[Any, ...] = (block_on("dob"), block_on("surnames_sorted", "given_first"))
+_TRAINING: tuple[tuple[str, ...], ...] = (
+    ("dob",),
+    ("surnames_sorted", "given_first"),
+    ("doc",),
+    ("phone",),
+    ("postcode", "surname_p"),
+)
+# Rules without their scoping that would still give more pairs than this are left out: at a
+# million records an unscoped "same birth date" is fine, an unscoped sound-alike code is not.
+_MAX_RULE_PAIRS_PER_RECORD = 20.0
+_MIN_MAX_RULE_PAIRS = 2_000_000
+#: Below this many pairs in a file, u measured on its own pairs means little: they include
+#: the file's duplicates (see ruta.linkage._training).
+MIN_FILE_PAIRS = 100_000
 
 
-def deterministic_rules() -> list[Any]:
-    """Rules that almost surely mean "same person", for the prior match probability."""
-    return [
-        "l.doc = r.doc and l.dob = r.dob",
-        "l.given_all = r.given_all and l.surnames_sorted = r.surnames_sorted and l.dob = r.dob",
-    ]
+@dataclass
+class ModelPlan:
+    """What the model uses for one registry, and what it leaves out and why.
+
+    Attributes:
+        settings: Splink settings (a dict, JSON-ready).
+        comparisons: Comparisons used, by name.
+        dropped_comparisons: ``(name, reason)`` for the comparisons left out.
+        rules: Blocking rules used, as labels (``dob + sex + nationality``).
+        dropped_rules: ``(label, reason)`` for rules left out or changed.
+        training_rules: Blocking rules (feature columns) of the EM sessions.
+        deterministic: Keys whose equality means a near-certain match (for the prior).
+        filled: Feature column -> has data (saved with a model).
+        notes: Choices made for this file's size (shown with the training notes).
+    """
+
+    settings: dict[str, Any]
+    comparisons: list[str] = field(default_factory=list)
+    dropped_comparisons: list[tuple[str, str]] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    dropped_rules: list[tuple[str, str]] = field(default_factory=list)
+    training_rules: list[tuple[str, ...]] = field(default_factory=list)
+    deterministic: list[tuple[str, ...]] = field(default_factory=list)
+    filled: dict[str, bool] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
-def registry_settings() -> SettingsCreator:
-    """Splink settings for deduplicating one registry.
+def _as_dict(creator: Any, dialect: str) -> dict[str, Any]:
+    """A comparison's Splink settings in ``dialect`` (Splink's methods are untyped)."""
+    settings: dict[str, Any] = creator.get_comparison(dialect).as_dict()
+    return settings
+
+
+def count_pairs(features: pd.DataFrame, keys: tuple[str, ...]) -> int:
+    """Candidate pairs an equi-join on ``keys`` yields: sum of n(n-1)/2 over its groups."""
+    sizes = features[list(keys)].dropna().value_counts(sort=False)
+    return int((sizes * (sizes - 1) // 2).sum())
+
+
+def _scope_sql(column: str, complete: bool) -> str:
+    if complete:
+        return f"l.{column} = r.{column}"
+    # Partly filled: an unknown value is no reason to leave a pair out.
+    return f"(l.{column} = r.{column} or l.{column} is null or r.{column} is null)"
+
+
+def _rule_sql(rule: _Rule, scope: tuple[str, ...], complete: dict[str, bool]) -> str:
+    first = "l.dob_swapped = r.dob" if rule.swapped_dob else f"l.{rule.keys[0]} = r.{rule.keys[0]}"
+    parts = [first, *(f"l.{k} = r.{k}" for k in rule.keys[1:])]
+    parts.extend(_scope_sql(c, complete[c]) for c in scope)
+    return " and ".join(parts)
+
+
+def plan_model(
+    features: pd.DataFrame, *, link_type: str = "dedupe_only", dialect: str = "duckdb"
+) -> ModelPlan:
+    """Choose comparisons and blocking rules for the fields ``features`` fill.
+
+    Args:
+        features: :func:`ruta.linkage.comparison_features` of the registry.
+        link_type: Splink's link type.
+        dialect: Splink's SQL dialect (``duckdb`` or ``spark``).
+
+    Returns:
+        The settings and the record of what was used and dropped.
 
     Examples:
-        >>> registry_settings().link_type
-        'dedupe_only'
+        >>> from ruta.linkage._features import comparison_features
+        >>> frame = pd.DataFrame({"record_id": ["1", "2"], "given_names": ["Ana", "Ana"],
+        ...     "surname_1": ["Paz", "Paz"], "date_of_birth": ["1990-01-02", ""]})
+        >>> plan = plan_model(comparison_features(frame))
+        >>> plan.comparisons
+        ['given_names', 'surnames', 'date_of_birth']
+        >>> plan.dropped_comparisons[0]
+        ('document', 'no document_number')
+        >>> "dob + sex + nationality" in [label for label, _ in plan.dropped_rules]
+        True
     """
-    return SettingsCreator(
-        link_type="dedupe_only",
-        unique_id_column_name="record_id",
-        comparisons=[
-            _given_names(),
-            _surnames(),
-            _date_of_birth(),
-            _document(),
-            cl.ExactMatch("sex"),
-            cl.ExactMatch("nationality"),
+    filled = {c: bool(features[c].notna().any()) for c in features.columns}
+    filled["reduced_dob"] = bool((features["birth_year"].notna() & features["dob"].isna()).any())
+    complete = {c: bool(features[c].notna().all()) for c in features.columns}
+    plan = ModelPlan(settings={}, filled=filled)
+    comparisons = []
+    for name, build in COMPARISONS.items():
+        needs = comparison_needs(name)
+        if any(filled.get(c, False) for c in needs):
+            comparisons.append(build(filled))
+            plan.comparisons.append(name)
+        else:
+            plan.dropped_comparisons.append((name, f"no {_field_of(needs[0])}"))
+    limit = max(_MIN_MAX_RULE_PAIRS, _MAX_RULE_PAIRS_PER_RECORD * len(features))
+    blocking: list[str] = []
+    for rule in _RULES:
+        missing = [k for k in rule.keys if not filled.get(k, False)]
+        if rule.swapped_dob and not filled.get("dob_swapped", False):
+            missing.append("dob_swapped")
+        if missing:
+            plan.dropped_rules.append((rule.label, f"no {_field_of(missing[0])}"))
+            continue
+        scope = tuple(c for c in rule.scope if filled.get(c, False))
+        if scope != rule.scope:
+            lost = [c for c in rule.scope if c not in scope]
+            # (The swapped-date join is as large as the plain one: count that.)
+            count = count_pairs(features, rule.keys + scope)
+            if count > limit:
+                plan.dropped_rules.append(
+                    (rule.label, f"no {', '.join(lost)}: {count:,} pairs without it")
+                )
+                continue
+            plan.dropped_rules.append((rule.label, f"used without {', '.join(lost)} (no data)"))
+        blocking.append(_rule_sql(rule, scope, complete))
+        plan.rules.append(_Rule(rule.keys, scope, rule.swapped_dob).label)
+    comparisons_dicts = [_as_dict(c, dialect) for c in comparisons]
+    plan.training_rules = _training(filled)
+    plan.deterministic = deterministic_rules(filled)
+    plan.settings = {
+        "link_type": link_type,
+        "unique_id_column_name": "record_id",
+        "comparisons": comparisons_dicts,
+        "blocking_rules_to_generate_predictions": [
+            {"blocking_rule": sql, "sql_dialect": dialect} for sql in blocking
         ],
-        blocking_rules_to_generate_predictions=list(PREDICTION_BLOCKING),
-        retain_intermediate_calculation_columns=False,
-        retain_matching_columns=False,
-    )
+        "retain_intermediate_calculation_columns": False,
+        "retain_matching_columns": False,
+        "sql_dialect": dialect,
+    }
+    return plan
+
+
+def plan_from_saved(
+    saved: dict[str, Any], filled: dict[str, bool], *, dialect: str = "duckdb"
+) -> ModelPlan:
+    """The plan of a saved model, its trained parameters in ``dialect``.
+
+    The comparisons are rebuilt from the columns that had data at training (so a model
+    trained on DuckDB runs on Spark) and the saved parameters copied level by level; the
+    blocking rules are the saved ones (plain equalities, the same in every dialect).
+
+    Raises:
+        ValueError: The saved levels do not line up with this Ruta's (another model layout).
+    """
+    comparisons = []
+    for name, build in COMPARISONS.items():
+        if any(filled.get(c, False) for c in comparison_needs(name)):
+            comparisons.append(_as_dict(build(filled), dialect))
+    by_name = {c["output_column_name"]: c for c in saved["comparisons"]}
+    if [c["output_column_name"] for c in comparisons] != list(by_name):
+        raise ValueError("the saved comparisons differ from this Ruta's")
+    for mine in comparisons:
+        theirs = by_name[mine["output_column_name"]]["comparison_levels"]
+        if len(theirs) != len(mine["comparison_levels"]):
+            raise ValueError(f"the saved levels of {mine['output_column_name']} differ")
+        for level, old in zip(mine["comparison_levels"], theirs, strict=True):
+            if level.get("label_for_charts") != old.get("label_for_charts"):
+                raise ValueError(f"the saved levels of {mine['output_column_name']} differ")
+            for key in ("m_probability", "u_probability", "tf_minimum_u_value"):
+                if key in old:
+                    level[key] = old[key]
+    rules = [
+        r["blocking_rule"] if isinstance(r, dict) else str(r)
+        for r in saved["blocking_rules_to_generate_predictions"]
+    ]
+    settings = {
+        **{k: v for k, v in saved.items() if k not in ("comparisons", "sql_dialect")},
+        "comparisons": comparisons,
+        "blocking_rules_to_generate_predictions": [
+            {"blocking_rule": sql, "sql_dialect": dialect} for sql in rules
+        ],
+        "sql_dialect": dialect,
+    }
+    plan = ModelPlan(settings=settings, filled=filled)
+    plan.comparisons = [c["output_column_name"] for c in comparisons]
+    plan.rules = rules
+    return plan
+
+
+_FIELD_OF = {
+    "given": "given_names",
+    "surname": "surname_1 or surname_2",
+    "names": "given_names and surnames",
+    "dob": "date_of_birth",
+    "birth": "date_of_birth",
+    "doc": "document_number",
+}
+
+
+def _field_of(column: str) -> str:
+    """The registry field a feature column comes from, for messages."""
+    if column == "surname_m":
+        return "surname_2"
+    return _FIELD_OF.get(column.split("_")[0], column)
+
+
+def _training(filled: dict[str, bool]) -> list[tuple[str, ...]]:
+    """Two EM sessions whose blocks leave every comparison trained in one of them."""
+    usable = [keys for keys in _TRAINING if all(filled.get(k, False) for k in keys)]
+    return usable[:2]
+
+
+def deterministic_rules(filled: dict[str, bool] | None = None) -> list[tuple[str, ...]]:
+    """Keys whose equality almost surely means "same person", for the prior.
+
+    Examples:
+        >>> deterministic_rules()[0]
+        ('doc', 'dob')
+    """
+    rules = [
+        ("doc", "dob"),
+        ("given_all", "surnames_sorted", "dob"),
+        ("given_all", "surnames_sorted", "doc"),
+    ]
+    chosen = [keys for keys in rules if filled is None or all(filled.get(k) for k in keys)]
+    return chosen[:2]

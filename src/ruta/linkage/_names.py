@@ -1,14 +1,16 @@
-"""Latin American name normalization: folding, particles, compound names, surname order.
+"""Latin American name normalization: particles, compound names, surname order, sound-alikes.
 
-The registry keeps the original spelling; these functions derive the comparison forms. Encoded
-data (privacy-preserving matching) cannot be re-normalised later, so the same functions run
-before encoding.
+The registry keeps the original spelling; these functions derive the comparison forms from
+the one folding of every script (:func:`ruta.names.fold`, shared with the permit card).
+Encoded data (privacy-preserving matching) cannot be re-normalised later, so the same
+functions run before encoding.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from ruta.names import fold
 
 __all__ = [
     "PARTICLES",
@@ -39,8 +41,6 @@ PARTICLES: tuple[str, ...] = (
 )
 # Countries where the registry's first surname is usually the mother's (Portuguese order).
 PORTUGUESE_ORDER = frozenset({"BRA", "PRT", "AGO", "MOZ", "CPV"})
-_NON_LETTER = re.compile(r"[^a-z ]+")
-_SPACES = re.compile(r"\s+")
 _PARTICLE_SET = frozenset(p for p in PARTICLES if " " not in p)
 # Spellings that sound alike in Spanish and Portuguese, rewritten before the Soundex-style
 # code: silent h, b/v, s/z/soft c, qu/k, gue/gui, y/i. Order matters ("ce" before "c").
@@ -72,27 +72,6 @@ _SOUND_CODES: dict[str, str] = {
     **dict.fromkeys("mn", "5"),
     "r": "6",
 }
-
-
-def fold(text: str) -> str:
-    """Fold a name into its comparison form: NFKC, casefold, accents and punctuation removed.
-
-    Args:
-        text: A name as written.
-
-    Returns:
-        Lower-case ASCII letters and single spaces.
-
-    Examples:
-        >>> fold("  MARÍA-JOSÉ  Ñúñez ")
-        'maria jose nunez'
-        >>> fold("Gonçalves D'Ávila")
-        'goncalves davila'
-    """
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    text = text.replace("-", " ").replace("'", "").replace("\u2019", "")
-    return _SPACES.sub(" ", _NON_LETTER.sub(" ", text)).strip()
 
 
 def given_name_tokens(text: str) -> list[str]:

@@ -1,15 +1,27 @@
-"""Reading registries (CSV or Parquet) under the registry contract, with line-numbered errors.
+"""Reading registries (CSV or Parquet) as they come, with line-numbered errors and warnings.
 
-The contract: columns ``record_id, given_names, surname_1, surname_2, sex, date_of_birth,
-nationality, document_number`` and optionally ``document_type, place_of_birth, phone``. Empty
-cells are missing values. Dates are ISO 8601 (``YYYY-MM-DD``). A bad row is either skipped
-(and counted, with its line number) or stops the run, as the caller chooses.
+A registry names its columns as it likes: a :class:`~ruta.linkage._columns.ColumnMapping`
+says which of them hold which field (columns named as a field need no entry), other columns
+are ignored or kept (``keep``). Only ``record_id`` and one name field are required. Empty
+cells are missing values.
+
+Two kinds of problems, each reported with its line (CSV: the file line, header = 1;
+Parquet: the 1-based row):
+
+- A bad row (wrong number of cells, empty or repeated ``record_id``, unknown sex) stops the
+  run (``on_error="stop"``) or is left out (``"skip"``), but never more than
+  ``max_skipped`` of the rows: past that the file, not a few rows, is wrong.
+- An impossible date of birth (no pattern reads it, or it is in the future) blanks that
+  field and is listed as a warning; the record is kept. More than half of the dates
+  impossible (five or more) means the date format is wrong, and stops the run with that advice.
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -18,7 +30,10 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from ruta.linkage._columns import FIELDS, ColumnMapping, parse_columns, passthrough_columns
+from ruta.linkage._dates import normalise_dates, parse_date_formats
 from ruta.linkage._errors import RegistryError
+from ruta.linkage._sex import normalise_sex
 
 __all__ = [
     "OPTIONAL_COLUMNS",
@@ -28,6 +43,9 @@ __all__ = [
     "read_registry",
 ]
 
+#: The registry contract's classic columns. Since registries may name their own columns
+#: (``--columns``) only ``record_id`` and one name field are required; every field that is
+#: absent is an empty column of :attr:`Registry.frame`.
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "record_id",
     "given_names",
@@ -38,17 +56,14 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
     "nationality",
     "document_number",
 )
-OPTIONAL_COLUMNS: tuple[str, ...] = ("document_type", "place_of_birth", "phone")
-# Columns we carry through untouched: ground truth in synthetic files, nothing else.
-_PASSTHROUGH: tuple[str, ...] = ("person_id",)
-_SEXES = frozenset({"", "F", "M", "X"})
+OPTIONAL_COLUMNS: tuple[str, ...] = tuple(f for f in FIELDS if f not in REQUIRED_COLUMNS)
 
 OnError = Literal["skip", "stop"]
 
 
 @dataclass(frozen=True)
 class BadRow:
-    """A row that failed validation.
+    """A row that failed validation, or a value that was blanked.
 
     Attributes:
         line: 1-based line number in a CSV file (header is line 1), or 1-based row number in a
@@ -67,17 +82,34 @@ class Registry:
     """A validated registry: every column is a string column, missing values are ``""``.
 
     Attributes:
-        frame: One row per record, the contract's columns (optional ones filled with ``""``).
-        skipped: The rows left out because they were invalid (``--on-error skip``).
+        frame: One row per record with every field of the contract (absent ones ``""``).
+        skipped: The rows left out because they were invalid (``on_error="skip"``).
         source: Where the registry was read from.
+        warnings: Values blanked (impossible dates), by line; their records are kept.
+        fields: The fields the file gives with at least one value (what the model uses).
+        kept: The extra columns asked for with ``keep``, row-aligned with ``frame``.
+        notes: How values were read that the user should know of (e.g. sex as H/M).
     """
 
     frame: pd.DataFrame
     skipped: list[BadRow] = field(default_factory=list)
     source: str = ""
+    warnings: list[BadRow] = field(default_factory=list)
+    fields: frozenset[str] | None = None
+    kept: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.frame)
+
+    @property
+    def present(self) -> frozenset[str]:
+        """The fields with data: :attr:`fields`, or those non-empty in :attr:`frame`."""
+        if self.fields is not None:
+            return self.fields
+        return frozenset(
+            c for c in FIELDS if c in self.frame.columns and bool((self.frame[c] != "").any())
+        )
 
 
 def _read_csv(
@@ -123,19 +155,18 @@ def _count_lines(path: Path) -> int:
     return count + (last != b"\n")
 
 
-def _read_csv_fast(path: Path) -> pd.DataFrame | None:
+def _header(path: Path) -> list[str]:
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+        return [h.strip() for h in next(csv.reader(handle), None) or []]
+
+
+def _read_csv_fast(path: Path, header: list[str], wanted: list[str]) -> pd.DataFrame | None:
     """Arrow's multi-threaded reader for well-formed files, or None to take the slow path.
 
     Without quoted newlines, row i is on line i + 2, so line numbers stay exact; any file
     Arrow rejects (ragged rows, quoted newlines, bad UTF-8) goes through the csv module,
-    which reports each bad line.
+    which reports each bad line. Only the ``wanted`` columns are converted.
     """
-    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
-        header = next(csv.reader(handle), None)
-    if not header:
-        return None
-    header = [h.strip() for h in header]
-    _check_columns(header, path)
     try:
         table = pacsv.read_csv(
             path,
@@ -144,6 +175,7 @@ def _read_csv_fast(path: Path) -> pd.DataFrame | None:
                 column_types=dict.fromkeys(header, pa.string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
+                include_columns=wanted,
             ),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError):
@@ -161,40 +193,72 @@ def _bad(bad: list[BadRow], on_error: OnError, row: BadRow) -> None:
     bad.append(row)
 
 
-def _check_columns(header: list[str], path: Path) -> None:
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(_PASSTHROUGH)
-    unknown = [c for c in header if c not in known]
-    if missing or unknown:
-        parts = []
-        if missing:
-            parts.append(f"missing {', '.join(missing)}")
-        if unknown:
-            parts.append(f"unknown {', '.join(unknown)}")
+def _plan(
+    header: Sequence[str], mapping: ColumnMapping, keep: Sequence[str], path: Path
+) -> tuple[dict[str, tuple[str, ...]], list[str]]:
+    """Resolve the mapping and the kept columns; return (field -> columns, columns to read)."""
+    if len(set(header)) != len(header):
+        twice = sorted({c for c in header if list(header).count(c) > 1})
         raise RegistryError(
-            f"{path}: {'; '.join(parts)}. Expected the columns {', '.join(REQUIRED_COLUMNS)} "
-            f"(optional: {', '.join(OPTIONAL_COLUMNS)})",
+            f"{path} names column {', '.join(twice)} twice; expected unique column names",
             field="columns",
         )
+    plan = mapping.resolve(header, str(path))
+    unknown = [c for c in keep if c not in header]
+    if unknown:
+        raise RegistryError(
+            f"{path} has no column {', '.join(unknown)} to keep; its columns are "
+            f"{', '.join(header)}",
+            field="keep",
+        )
+    clash = [c for c in keep if c in FIELDS or c.startswith("_")]
+    if clash:
+        raise RegistryError(
+            f"cannot keep {', '.join(clash)}: the name is a field Ruta writes; rename it in "
+            "--columns or leave it out of --keep",
+            field="keep",
+        )
+    extra = [c for c in passthrough_columns() if c in header and c not in keep]
+    wanted = {c for cols in plan.values() for c in cols} | set(keep) | set(extra)
+    return plan, [c for c in header if c in wanted]
 
 
-def read_registry(path: str | Path, *, on_error: OnError = "stop") -> Registry:
+def read_registry(
+    path: str | Path,
+    *,
+    on_error: OnError = "stop",
+    columns: ColumnMapping | str | Path | Mapping[str, object] | None = None,
+    date_formats: str | Sequence[str] | None = None,
+    keep: Sequence[str] = (),
+    max_skipped: float = 0.01,
+    today: date | None = None,
+) -> Registry:
     """Read and validate a registry file (``.csv`` or ``.parquet``).
 
     Args:
         path: The registry file.
         on_error: ``"stop"`` raises on the first bad row; ``"skip"`` leaves bad rows out and
             lists them in :attr:`Registry.skipped`.
+        columns: Which columns hold which field (see :func:`ruta.linkage.parse_columns`).
+        date_formats: strftime patterns for ``date_of_birth``, tried in order (``|``
+            separated in one string) before the ISO forms.
+        keep: Extra columns to carry through (:attr:`Registry.kept`).
+        max_skipped: Most bad rows accepted with ``skip``: a share of the rows when a float
+            (default 1 %), a number of rows when an int.
+        today: Birth dates after this day are impossible (default: today).
 
     Returns:
         The validated registry.
 
     Raises:
-        RegistryError: Unreadable file, wrong column set, or (with ``stop``) a bad row.
+        RegistryError: Unreadable file, missing or unknown mapped columns, a bad row
+            (``stop``), more bad rows than ``max_skipped`` allows, or mostly unreadable dates.
     """
     path = Path(path)
     if on_error not in ("skip", "stop"):
         raise RegistryError(f"got {on_error!r}; expected skip or stop", field="on_error")
+    mapping = columns if isinstance(columns, ColumnMapping) else parse_columns(columns)
+    formats = parse_date_formats(date_formats)
     if not path.is_file():
         raise RegistryError(
             f"{path} does not exist; expected a CSV or Parquet file", field="registry"
@@ -202,7 +266,14 @@ def read_registry(path: str | Path, *, on_error: OnError = "stop") -> Registry:
     bad: list[BadRow] = []
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        frame = _read_csv_fast(path)
+        header = _header(path)
+        if not header:
+            raise RegistryError(
+                f"{path} is empty; expected a header line with the registry columns",
+                field="registry",
+            )
+        plan, wanted = _plan(header, mapping, keep, path)
+        frame = _read_csv_fast(path, header, wanted)
         if frame is None:
             try:
                 header, rows, lines = _read_csv(path, on_error, bad)
@@ -210,17 +281,19 @@ def read_registry(path: str | Path, *, on_error: OnError = "stop") -> Registry:
                 raise RegistryError(
                     f"{path} is not a readable UTF-8 CSV file ({exc})", field="registry"
                 ) from exc
-            _check_columns(header, path)
-            frame = pd.DataFrame(rows, columns=header, dtype=str)
+            frame = pd.DataFrame(rows, columns=header, dtype=str)[wanted]
             frame["_line"] = lines
     elif suffix in (".parquet", ".pq"):
         try:
-            table = pq.read_table(path)
+            schema = pq.read_schema(path)
+            plan, wanted = _plan(schema.names, mapping, keep, path)
+            table = pq.read_table(path, columns=wanted)
+        except RegistryError:
+            raise
         except Exception as exc:  # pyarrow raises several types for a non-Parquet file
             raise RegistryError(
                 f"{path} is not a readable Parquet file ({exc})", field="registry"
             ) from exc
-        _check_columns(table.column_names, path)
         frame = table.to_pandas()
         for col in frame.columns:
             frame[col] = frame[col].map(_cell_to_str)
@@ -229,12 +302,40 @@ def read_registry(path: str | Path, *, on_error: OnError = "stop") -> Registry:
         raise RegistryError(
             f"{path} has suffix {suffix!r}; expected .csv or .parquet", field="registry"
         )
-    frame = _validate(frame, on_error, bad)
-    for col in OPTIONAL_COLUMNS:
-        if col not in frame.columns:
-            frame[col] = ""
-    bad.sort(key=lambda b: b.line)
-    return Registry(frame=frame.reset_index(drop=True), skipped=bad, source=str(path))
+    total = len(frame) + len(bad)
+    registry = _validate(_fields(frame, plan, keep), on_error, bad, formats, today)
+    registry.source = str(path)
+    registry.fields = frozenset(
+        f for f in plan if f in registry.frame and bool((registry.frame[f] != "").any())
+    )
+    _check_limits(registry, total, max_skipped, path)
+    if keep:
+        registry.kept = registry.frame[list(keep)].copy()
+        registry.frame = registry.frame.drop(columns=list(keep))
+    for col in FIELDS:
+        if col not in registry.frame.columns:
+            registry.frame[col] = ""
+    return registry
+
+
+def _fields(
+    frame: pd.DataFrame, plan: dict[str, tuple[str, ...]], keep: Sequence[str]
+) -> pd.DataFrame:
+    """The source columns renamed (and joined) into fields; kept and passthrough as they are."""
+    out = pd.DataFrame(index=frame.index)
+    for name, cols in plan.items():
+        if len(cols) == 1:
+            out[name] = frame[cols[0]].fillna("").astype(str).str.strip()
+        else:
+            joined = frame[cols[0]].fillna("").astype(str)
+            for col in cols[1:]:
+                joined = joined + " " + frame[col].fillna("").astype(str)
+            out[name] = joined.str.replace(r"\s+", " ", regex=True).str.strip()
+    for col in [*passthrough_columns(), *keep]:
+        if col in frame.columns and col not in out.columns:
+            out[col] = frame[col].fillna("").astype(str)
+    out["_line"] = frame["_line"].to_numpy()
+    return out
 
 
 def _cell_to_str(value: object) -> str:
@@ -245,41 +346,95 @@ def _cell_to_str(value: object) -> str:
     return str(value)
 
 
-def _validate(frame: pd.DataFrame, on_error: OnError, bad: list[BadRow]) -> pd.DataFrame:
-    for col in frame.columns:
-        if col != "_line":
-            frame[col] = frame[col].fillna("").astype(str).str.strip()
-    problems = pd.Series("", index=frame.index)
-    fields = pd.Series("", index=frame.index)
+# More than this share of the dates unreadable (and at least _FEW of them) stops the run:
+# the format must be wrong.
+_MOST = 0.5
+_FEW = 5
+
+
+def _allowed(limit: float, total: int) -> float:
+    if isinstance(limit, int) and not isinstance(limit, bool):
+        return float(limit)
+    return limit * total
+
+
+def _check_limits(registry: Registry, total: int, limit: float, path: Path) -> None:
+    if limit < 0:
+        raise RegistryError(
+            f"got {limit}; expected a share such as 0.01 (1 %) or a number of rows",
+            field="max_skipped",
+        )
+    allowed = _allowed(limit, total)
+    shown = f"{limit:g} rows" if isinstance(limit, int) else f"{limit * 100:g} %"
+    if len(registry.skipped) > allowed:
+        first = registry.skipped[0]
+        raise RegistryError(
+            f"{len(registry.skipped):,} of {total:,} rows of {path} are bad "
+            f"({len(registry.skipped) / max(total, 1):.1%}), more than --max-skipped "
+            f"({shown}) allows; the first: line {first.line}: {first.field} {first.message}. "
+            "Fix the file (or --columns), or raise --max-skipped",
+            field="max_skipped",
+        )
+    dates = registry.frame.get("date_of_birth")
+    dated = (0 if dates is None else int((dates != "").sum())) + len(registry.warnings)
+    if len(registry.warnings) >= _FEW and len(registry.warnings) > _MOST * dated:
+        # Most dates unreadable is a wrong format, not a few typing errors: blanking them all
+        # would quietly run the model without dates.
+        first = registry.warnings[0]
+        raise RegistryError(
+            f"{len(registry.warnings):,} of {dated:,} dates of birth in {path} cannot be read; "
+            f"the first: line {first.line}: {first.message}. Give their format with "
+            "--date-format (e.g. '%d/%m/%Y')",
+            field="date_of_birth",
+        )
+
+
+def _validate(
+    frame: pd.DataFrame,
+    on_error: OnError,
+    bad: list[BadRow],
+    formats: Sequence[str],
+    today: date | None,
+) -> Registry:
+    problems = pd.Series("", index=frame.index, dtype=object)
+    fields = pd.Series("", index=frame.index, dtype=object)
 
     def flag(mask: pd.Series, fld: str, message: pd.Series | str) -> None:
         mask = mask & (problems == "")
         problems[mask] = message if isinstance(message, str) else message[mask]
         fields[mask] = fld
 
-    flag(frame["record_id"] == "", "record_id", "is empty; every record needs a record_id")
+    ids = frame["record_id"]
+    flag(ids == "", "record_id", "is empty; every record needs a record_id")
     flag(
-        frame["record_id"].duplicated(keep="first") & (frame["record_id"] != ""),
+        ids.duplicated(keep="first") & (ids != ""),
         "record_id",
-        "value " + frame["record_id"] + " repeats an earlier record_id; record_id must be unique",
+        "value " + ids + " repeats an earlier record_id; record_id must be unique",
     )
-    dob = frame["date_of_birth"]
-    parsed = pd.to_datetime(dob, format="%Y-%m-%d", errors="coerce")
-    flag(
-        (dob != "") & (parsed.isna() | (dob.str.len() != 10)),
-        "date_of_birth",
-        "value " + dob + " is not a date; expected YYYY-MM-DD",
-    )
-    sex = frame["sex"].str.upper()
-    frame["sex"] = sex
-    flag(~sex.isin(_SEXES), "sex", "value " + frame["sex"] + " is not F, M, X or empty")
+    notes: list[str] = []
+    if "sex" in frame.columns:
+        sex, unknown, note = normalise_sex(frame["sex"])
+        frame["sex"] = sex
+        flag(unknown != "", "sex", unknown)
+        notes.extend([note] if note else [])
+    warnings: list[BadRow] = []
+    if "date_of_birth" in frame.columns:
+        iso, impossible = normalise_dates(frame["date_of_birth"], formats, today=today)
+        frame["date_of_birth"] = iso
+        blanked = (impossible != "") & (problems == "")
+        warnings = [
+            BadRow(int(line), "date_of_birth", str(message))
+            for line, message in zip(frame.loc[blanked, "_line"], impossible[blanked], strict=True)
+        ]
     broken = problems != ""
     if broken.any():
-        first = frame.index[broken][0] if on_error == "stop" else None
-        if first is not None:
+        if on_error == "stop":
+            first = frame.index[broken][0]
             raise RegistryError(
                 f"line {frame.at[first, '_line']}: {problems[first]}", field=str(fields[first])
             )
         for idx in frame.index[broken]:
             bad.append(BadRow(int(frame.at[idx, "_line"]), str(fields[idx]), str(problems[idx])))
-    return frame.loc[~broken].drop(columns="_line")
+    bad.sort(key=lambda b: b.line)
+    kept = frame.loc[~broken].drop(columns="_line").reset_index(drop=True)
+    return Registry(frame=kept, skipped=bad, warnings=warnings, notes=notes)

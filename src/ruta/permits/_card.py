@@ -7,11 +7,11 @@ QR says: it is made from the signed payload, never from separate data.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Literal
 
 from fpdf import FPDF
 
+from ruta.names import latin1
 from ruta.permits._codec import unpack
 from ruta.permits._cose import CoseRejected, decode_sign1
 from ruta.permits._errors import PermitsError
@@ -39,21 +39,10 @@ def _t(key: str, lang: str) -> str:
     return _TEXT[key][("es", "pt", "en", "fr").index(lang)]
 
 
-# Letters that Unicode does not decompose into a base letter plus a mark.
-_FOLD = {"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Œ": "OE", "œ": "oe", "Ŀ": "L", "ŀ": "l",
-         "ı": "i", "Ħ": "H", "ħ": "h"}
-
-
 def _latin1(text: str) -> str:
-    # The PDF core fonts cover Latin-1 (all of es/pt/fr); anything else is transliterated
-    # rather than failing the print of a permit.
-    try:
-        text.encode("latin-1")
-        return text
-    except UnicodeEncodeError:
-        return "".join(c if ord(c) < 256 else _FOLD.get(c) or
-                       unicodedata.normalize("NFKD", c).encode("ascii", "ignore").decode() or "?"
-                       for c in text)
+    # The PDF core fonts cover Latin-1 (all of es/pt/fr/ht); any other letter gets the one
+    # transliteration that linkage and intake use (ruta.names), not a second one of its own.
+    return latin1(text)
 
 
 def _draw_qr(pdf: FPDF, payload: str, x: float, y: float, size: float) -> None:

@@ -1,0 +1,213 @@
+"""``ruta link dedupe``: one registry's duplicates, or a new batch against a registry."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ruta.cli._link_common import (
+    ColumnsOpt,
+    DateFormatOpt,
+    KeepOpt,
+    MaxSkippedOpt,
+    OnErrorOpt,
+    err,
+    linkage,
+    load,
+    show,
+    with_kept,
+    write_csv,
+)
+
+if TYPE_CHECKING:
+    from ruta.linkage import DedupeResult
+
+__all__ = ["dedupe"]
+
+
+def _apply_decisions(result: DedupeResult, decided: Any, conflicts_out: Path | None) -> None:
+    applied = linkage().apply_decisions(result.clusters, result.pairs, result.threshold, decided)
+    result.clusters, result.pairs = applied.clusters, applied.pairs
+    for conflict in applied.conflicts[:20]:
+        err.print(
+            f"[yellow]conflict[/] line {conflict.line}: {conflict.record_id_a} and "
+            f"{conflict.record_id_b} decided distinct; "
+            + (
+                f"kept apart by dropping {conflict.links_removed} links "
+                f"(strongest {conflict.strongest_removed:.3f})"
+                if conflict.kind == "split"
+                else f"{conflict.links_removed} merge decisions join them and were not "
+                "applied; resolve them in the review queue"
+            )
+        )
+    err.print(
+        f"decisions: {len(decided.items)} read, {applied.merges_applied} merges applied, "
+        f"{applied.links_removed} model links removed, {len(applied.conflicts)} conflicts"
+    )
+    if conflicts_out is not None:
+        write_csv(applied.conflicts_frame(), conflicts_out)
+
+
+def dedupe(
+    registry: Annotated[
+        Path, typer.Argument(help="Registry CSV or Parquet (or, with --against, the new batch).")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Clusters CSV to write.")],
+    threshold: Annotated[
+        float, typer.Option(help="Link pairs at or above this probability.")
+    ] = 0.9,
+    engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
+    pairs_out: Annotated[
+        Path | None, typer.Option("--pairs-out", help="Also write scored pairs (review queue).")
+    ] = None,
+    decisions: Annotated[
+        Path | None,
+        typer.Option(
+            "--decisions",
+            help="Review decisions CSV (ruta review export): merged pairs are linked, "
+            "distinct pairs kept apart.",
+        ),
+    ] = None,
+    conflicts_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--conflicts-out",
+            help="With --decisions: write the distinct pairs that needed a split or "
+            "contradict a merge.",
+        ),
+    ] = None,
+    on_error: OnErrorOpt = "stop",
+    columns: ColumnsOpt = None,
+    date_format: DateFormatOpt = None,
+    keep: KeepOpt = None,
+    max_skipped: MaxSkippedOpt = "1%",
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", help="Use this saved model (--model-out) instead of training."),
+    ] = None,
+    model_out: Annotated[
+        Path | None,
+        typer.Option("--model-out", help="Save the trained model (JSON) for --model."),
+    ] = None,
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            "--against",
+            help="Link REGISTRY (a new batch) to this existing registry: pairs between them "
+            "and within the batch only. Output gains a source column (new or registry).",
+        ),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Write an HTML report: score distribution, the model's parameters and "
+            "match weights (works offline).",
+        ),
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the report (es, pt, en, fr ...).")] = "en",
+) -> None:
+    """Find records of the same person; write record_id,cluster_id and the weakest link."""
+    if engine not in ("duckdb", "spark"):
+        raise linkage().LinkageError(f"got {engine!r}; expected duckdb or spark", field="engine")
+    if conflicts_out is not None and decisions is None:
+        raise linkage().LinkageError(
+            "--conflicts-out needs --decisions; expected both or neither", field="conflicts_out"
+        )
+    if decisions is not None and against is not None:
+        raise linkage().LinkageError(
+            "--decisions applies to a whole registry's clusters; expected --decisions or "
+            "--against, not both",
+            field="decisions",
+        )
+    if report is not None:
+        from ruta.i18n import UnsupportedLanguage, require_language
+
+        try:
+            lang = require_language(lang, field="--lang")
+        except UnsupportedLanguage as exc:
+            raise linkage().LinkageError(str(exc).partition(": ")[2], field="lang") from None
+    started = time.monotonic()
+    reg = load(registry, on_error, keep=keep, columns=columns, date_format=date_format,
+               max_skipped=max_skipped)
+    saved = linkage().load_model(model) if model is not None else None
+    decided = None
+    if decisions is not None:
+        # Read before the model runs: a bad decisions file should fail in a second, not after
+        # minutes of training.
+        decided = linkage().read_decisions(
+            decisions,
+            reg.frame["record_id"].astype(str),
+            on_error="skip" if on_error == "skip" else "stop",
+        )
+        for bad in decided.skipped[:20]:
+            err.print(f"[yellow]skipped[/] {decisions} line {bad.line}: {bad.field} {bad.message}")
+        if decided.skipped:
+            err.print(f"skipped {len(decided.skipped)} bad decisions of {decisions}")
+
+    def progress(msg: str) -> None:
+        err.print(f"[dim]{time.monotonic() - started:6.1f} s[/] {msg}")
+
+    kwargs: dict[str, Any] = {
+        "threshold": threshold,
+        "engine": "spark" if engine == "spark" else "duckdb",
+        "progress": progress,
+        "model": saved,
+    }
+    if against is not None:
+        existing = load(against, on_error, columns=columns, date_format=date_format,
+                        max_skipped=max_skipped)
+        result = linkage().link_batch(reg, existing, **kwargs)
+    else:
+        result = linkage().dedupe_registry(reg, keep_linker=report is not None, **kwargs)
+    if decided is not None:
+        _apply_decisions(result, decided, conflicts_out)
+    clusters = result.clusters
+    if against is None:
+        clusters = with_kept(clusters, reg)
+    write_csv(clusters, out)
+    if pairs_out is not None:
+        write_csv(result.pairs, pairs_out)
+    if model_out is not None:
+        assert result.plan is not None
+        linkage().save_model(
+            model_out,
+            result.model,
+            result.plan.filled,
+            records=len(reg),
+            source=str(registry),
+            notes=result.notes,
+        )
+    if report is not None:
+        linkage().write_dedupe_report(result, report, lang=lang, source=registry.name)
+    _summary(result, reg, out, started, model_out, report)
+
+
+def _summary(
+    result: DedupeResult,
+    reg: Any,
+    out: Path,
+    started: float,
+    model_out: Path | None,
+    report: Path | None,
+) -> None:
+    assert result.plan is not None and result.histogram is not None
+    show().show_plan(err, result.plan, result.notes)
+    show().show_histogram(err, result.histogram, f"threshold {result.threshold}")
+    clusters = result.clusters
+    multi = clusters.loc[clusters["cluster_size"] > 1, "cluster_id"].nunique()
+    duplicates = int((clusters["cluster_size"] > 1).sum())
+    links = int((result.pairs["match_probability"] >= result.threshold).sum())
+    err.print(
+        f"{len(clusters):,} records -> {clusters['cluster_id'].nunique():,} people; "
+        f"{multi:,} clusters hold {duplicates:,} records with duplicates "
+        f"(threshold {result.threshold}: {links:,} links); skipped {len(reg.skipped)} rows; "
+        f"{time.monotonic() - started:.1f} s; wrote {out}"
+    )
+    if model_out is not None:
+        err.print(f"saved the model to {model_out}")
+    if report is not None:
+        err.print(f"wrote the report {report}")

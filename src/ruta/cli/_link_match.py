@@ -1,0 +1,126 @@
+"""``ruta link match``: two encoded registries matched one-to-one, the threshold estimated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ruta.cli._link_common import err, linkage, show, write_csv
+
+__all__ = ["match"]
+
+_OUTPUT = ("record_id_a", "record_id_b", "score")
+
+
+def _renamed(spec: str | None) -> dict[str, str]:
+    """``--columns`` for match: the output columns under the names the user's systems use."""
+    if not spec:
+        return {}
+    names: dict[str, str] = {}
+    for pair in spec.split(","):
+        field, sep, column = (p.strip() for p in pair.partition("="))
+        if not sep or field not in _OUTPUT or not column:
+            raise linkage().LinkageError(
+                f"got {pair.strip()!r}; expected field=column pairs for the output fields "
+                f"{', '.join(_OUTPUT)} (e.g. record_id_a=col_id)",
+                field="columns",
+            )
+        names[field] = column
+    return names
+
+
+def _with_kept(pairs: Any, table: Any, side: str) -> Any:
+    """Columns the encoding kept (encode --keep) carried to the pairs, suffixed _a or _b."""
+    extra = [c for c in table.column_names if c not in linkage().ENCODED_COLUMNS]
+    if not extra:
+        return pairs
+    kept = table.select(["record_id", *extra]).to_pandas()
+    kept.columns = [f"record_id_{side}", *(f"{c}_{side}" for c in extra)]
+    return pairs.merge(kept, on=f"record_id_{side}", how="left")
+
+
+def match(
+    a: Annotated[Path, typer.Argument(help="Encoded Parquet of state A.")],
+    b: Annotated[Path, typer.Argument(help="Encoded Parquet of state B.")],
+    out: Annotated[Path, typer.Option("--out", help="Pairs CSV to write.")],
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            help="Minimum score. Default: estimated from the score distribution (a "
+            "two-group mixture), printed with its expected precision and recall."
+        ),
+    ] = None,
+    pairs_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--pairs-out",
+            help="Also write every one-to-one pair down to --pairs-floor with its score, so "
+            "that the threshold can be moved without running again.",
+        ),
+    ] = None,
+    pairs_floor: Annotated[
+        float | None,
+        typer.Option(
+            "--pairs-floor",
+            help="Lower bound for scoring and --pairs-out (default by hardening: none 0.6, "
+            "balance 0.75, blip 0.5).",
+        ),
+    ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            help="Name the output columns as your systems do: field=column pairs for "
+            "record_id_a, record_id_b, score (e.g. record_id_a=col_id,record_id_b=per_id).",
+        ),
+    ] = None,
+) -> None:
+    """Match two encoded registries one-to-one; write record_id_a,record_id_b,score."""
+    names = _renamed(columns)
+    table_a, meta_a = linkage().read_encoded(a)
+    table_b, meta_b = linkage().read_encoded(b)
+    if meta_a != meta_b:
+        raise linkage().LinkageError(
+            f"{a} was encoded with {meta_a} but {b} with {meta_b}; both states "
+            "must use the same encoding parameters and secret",
+            field="encoded",
+        )
+    result = linkage().match_registries(
+        table_a,
+        table_b,
+        threshold=threshold,
+        hardening=str(meta_a.get("hardening", "balance")),
+        floor=pairs_floor,
+    )
+    outputs = [(result.pairs, out)] + ([(result.assigned, pairs_out)] if pairs_out else [])
+    for frame, target in outputs:
+        frame = _with_kept(_with_kept(frame, table_a, "a"), table_b, "b")
+        write_csv(frame.rename(columns=names), target)
+    auto = result.auto
+    estimate = (
+        f"estimated precision {auto.precision:.3f}, recall {auto.recall:.3f} "
+        f"(about {auto.matches:,.0f} people in both files)"
+        if auto.fitted
+        else "the scores could not be fitted to two groups (too few or one group only)"
+    )
+    if threshold is None:
+        source = (
+            "estimated from the score distribution" if auto.fitted else ("the hardening's default")
+        )
+        err.print(f"threshold {result.threshold:.4f} ({source}); {estimate}")
+    else:
+        err.print(
+            f"threshold {result.threshold:.4f} (given); the estimated one would be "
+            f"{auto.threshold:.4f}: {estimate}"
+        )
+    show().show_histogram(err, result.histogram, f"threshold {result.threshold:.4f}")
+    err.print(
+        f"{len(table_a):,} x {len(table_b):,} records -> {len(result.pairs):,} pairs; wrote {out}"
+        + (
+            f"; {len(result.assigned):,} pairs down to {result.floor} in {pairs_out}"
+            if pairs_out
+            else ""
+        )
+    )

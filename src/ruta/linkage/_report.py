@@ -1,0 +1,164 @@
+"""The deduplication report (``ruta link dedupe --report report.html``), offline and printable.
+
+One HTML file: the run's figures, the fields and rules the model used and dropped, the
+score distribution (an SVG in the house chart style: Okabe-Ito colours, a hatch for the
+pairs at or above the threshold, labels; with its data table), and Splink's own charts of
+the model's parameters and match weights, each in a frame that carries its JavaScript
+libraries inline (no network), followed by the table of the same parameters. Texts come
+from the ``linkage`` catalog in the report's language.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ruta.i18n import translator
+from ruta.linkage._atomic import atomic_path
+from ruta.linkage._histogram import ScoreHistogram, weight_to_probability
+
+if TYPE_CHECKING:
+    from ruta.linkage._dedupe import DedupeResult
+
+__all__ = ["histogram_chart", "write_dedupe_report"]
+
+
+def histogram_chart(hist: ScoreHistogram, lang: str) -> tuple[str, list[tuple[str, ...]]]:
+    """The score distribution as SVG text, and its data table rows."""
+    from ruta.charts import new_figure, render, series_style
+
+    _ = translator(lang, "linkage").gettext
+    figure, axes = new_figure(6.4, 3.8)
+    rows: list[tuple[str, ...]] = []
+    above_drawn = below_drawn = False
+    for low, high, count, _marked in sorted(hist.rows()):
+        above = low >= hist.threshold or (low <= hist.threshold < high)
+        style = series_style(1 if above else 0)
+        label = None
+        if above and not above_drawn:
+            label, above_drawn = _("at or above the threshold"), True
+        elif not above and not below_drawn:
+            label, below_drawn = _("below the threshold"), True
+        axes.bar(
+            low,
+            max(count, 0.5) if count else 0,
+            width=high - low,
+            align="edge",
+            linewidth=0.8,
+            label=label,
+            **style,
+        )
+        rows.append(
+            (
+                f"{low:g} .. {high:g}",
+                f"{weight_to_probability(low):.4f} .. {weight_to_probability(high):.4f}",
+                f"{count:,}",
+                _("yes") if above else _("no"),
+            )
+        )
+    axes.set_yscale("log")
+    axes.axvline(hist.threshold, color="#000000", linestyle="--", linewidth=1.2)
+    axes.annotate(
+        _("threshold %(p)s") % {"p": f"{weight_to_probability(hist.threshold):.3g}"},
+        (hist.threshold, 0),
+        xycoords=("data", "axes fraction"),
+        xytext=(4, 6),
+        textcoords="offset points",
+        fontsize=9,
+    )
+    axes.set_xlabel(_("match weight (log2 odds)"))
+    axes.set_ylabel(_("pairs (log scale)"))
+    axes.set_title(_("Scores of the candidate pairs"), loc="left")
+    axes.grid(axis="y")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False, fontsize=9)
+    svg = render(figure, "svg").decode("utf-8")
+    return svg[svg.index("<svg") :], rows[::-1]
+
+
+def _parameters(model: dict[str, Any], lang: str) -> list[tuple[str, ...]]:
+    _ = translator(lang, "linkage").gettext
+    rows: list[tuple[str, ...]] = []
+    for comparison in model.get("comparisons", []):
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            weight = math.log2(m / u) if m and u else float("nan")
+            rows.append(
+                (
+                    comparison["output_column_name"],
+                    level.get("label_for_charts", level["sql_condition"]),
+                    "" if m is None else f"{m:.4g}",
+                    "" if u is None else f"{u:.4g}",
+                    "" if weight != weight else f"{weight:+.2f}",
+                )
+            )
+    if not rows:
+        rows.append((_("no parameters"), "", "", "", ""))
+    return rows
+
+
+def _splink_chart(chart: Any) -> str:
+    document = chart.to_html(inline=True)
+    return f'<iframe class="chart" srcdoc="{html.escape(document, quote=True)}"></iframe>'
+
+
+def write_dedupe_report(
+    result: DedupeResult, path: str | Path, *, lang: str = "en", source: str = ""
+) -> Path:
+    """Write the HTML report of a deduplication run (atomically).
+
+    Args:
+        result: The run (with its linker kept, for Splink's charts).
+        path: The HTML file to write.
+        lang: The report's language (a supported language or BCP 47 tag).
+        source: The registry's file name, shown in the title.
+    """
+    import jinja2
+
+    assert result.histogram is not None and result.plan is not None
+    translations = translator(lang, "linkage")
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("ruta.linkage", "templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    svg, hist_rows = histogram_chart(result.histogram, lang)
+    charts: list[tuple[str, str]] = []
+    if result.linker is not None:
+        _ = translations.gettext
+        visual = result.linker.visualisations
+        charts = [
+            (
+                _("Match weights of each comparison level"),
+                _splink_chart(visual.match_weights_chart()),
+            ),
+            (_("m and u probabilities"), _splink_chart(visual.m_u_parameters_chart())),
+        ]
+    clusters = result.clusters
+    page = env.get_template("report.html").render(
+        lang=lang,
+        source=source,
+        generated=datetime.now(UTC).isoformat(timespec="seconds"),
+        records=len(clusters),
+        people=int(clusters["cluster_id"].nunique()),
+        duplicates=int((clusters["cluster_size"] > 1).sum()),
+        threshold=result.threshold,
+        links=int((result.pairs["match_probability"] >= result.threshold).sum()),
+        plan=result.plan,
+        notes=result.notes,
+        histogram_svg=svg,
+        histogram_rows=hist_rows,
+        scored=result.histogram.total,
+        below=result.histogram.below,
+        charts=charts,
+        parameters=_parameters(result.model, lang),
+    )
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        tmp.write_text(page, encoding="utf-8")
+    return target

@@ -1,0 +1,123 @@
+"""The HTML report of a deduplication (--report), read back with independent parsers."""
+
+from __future__ import annotations
+
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from defusedxml import ElementTree
+
+from ruta.cli import main
+
+
+class _Page(HTMLParser):
+    """Collects what a reader of the report gets: language, headings, tables, frames."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang = ""
+        self.headings: list[str] = []
+        self.captions: list[str] = []
+        self.frames: list[str] = []
+        self.svg = ""
+        self._in: str | None = None
+        self._svg_depth = 0
+        self._svg_parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "html":
+            self.lang = values.get("lang") or ""
+        if tag in ("h1", "h2", "caption"):
+            self._in = tag
+        if tag == "iframe":
+            self.frames.append(values.get("srcdoc") or "")
+        if tag == "svg" or self._svg_depth:
+            self._svg_depth += tag == "svg"
+            rendered = " ".join(f'{k}="{v}"' for k, v in attrs if v is not None)
+            self._svg_parts.append(f"<{tag} {rendered}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._svg_depth:
+            self._svg_parts.append(f"</{tag}>")
+            if tag == "svg":
+                self._svg_depth -= 1
+                if not self._svg_depth:
+                    self.svg = "".join(self._svg_parts)
+        self._in = None if tag in ("h1", "h2", "caption") else self._in
+
+    def handle_data(self, data: str) -> None:
+        if self._svg_depth:
+            self._svg_parts.append(data.replace("&", "&amp;").replace("<", "&lt;"))
+        if self._in in ("h1", "h2"):
+            self.headings.append(data.strip())
+        elif self._in == "caption":
+            self.captions.append(data.strip())
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_report_has_the_distribution_the_model_and_splinks_charts_offline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    from ruta.linkage import SynthConfig, synth_registry
+
+    registry = tmp_path / "reg.csv"
+    synth_registry(600, SynthConfig(seed=41)).to_csv(registry, index=False)
+    report = tmp_path / "report.html"
+    argv = [
+        "ruta",
+        "link",
+        "dedupe",
+        str(registry),
+        "--out",
+        str(tmp_path / "c.csv"),
+        "--report",
+        str(report),
+        "--lang",
+        lang,
+    ]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert not done.value.code
+    page = _Page()
+    page.feed(report.read_text(encoding="utf-8"))
+    assert page.lang == lang
+    # The score distribution is a drawing with text (SVG that parses), beside its table.
+    svg = ElementTree.fromstring(page.svg)
+    assert svg.tag.endswith("svg")
+    heading = "Score distribution" if lang == "en" else "Distribución de las puntuaciones"
+    assert heading in page.headings
+    assert len(page.captions) >= 4
+    # Splink's two charts, each a frame with its JavaScript inline: no network needed.
+    assert len(page.frames) == 2
+    assert all("vegaEmbed" in frame and "cdn.jsdelivr" not in frame for frame in page.frames)
+
+
+def test_report_language_is_checked_before_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "r.csv").write_text("record_id,given_names\n1,Ana\n2,Eva\n")
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        [
+            "ruta",
+            "link",
+            "dedupe",
+            str(tmp_path / "r.csv"),
+            "--out",
+            str(tmp_path / "c.csv"),
+            "--report",
+            str(tmp_path / "r.html"),
+            "--lang",
+            "de",
+        ],
+    )
+    with pytest.raises(SystemExit) as done:
+        main()
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and "lang: got 'de'" in err and "Traceback" not in err
+    assert not (tmp_path / "c.csv").exists()
