@@ -57,26 +57,30 @@ async def decide(
             do_decide(session, user, app_id, outcome, reasons, keys_dir=settings.resolved_keys_dir)
         except NotFoundError:
             return not_found_page(request, user)
-        except PermissionDeniedError as exc:
-            session.rollback()
-            message = _(
-                "Four eyes: someone other than the person who proposed this outcome must "
-                "decide it"
-            )
-            errors.append(("decision_outcome", message if exc.field == "outcome" else exc.message))
-        except ConflictError as exc:
-            session.rollback()
-            message = _(
-                "The decision must be the outcome proposed. To decide otherwise, send the "
-                "case back for more review so that a new proposal is made"
-            )
-            errors.append(("decision_outcome", message if exc.field == "outcome" else exc.message))
         except CasesError as exc:
             session.rollback()
-            errors.append(("decision_outcome", exc.message))
+            errors.append(("decision_outcome", _refusal(_, exc)))
         else:
             return redirect_to_case(request, app_id)
     return case_page(request, session, user, app_id, errors, values)
+
+
+def _refusal(_: Any, exc: CasesError) -> str:
+    """The four-eyes refusals in the page's language; any other refusal as the action said."""
+    if exc.field != "outcome":
+        return exc.message
+    if isinstance(exc, PermissionDeniedError):
+        return str(
+            _("Four eyes: someone other than the person who proposed this outcome must decide it")
+        )
+    if isinstance(exc, ConflictError):
+        return str(
+            _(
+                "The decision must be the outcome proposed. To decide otherwise, send the "
+                "case back for more review so that a new proposal is made"
+            )
+        )
+    return exc.message
 
 
 @router.post("/casework/cases/{app_id}/assign", name="case_assign")
