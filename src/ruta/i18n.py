@@ -31,6 +31,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from ruta.errors import RutaError
+
 __all__ = [
     "LANGUAGES",
     "LOCALES_DIR",
@@ -52,8 +54,8 @@ LANGUAGES: Final[dict[str, str]] = {
 LOCALES_DIR: Final = Path(__file__).parent / "locales"
 
 
-class UnsupportedLanguage(ValueError):
-    """A language tag that none of :data:`LANGUAGES` matches."""
+class UnsupportedLanguage(RutaError, ValueError):
+    """A language tag that no supported language matches: a user error (CLI exit 2, HTTP 422)."""
 
 
 def language_of(tag: str | None) -> str | None:
@@ -95,7 +97,8 @@ def require_language(tag: str, *, field: str = "lang") -> str:
     if lang is None:
         expected = ", ".join(LANGUAGES)
         raise UnsupportedLanguage(
-            f"{field}: got {tag!r}; expected one of {expected} (a region such as pt-BR is accepted)"
+            f"got {tag!r}; expected one of {expected} (a region such as pt-BR is accepted)",
+            field=field,
         )
     return lang
 

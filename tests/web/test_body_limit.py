@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 from tests.web.conftest import PASSWORD
 from tests.web.ui.conftest import csrf
@@ -51,7 +52,10 @@ def _call(app, path: str, headers: list[tuple[bytes, bytes]]) -> tuple[int, byte
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 80),
     }
-    asyncio.run(app(scope, receive, send))
+    # A thread of its own: the browser tests' session-wide Playwright keeps an event loop
+    # running in the main thread, where asyncio.run() refuses to start another.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start["status"], body, pulled
