@@ -189,25 +189,25 @@ def _codes(
     pathways: dict[str, list[str]],
 ) -> dict[str, dict[str, tuple[str, ...]]]:
     """Country -> attribute -> codes of the population's attributes."""
-    areas = [
-        str(r[0])
-        for r in duck.execute(
-            f"SELECT DISTINCT ref_area FROM u_{population.name} ORDER BY 1"
-        ).fetchall()
-    ]
+    # One scan for every attribute's codes in every country.
+    selects = (
+        " UNION ALL ".join(
+            f"SELECT DISTINCT ref_area, '{a}' AS attribute, CAST({a} AS VARCHAR) AS code "
+            f"FROM u_{population.name}"
+            for a in attributes
+        )
+        or f"SELECT DISTINCT ref_area, '' AS attribute, '' AS code FROM u_{population.name}"
+    )
+    found: dict[str, dict[str, set[str]]] = {}
+    for area, attribute, code in duck.execute(selects).fetchall():
+        found.setdefault(str(area), {}).setdefault(str(attribute), set()).add(str(code))
+    areas = sorted(found)
     offices = duck.execute("SELECT ref_area, code FROM st_offices").fetchall()
     out: dict[str, dict[str, tuple[str, ...]]] = {}
     for area in areas:
         codes: dict[str, tuple[str, ...]] = {}
         for attribute in attributes:
-            present = [
-                str(r[0])
-                for r in duck.execute(
-                    f"SELECT DISTINCT {attribute} FROM u_{population.name} WHERE ref_area = ? "
-                    f"ORDER BY 1",
-                    [area],
-                ).fetchall()
-            ]
+            present = sorted(found[area].get(attribute, set()))
             if attribute in population.hidden:
                 full = list(population.hidden[attribute])
             elif attribute == "TIME":

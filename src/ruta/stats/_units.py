@@ -9,7 +9,7 @@ moment of extraction while the period is still running). The workflow history
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 import duckdb
@@ -86,6 +86,7 @@ def build_units(
     period: Period,
     as_of: datetime,
     eligible: str | None = None,
+    only: Collection[str] | None = None,
 ) -> None:
     """Create the ``u_*`` unit tables from the ``st_*`` store tables for ``period``.
 
@@ -95,7 +96,12 @@ def build_units(
         as_of: UTC moment (naive) of the stocks, at most the period's end.
         eligible: A DuckDB relation of a population simulation's results (``pathway``,
             ``status``) for take-up, or None.
+        only: Build only these populations (and ``stages``); default all.
     """
+
+    def wanted(name: str) -> bool:
+        return only is None or name in only
+
     _common(duck)
     start = f"TIMESTAMP '{period.start.isoformat()}'"
     at = f"TIMESTAMP '{as_of.isoformat(sep=' ')}'"
@@ -104,87 +110,101 @@ def build_units(
         str(r[0]) for r in duck.execute("SELECT DISTINCT ref_area FROM st_cases").fetchall()
     ]
     month = "strftime({}, '%Y-%m')"
-    person = (
-        "_pathway(c.pathway_id) AS PATHWAY, c.citizenship AS CITIZENSHIP, "
-        "CASE c.sex WHEN 'F' THEN 'F' WHEN 'M' THEN 'M' ELSE 'X' END AS SEX, "
-        f"{{age}} AS AGE, {_office('c.office')} AS OFFICE"
-    )
+    # The codes of each case once (string work on every row is the costly part).
     duck.execute(
-        f"CREATE OR REPLACE TABLE u_applications AS SELECT c.ref_area, "
-        f"{person.format(age=_age('c.birth_date', 'CAST(c.submitted_at AS DATE)'))}, "
-        f"{month.format('c.submitted_at')} AS TIME FROM st_cases c "
-        f"WHERE c.submitted_at >= {start} AND c.submitted_at < {at}"
+        f"CREATE OR REPLACE TABLE u_case AS SELECT application_id, ref_area, "
+        f"_pathway(pathway_id) AS PATHWAY, citizenship AS CITIZENSHIP, "
+        f"CASE sex WHEN 'F' THEN 'F' WHEN 'M' THEN 'M' ELSE 'X' END AS SEX, "
+        f"{_office('office')} AS OFFICE, birth_date, submitted_at, fees FROM st_cases"
     )
-    duck.execute(
-        f"CREATE OR REPLACE TABLE u_decisions AS SELECT c.ref_area, "
-        f"{person.format(age=_age('c.birth_date', 'CAST(s.step_at AS DATE)'))}, "
-        f"{month.format('s.step_at')} AS TIME, upper(s.to_status) AS OUTCOME, "
-        f"{_sla_breach('c.ref_area', 'c.submitted_at', 's.step_at', countries)} AS SLA "
-        f"FROM st_steps s JOIN st_cases c USING (application_id) "
-        f"WHERE s.to_status IN ('approved', 'denied') AND s.step_at >= {start} AND s.step_at < {at}"
-    )
+    person = "c.PATHWAY, c.CITIZENSHIP, c.SEX, {age} AS AGE, c.OFFICE"
+    if wanted("applications"):
+        duck.execute(
+            f"CREATE OR REPLACE TABLE u_applications AS SELECT c.ref_area, "
+            f"{person.format(age=_age('c.birth_date', 'CAST(c.submitted_at AS DATE)'))}, "
+            f"{month.format('c.submitted_at')} AS TIME FROM u_case c "
+            f"WHERE c.submitted_at >= {start} AND c.submitted_at < {at}"
+        )
+    if wanted("decisions"):
+        duck.execute(
+            f"CREATE OR REPLACE TABLE u_decisions AS SELECT c.ref_area, "
+            f"{person.format(age=_age('c.birth_date', 'CAST(s.step_at AS DATE)'))}, "
+            f"{month.format('s.step_at')} AS TIME, upper(s.to_status) AS OUTCOME, "
+            f"{_sla_breach('c.ref_area', 'c.submitted_at', 's.step_at', countries)} AS SLA "
+            f"FROM st_steps s JOIN u_case c USING (application_id) "
+            f"WHERE s.to_status IN ('approved', 'denied') AND s.step_at >= {start} "
+            f"AND s.step_at < {at}"
+        )
     open_list = ", ".join(f"'{s}'" for s in OPEN_STATES)
     waited = f"date_diff('day', CAST(c.submitted_at AS DATE), {at_day})"
-    duck.execute(
-        f"CREATE OR REPLACE TABLE u_backlog AS "
-        f"WITH state AS (SELECT application_id, arg_max(to_status, step_at) AS status "
-        f"FROM st_steps WHERE step_at < {at} GROUP BY application_id) "
-        f"SELECT c.ref_area, {person.format(age=_age('c.birth_date', at_day))}, "
-        f"{_bands(waited, waiting_bands())} AS WAITING_TIME, "
-        f"{_sla_breach('c.ref_area', 'c.submitted_at', at, countries)} AS SLA "
-        f"FROM state JOIN st_cases c USING (application_id) "
-        f"WHERE state.status IN ({open_list}) AND c.submitted_at < {at}"
-    )
-    duck.execute(
-        f"CREATE OR REPLACE TABLE u_appointments AS SELECT o.ref_area, "
-        f"{_office('a.office')} AS OFFICE, {month.format('a.starts_at')} AS TIME, "
-        f"CASE a.status WHEN 'no_show' THEN 'NO_SHOW' ELSE 'ATTENDED' END AS ATTENDANCE "
-        f"FROM st_appointments a JOIN st_offices o ON o.code = a.office "
-        f"WHERE a.status IN ('attended', 'no_show') AND a.starts_at >= {start} "
-        f"AND a.starts_at < {at}"
-    )
+    if wanted("backlog"):
+        duck.execute(
+            f"CREATE OR REPLACE TABLE u_backlog AS "
+            f"WITH state AS (SELECT application_id, arg_max(to_status, step_at) AS status "
+            f"FROM st_steps WHERE step_at < {at} GROUP BY application_id) "
+            f"SELECT c.ref_area, {person.format(age=_age('c.birth_date', at_day))}, "
+            f"{_bands(waited, waiting_bands())} AS WAITING_TIME, "
+            f"{_sla_breach('c.ref_area', 'c.submitted_at', at, countries)} AS SLA "
+            f"FROM state JOIN u_case c USING (application_id) "
+            f"WHERE state.status IN ({open_list}) AND c.submitted_at < {at}"
+        )
+    if wanted("appointments"):
+        duck.execute(
+            f"CREATE OR REPLACE TABLE u_appointments AS SELECT o.ref_area, "
+            f"{_office('a.office')} AS OFFICE, {month.format('a.starts_at')} AS TIME, "
+            f"CASE a.status WHEN 'no_show' THEN 'NO_SHOW' ELSE 'ATTENDED' END AS ATTENDANCE "
+            f"FROM st_appointments a JOIN st_offices o ON o.code = a.office "
+            f"WHERE a.status IN ('attended', 'no_show') AND a.starts_at >= {start} "
+            f"AND a.starts_at < {at}"
+        )
     days, _ = expiring_days()
-    duck.execute(
-        f"CREATE OR REPLACE TABLE u_permits AS "
-        f"WITH status AS (SELECT permit_id, arg_max(to_status, changed_at) AS status "
-        f"FROM st_permit_events WHERE changed_at < {at} GROUP BY permit_id) "
-        f"SELECT p.ref_area, _pathway(c.pathway_id) AS PATHWAY, c.citizenship AS CITIZENSHIP, "
-        f"CASE c.sex WHEN 'F' THEN 'F' WHEN 'M' THEN 'M' ELSE 'X' END AS SEX, "
-        f"{_age('c.birth_date', at_day)} AS AGE, "
-        f"CASE WHEN p.valid_until < {at_day} + INTERVAL {days} DAY THEN 'SOON' ELSE 'LATER' END "
-        f"AS EXPIRY FROM st_permits p JOIN st_cases c USING (application_id) "
-        f"LEFT JOIN status USING (permit_id) WHERE p.issued_at < {at} "
-        f"AND p.valid_from <= {at_day} AND p.valid_until >= {at_day} "
-        f"AND coalesce(status.status, 'valid') = 'valid'"
-    )
-    duck.execute(
-        f"CREATE OR REPLACE TABLE u_revocations AS SELECT p.ref_area, "
-        f"_pathway(c.pathway_id) AS PATHWAY, {month.format('e.changed_at')} AS TIME "
-        f"FROM st_permit_events e JOIN st_permits p USING (permit_id) "
-        f"JOIN st_cases c USING (application_id) "
-        f"WHERE e.to_status = 'revoked' AND e.changed_at >= {start} AND e.changed_at < {at}"
-    )
-    duck.execute(
-        f"CREATE OR REPLACE TABLE u_applications_to_date AS SELECT ref_area, "
-        f"_pathway(pathway_id) AS PATHWAY FROM st_cases WHERE submitted_at < {at}"
-    )
+    if wanted("permits"):
+        duck.execute(
+            f"CREATE OR REPLACE TABLE u_permits AS "
+            f"WITH status AS (SELECT permit_id, arg_max(to_status, changed_at) AS status "
+            f"FROM st_permit_events WHERE changed_at < {at} GROUP BY permit_id) "
+            f"SELECT p.ref_area, c.PATHWAY, c.CITIZENSHIP, c.SEX, "
+            f"{_age('c.birth_date', at_day)} AS AGE, "
+            f"CASE WHEN p.valid_until < {at_day} + INTERVAL {days} DAY THEN 'SOON' "
+            f"ELSE 'LATER' END "
+            f"AS EXPIRY FROM st_permits p JOIN u_case c USING (application_id) "
+            f"LEFT JOIN status USING (permit_id) WHERE p.issued_at < {at} "
+            f"AND p.valid_from <= {at_day} AND p.valid_until >= {at_day} "
+            f"AND coalesce(status.status, 'valid') = 'valid'"
+        )
+    if wanted("revocations"):
+        duck.execute(
+            f"CREATE OR REPLACE TABLE u_revocations AS SELECT p.ref_area, "
+            f"c.PATHWAY, {month.format('e.changed_at')} AS TIME "
+            f"FROM st_permit_events e JOIN st_permits p USING (permit_id) "
+            f"JOIN u_case c USING (application_id) "
+            f"WHERE e.to_status = 'revoked' AND e.changed_at >= {start} AND e.changed_at < {at}"
+        )
+    if wanted("applications_to_date"):
+        duck.execute(
+            f"CREATE OR REPLACE TABLE u_applications_to_date AS SELECT ref_area, "
+            f"PATHWAY FROM u_case WHERE submitted_at < {at}"
+        )
     source = eligible or "(SELECT NULL::VARCHAR AS pathway, NULL::VARCHAR AS status LIMIT 0)"
-    duck.execute(
-        f"CREATE OR REPLACE TABLE u_eligible AS SELECT upper(split_part(pathway, '.', 1)) "
-        f"AS ref_area, _pathway(pathway) AS PATHWAY FROM {source} WHERE status = 'eligible'"
-    )
-    duck.execute(
-        f"CREATE OR REPLACE TABLE u_fees AS "
-        f"WITH due AS (SELECT c.application_id, unnest(CAST(c.fees AS JSON[])) AS fee "
-        f"FROM st_cases c WHERE c.submitted_at >= {start} AND c.submitted_at < {at}) "
-        f"SELECT c.application_id, c.ref_area, _pathway(c.pathway_id) AS PATHWAY, "
-        f"{_office('c.office')} AS OFFICE, {month.format('c.submitted_at')} AS TIME, "
-        f"sum(CAST(fee ->> 'amount' AS DECIMAL(18, 2))) AS value, "
-        f"min(fee ->> 'currency') AS currency FROM due JOIN st_cases c USING (application_id) "
-        f"WHERE coalesce(CAST(fee ->> 'exempt' AS BOOLEAN), false) = false "
-        f"GROUP BY ALL HAVING sum(CAST(fee ->> 'amount' AS DECIMAL(18, 2))) > 0"
-    )
-    _stages(duck, start, at, month)
+    if wanted("eligible"):
+        duck.execute(
+            f"CREATE OR REPLACE TABLE u_eligible AS SELECT upper(split_part(pathway, '.', 1)) "
+            f"AS ref_area, _pathway(pathway) AS PATHWAY FROM {source} WHERE status = 'eligible'"
+        )
+    if wanted("fees"):
+        duck.execute(
+            f"CREATE OR REPLACE TABLE u_fees AS "
+            f"WITH due AS (SELECT c.application_id, unnest(CAST(c.fees AS JSON[])) AS fee "
+            f"FROM u_case c WHERE c.submitted_at >= {start} AND c.submitted_at < {at}) "
+            f"SELECT c.application_id, c.ref_area, c.PATHWAY, "
+            f"c.OFFICE, {month.format('c.submitted_at')} AS TIME, "
+            f"sum(CAST(fee ->> 'amount' AS DECIMAL(18, 2))) AS value, "
+            f"min(fee ->> 'currency') AS currency FROM due JOIN u_case c USING (application_id) "
+            f"WHERE coalesce(CAST(fee ->> 'exempt' AS BOOLEAN), false) = false "
+            f"GROUP BY ALL HAVING sum(CAST(fee ->> 'amount' AS DECIMAL(18, 2))) > 0"
+        )
+    if wanted("stages"):
+        _stages(duck, start, at, month)
 
 
 def _stages(duck: duckdb.DuckDBPyConnection, start: str, at: str, month: str) -> None:
@@ -196,10 +216,12 @@ def _stages(duck: duckdb.DuckDBPyConnection, start: str, at: str, month: str) ->
         f"lead(step_at) OVER w AS left_at, "
         f"count(*) FILTER (WHERE to_status IN ('approved', 'denied')) OVER "
         f"(PARTITION BY application_id ORDER BY step_at ROWS BETWEEN UNBOUNDED PRECEDING AND "
-        f"1 PRECEDING) AS episode FROM st_steps WINDOW w AS (PARTITION BY application_id "
+        f"1 PRECEDING) AS episode FROM st_steps WHERE application_id IN (SELECT "
+        f"application_id FROM st_steps WHERE to_status IN ('approved', 'denied') AND "
+        f"step_at >= {start} AND step_at < {at}) WINDOW w AS (PARTITION BY application_id "
         f"ORDER BY step_at)), "
-        f"decided AS (SELECT application_id, step_at AS decided_at, row_number() OVER "
-        f"(PARTITION BY application_id ORDER BY step_at) - 1 AS episode FROM st_steps "
+        f"decided AS (SELECT application_id, entered_at AS decided_at, "
+        f"coalesce(episode, 0) AS episode FROM steps "
         f"WHERE to_status IN ('approved', 'denied')), "
         f"spells AS (SELECT d.application_id, upper(s.to_status) AS STAGE, "
         f"sum(epoch(s.left_at) - epoch(s.entered_at)) / 86400.0 AS days FROM decided d "
@@ -208,11 +230,10 @@ def _stages(duck: duckdb.DuckDBPyConnection, start: str, at: str, month: str) ->
         f"AND s.left_at IS NOT NULL WHERE d.decided_at >= {start} AND d.decided_at < {at} "
         f"GROUP BY ALL), "
         f"totals AS (SELECT d.application_id, '_T' AS STAGE, (epoch(d.decided_at) - "
-        f"epoch(c.submitted_at)) / 86400.0 AS days FROM decided d JOIN st_cases c USING "
+        f"epoch(c.submitted_at)) / 86400.0 AS days FROM decided d JOIN u_case c USING "
         f"(application_id) WHERE d.decided_at >= {start} AND d.decided_at < {at} AND "
         f"d.episode = 0) "
-        f"SELECT c.ref_area, _pathway(c.pathway_id) AS PATHWAY, "
-        f"{_office('c.office')} AS OFFICE, x.STAGE, x.days "
+        f"SELECT c.ref_area, c.PATHWAY, c.OFFICE, x.STAGE, x.days "
         f"FROM (SELECT * FROM spells UNION ALL SELECT * FROM totals) x "
-        f"JOIN st_cases c USING (application_id)"
+        f"JOIN u_case c USING (application_id)"
     )
