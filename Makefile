@@ -6,7 +6,7 @@ UV    := $(VENV)/bin/uv
 RUTA  := $(VENV)/bin/ruta
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: install demo test lint typecheck pytest pathways-test bench sysdeps services clean
+.PHONY: install demo test lint typecheck pytest pathways-test i18n bench sysdeps services clean
 
 $(UV):
 	python3 -m venv $(VENV)
@@ -37,6 +37,13 @@ lint: install
 
 pathways-test: install
 	$(RUTA) pathways test
+
+# Translation catalogs: extract each package's messages (Python and Jinja2, mapping in
+# src/ruta/locales/babel.cfg), update every language's catalog, then check them: a message
+# missing, untranslated, fuzzy, unused or with broken placeholders fails. docs/translating.md
+i18n: install
+	$(PY) -m ruta.i18n update
+	$(PY) -m ruta.i18n check
 
 pytest: install sysdeps services
 	$(VENV)/bin/pytest

@@ -138,3 +138,15 @@ def test_usage_errors_exit_2_without_traceback(args: list[str]) -> None:
     done = ruta(*args)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "Usage:" in done.stderr
+
+
+def test_text_output_speaks_the_language_asked(profile_file: Path) -> None:
+    done = ruta("pathways", "check", str(profile_file), "--as-of", "2026-11-28", "--lang", "pt-BR")
+    assert done.returncode == 0, done.stderr
+    assert "NÃO CUMPRE" in done.stdout and "Próximos passos" in done.stdout
+    explained = ruta("pathways", "explain", "col.ppt", "--lang", "es-419")
+    assert explained.returncode == 0, explained.stderr
+    assert "Condiciones" in explained.stdout and "Plazo: " in explained.stdout
+    assert "Conditions" not in explained.stdout and "Window:" not in explained.stdout
+    listing = ruta("pathways", "list", "--country", "COL", "--lang", "fr", "--as-of", "2026-01-01")
+    assert "Voies de Ruta (2026-01-01)" in listing.stdout and "ouvert" in listing.stdout

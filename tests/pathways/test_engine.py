@@ -191,6 +191,25 @@ def test_errors_name_the_field() -> None:
     assert lang.value.field == "lang"
 
 
+def test_engine_texts_come_from_the_catalogs_in_the_language_asked() -> None:
+    profile = {"host_country": "COL", "nationalities": [{"country": "ECU", "acquired": "birth"}]}
+    spanish = evaluate(profile, D(2025, 8, 1), lang="es", pathways=["col.pep-tutor"]).results[0]
+    assert spanish.reasons[0].text == "Las solicitudes se abren el 2025-09-01."
+    andean = evaluate(profile, D(2026, 1, 5), lang="fr", pathways=["col.andean-temporary"])
+    travel = next(d for d in andean.results[0].documents_to_gather if d.id == "travel_document")
+    assert travel.label == "passeport ou carte nationale d'identité"
+    assert travel.note is not None and travel.note.startswith("valide encore au moins 6 mois")
+    assert andean.results[0].next_steps[0].startswith("Répondez aux questions restantes")
+
+
+def test_a_region_tag_answers_in_its_language() -> None:
+    profile = {"host_country": "BRA", "nationalities": [{"country": "PER"}]}
+    brazilian = evaluate(profile, D(2026, 11, 28), lang="pt-BR")
+    portuguese = evaluate(profile, D(2026, 11, 28), lang="pt")
+    assert brazilian.lang == "pt"
+    assert brazilian.model_dump() == portuguese.model_dump()
+
+
 def test_next_question_walks_toward_an_answer() -> None:
     from ruta.pathways import apply_answer
 

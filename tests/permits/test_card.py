@@ -87,7 +87,7 @@ def test_card_prints_other_scripts_as_linkage_folds_them(
 
 @pytest.mark.parametrize("payload,kwargs,field", [
     ("RUTA1:XYZ", {}, "payload"), ("hello", {}, "payload"),
-    (None, {"host_lang": "de"}, "host_lang"), (None, {"holder_lang": "ES"}, "holder_lang"),
+    (None, {"host_lang": "de"}, "host_lang"), (None, {"holder_lang": "xx-ES"}, "holder_lang"),
 ])
 def test_bad_input(issuer_signer: PemSigner, permit_factory: Callable[..., Permit],
                    payload: str | None, kwargs: dict[str, str], field: str) -> None:

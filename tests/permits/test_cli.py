@@ -171,3 +171,7 @@ def test_text_output_is_in_the_chosen_language(capsys: pytest.CaptureFixture[str
     assert code == 0 and out.startswith("VALIDE") and "Travailler (salarié" in out
     assert "titulaire: Ana Pérez, né(e) le 1990-01-02, VEN" in out
     assert "âge de la liste de statut: 0 h" in out
+    assert ", émis par COL le " in out and "validité: 2026-11-01 au 2028-10-31" in out
+    code, out, _ = run(capsys, monkeypatch, "verify", _payload(keys), "--dir", str(keys),
+                       "--lang", "pt-BR", "--at", "2027-01-01", "--format", "json")
+    assert code == 0 and json.loads(out)["lang"] == "pt"

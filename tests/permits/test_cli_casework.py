@@ -118,6 +118,7 @@ def test_revoke_changes_the_status_list_and_is_final(
     (["issue", "--application", "missing", "--as", "cw-col"], "id"),
     (["issue", "--application", "x", "--as", "cw-col", "--qr", "a.gif"], "--qr"),
     (["issue", "--application", "x", "--as", "cw-col", "--card-size", "a4"], "--card-size"),
+    (["issue", "--application", "x", "--as", "cw-col", "--holder-lang", "de"], "--holder-lang"),
 ])
 def test_errors_exit_2_without_traceback(capsys: pytest.CaptureFixture[str],
                                          monkeypatch: pytest.MonkeyPatch, approved: str,

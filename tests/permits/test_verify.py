@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ruta.i18n import LANGUAGES
 from ruta.permits import (
-    LANGUAGES,
     PemSigner,
     Permit,
     StatusList,

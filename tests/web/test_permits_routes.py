@@ -170,6 +170,15 @@ def test_api_malformed_body_is_a_422_problem(client: TestClient, body: bytes) ->
     assert r.json()["field"] == "payload"
 
 
+def test_api_language_is_a_bcp47_tag_or_a_422(client: TestClient, keys: Path) -> None:
+    text = _payload(keys)
+    body = client.post("/api/v1/verify?lang=pt-BR", json={"payload": text}).json()
+    assert body["lang"] == "pt" and body["reason"] == "Autorização válida."
+    r = client.post("/api/v1/verify?lang=klingon", json={"payload": text})
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+    assert r.json()["field"] == "lang" and "expected one of es, pt" in r.json()["detail"]
+
+
 def test_no_trust_list_configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RUTA_TRUST_LIST", raising=False)
     app = FastAPI()

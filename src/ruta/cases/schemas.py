@@ -7,9 +7,10 @@ actions accept these models, never loose dicts.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -19,6 +20,7 @@ from pydantic import (
 )
 
 from ruta.cases.errors import CasesError
+from ruta.i18n import LANGUAGES, UnsupportedLanguage, expected_languages, require_language
 
 __all__ = [
     "ApplicantIn",
@@ -78,6 +80,27 @@ class StrictInput(BaseModel):
         return data
 
 
+def _language(tag: str) -> str:
+    # Stored as the supported language itself, so that whoever reads the profile later
+    # (letters, the permit card) needs no tag parsing.
+    try:
+        return require_language(tag)
+    except UnsupportedLanguage as exc:
+        raise ValueError(exc.message) from None
+
+
+LanguageTag = Annotated[
+    str,
+    Field(
+        max_length=35,
+        description=f"A BCP 47 language tag: {expected_languages()}, or one with a region "
+        "(pt-BR, es-419, ht-HT), stored as its language.",
+        examples=["pt-BR"],
+    ),
+    AfterValidator(_language),
+]
+
+
 def _past(value: date) -> date:
     if value > datetime.now(UTC).date():
         raise ValueError("a date of birth cannot be in the future; use YYYY-MM-DD")
@@ -103,9 +126,14 @@ class ApplicantIn(StrictInput):
     document: IdentityDocumentIn
     email: str | None = Field(None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")
     phone: str | None = Field(None, max_length=40)
-    languages: list[Literal["es", "pt", "en", "fr"]] = Field(default_factory=list, max_length=4)
+    languages: list[LanguageTag] = Field(default_factory=list, max_length=len(LANGUAGES))
 
     _dob = field_validator("date_of_birth")(_past)
+
+    @field_validator("languages")
+    @classmethod
+    def _each_language_once(cls, languages: list[str]) -> list[str]:
+        return list(dict.fromkeys(languages))
 
 
 class HouseholdMemberIn(StrictInput):

@@ -17,7 +17,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ruta.i18n import UnsupportedLanguage, require_language, translator
+from ruta.cli._lang import LangOption, cli_language
+from ruta.i18n import translator
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -31,12 +32,6 @@ err = Console(stderr=True)
 
 _REPORT_SUFFIXES = (".html", ".htm", ".pdf")
 
-
-def _language(value: str) -> str:
-    try:
-        return require_language(value, field="--lang")
-    except UnsupportedLanguage as exc:
-        raise typer.BadParameter(str(exc), param_hint="--lang") from None
 
 
 def _report_path(value: Path | None) -> Path | None:
@@ -93,9 +88,7 @@ def paygap(
     report: Annotated[Path | None, typer.Option(
         help="Also write a report with charts: FILE.html or FILE.pdf.",
         callback=_report_path)] = None,
-    lang: Annotated[str, typer.Option(
-        help="Language of the text and report (es, pt, en, fr; pt-BR and the like work).",
-        callback=_language)] = "en",
+    lang: LangOption = "en",
 ) -> None:
     """The migrant pay gap: raw, ILO factor-weighted, and decomposed (Oaxaca-Blinder).
 
@@ -104,6 +97,7 @@ def paygap(
     and threefold decompositions, and each covariate's contribution, all with survey
     weights and standard errors.
     """
+    lang = cli_language(lang)
     if output_format not in ("text", "json"):
         raise typer.BadParameter(f"got {output_format!r}; expected text or json",
                                  param_hint="--format")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ruta.cli._lang import LangOption, cli_language
 from ruta.cli._link_common import (
     ColumnsOpt,
     DateFormatOpt,
@@ -108,7 +109,7 @@ def dedupe(
             "match weights (works offline).",
         ),
     ] = None,
-    lang: Annotated[str, typer.Option(help="Language of the report (es, pt, en, fr ...).")] = "en",
+    lang: LangOption = "en",
 ) -> None:
     """Find records of the same person; write record_id,cluster_id and the weakest link."""
     if engine not in ("duckdb", "spark"):
@@ -123,13 +124,7 @@ def dedupe(
             "--against, not both",
             field="decisions",
         )
-    if report is not None:
-        from ruta.i18n import UnsupportedLanguage, require_language
-
-        try:
-            lang = require_language(lang, field="--lang")
-        except UnsupportedLanguage as exc:
-            raise linkage().LinkageError(str(exc).partition(": ")[2], field="lang") from None
+    lang = cli_language(lang)
     started = time.monotonic()
     reg = load(registry, on_error, keep=keep, columns=columns, date_format=date_format,
                max_skipped=max_skipped)

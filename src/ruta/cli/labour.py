@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ruta.i18n import LANGUAGES
+from ruta.cli._lang import LangOption, cli_language
 
 if TYPE_CHECKING:
     from ruta.labour.pensions import Reason, Totalization
@@ -29,7 +29,6 @@ app = typer.Typer(
 )
 out = Console()
 
-_LANG_HELP = f"Language: {', '.join(LANGUAGES)} (a region such as pt-BR is accepted)."
 _MARK = {"HIGH": "", "MEDIUM": " [yellow](MEDIUM)[/]", "UNCERTAIN": " [magenta](UNCERTAIN)[/]"}
 
 
@@ -57,7 +56,7 @@ def pension(
         str,
         typer.Option(help="mercosur, iberoamerican, or auto (the most favourable that applies)."),
     ] = "auto",
-    lang: Annotated[str, typer.Option("--lang", help=_LANG_HELP)] = "en",
+    lang: LangOption = "en",
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="Date of the claim (YYYY-MM-DD); today by default."),
@@ -75,7 +74,6 @@ def pension(
 ) -> None:
     """Add up contribution periods across states: the agreement that applies, each state's
     pro-rata share, the under-12-months rule, and why, with a citation for every step."""
-    from ruta.i18n import UnsupportedLanguage, require_language
     from ruta.labour.pensions import (
         PensionsError,
         default_catalog,
@@ -86,10 +84,7 @@ def pension(
 
     if fmt not in ("text", "json"):
         raise PensionsError(f"got {fmt!r}; expected text or json", field="--format")
-    try:
-        lang = require_language(lang, field="--lang")
-    except UnsupportedLanguage as exc:
-        raise PensionsError(str(exc)) from None
+    lang = cli_language(lang)
     if agreement != "auto":
         default_catalog().get(agreement)  # an unknown id fails before the file is read
     try:

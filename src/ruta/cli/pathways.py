@@ -14,12 +14,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ruta.cli._lang import LangOption, cli_language
+from ruta.i18n import N_, translator
 from ruta.pathways import evaluate, get_pathway, list_pathways
 from ruta.pathways._errors import PathwaysError, ProfileError
-from ruta.pathways._facts import country_name
+from ruta.pathways._facts import country_name, vocabulary
 from ruta.pathways._profile import parse_date
 from ruta.pathways._result import EvaluationResult
-from ruta.pathways._schema import LANGS
 
 app = typer.Typer(
     help="Regular migration pathways: list, check, explain, simulate, test.", no_args_is_help=True
@@ -28,79 +29,16 @@ out = Console()
 err = Console(stderr=True)
 
 _STATUS_STYLE = {"eligible": "bold green", "ineligible": "red", "undetermined": "yellow"}
-_LABELS = {
-    "es": {
-        "eligible": "PUEDE SOLICITARLA",
-        "ineligible": "NO CUMPLE",
-        "undetermined": "FALTAN DATOS",
-        "reasons": "Motivos",
-        "missing": "Preguntas pendientes",
-        "documents": "Documentos",
-        "fees": "Tasas",
-        "rights": "Derechos",
-        "deadlines": "Plazos",
-        "next": "Próximos pasos",
-        "uncertain": "Incluye reglas marcadas INCIERTAS en la referencia jurídica: verifíquelas.",
-        "eligible_on": "Podrá solicitarla desde el",
-        "exempt": "exento",
-    },
-    "pt": {
-        "eligible": "PODE PEDIR",
-        "ineligible": "NÃO CUMPRE",
-        "undetermined": "FALTAM DADOS",
-        "reasons": "Motivos",
-        "missing": "Perguntas pendentes",
-        "documents": "Documentos",
-        "fees": "Taxas",
-        "rights": "Direitos",
-        "deadlines": "Prazos",
-        "next": "Próximos passos",
-        "uncertain": "Inclui regras marcadas INCERTAS na referência jurídica: confira-as.",
-        "eligible_on": "Poderá pedir a partir de",
-        "exempt": "isento",
-    },
-    "en": {
-        "eligible": "YOU CAN APPLY",
-        "ineligible": "NOT ELIGIBLE",
-        "undetermined": "MORE ANSWERS NEEDED",
-        "reasons": "Reasons",
-        "missing": "Questions left",
-        "documents": "Documents",
-        "fees": "Fees",
-        "rights": "Rights",
-        "deadlines": "Deadlines",
-        "next": "Next steps",
-        "uncertain": "Includes rules the legal reference marks UNCERTAIN: check them.",
-        "eligible_on": "You can apply from",
-        "exempt": "exempt",
-    },
-    "fr": {
-        "eligible": "VOUS POUVEZ DEMANDER",
-        "ineligible": "NON ÉLIGIBLE",
-        "undetermined": "RÉPONSES MANQUANTES",
-        "reasons": "Motifs",
-        "missing": "Questions restantes",
-        "documents": "Documents",
-        "fees": "Droits",
-        "rights": "Droits accordés",
-        "deadlines": "Délais",
-        "next": "Prochaines étapes",
-        "uncertain": (
-            "Contient des règles marquées INCERTAINES dans la référence juridique : vérifiez-les."
-        ),
-        "eligible_on": "Vous pourrez demander à partir du",
-        "exempt": "exonéré",
-    },
+_STATUS_LABEL = {
+    "eligible": N_("YOU CAN APPLY"),
+    "ineligible": N_("NOT ELIGIBLE"),
+    "undetermined": N_("MORE ANSWERS NEEDED"),
 }
 _MARK = {"met": "[green]✓[/]", "not_met": "[red]✗[/]", "unknown": "[yellow]?[/]"}
 
 
-def _lang(value: str) -> str:
-    if value not in LANGS:
-        raise PathwaysError(
-            f"'{value}' is not served; expected one of {', '.join(LANGS)}", field="--lang"
-        )
-    return value
+def _heading(text: str, rest: str | None = None) -> None:
+    out.print(f"[bold]{text}[/]" + (f": {rest}" if rest is not None else ""))
 
 
 def _date(value: str | None, name: str) -> dt.date | None:
@@ -127,48 +65,57 @@ def _read_profile(path: str) -> Any:
 
 
 def _print_result(result: EvaluationResult, lang: str) -> None:
-    labels = _LABELS[lang]
+    _ = translator(lang, "pathways").gettext
+    uncertain = _("UNCERTAIN")
     for item in result.results:
         style = _STATUS_STYLE[item.status]
-        out.rule(f"[{style}]{labels[item.status]}[/] · {item.title} ({item.pathway})")
+        status = _(_STATUS_LABEL[item.status])
+        out.rule(f"[{style}]{status}[/] · {item.title} ({item.pathway})")
         if item.uncertain:
-            out.print(f"[magenta]⚠ {labels['uncertain']}[/]")
+            warning = _("Includes rules the legal reference marks UNCERTAIN: check them.")
+            out.print(f"[magenta]⚠ {warning}[/]")
         if item.eligible_on:
-            out.print(f"[green]{labels['eligible_on']} {item.eligible_on.isoformat()}[/]")
-        out.print(f"[bold]{labels['reasons']}[/]")
+            eligible_on = _("You can apply from %(date)s") % {"date": item.eligible_on.isoformat()}
+            out.print(f"[green]{eligible_on}[/]")
+        _heading(_("Reasons"))
         for reason in item.reasons:
-            flag = " [magenta](UNCERTAIN)[/]" if reason.confidence == "UNCERTAIN" else ""
+            flag = f" [magenta]({uncertain})[/]" if reason.confidence == "UNCERTAIN" else ""
             out.print(
                 f"  {_MARK[reason.outcome]} {escape(reason.text)}{flag}\n"
                 f"      [dim]{escape(reason.citation)}[/]"
             )
         if item.missing:
-            out.print(f"[bold]{labels['missing']}[/]")
+            _heading(_("Questions left"))
             for missing in item.missing:
                 out.print(f"  ? {missing.question} [dim]({missing.fact})[/]")
         if item.documents_to_gather:
-            out.print(f"[bold]{labels['documents']}[/]")
+            _heading(_("Documents"))
             for doc in item.documents_to_gather:
                 mark = "✓" if doc.status == "have" else "•"
                 note = f" — {doc.note}" if doc.note else ""
                 out.print(f"  {mark} {doc.label}{note}")
         if item.fees:
-            out.print(f"[bold]{labels['fees']}[/]")
+            _heading(_("Fees"))
+            exempt_label = _("exempt")
             for fee in item.fees:
-                exempt = f" ({labels['exempt']})" if fee.exempt else ""
+                exempt = f" ({exempt_label})" if fee.exempt else ""
                 extra = f" — {fee.exemption}" if fee.exemption else ""
                 out.print(f"  {fee.amount} {fee.currency} {fee.text}{exempt}{extra}")
         if item.rights:
-            out.print(f"[bold]{labels['rights']}[/]: " + ", ".join(r.label for r in item.rights))
+            _heading(_("Rights"), ", ".join(r.label for r in item.rights))
         if item.deadlines:
-            out.print(f"[bold]{labels['deadlines']}[/]")
+            _heading(_("Deadlines"))
             for deadline in item.deadlines:
                 out.print(f"  {deadline.date.isoformat()}: {deadline.text}")
         for version in item.law_in_force:
             since = version.since.isoformat() if version.since else "…"
             until = version.until.isoformat() if version.until else "…"
-            out.print(f"[dim]{escape(version.rule)}: version in force {since} → {until}[/]")
-        out.print(f"[bold]{labels['next']}[/]")
+            in_force = _("version in force %(since)s → %(until)s") % {
+                "since": since,
+                "until": until,
+            }
+            out.print(f"[dim]{escape(version.rule)}: {in_force}[/]")
+        _heading(_("Next steps"))
         for step in item.next_steps:
             out.print(f"  → {step}")
     out.print(
@@ -183,7 +130,7 @@ def check(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Evaluation date (YYYY-MM-DD); today by default.")
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="es, pt, en or fr.")] = "en",
+    lang: LangOption = "en",
     fmt: Annotated[
         str, typer.Option("--format", help="text or json (json goes to stdout).")
     ] = "text",
@@ -194,7 +141,8 @@ def check(
     """Which pathways are open to this person, why, and what is missing."""
     if fmt not in ("text", "json"):
         raise PathwaysError(f"'{fmt}' is not a format; expected text or json", field="--format")
-    result = evaluate(_read_profile(profile), _date(as_of, "--as-of"), _lang(lang), pathway or None)
+    lang = cli_language(lang)
+    result = evaluate(_read_profile(profile), _date(as_of, "--as-of"), lang, pathway or None)
     if fmt == "json":
         sys.stdout.write(
             json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
@@ -208,36 +156,41 @@ def list_command(
     country: Annotated[
         str | None, typer.Option("--country", help="Host country (ISO alpha-3).")
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="es, pt, en or fr.")] = "en",
+    lang: LangOption = "en",
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Date for the window column.")
     ] = None,
 ) -> None:
     """The pathways Ruta knows, with their application windows."""
-    lang = _lang(lang)
+    lang = cli_language(lang)
+    _ = translator(lang, "pathways").gettext
     day = _date(as_of, "--as-of") or dt.datetime.now(dt.UTC).date()
     if country is not None and not list_pathways(country.upper()):
         raise PathwaysError(
             f"no pathways for '{country}'; expected an ISO alpha-3 code such as ARG, BRA, COL",
             field="--country",
         )
-    table = Table(title=f"Ruta pathways ({day.isoformat()})")
-    for name in ("id", "country", "title", "window", "confidence"):
+    table = Table(title=_("Ruta pathways (%(date)s)") % {"date": day.isoformat()})
+    for name in (_("id"), _("country"), _("title"), _("window"), _("confidence")):
         table.add_column(name)
+    uncertain_label = _("UNCERTAIN")
+    uncertain = f"[magenta]{uncertain_label}[/]"
     for pathway in list_pathways(country.upper() if country else None):
         window = pathway.window
         if window.opens and day < window.opens:
-            state = f"opens {window.opens}"
+            state = _("opens %(date)s") % {"date": window.opens}
         elif window.closes and day > window.closes:
-            state = f"closed {window.closes}"
+            state = _("closed %(date)s") % {"date": window.closes}
+        elif window.closes:
+            state = _("open to %(date)s") % {"date": window.closes}
         else:
-            state = "open" + (f" to {window.closes}" if window.closes else "")
+            state = _("open")
         table.add_row(
             pathway.id,
             country_name(pathway.host_country, lang),
             pathway.title(lang),
             state,
-            "[magenta]UNCERTAIN[/]" if pathway.uncertain else "",
+            uncertain if pathway.uncertain else "",
         )
     out.print(table)
 
@@ -245,38 +198,57 @@ def list_command(
 @app.command("explain")
 def explain_command(
     pathway_id: Annotated[str, typer.Argument(metavar="ID", help="Pathway id, e.g. col.ppt.")],
-    lang: Annotated[str, typer.Option("--lang", help="es, pt, en or fr.")] = "en",
+    lang: LangOption = "en",
 ) -> None:
     """The rules of one pathway: conditions with citations, documents, fees, rights."""
-    lang = _lang(lang)
+    lang = cli_language(lang)
+    _ = translator(lang, "pathways").gettext
+    vocab = vocabulary()
     p = get_pathway(pathway_id)
     out.rule(f"{p.title(lang)} ({p.id})")
     out.print(p.summary(lang))
-    out.print(
-        f"[dim]{escape(str(p.instrument))} · confidence {p.instrument.confidence} · pack {p.pack}@"
-        f"{p.pack_version}[/]"
-    )
+    source = _("confidence %(level)s · pack %(pack)s") % {
+        "level": p.instrument.confidence,
+        "pack": f"{p.pack}@{p.pack_version}",
+    }
+    out.print(f"[dim]{escape(str(p.instrument))} · {escape(source)}[/]")
     window = p.window
-    out.print(f"Window: {window.opens or '—'} → {window.closes or 'open-ended'}")
-    out.print("[bold]Conditions[/]")
+    out.print(
+        _("Window: %(opens)s → %(closes)s")
+        % {"opens": window.opens or "—", "closes": window.closes or _("open-ended")}
+    )
+    _heading(_("Conditions"))
+    uncertain, discretionary = _("UNCERTAIN"), _("discretionary")
     for cond in p.conditions:
-        flag = " [magenta]UNCERTAIN[/]" if cond.uncertain else ""
-        extra = " (discretionary)" if cond.discretionary else ""
+        flag = f" [magenta]{uncertain}[/]" if cond.uncertain else ""
+        extra = f" ({discretionary})" if cond.discretionary else ""
+        reads = _("reads %(facts)s") % {"facts": ", ".join(cond.facts)}
         out.print(
             f"  \\[{cond.id}] {escape(cond.explain(lang))}{extra}{flag}\n"
-            f"      [dim]{escape(str(cond.citation))} · "
-            f"{cond.citation.confidence} · reads {', '.join(cond.facts)}[/]"
+            f"      [dim]{escape(str(cond.citation))} · {cond.citation.confidence} · {reads}[/]"
         )
-    out.print("[bold]Documents[/]")
+    _heading(_("Documents"))
     for doc in p.documents:
         out.print(f"  \\[{doc.id}] {escape(doc.label(lang))} [dim]({escape(str(doc.citation))})[/]")
+    fee_label = _("Fee")
     for fee in p.fees:
-        out.print(f"Fee: {fee.amount} {fee.currency} — {fee.text.get(lang)}")
+        out.print(f"{fee_label}: {fee.amount} {fee.currency} — {fee.text.get(lang)}")
     grants = p.grants
-    months = f"{grants.duration_months} months" if grants.duration_months else "indefinite"
-    out.print(f"Grants: {grants.status}, {months}; rights: {', '.join(grants.rights)}")
+    ngettext = translator(lang, "pathways").ngettext
+    months = (
+        ngettext("%(num)s month", "%(num)s months", grants.duration_months)
+        % {"num": grants.duration_months}
+        if grants.duration_months
+        else _("indefinite")
+    )
+    rights = ", ".join(vocab.rights[r].get(lang) if r in vocab.rights else r for r in grants.rights)
+    out.print(
+        _("Grants: %(status)s, %(duration)s; rights: %(rights)s")
+        % {"status": vocab.statuses[grants.status].get(lang), "duration": months, "rights": rights}
+    )
     for transition in p.transitions:
-        out.print(f"Leads to {transition.to}: {transition.text.get(lang)}")
+        leads = _("Leads to %(pathway)s") % {"pathway": transition.to}
+        out.print(f"{leads}: {transition.text.get(lang)}")
 
 
 @app.command("simulate")

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ruta.cli._lang import LangOption, cli_language
 from ruta.errors import RutaError
+from ruta.i18n import expected_languages, translator
 from ruta.permits import (
-    LANGUAGES,
     CardSize,
     KeyStore,
     NotAQrCode,
@@ -182,16 +183,19 @@ def _render_text(r: VerificationResult, lang: str) -> str:
     def f(name: str) -> str:
         return field_label(name, lang)
 
+    _ = translator(lang, "permits").gettext
     lines = [f"{status_label(r.status, lang).upper()}: {r.reason(lang)}"]
     p = r.permit
     if p is not None:
         h = p.holder
-        lines += [f"  {f('permit')}: {p.permit_id} ({p.permit_type or p.profile}), "
-                  f"{f('issued_by')} {p.issuer_country} {f('on')} {p.issued_at:%Y-%m-%d}",
+        issued = _("issued by %(country)s on %(date)s") % {
+            "country": p.issuer_country, "date": f"{p.issued_at:%Y-%m-%d}"}
+        validity = _("%(start)s to %(end)s") % {"start": p.valid_from, "end": p.valid_until}
+        lines += [f"  {f('permit')}: {p.permit_id} ({p.permit_type or p.profile}), {issued}",
                   f"  {f('holder')}: {h.full_name}"
                   + (f", {f('born')} {h.date_of_birth}" if h.date_of_birth else "")
                   + (f", {h.nationality}" if h.nationality else ""),
-                  f"  {f('validity')}: {p.valid_from} {f('to')} {p.valid_until}"]
+                  f"  {f('validity')}: {validity}"]
     if r.rights:
         lines.append(f"  {f('rights')}: " + ", ".join(right_label(x, lang) for x in r.rights))
     if r.status_list_age_seconds is not None:
@@ -210,7 +214,7 @@ def verify_cmd(
         help="Check validity at YYYY-MM-DD (noon UTC) or an ISO timestamp with timezone.")]
     = None,
     output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
-    lang: Annotated[str, typer.Option(help="es, pt, en or fr.")] = "en",
+    lang: LangOption = "en",
     directory: DirOpt = DEFAULT_DIR, operator_key: OperatorOpt = None,
 ) -> None:
     """Verify a permit offline. Exit 0 valid, 1 not valid, 2 usage error."""
@@ -218,8 +222,7 @@ def verify_cmd(
         raise RutaError("missing; expected RUTA1:... text or @FILE", field="PAYLOAD")
     if output not in ("text", "json"):
         raise RutaError(f"got {output!r}; expected text or json", field="--format")
-    if lang not in LANGUAGES:
-        raise RutaError(f"got {lang!r}; expected one of {', '.join(LANGUAGES)}", field="--lang")
+    lang = cli_language(lang)
     moment = _parse_at(at)
     text = _payload_text(payload)
     if isinstance(text, VerificationResult):
@@ -278,8 +281,10 @@ def issue_cmd(
     = None,
     card_size: Annotated[str, typer.Option(help="id1 (85.6 x 54 mm, two sides) or a6.")]
     = "id1",
-    host_lang: Annotated[str, typer.Option(help="Card language of the host country.")] = "es",
-    holder_lang: Annotated[str, typer.Option(help="Card language of the holder.")] = "es",
+    host_lang: Annotated[str, typer.Option(
+        help=f"Card language of the host country: {expected_languages()} (BCP 47).")] = "es",
+    holder_lang: Annotated[str, typer.Option(
+        help=f"Card language of the holder: {expected_languages()} (BCP 47).")] = "es",
     out: OutOpt = None,
 ) -> None:
     """Output the signed permit of an approved application (payload, and QR with --qr).
@@ -294,6 +299,8 @@ def issue_cmd(
                         field="--qr")
     if card_size not in ("id1", "a6"):
         raise RutaError(f"got {card_size!r}; expected id1 or a6", field="--card-size")
+    host_lang = cli_language(host_lang, "--host-lang")
+    holder_lang = cli_language(holder_lang, "--holder-lang")
     with _casework(actor) as (session, user, _settings):
         permit = get_permit(session, user, application)
         payload, permit_id = permit.payload, permit.permit_id

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from ruta.i18n import LANGUAGES, require_language
+from ruta.cli._lang import LangOption, cli_language
 
 if TYPE_CHECKING:
     from ruta.stats import Release
@@ -27,25 +27,11 @@ app = typer.Typer(
 )
 err = Console(stderr=True)
 
-LangOpt = Annotated[
-    str, typer.Option("--lang", help=f"Language of the messages: {', '.join(LANGUAGES)}.")
-]
-
 
 def _text(lang: str, message: str) -> str:
     from ruta.stats._codes import stats_text
 
     return stats_text(lang, message)
-
-
-def _lang(value: str) -> str:
-    from ruta.errors import RutaError
-    from ruta.i18n import UnsupportedLanguage
-
-    try:
-        return require_language(value, field="--lang")
-    except UnsupportedLanguage as exc:
-        raise RutaError(str(exc).split(": ", 1)[1], field="--lang") from None
 
 
 def _report(release: Release, lang: str) -> None:
@@ -95,7 +81,7 @@ def export(
     audit: Annotated[
         bool, typer.Option("--audit/--no-audit", help="Prove the protection before writing.")
     ] = True,
-    lang: LangOpt = "en",
+    lang: LangOption = "en",
 ) -> None:
     """Export every indicator of a period from the case store (RUTA_DATABASE_URL)."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -104,7 +90,7 @@ def export(
     from ruta.stats import FORMATS, ExportError, build_release, parse_period, write_export
     from ruta.store import make_engine
 
-    lang = _lang(lang)
+    lang = cli_language(lang)
     parsed = parse_period(period, field="--period")
     if fmt not in FORMATS:
         raise ExportError(f"{fmt!r} is not a format; use {', '.join(FORMATS)}", field="--format")
@@ -181,7 +167,7 @@ def forecast(
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the simulation.")] = 0,
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
-    lang: LangOpt = "en",
+    lang: LangOption = "en",
 ) -> None:
     """Project each office's backlog and answer: when does it clear, how many caseworkers?"""
     import json
@@ -194,7 +180,7 @@ def forecast(
     from ruta.stats import ForecastError, forecast_backlog, load_case_store, office_histories
     from ruta.store import make_engine
 
-    lang = _lang(lang)
+    lang = cli_language(lang)
     if fmt not in ("text", "json"):
         raise RutaError(f"{fmt!r} is not a format; use text or json", field="--format")
     try:

@@ -17,6 +17,7 @@ from difflib import SequenceMatcher
 import numpy as np
 import pandas as pd
 
+from ruta.i18n import N_
 from ruta.linkage._features import FEATURE_COLUMNS, comparison_features, record_features
 from ruta.linkage._names import phonetic_key
 from ruta.linkage._registry import Registry
@@ -81,6 +82,8 @@ def _similar(a: str | None, b: str | None) -> float:
 def _score(q: Row, r: Row) -> tuple[float, list[str]]:
     w, why = _PRIOR, []
 
+    # Reasons are English message ids of the ``linkage`` catalog: stored with the search,
+    # translated where a page shows them.
     def add(weight: float, reason: str) -> None:
         nonlocal w
         w += weight
@@ -88,75 +91,75 @@ def _score(q: Row, r: Row) -> tuple[float, list[str]]:
 
     if q["given_all"] and r["given_all"]:
         if q["given_all"] == r["given_all"]:
-            add(6, "given names equal")
+            add(6, N_("given names equal"))
         elif q["given_first"] == r["given_first"]:
-            add(3, "first given name equal")
+            add(3, N_("first given name equal"))
         elif _similar(q["given_all"], r["given_all"]) >= 0.85:
-            add(2, "given names similar")
+            add(2, N_("given names similar"))
         elif q["given_phonetic"] == r["given_phonetic"]:
             # Below a similar spelling: a code is shared by many given names (u = 0.3 %).
-            add(1.5, "first given name sounds alike")
+            add(1.5, N_("first given name sounds alike"))
         else:
-            add(-4, "given names differ")
+            add(-4, N_("given names differ"))
     if q["surname_p"] and r["surname_p"]:
         sounds_alike = q["surname_phonetic"] == r["surname_phonetic"]
         if q["surnames_sorted"] == r["surnames_sorted"]:
-            add(8, "surnames equal (any order)")
+            add(8, N_("surnames equal (any order)"))
         elif q["surname_p"] == r["surname_p"] and not (q["surname_m"] and r["surname_m"]):
-            add(5, "first surname equal, second missing")
+            add(5, N_("first surname equal, second missing"))
         elif _similar(q["surnames_sorted"], r["surnames_sorted"]) >= 0.85:
-            add(5, "surnames similar")
+            add(5, N_("surnames similar"))
         # Sound-alike spellings (Gonsales/González). u from 2 million random pairs of the
         # synthetic 1M registry: 1.3e-5 when both surnames share their codes, 0.5 % for the
         # paternal one alone; the weights stay below log2(m/u), as the others here do.
         elif sounds_alike and not (q["surname_m"] and r["surname_m"]):
-            add(3, "first surname sounds alike, second missing")
+            add(3, N_("first surname sounds alike, second missing"))
         elif sounds_alike and _phonetic(q["surname_m"]) == _phonetic(r["surname_m"]):
-            add(5, "surnames sound alike")
+            add(5, N_("surnames sound alike"))
         elif ({q["surname_p"], q["surname_m"]} - {None}) & {r["surname_p"], r["surname_m"]}:
-            add(1, "one surname shared")
+            add(1, N_("one surname shared"))
         else:
-            add(-6, "surnames differ")
+            add(-6, N_("surnames differ"))
     if q["dob"] and r["dob"]:
         if q["dob"] == r["dob"]:
-            add(9, "date of birth equal")
+            add(9, N_("date of birth equal"))
         elif q["dob_swapped"] == r["dob"]:
-            add(6, "day and month swapped")
+            add(6, N_("day and month swapped"))
         elif sum(map(str.__ne__, q["dob"], r["dob"])) == 1:
-            add(4, "date of birth one digit off")
+            add(4, N_("date of birth one digit off"))
         elif q["dob_md"] == r["dob_md"]:
-            add(2, "same day and month, other year")
+            add(2, N_("same day and month, other year"))
         else:
-            add(-6, "date of birth differs")
+            add(-6, N_("date of birth differs"))
     elif q["birth_year"] and r["birth_year"]:
         # A date known only to the month or the year (1990-05, 1990) agrees with a full date
         # in it, more weakly than an exact match can: u is about 1/720 for a month and year
         # over sixty years of births, 1/60 for a year.
         if q["dob_ym"] and r["dob_ym"] and q["dob_ym"] == r["dob_ym"]:
-            add(5, "same month and year (day unknown)")
+            add(5, N_("same month and year (day unknown)"))
         elif q["birth_year"] == r["birth_year"] and not (q["dob_ym"] and r["dob_ym"]):
-            add(3, "same year (month or day unknown)")
+            add(3, N_("same year (month or day unknown)"))
         else:
-            add(-6, "date of birth differs")
+            add(-6, N_("date of birth differs"))
     if q["doc"] and r["doc"]:
         if q["doc"] == r["doc"]:
-            add(12 if q["doc_check"] == "valid" else 9, "document number equal")
+            add(12 if q["doc_check"] == "valid" else 9, N_("document number equal"))
         elif (
             len(q["doc"]) == len(r["doc"])
             and sum(x != y for x, y in zip(q["doc"], r["doc"], strict=True)) <= 2
         ):
-            add(4, "document number nearly equal")
+            add(4, N_("document number nearly equal"))
         else:
-            add(-2, "document number differs")
+            add(-2, N_("document number differs"))
     if q["sex"] and r["sex"]:
         if q["sex"] == r["sex"]:
             # As in the model's "equal" levels: about log2(m/u) with u = 1/2 for sex and the
             # sum of squared nationality shares (about 0.3 in the region) for nationality.
-            add(1, "sex equal")
+            add(1, N_("sex equal"))
         else:
-            add(-4, "sex differs")
+            add(-4, N_("sex differs"))
     if q["nationality"] and r["nationality"] and q["nationality"] == r["nationality"]:
-        add(1.5, "nationality equal")
+        add(1.5, N_("nationality equal"))
     return w, why
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ruta.i18n import LANGUAGES, translator
 from ruta.pathways._errors import PackError, UnknownPathwayError
 from ruta.pathways._expr import (
     ExprError,
@@ -43,7 +44,6 @@ from ruta.pathways._model import (
     Transition,
 )
 from ruta.pathways._schema import (
-    LANGS,
     CitationSpec,
     ConditionSpec,
     PackFile,
@@ -168,12 +168,14 @@ def _freeze(value: Any) -> Any:
 
 
 def _host_condition(spec: PathwaySpec, instrument: CitationSpec) -> Condition:
-    names = {lang: country_name(spec.host_country, lang) for lang in LANGS}
-    text = Text(
-        es=f"Esta vía es para quien quiere vivir en {names['es']}.",
-        pt=f"Esta via é para quem quer morar em {names['pt']}.",
-        en=f"This pathway is for people who want to live in {names['en']}.",
-        fr=f"Cette voie est destinée aux personnes qui veulent vivre en {names['fr']}.",
+    text = Text.model_validate(
+        {
+            lang: translator(lang, "pathways").gettext(
+                "This pathway is for people who want to live in %(country)s."
+            )
+            % {"country": country_name(spec.host_country, lang)}
+            for lang in LANGUAGES
+        }
     )
     pred = parse_pred({"eq": [{"fact": "host_country"}, spec.host_country]})
     return Condition("host_country", text, instrument, pred, ("host_country",))

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ruta.i18n import N_, UnsupportedLanguage, require_language, translator
 from ruta.pathways._catalog import Catalog, default_catalog
 from ruta.pathways._errors import PathwaysError
 from ruta.pathways._expr import (
@@ -39,7 +40,6 @@ from ruta.pathways._result import (
     RightOut,
     TransitionOut,
 )
-from ruta.pathways._schema import LANGS, Text
 
 __all__ = ["ENGINE_VERSION", "Verdict", "evaluate", "judge", "select_pathways"]
 
@@ -186,51 +186,14 @@ def eligible_on(verdict: Verdict, facts: Mapping[str, Any], as_of: dt.date) -> d
 # --- explanation -------------------------------------------------------------------------
 
 _WINDOW_TEXT = {
-    "before": Text(
-        es="Las solicitudes se abren el {d}.",
-        pt="Os pedidos abrem em {d}.",
-        en="Applications open on {d}.",
-        fr="Les demandes ouvrent le {d}.",
-    ),
-    "after": Text(
-        es="El plazo para solicitar cerró el {d}.",
-        pt="O prazo para pedir encerrou em {d}.",
-        en="The application window closed on {d}.",
-        fr="Le délai de demande a pris fin le {d}.",
-    ),
-    "open": Text(
-        es="El plazo para solicitar está abierto hasta el {d}.",
-        pt="O prazo para pedir está aberto até {d}.",
-        en="The application window is open until {d}.",
-        fr="Le délai de demande est ouvert jusqu'au {d}.",
-    ),
+    "before": N_("Applications open on %(date)s."),
+    "after": N_("The application window closed on %(date)s."),
+    "open": N_("The application window is open until %(date)s."),
 }
-_VALIDITY = {
-    "valid_for": Text(
-        es="vigente al menos {n} meses más",
-        pt="válido por pelo menos mais {n} meses",
-        en="valid for at least {n} more months",
-        fr="valide encore au moins {n} mois",
-    ),
-    "issued": Text(
-        es="emitido hace menos de {n} meses",
-        pt="emitido há menos de {n} meses",
-        en="issued within the last {n} months",
-        fr="délivré il y a moins de {n} mois",
-    ),
-    "expired": Text(
-        es="se acepta vencido hasta {n} años",
-        pt="aceito vencido até {n} anos",
-        en="accepted if expired up to {n} years ago",
-        fr="accepté s'il est périmé depuis moins de {n} ans",
-    ),
-}
-_NEXT = Text(
-    es="Responda las preguntas pendientes para saber si puede solicitarla.",
-    pt="Responda às perguntas pendentes para saber se pode pedi-la.",
-    en="Answer the remaining questions to find out whether you can apply.",
-    fr="Répondez aux questions restantes pour savoir si vous pouvez la demander.",
-)
+
+
+def _window_text(key: str, day: dt.date | None, lang: str) -> str:
+    return translator(lang, "pathways").gettext(_WINDOW_TEXT[key]) % {"date": day}
 
 
 def _doc_status(
@@ -260,15 +223,31 @@ def _doc_status(
 
 
 def _doc_note(doc: Document, lang: str) -> str | None:
-    parts = [
-        _VALIDITY[key].get(lang).format(n=n)
-        for key, n in (
-            ("valid_for", doc.valid_for_months),
-            ("issued", doc.issued_within_months),
-            ("expired", doc.expired_accepted_years),
+    ngettext = translator(lang, "pathways").ngettext
+    parts: list[str] = []
+    if (n := doc.valid_for_months) is not None:
+        parts.append(
+            ngettext(
+                "valid for at least %(num)s more month", "valid for at least %(num)s more months", n
+            )
+            % {"num": n}
         )
-        if n is not None
-    ]
+    if (n := doc.issued_within_months) is not None:
+        parts.append(
+            ngettext(
+                "issued within the last %(num)s month", "issued within the last %(num)s months", n
+            )
+            % {"num": n}
+        )
+    if (n := doc.expired_accepted_years) is not None:
+        parts.append(
+            ngettext(
+                "accepted if expired up to %(num)s year ago",
+                "accepted if expired up to %(num)s years ago",
+                n,
+            )
+            % {"num": n}
+        )
     if doc.note is not None:
         parts.append(doc.note.get(lang))
     return "; ".join(parts) or None
@@ -326,7 +305,7 @@ def explain(verdict: Verdict, facts: Mapping[str, Any], as_of: dt.date, lang: st
         reasons.append(
             Reason.model_construct(
                 condition=WINDOW,
-                text=_WINDOW_TEXT[verdict.window].get(lang).format(d=day),
+                text=_window_text(verdict.window, day, lang),
                 citation=str(cite),
                 outcome="not_met",
                 confidence=cite.confidence,
@@ -396,7 +375,7 @@ def explain(verdict: Verdict, facts: Mapping[str, Any], as_of: dt.date, lang: st
             DeadlineOut.model_construct(
                 id=WINDOW,
                 date=pathway.window.closes,
-                text=_WINDOW_TEXT["open"].get(lang).format(d=pathway.window.closes),
+                text=_window_text("open", pathway.window.closes, lang),
             )
         )
     for deadline in pathway.deadlines:
@@ -429,7 +408,12 @@ def explain(verdict: Verdict, facts: Mapping[str, Any], as_of: dt.date, lang: st
             )
     next_steps = [pathway.next_steps.get(lang)]
     if verdict.status == "undetermined":
-        next_steps.insert(0, _NEXT.get(lang))
+        next_steps.insert(
+            0,
+            translator(lang, "pathways").gettext(
+                "Answer the remaining questions to find out whether you can apply."
+            ),
+        )
     return PathwayResult.model_construct(
         pathway=pathway.id,
         title=pathway.title(lang),
@@ -475,7 +459,8 @@ def evaluate(
     Args:
         profile: The profile (JSON-like mapping or ``Profile``); absent fields are unknown.
         as_of: The evaluation date (today, UTC, when omitted).
-        lang: ``es``, ``pt``, ``en`` or ``fr``.
+        lang: A language of :data:`ruta.i18n.LANGUAGES`, or a BCP 47 tag that falls back
+            to one (``pt-BR``); the result's ``lang`` is the language itself.
         pathways: Pathway ids to evaluate; by default those of the profile's host country,
             or every pathway when the host country is unknown.
         catalog: The packs to use (the shipped packs by default).
@@ -492,11 +477,10 @@ def evaluate(
         >>> r.results[0].status
         'eligible'
     """
-    if lang not in LANGS:
-        raise PathwaysError(
-            f"'{lang}' is not a language Ruta serves; expected one of {', '.join(LANGS)}",
-            field="lang",
-        )
+    try:
+        lang = require_language(lang)
+    except UnsupportedLanguage as exc:
+        raise PathwaysError(exc.message, field="lang") from None
     parsed = parse_profile(profile)
     facts = parsed.facts()
     day = as_of or dt.datetime.now(dt.UTC).date()

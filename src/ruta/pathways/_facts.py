@@ -10,7 +10,8 @@ from typing import Any
 
 import yaml
 
-from ruta.pathways._schema import LANGS, Text
+from ruta.i18n import REVIEW_KEY, language_of
+from ruta.pathways._schema import Text
 
 __all__ = ["COUNTRIES", "FactInfo", "Vocabulary", "country_name", "fact_catalog", "vocabulary"]
 
@@ -78,7 +79,7 @@ def country_name(code: str, lang: str) -> str:
     alpha2 = COUNTRIES.get(code)
     if alpha2 is None:
         return code
-    return _locale_territories(lang if lang in LANGS else "en").get(alpha2, code)
+    return _locale_territories(language_of(lang) or "en").get(alpha2, code)
 
 
 def _text(raw: Any) -> Text:
@@ -89,7 +90,10 @@ def _text(raw: Any) -> Text:
 def vocabulary() -> Vocabulary:
     """The vocabulary shipped with the packs."""
     raw = _data("vocabulary.yaml")
-    return Vocabulary(**{name: {str(k): _text(v) for k, v in raw[name].items()} for name in raw})
+    sections = {name: value for name, value in raw.items() if name != REVIEW_KEY}
+    return Vocabulary(
+        **{name: {str(k): _text(v) for k, v in items.items()} for name, items in sections.items()}
+    )
 
 
 def _fact(path: str, raw: Mapping[str, Any], vocab: Vocabulary) -> FactInfo:
@@ -120,4 +124,5 @@ def _fact(path: str, raw: Mapping[str, Any], vocab: Vocabulary) -> FactInfo:
 def fact_catalog() -> Mapping[str, FactInfo]:
     """Every fact a profile may state, by dotted path."""
     vocab = vocabulary()
-    return {str(path): _fact(str(path), raw, vocab) for path, raw in _data("facts.yaml").items()}
+    facts = {str(path): raw for path, raw in _data("facts.yaml").items() if path != REVIEW_KEY}
+    return {path: _fact(path, raw, vocab) for path, raw in facts.items()}

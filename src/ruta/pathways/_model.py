@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ruta.i18n import language_of, translator
 from ruta.pathways._expr import Pred, Term
 from ruta.pathways._schema import CitationSpec, GrantsSpec, Text, WindowSpec
 
@@ -113,7 +114,6 @@ class Document:
         return _label(self.any_of, self.labels, lang)
 
 
-_OR = {"es": " o ", "pt": " ou ", "en": " or ", "fr": " ou "}
 _LABELS: dict[tuple[tuple[str, ...], str], str] = {}
 
 
@@ -121,7 +121,13 @@ def _label(kinds: tuple[str, ...], labels: Mapping[str, Text], lang: str) -> str
     # Labels are asked for on every explained evaluation; the vocabulary never changes.
     key = (kinds, lang)
     if key not in _LABELS:
-        _LABELS[key] = _OR.get(lang, " or ").join(labels[t].get(lang) for t in kinds)
+        alternatives = translator(language_of(lang) or "en", "pathways").gettext(
+            "%(first)s or %(second)s"
+        )
+        label = labels[kinds[0]].get(lang)
+        for kind in kinds[1:]:
+            label = alternatives % {"first": label, "second": labels[kind].get(lang)}
+        _LABELS[key] = label
     return _LABELS[key]
 
 

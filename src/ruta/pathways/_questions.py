@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ruta.i18n import translator
 from ruta.pathways._facts import COUNTRIES, FactInfo, country_name, fact_catalog, vocabulary
 from ruta.pathways._profile import fact_value
 
@@ -14,12 +15,10 @@ __all__ = ["Question", "generic_fact", "question_for"]
 
 Kind = Literal["bool", "date", "partial_date", "country", "countries", "enum", "multi"]
 
-_YES_NO = {
-    "es": (("true", "Sí"), ("false", "No")),
-    "pt": (("true", "Sim"), ("false", "Não")),
-    "en": (("true", "Yes"), ("false", "No")),
-    "fr": (("true", "Oui"), ("false", "Non")),
-}
+
+def _yes_no(lang: str) -> list[tuple[str, str]]:
+    _ = translator(lang, "pathways").gettext
+    return [("true", _("Yes")), ("false", _("No"))]
 
 
 class Question(BaseModel):
@@ -87,7 +86,7 @@ def question_for(path: str, facts: Mapping[str, Any], lang: str) -> Question:
                 fact=path, text=question, kind=kind, options=_options(key, lang), proves_with=proves
             )
         return Question(
-            fact=path, text=question, kind="bool", options=list(_YES_NO[lang]), proves_with=proves
+            fact=path, text=question, kind="bool", options=_yes_no(lang), proves_with=proves
         )
     text = info.question.get(lang) if info.question else path
     parts = path.split(".")
@@ -100,7 +99,7 @@ def question_for(path: str, facts: Mapping[str, Any], lang: str) -> Question:
         )
         label = docs[kind_code].get(lang) if kind_code in docs else ""
         text = text.replace("{type}", label)
-    options = list(_YES_NO[lang]) if info.kind == "bool" else _options(info, lang)
+    options = _yes_no(lang) if info.kind == "bool" else _options(info, lang)
     return Question(
         fact=path,
         text=text,

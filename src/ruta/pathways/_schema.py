@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+
+from ruta.i18n import LANGUAGES, ReviewStatus, language_of
 
 __all__ = [
-    "LANGS",
     "CitationSpec",
     "ConditionSpec",
     "DeadlineSpec",
@@ -33,8 +34,6 @@ __all__ = [
     "WindowSpec",
 ]
 
-LANGS: tuple[str, ...] = ("es", "pt", "en", "fr")
-Lang = Literal["es", "pt", "en", "fr"]
 Confidence = Literal["HIGH", "MEDIUM", "UNCERTAIN"]
 PATHWAY_ID = re.compile(r"^[a-z]{3}\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
@@ -44,17 +43,35 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-class Text(_Strict):
-    """A text in every language Ruta serves; none may be missing or empty."""
-
-    es: Annotated[str, Field(min_length=1)]
-    pt: Annotated[str, Field(min_length=1)]
-    en: Annotated[str, Field(min_length=1)]
-    fr: Annotated[str, Field(min_length=1)]
-
+class _TextBase(_Strict):
     def get(self, lang: str) -> str:
-        """The text in ``lang`` (English when the language is not served)."""
-        return str(getattr(self, lang if lang in LANGS else "en"))
+        """The text in ``lang`` or the language of its BCP 47 tag (English when not served)."""
+        texts = self.__dict__
+        value = texts.get(lang)
+        return str(value if value is not None else texts[language_of(lang) or "en"])
+
+
+_TEXT_DOC = """A text in every language of :data:`ruta.i18n.LANGUAGES`, none missing or empty.
+
+Its fields are the language codes, so a pack that lacks a language fails to load with the
+field (``title.ht``) named.
+"""
+
+if TYPE_CHECKING:
+
+    class Text(_TextBase):
+        __doc__ = _TEXT_DOC
+
+else:
+    # One field per supported language, from the one list: adding a language to
+    # locales/languages.txt makes every pack text require it.
+    Text = create_model(
+        "Text",
+        __base__=_TextBase,
+        __module__=__name__,
+        __doc__=_TEXT_DOC,
+        **{lang: (Annotated[str, Field(min_length=1)], ...) for lang in LANGUAGES},
+    )
 
 
 class CitationSpec(_Strict):
@@ -213,6 +230,19 @@ class PackFile(_Strict):
     title: Text
     templates: dict[str, TemplateSpec] = Field(default_factory=dict)
     pathways: list[PathwaySpec] = Field(default_factory=list)
+    #: Languages whose texts no native speaker has reviewed yet (``{ht: unreviewed}``).
+    review: dict[str, ReviewStatus] = Field(default_factory=dict)
+
+    @field_validator("review")
+    @classmethod
+    def _review_languages(cls, review: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(review) - set(LANGUAGES))
+        if unknown:
+            raise ValueError(
+                f"review names {', '.join(unknown)}; expected languages of "
+                f"{', '.join(LANGUAGES)}"
+            )
+        return review
 
 
 class TestCaseSpec(_Strict):

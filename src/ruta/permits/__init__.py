@@ -46,14 +46,7 @@ from ruta.permits._keys import (
     public_key_from_pem,
 )
 from ruta.permits._keystore import KeyStore, write_atomic
-from ruta.permits._messages import (
-    LANGUAGES,
-    Language,
-    field_label,
-    reason_text,
-    right_label,
-    status_label,
-)
+from ruta.permits._messages import field_label, reason_text, right_label, status_label
 from ruta.permits._payload import MINIMAL_RIGHTS, Holder, Permit, Profile
 from ruta.permits._qr import MAX_IMAGE_BYTES, NotAQrCode, make_qr, read_qr
 from ruta.permits._status import PermitStatus, StatusList
@@ -61,7 +54,6 @@ from ruta.permits._trust import TrustedIssuer, TrustList, merge_trust_lists
 from ruta.permits._verify import VerificationResult, VerificationStatus, rejected, verify
 
 __all__ = [
-    "LANGUAGES",
     "MAX_IMAGE_BYTES",
     "MAX_INPUT_BYTES",
     "MINIMAL_RIGHTS",
@@ -71,7 +63,6 @@ __all__ = [
     "IssuedPermit",
     "KeyStore",
     "KeyStoreError",
-    "Language",
     "NotAQrCode",
     "PemSigner",
     "Permit",

@@ -11,11 +11,12 @@ from typing import Literal
 
 from fpdf import FPDF
 
+from ruta.i18n import N_, UnsupportedLanguage, require_language, translator
 from ruta.names import latin1
 from ruta.permits._codec import unpack
 from ruta.permits._cose import CoseRejected, decode_sign1
 from ruta.permits._errors import PermitsError
-from ruta.permits._messages import LANGUAGES, field_label, right_label
+from ruta.permits._messages import field_label, right_label
 from ruta.permits._payload import Permit, permit_from_claims
 from ruta.permits._qr import make_qr
 
@@ -23,20 +24,16 @@ __all__ = ["CardSize", "permit_card_pdf"]
 
 CardSize = Literal["id1", "a6"]
 
-_TEXT: dict[str, tuple[str, str, str, str]] = {  # es, pt, en, fr
-    "title": ("Permiso de residencia", "Autorização de residência", "Residence permit",
-              "Titre de séjour"),
-    "photo": ("Foto", "Foto", "Photo", "Photo"),
-    "number": ("N.º", "N.º", "No.", "N°"),
-    "verify": ("Verifique el código QR en /verify o con la app de verificación.",
-               "Verifique o código QR em /verify ou com o aplicativo de verificação.",
-               "Check the QR code at /verify or with the verifier app.",
-               "Vérifiez le code QR sur /verify ou avec l'application de vérification."),
+_TEXT: dict[str, str] = {
+    "title": N_("Residence permit"),
+    "photo": N_("Photo"),
+    "number": N_("No."),
+    "verify": N_("Check the QR code at /verify or with the verifier app."),
 }
 
 
 def _t(key: str, lang: str) -> str:
-    return _TEXT[key][("es", "pt", "en", "fr").index(lang)]
+    return translator(lang, "permits").gettext(_TEXT[key])
 
 
 def _latin1(text: str) -> str:
@@ -86,17 +83,18 @@ def permit_card_pdf(payload: str, *, host_lang: str = "es", holder_lang: str = "
 
     Args:
         payload: The signed permit text.
-        host_lang: Language of the issuing country.
+        host_lang: Language of the issuing country (a BCP 47 tag: ``pt-BR`` is ``pt``).
         holder_lang: The holder's language; shown second when different.
         size: ``"id1"`` (two pages, 85.6 x 54 mm) or ``"a6"`` (one page, 105 x 148 mm).
 
     Returns:
         The PDF bytes.
     """
-    for name, lang in (("host_lang", host_lang), ("holder_lang", holder_lang)):
-        if lang not in LANGUAGES:
-            raise PermitsError(f"got {lang!r}; expected one of {', '.join(LANGUAGES)}",
-                               field=name)
+    try:
+        host_lang = require_language(host_lang, field="host_lang")
+        holder_lang = require_language(holder_lang, field="holder_lang")
+    except UnsupportedLanguage as exc:
+        raise PermitsError(exc.message, field=exc.field) from None
     try:
         permit = permit_from_claims(decode_sign1(unpack(payload)).claims())
     except (CoseRejected, PermitsError) as exc:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from ruta.i18n import language_of
 from ruta.permits._codec import unpack
 from ruta.permits._cose import CoseRejected, decode_sign1
 from ruta.permits._errors import PermitsError
@@ -53,11 +54,15 @@ class VerificationResult:
         return self.permit.rights if self.permit is not None and self.is_valid else ()
 
     def reason(self, lang: str = "en") -> str:
-        """The reason in ``lang`` (es, pt, en, fr)."""
+        """The reason in ``lang`` (a language of :data:`ruta.i18n.LANGUAGES`; English else)."""
         return reason_text(self.reason_code, lang)
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
-        """JSON-ready form, shared by the CLI (``--format json``) and ``POST /api/v1/verify``."""
+        """JSON-ready form, shared by the CLI (``--format json``) and ``POST /api/v1/verify``.
+
+        ``lang`` in the result is the language the texts are in (``pt`` for ``pt-BR``).
+        """
+        lang = language_of(lang) or "en"
         out: dict[str, Any] = {
             "status": self.status, "valid": self.is_valid, "reason_code": self.reason_code,
             "reason": self.reason(lang), "detail": self.detail,

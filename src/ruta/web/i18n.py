@@ -3,8 +3,8 @@
 The language of a request comes from, in order: the ``?lang=`` query parameter (the
 language switcher's links), the ``ruta_lang`` cookie that a ``?lang=`` choice leaves behind,
 then the browser's ``Accept-Language`` header; Spanish is the default because most people
-who use the finder read it. Catalogs are the ``.po`` files under ``web/locales`` and are
-compiled in memory at first use, so neither ``make`` nor a wheel build needs a compile step.
+who use the finder read it. The pages' texts are the ``web`` domain of :mod:`ruta.i18n`
+(``ruta/locales/<lang>/LC_MESSAGES/web.po``), compiled in memory at first use.
 
 Templates get ``_()``, ``gettext()`` and ``ngettext()`` in their render context, not as
 environment globals: the environment is shared between concurrent requests, each of which
@@ -26,20 +26,22 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from babel import dates as babel_dates
 from babel.numbers import format_currency
 from babel.support import NullTranslations
+from fastapi import Query
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup
+from pydantic import AfterValidator
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from ruta import i18n
-from ruta.i18n import LANGUAGES, language_of
+from ruta.i18n import LANGUAGES, expected_languages, language_of, require_language
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -47,6 +49,8 @@ __all__ = [
     "LANGUAGE_COOKIE",
     "LOCALES_DIR",
     "TEMPLATES_DIR",
+    "LanguageQuery",
+    "api_language",
     "gettext_callables",
     "language_links",
     "locale_formatters",
@@ -63,6 +67,23 @@ LOCALES_DIR = i18n.LOCALES_DIR
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 # A year: the choice is a preference, not a secret, and re-asking on every visit is hostile.
 _COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def _supported(tag: str) -> str:
+    # UnsupportedLanguage is a ValueError: FastAPI answers 422 naming the parameter.
+    return require_language(tag)
+
+
+#: The ``lang`` query parameter of an API route: a BCP 47 tag, given as its language.
+LanguageQuery = Annotated[
+    str,
+    Query(
+        max_length=35,
+        description=f"Language of the texts: {expected_languages()}; a BCP 47 tag with a "
+        "region (pt-BR, es-419) falls back to its language.",
+    ),
+    AfterValidator(_supported),
+]
 
 
 def translator(lang: str) -> NullTranslations:
@@ -113,6 +134,21 @@ def negotiate_language(query: str | None, cookie: str | None, accept: str | None
     return DEFAULT_LANGUAGE
 
 
+def api_language(request: Request) -> str:
+    """The language of an API request: an explicit ``?lang=`` must be supported.
+
+    A page quietly falls back from an unknown ``?lang=`` (a stale link should still show
+    the page), but a program that asks for a language should hear that it is not served.
+
+    Raises:
+        UnsupportedLanguage: A 422 problem naming ``lang``.
+    """
+    explicit = request.query_params.get("lang")
+    if explicit is not None:
+        return require_language(explicit)
+    return request_language(request)
+
+
 def request_language(request: Request) -> str:
     """The language of one request (see :func:`negotiate_language`)."""
     return negotiate_language(
@@ -123,18 +159,24 @@ def request_language(request: Request) -> str:
 
 
 def gettext_callables(lang: str) -> dict[str, Callable[..., Any]]:
-    """``_``, ``gettext`` and ``ngettext`` for a render context, in Jinja's new style.
+    """``_``, ``gettext``, ``ngettext`` and ``dgettext`` for a render context (Jinja's new style).
 
     New style means ``_("Hello %(name)s", name=x)`` formats after translating and, under
-    autoescaping, escapes ``x`` but not the translated text.
+    autoescaping, escapes ``x`` but not the translated text. ``dgettext(domain, message)``
+    shows a message another package marked and stored (a duplicate search's reasons, in
+    domain ``linkage``); its result is escaped like any value, because the message may
+    come from the database rather than a catalog.
 
     Args:
         lang: One of :data:`LANGUAGES`.
 
     Returns:
-        The three callables keyed by the names templates use.
+        The callables keyed by the names templates use.
     """
     catalog = translator(lang)
+
+    def dgettext(domain: str, message: str) -> str:
+        return i18n.translator(lang, domain).gettext(message)
 
     @pass_context
     def gettext(context: Context, message: str, **variables: Any) -> str:
@@ -150,7 +192,7 @@ def gettext_callables(lang: str) -> dict[str, Callable[..., Any]]:
             text = Markup(text)  # noqa: S704 - catalogs are our own reviewed files
         return text % {"num": num, **variables}
 
-    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "dgettext": dgettext}
 
 
 def locale_formatters(lang: str) -> dict[str, Callable[..., str]]:

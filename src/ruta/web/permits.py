@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from ruta.i18n import N_, UnsupportedLanguage
 from ruta.permits import (
     MAX_IMAGE_BYTES,
     MAX_INPUT_BYTES,
@@ -33,17 +34,12 @@ from ruta.permits import (
     rejected,
     verify,
 )
-from ruta.web.i18n import render, request_language, translator
+from ruta.web.i18n import api_language, render, request_language, translator
 from ruta.web.problems import problem
 
 __all__ = ["router", "verifier_sources"]
 
 router = APIRouter(tags=["permits"])
-
-
-def N_(message: str) -> str:  # the gettext marker that Babel extracts
-    """Mark a string for translation without translating it here."""
-    return message
 
 
 # Room for a maximal payload plus JSON framing; anything bigger is refused unread.
@@ -209,7 +205,10 @@ async def verify_form(request: Request) -> Response:
 )
 async def verify_api(request: Request) -> Response:
     """``{"payload"}`` -> the same result as the page, as JSON (200 for any verdict)."""
-    lang = request_language(request)
+    try:
+        lang = api_language(request)
+    except UnsupportedLanguage as exc:
+        return problem(422, "Invalid input", str(exc), field="lang")
     body = bytearray()
     async for chunk in request.stream():
         body += chunk

@@ -254,3 +254,25 @@ def test_auditor_reads_the_audit_log_of_their_country_only(client, officer, api_
     other = api_headers("aud-per", "auditor", "PER")
     assert client.get("/api/v1/audit", headers=other).json()["total"] == 0
     assert client.get(f"/api/v1/audit?application_id={app_id}", headers=other).status_code == 404
+
+
+def test_languages_take_bcp47_tags_and_the_checklist_its_lang(client, officer):
+    payload = body()
+    payload["applicant"]["languages"] = ["pt-BR", "pt", "es-419"]
+    app_id = submit(client, officer, key="lang-1", payload=payload).json()["id"]
+    read = client.get(f"/api/v1/applications/{app_id}", headers=officer).json()
+    assert read["applicant"]["languages"] == ["pt", "es"]
+    url = f"/api/v1/applications/{app_id}/checklist"
+    english = client.get(url, headers=officer).json()
+    brazilian = client.get(url, params={"lang": "pt-BR"}, headers=officer).json()
+    assert [d["document_type"] for d in english] == [d["document_type"] for d in brazilian]
+    assert english[0]["label"] != brazilian[0]["label"]
+    refused = client.get(url, params={"lang": "de"}, headers=officer)
+    assert refused.status_code == 422 and refused.headers["content-type"] == PROBLEM
+    assert refused.json()["errors"][0]["field"] == "lang"
+    bad = copy.deepcopy(payload)
+    bad["applicant"]["languages"] = ["es", "klingon"]
+    r = submit(client, officer, key="lang-2", payload=bad)
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["field"] == "applicant.languages.1"
+    assert "expected one of es, pt, en, fr" in r.json()["errors"][0]["message"]

@@ -1,81 +1,22 @@
-"""Language negotiation, the catalogs and the base layout (ruta.web.i18n)."""
+"""Language negotiation and the base layout (ruta.web.i18n).
+
+The catalogs' completeness (every message of the pages in every language) is checked with
+every other domain's in tests/i18n.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
 from ruta.web.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGE_COOKIE,
-    LANGUAGES,
-    LOCALES_DIR,
     negotiate_language,
     render,
     translator,
 )
-
-WEB_DIR = Path(render.__code__.co_filename).parent
-# Templates owned by other packages keep their own strings; every other page is checked.
-METHOD_MAP = [
-    ("templates/permits/**", "ignore"),
-    ("templates/**.html", "jinja2.ext:babel_extract"),
-    ("ui/**.py", "python"),
-    ("permits.py", "python"),
-]
-OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
-
-
-def _source_msgids() -> set[str]:
-    found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        str(WEB_DIR), METHOD_MAP, options_map=OPTIONS
-    ):
-        found.add(message if isinstance(message, str) else message[0])
-    return found
-
-
-def _catalog(lang: str):
-    with (LOCALES_DIR / lang / "LC_MESSAGES" / "web.po").open("rb") as handle:
-        return read_po(handle, locale=lang)
-
-
-@pytest.mark.parametrize("lang", sorted(LANGUAGES))
-def test_every_msgid_in_the_pages_has_a_translation(lang: str) -> None:
-    catalog = _catalog(lang)
-    missing = []
-    for msgid in sorted(_source_msgids()):
-        message = catalog.get(msgid)
-        strings = message.string if message is not None else ""
-        values = strings if isinstance(strings, tuple) else (strings,)
-        if message is None or not all(values) or message.fuzzy:
-            missing.append(msgid)
-    assert missing == [], f"{lang}: untranslated {missing}"
-
-
-def test_extraction_finds_the_pages_strings() -> None:
-    # Guards the test above against a method map that silently matches nothing.
-    msgids = _source_msgids()
-    assert {"Skip to main content", "Check your answers", "Select yes or no"} <= msgids
-
-
-@pytest.mark.parametrize("lang", sorted(LANGUAGES))
-def test_placeholders_survive_translation(lang: str) -> None:
-    import re
-
-    for message in _catalog(lang):
-        if not message.id:
-            continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        wanted = set(re.findall(r"%\(\w+\)s", ids[0]))
-        for text in strings:
-            assert set(re.findall(r"%\(\w+\)s", text)) == wanted, (lang, message.id, text)
 
 
 def test_translations_differ_from_english_where_expected() -> None:

@@ -26,6 +26,7 @@ from ruta.web.api.schemas import (
     TransitionIn,
 )
 from ruta.web.deps import ApiUser, BearerCredentials, SessionDep, SettingsDep, api_user
+from ruta.web.i18n import LanguageQuery
 from ruta.web.params import PageNumber
 
 __all__ = ["router"]
@@ -201,7 +202,7 @@ def permit_status(
 
 @router.get("/{application_id}/checklist", responses=_PROBLEMS)
 def document_checklist(
-    application_id: str, session: SessionDep, user: ApiUser, lang: str = "en"
+    application_id: str, session: SessionDep, user: ApiUser, lang: LanguageQuery = "en"
 ) -> list[dict[str, Any]]:
     """The pack's required documents and the status of each in this case (an audited read)."""
     actions.get_application(session, user, application_id)  # records the read of the file

@@ -1,0 +1,83 @@
+"""The one translation system: supported languages and the Babel catalogs of every package.
+
+Every user-facing text outside the rule packs lives in a gettext catalog under
+``ruta/locales/<lang>/LC_MESSAGES/<domain>.po``, one domain per package (``web`` for the
+pages, ``pathways``, ``permits``, ``cli``, ``labour``, ``stats`` ...). Message ids are the
+English text. Catalogs are compiled in memory at first use, so neither ``make`` nor a wheel
+build needs a compile step, and a command loads only the domains it uses.
+
+The supported languages are listed once, in ``ruta/locales/languages.txt``, and read into
+:data:`LANGUAGES`. Texts kept in YAML data (the rule packs) follow the convention of
+:func:`text_problems`. ``make i18n`` (``python -m ruta.i18n update`` then ``check``)
+extracts, updates and checks the catalogs; docs/translating.md explains it to translators.
+
+In code, translate with ``translator(lang, domain).gettext("English text")`` (or ``_`` bound
+to it) so that extraction sees the literal; mark module-level tables with :func:`N_` and
+translate them where they are shown with :func:`gettext`. A package uses its own domain.
+
+This package imports nothing from the web, the database or the settings, and Babel only
+when a message is translated, so every package and command may use it.
+
+Examples:
+    >>> language_of("pt-BR")
+    'pt'
+    >>> language_of("es-419")
+    'es'
+    >>> language_of("de") is None
+    True
+    >>> translator("fr", "web").gettext("Continue")
+    'Continuer'
+"""
+
+from __future__ import annotations
+
+from ruta.i18n._catalogs import N_, catalog_path, domains, gettext, read_catalog, translator
+from ruta.i18n._languages import (
+    LANGUAGES,
+    LOCALES_DIR,
+    UnsupportedLanguage,
+    expected_languages,
+    language_of,
+    require_language,
+)
+from ruta.i18n._texts import (
+    REVIEW_KEY,
+    REVIEW_STATUSES,
+    ReviewStatus,
+    TextProblem,
+    text_files,
+    text_nodes,
+    text_problems,
+    unreviewed_languages,
+    yaml_document,
+)
+
+__all__ = [
+    "LANGUAGES",
+    "LOCALES_DIR",
+    "N_",
+    "REVIEW_KEY",
+    "REVIEW_STATUSES",
+    "ReviewStatus",
+    "TextProblem",
+    "UnsupportedLanguage",
+    "catalog_path",
+    "domains",
+    "expected_languages",
+    "gettext",
+    "language_of",
+    "read_catalog",
+    "require_language",
+    "text_files",
+    "text_nodes",
+    "text_problems",
+    "translator",
+    "unreviewed_languages",
+    "yaml_document",
+]
+
+# Public classes say where they are imported from (ruta.i18n.UnsupportedLanguage in a
+# traceback), as httpx does.
+for _value in (TextProblem, UnsupportedLanguage):
+    _value.__module__ = __name__
+del _value

@@ -1,0 +1,104 @@
+"""Babel catalogs: one ``<domain>.po`` per package and language, compiled in memory."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ruta.i18n._languages import LANGUAGES, LOCALES_DIR, require_language
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+    from babel.support import NullTranslations
+
+__all__ = ["N_", "catalog_path", "domains", "gettext", "read_catalog", "translator"]
+
+
+def catalog_path(lang: str, domain: str) -> Path:
+    """Where the catalog of ``domain`` in ``lang`` lives (it may not exist yet).
+
+    Examples:
+        >>> catalog_path("fr", "web").relative_to(LOCALES_DIR).as_posix()
+        'fr/LC_MESSAGES/web.po'
+    """
+    return LOCALES_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def domains() -> list[str]:
+    """Every catalog domain: those with a ``.po`` file in any supported language.
+
+    Examples:
+        >>> "web" in domains()
+        True
+    """
+    folders = (catalog_path(lang, "any").parent for lang in LANGUAGES)
+    return sorted({path.stem for folder in folders for path in folder.glob("*.po")})
+
+
+def read_catalog(lang: str, domain: str) -> Catalog:
+    """The parsed catalog (messages with their flags and comments), as Babel reads it.
+
+    Raises:
+        FileNotFoundError: When the package has no catalog in that language.
+    """
+    # Babel is imported here, not at the top: every command imports this package for
+    # LANGUAGES, and most never translate a message.
+    from babel.messages.pofile import read_po
+
+    with catalog_path(lang, domain).open("rb") as po_file:
+        return read_po(po_file, locale=lang, domain=domain)
+
+
+@cache
+def translator(lang: str, domain: str) -> NullTranslations:
+    """The catalog of one package's texts in one language, compiled once per process.
+
+    Fuzzy entries are left out, as ``msgfmt`` does: a translation a tool only guessed is
+    never shown; the English text is.
+
+    Args:
+        lang: A supported language or a BCP 47 tag that falls back to one.
+        domain: The catalog's domain (``web``, ``pathways``, ``permits`` ...).
+
+    Returns:
+        A gettext translations object (``gettext`` / ``ngettext`` / ``pgettext``).
+
+    Raises:
+        UnsupportedLanguage: When ``lang`` is not supported.
+        FileNotFoundError: When the package has no catalog in that language: a packaging
+            error that the catalog completeness test prevents.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.support import Translations
+
+    code = require_language(lang)
+    if code != lang:
+        return translator(code, domain)
+    buffer = io.BytesIO()
+    write_mo(buffer, read_catalog(code, domain))
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=domain)
+
+
+def gettext(lang: str, domain: str, message: str) -> str:
+    """One message of ``domain`` in ``lang``; the English id when it has no translation.
+
+    Examples:
+        >>> gettext("es", "web", "Continue")
+        'Continuar'
+        >>> gettext("pt-BR", "web", "Continue")
+        'Continuar'
+    """
+    return translator(lang, domain).gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction where it is defined; translate it where it is shown.
+
+    Examples:
+        >>> N_("Residence permit")
+        'Residence permit'
+    """
+    return message
