@@ -15,7 +15,9 @@ builds its own design (30 regressors: age, sex, 3 education, 8 occupation,
 - ``ruta-unweighted``: the same without weights, to check that its pooled twofold equals
   statsmodels' on a million rows;
 - ``statsmodels``: ``OaxacaBlinder(...).two_fold()`` (pooled, point estimates: it has no
-  analytical standard errors, and its bootstrap would refit 5,000 times).
+  analytical standard errors, and its bootstrap would refit 5,000 times), with NumPy's
+  default BLAS threads, and again with one BLAS thread (``statsmodels-1thread``), as Ruta
+  runs.
 
 Timings: wall-clock seconds from the first read of the file to the result, and process CPU
 seconds (user + system; BLAS may use both cores). Then 199 bootstrap replications over
@@ -113,8 +115,11 @@ def run_statsmodels(path: Path) -> dict[str, object]:
 
 
 def _child(kind: str, path: Path) -> dict[str, object]:
+    env = dict(os.environ)
+    if kind == "statsmodels-1thread":  # BLAS reads its thread count at import
+        env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     done = subprocess.run([sys.executable, "-m", "bench.labour", kind, str(path)],
-                          check=False, capture_output=True, text=True,
+                          check=False, capture_output=True, text=True, env=env,
                           cwd=Path(__file__).parents[1])
     if done.returncode != 0:
         raise SystemExit(f"bench.labour {kind} failed:\n{done.stderr}")
@@ -132,7 +137,7 @@ def main() -> None:
         results = {}
         # Interleaved twice, best of each: a load spike from other jobs hits both sides.
         for _round in range(2):
-            for kind in ("statsmodels", "ruta", "ruta-unweighted"):
+            for kind in ("statsmodels", "statsmodels-1thread", "ruta", "ruta-unweighted"):
                 run = _child(kind, big)
                 best = results.get(kind)
                 if best is None or run["wall_s"] < best["wall_s"]:  # type: ignore[operator]
@@ -146,9 +151,12 @@ def main() -> None:
         ruta, peer = results["ruta"], results["statsmodels"]
         same = abs(results["ruta-unweighted"]["explained"]  # type: ignore[operator]
                    - peer["explained"])
-        print(f"ruta/statsmodels: wall {ruta['wall_s'] / peer['wall_s']:.2f}x, "  # type: ignore[operator]
-              f"memory {ruta['peak_rss_mb'] / peer['peak_rss_mb']:.2f}x; "  # type: ignore[operator]
-              f"|unweighted explained - statsmodels| = {same:.2e}")
+        for name in ("statsmodels", "statsmodels-1thread"):
+            peer = results[name]
+            print(f"ruta/{name}: wall {ruta['wall_s'] / peer['wall_s']:.2f}x, "  # type: ignore[operator]
+                  f"cpu {ruta['cpu_s'] / peer['cpu_s']:.2f}x, "  # type: ignore[operator]
+                  f"memory {ruta['peak_rss_mb'] / peer['peak_rss_mb']:.2f}x")  # type: ignore[operator]
+        print(f"|unweighted explained - statsmodels| = {same:.2e}")
         boot = _child("bootstrap", small)
         print(f"bootstrap: {REPLICATIONS} replications over {boot['rows']:,} rows in "
               f"{boot['decompose_s']:.1f}s wall, cpu {boot['cpu_s']:.1f}s, "
@@ -158,7 +166,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     kind, data = sys.argv[1], Path(sys.argv[2])
-    if kind == "statsmodels":
+    if kind.startswith("statsmodels"):
         answer = run_statsmodels(data)
     elif kind == "bootstrap":
         answer = run_ruta(data, weighted=True, replications=REPLICATIONS)

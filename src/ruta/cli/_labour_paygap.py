@@ -135,18 +135,22 @@ def _with_progress(total: int, run: Callable[[Callable[[], None]], PayGap],
         return run(lambda: progress.advance(task))
 
 
-def _se(value: float | None) -> str:
-    return "" if value is None or math.isnan(value) else f"{value:.4f}"
+def _number(value: float | None, lang: str, pattern: str = "0.0000") -> str:
+    from babel.numbers import format_decimal
+
+    if value is None or math.isnan(value):
+        return ""
+    return format_decimal(value, pattern, locale=lang)  # 0,2596 in es/pt/fr, 0.2596 in en
 
 
 def _print_text(result: PayGap, lang: str) -> None:
     _ = translator(lang, "labour").gettext
     survey = result.survey
-    out.print(_("Rows used: %(n)s of %(read)s") % {"n": f"{survey.n:,}",
-                                                    "read": f"{survey.rows_read:,}"})
+    out.print(_("Rows used: %(n)s of %(read)s") % {
+        "n": _number(survey.n, lang, "#,##0"), "read": _number(survey.rows_read, lang, "#,##0")})
     for reason, count in survey.dropped.items():
         out.print("  " + _("Not used: %(reason)s (%(count)s rows)") % {
-            "reason": reason, "count": f"{count:,}"})
+            "reason": reason, "count": _number(count, lang, "#,##0")})
     boot = result.bootstrap is not None
     head = [_("Figure"), _("Value"), _("SE")] + ([_("Bootstrap SE")] if boot else [])
     rows: list[tuple[str, Any]] = [
@@ -168,8 +172,8 @@ def _print_text(result: PayGap, lang: str) -> None:
              (_("Interaction"), result["threefold", "interaction"])]
     table = Table(*head, title=_("Migrant pay gap"))
     for label, est in rows:
-        table.add_row(label, f"{est.value:.4f}", _se(est.se),
-                      *([_se(est.se_bootstrap)] if boot else []))
+        table.add_row(label, _number(est.value, lang), _number(est.se, lang),
+                      *([_number(est.se_bootstrap, lang)] if boot else []))
     out.print(table)
     detail = Table(_("Covariate"), _("Explained"), _("SE"), _("Unexplained"), _("SE"), "",
                    title=_("Contributions, pooled reference (log points)"))
@@ -179,7 +183,8 @@ def _print_text(result: PayGap, lang: str) -> None:
         e = result["detailed", "pooled", term.name, "explained"]
         u = result["detailed", "pooled", term.name, "unexplained"]
         bar = "█" * round(12 * abs(e.value) / scale)
-        detail.add_row(term.name, f"{e.value:.4f}", _se(e.se), f"{u.value:.4f}", _se(u.se),
+        detail.add_row(term.name, _number(e.value, lang), _number(e.se, lang),
+                       _number(u.value, lang), _number(u.se, lang),
                        ("-" if e.value < 0 else "+") + bar)
     out.print(detail)
     note = result.parameters.factor_weighted.note(lang)
