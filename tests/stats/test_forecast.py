@@ -21,11 +21,14 @@ def _history(seed: int, weeks: int = 26) -> OfficeHistory:
     rng = np.random.default_rng(seed)
     start = TODAY.date() - timedelta(weeks=weeks)
     return OfficeHistory(
-        "COL", "BOG-01",
+        "COL",
+        "BOG-01",
         tuple(start + timedelta(weeks=i) for i in range(weeks)),
         tuple(int(x) for x in rng.poisson(ARRIVALS, weeks)),
         tuple(int(x) for x in rng.poisson(PER_WORKER * STAFF, weeks)),
-        (STAFF,) * weeks, BACKLOG, TODAY,
+        (STAFF,) * weeks,
+        BACKLOG,
+        TODAY,
     )
 
 
@@ -84,18 +87,40 @@ def test_more_staff_never_clears_later_and_bands_are_ordered() -> None:
 def test_a_growing_backlog_never_clears_and_too_little_history_is_named() -> None:
     history = _history(4)
     starved = OfficeHistory(
-        history.ref_area, history.office, history.weeks, history.arrivals, history.exits,
-        history.caseworkers, history.backlog, history.as_of,
+        history.ref_area,
+        history.office,
+        history.weeks,
+        history.arrivals,
+        history.exits,
+        history.caseworkers,
+        history.backlog,
+        history.as_of,
     )
     slow = forecast_backlog(
-        OfficeHistory(starved.ref_area, starved.office, starved.weeks,
-                      tuple(a * 2 for a in starved.arrivals), starved.exits,
-                      starved.caseworkers, starved.backlog, starved.as_of),
-        horizon=26, paths=300,
+        OfficeHistory(
+            starved.ref_area,
+            starved.office,
+            starved.weeks,
+            tuple(a * 2 for a in starved.arrivals),
+            starved.exits,
+            starved.caseworkers,
+            starved.backlog,
+            starved.as_of,
+        ),
+        horizon=26,
+        paths=300,
     )
     assert slow.clears_p50 is None and slow.clear_probability < 0.05
-    short = OfficeHistory("PER", "LIM-01", history.weeks[:3], history.arrivals[:3],
-                          history.exits[:3], history.caseworkers[:3], 10, TODAY)
+    short = OfficeHistory(
+        "PER",
+        "LIM-01",
+        history.weeks[:3],
+        history.arrivals[:3],
+        history.exits[:3],
+        history.caseworkers[:3],
+        10,
+        TODAY,
+    )
     with pytest.raises(ForecastError) as caught:
         forecast_backlog(short)
     assert caught.value.field == "office" and "at least 4" in caught.value.message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import duckdb
 import pytest
 from sqlalchemy import func, select
 
@@ -34,15 +35,28 @@ def _total(release, indicator: str, area: str) -> float | None:
     return found[0].value
 
 
-def test_release_matches_the_store_withholds_small_cells_and_passes_its_audit(demo):
-    """One seeded store per backend, three checks (seeding is the slow part)."""
+def test_release_matches_the_store_withholds_small_cells_and_passes_its_audit(demo, tmp_path):
+    """One seeded store per backend, four checks (seeding is the slow part)."""
     now = datetime.now(UTC)
+    simulation = tmp_path / "simulated.parquet"
+    # What `ruta pathways simulate` writes: one row per person and pathway.
+    duckdb.sql(
+        "SELECT 'p' || range AS person_id, 'col.ppt' AS pathway, CASE WHEN range < 300 "
+        "THEN 'eligible' ELSE 'ineligible' END AS status, [] AS failed FROM range(400)"
+    ).write_parquet(str(simulation))
     with demo.engine.connect() as connection:
         release = build_release(connection, current_quarter(now), now=now)
         rounded = build_release(connection, current_quarter(now), now=now, rounding=3, seed=7)
+        taken = build_release(connection, current_quarter(now), now=now, population=simulation)
     _counts_match(demo, release)
     _withheld_and_audited(release)
     _rounded(rounded)
+    eligible = taken.select(INDICATOR="ELIGIBLE_POPULATION", PATHWAY="COL_PPT")
+    assert [o.value for o in eligible] == [300.0]
+    (rate,) = taken.select(INDICATOR="TAKE_UP_RATE", PATHWAY="COL_PPT")
+    (applied,) = taken.select(INDICATOR="APPLICATIONS_TO_DATE", PATHWAY="COL_PPT")
+    if applied.value is not None:
+        assert rate.value == round(100 * applied.value / 300, 1)
 
 
 def _counts_match(demo, release):

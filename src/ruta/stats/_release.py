@@ -142,7 +142,7 @@ class Release:
         """Observations whose codes match, e.g. ``select(INDICATOR="BACKLOG", OFFICE="_T")``.
 
         Raises:
-            KeyError: a name that is not a dimension.
+            ValueError: a name that is not a dimension.
         """
         positions = [(DIMENSIONS.index(d), c) for d, c in codes.items()]
         return [o for o in self.observations if all(o.key[i] == c for i, c in positions)]

@@ -183,7 +183,6 @@ def load_case_store(connection: Connection, duck: duckdb.DuckDBPyConnection) -> 
         duck.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _arrow_{name}")
         duck.unregister(f"_arrow_{name}")
         counts[name] = table.num_rows
-    # Why: a failed read above may leave the connection in an aborted transaction.
     return counts
 
 
