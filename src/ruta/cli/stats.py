@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from ruta.cli._lang import LangOption, cli_language
+from ruta.i18n import translator
 
 if TYPE_CHECKING:
     from ruta.stats import Release
@@ -28,17 +29,11 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
-def _text(lang: str, message: str) -> str:
-    from ruta.stats._codes import stats_text
-
-    return stats_text(lang, message)
-
-
 def _report(release: Release, lang: str) -> None:
+    _ = translator(lang, "stats").gettext
     withheld = sum(1 for o in release.observations if o.status == "C")
     err.print(
-        _text(
-            lang,
+        _(
             "Release %(period)s: %(observations)s observations, %(withheld)s withheld "
             "as confidential (threshold %(threshold)s)",
         )
@@ -52,7 +47,7 @@ def _report(release: Release, lang: str) -> None:
     )
     for source in release.uncertain:
         err.print(
-            _text(lang, "Unverified parameter (UNCERTAIN) %(name)s: %(citation)s")
+            _("Unverified parameter (UNCERTAIN) %(name)s: %(citation)s")
             % {"name": source.name, "citation": source.citation},
             style="yellow",
             highlight=False,
@@ -91,6 +86,7 @@ def export(
     from ruta.store import make_engine
 
     lang = cli_language(lang)
+    _ = translator(lang, "stats").gettext
     parsed = parse_period(period, field="--period")
     if fmt not in FORMATS:
         raise ExportError(f"{fmt!r} is not a format; use {', '.join(FORMATS)}", field="--format")
@@ -100,7 +96,7 @@ def export(
     engine = make_engine(get_settings().resolved_database_url)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task(_text(lang, "Reading the case store and protecting the release"))
+        task = progress.add_task(_("Reading the case store and protecting the release"))
         try:
             with engine.connect() as connection:
                 release = build_release(
@@ -115,12 +111,11 @@ def export(
             engine.dispose()
         _report(release, lang)
         if audit:
-            progress.update(task, description=_text(lang, "Auditing the release"))
+            progress.update(task, description=_("Auditing the release"))
             report = release.audit()
             if not report.passed:
                 err.print(
-                    _text(
-                        lang,
+                    _(
                         "Audit failed: %(cells)s confidential cells can be narrowed "
                         "below their protection; nothing was written",
                     )
@@ -129,8 +124,7 @@ def export(
                 sys.exit(1)
             widths = [c.upper - c.lower for c in report.cells if c.primary]
             err.print(
-                _text(
-                    lang,
+                _(
                     "Audit passed: %(cells)s withheld cells attacked by linear "
                     "programming; the narrowest interval of a confidential cell is "
                     "%(width)s wide",
@@ -138,10 +132,10 @@ def export(
                 % {"cells": len(report.cells), "width": f"{min(widths):g}" if widths else "-"},
                 highlight=False,
             )
-        progress.update(task, description=_text(lang, "Writing"))
+        progress.update(task, description=_("Writing"))
         written = write_export(release, out, fmt, release.offices)
     for path in written:
-        typer.echo(_text(lang, "Wrote %(path)s") % {"path": path})
+        typer.echo(_("Wrote %(path)s") % {"path": path})
 
 
 @app.command("forecast")
@@ -250,6 +244,7 @@ def forecast(
 
 
 def _print_forecast(entry: dict[str, object], lang: str) -> None:
+    _ = translator(lang, "stats").gettext
     out = Console()
     heading = f"{entry['ref_area']} {entry['office']}"
     if "error" in entry:
@@ -260,8 +255,7 @@ def _print_forecast(entry: dict[str, object], lang: str) -> None:
     assert isinstance(model, dict) and isinstance(clears, dict)
     out.print(f"[bold]{heading}[/bold]", highlight=False)
     out.print(
-        _text(
-            lang,
+        _(
             "Backlog %(backlog)s; %(arrivals)s arrivals a week; %(staff)s caseworkers "
             "deciding %(rate)s cases each a week",
         )
@@ -275,8 +269,7 @@ def _print_forecast(entry: dict[str, object], lang: str) -> None:
     )
     if clears["p50"] is None:
         out.print(
-            _text(
-                lang,
+            _(
                 "At current capacity the backlog does not clear within the horizon "
                 "(probability %(probability)s)",
             )
@@ -285,19 +278,16 @@ def _print_forecast(entry: dict[str, object], lang: str) -> None:
         )
     else:
         out.print(
-            _text(
-                lang, "At current capacity it clears around %(p50)s (80%% band %(p10)s to %(p90)s)"
-            )
+            _("At current capacity it clears around %(p50)s (80%% band %(p10)s to %(p90)s)")
             % {"p50": clears["p50"], "p10": clears["p10"], "p90": clears["p90"] or "-"},
             highlight=False,
         )
     staffing = entry["caseworkers_to_clear_before"]
     if isinstance(staffing, dict):
         if staffing["caseworkers"] is None:
-            message = _text(lang, "No staffing up to the limit clears it before %(date)s")
+            message = _("No staffing up to the limit clears it before %(date)s")
         else:
-            message = _text(
-                lang,
+            message = _(
                 "Caseworkers needed to clear it before %(date)s: %(caseworkers)s "
                 "(probability %(probability)s)",
             )

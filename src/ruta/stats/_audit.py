@@ -163,7 +163,7 @@ _BANNER_SHOWN = False
 
 
 def _new_highs() -> highspy.Highs:
-    """A HiGHS solver; the first one's start-up banner goes to stderr, not stdout.
+    """A HiGHS solver; the first one's start-up banner is discarded.
 
     Why: HiGHS prints its banner from C++ when the first solver of a process is built,
     on file descriptor 1, where it would corrupt a CLI's stdout (an export piped on).
@@ -173,13 +173,14 @@ def _new_highs() -> highspy.Highs:
         if _BANNER_SHOWN:
             return highspy.Highs()  # type: ignore[no-untyped-call]  # highspy: untyped init
         sys.stdout.flush()
-        saved = os.dup(1)
+        saved, sink = os.dup(1), os.open(os.devnull, os.O_WRONLY)
         try:
-            os.dup2(2, 1)
+            os.dup2(sink, 1)
             highs = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy: untyped init
         finally:
             os.dup2(saved, 1)
             os.close(saved)
+            os.close(sink)
         _BANNER_SHOWN = True
         return highs
 
