@@ -28,18 +28,19 @@ def _audit_fails(group, suppressed, required) -> list[int]:
     ]
 
 
+def _two_by_two():
+    """Two pathways by two citizenships, one cell of 2 among large ones."""
+    counts = {
+        ("P1", "VEN", "APPROVED"): 2,
+        ("P1", "COL", "APPROVED"): 30,
+        ("P2", "VEN", "APPROVED"): 40,
+        ("P2", "COL", "APPROVED"): 50,
+    }
+    return group_of(units(counts), [BY_PATHWAY_CITIZENSHIP])
+
+
 def test_primary_only_is_recovered_exactly_from_the_margins() -> None:
-    group = group_of(
-        units(
-            {
-                ("P1", "VEN", "APPROVED"): 2,
-                ("P1", "COL", "APPROVED"): 30,
-                ("P2", "VEN", "APPROVED"): 40,
-                ("P2", "COL", "APPROVED"): 50,
-            }
-        ),
-        [BY_PATHWAY_CITIZENSHIP],
-    )
+    group = _two_by_two()
     sensitive, required = primary(group, 5, RULES)
     target = cell(group, PATHWAY="P1", CITIZENSHIP="VEN")
     assert sensitive[target] and sensitive.sum() == 1
@@ -50,17 +51,7 @@ def test_primary_only_is_recovered_exactly_from_the_margins() -> None:
 
 
 def test_secondary_suppression_keeps_every_interval_at_least_the_threshold_wide() -> None:
-    group = group_of(
-        units(
-            {
-                ("P1", "VEN", "APPROVED"): 2,
-                ("P1", "COL", "APPROVED"): 30,
-                ("P2", "VEN", "APPROVED"): 40,
-                ("P2", "COL", "APPROVED"): 50,
-            }
-        ),
-        [BY_PATHWAY_CITIZENSHIP],
-    )
+    group = _two_by_two()
     result = protect(group, 5, RULES)
     assert result.suppressed.sum() >= 4  # the rectangle around the 2
     assert _audit_fails(group, result.suppressed, result.required) == []
