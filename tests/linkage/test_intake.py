@@ -165,3 +165,22 @@ def test_a_date_in_another_shape_is_compared_not_crashed_on() -> None:
     query = _quispe(date_of_birth="990-01-01")
     hits = IntakeIndex(reg).search(query, min_probability=0.0)
     assert "date of birth differs" in hits[0].reasons
+
+
+def test_every_reason_a_caseworker_sees_is_in_the_pages_catalog() -> None:
+    # The case page translates each candidate's reasons with the web catalog (_duplicates.html).
+    import inspect
+    import re
+
+    from babel.messages.pofile import read_po
+
+    import ruta.linkage._intake as intake_module
+    from ruta.i18n import LANGUAGES, LOCALES_DIR
+
+    reasons = set(re.findall(r'add\(-?[\d.]+, "([^"]+)"\)', inspect.getsource(intake_module)))
+    assert "same year (month or day unknown)" in reasons
+    for lang in LANGUAGES:
+        with (LOCALES_DIR / lang / "LC_MESSAGES" / "web.po").open("rb") as handle:
+            catalog = read_po(handle)
+        missing = [r for r in reasons if not catalog.get(r) or not catalog.get(r).string]
+        assert not missing, (lang, missing)
