@@ -27,6 +27,7 @@ from ruta.linkage._dedupe import (
     db_api,
     model_notes,
     register,
+    used_columns,
 )
 from ruta.linkage._errors import LinkageError
 from ruta.linkage._features import FEATURE_COLUMNS, comparison_features
@@ -89,6 +90,8 @@ def link_batch(
     new, old = _features(batch, BATCH), _features(registry, REGISTRY)
     both = pd.concat([old, new], ignore_index=True)
     plan = build_plan(both, engine, model)
+    used = list(used_columns(both, plan.settings).columns)
+    both, old, new = both[used], old[used], new[used]
     api = db_api(engine, spark)
     linker = Linker(
         register(api, engine, both, "ruta_both"),

@@ -92,6 +92,21 @@ def register(api: Any, engine: Engine, features: pd.DataFrame, name: str | None 
     return api.register(features, table_name=name)
 
 
+def used_columns(features: pd.DataFrame, settings: dict[str, Any]) -> pd.DataFrame:
+    """Only the feature columns the model's SQL reads (and the id): the columns of absent
+    fields are all null, and Splink would copy them through every table it builds."""
+    import json
+    import re
+
+    text = json.dumps(settings)
+    keep = [
+        c
+        for c in features.columns
+        if c == "record_id" or re.search(rf"\b{re.escape(c)}(_l|_r)?\b", text)
+    ]
+    return features[keep]
+
+
 def check_threshold(threshold: float) -> None:
     """Refuse a threshold outside (0, 1) with the expected form."""
     if not 0.0 < threshold < 1.0:
@@ -167,7 +182,10 @@ def dedupe_registry(
     # The settings are built by plan_model (and checked by its tests), not typed by a user:
     # Splink's validation of them costs more than the rest of a small file's run.
     linker = Linker(
-        register(api, engine, features), plan.settings, log_level=None, validate_settings=False
+        register(api, engine, used_columns(features, plan.settings)),
+        plan.settings,
+        log_level=None,
+        validate_settings=False,
     )
     logging.getLogger("splink").setLevel(logging.ERROR)
     if model is None:
