@@ -167,8 +167,9 @@ def test_a_date_in_another_shape_is_compared_not_crashed_on() -> None:
     assert "date of birth differs" in hits[0].reasons
 
 
-def test_every_reason_a_caseworker_sees_is_in_the_pages_catalog() -> None:
-    # The case page translates each candidate's reasons with the web catalog (_duplicates.html).
+def test_every_reason_a_caseworker_sees_is_in_the_linkage_catalog() -> None:
+    # The case page translates each candidate's reasons with the linkage catalog
+    # (_duplicates.html: dgettext("linkage", reason)).
     import inspect
     import re
 
@@ -177,10 +178,11 @@ def test_every_reason_a_caseworker_sees_is_in_the_pages_catalog() -> None:
     import ruta.linkage._intake as intake_module
     from ruta.i18n import LANGUAGES, LOCALES_DIR
 
-    reasons = set(re.findall(r'add\(-?[\d.]+, "([^"]+)"\)', inspect.getsource(intake_module)))
+    source = inspect.getsource(intake_module)
+    reasons = set(re.findall(r'add\([^,]+, N_\("([^"]+)"\)\)', source))
     assert "same year (month or day unknown)" in reasons
     for lang in LANGUAGES:
-        with (LOCALES_DIR / lang / "LC_MESSAGES" / "web.po").open("rb") as handle:
+        with (LOCALES_DIR / lang / "LC_MESSAGES" / "linkage.po").open("rb") as handle:
             catalog = read_po(handle)
         missing = [r for r in reasons if not catalog.get(r) or not catalog.get(r).string]
         assert not missing, (lang, missing)
