@@ -95,3 +95,12 @@ def test_bad_input(issuer_signer: PemSigner, permit_factory: Callable[..., Permi
     with pytest.raises(PermitsError) as err:
         permit_card_pdf(text, **kwargs)  # type: ignore[arg-type]
     assert err.value.field == field
+
+
+def test_a_birth_known_only_to_the_year_is_printed_as_the_year(
+        issuer_signer: PemSigner, permit_factory: Callable[..., Permit]) -> None:
+    from ruta.permits import Holder
+
+    p = permit_factory(holder=Holder("Ana", "Pérez", date_of_birth="1990", nationality="HTI"))
+    text = _text(_page_streams(permit_card_pdf(issue_permit(p, issuer_signer))))
+    assert "1990" in text and "1990-01-01" not in text

@@ -85,9 +85,18 @@ def test_issuance_beyond_the_status_list_grows_it(store: KeyStore) -> None:
     assert r.reason_code == "ok"
 
 
+def test_a_birth_known_only_to_the_month_is_signed_and_verified_as_such(store: KeyStore) -> None:
+    issued = _issue(store, holder={**HOLDER, "date_of_birth": "1988-02"})
+    r = verify(issued.payload, store.trust_list(), _statuses(store), at=AT)
+    assert r.is_valid and r.permit is not None
+    assert r.permit.holder.date_of_birth == "1988-02"
+    assert r.to_dict()["permit"]["holder"]["date_of_birth"] == "1988-02"
+
+
 @pytest.mark.parametrize("changes,field", [
     ({"holder": {k: v for k, v in HOLDER.items() if k != "surname_1"}}, "holder.surname_1"),
     ({"holder": {**HOLDER, "date_of_birth": "29/02/1988"}}, "holder"),
+    ({"holder": {**HOLDER, "date_of_birth": "1988-2"}}, "holder.date_of_birth"),
     ({"holder": {**HOLDER, "nationality": "Venezuela"}}, "holder.nationality"),
     ({"application_id": ""}, "application_id"),
     ({"valid_until": date(2020, 1, 1)}, "valid_until"),

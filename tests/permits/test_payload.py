@@ -79,3 +79,26 @@ def test_claims_outside_the_layout_are_refused(permit_factory: PermitFactory,
     mutate(claims)
     with pytest.raises(PermitsError):
         permit_from_claims(claims)
+
+
+@pytest.mark.parametrize("born", ["1990", "1990-05"])
+def test_a_birth_known_to_the_year_or_month_travels_as_text(permit_factory: PermitFactory,
+                                                            born: str) -> None:
+    holder = Holder("Ana", "Pérez", date_of_birth=born, nationality="HTI", sex="F")
+    p = permit_factory(holder=holder)
+    encoded = cbor2.dumps(claims_from_permit(p))
+    # Read back by the CBOR decoder alone: a text string, never a tag-100 day.
+    assert cbor2.loads(encoded)["ruta"]["h"]["dob"] == born
+    assert permit_from_claims(cbor2.loads(encoded)) == p
+
+
+@pytest.mark.parametrize("born", ["1990-13", "1990-5", "90", "1990-05-17", "1990-00"])
+def test_a_malformed_reduced_birth_date_is_refused(permit_factory: PermitFactory,
+                                                   born: str) -> None:
+    with pytest.raises(PermitsError) as err:
+        permit_factory(holder=Holder("Ana", "Pérez", date_of_birth=born))
+    assert err.value.field == "holder.date_of_birth"
+    claims = cbor2.loads(cbor2.dumps(claims_from_permit(permit_factory())))
+    claims["ruta"]["h"]["dob"] = born
+    with pytest.raises(PermitsError):
+        permit_from_claims(claims)

@@ -8,7 +8,9 @@ a case then follows the engine's result stored at intake: only eligible cases ar
 denials give the conditions the engine found not met (in Spanish, the offices' language,
 with their citations), and requests for information ask for the facts the engine lacks.
 Pathways whose window has closed (PEP Tutor, the Peruvian CPPs) get a few late applicants,
-who are not eligible.
+who are not eligible. One applicant in ten knows only the year of their birth and one in
+twenty only the month, as UNHCR and civil registries often record it; the engine still has
+the last word on their outcome.
 
 Everything goes through the actions (so the audit chain covers the demo too); the seed
 is deterministic (Faker and the draws are seeded) so two runs on the same day give the same
@@ -36,6 +38,7 @@ from ruta.cases._tx import batch
 from ruta.cases.accounts import do_create_user
 from ruta.cases.assessment import assess_at_intake
 from ruta.cases.schemas import ApplicationCreate
+from ruta.partial_dates import Precision, ages_on, join_partial
 from ruta.pathways import Pathway, judge, list_pathways, parse_profile
 from ruta.store.models import Application, Office, User
 
@@ -115,6 +118,8 @@ class _Draw:
     today: date
     host: str
     want: Want
+    #: How much of the birth date the person knows (the day, or only the month or the year).
+    birth: Precision = "day"
 
     def days(self, low: int, high: int) -> str:
         """An ISO date ``low``..``high`` days from today (negative: in the past)."""
@@ -136,7 +141,7 @@ def _person(d: _Draw, nationality: str, *, minor: bool = False) -> dict[str, Any
         "host_country": d.host,
         "in_host_country": True,
         "nationalities": [{"country": nationality, "acquired": "birth"}],
-        "date_of_birth": born.isoformat(),
+        "date_of_birth": join_partial(born, d.birth),
         "entry": {"date": d.days(-2900, -120), "authorized_crossing": True},
         "current_status": "regular",
         "permits": [],
@@ -270,8 +275,12 @@ def synthetic_submission(
     host: str,
     want: Want = "eligible",
     today: date | None = None,
+    birth: Precision = "day",
 ) -> ApplicationCreate | None:
     """A plausible applicant for ``pathway`` whose profile the engine judges as ``want``.
+
+    ``birth`` says how much of the birth date the applicant knows: ``year`` gives a
+    ``date_of_birth`` such as ``1990``, in the profile and on the application alike.
 
     Returns:
         The submission, or None when the pathway cannot give that outcome today (a closed
@@ -282,13 +291,13 @@ def synthetic_submission(
         if isinstance(pathway, Pathway)
         else next(p for p in list_pathways(host) if p.id == pathway)
     )
-    d = _Draw(rng, today or datetime.now(UTC).date(), host, want)
+    d = _Draw(rng, today or datetime.now(UTC).date(), host, want, birth)
     profile = _draw_profile(path, d)
     if profile is None:
         return None
     nationality = profile["nationalities"][0]["country"] if profile.get("nationalities") else "VEN"
     household = []
-    adult = date.fromisoformat(profile["date_of_birth"]) < d.today - timedelta(days=18 * 365)
+    adult = ages_on(profile["date_of_birth"], d.today)[0] >= 18
     if adult and rng.random() < 0.25:
         household.append(
             {
@@ -467,6 +476,8 @@ def seed_demo(
             if not pathways[host]:
                 continue
             target = next(targets[host])
+            # Every tenth applicant knows only the year of birth, every twentieth the month.
+            birth: Precision = "year" if i % 10 == 7 else "month" if i % 20 == 3 else "day"
             mix = _WANTS.get(target, _OPEN_MIX)
             want = rng.choices(list(mix), list(mix.values()))[0]
             data = None
@@ -479,7 +490,7 @@ def seed_demo(
                         raise RuntimeError(f"no {host} pathway gives a demo applicant")
                     want = "ineligible"
                     continue
-                data = synthetic_submission(fake, rng, pathway, host, want, today)
+                data = synthetic_submission(fake, rng, pathway, host, want, today, birth)
                 if data is None:
                     misses[host, want, pathway.id] += 1
                     if misses[host, want, pathway.id] >= 3:

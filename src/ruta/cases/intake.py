@@ -299,15 +299,21 @@ def _index_for(country: str, *, wait: float | None) -> tuple[_Entry, _Loaded] | 
 def applicant_record(app: Application) -> dict[str, str]:
     """The application's applicant in the registry contract's shape.
 
+    A birth date known only to the month or the year goes as it is (``1990-05``, ``1990``):
+    linkage blocks it on the birth year and compares it with the part that is known,
+    never with an invented day.
+
     Examples:
-        >>> from datetime import date
         >>> from ruta.store.models import Applicant
         >>> a = Applicant(given_names="Ana", surname_1="Ríos", surname_2=None, sex="F",
-        ...     date_of_birth=date(1990, 5, 1), nationality="VEN", document_type="passport",
+        ...     date_of_birth="1990-05-01", nationality="VEN", document_type="passport",
         ...     document_number="X1")
         >>> rec = applicant_record(Application(id="42", applicant=a))
         >>> rec["record_id"], rec["surname_2"], rec["date_of_birth"], rec["document_type"]
         ('application:42', '', '1990-05-01', 'PASSPORT')
+        >>> a.date_of_birth = "1990"
+        >>> applicant_record(Application(id="42", applicant=a))["date_of_birth"]
+        '1990'
     """
     a = app.applicant
     return {
@@ -316,7 +322,7 @@ def applicant_record(app: Application) -> dict[str, str]:
         "surname_1": a.surname_1 or "",
         "surname_2": a.surname_2 or "",
         "sex": a.sex or "",
-        "date_of_birth": a.date_of_birth.isoformat() if a.date_of_birth else "",
+        "date_of_birth": a.date_of_birth,
         "nationality": a.nationality or "",
         "document_type": _DOCUMENT_TYPES.get(a.document_type, ""),
         "document_number": a.document_number or "",

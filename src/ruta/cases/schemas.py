@@ -6,12 +6,13 @@ actions accept these models, never loose dicts.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -21,10 +22,12 @@ from pydantic import (
 
 from ruta.cases.errors import CasesError
 from ruta.i18n import LANGUAGES, UnsupportedLanguage, expected_languages, require_language
+from ruta.partial_dates import parse_partial_date, partial_bounds
 
 __all__ = [
     "ApplicantIn",
     "ApplicationCreate",
+    "BirthDateIn",
     "HouseholdMemberIn",
     "IdentityDocumentIn",
     "StrictInput",
@@ -101,10 +104,32 @@ LanguageTag = Annotated[
 ]
 
 
-def _past(value: date) -> date:
-    if value > datetime.now(UTC).date():
-        raise ValueError("a date of birth cannot be in the future; use YYYY-MM-DD")
-    return value
+def _birth_date(value: Any) -> str:
+    """A birth date to the day, the month or the year, none of whose days is still to come."""
+    text = parse_partial_date(value)
+    if partial_bounds(text)[0] > datetime.now(UTC).date():
+        raise ValueError(
+            "a date of birth cannot be in the future; use YYYY-MM-DD, or YYYY-MM or YYYY "
+            "when only the month or the year is known"
+        )
+    return text
+
+
+#: ``date_of_birth`` in applications: ``YYYY-MM-DD``, or ``YYYY-MM`` / ``YYYY`` when only the
+#: month or the year is known (ISO 8601 reduced precision, as UNHCR and registries record it).
+BirthDateIn = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        description=(
+            "Date of birth: YYYY-MM-DD, or YYYY-MM or YYYY when only the month or the year "
+            "is known."
+        ),
+        examples=["1990-05-17", "1990-05", "1990"],
+    ),
+    # Listed after the Field so that the JSON schema (OpenAPI) keeps the pattern.
+    BeforeValidator(_birth_date),
+]
 
 
 class IdentityDocumentIn(StrictInput):
@@ -120,15 +145,13 @@ class ApplicantIn(StrictInput):
     given_names: str = _Name
     surname_1: str = _Name
     surname_2: str | None = Field(None, max_length=200)
-    date_of_birth: date
+    date_of_birth: BirthDateIn
     sex: Literal["F", "M", "X"]
     nationality: str = _Alpha3
     document: IdentityDocumentIn
     email: str | None = Field(None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")
     phone: str | None = Field(None, max_length=40)
     languages: list[LanguageTag] = Field(default_factory=list, max_length=len(LANGUAGES))
-
-    _dob = field_validator("date_of_birth")(_past)
 
     @field_validator("languages")
     @classmethod
@@ -142,12 +165,10 @@ class HouseholdMemberIn(StrictInput):
     given_names: str = _Name
     surname_1: str = _Name
     surname_2: str | None = Field(None, max_length=200)
-    date_of_birth: date
+    date_of_birth: BirthDateIn
     relationship: Literal["spouse", "partner", "child", "parent", "sibling", "other"]
     nationality: str | None = Field(None, pattern=r"^[A-Z]{3}$")
     guardian: str | None = Field(None, max_length=200)
-
-    _dob = field_validator("date_of_birth")(_past)
 
 
 class ApplicationCreate(StrictInput):

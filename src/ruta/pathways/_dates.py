@@ -1,22 +1,18 @@
-"""Dates known only to the year or the month (ISO 8601 reduced precision: ``1990``,
-``1990-05``), as UNHCR and civil registries record many births.
+"""Dates known only to the year or the month, as the engines read them.
 
-Such a date is the interval of the days it may be: ``1990`` is 1990-01-01 .. 1990-12-31. The
-engines decide a comparison when the whole interval is on one side of it, and leave it
-unknown (asking for a document with the full date) only when the interval straddles it.
+Parsing and bounds live in :mod:`ruta.partial_dates` (shared with casework, the store and
+the pages); this module adds the value a condition reads: a ``date`` when the day is known,
+otherwise a :class:`DateRange` that the engines compare as an interval.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import re
 from dataclasses import dataclass
-from typing import Any
 
-__all__ = ["DateRange", "parse_partial_date", "partial_bounds"]
+from ruta.partial_dates import parse_partial_date, partial_bounds
 
-_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+__all__ = ["DateRange", "fact_of", "parse_partial_date", "partial_bounds"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,64 +21,6 @@ class DateRange:
 
     earliest: dt.date
     latest: dt.date
-
-
-def partial_bounds(text: str) -> tuple[dt.date, dt.date]:
-    """The first and last day a reduced-precision ISO date may be.
-
-    Raises:
-        ValueError: ``text`` is not ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, or names no
-            real day or month.
-
-    Examples:
-        >>> partial_bounds("1990")
-        (datetime.date(1990, 1, 1), datetime.date(1990, 12, 31))
-        >>> partial_bounds("2000-02")
-        (datetime.date(2000, 2, 1), datetime.date(2000, 2, 29))
-    """
-    match = _PARTIAL.match(text)
-    if match is None:
-        raise ValueError(
-            f"'{text}' is not a date; expected YYYY-MM-DD, or YYYY-MM or YYYY when only the "
-            "month or the year is known, e.g. 1990-05-17, 1990-05 or 1990"
-        )
-    year, month, day = (int(g) if g else None for g in match.groups())
-    assert year is not None  # the pattern always captures the year
-    try:
-        if month is None:
-            return dt.date(year, 1, 1), dt.date(year, 12, 31)
-        if day is None:
-            return dt.date(year, month, 1), dt.date(
-                year, month, calendar.monthrange(year, month)[1]
-            )
-        exact = dt.date(year, month, day)
-    except (ValueError, calendar.IllegalMonthError):
-        raise ValueError(f"'{text}' names no real day or month") from None
-    return exact, exact
-
-
-def parse_partial_date(value: Any) -> str:
-    """Check a birth date given to the day, the month or the year; return its ISO form.
-
-    Examples:
-        >>> parse_partial_date("1990-05"), parse_partial_date(dt.date(1990, 5, 17))
-        ('1990-05', '1990-05-17')
-        >>> parse_partial_date(1990)
-        '1990'
-    """
-    if isinstance(value, dt.datetime):
-        raise ValueError("expected a date (YYYY-MM-DD, YYYY-MM or YYYY), not a timestamp")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
-        # A YAML or JSON year written without quotes (date_of_birth: 1990).
-        value = str(value)
-    if not isinstance(value, str):
-        raise ValueError(
-            f"{value!r} is not a date; expected YYYY-MM-DD, YYYY-MM or YYYY, e.g. 1990-05-17"
-        )
-    partial_bounds(value)
-    return value
 
 
 def fact_of(text: str) -> dt.date | DateRange:

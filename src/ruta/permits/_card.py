@@ -17,7 +17,7 @@ from ruta.permits._codec import unpack
 from ruta.permits._cose import CoseRejected, decode_sign1
 from ruta.permits._errors import PermitsError
 from ruta.permits._messages import field_label, right_label
-from ruta.permits._payload import Permit, permit_from_claims
+from ruta.permits._payload import Permit, iso_birth_date, permit_from_claims
 from ruta.permits._qr import make_qr
 
 __all__ = ["CardSize", "permit_card_pdf"]
@@ -68,7 +68,9 @@ def _labels(permit: Permit, langs: list[str]) -> list[tuple[str, str]]:
     h = permit.holder
     rows = [(both("holder"), h.full_name)]
     if h.date_of_birth:
-        rows.append((both("born"), h.date_of_birth.isoformat()))
+        # ISO at its precision, like the card's other dates: "1990" when only the year is
+        # known, never an invented day.
+        rows.append((both("born"), str(iso_birth_date(h.date_of_birth))))
     if h.nationality:
         rows.append(("Nat.", h.nationality))
     rows.append((" / ".join(dict.fromkeys(_t("number", lang) for lang in langs)),

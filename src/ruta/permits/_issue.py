@@ -78,14 +78,17 @@ def issue_permit(permit: Permit, signer: Signer) -> str:
 
 def holder_from_mapping(holder: Mapping[str, Any]) -> Holder:
     """Build a holder from casework's mapping (given_names, surname_1, surname_2,
-    date_of_birth ISO, nationality alpha-3, sex, optional photo_hash hex)."""
+    date_of_birth ISO (YYYY-MM-DD, or YYYY-MM / YYYY when only the month or the year is
+    known), nationality alpha-3, sex, optional photo_hash hex)."""
     try:
         dob = holder.get("date_of_birth")
         photo = holder.get("photo_hash")
         return Holder(
             given_names=str(holder["given_names"]), surname_1=str(holder["surname_1"]),
             surname_2=holder.get("surname_2") or None,
-            date_of_birth=date.fromisoformat(dob) if isinstance(dob, str) else dob,
+            # A birth known only to the year or the month stays so (YYYY / YYYY-MM).
+            date_of_birth=date.fromisoformat(dob) if isinstance(dob, str) and len(dob) == 10
+            else dob,
             nationality=holder.get("nationality"), sex=holder.get("sex"),
             photo_hash=bytes.fromhex(photo) if isinstance(photo, str) else photo)
     except KeyError as exc:

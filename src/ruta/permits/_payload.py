@@ -24,6 +24,7 @@ __all__ = [
     "Permit",
     "Profile",
     "claims_from_permit",
+    "iso_birth_date",
     "permit_from_claims",
 ]
 
@@ -40,18 +41,25 @@ _ONE_DAY = timedelta(days=1)
 CLAIM_RUTA = "ruta"
 
 _ALPHA3 = re.compile(r"^[A-Z]{3}$")
+# A birth known only to the year or the month: ISO 8601 reduced precision, as text (the EU
+# DCC's ``dob`` does the same); a full date stays a CBOR full-date.
+_REDUCED_DOB = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 _RIGHT = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _SEXES = ("F", "M", "X")
 
 
 @dataclass(frozen=True, slots=True)
 class Holder:
-    """The person a permit is for. ``None`` fields are not disclosed (minimal profile)."""
+    """The person a permit is for. ``None`` fields are not disclosed (minimal profile).
+
+    ``date_of_birth`` is a ``date``, or the text ``YYYY`` / ``YYYY-MM`` when only the year or
+    the month of the birth is known.
+    """
 
     given_names: str
     surname_1: str
     surname_2: str | None = None
-    date_of_birth: date | None = None
+    date_of_birth: date | str | None = None
     nationality: str | None = None
     sex: str | None = None
     photo_hash: bytes | None = None
@@ -110,6 +118,9 @@ class Permit:
             _fail("holder.nationality", h.nationality, "an ISO 3166-1 alpha-3 code such as VEN")
         if h.sex is not None and h.sex not in _SEXES:
             _fail("holder.sex", h.sex, "one of F, M, X")
+        if isinstance(h.date_of_birth, str) and not _REDUCED_DOB.match(h.date_of_birth):
+            _fail("holder.date_of_birth", h.date_of_birth,
+                  "a date, or YYYY or YYYY-MM when only the year or the month is known")
 
     @property
     def expires_at(self) -> datetime:
@@ -142,7 +153,7 @@ def claims_from_permit(p: Permit) -> dict[Any, Any]:
     """The CWT claims map of a permit (see the module docstring for the labels)."""
     h = p.holder
     holder: dict[str, Any] = {"gn": h.given_names, "s1": h.surname_1}
-    optional = {"s2": h.surname_2, "dob": h.date_of_birth and _days(h.date_of_birth),
+    optional = {"s2": h.surname_2, "dob": _dob(h.date_of_birth),
                 "nat": h.nationality, "sex": h.sex, "ph": h.photo_hash}
     holder.update({k: v for k, v in optional.items() if v is not None})
     ruta: dict[str, Any] = {
@@ -171,7 +182,7 @@ def permit_from_claims(claims: Mapping[Any, Any]) -> Permit:
         holder = Holder(
             given_names=_text(h["gn"]), surname_1=_text(h["s1"]),
             surname_2=_opt_text(h.get("s2")),
-            date_of_birth=_date(dob) if dob is not None else None,
+            date_of_birth=_dob_claim(dob),
             nationality=_opt_text(h.get("nat")), sex=_opt_text(h.get("sex")),
             photo_hash=_opt_bytes(h.get("ph")),
         )
@@ -197,6 +208,29 @@ def permit_from_claims(claims: Mapping[Any, Any]) -> Permit:
 
 def _days(d: date) -> cbor2.CBORTag:
     return cbor2.CBORTag(_TAG_DAYS, (d - _EPOCH).days)
+
+
+def iso_birth_date(d: date | str | None) -> str | None:
+    """A holder's birth date as ISO text at its precision: ``1990-05-17``, ``1990-05``, ``1990``.
+
+    Examples:
+        >>> iso_birth_date(date(1990, 5, 17)), iso_birth_date("1990")
+        ('1990-05-17', '1990')
+    """
+    return d.isoformat() if isinstance(d, date) else d
+
+
+def _dob(d: date | str | None) -> cbor2.CBORTag | str | None:
+    return _days(d) if isinstance(d, date) else d
+
+
+def _dob_claim(v: Any) -> date | str | None:
+    """A holder's ``dob``: a CBOR full-date, or the text YYYY / YYYY-MM."""
+    if v is None or type(v) is date:
+        return v
+    if isinstance(v, str) and _REDUCED_DOB.match(v):
+        return v
+    raise TypeError(f"expected a CBOR full-date or YYYY / YYYY-MM text, got {v!r}")
 
 
 def _date(v: Any) -> date:

@@ -17,7 +17,7 @@ from ruta.permits._cose import CoseRejected, decode_sign1
 from ruta.permits._errors import PermitsError
 from ruta.permits._keys import verify_es256
 from ruta.permits._messages import reason_text, right_label, status_label
-from ruta.permits._payload import Permit, permit_from_claims
+from ruta.permits._payload import Permit, iso_birth_date, permit_from_claims
 from ruta.permits._status import StatusList
 from ruta.permits._trust import TrustList
 
@@ -82,7 +82,7 @@ class VerificationResult:
                 "valid_until": p.valid_until.isoformat(), "status_index": p.status_index,
                 "holder": {"given_names": h.given_names, "surname_1": h.surname_1,
                            "surname_2": h.surname_2, "full_name": h.full_name,
-                           "date_of_birth": h.date_of_birth and h.date_of_birth.isoformat(),
+                           "date_of_birth": iso_birth_date(h.date_of_birth),
                            "nationality": h.nationality, "sex": h.sex,
                            "photo_hash": h.photo_hash.hex() if h.photo_hash else None},
             }

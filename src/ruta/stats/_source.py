@@ -44,7 +44,8 @@ _PERMIT_TO = {
 STORE_TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "st_cases": (
         "SELECT a.id, a.pathway_id, a.host_country, a.office, a.status, a.created_at, "
-        "a.submitted_at, p.sex, p.nationality, p.date_of_birth, {fees} "
+        "a.submitted_at, p.sex, p.nationality, p.date_of_birth, p.date_of_birth_precision, "
+        "{fees} "
         "FROM applications a JOIN applicants p ON p.id = a.applicant_id",
         (
             ("application_id", "s"),
@@ -56,7 +57,10 @@ STORE_TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("submitted_at", "t"),
             ("sex", "s"),
             ("citizenship", "s"),
+            # The first day the birth may be, and how much of it is known (day, month or
+            # year): a birth known only to the year is an interval of days.
             ("birth_date", "d"),
+            ("birth_precision", "s"),
             ("fees", "s"),
         ),
     ),

@@ -43,13 +43,30 @@ def _bands(expr: str, bands: Iterable[Band]) -> str:
     return f"CASE WHEN {expr} IS NULL THEN '_U' {whens} ELSE '{last}' END"
 
 
-def _age(birth: str, at: str) -> str:
+def _years(birth: str, at: str) -> str:
     # Completed years: the year difference, less one before the birthday.
-    years = (
+    return (
         f"(year({at}) - year({birth}) - CASE WHEN month({at}) * 100 + day({at}) < "
         f"month({birth}) * 100 + day({birth}) THEN 1 ELSE 0 END)"
     )
-    return _bands(years, age_bands())
+
+
+def _age(birth: str, at: str, precision: str = "c.birth_precision") -> str:
+    """SQL: the AGE band at ``at`` of a person born on ``birth`` (the first day it may be).
+
+    A birth known only to the month or the year (``precision``) is the interval of
+    days it may be; its band is decided only when the first and the last of those days fall
+    in the same band, and is ``_U`` (unknown) otherwise: a band is never guessed. Bands are
+    intervals of age, so the two ends agreeing means every day in between agrees too.
+    """
+    bands = list(age_bands())
+    last = (
+        f"CASE {precision} WHEN 'year' THEN make_date(year({birth}), 12, 31) "
+        f"WHEN 'month' THEN last_day({birth}) ELSE {birth} END"
+    )
+    oldest = _bands(_years(birth, at), bands)
+    youngest = _bands(_years(last, at), bands)
+    return f"(CASE WHEN {oldest} = {youngest} THEN {oldest} ELSE '_U' END)"
 
 
 def _office(expr: str) -> str:

@@ -79,6 +79,18 @@ def test_missing_idempotency_key_is_a_422_naming_it(client, officer):
         (lambda b: b.update(pathway="col.no-such-pathway"), "pathway"),
         (lambda b: b["profile"].update(entry={"date": "2024-13-45"}), "profile.entry.date"),
         (lambda b: b["applicant"].update(date_of_birth="12/07/1985"), "applicant.date_of_birth"),
+        (lambda b: b["applicant"].update(date_of_birth="1985-13"), "applicant.date_of_birth"),
+        (
+            lambda b: b["household"].append(
+                {"given_names": "Ana", "surname_1": "Rojas", "date_of_birth": "85",
+                 "relationship": "child"}
+            ),
+            "household.0.date_of_birth",
+        ),
+        (
+            lambda b: b["profile"].update(date_of_birth="1970"),
+            "applicant.date_of_birth",
+        ),
         (lambda b: b["applicant"].update(nationality="Venezuela"), "applicant.nationality"),
         (lambda b: b["applicant"].pop("document"), "applicant.document"),
         (lambda b: b.update(colour="red"), "colour"),
@@ -91,6 +103,30 @@ def test_bad_input_is_problem_json_naming_the_field(client, officer, mutate, fie
     assert r.status_code == 422 and r.headers["content-type"] == PROBLEM
     problem = r.json()
     assert problem["field"] == field and problem["detail"] and problem["status"] == 422
+
+
+@pytest.mark.parametrize("born", ["1985", "1985-07", "1985-07-12"])
+def test_a_birth_date_known_to_the_year_or_month_is_kept(client, officer, born):
+    payload = body()
+    payload["applicant"]["date_of_birth"] = born
+    payload["household"] = [
+        {"given_names": "Ana", "surname_1": "Rojas", "date_of_birth": "1979",
+         "relationship": "spouse"}
+    ]
+    r = submit(client, officer, payload=payload)
+    assert r.status_code == 201, r.text
+    got = client.get(f"/api/v1/applications/{r.json()['id']}", headers=officer).json()
+    assert got["applicant"]["date_of_birth"] == born
+    assert got["household"][0]["date_of_birth"] == "1979"
+    assert got["profile"]["date_of_birth"] == born  # the engine judged what the form says
+
+
+def test_the_openapi_document_states_the_three_forms(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    for name in ("ApplicantIn", "HouseholdMemberIn"):
+        field = schemas[name]["properties"]["date_of_birth"]
+        assert field["type"] == "string" and field["pattern"] == r"^\d{4}(-\d{2}(-\d{2})?)?$"
+        assert field["examples"] == ["1990-05-17", "1990-05", "1990"]
 
 
 def test_no_token_is_401_and_other_country_is_404(client, officer, api_headers):

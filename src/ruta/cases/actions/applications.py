@@ -34,6 +34,7 @@ from ruta.cases.errors import CasesError, ConflictError, PermissionDeniedError
 from ruta.cases.intake import record_duplicate_search
 from ruta.cases.schemas import ApplicationCreate
 from ruta.cases.workflow import STATES
+from ruta.partial_dates import ages_on, parse_partial_date, partial_bounds
 from ruta.pathways import ProfileError, UnknownPathwayError
 from ruta.store.models import Applicant, Application, HouseholdMember, Transition, User
 
@@ -70,13 +71,42 @@ def _by_key(session: Session, actor: User, key: str) -> Application | None:
 def _check_household(data: ApplicationCreate, today: date) -> None:
     names = {"applicant"} | {f"{m.given_names} {m.surname_1}" for m in data.household}
     for i, member in enumerate(data.household):
-        dob = member.date_of_birth
-        age = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
-        if age < 18 and member.guardian not in names:
+        youngest, _oldest = ages_on(member.date_of_birth, today)
+        # A birth known only to the year or the month counts as a minor while any day it may
+        # be would make the person under 18: a child is never left without a guardian on a
+        # guess about their birthday.
+        if youngest < 18 and member.guardian not in names:
             raise CasesError(
                 "a minor needs a guardian: 'applicant' or the full name of a household member",
                 field=f"household.{i}.guardian",
             )
+
+
+def _with_birth_date(profile: dict[str, Any], born: str) -> dict[str, Any]:
+    """The profile carrying the applicant's date of birth, the one the case stands on.
+
+    The profile describes the applicant, so the engine must judge the birth date the
+    applicant gives (and signs) on the form, which the finder's answer prefilled; an answer
+    the form made more precise (or less) follows the form.
+
+    Raises:
+        CasesError: the profile states a birth date that cannot be the same day
+            (``field="applicant.date_of_birth"``).
+    """
+    stated = profile.get("date_of_birth")
+    if stated is not None:
+        try:
+            first, last = partial_bounds(parse_partial_date(stated))
+        except ValueError:
+            return profile  # the engine names the malformed profile field
+        born_first, born_last = partial_bounds(born)
+        if born_last < first or last < born_first:
+            raise CasesError(
+                f"{born} cannot be the date of birth given in the eligibility answers "
+                f"({stated}); correct one of them",
+                field="applicant.date_of_birth",
+            )
+    return {**profile, "date_of_birth": born}
 
 
 def do_submit_application(
@@ -95,15 +125,25 @@ def do_submit_application(
     Returns:
         The application and whether it was created now.
 
+    The applicant's ``date_of_birth`` (``YYYY-MM-DD``, or ``YYYY-MM`` / ``YYYY`` when only
+    the month or the year is known) becomes the profile's, so that the engine judges the
+    date the case stands on; a minor in the household, or a member who may be one while
+    the day is unknown, names a guardian.
+
     Raises:
         UnknownPathwayError: ``field="pathway"``.
         ProfileError: ``field="profile.<path>"``.
+        CasesError: ``field="applicant.date_of_birth"`` when the profile states a birth
+            date that cannot be the same day; ``household.<i>.guardian`` for a minor
+            without a guardian.
         ConflictError: the key was used for a different submission.
     """
     check_role(actor, _SUBMITTERS, "submit applications")
     digest = _request_hash(data)
     try:
-        profile, evaluation = evaluate_for(data.pathway, data.profile)
+        profile, evaluation = evaluate_for(
+            data.pathway, _with_birth_date(data.profile, data.applicant.date_of_birth)
+        )
     except UnknownPathwayError as exc:
         raise UnknownPathwayError(exc.message, field="pathway") from None
     except ProfileError as exc:

@@ -76,7 +76,8 @@ def issue_permit(
         "given_names": a.given_names,
         "surname_1": a.surname_1,
         "surname_2": a.surname_2 or "",
-        "date_of_birth": a.date_of_birth.isoformat(),
+        # ISO at its precision: a permit never states a birthday nobody knows.
+        "date_of_birth": a.date_of_birth,
         "nationality": a.nationality,
         "sex": a.sex,
     }

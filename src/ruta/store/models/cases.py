@@ -5,15 +5,26 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ruta.partial_dates import join_partial, parse_partial_date, split_partial
 from ruta.store._types import JSONType
 from ruta.store.models._base import Base, _now, _uuid
 
 __all__ = [
     "Applicant",
     "Application",
+    "BirthDate",
     "Decision",
     "Document",
     "HouseholdMember",
@@ -22,7 +33,41 @@ __all__ = [
 ]
 
 
-class Applicant(Base):
+#: SQL that keeps a birth date's precision to the values :mod:`ruta.partial_dates` knows.
+_PRECISION_CHECK = "date_of_birth_precision IN ('day', 'month', 'year')"
+
+
+class BirthDate:
+    """A birth date known to the day, the month or the year, in two columns.
+
+    The DATE column ``date_of_birth`` holds the first day the birth may be (the day itself
+    when it is known), so SQL ranges, sorting and the statistics' ages keep working on a
+    real date type; ``date_of_birth_precision`` (``day``, ``month`` or ``year``) says how
+    much of it is known. Python reads and writes both through :attr:`date_of_birth`, the ISO
+    form of the contract (``1990-05-17``, ``1990-05`` or ``1990``), so no caller can take
+    the stored first day for a known birthday.
+    """
+
+    birth_first_day: Mapped[date] = mapped_column("date_of_birth", Date, key="birth_first_day")
+    birth_precision: Mapped[str] = mapped_column(
+        "date_of_birth_precision",
+        String(5),
+        key="birth_precision",
+        default="day",
+        server_default="day",
+    )
+
+    @property
+    def date_of_birth(self) -> str:
+        """The birth date as ISO 8601 at its precision: ``1990-05-17``, ``1990-05``, ``1990``."""
+        return join_partial(self.birth_first_day, self.birth_precision)
+
+    @date_of_birth.setter
+    def date_of_birth(self, value: str | date) -> None:
+        self.birth_first_day, self.birth_precision = split_partial(parse_partial_date(value))
+
+
+class Applicant(BirthDate, Base):
     """The person an application is about: identity, contact and languages."""
 
     __tablename__ = "applicants"
@@ -31,7 +76,6 @@ class Applicant(Base):
     given_names: Mapped[str] = mapped_column(String(200))
     surname_1: Mapped[str] = mapped_column(String(200))
     surname_2: Mapped[str | None] = mapped_column(String(200))
-    date_of_birth: Mapped[date] = mapped_column(Date)
     sex: Mapped[str] = mapped_column(String(1))
     nationality: Mapped[str] = mapped_column(String(3))
     document_type: Mapped[str] = mapped_column(String(40))
@@ -40,6 +84,7 @@ class Applicant(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     languages: Mapped[list[str]] = mapped_column(JSONType, default=list)
     created_at: Mapped[datetime] = mapped_column(default=_now)
+    __table_args__ = (CheckConstraint(_PRECISION_CHECK, name="ck_applicants_birth_precision"),)
 
 
 class Application(Base):
@@ -80,7 +125,7 @@ class Application(Base):
     )
 
 
-class HouseholdMember(Base):
+class HouseholdMember(BirthDate, Base):
     """A dependant on an application; minors name their guardian."""
 
     __tablename__ = "household_members"
@@ -89,10 +134,12 @@ class HouseholdMember(Base):
     given_names: Mapped[str] = mapped_column(String(200))
     surname_1: Mapped[str] = mapped_column(String(200))
     surname_2: Mapped[str | None] = mapped_column(String(200))
-    date_of_birth: Mapped[date] = mapped_column(Date)
     relationship: Mapped[str] = mapped_column(String(30))
     nationality: Mapped[str | None] = mapped_column(String(3))
     guardian: Mapped[str | None] = mapped_column(String(200))
+    __table_args__ = (
+        CheckConstraint(_PRECISION_CHECK, name="ck_household_members_birth_precision"),
+    )
 
 
 class Transition(Base):
