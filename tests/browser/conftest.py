@@ -44,7 +44,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "correct-horse-battery"
-OFFICERS = {"ana.cw": "caseworker", "bruno.sup": "supervisor"}
+#: Officers per country: username -> role.
+OFFICERS = {
+    "ARG": {"ana.cw": "caseworker", "bruno.sup": "supervisor"},
+    "COL": {"carla.cw": "caseworker", "diego.sup": "supervisor"},
+}
 #: ARG's registry for the intake duplicate search: it holds the accessibility test's
 #: applicant (Rosa Quispe), so that her case shows a possible duplicate to review.
 REGISTRY = (
@@ -70,10 +74,12 @@ def _free_port() -> int:
 def _create_officers(url: str) -> None:
     engine = make_engine(url)
     with make_sessionmaker(engine)() as session:
-        for username, role in OFFICERS.items():
-            do_create_user(
-                session, None, username=username, password=PASSWORD, role=role, country="ARG"
-            )
+        for country, officers in OFFICERS.items():
+            for username, role in officers.items():
+                do_create_user(
+                    session, None, username=username, password=PASSWORD, role=role,
+                    country=country,
+                )
     engine.dispose()
 
 

@@ -42,6 +42,7 @@ from starlette.responses import HTMLResponse
 
 from ruta import i18n
 from ruta.i18n import LANGUAGES, expected_languages, language_of, require_language
+from ruta.partial_dates import partial_bounds
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -51,6 +52,7 @@ __all__ = [
     "TEMPLATES_DIR",
     "LanguageQuery",
     "api_language",
+    "format_partial_date",
     "gettext_callables",
     "language_links",
     "locale_formatters",
@@ -195,10 +197,46 @@ def gettext_callables(lang: str) -> dict[str, Callable[..., Any]]:
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "dgettext": dgettext}
 
 
+def format_partial_date(value: date | str, lang: str, full: str = "medium") -> str:
+    """A date as the language says it, at the precision it is known: a birth known only to
+    the year is its year, one known to the month is the month and the year.
+
+    Args:
+        value: A ``date``, or ISO text: ``YYYY-MM-DD`` (or a timestamp starting with one),
+            ``YYYY-MM`` or ``YYYY``.
+        lang: One of :data:`LANGUAGES`.
+        full: Babel's format for a full date (``medium``: "27 mar 1990"; ``long``).
+
+    Returns:
+        The text; a value that is not a date is shown as given rather than failing a page.
+
+    Examples:
+        >>> format_partial_date("1990-05", "en"), format_partial_date("1990-05", "es")
+        ('May 1990', 'mayo de 1990')
+        >>> format_partial_date("1990", "fr"), format_partial_date("1990-05-17", "pt", "long")
+        ('1990', '17 de maio de 1990')
+    """
+    if isinstance(value, date):
+        return babel_dates.format_date(value, format=full, locale=lang)
+    text = str(value)
+    try:
+        if len(text) == 4 and text.isdigit():
+            partial_bounds(text)
+            return text
+        if len(text) == 7:
+            first, _last = partial_bounds(text)
+            return babel_dates.format_skeleton("yMMMM", first, locale=lang)
+        day = date.fromisoformat(text[:10])
+    except ValueError:
+        return text
+    return babel_dates.format_date(day, format=full, locale=lang)
+
+
 def locale_formatters(lang: str) -> dict[str, Callable[..., str]]:
     """``format_date``, ``format_datetime`` and ``format_money`` in the page language.
 
-    Dates may be ``date`` objects or ISO strings (as in a JSON result); amounts may be
+    Dates may be ``date`` objects or ISO strings (as in a JSON result), birth dates at their
+    precision ("1990", "May 1990": see :func:`format_partial_date`); amounts may be
     decimal strings. Anything that does not parse is shown as given rather than failing
     the page.
 
@@ -218,11 +256,7 @@ def locale_formatters(lang: str) -> dict[str, Callable[..., str]]:
     def format_date(value: date | str | None) -> str:
         if value is None:
             return ""
-        try:
-            day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-        except ValueError:
-            return str(value)
-        return babel_dates.format_date(day, format="medium", locale=lang)
+        return format_partial_date(value, lang, "medium")
 
     def format_datetime(value: datetime | None) -> str:
         if value is None:

@@ -59,9 +59,14 @@ def hidden(html: str, name: str) -> str:
 
 
 def walk_finder(
-    client: TestClient, answers: Mapping[str, str | list[str]], lang: str = "en"
+    client: TestClient,
+    answers: Mapping[str, str | list[str] | Mapping[str, str]],
+    lang: str = "en",
 ) -> list[str]:
-    """Answer every question the engine asks; returns the facts asked, in order."""
+    """Answer every question the engine asks; returns the facts asked, in order.
+
+    An answer is the ``answer`` field's value, or the form's fields by name for a date
+    (``{"answer-year": "1990"}``: a birth known only to the year)."""
     response = client.get("/finder/question", params={"lang": lang})
     asked: list[str] = []
     for _ in range(30):
@@ -71,13 +76,14 @@ def walk_finder(
         fact = hidden(response.text, "fact")
         asked.append(fact)
         raw = answers.get(fact, ["__none__"] if 'value="__none__"' in response.text else "false")
+        fields = dict(raw) if isinstance(raw, Mapping) else {"answer": raw}
         response = client.post(
             "/finder/question",
             data={
                 "csrf_token": csrf(response.text),
                 "at": hidden(response.text, "at"),
                 "fact": fact,
-                "answer": raw,
+                **fields,
             },
         )
     raise AssertionError(f"the finder did not finish; asked {asked}")

@@ -12,10 +12,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from babel.dates import format_date, format_skeleton
 from starlette.datastructures import FormData
 
 from ruta.pathways import Question
+from ruta.web.i18n import format_partial_date
+from ruta.web.ui._forms import FormError, form_partial_date
 
 __all__ = [
     "BOOL_CHOICES",
@@ -33,20 +34,6 @@ BOOL_CHOICES = ("yes", "no")
 NONE_OF_THESE = "__none__"
 # Kinds answered by ticking several boxes.
 _MULTIPLE = ("countries", "multi")
-
-
-class FormError(Exception):
-    """A form field was left empty or is not in the expected shape.
-
-    Args:
-        field_id: The HTML id of the input the error summary links to.
-        message: Plain-language, translated text saying how to fix it.
-    """
-
-    def __init__(self, field_id: str, message: str) -> None:
-        super().__init__(message)
-        self.field_id = field_id
-        self.message = message
 
 
 def kind_error(kind: str, _: Gettext) -> str:
@@ -130,27 +117,12 @@ def _date_answer(form: FormData, _: Gettext) -> str:
 
 def _partial_date_answer(form: FormData, _: Gettext) -> str:
     """A birth date that may leave out the day, or the day and the month (1990-05, 1990)."""
-    text = {u: str(form.get(f"answer-{u}") or "").strip() for u in ("day", "month", "year")}
-    if not text["year"]:
-        raise FormError("answer-year", kind_error("partial_date", _))
-    for unit in ("day", "month", "year"):
-        if text[unit] and not text[unit].isdigit():
-            raise FormError(f"answer-{unit}", kind_error("partial_date", _))
-    if text["day"] and not text["month"]:
-        raise FormError("answer-month", kind_error("partial_date", _))
-    year = int(text["year"])
-    if year < 1900:
-        raise FormError("answer-year", _("Enter the year with four digits, for example 2021"))
-    try:
-        if not text["month"]:
-            return f"{year:04d}"
-        month = int(text["month"])
-        if not text["day"]:
-            date(year, month, 1)
-            return f"{year:04d}-{month:02d}"
-        return date(year, month, int(text["day"])).isoformat()
-    except ValueError:
-        raise FormError("answer-day", kind_error("partial_date", _)) from None
+    return form_partial_date(
+        form,
+        "answer",
+        kind_error("partial_date", _),
+        _("Enter the year with four digits, for example 2021"),
+    )
 
 
 def display_date(raw: str, lang: str) -> str:
@@ -161,15 +133,7 @@ def display_date(raw: str, lang: str) -> str:
         >>> display_date("1990-05", "en"), display_date("1990-05", "es"), display_date("1990", "fr")
         ('May 1990', 'mayo de 1990', '1990')
     """
-    parts = raw.split("-")
-    try:
-        if len(parts) == 1 and len(raw) == 4 and raw.isdigit():
-            return raw
-        if len(parts) == 2:
-            return format_skeleton("yMMMM", date(int(parts[0]), int(parts[1]), 1), locale=lang)
-        return format_date(date.fromisoformat(raw), format="long", locale=lang)
-    except ValueError:
-        return raw
+    return format_partial_date(raw, lang, "long")
 
 
 def display_answer(question: Question | None, raw: str | list[str], lang: str, _: Gettext) -> str:

@@ -32,8 +32,11 @@ from ruta.web.security import safe_next, set_session_cookie
 from ruta.web.ui._countries import country_options
 from ruta.web.ui._forms import (
     ErrorList,
+    FormError,
+    birth_date_parts,
     csrf_context,
-    form_date,
+    form_birth_date,
+    form_partial_date,
     form_text,
     gettext_for,
     not_found_page,
@@ -224,6 +227,8 @@ def apply_start(request: Request, pathway_id: str, user: OptionalPageUser) -> Re
         context = {**csrf_context(request), "pathway_title": title, "next": here}
         return render(request, "apply/sign_in.html", context)
     values = {"idempotency_key": str(uuid.uuid4())}
+    # The finder's answer carries on: a birth known only to the year or the month stays so.
+    values.update(birth_date_parts(_profile(request).get("date_of_birth"), "date_of_birth"))
     return _details_page(request, user, pathway_id, title, values, [])
 
 
@@ -233,13 +238,14 @@ def _validate(values: dict[str, str], _: Any) -> ErrorList:
         errors.append(("given_names", _("Enter your given names")))
     if not values["surname_1"]:
         errors.append(("surname_1", _("Enter your first surname")))
-    if form_date(values, "date_of_birth") is None:
-        errors.append(
-            (
-                "date_of_birth-day",
-                _("Enter your date of birth with day, month and year, for example 27 3 1990"),
-            )
-        )
+    born_message = _(
+        "Enter your date of birth, for example 27 3 1990, or only the month and year, or only "
+        "the year"
+    )
+    try:
+        form_birth_date(values, "date_of_birth", born_message, _)
+    except FormError as exc:
+        errors.append((exc.field_id, exc.message))
     if values["sex"] not in SEXES:
         errors.append(("sex", _("Select the sex shown on your identity document")))
     if len(values["nationality"]) != 3:
@@ -275,7 +281,7 @@ def household_of(values: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def _submission(pathway_id: str, values: dict[str, str], profile: dict[str, Any]) -> Any:
-    born = form_date(values, "date_of_birth")
+    born = _checked_birth_date(values)
     return ApplicationCreate.model_validate(
         {
             "pathway": pathway_id,
@@ -285,7 +291,7 @@ def _submission(pathway_id: str, values: dict[str, str], profile: dict[str, Any]
                 "given_names": values["given_names"],
                 "surname_1": values["surname_1"],
                 "surname_2": values["surname_2"] or None,
-                "date_of_birth": born.isoformat() if born else None,
+                "date_of_birth": born,
                 "sex": values["sex"],
                 "nationality": values["nationality"],
                 "document": {"type": values["document_type"], "number": values["document_number"]},
@@ -316,6 +322,14 @@ async def apply_check(request: Request, pathway_id: str, user: PageUser) -> Resp
     return check_page(request, user, pathway_id, title, values)
 
 
+def _checked_birth_date(values: dict[str, str]) -> str | None:
+    """The form's birth date, or None when the form does not make one (_validate says why)."""
+    try:
+        return form_partial_date(values, "date_of_birth", "", "")
+    except FormError:
+        return None
+
+
 def check_page(
     request: Request,
     user: User,
@@ -332,7 +346,7 @@ def check_page(
         "pathway_title": title,
         "values": values,
         "household": household_of(values),
-        "date_of_birth": form_date(values, "date_of_birth"),
+        "date_of_birth": _checked_birth_date(values),
         "nationality_name": dict(country_options(lang)).get(values["nationality"], ""),
         "errors": errors or [],
         "has_errors": bool(errors),

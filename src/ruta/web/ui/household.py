@@ -17,14 +17,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from ruta.partial_dates import ages_on
 from ruta.store.models import User
 from ruta.web.deps import PageUser
 from ruta.web.i18n import render, request_language
 from ruta.web.ui._countries import country_options
 from ruta.web.ui._forms import (
     ErrorList,
+    FormError,
     csrf_context,
-    form_date,
+    form_birth_date,
     form_text,
     gettext_for,
     not_found_page,
@@ -32,7 +34,7 @@ from ruta.web.ui._forms import (
 )
 from ruta.web.ui.applicant import FIELDS, check_page, household_of, pathway_title
 
-__all__ = ["RELATIONSHIPS", "age_on", "router"]
+__all__ = ["RELATIONSHIPS", "router"]
 
 router = APIRouter(tags=["pages: household"])
 
@@ -53,24 +55,27 @@ _MEMBER_FIELDS = (
 )
 
 
-def age_on(born: date, day: date) -> int:
-    """Completed years of age on ``day``.
+def _surely_adult(born: object, today: date) -> bool:
+    """Whether every day the birth may be makes the person at least 18 (a guardian must be)."""
+    try:
+        return isinstance(born, str) and ages_on(born, today)[0] >= 18
+    except ValueError:
+        return False
 
-    Examples:
-        >>> born = date(2010, 6, 15)
-        >>> age_on(born, date(2028, 6, 14)), age_on(born, date(2028, 6, 15))
-        (17, 18)
-    """
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+def _may_be_minor(born: str, today: date) -> bool:
+    """Whether some day the birth may be makes the person under 18 (then a guardian is asked)."""
+    return ages_on(born, today)[0] < 18
 
 
 def _guardians(household: list[dict[str, Any]], _: Any) -> list[tuple[str, str]]:
-    """Who may be a minor's guardian: the applicant, or an adult member already added."""
+    """Who may be a minor's guardian: the applicant, or a member already added who is an
+    adult whatever the unknown part of their birth date."""
     today = datetime.now(UTC).date()
     names = [
         f"{m.get('given_names', '')} {m.get('surname_1', '')}".strip()
         for m in household
-        if m.get("date_of_birth") and age_on(date.fromisoformat(m["date_of_birth"]), today) >= 18
+        if _surely_adult(m.get("date_of_birth"), today)
     ]
     return [("applicant", _("Me (the applicant)")), *((n, n) for n in names)]
 
@@ -121,18 +126,19 @@ def _validate_member(member: dict[str, str], carried: dict[str, str], _: Any) ->
         errors.append(("member_given_names", _("Enter the person's given names")))
     if not member["member_surname_1"]:
         errors.append(("member_surname_1", _("Enter the person's first surname")))
-    born = form_date(member, "member_dob")
-    if born is None or born > datetime.now(UTC).date():
-        errors.append(
-            (
-                "member_dob-day",
-                _("Enter the person's date of birth, for example 3 9 2015"),
-            )
-        )
+    message = _(
+        "Enter the person's date of birth, for example 3 9 2015, or only the month and year, "
+        "or only the year"
+    )
+    born: str | None = None
+    try:
+        born = form_birth_date(member, "member_dob", message, _)
+    except FormError as exc:
+        errors.append((exc.field_id, exc.message))
     if member["member_relationship"] not in RELATIONSHIPS:
         errors.append(("member_relationship", _("Select how the person is related to you")))
     guardians = {code for code, _label in _guardians(household_of(carried), _)}
-    minor = born is not None and age_on(born, datetime.now(UTC).date()) < 18
+    minor = born is not None and _may_be_minor(born, datetime.now(UTC).date())
     if minor and member["member_guardian"] not in guardians:
         errors.append(("member_guardian", _("Select who is the child's guardian")))
     if len(household_of(carried)) >= MAX_MEMBERS:
@@ -155,15 +161,15 @@ async def add_member(request: Request, pathway_id: str, user: PageUser) -> Respo
         errors.insert(0, ("member_given_names", _("The form expired. Try again")))
     if errors:
         return _member_page(request, user, pathway_id, title, carried, member, errors)
-    born = form_date(member, "member_dob")
-    minor = born is not None and age_on(born, datetime.now(UTC).date()) < 18
+    born = form_birth_date(member, "member_dob", "", _)  # checked above
+    minor = _may_be_minor(born, datetime.now(UTC).date())
     household = household_of(carried)
     household.append(
         {
             "given_names": member["member_given_names"],
             "surname_1": member["member_surname_1"],
             "surname_2": member["member_surname_2"] or None,
-            "date_of_birth": born.isoformat() if born else None,
+            "date_of_birth": born,
             "relationship": member["member_relationship"],
             "nationality": member["member_nationality"].upper() or None,
             "guardian": member["member_guardian"] if minor else None,
