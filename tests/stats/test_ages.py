@@ -9,7 +9,7 @@ from tests.cases.conftest import PASSWORD, submission
 from ruta.cases.accounts import do_create_user
 from ruta.cases.actions import do_submit_application
 from ruta.stats._source import load_case_store
-from ruta.stats._units import _age
+from ruta.stats._units import _age, birth_last
 
 # On 2026-06-01, with the shipped bands <18, 18-29, 30-44, 45-64, 65+.
 CASES = {
@@ -27,8 +27,10 @@ CASES = {
 
 def test_a_band_is_decided_only_when_the_whole_interval_is_in_it() -> None:
     duck = duckdb.connect()
-    duck.execute("CREATE TABLE c (birth_date DATE, birth_precision VARCHAR)")
-    duck.executemany("INSERT INTO c VALUES (?, ?)", [list(k) for k in CASES])
+    duck.execute("CREATE TABLE cases (birth_date DATE, birth_precision VARCHAR)")
+    duck.executemany("INSERT INTO cases VALUES (?, ?)", [list(k) for k in CASES])
+    last = birth_last("birth_date", "birth_precision")
+    duck.execute(f"CREATE TABLE c AS SELECT *, {last} AS birth_last FROM cases")
     band = _age("c.birth_date", "DATE '2026-06-01'")
     got = duck.execute(f"SELECT birth_date, birth_precision, {band} FROM c").fetchall()
     as_read = {(str(b) if b else None, p): band for b, p, band in got}

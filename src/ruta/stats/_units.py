@@ -17,7 +17,7 @@ import duckdb
 from ruta.stats._params import Band, age_bands, expiring_days, sla_rule, waiting_bands
 from ruta.stats._period import Period
 
-__all__ = ["OPEN_STATES", "STAGES", "build_units", "pathway_code"]
+__all__ = ["OPEN_STATES", "STAGES", "birth_last", "build_units", "pathway_code"]
 
 #: Workflow states in which a case waits for the administration (the backlog).
 OPEN_STATES = ("submitted", "in_review", "information_requested", "decision_proposed", "appealed")
@@ -51,19 +51,24 @@ def _years(birth: str, at: str) -> str:
     )
 
 
-def _age(birth: str, at: str, precision: str = "c.birth_precision") -> str:
-    """SQL: the AGE band at ``at`` of a person born on ``birth`` (the first day it may be).
+def birth_last(first: str, precision: str) -> str:
+    """SQL: the last day a birth may be, from its first day and its precision (day, month
+    or year): the same day when the day is known."""
+    return (
+        f"CASE {precision} WHEN 'year' THEN make_date(year({first}), 12, 31) "
+        f"WHEN 'month' THEN last_day({first}) ELSE {first} END"
+    )
 
-    A birth known only to the month or the year (``precision``) is the interval of
-    days it may be; its band is decided only when the first and the last of those days fall
-    in the same band, and is ``_U`` (unknown) otherwise: a band is never guessed. Bands are
-    intervals of age, so the two ends agreeing means every day in between agrees too.
+
+def _age(birth: str, at: str, last: str = "c.birth_last") -> str:
+    """SQL: the AGE band at ``at`` of a person born between ``birth`` and ``last``.
+
+    A birth known only to the month or the year is the interval of days it may be; its
+    band is decided only when the first and the last of those days fall in the same band,
+    and is ``_U`` (unknown) otherwise: a band is never guessed. Bands are intervals of age,
+    so the two ends agreeing means every day in between agrees too.
     """
     bands = list(age_bands())
-    last = (
-        f"CASE {precision} WHEN 'year' THEN make_date(year({birth}), 12, 31) "
-        f"WHEN 'month' THEN last_day({birth}) ELSE {birth} END"
-    )
     oldest = _bands(_years(birth, at), bands)
     youngest = _bands(_years(last, at), bands)
     return f"(CASE WHEN {oldest} = {youngest} THEN {oldest} ELSE '_U' END)"
@@ -132,7 +137,9 @@ def build_units(
         f"CREATE OR REPLACE TABLE u_case AS SELECT application_id, ref_area, "
         f"_pathway(pathway_id) AS PATHWAY, citizenship AS CITIZENSHIP, "
         f"CASE sex WHEN 'F' THEN 'F' WHEN 'M' THEN 'M' ELSE 'X' END AS SEX, "
-        f"{_office('office')} AS OFFICE, birth_date, submitted_at, fees FROM st_cases"
+        f"{_office('office')} AS OFFICE, birth_date, "
+        f"{birth_last('birth_date', 'birth_precision')} AS birth_last, submitted_at, fees "
+        f"FROM st_cases"
     )
     person = "c.PATHWAY, c.CITIZENSHIP, c.SEX, {age} AS AGE, c.OFFICE"
     if wanted("applications"):
