@@ -285,3 +285,21 @@ def test_a_registry_with_its_own_columns_and_dates_is_searched(
     assert found["record_id"] == "E-1" and "date of birth equal" in found["reasons"]
     # Sex coded H/M in a Spanish-language file: M is mujer, as the applicant.
     assert found["record"]["sex"] == "F"
+
+
+def test_a_birth_known_only_to_the_year_still_finds_the_record(
+    session, cast, tmp_path, registries
+):
+    """The query carries 1990 as given: it blocks on the birth year and agrees with the
+    registry's 1990-05-01 at the year, with no passport to lean on (R-SWAP has none)."""
+    path = write_registry(tmp_path / "col.csv", SWAPPED, SISTER)
+    intake.use_registries({"COL": path}, wait=None)
+    data = submission()
+    data.applicant.date_of_birth = "1990"
+    app, _ = actions.do_submit_application(session, cast.caseworker, data)
+    found = {c["record_id"]: c for c in app.duplicate_search["candidates"]}
+    assert "R-SWAP" in found and "R-SISTER" not in found
+    assert "same year (month or day unknown)" in found["R-SWAP"]["reasons"]
+    assert "date of birth differs" not in found["R-SWAP"]["reasons"]
+    pairs, _total = actions.list_review_pairs(session, cast.caseworker)
+    assert [p.record_a["date_of_birth"] for p in pairs] == ["1990"]
