@@ -108,8 +108,11 @@ def fold(text: str) -> str:
         >>> fold("Søren Åse"), fold("Олена Ковальчук"), fold("Loudmia Pòl")
         ('soren ase', 'olena kovalchuk', 'loudmia pol')
     """
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = unicodedata.normalize("NFKC", text)
+    # Transliterate before lower-casing: case folding first would turn letters such as the
+    # Greek iota subscript into a separate letter that the printed (Latin) forms never show.
     if not text.isascii():
-        text = "".join(_latin_char(c, False) for c in text).lower()
+        text = "".join(_latin_char(c, False) for c in text)
+    text = text.lower()
     text = text.replace("-", " ").translate(_APOSTROPHES)
     return _SPACES.sub(" ", _NON_LETTER.sub(" ", text)).strip()

@@ -29,7 +29,12 @@ def permitted(session, cast, tmp_path):
     actions.do_decide(session, cast.supervisor, app.id, "approved", ["all met"], keys_dir=tmp_path)
     permit = session.scalars(select(Permit).where(Permit.application_id == app.id)).one()
     actions.do_set_permit_status(
-        session, cast.supervisor, permit.permit_id, "suspended", "forged entry stamp"
+        session,
+        cast.supervisor,
+        permit.permit_id,
+        "suspended",
+        "forged entry stamp",
+        keys_dir=tmp_path,
     )
     return app.id, permit
 
