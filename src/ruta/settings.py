@@ -109,6 +109,57 @@ class _Settings(BaseSettings):
         description="Argon2 parameters for new password hashes; 'cheapest' only for tests.",
     )
     reminder_hours: int = Field(48, description="Hours before an appointment its reminder is due.")
+    public_url: str = Field(
+        "",
+        description="The service's address as applicants reach it (https://ruta.example); "
+        "messages to applicants link to their application there. Empty: no link.",
+    )
+    smtp_url: str = Field(
+        "",
+        description="Mail server for notifications, smtp://host:port (smtps://host:port for "
+        "TLS from the start); empty: e-mail messages wait in the outbox.",
+    )
+    smtp_user: str | None = Field(None, description="Login name at the mail server, if needed.")
+    smtp_password: SecretStr | None = Field(None, description="Password of RUTA_SMTP_USER.")
+    smtp_starttls: bool = Field(
+        False, description="Upgrade the SMTP connection with STARTTLS before login and sending."
+    )
+    smtp_timeout: float = Field(30.0, description="Seconds to wait for the mail server.")
+    mail_from: str = Field(
+        "",
+        description="Sender address of notification e-mails (e.g. citas@migracion.gov.co); "
+        "required when RUTA_SMTP_URL is set.",
+    )
+    sms_gateway_url: str = Field(
+        "",
+        description="HTTP gateway for SMS and WhatsApp messages (a JSON POST with a bearer "
+        "token; format in docs/operations.md); empty: those messages wait in the outbox.",
+    )
+    sms_gateway_token: SecretStr | None = Field(
+        None, description="Bearer token sent to RUTA_SMS_GATEWAY_URL."
+    )
+    sms_gateway_timeout: float = Field(30.0, description="Seconds to wait for the gateway.")
+    notify_batch: int = Field(
+        50, ge=1, le=1000, description="Messages the notifier leases at a time (--batch)."
+    )
+    notify_lease_seconds: float = Field(
+        300.0,
+        gt=0,
+        description="How long a leased message belongs to one notifier; after that a stopped "
+        "notifier's messages are taken back (see docs/operations.md, delivery guarantees).",
+    )
+    notify_max_attempts: int = Field(
+        8, ge=1, description="Attempts before a message becomes a dead letter."
+    )
+    notify_retry_seconds: float = Field(
+        60.0, gt=0, description="First back-off ceiling after a failed attempt; it doubles."
+    )
+    notify_retry_max_seconds: float = Field(
+        3600.0, gt=0, description="Largest back-off ceiling between two attempts."
+    )
+    notify_poll_seconds: float = Field(
+        10.0, gt=0, description="How often a running notifier looks for new messages."
+    )
     registries: dict[str, Path | RegistrySource] = Field(
         default_factory=dict,
         description="Registries searched for duplicates at intake, by host country (JSON, e.g. "

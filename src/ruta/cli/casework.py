@@ -100,9 +100,15 @@ def audit_verify() -> None:
 
 @appointments_app.command("due-reminders")
 def due_reminders(
-    mark: bool = typer.Option(False, help="Record the reminders as sent"),
+    mark: bool = typer.Option(
+        False, help="Queue the reminder messages (outbox) and record the appointments reminded"
+    ),
 ) -> None:
-    """List booked appointments whose reminder is due (RUTA_REMINDER_HOURS ahead)."""
+    """List booked appointments whose reminder is due (RUTA_REMINDER_HOURS ahead).
+
+    With --mark, each listed appointment gets its reminder message in the outbox, once
+    (`ruta notify run` delivers it and also queues due reminders by itself on every pass).
+    """
     from datetime import UTC, datetime
 
     from ruta.cases.actions import do_mark_reminded

@@ -27,6 +27,7 @@ from ruta.cases.actions.appointments import (
     do_mark_reminded,
     do_open_slot_range,
     do_open_slots,
+    do_queue_reminders,
     do_rebook_appointment,
     due_reminders,
     free_slots,
@@ -53,6 +54,15 @@ from ruta.cases.actions.documents import (
     read_document,
 )
 from ruta.cases.actions.notes import backlog, do_add_note, history, list_notes
+from ruta.cases.actions.notifications import (
+    UNDELIVERED_STATES,
+    do_retry_message,
+    do_set_notification_preferences,
+    get_notification_preferences,
+    list_undelivered,
+    messages_of,
+    notification_counts,
+)
 from ruta.cases.actions.permits import do_set_permit_status, get_permit, issue_permit
 from ruta.cases.actions.review import (
     check_review_access,
@@ -71,6 +81,7 @@ from ruta.cases.actions.transitions import (
 )
 
 __all__ = [
+    "UNDELIVERED_STATES",
     "AppointmentView",
     "BulkOutcome",
     "ChecklistItem",
@@ -96,8 +107,11 @@ __all__ = [
     "do_open_slot_range",
     "do_open_slots",
     "do_propose_decision",
+    "do_queue_reminders",
     "do_rebook_appointment",
+    "do_retry_message",
     "do_review_document",
+    "do_set_notification_preferences",
     "do_set_permit_status",
     "do_submit_application",
     "do_transition",
@@ -107,6 +121,7 @@ __all__ = [
     "export_review_decisions",
     "free_slots",
     "get_application",
+    "get_notification_preferences",
     "get_office",
     "get_permit",
     "get_review_pair",
@@ -118,6 +133,9 @@ __all__ = [
     "list_offices",
     "list_review_pairs",
     "list_slots",
+    "list_undelivered",
+    "messages_of",
+    "notification_counts",
     "office_day",
     "office_timezone",
     "read_document",

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from ruta.cases._tx import batch, finish
 from ruta.cases.access import OFFICERS, check_role, load_application, office_scope, scope_filter
+from ruta.cases.actions.notifications import notify_appointment
 from ruta.cases.audit import append_event
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError
 from ruta.store.models import Applicant, Application, Appointment, Office, Slot, User
@@ -38,6 +39,7 @@ __all__ = [
     "do_mark_reminded",
     "do_open_slot_range",
     "do_open_slots",
+    "do_queue_reminders",
     "do_rebook_appointment",
     "due_reminders",
     "free_slots",
@@ -155,6 +157,7 @@ def do_book_appointment(
     appt = Appointment(slot_id=slot_id, application_id=app.id, status="booked")
     session.add(appt)
     session.flush()
+    notify_appointment(session, app, appt, "appointment_booked", datetime.now(UTC))
     data = {"appointment": appt.id, "slot": slot_id}
     append_event(session, actor, "appointment.book", "application", app.id, data)
     finish(session)
@@ -234,19 +237,54 @@ def due_reminders(session: Session, now: datetime, hours: int) -> list[Appointme
 
 
 def do_mark_reminded(session: Session, appointment_ids: list[int]) -> int:
-    """Record that reminders went out (the system acts; one audit event per batch)."""
+    """Queue the reminder message of each appointment and record it as reminded.
+
+    The system acts (one audit event per batch). Each reminder is an outbox row with the
+    unique key ``reminder:appointment:<id>``, written in this transaction, so running the
+    producer twice, or two producers at once, queues one reminder per appointment; an
+    appointment already reminded, or no longer booked, gets none.
+    """
     now = datetime.now(UTC)
-    result = session.execute(
-        update(Appointment)
-        .where(Appointment.id.in_(appointment_ids), Appointment.reminded_at.is_(None))
-        .values(reminded_at=now)
+    query = (
+        select(Appointment)
+        .where(
+            Appointment.id.in_(appointment_ids),
+            Appointment.reminded_at.is_(None),
+            Appointment.status == "booked",
+        )
+        .order_by(Appointment.id)
     )
-    count = int(result.rowcount)  # type: ignore[attr-defined]  # CursorResult at runtime
+    count = 0
+    for appt in session.scalars(query).all():
+        app = session.get(Application, appt.application_id)
+        if app is None:  # pragma: no cover - a foreign key keeps the case
+            continue
+        notify_appointment(session, app, appt, "reminder", now)
+        result = session.execute(
+            update(Appointment)
+            .where(Appointment.id == appt.id, Appointment.reminded_at.is_(None))
+            .values(reminded_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        count += int(result.rowcount)  # type: ignore[attr-defined]  # CursorResult at runtime
     append_event(
         session, None, "appointment.remind", "appointment", "*", {"count": count}, case=None
     )
     finish(session)
     return count
+
+
+def do_queue_reminders(session: Session, now: datetime, hours: int) -> int:
+    """Queue the reminders due within ``hours`` of ``now`` (the notifier calls it each pass).
+
+    Returns:
+        How many reminders were queued (0 when none were due).
+    """
+    due = [appt.id for appt in due_reminders(session, now, hours)]
+    if not due:
+        session.rollback()  # end the read transaction: SQLite's BEGIN IMMEDIATE holds the lock
+        return 0
+    return do_mark_reminded(session, due)
 
 
 def do_rebook_appointment(

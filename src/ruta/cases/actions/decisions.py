@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from ruta.cases._tx import finish
 from ruta.cases.access import OFFICERS, check_role, load_application
 from ruta.cases.actions._common import check_reason, move
+from ruta.cases.actions.notifications import notify_decision, notify_permit
 from ruta.cases.actions.permits import issue_permit
 from ruta.cases.audit import append_event
 from ruta.cases.eligibility import legal_basis
@@ -149,6 +150,10 @@ def do_decide(
     if outcome == "approved":
         permit = issue_permit(session, app, keys_dir=keys_dir, today=now.date())
         permit_id = permit.permit_id if permit is not None else None
+    # The applicant hears of the decision, and of the permit, with this transaction.
+    notify_decision(session, app, proposal.id, outcome, proposal.appeal_deadline, now)
+    if permit_id is not None:
+        notify_permit(session, app, permit_id, now)
     data = {"outcome": outcome, "reasons": texts, "permit": permit_id}
     append_event(session, actor, "decision.decide", "application", app.id, data)
     finish(session)

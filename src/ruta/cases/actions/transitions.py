@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from ruta.cases._tx import finish
 from ruta.cases.access import OFFICERS, check_role, load_application
 from ruta.cases.actions._common import check_reason, move
+from ruta.cases.actions.notifications import notify_information_request
 from ruta.cases.audit import append_event
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError, PermissionDeniedError
 from ruta.cases.workflow import DECISION_STATES, STATES, TRANSITIONS, allowed_targets, can_move
@@ -93,7 +94,10 @@ def _transition(
             select(Decision).where(Decision.application_id == app.id, Decision.status == "proposed")
         ):
             proposal.status = "superseded"
-    move(session, app, to, actor, reason)
+    step = move(session, app, to, actor, reason)
+    if to == "information_requested":
+        session.flush()
+        notify_information_request(session, app, step.id, reason, step.at)
     data = {"from": src, "to": to, "reason": reason}
     append_event(session, actor, "application.transition", "application", app.id, data)
     return app

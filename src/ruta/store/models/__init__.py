@@ -18,11 +18,19 @@ from ruta.store.models.cases import (
     Note,
     Transition,
 )
+from ruta.store.models.notifications import (
+    CHANNELS,
+    OUTBOX_STATES,
+    NotificationPreference,
+    OutboxMessage,
+)
 from ruta.store.models.permits import Permit, PermitCounter
 from ruta.store.models.review import REVIEW_OUTCOMES, REVIEW_STATUSES, ReviewPairRow
 
 __all__ = [
     "AUDIT_CHAINS",
+    "CHANNELS",
+    "OUTBOX_STATES",
     "REVIEW_OUTCOMES",
     "REVIEW_STATUSES",
     "Applicant",
@@ -37,7 +45,9 @@ __all__ = [
     "HouseholdMember",
     "LoginAttempt",
     "Note",
+    "NotificationPreference",
     "Office",
+    "OutboxMessage",
     "Permit",
     "PermitCounter",
     "ReviewPairRow",
