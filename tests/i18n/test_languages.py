@@ -51,7 +51,7 @@ def test_an_unsupported_tag_names_the_field_and_the_languages() -> None:
     error = caught.value
     assert isinstance(error, RutaError) and isinstance(error, ValueError)
     assert error.field == "--lang"
-    assert str(error).startswith("--lang: got 'de-DE'; expected one of es, pt, en, fr")
+    assert str(error).startswith("--lang: got 'de-DE'; expected one of es, pt, en, fr, ht")
 
 
 def test_the_list_file_refuses_a_malformed_line(tmp_path: Path) -> None:

@@ -13,18 +13,18 @@ from ruta.pathways._catalog import PACKS_DIR, default_catalog
 GOOD = """\
 pack: demo
 version: "1"
-title: {es: Demo, pt: Demo, en: Demo, fr: Démo}
+title: {es: Demo, pt: Demo, en: Demo, fr: Démo, ht: Demo}
 pathways:
   - id: arg.demo
     host_country: ARG
-    title: {es: Demo, pt: Demo, en: Demo, fr: Démo}
-    summary: {es: Demo, pt: Demo, en: Demo, fr: Démo}
+    title: {es: Demo, pt: Demo, en: Demo, fr: Démo, ht: Demo}
+    summary: {es: Demo, pt: Demo, en: Demo, fr: Démo, ht: Demo}
     instrument: {instrument: Ley demo}
     grants: {status: temporary, duration_months: 12, rights: [work]}
-    next_steps: {es: Demo, pt: Demo, en: Demo, fr: Démo}
+    next_steps: {es: Demo, pt: Demo, en: Demo, fr: Démo, ht: Demo}
     conditions:
       - id: adult
-        text: {es: Mayor, pt: Maior, en: Adult, fr: Majeur}
+        text: {es: Mayor, pt: Maior, en: Adult, fr: Majeur, ht: Granmoun}
         citation: {instrument: Ley demo, article: art. 1}
         test: {ge: [{years_between: [{fact: date_of_birth}, {as_of: true}]}, 18]}
 """
@@ -46,7 +46,7 @@ def test_a_minimal_pack_loads(tmp_path: Path) -> None:
     [
         ("{fact: date_of_birth}", "{fact: shoe_size}", "unknown fact 'shoe_size'"),
         ("{ge:", "{eval:", "unknown term 'eval'"),
-        ("fr: Majeur}", "}", "fr"),
+        ("fr: Majeur, ht: Granmoun}", "}", "fr"),
         ("id: arg.demo", "id: bra.demo", "must start with the host country"),
         ("rights: [work]", "rights: [teleport]", "unknown right"),
         ("18]}", "{param: age}]}", "parameter 'age' is not defined"),

@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import io
+import re
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from ruta.i18n._languages import LANGUAGES, LOCALES_DIR, require_language
+from ruta.i18n._texts import REVIEW_STATUSES
 
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
     from babel.support import NullTranslations
 
-__all__ = ["N_", "catalog_path", "domains", "gettext", "read_catalog", "translator"]
+__all__ = [
+    "N_",
+    "REVIEW_HEADER",
+    "catalog_path",
+    "domains",
+    "gettext",
+    "read_catalog",
+    "review_status",
+    "translator",
+]
+
+#: The catalog header field that says whether a native speaker has reviewed the catalog's
+#: translations: ``X-Review-Status: unreviewed``. Absent means reviewed. An ``X-`` field is
+#: one that gettext, Poedit and Weblate keep as they found it; Babel drops unknown header
+#: fields when it rewrites a catalog, so ``make i18n`` carries it over itself.
+REVIEW_HEADER: Final = "X-Review-Status"
+_REVIEW_LINE = re.compile(rf'^"{REVIEW_HEADER}:\s*([^\\"]*?)\s*(?:\\n)?"$', re.MULTILINE)
 
 
 def catalog_path(lang: str, domain: str) -> Path:
@@ -49,6 +67,40 @@ def read_catalog(lang: str, domain: str) -> Catalog:
 
     with catalog_path(lang, domain).open("rb") as po_file:
         return read_po(po_file, locale=lang, domain=domain)
+
+
+def header_review_status(text: str) -> str | None:
+    """The value of the review field in a catalog's text, or ``None`` when it has none.
+
+    Examples:
+        >>> header_review_status('msgid ""\nmsgstr ""\n"X-Review-Status: unreviewed\\n"\n')
+        'unreviewed'
+        >>> header_review_status('msgid ""\nmsgstr ""\n"Language: fr\\n"\n') is None
+        True
+    """
+    header, _, _ = text.partition("\n\n")  # the header entry is the first block
+    match = _REVIEW_LINE.search(header)
+    return match.group(1) if match else None
+
+
+def review_status(lang: str, domain: str) -> str:
+    """Whether a native speaker has reviewed a catalog: ``reviewed`` or ``unreviewed``.
+
+    A catalog whose header has no ``X-Review-Status`` field is reviewed (written by the
+    project's own translators); a value other than those two is reported by
+    ``python -m ruta.i18n check`` and read here as unreviewed.
+
+    Examples:
+        >>> review_status("fr", "web")
+        'reviewed'
+        >>> review_status("ht", "web")
+        'unreviewed'
+    """
+    path = catalog_path(lang, domain)
+    value = header_review_status(path.read_text(encoding="utf-8")) if path.exists() else None
+    if value is None:
+        return "reviewed"
+    return value if value in REVIEW_STATUSES else "unreviewed"
 
 
 @cache

@@ -19,8 +19,15 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from ruta.i18n._catalogs import catalog_path, domains, read_catalog
+from ruta.i18n._catalogs import (
+    REVIEW_HEADER,
+    catalog_path,
+    domains,
+    header_review_status,
+    read_catalog,
+)
 from ruta.i18n._languages import LANGUAGES, LOCALES_DIR
+from ruta.i18n._texts import REVIEW_STATUSES
 
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog, Message
@@ -189,14 +196,31 @@ def _english_fill(catalog: Catalog) -> None:
             message.string = message.id
 
 
-def _po_bytes(catalog: Catalog) -> bytes:
+def _po_bytes(catalog: Catalog, review: str | None = None) -> bytes:
     from babel.messages.pofile import write_po
 
     buffer = io.BytesIO()
     write_po(
         buffer, catalog, width=_WIDTH, sort_output=True, ignore_obsolete=True, include_lineno=False
     )
-    return buffer.getvalue()
+    data = buffer.getvalue()
+    if review is None:
+        return data
+    # Babel writes only the header fields it knows: the review field goes in as the header
+    # entry's last line (the header entry ends at the first blank line).
+    header, blank, rest = data.partition(b"\n\n")
+    line = f'"{REVIEW_HEADER}: {review}\\n"'.encode()
+    return header + b"\n" + line + blank + rest
+
+
+def _review_of_new_catalog(lang: str) -> str | None:
+    # A language is reviewed as a whole: a new domain's catalog in a language whose other
+    # catalogs await review starts unreviewed too.
+    for domain in domains():
+        path = catalog_path(lang, domain)
+        if path.exists() and header_review_status(path.read_text("utf-8")) == "unreviewed":
+            return "unreviewed"
+    return None
 
 
 def update_catalogs(names: Iterable[str] | None = None) -> list[Path]:
@@ -214,7 +238,11 @@ def update_catalogs(names: Iterable[str] | None = None) -> list[Path]:
         template = extract(domain)
         for lang in LANGUAGES:
             path = catalog_path(lang, domain)
-            catalog = read_catalog(lang, domain) if path.exists() else _new_catalog(lang, domain)
+            if path.exists():
+                catalog = read_catalog(lang, domain)
+                review = header_review_status(path.read_text(encoding="utf-8"))
+            else:
+                catalog, review = _new_catalog(lang, domain), _review_of_new_catalog(lang)
             # A copy per language: Babel inserts the template's own message objects for new
             # messages, and the English fill below must not reach the next language.
             fresh = copy.deepcopy(template)
@@ -222,7 +250,7 @@ def update_catalogs(names: Iterable[str] | None = None) -> list[Path]:
             catalog.obsolete.clear()
             if lang == "en":
                 _english_fill(catalog)
-            data = _po_bytes(catalog)
+            data = _po_bytes(catalog, review)
             if not path.exists() or path.read_bytes() != data:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
@@ -252,6 +280,11 @@ def check_catalog(lang: str, domain: str) -> list[CatalogProblem]:
     catalog = read_catalog(lang, domain)
     template = extract(domain)
     problems: list[CatalogProblem] = []
+    review = header_review_status(path.read_text(encoding="utf-8"))
+    if review is not None and review not in REVIEW_STATUSES:
+        problems.append(
+            problem("", f"header {REVIEW_HEADER}: got {review!r}; expected reviewed or unreviewed")
+        )
     for wanted in template:
         if not wanted.id:
             continue

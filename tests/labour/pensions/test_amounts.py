@@ -53,7 +53,8 @@ def write(tmp_path: Path, text: str) -> Path:
 PARAMS = """
 illustrative: false
 title:
-  {es: Parámetros de prueba, pt: Parâmetros de teste, en: Test parameters, fr: Paramètres de test}
+  {es: Parámetros de prueba, pt: Parâmetros de teste, en: Test parameters, fr: Paramètres de test,
+   ht: Paramèt tès}
 states:
   ESP:
     currency: EUR

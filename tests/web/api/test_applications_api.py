@@ -311,4 +311,4 @@ def test_languages_take_bcp47_tags_and_the_checklist_its_lang(client, officer):
     r = submit(client, officer, key="lang-2", payload=bad)
     assert r.status_code == 422
     assert r.json()["errors"][0]["field"] == "applicant.languages.1"
-    assert "expected one of es, pt, en, fr" in r.json()["errors"][0]["message"]
+    assert "expected one of es, pt, en, fr, ht" in r.json()["errors"][0]["message"]

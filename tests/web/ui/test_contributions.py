@@ -50,6 +50,7 @@ def test_the_empty_form_in_every_language(finder_client: TestClient, lang: str) 
         "pt": "Minhas contribuições no exterior",
         "en": "My contributions abroad",
         "fr": "Mes cotisations à l'étranger",
+        "ht": "Kotizasyon mwen aletranje",
     }
     assert f"<h1>{titles[lang]}</h1>" in page.text.replace("&#39;", "'")
 

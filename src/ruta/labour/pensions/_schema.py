@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
 
-from ruta.i18n import LANGUAGES, language_of
+from ruta.i18n import LANGUAGES, ReviewStatus, language_of
 from ruta.pathways import CitationSpec
 
 __all__ = [
@@ -47,6 +47,23 @@ SLUG = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class _Reviewed(_Strict):
+    """A file that may mark languages no native speaker has reviewed (``review: {ht: unreviewed}``,
+    the convention of :func:`ruta.i18n.unreviewed_languages`)."""
+
+    review: dict[str, ReviewStatus] = Field(default_factory=dict)
+
+    @field_validator("review")
+    @classmethod
+    def _review_languages(cls, review: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(review) - set(LANGUAGES))
+        if unknown:
+            raise ValueError(
+                f"review names {', '.join(unknown)}; expected languages of {', '.join(LANGUAGES)}"
+            )
+        return review
 
 
 class Text(RootModel[dict[str, str]]):
@@ -129,7 +146,7 @@ class InForce(_Strict):
     citation: Citation
 
 
-class AgreementFile(_Strict):
+class AgreementFile(_Reviewed):
     """One agreement: parties with their dates, and its rules."""
 
     agreement: Annotated[str, Field(pattern=SLUG.pattern)]
@@ -165,7 +182,7 @@ class CountingRule(Rule):
     days_per_month: int = Field(ge=28, le=31)
 
 
-class ConventionsFile(_Strict):
+class ConventionsFile(_Reviewed):
     """Ruta's own counting rules, each cited and flagged where the law was not verified."""
 
     version: Annotated[str, Field(min_length=1)]
@@ -212,7 +229,7 @@ class StateParameters(_Strict):
     citation: Citation
 
 
-class ParametersFile(_Strict):
+class ParametersFile(_Reviewed):
     """National benefit parameters per state; ``illustrative`` files are labelled so."""
 
     illustrative: bool
