@@ -39,7 +39,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ruta.errors import RutaError
 
-__all__ = ["DEVELOPMENT_SECRET", "RegistrySource", "Settings", "get_settings"]
+__all__ = ["DEVELOPMENT_SECRET", "RegistrySource", "Settings", "get_settings", "pack_folders"]
 
 #: Public, hence only acceptable for a developer's laptop.
 DEVELOPMENT_SECRET = "ruta-development-secret-do-not-use-in-production"  # noqa: S105 - public on purpose, refused outside development
@@ -61,7 +61,42 @@ class RegistrySource(BaseModel):
     )
 
 
-class _Settings(BaseSettings):
+def _folders(value: str) -> tuple[Path, ...]:
+    return tuple(Path(part) for part in value.split(":") if part.strip())
+
+
+class _PackSettings(BaseSettings):
+    """The settings every command reads, the service's included: a ministry's own packs."""
+
+    model_config = SettingsConfigDict(env_prefix="RUTA_", extra="ignore")
+
+    packs: str = Field(
+        default="",
+        description="Folders of a ministry's own rule packs, separated by ':' (e.g. "
+        "/srv/packs:/srv/packs-2027), loaded beside the shipped packs by every command and the "
+        "service; a pathway with a shipped id replaces it. A broken pack stops the start.",
+    )
+
+    @property
+    def pack_folders(self) -> tuple[Path, ...]:
+        """The folders of ``packs``, in order (later ones take precedence)."""
+        return _folders(self.packs)
+
+
+def pack_folders() -> tuple[Path, ...]:
+    """``RUTA_PACKS`` alone, for commands that need no other setting (no secret checks).
+
+    Examples:
+        >>> import os
+        >>> os.environ["RUTA_PACKS"] = "/srv/packs::/srv/more"
+        >>> pack_folders()
+        (PosixPath('/srv/packs'), PosixPath('/srv/more'))
+        >>> del os.environ["RUTA_PACKS"]
+    """
+    return _PackSettings().pack_folders
+
+
+class _Settings(_PackSettings):
     model_config = SettingsConfigDict(env_prefix="RUTA_", extra="ignore")
 
     env: Literal["development", "test", "production"] = Field(
@@ -102,6 +137,19 @@ class _Settings(BaseSettings):
         "10/minute;100/hour",
         description="New applicant accounts per client address (limits syntax, parts "
         "separated by ';'); an NGO registering many people from one address needs room.",
+    )
+    eligibility_rate_limit: str = Field(
+        "30/minute;600/hour",
+        description="Requests per client address to the open eligibility API "
+        "(/api/v1/pathways, /api/v1/eligibility; limits syntax, parts separated by ';'); a "
+        "chatbot relaying many people from one server needs its own higher limit.",
+    )
+    cors_origins: str = Field(
+        "",
+        description="Web origins allowed to call the open eligibility API from a browser "
+        "(CORS), separated by spaces or commas, e.g. https://ngo.example; * allows any "
+        "origin. Empty (the default): no CORS headers, browsers on other sites are refused. "
+        "The casework API and the pages never send CORS headers.",
     )
     page_size: int = Field(50, description="Applications per page in list endpoints.")
     password_hashing: Literal["rfc9106-low-memory", "cheapest"] = Field(
@@ -182,7 +230,7 @@ class _Settings(BaseSettings):
             raise ValueError("refused insecure cookies")
         return self
 
-    @field_validator("account_rate_limit")
+    @field_validator("account_rate_limit", "eligibility_rate_limit")
     @classmethod
     def _check_rate_limit(cls, value: str) -> str:
         from limits import parse_many
@@ -221,6 +269,11 @@ class Settings(_Settings):
                     field="cookie_secure",
                 ) from None
             raise RutaError(f"{err['msg']} (got {err.get('input')!r})", field=field) from None
+
+    @property
+    def cors_origin_list(self) -> tuple[str, ...]:
+        """The origins of ``cors_origins`` (empty: CORS off)."""
+        return tuple(o for o in self.cors_origins.replace(",", " ").split() if o)
 
     @property
     def resolved_database_url(self) -> str:

@@ -15,11 +15,19 @@ from ruta.cli._app import app
 __all__ = ["reference"]
 
 
+def _subcommands(command: Any) -> dict[str, Any]:
+    # Through list_commands/get_command: the top level imports its commands lazily.
+    if not hasattr(command, "list_commands"):
+        return {}
+    ctx = command.context_class(command)
+    return {name: command.get_command(ctx, name) for name in command.list_commands(ctx)}
+
+
 def _walk(command: Any, path: list[str]) -> list[tuple[list[str], Any]]:
     found = [(path, command)]
-    if hasattr(command, "commands"):
-        for name in sorted(command.commands):
-            found.extend(_walk(command.commands[name], [*path, name]))
+    subcommands = _subcommands(command)
+    for name in sorted(subcommands):
+        found.extend(_walk(subcommands[name], [*path, name]))
     return found
 
 
@@ -48,10 +56,11 @@ def _describe(command: Any, ctx: Any) -> list[str]:
             if opt.default not in (None, False, ()) and not opt.is_flag:
                 extra = f" [default: {opt.default}]"
             lines.append(f"  {names:<24} {(opt.help or '')}{extra}".rstrip())
-    if hasattr(command, "commands") and command.commands:
+    subcommands = _subcommands(command)
+    if subcommands:
         lines += ["", "Commands:"]
-        for name in sorted(command.commands):
-            sub = command.commands[name]
+        for name in sorted(subcommands):
+            sub = subcommands[name]
             lines.append(f"  {name:<24} {sub.get_short_help_str(limit=80)}".rstrip())
     return lines
 

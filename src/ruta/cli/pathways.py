@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ruta.cli._app import use_pack_folders
 from ruta.cli._lang import LangOption, cli_language
 from ruta.i18n import N_, translator
 from ruta.pathways import evaluate, get_pathway, list_pathways
@@ -35,6 +36,27 @@ _STATUS_LABEL = {
     "undetermined": N_("MORE ANSWERS NEEDED"),
 }
 _MARK = {"met": "[green]✓[/]", "not_met": "[red]✗[/]", "unknown": "[yellow]?[/]"}
+
+
+PacksOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--packs",
+        metavar="DIR",
+        help="A folder of your own rule packs, loaded beside the shipped ones after "
+        "RUTA_PACKS; a pathway with a shipped id replaces it (repeatable).",
+    ),
+]
+
+
+def _use_packs(packs: list[Path] | None) -> list[Path]:
+    """Load ``--packs`` after ``RUTA_PACKS`` (the root command loaded that alone)."""
+    from ruta.settings import pack_folders
+
+    folders = [*pack_folders(), *(packs or [])]
+    if packs:
+        use_pack_folders(folders)
+    return folders
 
 
 def _heading(text: str, rest: str | None = None) -> None:
@@ -71,6 +93,13 @@ def _print_result(result: EvaluationResult, lang: str) -> None:
         style = _STATUS_STYLE[item.status]
         status = _(_STATUS_LABEL[item.status])
         out.rule(f"[{style}]{status}[/] · {item.title} ({item.pathway})")
+        answered = _("Answered by pack %(pack)s, version %(version)s") % {
+            "pack": item.pack,
+            "version": item.pack_version,
+        }
+        local_pack = _("local pack")
+        local = f" ({local_pack})" if item.pack_origin == "local" else ""
+        out.print(f"[dim]{escape(answered)}{escape(local)}[/]")
         if item.uncertain:
             warning = _("Includes rules the legal reference marks UNCERTAIN: check them.")
             out.print(f"[magenta]⚠ {warning}[/]")
@@ -137,11 +166,13 @@ def check(
     pathway: Annotated[
         list[str] | None, typer.Option("--pathway", help="Only these pathway ids (repeatable).")
     ] = None,
+    packs: PacksOption = None,
 ) -> None:
     """Which pathways are open to this person, why, and what is missing."""
     if fmt not in ("text", "json"):
         raise PathwaysError(f"'{fmt}' is not a format; expected text or json", field="--format")
     lang = cli_language(lang)
+    _use_packs(packs)
     result = evaluate(_read_profile(profile), _date(as_of, "--as-of"), lang, pathway or None)
     if fmt == "json":
         sys.stdout.write(
@@ -160,9 +191,11 @@ def list_command(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Date for the window column.")
     ] = None,
+    packs: PacksOption = None,
 ) -> None:
     """The pathways Ruta knows, with their application windows."""
     lang = cli_language(lang)
+    _use_packs(packs)
     _ = translator(lang, "pathways").gettext
     day = _date(as_of, "--as-of") or dt.datetime.now(dt.UTC).date()
     if country is not None and not list_pathways(country.upper()):
@@ -171,7 +204,7 @@ def list_command(
             field="--country",
         )
     table = Table(title=_("Ruta pathways (%(date)s)") % {"date": day.isoformat()})
-    for name in (_("id"), _("country"), _("title"), _("window"), _("confidence")):
+    for name in (_("id"), _("country"), _("title"), _("window"), _("confidence"), _("pack")):
         table.add_column(name)
     uncertain_label = _("UNCERTAIN")
     uncertain = f"[magenta]{uncertain_label}[/]"
@@ -191,17 +224,22 @@ def list_command(
             pathway.title(lang),
             state,
             uncertain if pathway.uncertain else "",
+            f"{pathway.pack}@{pathway.pack_version}" + ("" if pathway.shipped else " *"),
         )
     out.print(table)
+    if any(not p.shipped for p in list_pathways(country.upper() if country else None)):
+        out.print("* " + _("local pack (--packs, RUTA_PACKS)"))
 
 
 @app.command("explain")
 def explain_command(
     pathway_id: Annotated[str, typer.Argument(metavar="ID", help="Pathway id, e.g. col.ppt.")],
     lang: LangOption = "en",
+    packs: PacksOption = None,
 ) -> None:
     """The rules of one pathway: conditions with citations, documents, fees, rights."""
     lang = cli_language(lang)
+    _use_packs(packs)
     _ = translator(lang, "pathways").gettext
     vocab = vocabulary()
     p = get_pathway(pathway_id)
@@ -211,6 +249,9 @@ def explain_command(
         "level": p.instrument.confidence,
         "pack": f"{p.pack}@{p.pack_version}",
     }
+    if not p.shipped:
+        local_pack = _("local pack")
+        source += f" ({local_pack}: {p.pack_file})"
     out.print(f"[dim]{escape(str(p.instrument))} · {escape(source)}[/]")
     window = p.window
     out.print(
@@ -262,8 +303,10 @@ def simulate_command(
     pathway: Annotated[
         list[str] | None, typer.Option("--pathway", help="Only these pathway ids.")
     ] = None,
+    packs: PacksOption = None,
 ) -> None:
     """Evaluate every pathway for a whole population (policy simulation)."""
+    _use_packs(packs)
     if engine not in ("duckdb", "spark"):
         raise PathwaysError(
             f"'{engine}' is not an engine; expected duckdb or spark", field="--engine"
@@ -326,25 +369,54 @@ def test_command(
     pack: Annotated[
         str | None, typer.Argument(help="Pack file stem (e.g. mercosur); all by default.")
     ] = None,
+    packs: PacksOption = None,
 ) -> None:
-    """Run the packs' scenario tests and check their coverage; exit 1 on any failure."""
-    from ruta.pathways._packtest import coverage, run_pack_tests
+    """Run the packs' scenario tests and check their coverage; exit 1 on any failure.
 
+    With --packs, the tests and coverage of those folders (against the shipped packs and
+    theirs); otherwise the shipped packs' own, then those of the RUTA_PACKS folders.
+    """
+    from ruta.pathways._catalog import PACKS_DIR, default_catalog, shipped_catalog
+    from ruta.pathways._packtest import CaseOutcome, coverage, run_pack_tests
+
+    folders = _use_packs(packs)
+    suites: list[tuple[Path, Any, bool]] = [] if packs else [(PACKS_DIR, shipped_catalog(), True)]
+    for folder in packs or folders:
+        suites.append((folder, default_catalog(), False))
     passed = failed = 0
-    for outcome in run_pack_tests(pack):
-        if outcome.passed:
-            passed += 1
-        else:
-            failed += 1
-            out.print(f"[red]FAIL[/] {outcome.file.name} · {outcome.name}")
-            for problem in outcome.problems:
-                out.print(f"     {problem}")
-    gaps = coverage() if pack is None else {}
+    gaps: dict[str, list[str]] = {}
+    for directory, catalog, shipped in suites:
+        outcomes: list[CaseOutcome] = list(
+            run_pack_tests(pack, catalog, directory, missing_ok=not shipped and pack is not None)
+        )
+        for outcome in outcomes:
+            if outcome.passed:
+                passed += 1
+            else:
+                failed += 1
+                out.print(f"[red]FAIL[/] {outcome.file} · {outcome.name}")
+                for problem in outcome.problems:
+                    out.print(f"     {problem}")
+        if pack is None:
+            only = None if shipped else [p.id for p in catalog.from_folder(directory)]
+            gaps.update(coverage(catalog, directory, only=only))
+    if pack is not None and passed + failed == 0:
+        raise PathwaysError(
+            f"no test file {pack}.tests.yaml in {', '.join(map(str, packs or []))}", field="PACK"
+        )
     for pathway_id, problems in sorted(gaps.items()):
         out.print(f"[red]GAP[/] {pathway_id}: {'; '.join(problems)}")
     out.print(f"packs: {passed} passed, {failed} failed")
     if failed or gaps:
         raise typer.Exit(1)
+
+
+@app.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of rule-pack files (for editors that validate while you type)."""
+    from ruta.pathways._jsonschema import pack_json_schema
+
+    sys.stdout.write(json.dumps(pack_json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
 __all__ = ["app"]

@@ -7,7 +7,7 @@ population engine compiles the same packs to SQL for whole populations.
 
 from __future__ import annotations
 
-from ruta.pathways._catalog import Catalog, default_catalog, load_catalog
+from ruta.pathways._catalog import Catalog, default_catalog, load_catalog, use_packs
 from ruta.pathways._engine import ENGINE_VERSION, Verdict, evaluate, judge
 from ruta.pathways._errors import PackError, PathwaysError, ProfileError, UnknownPathwayError
 from ruta.pathways._facts import COUNTRIES, country_name
@@ -45,11 +45,12 @@ __all__ = [
     "next_question",
     "packs_version",
     "parse_profile",
+    "use_packs",
 ]
 
 
 def get_pathway(pathway_id: str) -> Pathway:
-    """The shipped pathway with this id.
+    """The pathway with this id, in the packs in use (shipped, and :func:`use_packs`'s).
 
     Raises:
         UnknownPathwayError: no pack defines it.
@@ -58,10 +59,10 @@ def get_pathway(pathway_id: str) -> Pathway:
 
 
 def list_pathways(country: str | None = None) -> list[Pathway]:
-    """The shipped pathways, of one host country when given (alpha-3)."""
+    """The pathways in use, of one host country when given (alpha-3)."""
     return default_catalog().for_country(country)
 
 
 def packs_version() -> str:
-    """The version stamp of the shipped packs (a digest of their files)."""
+    """The version stamp of the packs in use (a digest of their files)."""
     return default_catalog().version

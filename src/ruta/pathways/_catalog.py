@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +53,16 @@ from ruta.pathways._schema import (
     WindowSpec,
 )
 
-__all__ = ["PACKS_DIR", "Catalog", "default_catalog", "load_catalog", "read_yaml"]
+__all__ = [
+    "PACKS_DIR",
+    "Catalog",
+    "default_catalog",
+    "load_catalog",
+    "pack_files",
+    "read_yaml",
+    "shipped_catalog",
+    "use_packs",
+]
 
 PACKS_DIR = Path(__file__).parent / "packs"
 HOST_PARAM = "host_country"
@@ -124,6 +132,17 @@ class Catalog:
     pathways: Mapping[str, Pathway]
     version: str
     pack_versions: Mapping[str, str]
+    #: The folders of a ministry's own packs loaded beside the shipped ones, in order.
+    folders: tuple[Path, ...] = field(default=())
+
+    def from_folder(self, folder: Path) -> list[Pathway]:
+        """The pathways that a pack of ``folder`` defines (and that answer), in id order."""
+        where = folder.resolve()
+        return [
+            p
+            for _, p in sorted(self.pathways.items())
+            if p.pack_file is not None and p.pack_file.parent.resolve() == where
+        ]
 
     def get(self, pathway_id: str) -> Pathway:
         """The pathway with this id, or ``UnknownPathwayError`` listing close ids."""
@@ -192,8 +211,8 @@ def _merge_by_id(base: Iterable[Any], extra: Iterable[Any], drop: Iterable[str])
 class _Builder:
     """Turns validated pack files into runtime pathways, checking every reference."""
 
-    def __init__(self, path: Path, raw: Any, pack: PackFile) -> None:
-        self.path, self.raw, self.pack = path, raw, pack
+    def __init__(self, path: Path, raw: Any, pack: PackFile, *, shipped: bool = True) -> None:
+        self.path, self.raw, self.pack, self.shipped = path, raw, pack, shipped
         self.facts = fact_catalog()
         self.vocab = vocabulary()
 
@@ -333,45 +352,136 @@ class _Builder:
             deadlines=tuple(deadlines),
             next_steps=fields["next_steps"],
             params=params,
+            pack_file=self.path,
+            shipped=self.shipped,
         )
 
 
-def _pack_files(directory: Path) -> list[Path]:
+def pack_files(directory: Path) -> list[Path]:
+    """The pack files of a folder (``*.yaml``, not the ``*.tests.yaml`` scenario files)."""
     return sorted(p for p in directory.glob("*.yaml") if not p.name.endswith(".tests.yaml"))
 
 
-def load_catalog(directory: Path | None = None, files: Sequence[Path] | None = None) -> Catalog:
-    """Load every pack file of ``directory`` (the shipped packs by default).
+def _folder_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise PackError(
+            f"{folder}: not a folder of rule packs; expected a directory holding <pack>.yaml "
+            "files (check --packs and RUTA_PACKS, paths separated by ':')",
+            field="packs",
+        )
+    files = pack_files(folder)
+    if not files:
+        raise PackError(
+            f"{folder}: no pack files; expected <pack>.yaml files (and <pack>.tests.yaml "
+            "scenario tests) in this folder",
+            field="packs",
+        )
+    return files
+
+
+def _read_pack(path: Path) -> tuple[Any, PackFile]:
+    raw = read_yaml(path)
+    try:
+        return raw, PackFile.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise _fail(path, raw, err["loc"], str(err["msg"])) from None
+
+
+def load_catalog(
+    directory: Path | None = None,
+    files: Sequence[Path] | None = None,
+    extra: Sequence[Path] = (),
+) -> Catalog:
+    """Load every pack file of ``directory`` (the shipped packs by default), then ``extra``.
+
+    ``extra`` are the folders of a ministry's own packs (``--packs``, ``RUTA_PACKS``), loaded
+    in order beside the shipped ones: a pathway with the id of an earlier one replaces it, and
+    its results name the pack and version that answered. Within one folder an id is defined
+    once. Everything is checked before anything is returned: never a half-loaded catalog.
+
+    Args:
+        directory: The shipped packs' folder (tests point it elsewhere).
+        files: Exactly these pack files instead of ``directory``'s.
+        extra: Folders of local packs, later ones taking precedence.
 
     Raises:
-        PackError: a file is malformed; the message names the file, the line and the problem.
+        PackError: a folder or a file is malformed; the message names the file, the line and
+            the problem.
+
+    Examples:
+        >>> catalog = load_catalog()
+        >>> catalog.get("col.ppt").shipped, catalog.folders
+        (True, ())
     """
-    paths = list(files) if files is not None else _pack_files(directory or PACKS_DIR)
     pathways: dict[str, Pathway] = {}
     versions: dict[str, str] = {}
     digest = hashlib.sha256()
-    for path in paths:
-        raw = read_yaml(path)
-        digest.update(path.read_bytes())
-        try:
-            pack = PackFile.model_validate(raw)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            raise _fail(path, raw, err["loc"], str(err["msg"])) from None
-        builder = _Builder(path, raw, pack)
-        versions[pack.pack] = pack.version
-        for index, spec in enumerate(pack.pathways):
-            if spec.id in pathways:
-                raise builder.fail(["pathways", index, "id"], f"pathway '{spec.id}' defined twice")
-            pathways[spec.id] = builder.pathway(index, spec)
+    layers: list[tuple[list[Path], bool]] = []
+    if directory is None and files is None and extra:
+        # The shipped packs are parsed once per process; local folders come on top.
+        base = shipped_catalog()
+        pathways.update(base.pathways)
+        versions.update(base.pack_versions)
+        digest.update(base.version.encode())
+    else:
+        layers.append(
+            (list(files) if files is not None else pack_files(directory or PACKS_DIR), True)
+        )
+    layers += [(_folder_files(folder), False) for folder in extra]
+    for paths, shipped in layers:
+        layer: set[str] = set()
+        for path in paths:
+            raw, pack = _read_pack(path)
+            digest.update(path.read_bytes())
+            builder = _Builder(path, raw, pack, shipped=shipped)
+            versions[pack.pack] = pack.version
+            for index, spec in enumerate(pack.pathways):
+                if spec.id in layer:
+                    raise builder.fail(
+                        ["pathways", index, "id"], f"pathway '{spec.id}' defined twice"
+                    )
+                layer.add(spec.id)
+                pathways[spec.id] = builder.pathway(index, spec)
     for pathway in pathways.values():
         for transition in pathway.transitions:
             if transition.to not in pathways:
-                raise PackError(f"pathway {pathway.id}: transition to unknown '{transition.to}'")
-    return Catalog(pathways, digest.hexdigest()[:12], versions)
+                where = pathway.pack_file or pathway.pack
+                raise PackError(
+                    f"{where}: pathway {pathway.id}: transition to unknown '{transition.to}'"
+                )
+    return Catalog(pathways, digest.hexdigest()[:12], versions, tuple(extra))
 
 
-@cache
+_shipped: Catalog | None = None
+_active: Catalog | None = None
+
+
+def shipped_catalog() -> Catalog:
+    """The packs shipped with Ruta alone, loaded once per process."""
+    global _shipped
+    if _shipped is None:
+        _shipped = load_catalog()
+    return _shipped
+
+
 def default_catalog() -> Catalog:
-    """The packs shipped with Ruta, loaded once per process."""
-    return load_catalog()
+    """The packs in use in this process: the shipped ones and those of :func:`use_packs`."""
+    return _active or shipped_catalog()
+
+
+def use_packs(folders: Sequence[Path]) -> Catalog:
+    """Load a ministry's own packs beside the shipped ones and use them in this process.
+
+    The service calls it at start with its settings (``RUTA_PACKS``), the CLI with
+    ``RUTA_PACKS`` and ``--packs``; every evaluation, page and list then answers with them.
+    An empty list goes back to the shipped packs alone.
+
+    Raises:
+        PackError: a folder or pack is broken (file:line and the problem); the packs in use
+            are left as they were.
+    """
+    global _active
+    catalog = load_catalog(extra=folders) if folders else shipped_catalog()
+    _active = catalog
+    return catalog

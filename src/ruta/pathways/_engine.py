@@ -288,6 +288,9 @@ def _elsewhere(verdict: Verdict, lang: str) -> PathwayResult:
         transitions=[],
         closes_on=pathway.window.closes,
         failed=[HOST],
+        pack=pathway.pack,
+        pack_version=pathway.pack_version,
+        pack_origin="shipped" if pathway.shipped else "local",
     )
 
 
@@ -444,6 +447,9 @@ def explain(verdict: Verdict, facts: Mapping[str, Any], as_of: dt.date, lang: st
         eligible_on=eligible_on(verdict, facts, as_of),
         failed=verdict.failed,
         law_in_force=law,
+        pack=pathway.pack,
+        pack_version=pathway.pack_version,
+        pack_origin="shipped" if pathway.shipped else "local",
     )
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from ruta.i18n import language_of, translator
@@ -181,6 +182,9 @@ class Pathway:
     deadlines: tuple[Deadline, ...]
     next_steps: Text
     params: Mapping[str, Timeline] = field(default_factory=dict)
+    #: The pack file that defined it, and whether that pack ships with Ruta or is local.
+    pack_file: Path | None = None
+    shipped: bool = True
 
     def title(self, lang: str) -> str:
         """The pathway's name in ``lang``."""

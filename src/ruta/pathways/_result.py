@@ -130,6 +130,11 @@ class PathwayResult(_Out):
     eligible_on: dt.date | None = None
     failed: list[str]
     law_in_force: list[LawVersion] = []
+    #: Which pack answered, its version, and whether it ships with Ruta or is a local pack
+    #: (``--packs``, ``RUTA_PACKS``) that may replace a shipped pathway of the same id.
+    pack: str = ""
+    pack_version: str = ""
+    pack_origin: Literal["shipped", "local"] = "shipped"
 
 
 class EvaluationResult(_Out):
