@@ -20,10 +20,11 @@ from fastapi.staticfiles import StaticFiles
 from ruta import __version__
 from ruta.cases.accounts import use_password_profile
 from ruta.cases.intake import use_registries
-from ruta.pathways import list_pathways
+from ruta.pathways import use_packs
 from ruta.settings import Settings, get_settings
 from ruta.store import make_engine, make_sessionmaker
 from ruta.web.api import router as api_router
+from ruta.web.api.eligibility import OpenCors
 from ruta.web.bodylimit import BodyLimitMiddleware
 from ruta.web.problems import install_problem_handlers, request_body_limit
 from ruta.web.ratelimit import Limiter
@@ -61,8 +62,9 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> Fast
     use_password_profile(settings.password_hashing)
     use_registries(settings.registries)  # starts indexing each state's registry
     # Load and compile the rule packs now, not in the first request (seconds on a busy
-    # machine, which every worker would otherwise make its first caller wait for).
-    list_pathways()
+    # machine, which every worker would otherwise make its first caller wait for). A broken
+    # local pack (RUTA_PACKS) raises PackError here: the service never starts half-loaded.
+    use_packs(settings.pack_folders)
     url = settings.resolved_database_url
     kwargs = {} if url.startswith("sqlite") else {"pool_size": pool_size, "max_overflow": pool_size}
     engine = make_engine(url, **kwargs)
@@ -86,6 +88,9 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> Fast
     if settings.cookie_secure:
         # Added last, so it runs outermost and sees every cookie, the CSRF nonce's too.
         app.add_middleware(SecureCookiesMiddleware)
+    if settings.cors_origin_list:
+        # Outermost, so that a browser's preflight is answered before any other layer.
+        app.add_middleware(OpenCors, origins=settings.cors_origin_list)
     app.include_router(api_router)
     app.include_router(login_router)
     for name in _OPTIONAL_ROUTERS:

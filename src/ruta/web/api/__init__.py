@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from ruta.web.api import applications, appointments, audit, auth, notes
+from ruta.web.api import applications, appointments, audit, auth, eligibility, notes
 
 __all__ = ["router"]
 
@@ -12,3 +12,4 @@ router.include_router(applications.router)
 router.include_router(audit.router)
 router.include_router(appointments.router)
 router.include_router(notes.router)
+router.include_router(eligibility.router)

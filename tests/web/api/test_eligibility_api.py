@@ -1,0 +1,230 @@
+"""The open eligibility API: same answer as the CLI, no login, nothing logged, rate limited."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ruta.pathways import use_packs
+from ruta.settings import Settings
+from ruta.web import create_app
+
+ROOT = Path(__file__).parents[3]
+EXAMPLE = ROOT / "examples" / "packs"
+SECRET = "test-secret-" + "x" * 40
+# Distinctive values that must never reach a log line.
+PROFILE = {
+    "host_country": "ARG",
+    "in_host_country": True,
+    "nationalities": [{"country": "BOL", "acquired": "birth"}],
+    "date_of_birth": "1987-03-14",
+    "entry": {"date": "2025-02-17", "authorized_crossing": True},
+    "criminal_records": [],
+}
+
+
+def _client(tmp_path: Path, **values: object) -> TestClient:
+    settings = Settings(
+        env="test",
+        secret_key=SECRET,
+        database_url=f"sqlite:///{tmp_path / 'unused.db'}",
+        data_dir=tmp_path / "var",
+        **values,
+    )
+    return TestClient(create_app(settings))
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    with _client(tmp_path_factory.mktemp("api"), eligibility_rate_limit="1000/minute") as c:
+        yield c
+
+
+def _cli_json(profile: dict, *args: str, tmp_path: Path) -> dict:
+    path = tmp_path / "profile.json"
+    path.write_text(json.dumps(profile), encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from ruta.cli import main; main()",
+            "pathways",
+            "check",
+            str(path),
+            "--format",
+            "json",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize(
+    ("body", "args"),
+    [
+        ({"as_of": "2026-11-28", "lang": "es"}, ["--as-of", "2026-11-28", "--lang", "es"]),
+        (
+            {"as_of": "2026-11-28", "lang": "pt-BR", "pathways": ["arg.mercosur-temporary"]},
+            ["--as-of", "2026-11-28", "--lang", "pt-BR", "--pathway", "arg.mercosur-temporary"],
+        ),
+    ],
+)
+def test_eligibility_answers_exactly_what_the_cli_prints(
+    client: TestClient, tmp_path: Path, body: dict, args: list[str]
+) -> None:
+    response = client.post("/api/v1/eligibility", json={"profile": PROFILE, **body})
+    assert response.status_code == 200, response.text
+    assert response.json() == _cli_json(PROFILE, *args, tmp_path=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"profile": {"nationalities": [{"country": "XX"}]}}, "profile.nationalities.0.country"),
+        ({"profile": {"date_of_birth": "14/03/1987"}}, "profile.date_of_birth"),
+        ({"profile": {"wings": True}}, "profile.wings"),
+        ({"profile": {}, "as_of": "28/11/2026"}, "as_of"),
+        ({"profile": {}, "lang": "tlh"}, "lang"),
+        ({"profile": {}, "pathways": ["xyz.nothing"]}, "pathway"),
+        ({}, "profile"),
+        ({"profile": {}, "extra": 1}, "extra"),
+    ],
+)
+def test_bad_input_is_422_problem_json_naming_the_field(
+    client: TestClient, body: dict, field: str
+) -> None:
+    response = client.post("/api/v1/eligibility", json=body)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["field"] == field and response.json()["detail"]
+
+
+def test_list_and_detail(client: TestClient) -> None:
+    listed = client.get("/api/v1/pathways", params={"country": "COL", "lang": "es"})
+    assert listed.status_code == 200
+    ids = [p["id"] for p in listed.json()]
+    assert "col.ppt" in ids and all(i.startswith("col.") for i in ids)
+    assert listed.json()[0]["country_name"] == "Colombia" and "es" in listed.json()[0]["languages"]
+    everything = client.get("/api/v1/pathways").json()
+    assert len(everything) > len(ids)
+    detail = client.get("/api/v1/pathways/col.ppt", params={"lang": "fr"}).json()
+    assert detail["title"] and detail["instrument"]["instrument"].startswith("Decreto 216")
+    assert all(c["citation"]["text"] and c["citation"]["confidence"] for c in detail["conditions"])
+    missing = client.get("/api/v1/pathways/col.nothing")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    bad = client.get("/api/v1/pathways", params={"country": "Colombia"})
+    assert bad.status_code == 422 and bad.json()["field"] == "country"
+
+
+def test_next_question_applies_the_answer_and_asks_the_next(client: TestClient) -> None:
+    first = client.post("/api/v1/eligibility/next-question", json={"profile": {}, "lang": "es"})
+    assert first.status_code == 200
+    assert first.json()["question"]["fact"] == "host_country" and not first.json()["done"]
+    options = {o["value"] for o in first.json()["question"]["options"]}
+    assert "ARG" in options
+    second = client.post(
+        "/api/v1/eligibility/next-question",
+        json={"profile": {}, "answer": {"fact": "host_country", "value": "ARG"}},
+    ).json()
+    assert second["profile"] == {"host_country": "ARG"}
+    assert second["question"]["fact"] != "host_country"
+    wrong = client.post(
+        "/api/v1/eligibility/next-question",
+        json={"profile": {}, "answer": {"fact": "host_country", "value": "Argentina"}},
+    )
+    assert wrong.status_code == 422 and wrong.json()["field"] == "answer.value"
+
+
+def test_no_login_and_nothing_logged(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    body = {"profile": PROFILE, "as_of": "2026-11-28"}
+    assert client.post("/api/v1/eligibility", json=body).status_code == 200
+    assert client.post("/api/v1/eligibility/next-question", json=body).status_code == 200
+    bad = {"profile": {**PROFILE, "nationalities": [{"country": "QQX"}]}}
+    assert client.post("/api/v1/eligibility", json=bad).status_code == 422
+    logged = caplog.text + "".join(str(r.args) for r in caplog.records)
+    for secret in ("1987-03-14", "2025-02-17", "QQX", "BOL"):
+        assert secret not in logged
+    assert "set-cookie" not in client.post("/api/v1/eligibility", json=body).headers
+
+
+def test_rate_limited_per_client(tmp_path: Path) -> None:
+    with _client(tmp_path, eligibility_rate_limit="3/minute") as limited:
+        codes = [limited.get("/api/v1/pathways").status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+        refused = limited.post("/api/v1/eligibility", json={"profile": {}})
+        assert refused.status_code == 429
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert int(refused.headers["retry-after"]) >= 1
+
+
+def test_cors_is_off_by_default_and_open_paths_only_when_configured(
+    client: TestClient, tmp_path: Path
+) -> None:
+    preflight = {"Origin": "https://ngo.example", "Access-Control-Request-Method": "POST"}
+    closed = client.options("/api/v1/eligibility", headers=preflight)
+    assert "access-control-allow-origin" not in closed.headers
+    with _client(tmp_path, cors_origins="https://ngo.example, https://bot.example") as open_:
+        allowed = open_.options("/api/v1/eligibility", headers=preflight)
+        assert allowed.headers["access-control-allow-origin"] == "https://ngo.example"
+        got = open_.get("/api/v1/pathways", headers={"Origin": "https://bot.example"})
+        assert got.headers["access-control-allow-origin"] == "https://bot.example"
+        other = open_.get("/api/v1/pathways", headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in other.headers
+        casework = open_.options("/api/v1/applications", headers=preflight)
+        assert "access-control-allow-origin" not in casework.headers
+
+
+def test_openapi_documents_examples_and_problem_json(client: TestClient) -> None:
+    doc = client.get("/api/v1/openapi.json").json()
+    operations = {
+        ("/api/v1/pathways", "get"),
+        ("/api/v1/pathways/{pathway_id}", "get"),
+        ("/api/v1/eligibility", "post"),
+        ("/api/v1/eligibility/next-question", "post"),
+    }
+    for path, method in operations:
+        operation = doc["paths"][path][method]
+        assert "security" not in operation, path  # no login
+        for status in ("422", "429"):
+            content = operation["responses"][status]["content"]
+            assert list(content) == ["application/problem+json"], (path, status)
+            assert "detail" in content["application/problem+json"]["schema"]["properties"]
+    for path in ("/api/v1/eligibility", "/api/v1/eligibility/next-question"):
+        body = doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+        assert body["examples"], path
+    example = doc["paths"]["/api/v1/eligibility"]["post"]["responses"]["200"]["content"]
+    assert example["application/json"]["example"]["results"]
+
+
+def test_a_local_pack_answers_through_the_api(tmp_path: Path) -> None:
+    try:
+        with _client(tmp_path, packs=str(EXAMPLE)) as local:
+            listed = local.get("/api/v1/pathways", params={"country": "PAN"}).json()
+            assert [(p["id"], p["pack_origin"]) for p in listed] == [
+                ("pan.tutorial-regularization", "local")
+            ]
+    finally:
+        use_packs(())
+
+
+def test_a_broken_pack_stops_the_service(tmp_path: Path) -> None:
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "bad.yaml").write_text("pack: bad\nversion: '1'\ntitle: {es: x}\n")
+    with pytest.raises(Exception, match=r"bad\.yaml:3"):
+        _client(tmp_path, packs=str(folder))
+    use_packs(())
