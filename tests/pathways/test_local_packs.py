@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from ruta.i18n import LANGUAGES
 from ruta.pathways import PackError, evaluate, get_pathway, list_pathways, use_packs
 from ruta.pathways._catalog import PACKS_DIR, default_catalog, load_catalog, shipped_catalog
 from ruta.pathways._packtest import coverage, run_pack_tests
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "packs"
+TITLE = "{" + ", ".join(f"{lang}: a" for lang in LANGUAGES) + "}"
 ADULT = {
     "host_country": "PAN",
     "in_host_country": True,
@@ -135,7 +137,7 @@ def test_a_broken_pack_is_refused_with_file_and_line_and_nothing_changes(tmp_pat
     ("text", "expected"),
     [
         ("pack: x\nversion: '1'\ntitle: [unclosed\n", "YAML syntax error"),
-        ("pack: x\nversion: '1'\ntitle: {es: a, pt: a, en: a, fr: a}\nfoo: 1\n", "foo"),
+        (f"pack: x\nversion: '1'\ntitle: {TITLE}\nfoo: 1\n", "foo"),
     ],
 )
 def test_syntax_and_unknown_keys_name_the_line(tmp_path: Path, text: str, expected: str) -> None:
