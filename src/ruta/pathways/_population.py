@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,12 +23,22 @@ import duckdb
 from ruta.pathways._catalog import Catalog, default_catalog
 from ruta.pathways._errors import ProfileError
 from ruta.pathways._facts import COUNTRIES, FactInfo, fact_catalog
-from ruta.pathways._sql import DUCKDB, Dialect, Hoist, column_of, compile_pathway
+from ruta.pathways._sql import (
+    DUCKDB,
+    Dialect,
+    Hoist,
+    column_of,
+    compile_pathway,
+    decode_failed,
+)
 
 __all__ = [
+    "STATUSES",
+    "PopulationQuery",
     "PopulationSummary",
     "canonical_columns",
     "load_population",
+    "population_query",
     "population_sql",
     "simulate",
 ]
@@ -71,66 +82,183 @@ def canonical_columns(dialect: Dialect = DUCKDB) -> dict[str, str]:
     return columns
 
 
+STATUSES = ("eligible", "undetermined", "ineligible")
+
+
+@dataclass(frozen=True, slots=True)
+class PopulationQuery:
+    """The population SELECT and how to read its answer.
+
+    Encoded (DuckDB), a result row is ``person_id, pathway, status, mask``: ``pathway`` and
+    ``status`` are ENUMs (one byte each, read as text) and ``mask`` has bit ``i`` set when
+    ``failed_ids[pathway][i]`` failed. Decoded (``population_sql``), ``failed`` is the list
+    of those ids, as in the results file.
+    """
+
+    sql: str
+    pathways: tuple[str, ...]
+    failed_ids: Mapping[str, tuple[str, ...]]
+    mask_type: str
+
+    @property
+    def pathway_type(self) -> str:
+        """The ENUM of the chosen pathway ids, spelled inline."""
+        return "ENUM(" + ", ".join(_quote(p) for p in self.pathways) + ")"
+
+    def failed_of(self, pathway: str, mask: int) -> list[str]:
+        """The ids of the conditions that ``mask`` says failed for ``pathway``."""
+        return decode_failed(mask, self.failed_ids[pathway])
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _mask_type(bits: int) -> str:
+    for size, name in ((8, "UTINYINT"), (16, "USMALLINT"), (32, "UINTEGER"), (64, "UBIGINT")):
+        if bits <= size:
+            return name
+    if bits <= 128:
+        return "UHUGEINT"
+    raise ProfileError(
+        f"a pathway with {bits - 1} conditions is beyond the population engine's 127",
+        field="pathway",
+    )
+
+
+def population_query(
+    catalog: Catalog,
+    source: str,
+    pathways: Sequence[str] | None = None,
+    carry: Sequence[str] = ("person_id",),
+) -> PopulationQuery:
+    """The encoded SELECT (DuckDB) that evaluates ``pathways`` (all by default) over ``source``.
+
+    ``source`` must have ``_row`` (a unique row key), ``person_id``, ``as_of`` and the
+    canonical fact columns; the columns ``carry`` name are copied to every result row.
+    Each person is evaluated against the rules of their own host country (or of every
+    country when it is unknown); for the other countries' pathways the answer is
+    ``ineligible`` because of ``host_country`` alone, as in the per-person engine.
+    Conditions that compile to the same SQL are computed once per country, and quantifiers
+    over lists are aggregated once per distinct predicate and country, over that country's
+    people only.
+    """
+    return _build(catalog, source, DUCKDB, pathways, carry, encoded=True)
+
+
 def population_sql(
     catalog: Catalog,
     source: str,
     dialect: Dialect = DUCKDB,
     pathways: Sequence[str] | None = None,
 ) -> str:
-    """The SELECT that evaluates ``pathways`` (all by default) over the relation ``source``.
+    """The SELECT with decoded answers: ``person_id, pathway, status, failed`` (a list of
+    condition ids), in any dialect (Spark runs this one); see ``population_query``."""
+    return _build(catalog, source, dialect, pathways, ("person_id",), encoded=False).sql
 
-    ``source`` must have ``_row`` (a unique row key), ``person_id``, ``as_of`` and the
-    canonical fact columns. Each person is evaluated against the rules of their own host
-    country (or of every country when it is unknown); for the other countries' pathways the
-    answer is ``ineligible`` because of ``host_country`` alone, as in the per-person engine.
-    Conditions that compile to the same SQL are computed once per country, and quantifiers
-    over lists are aggregated once per distinct predicate.
-    """
+
+def _build(
+    catalog: Catalog,
+    source: str,
+    dialect: Dialect,
+    pathways: Sequence[str] | None,
+    carry: Sequence[str],
+    *,
+    encoded: bool,
+) -> PopulationQuery:
     chosen = [catalog.get(p) for p in pathways] if pathways else list(catalog.for_country(None))
+    chosen.sort(key=lambda p: p.id)
+    ids = tuple(p.id for p in chosen)
     q = dialect.ident
-    hoist = Hoist(dialect)
-    hosts: dict[str, dict[str, str]] = {}  # host -> condition SQL -> column computing it
-    branches: list[str] = []
-    only_host = dialect.array(["'host_country'"])
+    keep = ", ".join(q(c) for c in carry)
+    by_host: dict[str, list[int]] = {}
     for index, pathway in enumerate(chosen):
-        host = pathway.host_country
-        columns = hosts.setdefault(host, {})
-        compiled = compile_pathway(pathway, dialect, prefix=f"p{index}", hoist=hoist)
-        status, failed = compiled.status, compiled.failed
-        for name, sql in compiled.conditions.items():
-            shared = columns.setdefault(sql, name)
-            if shared != name:
-                status = status.replace(q(name), q(shared))
-                failed = failed.replace(q(name), q(shared))
-        branches.append(
-            f"SELECT {q('person_id')}, '{pathway.id}' AS {q('pathway')}, {status} AS "
-            f"{q('status')}, {failed} AS {q('failed')} FROM conds_{host}"
+        by_host.setdefault(pathway.host_country, []).append(index)
+    compiled = []
+    hoists: dict[str, Hoist] = {}
+    for index, pathway in enumerate(chosen):
+        # One hoist per country: its aggregates run over that country's people only.
+        hoist = hoists.setdefault(pathway.host_country, Hoist(dialect))
+        compiled.append(compile_pathway(pathway, dialect, prefix=f"p{index}", hoist=hoist))
+    failed_ids = {c.pathway: c.failed_ids for c in compiled}
+    mask_type = _mask_type(max((len(f) for f in failed_ids.values()), default=1))
+    pathway_type = "ENUM(" + ", ".join(_quote(i) for i in ids) + ")"
+    status_type = "ENUM(" + ", ".join(_quote(s) for s in STATUSES) + ")"
+
+    def status_sql(text: str) -> str:
+        if not encoded:
+            return text
+        # Only the answers the status CASE gives (THEN / ELSE), not a literal in a condition.
+        return re.sub(
+            r"(THEN|ELSE) '(eligible|undetermined|ineligible)'",
+            lambda m: f"{m[1]} CAST('{m[2]}' AS {status_type})",
+            text,
         )
-    # Everyone else: one scan that lists, per host, the pathways of the other countries.
-    explode = "unnest" if dialect.name == "duckdb" else "explode"
-    others = " ".join(
-        f"WHEN '{host}' THEN "
-        + dialect.array([f"'{p.id}'" for p in chosen if p.host_country != host])
-        for host in hosts
-    )
-    all_ids = dialect.array([f"'{p.id}'" for p in chosen])
-    branches.append(
-        f"SELECT {q('person_id')}, {explode}(CASE {q('host_country')} {others} ELSE {all_ids} "
-        f"END), 'ineligible', {only_host} FROM {source} WHERE {q('host_country')} IS NOT NULL"
-    )
-    # Only people whose host has a chosen pathway (or is unknown) are evaluated in full.
-    relevant = (
-        f"({q('host_country')} IN ({', '.join(repr(h) for h in hosts)}) "
-        f"OR {q('host_country')} IS NULL)"
-    )
-    ctes, joined = hoist.ctes(source, relevant)
-    for host, columns in hosts.items():
+
+    def pathway_sql(pid: str) -> str:
+        return f"CAST({_quote(pid)} AS {pathway_type})" if encoded else _quote(pid)
+
+    ctes: list[str] = []
+    branches: list[str] = []
+    for h, (host, indexes) in enumerate(by_host.items()):
+        mine = f"({q('host_country')} = {_quote(host)} OR {q('host_country')} IS NULL)"
+        hoist = hoists[host]
+        aggregates, joined = hoist.ctes(source, mine, name=f"l{h}_")
+        ctes.extend(aggregates)
+        columns: dict[str, str] = {}  # condition SQL -> the column computing it
+        for index in indexes:
+            comp = compiled[index]
+            status, answer = comp.status, comp.mask if encoded else comp.failed
+            for name, sql in comp.conditions.items():
+                shared = columns.setdefault(sql, name)
+                if shared != name:
+                    status = status.replace(q(name), q(shared))
+                    answer = answer.replace(q(name), q(shared))
+            if encoded:
+                answer = f"CAST({answer} AS {mask_type})"
+            branches.append(
+                f"SELECT {keep}, {pathway_sql(comp.pathway)} AS {q('pathway')}, "
+                f"{status_sql(status)} AS {q('status')}, {answer} AS "
+                f"{q('mask' if encoded else 'failed')} FROM conds_{h}"
+            )
         inner = ", ".join(f"{sql} AS {q(name)}" for sql, name in columns.items())
         ctes.append(
-            f"conds_{host} AS (SELECT {q('person_id')}, {q('as_of')}, {inner} FROM {joined} "
-            f"WHERE {q('host_country')} = '{host}' OR {q('host_country')} IS NULL)"
+            f"conds_{h} AS (SELECT {keep}, {q('as_of')}, {inner} FROM {joined} WHERE {mine})"
         )
-    return "WITH " + ",\n".join(ctes) + "\n" + "\nUNION ALL\n".join(branches)
+    # Everyone else: the pathways of the other countries, ineligible for host_country alone.
+    host_bit = {c.pathway: 1 << c.failed_ids.index("host_country") for c in compiled}
+    if encoded:
+        countries = ", ".join(_quote(c) for c in sorted(set(COUNTRIES) | set(by_host)))
+        rows = ", ".join(
+            f"({_quote(p.id)}, {_quote(p.host_country)}, {host_bit[p.id]})" for p in chosen
+        )
+        # Typed once here (a few thousand rows), not once per result row after the join.
+        ctes.append(
+            f"others AS (SELECT h.host, CAST(p.pathway AS {pathway_type}) AS pathway, "
+            f"CAST(p.mask AS {mask_type}) AS mask FROM (SELECT unnest([{countries}]) AS host) h, "
+            f"(VALUES {rows}) p(pathway, home, mask) WHERE h.host <> p.home)"
+        )
+        branches.append(
+            f"SELECT {', '.join('s.' + q(c) for c in carry)}, o.pathway, "
+            f"CAST('ineligible' AS {status_type}), o.mask FROM {source} s JOIN others o "
+            f"ON s.{q('host_country')} = o.host"
+        )
+    else:
+        explode = "unnest" if dialect.name == "duckdb" else "explode"
+        others = " ".join(
+            f"WHEN {_quote(host)} THEN "
+            + dialect.array([_quote(p.id) for p in chosen if p.host_country != host])
+            for host in by_host
+        )
+        all_ids = dialect.array([_quote(p.id) for p in chosen])
+        only_host = dialect.array(["'host_country'"])
+        branches.append(
+            f"SELECT {keep}, {explode}(CASE {q('host_country')} {others} ELSE {all_ids} "
+            f"END), 'ineligible', {only_host} FROM {source} WHERE {q('host_country')} "
+            "IS NOT NULL"
+        )
+    sql = "WITH " + ",\n".join(ctes) + "\n" + "\nUNION ALL\n".join(branches)
+    return PopulationQuery(sql, ids, failed_ids, mask_type)
 
 
 # --- reading and checking a population file with DuckDB ----------------------------------
@@ -205,10 +333,12 @@ def load_population(
             selects.append(f'{_cast(column, sql_type, described[column])} AS "{column}"')
         else:
             selects.append(f'CAST(NULL AS {sql_type}) AS "{column}"')
+    # Stored by host country (rows numbered in file order first): the engine reads each
+    # country's people with its own filter, which the row groups' min/max then answer
+    # without scanning the other countries.
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE people AS SELECT row_number() OVER () AS _row, "
-        + ", ".join(selects)
-        + " FROM raw"
+        "CREATE OR REPLACE TEMP TABLE people AS SELECT * FROM (SELECT row_number() OVER () "
+        "AS _row, " + ", ".join(selects) + ' FROM raw) ORDER BY "host_country" NULLS LAST'
     )
     _check(con, described, columns)
     count = con.execute("SELECT count(*) FROM people").fetchone()
@@ -331,8 +461,16 @@ def simulate(
     as_of: dt.date | None = None,
     threads: int | None = None,
     progress: Callable[[float], Any] | None = None,
+    summary_out: Path | None = None,
+    lang: str = "en",
 ) -> PopulationSummary:
     """Evaluate every pathway for every person of ``population``; write ``out`` (Parquet).
+
+    The engine answers in its encoded form (``population_query``); the failed condition
+    ids are decoded once per distinct (pathway, bitmask) pair, a few hundred, and joined to
+    the rows as they are written. With ``summary_out``, the counts by pathway, status,
+    country, citizenship and blocking condition are also written there (CSV, Parquet and
+    SVG charts in ``lang``; see ``write_summary``).
 
     Raises:
         ProfileError: a column or a cell is invalid (the message names the row and column);
@@ -349,28 +487,59 @@ def simulate(
         people = load_population(con, population, as_of)
         if progress is not None:
             progress(0.2)
-        sql = population_sql(cat, "people", DUCKDB, pathways)
-        con.execute(f"CREATE TEMP TABLE results AS {sql}")
+        carry = ("person_id", "_row") if summary_out is not None else ("person_id",)
+        query = population_query(cat, "people", pathways, carry)
+        con.execute(f"CREATE TEMP TABLE results AS {query.sql}")
         if progress is not None:
-            progress(0.8)
-        _write_atomic(con, "SELECT * FROM results", out)
-        counts = [
-            (str(p), str(s), int(n))
-            for p, s, n in con.execute(
-                "SELECT pathway, status, count(*) FROM results GROUP BY ALL ORDER BY 1, 2"
+            progress(0.6)
+        by_mask = [
+            (str(p), str(s), int(m), int(n))
+            for p, s, m, n in con.execute(
+                "SELECT pathway, status, mask, count(*) FROM results GROUP BY ALL"
             ).fetchall()
         ]
-        blockers = [
-            (str(p), str(c), int(n))
-            for p, c, n in con.execute(
-                "SELECT pathway, f, count(*) AS n FROM (SELECT pathway, unnest(failed) AS f "
-                "FROM results) WHERE f <> 'host_country' GROUP BY ALL "
-                "ORDER BY n DESC, 1, 2 LIMIT 10"
-            ).fetchall()
-        ]
-        evaluations = sum(n for _, _, n in counts)
+        _decoding_table(con, query, {(p, m) for p, _, m, _ in by_mask})
+        _write_atomic(
+            con,
+            "SELECT r.person_id, r.pathway, r.status, c.failed FROM results r "
+            "JOIN failed_codes c USING (pathway, mask)",
+            out,
+        )
+        if progress is not None:
+            progress(0.9)
+        if summary_out is not None:
+            from ruta.pathways._summary import write_summary
+
+            write_summary(con, query, summary_out, lang)
     finally:
         con.close()
+    counts: dict[tuple[str, str], int] = {}
+    blocking: dict[tuple[str, str], int] = {}
+    for pathway, status, mask, n in by_mask:
+        counts[pathway, status] = counts.get((pathway, status), 0) + n
+        for condition in query.failed_of(pathway, mask):
+            if condition != "host_country":
+                blocking[pathway, condition] = blocking.get((pathway, condition), 0) + n
+    blockers = sorted(((p, c, n) for (p, c), n in blocking.items()), key=lambda b: (-b[2], b))
     if progress is not None:
         progress(1.0)
-    return PopulationSummary(people, evaluations, counts, blockers, time.perf_counter() - start)
+    return PopulationSummary(
+        people,
+        sum(counts.values()),
+        [(p, s, n) for (p, s), n in sorted(counts.items())],
+        blockers[:10],
+        time.perf_counter() - start,
+    )
+
+
+def _decoding_table(
+    con: duckdb.DuckDBPyConnection, query: PopulationQuery, pairs: set[tuple[str, int]]
+) -> None:
+    """``failed_codes``: the failed condition ids of each (pathway, mask) the results hold."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE failed_codes (pathway {query.pathway_type}, "
+        f"mask {query.mask_type}, failed VARCHAR[])"
+    )
+    rows = [(p, m, query.failed_of(p, m)) for p, m in sorted(pairs)]
+    if rows:
+        con.executemany("INSERT INTO failed_codes VALUES (?, ?, ?)", rows)

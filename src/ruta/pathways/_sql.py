@@ -49,6 +49,7 @@ __all__ = [
     "Hoist",
     "column_of",
     "compile_pathway",
+    "decode_failed",
 ]
 
 _OPS = {"eq": "=", "ne": "<>", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
@@ -180,14 +181,14 @@ class Hoist:
             self.columns.setdefault(list_fact, set()).update(facts)
         return self.aliases[key]
 
-    def ctes(self, source: str, where: str = "TRUE") -> tuple[list[str], str]:
-        """The aggregate CTEs (over the rows ``where`` selects) and the FROM clause that
-        joins them to ``source``."""
+    def ctes(self, source: str, where: str = "TRUE", name: str = "l") -> tuple[list[str], str]:
+        """The aggregate CTEs (over the rows ``where`` selects, named ``{name}{index}``) and
+        the FROM clause that joins them to ``source``."""
         q = self.dialect.ident
         explode = "unnest" if self.dialect.name == "duckdb" else "explode"
         ctes, joins = [], [f"{source}"]
         for index, (list_fact, aggs) in enumerate(sorted(self.aggregates.items())):
-            name = f"l{index}"
+            name_ = f"{name}{index}"
             extra = "".join(f", {q(c)}" for c in sorted(self.columns[list_fact]))
             inner = (
                 f"SELECT {q('_row')}, {q('as_of')}{extra}, "
@@ -195,9 +196,9 @@ class Hoist:
             )
             cols = ", ".join(f"{agg} AS {q(alias)}" for alias, agg in aggs)
             ctes.append(
-                f"{name} AS (SELECT {q('_row')}, {cols} FROM ({inner}) e GROUP BY {q('_row')})"
+                f"{name_} AS (SELECT {q('_row')}, {cols} FROM ({inner}) e GROUP BY {q('_row')})"
             )
-            joins.append(f"LEFT JOIN {name} USING ({q('_row')})")
+            joins.append(f"LEFT JOIN {name_} USING ({q('_row')})")
         return ctes, " ".join(joins)
 
 
@@ -406,13 +407,32 @@ class _Compiler:
 
 @dataclass(frozen=True, slots=True)
 class CompiledPathway:
-    """SQL for one pathway: one boolean column per condition, then status and failed ids."""
+    """SQL for one pathway: one boolean column per condition, then status and failed ids.
+
+    ``failed`` lists the ids of the failed conditions; ``mask`` is the same answer as an
+    integer, bit ``i`` set when ``failed_ids[i]`` failed (bit 0 is the window), which costs
+    a fraction of a list per row and is decoded on demand (``decode_failed``).
+    """
 
     pathway: str
     conditions: Mapping[str, str]
     window: str | None
     status: str
     failed: str
+    mask: str = "0"
+    failed_ids: tuple[str, ...] = ()
+
+
+def decode_failed(mask: int, failed_ids: Sequence[str]) -> list[str]:
+    """The ids of the failed conditions that a bitmask encodes (see ``CompiledPathway``).
+
+    Examples:
+        >>> decode_failed(0b1010, ("window", "host_country", "nationality", "no_record"))
+        ['host_country', 'no_record']
+        >>> decode_failed(0, ("window", "host_country"))
+        []
+    """
+    return [cid for bit, cid in enumerate(failed_ids) if mask >> bit & 1]
 
 
 def compile_pathway(
@@ -471,4 +491,12 @@ def compile_pathway(
     if window:
         flags.insert(0, f"CASE WHEN {window} THEN 'window' END")
     failed = dialect.non_null_list(flags)
-    return CompiledPathway(pathway.id, conditions, window, status, failed)
+    # The same answer as a bitmask: a sum of integer constants, no list built per row.
+    bits = [
+        f"CASE WHEN {q(c)} = FALSE THEN {1 << (i + 1)} ELSE 0 END" for i, (c, _) in enumerate(names)
+    ]
+    if window:
+        bits.insert(0, f"CASE WHEN {window} THEN 1 ELSE 0 END")
+    mask = " + ".join(bits) or "0"
+    failed_ids = ("window", *(cid for _, cid in names))
+    return CompiledPathway(pathway.id, conditions, window, status, failed, mask, failed_ids)
