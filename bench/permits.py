@@ -41,11 +41,25 @@ from ruta.permits._codec import unpack
 from ruta.permits._cose import decode_sign1
 
 T = TypeVar("T")
-RIGHTS = ["work", "study", "health", "banking", "family_reunification", "free_movement",
-          "equal_treatment", "remittances"]
+RIGHTS = [
+    "work",
+    "study",
+    "health",
+    "banking",
+    "family_reunification",
+    "free_movement",
+    "equal_treatment",
+    "remittances",
+]
 NATIONALITIES = ["VEN", "HTI", "COL", "PER", "ECU", "BOL", "CUB", "NIC", "HND", "GTM"]
-PATHWAYS = ["col.ppt", "col.mercosur-temporary", "arg.mercosur-temporary",
-            "per.cpp", "bra.acolhida-humanitaria", "chl.mercosur-temporary"]
+PATHWAYS = [
+    "col.ppt",
+    "col.mercosur-temporary",
+    "arg.mercosur-temporary",
+    "per.cpp",
+    "bra.acolhida-humanitaria",
+    "chl.mercosur-temporary",
+]
 N_PERMITS = 10_000
 N_VERIFY = 20_000
 ROUNDS = 10
@@ -60,6 +74,10 @@ def _rate(fn: Callable[[T], object], items: list[T]) -> float:
     return len(items) / (time.process_time() - start)
 
 
+# A realistic status-list address (standard claims carry it in every permit).
+STATUS_URI = "https://migracion.example.gov/permits/status/COL.json"
+
+
 def synthetic_permits(n: int, seed: int = 4) -> list[Permit]:
     """Permits with realistic Latin American names (Faker es/pt locales) and pack rights."""
     fake = Faker(["es_CO", "es_MX", "pt_BR", "es_ES"])
@@ -70,16 +88,29 @@ def synthetic_permits(n: int, seed: int = 4) -> list[Permit]:
     for _ in range(n):
         given = fake.first_name() + (f" {fake.first_name()}" if rnd.random() < 0.6 else "")
         start = date(2026, 11, 1) + timedelta(days=rnd.randrange(0, 28))
-        out.append(Permit(
-            permit_id=new_permit_id("COL"), permit_type=rnd.choice(PATHWAYS),
-            issuer_country="COL",
-            holder=Holder(given, fake.last_name(), fake.last_name(),
-                          date(1960, 1, 1) + timedelta(days=rnd.randrange(0, 20_000)),
-                          rnd.choice(NATIONALITIES), rnd.choice("FMX"),
-                          rnd.randbytes(32) if rnd.random() < 0.5 else None),
-            valid_from=start, valid_until=start + timedelta(days=730),
-            rights=tuple(RIGHTS[: rnd.randrange(4, 9)]), status_index=rnd.randrange(0, 131_072),
-            issued_at=issued, profile="minimal" if rnd.random() < 0.1 else "full"))
+        out.append(
+            Permit(
+                permit_id=new_permit_id("COL"),
+                permit_type=rnd.choice(PATHWAYS),
+                issuer_country="COL",
+                holder=Holder(
+                    given,
+                    fake.last_name(),
+                    fake.last_name(),
+                    date(1960, 1, 1) + timedelta(days=rnd.randrange(0, 20_000)),
+                    rnd.choice(NATIONALITIES),
+                    rnd.choice("FMX"),
+                    rnd.randbytes(32) if rnd.random() < 0.5 else None,
+                ),
+                valid_from=start,
+                valid_until=start + timedelta(days=730),
+                rights=tuple(RIGHTS[: rnd.randrange(4, 9)]),
+                status_index=rnd.randrange(0, 131_072),
+                issued_at=issued,
+                profile="minimal" if rnd.random() < 0.1 else "full",
+                status_uri=STATUS_URI,
+            )
+        )
     return out
 
 
@@ -92,12 +123,16 @@ def qr_version(text: str) -> int:
 def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
-    print(f"machine: {os.cpu_count()} cores, {platform.python_implementation()} "
-          f"{platform.python_version()}, {datetime.now(UTC):%Y-%m-%d}")
+    print(
+        f"machine: {os.cpu_count()} cores, {platform.python_implementation()} "
+        f"{platform.python_version()}, {datetime.now(UTC):%Y-%m-%d}"
+    )
     signer = PemSigner(generate_private_key())
-    trust = TrustList(signer.public_key_der, [TrustedIssuer(
-        "COL", signer.kid, signer.public_key_der, datetime(2026, 1, 1, tzinfo=UTC))],
-        datetime.now(UTC))
+    trust = TrustList(
+        signer.public_key_der,
+        [TrustedIssuer("COL", signer.kid, signer.public_key_der, datetime(2026, 1, 1, tzinfo=UTC))],
+        datetime.now(UTC),
+    )
     status = StatusList("COL")
     status.to_json(signer)
     permits = synthetic_permits(N_PERMITS)
@@ -115,8 +150,9 @@ def main() -> None:
     raw = []
     for t in pool:
         s1 = decode_sign1(unpack(t))
-        der = encode_dss_signature(int.from_bytes(s1.signature[:32], "big"),
-                                   int.from_bytes(s1.signature[32:], "big"))
+        der = encode_dss_signature(
+            int.from_bytes(s1.signature[:32], "big"), int.from_bytes(s1.signature[32:], "big")
+        )
         raw.append((der, s1.to_be_signed))
     algo = ec.ECDSA(hashes.SHA256())
     # Interleaved rounds, best of each: on a shared machine a load spike then hits both
@@ -135,16 +171,24 @@ def main() -> None:
     lengths = sorted(len(t) for t in payloads)
     full = [t for t, p in zip(payloads, permits, strict=True) if p.profile == "full"]
     print(f"raw cryptography ES256 verify: {raw_rate:,.0f}/s")
-    print(f"ruta.permits.verify (decode+signature+claims+status): {lib_rate:,.0f}/s "
-          f"= {lib_rate / raw_rate:.0%} of raw (per-round ratio median "
-          f"{ratios[len(ratios) // 2]:.0%}, range {ratios[0]:.0%}-{ratios[-1]:.0%})")
+    print(
+        f"ruta.permits.verify (decode+signature+claims+status): {lib_rate:,.0f}/s "
+        f"= {lib_rate / raw_rate:.0%} of raw (per-round ratio median "
+        f"{ratios[len(ratios) // 2]:.0%}, range {ratios[0]:.0%}-{ratios[-1]:.0%})"
+    )
     print(f"issuance (sign+CBOR+zlib+Base45): {issue_rate:,.0f}/s")
-    print(f"payload chars: min {lengths[0]}, median {statistics.median(lengths):.0f}, "
-          f"p99 {lengths[int(0.99 * len(lengths))]}, max {lengths[-1]}")
-    print("QR version (alphanumeric, ECC M) over "
-          f"{N_PERMITS:,} permits: " + ", ".join(f"v{v}: {c}" for v, c in sorted(versions.items())))
-    print(f"full-profile permits at version <= 15: "
-          f"{sum(qr_version(t) <= 15 for t in full) / len(full):.2%}")
+    print(
+        f"payload chars: min {lengths[0]}, median {statistics.median(lengths):.0f}, "
+        f"p99 {lengths[int(0.99 * len(lengths))]}, max {lengths[-1]}"
+    )
+    print(
+        "QR version (alphanumeric, ECC M) over "
+        f"{N_PERMITS:,} permits: " + ", ".join(f"v{v}: {c}" for v, c in sorted(versions.items()))
+    )
+    print(
+        f"full-profile permits at version <= 15: "
+        f"{sum(qr_version(t) <= 15 for t in full) / len(full):.2%}"
+    )
 
 
 if __name__ == "__main__":

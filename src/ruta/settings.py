@@ -160,7 +160,9 @@ class _Settings(_PackSettings):
     public_url: str = Field(
         "",
         description="The service's address as applicants reach it (https://ruta.example); "
-        "messages to applicants link to their application there. Empty: no link.",
+        "messages to applicants link to their application there, and permits issued here "
+        "carry <public_url>/permits/status/<COUNTRY>.json as the URI of their status list. "
+        "Empty: no link, and permits carry only their status index.",
     )
     smtp_url: str = Field(
         "",

@@ -23,8 +23,13 @@ from ruta.permits import (
 from ruta.settings import Settings
 from ruta.web.permits import router, verifier_sources
 
-HOLDER = {"given_names": "Ana María", "surname_1": "Pérez", "date_of_birth": "1990-01-02",
-          "nationality": "VEN", "sex": "F"}
+HOLDER = {
+    "given_names": "Ana María",
+    "surname_1": "Pérez",
+    "date_of_birth": "1990-01-02",
+    "nationality": "VEN",
+    "sex": "F",
+}
 
 
 @pytest.fixture
@@ -48,9 +53,16 @@ def client(keys: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
 def _payload(keys: Path, index: int = 1, today: date | None = None) -> str:
     today = today or datetime.now(UTC).date()
     return issue_for_application(
-        application_id="a1", pathway_id="col.ppt", host_country="COL", holder=HOLDER,
-        valid_from=today, valid_until=date(today.year + 2, 1, 1),
-        rights=["work", "banking"], status_index=index, keys_dir=keys).payload
+        application_id="a1",
+        pathway_id="col.ppt",
+        host_country="COL",
+        holder=HOLDER,
+        valid_from=today,
+        valid_until=date(today.year + 2, 1, 1),
+        rights=["work", "banking"],
+        status_index=index,
+        keys_dir=keys,
+    ).payload
 
 
 def _png(text: str) -> bytes:
@@ -67,12 +79,17 @@ def test_page_works_without_javascript_and_offers_paste_and_upload(client: TestC
     assert 'id="camera-button" hidden' in r.text  # shown only by the script
 
 
-@pytest.mark.parametrize("query,header,title", [
-    ("?lang=fr", None, "Vérifier un titre"), ("", "pt-BR,pt;q=0.9", "Verificar uma autorização"),
-    ("?lang=en", "es", "Verify a permit"),
-])
-def test_language_by_query_or_accept_language(client: TestClient, query: str,
-                                              header: str | None, title: str) -> None:
+@pytest.mark.parametrize(
+    "query,header,title",
+    [
+        ("?lang=fr", None, "Vérifier un titre"),
+        ("", "pt-BR,pt;q=0.9", "Verificar uma autorização"),
+        ("?lang=en", "es", "Verify a permit"),
+    ],
+)
+def test_language_by_query_or_accept_language(
+    client: TestClient, query: str, header: str | None, title: str
+) -> None:
     headers = {"Accept-Language": header} if header else {}
     assert f"<h1>{title}</h1>" in client.get(f"/verify{query}", headers=headers).text
 
@@ -87,8 +104,9 @@ def test_form_with_pasted_valid_payload(client: TestClient, keys: Path) -> None:
 
 def test_form_with_an_uploaded_qr_photo(client: TestClient, keys: Path) -> None:
     png = _png(_payload(keys))
-    r = client.post("/verify?lang=es", files={"photo": ("qr.png", png, "image/png")},
-                    data={"payload": ""})
+    r = client.post(
+        "/verify?lang=es", files={"photo": ("qr.png", png, "image/png")}, data={"payload": ""}
+    )
     assert 'class="verdict verdict--valid"' in r.text and "Permiso válido." in r.text
 
 
@@ -133,33 +151,57 @@ def test_api_valid_revoked_and_expired(client: TestClient, keys: Path) -> None:
 
     KeyStore(keys).set_status("COL", 5, "revoked")
     body = client.post("/api/v1/verify?lang=en", json={"payload": text}).json()
-    assert (body["status"], body["reason"]) == ("revoked",
-                                                "The permit was revoked by the issuing country.")
+    assert (body["status"], body["reason"]) == (
+        "revoked",
+        "The permit was revoked by the issuing country.",
+    )
 
     store = KeyStore(keys)
     old = datetime(2022, 3, 1, tzinfo=UTC)
-    expired = issue_permit(Permit("COL-OLD", "col.ppt", "COL", Holder("Ana", "Pérez"),
-                                  date(2022, 3, 1), date(2023, 2, 28), ("work",), 6,
-                                  issued_at=old), store.issuer_signer("COL", at=old))
-    body = client.post("/api/v1/verify", json={"payload": expired},
-                       headers={"Accept-Language": "fr"}).json()
+    expired = issue_permit(
+        Permit(
+            "COL-OLD",
+            "col.ppt",
+            "COL",
+            Holder("Ana", "Pérez"),
+            date(2022, 3, 1),
+            date(2023, 2, 28),
+            ("work",),
+            6,
+            issued_at=old,
+        ),
+        store.issuer_signer("COL", at=old),
+    )
+    body = client.post(
+        "/api/v1/verify", json={"payload": expired}, headers={"Accept-Language": "fr"}
+    ).json()
     assert (body["status"], body["reason"]) == ("expired", "Le titre a expiré.")
 
 
-@pytest.mark.parametrize("payload,code", [
-    ("", "empty"), ("HC1:XYZ", "bad_prefix"), ("RUTA1:" + "0" * 9000, "oversized"),
-    ("RUTA1:000", "bad_compression"), ("RUTA1:\u0000\uffff", "bad_base45"),
-])
-def test_api_bad_payloads_are_answers_not_errors(client: TestClient, payload: str,
-                                                 code: str) -> None:
+@pytest.mark.parametrize(
+    "payload,code",
+    [
+        ("", "empty"),
+        ("HC1:XYZ", "bad_prefix"),
+        ("RUTA1:" + "0" * 9000, "oversized"),
+        ("RUTA1:000", "bad_compression"),
+        ("RUTA1:\u0000\uffff", "bad_base45"),
+    ],
+)
+def test_api_bad_payloads_are_answers_not_errors(
+    client: TestClient, payload: str, code: str
+) -> None:
     r = client.post("/api/v1/verify", json={"payload": payload})
     assert r.status_code == 200 and r.json()["reason_code"] == code
     assert r.json()["valid"] is False
 
 
 def test_api_huge_body_is_refused_unread(client: TestClient) -> None:
-    r = client.post("/api/v1/verify", content=b'{"payload": "' + b"A" * 100_000 + b'"}',
-                    headers={"Content-Type": "application/json"})
+    r = client.post(
+        "/api/v1/verify",
+        content=b'{"payload": "' + b"A" * 100_000 + b'"}',
+        headers={"Content-Type": "application/json"},
+    )
     assert r.status_code == 200 and r.json()["reason_code"] == "oversized"
 
 
@@ -188,8 +230,9 @@ def test_no_trust_list_configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert body["reason_code"] == "trust_list_unavailable"
 
 
-def test_env_trust_list_with_a_broken_signature(client: TestClient, keys: Path, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_env_trust_list_with_a_broken_signature(
+    client: TestClient, keys: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     doc = json.loads((keys / "trust-list.json").read_text())
     doc["issuers"] = doc["issuers"][:1]
     bad = tmp_path / "tampered.json"
@@ -199,8 +242,9 @@ def test_env_trust_list_with_a_broken_signature(client: TestClient, keys: Path, 
     assert body["reason_code"] == "trust_list_untrusted" and body["valid"] is False
 
 
-def test_env_lists_replace_the_key_store(keys: Path, tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_env_lists_replace_the_key_store(
+    keys: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("RUTA_TRUST_LIST", str(tmp_path / "t.json"))
     monkeypatch.delenv("RUTA_STATUS_LIST", raising=False)
     assert verifier_sources(keys) == (tmp_path / "t.json", [])
@@ -224,8 +268,7 @@ def _drive_verifier(base: str, payload: str, png: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
-                                     args=["--no-sandbox"])
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         errors: list[str] = []
         page = browser.new_page()
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -274,9 +317,21 @@ def test_verifier_in_chromium_with_and_without_javascript(tmp_path: Path) -> Non
     env = {k: v for k, v in os.environ.items() if not k.startswith("RUTA_")}
     env.update(RUTA_ENV="development", RUTA_DATA_DIR=str(tmp_path))
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "ruta.web.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "ruta.web.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -292,3 +347,69 @@ def test_verifier_in_chromium_with_and_without_javascript(tmp_path: Path) -> Non
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_trust_and_status_lists_are_published_cacheable(client: TestClient, keys: Path) -> None:
+    from ruta.permits import StatusList, TrustList, verify
+
+    payload = issue_for_application(
+        application_id="a1",
+        pathway_id="col.ppt",
+        host_country="COL",
+        holder=HOLDER,
+        valid_from=date(2026, 1, 1),
+        valid_until=date(2099, 1, 1),
+        rights=["work"],
+        status_index=3,
+        keys_dir=keys,
+        public_url="http://testserver",
+    ).payload
+    trust_r = client.get("/permits/trust-list.json")
+    assert trust_r.status_code == 200 and trust_r.headers["content-type"] == "application/json"
+    assert "max-age" in trust_r.headers["cache-control"] and trust_r.headers["etag"]
+    again = client.get(
+        "/permits/trust-list.json", headers={"If-None-Match": trust_r.headers["etag"]}
+    )
+    assert again.status_code == 304 and again.content == b""
+    trust = TrustList.from_json(trust_r.content)
+    # The permit says where its status list is; that address serves it.
+    result = verify(payload, trust, at=datetime(2030, 1, 1, tzinfo=UTC))
+    assert result.permit is not None
+    uri = result.permit.status_uri
+    assert uri == "http://testserver/permits/status/COL.json"
+    status_r = client.get(uri)
+    assert status_r.status_code == 200 and status_r.headers["etag"] != trust_r.headers["etag"]
+    status = StatusList.from_json(status_r.content, trust)
+    checked = verify(payload, trust, [status], at=datetime(2030, 1, 1, tzinfo=UTC))
+    assert (checked.status, checked.reason_code) == ("valid", "ok")
+    KeyStore(keys).set_status("COL", 3, "revoked")
+    fresh = client.get(uri, headers={"If-None-Match": status_r.headers["etag"]})
+    assert fresh.status_code == 200  # the list changed: a new ETag, the new bytes
+    revoked = verify(
+        payload,
+        trust,
+        [StatusList.from_json(fresh.content, trust)],
+        at=datetime(2030, 1, 1, tzinfo=UTC),
+    )
+    assert revoked.reason_code == "revoked"
+
+
+@pytest.mark.parametrize(
+    "country,status", [("ARG", 404), ("col", 422), ("C0L", 422), ("COLOMBIA", 422)]
+)
+def test_status_list_of_an_unknown_or_malformed_country(
+    client: TestClient, country: str, status: int
+) -> None:
+    r = client.get(f"/permits/status/{country}.json")
+    assert r.status_code == status
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["field"] == "country"
+
+
+def test_no_trust_list_to_publish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RUTA_TRUST_LIST", raising=False)
+    app = FastAPI()
+    app.state.settings = Settings(env="development", keys_dir=tmp_path / "none")
+    app.include_router(router)
+    r = TestClient(app).get("/permits/trust-list.json")
+    assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"

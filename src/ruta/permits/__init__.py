@@ -27,6 +27,7 @@ from __future__ import annotations
 from ruta.permits._base45 import b45decode, b45encode
 from ruta.permits._card import CardSize, permit_card_pdf
 from ruta.permits._codec import MAX_INPUT_BYTES, PREFIX
+from ruta.permits._cose import PERMIT_TYPE
 from ruta.permits._errors import KeyStoreError, PermitsError, StatusListError, TrustListError
 from ruta.permits._issue import (
     IssuedPermit,
@@ -36,6 +37,7 @@ from ruta.permits._issue import (
     new_permit_id,
     reinstate_permit,
     revoke_permit,
+    status_list_uri,
     suspend_permit,
 )
 from ruta.permits._keys import (
@@ -57,6 +59,7 @@ __all__ = [
     "MAX_IMAGE_BYTES",
     "MAX_INPUT_BYTES",
     "MINIMAL_RIGHTS",
+    "PERMIT_TYPE",
     "PREFIX",
     "CardSize",
     "Holder",
@@ -97,6 +100,7 @@ __all__ = [
     "revoke_permit",
     "right_label",
     "status_label",
+    "status_list_uri",
     "suspend_permit",
     "verify",
     "write_atomic",

@@ -1,7 +1,8 @@
 """COSE_Sign1 (RFC 9052) with ES256, the minimum a permit needs, on ``cbor2``.
 
-Only what the RUTA1 format uses: the protected header carries ``alg`` (-7, ES256) and
-``kid``; the unprotected header is empty; the payload is embedded.
+Only what the RUTA1 format uses: the protected header carries ``alg`` (-7, ES256), ``kid``
+and (since the standard claims layout) ``typ`` (16, RFC 9596) = :data:`PERMIT_TYPE`; the
+unprotected header is empty; the payload is embedded.
 """
 
 from __future__ import annotations
@@ -14,13 +15,19 @@ import cbor2
 
 from ruta.permits._keys import Signer
 
-__all__ = ["ALG_ES256", "CoseRejected", "Sign1", "decode_sign1", "encode_sign1"]
+__all__ = ["ALG_ES256", "PERMIT_TYPE", "CoseRejected", "Sign1", "decode_sign1", "encode_sign1"]
 
 ALG_ES256 = -7
-_HDR_ALG, _HDR_KID = 1, 4
+# The explicit type of a Ruta permit (COSE "typ", RFC 9596): a media type in the style of
+# application/<name>+cwt, so a verifier can refuse any other token signed by the same key.
+PERMIT_TYPE = "application/ruta-permit+cwt"
+_HDR_ALG, _HDR_KID, _HDR_TYP = 1, 4, 16
 _TAG_SIGN1 = 18
-# map(2), 1: -7, 4: bytes(8) -- the head of the canonical RUTA1 protected header.
+# map(2), 1: -7, 4: bytes(8) -- the head of the legacy RUTA1 protected header.
 _PROTECTED_ES256_KID8 = b"\xa2\x01\x26\x04\x48"
+# map(3), 1: -7, 4: bytes(8) ... 16: PERMIT_TYPE -- the header every issuer writes now.
+_PROTECTED3_HEAD = b"\xa3\x01\x26\x04\x48"
+_PROTECTED3_TAIL = b"\x10" + cbor2.dumps(PERMIT_TYPE)
 _MAP_TYPES = (dict, cbor2.frozendict)
 
 
@@ -41,6 +48,7 @@ class Sign1:
     payload: bytes
     signature: bytes
     kid: bytes
+    typ: str | None = None
 
     @property
     def to_be_signed(self) -> bytes:
@@ -76,13 +84,27 @@ def _bstr_head(n: int) -> bytes:
 
 
 def _sig_structure(protected: bytes, payload: bytes) -> bytes:
-    return b"".join((_SIG1_HEAD, _bstr_head(len(protected)), protected, _EMPTY_BSTR,
-                     _bstr_head(len(payload)), payload))
+    return b"".join(
+        (
+            _SIG1_HEAD,
+            _bstr_head(len(protected)),
+            protected,
+            _EMPTY_BSTR,
+            _bstr_head(len(payload)),
+            payload,
+        )
+    )
 
 
-def encode_sign1(payload: bytes, signer: Signer) -> bytes:
-    """Sign ``payload`` and return the tagged COSE_Sign1 CBOR bytes."""
-    protected = cbor2.dumps({_HDR_ALG: ALG_ES256, _HDR_KID: signer.kid})
+def encode_sign1(payload: bytes, signer: Signer, typ: str | None = PERMIT_TYPE) -> bytes:
+    """Sign ``payload`` and return the tagged COSE_Sign1 CBOR bytes.
+
+    ``typ=None`` writes the legacy two-entry header (kept for tests of old permits).
+    """
+    header: dict[int, Any] = {_HDR_ALG: ALG_ES256, _HDR_KID: signer.kid}
+    if typ is not None:
+        header[_HDR_TYP] = typ
+    protected = cbor2.dumps(header)
     signature = signer.sign(_sig_structure(protected, payload))
     return cbor2.dumps(cbor2.CBORTag(_TAG_SIGN1, [protected, {}, payload, signature]))
 
@@ -100,8 +122,9 @@ def decode_sign1(data: bytes) -> Sign1:
     if not (isinstance(obj, (tuple, list)) and len(obj) == 4):
         raise CoseRejected("bad_cose", "COSE_Sign1 must be an array of 4 items")
     protected, unprotected, payload, signature = obj
-    if not (isinstance(protected, bytes) and isinstance(payload, bytes)
-            and isinstance(signature, bytes)):
+    if not (
+        isinstance(protected, bytes) and isinstance(payload, bytes) and isinstance(signature, bytes)
+    ):
         raise CoseRejected("bad_cose", "protected header, payload and signature must be bytes")
     # cbor2 returns immutable containers inside tags, hence Mapping rather than dict
     # (the exact-type test first only spares the slower ABC check in the common case).
@@ -110,8 +133,19 @@ def decode_sign1(data: bytes) -> Sign1:
     if len(protected) == 13 and protected.startswith(_PROTECTED_ES256_KID8):
         # The exact bytes every RUTA1 issuer writes: {1: -7, 4: h'<8 bytes>'}; anything
         # else (other order, other keys, other lengths) takes the general path below.
-        return Sign1(protected=protected, payload=payload, signature=signature,
-                     kid=protected[5:])
+        return Sign1(protected=protected, payload=payload, signature=signature, kid=protected[5:])
+    if (
+        len(protected) == 13 + len(_PROTECTED3_TAIL)
+        and protected.startswith(_PROTECTED3_HEAD)
+        and protected.endswith(_PROTECTED3_TAIL)
+    ):
+        return Sign1(
+            protected=protected,
+            payload=payload,
+            signature=signature,
+            kid=protected[5:13],
+            typ=PERMIT_TYPE,
+        )
     try:
         header = cbor2.loads(protected)
     except (cbor2.CBORDecodeError, ValueError, TypeError, OverflowError):
@@ -121,4 +155,7 @@ def decode_sign1(data: bytes) -> Sign1:
     kid = header.get(_HDR_KID)
     if not isinstance(kid, bytes) or len(kid) != 8:
         raise CoseRejected("bad_cose", "protected header kid must be 8 bytes")
-    return Sign1(protected=protected, payload=payload, signature=signature, kid=kid)
+    typ = header.get(_HDR_TYP)
+    if typ is not None and typ != PERMIT_TYPE:
+        raise CoseRejected("bad_cose", f"protected header typ must be {PERMIT_TYPE}")
+    return Sign1(protected=protected, payload=payload, signature=signature, kid=kid, typ=typ)

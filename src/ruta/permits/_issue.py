@@ -32,6 +32,7 @@ __all__ = [
     "new_permit_id",
     "reinstate_permit",
     "revoke_permit",
+    "status_list_uri",
     "suspend_permit",
 ]
 
@@ -57,9 +58,13 @@ def new_permit_id(country: str) -> str:
 def minimal_view(permit: Permit) -> Permit:
     """The minimal-disclosure form: names, validity and only work/banking rights."""
     h = permit.holder
-    return replace(permit, profile="minimal", permit_type=None,
-                   holder=Holder(h.given_names, h.surname_1, h.surname_2),
-                   rights=tuple(r for r in permit.rights if r in MINIMAL_RIGHTS))
+    return replace(
+        permit,
+        profile="minimal",
+        permit_type=None,
+        holder=Holder(h.given_names, h.surname_1, h.surname_2),
+        rights=tuple(r for r in permit.rights if r in MINIMAL_RIGHTS),
+    )
 
 
 def issue_permit(permit: Permit, signer: Signer) -> str:
@@ -71,8 +76,11 @@ def issue_permit(permit: Permit, signer: Signer) -> str:
         permit = minimal_view(permit)
     text = pack(encode_sign1(cbor2.dumps(claims_from_permit(permit)), signer))
     if len(text) > MAX_INPUT_BYTES:
-        raise PermitsError(f"the signed permit is {len(text)} characters; verifiers accept at "
-                           f"most {MAX_INPUT_BYTES} (shorten names or rights)", field="holder")
+        raise PermitsError(
+            f"the signed permit is {len(text)} characters; verifiers accept at "
+            f"most {MAX_INPUT_BYTES} (shorten names or rights)",
+            field="holder",
+        )
     return text
 
 
@@ -84,27 +92,57 @@ def holder_from_mapping(holder: Mapping[str, Any]) -> Holder:
         dob = holder.get("date_of_birth")
         photo = holder.get("photo_hash")
         return Holder(
-            given_names=str(holder["given_names"]), surname_1=str(holder["surname_1"]),
+            given_names=str(holder["given_names"]),
+            surname_1=str(holder["surname_1"]),
             surname_2=holder.get("surname_2") or None,
             # A birth known only to the year or the month stays so (YYYY / YYYY-MM).
-            date_of_birth=date.fromisoformat(dob) if isinstance(dob, str) and len(dob) == 10
+            date_of_birth=date.fromisoformat(dob)
+            if isinstance(dob, str) and len(dob) == 10
             else dob,
-            nationality=holder.get("nationality"), sex=holder.get("sex"),
-            photo_hash=bytes.fromhex(photo) if isinstance(photo, str) else photo)
+            nationality=holder.get("nationality"),
+            sex=holder.get("sex"),
+            photo_hash=bytes.fromhex(photo) if isinstance(photo, str) else photo,
+        )
     except KeyError as exc:
-        raise PermitsError(f"missing {exc.args[0]}; expected given_names, surname_1, "
-                           "date_of_birth, nationality, sex",
-                           field=f"holder.{exc.args[0]}") from None
+        raise PermitsError(
+            f"missing {exc.args[0]}; expected given_names, surname_1, "
+            "date_of_birth, nationality, sex",
+            field=f"holder.{exc.args[0]}",
+        ) from None
     except ValueError as exc:
-        raise PermitsError(f"{exc}; expected ISO dates and a hex photo hash",
-                           field="holder") from None
+        raise PermitsError(
+            f"{exc}; expected ISO dates and a hex photo hash", field="holder"
+        ) from None
 
 
-def issue_for_application(*, application_id: str, pathway_id: str, host_country: str,
-                          holder: Mapping[str, Any], valid_from: date, valid_until: date,
-                          rights: Sequence[str], status_index: int, keys_dir: Path,
-                          profile: Profile = "full") -> IssuedPermit:
+def status_list_uri(base_url: str, country: str) -> str:
+    """Where a country's status list is published under a service's public address.
+
+    Examples:
+        >>> status_list_uri("https://ruta.example/", "COL")
+        'https://ruta.example/permits/status/COL.json'
+    """
+    return f"{base_url.rstrip('/')}/permits/status/{country}.json"
+
+
+def issue_for_application(
+    *,
+    application_id: str,
+    pathway_id: str,
+    host_country: str,
+    holder: Mapping[str, Any],
+    valid_from: date,
+    valid_until: date,
+    rights: Sequence[str],
+    status_index: int,
+    keys_dir: Path,
+    profile: Profile = "full",
+    public_url: str | None = None,
+) -> IssuedPermit:
     """Issue the permit of an approved application with the store's current key.
+
+    ``public_url`` is the address verifiers reach the issuing service at; the permit's
+    status reference then carries the URI of the country's status list there.
 
     Outside production (``RUTA_ENV`` other than ``production``) a country without a key
     gets a development key on first use, so a fresh checkout can approve a demo case.
@@ -116,16 +154,25 @@ def issue_for_application(*, application_id: str, pathway_id: str, host_country:
         raise PermitsError("got ''; expected the application id", field="application_id")
     store = KeyStore(keys_dir)
     if os.environ.get("RUTA_ENV") != "production" and not any(
-            i.country == host_country for i in store.local_issuers()):
+        i.country == host_country for i in store.local_issuers()
+    ):
         # Development and demo: "keys generated at first run". Production provisions the
         # state's keys and must fail loudly instead of signing with an unlisted key.
         store.init(host_country)
     signer = store.issuer_signer(host_country)
-    permit = Permit(permit_id=new_permit_id(host_country), permit_type=pathway_id,
-                    issuer_country=host_country, holder=holder_from_mapping(holder),
-                    valid_from=valid_from, valid_until=valid_until, rights=tuple(rights),
-                    status_index=status_index, profile=profile,
-                    issued_at=datetime.now(UTC).replace(microsecond=0))
+    permit = Permit(
+        permit_id=new_permit_id(host_country),
+        permit_type=pathway_id,
+        issuer_country=host_country,
+        holder=holder_from_mapping(holder),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        rights=tuple(rights),
+        status_index=status_index,
+        profile=profile,
+        issued_at=datetime.now(UTC).replace(microsecond=0),
+        status_uri=status_list_uri(public_url, host_country) if public_url else None,
+    )
     payload = issue_permit(permit, signer)
     store.ensure_status_capacity(host_country, status_index)
     return IssuedPermit(permit.permit_id, payload, valid_from, valid_until, signer.kid.hex())

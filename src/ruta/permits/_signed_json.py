@@ -1,16 +1,18 @@
 """Signed JSON documents (trust lists, status lists): canonical bytes plus ES256.
 
-The signature covers the document without its ``signature`` member, serialized with
-sorted keys and no whitespace, so any JSON library can recompute the same bytes.
+The signature covers the document without its ``signature`` member in the JSON
+Canonicalization Scheme (RFC 8785, JCS), so any JCS implementation recomputes the same
+bytes. Lists signed before JCS was named (sorted keys, no whitespace, UTF-8) are the same
+bytes for these documents (text, integers, no floats), so they keep verifying.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Mapping
 from typing import Any
 
+import rfc8785
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from ruta.permits._keys import Signer, verify_es256
@@ -36,16 +38,24 @@ def b64d(text: str) -> bytes:
 
 
 def canonical(doc: Mapping[str, Any]) -> bytes:
-    """Bytes that are signed: every member but ``signature``, sorted, compact, UTF-8."""
+    """Bytes that are signed: every member but ``signature``, in RFC 8785 (JCS) form.
+
+    Examples:
+        >>> canonical({"b": [1, "é"], "a": None, "signature": {}})
+        b'{"a":null,"b":[1,"\\xc3\\xa9"]}'
+    """
     body = {k: v for k, v in doc.items() if k != "signature"}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return rfc8785.dumps(body)
 
 
 def sign_document(doc: Mapping[str, Any], signer: Signer) -> dict[str, Any]:
     """Return a copy of ``doc`` with a ``signature`` member (alg, kid hex, value)."""
     signed = dict(doc)
-    signed["signature"] = {"alg": "ES256", "kid": signer.kid.hex(),
-                           "value": b64e(signer.sign(canonical(doc)))}
+    signed["signature"] = {
+        "alg": "ES256",
+        "kid": signer.kid.hex(),
+        "value": b64e(signer.sign(canonical(doc))),
+    }
     return signed
 
 

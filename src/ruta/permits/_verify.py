@@ -17,14 +17,15 @@ from ruta.permits._cose import CoseRejected, decode_sign1
 from ruta.permits._errors import PermitsError
 from ruta.permits._keys import verify_es256
 from ruta.permits._messages import reason_text, right_label, status_label
-from ruta.permits._payload import Permit, iso_birth_date, permit_from_claims
+from ruta.permits._payload import PRIVATE_CLAIM, Permit, iso_birth_date, permit_from_claims
 from ruta.permits._status import StatusList
 from ruta.permits._trust import TrustList
 
 __all__ = ["VerificationResult", "VerificationStatus", "rejected", "verify"]
 
-VerificationStatus = Literal["valid", "invalid", "revoked", "suspended", "expired",
-                             "unknown_issuer", "not_yet_valid"]
+VerificationStatus = Literal[
+    "valid", "invalid", "revoked", "suspended", "expired", "unknown_issuer", "not_yet_valid"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +65,15 @@ class VerificationResult:
         """
         lang = language_of(lang) or "en"
         out: dict[str, Any] = {
-            "status": self.status, "valid": self.is_valid, "reason_code": self.reason_code,
-            "reason": self.reason(lang), "detail": self.detail,
+            "status": self.status,
+            "valid": self.is_valid,
+            "reason_code": self.reason_code,
+            "reason": self.reason(lang),
+            "detail": self.detail,
             "status_label": status_label(self.status, lang),
-            "lang": lang, "checked_at": self.checked_at.isoformat(), "kid": self.kid,
+            "lang": lang,
+            "checked_at": self.checked_at.isoformat(),
+            "kid": self.kid,
             "status_list_age_seconds": self.status_list_age_seconds,
             "rights": [{"code": r, "label": right_label(r, lang)} for r in self.rights],
             "permit": None,
@@ -76,28 +82,44 @@ class VerificationResult:
         if p is not None:
             h = p.holder
             out["permit"] = {
-                "permit_id": p.permit_id, "permit_type": p.permit_type,
-                "issuer_country": p.issuer_country, "profile": p.profile,
-                "issued_at": p.issued_at.isoformat(), "valid_from": p.valid_from.isoformat(),
-                "valid_until": p.valid_until.isoformat(), "status_index": p.status_index,
-                "holder": {"given_names": h.given_names, "surname_1": h.surname_1,
-                           "surname_2": h.surname_2, "full_name": h.full_name,
-                           "date_of_birth": iso_birth_date(h.date_of_birth),
-                           "nationality": h.nationality, "sex": h.sex,
-                           "photo_hash": h.photo_hash.hex() if h.photo_hash else None},
+                "permit_id": p.permit_id,
+                "permit_type": p.permit_type,
+                "issuer_country": p.issuer_country,
+                "profile": p.profile,
+                "issued_at": p.issued_at.isoformat(),
+                "valid_from": p.valid_from.isoformat(),
+                "valid_until": p.valid_until.isoformat(),
+                "status_index": p.status_index,
+                "status_uri": p.status_uri,
+                "holder": {
+                    "given_names": h.given_names,
+                    "surname_1": h.surname_1,
+                    "surname_2": h.surname_2,
+                    "full_name": h.full_name,
+                    "date_of_birth": iso_birth_date(h.date_of_birth),
+                    "nationality": h.nationality,
+                    "sex": h.sex,
+                    "photo_hash": h.photo_hash.hex() if h.photo_hash else None,
+                },
             }
         return out
 
 
-def rejected(code: str, detail: str = "", status: VerificationStatus = "invalid",
-             at: datetime | None = None) -> VerificationResult:
+def rejected(
+    code: str, detail: str = "", status: VerificationStatus = "invalid", at: datetime | None = None
+) -> VerificationResult:
     """A not-valid result for input that never reached signature checking."""
-    return VerificationResult(status=status, reason_code=code, detail=detail,
-                              checked_at=at or datetime.now(UTC))
+    return VerificationResult(
+        status=status, reason_code=code, detail=detail, checked_at=at or datetime.now(UTC)
+    )
 
 
-def verify(payload: str, trust_list: TrustList, status_lists: Iterable[StatusList] = (),
-           at: datetime | None = None) -> VerificationResult:
+def verify(
+    payload: str,
+    trust_list: TrustList,
+    status_lists: Iterable[StatusList] = (),
+    at: datetime | None = None,
+) -> VerificationResult:
     """Verify a ``RUTA1:`` payload offline.
 
     Args:
@@ -130,6 +152,12 @@ def verify(payload: str, trust_list: TrustList, status_lists: Iterable[StatusLis
             break
     if signer is None:
         return VerificationResult("invalid", "bad_signature", at, kid=kid)
+    if sign1.typ is None and isinstance(claims, dict) and PRIVATE_CLAIM in claims:
+        # Explicit typing (RFC 9596): the standard layout is only accepted with its typ, so
+        # another token type signed by the same key is never read as a permit.
+        return VerificationResult(
+            "invalid", "bad_cose", at, kid=kid, detail="the protected header has no typ"
+        )
     try:
         permit = permit_from_claims(claims)
     except PermitsError as exc:
@@ -145,8 +173,9 @@ def verify(payload: str, trust_list: TrustList, status_lists: Iterable[StatusLis
     return _check_status(permit, kid, at, now, status_lists)
 
 
-def _check_status(permit: Permit, kid: str, at: datetime, now: datetime,
-                  status_lists: Iterable[StatusList]) -> VerificationResult:
+def _check_status(
+    permit: Permit, kid: str, at: datetime, now: datetime, status_lists: Iterable[StatusList]
+) -> VerificationResult:
     for sl in status_lists:
         if sl.issuer == permit.issuer_country:
             break

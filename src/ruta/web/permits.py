@@ -9,8 +9,10 @@ browser has the BarcodeDetector API.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -37,7 +39,7 @@ from ruta.permits import (
 from ruta.web.i18n import api_language, render, request_language, translator
 from ruta.web.problems import problem
 
-__all__ = ["router", "verifier_sources"]
+__all__ = ["router", "status_list_file", "verifier_sources"]
 
 router = APIRouter(tags=["permits"])
 
@@ -230,3 +232,90 @@ async def verify_api(request: Request) -> Response:
         )
     result = await run_in_threadpool(_check, request, payload)
     return JSONResponse(result.to_dict(lang))
+
+
+# --- Publication: the files a verifier downloads (docs/permits.md section 5 and 6) -------
+
+# Lists change when a key rotates or a permit is revoked; a verifier re-fetching every few
+# minutes sees a revocation soon, and the ETag makes an unchanged list a 304 of no bytes.
+_PUBLISH_MAX_AGE = 300
+_COUNTRY = re.compile(r"^[A-Z]{3}$")
+
+
+def status_list_file(paths: list[Path], country: str) -> Path | None:
+    """The status list file of ``country`` among ``paths`` (by its ``issuer`` member)."""
+    for path in paths:
+        if path.stem == country:
+            return path
+    for path in paths:
+        try:
+            if json.loads(path.read_bytes()).get("issuer") == country:
+                return path
+        except (OSError, ValueError, AttributeError):
+            continue
+    return None
+
+
+def _published(request: Request, path: Path, what: str) -> Response:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return problem(404, "Not found", f"{what} is not published by this service")
+    # A strong validator over the exact bytes: the signed document is served as written.
+    etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": f"public, max-age={_PUBLISH_MAX_AGE}"}
+    match = request.headers.get("if-none-match", "")
+    if etag in (m.strip() for m in match.split(",")) or match.strip() == "*":
+        return Response(status_code=304, headers=headers)
+    return Response(data, media_type="application/json", headers=headers)
+
+
+_PUBLISH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The signed JSON document, as written by the issuer"},
+    304: {"description": "Unchanged since the ETag given in If-None-Match"},
+    404: {
+        "description": "Not published here (problem+json)",
+        "content": {"application/problem+json": {}},
+    },
+}
+
+
+@router.get(
+    "/permits/trust-list.json",
+    summary="The trust list this service verifies with (signed JSON, RFC 8785 canonical)",
+    responses=_PUBLISH_RESPONSES,
+)
+async def trust_list_document(request: Request) -> Response:
+    """The trust list file, cacheable (``Cache-Control``, ``ETag``, ``If-None-Match``)."""
+    trust_path, _statuses = verifier_sources(_keys_dir(request))
+    return _published(request, trust_path, "the trust list")
+
+
+@router.get(
+    "/permits/status/{country}.json",
+    summary="An issuing country's status list (signed JSON, RFC 8785 canonical)",
+    responses={
+        **_PUBLISH_RESPONSES,
+        422: {
+            "description": "country is not an ISO 3166-1 alpha-3 code (problem+json)",
+            "content": {"application/problem+json": {}},
+        },
+    },
+)
+async def status_list_document(request: Request, country: str) -> Response:
+    """The status list of ``country`` (ISO 3166-1 alpha-3), cacheable like the trust list."""
+    if not _COUNTRY.match(country):
+        return problem(
+            422,
+            "Invalid input",
+            f"country: got {country[:16]!r}; expected an ISO 3166-1 alpha-3 code "
+            "in capitals such as COL",
+            field="country",
+        )
+    _trust, statuses = verifier_sources(_keys_dir(request))
+    path = status_list_file(statuses, country)
+    if path is None:
+        return problem(
+            404, "Not found", f"no status list of {country} is published here", field="country"
+        )
+    return _published(request, path, f"the status list of {country}")

@@ -45,6 +45,12 @@ def _default_keys_dir() -> Path:
     return get_settings().resolved_keys_dir
 
 
+def _public_url() -> str | None:
+    from ruta.settings import get_settings
+
+    return get_settings().public_url or None
+
+
 def _next_index(session: Session, country: str) -> int:
     # Why FOR UPDATE: two approvals in one country must never share a status-list slot.
     query = select(PermitCounter).where(PermitCounter.country == country).with_for_update()
@@ -92,6 +98,7 @@ def issue_permit(
         rights=rights,
         status_index=index,
         keys_dir=Path(keys_dir),
+        public_url=_public_url(),
     )
     permit = Permit(
         permit_id=issued.permit_id,
