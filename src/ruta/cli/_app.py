@@ -67,6 +67,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Migration statistics: SDMX export with disclosure control, backlog forecasts.",
     ),
+    "notify": ("ruta.cli.notify", "app", "Notifications to applicants (the outbox)."),
 }
 
 

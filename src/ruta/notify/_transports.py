@@ -126,10 +126,11 @@ class SmtpTransport:
         message["Date"] = formatdate(usegmt=True)
         domain = s.mail_from.rpartition("@")[2].strip("> ") or "ruta.invalid"
         message["Message-ID"] = f"<{envelope.idempotency_key}@{domain}>"
-        message["Content-Language"] = envelope.language
         # Why: out-of-office robots must not answer a machine (RFC 3834).
         message["Auto-Submitted"] = "auto-generated"
         message.set_content(envelope.body)
+        # After set_content, which replaces every Content-* header.
+        message["Content-Language"] = envelope.language
         return message
 
     def send(self, envelope: Envelope) -> None:
