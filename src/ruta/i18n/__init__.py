@@ -15,6 +15,9 @@ In code, translate with ``translator(lang, domain).gettext("English text")`` (or
 to it) so that extraction sees the literal; mark module-level tables with :func:`N_` and
 translate them where they are shown with :func:`gettext`. A package uses its own domain.
 
+Dates are written with :func:`format_date` (and its siblings), which fall back to names
+from the ``i18n`` catalog where CLDR has no dates for a language (Kreyòl).
+
 This package imports nothing from the web, the database or the settings, and Babel only
 when a message is translated, so every package and command may use it.
 
@@ -31,7 +34,25 @@ Examples:
 
 from __future__ import annotations
 
-from ruta.i18n._catalogs import N_, catalog_path, domains, gettext, read_catalog, translator
+from ruta.i18n._catalogs import (
+    N_,
+    REVIEW_HEADER,
+    catalog_path,
+    domains,
+    gettext,
+    read_catalog,
+    review_status,
+    translator,
+)
+from ruta.i18n._formats import (
+    DateForm,
+    babel_locale,
+    cldr_has_dates,
+    format_date,
+    format_datetime,
+    format_month,
+    format_time,
+)
 from ruta.i18n._languages import (
     LANGUAGES,
     LOCALES_DIR,
@@ -56,18 +77,27 @@ __all__ = [
     "LANGUAGES",
     "LOCALES_DIR",
     "N_",
+    "REVIEW_HEADER",
     "REVIEW_KEY",
     "REVIEW_STATUSES",
+    "DateForm",
     "ReviewStatus",
     "TextProblem",
     "UnsupportedLanguage",
+    "babel_locale",
     "catalog_path",
+    "cldr_has_dates",
     "domains",
     "expected_languages",
+    "format_date",
+    "format_datetime",
+    "format_month",
+    "format_time",
     "gettext",
     "language_of",
     "read_catalog",
     "require_language",
+    "review_status",
     "text_files",
     "text_nodes",
     "text_problems",

@@ -70,7 +70,7 @@ def read_catalog(lang: str, domain: str) -> Catalog:
 
 
 def header_review_status(text: str) -> str | None:
-    """The value of the review field in a catalog's text, or ``None`` when it has none.
+    r"""The value of the review field in a catalog's text, or ``None`` when it has none.
 
     Examples:
         >>> header_review_status('msgid ""\nmsgstr ""\n"X-Review-Status: unreviewed\\n"\n')

@@ -87,7 +87,8 @@ def text_problems(data: Any, source: str = "") -> list[TextProblem]:
     """Texts that miss a language, are empty, or lose a placeholder of the English text.
 
     Examples:
-        >>> doc = {"q": {"es": "¿{pais}?", "pt": "", "en": "{country}?", "xx": "?"}}
+        >>> doc = {"q": {"es": "¿{pais}?", "pt": "", "en": "{country}?", "ht": "{country}?"}}
+        >>> doc["q"]["xx"] = "?"
         >>> for problem in text_problems(doc):
         ...     print(problem)
         q [pt]: empty

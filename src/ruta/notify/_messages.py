@@ -16,10 +16,7 @@ from datetime import date, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from babel import Locale, UnknownLocaleError
-from babel import dates as babel_dates
-
-from ruta.i18n import LANGUAGES, N_, language_of, translator
+from ruta.i18n import LANGUAGES, N_, format_date, format_time, language_of, translator
 from ruta.notify._errors import NotifyError
 
 __all__ = ["KINDS", "MessageFacts", "RenderedMessage", "render_message"]
@@ -125,24 +122,12 @@ class RenderedMessage:
     body: str
 
 
-def _babel_locale(lang: str) -> str:
-    # Why a fallback: CLDR may lack a language Ruta speaks; dates then read in Spanish,
-    # the region's common language, rather than failing the action that queued them.
-    try:
-        Locale.parse(lang)
-    except (UnknownLocaleError, ValueError):
-        return "es"
-    return lang
-
-
 def _when(facts: MessageFacts, lang: str) -> str:
     """The appointment's day and time on the office's clock, the reader's way."""
     if facts.when is None:
         return ""
     local = facts.when.astimezone(ZoneInfo(facts.timezone or "UTC"))
-    locale = _babel_locale(lang)
-    day = babel_dates.format_date(local, "full", locale=locale)
-    return f"{day}, {babel_dates.format_time(local, 'short', locale=locale)}"
+    return f"{format_date(local.date(), lang, 'full')}, {format_time(local, lang)}"
 
 
 def render_message(kind: str, lang: str, channel: str, facts: MessageFacts) -> RenderedMessage:
@@ -191,9 +176,7 @@ def render_message(kind: str, lang: str, channel: str, facts: MessageFacts) -> R
         "request": facts.request or "",
         "link": facts.link or "",
         "deadline": (
-            babel_dates.format_date(facts.appeal_deadline, "long", _babel_locale(language))
-            if facts.appeal_deadline
-            else ""
+            format_date(facts.appeal_deadline, language, "long") if facts.appeal_deadline else ""
         ),
     }
     subject = _(_SUBJECTS[key]) % values

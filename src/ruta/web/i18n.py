@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from babel import dates as babel_dates
 from babel.numbers import format_currency
 from babel.support import NullTranslations
 from fastapi import Query
@@ -197,7 +196,7 @@ def gettext_callables(lang: str) -> dict[str, Callable[..., Any]]:
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "dgettext": dgettext}
 
 
-def format_partial_date(value: date | str, lang: str, full: str = "medium") -> str:
+def format_partial_date(value: date | str, lang: str, full: i18n.DateForm = "medium") -> str:
     """A date as the language says it, at the precision it is known: a birth known only to
     the year is its year, one known to the month is the month and the year.
 
@@ -215,9 +214,11 @@ def format_partial_date(value: date | str, lang: str, full: str = "medium") -> s
         ('May 1990', 'mayo de 1990')
         >>> format_partial_date("1990", "fr"), format_partial_date("1990-05-17", "pt", "long")
         ('1990', '17 de maio de 1990')
+        >>> format_partial_date("1990-05", "ht"), format_partial_date("1990-05-17", "ht")
+        ('me 1990', '17 me 1990')
     """
     if isinstance(value, date):
-        return babel_dates.format_date(value, format=full, locale=lang)
+        return i18n.format_date(value, lang, full)
     text = str(value)
     try:
         if len(text) == 4 and text.isdigit():
@@ -225,11 +226,11 @@ def format_partial_date(value: date | str, lang: str, full: str = "medium") -> s
             return text
         if len(text) == 7:
             first, _last = partial_bounds(text)
-            return babel_dates.format_skeleton("yMMMM", first, locale=lang)
+            return i18n.format_month(first, lang)
         day = date.fromisoformat(text[:10])
     except ValueError:
         return text
-    return babel_dates.format_date(day, format=full, locale=lang)
+    return i18n.format_date(day, lang, full)
 
 
 def locale_formatters(lang: str) -> dict[str, Callable[..., str]]:
@@ -261,14 +262,14 @@ def locale_formatters(lang: str) -> dict[str, Callable[..., str]]:
     def format_datetime(value: datetime | None) -> str:
         if value is None:
             return ""
-        return babel_dates.format_datetime(value, format="medium", tzinfo=UTC, locale=lang)
+        return i18n.format_datetime(value, lang, UTC)
 
     def format_money(amount: str | float | Decimal, currency: str) -> str:
         try:
             number = Decimal(str(amount))
         except InvalidOperation:
             return f"{amount} {currency}"
-        return format_currency(number, currency, locale=lang)
+        return format_currency(number, currency, locale=i18n.babel_locale(lang))
 
     return {
         "format_date": format_date,

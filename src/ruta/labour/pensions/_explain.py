@@ -11,11 +11,10 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, format_percent
 
-from ruta.i18n import translator
+from ruta.i18n import babel_locale, format_date, translator
 from ruta.labour.pensions._agreements import Agreement, AgreementCatalog
 from ruta.labour.pensions._result import Reason
 from ruta.labour.pensions._schema import Citation, Rule
@@ -33,19 +32,23 @@ class Words:
 
     def date(self, day: dt.date) -> str:
         """A date as people of this language write it."""
-        return format_date(day, format="long", locale=self.lang)
+        return format_date(day, self.lang, "long")
 
     def number(self, value: int) -> str:
         """A count with this language's digit grouping."""
-        return format_decimal(value, locale=self.lang)
+        return format_decimal(value, locale=babel_locale(self.lang))
 
     def share(self, value: float) -> str:
         """A share as a percentage with one decimal."""
-        return format_percent(value, format="#,##0.0%", locale=self.lang)
+        return format_percent(value, format="#,##0.0%", locale=babel_locale(self.lang))
 
     def money(self, amount: Decimal | None, currency: str) -> str:
         """An amount with its currency; a dash when there is none."""
-        return "—" if amount is None else format_currency(amount, currency, locale=self.lang)
+        return (
+            "—"
+            if amount is None
+            else format_currency(amount, currency, locale=babel_locale(self.lang))
+        )
 
     def state(self, code: str) -> str:
         """A state's name."""
@@ -53,7 +56,7 @@ class Words:
 
     def states(self, codes: Sequence[str]) -> str:
         """States' names as a list ("Argentina, Brazil and Chile")."""
-        return format_list([self.state(c) for c in codes], locale=self.lang)
+        return format_list([self.state(c) for c in codes], locale=babel_locale(self.lang))
 
     def reason(
         self, text: str, rule: Rule | None = None, citation: Citation | None = None

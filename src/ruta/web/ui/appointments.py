@@ -15,12 +15,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from babel import dates as babel_dates
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from ruta import i18n
 from ruta.cases.access import OFFICERS
 from ruta.cases.actions import (
     AppointmentView,
@@ -71,11 +71,11 @@ def _local(moment: datetime, country: str) -> datetime:
 
 
 def _day_label(day: date, lang: str) -> str:
-    return babel_dates.format_date(day, format="full", locale=lang)
+    return i18n.format_date(day, lang, "full")
 
 
 def _time_label(moment: datetime, lang: str) -> str:
-    return babel_dates.format_time(moment, format="short", locale=lang)
+    return i18n.format_time(moment, lang)
 
 
 def _when(moment: datetime, country: str, lang: str) -> str:
