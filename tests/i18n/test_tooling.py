@@ -11,13 +11,13 @@ from ruta.i18n import LANGUAGES, _catalogs, _tooling, read_catalog
 from ruta.i18n.__main__ import main
 from ruta.i18n._tooling import check_catalog, domain_of, extract_all, update_catalogs
 
-CODE = '''
+CODE = """
 from ruta.i18n import N_
 GREETING = N_("Bye %(name)s")
 
 def page(_, ngettext):
     return _("Hello"), ngettext("%(num)s case", "%(num)s cases", 2)
-'''
+"""
 
 
 @pytest.fixture()
@@ -112,3 +112,30 @@ def test_domains_cfg_gives_a_file_to_another_domain(package: Path) -> None:
     assert read_catalog("fr", "demo").get("Command line") is not None
     assert read_catalog("fr", "cli").get("Command line") is None
     assert read_catalog("fr", "cli").get("Other") is not None
+
+
+def test_update_keeps_the_review_field_and_check_refuses_a_bad_value(package: Path) -> None:
+    update_catalogs(["demo"])
+    path = package / "locales" / "fr" / "LC_MESSAGES" / "demo.po"
+    text = path.read_text(encoding="utf-8").replace(
+        '"Generated-By:', '"X-Review-Status: unreviewed\\n"\n"Generated-By:'
+    )
+    path.write_text(text, encoding="utf-8")
+    extract_all.cache_clear()
+    (package / "demo" / "views.py").write_text(CODE + '\n_("New")\n', encoding="utf-8")
+    update_catalogs(["demo"])  # rewrites the catalog through Babel, which drops X- fields
+    assert '"X-Review-Status: unreviewed\\n"' in path.read_text(encoding="utf-8")
+    assert _catalogs.review_status("fr", "demo") == "unreviewed"
+    assert _catalogs.review_status("es", "demo") == "reviewed"
+    # A new domain's catalog starts unreviewed in a language whose catalogs await review.
+    (package / "other").mkdir()
+    (package / "other" / "views.py").write_text('_("Other")\n', encoding="utf-8")
+    extract_all.cache_clear()
+    update_catalogs(["other"])
+    assert _catalogs.review_status("fr", "other") == "unreviewed"
+    assert _catalogs.review_status("pt", "other") == "reviewed"
+    path.write_text(
+        path.read_text("utf-8").replace("X-Review-Status: unreviewed", "X-Review-Status: maybe"),
+        encoding="utf-8",
+    )
+    assert any("X-Review-Status" in p.problem for p in check_catalog("fr", "demo"))

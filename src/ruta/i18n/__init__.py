@@ -61,6 +61,12 @@ from ruta.i18n._languages import (
     language_of,
     require_language,
 )
+from ruta.i18n._status import (
+    TranslationStatus,
+    text_area,
+    translation_status,
+    unreviewed_summary,
+)
 from ruta.i18n._texts import (
     REVIEW_KEY,
     REVIEW_STATUSES,
@@ -83,6 +89,7 @@ __all__ = [
     "DateForm",
     "ReviewStatus",
     "TextProblem",
+    "TranslationStatus",
     "UnsupportedLanguage",
     "babel_locale",
     "catalog_path",
@@ -98,16 +105,19 @@ __all__ = [
     "read_catalog",
     "require_language",
     "review_status",
+    "text_area",
     "text_files",
     "text_nodes",
     "text_problems",
+    "translation_status",
     "translator",
     "unreviewed_languages",
+    "unreviewed_summary",
     "yaml_document",
 ]
 
 # Public classes say where they are imported from (ruta.i18n.UnsupportedLanguage in a
 # traceback), as httpx does.
-for _value in (TextProblem, UnsupportedLanguage):
+for _value in (TextProblem, TranslationStatus, UnsupportedLanguage):
     _value.__module__ = __name__
 del _value

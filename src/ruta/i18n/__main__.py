@@ -2,7 +2,9 @@
 
 ``update`` extracts each domain's messages from its package and brings its catalogs in
 every language in line (new messages added, unused ones dropped); ``check`` lists every
-message that is missing, untranslated, fuzzy or broken, and exits 1 when there is one.
+message that is missing, untranslated, fuzzy or broken, and every YAML text (rule packs,
+vocabularies) that misses a language or a placeholder, and exits 1 when there is one. It
+also says which languages no native speaker has reviewed yet; that alone does not fail.
 Exit code 2 is a usage error (an unknown command or domain).
 """
 
@@ -10,7 +12,9 @@ from __future__ import annotations
 
 import sys
 
-from ruta.i18n._languages import LANGUAGES
+from ruta.i18n._languages import LANGUAGES, LOCALES_DIR
+from ruta.i18n._status import unreviewed_summary
+from ruta.i18n._texts import text_files, text_problems, yaml_document
 from ruta.i18n._tooling import all_domains, check_catalog, update_catalogs
 
 _USAGE = "usage: python -m ruta.i18n update|check [DOMAIN ...]"
@@ -35,10 +39,24 @@ def main(argv: list[str]) -> int:
         for path in update_catalogs(names):
             print(f"updated {path}")
         return 0
-    problems = [p for name in names for lang in LANGUAGES for p in check_catalog(lang, name)]
+    problems: list[object] = [
+        p for name in names for lang in LANGUAGES for p in check_catalog(lang, name)
+    ]
+    files = text_files() if not argv[1:] else []  # naming domains checks only those
+    for path in files:
+        source = path.relative_to(LOCALES_DIR.parent).as_posix()
+        problems.extend(text_problems(yaml_document(path), source))
     for problem in problems:
         print(problem)
-    print(f"{len(names)} domains x {len(LANGUAGES)} languages: {len(problems)} problems")
+    print(
+        f"{len(names)} domains x {len(LANGUAGES)} languages, {len(files)} text files: "
+        f"{len(problems)} problems"
+    )
+    for lang, count in sorted(unreviewed_summary().items()):
+        print(
+            f"{lang} ({LANGUAGES.get(lang, '?')}): {count} translated messages and texts not "
+            "yet reviewed by a native speaker (see /translations or docs/translating.md)"
+        )
     return 1 if problems else 0
 
 

@@ -21,6 +21,7 @@ from ruta.web.ui import (
     review,
     supervisor,
     track,
+    translations,
 )
 
 __all__ = ["router"]
@@ -38,3 +39,4 @@ router.include_router(supervisor.router)
 router.include_router(documents.router)
 router.include_router(review.router)
 router.include_router(intake.router)
+router.include_router(translations.router)
