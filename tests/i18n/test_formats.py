@@ -51,3 +51,17 @@ def test_a_region_falls_back_and_an_unknown_language_is_an_error() -> None:
     assert format_date(DAY, "pt-BR") == format_date(DAY, "pt")
     with pytest.raises(ValueError, match="lang"):
         format_date(DAY, "de")
+
+
+def test_kreyol_country_names_come_from_its_file_and_fall_back_to_french() -> None:
+    from ruta.i18n import territory_names
+    from ruta.pathways import COUNTRIES, country_name
+
+    assert (
+        country_name("HTI", "ht") == "Ayiti"
+        and country_name("DOM", "ht-HT") == "Repiblik Dominikèn"
+    )
+    assert country_name("FJI", "ht") == territory_names("fr")["FJ"]  # not in the Kreyòl file
+    # Every country the finder offers has a name in every language, never a bare code.
+    for lang in LANGUAGES:
+        assert [code for code in COUNTRIES if country_name(code, lang) == code] == []

@@ -52,6 +52,7 @@ from ruta.i18n._formats import (
     format_datetime,
     format_month,
     format_time,
+    territory_names,
 )
 from ruta.i18n._languages import (
     LANGUAGES,
@@ -105,6 +106,7 @@ __all__ = [
     "read_catalog",
     "require_language",
     "review_status",
+    "territory_names",
     "text_area",
     "text_files",
     "text_nodes",

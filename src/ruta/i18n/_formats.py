@@ -27,7 +27,7 @@ from functools import cache
 from typing import Final, Literal
 
 from ruta.i18n._catalogs import N_, translator
-from ruta.i18n._languages import require_language
+from ruta.i18n._languages import LOCALES_DIR, require_language
 
 __all__ = [
     "DateForm",
@@ -37,6 +37,7 @@ __all__ = [
     "format_datetime",
     "format_month",
     "format_time",
+    "territory_names",
 ]
 
 #: Babel's date forms: ``medium`` ("5 Dec 2026"), ``long`` ("5 December 2026"), ``full``
@@ -203,3 +204,46 @@ def format_datetime(moment: dt.datetime, lang: str, tzinfo: dt.tzinfo | None = N
     local = moment.astimezone(tzinfo) if tzinfo is not None and moment.tzinfo else moment
     clock = babel_format_time(local, "HH:mm:ss", locale="en")
     return f"{format_date(local.date(), code, 'medium')} {clock}"
+
+
+def _territory_file(lang: str) -> dict[str, object]:
+    import yaml
+
+    path = LOCALES_DIR / lang / "territories.yaml"
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict) or not isinstance(data.get("names", {}), dict):
+        raise ValueError(f"{path}: expected 'names', a mapping of ISO 3166-1 alpha-2 codes")
+    return data
+
+
+@cache
+def territory_names(lang: str) -> dict[str, str]:
+    """Country and territory names in ``lang``, by ISO 3166-1 alpha-2 code.
+
+    CLDR's names where it has them. A language CLDR has no names for (Kreyòl) reads them
+    from ``locales/<lang>/territories.yaml``, and any name missing there from the file's
+    ``fallback`` language (CLDR's), so that a country is never shown as a bare code.
+
+    Examples:
+        >>> territory_names("fr")["HT"], territory_names("ht")["HT"], territory_names("ht")["AR"]
+        ('Haïti', 'Ayiti', 'Ajantin')
+        >>> territory_names("ht")["FJ"]  # not in the Kreyòl file: French, its fallback
+        'Fidji'
+    """
+    from babel import Locale, UnknownLocaleError
+
+    code = require_language(lang)
+    try:
+        names: dict[str, str] = dict(Locale.parse(code).territories)
+    except (UnknownLocaleError, ValueError):
+        names = {}
+    own = _territory_file(code)
+    if own:
+        fallback = str(own.get("fallback") or "en")
+        names = {**territory_names(fallback), **names} if fallback != code else names
+        mapping = own.get("names") or {}
+        assert isinstance(mapping, dict)  # checked by _territory_file
+        names.update({str(key): str(value) for key, value in mapping.items()})
+    return names

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from ruta.i18n import REVIEW_KEY, language_of
+from ruta.i18n import REVIEW_KEY, language_of, territory_names
 from ruta.pathways._schema import Text
 
 __all__ = ["COUNTRIES", "FactInfo", "Vocabulary", "country_name", "fact_catalog", "vocabulary"]
@@ -62,14 +62,6 @@ def _countries() -> dict[str, str]:
 COUNTRIES: Mapping[str, str] = _countries()
 
 
-@cache
-def _locale_territories(lang: str) -> Mapping[str, str]:
-    from babel import Locale
-
-    territories: Mapping[str, str] = Locale(lang).territories
-    return territories
-
-
 def country_name(code: str, lang: str) -> str:
     """The name of an ISO 3166-1 alpha-3 country in ``lang``.
 
@@ -80,7 +72,7 @@ def country_name(code: str, lang: str) -> str:
     alpha2 = COUNTRIES.get(code)
     if alpha2 is None:
         return code
-    return _locale_territories(language_of(lang) or "en").get(alpha2, code)
+    return territory_names(language_of(lang) or "en").get(alpha2, code)
 
 
 def _text(raw: Any) -> Text:
