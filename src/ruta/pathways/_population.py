@@ -95,10 +95,28 @@ class PopulationQuery:
     of those ids, as in the results file.
     """
 
-    sql: str
+    ctes: tuple[str, ...]
+    own: tuple[str, ...]
+    others: str
     pathways: tuple[str, ...]
     failed_ids: Mapping[str, tuple[str, ...]]
     mask_type: str
+    homes: Mapping[str, str]  # pathway id -> its host country
+
+    @property
+    def sql(self) -> str:
+        """The whole SELECT: each country's people on its own pathways, then everyone on
+        the pathways of the other countries."""
+        return self.with_(*self.own, self.others)
+
+    def with_(self, *branches: str) -> str:
+        """``branches`` (over the CTEs, such as ``own`` and ``others``) as one UNION ALL."""
+        return "WITH " + ",\n".join(self.ctes) + "\n" + "\nUNION ALL\n".join(branches)
+
+    @property
+    def status_type(self) -> str:
+        """The ENUM of the statuses, spelled inline."""
+        return "ENUM(" + ", ".join(_quote(s) for s in STATUSES) + ")"
 
     @property
     def pathway_type(self) -> str:
@@ -257,8 +275,10 @@ def _build(
             f"END), 'ineligible', {only_host} FROM {source} WHERE {q('host_country')} "
             "IS NOT NULL"
         )
-    sql = "WITH " + ",\n".join(ctes) + "\n" + "\nUNION ALL\n".join(branches)
-    return PopulationQuery(sql, ids, failed_ids, mask_type)
+    homes = {p.id: p.host_country for p in chosen}
+    return PopulationQuery(
+        tuple(ctes), tuple(branches[:-1]), branches[-1], ids, failed_ids, mask_type, homes
+    )
 
 
 # --- reading and checking a population file with DuckDB ----------------------------------
@@ -345,70 +365,131 @@ def load_population(
     return int(count[0]) if count else 0
 
 
+@dataclass(frozen=True, slots=True)
+class _Check:
+    """One rule a column must follow: ``bad`` (SQL over ``people p`` and ``raw_numbered
+    r``) selects the rows that break it. A value rule also has ``probe``, the SQL of the
+    column's distinct values, and ``valid``: the distinct values (a few hundred, against
+    millions of rows) are checked in Python and the rows searched only when one is bad."""
+
+    column: str
+    bad: str
+    form: str
+    probe: str | None = None
+    valid: Callable[[Any], bool] | None = None
+
+
+_PARTIAL_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def _partial_date_ok(text: str) -> bool:
+    if not _PARTIAL_DATE.fullmatch(text):
+        return False
+    try:
+        dt.date.fromisoformat({4: f"{text}-01-01", 7: f"{text}-01"}.get(len(text), text))
+    except ValueError:
+        return False
+    return True
+
+
 def _check(
     con: duckdb.DuckDBPyConnection, described: Mapping[str, str], columns: Mapping[str, str]
 ) -> None:
     """Name the first bad cell: a value that did not parse, or a code that is not allowed."""
-    checks: list[tuple[str, str, str]] = []
+    checks: list[_Check] = []
     for column in ["as_of", *columns]:
         if column not in described:
             continue
         sql_type = "DATE" if column == "as_of" else columns[column]
+        source_type = described[column].upper()
+        is_text = source_type.startswith(("VARCHAR", "JSON"))
+        # A column already stored with its type cannot fail to parse (a typed list that
+        # does not fit fails loudly while loading): only text is checked cell by cell.
+        if source_type == sql_type or (sql_type.endswith("[]") and not is_text):
+            continue
         raw = f"NULLIF(trim(CAST(r.\"r__{column}\" AS VARCHAR)), '')"
         if sql_type in ("DATE", "BOOLEAN") or sql_type.endswith("[]"):
             form = {"DATE": "a date YYYY-MM-DD", "BOOLEAN": "true or false"}.get(
                 sql_type, "a JSON list of records"
             )
-            checks.append((column, f'{raw} IS NOT NULL AND p."{column}" IS NULL', form))
-    facts = fact_catalog()
-    for path, info in facts.items():
+            checks.append(_Check(column, f'{raw} IS NOT NULL AND p."{column}" IS NULL', form))
+    for path, info in fact_catalog().items():
         column = column_of(path)
         if column not in described:
             continue
+        probe = f'SELECT DISTINCT "{column}" FROM people WHERE "{column}" IS NOT NULL'
         if info.kind == "country":
             codes = ", ".join(f"'{c}'" for c in COUNTRIES)
             checks.append(
-                (column, f'p."{column}" NOT IN ({codes})', "an ISO 3166-1 alpha-3 code such as VEN")
+                _Check(
+                    column,
+                    f'p."{column}" NOT IN ({codes})',
+                    "an ISO 3166-1 alpha-3 code such as VEN",
+                    probe,
+                    COUNTRIES.__contains__,
+                )
             )
         elif info.kind == "partial_date":
             first = DUCKDB.first_day(f'p."{column}"').replace("CAST(", "TRY_CAST(", 1)
             checks.append(
-                (
+                _Check(
                     column,
                     f'p."{column}" IS NOT NULL AND (NOT regexp_full_match(p."{column}", '
                     f"'\\d{{4}}(-\\d{{2}}(-\\d{{2}})?)?') OR {first} IS NULL)",
                     "a date YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known",
+                    probe,
+                    _partial_date_ok,
                 )
             )
         elif info.kind == "enum":
             opts = ", ".join(f"'{o}'" for o in info.options)
             checks.append(
-                (column, f'p."{column}" NOT IN ({opts})', f"one of {', '.join(info.options)}")
+                _Check(
+                    column,
+                    f'p."{column}" NOT IN ({opts})',
+                    f"one of {', '.join(info.options)}",
+                    probe,
+                    frozenset(info.options).__contains__,
+                )
             )
     checks.extend(_item_checks(described))
+    checks = [c for c in checks if c.probe is None or not _all_valid(con, c)]
     if not checks:
         return
-    raw_cols = ", ".join(f'"{c}" AS "r__{c}"' for c in described)
+    # One pass finds the first bad row of every remaining check (a scan per check read the
+    # file again each time); the raw file is joined only for the columns a check compares.
+    used = [c for c in described if any(f'r."r__{c}"' in check.bad for check in checks)]
+    raw_cols = "".join(f', "{c}" AS "r__{c}"' for c in used)
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW raw_numbered AS SELECT row_number() OVER () AS _row, "
+        f"CREATE OR REPLACE TEMP VIEW raw_numbered AS SELECT row_number() OVER () AS _row"
         f"{raw_cols} FROM raw"
     )
-    for column, bad, form in checks:
-        source = column.split("[]", 1)[0]
-        row = con.execute(
-            f'SELECT p._row, CAST(r."r__{source}" AS VARCHAR) FROM people p JOIN raw_numbered r '
-            f"USING (_row) WHERE {bad} ORDER BY p._row LIMIT 1"
+    firsts = ", ".join(f"min(CASE WHEN {c.bad} THEN p._row END)" for c in checks)
+    join = " JOIN raw_numbered r USING (_row)" if used else ""
+    found = con.execute(f"SELECT {firsts} FROM people p{join}").fetchone() or ()
+    for check, first in zip(checks, found, strict=True):
+        if first is None:
+            continue
+        source = check.column.split("[]", 1)[0]
+        value = con.execute(
+            f'SELECT CAST("{source}" AS VARCHAR) FROM (SELECT row_number() OVER () AS _row, '
+            f'"{source}" FROM raw) WHERE _row = {int(first)}'
         ).fetchone()
-        if row is not None:
-            raise ProfileError(
-                f"row {row[0]}: {row[1]!r} is not valid; expected {form}", field=column
-            )
+        raise ProfileError(
+            f"row {first}: {value[0] if value else None!r} is not valid; expected {check.form}",
+            field=check.column,
+        )
 
 
-def _item_checks(described: Mapping[str, str]) -> list[tuple[str, str, str]]:
+def _all_valid(con: duckdb.DuckDBPyConnection, check: _Check) -> bool:
+    assert check.probe is not None and check.valid is not None  # value rules have both
+    return all(check.valid(value) for (value,) in con.execute(check.probe).fetchall())
+
+
+def _item_checks(described: Mapping[str, str]) -> list[_Check]:
     """Checks inside list facts: a field given but not parsed (a JSON date such as
     "2021-13-01" would otherwise become "unknown" silently), or a code not allowed."""
-    checks: list[tuple[str, str, str]] = []
+    checks: list[_Check] = []
     for path, info in fact_catalog().items():
         column = column_of(path)
         if info.kind != "list" or column not in described:
@@ -418,11 +499,11 @@ def _item_checks(described: Mapping[str, str]) -> list[tuple[str, str, str]]:
             where = f"{column}[].{name}"
             given = f'list_filter(p."{column}", lambda x: x."{name}" IS NOT NULL)'
             if is_json and item.kind in ("date", "bool"):
-                raw = f"json_extract_string(r.\"r__{column}\", '$[*].{name}')"
+                raw = f"try(json_extract_string(r.\"r__{column}\", '$[*].{name}'))"
                 sent = f"list_filter({raw}, lambda v: v IS NOT NULL)"
                 form = "a date YYYY-MM-DD" if item.kind == "date" else "true or false"
                 checks.append(
-                    (where, f"coalesce(len({sent}), 0) <> coalesce(len({given}), 0)", form)
+                    _Check(where, f"coalesce(len({sent}), 0) <> coalesce(len({given}), 0)", form)
                 )
             allowed = list(COUNTRIES) if item.kind == "country" else list(item.options)
             if (path, name) == ("permits", "type"):
@@ -436,7 +517,19 @@ def _item_checks(described: Mapping[str, str]) -> list[tuple[str, str, str]]:
                     if item.kind == "country"
                     else f"one of {', '.join(allowed)}"
                 )
-                checks.append((where, f"coalesce(len({bad}), 0) > 0", form))
+                probe = (
+                    f'SELECT DISTINCT x."{name}" FROM (SELECT unnest("{column}") AS x FROM '
+                    f'people) WHERE x."{name}" IS NOT NULL'
+                )
+                checks.append(
+                    _Check(
+                        where,
+                        f"coalesce(len({bad}), 0) > 0",
+                        form,
+                        probe,
+                        frozenset(allowed).__contains__,
+                    )
+                )
     return checks
 
 
@@ -489,20 +582,32 @@ def simulate(
             progress(0.2)
         carry = ("person_id", "_row") if summary_out is not None else ("person_id",)
         query = population_query(cat, "people", pathways, carry)
-        con.execute(f"CREATE TEMP TABLE results AS {query.sql}")
+        # Each country's people on its own pathways (about a ninth of the rows) are kept
+        # encoded; the rest are the other countries' pathways, ineligible for host_country
+        # alone, and are written straight from the people table with that constant answer.
+        con.execute(f"CREATE TEMP TABLE own AS {query.with_(*query.own)}")
         if progress is not None:
             progress(0.6)
         by_mask = [
             (str(p), str(s), int(m), int(n))
             for p, s, m, n in con.execute(
-                "SELECT pathway, status, mask, count(*) FROM results GROUP BY ALL"
+                "SELECT pathway, status, mask, count(*) FROM own GROUP BY ALL"
             ).fetchall()
         ]
+        by_mask.extend(_others_counts(con, query))
         _decoding_table(con, query, {(p, m) for p, _, m, _ in by_mask})
+        con.execute("SET preserve_insertion_order = false")  # no order is promised
+        others = (
+            f"SELECT s.\"person_id\", o.pathway, CAST('ineligible' AS {query.status_type}), "
+            "['host_country'] FROM people s JOIN others o ON s.\"host_country\" = o.host"
+        )
         _write_atomic(
             con,
-            "SELECT r.person_id, r.pathway, r.status, c.failed FROM results r "
-            "JOIN failed_codes c USING (pathway, mask)",
+            query.with_(
+                "SELECT r.person_id, r.pathway, r.status, c.failed FROM own r "
+                "JOIN failed_codes c USING (pathway, mask)",
+                others,
+            ),
             out,
         )
         if progress is not None:
@@ -530,6 +635,23 @@ def simulate(
         blockers[:10],
         time.perf_counter() - start,
     )
+
+
+def _others_counts(
+    con: duckdb.DuckDBPyConnection, query: PopulationQuery
+) -> list[tuple[str, str, int, int]]:
+    """(pathway, status, mask, people) of the rows for other countries' pathways, counted
+    from the people per host country instead of from the rows themselves."""
+    hosts = con.execute(
+        'SELECT "host_country", count(*) FROM people WHERE "host_country" IS NOT NULL GROUP BY ALL'
+    ).fetchall()
+    rows = []
+    for pathway in query.pathways:
+        n = sum(int(count) for host, count in hosts if host != query.homes[pathway])
+        if n:
+            bit = 1 << query.failed_ids[pathway].index("host_country")
+            rows.append((pathway, "ineligible", bit, n))
+    return rows
 
 
 def _decoding_table(
