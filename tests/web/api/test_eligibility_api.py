@@ -42,8 +42,13 @@ def _client(tmp_path: Path, **values: object) -> TestClient:
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    with _client(tmp_path_factory.mktemp("api"), eligibility_rate_limit="1000/minute") as c:
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("api")
+
+
+@pytest.fixture(scope="module")
+def client(home: Path) -> Iterator[TestClient]:
+    with _client(home, eligibility_rate_limit="1000/minute") as c:
         yield c
 
 
@@ -148,7 +153,9 @@ def test_next_question_applies_the_answer_and_asks_the_next(client: TestClient) 
     assert wrong.status_code == 422 and wrong.json()["field"] == "answer.value"
 
 
-def test_no_login_and_nothing_logged(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+def test_no_login_nothing_logged_nothing_stored(
+    client: TestClient, home: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     body = {"profile": PROFILE, "as_of": "2026-11-28"}
     assert client.post("/api/v1/eligibility", json=body).status_code == 200
@@ -159,6 +166,8 @@ def test_no_login_and_nothing_logged(client: TestClient, caplog: pytest.LogCaptu
     for secret in ("1987-03-14", "2025-02-17", "QQX", "BOL"):
         assert secret not in logged
     assert "set-cookie" not in client.post("/api/v1/eligibility", json=body).headers
+    # No route of the open API opened the database: its file was never even created.
+    assert not (home / "unused.db").exists()
 
 
 def test_rate_limited_per_client(tmp_path: Path) -> None:
