@@ -144,6 +144,12 @@ class _Settings(_PackSettings):
         "(/api/v1/pathways, /api/v1/eligibility; limits syntax, parts separated by ';'); a "
         "chatbot relaying many people from one server needs its own higher limit.",
     )
+    verify_rate_limit: str = Field(
+        "60/minute;1000/hour",
+        description="Permit verifications per client address, shared by /verify, "
+        "/verify/purpose and their APIs (limits syntax, parts separated by ';'); a bank "
+        "branch behind one address checks many customers, a scraper hits the limit.",
+    )
     cors_origins: str = Field(
         "",
         description="Web origins allowed to call the open eligibility API from a browser "
@@ -232,7 +238,7 @@ class _Settings(_PackSettings):
             raise ValueError("refused insecure cookies")
         return self
 
-    @field_validator("account_rate_limit", "eligibility_rate_limit")
+    @field_validator("account_rate_limit", "eligibility_rate_limit", "verify_rate_limit")
     @classmethod
     def _check_rate_limit(cls, value: str) -> str:
         from limits import parse_many

@@ -173,3 +173,68 @@ def test_contributions_abroad_page_is_accessible_without_javascript(
     page.goto(f"{server.url}/finder/contributions?lang=pt")
     _check(page, found)
     assert found == {}
+
+
+def test_purpose_check_pages_are_accessible_without_javascript(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The employer/bank check: empty form, the missing-purpose error, both answers, in
+    every language, with JavaScript off (the page needs none)."""
+    from tests.browser.conftest import run_server
+
+    from ruta.i18n import LANGUAGES
+    from ruta.permits import KeyStore, issue_for_application
+    from ruta.store import upgrade
+
+    data = tmp_path_factory.mktemp("purpose-server")
+    KeyStore(data / "keys").init("COL")
+    today = date.today()
+    payload = issue_for_application(
+        application_id="a1",
+        pathway_id="col.ppt",
+        host_country="COL",
+        holder={
+            "given_names": "Ana María",
+            "surname_1": "Pérez",
+            "date_of_birth": "1990-01-02",
+            "nationality": "VEN",
+            "sex": "F",
+        },
+        valid_from=today,
+        valid_until=today + timedelta(days=700),
+        rights=["work", "banking"],
+        status_index=1,
+        keys_dir=data / "keys",
+    ).payload
+    url = f"sqlite:///{data / 'ruta.db'}"
+    upgrade(url)
+    found: dict[str, list[str]] = {}
+    with run_server(data, url) as server:
+        # axe runs as a script, so the checks use a normal context; the page has none.
+        context = browser.new_context()
+        page = context.new_page()
+        for lang in LANGUAGES:
+            page.goto(f"{server.url}/verify/purpose?lang={lang}")
+            _check(page, found)
+        page.goto(f"{server.url}/verify/purpose?lang=en")
+        page.fill("#payload", payload)
+        page.click("button[type=submit]")
+        assert page.locator(".error-summary a[href='#purpose']").count() == 1
+        _check(page, found)  # the purpose was not chosen
+        for purpose, answer in (("employer", "Right to work"), ("bank", "Lawful residence")):
+            page.check(f"input[name=purpose][value={purpose}]")
+            page.fill("#payload", payload)
+            page.click("button[type=submit]")
+            assert page.locator(".verdict h2").inner_text() == "Valid"
+            assert page.locator(f"dt >> text={answer}").count() == 1
+            _check(page, found)
+        context.close()
+        no_js = browser.new_context(java_script_enabled=False).new_page()
+        no_js.goto(f"{server.url}/verify/purpose?lang=es")
+        no_js.check("input[name=purpose][value=bank]")
+        no_js.fill("#payload", payload)
+        no_js.click("button[type=submit]")
+        assert no_js.locator(".verdict h2").inner_text() == "Válido"
+        assert no_js.locator("dd >> text=Ana María Pérez").count() == 1
+        no_js.context.close()
+    assert found == {}

@@ -22,6 +22,7 @@ from ruta.permits import (
 )
 from ruta.settings import Settings
 from ruta.web.permits import router, verifier_sources
+from ruta.web.ratelimit import Limiter
 
 HOLDER = {
     "given_names": "Ana María",
@@ -44,8 +45,13 @@ def keys(tmp_path: Path) -> Path:
 def client(keys: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     monkeypatch.delenv("RUTA_TRUST_LIST", raising=False)
     monkeypatch.delenv("RUTA_STATUS_LIST", raising=False)
+    return _client(Settings(env="development", keys_dir=keys))
+
+
+def _client(settings: Settings) -> TestClient:
     app = FastAPI()
-    app.state.settings = Settings(env="development", keys_dir=keys)
+    app.state.settings = settings
+    app.state.limiter = Limiter("memory://")
     app.include_router(router)
     return TestClient(app, raise_server_exceptions=True)
 
@@ -223,10 +229,11 @@ def test_api_language_is_a_bcp47_tag_or_a_422(client: TestClient, keys: Path) ->
 
 def test_no_trust_list_configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RUTA_TRUST_LIST", raising=False)
-    app = FastAPI()
-    app.state.settings = Settings(env="development", keys_dir=tmp_path / "empty")
-    app.include_router(router)
-    body = TestClient(app).post("/api/v1/verify?lang=en", json={"payload": "RUTA1:X"}).json()
+    body = (
+        _client(Settings(env="development", keys_dir=tmp_path / "empty"))
+        .post("/api/v1/verify?lang=en", json={"payload": "RUTA1:X"})
+        .json()
+    )
     assert body["reason_code"] == "trust_list_unavailable"
 
 
@@ -408,8 +415,7 @@ def test_status_list_of_an_unknown_or_malformed_country(
 
 def test_no_trust_list_to_publish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RUTA_TRUST_LIST", raising=False)
-    app = FastAPI()
-    app.state.settings = Settings(env="development", keys_dir=tmp_path / "none")
-    app.include_router(router)
-    r = TestClient(app).get("/permits/trust-list.json")
+    r = _client(Settings(env="development", keys_dir=tmp_path / "none")).get(
+        "/permits/trust-list.json"
+    )
     assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"

@@ -48,8 +48,15 @@ from ruta.permits._keys import (
     public_key_from_pem,
 )
 from ruta.permits._keystore import KeyStore, write_atomic
-from ruta.permits._messages import field_label, reason_text, right_label, status_label
+from ruta.permits._messages import (
+    field_label,
+    reason_text,
+    restriction_label,
+    right_label,
+    status_label,
+)
 from ruta.permits._payload import MINIMAL_RIGHTS, Holder, Permit, Profile
+from ruta.permits._purpose import PURPOSES, Purpose, is_purpose, purpose_view
 from ruta.permits._qr import MAX_IMAGE_BYTES, NotAQrCode, make_qr, read_qr
 from ruta.permits._status import PermitStatus, StatusList
 from ruta.permits._trust import TrustedIssuer, TrustList, merge_trust_lists
@@ -61,6 +68,7 @@ __all__ = [
     "MINIMAL_RIGHTS",
     "PERMIT_TYPE",
     "PREFIX",
+    "PURPOSES",
     "CardSize",
     "Holder",
     "IssuedPermit",
@@ -72,6 +80,7 @@ __all__ = [
     "PermitStatus",
     "PermitsError",
     "Profile",
+    "Purpose",
     "Signer",
     "StatusList",
     "StatusListError",
@@ -84,6 +93,7 @@ __all__ = [
     "b45encode",
     "field_label",
     "generate_private_key",
+    "is_purpose",
     "issue_for_application",
     "issue_permit",
     "kid_for",
@@ -93,10 +103,12 @@ __all__ = [
     "new_permit_id",
     "permit_card_pdf",
     "public_key_from_pem",
+    "purpose_view",
     "read_qr",
     "reason_text",
     "reinstate_permit",
     "rejected",
+    "restriction_label",
     "revoke_permit",
     "right_label",
     "status_label",

@@ -14,7 +14,7 @@ import yaml
 
 from ruta.i18n import N_, language_of, translator
 
-__all__ = ["field_label", "reason_text", "right_label", "status_label"]
+__all__ = ["field_label", "reason_text", "restriction_label", "right_label", "status_label"]
 
 _REASONS: dict[str, str] = {
     "ok": N_("Valid permit."),
@@ -72,6 +72,14 @@ _FIELDS: dict[str, str] = {
 }
 
 
+# Limits on the right to work a permit may state (claim "wr", docs/permits.md section 3.1).
+_RESTRICTIONS: dict[str, str] = {
+    "named_employer": N_("Only for the employer named in the permit file"),
+    "hours_limited": N_("Limited weekly working hours"),
+    "sector_limited": N_("Only in the sector of activity the permit was granted for"),
+    "region_limited": N_("Only in the region the permit was granted for"),
+}
+
 
 def _pick(table: dict[str, str], key: str, lang: str) -> str | None:
     message = table.get(key)
@@ -90,6 +98,18 @@ def reason_text(code: str, lang: str = "en") -> str:
         'A autorização foi revogada pelo país emissor.'
     """
     return _pick(_REASONS, code, lang) or code
+
+
+def restriction_label(code: str, lang: str = "en") -> str:
+    """The sentence for a work-restriction code; an unknown code is shown as it is.
+
+    Examples:
+        >>> restriction_label("hours_limited", "es")
+        'Horas de trabajo semanales limitadas'
+        >>> restriction_label("night_only", "fr")
+        'night_only'
+    """
+    return _pick(_RESTRICTIONS, code, lang) or code
 
 
 def field_label(name: str, lang: str = "en") -> str:
@@ -111,8 +131,9 @@ def _rights_vocabulary() -> dict[str, dict[str, str]]:
     except (ModuleNotFoundError, FileNotFoundError):
         return {}
     rights = yaml.safe_load(text).get("rights", {})
-    return {str(k): {str(lang): str(v) for lang, v in labels.items()}
-            for k, labels in rights.items()}
+    return {
+        str(k): {str(lang): str(v) for lang, v in labels.items()} for k, labels in rights.items()
+    }
 
 
 def right_label(right: str, lang: str = "en") -> str:

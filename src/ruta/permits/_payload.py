@@ -113,6 +113,8 @@ class Permit:
     profile: Profile = "full"
     # Where verifiers fetch the issuer's status list (the Token Status List ``uri``).
     status_uri: str | None = None
+    # Limits on the right to work the permit states (codes, see ruta.permits.restriction_label).
+    work_restrictions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Every verification builds a Permit, so the error texts are only formatted when a
@@ -134,6 +136,9 @@ class Permit:
         for right in self.rights:
             if not _RIGHT.match(right):
                 _fail("rights", right, "a lowercase word like 'work'")
+        for code in self.work_restrictions:
+            if not _RIGHT.match(code):
+                _fail("work_restrictions", code, "a lowercase code like 'hours_limited'")
         h = self.holder
         if not (h.given_names.strip() and h.surname_1.strip()):
             _fail("holder.surname_1", h.surname_1, "non-empty given names and first surname")
@@ -205,6 +210,8 @@ def claims_from_permit(p: Permit) -> dict[Any, Any]:
     }
     if p.permit_type is not None:
         private["t"] = p.permit_type
+    if p.work_restrictions:
+        private["wr"] = list(p.work_restrictions)
     status: dict[str, Any] = {"idx": p.status_index}
     if p.status_uri is not None:
         status["uri"] = p.status_uri
@@ -287,6 +294,7 @@ def _standard(claims: Mapping[Any, Any]) -> Permit:
             issued_at=datetime.fromtimestamp(_int(claims[CLAIM_IAT]), UTC),
             profile=_profile(r.get("pr")),
             status_uri=_opt_text(uri),
+            work_restrictions=_rights(r.get("wr", [])),
         )
     except PermitsError:
         raise

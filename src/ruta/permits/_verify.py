@@ -91,6 +91,7 @@ class VerificationResult:
                 "valid_until": p.valid_until.isoformat(),
                 "status_index": p.status_index,
                 "status_uri": p.status_uri,
+                "work_restrictions": list(p.work_restrictions),
                 "holder": {
                     "given_names": h.given_names,
                     "surname_1": h.surname_1,

@@ -22,22 +22,27 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from ruta.cases.errors import RateLimitedError
 from ruta.i18n import N_, UnsupportedLanguage
 from ruta.permits import (
     MAX_IMAGE_BYTES,
     MAX_INPUT_BYTES,
+    PURPOSES,
     NotAQrCode,
     StatusList,
     StatusListError,
     TrustList,
     TrustListError,
     VerificationResult,
+    is_purpose,
+    purpose_view,
     read_qr,
     rejected,
     verify,
 )
 from ruta.web.i18n import api_language, render, request_language, translator
 from ruta.web.problems import problem
+from ruta.web.ratelimit import check_rate
 
 __all__ = ["router", "status_list_file", "verifier_sources"]
 
@@ -138,7 +143,12 @@ def _check(request: Request, text: str) -> VerificationResult:
     return verify(text, trust, statuses)
 
 
-def _page(request: Request, result: VerificationResult | None, payload: str = "") -> Response:
+def _page(
+    request: Request,
+    result: VerificationResult | None,
+    payload: str = "",
+    limited_minutes: int = 0,
+) -> Response:
     lang = request_language(request)
     gettext = translator(lang).gettext
     texts = {key: gettext(msgid) for key, msgid in _MSGIDS.items()}
@@ -146,8 +156,10 @@ def _page(request: Request, result: VerificationResult | None, payload: str = ""
         "t": texts,
         "payload": payload,
         "result": result.to_dict(lang) if result else None,
+        "limited_minutes": limited_minutes,
     }
-    return render(request, "permits/verify.html", context)
+    status_code = 429 if limited_minutes else 200
+    return render(request, "permits/verify.html", context, status_code=status_code)
 
 
 @router.get("/verify", response_class=HTMLResponse, include_in_schema=False)
@@ -156,13 +168,40 @@ async def verify_page(request: Request) -> Response:
     return _page(request, None)
 
 
-@router.post("/verify", response_class=HTMLResponse, include_in_schema=False)
-async def verify_form(request: Request) -> Response:
-    """Verify a pasted payload or an uploaded photo of the QR code."""
+def _wait(request: Request) -> int:
+    """Count one verification of this client; the seconds to wait past the limit, else 0.
+
+    Why a limit on a public, read-only check: it decodes uploaded photos (CPU) and would
+    otherwise let anyone probe stolen payloads in bulk.
+    """
+    try:
+        check_rate(request, "verify", lambda s: s.verify_rate_limit)
+    except RateLimitedError as exc:
+        return exc.retry_after
+    return 0
+
+
+def _too_many(wait: int) -> Response:
+    return problem(
+        429,
+        "Too many attempts",
+        f"too many verifications from your address; try again in {wait} seconds",
+        field="rate_limit",
+        headers={"Retry-After": str(wait)},
+    )
+
+
+async def _read_permit_form(
+    request: Request,
+) -> tuple[str, VerificationResult | None, Any]:
+    """The pasted text (or the text read from the uploaded photo) and the form itself.
+
+    The result is set when the form cannot be verified at all (too large, not a QR code).
+    """
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > _MAX_FORM_BODY:
         # Refused before parsing: neither a photo nor a payload is ever this large.
-        return _page(request, rejected("oversized"))
+        return "", rejected("oversized"), None
     form = await request.form(max_files=1, max_fields=4)
     text = form.get("payload")
     photo = form.get("photo")
@@ -172,7 +211,19 @@ async def verify_form(request: Request) -> Response:
         try:
             pasted = await run_in_threadpool(read_qr, data)
         except NotAQrCode as exc:
-            return _page(request, rejected("not_a_qr", str(exc)))
+            return "", rejected("not_a_qr", str(exc)), form
+    return pasted, None, form
+
+
+@router.post("/verify", response_class=HTMLResponse, include_in_schema=False)
+async def verify_form(request: Request) -> Response:
+    """Verify a pasted payload or an uploaded photo of the QR code."""
+    wait = _wait(request)
+    if wait:
+        return _page(request, None, limited_minutes=-(-wait // 60))
+    pasted, early, _form = await _read_permit_form(request)
+    if early is not None:
+        return _page(request, early)
     result = await run_in_threadpool(_check, request, pasted)
     # Echo a bounded payload only: the text area must not replay an 8 MB paste.
     return _page(request, result, pasted[:MAX_INPUT_BYTES])
@@ -203,6 +254,10 @@ async def verify_form(request: Request) -> Response:
     responses={
         200: {"description": "The verification result (valid or not, with reason)"},
         422: {"description": 'The body is not {"payload": string}'},
+        429: {
+            "description": "Too many verifications from this address (problem+json, Retry-After)",
+            "content": {"application/problem+json": {}},
+        },
     },
 )
 async def verify_api(request: Request) -> Response:
@@ -211,6 +266,9 @@ async def verify_api(request: Request) -> Response:
         lang = api_language(request)
     except UnsupportedLanguage as exc:
         return problem(422, "Invalid input", str(exc), field="lang")
+    wait = _wait(request)
+    if wait:
+        return _too_many(wait)
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
@@ -319,3 +377,261 @@ async def status_list_document(request: Request, country: str) -> Response:
             404, "Not found", f"no status list of {country} is published here", field="country"
         )
     return _published(request, path, f"the status list of {country}")
+
+
+# --- Purpose check: what an employer or a bank may see (docs/permits.md section 4a) -------
+
+
+def _purpose_page(
+    request: Request,
+    *,
+    purpose: str = "",
+    view: dict[str, Any] | None = None,
+    errors: list[tuple[str, str]] | None = None,
+    status_code: int = 200,
+) -> Response:
+    # The pasted text is never echoed back: it holds the whole permit, and this page shows
+    # only what the chosen purpose may see.
+    context: dict[str, Any] = {
+        "purpose": purpose if is_purpose(purpose) else "",
+        "view": view,
+        "errors": errors or [],
+        "error_for": dict(errors or []),
+    }
+    return render(request, "permits/purpose.html", context, status_code=status_code)
+
+
+@router.get("/verify/purpose", response_class=HTMLResponse, include_in_schema=False)
+async def purpose_page(request: Request) -> Response:
+    """The empty purpose-check form (employer or bank)."""
+    return _purpose_page(request)
+
+
+@router.post("/verify/purpose", response_class=HTMLResponse, include_in_schema=False)
+async def purpose_form(request: Request) -> Response:
+    """Verify a pasted or photographed permit and show only what the chosen purpose may see."""
+    gettext = translator(request_language(request)).gettext
+    wait = _wait(request)
+    if wait:
+        message = gettext(
+            "Too many verifications from this address. Try again in %(minutes)s minutes"
+        ) % {"minutes": -(-wait // 60)}
+        return _purpose_page(request, errors=[("payload", message)], status_code=429)
+    pasted, early, form = await _read_permit_form(request)
+    chosen = form.get("purpose") if form is not None else None
+    purpose = chosen if isinstance(chosen, str) else ""
+    if not is_purpose(purpose):
+        # Chosen by the person checking, never inferred from the permit or the visitor.
+        message = gettext("Choose who is checking the permit: an employer or a bank")
+        return _purpose_page(request, errors=[("purpose", message)], status_code=422)
+    result = early if early is not None else await run_in_threadpool(_check, request, pasted)
+    view = purpose_view(result, purpose, request_language(request))
+    return _purpose_page(request, purpose=purpose, view=view)
+
+
+_PURPOSE_EXAMPLE_PAYLOAD = "RUTA1:6BFOXN*TS0BI$ZD.P9UOL97O4-2HH77HRM3DSPTLRR+%3"
+_PURPOSE_VERDICT = {
+    "status": "valid",
+    "valid": True,
+    "reason_code": "ok",
+    "reason": "Valid permit.",
+    "status_label": "Valid",
+    "lang": "en",
+    "checked_at": "2026-12-05T10:12:31.042106+00:00",
+    "status_list_age_seconds": 2218,
+}
+
+
+def _problem_example(field: str, detail: str) -> dict[str, Any]:
+    return {
+        "type": "about:blank",
+        "title": "Invalid input",
+        "status": 422,
+        "detail": detail,
+        "field": field,
+        "errors": [{"field": field, "message": detail}],
+    }
+
+
+@router.post(
+    "/api/v1/verify/purpose",
+    summary="Verify a permit for one purpose: an employer (right to work) or a bank "
+    "(identity, lawful residence)",
+    description=(
+        "The same verification as POST /api/v1/verify, answered with only what the chosen "
+        "purpose may see. employer: right_to_work {granted, until, restrictions}. bank: "
+        "identity {given_names, surname_1, surname_2, full_name, date_of_birth, document "
+        "{number, issuer_country}} and lawful_residence {granted, until}. Both: the verdict "
+        "(status, valid, reason_code, reason, status_label, lang, checked_at, "
+        "status_list_age_seconds). Nothing else of the permit is returned or logged. The "
+        "purpose is required and never inferred. Rate limited per client address with "
+        "/verify (RUTA_VERIFY_RATE_LIMIT). Language: ?lang=, else Accept-Language."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["payload", "purpose"],
+                        "properties": {
+                            "payload": {
+                                "type": "string",
+                                "description": "RUTA1:... text read from the QR code",
+                            },
+                            "purpose": {
+                                "type": "string",
+                                "enum": list(PURPOSES),
+                                "description": "Who is checking, chosen by the caller",
+                            },
+                        },
+                    },
+                    "examples": {
+                        "employer": {
+                            "value": {"payload": _PURPOSE_EXAMPLE_PAYLOAD, "purpose": "employer"}
+                        },
+                        "bank": {"value": {"payload": _PURPOSE_EXAMPLE_PAYLOAD, "purpose": "bank"}},
+                    },
+                }
+            },
+        }
+    },
+    responses={
+        200: {
+            "description": "The verdict and the purpose's view (200 for any verdict)",
+            "content": {
+                "application/json": {
+                    "examples": {
+                        "employer": {
+                            "value": {
+                                "purpose": "employer",
+                                **_PURPOSE_VERDICT,
+                                "right_to_work": {
+                                    "granted": True,
+                                    "until": "2028-01-09",
+                                    "restrictions": [],
+                                },
+                            }
+                        },
+                        "bank": {
+                            "value": {
+                                "purpose": "bank",
+                                **_PURPOSE_VERDICT,
+                                "identity": {
+                                    "given_names": "Ana María",
+                                    "surname_1": "Pérez",
+                                    "surname_2": None,
+                                    "full_name": "Ana María Pérez",
+                                    "date_of_birth": "1990-01-02",
+                                    "document": {
+                                        "number": "COL-7K2M9Q4X1B",
+                                        "issuer_country": "COL",
+                                    },
+                                },
+                                "lawful_residence": {"granted": True, "until": "2028-01-09"},
+                            }
+                        },
+                        "revoked_for_an_employer": {
+                            "value": {
+                                "purpose": "employer",
+                                **_PURPOSE_VERDICT,
+                                "status": "revoked",
+                                "valid": False,
+                                "reason_code": "revoked",
+                                "reason": "The permit was revoked by the issuing country.",
+                                "status_label": "Revoked",
+                                "right_to_work": {
+                                    "granted": False,
+                                    "until": None,
+                                    "restrictions": [],
+                                },
+                            }
+                        },
+                    }
+                }
+            },
+        },
+        413: {
+            "description": "The body is larger than a permit can be (problem+json)",
+            "content": {"application/problem+json": {}},
+        },
+        422: {
+            "description": "purpose missing or not employer|bank, payload not a string, or "
+            "an unsupported ?lang= (problem+json naming the field)",
+            "content": {
+                "application/problem+json": {
+                    "examples": {
+                        "purpose": {
+                            "value": _problem_example(
+                                "purpose",
+                                "purpose: expected one of employer, bank (chosen by the "
+                                "caller, never inferred)",
+                            )
+                        },
+                        "payload": {
+                            "value": _problem_example(
+                                "payload", "payload: expected a string starting with RUTA1:"
+                            )
+                        },
+                    }
+                }
+            },
+        },
+        429: {
+            "description": "Too many verifications from this address (problem+json, Retry-After)",
+            "content": {"application/problem+json": {}},
+        },
+    },
+)
+async def verify_purpose_api(request: Request) -> Response:
+    """``{"payload", "purpose"}`` -> the purpose's view of the verification, as JSON."""
+    try:
+        lang = api_language(request)
+    except UnsupportedLanguage as exc:
+        return problem(422, "Invalid input", str(exc), field="lang")
+    wait = _wait(request)
+    if wait:
+        return _too_many(wait)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > _MAX_API_BODY:
+            return problem(
+                413,
+                "Content too large",
+                f"payload: the body is larger than {_MAX_API_BODY} bytes; a permit "
+                f"is at most {MAX_INPUT_BYTES}",
+                field="payload",
+            )
+    try:
+        doc = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        doc = None
+    if not isinstance(doc, dict):
+        return problem(
+            422,
+            "Invalid input",
+            'body: expected a JSON object {"payload": "RUTA1:...", '
+            '"purpose": "employer" or "bank"}',
+            field="purpose",
+        )
+    errors = []
+    if not is_purpose(doc.get("purpose")):
+        errors.append(
+            {
+                "field": "purpose",
+                "message": "purpose: expected one of "
+                f"{', '.join(PURPOSES)} (chosen by the caller, never inferred)",
+            }
+        )
+    if not isinstance(doc.get("payload"), str):
+        errors.append(
+            {"field": "payload", "message": "payload: expected a string starting with RUTA1:"}
+        )
+    if errors:
+        first = errors[0]
+        return problem(422, "Invalid input", first["message"], field=first["field"], errors=errors)
+    purpose = doc["purpose"]
+    result = await run_in_threadpool(_check, request, doc["payload"])
+    return JSONResponse(purpose_view(result, purpose, lang))
