@@ -191,3 +191,18 @@ def test_the_folder_runs_its_own_scenario_tests_and_coverage(tmp_path: Path) -> 
     catalog = load_catalog(extra=[folder])
     failed = [o for o in run_pack_tests(None, catalog, folder) if not o.passed]
     assert len(failed) == 1 and "expected ineligible, got eligible" in failed[0].problems[0]
+
+
+def test_a_transition_to_a_missing_pathway_names_the_file_and_line(tmp_path: Path) -> None:
+    text = (EXAMPLE / "pan.yaml").read_text(encoding="utf-8")
+    anchor = "    next_steps:\n"
+    transition = (
+        "    transitions:\n      - to: pan.nothing\n        text: {"
+        + ", ".join(f"{lang}: x" for lang in LANGUAGES)
+        + "}\n"
+    )
+    folder = _broken(tmp_path / "p", text.replace(anchor, transition + anchor))
+    with pytest.raises(PackError, match=r"transition to unknown 'pan\.nothing'") as caught:
+        load_catalog(extra=[folder])
+    line = text[: text.index(anchor)].count("\n") + 1
+    assert f"{folder / 'bad.yaml'}:{line}:" in str(caught.value)

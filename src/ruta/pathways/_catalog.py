@@ -434,6 +434,7 @@ def load_catalog(
             (list(files) if files is not None else pack_files(directory or PACKS_DIR), True)
         )
     layers += [(_folder_files(folder), False) for folder in extra]
+    origin: dict[str, tuple[_Builder, int]] = {}  # pathway id -> where it was read
     for paths, shipped in layers:
         layer: set[str] = set()
         for path in paths:
@@ -448,13 +449,16 @@ def load_catalog(
                     )
                 layer.add(spec.id)
                 pathways[spec.id] = builder.pathway(index, spec)
+                origin[spec.id] = (builder, index)
     for pathway in pathways.values():
         for transition in pathway.transitions:
-            if transition.to not in pathways:
-                where = pathway.pack_file or pathway.pack
-                raise PackError(
-                    f"{where}: pathway {pathway.id}: transition to unknown '{transition.to}'"
-                )
+            if transition.to in pathways:
+                continue
+            problem = f"pathway {pathway.id}: transition to unknown '{transition.to}'"
+            if pathway.id in origin:  # point at the pathway in its file
+                where, index = origin[pathway.id]
+                raise where.fail(["pathways", index, "transitions"], problem)
+            raise PackError(f"{pathway.pack_file or pathway.pack}: {problem}")
     return Catalog(pathways, digest.hexdigest()[:12], versions, tuple(extra))
 
 
