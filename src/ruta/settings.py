@@ -39,7 +39,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ruta.errors import RutaError
 
-__all__ = ["DEVELOPMENT_SECRET", "RegistrySource", "Settings", "get_settings", "pack_folders"]
+__all__ = [
+    "DEVELOPMENT_SECRET",
+    "RegistrySource",
+    "Settings",
+    "check_root_path",
+    "get_settings",
+    "pack_folders",
+]
 
 #: Public, hence only acceptable for a developer's laptop.
 DEVELOPMENT_SECRET = "ruta-development-secret-do-not-use-in-production"  # noqa: S105 - public on purpose, refused outside development
@@ -94,6 +101,24 @@ def pack_folders() -> tuple[Path, ...]:
         >>> del os.environ["RUTA_PACKS"]
     """
     return _PackSettings().pack_folders
+
+
+def check_root_path(value: str) -> str:
+    """A service path prefix, normalised (``/ruta/`` → ``/ruta``; empty for none).
+
+    Raises:
+        ValueError: not a plain absolute path.
+
+    Examples:
+        >>> check_root_path("/ruta/"), check_root_path("")
+        ('/ruta', '')
+    """
+    value = value.strip().rstrip("/")
+    if value and (not value.startswith("/") or "//" in value or any(c in value for c in '?#" \t')):
+        raise ValueError(
+            f"{value!r} is not a path prefix; write it as /name (e.g. /ruta), or leave it empty"
+        )
+    return value
 
 
 class _Settings(_PackSettings):
@@ -156,6 +181,29 @@ class _Settings(_PackSettings):
         "(CORS), separated by spaces or commas, e.g. https://ngo.example; * allows any "
         "origin. Empty (the default): no CORS headers, browsers on other sites are refused. "
         "The casework API and the pages never send CORS headers.",
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: "
+        "comma-separated addresses or networks (e.g. '10.0.0.5,172.18.0.0/16'). The client "
+        "address (rate limits, login throttle) is then the rightmost untrusted address of "
+        "X-Forwarded-For; from any other peer the headers are ignored. Empty: trust none.",
+    )
+    root_path: str = Field(
+        "",
+        description="Path prefix of a service published under a sub-path by its proxy "
+        "(e.g. /ruta); links, redirects and static files carry it. ruta serve --root-path "
+        "overrides it.",
+    )
+    metrics_token: SecretStr | None = Field(
+        None,
+        description="Bearer token that opens /metrics to a scraper from any address "
+        "(Authorization: Bearer <token>, >= 16 characters).",
+    )
+    metrics_networks: str = Field(
+        "127.0.0.1/32,::1/128",
+        description="Comma-separated addresses or networks allowed to read /metrics without "
+        "the token (the client address after RUTA_TRUSTED_PROXIES); empty: token only.",
     )
     page_size: int = Field(50, description="Applications per page in list endpoints.")
     password_hashing: Literal["rfc9106-low-memory", "cheapest"] = Field(
@@ -238,6 +286,36 @@ class _Settings(_PackSettings):
             raise ValueError("refused insecure cookies")
         return self
 
+    @field_validator("trusted_proxies", "metrics_networks")
+    @classmethod
+    def _check_networks(cls, value: str) -> str:
+        import ipaddress
+
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        for part in parts:
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{part!r} is not an IP address or network; write comma-separated "
+                    "addresses or networks such as '10.0.0.5,172.18.0.0/16'"
+                ) from None
+        return ",".join(parts)
+
+    @field_validator("root_path")
+    @classmethod
+    def _check_root_path(cls, value: str) -> str:
+        return check_root_path(value)
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _check_metrics_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value():
+            return None
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("use a metrics token of at least 16 random characters")
+        return value
+
     @field_validator("account_rate_limit", "eligibility_rate_limit", "verify_rate_limit")
     @classmethod
     def _check_rate_limit(cls, value: str) -> str:
@@ -287,6 +365,16 @@ class Settings(_Settings):
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the embedded SQLite file."""
         return self.database_url or f"sqlite:///{self.data_dir / 'ruta.db'}"
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[str, ...]:
+        """The trusted proxies, one address or network each."""
+        return tuple(p for p in self.trusted_proxies.split(",") if p)
+
+    @property
+    def metrics_allowed_networks(self) -> tuple[str, ...]:
+        """Client networks that may read /metrics without the token."""
+        return tuple(p for p in self.metrics_networks.split(",") if p)
 
     @property
     def resolved_documents_dir(self) -> Path:

@@ -77,7 +77,11 @@ def _create_officers(url: str) -> None:
         for country, officers in OFFICERS.items():
             for username, role in officers.items():
                 do_create_user(
-                    session, None, username=username, password=PASSWORD, role=role,
+                    session,
+                    None,
+                    username=username,
+                    password=PASSWORD,
+                    role=role,
                     country=country,
                 )
     engine.dispose()
@@ -182,9 +186,7 @@ def _browser_dependencies() -> None:
     # A fresh clone has no node_modules: install the locked axe-core (and Chromium if the
     # machine lacks it) with the same script the Makefile can call, once per run.
     if not AXE.is_file() or not Path(CHROMIUM).is_file():
-        subprocess.run(
-            ["bash", str(REPO / "scripts" / "ensure-browser-deps.sh")], check=True
-        )
+        subprocess.run(["bash", str(REPO / "scripts" / "ensure-browser-deps.sh")], check=True)
 
 
 @pytest.fixture(scope="session")
@@ -197,18 +199,30 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser context (no cookies) with English pages."""
+    """A fresh browser context (no cookies) with English pages.
+
+    Fails the test if the browser refused anything under the Content-Security-Policy (an
+    inline script or style, a resource from elsewhere): such a page is broken for users.
+    """
     context = browser.new_context(locale="en-GB", extra_http_headers={"Accept-Language": "en"})
     tab = context.new_page()
     tab.set_default_timeout(15_000)
+    refused: list[str] = []
+    tab.on(
+        "console",
+        lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     yield tab
     context.close()
+    assert refused == [], f"the page broke its Content-Security-Policy: {refused}"
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Serious and critical axe-core violations on the current page."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
+        # Evaluated through the DevTools protocol, which the page's Content-Security-Policy
+        # does not govern (a <script> tag with the source inline would be refused).
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 

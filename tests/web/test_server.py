@@ -84,3 +84,47 @@ def test_serve_refuses_zero_workers() -> None:
         text=True,
     )
     assert done.returncode == 2 and "--workers" in done.stderr
+
+
+def test_ruta_serve_under_a_sub_path(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "RUTA_DATABASE_URL": f"sqlite:///{tmp_path / 'ruta.db'}",
+        "RUTA_DATA_DIR": str(tmp_path),
+    }
+    ruta = [str(Path(sys.executable).with_name("ruta"))]
+    subprocess.run([*ruta, "db", "upgrade"], env=env, check=True, capture_output=True)
+    proc = subprocess.Popen(
+        [*ruta, "serve", "--port", str(port), "--root-path", "/ruta/"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        page = b""
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                page = _get(port, "/ruta/finder")
+                break
+            except OSError:
+                time.sleep(0.3)
+        assert page.startswith(b"HTTP/1.1 200"), proc.stderr.read() if proc.stderr else b""
+        assert b'href="/ruta/static/ruta.css"' in page and b'href="/finder' not in page
+        assert _get(port, "/ruta/static/ruta.css").startswith(b"HTTP/1.1 200")
+        # A proxy that strips the prefix before passing the request on is served too.
+        assert _get(port, "/static/ruta.css").startswith(b"HTTP/1.1 200")
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(30)
+
+
+def test_serve_refuses_a_root_path_that_is_not_a_path() -> None:
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("ruta")), "serve", "--root-path", "ruta?x"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and "root_path" in done.stderr and "/ruta" in done.stderr

@@ -131,11 +131,29 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to bind"),
     port: int = typer.Option(8000, min=1, max=65535, help="Port"),
     workers: int = typer.Option(1, min=1, help="Worker processes"),
+    root_path: str = typer.Option(
+        None,
+        help="Path prefix under which the proxy publishes the service, e.g. /ruta "
+        "(default RUTA_ROOT_PATH)",
+    ),
 ) -> None:
     """Serve the web service (API and pages) with uvicorn."""
+    import os
+
+    from ruta.settings import check_root_path, get_settings
     from ruta.web.server import run
 
     _settings()  # fail now, with a clear message, on bad settings
+    if root_path is not None:
+        try:
+            root_path = check_root_path(root_path)
+        except ValueError as exc:
+            raise RutaError(str(exc), field="root_path") from None
+        # Each worker builds its app from the environment, so the option travels there.
+        # Why the app and not uvicorn's --root-path: the app accepts paths with and
+        # without the prefix, so the proxy may strip it or pass it on.
+        os.environ["RUTA_ROOT_PATH"] = root_path
+        get_settings.cache_clear()
     run(host=host, port=port, workers=workers)
 
 

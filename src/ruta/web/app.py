@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from ruta import __version__
 from ruta.cases.accounts import use_password_profile
@@ -26,7 +27,10 @@ from ruta.store import make_engine, make_sessionmaker
 from ruta.web.api import router as api_router
 from ruta.web.api.eligibility import OpenCors
 from ruta.web.bodylimit import BodyLimitMiddleware
+from ruta.web.docs import docs_router
+from ruta.web.headers import SecurityHeadersMiddleware
 from ruta.web.problems import install_problem_handlers, request_body_limit
+from ruta.web.proxy import RootPathMiddleware, trusted_proxy_middleware
 from ruta.web.ratelimit import Limiter
 from ruta.web.security import CsrfCookieMiddleware, SecureCookiesMiddleware, login_router
 
@@ -46,6 +50,24 @@ def _optional_router(module_name: str) -> APIRouter | None:
         return None
     router = getattr(module, "router", None)
     return router if isinstance(router, APIRouter) else None
+
+
+class _RutaApp(FastAPI):
+    """FastAPI with the edge layers outside Starlette's own error middleware.
+
+    Why not ``add_middleware``: those run inside ``ServerErrorMiddleware``, so the 500
+    page of an unexpected error would go out without the security headers, and its log
+    line would name the proxy instead of the client.
+    """
+
+    trusted_proxies: tuple[str, ...] = ()
+    hsts: bool = False
+    service_root: str = ""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        inner = RootPathMiddleware(super().build_middleware_stack(), self.service_root)
+        with_headers = SecurityHeadersMiddleware(inner, hsts=self.hsts)
+        return trusted_proxy_middleware(with_headers, self.trusted_proxies)
 
 
 def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> FastAPI:
@@ -68,14 +90,17 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> Fast
     url = settings.resolved_database_url
     kwargs = {} if url.startswith("sqlite") else {"pool_size": pool_size, "max_overflow": pool_size}
     engine = make_engine(url, **kwargs)
-    app = FastAPI(
+    app = _RutaApp(
         title="Ruta casework API",
         version=__version__,
         summary="Regularization casework: intake to a reasoned decision, with an audit chain.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served by ruta.web.docs, with a policy that admits its one script
         redoc_url=None,
     )
+    app.service_root = settings.root_path
+    app.trusted_proxies = settings.trusted_proxy_networks
+    app.hsts = settings.cookie_secure
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
@@ -93,6 +118,7 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> Fast
         app.add_middleware(OpenCors, origins=settings.cors_origin_list)
     app.include_router(api_router)
     app.include_router(login_router)
+    app.include_router(docs_router)
     for name in _OPTIONAL_ROUTERS:
         router = _optional_router(name)
         if router is not None:

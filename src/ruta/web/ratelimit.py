@@ -3,8 +3,9 @@
 For every route that needs one (account creation today; the public eligibility API next):
 
 - :func:`client_identity` is the one place that says who a client is. Every limit and the
-  login throttle key on it, so honouring a trusted proxy's ``X-Forwarded-For`` later is a
-  change here and nowhere else.
+  login throttle key on it. Behind a trusted proxy (``RUTA_TRUSTED_PROXIES``) the request's
+  client is already the address the proxy saw (:mod:`ruta.web.proxy`); from any other peer
+  forwarded headers are ignored.
 - :class:`Limiter` counts hits in a moving window, in the storage named by
   ``RUTA_RATE_LIMIT_STORAGE``: ``memory://`` (one process: the default, and right for one
   worker) or ``redis://host:port`` (shared by every worker and every server).
@@ -46,8 +47,10 @@ LimitSpec = str | Callable[[Settings], str]
 
 
 def client_identity(request: Request) -> str:
-    """Who the client is, for rate limits and the login throttle: the direct peer's
-    address (no proxy header is trusted, so a client cannot choose its own identity)."""
+    """Who the client is, for rate limits, the login throttle and the audit: the direct
+    peer's address, or, when that peer is a trusted proxy, the rightmost untrusted address
+    of its ``X-Forwarded-For`` (set on the request by :mod:`ruta.web.proxy`). A client
+    outside the trusted proxies cannot choose its own identity."""
     return request.client.host if request.client else "unknown"
 
 

@@ -11,6 +11,10 @@ throughput in the load benchmark (docs/performance.md, "Casework service"):
 - Its supervisor kills a worker that does not answer a health check within 5 s; a worker
   starting on a busy machine can take longer, and the kill-restart loop leaves one worker
   carrying the load. Ruta waits 30 s.
+
+uvicorn's own proxy-header handling is switched off: by default it believes
+``X-Forwarded-For`` from 127.0.0.1, and Ruta decides whom to believe in one place,
+``RUTA_TRUSTED_PROXIES`` (:mod:`ruta.web.proxy`).
 """
 
 from __future__ import annotations
@@ -64,7 +68,7 @@ def run(
     if workers <= 1:
         uvicorn.run(
             target, factory=factory, host=host, port=port, log_level=log_level,
-            access_log=access_log,
+            access_log=access_log, proxy_headers=False,
         )  # fmt: skip
         return
     from uvicorn.supervisors import Multiprocess
@@ -72,5 +76,6 @@ def run(
     config = uvicorn.Config(
         target, factory=factory, host=host, port=port, workers=workers, log_level=log_level,
         access_log=access_log, timeout_worker_healthcheck=HEALTHCHECK_SECONDS,
+        proxy_headers=False,
     )  # fmt: skip
     Multiprocess(config, sockets=[listening_socket(config)]).run()
