@@ -104,3 +104,19 @@ def test_a_birth_known_only_to_the_year_is_printed_as_the_year(
     p = permit_factory(holder=Holder("Ana", "Pérez", date_of_birth="1990", nationality="HTI"))
     text = _text(_page_streams(permit_card_pdf(issue_permit(p, issuer_signer))))
     assert "1990" in text and "1990-01-01" not in text
+
+
+def test_a_card_in_kreyol_reads_back_with_its_accents(
+        issuer_signer: PemSigner, permit_factory: Callable[..., Permit]) -> None:
+    """Kreyòl fits the card's Latin-1 fonts (ò, è): read back by pypdf, not by our writer."""
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = permit_card_pdf(issue_permit(permit_factory(), issuer_signer),
+                          host_lang="es", holder_lang="ht-HT")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = " ".join(text.split())
+    for needle in ("Permiso de residencia / Pèmi rezidans", "Dwa", "Louvri yon kont labank",
+                   "Verifye kòd QR la"):
+        assert needle in text, needle

@@ -84,6 +84,7 @@ def _cli_json(profile: dict, *args: str, tmp_path: Path) -> dict:
             {"as_of": "2026-11-28", "lang": "pt-BR", "pathways": ["arg.mercosur-temporary"]},
             ["--as-of", "2026-11-28", "--lang", "pt-BR", "--pathway", "arg.mercosur-temporary"],
         ),
+        ({"as_of": "2026-11-28", "lang": "ht-HT"}, ["--as-of", "2026-11-28", "--lang", "ht"]),
     ],
 )
 def test_eligibility_answers_exactly_what_the_cli_prints(

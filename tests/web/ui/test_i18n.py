@@ -40,6 +40,11 @@ def test_translations_differ_from_english_where_expected() -> None:
         (None, None, "en;q=abc", DEFAULT_LANGUAGE),
         (None, None, None, DEFAULT_LANGUAGE),
         ("PT", None, None, "pt"),
+        ("ht-HT", "fr", None, "ht"),
+        (None, None, "fr;q=0.3, ht-HT;q=0.9, en;q=0.5", "ht"),
+        (None, None, "ht", "ht"),
+        (None, "ht", "es-419", "ht"),
+        (None, None, "de-CH;q=1, es-419;q=0.8", "es"),
     ],
 )
 def test_language_negotiation_order(query, cookie, accept, expected) -> None:
@@ -104,3 +109,14 @@ def test_switcher_on_a_form_error_page_links_to_the_form_page(layout_client: Tes
     assert 'href="/page?step=2&amp;lang=pt"' in html
     foreign = layout_client.post("/page/action", headers={"Referer": "https://evil.example/x"})
     assert 'href="/?lang=pt"' in foreign.text
+
+
+@pytest.mark.parametrize(
+    ("params", "headers"),
+    [({"lang": "ht"}, {}), ({"lang": "ht-HT"}, {}), ({}, {"Accept-Language": "ht-HT,fr;q=0.5"})],
+)
+def test_pages_in_kreyol_by_query_or_header(layout_client: TestClient, params, headers) -> None:
+    html = layout_client.get("/page", params=params, headers=headers).text
+    assert '<html lang="ht">' in html
+    assert "Ale dirèkteman nan kontni prensipal la" in html  # the skip link, in Kreyòl
+    assert '<span aria-current="true" lang="ht">Kreyòl ayisyen</span>' in html
