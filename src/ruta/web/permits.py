@@ -191,6 +191,34 @@ def _too_many(wait: int) -> Response:
     )
 
 
+_TOO_MANY_RESPONSE: dict[str, Any] = {
+    "description": "Too many verifications from this address (problem+json, Retry-After)",
+    "content": {"application/problem+json": {}},
+}
+
+
+async def _api_start(request: Request) -> tuple[str, bytes | None, Response | None]:
+    """What both verify APIs do first: the language, the rate limit, a bounded body.
+
+    Returns:
+        ``(lang, body, None)``, or ``(lang, None, None)`` for a body over the limit (read no
+        further), or a problem response to send as it is.
+    """
+    try:
+        lang = api_language(request)
+    except UnsupportedLanguage as exc:
+        return "en", None, problem(422, "Invalid input", str(exc), field="lang")
+    wait = _wait(request)
+    if wait:
+        return lang, None, _too_many(wait)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > _MAX_API_BODY:
+            return lang, None, None
+    return lang, bytes(body), None
+
+
 async def _read_permit_form(
     request: Request,
 ) -> tuple[str, VerificationResult | None, Any]:
@@ -254,26 +282,16 @@ async def verify_form(request: Request) -> Response:
     responses={
         200: {"description": "The verification result (valid or not, with reason)"},
         422: {"description": 'The body is not {"payload": string}'},
-        429: {
-            "description": "Too many verifications from this address (problem+json, Retry-After)",
-            "content": {"application/problem+json": {}},
-        },
+        429: _TOO_MANY_RESPONSE,
     },
 )
 async def verify_api(request: Request) -> Response:
     """``{"payload"}`` -> the same result as the page, as JSON (200 for any verdict)."""
-    try:
-        lang = api_language(request)
-    except UnsupportedLanguage as exc:
-        return problem(422, "Invalid input", str(exc), field="lang")
-    wait = _wait(request)
-    if wait:
-        return _too_many(wait)
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > _MAX_API_BODY:
-            return JSONResponse(rejected("oversized").to_dict(lang))
+    lang, body, answer = await _api_start(request)
+    if answer is not None:
+        return answer
+    if body is None:
+        return JSONResponse(rejected("oversized").to_dict(lang))
     try:
         doc = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -578,32 +596,22 @@ def _problem_example(field: str, detail: str) -> dict[str, Any]:
                 }
             },
         },
-        429: {
-            "description": "Too many verifications from this address (problem+json, Retry-After)",
-            "content": {"application/problem+json": {}},
-        },
+        429: _TOO_MANY_RESPONSE,
     },
 )
 async def verify_purpose_api(request: Request) -> Response:
     """``{"payload", "purpose"}`` -> the purpose's view of the verification, as JSON."""
-    try:
-        lang = api_language(request)
-    except UnsupportedLanguage as exc:
-        return problem(422, "Invalid input", str(exc), field="lang")
-    wait = _wait(request)
-    if wait:
-        return _too_many(wait)
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > _MAX_API_BODY:
-            return problem(
-                413,
-                "Content too large",
-                f"payload: the body is larger than {_MAX_API_BODY} bytes; a permit "
-                f"is at most {MAX_INPUT_BYTES}",
-                field="payload",
-            )
+    lang, body, answer = await _api_start(request)
+    if answer is not None:
+        return answer
+    if body is None:
+        return problem(
+            413,
+            "Content too large",
+            f"payload: the body is larger than {_MAX_API_BODY} bytes; a permit "
+            f"is at most {MAX_INPUT_BYTES}",
+            field="payload",
+        )
     try:
         doc = json.loads(body)
     except (ValueError, UnicodeDecodeError):
