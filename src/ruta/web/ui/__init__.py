@@ -18,6 +18,7 @@ from ruta.web.ui import (
     finder,
     household,
     intake,
+    notifications,
     review,
     supervisor,
     track,
@@ -40,3 +41,4 @@ router.include_router(documents.router)
 router.include_router(review.router)
 router.include_router(intake.router)
 router.include_router(translations.router)
+router.include_router(notifications.router)

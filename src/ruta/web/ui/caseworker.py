@@ -28,6 +28,7 @@ from ruta.cases.actions import (
     history,
     list_applications,
     list_notes,
+    messages_of,
 )
 from ruta.cases.assessment import assess_at_intake, assess_today
 from ruta.cases.errors import CasesError, NotFoundError
@@ -152,6 +153,7 @@ def case_context(
         "checklist": checklist,
         "duplicates": duplicate_view(session, user, app),
         "appointment_rows": appointment_rows(appointments_of(session, user, app_id), lang),
+        "messages": messages_of(session, user, app_id),
         "decision": current_decision(session, app),
         "can_start_review": "in_review" in targets and app.status != "decision_proposed",
         "can_request_information": "information_requested" in targets,
