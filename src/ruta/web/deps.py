@@ -41,6 +41,7 @@ __all__ = [
     "SettingsDep",
     "api_user",
     "client_address",
+    "signed_in_username",
 ]
 
 _SESSION_COOKIE = "ruta_session"  # the same name as ruta.web.security.SESSION_COOKIE
@@ -112,6 +113,24 @@ def _optional_page_user(request: Request, session: SessionDep) -> User | None:
 
 
 OptionalPageUser = Annotated[User | None, Depends(_optional_page_user)]
+
+
+def signed_in_username(request: Request) -> str | None:
+    """Who is signed in on this browser, for pages that need no database otherwise.
+
+    The finder runs without a case store (a bare app in its tests, a kiosk without
+    casework); on the full service it still shows who is signed in, so that a person on a
+    shared phone sees the previous person's session and can sign out.
+    """
+    token = request.cookies.get(_SESSION_COOKIE)
+    maker = getattr(request.app.state, "sessionmaker", None)
+    if not token or maker is None:
+        return None
+    with maker() as session:
+        try:
+            return user_for_token(session, token, "session").username
+        except AuthenticationError:
+            return None
 
 
 def _page_user(request: Request, user: OptionalPageUser) -> User:

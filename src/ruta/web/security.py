@@ -49,6 +49,8 @@ __all__ = [
 ]
 
 SESSION_COOKIE = "ruta_session"
+#: The finder's answers (signed, in the browser only); sign-out clears them too.
+FINDER_COOKIE = "ruta_finder"
 CSRF_COOKIE = "ruta_csrf"
 
 
@@ -267,4 +269,9 @@ def logout(
         do_revoke_token(session, token)
     response = RedirectResponse("/", status_code=303)
     clear_session_cookie(response)
+    # A shared phone keeps nothing of the person who signed out: the finder's answers (a
+    # criminal record, an irregular stay) live in a cookie of their own, and pages they saw
+    # may sit in the browser's cache.
+    response.delete_cookie(FINDER_COOKIE, path="/")
+    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     return response

@@ -82,8 +82,12 @@ def test_missing_idempotency_key_is_a_422_naming_it(client, officer):
         (lambda b: b["applicant"].update(date_of_birth="1985-13"), "applicant.date_of_birth"),
         (
             lambda b: b["household"].append(
-                {"given_names": "Ana", "surname_1": "Rojas", "date_of_birth": "85",
-                 "relationship": "child"}
+                {
+                    "given_names": "Ana",
+                    "surname_1": "Rojas",
+                    "date_of_birth": "85",
+                    "relationship": "child",
+                }
             ),
             "household.0.date_of_birth",
         ),
@@ -110,8 +114,12 @@ def test_a_birth_date_known_to_the_year_or_month_is_kept(client, officer, born):
     payload = body()
     payload["applicant"]["date_of_birth"] = born
     payload["household"] = [
-        {"given_names": "Ana", "surname_1": "Rojas", "date_of_birth": "1979",
-         "relationship": "spouse"}
+        {
+            "given_names": "Ana",
+            "surname_1": "Rojas",
+            "date_of_birth": "1979",
+            "relationship": "spouse",
+        }
     ]
     r = submit(client, officer, payload=payload)
     assert r.status_code == 201, r.text

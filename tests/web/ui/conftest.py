@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from tests.web.forms import RenderedFormsClient
 
 from ruta.cases.accounts import do_create_user, use_password_profile
 from ruta.settings import Settings
@@ -110,7 +111,7 @@ def finder_client(settings: Settings) -> Iterator[TestClient]:
     app.add_middleware(CsrfCookieMiddleware)
     # Every page router, but only the finder's pages are requested (no database here).
     app.include_router(pages)
-    with TestClient(app) as client:
+    with RenderedFormsClient(app) as client:
         yield client
 
 
@@ -134,7 +135,8 @@ class Site:
     owners: dict[str, str] = field(default_factory=dict)
 
     def client(self) -> TestClient:
-        return TestClient(self.app)
+        # Posts must match a form of the page the client is on (tests/web/forms.py).
+        return RenderedFormsClient(self.app)
 
     def user(self, username: str) -> int:
         """The id of one of :data:`OFFICERS`, creating the account on first use."""

@@ -49,7 +49,7 @@ def test_the_new_username_is_shown_and_signs_in(site: Site) -> None:
     assert re.fullmatch(r"rosa\.quispe-\d{6}", username)
     assert page.status_code == 200
     again = site.client()
-    login = again.get("/login")
+    login = again.get("/login", params={"next": "/track"})
     signed = again.post(
         "/login",
         data={

@@ -39,7 +39,9 @@ def test_account_creation_errors_say_how_to_fix(site: Site) -> None:
     assert short.status_code == 422
     assert "Enter a password of at least 10 characters" in short.text
     forged = client.post(
-        "/account/new", data={"csrf_token": "x", "username": "ana", "password": PASSWORD}
+        "/account/new",
+        data={"csrf_token": "x", "username": "ana", "password": PASSWORD},
+        forged=True,
     )
     assert forged.status_code == 422 and "The form expired" in forged.text
 
@@ -69,7 +71,8 @@ def test_apply_shows_check_page_then_sends_once(site: Site) -> None:
     sent = client.post(f"/apply/{PATHWAY}/send", data=details)
     assert sent.status_code == 200 and "/confirmation" in str(sent.url)
     assert "Application sent" in sent.text and 'id="reference"' in sent.text
-    again = client.post(f"/apply/{PATHWAY}/send", data=details)  # double click, or a retry
+    # A double click, or the browser resending the form: the same request again.
+    again = client.post(f"/apply/{PATHWAY}/send", data=details, forged=True)
     assert again.url == sent.url
     with site.app.state.sessionmaker() as session:
         assert session.scalar(select(func.count()).select_from(Application)) == 1
@@ -101,7 +104,7 @@ def test_reply_to_a_request_for_information(site: Site, applied) -> None:
         data={
             "csrf_token": csrf(case.text),
             "to": "information_requested",
-            "reason": "Send a copy of your birth certificate",
+            "reason-information_requested": "Send a copy of your birth certificate",
         },
     )
     page = migrant.get(f"/track/{app_id}", params={"lang": "en"})
@@ -120,6 +123,6 @@ def test_reply_to_a_request_for_information(site: Site, applied) -> None:
 
 def test_sign_in_is_required_to_send(site: Site) -> None:
     client = site.client()
-    response = client.post(f"/apply/{PATHWAY}", data={}, follow_redirects=False)
+    response = client.post(f"/apply/{PATHWAY}", data={}, follow_redirects=False, forged=True)
     assert response.status_code in (302, 303, 307)
     assert response.headers["location"].startswith("/login")

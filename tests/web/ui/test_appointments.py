@@ -31,12 +31,15 @@ def _offices(site: Site) -> list[int]:
         return [s.id for s in slots]
 
 
-def _booked(site: Site, app_id: str, slot: int):
-    """The applicant's signed-in client, after booking ``slot`` from the booking page."""
+def _booked(site: Site, app_id: str, slot: int, forged: bool = False):
+    """The applicant's signed-in client, after booking ``slot`` from the booking page
+    (``forged``: a slot the page does not offer, posted by hand)."""
     migrant = site.migrant(app_id)
     page = migrant.get(f"/track/{app_id}/appointment")
     migrant.post(
-        f"/track/{app_id}/appointment", data={"csrf_token": csrf(page.text), "slot": str(slot)}
+        f"/track/{app_id}/appointment",
+        data={"csrf_token": csrf(page.text), "slot": str(slot)},
+        forged=forged,
     )
     return migrant
 
@@ -163,6 +166,7 @@ def test_officers_see_the_case_appointments_and_mark_a_no_show(site: Site, submi
             "attended": "yes",
             "application_id": app_id,
         },
+        forged=True,  # the page does not offer it: the request is made by hand
     )
     assert refused.status_code == 404
 
@@ -198,10 +202,12 @@ def test_office_day_lists_bookings_and_supervisor_opens_times(site: Site, submit
     huge = boss.post(
         "/casework/appointments/99999999999999999999/attendance",
         data={"csrf_token": csrf(view.text), "attended": "yes"},
+        forged=True,
     )
     assert huge.status_code == 422
 
     later = _day() + timedelta(days=1)
+    view = boss.get("/casework/appointments", params={"office": "COR-01"})
     form = {
         "csrf_token": csrf(view.text),
         "office": "COR-01",
@@ -228,7 +234,7 @@ def test_office_day_lists_bookings_and_supervisor_opens_times(site: Site, submit
 
     caseworker = site.signed_in("cw")
     form["csrf_token"] = csrf(caseworker.get("/casework/appointments").text)
-    denied = caseworker.post("/casework/appointments/slots", data=form)
+    denied = caseworker.post("/casework/appointments/slots", data=form, forged=True)
     assert (
         denied.status_code == 422 and "Only a supervisor can open appointment times" in denied.text
     )
@@ -250,6 +256,7 @@ def test_a_closed_case_books_nothing(site: Site, submitted) -> None:
     forced = migrant.post(
         f"/track/{app_id}/appointment",
         data={"csrf_token": csrf(page.text), "slot": str(slot_ids[0])},
+        forged=True,
     )
     assert forced.status_code == 422 and 'href="#slot"' in forced.text
 
@@ -274,7 +281,7 @@ def test_a_slot_of_another_countrys_office_cannot_be_booked(site: Site, submitte
         do_create_office(session, jefa, "LIM-01", "Lima, Breña")
         lima = do_open_slot_range(session, jefa, "LIM-01", _day(), time(9), time(10), 30, 1)
     app_id = submitted()
-    migrant = _booked(site, app_id, lima[0].id)
+    migrant = _booked(site, app_id, lima[0].id, forged=True)
     page = main_text(migrant.get(f"/track/{app_id}", params={"lang": "en"}).text)
     assert "You have no appointment" in page and "Lima" not in page
     booking = main_text(migrant.get(f"/track/{app_id}/appointment").text)

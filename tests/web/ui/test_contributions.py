@@ -9,6 +9,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
+from tests.web.forms import form_values
 from tests.web.ui.conftest import main_text
 
 from ruta.i18n import LANGUAGES
@@ -26,6 +27,21 @@ def row(index: int, country: str, start: tuple[str, str, str], end: tuple[str, s
             f"{name}-{index}-year": year,
         }
     return values
+
+
+def post_rows(client: TestClient, data: dict[str, str], **kwargs: object):
+    """Post the form as a person fills it: open the page, press "add a row" until it has
+    the rows ``data`` fills (each press posts the form as rendered), then post ``data``."""
+    rows = 1 + max((int(k.split("-")[1]) for k in data if k.startswith("country-")), default=0)
+    params = kwargs.pop("params", None)
+    page = client.get(URL, params=params)
+    while (shown := page.text.count('id="country-')) < rows:
+        page = client.post(
+            URL, data={**form_values(page.text, URL), "action": "add"}, params=params
+        )
+        if page.text.count('id="country-') == shown:
+            break  # the page offers no more rows
+    return client.post(URL, data=data, params=params, **kwargs)  # type: ignore[arg-type]
 
 
 # A Peruvian who worked in Peru, then Chile, then Argentina (claim on 1 January 2026).
@@ -61,12 +77,12 @@ def test_the_finder_start_page_links_here(finder_client: TestClient) -> None:
 
 
 def test_rows_are_added_and_removed_by_posting_the_form(finder_client: TestClient) -> None:
-    added = finder_client.post(URL, data={**HISTORY, "action": "add"}, params={"lang": "en"})
+    added = post_rows(finder_client, data={**HISTORY, "action": "add"}, params={"lang": "en"})
     assert added.status_code == 200
     assert added.text.count('id="country-') == 4
     assert '<select class="select" id="country-3" name="country-3" autofocus>' in added.text
     assert '<option value="CHL" selected>' in added.text  # what was typed stays
-    removed = finder_client.post(URL, data={**HISTORY, "action": "remove-0"})
+    removed = post_rows(finder_client, data={**HISTORY, "action": "remove-0"})
     assert removed.text.count('id="country-') == 2
     # Peru's row is gone; Chile's moved up to the first row, with its dates.
     assert re.search(
@@ -82,13 +98,17 @@ def test_no_more_than_the_maximum_of_rows(finder_client: TestClient) -> None:
     many = {
         k: v for i in range(MAX_ROWS) for k, v in row(i, "", ("", "", ""), ("", "", "")).items()
     }
-    page = finder_client.post(URL, data={**many, "action": "add"})
-    assert page.text.count('id="country-') == MAX_ROWS
+    page = post_rows(finder_client, data={**many, "action": "calculate"})
+    assert page.text.count('<select class="select" id="country-') == MAX_ROWS
+    assert 'value="add"' not in page.text
+    # A hand-made "add" past the maximum (no page offers it) adds nothing either.
+    page = finder_client.post(URL, data={**many, "action": "add"}, forged=True)
+    assert page.text.count('<select class="select" id="country-') == MAX_ROWS
     assert 'value="add"' not in page.text
 
 
 def test_the_answer_with_citations_and_confidence(finder_client: TestClient) -> None:
-    page = finder_client.post(URL, data={**HISTORY, "action": "calculate"}, params={"lang": "es"})
+    page = post_rows(finder_client, data={**HISTORY, "action": "calculate"}, params={"lang": "es"})
     assert page.status_code == 200
     text = main_text(page.text)
     assert "Sus períodos sumados" in text
@@ -111,7 +131,7 @@ def test_a_gap_and_a_state_outside_the_agreements(finder_client: TestClient) -> 
         | row(1, "COL", ("", "1", "2008"), ("", "12", "2015"))
         | row(2, "ECU", ("", "1", "2016"), ("", "12", "2024"))
     )
-    text = main_text(finder_client.post(URL, data=data, params={"lang": "en"}).text)
+    text = main_text(post_rows(finder_client, data=data, params={"lang": "en"}).text)
     assert "Periods not added up" in text and "<strong>Mexico</strong>" in text
     assert "Mexico is not a party." in text
     assert "Gaps: no contributions in any country" in text
@@ -124,7 +144,7 @@ def test_errors_name_the_field_and_keep_the_input(finder_client: TestClient) -> 
         | row(2, "ARG", ("", "1", "2017"), ("", "6", "2016"))
         | row(3, "ARG", ("", "1", "2017"), ("", "6", "2031"))
     )
-    page = finder_client.post(URL, data={**data, "action": "calculate"}, params={"lang": "en"})
+    page = post_rows(finder_client, data={**data, "action": "calculate"}, params={"lang": "en"})
     assert page.status_code == 422
     assert "<title>Error: " in page.text
     text = main_text(page.text)
@@ -140,11 +160,11 @@ def test_errors_name_the_field_and_keep_the_input(finder_client: TestClient) -> 
 
 
 def test_empty_form_and_bad_claim_date(finder_client: TestClient) -> None:
-    empty = finder_client.post(
-        URL, data={"country-0": "", "action": "calculate"}, params={"lang": "en"}
+    empty = post_rows(
+        finder_client, data={"country-0": "", "action": "calculate"}, params={"lang": "en"}
     )
     assert empty.status_code == 422 and "Enter at least one period" in empty.text
-    bad = finder_client.post(URL, data={**HISTORY, "claim-day": "31", "claim-month": "2"})
+    bad = post_rows(finder_client, data={**HISTORY, "claim-day": "31", "claim-month": "2"})
     assert bad.status_code == 422
     assert '<a href="#claim-day">Enter a real date for your claim' in bad.text
 
@@ -153,7 +173,7 @@ def test_a_claim_before_the_convention_applied(finder_client: TestClient) -> Non
     data = {**HISTORY, "claim-year": "2016", "claim-month": "9", "claim-day": "1"}
     data |= {"to-1-year": "2015"}  # Chile until December 2015
     data |= row(2, "", ("", "", ""), ("", "", ""))  # Argentina's row left empty: ignored
-    text = main_text(finder_client.post(URL, data=data, params={"lang": "en"}).text)
+    text = main_text(post_rows(finder_client, data=data, params={"lang": "en"}).text)
     # Peru applies the CMISS only from 20 October 2016.
     assert "No agreement adds up your periods on Sep 1, 2016." in text
     assert "applies it only from October 20, 2016" in text
@@ -171,7 +191,7 @@ def test_nothing_is_stored(site) -> None:
             }
 
     before = counts()
-    page = client.post(URL, data={**HISTORY, "action": "calculate"}, params={"lang": "en"})
+    page = post_rows(client, data={**HISTORY, "action": "calculate"}, params={"lang": "en"})
     assert page.status_code == 200 and "Your periods added up" in page.text
     assert counts() == before
     assert all(name in ("ruta_csrf", "ruta_lang") for name in page.cookies)

@@ -87,7 +87,9 @@ def test_decision_needs_a_reason_then_is_recorded_once(site: Site) -> None:
     assert empty.status_code == 422
     assert 'id="reason-error"' in empty.text and "<title>Error: " in empty.text
     expired = client.post(
-        f"/review/{pair_id}", data={"csrf_token": "x", "outcome": "merged", "reason": "Same"}
+        f"/review/{pair_id}",
+        data={"csrf_token": "x", "outcome": "merged", "reason": "Same"},
+        forged=True,
     )
     assert expired.status_code == 422 and "The form expired" in expired.text
     done = client.post(
@@ -99,6 +101,7 @@ def test_decision_needs_a_reason_then_is_recorded_once(site: Site) -> None:
     again = client.post(
         f"/review/{pair_id}",
         data={"csrf_token": csrf(page), "outcome": "merged", "reason": "Changed my mind"},
+        forged=True,  # the decided pair's page has no form any more: a stale tab
     )
     assert again.status_code == 422 and "already decided" in again.text
     shown = client.get(f"/review/{pair_id}").text
@@ -123,7 +126,9 @@ def test_only_caseworkers_and_supervisors_see_the_queue(site: Site) -> None:
         client = site.signed_in(name)
         assert client.get("/review").status_code == 404
         assert client.get(f"/review/{pair_id}").status_code == 404
-        posted = client.post(f"/review/{pair_id}", data={"outcome": "merged", "reason": "x"})
+        posted = client.post(
+            f"/review/{pair_id}", data={"outcome": "merged", "reason": "x"}, forged=True
+        )
         assert posted.status_code == 404
         assert "Registry review" not in client.get("/track").text
     assert audit(site, "review_pair.read") == []

@@ -74,4 +74,4 @@ def test_withdraw_an_open_application(site: Site, submitted) -> None:
         data={"csrf_token": csrf(page.text), "withdraw_reason": "I got another visa"},
     )
     assert "tag--withdrawn" in done.text and "Withdraw this application" not in done.text
-    assert migrant.post(f"/track/{app_id}/approve", data={}).status_code == 404
+    assert migrant.post(f"/track/{app_id}/approve", data={}, forged=True).status_code == 404

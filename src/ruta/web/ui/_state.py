@@ -20,10 +20,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ruta.settings import get_settings
+from ruta.web.security import FINDER_COOKIE  # one name for the finder and sign-out
 
 __all__ = ["FINDER_COOKIE", "Answer", "clear_answers", "read_answers", "write_answers"]
 
-FINDER_COOKIE = "ruta_finder"
 # A person may need a day to fetch documents before finishing; a week is still "a visit".
 _MAX_AGE = 7 * 24 * 3600
 Answer = tuple[str, str | list[str]]

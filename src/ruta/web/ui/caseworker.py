@@ -207,8 +207,11 @@ async def transition(
     _ = gettext_for(request)
     form = await request.form()
     to = form_text(form, "to")
-    reason = form_text(form, "reason")
     field = "reason-" + to
+    # A request for information is typed into a textarea named for its target status
+    # (``reason-information_requested``, so its error links to that box); the other
+    # transitions carry a fixed ``reason`` in a hidden field.
+    reason = form_text(form, field) or form_text(form, "reason")
     if not _csrf_ok(request, form):
         expired = [(field, _("The form expired. Try again"))]
         return case_page(request, session, user, app_id, expired)

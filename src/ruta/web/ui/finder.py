@@ -20,7 +20,9 @@ from ruta.pathways import (
     evaluate,
     next_question,
 )
-from ruta.web.i18n import render, request_language, translator
+from ruta.web.deps import signed_in_username
+from ruta.web.i18n import render as render_page
+from ruta.web.i18n import request_language, translator
 from ruta.web.params import MAX_PAGE as MAX_ANSWERS
 from ruta.web.security import csrf_token
 from ruta.web.ui._answers import FormError, display_answer, form_answer, kind_error
@@ -41,11 +43,29 @@ def _redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+def render(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
+    """A finder page: who is signed in (with sign-out), a "start again and forget my
+    answers" form, and never stored by the browser or a proxy, because the answers on it
+    (a criminal record, an irregular stay) may be read by the next person on a shared
+    phone."""
+    username = signed_in_username(request)
+    page = {
+        "csrf_token": csrf_token(request),
+        "user": {"username": username} if username else None,
+        "answered": len(read_answers(request)),
+        **context,
+    }
+    response = render_page(request, template, page, status_code=status_code)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @router.get("", name="finder_start")
 def start(request: Request) -> Response:
     """Say what the finder does, what to have ready and how long it takes."""
-    context = {"answered": len(read_answers(request)), "csrf_token": csrf_token(request)}
-    return render(request, "finder/start.html", context)
+    return render(request, "finder/start.html", {})
 
 
 @router.post("/restart", name="finder_restart")
