@@ -131,6 +131,24 @@ def test_simulate_writes_results_and_refuses_bad_files(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "entry_date" in bad.stderr and not out.exists()
 
 
+def test_simulate_summary_out_writes_tables_and_charts(tmp_path: Path) -> None:
+    pop = tmp_path / "pop.csv"
+    pop.write_text(
+        "person_id,as_of,host_country,in_host_country\na,2026-11-28,ARG,true\n", encoding="utf-8"
+    )
+    out, folder = tmp_path / "out.parquet", tmp_path / "summary"
+    args = ["pathways", "simulate", str(pop), "--out", str(out), "--summary-out", str(folder)]
+    done = ruta(*args, "--lang", "pt")
+    assert done.returncode == 0, done.stderr
+    names = {p.name for p in folder.iterdir()}
+    assert {"summary.csv", "summary.parquet", "blockers.parquet", "status.svg"} <= names
+    assert "Respostas" in (folder / "status.svg").read_text(encoding="utf-8")
+    spark = ruta(*args, "--engine", "spark")
+    assert spark.returncode == 2 and "--summary-out" in spark.stderr
+    not_a_folder = ruta(*args[:-1], str(pop))
+    assert not_a_folder.returncode == 2 and "folder" in not_a_folder.stderr
+
+
 @pytest.mark.parametrize(
     "args", [["pathways", "check"], ["pathways", "check", "x.json", "--bogus"], ["no-such-command"]]
 )

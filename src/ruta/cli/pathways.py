@@ -304,13 +304,31 @@ def simulate_command(
         list[str] | None, typer.Option("--pathway", help="Only these pathway ids.")
     ] = None,
     packs: PacksOption = None,
+    summary_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary-out",
+            metavar="DIR",
+            help="Also write counts by pathway, status, country, citizenship and blocking "
+            "condition (CSV, Parquet) and charts (SVG) into DIR.",
+        ),
+    ] = None,
+    lang: LangOption = "en",
 ) -> None:
     """Evaluate every pathway for a whole population (policy simulation)."""
     _use_packs(packs)
+    language = cli_language(lang)
     if engine not in ("duckdb", "spark"):
         raise PathwaysError(
             f"'{engine}' is not an engine; expected duckdb or spark", field="--engine"
         )
+    if summary_out is not None and engine != "duckdb":
+        raise PathwaysError(
+            "--summary-out is computed by the duckdb engine; drop --engine spark or the summary",
+            field="--summary-out",
+        )
+    if summary_out is not None and summary_out.exists() and not summary_out.is_dir():
+        raise PathwaysError(f"{summary_out} is a file; expected a folder", field="--summary-out")
     if not population.exists():
         raise ProfileError(f"{population} does not exist", field="POP")
     if out_path.suffix.lower() != ".parquet":
@@ -338,7 +356,13 @@ def simulate_command(
             from ruta.pathways._population import simulate
 
             summary = simulate(
-                population, out_path, pathways=pathway or None, as_of=day, progress=advance
+                population,
+                out_path,
+                pathways=pathway or None,
+                as_of=day,
+                progress=advance,
+                summary_out=summary_out,
+                lang=language,
             )
     rate = summary.evaluations / summary.seconds if summary.seconds else 0.0
     out.print(
@@ -362,6 +386,8 @@ def simulate_command(
     for pid, cond, n in summary.blockers:
         blockers.add_row(pid, cond, f"{n:,}")
     out.print(blockers)
+    if summary_out is not None:
+        out.print(f"summary (CSV, Parquet, SVG) → {summary_out}")
 
 
 @app.command("test")
