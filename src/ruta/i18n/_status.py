@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ruta.i18n._catalogs import catalog_path, domains, read_catalog, review_status
-from ruta.i18n._languages import LANGUAGES, LOCALES_DIR
+from ruta.i18n._languages import LANGUAGES
 from ruta.i18n._texts import text_files, text_nodes, unreviewed_languages, yaml_document
 
 __all__ = ["TranslationStatus", "text_area", "translation_status", "unreviewed_summary"]
+
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]  # src/ruta, where text_files() looks
 
 #: The language the message ids and texts are written in: its entries are the source.
 SOURCE_LANGUAGE = "en"
@@ -74,10 +76,10 @@ def text_area(path: Path, root: Path | None = None) -> str:
     """The area of a YAML text file: its folder under the ``ruta`` package.
 
     Examples:
-        >>> text_area(LOCALES_DIR.parent / "pathways" / "packs" / "col.yaml")
+        >>> text_area(_PACKAGE_DIR / "pathways" / "packs" / "col.yaml")
         'pathways/packs'
     """
-    return path.parent.relative_to(root or LOCALES_DIR.parent).as_posix()
+    return path.parent.relative_to(root or _PACKAGE_DIR).as_posix()
 
 
 def _text_rows() -> list[TranslationStatus]:

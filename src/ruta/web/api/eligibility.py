@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ruta.cases.errors import NotFoundError
 from ruta.errors import RutaError
-from ruta.i18n import LANGUAGES, UnsupportedLanguage, require_language
+from ruta.i18n import LANGUAGES, UnsupportedLanguage, expected_languages, require_language
 from ruta.pathways import (
     COUNTRIES,
     EvaluationResult,
@@ -244,6 +244,11 @@ class PathwayDetail(PathwaySummary):
     next_steps: str
 
 
+_LANG_DESCRIPTION = (
+    f"Language of the texts: {expected_languages()} (BCP 47; pt-BR falls back to pt)."
+)
+
+
 def _lang(value: str) -> str:
     try:
         return require_language(value)
@@ -285,7 +290,7 @@ def pathways_list(
     country: Annotated[
         str | None, Query(description="Host country, ISO 3166-1 alpha-3 (COL).", examples=["COL"])
     ] = None,
-    lang: Annotated[str, Query(description="Language of the texts (es, pt, en, fr).")] = "en",
+    lang: Annotated[str, Query(description=_LANG_DESCRIPTION)] = "en",
 ) -> list[PathwaySummary]:
     """The pathways Ruta knows (the shipped packs and this service's own), in one language."""
     lang = _lang(lang)
@@ -301,7 +306,7 @@ def pathways_list(
 @router.get("/pathways/{pathway_id}", response_model=PathwayDetail, responses=_NOT_FOUND)
 def pathway_detail(
     pathway_id: str,
-    lang: Annotated[str, Query(description="Language of the texts (es, pt, en, fr).")] = "en",
+    lang: Annotated[str, Query(description=_LANG_DESCRIPTION)] = "en",
 ) -> PathwayDetail:
     """One pathway's rules, each with its citation and confidence."""
     lang = _lang(lang)
