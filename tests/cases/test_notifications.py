@@ -295,3 +295,30 @@ def test_another_countrys_supervisor_sees_and_retries_nothing(session, cast):
     assert actions.list_undelivered(session, per) == []
     with pytest.raises(NotFoundError):
         actions.do_retry_message(session, per, row.id)
+
+
+def test_concurrent_claims_never_share_a_message(database, session, cast):
+    from concurrent.futures import ThreadPoolExecutor
+
+    for _ in range(6):
+        _pending(session, cast)
+    now = datetime.now(UTC)
+
+    def claim(_n):
+        with database.sessionmaker() as own:
+            return [row.id for row in claim_batch(own, limit=2, lease=LEASE, now=now, channels=ALL)]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        batches = list(pool.map(claim, range(4)))
+    taken = [message_id for batch in batches for message_id in batch]
+    assert len(taken) == len(set(taken)) == 6  # every row once; the fourth worker got none
+
+
+def test_due_reminders_mark_is_the_reminder_producer(ruta, session, cast):
+    app = _apply(session, cast.applicant)
+    slot = _slot(session, cast, hours=20)
+    appt = actions.do_book_appointment(session, cast.applicant, app.id, slot.id)
+    assert ruta("appointments", "due-reminders", "--mark").returncode == 0
+    assert ruta("appointments", "due-reminders", "--mark").returncode == 0
+    (reminder,) = _outbox(session, kind="reminder")
+    assert reminder.dedupe_key == f"reminder:appointment:{appt.id}"

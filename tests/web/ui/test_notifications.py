@@ -142,3 +142,14 @@ def test_another_countrys_supervisor_cannot_retry(site, applied):
         f"/casework/notifications/{message_id}/retry", data={"csrf_token": csrf(page.text)}
     )
     assert response.status_code == 404 and _messages(site, app_id)[0].state == "dead"
+
+
+def test_messages_speak_the_language_the_applicant_applied_in(site, applied):
+    client, app_id = applied()  # the walk and the forms are in English
+    page = client.get("/account/notifications")
+    form = {"csrf_token": csrf(page.text), "channel": "email", "email": "rosa@example.org"}
+    client.post("/account/notifications", data={**form, "language": ""})
+    _request_information(site, app_id)
+    (message,) = _messages(site, app_id)
+    # No language chosen on the page: the application's (en), not the country's (es).
+    assert message.language == "en" and message.subject.startswith("The office needs")

@@ -280,7 +280,7 @@ def household_of(values: dict[str, str]) -> list[dict[str, Any]]:
     return [m for m in members if isinstance(m, dict)]
 
 
-def _submission(pathway_id: str, values: dict[str, str], profile: dict[str, Any]) -> Any:
+def _submission(pathway_id: str, values: dict[str, str], profile: dict[str, Any], lang: str) -> Any:
     born = _checked_birth_date(values)
     return ApplicationCreate.model_validate(
         {
@@ -297,7 +297,8 @@ def _submission(pathway_id: str, values: dict[str, str], profile: dict[str, Any]
                 "document": {"type": values["document_type"], "number": values["document_number"]},
                 "email": values["email"] or None,
                 "phone": values["phone"] or None,
-                "languages": [],
+                # The language the applicant applied in: the office writes to them in it.
+                "languages": [lang],
             },
         }
     )
@@ -372,7 +373,7 @@ async def apply_send(
         errors.insert(0, ("given_names", _("The form expired. Try again")))
     if not errors:
         try:
-            data = _submission(pathway_id, values, _profile(request))
+            data = _submission(pathway_id, values, _profile(request), lang)
             app, _created = do_submit_application(
                 session, user, data, idempotency_key=values["idempotency_key"] or None
             )
