@@ -279,3 +279,9 @@ def test_purpose_route_is_mounted_and_documented(tmp_path: Path) -> None:
     assert "application/problem+json" in op["responses"]["422"]["content"]
     assert "/permits/trust-list.json" in spec["paths"]
     assert "/permits/status/{country}.json" in spec["paths"]
+
+
+def test_the_verifier_page_points_employers_and_banks_here(client: TestClient) -> None:
+    page = client.get("/verify?lang=pt")
+    assert 'href="/verify/purpose?lang=pt"' in page.text
+    assert "Um empregador ou um banco deve ver só o que precisa:" in page.text
