@@ -201,9 +201,16 @@ class _Settings(_PackSettings):
         "(Authorization: Bearer <token>, >= 16 characters).",
     )
     metrics_networks: str = Field(
-        "127.0.0.1/32,::1/128",
+        "",
         description="Comma-separated addresses or networks allowed to read /metrics without "
-        "the token (the client address after RUTA_TRUSTED_PROXIES); empty: token only.",
+        "the token (the client address after RUTA_TRUSTED_PROXIES), e.g. the Prometheus "
+        "server's; empty (the default): the token only, so /metrics is never public.",
+    )
+    metrics_dir: Path | None = Field(
+        None,
+        description="Where the workers of ruta serve --workers N (N > 1) write their "
+        "metrics for one another (Prometheus multiprocess mode; emptied at start); default "
+        "<data_dir>/metrics.",
     )
     page_size: int = Field(50, description="Applications per page in list endpoints.")
     password_hashing: Literal["rfc9106-low-memory", "cheapest"] = Field(

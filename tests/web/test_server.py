@@ -45,13 +45,44 @@ def _get(port: int, path: str) -> bytes:
     return b"".join(chunks)
 
 
+def _healthz_count(metrics: bytes) -> float:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    text = metrics.split(b"\r\n\r\n", 1)[1].decode()
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "ruta_http_requests_total" and sample.labels["route"] == "/healthz"
+    )
+
+
+def _get_with_token(port: int, path: str, token: str) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+        request = (
+            f"GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
+            "Connection: close\r\n\r\n"
+        )
+        conn.sendall(request.encode())
+        chunks = []
+        while chunk := conn.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def test_ruta_serve_with_two_workers_answers(tmp_path: Path) -> None:
     port = _free_port()
+    token = "t" * 32
     env = {
         **os.environ,
         "RUTA_DATABASE_URL": f"sqlite:///{tmp_path / 'ruta.db'}",
         "RUTA_DATA_DIR": str(tmp_path),
+        "RUTA_METRICS_TOKEN": token,
     }
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    # A file of a previous run in the metrics folder must not be counted.
+    (tmp_path / "metrics").mkdir()
+    (tmp_path / "metrics" / "counter_1.db").write_bytes(b"stale")
     ruta = [str(Path(sys.executable).with_name("ruta"))]
     subprocess.run([*ruta, "db", "upgrade"], env=env, check=True, capture_output=True)
     proc = subprocess.Popen(
@@ -72,6 +103,13 @@ def test_ruta_serve_with_two_workers_answers(tmp_path: Path) -> None:
                 time.sleep(0.3)
         assert answer.startswith(b"HTTP/1.1 200"), proc.stderr.read() if proc.stderr else b""
         assert b'"openapi"' in answer
+        # Metrics in multiprocess mode: whichever worker answers the scrape, it counts the
+        # requests both workers answered (each connection goes to either worker).
+        for _ in range(20):
+            assert _get(port, "/healthz").startswith(b"HTTP/1.1 200")
+        counts = [_healthz_count(_get_with_token(port, "/metrics", token)) for _ in range(4)]
+        assert counts == [20, 20, 20, 20]
+        assert len(list((tmp_path / "metrics").glob("counter_*.db"))) >= 1
     finally:
         os.killpg(proc.pid, 15)
         proc.wait(30)

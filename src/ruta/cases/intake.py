@@ -53,10 +53,12 @@ __all__ = [
     "MIN_PROBABILITY",
     "WAIT_SECONDS",
     "applicant_record",
+    "configured_registries",
     "do_search_duplicates",
     "duplicate_view",
     "open_duplicates",
     "record_duplicate_search",
+    "registry_index_age",
     "registry_status",
     "search_registry",
     "use_registries",
@@ -527,6 +529,26 @@ def registry_status(country: str) -> str:
         if entry is None or (entry.loaded is None and entry.failed is None):
             return "loading"
         return "ready" if entry.loaded is not None else "failed"
+
+
+def registry_index_age(country: str, now: float) -> float | None:
+    """Seconds since the registry file whose index is in use was last modified (the age
+    of the data intake searches), or None when no index is loaded: for operators.
+
+    Args:
+        country: Host country, ISO 3166-1 alpha-3.
+        now: The current time, seconds since the epoch.
+    """
+    with _lock:
+        entry = _entries.get(country.upper())
+        if entry is None or entry.loaded is None:
+            return None
+        return max(0.0, now - entry.loaded.stamp[0] / 1e9)
+
+
+def configured_registries() -> tuple[str, ...]:
+    """The host countries that have a registry configured, sorted."""
+    return tuple(sorted(_registries()))
 
 
 def duplicate_view(session: Session, actor: User, app: Application) -> dict[str, Any] | None:

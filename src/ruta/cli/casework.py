@@ -7,6 +7,7 @@ outcome; user errors are :class:`~ruta.errors.RutaError` (stderr, exit code 2).
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -143,7 +144,9 @@ def serve(
     from ruta.settings import check_root_path, get_settings
     from ruta.web.server import run
 
-    _settings()  # fail now, with a clear message, on bad settings
+    settings = _settings()  # fail now, with a clear message, on bad settings
+    if workers > 1:
+        _share_metrics(settings.metrics_dir or settings.data_dir / "metrics")
     if root_path is not None:
         try:
             root_path = check_root_path(root_path)
@@ -155,6 +158,23 @@ def serve(
         os.environ["RUTA_ROOT_PATH"] = root_path
         get_settings.cache_clear()
     run(host=host, port=port, workers=workers)
+
+
+def _share_metrics(directory: Path) -> None:
+    """Put the workers' metrics in prometheus_client's multiprocess mode in ``directory``.
+
+    Each worker writes its counters to files there and a scrape of any worker sums them.
+    Files of a previous run would be summed too, hence emptied first.
+    """
+    import os
+
+    from ruta.web.metrics import MULTIPROCESS_ENV
+
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+    # Read by prometheus_client when each (spawned) worker imports it.
+    os.environ[MULTIPROCESS_ENV] = str(directory.resolve())
 
 
 def demo(

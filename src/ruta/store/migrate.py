@@ -6,9 +6,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-__all__ = ["alembic_config", "upgrade"]
+__all__ = ["alembic_config", "schema_revisions", "upgrade"]
 
 _HERE = Path(__file__).parent / "migrations"
 
@@ -37,3 +39,18 @@ def upgrade(engine_or_url: Engine | str, revision: str = "head") -> None:
     with engine_or_url.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+
+
+def schema_revisions(engine: Engine) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The database's current revisions and the packaged head revisions.
+
+    The schema is current when the two are equal (``ruta db upgrade`` makes them so).
+
+    Args:
+        engine: An engine on the database (its connection settings, e.g. a schema
+            ``search_path``, are used).
+    """
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_heads()
+    return tuple(sorted(current)), tuple(sorted(script.get_heads()))

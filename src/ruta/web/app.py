@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
+from prometheus_client import CollectorRegistry
 from starlette.types import ASGIApp
 
 from ruta import __version__
@@ -29,6 +30,8 @@ from ruta.web.api.eligibility import OpenCors
 from ruta.web.bodylimit import BodyLimitMiddleware
 from ruta.web.docs import docs_router
 from ruta.web.headers import SecurityHeadersMiddleware
+from ruta.web.health import health_router
+from ruta.web.metrics import CaseStoreCollector, MetricsMiddleware, metrics_router
 from ruta.web.problems import install_problem_handlers, request_body_limit
 from ruta.web.proxy import RootPathMiddleware, trusted_proxy_middleware
 from ruta.web.ratelimit import Limiter
@@ -65,7 +68,8 @@ class _RutaApp(FastAPI):
     service_root: str = ""
 
     def build_middleware_stack(self) -> ASGIApp:
-        inner = RootPathMiddleware(super().build_middleware_stack(), self.service_root)
+        measured = MetricsMiddleware(super().build_middleware_stack())
+        inner = RootPathMiddleware(measured, self.service_root)
         with_headers = SecurityHeadersMiddleware(inner, hsts=self.hsts)
         return trusted_proxy_middleware(with_headers, self.trusted_proxies)
 
@@ -119,6 +123,10 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> Fast
     app.include_router(api_router)
     app.include_router(login_router)
     app.include_router(docs_router)
+    app.include_router(health_router)
+    app.include_router(metrics_router)
+    app.state.metrics_registry = CollectorRegistry(auto_describe=False)
+    app.state.metrics_registry.register(CaseStoreCollector(engine))
     for name in _OPTIONAL_ROUTERS:
         router = _optional_router(name)
         if router is not None:
