@@ -213,6 +213,11 @@ def test_purpose_check_pages_are_accessible_without_javascript(
         # axe runs as a script, so the checks use a normal context; the page has none.
         context = browser.new_context()
         page = context.new_page()
+        refused: list[str] = []
+        page.on(
+            "console",
+            lambda msg: refused.append(msg.text) if "Content Security" in msg.text else None,
+        )
         for lang in LANGUAGES:
             page.goto(f"{server.url}/verify/purpose?lang={lang}")
             _check(page, found)
@@ -238,3 +243,4 @@ def test_purpose_check_pages_are_accessible_without_javascript(
         assert no_js.locator("dd >> text=Ana María Pérez").count() == 1
         no_js.context.close()
     assert found == {}
+    assert refused == [], f"the page broke its Content-Security-Policy: {refused}"
