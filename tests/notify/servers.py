@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 TOKEN = "gateway-test-token"
 
@@ -58,11 +59,26 @@ class Mailbox:
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[Mailbox, str]]:
-    """A running SMTP server; yields its mailbox and its ``smtp://`` URL."""
+def smtp_server(login: tuple[str, str] | None = None) -> Iterator[tuple[Mailbox, str]]:
+    """A running SMTP server; yields its mailbox and its ``smtp://`` URL.
+
+    With ``login`` (user, password) the server requires AUTH (over plain text: loopback).
+    """
     mailbox = Mailbox()
     port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    options: dict[str, Any] = {}
+    if login is not None:
+
+        def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any):
+            ok = (data.login.decode(), data.password.decode()) == login
+            return AuthResult(success=ok)
+
+        options = {
+            "authenticator": authenticator,
+            "auth_required": True,
+            "auth_require_tls": False,
+        }
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
         yield mailbox, f"smtp://127.0.0.1:{port}"
