@@ -1,4 +1,5 @@
-"""Casework commands: ``db upgrade``, ``users create``, ``serve``, ``demo``, ``audit verify``.
+"""Casework commands: ``db upgrade|backup|restore``, ``users create``, ``serve``, ``demo``,
+``audit verify``.
 
 Each command parses its input, calls one store or casework function and prints the
 outcome; user errors are :class:`~ruta.errors.RutaError` (stderr, exit code 2).
@@ -7,8 +8,10 @@ outcome; user errors are :class:`~ruta.errors.RutaError` (stderr, exit code 2).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -40,6 +43,65 @@ def db_upgrade() -> None:
     url = _settings().resolved_database_url
     upgrade(url)
     typer.echo(f"Database is at the latest schema: {_redact(url)}")
+
+
+@db_app.command("backup")
+def db_backup(
+    out: Annotated[
+        Path, typer.Option("--out", help="The backup file to write (replaced if present)")
+    ],
+) -> None:
+    """Back up the configured database: SQLite through its online backup API, PostgreSQL
+    with pg_dump (custom format). Safe while the service runs."""
+    from ruta.store.backup import backup
+
+    url = _settings().resolved_database_url
+    with _pages_progress("Backing up") as progress:
+        result = backup(url, out, progress=progress)
+    typer.echo(
+        f"Backed up {_redact(url)} ({result.kind}, {result.tables} tables) "
+        f"to {result.path} ({result.bytes:,} bytes)"
+    )
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(help="A file written by `ruta db backup`")],
+    force: bool = typer.Option(
+        False, "--force", help="Replace a database that already holds tables"
+    ),
+) -> None:
+    """Restore a backup into the configured database (empty, unless --force). Stop the
+    service first; afterwards check it with `ruta audit verify`."""
+    from ruta.store.backup import restore
+
+    url = _settings().resolved_database_url
+    with _pages_progress("Restoring") as progress:
+        result = restore(url, file, force=force, progress=progress)
+    typer.echo(f"Restored {result.path} into {_redact(url)} ({result.tables} tables)")
+
+
+@contextmanager
+def _pages_progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar over database pages (stderr), for the SQLite copy."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    with Progress(
+        TextColumn(label), BarColumn(), TaskProgressColumn(), transient=True,
+        console=_stderr_console(),
+    ) as bar:  # fmt: skip
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def _redact(url: str) -> str:
