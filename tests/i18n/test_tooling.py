@@ -139,3 +139,22 @@ def test_update_keeps_the_review_field_and_check_refuses_a_bad_value(package: Pa
         encoding="utf-8",
     )
     assert any("X-Review-Status" in p.problem for p in check_catalog("fr", "demo"))
+
+
+def test_the_review_mark_survives_a_tool_that_drops_unknown_header_fields(
+    package: Path,
+) -> None:
+    from babel.messages.pofile import read_po, write_po
+
+    update_catalogs(["demo"])
+    path = package / "locales" / "fr" / "LC_MESSAGES" / "demo.po"
+    path.write_bytes(_tooling._po_bytes(read_catalog("fr", "demo"), "unreviewed"))
+    assert '"X-Review-Status: unreviewed\\n"' in path.read_text("utf-8")
+    with path.open("rb") as po_file:  # Babel alone, as a make i18n from before the field
+        catalog = read_po(po_file, locale="fr")
+    with path.open("wb") as po_file:
+        write_po(po_file, catalog, width=100, sort_output=True)
+    assert "X-Review-Status" not in path.read_text("utf-8").split("\n\n")[0].split('msgstr ""')[1]
+    assert _catalogs.review_status("fr", "demo") == "unreviewed"  # the header comment line
+    update_catalogs(["demo"])  # and make i18n puts the field back
+    assert '"X-Review-Status: unreviewed\\n"' in path.read_text("utf-8")

@@ -32,6 +32,10 @@ __all__ = [
 #: fields when it rewrites a catalog, so ``make i18n`` carries it over itself.
 REVIEW_HEADER: Final = "X-Review-Status"
 _REVIEW_LINE = re.compile(rf'^"{REVIEW_HEADER}:\s*([^\\"]*?)\s*(?:\\n)?"$', re.MULTILINE)
+#: The same mark as a line of the catalog's header comment, which every tool keeps, Babel
+#: included: a catalog rewritten by a tool that drops unknown header fields keeps its mark.
+REVIEW_COMMENT: Final = "# Review-Status:"
+_REVIEW_COMMENT_LINE = re.compile(rf"^{REVIEW_COMMENT}\s*(\S+)", re.MULTILINE)
 
 
 def catalog_path(lang: str, domain: str) -> Path:
@@ -72,14 +76,19 @@ def read_catalog(lang: str, domain: str) -> Catalog:
 def header_review_status(text: str) -> str | None:
     r"""The value of the review field in a catalog's text, or ``None`` when it has none.
 
+    The header field ``X-Review-Status`` wins; without it, the header comment's
+    ``# Review-Status:`` line (what survives a tool that drops unknown fields).
+
     Examples:
         >>> header_review_status('msgid ""\nmsgstr ""\n"X-Review-Status: unreviewed\\n"\n')
         'unreviewed'
         >>> header_review_status('msgid ""\nmsgstr ""\n"Language: fr\\n"\n') is None
         True
+        >>> header_review_status('# Review-Status: unreviewed\nmsgid ""\nmsgstr ""\n')
+        'unreviewed'
     """
     header, _, _ = text.partition("\n\n")  # the header entry is the first block
-    match = _REVIEW_LINE.search(header)
+    match = _REVIEW_LINE.search(header) or _REVIEW_COMMENT_LINE.search(header)
     return match.group(1) if match else None
 
 

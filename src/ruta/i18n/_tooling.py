@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from ruta.i18n._catalogs import (
+    REVIEW_COMMENT,
     REVIEW_HEADER,
     catalog_path,
     domains,
@@ -199,6 +200,17 @@ def _english_fill(catalog: Catalog) -> None:
 def _po_bytes(catalog: Catalog, review: str | None = None) -> bytes:
     from babel.messages.pofile import write_po
 
+    if review is not None:
+        # The mark twice: the header field translators' tools show, and a header comment
+        # line that survives any tool's rewrite (Babel drops unknown fields, keeps comments).
+        kept = [
+            line
+            for line in catalog.header_comment.splitlines()
+            if not line.startswith(REVIEW_COMMENT)
+        ]
+        catalog.header_comment = "\n".join(
+            [*kept, f"{REVIEW_COMMENT} {review} (the {REVIEW_HEADER} header field says the same)"]
+        )
     buffer = io.BytesIO()
     write_po(
         buffer, catalog, width=_WIDTH, sort_output=True, ignore_obsolete=True, include_lineno=False
