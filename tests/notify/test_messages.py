@@ -37,6 +37,14 @@ def test_appointment_time_reads_on_the_offices_clock():
     assert "lunes, 1 de marzo de 2027, 9:30" in body and "Lima Centro" in body
 
 
+def test_kreyol_e_mails_write_dates_in_kreyol():
+    reminder = render_message("reminder", "ht-HT", "email", FACTS)
+    assert reminder.language == "ht" and reminder.subject.startswith("Rapèl: randevou ou")
+    assert "lendi 1 mas 2027, 09:30" in reminder.body  # CLDR has no Kreyòl months
+    decision = render_message("decision", "ht", "email", FACTS).body
+    assert "Ou ka fè apèl jiska 16 mas 2027." in decision
+
+
 def test_short_text_for_phones():
     text = render_message("decision", "pt-BR", "sms", FACTS)
     assert text.subject == "" and text.language == "pt"

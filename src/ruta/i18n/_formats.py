@@ -33,6 +33,7 @@ __all__ = [
     "DateForm",
     "babel_locale",
     "cldr_has_dates",
+    "currency_name",
     "format_date",
     "format_datetime",
     "format_month",
@@ -247,3 +248,23 @@ def territory_names(lang: str) -> dict[str, str]:
         assert isinstance(mapping, dict)  # checked by _territory_file
         names.update({str(key): str(value) for key, value in mapping.items()})
     return names
+
+
+def currency_name(code: str, lang: str) -> str:
+    """A currency's name in ``lang`` ("dólar estadounidense"), by ISO 4217 code.
+
+    Where CLDR has no name in ``lang`` (Kreyòl), the name in the language that
+    ``locales/<lang>/territories.yaml`` names as its fallback, else English.
+
+    Examples:
+        >>> currency_name("USD", "es"), currency_name("USD", "ht")
+        ('dólar estadounidense', 'dollar des États-Unis')
+    """
+    from babel.numbers import get_currency_name
+
+    code_lang = require_language(lang)
+    name = str(get_currency_name(code, locale=babel_locale(code_lang)))
+    if name != code:
+        return name
+    fallback = str(_territory_file(code_lang).get("fallback") or "en")
+    return str(get_currency_name(code, locale=babel_locale(fallback)))

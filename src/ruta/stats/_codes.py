@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 
-from babel.numbers import get_currency_name
-
-from ruta.i18n import LANGUAGES, N_, translator
+from ruta.i18n import LANGUAGES, N_, currency_name, translator
 from ruta.pathways import country_name, get_pathway
 from ruta.pathways._errors import UnknownPathwayError
 from ruta.stats._params import Band, age_bands, expiring_days, waiting_bands
@@ -177,7 +175,7 @@ def code_names(dimension: str, code: str, offices: Mapping[str, str]) -> Names:
     if dimension == "OFFICE":
         return _each(lambda _lang: offices.get(code, code))
     if dimension == "UNIT_MEASURE":
-        return _each(lambda lang: get_currency_name(code, locale=lang))
+        return _each(lambda lang: currency_name(code, lang))
     return {lang: code for lang in LANGUAGES}
 
 
