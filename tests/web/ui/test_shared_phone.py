@@ -38,3 +38,24 @@ def test_start_again_is_on_every_finder_page_with_answers(finder_client) -> None
     assert "/finder/question" in str(restarted.url)
     check = main_text(finder_client.get("/finder/check", params={"lang": "en"}).text)
     assert "Bolivia" not in check
+
+
+def _footer(html: str) -> str:
+    return html.split('<footer class="site-footer"', 1)[1]
+
+
+def test_each_page_says_what_is_true_of_its_data(site: Site, applied) -> None:
+    # Issue 15: the finder's promise was printed on the apply page (which sends the answers
+    # to the migration authority) and on staff pages.
+    client, app_id = applied()
+    finder = _footer(client.get("/finder/check", params={"lang": "en"}).text)
+    assert "Ruta does not store them or send them to anyone" in finder
+    track = _footer(client.get(f"/track/{app_id}", params={"lang": "en"}).text)
+    assert "goes to the migration authority of the country you apply to" in track
+    assert "does not store them" not in track
+    officer = site.signed_in("cw")
+    case = _footer(officer.get(f"/casework/cases/{app_id}", params={"lang": "en"}).text)
+    assert "Every reading and change is recorded in the audit log" in case
+    assert "does not store them" not in case and "apply to" not in case
+    spanish = _footer(client.get("/finder/check", params={"lang": "es"}).text)
+    assert "no las guarda ni las envía a nadie" in spanish
