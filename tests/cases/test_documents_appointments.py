@@ -125,3 +125,36 @@ def test_notes_history_and_backlog(session, cast):
     ]
     assert [t.to_status for t in actions.history(session, cast.caseworker, a.id)] == ["submitted"]
     assert actions.backlog(session, cast.supervisor)["by_status"] == {"submitted": 1}
+
+
+def test_the_checklist_follows_the_engines_when_rules(session, cast):
+    # Issue 15: the checklist listed every document of the pack, a naturalization letter for
+    # a national by birth among them; it must be the engine's list for this person.
+    from ruta.cases.eligibility import checklist
+    from ruta.pathways import evaluate
+
+    mercosur = "col.mercosur-temporary"  # its naturalization letter has a `when`
+    by_birth, _ = actions.do_submit_application(
+        session, cast.caseworker, submission(pathway=mercosur)
+    )
+    naturalized_profile = {
+        "nationalities": [{"country": "VEN", "acquired": "naturalization", "since": "2010-01-01"}]
+    }
+    naturalized, _ = actions.do_submit_application(
+        session,
+        cast.caseworker,
+        submission(pathway=mercosur, profile={**submission().profile, **naturalized_profile}),
+    )
+    ids = {
+        i.document_type for i in actions.document_checklist(session, cast.caseworker, by_birth.id)
+    }
+    assert "naturalization" not in ids and "identity" in ids
+    other = actions.document_checklist(session, cast.caseworker, naturalized.id)
+    assert "naturalization" in {i.document_type for i in other}
+    # Exactly the engine's "documents to gather" for the same profile and day.
+    result = evaluate(
+        by_birth.profile, as_of=by_birth.evaluated_at.date(), pathways=[by_birth.pathway_id]
+    )
+    assert ids == {d.id for r in result.results for d in r.documents_to_gather}
+    # Without a profile, every document of the pack may still be uploaded.
+    assert "naturalization" in {doc_id for doc_id, _ in checklist(by_birth.pathway_id)}

@@ -73,9 +73,26 @@ def legal_basis(pathway_id: str, lang: str = "en") -> list[dict[str, Any]]:
     ]
 
 
-def checklist(pathway_id: str, lang: str = "en") -> list[tuple[str, str]]:
-    """The pack's required documents as ``(id, label)`` pairs."""
-    return [(d.id, d.label(lang)) for d in get_pathway(pathway_id).documents]
+def checklist(
+    pathway_id: str,
+    lang: str = "en",
+    profile: dict[str, Any] | None = None,
+    as_of: date | None = None,
+) -> list[tuple[str, str]]:
+    """The documents a pathway asks for, as ``(id, label)`` pairs.
+
+    Without a profile: every document of the pack (what may be uploaded at all). With the
+    applicant's profile: the engine's own list for that person on ``as_of``, so that the
+    checklist follows the documents' ``when`` rules exactly as the result does (no
+    naturalization letter for a national by birth, no document the result never named).
+    """
+    pathway = get_pathway(pathway_id)
+    if profile is None:
+        return [(d.id, d.label(lang)) for d in pathway.documents]
+    profile = dict(profile)
+    profile.setdefault("host_country", pathway.host_country)
+    result = evaluate(profile, as_of=as_of, pathways=[pathway_id], lang=lang)
+    return [(d.id, d.label) for r in result.results for d in r.documents_to_gather]
 
 
 def pathway_grants(pathway_id: str, start: date) -> tuple[date, list[str]]:

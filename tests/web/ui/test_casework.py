@@ -252,3 +252,19 @@ def test_queue_pages_through_the_cases(site: Site, submitted) -> None:
     shown = [i for i in ids if i[:8].upper() in first + second]
     assert sorted(shown) == sorted(ids)  # every case on exactly one of the pages
     assert all((i[:8].upper() in first) != (i[:8].upper() in second) for i in ids)
+
+
+def test_a_spanish_case_page_speaks_spanish_in_its_history(site: Site, submitted) -> None:
+    # Issue 15: the history of a Spanish case page was in English, and the assignee ran
+    # into the due date ("Asignado a col-caseworker.Vence").
+    app_id = submitted()
+    officer = site.signed_in("cw", lang="es")
+    _to_review(officer, app_id)
+    _post(officer, app_id, "assign", assignee=str(site.user("cw")))
+    _post(officer, app_id, "propose", outcome="approved", reasons="Requisitos cumplidos")
+    page = main_text(officer.get(f"/casework/cases/{app_id}", params={"lang": "es"}).text)
+    history = page.split("Historial", 1)[1]
+    assert "Presentada por la persona solicitante" in history
+    assert "Propuesta: Aprobada. Motivos: Requisitos cumplidos" in history
+    assert "submitted by the applicant" not in history and "proposed approved" not in history
+    assert re.search(r"Asignado a cw\. \S", page)

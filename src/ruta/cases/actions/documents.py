@@ -183,7 +183,10 @@ def document_checklist(
     ).all()
     rank = {"verified": 3, "received": 2, "rejected": 1}
     items = []
-    for doc_id, label in checklist(app.pathway_id, lang):
+    # The engine's list for this applicant on the day the case was evaluated: the same
+    # ``when`` rules as the result the applicant and the officer read.
+    needed = checklist(app.pathway_id, lang, app.profile, app.evaluated_at.date())
+    for doc_id, label in needed:
         mine = [d for d in docs if d.document_type == doc_id]
         best = max((d.status for d in mine), key=lambda s: rank.get(s, 0), default="missing")
         items.append(ChecklistItem(doc_id, label, best, [d.id for d in mine]))
