@@ -186,3 +186,25 @@ def test_bad_settings_name_the_setting(ruta, monkeypatch, env, field):
     result = ruta("notify", "run", "--once")
     assert result.returncode == 2 and f"Error: {field}:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_unexpected_error_fails_the_message_not_the_worker(database, session, cast):
+    _request_information(session, cast)
+    _request_information(session, cast)
+
+    class Flaky:
+        def __init__(self):
+            self.sent = []
+
+        def send(self, envelope):
+            if not self.sent:
+                self.sent.append(envelope.message_id)
+                raise UnicodeError("a library refused the message")
+            self.sent.append(envelope.message_id)
+
+    total = run_worker(
+        database.sessionmaker, {"email": Flaky()}, DeliveryPolicy(retry_base=600), once=True
+    )
+    first, second = _rows(session)
+    assert (first.state, second.state) == ("pending", "sent") and total.sent == 1
+    assert "unexpected UnicodeError" in (first.last_error or "")

@@ -174,6 +174,7 @@ def test_chosen_channel_and_language_are_used(session, cast):
         ({"channel": "sms"}, "phone"),
         ({"phone": "300 123"}, "phone"),
         ({"email": "maria.example.org"}, "email"),
+        ({"email": "maria@example.org\r\nBcc: all@example.org"}, "email"),
         ({"language": "de"}, "language"),
     ],
 )

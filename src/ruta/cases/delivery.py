@@ -166,7 +166,15 @@ def _deliver_one(
     if not mark_sending(session, message_id, token, now=_now(), lease=policy.lease):
         return "lost"
     try:
-        transport.send(envelope)
+        try:
+            transport.send(envelope)
+        except DeliveryError:
+            raise
+        except Exception as exc:
+            # Why: an error no transport foresaw (a header the mail library refuses, a
+            # library bug) would otherwise stop the worker and leave this message of
+            # unknown fate; it is a failed attempt like any other, retried then dead.
+            raise DeliveryError(f"unexpected {type(exc).__name__}: {exc}") from exc
     except DeliveryError as exc:
         attempt = attempts + 1
         dead = exc.permanent or attempt >= policy.max_attempts

@@ -114,7 +114,12 @@ def get_notification_preferences(session: Session, actor: User) -> NotificationP
 
 
 def _check_address(channel: str, email: str | None, phone: str | None) -> None:
-    if email and ("@" not in email or " " in email or email.startswith("@") or len(email) > 200):
+    if email and (
+        "@" not in email
+        or email.startswith("@")
+        or len(email) > 200
+        or any(c.isspace() or ord(c) < 32 for c in email)
+    ):
         raise CasesError("write the e-mail address like name@example.com", field="email")
     digits = (phone or "").replace(" ", "").replace("-", "")
     if phone and not (digits.startswith("+") and digits[1:].isdigit() and 8 <= len(digits) <= 16):
