@@ -14,7 +14,7 @@ $(UV):
 
 # --inexact keeps uv itself inside the venv it manages.
 $(STAMP): pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --inexact --group dev --compile-bytecode
+	$(UV) sync --frozen --inexact --all-extras --group dev --compile-bytecode
 	touch $@
 
 install: $(STAMP)
@@ -51,7 +51,7 @@ pytest: install sysdeps services
 test: install sysdeps services lint pathways-test pytest
 
 bench: install
-	$(UV) sync --frozen --inexact --group dev --group bench
+	$(UV) sync --frozen --inexact --all-extras --group dev --group bench
 	$(PY) -m bench
 
 clean:

@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from ruta.cli._app import app
+from ruta.cli._app import EXTRAS, app
 from ruta.errors import RutaError
 
 __all__ = ["app", "main"]
@@ -26,6 +26,19 @@ def main() -> None:
         app()
     except RutaError as exc:
         typer.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    except ModuleNotFoundError as exc:
+        # A partial install (e.g. `pip install "ruta[verify]"`) running another pillar's
+        # command: name the extra that brings it instead of a traceback.
+        if exc.name is None or exc.name.split(".")[0] == "ruta":
+            raise
+        command = next((a for a in sys.argv[1:] if not a.startswith("-")), "")
+        extra = EXTRAS.get(command, "all")
+        typer.echo(
+            f"Error: installation: `ruta {command}` needs {exc.name.split('.')[0]}, which "
+            f'this installation lacks; install it with pip install "ruta[{extra}]"',
+            err=True,
+        )
         sys.exit(2)
     except KeyboardInterrupt:
         typer.echo("Aborted.", err=True)

@@ -18,7 +18,9 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-__all__ = ["COMMANDS", "app", "ruta_version", "use_pack_folders"]
+from ruta.errors import RutaError
+
+__all__ = ["COMMANDS", "EXTRAS", "app", "ruta_version", "use_pack_folders"]
 
 #: Top-level command -> (module, attribute, summary shown by ``ruta --help``). The attribute
 #: is a Typer sub-application, or a ``register(app)`` function that adds the command itself.
@@ -71,6 +73,14 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: The extra (pyproject optional dependencies) each command group needs beyond the core.
+EXTRAS: dict[str, str] = {
+    "serve": "web", "demo": "web", "db": "web", "users": "web", "audit": "web",
+    "appointments": "web", "review": "web", "notify": "web", "link": "linkage",
+    "permits": "verify", "labour": "labour", "stats": "stats",
+}  # fmt: skip
+
+
 def ruta_version() -> str:
     """The installed distribution's version: the one version source (pyproject.toml)."""
     try:
@@ -81,7 +91,19 @@ def ruta_version() -> str:
 
 def _load(name: str) -> Any:
     module, attr, _ = COMMANDS[name]
-    obj = getattr(import_module(module), attr)
+    try:
+        imported = import_module(module)
+    except ModuleNotFoundError as exc:
+        # A partial install (e.g. the verifier only): say which extra brings the command.
+        if exc.name is None or exc.name.startswith("ruta"):
+            raise
+        extra = EXTRAS.get(name, "all")
+        raise RutaError(
+            f"`ruta {name}` needs {exc.name.split('.')[0]}, which this installation lacks; "
+            f'install it with pip install "ruta[{extra}]"',
+            field="installation",
+        ) from None
+    obj = getattr(imported, attr)
     holder = typer.Typer()
     if isinstance(obj, typer.Typer):
         holder.add_typer(obj, name=name)
