@@ -2,7 +2,15 @@
 
 from fastapi import APIRouter
 
-from ruta.web.api import applications, appointments, audit, auth, eligibility, notes
+from ruta.web.api import (
+    applications,
+    appointments,
+    audit,
+    auth,
+    eligibility,
+    notes,
+    notifications,
+)
 
 __all__ = ["router"]
 
@@ -13,3 +21,4 @@ router.include_router(audit.router)
 router.include_router(appointments.router)
 router.include_router(notes.router)
 router.include_router(eligibility.router)
+router.include_router(notifications.router)
