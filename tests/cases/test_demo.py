@@ -16,7 +16,7 @@ from ruta.store.models import Application, Appointment, Decision
 
 
 def test_demo_covers_every_state_in_both_countries_and_is_idempotent(session, tmp_path):
-    logins, counts = seed_demo(session, applicants=72, keys_dir=tmp_path)
+    logins, counts = seed_demo(session, applicants=72, keys_dir=tmp_path, months=3)
     assert set(counts) == set(STATES) and sum(counts.values()) == 72
     by_country = dict(
         session.execute(
@@ -31,7 +31,7 @@ def test_demo_covers_every_state_in_both_countries_and_is_idempotent(session, tm
         "auditor",
         "admin",
     }
-    _, again = seed_demo(session, applicants=72, keys_dir=tmp_path)
+    _, again = seed_demo(session, applicants=72, keys_dir=tmp_path, months=3)
     assert again == counts
     assert verify_chain(session).intact
     assert session.scalar(select(func.count()).select_from(Appointment)) > 0
@@ -43,8 +43,10 @@ def _intake(app: Application) -> dict:
 
 def test_demo_outcomes_follow_the_engine(session, tmp_path):
     """Approved cases are eligible, denials name the failed conditions, every pathway that
-    is open today has applicants who qualify and applicants who do not."""
-    seed_demo(session, applicants=240, keys_dir=tmp_path)
+    is open has applicants who qualify and applicants who do not; a case is judged on the
+    day it was submitted, so a window that closed during the history had eligible
+    applicants only before it closed."""
+    seed_demo(session, applicants=240, keys_dir=tmp_path, months=6)
     apps = session.scalars(select(Application)).unique().all()
     decisions = {d.application_id: d for d in session.scalars(select(Decision))}
     by_pathway: dict[str, Counter] = defaultdict(Counter)
@@ -71,12 +73,46 @@ def test_demo_outcomes_follow_the_engine(session, tmp_path):
             assert len(decision.reasons) == len(failed)
             for text, reason in zip(failed, decision.reasons, strict=True):
                 assert text in reason
+    for app in apps:
+        closed = get_pathway(app.pathway_id).window.closes
+        if closed is not None and closed < app.created_at.date():
+            assert _intake(app)["status"] != "eligible", (app.pathway_id, app.created_at)
     for pathway_id, statuses in by_pathway.items():
         closed = get_pathway(pathway_id).window.closes
-        if closed is not None and closed < datetime.now(UTC).date():
-            assert statuses["eligible"] == 0, pathway_id
-        else:
+        if closed is None or closed >= datetime.now(UTC).date():
             assert statuses["eligible"] > 0 and statuses["ineligible"] > 0, (pathway_id, statuses)
     assert {p.id for c in DEMO_COUNTRIES for p in list_pathways(c)} == set(by_pathway)
     by_state = Counter((app.host_country, app.status) for app in apps)
     assert {(c, s) for c in DEMO_COUNTRIES for s in STATES} == set(by_state)
+
+
+def test_demo_replays_months_of_history_through_the_actions(database, tmp_path):
+    """Fifteen months of arrivals, decisions and appointments, stamped by the replay clock
+    in time order; Bogotá's backlog grows; the forecast finds weeks of history."""
+    import duckdb
+
+    from ruta.stats import load_case_store, office_histories
+
+    now = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    with database.sessionmaker() as session:
+        seed_demo(session, applicants=160, keys_dir=tmp_path, months=15, now=now)
+        apps = session.scalars(select(Application)).unique().all()
+        submitted = sorted(a.submitted_at for a in apps if a.submitted_at is not None)
+        assert (now - submitted[0]).days > 365 and submitted[-1] < now
+        assert {a.office for a in apps} == {"BOG-01", "MED-01", "LIM-01", "AQP-01"}
+        decided = [a for a in apps if a.decided_at is not None]
+        assert len({d.decided_at.strftime("%Y-%m") for d in decided}) >= 12
+        assert all(a.submitted_at < a.decided_at for a in decided)
+        assert verify_chain(session).intact
+        attended = session.scalars(select(Appointment.status)).all()
+        assert {"attended", "no_show", "booked"} <= set(attended)
+    with database.engine.connect() as connection:
+        duck = duckdb.connect()
+        load_case_store(connection, duck)
+    histories = {h.office: h for h in office_histories(duck, now.replace(tzinfo=None))}
+    bogota = histories["BOG-01"]
+    # Arrivals grow at Bogotá while its exits do not: the last quarter brings more than
+    # the first, and more than leave.
+    assert sum(bogota.arrivals[-13:]) > sum(bogota.arrivals[:13])
+    assert sum(bogota.arrivals[-13:]) > sum(bogota.exits[-13:])
+    assert all(sum(1 for e in h.exits if e) >= 4 for h in histories.values())

@@ -132,7 +132,7 @@ def test_forecast_command_names_offices_without_enough_history(database, ruta, t
     from ruta.cases.demo import seed_demo
 
     with database.sessionmaker() as session:
-        seed_demo(session, applicants=20, keys_dir=tmp_path / "keys")
+        seed_demo(session, applicants=20, keys_dir=tmp_path / "keys", months=1)
     done = ruta("stats", "forecast", "--format", "json")
     assert done.returncode == 2
     assert "needs at least 4" in done.stderr and "Traceback" not in done.stderr

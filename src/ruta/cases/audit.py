@@ -33,6 +33,7 @@ from typing import Any, Final, cast
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from ruta.cases.clock import now as clock_now
 from ruta.store.models import AUDIT_CHAINS, AuditEvent, AuditHead, User
 
 __all__ = [
@@ -158,7 +159,7 @@ def append_event(
     # locks the head and reads the chain's next seq and previous hash.
     seq, prev_hash, links_from = conn.execute(_TAKE_HEAD, {"chain": chain}).one()
     # Microsecond precision survives both backends, so the hash recomputes exactly.
-    at = datetime.now(UTC)
+    at = clock_now(session)
     name = actor.username if actor is not None else "system"
     payload = data or {}
     digest = event_hash(
@@ -207,9 +208,7 @@ _TAKE_HEAD = (
     .returning(_HEADS.c.seq, _HEADS.c.hash, _HEADS.c.links_from)
 )
 _SET_HEAD_HASH = (
-    update(_HEADS)
-    .where(_HEADS.c.id == bindparam("head_chain"))
-    .values(hash=bindparam("head_hash"))
+    update(_HEADS).where(_HEADS.c.id == bindparam("head_chain")).values(hash=bindparam("head_hash"))
 )
 # Every value is a named bind parameter (e_*, head_*): with execution-time keys that
 # match column names, SQLAlchemy would also add them to the UPDATE inside the WITH.

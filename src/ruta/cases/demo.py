@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import cycle
@@ -34,13 +34,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ruta.cases import actions
+from ruta.cases._demo_history import DEMO_OFFICES, PlannedCase, plan_history
 from ruta.cases._tx import batch
 from ruta.cases.accounts import do_create_user
 from ruta.cases.assessment import assess_at_intake
+from ruta.cases.clock import ReplayClock, use_clock
 from ruta.cases.schemas import ApplicationCreate
 from ruta.partial_dates import Precision, ages_on, join_partial
 from ruta.pathways import Pathway, judge, list_pathways, parse_profile
-from ruta.store.models import Application, Office, User
+from ruta.store.models import Application, Appointment, Office, Permit, Slot, User
 
 __all__ = [
     "DEMO_COUNTRIES",
@@ -63,20 +65,6 @@ DEMO_LOGINS: tuple[tuple[str, str, str, str | None, str | None], ...] = (
     ("applicant", "mango-thunder-kite-7", "applicant", None, None),
     ("admin", "walnut-comet-ladder-3", "admin", None, None),
 )
-
-#: The demo's spread of end states (weights), so every queue and filter has content.
-_STATES = {
-    "draft": 1,
-    "submitted": 4,
-    "in_review": 3,
-    "information_requested": 2,
-    "decision_proposed": 2,
-    "approved": 4,
-    "denied": 2,
-    "appealed": 1,
-    "withdrawn": 1,
-}
-
 
 Want = str  # "eligible" | "ineligible" | "undetermined": what the draw aims for
 
@@ -354,44 +342,6 @@ def _missing_request(app: Application) -> str:
     return "Responda y acredite con documentos: " + " ".join(str(q) for q in questions)
 
 
-def _drive(
-    session: Session, app: Application, target: str, officer: User, boss: User, keys_dir: Path
-) -> None:
-    """Move a freshly submitted application to ``target`` through the actions.
-
-    The outcome of a proposal or decision is the one the engine's result supports, so a
-    target of ``approved`` for a case that is not eligible ends denied (never the reverse).
-    """
-    if target in ("submitted", "draft"):
-        return
-    actions.do_transition(session, officer, app.id, "in_review", "Tomado de la cola")
-    if target == "withdrawn":
-        # Recorded by the office, so four eyes: the caseworker proposes, the supervisor decides.
-        reasons = ["El solicitante desistió en ventanilla (formulario firmado en el expediente)"]
-        actions.do_propose_decision(session, officer, app.id, "withdrawn", reasons)
-        actions.do_decide(session, boss, app.id, "withdrawn", reasons, keys_dir=keys_dir)
-        return
-    if target == "in_review":
-        return
-    if target == "information_requested":
-        actions.do_transition(session, officer, app.id, target, _missing_request(app))
-        return
-    outcome, reasons = decision_reasons(app)
-    if not reasons:  # undetermined: nothing to decide on yet
-        actions.do_transition(
-            session, officer, app.id, "information_requested", _missing_request(app)
-        )
-        return
-    actions.do_propose_decision(session, officer, app.id, outcome, reasons)
-    if target == "decision_proposed":
-        return
-    actions.do_decide(session, boss, app.id, outcome, reasons, keys_dir=keys_dir)
-    if target == "appealed" and outcome == "denied":
-        actions.do_transition(
-            session, officer, app.id, "appealed", "El solicitante apeló por escrito"
-        )
-
-
 def _choose(
     rng: random.Random, pathways: list[Pathway], weights: list[int], skip: set[str]
 ) -> Pathway | None:
@@ -401,34 +351,314 @@ def _choose(
     return rng.choices([p for p, _ in open_], [w for _, w in open_])[0]
 
 
-#: Demo offices per country: (code, name).
-_OFFICES = {"COL": ("BOG-01", "Bogotá, Centro Facilitador"), "PER": ("LIM-01", "Lima, Breña")}
+#: Fates of the cases decided before today, in turn per country (weights as counts).
+_FINAL_CYCLE = ("approved",) * 4 + ("denied",) * 2 + ("withdrawn", "appealed")
+#: Open cases in a caseworker's hands and not yet proposed, in turn per country.
+_IN_HAND_CYCLE = ("in_review", "decision_proposed", "information_requested")
 
 
-def _seed_offices(session: Session, users: dict[str, User]) -> None:
-    """An office per country with a fortnight of slots, some booked (once per database)."""
-    if session.scalar(select(func.count()).select_from(Office)):
+def _fate(case: PlannedCase, finals: Iterator[str], in_hand: Iterator[str], now: datetime) -> str:
+    """Where the case stands today, from its place in the office's queue."""
+    if case.draft:
+        return "draft"
+    if case.taken is None:
+        return "submitted"
+    if case.decided is not None:
+        return next(finals)
+    if case.done is not None and case.done < now:
+        return "decision_proposed"
+    return next(in_hand)
+
+
+class _Replay:
+    """Replays the planned cases through the actions, in time order, on one clock."""
+
+    def __init__(self, session: Session, clock: ReplayClock, keys_dir: Path) -> None:
+        self.session, self.clock, self.keys_dir = session, clock, keys_dir
+        self.events: list[tuple[datetime, int, Callable[[], object]]] = []
+        self.slots: dict[tuple[str, datetime], int] = {}
+
+    def at(self, moment: datetime, step: Callable[[], object]) -> None:
+        self.events.append((moment, len(self.events), step))
+
+    def run(self) -> None:
+        """Every step in time order, one transaction per simulated day."""
+        self.events.sort(key=lambda e: (e[0], e[1]))
+        day = None
+        pending: list[tuple[datetime, Callable[[], object]]] = []
+        for moment, _, step in self.events:
+            if day is not None and moment.date() != day:
+                self._flush(pending)
+                pending = []
+            day = moment.date()
+            pending.append((moment, step))
+        self._flush(pending)
+
+    def _flush(self, pending: list[tuple[datetime, Callable[[], object]]]) -> None:
+        with batch(self.session):
+            for moment, step in pending:
+                self.clock.set(moment)
+                step()
+
+    def slot(self, boss: User, office: str, starts: datetime) -> int:
+        """The slot at ``starts`` (opened by the supervisor the first time it is needed)."""
+        key = (office, starts)
+        if key not in self.slots:
+            (opened,) = actions.do_open_slots(self.session, boss, office, [starts], capacity=6)
+            self.slots[key] = opened.id
+        return self.slots[key]
+
+
+def _officers(
+    session: Session, users: dict[str, User], rng: random.Random
+) -> dict[str, list[User]]:
+    """Each office's caseworkers: the country's demo login works at its first office."""
+    staff: dict[str, list[User]] = {}
+    for office in DEMO_OFFICES:
+        login = users[f"{office.country.lower()}-caseworker"]
+        first = next(o for o in DEMO_OFFICES if o.country == office.country) is office
+        team = [login] if first else []
+        for k in range(len(team), office.caseworkers):
+            username = f"{office.code.lower().replace('-', '')}-caseworker-{k + 1}"
+            found = session.scalar(select(User).where(User.username == username))
+            # Not a published login: a long random password nobody is told.
+            secret = "-".join(f"{rng.getrandbits(40):010x}" for _ in range(3))
+            team.append(
+                found
+                or do_create_user(
+                    session,
+                    None,
+                    username=username,
+                    password=secret,
+                    role="caseworker",
+                    country=office.country,
+                    office=office.code,
+                )
+            )
+        staff[office.code] = team
+    return staff
+
+
+def _schedule(
+    replay: _Replay,
+    case: PlannedCase,
+    target: str,
+    data: ApplicationCreate,
+    submitter: User,
+    officer: User,
+    boss: User,
+    now: datetime,
+    rng: random.Random,
+) -> None:
+    """Put one case's steps on the replay's calendar, each through its action."""
+    s = replay.session
+    state: dict[str, Any] = {}  # the case and its booking, once the replay makes them
+
+    def submit() -> None:
+        app, _ = actions.do_submit_application(
+            s, submitter, data, idempotency_key=f"demo-{case.index}", submit=target != "draft"
+        )
+        state["app"] = app
+
+    replay.at(case.arrival, submit)
+    if target == "draft" or case.appointment is None:
         return
-    start = datetime.now(UTC).replace(hour=13, minute=0, second=0, microsecond=0)
-    for country, (code, name) in _OFFICES.items():
-        boss = users[f"{country.lower()}-supervisor"]
-        officer = users[f"{country.lower()}-caseworker"]
-        actions.do_create_office(session, boss, code, name)
-        days = [
-            start + timedelta(days=d)
-            for d in range(1, 15)
-            if (start + timedelta(days=d)).weekday() < 5
-        ]
+    appointment = case.appointment
+
+    def book() -> None:
+        slot = replay.slot(boss, case.office, appointment)
+        state["appointment"] = actions.do_book_appointment(s, officer, state["app"].id, slot)
+
+    replay.at(case.arrival + timedelta(minutes=20), book)
+    if appointment + timedelta(hours=1) < now:
+        attended = rng.random() >= 0.12  # about one in eight does not come
+        replay.at(
+            appointment + timedelta(hours=1),
+            lambda: actions.do_mark_attendance(s, officer, state["appointment"].id, attended),
+        )
+    if case.taken is None:
+        return
+    replay.at(
+        case.taken,
+        lambda: actions.do_transition(
+            s, officer, state["app"].id, "in_review", "Tomado de la cola"
+        ),
+    )
+    if target == "in_review":
+        return
+    if target == "information_requested":
+        asked = min(case.taken + timedelta(days=2), case.taken + (now - case.taken) / 2)
+        replay.at(
+            asked,
+            lambda: actions.do_transition(
+                s, officer, state["app"].id, "information_requested", _missing_request(state["app"])
+            ),
+        )
+        return
+    done = case.done if case.done is not None and case.done < now else None
+    if done is None:  # proposed today or earlier, though the caseworker usually takes longer
+        done = case.taken + (now - case.taken) * 0.7
+    if target == "withdrawn":
+        reasons = ["El solicitante desistió en ventanilla (formulario firmado en el expediente)"]
+        replay.at(
+            done,
+            lambda: actions.do_propose_decision(s, officer, state["app"].id, "withdrawn", reasons),
+        )
+        if case.decided is not None:
+            replay.at(
+                case.decided,
+                lambda: actions.do_decide(
+                    s, boss, state["app"].id, "withdrawn", reasons, keys_dir=replay.keys_dir
+                ),
+            )
+        return
+    decision: dict[str, tuple[str, list[str]]] = {}
+
+    def propose() -> None:
+        app = state["app"]
+        outcome, reasons = decision_reasons(app)
+        if not reasons:  # undetermined: nothing to decide on yet
+            actions.do_transition(
+                s, officer, app.id, "information_requested", _missing_request(app)
+            )
+            return
+        decision["it"] = (outcome, reasons)
+        actions.do_propose_decision(s, officer, app.id, outcome, reasons)
+
+    replay.at(done, propose)
+    if case.decided is None:
+        return
+    decided = case.decided
+
+    def decide() -> None:
+        if "it" in decision:
+            outcome, reasons = decision["it"]
+            actions.do_decide(s, boss, state["app"].id, outcome, reasons, keys_dir=replay.keys_dir)
+
+    replay.at(decided, decide)
+    appeal = decided + timedelta(days=rng.uniform(1, 7))  # within the appeal period
+    if target == "appealed" and appeal < now:
+
+        def appeal_it() -> None:
+            if decision.get("it", ("",))[0] == "denied":
+                actions.do_transition(
+                    s, officer, state["app"].id, "appealed", "El solicitante apeló por escrito"
+                )
+
+        replay.at(appeal, appeal_it)
+        # The supervisor reopens the appeal within weeks and the case is decided again
+        # (the engine still has the last word, so a denial stands); only recent appeals
+        # are still waiting today.
+        reopened = appeal + timedelta(days=rng.uniform(20, 45))
+        redecided = reopened + timedelta(days=rng.uniform(5, 15))
+        if redecided < now:
+
+            def reopen() -> None:
+                if decision.get("it", ("",))[0] == "denied":
+                    actions.do_transition(
+                        s, boss, state["app"].id, "in_review", "Recurso admitido a revisión"
+                    )
+
+            def decide_again() -> None:
+                if decision.get("it", ("",))[0] == "denied":
+                    outcome, reasons = decision["it"]
+                    actions.do_propose_decision(s, officer, state["app"].id, outcome, reasons)
+                    actions.do_decide(
+                        s, boss, state["app"].id, outcome, reasons, keys_dir=replay.keys_dir
+                    )
+
+            replay.at(reopened, reopen)
+            replay.at(redecided, decide_again)
+    revoke = decided + timedelta(days=rng.uniform(30, 120))
+    if target == "approved" and case.index % 40 == 0 and revoke < now:
+
+        def revoke_it() -> None:
+            permit = s.scalar(select(Permit).where(Permit.application_id == state["app"].id))
+            if permit is not None:
+                actions.do_set_permit_status(
+                    s,
+                    boss,
+                    permit.permit_id,
+                    "revoked",
+                    "Revocado: el titular obtuvo otra residencia (constancia en el expediente)",
+                    keys_dir=replay.keys_dir,
+                )
+
+        replay.at(revoke, revoke_it)
+
+
+def _draw_submission(
+    fake: Faker,
+    rng: random.Random,
+    host: str,
+    want: Want,
+    day: date,
+    birth: Precision,
+    pathways: list[Pathway],
+    weights: list[int],
+    cannot: dict[tuple[str, Want, str], set[str]],
+    misses: Counter[tuple[str, Want, str, str]],
+) -> ApplicationCreate:
+    """A submission that the engine judges as ``want`` on ``day`` (else as ineligible).
+
+    Pathways that cannot give ``want`` in a month (a closed window, say) are skipped after
+    three draws in a row that missed, so that one unlucky draw does not count.
+    """
+    month = day.isoformat()[:7]
+    while True:
+        skip = cannot.setdefault((host, want, month), set())
+        pathway = _choose(rng, pathways, weights, skip)
+        if pathway is None:
+            # No pathway of this country gives it that day; anyone can fail one.
+            if want == "ineligible":
+                raise RuntimeError(f"no {host} pathway gives a demo applicant")
+            want = "ineligible"
+            continue
+        data = synthetic_submission(fake, rng, pathway, host, want, day, birth)
+        if data is not None:
+            misses[host, want, month, pathway.id] = 0
+            return data
+        misses[host, want, month, pathway.id] += 1
+        if misses[host, want, month, pathway.id] >= 3:
+            skip.add(pathway.id)
+
+
+def _want(rng: random.Random, target: str) -> Want:
+    mix = _WANTS.get(target, _OPEN_MIX)
+    return rng.choices(list(mix), list(mix.values()))[0]
+
+
+def _seed_offices(session: Session, users: dict[str, User], now: datetime) -> None:
+    """A fortnight of slots from today at every office, with waiting cases booked."""
+    start = now.replace(hour=13, minute=0, second=0, microsecond=0)
+    days = [
+        start + timedelta(days=d) for d in range(1, 15) if (start + timedelta(days=d)).weekday() < 5
+    ]
+    for office in DEMO_OFFICES:
+        boss = users[f"{office.country.lower()}-supervisor"]
+        officer = users[f"{office.country.lower()}-caseworker"]
+        future = session.scalar(
+            select(func.count())
+            .select_from(Slot)
+            .where(Slot.office_code == office.code, Slot.starts_at > now + timedelta(days=7))
+        )
+        if future:
+            continue  # seeded already (a second run)
         slots = actions.do_open_slots(
             session,
             boss,
-            code,
+            office.code,
             [d + timedelta(minutes=30 * k) for d in days for k in range(8)],
             capacity=4,
         )
+        booked = select(Appointment.application_id).where(Appointment.status == "booked")
         waiting = session.scalars(
             select(Application.id)
-            .where(Application.host_country == country, Application.status == "submitted")
+            .where(
+                Application.office == office.code,
+                Application.status == "submitted",
+                Application.id.not_in(booked),
+            )
             .order_by(Application.id)
             .limit(60)
         ).all()
@@ -438,13 +668,25 @@ def _seed_offices(session: Session, users: dict[str, User]) -> None:
 
 
 def seed_demo(
-    session: Session, *, applicants: int, keys_dir: Path, seed: int = 7
+    session: Session,
+    *,
+    applicants: int,
+    keys_dir: Path,
+    seed: int = 7,
+    months: int = 15,
+    now: datetime | None = None,
 ) -> tuple[list[tuple[str, str, str, str | None]], dict[str, int]]:
-    """Create the demo users and ``applicants`` applications (once per database).
+    """Create the demo users and ``applicants`` cases with ``months`` of history (once).
+
+    The cases arrive over the ``months`` before ``now`` at four offices and are worked
+    through the actions on a replay clock (:mod:`ruta.cases._demo_history`), so the case
+    store holds months of arrivals, decisions, appointments, permits and a revocation or
+    two, and a backlog that grows at Bogotá.
 
     Returns:
         The logins (username, password, role, country) and the count per status.
     """
+    present = now or datetime.now(UTC)
     users: dict[str, User] = {}
     for username, password, role, country, office in DEMO_LOGINS:
         found = session.scalar(select(User).where(User.username == username))
@@ -458,54 +700,21 @@ def seed_demo(
             office=office,
         )
     existing = int(session.scalar(select(func.count()).select_from(Application)) or 0)
-    if existing < applicants:
+    if not existing and applicants > 0:
         fake, rng = Faker("es_CO"), random.Random(seed)  # noqa: S311 - synthetic data, not secrets
         Faker.seed(seed)
-        today = datetime.now(UTC).date()
-        pathways = {c: list_pathways(c) for c in DEMO_COUNTRIES}
-        weights = {c: [_KIND_WEIGHTS.get(_kind(p.id), 1) for p in ps] for c, ps in pathways.items()}
-        # (country, want) -> pathways that cannot give it today (a closed window, say):
-        # three draws in a row that missed, so that one unlucky draw does not count.
-        misses: Counter[tuple[str, Want, str]] = Counter()
-        cannot: dict[tuple[str, Want], set[str]] = {}
-        # One cycle per country, so that each country has every state.
-        order = [s for s, w in _STATES.items() for _ in range(w)]
-        targets = {c: cycle(order) for c in DEMO_COUNTRIES}
-        for i in range(existing, applicants):
-            host = DEMO_COUNTRIES[i % len(DEMO_COUNTRIES)]
-            if not pathways[host]:
-                continue
-            target = next(targets[host])
-            # Every tenth applicant knows only the year of birth, every twentieth the month.
-            birth: Precision = "year" if i % 10 == 7 else "month" if i % 20 == 3 else "day"
-            mix = _WANTS.get(target, _OPEN_MIX)
-            want = rng.choices(list(mix), list(mix.values()))[0]
-            data = None
-            while data is None:
-                skip = cannot.setdefault((host, want), set())
-                pathway = _choose(rng, pathways[host], weights[host], skip)
-                if pathway is None:
-                    # No pathway of this country gives it today; anyone can fail one.
-                    if want == "ineligible":
-                        raise RuntimeError(f"no {host} pathway gives a demo applicant")
-                    want = "ineligible"
-                    continue
-                data = synthetic_submission(fake, rng, pathway, host, want, today, birth)
-                if data is None:
-                    misses[host, want, pathway.id] += 1
-                    if misses[host, want, pathway.id] >= 3:
-                        skip.add(pathway.id)
-                else:
-                    misses[host, want, pathway.id] = 0
-            officer = users[f"{host.lower()}-caseworker"]
-            boss = users[f"{host.lower()}-supervisor"]
-            submitter = users["applicant"] if i % 50 == 0 else officer
-            with batch(session):
-                app, _ = actions.do_submit_application(
-                    session, submitter, data, idempotency_key=f"demo-{i}", submit=target != "draft"
-                )
-                _drive(session, app, target, officer, boss, keys_dir)
-    _seed_offices(session, users)
+        plan = plan_history(rng, applicants, months=months, now=present)
+        clock = ReplayClock(min(c.arrival for c in plan) - timedelta(days=1))
+        use_clock(session, clock)
+        try:
+            _replay_plan(session, users, plan, clock, keys_dir, present, fake, rng)
+        finally:
+            use_clock(session, None)
+    use_clock(session, ReplayClock(present))
+    try:
+        _seed_offices(session, users, present)
+    finally:
+        use_clock(session, None)
     counts = Counter(
         dict(
             session.execute(
@@ -515,3 +724,51 @@ def seed_demo(
     )
     logins = [(u, p, r, c) for u, p, r, c, _ in DEMO_LOGINS]
     return logins, {str(k): int(v) for k, v in counts.items()}
+
+
+def _replay_plan(
+    session: Session,
+    users: dict[str, User],
+    plan: list[PlannedCase],
+    clock: ReplayClock,
+    keys_dir: Path,
+    now: datetime,
+    fake: Faker,
+    rng: random.Random,
+) -> None:
+    """Create the offices and staff at the start of the history, then replay every case."""
+    with batch(session):
+        for office in DEMO_OFFICES:
+            if session.get(Office, office.code) is None:
+                boss = users[f"{office.country.lower()}-supervisor"]
+                actions.do_create_office(session, boss, office.code, office.name)
+    staff = _officers(session, users, rng)
+    pathways = {c: list_pathways(c) for c in DEMO_COUNTRIES}
+    weights = {c: [_KIND_WEIGHTS.get(_kind(p.id), 1) for p in ps] for c, ps in pathways.items()}
+    cannot: dict[tuple[str, Want, str], set[str]] = {}
+    misses: Counter[tuple[str, Want, str, str]] = Counter()
+    finals = {c: cycle(_FINAL_CYCLE) for c in DEMO_COUNTRIES}
+    in_hand = {c: cycle(_IN_HAND_CYCLE) for c in DEMO_COUNTRIES}
+    replay = _Replay(session, clock, keys_dir)
+    for case in plan:
+        host = case.country
+        target = _fate(case, finals[host], in_hand[host], now)
+        # Every tenth applicant knows only the year of birth, every twentieth the month.
+        i = case.index
+        birth: Precision = "year" if i % 10 == 7 else "month" if i % 20 == 3 else "day"
+        day, want = case.arrival.date(), _want(rng, target)
+        choices, chosen_weights = pathways[host], weights[host]
+        closed = [p for p in choices if p.window.closes is not None and p.window.closes < day]
+        if want == "ineligible" and closed and i % 6 == 0:
+            # Late applicants: a programme whose window has closed still gets some.
+            choices, chosen_weights = closed, [1] * len(closed)
+        data = _draw_submission(
+            fake, rng, host, want, day, birth, choices, chosen_weights, cannot, misses
+        )
+        data = data.model_copy(update={"office": case.office})
+        team = staff[case.office]
+        officer = team[case.caseworker % len(team)]
+        boss = users[f"{host.lower()}-supervisor"]
+        submitter = users["applicant"] if i % 50 == 0 else officer
+        _schedule(replay, case, target, data, submitter, officer, boss, now, rng)
+    replay.run()

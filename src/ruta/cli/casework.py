@@ -240,11 +240,14 @@ def _share_metrics(directory: Path) -> None:
 
 
 def demo(
-    applicants: int = typer.Option(2000, help="Synthetic applicants to create"),
+    applicants: int = typer.Option(2000, min=0, help="Synthetic applicants to create"),
+    months: int = typer.Option(
+        15, min=1, max=36, help="Months of history the applicants arrive over (fewer: faster)"
+    ),
     serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve on 127.0.0.1:8000"),
     port: int = typer.Option(8000, min=1, max=65535, help="Port"),
 ) -> None:
-    """Migrate, seed a synthetic demo (COL and PER, every state), print logins and serve."""
+    """Migrate, seed a synthetic demo with months of history (COL and PER), print logins, serve."""
     from ruta.cases.demo import seed_demo
     from ruta.store import make_engine, make_sessionmaker, upgrade
 
@@ -260,7 +263,7 @@ def demo(
     engine = make_engine(url)
     with make_sessionmaker(engine)() as session:
         logins, counts = seed_demo(
-            session, applicants=applicants, keys_dir=settings.resolved_keys_dir
+            session, applicants=applicants, keys_dir=settings.resolved_keys_dir, months=months
         )
     engine.dispose()
     typer.echo(

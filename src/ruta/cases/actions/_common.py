@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy.orm import Session
 
+from ruta.cases.clock import now as clock_now
 from ruta.cases.errors import CasesError
 from ruta.store.models import Application, Transition, User
 
@@ -28,7 +27,7 @@ def check_reason(reason: str, field: str = "reason") -> str:
 
 def move(session: Session, app: Application, to: str, actor: User, reason: str) -> Transition:
     """Record one workflow step (the caller has checked that it is allowed)."""
-    now = datetime.now(UTC)
+    now = clock_now(session)
     step = Transition(
         application_id=app.id,
         from_status=app.status,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select
@@ -29,6 +29,7 @@ from ruta.cases.actions.transitions import (
     do_transition,
 )
 from ruta.cases.audit import append_event
+from ruta.cases.clock import now as clock_now
 from ruta.cases.eligibility import Evaluation, evaluate_for
 from ruta.cases.errors import CasesError, ConflictError, PermissionDeniedError
 from ruta.cases.intake import record_duplicate_search
@@ -140,9 +141,12 @@ def do_submit_application(
     """
     check_role(actor, _SUBMITTERS, "submit applications")
     digest = _request_hash(data)
+    now = clock_now(session)
     try:
         profile, evaluation = evaluate_for(
-            data.pathway, _with_birth_date(data.profile, data.applicant.date_of_birth)
+            data.pathway,
+            _with_birth_date(data.profile, data.applicant.date_of_birth),
+            as_of=now.date(),
         )
     except UnknownPathwayError as exc:
         raise UnknownPathwayError(exc.message, field="pathway") from None
@@ -154,8 +158,7 @@ def do_submit_application(
             f"you take applications for {actor.country}; {data.pathway} is a {country} pathway",
             field="pathway",
         )
-    _check_household(data, datetime.now(UTC).date())
-    now = datetime.now(UTC)
+    _check_household(data, now.date())
     app, household = _new_case_file(actor, data, profile, evaluation, now, submit=submit)
     app.idempotency_key, app.request_hash = idempotency_key, digest
     try:

@@ -23,6 +23,7 @@ from ruta.cases._tx import batch, finish
 from ruta.cases.access import OFFICERS, check_role, load_application, office_scope, scope_filter
 from ruta.cases.actions.notifications import notify_appointment
 from ruta.cases.audit import append_event
+from ruta.cases.clock import now as clock_now
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError
 from ruta.store.models import Applicant, Application, Appointment, Office, Slot, User
 
@@ -145,7 +146,8 @@ def do_book_appointment(
     # A slot of another country's office does not exist for this case, whoever books.
     if slot is None or office is None or office.country != app.host_country:
         raise NotFoundError(f"no slot {slot_id} at an office of {app.host_country}", field="slot")
-    if slot.starts_at <= datetime.now(UTC):
+    now = clock_now(session)
+    if slot.starts_at <= now:
         raise NotFoundError(f"no future slot {slot_id}", field="slot")
     taken = session.execute(
         update(Slot)
@@ -154,7 +156,7 @@ def do_book_appointment(
     )
     if taken.rowcount != 1:  # type: ignore[attr-defined]  # CursorResult at runtime
         raise ConflictError("that slot has just been taken; choose another", field="slot")
-    appt = Appointment(slot_id=slot_id, application_id=app.id, status="booked")
+    appt = Appointment(slot_id=slot_id, application_id=app.id, status="booked", booked_at=now)
     session.add(appt)
     session.flush()
     notify_appointment(session, app, appt, "appointment_booked", datetime.now(UTC))
@@ -244,7 +246,7 @@ def do_mark_reminded(session: Session, appointment_ids: list[int]) -> int:
     producer twice, or two producers at once, queues one reminder per appointment; an
     appointment already reminded, or no longer booked, gets none.
     """
-    now = datetime.now(UTC)
+    now = clock_now(session)
     query = (
         select(Appointment)
         .where(
@@ -414,7 +416,7 @@ def do_open_slot_range(
         raise NotFoundError(f"no office {office_code!r} in your country", field="office")
     if not 1 <= capacity <= 500:
         raise CasesError(f"capacity must be 1 to 500 (got {capacity})", field="capacity")
-    now = datetime.now(UTC)
+    now = clock_now(session)
     if day > now.date() + timedelta(days=MAX_DAYS_AHEAD):
         raise CasesError(
             f"open slots at most {MAX_DAYS_AHEAD} days ahead (got {day.isoformat()})", field="date"

@@ -12,7 +12,6 @@ conditions with their citations) and, for a denial, the appeal deadline computed
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -24,6 +23,7 @@ from ruta.cases.actions._common import check_reason, move
 from ruta.cases.actions.notifications import notify_decision, notify_permit
 from ruta.cases.actions.permits import issue_permit
 from ruta.cases.audit import append_event
+from ruta.cases.clock import now as clock_now
 from ruta.cases.eligibility import legal_basis
 from ruta.cases.errors import CasesError, ConflictError, PermissionDeniedError
 from ruta.cases.parameters import appeal_deadline
@@ -78,7 +78,7 @@ def do_propose_decision(
         legal_basis=legal_basis(app.pathway_id),
         status="proposed",
         proposed_by=actor.id,
-        proposed_at=datetime.now(UTC),
+        proposed_at=clock_now(session),
     )
     session.add(decision)
     move(session, app, "decision_proposed", actor, f"proposed {outcome}: " + "; ".join(texts))
@@ -135,7 +135,7 @@ def do_decide(
     proposal = current_decision(session, app)
     check_decide(actor, app, proposal, outcome)
     assert proposal is not None  # check_decide refused the other case
-    now = datetime.now(UTC)
+    now = clock_now(session)
     proposal.outcome = outcome
     proposal.reasons = texts
     proposal.legal_basis = legal_basis(app.pathway_id)

@@ -11,7 +11,6 @@ import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 from ruta.cases._tx import finish
 from ruta.cases.access import OFFICERS, check_role, load_application
 from ruta.cases.audit import append_event
+from ruta.cases.clock import now as clock_now
 from ruta.cases.eligibility import checklist
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError
 from ruta.store.models import Document, User
@@ -117,6 +117,7 @@ def do_upload_document(
         filename=Path(filename or "document").name[:255],
         status="received",
         uploaded_by=actor.id,
+        uploaded_at=clock_now(session),
     )
     session.add(doc)
     session.flush()
@@ -143,7 +144,7 @@ def do_review_document(
         raise CasesError(f"{status!r}: use verified or rejected", field="status")
     doc = _document(session, actor, document_id)
     doc.status, doc.review_note = status, (note or None)
-    doc.reviewed_by, doc.reviewed_at = actor.id, datetime.now(UTC)
+    doc.reviewed_by, doc.reviewed_at = actor.id, clock_now(session)
     data = {"document": doc.id, "status": status}
     append_event(session, actor, "document.review", "application", doc.application_id, data)
     finish(session)

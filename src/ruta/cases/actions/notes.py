@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,6 +11,7 @@ from ruta.cases._tx import finish
 from ruta.cases.access import OFFICERS, check_role, load_application, scope_filter
 from ruta.cases.actions._common import check_reason
 from ruta.cases.audit import append_event
+from ruta.cases.clock import now as clock_now
 from ruta.store.models import Application, Note, Transition, User
 
 __all__ = ["backlog", "do_add_note", "history", "list_notes"]
@@ -21,7 +22,7 @@ def do_add_note(session: Session, actor: User, application_id: str, text: str) -
     check_role(actor, OFFICERS, "write notes")
     body = check_reason(text, field="text")
     app = load_application(session, actor, application_id)
-    note = Note(application_id=app.id, author_id=actor.id, text=body)
+    note = Note(application_id=app.id, author_id=actor.id, text=body, at=clock_now(session))
     session.add(note)
     session.flush()
     append_event(session, actor, "note.add", "application", app.id, {"note": note.id})
@@ -54,7 +55,7 @@ def backlog(session: Session, actor: User, days: int = 14) -> dict[str, object]:
             select(Application.status, func.count()).where(scope).group_by(Application.status)
         ).all()
     )
-    since = datetime.now(UTC) - timedelta(days=days)
+    since = clock_now(session) - timedelta(days=days)
     decided = session.scalars(
         select(Application.decided_at).where(scope, Application.decided_at >= since)
     ).all()

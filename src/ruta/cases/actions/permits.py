@@ -19,6 +19,7 @@ from ruta.cases._tx import finish
 from ruta.cases.access import check_role, load_application
 from ruta.cases.actions._common import check_reason
 from ruta.cases.audit import append_event
+from ruta.cases.clock import now as clock_now
 from ruta.cases.eligibility import pathway_grants
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError
 from ruta.store.models import Application, Permit, PermitCounter, User
@@ -110,6 +111,7 @@ def issue_permit(
         valid_until=issued.valid_until,
         status_index=index,
         status="valid",
+        issued_at=clock_now(session),
     )
     session.add(permit)
     return permit

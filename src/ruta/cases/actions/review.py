@@ -12,7 +12,7 @@ for a case outside their scope).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, false, func, select
@@ -22,6 +22,7 @@ from ruta.cases._tx import finish
 from ruta.cases.access import OFFICERS, check_role
 from ruta.cases.actions._common import check_reason
 from ruta.cases.audit import append_event
+from ruta.cases.clock import now as clock_now
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError, PermissionDeniedError
 from ruta.store.models import REVIEW_OUTCOMES, ReviewPairRow, User
 
@@ -80,9 +81,7 @@ def _check_registry(registry: str) -> str:
     return name
 
 
-def _check_country(
-    actor: User | None, country: str | None, doing: str = "queue pairs of"
-) -> str:
+def _check_country(actor: User | None, country: str | None, doing: str = "queue pairs of") -> str:
     code = (country or (actor.country if actor is not None else None) or "").strip().upper()
     if len(code) != 3 or not code.isalpha() or not code.isascii():
         raise CasesError(
@@ -255,7 +254,7 @@ def do_decide_review_pair(
         )
     row.status = outcome
     row.decided_by = actor.id
-    row.decided_at = datetime.now(UTC)
+    row.decided_at = clock_now(session)
     row.reason = text
     data = {"outcome": outcome, "registry": row.registry_name, "reason": text}
     append_event(
@@ -311,8 +310,7 @@ def export_review_decisions(
     intake = 0
     for pair, username in session.execute(query):
         if not include_intake and (
-            pair.record_id_a.startswith(INTAKE_PREFIX)
-            or pair.record_id_b.startswith(INTAKE_PREFIX)
+            pair.record_id_a.startswith(INTAKE_PREFIX) or pair.record_id_b.startswith(INTAKE_PREFIX)
         ):
             intake += 1
             continue

@@ -7,7 +7,6 @@ the appeal period), so a bulk action can never do what a single one could not.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +16,7 @@ from ruta.cases.access import OFFICERS, check_role, load_application
 from ruta.cases.actions._common import check_reason, move
 from ruta.cases.actions.notifications import notify_information_request
 from ruta.cases.audit import append_event
+from ruta.cases.clock import now as clock_now
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError, PermissionDeniedError
 from ruta.cases.workflow import DECISION_STATES, STATES, TRANSITIONS, allowed_targets, can_move
 from ruta.store.models import Application, Decision, User
@@ -38,7 +38,7 @@ def _appeal_open(session: Session, app: Application) -> bool:
         .limit(1)
     )
     deadline = session.scalar(query)
-    return deadline is not None and datetime.now(UTC).date() <= deadline
+    return deadline is not None and clock_now(session).date() <= deadline
 
 
 def check_transition(session: Session, actor: User, app: Application, to: str) -> None:
@@ -161,7 +161,7 @@ def do_assign(
         raise NotFoundError(f"no officer {assignee_id} in {app.host_country}", field="assignee")
     previous = app.assigned_to
     app.assigned_to = assignee.id
-    app.updated_at = datetime.now(UTC)
+    app.updated_at = clock_now(session)
     data = {"from": previous, "to": assignee.id, "reason": text}
     append_event(session, actor, "application.assign", "application", app.id, data)
     finish(session)
