@@ -17,7 +17,15 @@ from rich.table import Table
 from ruta.cli._app import use_pack_folders
 from ruta.cli._lang import LangOption, cli_language
 from ruta.i18n import N_, translator
-from ruta.pathways import evaluate, get_pathway, list_pathways
+from ruta.pathways import (
+    compare,
+    comparison_csv,
+    comparison_json,
+    evaluate,
+    get_pathway,
+    list_pathways,
+    template_ids,
+)
 from ruta.pathways._errors import PathwaysError, ProfileError
 from ruta.pathways._facts import country_name, vocabulary
 from ruta.pathways._profile import parse_date
@@ -290,6 +298,61 @@ def explain_command(
     for transition in p.transitions:
         leads = _("Leads to %(pathway)s") % {"pathway": transition.to}
         out.print(f"{leads}: {transition.text.get(lang)}")
+
+
+_KIND_LABEL = {
+    "instrument": N_("Legal instrument"),
+    "condition": N_("Condition"),
+    "document": N_("Document"),
+    "fee": N_("Fee"),
+    "parameter": N_("Parameter"),
+    "validity": N_("Validity"),
+    "window": N_("Window"),
+    "permanence": N_("Permanence"),
+    "deadline": N_("Deadline"),
+}
+
+
+@app.command("compare")
+def compare_command(
+    template: Annotated[
+        str,
+        typer.Option(
+            "--template",
+            help="Treaty template: " + ", ".join(template_ids()) + ".",
+        ),
+    ],
+    fmt: Annotated[str, typer.Option("--format", help="text, csv or json.")] = "text",
+    lang: LangOption = "en",
+) -> None:
+    """The states' versions of a treaty pathway side by side, departures marked (≠)."""
+    lang = cli_language(lang)
+    if fmt not in ("text", "csv", "json"):
+        raise PathwaysError(f"'{fmt}' is not a format; use text, csv or json", field="--format")
+    table = compare(template, lang)
+    if fmt == "csv":
+        sys.stdout.write(comparison_csv(table))
+        return
+    if fmt == "json":
+        sys.stdout.write(comparison_json(table) + "\n")
+        return
+    _ = translator(lang, "pathways").gettext
+    out.rule(f"{table.title} ({table.template})")
+    out.print(f"[dim]{escape(table.treaty)}[/]")
+    out.print(_("≠ marks a state that departs from the treaty text."))
+    as_treaty, treaty_label = _("as in the treaty"), _("Treaty")
+    for row in table.rows:
+        _heading(f"{_(_KIND_LABEL[row.kind])} {row.id}")
+        if row.treaty is not None and row.treaty.value:
+            out.print(f"  {treaty_label}: {escape(row.treaty.value)}")
+        for state in table.states:
+            cell = row.cells[state]
+            mark = "[bold red]≠[/]" if cell.departs else " "
+            shown = as_treaty if cell.origin == "treaty" and row.treaty else cell.value or "—"
+            level = cell.confidence
+            flag = f" [magenta]{level}[/]" if level in ("MEDIUM", "UNCERTAIN") else ""
+            cite = f" [dim]({escape(cell.citation)})[/]" if cell.citation else ""
+            out.print(f"  {mark} {state}: {escape(shown)}{flag}{cite}")
 
 
 @app.command("simulate")

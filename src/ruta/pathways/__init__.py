@@ -8,6 +8,15 @@ population engine compiles the same packs to SQL for whole populations.
 from __future__ import annotations
 
 from ruta.pathways._catalog import Catalog, default_catalog, load_catalog, use_packs
+from ruta.pathways._compare import (
+    Comparison,
+    ComparisonCell,
+    ComparisonRow,
+    compare,
+    comparison_csv,
+    comparison_json,
+    template_ids,
+)
 from ruta.pathways._engine import ENGINE_VERSION, Verdict, evaluate, judge
 from ruta.pathways._errors import PackError, PathwaysError, ProfileError, UnknownPathwayError
 from ruta.pathways._facts import COUNTRIES, country_name
@@ -23,6 +32,9 @@ __all__ = [
     "ENGINE_VERSION",
     "Catalog",
     "CitationSpec",
+    "Comparison",
+    "ComparisonCell",
+    "ComparisonRow",
     "Condition",
     "Document",
     "EvaluationResult",
@@ -36,6 +48,9 @@ __all__ = [
     "UnknownPathwayError",
     "Verdict",
     "apply_answer",
+    "compare",
+    "comparison_csv",
+    "comparison_json",
     "country_name",
     "evaluate",
     "get_pathway",
@@ -45,6 +60,7 @@ __all__ = [
     "next_question",
     "packs_version",
     "parse_profile",
+    "template_ids",
     "use_packs",
 ]
 

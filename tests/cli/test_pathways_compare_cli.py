@@ -1,0 +1,34 @@
+"""``ruta pathways compare``: the contract (CSV, one row per rule, one column per state)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+
+def test_compare_csv_contract(cli):
+    done = cli("pathways", "compare", "--template", "mercosur-temporary", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader(io.StringIO(done.stdout)))
+    header = rows[0]
+    assert header[:3] == ["kind", "id", "treaty"]
+    assert {"ARG", "BRA", "BOL", "CHL", "COL", "PER", "PRY", "URY"} <= set(header[3:])
+    kinds = {r[0] for r in rows[1:]}
+    assert {"condition", "document", "validity"} <= kinds
+    assert all(len(r) == len(header) for r in rows)
+
+
+def test_compare_text_and_json_in_the_readers_language(cli):
+    done = cli("pathways", "compare", "--template", "andean-temporary", "--lang", "es")
+    assert done.returncode == 0 and "Condición" in done.stdout and "BOL" in done.stdout
+    done = cli("pathways", "compare", "--template", "andean-temporary", "--format", "json")
+    assert json.loads(done.stdout)["states"] == ["BOL", "COL", "ECU", "PER"]
+
+
+def test_compare_refuses_unknown_template_and_format(cli):
+    done = cli("pathways", "compare", "--template", "nope")
+    assert done.returncode == 2 and "mercosur-temporary" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = cli("pathways", "compare", "--template", "mercosur-temporary", "--format", "xls")
+    assert done.returncode == 2 and "--format" in done.stderr
