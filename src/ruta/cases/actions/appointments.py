@@ -159,7 +159,7 @@ def do_book_appointment(
     appt = Appointment(slot_id=slot_id, application_id=app.id, status="booked", booked_at=now)
     session.add(appt)
     session.flush()
-    notify_appointment(session, app, appt, "appointment_booked", datetime.now(UTC))
+    notify_appointment(session, app, appt, "appointment_booked", now)
     data = {"appointment": appt.id, "slot": slot_id}
     append_event(session, actor, "appointment.book", "application", app.id, data)
     finish(session)

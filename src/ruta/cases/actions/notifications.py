@@ -9,7 +9,7 @@ supervisors see their country's messages that could not be delivered and send th
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ruta.cases._tx import finish
 from ruta.cases.access import check_role, load_application
 from ruta.cases.audit import append_event
+from ruta.cases.clock import now as clock_now
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError
 from ruta.cases.outbox import outbox_counts, queue_message, reset_for_retry
 from ruta.i18n import LANGUAGES, language_of
@@ -167,7 +168,7 @@ def do_set_notification_preferences(
         session.add(stored)
     stored.channel, stored.opted_out, stored.language = channel, opted_out, lang
     stored.email, stored.phone = email, phone
-    stored.updated_at = datetime.now(UTC)
+    stored.updated_at = clock_now(session)
     # The addresses are personal data: the audit trail records that they changed, not them.
     data = {"channel": channel, "opted_out": opted_out, "language": lang}
     append_event(session, actor, "notification.preferences", "user", str(actor.id), data, case=None)
@@ -220,7 +221,7 @@ def do_retry_message(
         "error": (row.last_error or "")[:500],
         "reason": (reason or "").strip()[:500] or None,
     }
-    reset_for_retry(row, datetime.now(UTC))
+    reset_for_retry(row, clock_now(session))
     append_event(session, actor, "notification.retry", "application", row.application_id, data)
     finish(session)
     return row
