@@ -68,7 +68,9 @@ def test_argentina_criminal_record_rule_departs_with_its_own_citation():
     assert not bra.departs and bra.origin == "treaty" and bra.confidence == "HIGH"
     # The parameter behind it: 3 years in Argentina against the treaty's 5.
     years = table.row("parameter", "residence_years")
-    assert years.treaty.value == str(pack["templates"]["temporary"]["parameters"]["residence_years"])
+    assert years.treaty.value == str(
+        pack["templates"]["temporary"]["parameters"]["residence_years"]
+    )
     assert years.cells["ARG"].value == "3" and years.cells["ARG"].departs
     assert years.cells["BRA"].value == years.treaty.value and not years.cells["BRA"].departs
 
