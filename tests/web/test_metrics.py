@@ -128,3 +128,5 @@ def test_notifications_sent_and_failed_from_the_outbox(
     assert samples[("ruta_notifications_sent_total", ())] == 2
     assert samples[("ruta_notifications_failed_total", ())] == 1
     assert samples[("ruta_notifications", (("state", "pending"),))] == 1
+    # Every state has a series, zero included, for alerts to watch.
+    assert samples[("ruta_notifications", (("state", "unknown"),))] == 0

@@ -9,8 +9,9 @@ What is measured:
 - From the database at scrape time, so every worker reports the same truth and a restart
   loses nothing: ``ruta_submissions_total``, ``ruta_decisions_total{outcome}`` (final
   decisions), ``ruta_applications{status}`` (queue sizes), and the notification outbox
-  by state, ``ruta_notifications{state}`` with ``ruta_notifications_sent_total`` and
-  ``ruta_notifications_failed_total`` (dead letters), once the outbox table exists.
+  by state (:func:`ruta.cases.actions.notification_counts`), ``ruta_notifications{state}``
+  with ``ruta_notifications_sent_total`` and ``ruta_notifications_failed_total`` (dead
+  letters).
 - Per registry: ``ruta_registry_ready{country}`` and ``ruta_registry_index_age_seconds``
   (age of the registry file whose index intake searches).
 - ``ruta_database_up``: 0 when the scrape could not read the database.
@@ -32,7 +33,6 @@ import ipaddress
 import os
 import time
 from collections.abc import Iterator
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -46,10 +46,12 @@ from prometheus_client import (
 )
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ruta.cases.actions import notification_counts
 from ruta.cases.errors import NotFoundError
 from ruta.cases.intake import configured_registries, registry_index_age, registry_status
 from ruta.settings import Settings
@@ -130,13 +132,6 @@ class CaseStoreCollector(Collector):
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._has_outbox = False
-
-    def _outbox_exists(self, conn: Any) -> bool:
-        # Checked until found: the outbox table arrives with a later migration.
-        if not self._has_outbox:
-            self._has_outbox = inspect(conn).has_table("outbox")
-        return self._has_outbox
 
     def collect(self) -> Iterator[Metric]:
         up = GaugeMetricFamily("ruta_database_up", "1 when the scrape could read the database.")
@@ -163,11 +158,9 @@ class CaseStoreCollector(Collector):
                     "WHERE decided_at IS NOT NULL GROUP BY outcome"
                 )
             ).all()
-            outbox = (
-                conn.execute(text("SELECT state, count(*) FROM outbox GROUP BY state")).all()
-                if self._outbox_exists(conn)
-                else None
-            )
+            # The notifier's own count (every state, zeros included, so that an alert on a
+            # state has a series to watch).
+            states = notification_counts(Session(bind=conn))
         yield CounterMetricFamily(
             "ruta_submissions", "Applications submitted.", value=float(submitted)
         )
@@ -183,22 +176,20 @@ class CaseStoreCollector(Collector):
         for status, count in by_status:
             queues.add_metric([str(status)], float(count))
         yield queues
-        if outbox is not None:
-            states = {str(state): int(count) for state, count in outbox}
-            by_state = GaugeMetricFamily(
-                "ruta_notifications", "Notification outbox messages by state.", labels=["state"]
-            )
-            for state, count in sorted(states.items()):
-                by_state.add_metric([state], float(count))
-            yield by_state
-            yield CounterMetricFamily(
-                "ruta_notifications_sent", "Notifications delivered.",
-                value=float(states.get("sent", 0)),
-            )  # fmt: skip
-            yield CounterMetricFamily(
-                "ruta_notifications_failed", "Notifications given up (dead letters).",
-                value=float(states.get("dead", 0)),
-            )  # fmt: skip
+        by_state = GaugeMetricFamily(
+            "ruta_notifications", "Notification outbox messages by state.", labels=["state"]
+        )
+        for state, count in sorted(states.items()):
+            by_state.add_metric([state], float(count))
+        yield by_state
+        yield CounterMetricFamily(
+            "ruta_notifications_sent", "Notifications delivered.",
+            value=float(states.get("sent", 0)),
+        )  # fmt: skip
+        yield CounterMetricFamily(
+            "ruta_notifications_failed", "Notifications given up (dead letters).",
+            value=float(states.get("dead", 0)),
+        )  # fmt: skip
 
     def _registries(self) -> Iterator[Metric]:
         ready = GaugeMetricFamily(
