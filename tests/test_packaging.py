@@ -131,3 +131,13 @@ def test_a_verifier_only_install_verifies_a_permit(wheel: Path, tmp_path: Path) 
     serve = subprocess.run([ruta_bin, "serve"], capture_output=True, text=True, timeout=120)
     assert serve.returncode == 2 and "ruta[web]" in serve.stderr
     assert "Traceback" not in serve.stderr
+
+
+def test_the_lock_matches_the_extras() -> None:
+    # pyproject's dependencies and extras and uv.lock agree (make install uses --frozen,
+    # which would otherwise install a stale lock silently).
+    done = subprocess.run(
+        [UV, "lock", "--check", "--offline"], cwd=REPO, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
