@@ -110,6 +110,7 @@ def load(
     date_format: str | None = None,
     keep: str | None = None,
     max_skipped: str = "1%",
+    lang: str = "en",
 ) -> Registry:
     if on_error not in ("skip", "stop"):
         raise linkage().LinkageError(f"got {on_error!r}; expected skip or stop", field="on_error")
@@ -121,7 +122,7 @@ def load(
         keep=linkage().parse_keep(keep),
         max_skipped=max_skipped_value(max_skipped),
     )
-    show().show_read(err, registry, str(path))
+    show().show_read(err, registry, str(path), lang)
     return registry
 
 

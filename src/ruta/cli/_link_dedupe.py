@@ -29,24 +29,46 @@ if TYPE_CHECKING:
 __all__ = ["dedupe"]
 
 
-def _apply_decisions(result: DedupeResult, decided: Any, conflicts_out: Path | None) -> None:
+def _apply_decisions(
+    result: DedupeResult, decided: Any, conflicts_out: Path | None, lang: str
+) -> None:
+    t, n = show().texts(lang), show().number
     applied = linkage().apply_decisions(result.clusters, result.pairs, result.threshold, decided)
     result.clusters, result.pairs = applied.clusters, applied.pairs
     for conflict in applied.conflicts[:20]:
+        values = {
+            "line": conflict.line,
+            "a": conflict.record_id_a,
+            "b": conflict.record_id_b,
+            "n": n(conflict.links_removed, lang),
+            "strongest": n(conflict.strongest_removed, lang, 3),
+        }
         err.print(
-            f"[yellow]conflict[/] line {conflict.line}: {conflict.record_id_a} and "
-            f"{conflict.record_id_b} decided distinct; "
-            + (
-                f"kept apart by dropping {conflict.links_removed} links "
-                f"(strongest {conflict.strongest_removed:.3f})"
+            (
+                t.gettext(
+                    "[yellow]conflict[/] line %(line)s: %(a)s and %(b)s decided distinct; kept "
+                    "apart by dropping %(n)s links (strongest %(strongest)s)"
+                )
                 if conflict.kind == "split"
-                else f"{conflict.links_removed} merge decisions join them and were not "
-                "applied; resolve them in the review queue"
+                else t.gettext(
+                    "[yellow]conflict[/] line %(line)s: %(a)s and %(b)s decided distinct; "
+                    "%(n)s merge decisions join them and were not applied; resolve them in the "
+                    "review queue"
+                )
             )
+            % values
         )
     err.print(
-        f"decisions: {len(decided.items)} read, {applied.merges_applied} merges applied, "
-        f"{applied.links_removed} model links removed, {len(applied.conflicts)} conflicts"
+        t.gettext(
+            "decisions: %(read)s read, %(merges)s merges applied, %(removed)s model links "
+            "removed, %(conflicts)s conflicts"
+        )
+        % {
+            "read": n(len(decided.items), lang),
+            "merges": n(applied.merges_applied, lang),
+            "removed": n(applied.links_removed, lang),
+            "conflicts": n(len(applied.conflicts), lang),
+        }
     )
     if conflicts_out is not None:
         write_csv(applied.conflicts_frame(), conflicts_out)
@@ -126,8 +148,15 @@ def dedupe(
         )
     lang = cli_language(lang)
     started = time.monotonic()
-    reg = load(registry, on_error, keep=keep, columns=columns, date_format=date_format,
-               max_skipped=max_skipped)
+    reg = load(
+        registry,
+        on_error,
+        keep=keep,
+        columns=columns,
+        date_format=date_format,
+        max_skipped=max_skipped,
+        lang=lang,
+    )
     saved = linkage().load_model(model) if model is not None else None
     decided = None
     if decisions is not None:
@@ -138,10 +167,22 @@ def dedupe(
             reg.frame["record_id"].astype(str),
             on_error="skip" if on_error == "skip" else "stop",
         )
+        t = show().texts(lang)
         for bad in decided.skipped[:20]:
-            err.print(f"[yellow]skipped[/] {decisions} line {bad.line}: {bad.field} {bad.message}")
+            err.print(
+                t.gettext("[yellow]skipped[/] %(file)s line %(line)s: %(field)s %(message)s")
+                % {"file": decisions, "line": bad.line, "field": bad.field, "message": bad.message}
+            )
         if decided.skipped:
-            err.print(f"skipped {len(decided.skipped)} bad decisions of {decisions}")
+            count = len(decided.skipped)
+            err.print(
+                t.ngettext(
+                    "skipped %(n)s bad decision of %(file)s",
+                    "skipped %(n)s bad decisions of %(file)s",
+                    count,
+                )
+                % {"n": show().number(count, lang), "file": decisions}
+            )
 
     def progress(msg: str) -> None:
         err.print(f"[dim]{time.monotonic() - started:6.1f} s[/] {msg}")
@@ -153,13 +194,19 @@ def dedupe(
         "model": saved,
     }
     if against is not None:
-        existing = load(against, on_error, columns=columns, date_format=date_format,
-                        max_skipped=max_skipped)
+        existing = load(
+            against,
+            on_error,
+            columns=columns,
+            date_format=date_format,
+            max_skipped=max_skipped,
+            lang=lang,
+        )
         result = linkage().link_batch(reg, existing, **kwargs)
     else:
         result = linkage().dedupe_registry(reg, keep_linker=report is not None, **kwargs)
     if decided is not None:
-        _apply_decisions(result, decided, conflicts_out)
+        _apply_decisions(result, decided, conflicts_out, lang)
     clusters = result.clusters
     if against is None:
         clusters = with_kept(clusters, reg)
@@ -178,7 +225,7 @@ def dedupe(
         )
     if report is not None:
         linkage().write_dedupe_report(result, report, lang=lang, source=registry.name)
-    _summary(result, reg, out, started, model_out, report)
+    _summary(result, reg, out, started, model_out, report, lang)
 
 
 def _summary(
@@ -188,21 +235,36 @@ def _summary(
     started: float,
     model_out: Path | None,
     report: Path | None,
+    lang: str,
 ) -> None:
     assert result.plan is not None and result.histogram is not None
-    show().show_plan(err, result.plan, result.notes)
-    show().show_histogram(err, result.histogram, f"threshold {result.threshold}")
+    t, n = show().texts(lang), show().number
+    show().show_plan(err, result.plan, result.notes, lang)
+    threshold = t.gettext("threshold %(value)s") % {"value": result.threshold}
+    show().show_histogram(err, result.histogram, threshold, lang)
     clusters = result.clusters
     multi = clusters.loc[clusters["cluster_size"] > 1, "cluster_id"].nunique()
     duplicates = int((clusters["cluster_size"] > 1).sum())
     links = int((result.pairs["match_probability"] >= result.threshold).sum())
     err.print(
-        f"{len(clusters):,} records -> {clusters['cluster_id'].nunique():,} people; "
-        f"{multi:,} clusters hold {duplicates:,} records with duplicates "
-        f"(threshold {result.threshold}: {links:,} links); skipped {len(reg.skipped)} rows; "
-        f"{time.monotonic() - started:.1f} s; wrote {out}"
+        t.gettext(
+            "%(records)s records -> %(people)s people; %(clusters)s clusters hold %(dups)s "
+            "records with duplicates (threshold %(threshold)s: %(links)s links); skipped "
+            "%(skipped)s rows; %(seconds)s s; wrote %(out)s"
+        )
+        % {
+            "records": n(len(clusters), lang),
+            "people": n(clusters["cluster_id"].nunique(), lang),
+            "clusters": n(multi, lang),
+            "dups": n(duplicates, lang),
+            "threshold": result.threshold,
+            "links": n(links, lang),
+            "skipped": n(len(reg.skipped), lang),
+            "seconds": n(time.monotonic() - started, lang, 1),
+            "out": out,
+        }
     )
     if model_out is not None:
-        err.print(f"saved the model to {model_out}")
+        err.print(t.gettext("saved the model to %(file)s") % {"file": model_out})
     if report is not None:
-        err.print(f"wrote the report {report}")
+        err.print(t.gettext("wrote the report %(file)s") % {"file": report})

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ruta.cli._lang import LangOption, cli_language
 from ruta.cli._link_common import err, linkage, show, write_csv
 
 __all__ = ["match"]
@@ -76,8 +77,10 @@ def match(
             "record_id_a, record_id_b, score (e.g. record_id_a=col_id,record_id_b=per_id).",
         ),
     ] = None,
+    lang: LangOption = "en",
 ) -> None:
     """Match two encoded registries one-to-one; write record_id_a,record_id_b,score."""
+    lang = cli_language(lang)
     names = _renamed(columns)
     table_a, meta_a = linkage().read_encoded(a)
     table_b, meta_b = linkage().read_encoded(b)
@@ -99,28 +102,56 @@ def match(
         frame = _with_kept(_with_kept(frame, table_a, "a"), table_b, "b")
         write_csv(frame.rename(columns=names), target)
     auto = result.auto
+    t, n = show().texts(lang), show().number
     estimate = (
-        f"estimated precision {auto.precision:.3f}, recall {auto.recall:.3f} "
-        f"(about {auto.matches:,.0f} people in both files)"
-        if auto.fitted
-        else "the scores could not be fitted to two groups (too few or one group only)"
-    )
-    if threshold is None:
-        source = (
-            "estimated from the score distribution" if auto.fitted else ("the hardening's default")
+        t.gettext(
+            "estimated precision %(precision)s, recall %(recall)s (about %(people)s people in "
+            "both files)"
         )
-        err.print(f"threshold {result.threshold:.4f} ({source}); {estimate}")
+        % {
+            "precision": n(auto.precision, lang, 3),
+            "recall": n(auto.recall, lang, 3),
+            "people": n(auto.matches, lang),
+        }
+        if auto.fitted
+        else t.gettext("the scores could not be fitted to two groups (too few or one group only)")
+    )
+    values = {
+        "threshold": n(result.threshold, lang, 4),
+        "estimated": n(auto.threshold, lang, 4),
+        "estimate": estimate,
+    }
+    if threshold is None:
+        err.print(
+            (
+                t.gettext(
+                    "threshold %(threshold)s (estimated from the score distribution); %(estimate)s"
+                )
+                if auto.fitted
+                else t.gettext("threshold %(threshold)s (the hardening's default); %(estimate)s")
+            )
+            % values
+        )
     else:
         err.print(
-            f"threshold {result.threshold:.4f} (given); the estimated one would be "
-            f"{auto.threshold:.4f}: {estimate}"
+            t.gettext(
+                "threshold %(threshold)s (given); the estimated one would be %(estimated)s: "
+                "%(estimate)s"
+            )
+            % values
         )
-    show().show_histogram(err, result.histogram, f"threshold {result.threshold:.4f}")
-    err.print(
-        f"{len(table_a):,} x {len(table_b):,} records -> {len(result.pairs):,} pairs; wrote {out}"
-        + (
-            f"; {len(result.assigned):,} pairs down to {result.floor} in {pairs_out}"
-            if pairs_out
-            else ""
-        )
-    )
+    mark = t.gettext("threshold %(value)s") % {"value": values["threshold"]}
+    show().show_histogram(err, result.histogram, mark, lang)
+    summary = t.gettext("%(a)s x %(b)s records -> %(pairs)s pairs; wrote %(out)s") % {
+        "a": n(len(table_a), lang),
+        "b": n(len(table_b), lang),
+        "pairs": n(len(result.pairs), lang),
+        "out": out,
+    }
+    if pairs_out:
+        summary += t.gettext("; %(n)s pairs down to %(floor)s in %(file)s") % {
+            "n": n(len(result.assigned), lang),
+            "floor": n(result.floor, lang, 2),
+            "file": pairs_out,
+        }
+    err.print(summary)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ruta.cli._lang import LangOption, cli_language
 from ruta.cli._link_common import (
     ColumnsOpt,
     DateFormatOpt,
@@ -16,6 +17,7 @@ from ruta.cli._link_common import (
     err,
     linkage,
     load,
+    show,
     write_table,
 )
 from ruta.cli._link_dedupe import dedupe
@@ -47,8 +49,10 @@ def encode(
     date_format: DateFormatOpt = None,
     keep: KeepOpt = None,
     max_skipped: MaxSkippedOpt = "1%",
+    lang: LangOption = "en",
 ) -> None:
     """Encode a registry as keyed, hardened Bloom filters (no raw identifiers)."""
+    lang = cli_language(lang)
     secret = linkage().read_secret(secret_file)
     if hardening not in ("none", "balance", "blip"):
         raise linkage().LinkageError(
@@ -61,7 +65,9 @@ def encode(
         date_format=date_format,
         keep=keep,
         max_skipped=max_skipped,
+        lang=lang,
     )
+    t, n = show().texts(lang), show().number
     chosen = linkage().encoding_fields(reg, fields)
     params = linkage().EncodingParams(
         hardening=hardening, blip_flip=blip_flip, fields=chosen.fields
@@ -69,16 +75,29 @@ def encode(
     table = linkage().encode_registry(reg, secret, params)
     if reg.kept is not None:
         err.print(
-            f"[yellow]note[/] kept columns {', '.join(reg.kept.columns)} are written as they "
-            "are, not encoded: keep only what the other state may see"
+            t.gettext(
+                "[yellow]note[/] kept columns %(columns)s are written as they are, not "
+                "encoded: keep only what the other state may see"
+            )
+            % {"columns": ", ".join(reg.kept.columns)}
         )
         table = linkage().with_columns(table, reg.kept)
     linkage().write_encoded(table, out)
-    err.print(f"encoded fields: {', '.join(chosen.fields)}")
+    err.print(t.gettext("encoded fields: %(fields)s") % {"fields": ", ".join(chosen.fields)})
     for name, why in chosen.dropped:
-        err.print(f"  not encoded: {name} ({why})")
+        err.print(t.gettext("  not encoded: %(field)s (%(why)s)") % {"field": name, "why": why})
     err.print(
-        f"encoded {len(reg):,} records ({hardening}); skipped {len(reg.skipped)} rows; wrote {out}"
+        t.ngettext(
+            "encoded %(n)s record (%(hardening)s); skipped %(skipped)s rows; wrote %(out)s",
+            "encoded %(n)s records (%(hardening)s); skipped %(skipped)s rows; wrote %(out)s",
+            len(reg),
+        )
+        % {
+            "n": n(len(reg), lang),
+            "hardening": hardening,
+            "skipped": n(len(reg.skipped), lang),
+            "out": out,
+        }
     )
 
 
@@ -97,8 +116,10 @@ def synth(
         str | None, typer.Option(help="Two labels A,B: write OUT_A and OUT_B.")
     ] = None,
     overlap: Annotated[float, typer.Option(help="With --split: share of people in both.")] = 0.3,
+    lang: LangOption = "en",
 ) -> None:
     """Generate a synthetic registry with duplicates and a ground-truth person_id."""
+    lang = cli_language(lang)
     if n < 1:
         raise linkage().LinkageError(f"got {n}; expected a positive number of records", field="n")
     if not 0.0 <= dup_rate < 1.0:
@@ -108,7 +129,7 @@ def synth(
     config = linkage().SynthConfig(seed=seed, dup_rate=dup_rate)
     if split is None:
         write_table(linkage().synth_registry(n, config), out)
-        err.print(f"wrote {n:,} records to {out}")
+        _wrote(n, out, lang)
         return
     labels = [s.strip() for s in split.split(",")]
     if len(labels) != 2 or not all(labels) or labels[0] == labels[1]:
@@ -120,7 +141,16 @@ def synth(
     for label, frame in zip(labels, linkage().synth_split(n, overlap, config), strict=True):
         target = out.with_name(f"{out.stem}_{label}{out.suffix}")
         write_table(frame, target)
-        err.print(f"wrote {n:,} records to {target}")
+        _wrote(n, target, lang)
+
+
+def _wrote(n: int, out: Path, lang: str) -> None:
+    err.print(
+        show()
+        .texts(lang)
+        .ngettext("wrote %(n)s record to %(out)s", "wrote %(n)s records to %(out)s", n)
+        % {"n": show().number(n, lang), "out": out}
+    )
 
 
 __all__ = ["app"]

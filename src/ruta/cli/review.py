@@ -16,9 +16,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ruta.cli._lang import LangOption, cli_language
 from ruta.errors import RutaError
 
 if TYPE_CHECKING:
+    from gettext import NullTranslations
+
     from sqlalchemy.orm import Session
 
     from ruta.store.models import User
@@ -32,6 +35,13 @@ app = typer.Typer(
 AsOpt = Annotated[
     str | None, typer.Option("--as", help="Username of the caseworker or supervisor acting.")
 ]
+
+
+def _texts(lang: str) -> NullTranslations:
+    # The review queue's summaries are linkage texts: one catalog for the subject.
+    from ruta.i18n import translator
+
+    return translator(lang, "linkage")
 
 
 def _actor(session: Session, username: str | None) -> User | None:
@@ -77,8 +87,10 @@ def import_pairs(
             help="strftime patterns of date_of_birth separated by |, as for ruta link dedupe.",
         ),
     ] = None,
+    lang: LangOption = "en",
 ) -> None:
     """Queue the borderline pairs for review; pairs already queued are kept as they are."""
+    lang = cli_language(lang)
     from ruta.cases.actions import do_import_review_pairs
     from ruta.linkage import borderline_pairs, read_pairs, read_registry
     from ruta.settings import get_settings
@@ -102,8 +114,18 @@ def import_pairs(
     finally:
         engine.dispose()
     typer.echo(
-        f"{len(band)} pairs in [{low}, {high}); queued {added} new, "
-        f"{len(band) - added} already queued (registry {name})"
+        _texts(lang).gettext(
+            "%(n)s pairs in [%(low)s, %(high)s); queued %(added)s new, %(old)s already queued "
+            "(registry %(name)s)"
+        )
+        % {
+            "n": len(band),
+            "low": low,
+            "high": high,
+            "added": added,
+            "old": len(band) - added,
+            "name": name,
+        }
     )
 
 
@@ -114,8 +136,10 @@ def list_pairs(
     ],
     decided: Annotated[bool, typer.Option(help="Decided pairs instead of pending ones.")] = False,
     limit: Annotated[int, typer.Option(min=1, help="At most this many pairs.")] = 50,
+    lang: LangOption = "en",
 ) -> None:
     """Print the queue: id, registry, record ids, probability, status (tab-separated)."""
+    lang = cli_language(lang)
     from ruta.cases.actions import list_review_pairs
     from ruta.settings import get_settings
     from ruta.store import make_engine, make_sessionmaker
@@ -133,7 +157,13 @@ def list_pairs(
                 )
     finally:
         engine.dispose()
-    typer.echo(f"{len(rows)} of {total} {'decided' if decided else 'pending'} pairs", err=True)
+    t = _texts(lang)
+    counted = (
+        t.gettext("%(n)s of %(total)s decided pairs")
+        if decided
+        else t.gettext("%(n)s of %(total)s pending pairs")
+    )
+    typer.echo(counted % {"n": len(rows), "total": total}, err=True)
 
 
 @app.command("export")
@@ -156,6 +186,7 @@ def export_decisions(
             "registry file holds.",
         ),
     ] = False,
+    lang: LangOption = "en",
 ) -> None:
     """Write the decided pairs for ruta link dedupe --decisions (an audited read).
 
@@ -164,6 +195,7 @@ def export_decisions(
     """
     import csv
 
+    lang = cli_language(lang)
     from ruta.cases.actions import export_review_decisions
     from ruta.linkage import DECISION_COLUMNS
     from ruta.linkage._atomic import atomic_path
@@ -186,6 +218,15 @@ def export_decisions(
         writer.writerows(rows)
     merged = sum(1 for row in rows if row["decision"] == "merged")
     typer.echo(
-        f"{len(rows)} decided pairs of {registry} ({merged} merged, {len(rows) - merged} "
-        f"distinct); wrote {out}"
+        _texts(lang).gettext(
+            "%(n)s decided pairs of %(registry)s (%(merged)s merged, %(distinct)s distinct); "
+            "wrote %(out)s"
+        )
+        % {
+            "n": len(rows),
+            "registry": registry,
+            "merged": merged,
+            "distinct": len(rows) - merged,
+            "out": out,
+        }
     )
