@@ -17,7 +17,9 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CollectorRegistry
-from starlette.types import ASGIApp
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.responses import Response
+from starlette.types import ASGIApp, Scope
 
 from ruta import __version__
 from ruta.cases.accounts import use_password_profile
@@ -74,6 +76,20 @@ class _RutaApp(FastAPI):
         return trusted_proxy_middleware(with_headers, self.trusted_proxies)
 
 
+class CachedStaticFiles(StaticFiles):
+    """Static files with a cache policy: a day in any cache, then revalidated by ETag.
+
+    The files are not fingerprinted, so a longer or ``immutable`` lifetime would keep an
+    old stylesheet after an upgrade; a day spares every page view the round trip.
+    """
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code in (200, 304):
+            response.headers["Cache-Control"] = "public, max-age=86400"
+        return response
+
+
 def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> FastAPI:
     """Build the application.
 
@@ -114,6 +130,9 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> Fast
     # Why a middleware: a route's own size check comes only after the whole body was
     # received; this refuses by Content-Length before reading and stops a chunked body.
     app.add_middleware(BodyLimitMiddleware, limit=request_body_limit(settings.max_upload_bytes))
+    # Pages and API answers compressed (a finder page on a phone over a slow network);
+    # below a kilobyte the header costs more than it saves.
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
     if settings.cookie_secure:
         # Added last, so it runs outermost and sees every cookie, the CSRF nonce's too.
         app.add_middleware(SecureCookiesMiddleware)
@@ -132,5 +151,5 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> Fast
         if router is not None:
             app.include_router(router)
     if _STATIC.is_dir():
-        app.mount("/static", StaticFiles(directory=_STATIC), name="static")
+        app.mount("/static", CachedStaticFiles(directory=_STATIC), name="static")
     return app

@@ -215,3 +215,33 @@ def test_an_answer_from_another_site_is_refused(finder_client: TestClient) -> No
     )
     assert response.status_code == 422 and "The form expired. Try again" in response.text
     assert FINDER_COOKIE not in response.cookies
+
+
+def test_country_questions_list_the_region_first_in_the_languages_order(
+    finder_client: TestClient,
+) -> None:
+    # Issue 15: no Antarctica or Bouvet Island; the Americas first; names in the order a
+    # reader of the language expects (accents do not send a name to the end).
+    first = finder_client.get("/finder/question", params={"lang": "fr"})
+    second = finder_client.post(
+        "/finder/question",
+        data={"csrf_token": csrf(first.text), "at": "0", "fact": "host_country", "answer": "ARG"},
+    )
+    page = second
+    while hidden(page.text, "fact") != "nationalities":
+        page = finder_client.post(
+            "/finder/question",
+            data={
+                "csrf_token": csrf(page.text),
+                "at": hidden(page.text, "at"),
+                "fact": hidden(page.text, "fact"),
+                "answer": "true",
+            },
+        )
+    codes = re.findall(r'type="checkbox" value="([A-Z]{3})"', page.text)
+    names = re.findall(
+        r'type="checkbox" value="[A-Z]{3}"[^>]*><label[^>]*>([^<]+)</label>', page.text
+    )
+    assert "ATA" not in codes and "BVT" not in codes
+    assert codes.index("VEN") < codes.index("ESP")  # the Americas first
+    assert names.index("Égypte") < names.index("Espagne") < names.index("Estonie")

@@ -24,7 +24,7 @@ from fastapi.responses import Response
 
 from ruta.labour.pensions import Period, Totalization, default_catalog, totalize
 from ruta.web.i18n import render, request_language, translator
-from ruta.web.ui._countries import country_options
+from ruta.web.ui._countries import AMERICAS, country_options
 
 __all__ = ["router"]
 
@@ -141,11 +141,17 @@ def _shares(answer: Totalization, lang: str) -> list[str]:
     return [format_percent(s.pro_rata, "#,##0.0%", locale=lang) for s in answer.states]
 
 
+def _parties(catalog: Any) -> frozenset[str]:
+    return frozenset(str(p.country) for a in catalog.agreements for p in a.spec.parties)
+
+
 def _page(request: Request, values: dict[str, Any], *, status_code: int = 200) -> Response:
     lang = request_language(request)
     catalog = default_catalog()
     context = {
-        "countries": country_options(lang),
+        # The agreements' states and the rest of the region: a period anywhere else is
+        # never added up under them, and ~250 options per row would make the page heavy.
+        "countries": country_options(lang, only=AMERICAS | _parties(catalog)),
         "agreements": [(a.id, a.title(lang)) for a in catalog.agreements],
         "max_rows": MAX_ROWS,
         "errors": [],

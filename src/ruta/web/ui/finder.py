@@ -26,6 +26,7 @@ from ruta.web.i18n import request_language, translator
 from ruta.web.params import MAX_PAGE as MAX_ANSWERS
 from ruta.web.security import csrf_token
 from ruta.web.ui._answers import FormError, display_answer, form_answer, kind_error
+from ruta.web.ui._countries import region_first
 from ruta.web.ui._forms import verify_csrf
 from ruta.web.ui._replay import answered_questions, ask, in_asking_order, replay
 from ruta.web.ui._state import clear_answers, read_answers, write_answers
@@ -78,6 +79,14 @@ async def restart(request: Request) -> Response:
     return response
 
 
+def _country_groups(question: Question, gettext: Any) -> list[tuple[str, list[Any]]]:
+    """A country question's options: the region's countries first, then the others."""
+    if question.kind not in ("country", "countries"):
+        return []
+    americas, others = region_first([(str(c), str(n)) for c, n in question.options])
+    return [(gettext("Countries of the Americas"), americas), (gettext("Other countries"), others)]
+
+
 def _question_page(
     request: Request,
     at: int,
@@ -99,6 +108,9 @@ def _question_page(
         "finder/question.html",
         {
             "question": question,
+            "country_groups": _country_groups(
+                question, translator(request_language(request)).gettext
+            ),
             "at": at,
             "number": at + 1,
             "value": value,
