@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,6 +20,7 @@ from ruta.cli._lang import LangOption, cli_language
 from ruta.errors import RutaError
 from ruta.i18n import expected_languages, translator
 from ruta.permits import (
+    PURPOSES,
     CardSize,
     KeyStore,
     NotAQrCode,
@@ -29,10 +30,12 @@ from ruta.permits import (
     TrustListError,
     VerificationResult,
     field_label,
+    is_purpose,
     make_qr,
     merge_trust_lists,
     permit_card_pdf,
     public_key_from_pem,
+    purpose_view,
     read_qr,
     rejected,
     right_label,
@@ -47,8 +50,9 @@ if TYPE_CHECKING:
     from ruta.settings import Settings
     from ruta.store.models import User
 
-app = typer.Typer(help="Verifiable residence permits: keys, trust lists, status, verify.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Verifiable residence permits: keys, trust lists, status, verify.", no_args_is_help=True
+)
 keys_app = typer.Typer(help="Development signing keys.", no_args_is_help=True)
 trust_app = typer.Typer(help="Signed trust lists of issuing keys.", no_args_is_help=True)
 status_app = typer.Typer(help="Signed revocation status lists.", no_args_is_help=True)
@@ -59,8 +63,12 @@ app.add_typer(status_app, name="status-list")
 DEFAULT_DIR = Path("var/keys")
 DirOpt = Annotated[Path, typer.Option("--dir", help="Key store directory.")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Output file (default: stdout).")]
-OperatorOpt = Annotated[Path | None, typer.Option(
-    "--operator-key", help="PEM public key of the list operator to pin (recommended).")]
+OperatorOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--operator-key", help="PEM public key of the list operator to pin (recommended)."
+    ),
+]
 
 
 def _emit(text: str, out: Path | None) -> None:
@@ -75,8 +83,9 @@ def _read(path: Path, name: str) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise RutaError(f"cannot read {path} ({exc.strerror}); expected a readable file",
-                        field=name) from None
+        raise RutaError(
+            f"cannot read {path} ({exc.strerror}); expected a readable file", field=name
+        ) from None
 
 
 def _pinned(path: Path | None) -> list[bytes] | None:
@@ -89,8 +98,9 @@ def _pinned(path: Path | None) -> list[bytes] | None:
 def keys_init(
     country: Annotated[str | None, typer.Option(help="Issuing country, ISO alpha-3.")] = None,
     directory: DirOpt = DEFAULT_DIR,
-    rotate: Annotated[bool, typer.Option(help="Add a new key; the old one keeps verifying.")]
-    = False,
+    rotate: Annotated[
+        bool, typer.Option(help="Add a new key; the old one keeps verifying.")
+    ] = False,
 ) -> None:
     """Create the operator key and (with --country) an issuing key and status list."""
     store = KeyStore(directory)
@@ -98,8 +108,10 @@ def keys_init(
     typer.echo(f"Key store ready in {directory} (trust list: {directory / 'trust-list.json'})")
     if issuer is not None:
         until = f"{issuer.valid_until:%Y-%m-%d}" if issuer.valid_until else "open end"
-        typer.echo(f"Issuing key for {issuer.country}: kid {issuer.kid.hex()}, "
-                   f"signs from {issuer.valid_from:%Y-%m-%d} to {until}")
+        typer.echo(
+            f"Issuing key for {issuer.country}: kid {issuer.kid.hex()}, "
+            f"signs from {issuer.valid_from:%Y-%m-%d} to {until}"
+        )
 
 
 @trust_app.command("export")
@@ -112,7 +124,8 @@ def trust_export(directory: DirOpt = DEFAULT_DIR, out: OutOpt = None) -> None:
 @trust_app.command("import")
 def trust_import(
     file: Annotated[Path, typer.Argument(help="A trust list from another operator.")],
-    directory: DirOpt = DEFAULT_DIR, operator_key: OperatorOpt = None,
+    directory: DirOpt = DEFAULT_DIR,
+    operator_key: OperatorOpt = None,
 ) -> None:
     """Check another operator's list and add its issuers to this store's list."""
     other = TrustList.from_json(_read(file, "file"), _pinned(operator_key))
@@ -123,7 +136,8 @@ def trust_import(
 @trust_app.command("merge")
 def trust_merge(
     files: Annotated[list[Path], typer.Argument(help="Trust lists to aggregate.")],
-    directory: DirOpt = DEFAULT_DIR, out: OutOpt = None,
+    directory: DirOpt = DEFAULT_DIR,
+    out: OutOpt = None,
 ) -> None:
     """Merge several lists (each signature checked) into one signed by this store's operator."""
     lists = [TrustList.from_json(_read(f, "files")) for f in files]
@@ -134,7 +148,8 @@ def trust_merge(
 @status_app.command("export")
 def status_export(
     country: Annotated[str, typer.Option(help="Issuing country, ISO alpha-3.")],
-    directory: DirOpt = DEFAULT_DIR, out: OutOpt = None,
+    directory: DirOpt = DEFAULT_DIR,
+    out: OutOpt = None,
 ) -> None:
     """Re-sign the country's status list with a fresh issue time and write it."""
     _emit(KeyStore(directory).signed_status_list(country.upper()), out)
@@ -150,8 +165,11 @@ def _parse_at(text: str | None) -> datetime | None:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
-        raise RutaError(f"got {text!r}; expected YYYY-MM-DD or an ISO timestamp with a "
-                        "timezone such as 2027-01-31T10:00:00Z", field="--at")
+        raise RutaError(
+            f"got {text!r}; expected YYYY-MM-DD or an ISO timestamp with a "
+            "timezone such as 2027-01-31T10:00:00Z",
+            field="--at",
+        )
     return moment.astimezone(UTC)
 
 
@@ -169,8 +187,9 @@ def _payload_text(arg: str) -> str | VerificationResult:
             return rejected("not_a_qr", str(exc))
 
 
-def _verifier_material(directory: Path, trust_file: Path | None, status_files: list[Path],
-                       operator_key: Path | None) -> tuple[TrustList, list[StatusList]]:
+def _verifier_material(
+    directory: Path, trust_file: Path | None, status_files: list[Path], operator_key: Path | None
+) -> tuple[TrustList, list[StatusList]]:
     if trust_file is None:
         trust_file = directory / "trust-list.json"
         if not status_files and (directory / "status").is_dir():
@@ -189,13 +208,17 @@ def _render_text(r: VerificationResult, lang: str) -> str:
     if p is not None:
         h = p.holder
         issued = _("issued by %(country)s on %(date)s") % {
-            "country": p.issuer_country, "date": f"{p.issued_at:%Y-%m-%d}"}
+            "country": p.issuer_country,
+            "date": f"{p.issued_at:%Y-%m-%d}",
+        }
         validity = _("%(start)s to %(end)s") % {"start": p.valid_from, "end": p.valid_until}
-        lines += [f"  {f('permit')}: {p.permit_id} ({p.permit_type or p.profile}), {issued}",
-                  f"  {f('holder')}: {h.full_name}"
-                  + (f", {f('born')} {h.date_of_birth}" if h.date_of_birth else "")
-                  + (f", {h.nationality}" if h.nationality else ""),
-                  f"  {f('validity')}: {validity}"]
+        lines += [
+            f"  {f('permit')}: {p.permit_id} ({p.permit_type or p.profile}), {issued}",
+            f"  {f('holder')}: {h.full_name}"
+            + (f", {f('born')} {h.date_of_birth}" if h.date_of_birth else "")
+            + (f", {h.nationality}" if h.nationality else ""),
+            f"  {f('validity')}: {validity}",
+        ]
     if r.rights:
         lines.append(f"  {f('rights')}: " + ", ".join(right_label(x, lang) for x in r.rights))
     if r.status_list_age_seconds is not None:
@@ -203,25 +226,84 @@ def _render_text(r: VerificationResult, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _render_purpose(view: dict[str, Any], lang: str) -> str:
+    """The text form of a purpose view: the verdict and the purpose's lines only."""
+    _ = translator(lang, "permits").gettext
+    yes_no = {True: _("yes"), False: _("no")}
+    until = _("until")
+    lines = [f"{view['status_label'].upper()}: {view['reason']}"]
+    if view["purpose"] == "employer":
+        work = view["right_to_work"]
+        label = _("right to work")
+        lines.append(
+            f"  {label}: {yes_no[work['granted']]}"
+            + (f", {until} {work['until']}" if work["granted"] else "")
+        )
+        if work["restrictions"]:
+            label = _("restrictions")
+            lines.append(f"  {label}: " + "; ".join(r["label"] for r in work["restrictions"]))
+    else:
+        who = view["identity"]
+        if who is not None:
+            born = (
+                f", {field_label('born', lang)} {who['date_of_birth']}"
+                if who["date_of_birth"]
+                else ""
+            )
+            lines.append(f"  {field_label('holder', lang)}: {who['full_name']}{born}")
+            lines.append(
+                f"  {field_label('permit', lang)}: {who['document']['number']} "
+                f"({who['document']['issuer_country']})"
+            )
+        stay = view["lawful_residence"]
+        label = _("lawful residence")
+        lines.append(
+            f"  {label}: {yes_no[stay['granted']]}"
+            + (f", {until} {stay['until']}" if stay["granted"] else "")
+        )
+    if view["status_list_age_seconds"] is not None:
+        lines.append(
+            f"  {field_label('status_list_age', lang)}: {view['status_list_age_seconds'] // 3600} h"
+        )
+    return "\n".join(lines)
+
+
 @app.command("verify")
 def verify_cmd(
-    payload: Annotated[str | None, typer.Argument(
-        help="RUTA1:... text, or @FILE (text or QR image).")] = None,
+    payload: Annotated[
+        str | None, typer.Argument(help="RUTA1:... text, or @FILE (text or QR image).")
+    ] = None,
     trust_list: Annotated[Path | None, typer.Option(help="Trust list JSON.")] = None,
-    status_list: Annotated[list[Path] | None, typer.Option(help="Status list JSON (repeatable).")]
-    = None,
-    at: Annotated[str | None, typer.Option(
-        help="Check validity at YYYY-MM-DD (noon UTC) or an ISO timestamp with timezone.")]
-    = None,
+    status_list: Annotated[
+        list[Path] | None, typer.Option(help="Status list JSON (repeatable).")
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            help="Check validity at YYYY-MM-DD (noon UTC) or an ISO timestamp with timezone."
+        ),
+    ] = None,
     output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
     lang: LangOption = "en",
-    directory: DirOpt = DEFAULT_DIR, operator_key: OperatorOpt = None,
+    directory: DirOpt = DEFAULT_DIR,
+    operator_key: OperatorOpt = None,
+    purpose: Annotated[
+        str | None,
+        typer.Option(
+            help="Show only what this purpose may see: employer (right to work, until when) or "
+            "bank (identity, lawful residence); the JSON of POST /api/v1/verify/purpose."
+        ),
+    ] = None,
 ) -> None:
     """Verify a permit offline. Exit 0 valid, 1 not valid, 2 usage error."""
     if payload is None:
         raise RutaError("missing; expected RUTA1:... text or @FILE", field="PAYLOAD")
     if output not in ("text", "json"):
         raise RutaError(f"got {output!r}; expected text or json", field="--format")
+    if purpose is not None and not is_purpose(purpose):
+        raise RutaError(
+            f"got {purpose!r}; expected one of {', '.join(PURPOSES)}", field="--purpose"
+        )
     lang = cli_language(lang)
     moment = _parse_at(at)
     text = _payload_text(payload)
@@ -229,14 +311,22 @@ def verify_cmd(
         result = text
     else:
         try:
-            trust, statuses = _verifier_material(directory, trust_list, status_list or [],
-                                                 operator_key)
+            trust, statuses = _verifier_material(
+                directory, trust_list, status_list or [], operator_key
+            )
             result = verify(text, trust, statuses, at=moment)
         except TrustListError as exc:
             result = rejected("trust_list_untrusted", str(exc), at=moment)
         except StatusListError as exc:
             result = rejected("status_list_untrusted", str(exc), at=moment)
-    if output == "json":
+    if is_purpose(purpose):
+        view = purpose_view(result, purpose, lang)
+        typer.echo(
+            json.dumps(view, ensure_ascii=False, indent=2)
+            if output == "json"
+            else _render_purpose(view, lang)
+        )
+    elif output == "json":
         typer.echo(json.dumps(result.to_dict(lang), ensure_ascii=False, indent=2))
     else:
         typer.echo(_render_text(result, lang))
@@ -264,8 +354,11 @@ def _casework(username: str) -> Iterator[tuple[Session, User, Settings]]:
         with make_sessionmaker(engine)() as session:
             actor = session.scalar(select(User).where(User.username == username))
             if actor is None or not actor.active:
-                raise RutaError(f"no active user {username!r}; expected an existing officer "
-                                "(see `ruta users create`)", field="--as")
+                raise RutaError(
+                    f"no active user {username!r}; expected an existing officer "
+                    "(see `ruta users create`)",
+                    field="--as",
+                )
             yield session, actor, settings
     finally:
         engine.dispose()
@@ -275,16 +368,16 @@ def _casework(username: str) -> Iterator[tuple[Session, User, Settings]]:
 def issue_cmd(
     application: Annotated[str, typer.Option(help="Id of an approved application.")],
     actor: ActorOpt,
-    qr: Annotated[Path | None, typer.Option(help="Also write the QR code (.png or .svg).")]
-    = None,
-    card: Annotated[Path | None, typer.Option(help="Also write the printable card (.pdf).")]
-    = None,
-    card_size: Annotated[str, typer.Option(help="id1 (85.6 x 54 mm, two sides) or a6.")]
-    = "id1",
-    host_lang: Annotated[str, typer.Option(
-        help=f"Card language of the host country: {expected_languages()} (BCP 47).")] = "es",
-    holder_lang: Annotated[str, typer.Option(
-        help=f"Card language of the holder: {expected_languages()} (BCP 47).")] = "es",
+    qr: Annotated[Path | None, typer.Option(help="Also write the QR code (.png or .svg).")] = None,
+    card: Annotated[Path | None, typer.Option(help="Also write the printable card (.pdf).")] = None,
+    card_size: Annotated[str, typer.Option(help="id1 (85.6 x 54 mm, two sides) or a6.")] = "id1",
+    host_lang: Annotated[
+        str,
+        typer.Option(help=f"Card language of the host country: {expected_languages()} (BCP 47)."),
+    ] = "es",
+    holder_lang: Annotated[
+        str, typer.Option(help=f"Card language of the holder: {expected_languages()} (BCP 47).")
+    ] = "es",
     out: OutOpt = None,
 ) -> None:
     """Output the signed permit of an approved application (payload, and QR with --qr).
@@ -295,8 +388,9 @@ def issue_cmd(
     from ruta.cases.actions import get_permit
 
     if qr is not None and qr.suffix.lower() not in (".png", ".svg"):
-        raise RutaError(f"got {qr.name!r}; expected a file name ending in .png or .svg",
-                        field="--qr")
+        raise RutaError(
+            f"got {qr.name!r}; expected a file name ending in .png or .svg", field="--qr"
+        )
     if card_size not in ("id1", "a6"):
         raise RutaError(f"got {card_size!r}; expected id1 or a6", field="--card-size")
     host_lang = cli_language(host_lang, "--host-lang")
@@ -311,21 +405,29 @@ def issue_cmd(
         tmp.replace(qr)  # a half-written image never takes the final name
     if card is not None:
         size: CardSize = "a6" if card_size == "a6" else "id1"
-        write_atomic(card, permit_card_pdf(payload, host_lang=host_lang,
-                                           holder_lang=holder_lang, size=size))
+        write_atomic(
+            card, permit_card_pdf(payload, host_lang=host_lang, holder_lang=holder_lang, size=size)
+        )
     _emit(payload + "\n", out)
-    typer.echo(f"Permit {permit_id}, valid {validity}" + (f"; QR in {qr}" if qr else "")
-               + (f"; card in {card}" if card else ""), err=True)
+    typer.echo(
+        f"Permit {permit_id}, valid {validity}"
+        + (f"; QR in {qr}" if qr else "")
+        + (f"; card in {card}" if card else ""),
+        err=True,
+    )
 
 
 def _set_status(permit_id: str, status: str, reason: str, actor: str) -> None:
     from ruta.cases.actions import do_set_permit_status
 
     with _casework(actor) as (session, user, settings):
-        permit = do_set_permit_status(session, user, permit_id, status, reason,
-                                      keys_dir=settings.resolved_keys_dir)
-        typer.echo(f"Permit {permit.permit_id} is now {permit.status} (status-list index "
-                   f"{permit.status_index}); verifiers see it with the next status list.")
+        permit = do_set_permit_status(
+            session, user, permit_id, status, reason, keys_dir=settings.resolved_keys_dir
+        )
+        typer.echo(
+            f"Permit {permit.permit_id} is now {permit.status} (status-list index "
+            f"{permit.status_index}); verifiers see it with the next status list."
+        )
 
 
 ReasonOpt = Annotated[str, typer.Option(help="Why (recorded in the audit log).")]
