@@ -163,3 +163,29 @@ def test_supervisor_assigns_and_caseworker_takes_only_for_self(session, cast):
         actions.do_assign(session, cast.caseworker, app.id, cast.caseworker.id, "mine").assigned_to
         == cast.caseworker.id
     )
+
+
+def test_the_issued_permit_says_where_its_status_list_is(
+    session, cast, in_review, tmp_path, monkeypatch
+):
+    from ruta.permits import KeyStore, verify
+    from ruta.settings import get_settings
+
+    # RUTA_PUBLIC_URL is the service's address: the permit's status reference points there.
+    monkeypatch.setenv("RUTA_PUBLIC_URL", "https://migracion.example.gov/ruta/")
+    get_settings.cache_clear()
+    try:
+        actions.do_propose_decision(session, cast.caseworker, in_review.id, "approved", ["met"])
+        actions.do_decide(
+            session, cast.supervisor, in_review.id, "approved", ["met"], keys_dir=tmp_path
+        )
+    finally:
+        monkeypatch.delenv("RUTA_PUBLIC_URL")
+        get_settings.cache_clear()
+    permit = actions.get_permit(session, cast.caseworker, in_review.id)
+    store = KeyStore(tmp_path)
+    result = verify(permit.payload, store.trust_list(), [store.status_list(permit.country)])
+    assert result.reason_code == "ok" and result.permit is not None
+    assert result.permit.status_uri == (
+        f"https://migracion.example.gov/ruta/permits/status/{permit.country}.json"
+    )
