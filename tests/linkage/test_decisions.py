@@ -208,7 +208,7 @@ def test_cli_unknown_record_in_decisions_stops_or_is_skipped(
     assert "Traceback" not in err and not out.exists()
     assert run(monkeypatch, *args, "--on-error", "skip") == 0
     err = capsys.readouterr().err
-    assert "skipped 1 bad decisions" in err and "1 merges applied" in err
+    assert "skipped 1 bad decision of" in err and "1 merges applied" in err
     conflicts_alone = ["dedupe", str(HANDMADE), "--out", str(out), "--conflicts-out", "x.csv"]
     assert run(monkeypatch, *conflicts_alone) == 2
     assert "needs --decisions" in capsys.readouterr().err
