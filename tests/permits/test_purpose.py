@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ruta.permits import (
     Holder,
@@ -173,3 +175,52 @@ def test_the_detail_of_a_failed_check_is_not_in_the_view(
     noisy = replace(result, detail="got 'QZX'; expected an alpha-3 code")
     for purpose in ("employer", "bank"):
         assert "QZX" not in repr(purpose_view(noisy, purpose, "en"))  # type: ignore[arg-type]
+
+
+# Disjoint alphabets: no value can hide inside another one.
+_NAME = st.text(alphabet="ABCDEFGH", min_size=8, max_size=12)
+_KIND = st.text(alphabet="jklmn", min_size=8, max_size=12)
+_RIGHT = st.text(alphabet="prstu", min_size=8, max_size=12)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    given_names=_NAME,
+    surname=_NAME,
+    kind=_KIND,
+    right=_RIGHT,
+    nationality=st.sampled_from(["VWX", "XYZ", "ZYV"]),
+    index=st.integers(100_000, 130_000),
+)
+def test_a_view_never_carries_what_its_purpose_may_not_see(
+    issuer_signer: PemSigner,
+    trust: TrustList,
+    given_names: str,
+    surname: str,
+    kind: str,
+    right: str,
+    nationality: str,
+    index: int,
+) -> None:
+    permit = Permit(
+        f"COL-{surname}",
+        f"col.{kind.lower()}",
+        "COL",
+        Holder(given_names, surname, None, date(1911, 11, 11), nationality, "X", b"\x99" * 32),
+        date(2026, 1, 1),
+        date(2028, 1, 1),
+        ("work", right.lower()),
+        index,
+        issued_at=datetime(2026, 1, 2, tzinfo=UTC),
+        status_uri=f"https://{kind.lower()}.example/permits/status/COL.json",
+    )
+    result = verify(issue_permit(permit, issuer_signer), trust, at=DURING)
+    employer = repr(purpose_view(result, "employer", "en")).lower()
+    bank = repr(purpose_view(result, "bank", "en")).lower()
+    for hidden in (nationality, kind, right, "9999", str(index)):
+        assert hidden.lower() not in employer and hidden.lower() not in bank
+    for personal in (given_names, surname, "1911"):
+        assert personal.lower() not in employer
+    assert surname.lower() in bank and "1911-11-11" in bank

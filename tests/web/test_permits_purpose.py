@@ -285,3 +285,13 @@ def test_the_verifier_page_points_employers_and_banks_here(client: TestClient) -
     page = client.get("/verify?lang=pt")
     assert 'href="/verify/purpose?lang=pt"' in page.text
     assert "Um empregador ou um banco deve ver só o que precisa:" in page.text
+
+
+def test_a_form_too_large_is_refused_unread_with_a_message(client: TestClient) -> None:
+    r = client.post(
+        "/verify/purpose?lang=en",
+        content=b"x",
+        headers={"content-length": str(20 * 1024 * 1024), "content-type": "multipart/form-data"},
+    )
+    assert r.status_code == 413 and "The upload is too large" in r.text
+    assert 'href="#payload"' in r.text

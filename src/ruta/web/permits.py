@@ -77,6 +77,7 @@ _MSGIDS: dict[str, str] = {
     "status_age": N_("Status list issued %(hours)s h ago"),
     "again": N_("Verify another permit"),
     "minimal": N_("Minimal-disclosure profile"),
+    "too_large": N_("The upload is too large: a photo of the QR code must be at most 10 MB"),
 }
 
 
@@ -436,7 +437,11 @@ async def purpose_form(request: Request) -> Response:
         ) % {"minutes": -(-wait // 60)}
         return _purpose_page(request, errors=[("payload", message)], status_code=429)
     pasted, early, form = await _read_permit_form(request)
-    chosen = form.get("purpose") if form is not None else None
+    if form is None:  # refused unread: too large to be a permit or its photo
+        return _purpose_page(
+            request, errors=[("payload", gettext(_MSGIDS["too_large"]))], status_code=413
+        )
+    chosen = form.get("purpose")
     purpose = chosen if isinstance(chosen, str) else ""
     if not is_purpose(purpose):
         # Chosen by the person checking, never inferred from the permit or the visitor.
