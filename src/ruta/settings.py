@@ -271,6 +271,13 @@ class _Settings(_PackSettings):
     notify_poll_seconds: float = Field(
         10.0, gt=0, description="How often a running notifier looks for new messages."
     )
+    partners: Path | None = Field(
+        None,
+        description="A YAML file of partner organisations shown to people for whom no "
+        "pathway is open (format: examples/partners.yaml; entries marked example are shown "
+        "as examples). Without it the finder shows only the host country's migration "
+        "authority.",
+    )
     registries: dict[str, Path | RegistrySource] = Field(
         default_factory=dict,
         description="Registries searched for duplicates at intake, by host country (JSON, e.g. "

@@ -38,6 +38,7 @@ from ruta.web.problems import install_problem_handlers, request_body_limit
 from ruta.web.proxy import RootPathMiddleware, trusted_proxy_middleware
 from ruta.web.ratelimit import Limiter
 from ruta.web.security import CsrfCookieMiddleware, SecureCookiesMiddleware, login_router
+from ruta.web.ui._help import load_partners
 
 __all__ = ["create_app"]
 
@@ -122,6 +123,9 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> Fast
     app.trusted_proxies = settings.trusted_proxy_networks
     app.hsts = settings.cookie_secure
     app.state.settings = settings
+    if settings.partners is not None:
+        # A broken partners file stops the start, as a broken pack does: never half-loaded.
+        load_partners(settings.partners)
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.limiter = Limiter(settings.rate_limit_storage)

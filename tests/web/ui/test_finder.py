@@ -195,7 +195,7 @@ def test_results_mark_rules_the_reference_calls_uncertain(finder_client: TestCli
 
 def test_results_without_answers_say_more_is_needed(finder_client: TestClient) -> None:
     text = main_text(finder_client.get("/finder/results", params={"lang": "en"}).text)
-    assert "0 pathways are open to you today." in text
+    assert "No pathway is open to you today." in text
     assert "We need more information" in text
 
 

@@ -28,6 +28,7 @@ from ruta.web.security import csrf_token
 from ruta.web.ui._answers import FormError, display_answer, form_answer, kind_error
 from ruta.web.ui._countries import region_first
 from ruta.web.ui._forms import verify_csrf
+from ruta.web.ui._help import authority, partners_for
 from ruta.web.ui._replay import answered_questions, ask, in_asking_order, replay
 from ruta.web.ui._state import clear_answers, read_answers, write_answers
 
@@ -245,4 +246,24 @@ def results(request: Request) -> Response:
     profile, _ = replay(read_answers(request))
     ranked = sorted_results(profile, lang)
     counts = {status: sum(r["status"] == status for r in ranked) for status in _STATUS_ORDER}
-    return render(request, "finder/results.html", {"results": ranked, "counts": counts})
+    # No dead ends (issue 15): what is open, then what could open (an answer or a document
+    # missing, or a date still to come), then where to get help; the closed pathways are
+    # folded away with their reasons instead of printed one red card after another.
+    shown = [r for r in ranked if r["status"] != "ineligible" or _opens_later(r)]
+    closed = [r for r in ranked if r not in shown]
+    host = profile.get("host_country")
+    settings = request.app.state.settings
+    context = {
+        "results": shown,
+        "closed": closed,
+        "counts": counts,
+        "could_open": [r for r in shown if r["status"] != "eligible"],
+        "authority": authority(host if isinstance(host, str) else None),
+        "partners": partners_for(getattr(settings, "partners", None), host),
+    }
+    return render(request, "finder/results.html", context)
+
+
+def _opens_later(result: dict[str, Any]) -> bool:
+    """A closed pathway that opens by itself later (a window, or an age or a period)."""
+    return bool(result.get("opens_on") or result.get("eligible_on"))
