@@ -208,3 +208,12 @@ def test_an_unexpected_error_fails_the_message_not_the_worker(database, session,
     first, second = _rows(session)
     assert (first.state, second.state) == ("pending", "sent") and total.sent == 1
     assert "unexpected UnicodeError" in (first.last_error or "")
+
+
+def test_an_unmigrated_database_is_named_not_a_traceback(ruta, monkeypatch, tmp_path):
+    monkeypatch.setenv("RUTA_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    monkeypatch.setenv("RUTA_SMTP_URL", "smtp://127.0.0.1:2525")
+    monkeypatch.setenv("RUTA_MAIL_FROM", "citas@migracion.example")
+    result = ruta("notify", "run", "--once")
+    assert result.returncode == 2 and "Error: database_url:" in result.stderr
+    assert "ruta db upgrade" in result.stderr and "Traceback" not in result.stderr

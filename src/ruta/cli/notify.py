@@ -86,6 +86,7 @@ def run(
     see at /casework/notifications. Delivery guarantees: docs/operations.md.
     """
     from rich.progress import Progress
+    from sqlalchemy import inspect
 
     from ruta.cases.delivery import DeliveryPolicy, run_worker
     from ruta.settings import get_settings
@@ -114,6 +115,12 @@ def run(
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     engine = make_engine(settings.resolved_database_url)
+    if not inspect(engine).has_table("outbox"):
+        engine.dispose()
+        raise RutaError(
+            "the database has no outbox yet; migrate it first with `ruta db upgrade`",
+            field="database_url",
+        )
     factory = make_sessionmaker(engine)
     with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("Delivering", total=None)
