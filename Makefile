@@ -33,6 +33,7 @@ demo: install
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/mypy src/ruta
 
 pathways-test: install
