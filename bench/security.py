@@ -26,7 +26,7 @@ from ruta.cases.passwords import check_password
 from ruta.web.bodylimit import BodyLimitMiddleware
 from ruta.web.headers import SecurityHeadersMiddleware
 from ruta.web.metrics import MetricsMiddleware
-from ruta.web.proxy import RootPathMiddleware, trusted_proxy_middleware
+from ruta.web.proxy import LinkPrefixMiddleware, RootPathMiddleware, trusted_proxy_middleware
 from ruta.web.ratelimit import Limiter
 
 BODY = b"x" * 4096
@@ -99,7 +99,7 @@ def main() -> None:
             print(f"{name}: bare {bare:,.0f} req/s, with it {rate:,.0f} req/s "
                   f"(overhead {1e6 / rate - 1e6 / bare:.2f} us per request)")  # fmt: skip
         page = _requests_per_second(_page, 20_000)
-        rooted = RootPathMiddleware(_page, "/ruta")
+        rooted = RootPathMiddleware(LinkPrefixMiddleware(_page), "/ruta")
         rewritten = _requests_per_second(rooted, 20_000)
         print(f"root path, {len(PAGE):,}-byte page with {PAGE.count(b'href')} links: "
               f"{page:,.0f} vs {rewritten:,.0f} req/s "

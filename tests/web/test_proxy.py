@@ -126,8 +126,9 @@ def test_a_service_under_a_sub_path(settings: Settings, proxy_strips_prefix: boo
     try:
         client = TestClient(app, follow_redirects=False)
         prefix = "" if proxy_strips_prefix else "/ruta"
-        page = client.get(f"{prefix}/finder")
+        page = client.get(f"{prefix}/finder", headers={"Accept-Encoding": "gzip"})
         assert page.status_code == 200
+        assert page.headers["content-encoding"] == "gzip"  # rewritten, then compressed
         assert 'href="/ruta/static/ruta.css"' in page.text
         assert 'href="/finder' not in page.text and 'action="/' not in page.text
         assert client.get(f"{prefix}/static/ruta.css").status_code == 200

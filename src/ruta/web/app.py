@@ -35,7 +35,7 @@ from ruta.web.headers import SecurityHeadersMiddleware
 from ruta.web.health import health_router
 from ruta.web.metrics import CaseStoreCollector, MetricsMiddleware, metrics_router
 from ruta.web.problems import install_problem_handlers, request_body_limit
-from ruta.web.proxy import RootPathMiddleware, trusted_proxy_middleware
+from ruta.web.proxy import LinkPrefixMiddleware, RootPathMiddleware, trusted_proxy_middleware
 from ruta.web.ratelimit import Limiter
 from ruta.web.security import CsrfCookieMiddleware, SecureCookiesMiddleware, login_router
 from ruta.web.ui._help import load_partners
@@ -136,6 +136,8 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> Fast
     app.add_middleware(BodyLimitMiddleware, limit=request_body_limit(settings.max_upload_bytes))
     # Pages and API answers compressed (a finder page on a phone over a slow network);
     # below a kilobyte the header costs more than it saves.
+    # Inside the compression, which would otherwise hide the page's links from it.
+    app.add_middleware(LinkPrefixMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     if settings.cookie_secure:
         # Added last, so it runs outermost and sees every cookie, the CSRF nonce's too.

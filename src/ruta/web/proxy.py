@@ -15,10 +15,10 @@ Sub-path (``ruta serve --root-path /ruta``, ``RUTA_ROOT_PATH``)
     :class:`RootPathMiddleware` sets the ASGI ``root_path`` and makes sure the path carries
     the prefix, so the service answers whether the proxy strips the prefix
     (``proxy_pass http://ruta:8000/;``) or passes it on, and Starlette routes below it. The
-    templates write absolute links (``href="/finder"``): the middleware prefixes the
-    absolute links of HTML pages and ``Location`` headers with the root path, one place for
-    every page (including the ones other pillars add) rather than a change to every link
-    in every template.
+    templates write absolute links (``href="/finder"``): :class:`LinkPrefixMiddleware`
+    prefixes the absolute links of HTML pages and ``Location`` headers with the root path,
+    one place for every page (including the ones other pillars add) rather than a change
+    to every link in every template. It runs inside the gzip compression.
 
 Examples:
     >>> prefix_links(b'<a href="/finder">x</a><a href="//cdn">y</a>', b"/ruta")
@@ -36,7 +36,14 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["RootPathMiddleware", "prefix_links", "prefix_location", "trusted_proxy_middleware"]
+__all__ = [
+    "LinkPrefixMiddleware",
+    "RootPathMiddleware",
+    "prefix_links",
+    "prefix_location",
+    "trusted_proxy_middleware",
+]
+
 
 @functools.lru_cache(maxsize=8)
 def _absolute_links(root: bytes) -> re.Pattern[bytes]:
@@ -77,14 +84,11 @@ def prefix_location(location: str, root: str) -> str:
 
 
 class RootPathMiddleware:
-    """Serve under ``root``: route below it, and rewrite absolute links of HTML responses
-    and ``Location`` headers under it.
+    """Serve under ``root``: the request's ``root_path`` and a path that carries it.
 
     Args:
         app: The wrapped application.
-        root: The prefix (``/ruta``); empty: the request's own ``root_path`` if any.
-
-    Does nothing (no buffering) when there is no root path.
+        root: The prefix (``/ruta``); empty: nothing to do.
     """
 
     def __init__(self, app: ASGIApp, root: str = "") -> None:
@@ -92,23 +96,35 @@ class RootPathMiddleware:
         self.root = root.rstrip("/")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
+        root = self.root
+        if not root or scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        root = self.root or scope.get("root_path", "").rstrip("/")
+        # ASGI: "path" includes "root_path". A proxy that strips the prefix sends /finder;
+        # one that does not sends /ruta/finder; both become /ruta/finder.
+        path: str = scope["path"]
+        scope = {**scope, "root_path": root}
+        if path != root and not path.startswith(root + "/"):
+            scope["path"] = root + path
+            if scope.get("raw_path") is not None:
+                scope["raw_path"] = root.encode() + scope["raw_path"]
+        await self.app(scope, receive, send)
+
+
+class LinkPrefixMiddleware:
+    """Prefix the absolute links of HTML responses and ``Location`` headers with the
+    request's ``root_path``.
+
+    It must run inside any compression (it reads and rewrites the page's bytes), so the
+    app adds it before ``GZipMiddleware``. Does nothing (no buffering) without a root path.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        root = scope.get("root_path", "").rstrip("/") if scope["type"] == "http" else ""
         if not root:
-            await self.app(scope, receive, send)
-            return
-        if self.root:
-            # ASGI: "path" includes "root_path". A proxy that strips the prefix sends
-            # /finder; one that does not sends /ruta/finder; both become /ruta/finder.
-            path: str = scope["path"]
-            scope = {**scope, "root_path": root}
-            if path != root and not path.startswith(root + "/"):
-                scope["path"] = root + path
-                if "raw_path" in scope and scope["raw_path"] is not None:
-                    scope["raw_path"] = root.encode() + scope["raw_path"]
-        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         start: dict[str, Any] = {}
