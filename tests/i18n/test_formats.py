@@ -65,3 +65,11 @@ def test_kreyol_country_names_come_from_its_file_and_fall_back_to_french() -> No
     # Every country the finder offers has a name in every language, never a bare code.
     for lang in LANGUAGES:
         assert [code for code in COUNTRIES if country_name(code, lang) == code] == []
+
+
+def test_lists_join_with_the_languages_conjunction() -> None:
+    from ruta.i18n import format_list
+
+    assert format_list(["Ajantin", "Chili", "Brezil"], "ht-HT") == "Ajantin, Chili ak Brezil"
+    assert format_list(["Argentine", "Chili"], "fr") == "Argentine et Chili"
+    assert format_list([], "ht") == ""

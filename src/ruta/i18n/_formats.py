@@ -23,6 +23,7 @@ Examples:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import cache
 from typing import Final, Literal
 
@@ -36,6 +37,7 @@ __all__ = [
     "currency_name",
     "format_date",
     "format_datetime",
+    "format_list",
     "format_month",
     "format_time",
     "territory_names",
@@ -268,3 +270,31 @@ def currency_name(code: str, lang: str) -> str:
         return name
     fallback = str(_territory_file(code_lang).get("fallback") or "en")
     return str(get_currency_name(code, locale=babel_locale(fallback)))
+
+
+def format_list(items: Sequence[str], lang: str) -> str:
+    """Items joined as a sentence of ``lang`` writes them ("A, B and C").
+
+    CLDR's list patterns where it has a conjunction for the language; where it has only
+    commas (Kreyòl), the last two items are joined with the i18n catalog's pattern.
+
+    Examples:
+        >>> format_list(["Ajantin", "Chili", "Irigwe"], "ht")
+        'Ajantin, Chili ak Irigwe'
+        >>> format_list(["Argentina", "Chile"], "es"), format_list(["Ajantin"], "ht")
+        ('Argentina y Chile', 'Ajantin')
+    """
+    from babel import Locale
+    from babel.lists import format_list as babel_format_list
+
+    code = require_language(lang)
+    locale = babel_locale(code)
+    patterns = Locale.parse(locale).list_patterns["standard"]
+    if locale == code and patterns.get("end") != "{0}, {1}":
+        return str(babel_format_list(list(items), locale=locale))
+    if len(items) < 2:
+        return "".join(items)
+    # TRANSLATORS: The last two items of a list ("Chile and Peru"), used only where CLDR
+    # has no list patterns for your language. Keep {0} and {1}.
+    last = translator(code, _DOMAIN).pgettext("list", "{0} and {1}")
+    return str(last).format(", ".join(items[:-1]), items[-1])

@@ -11,10 +11,9 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, format_percent
 
-from ruta.i18n import babel_locale, format_date, translator
+from ruta.i18n import babel_locale, format_date, format_list, translator
 from ruta.labour.pensions._agreements import Agreement, AgreementCatalog
 from ruta.labour.pensions._result import Reason
 from ruta.labour.pensions._schema import Citation, Rule
@@ -56,7 +55,7 @@ class Words:
 
     def states(self, codes: Sequence[str]) -> str:
         """States' names as a list ("Argentina, Brazil and Chile")."""
-        return format_list([self.state(c) for c in codes], locale=babel_locale(self.lang))
+        return format_list([self.state(c) for c in codes], self.lang)
 
     def reason(
         self, text: str, rule: Rule | None = None, citation: Citation | None = None
