@@ -23,12 +23,14 @@ people per country and citizenship, never row by row.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
+import io
 import os
 import tempfile
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -136,22 +138,28 @@ def _permissions() -> int:
     return 0o666 & ~umask
 
 
-def _replace(path: Path, data: bytes) -> Path:
+@contextlib.contextmanager
+def _staged(path: Path) -> Iterator[str]:
+    """A temporary file beside ``path``, renamed onto it when the block succeeds, so that
+    a reader never sees half a file; removed when the block fails."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        yield tmp
         os.chmod(tmp, _permissions())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _replace(path: Path, data: bytes) -> Path:
+    with _staged(path) as tmp:
+        Path(tmp).write_bytes(data)
     return path
 
 
 def _write_csv(path: Path, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-    import io
-
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(columns)
@@ -167,16 +175,9 @@ def _write_parquet(
     if rows:
         marks = ", ".join("?" for _ in columns)
         con.executemany(f"INSERT INTO summary_out VALUES ({marks})", [list(r) for r in rows])
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with _staged(path) as tmp:
         literal = tmp.replace("'", "''")
         con.execute(f"COPY summary_out TO '{literal}' (FORMAT parquet, COMPRESSION zstd)")
-        os.chmod(tmp, _permissions())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path
 
 
