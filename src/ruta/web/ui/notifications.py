@@ -24,6 +24,7 @@ from ruta.i18n import LANGUAGES
 from ruta.store.models import User
 from ruta.web.deps import PageUser, SessionDep
 from ruta.web.i18n import render, request_language
+from ruta.web.params import RecordId
 from ruta.web.ui._forms import ErrorList, csrf_context, form_text, gettext_for, not_found_page
 from ruta.web.ui._forms import verify_csrf as _csrf_ok
 
@@ -154,7 +155,9 @@ def undelivered(request: Request, user: PageUser, session: SessionDep) -> Respon
 
 
 @router.post("/casework/notifications/{message_id}/retry", name="message_retry")
-async def retry(request: Request, message_id: int, user: PageUser, session: SessionDep) -> Response:
+async def retry(
+    request: Request, message_id: RecordId, user: PageUser, session: SessionDep
+) -> Response:
     """Queue one message again (audited), then back to the list."""
     if user.role != "supervisor":
         return not_found_page(request, user)
