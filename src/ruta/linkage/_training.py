@@ -5,8 +5,10 @@ A small file cannot support EM (a training block of a few hundred pairs, nearly 
 duplicates, gives m values that are noise) and should not pay for it: a session whose block
 holds fewer than :data:`MIN_EM_PAIRS` pairs is skipped, and every m that no session trained
 comes from Ruta's default model (trained on a synthetic regional registry, shipped as data)
-with a note in the summary. u is always estimated from the file itself: how often two
-different people agree depends on the population (its names, its birth years).
+with a note in the summary. u is estimated from the file itself (how often two different
+people agree depends on the population: its names, its birth years) unless the file is so
+small that its pairs would count its own duplicates as strangers; then the default model's
+u is used, and not measured first when that one has every level.
 
 This module reaches into Splink's settings object for three things its public API does not
 offer (the prior, a level's trained state, setting one level's m or u); the versions are
@@ -96,6 +98,20 @@ def _default_u(settings: Any) -> list[str]:
     return sorted(set(replaced))
 
 
+def _default_u_covers(settings: Any) -> bool:
+    """Whether every level's u ends up set without the file: by :func:`_default_u`, or fixed.
+
+    Splink's estimate leaves a level with a fixed u as it is, and so does the default model.
+    """
+    defaults = default_parameters("u_probability")
+    return all(
+        level._u_is_trained
+        if level._fix_u_probability
+        else level.label_for_charts in defaults.get(name, {})
+        for name, level in _levels(settings)
+    )
+
+
 def _fill_untrained_m(settings: Any) -> tuple[list[str], list[str]]:
     """Give untrained levels the default model's m; return (filled, still generic) labels."""
     defaults = default_parameters()
@@ -169,14 +185,17 @@ def train(linker: Any, plan: ModelPlan, features: pd.DataFrame, say: Say) -> lis
     if settings._probability_two_random_records_match < floor:
         settings._probability_two_random_records_match = floor
     total = n * (n - 1) / 2
-    u_pairs = min(_U_MAX_PAIRS, max(_U_MIN_PAIRS, total / 10), total)
-    # One chunk for a small sample: Splink's probe phase costs more than it saves there.
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=u_pairs, num_chunks=1 if u_pairs <= 1e5 else 10
-    )
-    bound_unobserved_u(settings, u_pairs)
     # A few hundred records' pairs include their own duplicates: "agree by chance" would be
-    # measured on the very people being linked. The default model's u is used instead.
+    # measured on the very people being linked. The default model's u is used instead, and
+    # when it has every level, measuring u first is work whose result is thrown away (one
+    # query per comparison, a third of a small file's run).
+    if not (total < MIN_FILE_PAIRS and _default_u_covers(settings)):
+        u_pairs = min(_U_MAX_PAIRS, max(_U_MIN_PAIRS, total / 10), total)
+        # One chunk for a small sample: Splink's probe phase costs more than it saves there.
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=u_pairs, num_chunks=1 if u_pairs <= 1e5 else 10
+        )
+        bound_unobserved_u(settings, u_pairs)
     if total < MIN_FILE_PAIRS:
         replaced = _default_u(settings)
         if replaced:
