@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from ruta.i18n import (
     LANGUAGES,
+    REVIEW_STATUSES,
+    catalog_path,
     domains,
     review_status,
     text_files,
     translation_status,
-    unreviewed_languages,
     unreviewed_summary,
     yaml_document,
 )
@@ -26,24 +30,35 @@ def test_every_language_has_a_row_for_every_catalog_and_text_folder() -> None:
         assert 0 <= row.unreviewed <= row.translated <= row.messages
 
 
-def test_kreyol_is_complete_and_wholly_unreviewed_the_others_are_reviewed() -> None:
+def test_kreyol_is_complete_and_counted_unreviewed_where_its_files_say_so() -> None:
     for row in translation_status():
         if row.lang == "ht":
-            assert row.translated == row.messages == row.unreviewed > 0
-        else:
+            assert row.translated == row.messages > 0
+            if row.kind == "catalog":
+                marked = review_status("ht", row.domain) == "unreviewed"
+                assert row.unreviewed == (row.translated if marked else 0)
+        else:  # written by the project's own translators, with no mark
             assert row.unreviewed == 0
-    assert set(unreviewed_summary()) == {"ht"}
+    assert set(unreviewed_summary()) <= {"ht"}
 
 
 @pytest.mark.parametrize("domain", domains())
-def test_every_kreyol_catalog_says_it_is_unreviewed_in_its_header(domain: str) -> None:
-    assert review_status("ht", domain) == "unreviewed"
+def test_every_kreyol_catalog_carries_its_mark_in_the_field_and_the_comment(domain: str) -> None:
+    # Kreyòl is a draft: each catalog says explicitly whether it was reviewed, in the header
+    # field and in the header comment, and both agree (a tool that dropped the field, or a
+    # hand edit of one of them, shows here; make i18n brings the comment in line).
+    head = catalog_path("ht", domain).read_text("utf-8").split("\n\n")[0]
+    field = re.search(r'^"X-Review-Status: (\w+)\\n"$', head, re.M)
+    comment = re.search(r"^# Review-Status: (\w+)", head, re.M)
+    assert field is not None and comment is not None
+    assert field.group(1) == comment.group(1) == review_status("ht", domain)
     assert review_status("es", domain) == "reviewed"
 
 
 @pytest.mark.parametrize("path", text_files(), ids=lambda p: p.name)
-def test_every_text_file_marks_kreyol_unreviewed(path: object) -> None:
-    assert unreviewed_languages(yaml_document(path)) == frozenset({"ht"})
+def test_every_text_file_says_whether_its_kreyol_was_reviewed(path: Path) -> None:
+    review = yaml_document(path).get("review") or {}
+    assert review.get("ht") in REVIEW_STATUSES
 
 
 def test_check_reports_unreviewed_languages_without_failing(
