@@ -19,21 +19,24 @@ ANSWERS = {
 }
 
 
-def answer_the_finder(page: Page) -> None:
-    """Answer whatever the engine asks; yes/no questions get "No"."""
+def answer_the_finder(
+    page: Page, answers: dict[str, str] = ANSWERS, no: str = "No", go_on: str = "Continue"
+) -> None:
+    """Answer whatever the engine asks; yes/no questions get "No" (``no``, in the page's
+    language), and ``go_on`` is the Continue button's text."""
     for _ in range(20):
         if page.url.endswith("/finder/check"):
             return
         fact = page.get_attribute("input[name=fact]", "value")
         if fact == "host_country":
-            page.select_option("#answer", label=ANSWERS[fact])
-        elif fact in ANSWERS:
-            page.get_by_label(ANSWERS[fact], exact=True).check()
+            page.select_option("#answer", label=answers[fact])
+        elif fact in answers:
+            page.get_by_label(answers[fact], exact=True).check()
         elif page.locator("#answer-none").count():
             page.check("#answer-none")
         else:
-            page.get_by_label("No", exact=True).check()
-        page.click("button >> text=Continue")
+            page.get_by_label(no, exact=True).check()
+        page.click(f"button >> text={go_on}")
     raise AssertionError("the finder did not reach the check page")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page
 from tests.browser.conftest import Server, axe_violations
+from tests.browser.test_journey import answer_the_finder
 
 pytestmark = pytest.mark.browser
 
@@ -37,19 +38,7 @@ def test_the_finder_in_kreyol_to_a_result(browser: Browser, server: Server) -> N
     _axe_clean(page, found)
     page.click("text=Kòmanse kounye a")
     _axe_clean(page, found)
-    for _ in range(20):
-        if page.url.endswith("/finder/check"):
-            break
-        fact = page.get_attribute("input[name=fact]", "value")
-        if fact == "host_country":
-            page.select_option("#answer", label=ANSWERS[fact])
-        elif fact in ANSWERS:
-            page.get_by_label(ANSWERS[fact], exact=True).check()
-        elif page.locator("#answer-none").count():
-            page.check("#answer-none")
-        else:
-            page.get_by_label("Non", exact=True).check()
-        page.click("button >> text=Kontinye")
+    answer_the_finder(page, ANSWERS, no="Non", go_on="Kontinye")
     assert page.locator("h1").inner_text() == "Verifye repons ou yo"
     _axe_clean(page, found)
     page.click("text=Wè rezilta mwen yo")

@@ -32,6 +32,7 @@ __all__ = [
     "REVIEW_STATUSES",
     "ReviewStatus",
     "TextProblem",
+    "review_languages",
     "text_files",
     "text_nodes",
     "text_problems",
@@ -141,6 +142,24 @@ def _review_problems(data: Any, prefix: str) -> list[TextProblem]:
         for lang, status in review.items()
         if lang not in LANGUAGES or status not in REVIEW_STATUSES
     ]
+
+
+def review_languages(review: Mapping[str, str]) -> Mapping[str, str]:
+    """A file's ``review`` mapping, if it names only supported languages (a schema check).
+
+    Raises:
+        ValueError: Naming the unknown languages and the supported ones.
+
+    Examples:
+        >>> review_languages({"ht": "unreviewed"})
+        {'ht': 'unreviewed'}
+    """
+    unknown = sorted(set(review) - set(LANGUAGES))
+    if unknown:
+        raise ValueError(
+            f"review names {', '.join(unknown)}; expected languages of {', '.join(LANGUAGES)}"
+        )
+    return review
 
 
 def unreviewed_languages(data: Any) -> frozenset[str]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
-from ruta.i18n import LANGUAGES, ReviewStatus, language_of
+from ruta.i18n import LANGUAGES, ReviewStatus, language_of, review_languages
 
 __all__ = [
     "CitationSpec",
@@ -233,16 +233,7 @@ class PackFile(_Strict):
     #: Languages whose texts no native speaker has reviewed yet (``{ht: unreviewed}``).
     review: dict[str, ReviewStatus] = Field(default_factory=dict)
 
-    @field_validator("review")
-    @classmethod
-    def _review_languages(cls, review: dict[str, str]) -> dict[str, str]:
-        unknown = sorted(set(review) - set(LANGUAGES))
-        if unknown:
-            raise ValueError(
-                f"review names {', '.join(unknown)}; expected languages of "
-                f"{', '.join(LANGUAGES)}"
-            )
-        return review
+    _review_languages = field_validator("review")(review_languages)
 
 
 class TestCaseSpec(_Strict):

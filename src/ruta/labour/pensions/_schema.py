@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
 
-from ruta.i18n import LANGUAGES, ReviewStatus, language_of
+from ruta.i18n import LANGUAGES, ReviewStatus, language_of, review_languages
 from ruta.pathways import CitationSpec
 
 __all__ = [
@@ -55,15 +55,7 @@ class _Reviewed(_Strict):
 
     review: dict[str, ReviewStatus] = Field(default_factory=dict)
 
-    @field_validator("review")
-    @classmethod
-    def _review_languages(cls, review: dict[str, str]) -> dict[str, str]:
-        unknown = sorted(set(review) - set(LANGUAGES))
-        if unknown:
-            raise ValueError(
-                f"review names {', '.join(unknown)}; expected languages of {', '.join(LANGUAGES)}"
-            )
-        return review
+    _review_languages = field_validator("review")(review_languages)
 
 
 class Text(RootModel[dict[str, str]]):
