@@ -47,6 +47,7 @@ __all__ = [
     "bar_chart",
     "new_figure",
     "render",
+    "series_chart",
     "series_style",
 ]
 
@@ -170,34 +171,159 @@ def bar_chart(
             axes.barh(position, value, height=0.62, linewidth=0.8, **series_style(kind))
         reach = list(values)
         if errs is not None:
-            axes.errorbar(list(values), positions, xerr=[1.96 * e for e in errs], fmt="none",
-                          ecolor="#000000", elinewidth=1.0, capsize=3)
-            reach = [v + (1.96 * e if v >= 0 else -1.96 * e) for v, e in
-                     zip(values, errs, strict=True)]
+            axes.errorbar(
+                list(values),
+                positions,
+                xerr=[1.96 * e for e in errs],
+                fmt="none",
+                ecolor="#000000",
+                elinewidth=1.0,
+                capsize=3,
+            )
+            reach = [
+                v + (1.96 * e if v >= 0 else -1.96 * e) for v, e in zip(values, errs, strict=True)
+            ]
         axes.axvline(0.0, color="#000000", linewidth=0.9)
         axes.set_yticks(positions, wrapped)
         axes.set_xlabel(value_label)
         axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: show(v)))
-        figure.suptitle("\n".join(textwrap.wrap(title, 70)), x=0.01, ha="left",
-                        fontsize=11, fontweight="bold")
+        figure.suptitle(
+            "\n".join(textwrap.wrap(title, 70)), x=0.01, ha="left", fontsize=11, fontweight="bold"
+        )
         # Value labels sit past the whisker's end, so that no line crosses the text.
         for position, value, end in zip(positions, values, reach, strict=True):
             axes.annotate(
-                show(value), (end, position), xytext=(5 if value >= 0 else -5, 0),
-                textcoords="offset points", va="center", ha="left" if value >= 0 else "right",
+                show(value),
+                (end, position),
+                xytext=(5 if value >= 0 else -5, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left" if value >= 0 else "right",
                 fontsize=9,
             )
         axes.margins(x=0.22)
         if legend is not None and len(legend) > 1:
             handles = [Patch(label=name, **series_style(i)) for i, name in enumerate(legend)]
-            figure.legend(handles=handles, loc="outside lower center", ncols=len(legend),
-                          frameon=False, fontsize=9)
+            figure.legend(
+                handles=handles,
+                loc="outside lower center",
+                ncols=len(legend),
+                frameon=False,
+                fontsize=9,
+            )
     shown_errors = list(errors) if errors is not None else [float("nan")] * len(values)
     rows = tuple(
         (label, show(value), "" if e != e else show(e))
         for label, value, e in zip(labels, values, shown_errors, strict=True)
     )
     return Chart(title, figure, DataTable(columns or ("", value_label, "SE"), rows))
+
+
+#: Dash patterns of line series, so that lines differ without colour.
+_LINE_DASHES: Final[tuple[str, ...]] = ("-", "--", ":", "-.")
+_MARKERS: Final[tuple[str, ...]] = ("o", "s", "D", "^")
+
+
+def series_chart(
+    *,
+    title: str,
+    categories: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    kind: Literal["bar", "line"],
+    value_label: str,
+    band: tuple[str, Sequence[float | None], Sequence[float | None]] | None = None,
+    category_label: str = "",
+    withheld: str = "confidential",
+) -> Chart:
+    """Vertical grouped bars or lines over categories, with an optional band (PNG/SVG).
+
+    A value ``None`` is withheld: no bar and no point (never a zero), and the table says
+    ``withheld``. Category labels are thinned so that none overlaps, and rotated when
+    they are long.
+
+    Examples:
+        >>> chart = series_chart(title="Backlog", categories=["Q1", "Q2", "Q3"],
+        ...     series=[("COL", [10, None, 14])], kind="line", value_label="Cases")
+        >>> chart.table.rows[1]
+        ('Q2', 'confidential')
+        >>> render(chart, "png")[:4]
+        b'\\x89PNG'
+    """
+    with matplotlib.rc_context({**_STYLE, "axes.grid.axis": "y"}):
+        figure, axes = new_figure(7.5, 3.8)
+        positions = list(range(len(categories)))
+        if band is not None:
+            low = [float("nan") if v is None else v for v in band[1]]
+            high = [float("nan") if v is None else v for v in band[2]]
+            axes.fill_between(
+                positions,
+                low,
+                high,
+                facecolor="#D9E8F5",
+                edgecolor="#5B8DB8",
+                hatch="///",
+                linewidth=0.6,
+                label=band[0],
+            )
+        width = 0.8 / max(len(series), 1)
+        for index, (name, values) in enumerate(series):
+            numbers = [float("nan") if v is None else float(v) for v in values]
+            if kind == "bar":
+                offsets = [p - 0.4 + width * (index + 0.5) for p in positions]
+                shown = [(x, v) for x, v in zip(offsets, numbers, strict=True) if v == v]
+                axes.bar(
+                    [x for x, _ in shown],
+                    [v for _, v in shown],
+                    width=width * 0.95,
+                    linewidth=0.6,
+                    label=name,
+                    **series_style(index),
+                )
+            else:
+                colour = OKABE_ITO[index % len(OKABE_ITO)]
+                axes.plot(
+                    positions,
+                    numbers,
+                    color=colour,
+                    linewidth=2,
+                    linestyle=_LINE_DASHES[index % len(_LINE_DASHES)],
+                    marker=_MARKERS[index % len(_MARKERS)] if len(numbers) <= 40 else None,
+                    markersize=4,
+                    label=name,
+                )
+        step = max(1, -(-len(categories) // 14))
+        ticks = positions[::step]
+        longest = max((len(c) for c in categories), default=0)
+        axes.set_xticks(
+            ticks,
+            [categories[i] for i in ticks],
+            rotation=30 if longest > 10 else 0,
+            ha="right" if longest > 10 else "center",
+        )
+        axes.set_ylabel(value_label)
+        axes.set_ylim(bottom=0)
+        if category_label:
+            axes.set_xlabel(category_label)
+        figure.suptitle(
+            "\n".join(textwrap.wrap(title, 80)), x=0.01, ha="left", fontsize=11, fontweight="bold"
+        )
+        if len(series) > 1 or band is not None:
+            axes.legend(frameon=False, fontsize=9, loc="upper left")
+    columns = [category_label, *(name for name, _ in series)]
+    cells: list[Sequence[float | None]] = [values for _, values in series]
+    if band is not None:
+        columns += [f"{band[0]} (-)", f"{band[0]} (+)"]
+        cells += [band[1], band[2]]
+
+    def show(value: float | None) -> str:
+        if value is None:
+            return withheld
+        return f"{value:g}"
+
+    rows = tuple(
+        (category, *(show(col[i]) for col in cells)) for i, category in enumerate(categories)
+    )
+    return Chart(title, figure, DataTable(tuple(columns), rows))
 
 
 def render(chart: Chart | Figure, fmt: ChartFormat) -> bytes:

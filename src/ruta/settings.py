@@ -278,6 +278,11 @@ class _Settings(_PackSettings):
         "as examples). Without it the finder shows only the host country's migration "
         "authority.",
     )
+    stats_population: Path | None = Field(
+        None,
+        description="Results of `ruta pathways simulate` (Parquet) the statistics pages show "
+        "beside the applications for take-up; none: take-up shows applications only.",
+    )
     registries: dict[str, Path | RegistrySource] = Field(
         default_factory=dict,
         description="Registries searched for duplicates at intake, by host country (JSON, e.g. "

@@ -99,3 +99,35 @@ def test_demo_logins_take_a_case_to_the_decision_the_engine_supports(
     migrant.goto(f"{demo.server.url}/track")
     assert migrant.locator("main a[href*='/track/']").count() > 0
     migrant.context.close()
+
+
+def _open_tables(page: Page) -> None:
+    """Open every chart's table, so that axe checks the tables too."""
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+
+
+def test_statistics_and_comparison_pages_are_axe_clean(
+    browser: Browser, demo: Demo, tmp_path
+) -> None:
+    """The dashboards and the comparison on the demo, in two languages, with every
+    table open; a screenshot of each is a PNG a reader opens."""
+    from PIL import Image
+    from tests.browser.conftest import axe_violations
+
+    found: dict[str, list[str]] = {}
+    desk = _sign_in(browser, demo.server, "col-supervisor")
+    for path in ("/casework/statistics", "/casework/statistics?lang=es", "/statistics/regional"):
+        response = desk.goto(f"{demo.server.url}{path}")
+        assert response is not None and response.status == 200, path
+        _open_tables(desk)
+        for violation in axe_violations(desk):
+            found.setdefault(path, []).append(violation["id"])
+    assert desk.locator("svg.chart").count() >= 7
+    shot = tmp_path / "statistics.png"
+    desk.screenshot(path=str(shot), full_page=True)
+    assert Image.open(shot).height > 1500
+    for path in ("/pathways/compare", "/pathways/compare?template=andean-permanent&lang=fr"):
+        desk.goto(f"{demo.server.url}{path}")
+        for violation in axe_violations(desk):
+            found.setdefault(path, []).append(violation["id"])
+    assert found == {}

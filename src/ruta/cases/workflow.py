@@ -42,7 +42,9 @@ __all__ = [
     "four_eyes_problem",
 ]
 
-ROLES: Final = ("applicant", "caseworker", "supervisor", "auditor", "admin")
+#: ``regional``: a regional forum's reader; sees the published (disclosure-controlled)
+#: statistics of every state and nothing else (no case, office or account).
+ROLES: Final = ("applicant", "caseworker", "supervisor", "auditor", "admin", "regional")
 
 STATES: Final = (
     "draft",

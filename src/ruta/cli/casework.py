@@ -113,7 +113,9 @@ def _redact(url: str) -> str:
 @users_app.command("create")
 def users_create(
     name: str = typer.Argument(..., help="Username: lowercase letters, digits, . _ -"),
-    role: str = typer.Option(..., help="applicant, caseworker, supervisor, auditor or admin"),
+    role: str = typer.Option(
+        ..., help="applicant, caseworker, supervisor, auditor, admin or regional"
+    ),
     country: str = typer.Option(None, help="ISO 3166-1 alpha-3, e.g. COL"),
     office: str = typer.Option(None, help="Office code (caseworkers of one office)"),
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import UTC, date, datetime, timedelta
 from xml.etree import ElementTree
@@ -20,7 +21,7 @@ def test_chart_is_well_formed_svg_with_an_accessible_name() -> None:
     assert root.tag == f"{ns}svg" and root.get("role") == "img"
     assert root.get("aria-labelledby") == "c1-title"
     assert root.find(f"{ns}title").text == "Per <day>"  # escaped in the markup, intact here
-    bars = [r for r in root.iter(f"{ns}rect") if float(r.get("y")) > 20]
+    bars = [r for r in root.iter(f"{ns}rect") if r.get("class") == "bar"]
     heights = [float(b.get("height")) for b in bars]
     assert heights[0] == 0 and heights[1] < heights[2]  # bars are proportional
 
@@ -65,3 +66,20 @@ def test_dashboard_figures_fill_missing_days_and_sum_open_cases() -> None:
     assert figures["decided_total"] == 8  # the day outside the window is not counted
     assert figures["open_total"] == 6
     assert figures["by_status"]["withdrawn"] == 0
+
+
+def test_axis_labels_never_overlap_and_long_ones_are_shortened() -> None:
+    """Issue 15: the dashboard's day labels overlapped. Each drawn label must fit in the
+    room up to the next drawn one (at the helper's character width)."""
+    from ruta.web.ui._chart import _CHAR_W, visible_labels
+
+    for count in (3, 14, 30, 52, 120):
+        labels = [f"2026-11-{d:02d}" for d in range(count)]
+        slot = 600 / count
+        shown = visible_labels(labels, slot)
+        assert shown[0][0] == 0 and shown[-1][0] == count - 1
+        for (i, text), (j, _next) in itertools.pairwise(shown):
+            assert len(text) * _CHAR_W <= (j - i) * slot, (count, i, j, text)
+    long = "Residencia temporaria del Acuerdo de Residencia MERCOSUR, Bolivia y Chile " * 2
+    svg = str(bar_chart([long] * 3, [("n", [1] * 3)], title="t"))
+    assert "…" in svg and long not in svg

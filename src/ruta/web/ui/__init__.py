@@ -13,6 +13,7 @@ from ruta.web.ui import (
     applicant,
     appointments,
     caseworker,
+    comparison,
     contributions,
     documents,
     finder,
@@ -20,6 +21,7 @@ from ruta.web.ui import (
     intake,
     notifications,
     review,
+    statistics,
     supervisor,
     track,
     translations,
@@ -29,6 +31,7 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 router.include_router(finder.router)
+router.include_router(comparison.router)
 router.include_router(contributions.router)
 router.include_router(applicant.router)
 # Before track: its POST /track/{app_id}/{step} would otherwise catch .../appointment.
@@ -37,6 +40,7 @@ router.include_router(track.router)
 router.include_router(household.router)
 router.include_router(caseworker.router)
 router.include_router(supervisor.router)
+router.include_router(statistics.router)
 router.include_router(documents.router)
 router.include_router(review.router)
 router.include_router(intake.router)

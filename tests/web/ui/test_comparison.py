@@ -1,0 +1,40 @@
+"""The public comparison page and its CSV: the same cells as ``ruta.pathways.compare``."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ruta.pathways import compare
+
+from .conftest import main_text
+
+
+def test_comparison_page_and_csv_show_the_states_side_by_side(site):
+    client = site.client()
+    page = client.get("/pathways/compare", params={"template": "mercosur-temporary", "lang": "es"})
+    assert page.status_code == 200
+    html = page.text
+    table = compare("mercosur-temporary", "es")
+    arg = table.row("condition", "no_criminal_record").cells["ARG"]
+    assert arg.value in html and arg.citation in html
+    assert "En qué difieren las reglas de los Estados" in html
+    assert html.count('<th scope="col">') == 2 + len(table.states)
+    assert html.count('class="departs"') == sum(
+        1 for r in table.rows for s in table.states if r.cells[s].departs
+    )
+    assert "UNCERTAIN" in html and "MEDIUM" in html
+
+    download = client.get("/pathways/compare.csv", params={"template": "andean-temporary"})
+    assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(download.text)))
+    assert rows[0] == ["kind", "id", "treaty", "BOL", "COL", "ECU", "PER"]
+    assert len(rows) == 1 + len(compare("andean-temporary").rows)
+
+
+def test_unknown_template_is_named_not_a_server_error(site):
+    client = site.client()
+    page = client.get("/pathways/compare", params={"template": "schengen", "lang": "en"})
+    assert page.status_code == 422
+    assert "Choose one of the treaties in the list" in main_text(page.text)
+    assert client.get("/pathways/compare.csv", params={"template": "schengen"}).status_code == 404
