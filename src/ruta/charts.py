@@ -234,12 +234,14 @@ def series_chart(
     band: tuple[str, Sequence[float | None], Sequence[float | None]] | None = None,
     category_label: str = "",
     withheld: str = "confidential",
+    withheld_note: str = "",
 ) -> Chart:
     """Vertical grouped bars or lines over categories, with an optional band (PNG/SVG).
 
-    A value ``None`` is withheld: no bar and no point (never a zero), and the table says
-    ``withheld``. Category labels are thinned so that none overlaps, and rotated when
-    they are long.
+    A value ``None`` is withheld: no bar and no point (never a zero), the table says
+    ``withheld`` and the chart carries ``withheld_note`` (default: ``withheld``). Long
+    category labels wrap on three lines, and only every k-th is drawn when they would
+    overlap.
 
     Examples:
         >>> chart = series_chart(title="Backlog", categories=["Q1", "Q2", "Q3"],
@@ -291,15 +293,24 @@ def series_chart(
                     markersize=4,
                     label=name,
                 )
-        step = max(1, -(-len(categories) // 14))
+        # Labels never overlap: long ones wrap on up to three lines of 16 characters
+        # (shortened with an ellipsis), and only every k-th is drawn when even those do not
+        # fit (about 86 characters across the axes at this size).
+        shown_labels = [_wrap_label(c) for c in categories]
+        widest = max((max(len(x) for x in c.split("\n")) for c in shown_labels), default=1)
+        step = max(1, -(-len(categories) * (widest + 2) // 86))
         ticks = positions[::step]
-        longest = max((len(c) for c in categories), default=0)
-        axes.set_xticks(
-            ticks,
-            [categories[i] for i in ticks],
-            rotation=30 if longest > 10 else 0,
-            ha="right" if longest > 10 else "center",
-        )
+        axes.set_xticks(ticks, [shown_labels[i] for i in ticks])
+        if any(v is None for _, values in series for v in values):
+            axes.annotate(
+                withheld_note or withheld,
+                (0.99, 0.98),
+                xycoords="axes fraction",
+                ha="right",
+                va="top",
+                fontsize=8,
+                style="italic",
+            )
         axes.set_ylabel(value_label)
         axes.set_ylim(bottom=0)
         if category_label:
@@ -324,6 +335,19 @@ def series_chart(
         (category, *(show(col[i]) for col in cells)) for i, category in enumerate(categories)
     )
     return Chart(title, figure, DataTable(tuple(columns), rows))
+
+
+def _wrap_label(label: str) -> str:
+    """A category label on at most three lines of 16 characters.
+
+    Examples:
+        >>> _wrap_label("Residencia temporaria MERCOSUR en Argentina y Bolivia").splitlines()
+        ['Residencia', 'temporaria', 'MERCOSUR en…']
+    """
+    lines = textwrap.wrap(label, 16) or [label]
+    if len(lines) > 3:
+        lines = [*lines[:2], lines[2][:15] + "…"]
+    return "\n".join(lines)
 
 
 def render(chart: Chart | Figure, fmt: ChartFormat) -> bytes:

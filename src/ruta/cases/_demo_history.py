@@ -60,9 +60,9 @@ class DemoOffice:
 #: The demo's offices: Bogotá's arrivals double while its staff stay at three.
 DEMO_OFFICES: tuple[DemoOffice, ...] = (
     DemoOffice("BOG-01", "COL", "Bogotá, Centro Facilitador", 0.6, 2.0, 3, 0.9),
-    DemoOffice("MED-01", "COL", "Medellín, Centro Facilitador", 0.4, 1.0, 2, 0.8),
-    DemoOffice("LIM-01", "PER", "Lima, Breña", 0.65, 1.1, 3, 0.85),
-    DemoOffice("AQP-01", "PER", "Arequipa, Jefatura Zonal", 0.35, 1.0, 2, 0.8),
+    DemoOffice("MED-01", "COL", "Medellín, Centro Facilitador", 0.4, 1.0, 2, 0.7),
+    DemoOffice("LIM-01", "PER", "Lima, Breña", 0.65, 1.1, 3, 0.7),
+    DemoOffice("AQP-01", "PER", "Arequipa, Jefatura Zonal", 0.35, 1.0, 2, 0.7),
 )
 
 #: Days from submission to the intake appointment, after which a caseworker may take it.

@@ -268,6 +268,7 @@ def _download(
         band=figure.band,
         category_label=figure.category_label,
         withheld=_("confidential"),
+        withheld_note=_("Confidential cells are withheld and not drawn"),
     )
     return Response(render_chart(chart, "png"), media_type="image/png", headers=disposition)
 
