@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import uvicorn
@@ -36,13 +38,51 @@ def test_the_shared_listener_says_it_is_tcp() -> None:
         listener.close()
 
 
-def _get(port: int, path: str) -> bytes:
+def _get(port: int, path: str, token: str | None = None) -> bytes:
+    auth = f"Authorization: Bearer {token}\r\n" if token else ""
     with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
-        conn.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        request = f"GET {path} HTTP/1.1\r\nHost: x\r\n{auth}Connection: close\r\n\r\n"
+        conn.sendall(request.encode())
         chunks = []
         while chunk := conn.recv(65536):
             chunks.append(chunk)
     return b"".join(chunks)
+
+
+@contextmanager
+def _serving(tmp_path: Path, *options: str, **settings: str) -> Iterator[int]:
+    """``ruta serve`` on a migrated SQLite file until it answers; yields the port."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "RUTA_DATABASE_URL": f"sqlite:///{tmp_path / 'ruta.db'}",
+        "RUTA_DATA_DIR": str(tmp_path),
+        **settings,
+    }
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    ruta = [str(Path(sys.executable).with_name("ruta"))]
+    subprocess.run([*ruta, "db", "upgrade"], env=env, check=True, capture_output=True)
+    proc = subprocess.Popen(
+        [*ruta, "serve", "--port", str(port), *options],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        answer = b""
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                answer = _get(port, "/healthz")
+                break
+            except OSError:
+                time.sleep(0.3)
+        assert answer.startswith(b"HTTP/1.1 200"), proc.stderr.read() if proc.stderr else b""
+        yield port
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(30)
 
 
 def _healthz_count(metrics: bytes) -> float:
@@ -57,62 +97,22 @@ def _healthz_count(metrics: bytes) -> float:
     )
 
 
-def _get_with_token(port: int, path: str, token: str) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
-        request = (
-            f"GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
-            "Connection: close\r\n\r\n"
-        )
-        conn.sendall(request.encode())
-        chunks = []
-        while chunk := conn.recv(65536):
-            chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def test_ruta_serve_with_two_workers_answers(tmp_path: Path) -> None:
-    port = _free_port()
     token = "t" * 32
-    env = {
-        **os.environ,
-        "RUTA_DATABASE_URL": f"sqlite:///{tmp_path / 'ruta.db'}",
-        "RUTA_DATA_DIR": str(tmp_path),
-        "RUTA_METRICS_TOKEN": token,
-    }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     # A file of a previous run in the metrics folder must not be counted.
     (tmp_path / "metrics").mkdir()
     (tmp_path / "metrics" / "counter_1.db").write_bytes(b"stale")
-    ruta = [str(Path(sys.executable).with_name("ruta"))]
-    subprocess.run([*ruta, "db", "upgrade"], env=env, check=True, capture_output=True)
-    proc = subprocess.Popen(
-        [*ruta, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        answer = b""
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                answer = _get(port, "/api/v1/openapi.json")
-                break
-            except OSError:
-                time.sleep(0.3)
-        assert answer.startswith(b"HTTP/1.1 200"), proc.stderr.read() if proc.stderr else b""
-        assert b'"openapi"' in answer
+    with _serving(tmp_path, "--workers", "2", RUTA_METRICS_TOKEN=token) as port:
+        answer = _get(port, "/api/v1/openapi.json")
+        assert answer.startswith(b"HTTP/1.1 200") and b'"openapi"' in answer
         # Metrics in multiprocess mode: whichever worker answers the scrape, it counts the
         # requests both workers answered (each connection goes to either worker).
+        before = _healthz_count(_get(port, "/metrics", token))
         for _ in range(20):
             assert _get(port, "/healthz").startswith(b"HTTP/1.1 200")
-        counts = [_healthz_count(_get_with_token(port, "/metrics", token)) for _ in range(4)]
+        counts = [_healthz_count(_get(port, "/metrics", token)) - before for _ in range(4)]
         assert counts == [20, 20, 20, 20]
         assert len(list((tmp_path / "metrics").glob("counter_*.db"))) >= 1
-    finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(30)
 
 
 def test_serve_refuses_zero_workers() -> None:
@@ -125,38 +125,13 @@ def test_serve_refuses_zero_workers() -> None:
 
 
 def test_ruta_serve_under_a_sub_path(tmp_path: Path) -> None:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "RUTA_DATABASE_URL": f"sqlite:///{tmp_path / 'ruta.db'}",
-        "RUTA_DATA_DIR": str(tmp_path),
-    }
-    ruta = [str(Path(sys.executable).with_name("ruta"))]
-    subprocess.run([*ruta, "db", "upgrade"], env=env, check=True, capture_output=True)
-    proc = subprocess.Popen(
-        [*ruta, "serve", "--port", str(port), "--root-path", "/ruta/"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        page = b""
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                page = _get(port, "/ruta/finder")
-                break
-            except OSError:
-                time.sleep(0.3)
-        assert page.startswith(b"HTTP/1.1 200"), proc.stderr.read() if proc.stderr else b""
+    with _serving(tmp_path, "--root-path", "/ruta/") as port:
+        page = _get(port, "/ruta/finder")
+        assert page.startswith(b"HTTP/1.1 200")
         assert b'href="/ruta/static/ruta.css"' in page and b'href="/finder' not in page
         assert _get(port, "/ruta/static/ruta.css").startswith(b"HTTP/1.1 200")
         # A proxy that strips the prefix before passing the request on is served too.
         assert _get(port, "/static/ruta.css").startswith(b"HTTP/1.1 200")
-    finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(30)
 
 
 def test_serve_refuses_a_root_path_that_is_not_a_path() -> None:
