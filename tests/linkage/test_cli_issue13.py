@@ -178,7 +178,11 @@ def test_summaries_speak_the_users_language(
     assert "se vaciaron 3 fechas de nacimiento imposibles" in spanish
     assert "(líneas 26, 32, 38)" in spanish and "<- umbral 0.9" in spanish
     assert re.search(r"47 registros -> 30 personas; .* escrito ", spanish)
+    # The engine's reasons, notes and progress lines too.
+    assert "address (sin address)" in spanish and "normalizando 47 registros" in spanish
+    assert "EM sobre dob omitido: 12 pares candidatos, menos de los 2.000 que necesita" in spanish
     assert "comparisons used" not in spanish and "records ->" not in spanish
+    assert "skipped" not in spanish and "training" not in spanish
     assert run(monkeypatch, *base, "--date-format", "%d/%m/%Y", "--lang", "fr") == 0
     french = capsys.readouterr().err
     assert "comparaisons utilisées : given_names" in french

@@ -91,6 +91,13 @@ def test_report_has_the_distribution_the_model_and_splinks_charts_offline(
     heading = "Score distribution" if lang == "en" else "Distribución de las puntuaciones"
     assert heading in page.headings
     assert len(page.captions) >= 4
+    # The engine's reasons and notes in the report's language (600 records: no phone, EM
+    # skipped for want of pairs).
+    text = report.read_text(encoding="utf-8")
+    reason, note = (
+        ("no phone", "EM on dob skipped") if lang == "en" else ("sin phone", "EM sobre dob omitido")
+    )
+    assert reason in text and note in text
     # Splink's two charts, each a frame with its JavaScript inline: no network needed.
     assert len(page.frames) == 2
     assert all("vegaEmbed" in frame and "cdn.jsdelivr" not in frame for frame in page.frames)

@@ -185,7 +185,7 @@ def dedupe(
             )
 
     def progress(msg: str) -> None:
-        err.print(f"[dim]{time.monotonic() - started:6.1f} s[/] {msg}")
+        err.print(f"[dim]{time.monotonic() - started:6.1f} s[/] {show().said(msg, lang)}")
 
     kwargs: dict[str, Any] = {
         "threshold": threshold,

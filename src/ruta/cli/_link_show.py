@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from ruta.linkage import ModelPlan, Registry, ScoreHistogram
 
-__all__ = ["number", "show_histogram", "show_plan", "show_read", "texts"]
+__all__ = ["number", "said", "show_histogram", "show_plan", "show_read", "texts"]
 
 _SHOWN = 20
 _BAR = 32
@@ -49,6 +49,13 @@ def number(value: float, lang: str, digits: int = 0) -> str:
 
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return str(format_decimal(value, format=pattern, locale=_locale(lang)))
+
+
+def said(text: str, lang: str) -> str:
+    """An engine's text (a reason, a note, a progress line) in ``lang`` when it has one."""
+    from ruta.linkage._text import say_in
+
+    return say_in(text, texts(lang).gettext, lambda value: number(value, lang))
 
 
 def show_read(err: Console, reg: Registry, label: str, lang: str) -> None:
@@ -97,7 +104,7 @@ def show_plan(err: Console, plan: ModelPlan, notes: list[str], lang: str) -> Non
     t = texts(lang)
     err.print(t.gettext("comparisons used: %(names)s") % {"names": ", ".join(plan.comparisons)})
     if plan.dropped_comparisons:
-        dropped = "; ".join(f"{name} ({why})" for name, why in plan.dropped_comparisons)
+        dropped = "; ".join(f"{name} ({said(why, lang)})" for name, why in plan.dropped_comparisons)
         err.print(t.gettext("comparisons dropped: %(names)s") % {"names": escape(dropped)})
     err.print(
         t.gettext("blocking rules used (%(n)s): %(rules)s")
@@ -106,10 +113,10 @@ def show_plan(err: Console, plan: ModelPlan, notes: list[str], lang: str) -> Non
     for label, why in plan.dropped_rules:
         err.print(
             t.gettext("  blocking rule %(rule)s: %(why)s")
-            % {"rule": escape(label), "why": escape(why)}
+            % {"rule": escape(label), "why": escape(said(why, lang))}
         )
     for note in notes:
-        err.print(t.gettext("[cyan]model[/] %(note)s") % {"note": escape(note)})
+        err.print(t.gettext("[cyan]model[/] %(note)s") % {"note": escape(said(note, lang))})
 
 
 def _bar(count: int, largest: int) -> str:

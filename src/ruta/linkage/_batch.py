@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from splink import Linker
 
+from ruta.i18n import N_
 from ruta.linkage._dedupe import (
     HISTOGRAM_FLOOR,
     DedupeResult,
@@ -34,6 +35,7 @@ from ruta.linkage._features import FEATURE_COLUMNS, comparison_features
 from ruta.linkage._histogram import weight_histogram
 from ruta.linkage._registry import Registry
 from ruta.linkage._saved import SavedModel
+from ruta.linkage._text import Text
 from ruta.linkage._training import train
 
 __all__ = ["BATCH", "REGISTRY", "link_batch"]
@@ -86,7 +88,13 @@ def link_batch(
             "the batch and the registry need at least one record each", field="against"
         )
     say = progress or (lambda _msg: None)
-    say(f"normalising {len(batch):,} new and {len(registry):,} registry records")
+    say(
+        Text(
+            N_("normalising %(new)s new and %(old)s registry records"),
+            new=len(batch),
+            old=len(registry),
+        )
+    )
     new, old = _features(batch, BATCH), _features(registry, REGISTRY)
     both = pd.concat([old, new], ignore_index=True)
     plan = build_plan(both, engine, model)
@@ -101,7 +109,7 @@ def link_batch(
     )
     logging.getLogger("splink").setLevel(logging.ERROR)
     if model is None:
-        say("training the model on the registry and the batch (no labels)")
+        say(Text(N_("training the model on the registry and the batch (no labels)")))
         notes = train(linker, plan, both, say)
     else:
         notes = model_notes(model)
@@ -110,7 +118,7 @@ def link_batch(
             if level.get("tf_adjustment_column"):
                 # Term frequencies from the registry and the batch together, as in training.
                 linker.table_management.compute_tf_table(level["tf_adjustment_column"])
-    say("scoring the batch against the registry")
+    say(Text(N_("scoring the batch against the registry")))
     sdf_old = register(api, engine, old, "ruta_registry")
     sdf_new = register(api, engine, new, "ruta_batch")
     between = linker.inference.predict_between(
@@ -129,7 +137,7 @@ def link_batch(
         ],
         ignore_index=True,
     )
-    say("clustering")
+    say(Text(N_("clustering")))
     pairs = scored.loc[scored["match_probability"] >= min(pairs_floor, threshold)]
     clusters = _clusters(pairs, threshold, new["record_id"])
     out_pairs = pairs[["record_id_l", "record_id_r", "match_probability"]].copy()

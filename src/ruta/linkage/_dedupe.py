@@ -14,12 +14,14 @@ from typing import Any, Literal
 import pandas as pd
 from splink import Linker
 
+from ruta.i18n import N_
 from ruta.linkage._errors import LinkageError
 from ruta.linkage._features import FEATURE_COLUMNS, comparison_features
 from ruta.linkage._histogram import ScoreHistogram, weight_histogram
 from ruta.linkage._model import ModelPlan, plan_from_saved, plan_model
 from ruta.linkage._registry import Registry
 from ruta.linkage._saved import SavedModel
+from ruta.linkage._text import Text
 from ruta.linkage._training import train
 
 __all__ = ["DedupeResult", "Engine", "dedupe_registry"]
@@ -175,7 +177,7 @@ def dedupe_registry(
             f"the registry has {len(registry)} valid records; need at least 2", field="registry"
         )
     say = progress or (lambda _msg: None)
-    say(f"normalising {len(registry):,} records")
+    say(Text(N_("normalising %(n)s records"), n=len(registry)))
     features = comparison_features(registry.frame)[list(FEATURE_COLUMNS)]
     plan = build_plan(features, engine, model)
     api = db_api(engine, spark)
@@ -189,11 +191,11 @@ def dedupe_registry(
     )
     logging.getLogger("splink").setLevel(logging.ERROR)
     if model is None:
-        say("training the model (no labels)")
+        say(Text(N_("training the model (no labels)")))
         notes = train(linker, plan, features, say)
     else:
         notes = model_notes(model)
-    say("scoring candidate pairs")
+    say(Text(N_("scoring candidate pairs")))
     predictions = linker.inference.predict(threshold_match_weight=HISTOGRAM_FLOOR)
     scored = linker.misc.query_sql(  # type: ignore[no-untyped-call]  # splink is untyped
         f"select record_id_l, record_id_r, match_weight, match_probability "
@@ -204,7 +206,7 @@ def dedupe_registry(
     pairs = scored.loc[
         scored["match_probability"] >= floor, ["record_id_l", "record_id_r", "match_probability"]
     ]
-    say("clustering")
+    say(Text(N_("clustering")))
     clusters_sdf = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=threshold
     )

@@ -15,7 +15,9 @@ from typing import Any
 
 import pandas as pd
 
+from ruta.i18n import N_
 from ruta.linkage._comparisons import COMPARISONS, comparison_needs
+from ruta.linkage._text import Text
 
 __all__ = [
     "MIN_FILE_PAIRS",
@@ -179,7 +181,9 @@ def plan_model(
             comparisons.append(build(filled))
             plan.comparisons.append(name)
         else:
-            plan.dropped_comparisons.append((name, f"no {_field_of(needs[0])}"))
+            plan.dropped_comparisons.append(
+                (name, Text(N_("no %(field)s"), field=_field_of(needs[0])))
+            )
     limit = max(_MIN_MAX_RULE_PAIRS, _MAX_RULE_PAIRS_PER_RECORD * len(features))
     blocking: list[str] = []
     for rule in _RULES:
@@ -187,7 +191,9 @@ def plan_model(
         if rule.swapped_dob and not filled.get("dob_swapped", False):
             missing.append("dob_swapped")
         if missing:
-            plan.dropped_rules.append((rule.label, f"no {_field_of(missing[0])}"))
+            plan.dropped_rules.append(
+                (rule.label, Text(N_("no %(field)s"), field=_field_of(missing[0])))
+            )
             continue
         scope = tuple(c for c in rule.scope if filled.get(c, False))
         if scope != rule.scope:
@@ -196,10 +202,22 @@ def plan_model(
             count = count_pairs(features, rule.keys + scope)
             if count > limit:
                 plan.dropped_rules.append(
-                    (rule.label, f"no {', '.join(lost)}: {count:,} pairs without it")
+                    (
+                        rule.label,
+                        Text(
+                            N_("no %(fields)s: %(n)s pairs without it"),
+                            fields=", ".join(lost),
+                            n=count,
+                        ),
+                    )
                 )
                 continue
-            plan.dropped_rules.append((rule.label, f"used without {', '.join(lost)} (no data)"))
+            plan.dropped_rules.append(
+                (
+                    rule.label,
+                    Text(N_("used without %(fields)s (no data)"), fields=", ".join(lost)),
+                )
+            )
         blocking.append(_rule_sql(rule, scope, complete))
         plan.rules.append(_Rule(rule.keys, scope, rule.swapped_dob).label)
     comparisons_dicts = [_as_dict(c, dialect) for c in comparisons]

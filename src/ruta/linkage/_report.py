@@ -16,9 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ruta.i18n import translator
+from ruta.i18n import babel_locale, translator
 from ruta.linkage._atomic import atomic_path
 from ruta.linkage._histogram import ScoreHistogram, weight_to_probability
+from ruta.linkage._text import say_in
 
 if TYPE_CHECKING:
     from ruta.linkage._dedupe import DedupeResult
@@ -127,6 +128,17 @@ def write_dedupe_report(
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    locale = babel_locale(lang)
+
+    def said(text: str) -> str:
+        # The engine's reasons and notes, in the report's language (ruta.linkage._text).
+        from babel.numbers import format_decimal
+
+        return say_in(
+            text, translations.gettext, lambda v: str(format_decimal(v, "#,##0", locale=locale))
+        )
+
+    env.filters["said"] = said
     svg, hist_rows = histogram_chart(result.histogram, lang)
     charts: list[tuple[str, str]] = []
     if result.linker is not None:

@@ -28,8 +28,10 @@ import pandas as pd
 from splink import block_on
 from splink.internals.exceptions import EMTrainingException
 
+from ruta.i18n import N_
 from ruta.linkage._model import MIN_FILE_PAIRS, ModelPlan, count_pairs
 from ruta.linkage._saved import FEATURES_VERSION
+from ruta.linkage._text import Text
 
 __all__ = ["MIN_EM_PAIRS", "default_parameters", "prior", "train"]
 
@@ -176,8 +178,12 @@ def train(linker: Any, plan: ModelPlan, features: pd.DataFrame, say: Say) -> lis
         settings._probability_two_random_records_match = prior(features, plan.deterministic)
     else:
         notes.append(
-            "prior: no near-certain rule applies (it needs a date of birth with a document "
-            "or full names); assumed one duplicate per 500 records"
+            Text(
+                N_(
+                    "prior: no near-certain rule applies (it needs a date of birth with a "
+                    "document or full names); assumed one duplicate per 500 records"
+                )
+            )
         )
     # A registry with no certain duplicates would give a prior of 0 (log of 0 in EM); assume
     # at least one duplicate per five hundred records instead.
@@ -200,20 +206,34 @@ def train(linker: Any, plan: ModelPlan, features: pd.DataFrame, say: Say) -> lis
         replaced = _default_u(settings)
         if replaced:
             notes.append(
-                f"u from Ruta's default model: {n:,} records give {total:,.0f} pairs, too "
-                f"few to measure how often different people agree (duplicates among them "
-                f"would count as strangers): {', '.join(replaced)}"
+                Text(
+                    N_(
+                        "u from Ruta's default model: %(n)s records give %(pairs)s pairs, too "
+                        "few to measure how often different people agree (duplicates among "
+                        "them would count as strangers): %(comparisons)s"
+                    ),
+                    n=n,
+                    pairs=int(total),
+                    comparisons=", ".join(replaced),
+                )
             )
     for keys in plan.training_rules:
         pairs = count_pairs(features, keys)
         label = " + ".join(keys)
         if pairs < MIN_EM_PAIRS:
             notes.append(
-                f"EM on {label} skipped: {pairs:,} candidate pairs, fewer than the "
-                f"{MIN_EM_PAIRS:,} it needs"
+                Text(
+                    N_(
+                        "EM on %(rule)s skipped: %(pairs)s candidate pairs, fewer than the "
+                        "%(needed)s it needs"
+                    ),
+                    rule=label,
+                    pairs=pairs,
+                    needed=MIN_EM_PAIRS,
+                )
             )
             continue
-        say(f"training m on pairs sharing {label}")
+        say(Text(N_("training m on pairs sharing %(rule)s"), rule=label))
         try:
             # A sample of a few million pairs trains m as well as all of them, in a fraction
             # of the time on a national registry.
@@ -221,16 +241,31 @@ def train(linker: Any, plan: ModelPlan, features: pd.DataFrame, say: Say) -> lis
                 block_on(*keys), max_pairs=_EM_MAX_PAIRS, estimate_without_term_frequencies=True
             )
         except EMTrainingException:
-            notes.append(f"EM on {label} did not converge; its m values come from defaults")
+            notes.append(
+                Text(
+                    N_("EM on %(rule)s did not converge; its m values come from defaults"),
+                    rule=label,
+                )
+            )
     from_defaults, generic = _fill_untrained_m(settings)
     if from_defaults:
         notes.append(
-            "m from Ruta's default model (synthetic regional registry), too few pairs to "
-            f"train: {', '.join(from_defaults)}"
+            Text(
+                N_(
+                    "m from Ruta's default model (synthetic regional registry), too few pairs "
+                    "to train: %(comparisons)s"
+                ),
+                comparisons=", ".join(from_defaults),
+            )
         )
     if generic:
         notes.append(
-            "levels no training pair reached keep Splink's generic m (they weigh only if a "
-            f"pair reaches them): {'; '.join(generic)}"
+            Text(
+                N_(
+                    "levels no training pair reached keep Splink's generic m (they weigh only "
+                    "if a pair reaches them): %(levels)s"
+                ),
+                levels="; ".join(generic),
+            )
         )
     return notes
