@@ -309,6 +309,8 @@ def _cast(column: str, sql_type: str, source_type: str) -> str:
         return f"CAST({quoted} AS {sql_type})"
     if sql_type == "VARCHAR":
         return f"NULLIF(trim(CAST({quoted} AS VARCHAR)), '')"
+    if source_type.upper() == sql_type:
+        return quoted  # a typed column (Parquet DATE, BOOLEAN) needs no round trip via text
     return f"TRY_CAST(NULLIF(trim(CAST({quoted} AS VARCHAR)), '') AS {sql_type})"
 
 
