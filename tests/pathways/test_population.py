@@ -271,3 +271,42 @@ def test_a_mask_names_exactly_its_bits(ids: list[str]) -> None:
         assert decode_failed(1 << bit, ids) == [ids[bit]]
     assert decode_failed((1 << len(ids)) - 1, ids) == ids
     assert decode_failed(0, ids) == []
+
+
+def test_typed_parquet_columns_answer_as_text_ones(tmp_path: Path) -> None:
+    """DATE and BOOLEAN columns are taken as they are stored; the answers are those of the
+    same people written as text."""
+    profile = {
+        "host_country": "COL",
+        "in_host_country": True,
+        "nationalities": [{"country": "VEN"}],
+        "entry": {"date": "2021-01-15", "authorized_crossing": False},
+        "current_status": "irregular",
+        "criminal_records": [],
+        "migration_sanctions": False,
+    }
+    as_of = dt.date(2023, 6, 1)
+    text = tmp_path / "text.parquet"
+    write_population(text, [to_row("p0", as_of, profile)])
+    typed = tmp_path / "typed.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "person_id": ["p0"],
+                "as_of": pa.array([as_of], pa.date32()),
+                "host_country": ["COL"],
+                "in_host_country": [True],
+                "nationalities": [json.dumps(profile["nationalities"])],
+                "entry_date": pa.array([dt.date(2021, 1, 15)], pa.date32()),
+                "entry_authorized_crossing": [False],
+                "current_status": ["irregular"],
+                "criminal_records": ["[]"],
+                "migration_sanctions": [False],
+            }
+        ),
+        typed,
+    )
+    simulate(text, tmp_path / "a.parquet")
+    simulate(typed, tmp_path / "b.parquet")
+    assert actual(tmp_path / "a.parquet") == actual(tmp_path / "b.parquet")
+    assert actual(tmp_path / "b.parquet") == expected([("p0", as_of, profile)])
