@@ -95,3 +95,15 @@ def test_templates_have_no_inline_script_or_style() -> None:
         for m in inline.finditer(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_charts_drawn_into_pages_carry_no_inline_style() -> None:
+    # The SVG charts are written into the page by Python, not by a template.
+    from ruta.web.ui._chart import bar_chart, line_chart
+
+    svgs = [
+        bar_chart(["W1", "W2"], [("Submitted", [3, 5])], chart_id="b", title="t"),
+        line_chart(["W1", "W2"], [("Decided", [1, 4])], chart_id="l", title="t"),
+    ]
+    for svg in svgs:
+        assert "<style" not in svg and " style=" not in svg and "<script" not in svg

@@ -50,10 +50,9 @@ Value = float | int | None
 #: A shaded band under the lines: its name, its lower and its upper values.
 Band = tuple[str, Sequence[Value], Sequence[Value]]
 
-_STYLE = (
-    "<style>text{font-family:Arial,Helvetica,sans-serif;font-size:12px;fill:#0b0c0c}"
-    ".grid{stroke:#b1b4b6}.axis{stroke:#0b0c0c}</style>"
-)
+# Presentation attributes, not a <style> element: the pages' Content-Security-Policy
+# refuses inline styles (ruta.web.headers), and attributes also hold in a saved SVG file.
+_FONT = 'font-family="Arial,Helvetica,sans-serif" font-size="12"'
 
 
 def _nice_max(value: float) -> float:
@@ -149,14 +148,13 @@ def _frame(
     parts = [
         f'<svg class="chart" role="img" aria-labelledby="{escape(chart_id)}-title" '
         f'viewBox="0 0 {_WIDTH} {_HEIGHT}" width="{_WIDTH}" height="{_HEIGHT}" '
-        f'xmlns="http://www.w3.org/2000/svg">',
+        f'xmlns="http://www.w3.org/2000/svg" {_FONT}>',
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
-        _STYLE,
     ]
     for tick in (0, top / 2, top):
         y = base_y - plot_h * tick / top
         parts.append(
-            f'<line class="grid" x1="{_LEFT}" x2="{_WIDTH - _RIGHT}" y1="{y:.1f}" '
+            f'<line class="grid" stroke="#b1b4b6" x1="{_LEFT}" x2="{_WIDTH - _RIGHT}" y1="{y:.1f}" '
             f'y2="{y:.1f}"/><text x="{_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
             f"{_number(tick)}</text>"
         )
@@ -226,7 +224,8 @@ def bar_chart(
                     f'text-anchor="middle">{_number(value)}</text>'
                 )
     parts.append(
-        f'<line class="axis" x1="{_LEFT}" x2="{_WIDTH - _RIGHT}" y1="{base_y}" y2="{base_y}"/>'
+        f'<line class="axis" stroke="#0b0c0c" x1="{_LEFT}" x2="{_WIDTH - _RIGHT}" '
+        f'y1="{base_y}" y2="{base_y}"/>'
     )
     parts += _x_labels(categories, slot, base_y)
     parts.append("</svg>")
@@ -326,7 +325,8 @@ def line_chart(
             if len(values) <= 40:
                 parts += [_marker(markers[index % len(markers)], x, y, colour) for x, y in run]
     parts.append(
-        f'<line class="axis" x1="{_LEFT}" x2="{_WIDTH - _RIGHT}" y1="{base_y}" y2="{base_y}"/>'
+        f'<line class="axis" stroke="#0b0c0c" x1="{_LEFT}" x2="{_WIDTH - _RIGHT}" '
+        f'y1="{base_y}" y2="{base_y}"/>'
     )
     parts += _x_labels(categories, slot, base_y)
     parts.append("</svg>")
