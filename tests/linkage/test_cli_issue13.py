@@ -182,7 +182,9 @@ def test_summaries_speak_the_users_language(
     assert "address (sin address)" in spanish and "normalizando 47 registros" in spanish
     assert "EM sobre dob omitido: 12 pares candidatos, menos de los 2.000 que necesita" in spanish
     assert "comparisons used" not in spanish and "records ->" not in spanish
-    assert "skipped" not in spanish and "training" not in spanish
+    assert "el valor 31/02/1983 no es una fecha" in spanish
+    assert "sexo: leído como H (hombre) = M y M (mujer) = F" in spanish
+    assert "skipped" not in spanish and "training" not in spanish and "value" not in spanish
     assert run(monkeypatch, *base, "--date-format", "%d/%m/%Y", "--lang", "fr") == 0
     french = capsys.readouterr().err
     assert "comparaisons utilisées : given_names" in french

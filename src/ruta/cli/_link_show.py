@@ -75,7 +75,11 @@ def show_read(err: Console, reg: Registry, label: str, lang: str) -> None:
     for warning in reg.warnings[:_SHOWN]:
         err.print(
             t.gettext("[yellow]blanked[/] line %(line)s: %(field)s %(message)s")
-            % {"line": warning.line, "field": warning.field, "message": escape(warning.message)}
+            % {
+                "line": warning.line,
+                "field": warning.field,
+                "message": escape(said(warning.message, lang)),
+            }
         )
     if reg.warnings:
         n = len(reg.warnings)
@@ -96,7 +100,7 @@ def show_read(err: Console, reg: Registry, label: str, lang: str) -> None:
             % {"n": number(n, lang), "file": escape(label), "lines": lines}
         )
     for note in reg.notes:
-        err.print(t.gettext("[cyan]note[/] %(note)s") % {"note": escape(note)})
+        err.print(t.gettext("[cyan]note[/] %(note)s") % {"note": escape(said(note, lang))})
 
 
 def show_plan(err: Console, plan: ModelPlan, notes: list[str], lang: str) -> None:

@@ -15,7 +15,9 @@ from datetime import date
 
 import pandas as pd
 
+from ruta.i18n import N_
 from ruta.linkage._errors import RegistryError
+from ruta.linkage._text import Text
 
 __all__ = ["ISO_FORMATS", "normalise_dates", "parse_date_formats"]
 
@@ -103,9 +105,16 @@ def normalise_dates(
     shown = ", ".join(
         {"%Y-%m-%d": "YYYY-MM-DD", "%Y-%m": "YYYY-MM", "%Y": "YYYY"}.get(f, f) for f in formats
     )
-    problem[todo] = "value " + texts[todo] + f" is not a date; expected {shown}"
+    # One text per distinct value (factorized above), said again in the user's language.
+    problem[todo] = [
+        Text(N_("value %(value)s is not a date; expected %(formats)s"), value=v, formats=shown)
+        for v in texts[todo]
+    ]
     future = problem == "future"
-    problem[future] = "value " + texts[future] + " is in the future; expected a birth date"
+    problem[future] = [
+        Text(N_("value %(value)s is in the future; expected a birth date"), value=v)
+        for v in texts[future]
+    ]
     iso[problem != ""] = ""
     index = values.index
     return (

@@ -423,7 +423,7 @@ def _validate(
         frame["date_of_birth"] = iso
         blanked = (impossible != "") & (problems == "")
         warnings = [
-            BadRow(int(line), "date_of_birth", str(message))
+            BadRow(int(line), "date_of_birth", message)
             for line, message in zip(frame.loc[blanked, "_line"], impossible[blanked], strict=True)
         ]
     broken = problems != ""

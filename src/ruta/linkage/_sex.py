@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ruta.i18n import N_
+from ruta.linkage._text import Text
+
 __all__ = ["normalise_sex"]
 
 _WORDS: dict[str, str] = {
@@ -42,7 +45,7 @@ def normalise_sex(values: pd.Series) -> tuple[pd.Series, pd.Series, str]:
     words = dict(_WORDS)
     if "H" in distinct and "F" not in distinct:
         words.update({"H": "M", "M": "F"})
-        note = "sex: read as H (hombre) = M and M (mujer) = F: the column has H and no F"
+        note = Text(N_("sex: read as H (hombre) = M and M (mujer) = F: the column has H and no F"))
     read = upper.map(words)
     unknown = read.isna()
     problem = pd.Series("", index=values.index, dtype=object)
