@@ -55,7 +55,8 @@ def comparison_page(
     context = {
         **csrf_context(request, user),
         "table": table,
-        "templates": template_ids(),
+        # Each treaty by its title in the reader's language (the code beside it).
+        "templates": [(t, compare(t, lang).title) for t in template_ids()],
         "chosen": chosen,
         "kinds": kinds,
         "state_names": {s: country_name(s, lang) for s in table.states},
