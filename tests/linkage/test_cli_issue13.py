@@ -199,6 +199,16 @@ def test_summaries_speak_the_users_language(
         == 0
     )
     assert "codificados 47 registros" in capsys.readouterr().err
+    # A row skipped as bad says why in the chosen language.
+    frame = _registry()
+    frame.loc[5, "sexo"] = "?"
+    frame.to_csv(tmp_path / "bad.csv", index=False)
+    enc_bad = [*enc[:1], str(tmp_path / "bad.csv"), *enc[2:]]
+    args = ["--columns", COLUMNS, "--date-format", "%d/%m/%Y", "--on-error", "skip"]
+    assert run(monkeypatch, *enc_bad, *args, "--max-skipped", "2", "--lang", "fr") == 0
+    err = capsys.readouterr().err
+    assert "ligne 7 : sex la valeur ? n'est ni F, ni M, ni X, ni vide" in err
+    assert "1 ligne invalide de" in err and "46 enregistrements encodés" in err
     assert run(monkeypatch, *enc, "--lang", "de") == 2
     err = capsys.readouterr().err
     assert "--lang" in err and "Traceback" not in err and not (tmp_path / "x.pq").exists()

@@ -64,7 +64,7 @@ def show_read(err: Console, reg: Registry, label: str, lang: str) -> None:
     for bad in reg.skipped[:_SHOWN]:
         err.print(
             t.gettext("[yellow]skipped[/] line %(line)s: %(field)s %(message)s")
-            % {"line": bad.line, "field": bad.field, "message": escape(bad.message)}
+            % {"line": bad.line, "field": bad.field, "message": escape(said(bad.message, lang))}
         )
     if reg.skipped:
         n = len(reg.skipped)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ruta.i18n import N_
 from ruta.linkage._errors import RegistryError
-from ruta.linkage._text import Text
+from ruta.linkage._text import Text, put
 
 __all__ = ["ISO_FORMATS", "normalise_dates", "parse_date_formats"]
 
@@ -106,15 +106,23 @@ def normalise_dates(
         {"%Y-%m-%d": "YYYY-MM-DD", "%Y-%m": "YYYY-MM", "%Y": "YYYY"}.get(f, f) for f in formats
     )
     # One text per distinct value (factorized above), said again in the user's language.
-    problem[todo] = [
-        Text(N_("value %(value)s is not a date; expected %(formats)s"), value=v, formats=shown)
-        for v in texts[todo]
-    ]
+    problem = put(
+        problem,
+        todo,
+        [
+            Text(N_("value %(value)s is not a date; expected %(formats)s"), value=v, formats=shown)
+            for v in texts[todo]
+        ],
+    )
     future = problem == "future"
-    problem[future] = [
-        Text(N_("value %(value)s is in the future; expected a birth date"), value=v)
-        for v in texts[future]
-    ]
+    problem = put(
+        problem,
+        future,
+        [
+            Text(N_("value %(value)s is in the future; expected a birth date"), value=v)
+            for v in texts[future]
+        ],
+    )
     iso[problem != ""] = ""
     index = values.index
     return (

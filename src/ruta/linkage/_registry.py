@@ -30,10 +30,12 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from ruta.i18n import N_
 from ruta.linkage._columns import FIELDS, ColumnMapping, parse_columns, passthrough_columns
 from ruta.linkage._dates import normalise_dates, parse_date_formats
 from ruta.linkage._errors import RegistryError
 from ruta.linkage._sex import normalise_sex
+from ruta.linkage._text import Text, put
 
 __all__ = [
     "OPTIONAL_COLUMNS",
@@ -400,16 +402,23 @@ def _validate(
     fields = pd.Series("", index=frame.index, dtype=object)
 
     def flag(mask: pd.Series, fld: str, message: pd.Series | str) -> None:
+        nonlocal problems
         mask = mask & (problems == "")
-        problems[mask] = message if isinstance(message, str) else message[mask]
+        # Through numpy: pandas would turn a Text (the message in the user's language) into
+        # a plain str.
+        problems = put(problems, mask, message if isinstance(message, str) else message[mask])
         fields[mask] = fld
 
     ids = frame["record_id"]
-    flag(ids == "", "record_id", "is empty; every record needs a record_id")
+    flag(ids == "", "record_id", Text(N_("is empty; every record needs a record_id")))
+    repeated = ids.duplicated(keep="first") & (ids != "")
+    repeats = N_("value %(value)s repeats an earlier record_id; record_id must be unique")
     flag(
-        ids.duplicated(keep="first") & (ids != ""),
+        repeated,
         "record_id",
-        "value " + ids + " repeats an earlier record_id; record_id must be unique",
+        pd.Series(
+            [Text(repeats, value=v) for v in ids[repeated]], index=ids.index[repeated], dtype=object
+        ).reindex(ids.index),
     )
     notes: list[str] = []
     if "sex" in frame.columns:
@@ -434,7 +443,7 @@ def _validate(
                 f"line {frame.at[first, '_line']}: {problems[first]}", field=str(fields[first])
             )
         for idx in frame.index[broken]:
-            bad.append(BadRow(int(frame.at[idx, "_line"]), str(fields[idx]), str(problems[idx])))
+            bad.append(BadRow(int(frame.at[idx, "_line"]), str(fields[idx]), problems[idx]))
     bad.sort(key=lambda b: b.line)
     kept = frame.loc[~broken].drop(columns="_line").reset_index(drop=True)
     return Registry(frame=kept, skipped=bad, warnings=warnings, notes=notes)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ruta.i18n import N_
-from ruta.linkage._text import Text
+from ruta.linkage._text import Text, put
 
 __all__ = ["normalise_sex"]
 
@@ -49,5 +49,12 @@ def normalise_sex(values: pd.Series) -> tuple[pd.Series, pd.Series, str]:
     read = upper.map(words)
     unknown = read.isna()
     problem = pd.Series("", index=values.index, dtype=object)
-    problem[unknown] = "value " + values[unknown].astype(str) + " is not F, M, X or empty"
+    problem = put(
+        problem,
+        unknown,
+        [
+            Text(N_("value %(value)s is not F, M, X or empty"), value=v)
+            for v in values[unknown].astype(str)
+        ],
+    )
     return read.fillna(upper).astype(object), problem, note

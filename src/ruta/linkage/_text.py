@@ -8,9 +8,12 @@ say it in the user's language (the ``linkage`` catalog) without the engine knowi
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["Text", "say_in"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Text", "put", "say_in"]
 
 Value = str | int | float
 
@@ -55,6 +58,18 @@ class Text(str):
         """The text through ``gettext``, numbers written by ``number``."""
         values = {k: v if isinstance(v, str | bool) else number(v) for k, v in self.values.items()}
         return gettext(self.message) % values
+
+
+def put(series: pd.Series, mask: pd.Series, values: Any) -> pd.Series:
+    """``series`` with ``values`` where ``mask`` holds, texts kept as :class:`Text`.
+
+    pandas turns a single ``str`` subclass it is given into a plain ``str``; numpy does not.
+    """
+    import pandas as pd
+
+    array = series.to_numpy(dtype=object, copy=True)
+    array[mask.to_numpy(dtype=bool)] = values
+    return pd.Series(array, index=series.index, dtype=object)
 
 
 def _rebuild(message: str, values: dict[str, Value]) -> Text:
