@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -310,3 +311,32 @@ def test_typed_parquet_columns_answer_as_text_ones(tmp_path: Path) -> None:
     simulate(typed, tmp_path / "b.parquet")
     assert actual(tmp_path / "a.parquet") == actual(tmp_path / "b.parquet")
     assert actual(tmp_path / "b.parquet") == expected([("p0", as_of, profile)])
+
+
+def test_a_pathway_without_a_host_condition_still_answers_host_country(tmp_path: Path) -> None:
+    """A ministry's pack may leave out the host-country condition: people of other countries
+    still fail for host_country alone, in SQL as per person."""
+    shipped = default_catalog()
+    bare = dataclasses.replace(
+        shipped.pathways["arg.mercosur-temporary"],
+        conditions=tuple(
+            c
+            for c in shipped.pathways["arg.mercosur-temporary"].conditions
+            if c.id != "host_country"
+        ),
+    )
+    catalog = dataclasses.replace(shipped, pathways={bare.id: bare})
+    people = [
+        ("p0", dt.date(2026, 1, 1), {"host_country": "BRA", "in_host_country": True}),
+        ("p1", dt.date(2026, 1, 1), {"host_country": "ARG", "in_host_country": True}),
+    ]
+    source = tmp_path / "pop.parquet"
+    write_population(source, [to_row(pid, day, prof) for pid, day, prof in people])
+    simulate(source, tmp_path / "out.parquet", catalog=catalog)
+    got = actual(tmp_path / "out.parquet")
+    want = set()
+    for pid, day, prof in people:
+        verdict = judge(bare, parse_profile(prof).facts(), day)
+        want.add((pid, bare.id, verdict.status, tuple(sorted(verdict.failed))))
+    assert got == want
+    assert ("p0", bare.id, "ineligible", ("host_country",)) in got

@@ -205,7 +205,14 @@ def _build(
         # One hoist per country: its aggregates run over that country's people only.
         hoist = hoists.setdefault(pathway.host_country, Hoist(dialect))
         compiled.append(compile_pathway(pathway, dialect, prefix=f"p{index}", hoist=hoist))
-    failed_ids = {c.pathway: c.failed_ids for c in compiled}
+    # A person of another country fails for host_country alone, as in the per-person engine,
+    # even on a pathway (a ministry's own pack) that names no condition so: it gets a bit.
+    failed_ids = {
+        c.pathway: c.failed_ids
+        if "host_country" in c.failed_ids
+        else (*c.failed_ids, "host_country")
+        for c in compiled
+    }
     mask_type = _mask_type(max((len(f) for f in failed_ids.values()), default=1))
     pathway_type = "ENUM(" + ", ".join(_quote(i) for i in ids) + ")"
     status_type = "ENUM(" + ", ".join(_quote(s) for s in STATUSES) + ")"
@@ -251,7 +258,7 @@ def _build(
             f"conds_{h} AS (SELECT {keep}, {q('as_of')}, {inner} FROM {joined} WHERE {mine})"
         )
     # Everyone else: the pathways of the other countries, ineligible for host_country alone.
-    host_bit = {c.pathway: 1 << c.failed_ids.index("host_country") for c in compiled}
+    host_bit = {pid: 1 << ids.index("host_country") for pid, ids in failed_ids.items()}
     if encoded:
         countries = ", ".join(_quote(c) for c in sorted(set(COUNTRIES) | set(by_host)))
         rows = ", ".join(
