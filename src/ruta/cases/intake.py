@@ -55,6 +55,7 @@ __all__ = [
     "applicant_record",
     "configured_registries",
     "do_search_duplicates",
+    "duplicate_checking_off",
     "duplicate_view",
     "open_duplicates",
     "record_duplicate_search",
@@ -572,6 +573,18 @@ def duplicate_view(session: Session, actor: User, app: Application) -> dict[str,
     open_ = sum(1 for c in candidates if c["review_status"] == "pending")
     searched_at = datetime.fromisoformat(result["searched_at"])
     return {**result, "candidates": candidates, "open": open_, "searched_at": searched_at}
+
+
+def duplicate_checking_off(actor: User, app: Application) -> bool:
+    """Whether an officer should be told that duplicate checking is off for ``app``.
+
+    True when no search was ever recorded for the application and its host country has no
+    registry configured: :func:`duplicate_view` is ``None`` then as it is for applicants,
+    and the case page must not let silence read as "no duplicates".
+    """
+    if actor.role not in OFFICERS or app.duplicate_search:
+        return False
+    return app.host_country.upper() not in _registries()
 
 
 def open_duplicates(session: Session, actor: User, apps: list[Application]) -> set[str]:

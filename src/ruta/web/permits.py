@@ -24,6 +24,7 @@ from starlette.datastructures import UploadFile
 
 from ruta.cases.errors import RateLimitedError
 from ruta.i18n import N_, UnsupportedLanguage
+from ruta.pathways import country_name
 from ruta.permits import (
     MAX_IMAGE_BYTES,
     MAX_INPUT_BYTES,
@@ -153,10 +154,20 @@ def _page(
     lang = request_language(request)
     gettext = translator(lang).gettext
     texts = {key: gettext(msgid) for key, msgid in _MSGIDS.items()}
+    permit = result.permit if result else None
+    # Names in the page language, not ISO codes: a clerk compares them with an identity
+    # document that spells the country out.
+    names = {
+        "issuer": country_name(permit.issuer_country, lang) if permit else "",
+        "nationality": country_name(permit.holder.nationality, lang)
+        if permit and permit.holder.nationality
+        else "",
+    }
     context: dict[str, Any] = {
         "t": texts,
         "payload": payload,
         "result": result.to_dict(lang) if result else None,
+        "names": names,
         "limited_minutes": limited_minutes,
     }
     status_code = 429 if limited_minutes else 200

@@ -91,10 +91,12 @@ def test_corrupt_registry_the_case_says_the_search_did_not_run(
     assert "arg-registry.csv could not be read" in text
 
 
-def test_without_a_registry_the_case_page_has_no_duplicate_section(site: Site, submitted) -> None:
+def test_without_a_registry_the_case_page_says_checking_is_off(site: Site, submitted) -> None:
+    # Issue 15: silence read as "no duplicates"; the page now says the check did not run.
     app_id = submitted()
     text = main_text(site.signed_in("cw").get(f"/casework/cases/{app_id}").text)
-    assert "Possible duplicates" not in text and "registry" not in text.lower()
+    assert "Duplicate checking is off: no registry is configured for this country" in text
+    assert "No likely duplicate" not in text and "Search the registry again" not in text
 
 
 def test_search_again_after_the_registry_is_fixed(site: Site, submitted, registry) -> None:
@@ -137,3 +139,24 @@ def test_queue_flags_the_case_until_its_pair_is_decided(site: Site, submitted, r
     token = comparison.split('name="csrf_token" value="')[1].split('"')[0]
     client.post(f"/review/{pair}", data={"csrf_token": token, "outcome": "distinct", "reason": "x"})
     assert "Possible duplicate" not in _queue_row(client.get("/casework/queue").text, flagged)
+
+
+def test_no_registry_for_the_country_says_duplicate_checking_is_off(site: Site, submitted) -> None:
+    intake.use_registries({}, wait=None)  # no country has a registry
+    try:
+        app_id = submitted()
+        text = main_text(site.signed_in("cw").get(f"/casework/cases/{app_id}").text)
+        assert "Duplicate checking is off: no registry is configured for this country" in text
+        assert "Search the registry again" not in text
+        es = site.signed_in("cw", lang="es").get(f"/casework/cases/{app_id}?lang=es").text
+        assert "La detección de duplicados está desactivada" in main_text(es)
+    finally:
+        intake.use_registries(None)
+
+
+def test_a_configured_registry_never_says_checking_is_off(site: Site, submitted, registry) -> None:
+    registry(OTHER)
+    app_id = submitted()
+    text = main_text(site.signed_in("cw").get(f"/casework/cases/{app_id}").text)
+    assert "Duplicate checking is off" not in text
+    assert "No likely duplicate of this applicant was found in the registry." in text

@@ -32,7 +32,7 @@ from ruta.cases.actions import (
 )
 from ruta.cases.assessment import assess_at_intake, assess_today
 from ruta.cases.errors import CasesError, NotFoundError
-from ruta.cases.intake import duplicate_view, open_duplicates
+from ruta.cases.intake import duplicate_checking_off, duplicate_view, open_duplicates
 from ruta.cases.parameters import review_target_days
 from ruta.cases.workflow import PROPOSED_OUTCOMES, STATES, allowed_targets, can_move
 from ruta.pathways import UnknownPathwayError, get_pathway, list_pathways
@@ -152,6 +152,7 @@ def case_context(
         "notes": notes,
         "checklist": checklist,
         "duplicates": duplicate_view(session, user, app),
+        "duplicates_off": duplicate_checking_off(user, app),
         "appointment_rows": appointment_rows(appointments_of(session, user, app_id), lang),
         "messages": messages_of(session, user, app_id),
         "decision": current_decision(session, app),
