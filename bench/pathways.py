@@ -260,9 +260,14 @@ def _load() -> str:
 
 
 def main() -> None:
+    # The population and results files (hundreds of MB at 1M people) go with the run.
+    with tempfile.TemporaryDirectory(prefix="ruta-bench-") as folder:
+        _run(Path(folder))
+
+
+def _run(work: Path) -> None:
     catalog = default_catalog()
     ids = sorted(catalog.pathways)
-    work = Path(tempfile.mkdtemp(prefix="ruta-bench-"))
     con = duckdb.connect()
     con.execute("SET threads = 2")
     con.execute(GENERATE.format(n=PEOPLE))
