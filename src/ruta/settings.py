@@ -271,6 +271,17 @@ class _Settings(_PackSettings):
     notify_poll_seconds: float = Field(
         10.0, gt=0, description="How often a running notifier looks for new messages."
     )
+    trust_list: Path | None = Field(
+        None,
+        description="The trust list the public verifier uses (a signed JSON file fetched "
+        "from the issuing states); without it, the trust list of RUTA_KEYS_DIR.",
+    )
+    status_list: str = Field(
+        "",
+        description="Status-list files the public verifier uses, separated by the system's "
+        "path separator (':' on Linux); without them, those of RUTA_KEYS_DIR when the trust "
+        "list is the key store's too.",
+    )
     partners: Path | None = Field(
         None,
         description="A YAML file of partner organisations shown to people for whom no "

@@ -107,16 +107,16 @@ def test_bad_input_names_the_field(store: KeyStore, changes: dict[str, Any], fie
     assert err.value.field == field
 
 
-def test_development_key_is_created_on_first_use(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("RUTA_ENV", raising=False)
+def test_development_key_is_created_on_first_use(tmp_path: Path) -> None:
     fresh = KeyStore(tmp_path / "fresh")
-    issued = _issue(fresh, host_country="ARG")
+    issued = _issue(fresh, host_country="ARG", development_keys=True)
     assert verify(issued.payload, fresh.trust_list(), _statuses_of(fresh, "ARG"), at=AT).is_valid
 
 
 def test_production_never_creates_a_key(store: KeyStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RUTA_ENV", "production")
+    # The package reads no environment: even with RUTA_ENV unset, only the caller's
+    # development_keys=True (casework outside production) creates a key.
+    monkeypatch.delenv("RUTA_ENV", raising=False)
     with pytest.raises(PermitsError, match="keys init --country ARG"):
         _issue(store, host_country="ARG")
     assert not (store.root / "issuers" / "ARG").exists()

@@ -241,13 +241,15 @@ def test_no_trust_list_configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_env_trust_list_with_a_broken_signature(
-    client: TestClient, keys: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    keys: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     doc = json.loads((keys / "trust-list.json").read_text())
     doc["issuers"] = doc["issuers"][:1]
     bad = tmp_path / "tampered.json"
     bad.write_text(json.dumps(doc))
+    # Read through the settings (RUTA_TRUST_LIST), not by the verifier pages themselves.
     monkeypatch.setenv("RUTA_TRUST_LIST", str(bad))
+    client = _client(Settings(env="development", keys_dir=keys))
     body = client.post("/api/v1/verify", json={"payload": _payload(keys)}).json()
     assert body["reason_code"] == "trust_list_untrusted" and body["valid"] is False
 
@@ -257,11 +259,17 @@ def test_env_lists_replace_the_key_store(
 ) -> None:
     monkeypatch.setenv("RUTA_TRUST_LIST", str(tmp_path / "t.json"))
     monkeypatch.delenv("RUTA_STATUS_LIST", raising=False)
-    assert verifier_sources(keys) == (tmp_path / "t.json", [])
+    settings = Settings(env="development", keys_dir=keys)
+    assert verifier_sources(keys, settings.trust_list, settings.status_list) == (
+        tmp_path / "t.json",
+        [],
+    )
     monkeypatch.setenv("RUTA_STATUS_LIST", f"{tmp_path / 'a.json'}:{tmp_path / 'b.json'}")
-    assert verifier_sources(keys)[1] == [tmp_path / "a.json", tmp_path / "b.json"]
-    monkeypatch.delenv("RUTA_TRUST_LIST")
-    monkeypatch.delenv("RUTA_STATUS_LIST")
+    settings = Settings(env="development", keys_dir=keys)
+    assert verifier_sources(keys, settings.trust_list, settings.status_list)[1] == [
+        tmp_path / "a.json",
+        tmp_path / "b.json",
+    ]
     assert verifier_sources(keys) == (keys / "trust-list.json", [keys / "status" / "COL.json"])
 
 

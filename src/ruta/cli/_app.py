@@ -33,7 +33,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": (
         "ruta.cli.casework",
         "register",
-        "Migrate, seed a synthetic demo (COL and PER, every state), print logins and serve.",
+        "Migrate, seed a synthetic demo with months of history (COL and PER), print logins, serve.",
     ),
     "pathways": (
         "ruta.cli.pathways",

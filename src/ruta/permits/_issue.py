@@ -6,7 +6,6 @@ status index; these functions sign, and keep the issuer's status list file curre
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -138,14 +137,16 @@ def issue_for_application(
     keys_dir: Path,
     profile: Profile = "full",
     public_url: str | None = None,
+    development_keys: bool = False,
 ) -> IssuedPermit:
     """Issue the permit of an approved application with the store's current key.
 
     ``public_url`` is the address verifiers reach the issuing service at; the permit's
     status reference then carries the URI of the country's status list there.
 
-    Outside production (``RUTA_ENV`` other than ``production``) a country without a key
-    gets a development key on first use, so a fresh checkout can approve a demo case.
+    With ``development_keys`` (the caller's settings say this is not production) a country
+    without a key gets a development key on first use, so a fresh checkout can approve a
+    demo case; otherwise a missing key is an error.
 
     ``application_id`` is not written into the payload (it would link the QR to the case
     file); casework keeps the link in its permit row.
@@ -153,7 +154,7 @@ def issue_for_application(
     if not application_id:
         raise PermitsError("got ''; expected the application id", field="application_id")
     store = KeyStore(keys_dir)
-    if os.environ.get("RUTA_ENV") != "production" and not any(
+    if development_keys and not any(
         i.country == host_country for i in store.local_issuers()
     ):
         # Development and demo: "keys generated at first run". Production provisions the

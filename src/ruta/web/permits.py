@@ -82,19 +82,19 @@ _MSGIDS: dict[str, str] = {
 }
 
 
-def verifier_sources(keys_dir: Path) -> tuple[Path, list[Path]]:
+def verifier_sources(
+    keys_dir: Path, trust_list: Path | None = None, status_list: str = ""
+) -> tuple[Path, list[Path]]:
     """Where the web verifier reads its trust list and status lists.
 
-    ``RUTA_TRUST_LIST`` (a file) and ``RUTA_STATUS_LIST`` (files separated by
-    ``os.pathsep``) win; otherwise the development key store in ``keys_dir``. Status lists
-    from the key store are used only with its own trust list.
+    ``trust_list`` (``RUTA_TRUST_LIST``, a file) and ``status_list`` (``RUTA_STATUS_LIST``,
+    files separated by ``os.pathsep``) win; otherwise the development key store in
+    ``keys_dir``. Status lists from the key store are used only with its own trust list.
     """
-    trust_env = os.environ.get("RUTA_TRUST_LIST")
-    status_env = os.environ.get("RUTA_STATUS_LIST")
-    trust = Path(trust_env) if trust_env else keys_dir / "trust-list.json"
-    if status_env:
-        statuses = [Path(p) for p in status_env.split(os.pathsep) if p]
-    elif not trust_env:
+    trust = trust_list if trust_list else keys_dir / "trust-list.json"
+    if status_list:
+        statuses = [Path(p) for p in status_list.split(os.pathsep) if p]
+    elif not trust_list:
         statuses = sorted((keys_dir / "status").glob("*.json"))
     else:
         statuses = []
@@ -128,17 +128,28 @@ def _load(
     return tl, lists, ""
 
 
-def _keys_dir(request: Request) -> Path:
+def _settings(request: Request) -> Any:
     settings = getattr(request.app.state, "settings", None)
     if settings is None:
         from ruta.settings import get_settings
 
         settings = get_settings()
-    return Path(settings.resolved_keys_dir)
+    return settings
+
+
+def _keys_dir(request: Request) -> Path:
+    return Path(_settings(request).resolved_keys_dir)
+
+
+def _sources(request: Request) -> tuple[Path, list[Path]]:
+    settings = _settings(request)
+    return verifier_sources(
+        Path(settings.resolved_keys_dir), settings.trust_list, settings.status_list
+    )
 
 
 def _check(request: Request, text: str) -> VerificationResult:
-    trust_path, status_paths = verifier_sources(_keys_dir(request))
+    trust_path, status_paths = _sources(request)
     trust, statuses, error = _load(_stamp(trust_path), tuple(_stamp(p) for p in status_paths))
     if trust is None or error:
         return rejected(error)
@@ -375,7 +386,7 @@ _PUBLISH_RESPONSES: dict[int | str, dict[str, Any]] = {
 )
 async def trust_list_document(request: Request) -> Response:
     """The trust list file, cacheable (``Cache-Control``, ``ETag``, ``If-None-Match``)."""
-    trust_path, _statuses = verifier_sources(_keys_dir(request))
+    trust_path, _statuses = _sources(request)
     return _published(request, trust_path, "the trust list")
 
 
@@ -400,7 +411,7 @@ async def status_list_document(request: Request, country: str) -> Response:
             "in capitals such as COL",
             field="country",
         )
-    _trust, statuses = verifier_sources(_keys_dir(request))
+    _trust, statuses = _sources(request)
     path = status_list_file(statuses, country)
     if path is None:
         return problem(

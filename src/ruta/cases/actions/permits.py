@@ -7,10 +7,8 @@ permits pillar is not installed the approval still succeeds, without a permit.
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,15 +27,12 @@ __all__ = ["do_set_permit_status", "get_permit", "issue_permit"]
 PERMIT_STATUSES = ("valid", "suspended", "revoked")
 
 
-def _permits_module() -> Any | None:
-    try:
-        return importlib.import_module("ruta.permits")
-    except ImportError:
-        return None
+def _development_keys() -> bool:
+    # The permits package decides nothing from the environment (issue 14): whether a
+    # country without a key may get a development key is the settings' call, made here.
+    from ruta.settings import get_settings
 
-
-def _issuer() -> Any | None:
-    return getattr(_permits_module(), "issue_for_application", None)
+    return get_settings().env != "production"
 
 
 def _default_keys_dir() -> Path:
@@ -71,11 +66,12 @@ def issue_permit(
     """Issue and store the permit of an approved application (inside the approval).
 
     Returns:
-        The stored permit, or ``None`` when ``ruta.permits`` offers no issuer.
+        The stored permit.
     """
-    issue = _issuer()
-    if issue is None:
-        return None
+    # A plain import (lazily, for start-up): an approval must never go through without
+    # its permit because the permits package failed to import.
+    from ruta.permits import issue_for_application
+
     keys_dir = keys_dir or _default_keys_dir()
     valid_until, rights = pathway_grants(app.pathway_id, today)
     a = app.applicant
@@ -89,7 +85,7 @@ def issue_permit(
         "sex": a.sex,
     }
     index = _next_index(session, app.host_country)
-    issued = issue(
+    issued = issue_for_application(
         application_id=app.id,
         pathway_id=app.pathway_id,
         host_country=app.host_country,
@@ -100,6 +96,7 @@ def issue_permit(
         status_index=index,
         keys_dir=Path(keys_dir),
         public_url=_public_url(),
+        development_keys=_development_keys(),
     )
     permit = Permit(
         permit_id=issued.permit_id,
@@ -140,11 +137,6 @@ def get_permit(session: Session, actor: User, application_id: str) -> Permit:
     return permit
 
 
-_STATUS_FUNCTIONS = {
-    "revoked": "revoke_permit",
-    "suspended": "suspend_permit",
-    "valid": "reinstate_permit",
-}
 
 
 def do_set_permit_status(
@@ -171,13 +163,15 @@ def do_set_permit_status(
     if permit.status == "revoked":
         raise ConflictError("a revoked permit stays revoked; issue a new one", field="status")
     previous, permit.status = permit.status, status
-    change = getattr(_permits_module(), _STATUS_FUNCTIONS[status], None)
-    if change is not None:
-        change(
-            keys_dir=Path(keys_dir or _default_keys_dir()),
-            country=permit.country,
-            status_index=permit.status_index,
-        )
+    # Plain imports: the signed status list must change with the row, or the call fails.
+    from ruta.permits import reinstate_permit, revoke_permit, suspend_permit
+
+    change = {"revoked": revoke_permit, "suspended": suspend_permit, "valid": reinstate_permit}
+    change[status](
+        keys_dir=Path(keys_dir or _default_keys_dir()),
+        country=permit.country,
+        status_index=permit.status_index,
+    )
     data = {"from": previous, "to": status, "reason": text, "index": permit.status_index}
     append_event(
         session,
