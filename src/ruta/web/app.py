@@ -10,11 +10,9 @@ API, the login pages, the UI router (``ruta.web.ui:router``) and the permits rou
 
 from __future__ import annotations
 
-import importlib
-import warnings
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CollectorRegistry
 from starlette.middleware.gzip import GZipMiddleware
@@ -34,28 +32,17 @@ from ruta.web.docs import docs_router
 from ruta.web.headers import SecurityHeadersMiddleware
 from ruta.web.health import health_router
 from ruta.web.metrics import CaseStoreCollector, MetricsMiddleware, metrics_router
+from ruta.web.permits import router as verifier_router
 from ruta.web.problems import install_problem_handlers, request_body_limit
 from ruta.web.proxy import LinkPrefixMiddleware, RootPathMiddleware, trusted_proxy_middleware
 from ruta.web.ratelimit import Limiter
 from ruta.web.security import CsrfCookieMiddleware, SecureCookiesMiddleware, login_router
+from ruta.web.ui import router as pages_router
 from ruta.web.ui._help import load_partners
 
 __all__ = ["create_app"]
 
 _STATIC = Path(__file__).parent / "static"
-_OPTIONAL_ROUTERS = ("ruta.web.ui", "ruta.web.permits")
-
-
-def _optional_router(module_name: str) -> APIRouter | None:
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        # The pillar is absent or half-installed: serve the rest, but say so loudly.
-        if exc.name != module_name:
-            warnings.warn(f"{module_name} not mounted: {exc}", RuntimeWarning, stacklevel=2)
-        return None
-    router = getattr(module, "router", None)
-    return router if isinstance(router, APIRouter) else None
 
 
 class _RutaApp(FastAPI):
@@ -152,10 +139,10 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> Fast
     app.include_router(metrics_router)
     app.state.metrics_registry = CollectorRegistry(auto_describe=False)
     app.state.metrics_registry.register(CaseStoreCollector(engine))
-    for name in _OPTIONAL_ROUTERS:
-        router = _optional_router(name)
-        if router is not None:
-            app.include_router(router)
+    # Plain imports (issue 14): the pages and the verifier are part of the web package,
+    # and the web extra installs what they need.
+    app.include_router(pages_router)
+    app.include_router(verifier_router)
     if _STATIC.is_dir():
         app.mount("/static", CachedStaticFiles(directory=_STATIC), name="static")
     return app
