@@ -23,7 +23,7 @@ from ruta.pathways._facts import COUNTRIES, country_name
 from ruta.pathways._finder import next_question
 from ruta.pathways._model import Condition, Document, Pathway
 from ruta.pathways._profile import Profile, apply_answer, parse_profile
-from ruta.pathways._questions import Question
+from ruta.pathways._questions import Question, question_for
 from ruta.pathways._result import EvaluationResult, PathwayResult
 from ruta.pathways._schema import CitationSpec
 
@@ -60,6 +60,7 @@ __all__ = [
     "next_question",
     "packs_version",
     "parse_profile",
+    "question_for",
     "template_ids",
     "use_packs",
 ]

@@ -12,7 +12,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select
+from sqlalchemy import Table, bindparam, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -34,7 +34,7 @@ from ruta.cases.eligibility import Evaluation, evaluate_for
 from ruta.cases.errors import CasesError, ConflictError, PermissionDeniedError
 from ruta.cases.intake import record_duplicate_search
 from ruta.cases.schemas import ApplicationCreate
-from ruta.cases.workflow import STATES
+from ruta.cases.workflow import FINAL_STATES, STATES
 from ruta.partial_dates import ages_on, parse_partial_date, partial_bounds
 from ruta.pathways import ProfileError, UnknownPathwayError
 from ruta.store.models import Applicant, Application, HouseholdMember, Transition, User
@@ -353,6 +353,11 @@ def get_application(session: Session, actor: User, application_id: str) -> Appli
     return app
 
 
+def _escape_like(text: str) -> str:
+    """``text`` for a LIKE pattern with ``\\`` as escape: ``%`` and ``_`` match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def list_applications(
     session: Session,
     actor: User,
@@ -361,8 +366,23 @@ def list_applications(
     pathway: str | None = None,
     page: int = 1,
     page_size: int = 50,
+    search: str | None = None,
+    assigned_to: int | None = None,
+    open_only: bool = False,
 ) -> tuple[list[Application], int]:
     """A page of the applications in scope, oldest submission first (the work queue).
+
+    Args:
+        session: The database session.
+        actor: Who lists; the scope rules apply unchanged.
+        status: Only this status.
+        pathway: Only this pathway.
+        page: The page, from 1.
+        page_size: Cases per page.
+        search: Part of the applicant's name, of the reference (the application id) or of
+            the identity document number, case-insensitive; wildcards are taken literally.
+        assigned_to: Only cases assigned to this user id.
+        open_only: Leave out decided and withdrawn cases.
 
     Returns:
         The page and the total count matching the filters.
@@ -375,11 +395,38 @@ def list_applications(
         raise CasesError(f"pages start at 1 (got {page})", field="page")
     if pathway and "\x00" in pathway:
         raise CasesError("remove the NUL character from the pathway filter", field="pathway")
+    if search and "\x00" in search:
+        raise CasesError("remove the NUL character from the search", field="search")
     cond = scope_filter(actor)
     if status:
         cond = cond & (Application.status == status)
     if pathway:
         cond = cond & (Application.pathway_id == pathway)
+    if open_only:
+        cond = cond & Application.status.not_in(FINAL_STATES)
+    if assigned_to is not None:
+        cond = cond & (Application.assigned_to == assigned_to)
+    words = (search or "").split()
+    for word in words[:6]:
+        # Every word must match somewhere (name parts, reference or document), so that
+        # "maria perez" finds María José Pérez Quispe; % and _ typed are plain characters.
+        like = "%" + _escape_like(word.lower()) + "%"
+        applicant_matches = (
+            select(Applicant.id)
+            .where(
+                or_(
+                    func.lower(Applicant.given_names).like(like, escape="\\"),
+                    func.lower(Applicant.surname_1).like(like, escape="\\"),
+                    func.lower(func.coalesce(Applicant.surname_2, "")).like(like, escape="\\"),
+                    func.lower(Applicant.document_number).like(like, escape="\\"),
+                )
+            )
+            .scalar_subquery()
+        )
+        cond = cond & or_(
+            func.lower(Application.id).like(like, escape="\\"),
+            Application.applicant_id.in_(applicant_matches),
+        )
     total = int(session.scalar(select(func.count()).select_from(Application).where(cond)) or 0)
     query = (
         select(Application)
@@ -389,7 +436,16 @@ def list_applications(
         .limit(page_size)
     )
     items = list(session.execute(query).unique().scalars())
-    filters = {"status": status, "pathway": pathway, "page": page, "returned": len(items)}
+    filters = {
+        "status": status,
+        "pathway": pathway,
+        "page": page,
+        "returned": len(items),
+        # The audit says that a search was made, not what was searched (it may be a name).
+        "searched": bool(words),
+        "assigned_to": assigned_to,
+        "open_only": open_only,
+    }
     append_event(session, actor, "application.list", "application", "*", filters)
     finish(session)
     return items, total

@@ -36,6 +36,7 @@ __all__ = [
     "do_decide",
     "do_decision",
     "do_propose_decision",
+    "proposed_outcomes",
 ]
 
 OUTCOMES = PROPOSED_OUTCOMES
@@ -60,6 +61,20 @@ def current_decision(session: Session, app: Application) -> Decision | None:
         .limit(1)
     )
     return session.scalar(query)
+
+
+def proposed_outcomes(session: Session, app_ids: list[str]) -> dict[str, str]:
+    """Application id -> the outcome proposed and awaiting a supervisor, for a queue page.
+
+    One query for the whole page (no look-up per row); cases without a pending proposal
+    are absent.
+    """
+    if not app_ids:
+        return {}
+    query = select(Decision.application_id, Decision.outcome).where(
+        Decision.application_id.in_(app_ids), Decision.status == "proposed"
+    )
+    return {app_id: outcome for app_id, outcome in session.execute(query)}
 
 
 def do_propose_decision(

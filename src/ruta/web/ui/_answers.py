@@ -14,7 +14,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from ruta.pathways import Question
+from ruta.pathways import Question, question_for
 from ruta.web.i18n import format_partial_date
 from ruta.web.ui._forms import FormError, form_partial_date
 
@@ -25,6 +25,7 @@ __all__ = [
     "display_answer",
     "form_answer",
     "kind_error",
+    "profile_facts",
 ]
 
 Gettext = Callable[[str], str]
@@ -50,8 +51,7 @@ def kind_error(kind: str, _: Gettext) -> str:
         "bool": _("Select yes or no"),
         "date": _("Enter a real date with day, month and year, for example 27 3 2021"),
         "partial_date": _(
-            "Enter a real date, for example 27 3 1990, or only the month and year, or only "
-            "the year"
+            "Enter a real date, for example 27 3 1990, or only the month and year, or only the year"
         ),
         "country": _("Select a country from the list"),
         "countries": _("Select every country that applies"),
@@ -159,3 +159,59 @@ def display_answer(question: Question | None, raw: str | list[str], lang: str, _
     if not values:
         return _("None of these")
     return ", ".join(str(labels.get(v, v)) for v in values)
+
+
+def _raw(value: Any) -> str:
+    # The stored profile holds typed values; display_answer reads the finder's spelling.
+    if value is True or value is False:
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _question(path: str, profile: dict[str, Any], lang: str) -> Question | None:
+    try:
+        return question_for(path, profile, lang)
+    except (KeyError, TypeError, ValueError):
+        return None  # a fact the catalog no longer knows: shown by its path
+
+
+def profile_facts(profile: dict[str, Any], lang: str, _: Gettext) -> list[tuple[str, str]]:
+    """A stored profile as labelled facts in the page language, for the case page.
+
+    Each fact is labelled with the finder's own question and its value said as the finder
+    says it (country names, "Yes", dates), not ``nationalities.0.acquired birth``.
+
+    Args:
+        profile: The application's profile (plain facts).
+        lang: Page language.
+        _: The request's gettext.
+
+    Returns:
+        ``(label, value)`` pairs in the profile's order; items of a list follow its row.
+    """
+    rows: list[tuple[str, str]] = []
+    for key, value in profile.items():
+        question = _question(key, profile, lang)
+        label = question.text if question else key
+        if isinstance(value, list):
+            items = [v for v in value if isinstance(v, dict)]
+            if question is not None and question.kind in _MULTIPLE:
+                keys = [str(i.get("country") or i.get("type") or "") for i in items]
+                rows.append((label, display_answer(question, keys, lang, _)))
+            else:
+                rows.append((label, _("Yes") if value else _("No")))
+            for index, item in enumerate(items):
+                for field, inner in item.items():
+                    named = question is not None and question.kind in _MULTIPLE
+                    if named and field in ("country", "type"):
+                        continue  # already named in the list's own row
+                    path = f"{key}.{index}.{field}"
+                    sub = _question(path, profile, lang)
+                    rows.append(
+                        (sub.text if sub else path, display_answer(sub, _raw(inner), lang, _))
+                    )
+        elif isinstance(value, dict):
+            rows.append((label, ", ".join(f"{k}: {v}" for k, v in value.items())))
+        else:
+            rows.append((label, display_answer(question, _raw(value), lang, _)))
+    return rows

@@ -412,7 +412,7 @@ async def attendance(
             message = exc.message
     if not message:
         if back_to_case:
-            return redirect_to_case(request, app_id)
+            return redirect_to_case(request, app_id, "attendance-recorded")
         return RedirectResponse(_day_url(request, office, day), status_code=303)
     if back_to_case:
         return case_page(request, session, user, app_id, [(field, message)])

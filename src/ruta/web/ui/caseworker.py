@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -30,16 +31,19 @@ from ruta.cases.actions import (
     list_notes,
     messages_of,
 )
+from ruta.cases.actions.decisions import proposed_outcomes
 from ruta.cases.assessment import assess_at_intake, assess_today
 from ruta.cases.errors import CasesError, NotFoundError
 from ruta.cases.intake import duplicate_checking_off, duplicate_view, open_duplicates
 from ruta.cases.parameters import review_target_days
-from ruta.cases.workflow import PROPOSED_OUTCOMES, STATES, allowed_targets, can_move
-from ruta.pathways import UnknownPathwayError, get_pathway, list_pathways
+from ruta.cases.workflow import FINAL_STATES, PROPOSED_OUTCOMES, STATES, allowed_targets, can_move
+from ruta.i18n import N_
+from ruta.pathways import UnknownPathwayError, country_name, get_pathway, list_pathways
 from ruta.store.models import User
 from ruta.web.deps import OptionalPageUser, PageUser, SessionDep, SettingsDep
 from ruta.web.i18n import render, request_language
 from ruta.web.params import PageNumber
+from ruta.web.ui._answers import profile_facts
 from ruta.web.ui._forms import ErrorList, csrf_context, form_text, gettext_for, not_found_page
 from ruta.web.ui._forms import verify_csrf as _csrf_ok
 from ruta.web.ui._queue import officer_choices, officers_of, sla_state
@@ -80,16 +84,35 @@ def queue(
     status: Annotated[str | None, Query()] = None,
     pathway: Annotated[str | None, Query()] = None,
     page: PageNumber = 1,
+    q: Annotated[str, Query(max_length=200)] = "",
+    mine: Annotated[str, Query(max_length=1)] = "",
+    closed: Annotated[str, Query(max_length=1)] = "",
 ) -> Response:
-    """Cases in the officer's scope, oldest submission first, with age and SLA."""
+    """Cases in the officer's scope, oldest submission first, with age and SLA.
+
+    Open cases only unless ``closed=1`` (or a closed status is chosen); ``q`` searches the
+    applicant's name, the reference and the document number; ``mine=1`` keeps the cases
+    assigned to the signed-in officer.
+    """
     if user.role not in _READERS:
         return _redirect(str(request.url_for("track")))
     lang = request_language(request)
     status = status if status in STATES else None
     pathway = pathway or None
+    search = " ".join(q.replace("\x00", " ").split())
+    show_closed = closed == "1" or status in FINAL_STATES
     items, total = list_applications(
-        session, user, status=status, pathway=pathway, page=page, page_size=settings.page_size
+        session,
+        user,
+        status=status,
+        pathway=pathway,
+        page=page,
+        page_size=settings.page_size,
+        search=search or None,
+        assigned_to=user.id if mine == "1" else None,
+        open_only=not show_closed,
     )
+    proposals = proposed_outcomes(session, [app.id for app in items])
     now = datetime.now(UTC)
     target = review_target_days(user.country or "")
     officers = officers_of(session, user.country)
@@ -102,11 +125,18 @@ def queue(
             "title": _title(app.pathway_id, lang),
             "sla": sla_state(app.submitted_at, app.status, target, now),
             "assignee": names.get(app.assigned_to) if app.assigned_to else None,
+            "proposed": proposals.get(app.id),
         }
         for app in items
     ]
     pages = max(1, -(-total // settings.page_size))
-    query = {"status": status or "", "pathway": pathway or ""}
+    query = {
+        "status": status or "",
+        "pathway": pathway or "",
+        "q": search,
+        "mine": "1" if mine == "1" else "",
+        "closed": "1" if closed == "1" else "",
+    }
     context = {
         **csrf_context(request, user),
         "rows": rows,
@@ -142,10 +172,17 @@ def case_context(
     targets = [t for t in allowed_targets(app.status) if can_move(user.role, app.status, t)]
     officers = officers_of(session, app.host_country)
     names = {u.id: u.username for u in officers}
+    done = request.query_params.get("done", "")
+    done_message = gettext_for(request)(DONE_MESSAGES[done]) if done in DONE_MESSAGES else ""
     return {
         **csrf_context(request, user),
+        "done_message": done_message,
+        "next_case": _next_case(session, user, app_id) if done_message else None,
         "application": app,
         "applicant": app.applicant,
+        # The answers as the finder asked them, and countries by name, in the page language.
+        "answers": profile_facts(app.profile, lang, gettext_for(request)),
+        "nationality_name": country_name(app.applicant.nationality, lang),
         "title": _title(app.pathway_id, lang),
         "assessment": assessment,
         "steps": steps,
@@ -187,9 +224,36 @@ def case_page(
     return render(request, "casework/case.html", context, status_code=422 if errors else 200)
 
 
-def redirect_to_case(request: Request, app_id: str) -> RedirectResponse:
-    """Back to the case page after a successful action (POST/redirect/GET)."""
-    return _redirect(str(request.url_for("case", app_id=app_id)))
+#: ``?done=`` codes -> the success message the case page shows after the action.
+DONE_MESSAGES: dict[str, str] = {
+    "review-started": N_("Review started."),
+    "information-requested": N_("Information requested: the applicant is told what to send."),
+    "status-changed": N_("Status changed."),
+    "decision-proposed": N_("Decision proposed: it now waits for a supervisor."),
+    "decided": N_("Decision recorded."),
+    "note-added": N_("Note added."),
+    "assigned": N_("Assignment saved."),
+    "registry-searched": N_("The registry was searched again."),
+    "attendance-recorded": N_("Attendance recorded."),
+}
+
+
+def redirect_to_case(request: Request, app_id: str, done: str | None = None) -> RedirectResponse:
+    """Back to the case page after a successful action (POST/redirect/GET).
+
+    ``done`` (a key of :data:`DONE_MESSAGES`) makes the page say what was done, with a
+    "Next case" link first so that a keyboard user goes on without the queue.
+    """
+    url = str(request.url_for("case", app_id=app_id))
+    lang = request.query_params.get("lang")
+    query = urlencode({k: v for k, v in (("done", done), ("lang", lang)) if v})
+    return _redirect(f"{url}?{query}" if query else url)
+
+
+def _next_case(session: Session, user: User, app_id: str) -> str | None:
+    """The oldest open case in the officer's queue other than ``app_id``, or None."""
+    items, _total = list_applications(session, user, open_only=True, page_size=2)
+    return next((app.id for app in items if app.id != app_id), None)
 
 
 @router.get("/casework/cases/{app_id}", name="case")
@@ -230,7 +294,8 @@ async def transition(
     except CasesError as exc:
         session.rollback()
         return case_page(request, session, user, app_id, [(field, exc.message)], {"to": to})
-    return redirect_to_case(request, app_id)
+    done = {"in_review": "review-started", "information_requested": "information-requested"}
+    return redirect_to_case(request, app_id, done.get(to, "status-changed"))
 
 
 @router.post("/casework/cases/{app_id}/propose", name="case_propose")
@@ -257,7 +322,7 @@ async def propose(request: Request, app_id: str, user: PageUser, session: Sessio
             session.rollback()
             errors.append(("outcome", exc.message))
         else:
-            return redirect_to_case(request, app_id)
+            return redirect_to_case(request, app_id, "decision-proposed")
     return case_page(request, session, user, app_id, errors, values)
 
 
@@ -279,4 +344,4 @@ async def add_note(request: Request, app_id: str, user: PageUser, session: Sessi
     except CasesError as exc:
         session.rollback()
         return case_page(request, session, user, app_id, [("note", exc.message)])
-    return redirect_to_case(request, app_id)
+    return redirect_to_case(request, app_id, "note-added")

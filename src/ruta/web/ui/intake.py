@@ -41,4 +41,4 @@ async def search_again(
         if exc.field != "duplicate_search":  # a role refusal: as for any case action
             return not_found_page(request, user)
         return case_page(request, session, user, app_id, [("duplicate_search", exc.message)])
-    return redirect_to_case(request, app_id)
+    return redirect_to_case(request, app_id, "registry-searched")

@@ -61,7 +61,7 @@ async def decide(
             session.rollback()
             errors.append(("decision_outcome", _refusal(_, exc)))
         else:
-            return redirect_to_case(request, app_id)
+            return redirect_to_case(request, app_id, "decided")
     return case_page(request, session, user, app_id, errors, values)
 
 
@@ -106,7 +106,7 @@ async def assign(request: Request, app_id: str, user: PageUser, session: Session
             session.rollback()
             errors.append(("assignee", exc.message))
         else:
-            return redirect_to_case(request, app_id)
+            return redirect_to_case(request, app_id, "assigned")
     return case_page(request, session, user, app_id, errors)
 
 
