@@ -162,3 +162,50 @@ def ruta(database, tmp_path, monkeypatch, cli):
 
     yield run
     get_settings.cache_clear()
+
+
+#: The authenticator secret of every test officer who needs a second factor.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def enrol_second_factor(sessionmaker: sessionmaker[Session], username: str, key: str) -> None:
+    """Give ``username`` the authenticator :data:`TOTP_SECRET`, sealed under ``key`` (the
+    app's ``RUTA_SECRET_KEY``), as the set-up page would after its first code."""
+    from sqlalchemy import select
+
+    from ruta.cases.totp import seal
+    from ruta.store.models import User
+
+    with sessionmaker() as s:
+        user = s.scalars(select(User).where(User.username == username)).one()
+        user.totp_secret = seal(TOTP_SECRET, key)
+        user.totp_enabled = True
+        s.commit()
+
+
+def second_factor_code(sessionmaker: sessionmaker[Session], username: str) -> str:
+    """A code of :data:`TOTP_SECRET` the service will accept now for ``username``.
+
+    Why not simply the current code: the service refuses a code of a time step already
+    used (replay), and many tests sign the same officer in several times within one
+    30-second step. The code of the next step is accepted too (clock drift); when that is
+    spent as well, the record of the last step is cleared -- the test's stand-in for
+    waiting 30 seconds, which a test must not do.
+    """
+    import time
+
+    import pyotp
+    from sqlalchemy import select
+
+    from ruta.store.models import User
+
+    now = int(time.time() // 30)
+    with sessionmaker() as s:
+        user = s.scalars(select(User).where(User.username == username)).one()
+        last = user.totp_last_step
+        step = now if last is None or last < now else last + 1
+        if step > now + 1:
+            user.totp_last_step = None
+            s.commit()
+            step = now
+    return pyotp.TOTP(TOTP_SECRET).generate_otp(step)

@@ -145,7 +145,21 @@ class _Settings(_PackSettings):
         description="Accepted document media types (checked against the file's magic bytes).",
     )
     login_attempts_per_minute: int = Field(
-        6, description="Failed logins allowed per username and per client address per minute."
+        6,
+        description="Failed sign-ins (wrong password or second-factor code) allowed per "
+        "account per minute, from any address; the page says when to try again.",
+    )
+    login_accounts_per_client: int = Field(
+        20,
+        description="Distinct accounts one client address may fail to sign in to per minute "
+        "(stops password spraying; one attacker hammering one account does not lock out the "
+        "other people behind the same office proxy).",
+    )
+    finder_rate_limit: str = Field(
+        "300/minute;6000/hour",
+        description="Eligibility finder pages (/finder...) per client address (limits syntax); "
+        "a person answering makes a few pages a minute, so this leaves room for an NGO's "
+        "office behind one address while a flood gets 429.",
     )
     session_hours: int = Field(12, description="Lifetime of a page session cookie.")
     token_hours: int = Field(24, description="Lifetime of an API bearer token.")
@@ -346,7 +360,9 @@ class _Settings(_PackSettings):
             raise ValueError("use a metrics token of at least 16 random characters")
         return value
 
-    @field_validator("account_rate_limit", "eligibility_rate_limit", "verify_rate_limit")
+    @field_validator(
+        "account_rate_limit", "eligibility_rate_limit", "verify_rate_limit", "finder_rate_limit"
+    )
     @classmethod
     def _check_rate_limit(cls, value: str) -> str:
         from limits import parse_many

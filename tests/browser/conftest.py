@@ -63,6 +63,8 @@ class Server:
     """The running service."""
 
     url: str
+    #: Its data directory (the SQLite file of the ``server`` fixture is ``ruta.db`` there).
+    data: Path | None = None
 
 
 def _free_port() -> int:
@@ -134,7 +136,7 @@ def run_server(data: Path, url: str) -> Iterator[Server]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the server did not start")
             time.sleep(0.2)
-        yield Server(base)
+        yield Server(base, data)
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -227,8 +229,51 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
+@dataclass
+class _Authenticator:
+    """What an officer's phone holds after the set-up: the key and the recovery codes."""
+
+    secret: str
+    recovery: list[str]
+    last_step: int
+
+
+#: Authenticators set up during this test run, by server URL and username.
+_AUTHENTICATORS: dict[tuple[str, str], _Authenticator] = {}
+
+
+def finish_second_factor(page: Page, username: str) -> None:
+    """After the password: set up the authenticator when the service asks (reading the key
+    the page shows, as a person types it into an app), or give the code when it has one.
+
+    A code's time step can be used once; a second sign-in of the same officer within one
+    30-second step takes the next step's code, and then a recovery code (no sleeping).
+    """
+    import pyotp
+
+    base = page.url.split("/login", 1)[0]
+    step = int(time.time() // 30)
+    if "/login/enrol" in page.url:
+        secret = page.inner_text("#secret").replace(" ", "")
+        page.fill("#code", pyotp.TOTP(secret).generate_otp(step))
+        page.click("button >> text=Turn on")
+        codes = [c.strip() for c in page.locator("#recovery-codes code").all_inner_texts()]
+        _AUTHENTICATORS[(base, username)] = _Authenticator(secret, codes, step)
+        page.click("a >> text=Continue")
+    elif "/login/code" in page.url:
+        phone = _AUTHENTICATORS[(base, username)]
+        if phone.last_step < step + 1:
+            phone.last_step = max(step, phone.last_step + 1)
+            code = pyotp.TOTP(phone.secret).generate_otp(phone.last_step)
+        else:
+            code = phone.recovery.pop()
+        page.fill("#code", code)
+        page.click("button[type=submit] >> text=Sign in")
+
+
 def sign_in(page: Page, server: Server, username: str) -> None:
     page.goto(f"{server.url}/login")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit] >> text=Sign in")
+    finish_second_factor(page, username)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Browser, Page
 from sqlalchemy import select
-from tests.browser.conftest import Server, run_server
+from tests.browser.conftest import Server, finish_second_factor, run_server
 
 from ruta.cases.demo import DEMO_LOGINS, seed_demo
 from ruta.store import make_engine, make_sessionmaker, upgrade
@@ -64,6 +64,7 @@ def _sign_in(browser: Browser, server: Server, username: str) -> Page:
     page.fill("#username", username)
     page.fill("#password", PASSWORDS[username])
     page.click("button[type=submit] >> text=Sign in")
+    finish_second_factor(page, username)
     return page
 
 

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from tests.conftest import enrol_second_factor, second_factor_code
 
-from ruta.cases.accounts import do_create_user
+from ruta.cases.accounts import SECOND_FACTOR_ROLES, do_create_user
 from ruta.settings import Settings
 from ruta.store.models import User
 from ruta.web import create_app
@@ -54,7 +56,7 @@ def make_user(database) -> Callable[..., User]:
         username: str, role: str, country: str | None = None, office: str | None = None
     ) -> User:
         with database.sessionmaker() as s:
-            return do_create_user(
+            user = do_create_user(
                 s,
                 None,
                 username=username,
@@ -63,17 +65,36 @@ def make_user(database) -> Callable[..., User]:
                 country=country,
                 office=office,
             )
+        if role in SECOND_FACTOR_ROLES:
+            enrol_second_factor(database.sessionmaker, username, SECRET)
+        return user
 
     return make
 
 
 @pytest.fixture
-def api_headers(client: TestClient, make_user) -> Callable[..., dict[str, str]]:
+def api_headers(make_user, sign_in) -> Callable[..., dict[str, str]]:
     """``api_headers("ana", "caseworker", "COL")``: create the user, return bearer headers."""
 
     def headers(username: str, role: str, country: str | None = None) -> dict[str, str]:
         make_user(username, role, country)
-        r = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
+        return sign_in(username)
+
+    return headers
+
+
+@pytest.fixture
+def sign_in(client: TestClient, database) -> Callable[[str], dict[str, str]]:
+    """``sign_in("ana")``: bearer headers for an existing user (with the second factor's
+    code when the account has one)."""
+
+    def headers(username: str) -> dict[str, str]:
+        body = {"username": username, "password": PASSWORD}
+        with database.sessionmaker() as s:
+            enrolled = s.scalar(select(User.totp_enabled).where(User.username == username))
+        if enrolled:
+            body["otp"] = second_factor_code(database.sessionmaker, username)
+        r = client.post("/api/v1/auth/token", json=body)
         assert r.status_code == 200, r.text
         return {"Authorization": f"Bearer {r.json()['access_token']}"}
 

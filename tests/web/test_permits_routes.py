@@ -430,3 +430,14 @@ def test_no_trust_list_to_publish(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         "/permits/trust-list.json"
     )
     assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
+
+
+def test_a_photo_over_the_pixel_limit_is_a_clear_413(client: TestClient) -> None:
+    from tests.permits.test_image_limits import huge_png
+
+    bomb = huge_png(100_000, 100_000)
+    r = client.post("/verify?lang=en", files={"photo": ("qr.png", bomb, "image/png")})
+    assert r.status_code == 413
+    assert "The photo is too large to read (over 12 megapixels)" in r.text
+    es = client.post("/verify?lang=es", files={"photo": ("qr.png", bomb, "image/png")})
+    assert es.status_code == 413 and "12 megapíxeles" in es.text

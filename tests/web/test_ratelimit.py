@@ -75,3 +75,33 @@ def test_client_identity_ignores_forwarded_headers() -> None:
 
     answer = TestClient(app).get("/who", headers={"X-Forwarded-For": "203.0.113.1"})
     assert answer.json() == {"id": "testclient"}
+
+
+def test_finder_pages_are_limited_per_address_with_a_page_in_the_language(
+    database, tmp_path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from ruta.settings import Settings
+    from ruta.web import create_app
+
+    settings = Settings(
+        env="test",
+        secret_key="finder-limit-secret-" + "x" * 32,
+        database_url=database.url,
+        data_dir=tmp_path,
+        finder_rate_limit="3/minute",
+    )
+    app = create_app(settings)
+    try:
+        with TestClient(app) as client:
+            statuses = [client.get("/finder?lang=es").status_code for _ in range(4)]
+            assert statuses == [200, 200, 200, 429]
+            limited = client.get("/finder?lang=es")
+            assert limited.status_code == 429 and 1 <= int(limited.headers["retry-after"]) <= 60
+            assert "Demasiadas solicitudes" in limited.text
+            assert limited.headers["content-type"].startswith("text/html")
+            # The caseworkers' pages are not behind the finder's limit.
+            assert client.get("/login").status_code == 200
+    finally:
+        app.state.engine.dispose()

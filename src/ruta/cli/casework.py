@@ -282,6 +282,9 @@ def demo(
 def register(app: typer.Typer) -> None:
     """Add the casework commands to the top-level ``ruta`` app."""
     app.add_typer(db_app, name="db")
+    from ruta.cli.users import register_users
+
+    register_users(users_app)
     app.add_typer(users_app, name="users")
     app.add_typer(audit_app, name="audit")
     app.add_typer(appointments_app, name="appointments")

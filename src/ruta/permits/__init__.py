@@ -57,13 +57,21 @@ from ruta.permits._messages import (
 )
 from ruta.permits._payload import MINIMAL_RIGHTS, Holder, Permit, Profile
 from ruta.permits._purpose import PURPOSES, Purpose, is_purpose, purpose_view
-from ruta.permits._qr import MAX_IMAGE_BYTES, NotAQrCode, make_qr, read_qr
+from ruta.permits._qr import (
+    MAX_IMAGE_BYTES,
+    MAX_IMAGE_PIXELS,
+    ImageTooLarge,
+    NotAQrCode,
+    make_qr,
+    read_qr,
+)
 from ruta.permits._status import PermitStatus, StatusList
 from ruta.permits._trust import TrustedIssuer, TrustList, merge_trust_lists
 from ruta.permits._verify import VerificationResult, VerificationStatus, rejected, verify
 
 __all__ = [
     "MAX_IMAGE_BYTES",
+    "MAX_IMAGE_PIXELS",
     "MAX_INPUT_BYTES",
     "MINIMAL_RIGHTS",
     "PERMIT_TYPE",
@@ -71,6 +79,7 @@ __all__ = [
     "PURPOSES",
     "CardSize",
     "Holder",
+    "ImageTooLarge",
     "IssuedPermit",
     "KeyStore",
     "KeyStoreError",

@@ -47,6 +47,10 @@ _REASONS: dict[str, str] = {
         "The status list is not authentic (its signature does not verify)."
     ),
     "not_a_qr": N_("No readable QR code was found in the image."),
+    "image_too_large": N_(
+        "The photo is too large to read (over 12 megapixels). Take a smaller photo, or "
+        "crop it to the QR code."
+    ),
 }
 
 _STATUS: dict[str, str] = {

@@ -29,6 +29,7 @@ from ruta.permits import (
     MAX_IMAGE_BYTES,
     MAX_INPUT_BYTES,
     PURPOSES,
+    ImageTooLarge,
     NotAQrCode,
     StatusList,
     StatusListError,
@@ -161,6 +162,7 @@ def _page(
     result: VerificationResult | None,
     payload: str = "",
     limited_minutes: int = 0,
+    status_code: int = 200,
 ) -> Response:
     lang = request_language(request)
     gettext = translator(lang).gettext
@@ -181,7 +183,8 @@ def _page(
         "names": names,
         "limited_minutes": limited_minutes,
     }
-    status_code = 429 if limited_minutes else 200
+    if limited_minutes:
+        status_code = 429
     return render(request, "permits/verify.html", context, status_code=status_code)
 
 
@@ -261,6 +264,8 @@ async def _read_permit_form(
         data = await photo.read(MAX_IMAGE_BYTES + 1)
         try:
             pasted = await run_in_threadpool(read_qr, data)
+        except ImageTooLarge as exc:
+            return "", rejected(exc.reason_code, str(exc)), form
         except NotAQrCode as exc:
             return "", rejected("not_a_qr", str(exc)), form
     return pasted, None, form
@@ -274,7 +279,9 @@ async def verify_form(request: Request) -> Response:
         return _page(request, None, limited_minutes=-(-wait // 60))
     pasted, early, _form = await _read_permit_form(request)
     if early is not None:
-        return _page(request, early)
+        # 413 for a photo over the pixel limit (the page says how to retake it).
+        too_large = early.reason_code == "image_too_large"
+        return _page(request, early, status_code=413 if too_large else 200)
     result = await run_in_threadpool(_check, request, pasted)
     # Echo a bounded payload only: the text area must not replay an 8 MB paste.
     return _page(request, result, pasted[:MAX_INPUT_BYTES])

@@ -152,9 +152,23 @@ def _login_required(_request: Request, exc: Exception) -> Response:
     return RedirectResponse(f"/login?next={quote(exc.next_url, safe='/')}", status_code=303)
 
 
+def _page_rate_limited(request: Request, exc: Exception) -> Response:
+    from ruta.web.i18n import render
+    from ruta.web.ratelimit import PageRateLimited
+
+    assert isinstance(exc, PageRateLimited)
+    context = {"minutes": -(-exc.retry_after // 60), "seconds": exc.retry_after}
+    response = render(request, "too_many.html", context, status_code=429)
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
+    from ruta.web.ratelimit import PageRateLimited
+
     app.add_exception_handler(RutaError, _ruta_error)
+    app.add_exception_handler(PageRateLimited, _page_rate_limited)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(LoginRequired, _login_required)

@@ -41,7 +41,15 @@ from ruta.cases.errors import RateLimitedError
 from ruta.errors import RutaError
 from ruta.settings import Settings
 
-__all__ = ["Limiter", "check_rate", "client_identity", "parse_limit", "rate_limit"]
+__all__ = [
+    "Limiter",
+    "PageRateLimited",
+    "check_rate",
+    "client_identity",
+    "page_rate_limit",
+    "parse_limit",
+    "rate_limit",
+]
 
 LimitSpec = str | Callable[[Settings], str]
 
@@ -128,7 +136,10 @@ class Limiter:
 
 
 def _limiter(request: Request) -> Limiter:
-    limiter: Limiter = request.app.state.limiter
+    limiter: Limiter | None = getattr(request.app.state, "limiter", None)
+    if limiter is None:
+        # An app assembled without create_app (a router mounted alone) still limits.
+        limiter = request.app.state.limiter = Limiter(request.app.state.settings.rate_limit_storage)
     return limiter
 
 
@@ -146,6 +157,25 @@ def check_rate(request: Request, scope: str, limit: LimitSpec) -> None:
             field="rate_limit",
             retry_after=wait,
         )
+
+
+class PageRateLimited(RateLimitedError):
+    """A page's limit: answered with a page that says when to come back (not JSON)."""
+
+
+def page_rate_limit(scope: str, limit: LimitSpec) -> Any:
+    """Like :func:`rate_limit`, for pages: past the limit the visitor gets a 429 page in
+    their language with ``Retry-After`` (:mod:`ruta.web.problems`)."""
+
+    def dependency(request: Request) -> None:
+        try:
+            check_rate(request, scope, limit)
+        except RateLimitedError as exc:
+            raise PageRateLimited(
+                str(exc.message), field=exc.field, retry_after=exc.retry_after
+            ) from None
+
+    return Depends(dependency)
 
 
 def rate_limit(scope: str, limit: LimitSpec) -> Any:

@@ -11,8 +11,10 @@ For the UI engineer:
 - Session cookies are HttpOnly and SameSite=Lax; only the token's SHA-256 is stored server
   side. With ``RUTA_COOKIE_SECURE`` (required in production) :class:`SecureCookiesMiddleware`
   marks every cookie of every response Secure.
-- Login is rate-limited per username and per client address
-  (``RUTA_LOGIN_ATTEMPTS_PER_MINUTE``) in :func:`ruta.cases.accounts.do_login`.
+- Login is rate-limited per account (``RUTA_LOGIN_ATTEMPTS_PER_MINUTE``) and by the
+  accounts one client address fails on (``RUTA_LOGIN_ACCOUNTS_PER_CLIENT``) in
+  :func:`ruta.cases.accounts.do_sign_in`; the second factor's pages are in
+  :mod:`ruta.web.ui.second_factor`.
 """
 
 from __future__ import annotations
@@ -22,17 +24,17 @@ import hmac
 import secrets
 from http.cookies import SimpleCookie
 from typing import Annotated
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ruta.cases.accounts import do_login, do_revoke_token
+from ruta.cases.accounts import do_revoke_token, do_sign_in
 from ruta.cases.errors import AuthenticationError, RateLimitedError
 from ruta.settings import Settings
 from ruta.web.deps import OptionalPageUser, SessionDep, SettingsDep, client_address
-from ruta.web.i18n import render
+from ruta.web.i18n import render, request_language, translator
 
 __all__ = [
     "CSRF_COOKIE",
@@ -214,16 +216,23 @@ def login_submit(
     csrf: Annotated[str, Form(alias="csrf_token")] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    """Check the password, set the session cookie and go on; errors re-show the form."""
+    """Check the password, set the session cookie and go on; errors re-show the form.
+
+    A supervisor or an administrator (or anyone who set up an authenticator) goes on to
+    the code page, or to the set-up page when they have none yet: the cookie then holds a
+    half-done sign-in that opens no other page.
+    """
+    gettext = translator(request_language(request)).gettext
     errors: dict[str, str] = {}
+    retry_after = 0
     try:
         check_csrf(request, csrf)
         if not username:
-            errors["username"] = "Enter your username"
+            errors["username"] = gettext("Enter your username")
         if not password:
-            errors["password"] = "Enter your password"  # noqa: S105 - a form message
+            errors["password"] = gettext("Enter your password")
         if not errors:
-            _user, token = do_login(
+            result = do_sign_in(
                 session,
                 username=username,
                 password=password,
@@ -231,19 +240,26 @@ def login_submit(
                 kind="session",
                 hours=settings.session_hours,
                 attempts_per_minute=settings.login_attempts_per_minute,
+                accounts_per_client=settings.login_accounts_per_client,
+                user_agent=request.headers.get("user-agent", ""),
             )
-            response = RedirectResponse(safe_next(next), status_code=303)
-            set_session_cookie(response, token, settings)
-            return response
-    except RateLimitedError:
-        errors["username"] = "Too many attempts. Wait one minute and try again"
+            target = safe_next(next)
+            if result.kind != "session":
+                step = "/login/code" if result.kind == "mfa" else "/login/enrol"
+                target = f"{step}?{urlencode({'next': target})}"
+            moved = RedirectResponse(target, status_code=303)
+            set_session_cookie(moved, result.token, settings)
+            return moved
+    except RateLimitedError as exc:
+        retry_after = exc.retry_after
+        errors["username"] = gettext("Too many attempts. Try again in %(seconds)s seconds") % {
+            "seconds": retry_after
+        }
     except AuthenticationError as exc:
-        key = "csrf_token" if exc.field == "csrf_token" else "password"
-        errors[key] = (
-            "The form expired. Try again"
-            if key == "csrf_token"
-            else "The username or password is not right"
-        )
+        if exc.field == "csrf_token":
+            errors["csrf_token"] = gettext("The form expired. Try again")
+        else:
+            errors["password"] = gettext("The username or password is not right")
     context = {
         "next": safe_next(next),
         "csrf_token": csrf_token(request),
@@ -252,8 +268,11 @@ def login_submit(
         "has_errors": True,
         "user": None,
     }
-    status = 429 if "Too many" in errors.get("username", "") else 422
-    return render(request, "auth/login.html", context, status_code=status)
+    if not retry_after:
+        return render(request, "auth/login.html", context, status_code=422)
+    response = render(request, "auth/login.html", context, status_code=429)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @login_router.post("/logout")

@@ -28,7 +28,7 @@ def test_login_is_rate_limited(client, make_user):
     ]
     assert codes[:6] == [401] * 6 and codes[6] == 429
     r = client.post("/api/v1/auth/token", json={"username": "ana", "password": PASSWORD})
-    assert r.status_code == 429 and r.headers["retry-after"] == "60"
+    assert r.status_code == 429 and 1 <= int(r.headers["retry-after"]) <= 60
 
 
 def test_login_page_sets_a_hardened_session_cookie(client, make_user):

@@ -18,9 +18,10 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from tests.conftest import enrol_second_factor, second_factor_code
 from tests.web.forms import RenderedFormsClient
 
-from ruta.cases.accounts import do_create_user, use_password_profile
+from ruta.cases.accounts import SECOND_FACTOR_ROLES, do_create_user, use_password_profile
 from ruta.settings import Settings
 from ruta.web import create_app
 from ruta.web.security import CsrfCookieMiddleware
@@ -146,6 +147,8 @@ class Site:
                 self.users[username] = do_create_user(
                     session, None, username=username, password=PASSWORD, role=role, country=country
                 ).id
+            if role in SECOND_FACTOR_ROLES:
+                enrol_second_factor(self.app.state.sessionmaker, username, SECRET)
         return self.users[username]
 
     def migrant(self, app_id: str) -> TestClient:
@@ -161,6 +164,20 @@ class Site:
             "/login",
             data={"csrf_token": csrf(page.text), "username": username, "password": PASSWORD},
         )
+        if "/login/enrol" in str(response.url):
+            # An officer a test made itself: the authenticator the fixtures' officers have.
+            enrol_second_factor(self.app.state.sessionmaker, username, SECRET)
+            page = client.get("/login", params={"lang": lang})
+            response = client.post(
+                "/login",
+                data={"csrf_token": csrf(page.text), "username": username, "password": PASSWORD},
+            )
+        if "/login/code" in str(response.url):
+            code = second_factor_code(self.app.state.sessionmaker, username)
+            response = client.post(
+                "/login/code",
+                data={"csrf_token": csrf(response.text), "code": code, "next": "/"},
+            )
         assert response.status_code == 200, main_text(response.text)
         return client
 

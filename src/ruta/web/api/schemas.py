@@ -35,6 +35,12 @@ class TokenIn(StrictInput):
 
     username: str = Field(min_length=1, max_length=80)
     password: str = Field(min_length=1, max_length=200)
+    otp: str | None = Field(
+        None,
+        max_length=20,
+        description="Second factor: the 6-digit code of the authenticator app, or a recovery "
+        "code. Required for supervisors, administrators and anyone who set one up.",
+    )
 
 
 class TokenOut(BaseModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from ruta.web.ui import (
+    accounts,
     applicant,
     appointments,
     caseworker,
@@ -21,6 +22,7 @@ from ruta.web.ui import (
     intake,
     notifications,
     review,
+    second_factor,
     statistics,
     supervisor,
     track,
@@ -46,3 +48,5 @@ router.include_router(review.router)
 router.include_router(intake.router)
 router.include_router(translations.router)
 router.include_router(notifications.router)
+router.include_router(second_factor.router)
+router.include_router(accounts.router)

@@ -24,11 +24,18 @@ from fastapi.responses import Response
 
 from ruta.labour.pensions import Period, Totalization, default_catalog, totalize
 from ruta.web.i18n import render, request_language, translator
+from ruta.web.ratelimit import page_rate_limit
 from ruta.web.ui._countries import AMERICAS, country_options
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/finder", tags=["pages: finder"])
+# Public and anonymous: limited per client address so that a flood of finder pages cannot
+# crowd out the caseworkers the same service answers (RUTA_FINDER_RATE_LIMIT).
+router = APIRouter(
+    prefix="/finder",
+    tags=["pages: finder"],
+    dependencies=[page_rate_limit("finder", lambda s: s.finder_rate_limit)],
+)
 
 MAX_ROWS = 20  # a working life fits; a bigger form is a mistake or abuse
 _START_ROWS = 2

@@ -24,6 +24,7 @@ from ruta.web.deps import signed_in_username
 from ruta.web.i18n import render as render_page
 from ruta.web.i18n import request_language, translator
 from ruta.web.params import MAX_PAGE as MAX_ANSWERS
+from ruta.web.ratelimit import page_rate_limit
 from ruta.web.security import csrf_token
 from ruta.web.ui._answers import FormError, display_answer, form_answer, kind_error
 from ruta.web.ui._countries import region_first
@@ -34,7 +35,13 @@ from ruta.web.ui._state import clear_answers, read_answers, write_answers
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/finder", tags=["pages: finder"])
+# Public and anonymous: limited per client address so that a flood of finder pages cannot
+# crowd out the caseworkers the same service answers (RUTA_FINDER_RATE_LIMIT).
+router = APIRouter(
+    prefix="/finder",
+    tags=["pages: finder"],
+    dependencies=[page_rate_limit("finder", lambda s: s.finder_rate_limit)],
+)
 
 # Results are shown in this order: what a person can do first, then what they may be able
 # to do once they answer more, then what is closed to them.

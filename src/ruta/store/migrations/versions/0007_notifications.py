@@ -7,7 +7,7 @@ delivery state the notifier (``ruta notify run``) moves forward; ``dedupe_key`` 
 that a producer run twice (reminders) queues one message per cause.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-05 00:45:00+00:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

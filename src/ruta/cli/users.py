@@ -1,0 +1,157 @@
+"""``ruta users list|disable|enable|reset-password|reset-second-factor|set-role|revoke-sessions``.
+
+The operator's side of :mod:`ruta.cases.actions.accounts`: the same actions the
+administrators' pages call, run with no acting user (the operator holds the database),
+audited the same way. An unknown username exits with code 2 and names it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from ruta.errors import RutaError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+__all__ = ["register_users"]
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    from ruta.settings import get_settings
+    from ruta.store import make_engine, make_sessionmaker
+
+    engine = make_engine(get_settings().resolved_database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def users_list(
+    fmt: str = typer.Option("text", "--format", help="text (a table) or json"),
+    role: str = typer.Option(None, help="Only this role"),
+    country: str = typer.Option(None, help="Only this country (ISO 3166-1 alpha-3)"),
+) -> None:
+    """List accounts: username, role, country, office, active, second factor, created, last
+    sign-in (never a password hash)."""
+    from ruta.cases.actions import list_users
+
+    if fmt not in ("text", "json"):
+        raise RutaError(f"{fmt!r} is not a format; use text or json", field="format")
+    with _session() as session:
+        accounts = list_users(
+            session, None, role=role or None, country=country.upper() if country else None
+        )
+    rows = [a.to_dict() for a in accounts]
+    if fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    header = ("username", "role", "country", "office", "active", "totp", "last_login")
+    table = [header] + [
+        (
+            r["username"],
+            r["role"],
+            r["country"] or "-",
+            r["office"] or "-",
+            "yes" if r["active"] else "no",
+            "yes" if r["totp"] else "no",
+            (r["last_login"] or "never")[:16],
+        )
+        for r in rows
+    ]
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(header))]
+    for row in table:
+        typer.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    typer.echo(f"{len(rows)} account(s)", err=True)
+
+
+def _run(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    with _session() as session:
+        return action(session, None, *args, **kwargs)
+
+
+def users_disable(name: str = typer.Argument(..., help="Username")) -> None:
+    """Disable an account; its sessions and API tokens end at once."""
+    from ruta.cases.actions import do_disable_user
+
+    user = _run(do_disable_user, name)
+    typer.echo(f"Disabled {user.username}; its sessions and tokens are revoked")
+
+
+def users_enable(name: str = typer.Argument(..., help="Username")) -> None:
+    """Enable a disabled account."""
+    from ruta.cases.actions import do_enable_user
+
+    user = _run(do_enable_user, name)
+    typer.echo(f"Enabled {user.username}")
+
+
+def users_reset_password(
+    name: str = typer.Argument(..., help="Username"),
+    generate: bool = typer.Option(
+        False, "--generate", help="Generate a password and print it once (stdin is not read)"
+    ),
+) -> None:
+    """Set a new password, read from stdin (first line) like `users create`, or generated
+    with --generate (or when stdin is empty) and printed once. Sessions end."""
+    from ruta.cases.actions import do_reset_password
+
+    password: str | None = None
+    if not generate and not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\r\n") or None
+    user, new = _run(do_reset_password, name, password)
+    if password is None:
+        typer.echo(f"New password for {user.username} (shown once): {new}")
+    else:
+        typer.echo(f"Password of {user.username} changed; its sessions and tokens are revoked")
+
+
+def users_reset_second_factor(name: str = typer.Argument(..., help="Username")) -> None:
+    """Remove an account's authenticator and recovery codes (a lost phone); supervisors and
+    administrators set up a new one at their next sign-in."""
+    from ruta.cases.actions import do_reset_second_factor
+
+    user = _run(do_reset_second_factor, name)
+    typer.echo(f"Second factor of {user.username} removed; its sessions and tokens are revoked")
+
+
+def users_set_role(
+    name: str = typer.Argument(..., help="Username"),
+    role: str = typer.Argument(..., help="applicant, caseworker, supervisor, auditor or admin"),
+    country: str = typer.Option(None, help="New country scope (ISO 3166-1 alpha-3)"),
+    office: str = typer.Option(None, help="New office code ('' removes it)"),
+) -> None:
+    """Change an account's role and its country and office scope; its sessions end."""
+    from ruta.cases.actions import do_set_role
+
+    user = _run(do_set_role, name, role, country=country, office=office)
+    where = " ".join(x for x in (user.country, user.office) if x)
+    typer.echo(f"{user.username} is now {user.role}" + (f" ({where})" if where else ""))
+
+
+def users_revoke_sessions(name: str = typer.Argument(..., help="Username")) -> None:
+    """End every page session and API token of an account."""
+    from ruta.cases.actions import do_revoke_user_sessions
+
+    count = _run(do_revoke_user_sessions, name)
+    typer.echo(f"{count} session(s) of {name} revoked")
+
+
+def register_users(users_app: typer.Typer) -> None:
+    """Add the account commands to ``ruta users``."""
+    users_app.command("list")(users_list)
+    users_app.command("disable")(users_disable)
+    users_app.command("enable")(users_enable)
+    users_app.command("reset-password")(users_reset_password)
+    users_app.command("reset-second-factor")(users_reset_second_factor)
+    users_app.command("set-role")(users_set_role)
+    users_app.command("revoke-sessions")(users_revoke_sessions)

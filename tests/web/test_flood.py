@@ -1,0 +1,117 @@
+"""The service keeps answering caseworkers while the public verifier is flooded.
+
+A bounded load test on loopback: the real server (uvicorn, one worker, in a subprocess),
+six clients flooding ``POST /api/v1/verify`` for three seconds while a caseworker lists
+their queue through the API. No timing is asserted, only outcomes: every caseworker request
+got 200, the flood got 429s past the verifier's limit, and nothing answered 5xx.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ruta.cases.accounts import do_create_user, use_password_profile
+from ruta.store import make_engine, make_sessionmaker, upgrade
+
+PASSWORD = "correct-horse-battery"
+FLOOD_SECONDS = 3.0
+FLOODERS = 6
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'ruta.db'}"
+    upgrade(url)
+    use_password_profile("cheapest")
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as session:
+        do_create_user(
+            session, None, username="cw", password=PASSWORD, role="caseworker", country="COL"
+        )
+    engine.dispose()
+    port = _free_port()
+    env = {
+        **os.environ,
+        "RUTA_ENV": "test",
+        "RUTA_SECRET_KEY": "flood-test-secret-" + "f" * 32,
+        "RUTA_DATA_DIR": str(tmp_path),
+        "RUTA_DATABASE_URL": url,
+        "RUTA_PASSWORD_HASHING": "cheapest",
+        "RUTA_VERIFY_RATE_LIMIT": "40/minute",
+    }
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "uvicorn", "ruta.web:create_app", "--factory"),
+            *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
+        ],
+        env=env,
+        cwd=tmp_path,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/verify", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_caseworkers_are_answered_while_the_verifier_is_flooded(server: str) -> None:
+    token = httpx.post(
+        f"{server}/api/v1/auth/token", json={"username": "cw", "password": PASSWORD}, timeout=10
+    ).json()["access_token"]
+    flood: Counter[int] = Counter()
+    casework: list[int] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + FLOOD_SECONDS
+
+    def flooder() -> None:
+        with httpx.Client(base_url=server, timeout=10) as client:
+            while time.monotonic() < stop:
+                status = client.post("/api/v1/verify", json={"payload": "RUTA1:FLOOD"}).status_code
+                with lock:
+                    flood[status] += 1
+
+    def caseworker() -> None:
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=server, timeout=10, headers=headers) as client:
+            while time.monotonic() < stop:
+                casework.append(client.get("/api/v1/applications").status_code)
+                time.sleep(0.05)
+
+    threads = [threading.Thread(target=flooder) for _ in range(FLOODERS)]
+    threads.append(threading.Thread(target=caseworker))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    assert len(casework) >= 3 and set(casework) == {200}, casework
+    assert flood[429] > 0 and flood[200] > 0, flood
+    assert not [s for s in flood if s >= 500], flood
