@@ -268,3 +268,33 @@ def test_a_spanish_case_page_speaks_spanish_in_its_history(site: Site, submitted
     assert "Propuesta: Aprobada. Motivos: Requisitos cumplidos" in history
     assert "submitted by the applicant" not in history and "proposed approved" not in history
     assert re.search(r"Asignado a cw\. \S", page)
+
+
+def test_an_approved_applicant_sees_and_downloads_the_permit(site: Site, submitted) -> None:
+    # Issue 15: the tracking page of an approved application showed no permit.
+    app_id = submitted()
+    officer = site.signed_in("cw")
+    _to_review(officer, app_id)
+    _post(officer, app_id, "propose", outcome="approved", reasons="All conditions met")
+    _post(
+        site.signed_in("sup"),
+        app_id,
+        "decide",
+        decision_outcome="approved",
+        decision_reasons="All conditions met",
+    )
+    migrant = site.migrant(app_id)
+    page = migrant.get(f"/track/{app_id}", params={"lang": "es"})
+    text = main_text(page.text)
+    assert "Su permiso" in text and "<svg" in text and "Válido desde el" in text
+    card = migrant.get(f"/track/{app_id}/permit.pdf", params={"lang": "es"})
+    assert card.status_code == 200 and card.content.startswith(b"%PDF")
+    assert card.headers["cache-control"] == "no-store"
+    qr = migrant.get(f"/track/{app_id}/permit.svg")
+    assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml")
+    # A standalone SVG document (namespace, the permit id as its title), not the page's snippet.
+    assert b"<svg" in qr.content and b"xmlns" in qr.content
+    # Nobody else's: another applicant, and a case without a permit.
+    assert site.signed_in("cw-per").get(f"/track/{app_id}/permit.pdf").status_code == 404
+    other = submitted()
+    assert site.migrant(other).get(f"/track/{other}/permit.pdf").status_code == 404

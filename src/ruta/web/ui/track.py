@@ -21,6 +21,7 @@ from ruta.cases.actions import (
     do_transition,
     document_checklist,
     get_application,
+    get_permit,
     history,
     list_applications,
 )
@@ -74,6 +75,7 @@ def track_page(
         checklist = document_checklist(session, user, app_id, lang)
     except NotFoundError:
         return not_found_page(request, user)
+    permit = _own_permit(session, user, app_id) if app.status == "approved" else None
     requested = next((s.reason for s in reversed(steps) if s.to_status == app.status), None)
     decision = current_decision(session, app)
     context = {
@@ -89,11 +91,71 @@ def track_page(
         "can_appeal": app.status == "denied" and can_move(user.role, "denied", "appealed"),
         "can_withdraw": can_move(user.role, app.status, "withdrawn"),
         "appointment_rows": appointment_rows(appointments_of(session, user, app_id), lang),
+        "permit": permit,
+        "permit_qr": _qr_svg(permit.payload) if permit is not None else None,
         "errors": errors,
         "error_for": dict(errors),
         "has_errors": bool(errors),
     }
     return render(request, "track/application.html", context, status_code=status)
+
+
+def _own_permit(session: Any, user: User, app_id: str) -> Any:
+    """The approved applicant's permit (an audited read), or None before it is issued."""
+    try:
+        return get_permit(session, user, app_id)
+    except NotFoundError:
+        return None
+
+
+def _qr_svg(payload: str) -> str:
+    # The permit package draws the QR; imported here so the other pages never load it.
+    from ruta.permits import make_qr
+
+    return str(make_qr(payload).svg_inline(scale=3, border=4, omitsize=False))
+
+
+@router.get("/track/{app_id}/permit.pdf", name="track_permit_card")
+def permit_card(request: Request, app_id: str, user: PageUser, session: SessionDep) -> Response:
+    """The approved applicant's permit card (PDF), in the page's language."""
+    from ruta.permits import permit_card_pdf
+
+    permit = _own_permit(session, user, app_id)
+    if permit is None:
+        return not_found_page(request, user)
+    lang = request_language(request)
+    pdf = permit_card_pdf(permit.payload, host_lang=lang, holder_lang=lang)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="permit-{permit.permit_id}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/track/{app_id}/permit.svg", name="track_permit_qr")
+def permit_qr(request: Request, app_id: str, user: PageUser, session: SessionDep) -> Response:
+    """The permit's QR code alone (SVG), to print or keep on a phone."""
+    permit = _own_permit(session, user, app_id)
+    if permit is None:
+        return not_found_page(request, user)
+    from io import BytesIO
+
+    from ruta.permits import make_qr
+
+    # A file of its own: the full SVG document (XML declaration, namespace, title).
+    buffer = BytesIO()
+    make_qr(permit.payload).save(buffer, kind="svg", scale=8, border=4, title=permit.permit_id)
+    return Response(
+        buffer.getvalue(),
+        media_type="image/svg+xml",
+        headers={
+            "Content-Disposition": f'attachment; filename="permit-{permit.permit_id}.svg"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @router.get("/track/{app_id}", name="track_application")
