@@ -11,13 +11,14 @@ from xml.etree import ElementTree
 
 import pytest
 from PIL import Image
+from tests.conftest import enrol_second_factor, second_factor_code
 
 from ruta.cases.accounts import do_create_user
 from ruta.cases.demo import DEMO_LOGINS, seed_demo
 from ruta.stats import build_release
 from ruta.web.ui._statistics import Figure, current_quarter
 
-from .conftest import PASSWORD, csrf, main_text
+from .conftest import PASSWORD, SECRET, csrf, main_text
 
 PASSWORDS = {username: password for username, password, *_ in DEMO_LOGINS}
 
@@ -43,6 +44,22 @@ def _signed_in(site, username: str, lang: str = "en"):
             "password": PASSWORDS.get(username, PASSWORD),
         },
     )
+    if "/login/enrol" in str(response.url) or "/login/code" in str(response.url):
+        # Supervisors give a second factor: the fixtures' authenticator, then its code.
+        enrol_second_factor(site.app.state.sessionmaker, username, SECRET)
+        page = client.get("/login", params={"lang": lang})
+        step = client.post(
+            "/login",
+            data={
+                "csrf_token": csrf(page.text),
+                "username": username,
+                "password": PASSWORDS.get(username, PASSWORD),
+            },
+        )
+        code = second_factor_code(site.app.state.sessionmaker, username)
+        response = client.post(
+            "/login/code", data={"csrf_token": csrf(step.text), "code": code, "next": "/"}
+        )
     assert response.status_code == 200, main_text(response.text)
     return client
 
