@@ -67,7 +67,7 @@ def test_bad_trusted_proxies_name_the_setting() -> None:
 def proxied_app(settings: Settings) -> Iterator[FastAPI]:
     application = create_app(
         settings.model_copy(
-            update={"trusted_proxies": OFFICE_PROXIES, "login_attempts_per_minute": 3}
+            update={"trusted_proxies": OFFICE_PROXIES, "login_accounts_per_client": 3}
         )
     )
     yield application
