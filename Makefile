@@ -36,6 +36,7 @@ demo: install
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/mypy src/ruta
 

@@ -23,6 +23,7 @@ one half; ``RUTA_BENCH_BACKENDS=postgresql`` one backend; ``RUTA_BENCH_SECONDS``
 ``RUTA_BENCH_PEER_SECONDS``, ``RUTA_BENCH_CONCURRENCY``, ``RUTA_BENCH_WORKERS``,
 ``RUTA_BENCH_STAGGER_MS`` and ``RUTA_BENCH_CRASH_REPS`` resize it.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -60,10 +60,18 @@ def _make_data(path: Path, rows: int, seed: int) -> None:
 def _columns(weighted: bool):  # type: ignore[no-untyped-def]
     from ruta.labour.paygap import ColumnMap
 
-    return ColumnMap(wage="ingreso_mensual", hours="horas_semana", migrant="migrante",
-                     weight="fex" if weighted else None, covariates=NUMERIC + CATEGORICAL,
-                     categorical=CATEGORICAL, occupation="ciuo08", age="edad",
-                     education="educacion", sex="sexo")
+    return ColumnMap(
+        wage="ingreso_mensual",
+        hours="horas_semana",
+        migrant="migrante",
+        weight="fex" if weighted else None,
+        covariates=NUMERIC + CATEGORICAL,
+        categorical=CATEGORICAL,
+        occupation="ciuo08",
+        age="edad",
+        education="educacion",
+        sex="sexo",
+    )
 
 
 def _usage() -> dict[str, float]:
@@ -81,12 +89,18 @@ def run_ruta(path: Path, weighted: bool, replications: int = 0) -> dict[str, obj
     result = analyse(survey, replications=replications, seed=1)
     done = time.perf_counter()
     pooled = result["twofold", "pooled", "explained"]
-    return {"rows": survey.n, "regressors": result.design.k - 1, "read_s": read - start,
-            "decompose_s": done - read, "wall_s": done - start,
-            "explained": pooled.value, "explained_se": pooled.se,
-            "explained_se_bootstrap": pooled.se_bootstrap,
-            "unexplained": result["twofold", "pooled", "unexplained"].value,
-            **{k: v - (cpu0 if k == "cpu_s" else 0) for k, v in _usage().items()}}
+    return {
+        "rows": survey.n,
+        "regressors": result.design.k - 1,
+        "read_s": read - start,
+        "decompose_s": done - read,
+        "wall_s": done - start,
+        "explained": pooled.value,
+        "explained_se": pooled.se,
+        "explained_se_bootstrap": pooled.se_bootstrap,
+        "unexplained": result["twofold", "pooled", "unexplained"].value,
+        **{k: v - (cpu0 if k == "cpu_s" else 0) for k, v in _usage().items()},
+    }
 
 
 def run_statsmodels(path: Path) -> dict[str, object]:
@@ -96,40 +110,62 @@ def run_statsmodels(path: Path) -> dict[str, object]:
 
     cpu0 = _usage()["cpu_s"]
     start = time.perf_counter()
-    frame = pd.read_parquet(path, columns=["ingreso_mensual", "horas_semana", "migrante", *NUMERIC,
-                                           *CATEGORICAL])
+    frame = pd.read_parquet(
+        path, columns=["ingreso_mensual", "horas_semana", "migrante", *NUMERIC, *CATEGORICAL]
+    )
     frame["ciuo08"] = frame["ciuo08"].str[0]  # ISCO-08 major group, as Ruta does
     hourly = frame["ingreso_mensual"] / (frame["horas_semana"] * 52 / 12)
     dummies = pd.get_dummies(frame[list(CATEGORICAL)], drop_first=True, dtype=float)
-    exog = np.column_stack([np.ones(len(frame)), frame[list(NUMERIC)].to_numpy(float),
-                            dummies.to_numpy(), frame["migrante"].to_numpy(float)])
+    exog = np.column_stack(
+        [
+            np.ones(len(frame)),
+            frame[list(NUMERIC)].to_numpy(float),
+            dummies.to_numpy(),
+            frame["migrante"].to_numpy(float),
+        ]
+    )
     endog = np.log(hourly.to_numpy())
     read = time.perf_counter()
-    unexplained, explained, _gap = OaxacaBlinder(
-        endog, exog, exog.shape[1] - 1, hasconst=True, swap=False).two_fold().params
+    unexplained, explained, _gap = (
+        OaxacaBlinder(endog, exog, exog.shape[1] - 1, hasconst=True, swap=False).two_fold().params
+    )
     done = time.perf_counter()
-    return {"rows": len(frame), "regressors": exog.shape[1] - 2, "read_s": read - start,
-            "decompose_s": done - read, "wall_s": done - start, "explained": float(explained),
-            "unexplained": float(unexplained),
-            **{k: v - (cpu0 if k == "cpu_s" else 0) for k, v in _usage().items()}}
+    return {
+        "rows": len(frame),
+        "regressors": exog.shape[1] - 2,
+        "read_s": read - start,
+        "decompose_s": done - read,
+        "wall_s": done - start,
+        "explained": float(explained),
+        "unexplained": float(unexplained),
+        **{k: v - (cpu0 if k == "cpu_s" else 0) for k, v in _usage().items()},
+    }
 
 
 def _child(kind: str, path: Path) -> dict[str, object]:
     env = dict(os.environ)
     if kind == "statsmodels-1thread":  # BLAS reads its thread count at import
         env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    done = subprocess.run([sys.executable, "-m", "bench.labour", kind, str(path)],
-                          check=False, capture_output=True, text=True, env=env,
-                          cwd=Path(__file__).parents[1])
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.labour", kind, str(path)],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).parents[1],
+    )
     if done.returncode != 0:
         raise SystemExit(f"bench.labour {kind} failed:\n{done.stderr}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def main() -> None:
-    print(f"machine: {os.cpu_count()} cores, {platform.python_implementation()} "
-          f"{platform.python_version()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
-          f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    print(
+        f"machine: {os.cpu_count()} cores, {platform.python_implementation()} "
+        f"{platform.python_version()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+        f"load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         big, small = Path(tmp) / "survey.parquet", Path(tmp) / "boot.parquet"
         _make_data(big, ROWS, seed=1)
@@ -143,25 +179,33 @@ def main() -> None:
                 if best is None or run["wall_s"] < best["wall_s"]:  # type: ignore[operator]
                     results[kind] = run
         for kind, run in results.items():
-            print(f"{kind:16} rows={run['rows']:,} regressors={run['regressors']} "
-                  f"wall={run['wall_s']:.2f}s (read {run['read_s']:.2f}s, decompose "
-                  f"{run['decompose_s']:.2f}s) cpu={run['cpu_s']:.2f}s "
-                  f"peak_rss={run['peak_rss_mb']:.0f}MB explained={run['explained']:.10f}",
-                  flush=True)
+            print(
+                f"{kind:16} rows={run['rows']:,} regressors={run['regressors']} "
+                f"wall={run['wall_s']:.2f}s (read {run['read_s']:.2f}s, decompose "
+                f"{run['decompose_s']:.2f}s) cpu={run['cpu_s']:.2f}s "
+                f"peak_rss={run['peak_rss_mb']:.0f}MB explained={run['explained']:.10f}",
+                flush=True,
+            )
         ruta, peer = results["ruta"], results["statsmodels"]
-        same = abs(results["ruta-unweighted"]["explained"]  # type: ignore[operator]
-                   - peer["explained"])
+        same = abs(
+            results["ruta-unweighted"]["explained"]  # type: ignore[operator]
+            - peer["explained"]
+        )
         for name in ("statsmodels", "statsmodels-1thread"):
             peer = results[name]
-            print(f"ruta/{name}: wall {ruta['wall_s'] / peer['wall_s']:.2f}x, "  # type: ignore[operator]
-                  f"cpu {ruta['cpu_s'] / peer['cpu_s']:.2f}x, "  # type: ignore[operator]
-                  f"memory {ruta['peak_rss_mb'] / peer['peak_rss_mb']:.2f}x")  # type: ignore[operator]
+            print(
+                f"ruta/{name}: wall {ruta['wall_s'] / peer['wall_s']:.2f}x, "  # type: ignore[operator]
+                f"cpu {ruta['cpu_s'] / peer['cpu_s']:.2f}x, "  # type: ignore[operator]
+                f"memory {ruta['peak_rss_mb'] / peer['peak_rss_mb']:.2f}x"
+            )  # type: ignore[operator]
         print(f"|unweighted explained - statsmodels| = {same:.2e}")
         boot = _child("bootstrap", small)
-        print(f"bootstrap: {REPLICATIONS} replications over {boot['rows']:,} rows in "
-              f"{boot['decompose_s']:.1f}s wall, cpu {boot['cpu_s']:.1f}s, "
-              f"SE delta {boot['explained_se']:.5f} vs bootstrap "
-              f"{boot['explained_se_bootstrap']:.5f}")
+        print(
+            f"bootstrap: {REPLICATIONS} replications over {boot['rows']:,} rows in "
+            f"{boot['decompose_s']:.1f}s wall, cpu {boot['cpu_s']:.1f}s, "
+            f"SE delta {boot['explained_se']:.5f} vs bootstrap "
+            f"{boot['explained_se_bootstrap']:.5f}"
+        )
 
 
 if __name__ == "__main__":

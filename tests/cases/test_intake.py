@@ -260,21 +260,37 @@ def test_the_service_does_not_import_the_linkage_stack_without_a_registry() -> N
     assert done.stdout.strip() == "False"
 
 
-def test_a_registry_with_its_own_columns_and_dates_is_searched(
-    session, cast, tmp_path, registries
-):
+def test_a_registry_with_its_own_columns_and_dates_is_searched(session, cast, tmp_path, registries):
     # RUTA_REGISTRIES may name the file's columns and date format (as ruta link --columns).
     path = tmp_path / "per.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
-        out.writerow(["expediente", "nombres", "paterno", "materno", "sexo", "nacimiento",
-                      "pais", "documento", "oficina"])
+        out.writerow(
+            [
+                "expediente",
+                "nombres",
+                "paterno",
+                "materno",
+                "sexo",
+                "nacimiento",
+                "pais",
+                "documento",
+                "oficina",
+            ]
+        )
         out.writerow(["E-1", "MARIA JOSE", "Gomez", "Perez", "M", "01/05/1990", "VEN", "", "Lima"])
         out.writerow(["E-2", "Ana", "Ríos", "", "M", "31/02/1991", "VEN", "", "Lima"])
         out.writerow(["E-3", "Luis", "Ríos", "", "H", "02/03/1985", "VEN", "", "Lima"])
-    columns = {"record_id": "expediente", "given_names": "nombres", "surname_1": "paterno",
-               "surname_2": "materno", "sex": "sexo", "date_of_birth": "nacimiento",
-               "nationality": "pais", "document_number": "documento"}
+    columns = {
+        "record_id": "expediente",
+        "given_names": "nombres",
+        "surname_1": "paterno",
+        "surname_2": "materno",
+        "sex": "sexo",
+        "date_of_birth": "nacimiento",
+        "nationality": "pais",
+        "document_number": "documento",
+    }
     intake.use_registries(
         {"COL": {"path": path, "columns": columns, "date_format": "%d/%m/%Y"}}, wait=None
     )
@@ -287,9 +303,7 @@ def test_a_registry_with_its_own_columns_and_dates_is_searched(
     assert found["record"]["sex"] == "F"
 
 
-def test_a_birth_known_only_to_the_year_still_finds_the_record(
-    session, cast, tmp_path, registries
-):
+def test_a_birth_known_only_to_the_year_still_finds_the_record(session, cast, tmp_path, registries):
     """The query carries 1990 as given: it blocks on the birth year and agrees with the
     registry's 1990-05-01 at the year, with no passport to lean on (R-SWAP has none)."""
     path = write_registry(tmp_path / "col.csv", SWAPPED, SISTER)

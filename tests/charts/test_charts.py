@@ -12,9 +12,13 @@ from ruta.charts import FORMATS, HATCHES, OKABE_ITO, Chart, bar_chart, render, s
 
 def _chart() -> Chart:
     return bar_chart(
-        title="Contribution", labels=["Education", "Occupation", "Région"],
-        values=[0.05, -0.02, 0.01], errors=[0.01, 0.005, 0.002], value_label="Log points",
-        series=[0, 1, 2], legend=["a", "b", "c"],
+        title="Contribution",
+        labels=["Education", "Occupation", "Région"],
+        values=[0.05, -0.02, 0.01],
+        errors=[0.01, 0.005, 0.002],
+        value_label="Log points",
+        series=[0, 1, 2],
+        legend=["a", "b", "c"],
     )
 
 

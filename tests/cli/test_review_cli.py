@@ -95,22 +95,37 @@ def test_errors_exit_2_naming_the_field(ruta, files, session):
 
 def test_import_reads_a_registry_with_its_own_columns(ruta, tmp_path, session):
     do_create_user(
-        session, None, username="cw", password="correct-horse-battery", role="caseworker",
+        session,
+        None,
+        username="cw",
+        password="correct-horse-battery",
+        role="caseworker",
         country="COL",
     )
     registry = tmp_path / "registro.csv"
     with registry.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows([
-            ["expediente", "nombres", "apellidos", "nacimiento", "oficina"],
-            ["e1", "Ana", "Peña Gómez", "01/05/1990", "Cúcuta"],
-            ["e2", "Ana María", "PENA", "01/05/1990", "Bogotá"],
-        ])
+        csv.writer(handle).writerows(
+            [
+                ["expediente", "nombres", "apellidos", "nacimiento", "oficina"],
+                ["e1", "Ana", "Peña Gómez", "01/05/1990", "Cúcuta"],
+                ["e2", "Ana María", "PENA", "01/05/1990", "Bogotá"],
+            ]
+        )
     pairs = tmp_path / "pairs.csv"
     pairs.write_text("record_id_l,record_id_r,match_probability\ne1,e2,0.7\n", encoding="utf-8")
     done = ruta(
-        "review", "import", str(pairs), str(registry), "--registry", "COL-own", "--as", "cw",
-        "--columns", "record_id=expediente,given_names=nombres,surname_1=apellidos,"
-        "date_of_birth=nacimiento", "--date-format", "%d/%m/%Y",
+        "review",
+        "import",
+        str(pairs),
+        str(registry),
+        "--registry",
+        "COL-own",
+        "--as",
+        "cw",
+        "--columns",
+        "record_id=expediente,given_names=nombres,surname_1=apellidos,date_of_birth=nacimiento",
+        "--date-format",
+        "%d/%m/%Y",
     )
     assert done.returncode == 0, done.stderr
     assert "queued 1 new" in done.stdout

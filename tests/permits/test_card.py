@@ -16,7 +16,7 @@ def _page_streams(pdf: bytes) -> list[str]:
     out = []
     # Slice by /Length: compressed bytes may themselves end in CR or LF.
     for m in re.finditer(rb"/Length (\d+)[^>]*>>\s*stream\r?\n", pdf):
-        data = pdf[m.end(): m.end() + int(m.group(1))]
+        data = pdf[m.end() : m.end() + int(m.group(1))]
         try:
             out.append(zlib.decompress(data).decode("latin-1"))
         except zlib.error:
@@ -30,23 +30,36 @@ def _text(streams: list[str]) -> str:
 
 
 def _filled_area(stream: str) -> float:
-    return sum(abs(float(w) * float(h)) for w, h in
-               re.findall(r"[-\d.]+ [-\d.]+ ([-\d.]+) ([-\d.]+) re f", stream))
+    return sum(
+        abs(float(w) * float(h))
+        for w, h in re.findall(r"[-\d.]+ [-\d.]+ ([-\d.]+) ([-\d.]+) re f", stream)
+    )
 
 
 @pytest.mark.parametrize("size,pages,qr_mm", [("id1", 2, 30.0), ("a6", 1, 55.0)])
-def test_card_layout_text_and_qr(issuer_signer: PemSigner,
-                                 permit_factory: Callable[..., Permit],
-                                 size: str, pages: int, qr_mm: float) -> None:
+def test_card_layout_text_and_qr(
+    issuer_signer: PemSigner,
+    permit_factory: Callable[..., Permit],
+    size: str,
+    pages: int,
+    qr_mm: float,
+) -> None:
     payload = issue_permit(permit_factory(), issuer_signer)
     pdf = permit_card_pdf(payload, host_lang="es", holder_lang="fr", size=size)  # type: ignore[arg-type]
     assert pdf.startswith(b"%PDF-")
     streams = _page_streams(pdf)
     assert len(streams) == pages
     text = _text(streams)
-    for needle in ("Permiso de residencia / Titre de s\xe9jour", "Mar\xeda Fernanda",
-                   "COL-7K2M9Q4X1B", "2026-01-10 - 2028-01-09", "Derechos", "Droits",
-                   "Abrir una cuenta bancaria", "Ouvrir un compte bancaire"):
+    for needle in (
+        "Permiso de residencia / Titre de s\xe9jour",
+        "Mar\xeda Fernanda",
+        "COL-7K2M9Q4X1B",
+        "2026-01-10 - 2028-01-09",
+        "Derechos",
+        "Droits",
+        "Abrir una cuenta bancaria",
+        "Ouvrir un compte bancaire",
+    ):
         assert needle in text, needle
     # The dark area drawn equals the dark modules of the payload's own QR code.
     matrix = make_qr(payload).matrix
@@ -56,14 +69,21 @@ def test_card_layout_text_and_qr(issuer_signer: PemSigner,
 
 
 def test_one_language_when_host_and_holder_share_it(
-        issuer_signer: PemSigner, permit_factory: Callable[..., Permit]) -> None:
-    text = _text(_page_streams(permit_card_pdf(
-        issue_permit(permit_factory(), issuer_signer), host_lang="pt", holder_lang="pt")))
+    issuer_signer: PemSigner, permit_factory: Callable[..., Permit]
+) -> None:
+    text = _text(
+        _page_streams(
+            permit_card_pdf(
+                issue_permit(permit_factory(), issuer_signer), host_lang="pt", holder_lang="pt"
+            )
+        )
+    )
     assert "Autoriza\xe7\xe3o de resid\xeancia" in text and "Droits" not in text
 
 
 def test_names_outside_latin1_are_transliterated(
-        issuer_signer: PemSigner, permit_factory: Callable[..., Permit]) -> None:
+    issuer_signer: PemSigner, permit_factory: Callable[..., Permit]
+) -> None:
     from ruta.permits import Holder
 
     p = permit_factory(holder=Holder("Łucja", "Dvořák"))
@@ -72,25 +92,37 @@ def test_names_outside_latin1_are_transliterated(
 
 
 def test_card_prints_other_scripts_as_linkage_folds_them(
-        issuer_signer: PemSigner, permit_factory: Callable[..., Permit]) -> None:
+    issuer_signer: PemSigner, permit_factory: Callable[..., Permit]
+) -> None:
     from ruta.names import fold
     from ruta.permits import Holder
 
     # Cyrillic, Chinese and Nordic letters get the transliteration that dedupe and intake
     # compare (ruta.names), and the Kreyòl accents stay: they are in the card's fonts.
     holder = Holder("Олена Søren", "王 Pòl")
-    text = _text(_page_streams(permit_card_pdf(issue_permit(permit_factory(holder=holder),
-                                                            issuer_signer))))
+    text = _text(
+        _page_streams(permit_card_pdf(issue_permit(permit_factory(holder=holder), issuer_signer)))
+    )
     assert "Olena S\xf8ren Wang P\xf2l" in text
     assert fold("Olena S\xf8ren Wang P\xf2l") == fold(holder.full_name)
 
 
-@pytest.mark.parametrize("payload,kwargs,field", [
-    ("RUTA1:XYZ", {}, "payload"), ("hello", {}, "payload"),
-    (None, {"host_lang": "de"}, "host_lang"), (None, {"holder_lang": "xx-ES"}, "holder_lang"),
-])
-def test_bad_input(issuer_signer: PemSigner, permit_factory: Callable[..., Permit],
-                   payload: str | None, kwargs: dict[str, str], field: str) -> None:
+@pytest.mark.parametrize(
+    "payload,kwargs,field",
+    [
+        ("RUTA1:XYZ", {}, "payload"),
+        ("hello", {}, "payload"),
+        (None, {"host_lang": "de"}, "host_lang"),
+        (None, {"holder_lang": "xx-ES"}, "holder_lang"),
+    ],
+)
+def test_bad_input(
+    issuer_signer: PemSigner,
+    permit_factory: Callable[..., Permit],
+    payload: str | None,
+    kwargs: dict[str, str],
+    field: str,
+) -> None:
     text = payload or issue_permit(permit_factory(), issuer_signer)
     with pytest.raises(PermitsError) as err:
         permit_card_pdf(text, **kwargs)  # type: ignore[arg-type]
@@ -98,7 +130,8 @@ def test_bad_input(issuer_signer: PemSigner, permit_factory: Callable[..., Permi
 
 
 def test_a_birth_known_only_to_the_year_is_printed_as_the_year(
-        issuer_signer: PemSigner, permit_factory: Callable[..., Permit]) -> None:
+    issuer_signer: PemSigner, permit_factory: Callable[..., Permit]
+) -> None:
     from ruta.permits import Holder
 
     p = permit_factory(holder=Holder("Ana", "Pérez", date_of_birth="1990", nationality="HTI"))
@@ -107,16 +140,22 @@ def test_a_birth_known_only_to_the_year_is_printed_as_the_year(
 
 
 def test_a_card_in_kreyol_reads_back_with_its_accents(
-        issuer_signer: PemSigner, permit_factory: Callable[..., Permit]) -> None:
+    issuer_signer: PemSigner, permit_factory: Callable[..., Permit]
+) -> None:
     """Kreyòl fits the card's Latin-1 fonts (ò, è): read back by pypdf, not by our writer."""
     import io
 
     from pypdf import PdfReader
 
-    pdf = permit_card_pdf(issue_permit(permit_factory(), issuer_signer),
-                          host_lang="es", holder_lang="ht-HT")
+    pdf = permit_card_pdf(
+        issue_permit(permit_factory(), issuer_signer), host_lang="es", holder_lang="ht-HT"
+    )
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     text = " ".join(text.split())
-    for needle in ("Permiso de residencia / Pèmi rezidans", "Dwa", "Louvri yon kont labank",
-                   "Verifye kòd QR la"):
+    for needle in (
+        "Permiso de residencia / Pèmi rezidans",
+        "Dwa",
+        "Louvri yon kont labank",
+        "Verifye kòd QR la",
+    ):
         assert needle in text, needle

@@ -21,8 +21,9 @@ from ruta.settings import get_settings
 PASSWORD = "correct-horse-battery"
 
 
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-        *args: str) -> tuple[int, str, str]:
+def run(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str
+) -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "argv", ["ruta", "permits", *args])
     try:
         main()
@@ -42,24 +43,36 @@ def approved(database: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.delenv("RUTA_ENV", raising=False)
     get_settings.cache_clear()
     with database.sessionmaker() as session:
+
         def user(name: str, role: str) -> object:
-            return do_create_user(session, None, username=name, password=PASSWORD, role=role,
-                                  country="COL")
+            return do_create_user(
+                session, None, username=name, password=PASSWORD, role=role, country="COL"
+            )
 
         cw, sup = user("cw-col", "caseworker"), user("sup-col", "supervisor")
-        body = ApplicationCreate.model_validate({
-            "pathway": list_pathways("COL")[0].id,
-            "profile": {"in_host_country": True,
-                        "nationalities": [{"country": "VEN", "acquired": "birth"}],
-                        "date_of_birth": "1990-05-01",
-                        "entry": {"date": "2024-02-01", "authorized_crossing": True},
-                        "criminal_records": []},
-            "applicant": {"given_names": "María José", "surname_1": "Pérez",
-                          "surname_2": "Gómez", "date_of_birth": "1990-05-01", "sex": "F",
-                          "nationality": "VEN",
-                          "document": {"type": "passport", "number": "123456789"},
-                          "languages": ["es"]},
-            "household": []})
+        body = ApplicationCreate.model_validate(
+            {
+                "pathway": list_pathways("COL")[0].id,
+                "profile": {
+                    "in_host_country": True,
+                    "nationalities": [{"country": "VEN", "acquired": "birth"}],
+                    "date_of_birth": "1990-05-01",
+                    "entry": {"date": "2024-02-01", "authorized_crossing": True},
+                    "criminal_records": [],
+                },
+                "applicant": {
+                    "given_names": "María José",
+                    "surname_1": "Pérez",
+                    "surname_2": "Gómez",
+                    "date_of_birth": "1990-05-01",
+                    "sex": "F",
+                    "nationality": "VEN",
+                    "document": {"type": "passport", "number": "123456789"},
+                    "languages": ["es"],
+                },
+                "household": [],
+            }
+        )
         app, _ = actions.do_submit_application(session, cw, body)
         actions.do_transition(session, cw, app.id, "in_review", "picked")
         actions.do_propose_decision(session, cw, app.id, "approved", ["all met"])
@@ -76,12 +89,29 @@ def _permit_id(payload: str, store: KeyStore) -> str:
 
 
 def test_issue_outputs_the_payload_and_a_qr_that_verifies(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, approved: str,
-        tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    approved: str,
+    tmp_path: Path,
+) -> None:
     qr, card = tmp_path / "permit.png", tmp_path / "card.pdf"
-    code, out, err = run(capsys, monkeypatch, "issue", "--application", approved,
-                         "--as", "cw-col", "--qr", str(qr), "--card", str(card),
-                         "--card-size", "a6", "--holder-lang", "fr")
+    code, out, err = run(
+        capsys,
+        monkeypatch,
+        "issue",
+        "--application",
+        approved,
+        "--as",
+        "cw-col",
+        "--qr",
+        str(qr),
+        "--card",
+        str(card),
+        "--card-size",
+        "a6",
+        "--holder-lang",
+        "fr",
+    )
     assert code == 0, err
     assert card.read_bytes().startswith(b"%PDF-") and f"card in {card}" in err
     payload = out.strip()
@@ -92,47 +122,64 @@ def test_issue_outputs_the_payload_and_a_qr_that_verifies(
 
 
 def test_revoke_changes_the_status_list_and_is_final(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, approved: str,
-        tmp_path: Path) -> None:
-    payload = run(capsys, monkeypatch, "issue", "--application", approved,
-                  "--as", "sup-col")[1].strip()
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    approved: str,
+    tmp_path: Path,
+) -> None:
+    payload = run(capsys, monkeypatch, "issue", "--application", approved, "--as", "sup-col")[
+        1
+    ].strip()
     store = KeyStore(tmp_path / "keys")
     permit_id = _permit_id(payload, store)
-    code, out, err = run(capsys, monkeypatch, "suspend", permit_id, "--reason", "document check",
-                         "--as", "sup-col")
+    code, out, err = run(
+        capsys, monkeypatch, "suspend", permit_id, "--reason", "document check", "--as", "sup-col"
+    )
     assert code == 0 and "suspended" in out, err
     assert verify(payload, store.trust_list(), [store.status_list("COL")]).status == "suspended"
     run(capsys, monkeypatch, "reinstate", permit_id, "--reason", "checked", "--as", "sup-col")
-    code, out, _ = run(capsys, monkeypatch, "revoke", permit_id, "--reason", "fraud found",
-                       "--as", "sup-col")
+    code, out, _ = run(
+        capsys, monkeypatch, "revoke", permit_id, "--reason", "fraud found", "--as", "sup-col"
+    )
     assert code == 0 and "revoked" in out
     assert verify(payload, store.trust_list(), [store.status_list("COL")]).status == "revoked"
-    code, _, err = run(capsys, monkeypatch, "reinstate", permit_id, "--reason", "x",
-                       "--as", "sup-col")
+    code, _, err = run(
+        capsys, monkeypatch, "reinstate", permit_id, "--reason", "x", "--as", "sup-col"
+    )
     assert code == 2 and "revoked" in err
 
 
-@pytest.mark.parametrize("args,needle", [
-    (["revoke", "COL-NOPE", "--reason", "x", "--as", "sup-col"], "no permit"),
-    (["revoke", "COL-NOPE", "--reason", "x", "--as", "nobody"], "--as"),
-    (["issue", "--application", "missing", "--as", "cw-col"], "id"),
-    (["issue", "--application", "x", "--as", "cw-col", "--qr", "a.gif"], "--qr"),
-    (["issue", "--application", "x", "--as", "cw-col", "--card-size", "a4"], "--card-size"),
-    (["issue", "--application", "x", "--as", "cw-col", "--holder-lang", "de"], "--holder-lang"),
-])
-def test_errors_exit_2_without_traceback(capsys: pytest.CaptureFixture[str],
-                                         monkeypatch: pytest.MonkeyPatch, approved: str,
-                                         args: list[str], needle: str) -> None:
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["revoke", "COL-NOPE", "--reason", "x", "--as", "sup-col"], "no permit"),
+        (["revoke", "COL-NOPE", "--reason", "x", "--as", "nobody"], "--as"),
+        (["issue", "--application", "missing", "--as", "cw-col"], "id"),
+        (["issue", "--application", "x", "--as", "cw-col", "--qr", "a.gif"], "--qr"),
+        (["issue", "--application", "x", "--as", "cw-col", "--card-size", "a4"], "--card-size"),
+        (["issue", "--application", "x", "--as", "cw-col", "--holder-lang", "de"], "--holder-lang"),
+    ],
+)
+def test_errors_exit_2_without_traceback(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    approved: str,
+    args: list[str],
+    needle: str,
+) -> None:
     code, _, err = run(capsys, monkeypatch, *args)
     assert code == 2 and needle in err and "Traceback" not in err
 
 
-def test_caseworker_cannot_revoke(capsys: pytest.CaptureFixture[str],
-                                  monkeypatch: pytest.MonkeyPatch, approved: str,
-                                  tmp_path: Path) -> None:
-    payload = run(capsys, monkeypatch, "issue", "--application", approved,
-                  "--as", "cw-col")[1].strip()
+def test_caseworker_cannot_revoke(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    approved: str,
+    tmp_path: Path,
+) -> None:
+    payload = run(capsys, monkeypatch, "issue", "--application", approved, "--as", "cw-col")[
+        1
+    ].strip()
     permit_id = _permit_id(payload, KeyStore(tmp_path / "keys"))
-    code, _, err = run(capsys, monkeypatch, "revoke", permit_id, "--reason", "x",
-                       "--as", "cw-col")
+    code, _, err = run(capsys, monkeypatch, "revoke", permit_id, "--reason", "x", "--as", "cw-col")
     assert code == 2 and "Traceback" not in err

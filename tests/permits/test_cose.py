@@ -16,11 +16,11 @@ def test_sig_structure_is_the_cbor_encoding_at_every_length_boundary(n: int) -> 
     protected = cbor2.dumps({1: -7, 4: KID})
     payload = bytes(range(256)) * (n // 256) + bytes(n % 256)
     assert _sig_structure(protected, payload) == cbor2.dumps(
-        ["Signature1", protected, b"", payload])
+        ["Signature1", protected, b"", payload]
+    )
 
 
-def test_canonical_header_fast_path_gives_the_same_kid_as_cbor(
-        issuer_signer: PemSigner) -> None:
+def test_canonical_header_fast_path_gives_the_same_kid_as_cbor(issuer_signer: PemSigner) -> None:
     s1 = decode_sign1(encode_sign1(b"\xa0", issuer_signer))
     assert s1.kid == issuer_signer.kid
     assert s1.kid == cbor2.loads(s1.protected)[4]
@@ -32,12 +32,15 @@ def test_header_in_another_key_order_takes_the_general_path() -> None:
     assert s1.kid == KID
 
 
-@pytest.mark.parametrize("header", [
-    {1: -37, 4: KID},           # PS256: same length, different algorithm byte
-    {1: -7, 4: KID[:7]},        # kid of 7 bytes
-    {1: -7, 4: "01234567"},     # kid as text
-    {1: -7},                    # no kid
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        {1: -37, 4: KID},  # PS256: same length, different algorithm byte
+        {1: -7, 4: KID[:7]},  # kid of 7 bytes
+        {1: -7, 4: "01234567"},  # kid as text
+        {1: -7},  # no kid
+    ],
+)
 def test_headers_near_the_canonical_bytes_are_still_checked(header: dict[int, object]) -> None:
     protected = cbor2.dumps(header)
     with pytest.raises(CoseRejected):

@@ -20,18 +20,29 @@ from ruta.permits import (
     verify,
 )
 
-HOLDER: dict[str, Any] = {"given_names": "José Luis", "surname_1": "Pérez",
-                          "surname_2": "Mora", "date_of_birth": "1988-02-29",
-                          "nationality": "VEN", "sex": "M"}
+HOLDER: dict[str, Any] = {
+    "given_names": "José Luis",
+    "surname_1": "Pérez",
+    "surname_2": "Mora",
+    "date_of_birth": "1988-02-29",
+    "nationality": "VEN",
+    "sex": "M",
+}
 AT = datetime(2027, 6, 1, tzinfo=UTC)
 
 
 def _issue(store: KeyStore, **changes: Any) -> Any:
     args: dict[str, Any] = {
-        "application_id": "app-1", "pathway_id": "col.ppt", "host_country": "COL",
-        "holder": HOLDER, "valid_from": date(2026, 11, 1), "valid_until": date(2028, 10, 31),
-        "rights": ["work", "study", "health", "banking"], "status_index": 17,
-        "keys_dir": store.root}
+        "application_id": "app-1",
+        "pathway_id": "col.ppt",
+        "host_country": "COL",
+        "holder": HOLDER,
+        "valid_from": date(2026, 11, 1),
+        "valid_until": date(2028, 10, 31),
+        "rights": ["work", "study", "health", "banking"],
+        "status_index": 17,
+        "keys_dir": store.root,
+    }
     args.update(changes)
     return issue_for_application(**args)
 
@@ -61,13 +72,11 @@ def test_issued_permit_matches_the_agreed_shape_and_verifies(store: KeyStore) ->
 def test_revoke_suspend_reinstate_change_what_verifiers_see(store: KeyStore) -> None:
     issued = _issue(store)
     suspend_permit(keys_dir=store.root, country="COL", status_index=17)
-    assert verify(issued.payload, store.trust_list(), _statuses(store), at=AT).status == \
-        "suspended"
+    assert verify(issued.payload, store.trust_list(), _statuses(store), at=AT).status == "suspended"
     reinstate_permit(keys_dir=store.root, country="COL", status_index=17)
     assert verify(issued.payload, store.trust_list(), _statuses(store), at=AT).is_valid
     assert revoke_permit(keys_dir=store.root, country="COL", status_index=17) == "valid"
-    assert verify(issued.payload, store.trust_list(), _statuses(store), at=AT).status == \
-        "revoked"
+    assert verify(issued.payload, store.trust_list(), _statuses(store), at=AT).status == "revoked"
     with pytest.raises(StatusListError):
         reinstate_permit(keys_dir=store.root, country="COL", status_index=17)
 
@@ -93,14 +102,17 @@ def test_a_birth_known_only_to_the_month_is_signed_and_verified_as_such(store: K
     assert r.to_dict()["permit"]["holder"]["date_of_birth"] == "1988-02"
 
 
-@pytest.mark.parametrize("changes,field", [
-    ({"holder": {k: v for k, v in HOLDER.items() if k != "surname_1"}}, "holder.surname_1"),
-    ({"holder": {**HOLDER, "date_of_birth": "29/02/1988"}}, "holder"),
-    ({"holder": {**HOLDER, "date_of_birth": "1988-2"}}, "holder.date_of_birth"),
-    ({"holder": {**HOLDER, "nationality": "Venezuela"}}, "holder.nationality"),
-    ({"application_id": ""}, "application_id"),
-    ({"valid_until": date(2020, 1, 1)}, "valid_until"),
-])
+@pytest.mark.parametrize(
+    "changes,field",
+    [
+        ({"holder": {k: v for k, v in HOLDER.items() if k != "surname_1"}}, "holder.surname_1"),
+        ({"holder": {**HOLDER, "date_of_birth": "29/02/1988"}}, "holder"),
+        ({"holder": {**HOLDER, "date_of_birth": "1988-2"}}, "holder.date_of_birth"),
+        ({"holder": {**HOLDER, "nationality": "Venezuela"}}, "holder.nationality"),
+        ({"application_id": ""}, "application_id"),
+        ({"valid_until": date(2020, 1, 1)}, "valid_until"),
+    ],
+)
 def test_bad_input_names_the_field(store: KeyStore, changes: dict[str, Any], field: str) -> None:
     with pytest.raises(PermitsError) as err:
         _issue(store, **changes)

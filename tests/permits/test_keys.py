@@ -32,8 +32,9 @@ def test_only_p256_keys() -> None:
     with pytest.raises(KeyStoreError, match="P-256"):
         PemSigner(ec.generate_private_key(ec.SECP384R1()))
     rsa_pub = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key()
-    der = rsa_pub.public_bytes(serialization.Encoding.DER,
-                               serialization.PublicFormat.SubjectPublicKeyInfo)
+    der = rsa_pub.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     with pytest.raises(KeyStoreError, match="P-256"):
         load_public_key(der)
     with pytest.raises(KeyStoreError, match="DER"):
@@ -42,7 +43,8 @@ def test_only_p256_keys() -> None:
 
 def test_public_key_from_pem(issuer_signer: PemSigner) -> None:
     pem = load_public_key(issuer_signer.public_key_der).public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     assert public_key_from_pem(pem) == issuer_signer.public_key_der
     with pytest.raises(KeyStoreError) as err:
         public_key_from_pem(b"-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----\n")

@@ -43,11 +43,13 @@ def test_init_is_idempotent_without_rotate(store: KeyStore) -> None:
 
 
 def test_rotation_signs_new_permits_with_the_new_key_and_old_ones_still_verify(
-        store: KeyStore, permit_factory: PermitFactory) -> None:
+    store: KeyStore, permit_factory: PermitFactory
+) -> None:
     before = datetime.now(UTC) - timedelta(minutes=5)
     old_signer = store.issuer_signer("COL")
-    old_permit = issue_permit(permit_factory(issued_at=datetime.now(UTC).replace(microsecond=0)),
-                              old_signer)
+    old_permit = issue_permit(
+        permit_factory(issued_at=datetime.now(UTC).replace(microsecond=0)), old_signer
+    )
     new_issuer = store.init("COL", rotate=True, now=datetime.now(UTC) + timedelta(seconds=2))
     assert new_issuer is not None and new_issuer.kid != old_signer.kid
     later = datetime.now(UTC) + timedelta(seconds=3)

@@ -23,8 +23,14 @@ def test_two_bits_per_entry_in_ietf_order() -> None:
     sl.set(1, "suspended")
     sl.set(5, "suspended")
     assert sl._data[0] == 0b1001 and sl._data[1] == 0b1000
-    assert [sl.get(i) for i in range(6)] == ["revoked", "suspended", "valid", "valid", "valid",
-                                            "suspended"]
+    assert [sl.get(i) for i in range(6)] == [
+        "revoked",
+        "suspended",
+        "valid",
+        "valid",
+        "valid",
+        "suspended",
+    ]
 
 
 def test_suspension_can_be_lifted_but_revocation_is_final() -> None:
@@ -46,8 +52,7 @@ def test_list_grows_by_whole_chunks() -> None:
         sl.set(-1, "revoked")
 
 
-def test_signed_list_round_trips_and_is_small(issuer_signer: PemSigner,
-                                              trust: TrustList) -> None:
+def test_signed_list_round_trips_and_is_small(issuer_signer: PemSigner, trust: TrustList) -> None:
     sl = StatusList("COL")
     for i in (3, 77, 100_000):
         sl.set(i, "revoked")
@@ -65,7 +70,8 @@ def test_list_signed_by_a_key_not_on_the_trust_list_is_refused(trust: TrustList)
 
 
 def test_list_for_another_country_signed_by_this_key_is_refused(
-        issuer_signer: PemSigner, trust: TrustList) -> None:
+    issuer_signer: PemSigner, trust: TrustList
+) -> None:
     text = StatusList("ARG").to_json(issuer_signer)
     with pytest.raises(StatusListError):
         StatusList.from_json(text, trust)

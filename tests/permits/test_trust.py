@@ -18,8 +18,13 @@ from ruta.permits import (
 
 
 def _issuer(country: str, signer: PemSigner, year: int = 2025) -> TrustedIssuer:
-    return TrustedIssuer(country, signer.kid, signer.public_key_der,
-                         datetime(year, 1, 1, tzinfo=UTC), datetime(year + 5, 1, 1, tzinfo=UTC))
+    return TrustedIssuer(
+        country,
+        signer.kid,
+        signer.public_key_der,
+        datetime(year, 1, 1, tzinfo=UTC),
+        datetime(year + 5, 1, 1, tzinfo=UTC),
+    )
 
 
 def test_signed_list_round_trips(trust: TrustList, operator_signer: PemSigner) -> None:
@@ -35,8 +40,9 @@ def test_tampered_list_is_refused(trust: TrustList, operator_signer: PemSigner) 
     assert err.value.field == "trust_list.signature"
 
 
-def test_list_signed_by_another_operator_fails_pinning(trust: TrustList,
-                                                       operator_signer: PemSigner) -> None:
+def test_list_signed_by_another_operator_fails_pinning(
+    trust: TrustList, operator_signer: PemSigner
+) -> None:
     other = PemSigner(generate_private_key())
     text = TrustList(other.public_key_der, trust.issuers, trust.issued_at).to_json(other)
     TrustList.from_json(text)  # self-consistent ...
@@ -57,14 +63,14 @@ def test_kid_must_match_the_key(trust: TrustList, operator_signer: PemSigner) ->
     signed["issuers"] = doc["issuers"]
     from ruta.permits._signed_json import sign_document
 
-    resigned = sign_document({k: v for k, v in signed.items() if k != "signature"},
-                             operator_signer)
+    resigned = sign_document({k: v for k, v in signed.items() if k != "signature"}, operator_signer)
     with pytest.raises(TrustListError, match="does not match"):
         TrustList.from_json(json.dumps(resigned))
 
 
-@pytest.mark.parametrize("text", ["", "[]", "{}", '{"type": "ruta-trust-list", "version": 1}',
-                                  "not json"])
+@pytest.mark.parametrize(
+    "text", ["", "[]", "{}", '{"type": "ruta-trust-list", "version": 1}', "not json"]
+)
 def test_malformed_list_is_a_trust_list_error(text: str) -> None:
     with pytest.raises(TrustListError):
         TrustList.from_json(text)

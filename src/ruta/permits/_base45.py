@@ -64,7 +64,7 @@ def b45decode(text: str) -> bytes:
     values = groups @ _WEIGHTS
     if values.size and int(values.max()) > 0xFFFF:
         at = int(np.argmax(values > 0xFFFF)) * 3
-        raise ValueError(f"Base45 group {text[at:at + 3]!r} is above 65535")
+        raise ValueError(f"Base45 group {text[at : at + 3]!r} is above 65535")
     out = values.astype(">u2").tobytes()
     if full < len(raw):
         n = raw[full] + raw[full + 1] * 45

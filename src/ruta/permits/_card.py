@@ -55,8 +55,9 @@ def _draw_qr(pdf: FPDF, payload: str, x: float, y: float, size: float) -> None:
                 start = i
                 while i < n and row[i]:
                     i += 1
-                pdf.rect(x + start * module, y + j * module, (i - start) * module, module,
-                         style="F")
+                pdf.rect(
+                    x + start * module, y + j * module, (i - start) * module, module, style="F"
+                )
             else:
                 i += 1
 
@@ -73,14 +74,14 @@ def _labels(permit: Permit, langs: list[str]) -> list[tuple[str, str]]:
         rows.append((both("born"), str(iso_birth_date(h.date_of_birth))))
     if h.nationality:
         rows.append(("Nat.", h.nationality))
-    rows.append((" / ".join(dict.fromkeys(_t("number", lang) for lang in langs)),
-                 permit.permit_id))
+    rows.append((" / ".join(dict.fromkeys(_t("number", lang) for lang in langs)), permit.permit_id))
     rows.append((both("validity"), f"{permit.valid_from} - {permit.valid_until}"))
     return rows
 
 
-def permit_card_pdf(payload: str, *, host_lang: str = "es", holder_lang: str = "es",
-                    size: CardSize = "id1") -> bytes:
+def permit_card_pdf(
+    payload: str, *, host_lang: str = "es", holder_lang: str = "es", size: CardSize = "id1"
+) -> bytes:
     """Render the card of a ``RUTA1:`` payload (the issuer's own; not verified here).
 
     Args:
@@ -113,9 +114,14 @@ def permit_card_pdf(payload: str, *, host_lang: str = "es", holder_lang: str = "
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 8 if size == "id1" else 11)
     title = " / ".join(dict.fromkeys(_t("title", lang) for lang in langs))
-    pdf.multi_cell(width - 8, 4 if size == "id1" else 5,
-                   _latin1(f"{permit.issuer_country} - {title}"), align="L",
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        width - 8,
+        4 if size == "id1" else 5,
+        _latin1(f"{permit.issuer_country} - {title}"),
+        align="L",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     top = pdf.get_y() + 1
     pdf.set_draw_color(120, 120, 120)
     pdf.rect(4, top, 16, 20)  # photo placeholder
@@ -129,8 +135,14 @@ def permit_card_pdf(payload: str, *, host_lang: str = "es", holder_lang: str = "
         pdf.set_x(22)
         pdf.set_font("Helvetica", "B", 6 if size == "id1" else 8)
         value_width = width - 22 - (qr_size + 6 if size == "id1" else 4)
-        pdf.multi_cell(value_width, 3 if size == "id1" else 3.6, _latin1(value), align="L",
-                       new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            value_width,
+            3 if size == "id1" else 3.6,
+            _latin1(value),
+            align="L",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         y = pdf.get_y() + 0.5
     qr_y = top if size == "id1" else max(y, top + 22) + 2
     qr_x = width - 4 - qr_size if size == "id1" else (width - qr_size) / 2
@@ -143,15 +155,22 @@ def permit_card_pdf(payload: str, *, host_lang: str = "es", holder_lang: str = "
     for lang in langs:
         pdf.set_xy(4, y)
         pdf.set_font("Helvetica", "B", 6 if size == "id1" else 8)
-        pdf.cell(0, 3, _latin1(field_label("rights", lang).capitalize()), new_x="LMARGIN",
-                 new_y="NEXT")
+        pdf.cell(
+            0, 3, _latin1(field_label("rights", lang).capitalize()), new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.set_font("Helvetica", "", 5.5 if size == "id1" else 7)
-        pdf.multi_cell(width - 8, 2.6 if size == "id1" else 3.2,
-                       _latin1("; ".join(right_label(r, lang) for r in permit.rights) or "-"),
-                       align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            width - 8,
+            2.6 if size == "id1" else 3.2,
+            _latin1("; ".join(right_label(r, lang) for r in permit.rights) or "-"),
+            align="L",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         y = pdf.get_y() + 1.5
     pdf.set_xy(4, y)
     pdf.set_font("Helvetica", "I", 4.5 if size == "id1" else 6)
-    pdf.multi_cell(width - 8, 2.4, _latin1(" ".join(_t("verify", lang) for lang in langs)),
-                   align="L")
+    pdf.multi_cell(
+        width - 8, 2.4, _latin1(" ".join(_t("verify", lang) for lang in langs)), align="L"
+    )
     return bytes(pdf.output())

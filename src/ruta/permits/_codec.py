@@ -42,7 +42,7 @@ def unpack(text: str) -> bytes:
     if not text.startswith(PREFIX):
         raise CoseRejected("bad_prefix", f"the text must start with {PREFIX}")
     try:
-        compressed = b45decode(text[len(PREFIX):])
+        compressed = b45decode(text[len(PREFIX) :])
     except ValueError as exc:
         raise CoseRejected("bad_base45", str(exc)) from None
     data = _inflate(compressed)
@@ -77,5 +77,5 @@ def _padding_is_zero(compressed: bytes, data: bytes) -> bool:
         return True
     byte = compressed[last]
     cleared = byte & ~(1 << (byte.bit_length() - 1))
-    probe = compressed[:last] + bytes([cleared]) + compressed[last + 1:]
+    probe = compressed[:last] + bytes([cleared]) + compressed[last + 1 :]
     return _inflate(probe) != data

@@ -154,9 +154,7 @@ def issue_for_application(
     if not application_id:
         raise PermitsError("got ''; expected the application id", field="application_id")
     store = KeyStore(keys_dir)
-    if development_keys and not any(
-        i.country == host_country for i in store.local_issuers()
-    ):
+    if development_keys and not any(i.country == host_country for i in store.local_issuers()):
         # Development and demo: "keys generated at first run". Production provisions the
         # state's keys and must fail loudly instead of signing with an unlisted key.
         store.init(host_country)

@@ -137,8 +137,9 @@ class PemSigner:
         except FileNotFoundError:
             raise KeyStoreError(f"key file {path} does not exist", field="key") from None
         except (ValueError, TypeError) as exc:
-            raise KeyStoreError(f"{path} is not a readable PEM private key ({exc})",
-                                field="key") from None
+            raise KeyStoreError(
+                f"{path} is not a readable PEM private key ({exc})", field="key"
+            ) from None
         if not isinstance(key, ec.EllipticCurvePrivateKey):
             raise KeyStoreError(f"{path} holds a non-EC key; expected EC P-256", field="key")
         return cls(key)

@@ -63,18 +63,21 @@ class KeyStore:
             fcntl.flock(lock, fcntl.LOCK_EX)
             yield
 
-    def init(self, country: str | None = None, *, rotate: bool = False,
-             now: datetime | None = None) -> TrustedIssuer | None:
+    def init(
+        self, country: str | None = None, *, rotate: bool = False, now: datetime | None = None
+    ) -> TrustedIssuer | None:
         """Create the operator key and, for ``country``, an issuing key and a status list.
 
         Idempotent unless ``rotate``: then a new key signs new permits and the previous
         one stays on the trust list, closed at ``now``, so old permits keep verifying.
         """
         now = now or datetime.now(UTC).replace(microsecond=0)
-        if country is not None and (len(country) != 3 or not country.isalpha()
-                                    or not country.isupper()):
-            raise KeyStoreError(f"got {country!r}; expected an ISO 3166-1 alpha-3 code like COL",
-                                field="country")
+        if country is not None and (
+            len(country) != 3 or not country.isalpha() or not country.isupper()
+        ):
+            raise KeyStoreError(
+                f"got {country!r}; expected an ISO 3166-1 alpha-3 code like COL", field="country"
+            )
         with self._locked():
             if not (self.root / "operator.pem").exists():
                 self._new_key(self.root / "operator.pem")
@@ -96,22 +99,28 @@ class KeyStore:
         write_atomic(path, signer.to_pem(), 0o600)  # private key: owner only
         return signer
 
-    def _add_issuer(self, country: str, issuers: list[TrustedIssuer],
-                    now: datetime) -> TrustedIssuer:
+    def _add_issuer(
+        self, country: str, issuers: list[TrustedIssuer], now: datetime
+    ) -> TrustedIssuer:
         tmp = self._new_key(self.root / "issuers" / country / ".new.pem")
         path = self.root / "issuers" / country / f"{tmp.kid.hex()}.pem"
         os.replace(self.root / "issuers" / country / ".new.pem", path)
-        closed = [TrustedIssuer(i.country, i.kid, i.public_key_der, i.valid_from,
-                                now if i.country == country and i.valid_at(now) else i.valid_until)
-                  for i in issuers]
-        new = TrustedIssuer(country, tmp.kid, tmp.public_key_der, now,
-                            now + _KEY_LIFETIME)
+        closed = [
+            TrustedIssuer(
+                i.country,
+                i.kid,
+                i.public_key_der,
+                i.valid_from,
+                now if i.country == country and i.valid_at(now) else i.valid_until,
+            )
+            for i in issuers
+        ]
+        new = TrustedIssuer(country, tmp.kid, tmp.public_key_der, now, now + _KEY_LIFETIME)
         self._write_issuers([*closed, new], "issuers.json")
         return new
 
     def _write_issuers(self, issuers: list[TrustedIssuer], name: str) -> None:
-        write_atomic(self.root / name,
-                     json.dumps([i.to_json() for i in issuers], indent=2) + "\n")
+        write_atomic(self.root / name, json.dumps([i.to_json() for i in issuers], indent=2) + "\n")
 
     def _read_issuers(self, name: str) -> list[TrustedIssuer]:
         path = self.root / name
@@ -135,15 +144,19 @@ class KeyStore:
         at = at or datetime.now(UTC)
         keys = [i for i in self.local_issuers() if i.country == country and i.valid_at(at)]
         if not keys:
-            raise KeyStoreError(f"no signing key for {country} valid at {at:%Y-%m-%d} in "
-                                f"{self.root}; run `ruta permits keys init --country {country}`",
-                                field="country")
+            raise KeyStoreError(
+                f"no signing key for {country} valid at {at:%Y-%m-%d} in "
+                f"{self.root}; run `ruta permits keys init --country {country}`",
+                field="country",
+            )
         return PemSigner.from_file(self.root / "issuers" / country / f"{keys[-1].kid.hex()}.pem")
 
     def _need(self, path: Path) -> Path:
         if not path.exists():
-            raise KeyStoreError(f"{path} does not exist; run `ruta permits keys init "
-                                f"--dir {self.root}` first", field="dir")
+            raise KeyStoreError(
+                f"{path} does not exist; run `ruta permits keys init --dir {self.root}` first",
+                field="dir",
+            )
         return path
 
     def trust_list(self) -> TrustList:
@@ -153,16 +166,19 @@ class KeyStore:
     def _write_trust_list(self, now: datetime | None = None) -> None:
         op = self.operator_signer()
         local = TrustList(op.public_key_der, self.local_issuers(), now or datetime.now(UTC))
-        imported = TrustList(op.public_key_der, self._read_issuers("imported.json"),
-                             local.issued_at)
+        imported = TrustList(
+            op.public_key_der, self._read_issuers("imported.json"), local.issued_at
+        )
         merged = merge_trust_lists([local, imported], op.public_key_der, local.issued_at)
         write_atomic(self.root / "trust-list.json", merged.to_json(op))
 
     def import_trust_list(self, other: TrustList) -> int:
         """Add a verified foreign list's issuers and re-sign; returns how many were new."""
         with self._locked():
-            known = {(i.country, i.public_key_der) for i in
-                     self.local_issuers() + self._read_issuers("imported.json")}
+            known = {
+                (i.country, i.public_key_der)
+                for i in self.local_issuers() + self._read_issuers("imported.json")
+            }
             fresh = [i for i in other.issuers if (i.country, i.public_key_der) not in known]
             self._write_issuers(self._read_issuers("imported.json") + fresh, "imported.json")
             self._write_trust_list()
@@ -178,13 +194,17 @@ class KeyStore:
         # signatures against the trust list, not against a permit-signing period.
         newest = [i for i in self.local_issuers() if i.country == country]
         if not newest:
-            raise KeyStoreError(f"no key for {country} in {self.root}; run `ruta permits "
-                                f"keys init --country {country}`", field="country")
+            raise KeyStoreError(
+                f"no key for {country} in {self.root}; run `ruta permits "
+                f"keys init --country {country}`",
+                field="country",
+            )
         return PemSigner.from_file(self.root / "issuers" / country / f"{newest[-1].kid.hex()}.pem")
 
     def _write_status(self, sl: StatusList, country: str) -> None:
-        write_atomic(self.root / "status" / f"{country}.json",
-                     sl.to_json(self._status_signer(country)))
+        write_atomic(
+            self.root / "status" / f"{country}.json", sl.to_json(self._status_signer(country))
+        )
 
     def signed_status_list(self, country: str) -> str:
         """The country's status list re-signed now: what verifiers download, with a fresh

@@ -38,8 +38,9 @@ class StatusList:
         ('suspended', 'valid', None)
     """
 
-    def __init__(self, issuer: str, data: bytes | None = None,
-                 issued_at: datetime | None = None) -> None:
+    def __init__(
+        self, issuer: str, data: bytes | None = None, issued_at: datetime | None = None
+    ) -> None:
         self.issuer = issuer
         self._data = bytearray(data if data is not None else bytes(CHUNK_ENTRIES * _BITS // 8))
         self.issued_at = issued_at
@@ -62,12 +63,16 @@ class StatusList:
         Revocation is final: a revoked entry cannot become valid or suspended again.
         """
         if not 0 <= index < _MAX_ENTRIES:
-            raise StatusListError(f"got {index}; expected 0 <= index < {_MAX_ENTRIES}",
-                                  field="status_index")
+            raise StatusListError(
+                f"got {index}; expected 0 <= index < {_MAX_ENTRIES}", field="status_index"
+            )
         self.ensure_capacity(index)
         if self.get(index) == "revoked" and status != "revoked":
-            raise StatusListError(f"permit at index {index} is revoked; revocation is final "
-                                  "(issue a new permit instead)", field="status")
+            raise StatusListError(
+                f"permit at index {index} is revoked; revocation is final "
+                "(issue a new permit instead)",
+                field="status",
+            )
         byte, slot = divmod(index * _BITS, 8)
         self._data[byte] = (self._data[byte] & ~(0b11 << slot)) | (_CODES[status] << slot)
 
@@ -79,9 +84,14 @@ class StatusList:
     def to_json(self, signer: Signer, issued_at: datetime | None = None) -> str:
         """Sign the list (stamping ``issued_at``, default now) and return JSON text."""
         self.issued_at = issued_at or datetime.now(UTC).replace(microsecond=0)
-        doc = {"type": _TYPE, "version": 1, "issuer": self.issuer, "bits": _BITS,
-               "issued_at": self.issued_at.isoformat(),
-               "lst": b64e(zlib.compress(bytes(self._data), 9))}
+        doc = {
+            "type": _TYPE,
+            "version": 1,
+            "issuer": self.issuer,
+            "bits": _BITS,
+            "issued_at": self.issued_at.isoformat(),
+            "lst": b64e(zlib.compress(bytes(self._data), 9)),
+        }
         return json.dumps(sign_document(doc, signer), indent=2) + "\n"
 
     @classmethod
@@ -109,15 +119,22 @@ class StatusList:
                 raise ValueError("lst is not complete zlib data within the size limit")
             kid = bytes.fromhex(doc["signature"]["kid"])
         except (ValueError, KeyError, TypeError, AttributeError, zlib.error) as exc:
-            raise StatusListError(f"not a Ruta status list ({exc!r})",
-                                  field="status_list") from None
+            raise StatusListError(
+                f"not a Ruta status list ({exc!r})", field="status_list"
+            ) from None
         if trust_list is not None and not _signed_by_issuer(doc, kid, issuer, trust_list):
-            raise StatusListError(f"the status list for {issuer} is not signed by a key of "
-                                  f"{issuer} on the trust list", field="status_list.signature")
+            raise StatusListError(
+                f"the status list for {issuer} is not signed by a key of "
+                f"{issuer} on the trust list",
+                field="status_list.signature",
+            )
         return cls(issuer, data, issued_at)
 
 
-def _signed_by_issuer(doc: Mapping[str, Any], kid: bytes, issuer: str,
-                      trust_list: TrustList) -> bool:
-    return any(ti.country == issuer and kid_for(ti.public_key_der) == kid
-               and signature_valid(doc, key) for ti, key in trust_list.keys_for(kid))
+def _signed_by_issuer(
+    doc: Mapping[str, Any], kid: bytes, issuer: str, trust_list: TrustList
+) -> bool:
+    return any(
+        ti.country == issuer and kid_for(ti.public_key_der) == kid and signature_valid(doc, key)
+        for ti, key in trust_list.keys_for(kid)
+    )

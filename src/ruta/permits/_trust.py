@@ -36,15 +36,17 @@ class TrustedIssuer:
 
     def valid_at(self, moment: datetime) -> bool:
         """Whether a permit issued at ``moment`` may carry this key's signature."""
-        return self.valid_from <= moment and (self.valid_until is None
-                                              or moment < self.valid_until)
+        return self.valid_from <= moment and (self.valid_until is None or moment < self.valid_until)
 
     def to_json(self) -> dict[str, Any]:
         """JSON form used inside trust lists and key stores."""
-        return {"country": self.country, "kid": self.kid.hex(),
-                "public_key": b64e(self.public_key_der),
-                "valid_from": self.valid_from.isoformat(),
-                "valid_until": self.valid_until.isoformat() if self.valid_until else None}
+        return {
+            "country": self.country,
+            "kid": self.kid.hex(),
+            "public_key": b64e(self.public_key_der),
+            "valid_from": self.valid_from.isoformat(),
+            "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+        }
 
     @classmethod
     def from_json(cls, item: Any) -> TrustedIssuer:
@@ -53,15 +55,23 @@ class TrustedIssuer:
             der = b64d(item["public_key"])
             load_public_key(der)
             until = item.get("valid_until")
-            issuer = cls(country=str(item["country"]), kid=bytes.fromhex(item["kid"]),
-                         public_key_der=der, valid_from=_utc(item["valid_from"]),
-                         valid_until=_utc(until) if until else None)
+            issuer = cls(
+                country=str(item["country"]),
+                kid=bytes.fromhex(item["kid"]),
+                public_key_der=der,
+                valid_from=_utc(item["valid_from"]),
+                valid_until=_utc(until) if until else None,
+            )
         except (KeyError, TypeError, ValueError, KeyStoreError) as exc:
-            raise TrustListError(f"malformed issuer entry ({exc!r}); expected country, kid, "
-                                 "public_key, valid_from, valid_until", field="issuers") from None
+            raise TrustListError(
+                f"malformed issuer entry ({exc!r}); expected country, kid, "
+                "public_key, valid_from, valid_until",
+                field="issuers",
+            ) from None
         if kid_for(der) != issuer.kid:
-            raise TrustListError(f"kid {issuer.kid.hex()} does not match its public key",
-                                 field="issuers.kid")
+            raise TrustListError(
+                f"kid {issuer.kid.hex()} does not match its public key", field="issuers.kid"
+            )
         return issuer
 
 
@@ -81,8 +91,9 @@ class TrustList:
         issued_at: When the operator signed the list.
     """
 
-    def __init__(self, operator_key_der: bytes, issuers: Iterable[TrustedIssuer],
-                 issued_at: datetime) -> None:
+    def __init__(
+        self, operator_key_der: bytes, issuers: Iterable[TrustedIssuer], issued_at: datetime
+    ) -> None:
         self.operator_key_der = operator_key_der
         self.issuers = tuple(issuers)
         self.issued_at = issued_at
@@ -90,7 +101,8 @@ class TrustList:
         self._by_kid: dict[bytes, list[tuple[TrustedIssuer, ec.EllipticCurvePublicKey]]] = {}
         for issuer in self.issuers:
             self._by_kid.setdefault(issuer.kid, []).append(
-                (issuer, load_public_key(issuer.public_key_der)))
+                (issuer, load_public_key(issuer.public_key_der))
+            )
 
     def keys_for(self, kid: bytes) -> list[tuple[TrustedIssuer, ec.EllipticCurvePublicKey]]:
         """The issuers (with loaded public keys) whose kid is ``kid``."""
@@ -100,14 +112,19 @@ class TrustList:
         """The list as signed JSON text; ``signer`` must hold the operator key."""
         if signer.public_key_der != self.operator_key_der:
             raise TrustListError("the signer is not this list's operator key", field="operator")
-        doc = {"type": _TYPE, "version": 1, "issued_at": self.issued_at.isoformat(),
-               "operator": {"kid": signer.kid.hex(), "public_key": b64e(self.operator_key_der)},
-               "issuers": [i.to_json() for i in self.issuers]}
+        doc = {
+            "type": _TYPE,
+            "version": 1,
+            "issued_at": self.issued_at.isoformat(),
+            "operator": {"kid": signer.kid.hex(), "public_key": b64e(self.operator_key_der)},
+            "issuers": [i.to_json() for i in self.issuers],
+        }
         return json.dumps(sign_document(doc, signer), indent=2, ensure_ascii=False) + "\n"
 
     @classmethod
-    def from_json(cls, text: str | bytes,
-                  operator_keys: Sequence[bytes] | None = None) -> TrustList:
+    def from_json(
+        cls, text: str | bytes, operator_keys: Sequence[bytes] | None = None
+    ) -> TrustList:
         """Parse a trust list and check its operator signature.
 
         Args:
@@ -129,18 +146,22 @@ class TrustList:
         except (ValueError, KeyError, TypeError, AttributeError, KeyStoreError) as exc:
             raise TrustListError(f"not a Ruta trust list ({exc!r})", field="trust_list") from None
         if operator_keys is not None and op_der not in operator_keys:
-            raise TrustListError("the list operator key is not one this verifier trusts",
-                                 field="trust_list.operator")
+            raise TrustListError(
+                "the list operator key is not one this verifier trusts", field="trust_list.operator"
+            )
         if not signature_valid(doc, op_key):
-            raise TrustListError("the operator signature of the trust list does not verify",
-                                 field="trust_list.signature")
+            raise TrustListError(
+                "the operator signature of the trust list does not verify",
+                field="trust_list.signature",
+            )
         if not isinstance(entries, list):
             raise TrustListError("issuers must be a list", field="trust_list.issuers")
         return cls(op_der, (TrustedIssuer.from_json(e) for e in entries), issued_at)
 
 
-def merge_trust_lists(lists: Iterable[TrustList], operator_key_der: bytes,
-                      issued_at: datetime | None = None) -> TrustList:
+def merge_trust_lists(
+    lists: Iterable[TrustList], operator_key_der: bytes, issued_at: datetime | None = None
+) -> TrustList:
     """Union of the issuers of several lists, to be signed by ``operator_key_der``.
 
     The same key appearing twice keeps the widest validity; a kid whose key differs is
@@ -152,10 +173,18 @@ def merge_trust_lists(lists: Iterable[TrustList], operator_key_der: bytes,
             key = (issuer.country, issuer.public_key_der)
             old = merged.get(key)
             if old is not None:
-                until = (None if old.valid_until is None or issuer.valid_until is None
-                         else max(old.valid_until, issuer.valid_until))
-                issuer = TrustedIssuer(issuer.country, issuer.kid, issuer.public_key_der,
-                                       min(old.valid_from, issuer.valid_from), until)
+                until = (
+                    None
+                    if old.valid_until is None or issuer.valid_until is None
+                    else max(old.valid_until, issuer.valid_until)
+                )
+                issuer = TrustedIssuer(
+                    issuer.country,
+                    issuer.kid,
+                    issuer.public_key_der,
+                    min(old.valid_from, issuer.valid_from),
+                    until,
+                )
             merged[key] = issuer
     ordered = sorted(merged.values(), key=lambda i: (i.country, i.valid_from, i.kid))
     return TrustList(operator_key_der, ordered, issued_at or datetime.now(UTC))

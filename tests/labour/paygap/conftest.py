@@ -17,9 +17,18 @@ CATEGORICAL = ("sexo", "educacion", "ciuo08", "ciiu", "region")
 
 def survey_columns(**changes: object) -> ColumnMap:
     """The mapping of the synthetic survey's Spanish column names."""
-    base = ColumnMap(wage="ingreso_mensual", hours="horas_semana", migrant="migrante",
-                     weight="fex", covariates=COVARIATES, categorical=CATEGORICAL,
-                     age="edad", occupation="ciuo08", education="educacion", sex="sexo")
+    base = ColumnMap(
+        wage="ingreso_mensual",
+        hours="horas_semana",
+        migrant="migrante",
+        weight="fex",
+        covariates=COVARIATES,
+        categorical=CATEGORICAL,
+        age="edad",
+        occupation="ciuo08",
+        education="educacion",
+        sex="sexo",
+    )
     fields = {**base.__dict__, **changes}
     return ColumnMap(**fields)  # type: ignore[arg-type]
 

@@ -9,12 +9,14 @@ from ruta.labour.paygap import ColumnMap, analyse, survey_from_table
 
 # Cell "a": nationals earn 10 (weight 1) and 20 (weight 3): mean 17.5; a migrant earns 14.
 # Cell "b": national 8, migrant 6 (weights 2 and 2). Cell "c": nationals only.
-TABLE = pa.table({
-    "wage": [10.0, 20.0, 14.0, 8.0, 6.0, 30.0],
-    "migrant": [0, 0, 1, 0, 1, 0],
-    "w": [1.0, 3.0, 1.0, 2.0, 2.0, 5.0],
-    "cell": ["a", "a", "a", "b", "b", "c"],
-})
+TABLE = pa.table(
+    {
+        "wage": [10.0, 20.0, 14.0, 8.0, 6.0, 30.0],
+        "migrant": [0, 0, 1, 0, 1, 0],
+        "w": [1.0, 3.0, 1.0, 2.0, 2.0, 5.0],
+        "cell": ["a", "a", "a", "b", "b", "c"],
+    }
+)
 COLUMNS = ColumnMap(wage="wage", migrant="migrant", weight="w", factors=("cell",))
 
 

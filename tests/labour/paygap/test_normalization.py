@@ -13,9 +13,11 @@ def survey(survey_columns):
 
 
 def test_detailed_result_is_invariant_to_the_omitted_level(survey) -> None:
-    bases = [{"educacion": "primaria", "region": "Andina"},
-             {"educacion": "universitaria", "region": "Pacifica"},
-             {"educacion": "tecnica", "region": "Capital"}]
+    bases = [
+        {"educacion": "primaria", "region": "Andina"},
+        {"educacion": "universitaria", "region": "Pacifica"},
+        {"educacion": "tecnica", "region": "Capital"},
+    ]
     results = [analyse(survey, base_levels=b) for b in bases]
     keys = [k for k in results[0].figures if k[0] == "detailed"]
     assert len(keys) > 100
@@ -31,21 +33,25 @@ def test_without_normalization_the_unexplained_detail_moves_with_the_base(survey
     key = ("detailed", "pooled", "educacion", "unexplained")
     assert abs(one[key].value - two[key].value) > 0.01
     # The explained detail and the aggregate parts never depend on it.
-    for key in [("detailed", "pooled", "educacion", "explained"),
-                ("twofold", "pooled", "unexplained")]:
+    for key in [
+        ("detailed", "pooled", "educacion", "explained"),
+        ("twofold", "pooled", "unexplained"),
+    ]:
         assert one[key].value == pytest.approx(two[key].value, abs=1e-10)
 
 
 def test_detail_adds_up_to_the_aggregate(survey) -> None:
     result = analyse(survey)
     for part in ("explained", "unexplained"):
-        total = sum(result["detailed", "pooled", t.name, part].value
-                    for t in result.design.terms)
+        total = sum(result["detailed", "pooled", t.name, part].value for t in result.design.terms)
         assert total == pytest.approx(result["twofold", "pooled", part].value, abs=1e-10)
-        levels = sum(result["detailed", "pooled", f"educacion={lvl}", part].value
-                     for lvl in ("primaria", "secundaria", "tecnica", "universitaria"))
+        levels = sum(
+            result["detailed", "pooled", f"educacion={lvl}", part].value
+            for lvl in ("primaria", "secundaria", "tecnica", "universitaria")
+        )
         assert levels == pytest.approx(
-            result["detailed", "pooled", "educacion", part].value, abs=1e-12)
+            result["detailed", "pooled", "educacion", part].value, abs=1e-12
+        )
 
 
 def test_an_unknown_base_level_names_the_levels(survey) -> None:

@@ -32,21 +32,34 @@ def _table(**overrides: list[object]) -> pa.Table:
     return pa.table(columns)
 
 
-MAP = ColumnMap(wage="salario", migrant="migra", weight="peso", covariates=("edad", "nivel"),
-                categorical=("nivel",))
+MAP = ColumnMap(
+    wage="salario",
+    migrant="migra",
+    weight="peso",
+    covariates=("edad", "nivel"),
+    categorical=("nivel",),
+)
 
 
 def test_every_unusable_row_is_counted_by_its_first_reason() -> None:
     good = 4  # then one row per reason
-    table = _table(salario=[10.0, 12.0, 8.0, 9.0, None, 0.0, -3.0, 9.0, 11.0, 7.0, 8.0, 6.0, 5.0],
-                   migra=["0", "0", "1", "1", "0", "0", "1", None, "0", "si", "1", "1", "0"],
-                   peso=[1.0] * good + [1.0, 1.0, 1.0, 1.0, None, 2.0, 1.0, 1.0, 1.0],
-                   edad=[30.0] * good + [30.0, 40.0, 35.0, 45.0, 50.0, 25.0, 33.0, 41.0, None],
-                   nivel=["a", "b", "a", "b", "b", "a", "b", "a", "a", "a", None, "a", "b"])
+    table = _table(
+        salario=[10.0, 12.0, 8.0, 9.0, None, 0.0, -3.0, 9.0, 11.0, 7.0, 8.0, 6.0, 5.0],
+        migra=["0", "0", "1", "1", "0", "0", "1", None, "0", "si", "1", "1", "0"],
+        peso=[1.0] * good + [1.0, 1.0, 1.0, 1.0, None, 2.0, 1.0, 1.0, 1.0],
+        edad=[30.0] * good + [30.0, 40.0, 35.0, 45.0, 50.0, 25.0, 33.0, 41.0, None],
+        nivel=["a", "b", "a", "b", "b", "a", "b", "a", "a", "a", None, "a", "b"],
+    )
     survey = survey_from_table(table, MAP)
-    assert survey.dropped == {"missing_wage": 1, "non_positive_wage": 2, "missing_weight": 1,
-                              "missing_migrant": 1, "invalid_migrant": 1, "missing_edad": 1,
-                              "missing_nivel": 1}
+    assert survey.dropped == {
+        "missing_wage": 1,
+        "non_positive_wage": 2,
+        "missing_weight": 1,
+        "missing_migrant": 1,
+        "invalid_migrant": 1,
+        "missing_edad": 1,
+        "missing_nivel": 1,
+    }
     assert survey.n == good + 1  # the migrant with nivel=a and edad=41 is usable
     assert survey.n + sum(survey.dropped.values()) == survey.rows_read == 13
 
@@ -56,16 +69,26 @@ def test_monthly_earnings_become_hourly_with_weekly_or_monthly_hours() -> None:
     weekly = survey_from_table(table, ColumnMap(**{**MAP.__dict__, "hours": "horas"}))
     weeks = method_parameters().weeks_per_month
     assert weekly.hourly_derived
-    assert sorted(weekly.wage) == pytest.approx(sorted(
-        np.array([10.0, 12.0, 8.0, 9.0, 11.0, 7.0]) / (np.array([40, 40, 20, 40, 48, 40])
-                                                        * weeks)))
-    monthly = survey_from_table(table, ColumnMap(**{**MAP.__dict__, "hours": "horas",
-                                                    "hours_per": "month"}))
+    assert sorted(weekly.wage) == pytest.approx(
+        sorted(
+            np.array([10.0, 12.0, 8.0, 9.0, 11.0, 7.0])
+            / (np.array([40, 40, 20, 40, 48, 40]) * weeks)
+        )
+    )
+    monthly = survey_from_table(
+        table, ColumnMap(**{**MAP.__dict__, "hours": "horas", "hours_per": "month"})
+    )
     assert min(monthly.wage) == pytest.approx(7.0 / 40.0)
 
 
-@pytest.mark.parametrize("values", [[0, 0, 1, 1, 0, 1], [False, False, True, True, False, True],
-                                    ["false", "FALSE", "true", "True", "0", "1"]])
+@pytest.mark.parametrize(
+    "values",
+    [
+        [0, 0, 1, 1, 0, 1],
+        [False, False, True, True, False, True],
+        ["false", "FALSE", "true", "True", "0", "1"],
+    ],
+)
 def test_migrant_status_as_numbers_booleans_or_words(values: list[object]) -> None:
     survey = survey_from_table(_table(migra=values), MAP)
     assert survey.n_nationals == 3 and survey.n == 6
@@ -79,14 +102,21 @@ def test_csv_and_parquet_give_the_same_sample(tmp_path: Path) -> None:
     from_parquet = read_survey(tmp_path / "s.parquet", MAP)
     np.testing.assert_array_equal(from_csv.log_wage, from_parquet.log_wage)
     assert from_csv.categorical["nivel"].levels == from_parquet.categorical["nivel"].levels
-    np.testing.assert_array_equal(from_csv.categorical["nivel"].codes,
-                                  from_parquet.categorical["nivel"].codes)
+    np.testing.assert_array_equal(
+        from_csv.categorical["nivel"].codes, from_parquet.categorical["nivel"].codes
+    )
 
 
 def test_occupation_codes_keep_their_leading_zero_and_reduce_to_the_major_group() -> None:
     table = _table(ocup=[110, 2211, 5120, 9112, 110, 2211])
-    columns = ColumnMap(**{**MAP.__dict__, "covariates": ("edad", "ocup"),
-                           "categorical": ("ocup",), "occupation": "ocup"})
+    columns = ColumnMap(
+        **{
+            **MAP.__dict__,
+            "covariates": ("edad", "ocup"),
+            "categorical": ("ocup",),
+            "occupation": "ocup",
+        }
+    )
     survey = survey_from_table(table, columns)
     assert survey.categorical["ocup"].levels == ("0", "2", "5", "9")
 
@@ -118,20 +148,29 @@ def test_unknown_file_types_and_missing_files_are_errors(tmp_path: Path) -> None
 
 def test_mapping_file_with_options_winning(tmp_path: Path) -> None:
     path = tmp_path / "map.yaml"
-    path.write_text("wage: ingreso\nmigrant: migra\ncovariates: [edad, nivel]\n"
-                    "categorical: [nivel]\nweight: fex\n", encoding="utf-8")
+    path.write_text(
+        "wage: ingreso\nmigrant: migra\ncovariates: [edad, nivel]\n"
+        "categorical: [nivel]\nweight: fex\n",
+        encoding="utf-8",
+    )
     columns = load_mapping(path, {"wage": "salario", "weight": None})
-    assert (columns.wage, columns.weight, columns.covariates) == ("salario", "fex",
-                                                                  ("edad", "nivel"))
+    assert (columns.wage, columns.weight, columns.covariates) == (
+        "salario",
+        "fex",
+        ("edad", "nivel"),
+    )
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("wage: w\nmigrant: m\nsalary: x\n", "unknown keys salary"),
-    ("- a\n- b\n", "YAML mapping"),
-    ("wage: w\n", "pass --migrant COL"),
-    ("wage: [w]\nmigrant: m\n", "expected a column name"),
-    ("wage: w\nmigrant: m\ncovariates: [a]\ncategorical: [b]\n", "b listed as categorical"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("wage: w\nmigrant: m\nsalary: x\n", "unknown keys salary"),
+        ("- a\n- b\n", "YAML mapping"),
+        ("wage: w\n", "pass --migrant COL"),
+        ("wage: [w]\nmigrant: m\n", "expected a column name"),
+        ("wage: w\nmigrant: m\ncovariates: [a]\ncategorical: [b]\n", "b listed as categorical"),
+    ],
+)
 def test_bad_mapping_files_say_how_to_fix_them(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "map.yaml"
     path.write_text(text, encoding="utf-8")

@@ -15,8 +15,9 @@ Z = 1.96
 
 @pytest.fixture(scope="module")
 def survey_and_truth():  # the module's one large survey (20,000 rows)
-    table, truth = synthetic_survey(20_000, seed=2026, migrant_penalty=0.12,
-                                    oversample_university=6.0)
+    table, truth = synthetic_survey(
+        20_000, seed=2026, migrant_penalty=0.12, oversample_university=6.0
+    )
     return table, truth
 
 
@@ -38,8 +39,7 @@ def test_ignoring_the_weights_gives_the_wrong_answer(survey_and_truth, survey_co
     table, truth = survey_and_truth
     rng = np.random.default_rng(7)
     national = pc.equal(table.column("migrante"), 0).to_numpy(zero_copy_only=False)
-    graduate = pc.equal(table.column("educacion"), "universitaria").to_numpy(
-        zero_copy_only=False)
+    graduate = pc.equal(table.column("educacion"), "universitaria").to_numpy(zero_copy_only=False)
     keep_rate = np.where(national & ~graduate, 0.2, 1.0)
     kept = rng.random(table.num_rows) < keep_rate
     weight = table.column("fex").to_numpy() / keep_rate
@@ -49,8 +49,10 @@ def test_ignoring_the_weights_gives_the_wrong_answer(survey_and_truth, survey_co
     for part, true in (("explained", truth.explained), ("unexplained", truth.unexplained)):
         good = weighted["twofold", "pooled", part]
         assert abs(good.value - true) < Z * good.se, part
-    for key, true in ((("twofold", "pooled", "explained"), truth.explained),
-                      (("raw_gap", "mean_log"), truth.gap)):
+    for key, true in (
+        (("twofold", "pooled", "explained"), truth.explained),
+        (("raw_gap", "mean_log"), truth.gap),
+    ):
         bad = unweighted[key]
         assert abs(bad.value - true) > 4 * bad.se, key
 
@@ -58,11 +60,17 @@ def test_ignoring_the_weights_gives_the_wrong_answer(survey_and_truth, survey_co
 def test_delta_method_and_bootstrap_agree(survey_columns) -> None:
     table, _truth = synthetic_survey(3_000, seed=8)
     result = analyse(survey_from_table(table, survey_columns()), replications=150, seed=3)
-    keys = [("twofold", "pooled", "explained"), ("twofold", "pooled", "unexplained"),
-            ("threefold", "coefficients"), ("raw_gap", "mean_log"), ("raw_gap", "mean_pct"),
-            ("raw_gap", "median_pct"), ("factor_weighted", "mean_pct"),
-            ("factor_weighted", "median_pct"),
-            ("detailed", "pooled", "educacion", "explained")]
+    keys = [
+        ("twofold", "pooled", "explained"),
+        ("twofold", "pooled", "unexplained"),
+        ("threefold", "coefficients"),
+        ("raw_gap", "mean_log"),
+        ("raw_gap", "mean_pct"),
+        ("raw_gap", "median_pct"),
+        ("factor_weighted", "mean_pct"),
+        ("factor_weighted", "median_pct"),
+        ("detailed", "pooled", "educacion", "explained"),
+    ]
     for key in keys:
         estimate = result[key]
         assert estimate.se is not None and estimate.se_bootstrap is not None
@@ -87,6 +95,7 @@ def test_explained_plus_unexplained_is_the_gap_for_every_reference(survey_column
     for reference in ("pooled", "neumark", "nationals", "migrants"):
         total = sum(result["twofold", reference, p].value for p in ("explained", "unexplained"))
         assert total == pytest.approx(gap, abs=1e-10)
-    threefold = sum(result["threefold", p].value
-                    for p in ("endowments", "coefficients", "interaction"))
+    threefold = sum(
+        result["threefold", p].value for p in ("endowments", "coefficients", "interaction")
+    )
     assert threefold == pytest.approx(gap, abs=1e-10)

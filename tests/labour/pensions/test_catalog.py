@@ -29,8 +29,13 @@ def _msgids() -> set[str]:
 
 
 def test_extraction_finds_the_messages() -> None:
-    assert {"Pension totalization", "Why", "%(agreement)s: %(state)s is not a party.",
-            "Migrant pay gap", "Bootstrap SE"} <= _msgids()
+    assert {
+        "Pension totalization",
+        "Why",
+        "%(agreement)s: %(state)s is not a party.",
+        "Migrant pay gap",
+        "Bootstrap SE",
+    } <= _msgids()
 
 
 @pytest.mark.parametrize("lang", sorted(LANGUAGES))

@@ -137,8 +137,6 @@ def get_permit(session: Session, actor: User, application_id: str) -> Permit:
     return permit
 
 
-
-
 def do_set_permit_status(
     session: Session,
     actor: User,

@@ -63,21 +63,27 @@ class PayGap:
 class _Evaluator:
     """Computes every figure from a weight vector (the estimate and each replication)."""
 
-    def __init__(self, survey: Survey, design: Design, comps: list[Component], cells: Cells,
-                 min_cell: int) -> None:
+    def __init__(
+        self, survey: Survey, design: Design, comps: list[Component], cells: Cells, min_cell: int
+    ) -> None:
         self.survey, self.design, self.comps = survey, design, comps
         self.cells, self.min_cell = cells, min_cell
         split = survey.n_nationals
-        self.orders = (np.argsort(survey.wage[:split], kind="stable"),
-                       np.argsort(survey.wage[split:], kind="stable"))
+        self.orders = (
+            np.argsort(survey.wage[:split], kind="stable"),
+            np.argsort(survey.wage[split:], kind="stable"),
+        )
 
-    def raw(self, weights: Floats, with_se: bool = False
-            ) -> tuple[dict[Key, float], tuple[GroupWages, GroupWages]]:
+    def raw(
+        self, weights: Floats, with_se: bool = False
+    ) -> tuple[dict[Key, float], tuple[GroupWages, GroupWages]]:
         nat = group_wages(self.survey, weights, False, self.orders[0], with_se)
         mig = group_wages(self.survey, weights, True, self.orders[1], with_se)
-        values: dict[Key, float] = {("raw_gap", "mean_pct"): 1.0 - mig.mean / nat.mean,
-                  ("raw_gap", "median_log"): nat.median_log - mig.median_log,
-                  ("raw_gap", "median_pct"): 1.0 - mig.median / nat.median}
+        values: dict[Key, float] = {
+            ("raw_gap", "mean_pct"): 1.0 - mig.mean / nat.mean,
+            ("raw_gap", "median_log"): nat.median_log - mig.median_log,
+            ("raw_gap", "median_pct"): 1.0 - mig.median / nat.median,
+        }
         return values, (nat, mig)
 
     def __call__(self, weights: Floats) -> dict[Key, float]:
@@ -122,8 +128,9 @@ def analyse(
     # little on an idle machine, and on a shared one OpenBLAS' spinning threads made the
     # same products up to fifteen times slower (docs/performance.md, Pay gap).
     with threadpool_limits(limits=1, user_api="blas"):
-        return _analyse(survey, normalize, base_levels, replications, seed, on_replication,
-                        parameters)
+        return _analyse(
+            survey, normalize, base_levels, replications, seed, on_replication, parameters
+        )
 
 
 def _analyse(
@@ -150,17 +157,21 @@ def _analyse(
     gap_grad[ybar.start], gap_grad[ybar.start + 1] = 1.0, -1.0
     figures["raw_gap", "mean_log"] = Estimate(
         float(fit.theta[ybar][0] - fit.theta[ybar][1]),
-        float(np.sqrt(gap_grad @ fit.cov @ gap_grad)))
+        float(np.sqrt(gap_grad @ fit.cov @ gap_grad)),
+    )
     _, (nat, mig) = evaluator.raw(survey.weight, with_se=True)
     n = survey.n
     ratio_if = np.concatenate([nat.mean_if * mig.mean / nat.mean**2, -mig.mean_if / nat.mean])
     figures["raw_gap", "mean_pct"] = Estimate(
-        1.0 - mig.mean / nat.mean, float(np.sqrt((ratio_if**2).sum() * n / (n - 1))))
+        1.0 - mig.mean / nat.mean, float(np.sqrt((ratio_if**2).sum() * n / (n - 1)))
+    )
     figures["raw_gap", "median_log"] = Estimate(
-        nat.median_log - mig.median_log, float(np.hypot(nat.median_log_se, mig.median_log_se)))
+        nat.median_log - mig.median_log, float(np.hypot(nat.median_log_se, mig.median_log_se))
+    )
     ratio = mig.median / nat.median
-    figures["raw_gap", "median_pct"] = Estimate(1.0 - ratio, float(np.hypot(
-        mig.median_se / nat.median, ratio * nat.median_se / nat.median)))
+    figures["raw_gap", "median_pct"] = Estimate(
+        1.0 - ratio, float(np.hypot(mig.median_se / nat.median, ratio * nat.median_se / nat.median))
+    )
     fwg = factor_weighted(survey, survey.weight, evaluator.cells, params.min_cell_respondents)
     figures["factor_weighted", "mean_pct"] = Estimate(fwg.mean_pct, fwg.mean_pct_se)
     figures["factor_weighted", "median_pct"] = Estimate(fwg.median_pct, fwg.median_pct_se)
@@ -170,7 +181,8 @@ def _analyse(
         evaluator.design = design.cached(256 * 2**20)
         boot = bootstrap(evaluator, survey.weight, replications, seed, on_replication)
         figures = {key: Estimate(e.value, e.se, boot.se.get(key)) for key, e in figures.items()}
-    by_group = {name: gap_by_level(survey, survey.weight, cat.codes, cat.levels)
-                for name, cat in survey.factors.items()}
-    return PayGap(survey, design, fit, figures, (nat, mig), fwg, by_group, normalize, params,
-                  boot)
+    by_group = {
+        name: gap_by_level(survey, survey.weight, cat.codes, cat.levels)
+        for name, cat in survey.factors.items()
+    }
+    return PayGap(survey, design, fit, figures, (nat, mig), fwg, by_group, normalize, params, boot)

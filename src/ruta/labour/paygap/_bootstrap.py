@@ -57,8 +57,11 @@ def bootstrap(
         True
     """
     if replications < 2:
-        raise PayGapError(f"got {replications}; expected at least 2 replications "
-                          "(199 or more for a standard error)", field="bootstrap")
+        raise PayGapError(
+            f"got {replications}; expected at least 2 replications "
+            "(199 or more for a standard error)",
+            field="bootstrap",
+        )
     rng = np.random.default_rng(seed)
     n = weights.size
     draws: dict[tuple[str, ...], list[float]] = {}
@@ -77,6 +80,8 @@ def bootstrap(
                 draws.setdefault(key, []).append(value)
         if on_replication is not None:
             on_replication()
-    se = {key: float(np.std(np.asarray(v), ddof=1)) if len(v) > 1 else float("nan")
-          for key, v in draws.items()}
+    se = {
+        key: float(np.std(np.asarray(v), ddof=1)) if len(v) > 1 else float("nan")
+        for key, v in draws.items()
+    }
     return BootstrapResult(replications, seed, failed, se)

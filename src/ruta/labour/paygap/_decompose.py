@@ -74,8 +74,12 @@ def components(design: Design, layout: Layout, normalize: bool = True) -> list[C
     xa, xb = s @ _pick(layout, "xbar_nat", k), s @ _pick(layout, "xbar_mig", k)
     ba, bb = t @ _pick(layout, "beta_nat", k), t @ _pick(layout, "beta_mig", k)
     dx, db = xa - xb, ba - bb
-    ref = {"pooled": t @ _pick(layout, "beta_pooled", k),
-           "neumark": t @ _pick(layout, "beta_neumark", k), "nationals": ba, "migrants": bb}
+    ref = {
+        "pooled": t @ _pick(layout, "beta_pooled", k),
+        "neumark": t @ _pick(layout, "beta_neumark", k),
+        "nationals": ba,
+        "migrants": bb,
+    }
     forms: dict[tuple[str, str], tuple[tuple[Floats, Floats], ...]] = {}
     for name in REFERENCES:
         forms[name, "explained"] = ((dx, ref[name]),)
@@ -84,20 +88,26 @@ def components(design: Design, layout: Layout, normalize: bool = True) -> list[C
     forms["threefold", "coefficients"] = ((xb, db),)
     forms["threefold", "interaction"] = ((dx, db),)
     everything = np.ones(design.k_expanded)
-    out = [Component(("twofold", r, p), forms[r, p], everything)
-           for r in REFERENCES for p in ("explained", "unexplained")]
+    out = [
+        Component(("twofold", r, p), forms[r, p], everything)
+        for r in REFERENCES
+        for p in ("explained", "unexplained")
+    ]
     out += [Component(("threefold", p), forms["threefold", p], everything) for p in THREEFOLD]
     groups = (*REFERENCES, "threefold")
     for term in design.terms:
         masks = [(term.name, list(term.expanded))]
         if term.categorical:
-            masks += [(f"{term.name}={lvl}", [pos])
-                      for lvl, pos in zip(term.levels, term.expanded, strict=True)]
+            masks += [
+                (f"{term.name}={lvl}", [pos])
+                for lvl, pos in zip(term.levels, term.expanded, strict=True)
+            ]
         for label, positions in masks:
             mask = np.zeros(design.k_expanded)
             mask[positions] = 1.0
             for group in groups:
                 parts = THREEFOLD if group == "threefold" else ("explained", "unexplained")
-                out += [Component(("detailed", group, label, p), forms[group, p], mask)
-                        for p in parts]
+                out += [
+                    Component(("detailed", group, label, p), forms[group, p], mask) for p in parts
+                ]
     return out

@@ -66,19 +66,26 @@ class Design:
             cat = survey.categorical[name]
             base = base_levels.get(name, cat.levels[0])
             if base not in cat.levels:
-                raise PayGapError(f"level {base!r} does not occur in {name!r}; its levels are "
-                                  f"{', '.join(cat.levels)}", field=f"base_levels.{name}")
+                raise PayGapError(
+                    f"level {base!r} does not occur in {name!r}; its levels are "
+                    f"{', '.join(cat.levels)}",
+                    field=f"base_levels.{name}",
+                )
             b = cat.levels.index(base)
             others = [i for i in range(len(cat.levels)) if i != b]
             # Map each code to its dummy column, the base code to -1 (no dummy).
             column_of = np.full(len(cat.levels), -1, dtype=np.int32)
             column_of[others] = np.arange(len(names), len(names) + len(others), dtype=np.int32)
             codes.append((len(names), cat.codes, column_of))
-            terms.append(Term(
-                name, (base, *(cat.levels[i] for i in others)),
-                tuple(range(len(names), len(names) + len(others))),
-                tuple(range(expanded, expanded + len(cat.levels))), True,
-            ))
+            terms.append(
+                Term(
+                    name,
+                    (base, *(cat.levels[i] for i in others)),
+                    tuple(range(len(names), len(names) + len(others))),
+                    tuple(range(expanded, expanded + len(cat.levels))),
+                    True,
+                )
+            )
             names += [f"{name}={cat.levels[i]}" for i in others]
             expanded += len(cat.levels)
         return cls(survey, tuple(terms), tuple(names), tuple(codes))

@@ -15,15 +15,25 @@ from numpy.typing import NDArray
 
 from ruta.labour.paygap._survey import Survey
 
-__all__ = ["Cells", "FactorWeighted", "GroupWages", "LevelGap", "cells_of", "factor_weighted",
-           "gap_by_level", "group_wages", "weighted_median"]
+__all__ = [
+    "Cells",
+    "FactorWeighted",
+    "GroupWages",
+    "LevelGap",
+    "cells_of",
+    "factor_weighted",
+    "gap_by_level",
+    "group_wages",
+    "weighted_median",
+]
 
 Floats = NDArray[np.float64]
 _Z = NormalDist().inv_cdf(0.975)
 
 
-def weighted_median(values: Floats, weights: Floats, order: NDArray[np.intp],
-                    p: float = 0.5) -> float:
+def weighted_median(
+    values: Floats, weights: Floats, order: NDArray[np.intp], p: float = 0.5
+) -> float:
     """The lower weighted ``p``-quantile; ``order`` sorts ``values``.
 
     Examples:
@@ -61,8 +71,13 @@ def _woodruff(values: Floats, weights: Floats, order: NDArray[np.intp]) -> tuple
     return median, (hi - lo) / (2 * _Z)
 
 
-def group_wages(survey: Survey, weights: Floats, migrants: bool,
-                order: NDArray[np.intp] | None = None, with_se: bool = True) -> GroupWages:
+def group_wages(
+    survey: Survey,
+    weights: Floats,
+    migrants: bool,
+    order: NDArray[np.intp] | None = None,
+    with_se: bool = True,
+) -> GroupWages:
     """Means and medians of one group under ``weights`` (``order`` sorts its wages);
     ``with_se=False`` skips the medians' standard errors (NaN), as bootstrap draws do."""
     rows = slice(survey.n_nationals, survey.n) if migrants else slice(0, survey.n_nationals)
@@ -77,8 +92,16 @@ def group_wages(survey: Survey, weights: Floats, migrants: bool,
         # The lower weighted median commutes with the logarithm (a monotone map).
         median, median_se = weighted_median(wage, w, order), float("nan")
         log_median, log_se = float(np.log(median)), float("nan")
-    return GroupWages(int(np.count_nonzero(w)), total, mean, w * (wage - mean) / total,
-                      median, median_se, log_median, log_se)
+    return GroupWages(
+        int(np.count_nonzero(w)),
+        total,
+        mean,
+        w * (wage - mean) / total,
+        median,
+        median_se,
+        log_median,
+        log_se,
+    )
 
 
 @dataclass(frozen=True)
@@ -112,8 +135,11 @@ class Cells:
         total_row = np.where(ok, totals, 1.0)[of_row]
         influence = w * ((wage <= median[of_row]) - 0.5) / total_row
         counts = (ends - starts).astype(float)
-        se_cdf = np.sqrt(np.bincount(of_row, influence**2, minlength=starts.size)
-                         * counts / np.maximum(counts - 1, 1))
+        se_cdf = np.sqrt(
+            np.bincount(of_row, influence**2, minlength=starts.size)
+            * counts
+            / np.maximum(counts - 1, 1)
+        )
         low = quantile(np.clip(0.5 - _Z * se_cdf, 0.0, 1.0))
         high = quantile(np.clip(0.5 + _Z * se_cdf, 0.0, 1.0))
         out = np.full((2, len(self.labels) * 2), np.nan)
@@ -159,8 +185,9 @@ class FactorWeighted:
     cell_gaps: tuple[tuple[tuple[str, ...], float, float, int, int], ...]
 
 
-def factor_weighted(survey: Survey, weights: Floats, cells: Cells,
-                    min_respondents: int) -> FactorWeighted:
+def factor_weighted(
+    survey: Survey, weights: Floats, cells: Cells, min_respondents: int
+) -> FactorWeighted:
     """``FWG = sum_k (N_k / N) (w_nat,k - w_mig,k) / w_nat,k`` over the cells where both
     groups have at least ``min_respondents`` respondents; ``N`` counts only those cells
     (ILO Global Wage Report 2018/19), and ``coverage`` says how much that leaves out.
@@ -181,8 +208,10 @@ def factor_weighted(survey: Survey, weights: Floats, cells: Cells,
     present = weights > 0
     count = [np.bincount(cells.ids[present & (mig == g)], minlength=m) for g in (False, True)]
     wsum = [np.bincount(cells.ids, weights * (mig == g), minlength=m) for g in (False, True)]
-    wage_sum = [np.bincount(cells.ids, weights * survey.wage * (mig == g), minlength=m)
-                for g in (False, True)]
+    wage_sum = [
+        np.bincount(cells.ids, weights * survey.wage * (mig == g), minlength=m)
+        for g in (False, True)
+    ]
     used = (count[0] >= min_respondents) & (count[1] >= min_respondents)
     used &= (wsum[0] > 0) & (wsum[1] > 0)
     mean = [np.where(used, wage_sum[g] / np.where(used, wsum[g], 1.0), np.nan) for g in (0, 1)]
@@ -207,13 +236,26 @@ def factor_weighted(survey: Survey, weights: Floats, cells: Cells,
     medians, median_se = cells.medians(survey, weights)
     nat_median = np.where(used, medians[:, 0], 1.0)
     median_gap = np.where(used, 1.0 - medians[:, 1] / nat_median, 0.0)
-    gap_var = np.where(used, (median_se[:, 1] / nat_median) ** 2
-                       + (medians[:, 1] * median_se[:, 0] / nat_median**2) ** 2, 0.0)
-    table = tuple((cells.labels[c], float(share[c]), float(gap[c]), int(count[0][c]),
-                   int(count[1][c])) for c in range(m))
-    return FactorWeighted(fwg, se, float(share @ median_gap),
-                          float(np.sqrt(share**2 @ gap_var)), m, int(used.sum()),
-                          total_used / float(weights.sum()), table)
+    gap_var = np.where(
+        used,
+        (median_se[:, 1] / nat_median) ** 2
+        + (medians[:, 1] * median_se[:, 0] / nat_median**2) ** 2,
+        0.0,
+    )
+    table = tuple(
+        (cells.labels[c], float(share[c]), float(gap[c]), int(count[0][c]), int(count[1][c]))
+        for c in range(m)
+    )
+    return FactorWeighted(
+        fwg,
+        se,
+        float(share @ median_gap),
+        float(np.sqrt(share**2 @ gap_var)),
+        m,
+        int(used.sum()),
+        total_used / float(weights.sum()),
+        table,
+    )
 
 
 @dataclass(frozen=True)
@@ -227,8 +269,9 @@ class LevelGap:
     migrants: int
 
 
-def gap_by_level(survey: Survey, weights: Floats, codes: NDArray[np.int32],
-                 levels: tuple[str, ...]) -> tuple[LevelGap, ...]:
+def gap_by_level(
+    survey: Survey, weights: Floats, codes: NDArray[np.int32], levels: tuple[str, ...]
+) -> tuple[LevelGap, ...]:
     """``ybar_nat - ybar_mig`` of log hourly wages within each level (linearization SE);
     a level without both groups is left out."""
     m, mig, y = len(levels), survey.migrant, survey.log_wage
@@ -238,9 +281,13 @@ def gap_by_level(survey: Survey, weights: Floats, codes: NDArray[np.int32],
         rows = mig == g
         wsum = np.bincount(codes[rows], weights[rows], minlength=m)
         mean = np.bincount(codes[rows], weights[rows] * y[rows], minlength=m) / np.where(
-            wsum > 0, wsum, 1.0)
-        resid = weights[rows] * (y[rows] - mean[codes[rows]]) / np.where(
-            wsum > 0, wsum, 1.0)[codes[rows]]
+            wsum > 0, wsum, 1.0
+        )
+        resid = (
+            weights[rows]
+            * (y[rows] - mean[codes[rows]])
+            / np.where(wsum > 0, wsum, 1.0)[codes[rows]]
+        )
         var = np.bincount(codes[rows], resid**2, minlength=m)
         count = np.bincount(codes[rows], minlength=m)
         stats.append((wsum, mean, var, count))

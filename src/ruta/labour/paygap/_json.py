@@ -46,8 +46,10 @@ def _detailed(result: PayGap, group: str) -> list[dict[str, Any]]:
         row = {"variable": term.name, **_parts(result, ("detailed", group, term.name), parts)}
         if term.categorical:
             row["levels"] = [
-                {"level": level, **_parts(result, ("detailed", group, f"{term.name}={level}"),
-                                          parts)}
+                {
+                    "level": level,
+                    **_parts(result, ("detailed", group, f"{term.name}={level}"), parts),
+                }
                 for level in term.levels
             ]
         rows.append(row)
@@ -59,12 +61,18 @@ def _coefficients(result: PayGap) -> dict[str, Any]:
     assert fit.cov is not None
     se = np.sqrt(np.diag(fit.cov))
     out: dict[str, Any] = {}
-    for label, block in (("nationals", "beta_nat"), ("migrants", "beta_mig"),
-                         ("pooled", "beta_pooled"), ("neumark", "beta_neumark")):
+    for label, block in (
+        ("nationals", "beta_nat"),
+        ("migrants", "beta_mig"),
+        ("pooled", "beta_pooled"),
+        ("neumark", "beta_neumark"),
+    ):
         span = fit.layout.block(block)
         labels = [*names, "migrant"] if block == "beta_pooled" else list(names)
-        out[label] = {n: {"coef": float(fit.theta[i]), "se": float(se[i])}
-                      for n, i in zip(labels, range(span.start, span.stop), strict=True)}
+        out[label] = {
+            n: {"coef": float(fit.theta[i]), "se": float(se[i])}
+            for n, i in zip(labels, range(span.start, span.stop), strict=True)
+        }
     return out
 
 
@@ -80,20 +88,30 @@ def to_json(result: PayGap, lang: str = "en") -> dict[str, Any]:
     survey, params, fwg = result.survey, result.parameters, result.factor_weighted
     groups = {}
     for label, g in zip(("nationals", "migrants"), result.groups, strict=True):
-        groups[label] = {"n": g.respondents, "weighted": g.weighted, "mean_wage": g.mean,
-                         "median_wage": g.median}
-    groups["nationals"]["mean_log_wage"] = float(result.fit.theta[result.fit.layout.block(
-        "ybar")][0])
-    groups["migrants"]["mean_log_wage"] = float(result.fit.theta[result.fit.layout.block(
-        "ybar")][1])
+        groups[label] = {
+            "n": g.respondents,
+            "weighted": g.weighted,
+            "mean_wage": g.mean,
+            "median_wage": g.median,
+        }
+    groups["nationals"]["mean_log_wage"] = float(
+        result.fit.theta[result.fit.layout.block("ybar")][0]
+    )
+    groups["migrants"]["mean_log_wage"] = float(
+        result.fit.theta[result.fit.layout.block("ybar")][1]
+    )
     factor = _parts(result, ("factor_weighted",), ("mean_pct", "median_pct"))
-    factor.update({
-        "factors": list(survey.factors), "cells": fwg.cells_total,
-        "cells_used": fwg.cells_used, "coverage": fwg.coverage,
-        "min_cell_respondents": params.min_cell_respondents,
-        "confidence": params.factor_weighted.confidence,
-        "citation": params.factor_weighted.citation,
-    })
+    factor.update(
+        {
+            "factors": list(survey.factors),
+            "cells": fwg.cells_total,
+            "cells_used": fwg.cells_used,
+            "coverage": fwg.coverage,
+            "min_cell_respondents": params.min_cell_respondents,
+            "confidence": params.factor_weighted.confidence,
+            "citation": params.factor_weighted.citation,
+        }
+    )
     out: dict[str, Any] = {
         "n": survey.n,
         "rows_read": survey.rows_read,
@@ -104,24 +122,45 @@ def to_json(result: PayGap, lang: str = "en") -> dict[str, Any]:
             "hours_per": survey.columns.hours_per if survey.hourly_derived else None,
             "weeks_per_month": params.weeks_per_month if survey.hourly_derived else None,
         },
-        "raw_gap": _parts(result, ("raw_gap",),
-                          ("mean_log", "mean_pct", "median_log", "median_pct")),
+        "raw_gap": _parts(
+            result, ("raw_gap",), ("mean_log", "mean_pct", "median_log", "median_pct")
+        ),
         "factor_weighted": factor,
-        "by_group": {name: [{"level": g.level, "gap": g.gap, "gap_se": g.se,
-                              "nationals": g.nationals, "migrants": g.migrants} for g in gaps]
-                     for name, gaps in result.by_group.items()},
-        "twofold": {r: _parts(result, ("twofold", r), ("explained", "unexplained"))
-                    for r in REFERENCES},
+        "by_group": {
+            name: [
+                {
+                    "level": g.level,
+                    "gap": g.gap,
+                    "gap_se": g.se,
+                    "nationals": g.nationals,
+                    "migrants": g.migrants,
+                }
+                for g in gaps
+            ]
+            for name, gaps in result.by_group.items()
+        },
+        "twofold": {
+            r: _parts(result, ("twofold", r), ("explained", "unexplained")) for r in REFERENCES
+        },
         "threefold": _parts(result, ("threefold",), THREEFOLD),
-        "detailed": {"normalized": result.normalized, "intercept": INTERCEPT,
-                     **{g: _detailed(result, g) for g in (*REFERENCES, "threefold")}},
+        "detailed": {
+            "normalized": result.normalized,
+            "intercept": INTERCEPT,
+            **{g: _detailed(result, g) for g in (*REFERENCES, "threefold")},
+        },
         "coefficients": _coefficients(result),
         "standard_errors": {
-            "delta": _("Delta method: linearization with the survey weights, covariate "
-                       "means treated as random (Jann 2008)."),
-            "bootstrap": None if result.bootstrap is None else {
-                "replications": result.bootstrap.replications, "seed": result.bootstrap.seed,
-                "failed": result.bootstrap.failed},
+            "delta": _(
+                "Delta method: linearization with the survey weights, covariate "
+                "means treated as random (Jann 2008)."
+            ),
+            "bootstrap": None
+            if result.bootstrap is None
+            else {
+                "replications": result.bootstrap.replications,
+                "seed": result.bootstrap.seed,
+                "failed": result.bootstrap.failed,
+            },
         },
         "uncertain": [note for note in (params.factor_weighted.note(language),) if note],
     }

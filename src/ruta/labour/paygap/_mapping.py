@@ -70,8 +70,7 @@ class ColumnMap:
                 field="categorical",
             )
         if self.hours_per not in ("week", "month"):
-            raise SurveyError(f"got {self.hours_per!r}; expected week or month",
-                              field="hours_per")
+            raise SurveyError(f"got {self.hours_per!r}; expected week or month", field="hours_per")
 
     @property
     def numeric_covariates(self) -> tuple[str, ...]:
@@ -88,8 +87,16 @@ class ColumnMap:
 
     def columns(self) -> tuple[str, ...]:
         """Every survey column the analysis reads, each once."""
-        named = [self.wage, self.migrant, self.hours, self.weight, *self.covariates,
-                 *self.default_factors(), self.age, self.occupation]
+        named = [
+            self.wage,
+            self.migrant,
+            self.hours,
+            self.weight,
+            *self.covariates,
+            *self.default_factors(),
+            self.age,
+            self.occupation,
+        ]
         return tuple(dict.fromkeys(c for c in named if c))
 
 
@@ -134,7 +141,8 @@ def load_mapping(path: Path | None, overrides: Mapping[str, Any]) -> ColumnMap:
         if unknown:
             raise SurveyError(
                 f"unknown keys {', '.join(map(str, unknown))}; expected some of "
-                f"{', '.join(sorted(known))}", field="mapping",
+                f"{', '.join(sorted(known))}",
+                field="mapping",
             )
         data = {k: _clean(k, v) for k, v in loaded.items() if v is not None}
     data.update({k: _clean(k, v) for k, v in overrides.items() if v not in (None, "", ())})
@@ -142,6 +150,7 @@ def load_mapping(path: Path | None, overrides: Mapping[str, Any]) -> ColumnMap:
         if required not in data:
             raise SurveyError(
                 f"no column named; pass --{required} COL or put '{required}: COL' in the "
-                "mapping file", field=required,
+                "mapping file",
+                field=required,
             )
     return replace(ColumnMap(wage=data.pop("wage"), migrant=data.pop("migrant")), **data)

@@ -36,9 +36,15 @@ class Layout:
         """``beta_nat``, ``xbar_nat``, ``beta_mig``, ``xbar_mig``, ``beta_pooled`` (k + 1:
         the last is the migrant dummy), ``beta_neumark``, ``ybar`` (nationals, migrants)."""
         k = self.k
-        starts = {"beta_nat": (0, k), "xbar_nat": (k, k), "beta_mig": (2 * k, k),
-                  "xbar_mig": (3 * k, k), "beta_pooled": (4 * k, k + 1),
-                  "beta_neumark": (5 * k + 1, k), "ybar": (6 * k + 1, 2)}
+        starts = {
+            "beta_nat": (0, k),
+            "xbar_nat": (k, k),
+            "beta_mig": (2 * k, k),
+            "xbar_mig": (3 * k, k),
+            "beta_pooled": (4 * k, k + 1),
+            "beta_neumark": (5 * k + 1, k),
+            "ybar": (6 * k + 1, 2),
+        }
         start, size = starts[name]
         return slice(start, start + size)
 
@@ -72,14 +78,19 @@ def _solve(h: Floats, b: Floats, design: Design, who: str) -> Floats:
 def _collinear(h: Floats, design: Design, who: str) -> str:
     empty = [design.names[i] for i in range(min(h.shape[0], design.k)) if h[i, i] <= 0]
     if empty:
-        return (f"{', '.join(empty)} never occurs among {who}: merge the level with "
-                "another or drop the covariate")
-    return (f"the covariates are collinear among {who} (one is a combination of others): "
-            "drop one of the covariates that measure the same thing")
+        return (
+            f"{', '.join(empty)} never occurs among {who}: merge the level with "
+            "another or drop the covariate"
+        )
+    return (
+        f"the covariates are collinear among {who} (one is a combination of others): "
+        "drop one of the covariates that measure the same thing"
+    )
 
 
-def _group_moments(design: Design, weights: Floats, y: Floats,
-                   start: int, stop: int) -> tuple[Floats, Floats]:
+def _group_moments(
+    design: Design, weights: Floats, y: Floats, start: int, stop: int
+) -> tuple[Floats, Floats]:
     k = design.k
     h = np.zeros((k, k))
     b = np.zeros(k)
@@ -130,8 +141,10 @@ def fit_models(design: Design) -> Fit:
     beta_p, beta_n = theta[layout.block("beta_pooled")], theta[layout.block("beta_neumark")]
     cov = np.zeros((layout.size, layout.size))
     inv_p, inv_n = np.linalg.inv(h_p), np.linalg.inv(h_n)
-    groups = (("nat", 0, survey.n_nationals, h_a, 0.0),
-              ("mig", survey.n_nationals, survey.n, h_b, 1.0))
+    groups = (
+        ("nat", 0, survey.n_nationals, h_a, 0.0),
+        ("mig", survey.n_nationals, survey.n, h_b, 1.0),
+    )
     for name, start, stop, h_g, dummy in groups:
         beta_g, xbar_g = theta[layout.block(f"beta_{name}")], theta[layout.block(f"xbar_{name}")]
         ybar_g, total_w = xbar_g @ beta_g, h_g[0, 0]
@@ -141,19 +154,19 @@ def fit_models(design: Design) -> Fit:
             x, wc, yc = design.rows(a, z), w[a:z], y[a:z]
             scores = np.empty((z - a, width))
             scores[:, :k] = x * (wc * (yc - x @ beta_g))[:, None]
-            scores[:, k:2 * k] = (x - xbar_g) * wc[:, None]
+            scores[:, k : 2 * k] = (x - xbar_g) * wc[:, None]
             e_p = wc * (yc - x @ beta_p[:k] - dummy * beta_p[k])
-            scores[:, 2 * k:3 * k] = x * e_p[:, None]
+            scores[:, 2 * k : 3 * k] = x * e_p[:, None]
             scores[:, 3 * k] = dummy * e_p
-            scores[:, 3 * k + 1:4 * k + 1] = x * (wc * (yc - x @ beta_n))[:, None]
+            scores[:, 3 * k + 1 : 4 * k + 1] = x * (wc * (yc - x @ beta_n))[:, None]
             scores[:, 4 * k + 1] = wc * (yc - ybar_g)
             meat += scores.T @ scores
         # Influence function = bread @ score, per estimate; scatter into theta's order.
         bread = np.zeros((layout.size, width))
         bread[layout.block(f"beta_{name}"), :k] = np.linalg.inv(h_g)
-        bread[layout.block(f"xbar_{name}"), k:2 * k] = np.eye(k) / total_w
-        bread[layout.block("beta_pooled"), 2 * k:3 * k + 1] = inv_p
-        bread[layout.block("beta_neumark"), 3 * k + 1:4 * k + 1] = inv_n
+        bread[layout.block(f"xbar_{name}"), k : 2 * k] = np.eye(k) / total_w
+        bread[layout.block("beta_pooled"), 2 * k : 3 * k + 1] = inv_p
+        bread[layout.block("beta_neumark"), 3 * k + 1 : 4 * k + 1] = inv_n
         bread[layout.block("ybar").start + (1 if name == "mig" else 0), 4 * k + 1] = 1 / total_w
         cov += bread @ meat @ bread.T
     n = survey.n

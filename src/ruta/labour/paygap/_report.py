@@ -39,10 +39,14 @@ def _inline_svg(svg: bytes, label: str) -> str:
 
 def render_html(model: ReportModel) -> str:
     """The report as one HTML document (charts inline, no external files)."""
-    env = Environment(loader=PackageLoader("ruta.labour.paygap", "templates"),
-                      autoescape=select_autoescape(["html"]))
-    charts = [_inline_svg(render(s.chart, "svg"), s.chart.title) if s.chart else ""
-              for s in model.sections]
+    env = Environment(
+        loader=PackageLoader("ruta.labour.paygap", "templates"),
+        autoescape=select_autoescape(["html"]),
+    )
+    charts = [
+        _inline_svg(render(s.chart, "svg"), s.chart.title) if s.chart else ""
+        for s in model.sections
+    ]
     return env.get_template("report.html").render(model=model, charts=charts)
 
 
@@ -87,8 +91,9 @@ def render_pdf(model: ReportModel) -> bytes:
         pdf.ln(1)
         pdf.set_font("DejaVu", size=8.5)
         head = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
-        with pdf.table(headings_style=head, text_align="LEFT", line_height=4.6,
-                       first_row_as_headings=True) as table:
+        with pdf.table(
+            headings_style=head, text_align="LEFT", line_height=4.6, first_row_as_headings=True
+        ) as table:
             table.row(section.columns)
             for row in section.rows:
                 table.row(row)
@@ -116,8 +121,7 @@ def _heading(pdf: FPDF, text: str) -> None:
     pdf.ln(2)
 
 
-def write_report(result: PayGap, path: Path, lang: str = "en",
-                 source: str | None = None) -> Path:
+def write_report(result: PayGap, path: Path, lang: str = "en", source: str | None = None) -> Path:
     """Write the report to ``path``: HTML for ``.html``/``.htm``, PDF for ``.pdf``.
 
     Raises:
@@ -125,12 +129,12 @@ def write_report(result: PayGap, path: Path, lang: str = "en",
     """
     suffix = path.suffix.lower()
     if suffix not in (".html", ".htm", ".pdf"):
-        raise PayGapError(f"got {path.name!r}; expected a file ending in .html or .pdf",
-                          field="report")
+        raise PayGapError(
+            f"got {path.name!r}; expected a file ending in .html or .pdf", field="report"
+        )
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
-        raise PayGapError(f"directory {directory} does not exist; create it first",
-                          field="report")
+        raise PayGapError(f"directory {directory} does not exist; create it first", field="report")
     model = report_model(result, lang, source or str(result.survey.columns.wage))
     data = render_pdf(model) if suffix == ".pdf" else render_html(model).encode("utf-8")
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")

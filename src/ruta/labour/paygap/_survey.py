@@ -63,7 +63,7 @@ class Survey:
     def migrant(self) -> NDArray[np.bool_]:
         """True for migrants (the rows after the nationals)."""
         flags = np.zeros(self.n, dtype=bool)
-        flags[self.n_nationals:] = True
+        flags[self.n_nationals :] = True
         return flags
 
 
@@ -79,8 +79,12 @@ def _open(path: Path, wanted: tuple[str, ...], text_columns: set[str]) -> pa.Tab
                 names = reader.schema.names
             _require(path, names, wanted)
             types = {c: pa.string() for c in text_columns}
-            return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
-                include_columns=list(wanted), column_types=types, strings_can_be_null=True))
+            return pacsv.read_csv(
+                path,
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=list(wanted), column_types=types, strings_can_be_null=True
+                ),
+            )
     except FileNotFoundError:
         raise SurveyError(f"{path} does not exist", field="DATA") from None
     except (pa.ArrowInvalid, OSError) as exc:
@@ -177,7 +181,9 @@ def survey_from_table(
     rows = table.num_rows
     wage = _numbers(table, columns.wage)
     checks: list[tuple[str, NDArray[np.bool_]]] = [
-        ("missing_wage", np.isnan(wage)), ("non_positive_wage", wage <= 0)]
+        ("missing_wage", np.isnan(wage)),
+        ("non_positive_wage", wage <= 0),
+    ]
     if columns.hours:
         hours = _numbers(table, columns.hours)
         checks += [("missing_hours", np.isnan(hours)), ("non_positive_hours", hours <= 0)]
@@ -193,13 +199,16 @@ def survey_from_table(
         if factor in labels:
             continue
         if factor == columns.age:
-            labels[factor] = _age_bands(numeric.get(factor, _numbers(table, factor)),
-                                        params.age_bands)
+            labels[factor] = _age_bands(
+                numeric.get(factor, _numbers(table, factor)), params.age_bands
+            )
         else:
             labels[factor] = _labels(table, factor, factor == columns.occupation)
     checks += [(f"missing_{c}", np.isnan(v)) for c, v in numeric.items()]
-    checks += [(f"missing_{c}", np.asarray(pc.is_null(v).to_numpy(zero_copy_only=False),
-                                          dtype=bool)) for c, v in labels.items()]
+    checks += [
+        (f"missing_{c}", np.asarray(pc.is_null(v).to_numpy(zero_copy_only=False), dtype=bool))
+        for c, v in labels.items()
+    ]
     keep = np.ones(rows, dtype=bool)
     dropped: dict[str, int] = {}
     for reason, bad in checks:
@@ -215,13 +224,20 @@ def survey_from_table(
         raise SurveyError(
             f"no {group} is left among {rows} rows once unusable rows are counted out "
             f"(dropped: {dropped or 'none'}); check the migrant column's values (0/1 or "
-            "true/false) and the wage, hours and weight columns", field=columns.migrant,
+            "true/false) and the wage, hours and weight columns",
+            field=columns.migrant,
         )
     encoded = {c: _encode(v, order) for c, v in labels.items()}
     return Survey(
-        wage=wage[order], log_wage=np.log(wage[order]), weight=weight[order],
-        n_nationals=n_nationals, numeric={c: v[order] for c, v in numeric.items()},
+        wage=wage[order],
+        log_wage=np.log(wage[order]),
+        weight=weight[order],
+        n_nationals=n_nationals,
+        numeric={c: v[order] for c, v in numeric.items()},
         categorical={c: encoded[c] for c in columns.categorical},
         factors={c: encoded[c] for c in columns.default_factors(params.factors)},
-        columns=columns, rows_read=rows, dropped=dropped, hourly_derived=bool(columns.hours),
+        columns=columns,
+        rows_read=rows,
+        dropped=dropped,
+        hourly_derived=bool(columns.hours),
     )

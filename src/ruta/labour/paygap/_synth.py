@@ -24,12 +24,16 @@ __all__ = ["SurveyTruth", "synthetic_survey"]
 EDUCATION: Final = ("primaria", "secundaria", "tecnica", "universitaria")
 _EDU_P = {False: (0.20, 0.45, 0.15, 0.20), True: (0.32, 0.43, 0.12, 0.13)}
 _EDU_B = (0.0, 0.18, 0.32, 0.62)
-_OCC_P = {False: (0.04, 0.10, 0.12, 0.10, 0.20, 0.04, 0.12, 0.10, 0.18),
-          True: (0.02, 0.05, 0.06, 0.07, 0.27, 0.03, 0.14, 0.08, 0.28)}
+_OCC_P = {
+    False: (0.04, 0.10, 0.12, 0.10, 0.20, 0.04, 0.12, 0.10, 0.18),
+    True: (0.02, 0.05, 0.06, 0.07, 0.27, 0.03, 0.14, 0.08, 0.28),
+}
 _OCC_B = (0.45, 0.38, 0.22, 0.08, 0.0, -0.10, 0.05, 0.02, -0.12)  # ISCO-08 major groups 1-9
 SECTORS: Final = ("A", "C", "F", "G", "I", "P", "Q")
-_SEC_P = {False: (0.10, 0.14, 0.08, 0.30, 0.10, 0.14, 0.14),
-          True: (0.12, 0.12, 0.16, 0.32, 0.16, 0.06, 0.06)}
+_SEC_P = {
+    False: (0.10, 0.14, 0.08, 0.30, 0.10, 0.14, 0.14),
+    True: (0.12, 0.12, 0.16, 0.32, 0.16, 0.06, 0.06),
+}
 _SEC_B = (-0.15, 0.05, 0.04, 0.0, -0.05, 0.10, 0.08)
 REGIONS: Final = ("Andina", "Caribe", "Pacifica", "Orinoquia", "Capital")
 _REG_P = {False: (0.32, 0.22, 0.14, 0.07, 0.25), True: (0.26, 0.27, 0.08, 0.05, 0.34)}
@@ -57,9 +61,12 @@ class SurveyTruth:
 def _mean_x(migrant: bool) -> float:
     lo, hi = _AGE[migrant]
     return float(
-        _AGE_B * (lo + hi) / 2 + _FEMALE_P * _FEMALE_B
-        + np.dot(_EDU_P[migrant], _EDU_B) + np.dot(_OCC_P[migrant], _OCC_B)
-        + np.dot(_SEC_P[migrant], _SEC_B) + np.dot(_REG_P[migrant], _REG_B)
+        _AGE_B * (lo + hi) / 2
+        + _FEMALE_P * _FEMALE_B
+        + np.dot(_EDU_P[migrant], _EDU_B)
+        + np.dot(_OCC_P[migrant], _OCC_B)
+        + np.dot(_SEC_P[migrant], _SEC_B)
+        + np.dot(_REG_P[migrant], _REG_B)
     )
 
 
@@ -112,22 +119,35 @@ def synthetic_survey(
         draws[name] = out
     age = np.where(migrant, rng.uniform(*_AGE[True], n), rng.uniform(*_AGE[False], n))
     female = rng.random(n) < _FEMALE_P
-    log_wage = (_CONSTANT + _AGE_B * age + _FEMALE_B * female + np.take(_EDU_B, edu)
-                + np.take(_OCC_B, draws["occ"]) + np.take(_SEC_B, draws["sec"])
-                + np.take(_REG_B, draws["reg"]) - migrant_penalty * migrant
-                + rng.normal(0.0, 0.45, n))
+    log_wage = (
+        _CONSTANT
+        + _AGE_B * age
+        + _FEMALE_B * female
+        + np.take(_EDU_B, edu)
+        + np.take(_OCC_B, draws["occ"])
+        + np.take(_SEC_B, draws["sec"])
+        + np.take(_REG_B, draws["reg"])
+        - migrant_penalty * migrant
+        + rng.normal(0.0, 0.45, n)
+    )
     hours = np.clip(np.round(rng.normal(44, 9, n)), 8, 72)
     income = np.round(np.exp(log_wage) * hours * 52 / 12, 2)
     inclusion = np.where(migrant, oversample_migrants, 1.0) * np.where(
-        edu == 3, oversample_university, 1.0)
+        edu == 3, oversample_university, 1.0
+    )
     weight = np.round(1000.0 / inclusion * rng.uniform(0.9, 1.1, n), 3)
     unit = rng.integers(0, 1000, n)
     ciuo = [f"{g + 1}{u:03d}" for g, u in zip(draws["occ"], unit, strict=True)]
     columns: dict[str, object] = {
-        "ingreso_mensual": income, "horas_semana": hours,
-        "migrante": migrant.astype(np.int8), "fex": weight, "edad": np.floor(age),
-        "sexo": np.where(female, "mujer", "hombre"), "educacion": np.take(EDUCATION, edu),
-        "ciuo08": ciuo, "ciiu": np.take(SECTORS, draws["sec"]),
+        "ingreso_mensual": income,
+        "horas_semana": hours,
+        "migrante": migrant.astype(np.int8),
+        "fex": weight,
+        "edad": np.floor(age),
+        "sexo": np.where(female, "mujer", "hombre"),
+        "educacion": np.take(EDUCATION, edu),
+        "ciuo08": ciuo,
+        "ciiu": np.take(SECTORS, draws["sec"]),
         "region": np.take(REGIONS, draws["reg"]),
     }
     table = pa.table(columns)
@@ -147,10 +167,21 @@ def _mess(table: pa.Table, rng: np.random.Generator) -> pa.Table:
     hours_missing = rng.random(n) < 0.005
     weight_missing = rng.random(n) < 0.003
     edu_missing = rng.random(n) < 0.004
-    return table.set_column(0, "ingreso_mensual", pa.array(income, mask=unreported)).set_column(
-        1, "horas_semana", pa.array(table.column("horas_semana").to_numpy(), mask=hours_missing),
-    ).set_column(
-        3, "fex", pa.array(table.column("fex").to_numpy(), mask=weight_missing),
-    ).set_column(
-        6, "educacion", pa.array(table.column("educacion").to_pylist(), mask=edu_missing),
+    return (
+        table.set_column(0, "ingreso_mensual", pa.array(income, mask=unreported))
+        .set_column(
+            1,
+            "horas_semana",
+            pa.array(table.column("horas_semana").to_numpy(), mask=hours_missing),
+        )
+        .set_column(
+            3,
+            "fex",
+            pa.array(table.column("fex").to_numpy(), mask=weight_missing),
+        )
+        .set_column(
+            6,
+            "educacion",
+            pa.array(table.column("educacion").to_pylist(), mask=edu_missing),
+        )
     )
