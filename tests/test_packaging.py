@@ -95,7 +95,7 @@ def test_a_verifier_only_install_verifies_a_permit(wheel: Path, tmp_path: Path) 
         holder={"given_names": "Ana", "surname_1": "Pérez", "date_of_birth": "1990-01-02",
                 "nationality": "VEN", "sex": "F"},
         valid_from=today, valid_until=date(today.year + 2, 1, 1), rights=["work"],
-        status_index=1, keys_dir=keys,
+        status_index=1, keys_dir=keys, development_keys=True,
     ).payload  # fmt: skip
     venv = tmp_path / "venv"
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}

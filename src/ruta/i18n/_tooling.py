@@ -81,8 +81,8 @@ def domain_of(relative: str, claims: dict[str, str] | None = None) -> str:
     Examples:
         >>> domain_of("web/templates/base.html")
         'web'
-        >>> domain_of("cli/labour.py"), domain_of("cli/link.py")
-        ('labour', 'cli')
+        >>> domain_of("cli/labour.py"), domain_of("cli/link.py"), domain_of("cli/casework.py")
+        ('labour', 'linkage', 'cli')
     """
     claimed = _claims() if claims is None else claims
     parts = relative.split("/")
