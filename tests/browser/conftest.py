@@ -271,6 +271,19 @@ def finish_second_factor(page: Page, username: str) -> None:
         page.click("button[type=submit] >> text=Sign in")
 
 
+def second_factor_code(server: Server, username: str) -> str:
+    """A fresh code from the officer's authenticator set up in this run (for the API's
+    ``otp``): the next unused time step's code, then a recovery code."""
+    import pyotp
+
+    phone = _AUTHENTICATORS[(server.url, username)]
+    step = int(time.time() // 30)
+    if phone.last_step < step + 1:
+        phone.last_step = max(step, phone.last_step + 1)
+        return str(pyotp.TOTP(phone.secret).generate_otp(phone.last_step))
+    return phone.recovery.pop()
+
+
 def sign_in(page: Page, server: Server, username: str) -> None:
     page.goto(f"{server.url}/login")
     page.fill("#username", username)

@@ -6,7 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
-from tests.browser.conftest import PASSWORD, Server, axe_violations, sign_in
+from tests.browser.conftest import (
+    PASSWORD,
+    Server,
+    axe_violations,
+    second_factor_code,
+    sign_in,
+)
 from tests.browser.test_journey import answer_the_finder
 
 pytestmark = pytest.mark.browser
@@ -101,8 +107,11 @@ def _check_appointment_pages(
     found: dict[str, list[str]],
 ) -> None:
     """The office day (with the slot form and its errors), booking, and the booked case."""
+    # A supervisor's API token needs the second factor too (issue 12 §4).
+    otp = second_factor_code(server, "bruno.sup")
     token = officer.request.post(
-        f"{server.url}/api/v1/auth/token", data={"username": "bruno.sup", "password": PASSWORD}
+        f"{server.url}/api/v1/auth/token",
+        data={"username": "bruno.sup", "password": PASSWORD, "otp": otp},
     ).json()["access_token"]
     officer.request.post(
         f"{server.url}/api/v1/offices",
