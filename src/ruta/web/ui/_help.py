@@ -52,7 +52,7 @@ def authority(country: str | None) -> Contact | None:
     Examples:
         >>> authority("COL").name
         'Migración Colombia'
-        >>> authority("XXX") is None
+        >>> authority("FRA") is None  # not a host country of the packs
         True
     """
     return _authorities().get(country or "")
