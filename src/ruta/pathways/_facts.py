@@ -30,6 +30,8 @@ class FactInfo:
     items: Mapping[str, FactInfo] = field(default_factory=dict)
     ask: str | None = None
     key: str | None = None
+    #: When the finder asks it: 1 first (where and who), 2 (default), 3 last (a record).
+    stage: int = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,14 @@ def _fact(path: str, raw: Mapping[str, Any], vocab: Vocabulary) -> FactInfo:
         items=items,
         ask=raw.get("ask"),
         key=raw.get("key"),
+        stage=_stage(path, raw.get("stage", 2)),
     )
+
+
+def _stage(path: str, value: Any) -> int:
+    if value not in (1, 2, 3):
+        raise ValueError(f"fact {path}: stage must be 1, 2 or 3 (got {value!r})")
+    return int(value)
 
 
 @cache

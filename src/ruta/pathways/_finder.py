@@ -23,10 +23,12 @@ def next_question(
     pathways: Sequence[str] | None = None,
     catalog: Catalog | None = None,
 ) -> Question | None:
-    """The one fact whose answer settles the most undetermined pathways (None when done).
+    """The next fact to ask for, in the order people expect (None when done).
 
-    A fact scores one point for every undetermined pathway that waits for it; ties go to the
-    fact listed first in the fact catalog, so the interview reads in a natural order.
+    Facts are asked by their catalog ``stage``: first where the person is and who they are
+    (in the catalog's order), then the rest, and a criminal or migration record last. Within
+    the later stages a fact scores one point for every undetermined pathway that waits for
+    it, the highest score first; ties go to the fact listed first in the fact catalog.
 
     Examples:
         >>> next_question({}, as_of=dt.date(2026, 6, 1)).fact
@@ -48,11 +50,17 @@ def next_question(
         votes.update(waiting)
     if not votes:
         return None
-    order = {path: i for i, path in enumerate(fact_catalog())}
+    catalog_facts = fact_catalog()
+    order = {path: i for i, path in enumerate(catalog_facts)}
 
-    def rank(path: str) -> tuple[int, int, str]:
-        top = generic_fact(path).split(".")[0]
-        position = order.get(generic_fact(path), order.get(top, len(order)))
-        return (-votes[path], position, path)
+    def rank(path: str) -> tuple[int, int, int, str]:
+        generic = generic_fact(path)
+        top = generic.split(".")[0]
+        position = order.get(generic, order.get(top, len(order)))
+        info = catalog_facts.get(generic) or catalog_facts.get(top)
+        stage = info.stage if info is not None else 2
+        # Where the person is and who they are come first and in the catalog's order, as
+        # people expect to be asked; their record (criminal, sanctions) comes last.
+        return (stage, 0 if stage == 1 else -votes[path], position, path)
 
     return question_for(min(votes, key=rank), facts, lang)

@@ -47,6 +47,28 @@ router = APIRouter(
 # to do once they answer more, then what is closed to them.
 _STATUS_ORDER = {"eligible": 0, "undetermined": 1, "ineligible": 2}
 
+#: What the start page says the finder will ask about, and the facts each topic covers.
+#: Every fact of the catalog belongs to one topic (a test checks it), so the start page
+#: promises exactly what the questions ask.
+START_TOPICS: dict[str, tuple[str, ...]] = {
+    "where": ("host_country", "in_host_country"),
+    "who": ("nationalities", "date_of_birth"),
+    "arrival": ("entry.date", "entry.authorized_crossing", "arrival_date", "residences"),
+    "papers": ("documents", "permits", "registrations", "current_status"),
+    "situation": (
+        "means_of_subsistence",
+        "asylum_claim_pending",
+        "crime_victim_or_witness",
+        "unaccompanied_minor",
+        "humanitarian_cause",
+        "guardian_of_minor_with_ppt",
+        "in_school_or_child_protection",
+        "refugee_claim_filed",
+        "refugee_claim_denied",
+    ),
+    "record": ("criminal_records", "migration_sanctions"),
+}
+
 
 def _redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
@@ -73,8 +95,8 @@ def render(
 
 @router.get("", name="finder_start")
 def start(request: Request) -> Response:
-    """Say what the finder does, what to have ready and how long it takes."""
-    return render(request, "finder/start.html", {})
+    """Say what the finder does, what it will ask about and how long it takes."""
+    return render(request, "finder/start.html", {"topics": list(START_TOPICS)})
 
 
 @router.post("/restart", name="finder_restart")
