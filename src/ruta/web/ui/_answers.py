@@ -16,11 +16,13 @@ from starlette.datastructures import FormData
 
 from ruta.pathways import Question, question_for
 from ruta.web.i18n import format_partial_date
+from ruta.web.ui._countries import country_from_text
 from ruta.web.ui._forms import FormError, form_partial_date
 
 __all__ = [
     "BOOL_CHOICES",
     "NONE_OF_THESE",
+    "TYPED_COUNTRY",
     "FormError",
     "display_answer",
     "form_answer",
@@ -33,6 +35,10 @@ Gettext = Callable[[str], str]
 BOOL_CHOICES = ("yes", "no")
 # The exclusive "None of these" box of a multiple-choice question (an empty list: none).
 NONE_OF_THESE = "__none__"
+# The type-ahead field of a countries question (a country not among its boxes), and the
+# select a browser without <datalist> shows in its place.
+TYPED_COUNTRY = "answer-other"
+TYPED_COUNTRY_FALLBACK = "answer-other-list"
 # Kinds answered by ticking several boxes.
 _MULTIPLE = ("countries", "multi")
 
@@ -81,6 +87,8 @@ def form_answer(question: Question, form: FormData, _: Gettext) -> str | list[st
         return _partial_date_answer(form, _)
     if question.kind in _MULTIPLE:
         values = [str(v) for v in form.getlist("answer") if str(v).strip()]
+        if question.kind == "countries":
+            values += [v for v in _typed_countries(question, form, _) if v not in values]
         if NONE_OF_THESE in values:
             if len(values) > 1:
                 raise FormError(
@@ -97,6 +105,29 @@ def form_answer(question: Question, form: FormData, _: Gettext) -> str | list[st
     if not value or (allowed and value not in allowed):
         raise FormError("answer", kind_error(question.kind, _))
     return value
+
+
+def typed_texts(form: FormData) -> list[str]:
+    """What was typed in (or chosen from the fallback select of) the type-ahead fields."""
+    posted = [*form.getlist(TYPED_COUNTRY), *form.getlist(TYPED_COUNTRY_FALLBACK)]
+    return [" ".join(str(v).split()) for v in posted if str(v).strip()]
+
+
+def _typed_countries(question: Question, form: FormData, _: Gettext) -> list[str]:
+    codes = []
+    for text in typed_texts(form):
+        code = country_from_text(text, question.options)
+        if code is None:
+            raise FormError(
+                TYPED_COUNTRY,
+                _(
+                    "Enter the name of a country as the list shows it, for example %(example)s, "
+                    "or leave the field empty"
+                )
+                % {"example": dict(question.options).get("COL", "Colombia")},
+            )
+        codes.append(code)
+    return codes
 
 
 def _date_answer(form: FormData, _: Gettext) -> str:

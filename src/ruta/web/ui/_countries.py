@@ -31,7 +31,7 @@ from functools import lru_cache
 # lead to export it (see the UI report) rather than keep a second copy here.
 from ruta.pathways import COUNTRIES, country_name
 
-__all__ = ["AMERICAS", "country_options", "region_first"]
+__all__ = ["AMERICAS", "country_from_text", "country_options", "region_first"]
 
 #: The countries of the Americas (UN M49 region 019), offered first where the region matters.
 AMERICAS = frozenset(
@@ -125,3 +125,26 @@ def region_first(
         key=lambda pair: _collation_key(pair[1]),
     )
     return [p for p in kept if p[0] in AMERICAS], [p for p in kept if p[0] not in AMERICAS]
+
+
+def country_from_text(text: str, options: Sequence[tuple[str, str]]) -> str | None:
+    """The code of the country a person typed: its name as listed (in the page language,
+    accents and case aside) or its ISO alpha-3 code; None when it matches none.
+
+    A type-ahead field sends the name the person chose or typed, and a browser without
+    ``<datalist>`` sends whatever was typed, so both go through here.
+
+    Examples:
+        >>> options = [("PER", "Perú"), ("ESP", "España")]
+        >>> country_from_text("  peru ", options), country_from_text("esp", options)
+        ('PER', 'ESP')
+        >>> country_from_text("Narnia", options) is None
+        True
+    """
+    wanted = _collation_key(" ".join(text.split()))[0]
+    if not wanted:
+        return None
+    for code, name in options:
+        if wanted in (_collation_key(name)[0], code.casefold()):
+            return code
+    return None

@@ -26,8 +26,14 @@ from ruta.web.i18n import request_language, translator
 from ruta.web.params import MAX_PAGE as MAX_ANSWERS
 from ruta.web.ratelimit import page_rate_limit
 from ruta.web.security import csrf_token
-from ruta.web.ui._answers import FormError, display_answer, form_answer, kind_error
-from ruta.web.ui._countries import region_first
+from ruta.web.ui._answers import (
+    FormError,
+    display_answer,
+    form_answer,
+    kind_error,
+    typed_texts,
+)
+from ruta.web.ui._countries import AMERICAS, region_first
 from ruta.web.ui._forms import verify_csrf
 from ruta.web.ui._help import authority, partners_for
 from ruta.web.ui._replay import answered_questions, ask, in_asking_order, replay
@@ -125,7 +131,14 @@ def _question_page(
     back_to_check: bool,
     value: str | list[str] | None,
     error: FormError | None = None,
+    typed: list[str] | None = None,
 ) -> Response:
+    if typed is None and question.kind == "countries":
+        # Countries outside the region are not boxes but type-ahead fields: show each one
+        # already chosen in its own field, by name.
+        names = dict(question.options)
+        chosen = value if isinstance(value, list) else [value] if value else []
+        typed = [names.get(code, code) for code in chosen if code not in AMERICAS]
     back = (
         f"{request.url_for('finder_check')}"
         if back_to_check
@@ -144,6 +157,7 @@ def _question_page(
             "at": at,
             "number": at + 1,
             "value": value,
+            "typed": typed or [],
             "back_href": back,
             "back_to_check": back_to_check,
             "error": error,
@@ -198,7 +212,13 @@ async def answer_question(request: Request) -> Response:
         apply_answer(profile, question.fact, raw)
     except FormError as exc:
         return _question_page(
-            request, at, question, back_to_check=back_to_check, value=_posted(form), error=exc
+            request,
+            at,
+            question,
+            back_to_check=back_to_check,
+            value=_posted(form),
+            error=exc,
+            typed=typed_texts(form),
         )
     except ProfileError:
         error = FormError(_field_id(question), kind_error(question.kind, gettext))
