@@ -161,9 +161,9 @@ def use_pack_folders(folders: list[Path] | tuple[Path, ...]) -> None:
         from ruta.pathways import use_packs
 
         use_packs(list(folders))
-    elif "ruta.pathways._catalog" in sys.modules:
+    elif "ruta.pathways" in sys.modules:
         # An earlier command of this process (tests run many) may have loaded some.
-        sys.modules["ruta.pathways._catalog"].use_packs(())
+        sys.modules["ruta.pathways"].use_packs(())
 
 
 def _print_version(value: bool) -> None:

@@ -11,7 +11,7 @@ from rich.console import Console
 if TYPE_CHECKING:
     from types import ModuleType
 
-    from ruta.linkage._registry import Registry
+    from ruta.linkage import Registry
 
 __all__ = [
     "ColumnsOpt",
@@ -36,12 +36,6 @@ def linkage() -> ModuleType:
     import ruta.linkage
 
     return ruta.linkage
-
-
-def _atomic() -> ModuleType:
-    import ruta.linkage._atomic
-
-    return ruta.linkage._atomic
 
 
 def show() -> ModuleType:
@@ -140,9 +134,9 @@ def write_table(frame: object, out: Path) -> None:
 
     assert isinstance(frame, pd.DataFrame)
     if out.suffix.lower() == ".csv":
-        _atomic().write_csv_atomic(frame, out)
+        linkage().write_csv_atomic(frame, out)
     elif out.suffix.lower() in (".parquet", ".pq"):
-        _atomic().write_parquet_atomic(pa.Table.from_pandas(frame, preserve_index=False), out)
+        linkage().write_parquet_atomic(pa.Table.from_pandas(frame, preserve_index=False), out)
     else:
         raise linkage().LinkageError(
             f"{out} has suffix {out.suffix!r}; expected .csv or .parquet", field="out"
@@ -151,4 +145,4 @@ def write_table(frame: object, out: Path) -> None:
 
 def write_csv(frame: Any, out: Path) -> None:
     """Write a DataFrame as CSV atomically (no half-written file)."""
-    _atomic().write_csv_atomic(frame, out)
+    linkage().write_csv_atomic(frame, out)

@@ -53,7 +53,7 @@ def number(value: float, lang: str, digits: int = 0) -> str:
 
 def said(text: str, lang: str) -> str:
     """An engine's text (a reason, a note, a progress line) in ``lang`` when it has one."""
-    from ruta.linkage._text import say_in
+    from ruta.linkage import say_in
 
     return say_in(text, texts(lang).gettext, lambda value: number(value, lang))
 

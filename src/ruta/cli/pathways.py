@@ -18,18 +18,20 @@ from ruta.cli._app import use_pack_folders
 from ruta.cli._lang import LangOption, cli_language
 from ruta.i18n import N_, translator
 from ruta.pathways import (
+    EvaluationResult,
+    PathwaysError,
+    ProfileError,
     compare,
     comparison_csv,
     comparison_json,
+    country_name,
     evaluate,
     get_pathway,
     list_pathways,
+    parse_date,
     template_ids,
+    vocabulary,
 )
-from ruta.pathways._errors import PathwaysError, ProfileError
-from ruta.pathways._facts import country_name, vocabulary
-from ruta.pathways._profile import parse_date
-from ruta.pathways._result import EvaluationResult
 
 app = typer.Typer(
     help="Regular migration pathways: list, check, explain, simulate, test.", no_args_is_help=True
@@ -410,13 +412,13 @@ def simulate_command(
             bar.update(task, completed=fraction)
 
         if engine == "spark":
-            from ruta.pathways._spark import simulate_spark
+            from ruta.pathways import simulate_spark
 
             summary = simulate_spark(
                 population, out_path, pathways=pathway or None, as_of=day, progress=advance
             )
         else:
-            from ruta.pathways._population import simulate
+            from ruta.pathways import simulate
 
             summary = simulate(
                 population,
@@ -465,8 +467,14 @@ def test_command(
     With --packs, the tests and coverage of those folders (against the shipped packs and
     theirs); otherwise the shipped packs' own, then those of the RUTA_PACKS folders.
     """
-    from ruta.pathways._catalog import PACKS_DIR, default_catalog, shipped_catalog
-    from ruta.pathways._packtest import CaseOutcome, coverage, run_pack_tests
+    from ruta.pathways import (
+        PACKS_DIR,
+        CaseOutcome,
+        coverage,
+        default_catalog,
+        run_pack_tests,
+        shipped_catalog,
+    )
 
     folders = _use_packs(packs)
     suites: list[tuple[Path, Any, bool]] = [] if packs else [(PACKS_DIR, shipped_catalog(), True)]
@@ -503,7 +511,7 @@ def test_command(
 @app.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of rule-pack files (for editors that validate while you type)."""
-    from ruta.pathways._jsonschema import pack_json_schema
+    from ruta.pathways import pack_json_schema
 
     sys.stdout.write(json.dumps(pack_json_schema(), ensure_ascii=False, indent=2) + "\n")
 

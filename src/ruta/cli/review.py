@@ -197,8 +197,7 @@ def export_decisions(
 
     lang = cli_language(lang)
     from ruta.cases.actions import export_review_decisions
-    from ruta.linkage import DECISION_COLUMNS
-    from ruta.linkage._atomic import atomic_path
+    from ruta.linkage import DECISION_COLUMNS, atomic_path
     from ruta.settings import get_settings
     from ruta.store import make_engine, make_sessionmaker
 

@@ -13,6 +13,9 @@ Public surface:
   :class:`IntakeIndex` (likely duplicates of a new application, :class:`IntakeCandidate`).
 - Privacy-preserving matching: :func:`read_secret`, :func:`encode_registry`,
   :class:`EncodingParams`, :func:`match_encoded`.
+- Output files written whole or not at all: :func:`atomic_path`,
+  :func:`write_csv_atomic`, :func:`write_parquet_atomic`; engine texts said in a language
+  (:class:`Text`, :func:`say_in`).
 - Test data: :func:`synth_registry`, :func:`synth_split`, :class:`SynthConfig`.
 - Evaluation: :func:`pairwise_scores`.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ruta.linkage._atomic import atomic_path, write_csv_atomic, write_parquet_atomic
 from ruta.linkage._batch import link_batch
 from ruta.linkage._columns import FIELDS, ColumnMapping, parse_columns, parse_keep
 from ruta.linkage._dates import parse_date_formats
@@ -68,6 +72,7 @@ from ruta.linkage._registry import (
 )
 from ruta.linkage._review import ReviewPair, borderline_pairs, comparison_key, read_pairs
 from ruta.linkage._saved import SavedModel, load_model, save_model
+from ruta.linkage._text import Text, say_in
 
 if TYPE_CHECKING:
     from ruta.linkage._report import write_dedupe_report
@@ -124,7 +129,9 @@ __all__ = [
     "ScoreHistogram",
     "SecretError",
     "SynthConfig",
+    "Text",
     "apply_decisions",
+    "atomic_path",
     "borderline_pairs",
     "cluster_pairs",
     "comparison_features",
@@ -149,10 +156,13 @@ __all__ = [
     "read_registry",
     "read_secret",
     "save_model",
+    "say_in",
     "surname_pair",
     "synth_registry",
     "synth_split",
     "with_columns",
+    "write_csv_atomic",
     "write_dedupe_report",
     "write_encoded",
+    "write_parquet_atomic",
 ]

@@ -7,7 +7,17 @@ population engine compiles the same packs to SQL for whole populations.
 
 from __future__ import annotations
 
-from ruta.pathways._catalog import Catalog, default_catalog, load_catalog, use_packs
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from ruta.pathways._catalog import (
+    PACKS_DIR,
+    Catalog,
+    default_catalog,
+    load_catalog,
+    shipped_catalog,
+    use_packs,
+)
 from ruta.pathways._compare import (
     Comparison,
     ComparisonCell,
@@ -19,17 +29,25 @@ from ruta.pathways._compare import (
 )
 from ruta.pathways._engine import ENGINE_VERSION, Verdict, evaluate, judge
 from ruta.pathways._errors import PackError, PathwaysError, ProfileError, UnknownPathwayError
-from ruta.pathways._facts import COUNTRIES, country_name
+from ruta.pathways._facts import COUNTRIES, Vocabulary, country_name, vocabulary
 from ruta.pathways._finder import next_question
 from ruta.pathways._model import Condition, Document, Pathway
-from ruta.pathways._profile import Profile, apply_answer, parse_profile
+from ruta.pathways._profile import Profile, apply_answer, parse_date, parse_profile
 from ruta.pathways._questions import Question, question_for
 from ruta.pathways._result import EvaluationResult, PathwayResult
 from ruta.pathways._schema import CitationSpec
 
+if TYPE_CHECKING:
+    from ruta.pathways._jsonschema import pack_json_schema
+    from ruta.pathways._packtest import CaseOutcome, coverage, run_pack_tests
+    from ruta.pathways._population import PopulationSummary, simulate
+    from ruta.pathways._spark import simulate_spark
+
 __all__ = [
     "COUNTRIES",
     "ENGINE_VERSION",
+    "PACKS_DIR",
+    "CaseOutcome",
     "Catalog",
     "CitationSpec",
     "Comparison",
@@ -42,28 +60,67 @@ __all__ = [
     "Pathway",
     "PathwayResult",
     "PathwaysError",
+    "PopulationSummary",
     "Profile",
     "ProfileError",
     "Question",
     "UnknownPathwayError",
     "Verdict",
+    "Vocabulary",
     "apply_answer",
     "compare",
     "comparison_csv",
     "comparison_json",
     "country_name",
+    "coverage",
+    "default_catalog",
     "evaluate",
     "get_pathway",
     "judge",
     "list_pathways",
     "load_catalog",
     "next_question",
+    "pack_json_schema",
     "packs_version",
+    "parse_date",
     "parse_profile",
     "question_for",
+    "run_pack_tests",
+    "shipped_catalog",
+    "simulate",
+    "simulate_spark",
     "template_ids",
     "use_packs",
+    "vocabulary",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use (PEP 562): the population engines bring DuckDB (and Spark), and the
+    # pack tests and the JSON Schema are for pack authors; a finder page or a single
+    # evaluation should not pay for them.
+    module: ModuleType
+    if name in ("PopulationSummary", "simulate"):
+        from ruta.pathways import _population
+
+        module = _population
+    elif name == "simulate_spark":
+        from ruta.pathways import _spark
+
+        module = _spark
+    elif name in ("CaseOutcome", "coverage", "run_pack_tests"):
+        from ruta.pathways import _packtest
+
+        module = _packtest
+    elif name == "pack_json_schema":
+        from ruta.pathways import _jsonschema
+
+        module = _jsonschema
+    else:
+        raise AttributeError(f"module 'ruta.pathways' has no attribute {name!r}")
+    value = getattr(module, name)
+    globals()[name] = value
+    return value
 
 
 def get_pathway(pathway_id: str) -> Pathway:

@@ -10,8 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 
 from ruta.i18n import LANGUAGES, N_, currency_name, translator
-from ruta.pathways import country_name, get_pathway
-from ruta.pathways._errors import UnknownPathwayError
+from ruta.pathways import UnknownPathwayError, country_name, get_pathway
 from ruta.stats._params import Band, age_bands, expiring_days, waiting_bands
 
 __all__ = [

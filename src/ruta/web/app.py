@@ -37,8 +37,8 @@ from ruta.web.problems import install_problem_handlers, request_body_limit
 from ruta.web.proxy import LinkPrefixMiddleware, RootPathMiddleware, trusted_proxy_middleware
 from ruta.web.ratelimit import Limiter
 from ruta.web.security import CsrfCookieMiddleware, SecureCookiesMiddleware, login_router
+from ruta.web.ui import load_partners
 from ruta.web.ui import router as pages_router
-from ruta.web.ui._help import load_partners
 
 __all__ = ["create_app"]
 

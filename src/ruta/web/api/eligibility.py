@@ -35,10 +35,10 @@ from ruta.pathways import (
     get_pathway,
     list_pathways,
     next_question,
+    parse_date,
+    shipped_catalog,
+    vocabulary,
 )
-from ruta.pathways._catalog import shipped_catalog
-from ruta.pathways._facts import vocabulary
-from ruta.pathways._profile import parse_date
 from ruta.web.ratelimit import rate_limit
 
 __all__ = ["OPEN_PATHS", "OpenCors", "router"]

@@ -1,6 +1,7 @@
 """Server-rendered pages: the public finder, the applicant's pages, casework and supervision.
 
-``router`` is the only thing an application needs to include (``create_app`` does); every
+``router`` is the only thing an application needs to include (``create_app`` does, and it
+reads the office's partner contacts with :func:`load_partners`); every
 page is rendered with :func:`ruta.web.i18n.render` in the request's language and works
 without JavaScript.
 """
@@ -28,8 +29,9 @@ from ruta.web.ui import (
     track,
     translations,
 )
+from ruta.web.ui._help import load_partners
 
-__all__ = ["router"]
+__all__ = ["load_partners", "router"]
 
 router = APIRouter(include_in_schema=False)
 router.include_router(finder.router)
