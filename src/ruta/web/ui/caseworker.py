@@ -33,7 +33,7 @@ from ruta.cases.actions import (
 )
 from ruta.cases.actions.decisions import proposed_outcomes
 from ruta.cases.assessment import assess_at_intake, assess_today
-from ruta.cases.errors import CasesError, NotFoundError
+from ruta.cases.errors import NotFoundError
 from ruta.cases.intake import duplicate_checking_off, duplicate_view, open_duplicates
 from ruta.cases.parameters import review_target_days
 from ruta.cases.workflow import FINAL_STATES, PROPOSED_OUTCOMES, STATES, allowed_targets, can_move
@@ -45,7 +45,7 @@ from ruta.web.i18n import render, request_language
 from ruta.web.params import PageNumber
 from ruta.web.ui._answers import profile_facts
 from ruta.web.ui._forms import ErrorList, csrf_context, form_text, gettext_for, not_found_page
-from ruta.web.ui._forms import verify_csrf as _csrf_ok
+from ruta.web.ui._post import FormPost
 from ruta.web.ui._queue import officer_choices, officers_of, sla_state
 from ruta.web.ui.appointments import appointment_rows
 
@@ -269,79 +269,53 @@ async def transition(
     request: Request, app_id: str, user: PageUser, session: SessionDep
 ) -> Response:
     """Start review or request information (with the reason the applicant will read)."""
-    _ = gettext_for(request)
     form = await request.form()
     to = form_text(form, "to")
-    field = "reason-" + to
     # A request for information is typed into a textarea named for its target status
     # (``reason-information_requested``, so its error links to that box); the other
     # transitions carry a fixed ``reason`` in a hidden field.
-    reason = form_text(form, field) or form_text(form, "reason")
-    if not _csrf_ok(request, form):
-        expired = [(field, _("The form expired. Try again"))]
-        return case_page(request, session, user, app_id, expired)
-    if not reason:
-        message = (
-            _("Say what information or documents the applicant must send")
-            if to == "information_requested"
-            else _("Enter a reason")
-        )
-        return case_page(request, session, user, app_id, [(field, message)], {"to": to})
-    try:
-        do_transition(session, user, app_id, to, reason)
-    except NotFoundError:
-        return not_found_page(request, user)
-    except CasesError as exc:
-        session.rollback()
-        return case_page(request, session, user, app_id, [(field, exc.message)], {"to": to})
+    post = FormPost(request, session, user, form, field="reason-" + to)
+    _ = post.gettext
+    reason = post.text(post.field) or post.text("reason")
+    missing = (
+        _("Say what information or documents the applicant must send")
+        if to == "information_requested"
+        else _("Enter a reason")
+    )
+    post.check(reason, post.field, missing)
     done = {"in_review": "review-started", "information_requested": "information-requested"}
-    return redirect_to_case(request, app_id, done.get(to, "status-changed"))
+    return post.run(
+        lambda: do_transition(session, user, app_id, to, reason),
+        done=lambda _app: redirect_to_case(request, app_id, done.get(to, "status-changed")),
+        page=lambda errors: case_page(request, session, user, app_id, errors, {"to": to}),
+    )
 
 
 @router.post("/casework/cases/{app_id}/propose", name="case_propose")
 async def propose(request: Request, app_id: str, user: PageUser, session: SessionDep) -> Response:
     """Propose approval, denial or withdrawal, with reasons (one per line)."""
-    _ = gettext_for(request)
-    form = await request.form()
-    outcome = form_text(form, "outcome")
-    reasons = [line.strip() for line in form_text(form, "reasons").splitlines() if line.strip()]
-    values = {"outcome": outcome, "reasons": form_text(form, "reasons")}
-    errors: ErrorList = []
-    if not _csrf_ok(request, form):
-        errors.append(("outcome", _("The form expired. Try again")))
-    if outcome not in PROPOSED_OUTCOMES:
-        errors.append(("outcome", _("Select approve, deny or withdraw")))
-    if not reasons:
-        errors.append(("reasons", _("Give at least one reason, one per line")))
-    if not errors:
-        try:
-            do_propose_decision(session, user, app_id, outcome, reasons)
-        except NotFoundError:
-            return not_found_page(request, user)
-        except CasesError as exc:
-            session.rollback()
-            errors.append(("outcome", exc.message))
-        else:
-            return redirect_to_case(request, app_id, "decision-proposed")
-    return case_page(request, session, user, app_id, errors, values)
+    post = await FormPost.read(request, session, user, field="outcome")
+    _ = post.gettext
+    outcome = post.text("outcome")
+    reasons = [line.strip() for line in post.text("reasons").splitlines() if line.strip()]
+    post.check(outcome in PROPOSED_OUTCOMES, "outcome", _("Select approve, deny or withdraw"))
+    post.check(reasons, "reasons", _("Give at least one reason, one per line"))
+    values = {"outcome": outcome, "reasons": post.text("reasons")}
+    return post.run(
+        lambda: do_propose_decision(session, user, app_id, outcome, reasons),
+        done=lambda _decision: redirect_to_case(request, app_id, "decision-proposed"),
+        page=lambda errors: case_page(request, session, user, app_id, errors, values),
+    )
 
 
 @router.post("/casework/cases/{app_id}/notes", name="case_note")
 async def add_note(request: Request, app_id: str, user: PageUser, session: SessionDep) -> Response:
     """Add an internal note to the case file."""
-    _ = gettext_for(request)
-    form = await request.form()
-    text = form_text(form, "note")
-    if not _csrf_ok(request, form):
-        expired = [("note", _("The form expired. Try again"))]
-        return case_page(request, session, user, app_id, expired)
-    if not text:
-        return case_page(request, session, user, app_id, [("note", _("Enter the note"))])
-    try:
-        do_add_note(session, user, app_id, text)
-    except NotFoundError:
-        return not_found_page(request, user)
-    except CasesError as exc:
-        session.rollback()
-        return case_page(request, session, user, app_id, [("note", exc.message)])
-    return redirect_to_case(request, app_id, "note-added")
+    post = await FormPost.read(request, session, user, field="note")
+    text = post.text("note")
+    post.check(text, "note", post.gettext("Enter the note"))
+    return post.run(
+        lambda: do_add_note(session, user, app_id, text),
+        done=lambda _note: redirect_to_case(request, app_id, "note-added"),
+        page=lambda errors: case_page(request, session, user, app_id, errors),
+    )

@@ -19,8 +19,8 @@ from ruta.cases.errors import CasesError, NotFoundError
 from ruta.store.models import User
 from ruta.web.deps import PageUser, SessionDep, SettingsDep
 from ruta.web.params import RecordId
-from ruta.web.ui._forms import ErrorList, form_text, gettext_for, not_found_page
-from ruta.web.ui._forms import verify_csrf as _csrf_ok
+from ruta.web.ui._forms import ErrorList, gettext_for, not_found_page
+from ruta.web.ui._post import FormPost
 from ruta.web.ui.caseworker import case_page
 from ruta.web.ui.track import track_page
 
@@ -58,49 +58,44 @@ async def upload(
             "megabytes": settings.max_upload_bytes // (1024 * 1024)
         }
         return _with_errors(request, session, user, app_id, [("file", message)])
+    post = FormPost(request, session, user, form, field="document_type")
     upload_file = form.get("file")
-    document_type = form_text(form, "document_type")
-    errors: ErrorList = []
-    if not _csrf_ok(request, form):
-        errors.append(("document_type", _("The form expired. Try again")))
-    if not document_type:
-        errors.append(("document_type", _("Select which document this is")))
+    document_type = post.text("document_type")
+    post.check(document_type, "document_type", _("Select which document this is"))
     content = b""
     filename = ""
     if isinstance(upload_file, UploadFile):
         # One byte over the limit is enough to refuse; never read an unbounded body.
         content = await upload_file.read(settings.max_upload_bytes + 1)
         filename = upload_file.filename or ""
-    if not content:
-        errors.append(("file", _("Choose the file of the scanned document")))
-    if not errors:
-        try:
-            do_upload_document(
-                session,
-                user,
-                app_id,
-                document_type=document_type,
-                filename=filename,
-                content=content,
-                documents_dir=settings.resolved_documents_dir,
-                max_bytes=settings.max_upload_bytes,
-                allowed_types=settings.upload_types,
-            )
-        except NotFoundError:
-            return not_found_page(request, user)
-        except CasesError as exc:
-            session.rollback()
-            message = {
-                "file": _("Upload a PDF, JPEG or PNG file of at most %(megabytes)s MB")
-                % {"megabytes": settings.max_upload_bytes // (1024 * 1024)},
-                "document_type": _("Select which document this is"),
-            }.get(exc.field or "", exc.message)
-            errors.append(
-                (exc.field if exc.field in ("file", "document_type") else "file", message)
-            )
-        else:
-            return _back(request, user, app_id)
-    return _with_errors(request, session, user, app_id, errors)
+    post.check(content, "file", _("Choose the file of the scanned document"))
+
+    def refusal(exc: CasesError) -> tuple[str, str] | None:
+        if isinstance(exc, NotFoundError):
+            return None
+        message = {
+            "file": _("Upload a PDF, JPEG or PNG file of at most %(megabytes)s MB")
+            % {"megabytes": settings.max_upload_bytes // (1024 * 1024)},
+            "document_type": _("Select which document this is"),
+        }.get(exc.field or "", exc.message)
+        return (exc.field if exc.field in ("file", "document_type") else "file", message)
+
+    return post.run(
+        lambda: do_upload_document(
+            session,
+            user,
+            app_id,
+            document_type=document_type,
+            filename=filename,
+            content=content,
+            documents_dir=settings.resolved_documents_dir,
+            max_bytes=settings.max_upload_bytes,
+            allowed_types=settings.upload_types,
+        ),
+        done=lambda _document: _back(request, user, app_id),
+        page=lambda errors: _with_errors(request, session, user, app_id, errors),
+        refusal=refusal,
+    )
 
 
 @router.get("/documents/{document_id}", name="document_open")
@@ -130,21 +125,12 @@ async def review(
     request: Request, document_id: RecordId, user: PageUser, session: SessionDep
 ) -> Response:
     """Mark a document verified or rejected, then return to its case."""
-    form = await request.form()
-    app_id = form_text(form, "application_id")
-    status = form_text(form, "status")
-    _ = gettext_for(request)
-    if not _csrf_ok(request, form):
-        return case_page(
-            request, session, user, app_id, [("checklist", _("The form expired. Try again"))]
-        )
-    try:
-        doc = do_review_document(
-            session, user, document_id, status, form_text(form, "note") or None
-        )
-    except NotFoundError:
-        return not_found_page(request, user)
-    except CasesError as exc:
-        session.rollback()
-        return case_page(request, session, user, app_id, [("checklist", exc.message)])
-    return _back(request, user, doc.application_id)
+    post = await FormPost.read(request, session, user, field="checklist")
+    app_id = post.text("application_id")
+    return post.run(
+        lambda: do_review_document(
+            session, user, document_id, post.text("status"), post.text("note") or None
+        ),
+        done=lambda doc: _back(request, user, doc.application_id),
+        page=lambda errors: case_page(request, session, user, app_id, errors),
+    )

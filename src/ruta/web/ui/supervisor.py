@@ -21,8 +21,8 @@ from ruta.web.deps import PageUser, SessionDep, SettingsDep
 from ruta.web.i18n import render
 from ruta.web.params import form_id
 from ruta.web.ui._chart import bar_chart
-from ruta.web.ui._forms import ErrorList, csrf_context, form_text, gettext_for, not_found_page
-from ruta.web.ui._forms import verify_csrf as _csrf_ok
+from ruta.web.ui._forms import ErrorList, csrf_context, gettext_for, not_found_page
+from ruta.web.ui._post import FormPost
 from ruta.web.ui._queue import OPEN_STATES
 from ruta.web.ui.caseworker import case_page, redirect_to_case
 
@@ -39,30 +39,30 @@ async def decide(
     request: Request, app_id: str, user: PageUser, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Take the final decision on a proposal (approval issues the permit)."""
-    _ = gettext_for(request)
-    form = await request.form()
-    outcome = form_text(form, "decision_outcome")
-    reasons = [line.strip() for line in form_text(form, "decision_reasons").splitlines()]
-    reasons = [r for r in reasons if r]
-    values = {"decision_outcome": outcome, "decision_reasons": form_text(form, "decision_reasons")}
-    errors: ErrorList = []
-    if not _csrf_ok(request, form):
-        errors.append(("decision_outcome", _("The form expired. Try again")))
-    if outcome not in PROPOSED_OUTCOMES:
-        errors.append(("decision_outcome", _("Select approve, deny or withdraw")))
-    if not reasons:
-        errors.append(("decision_reasons", _("Give at least one reason, one per line")))
-    if not errors:
-        try:
-            do_decide(session, user, app_id, outcome, reasons, keys_dir=settings.resolved_keys_dir)
-        except NotFoundError:
-            return not_found_page(request, user)
-        except CasesError as exc:
-            session.rollback()
-            errors.append(("decision_outcome", _refusal(_, exc)))
-        else:
-            return redirect_to_case(request, app_id, "decided")
-    return case_page(request, session, user, app_id, errors, values)
+    post = await FormPost.read(request, session, user, field="decision_outcome")
+    _ = post.gettext
+    outcome = post.text("decision_outcome")
+    lines = post.text("decision_reasons").splitlines()
+    reasons = [line.strip() for line in lines if line.strip()]
+    values = {"decision_outcome": outcome, "decision_reasons": post.text("decision_reasons")}
+    post.check(
+        outcome in PROPOSED_OUTCOMES, "decision_outcome", _("Select approve, deny or withdraw")
+    )
+    post.check(reasons, "decision_reasons", _("Give at least one reason, one per line"))
+
+    def refusal(exc: CasesError) -> tuple[str, str] | None:
+        if isinstance(exc, NotFoundError):
+            return None
+        return ("decision_outcome", _refusal(_, exc))
+
+    return post.run(
+        lambda: do_decide(
+            session, user, app_id, outcome, reasons, keys_dir=settings.resolved_keys_dir
+        ),
+        done=lambda _decision: redirect_to_case(request, app_id, "decided"),
+        page=lambda errors: case_page(request, session, user, app_id, errors, values),
+        refusal=refusal,
+    )
 
 
 def _refusal(_: Any, exc: CasesError) -> str:
@@ -86,63 +86,57 @@ def _refusal(_: Any, exc: CasesError) -> str:
 @router.post("/casework/cases/{app_id}/assign", name="case_assign")
 async def assign(request: Request, app_id: str, user: PageUser, session: SessionDep) -> Response:
     """Reassign a case to another officer of its country."""
-    _ = gettext_for(request)
-    form = await request.form()
-    errors: ErrorList = []
-    assignee = form_id(form, "assignee") or 0
-    if not _csrf_ok(request, form):
-        errors.append(("assignee", _("The form expired. Try again")))
-    elif not assignee:
-        errors.append(("assignee", _("Select the officer who will take the case")))
-    if not errors:
-        reason = form_text(form, "assign_reason") or _("Reassigned by a supervisor")
-        try:
-            do_assign(session, user, app_id, assignee, reason)
-        except NotFoundError as exc:
-            if exc.field != "assignee":
-                return not_found_page(request, user)
-            errors.append(("assignee", _("Select the officer who will take the case")))
-        except CasesError as exc:
-            session.rollback()
-            errors.append(("assignee", exc.message))
-        else:
-            return redirect_to_case(request, app_id, "assigned")
-    return case_page(request, session, user, app_id, errors)
+    post = await FormPost.read(request, session, user, field="assignee")
+    _ = post.gettext
+    assignee = form_id(post.form, "assignee") or 0
+    choose = _("Select the officer who will take the case")
+    post.check(assignee, "assignee", choose)
+    reason = post.text("assign_reason") or _("Reassigned by a supervisor")
+
+    def refusal(exc: CasesError) -> tuple[str, str] | None:
+        if isinstance(exc, NotFoundError) and exc.field == "assignee":
+            return ("assignee", choose)  # the officer, not the case, is unknown
+        return post.refusal(exc)
+
+    return post.run(
+        lambda: do_assign(session, user, app_id, assignee, reason),
+        done=lambda _app: redirect_to_case(request, app_id, "assigned"),
+        page=lambda errors: case_page(request, session, user, app_id, errors),
+        refusal=refusal,
+    )
 
 
 @router.post("/casework/bulk", name="bulk")
 async def bulk(request: Request, user: PageUser, session: SessionDep) -> Response:
     """Move several cases at once; each goes through the workflow's checks."""
-    _ = gettext_for(request)
-    form = await request.form()
-    ids = [str(v) for v in form.getlist("ids") if str(v).strip()]
-    to = form_text(form, "to")
-    reason = form_text(form, "reason")
-    errors: ErrorList = []
-    if not _csrf_ok(request, form):
-        errors.append(("bulk-to", _("The form expired. Try again")))
-    if not ids:
-        errors.append(("bulk-ids", _("Select at least one case")))
-    if to not in STATES:
-        errors.append(("bulk-to", _("Select what to do with the selected cases")))
-    if not reason:
-        errors.append(("bulk-reason", _("Enter a reason")))
-    outcomes: list[Any] = []
-    if not errors:
-        try:
-            outcomes = do_bulk_transition(session, user, ids, to, reason)
-        except CasesError as exc:
-            session.rollback()
-            errors.append(("bulk-to", exc.message))
-    context = {
-        **csrf_context(request, user),
-        "errors": errors,
-        "has_errors": bool(errors),
-        "outcomes": outcomes,
-        "to": to,
-        "moved": sum(1 for o in outcomes if o.error is None),
-    }
-    return render(request, "casework/bulk.html", context, status_code=422 if errors else 200)
+    post = await FormPost.read(request, session, user, field="bulk-to")
+    _ = post.gettext
+    ids = [str(v) for v in post.form.getlist("ids") if str(v).strip()]
+    to = post.text("to")
+    reason = post.text("reason")
+    post.check(ids, "bulk-ids", _("Select at least one case"))
+    post.check(to in STATES, "bulk-to", _("Select what to do with the selected cases"))
+    post.check(reason, "bulk-reason", _("Enter a reason"))
+
+    def page(outcomes: list[Any], errors: ErrorList) -> Response:
+        context = {
+            **csrf_context(request, user),
+            "errors": errors,
+            "has_errors": bool(errors),
+            "outcomes": outcomes,
+            "to": to,
+            "moved": sum(1 for o in outcomes if o.error is None),
+        }
+        return render(request, "casework/bulk.html", context, status_code=422 if errors else 200)
+
+    # Each case's refusal is in the outcomes; a refusal of the whole batch (a role) is
+    # shown at the action's field like any other.
+    return post.run(
+        lambda: do_bulk_transition(session, user, ids, to, reason),
+        done=lambda outcomes: page(outcomes, []),
+        page=lambda errors: page([], errors),
+        refusal=lambda exc: ("bulk-to", exc.message),
+    )
 
 
 def dashboard_figures(raw: dict[str, Any], today: date, days: int) -> dict[str, Any]:

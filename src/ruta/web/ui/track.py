@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from ruta.cases.actions import (
     appointments_of,
@@ -25,14 +25,14 @@ from ruta.cases.actions import (
     history,
     list_applications,
 )
-from ruta.cases.errors import CasesError, NotFoundError
+from ruta.cases.errors import NotFoundError
 from ruta.cases.workflow import can_move
 from ruta.pathways import UnknownPathwayError, get_pathway
 from ruta.store.models import User
 from ruta.web.deps import PageUser, SessionDep
 from ruta.web.i18n import render, request_language
-from ruta.web.ui._forms import ErrorList, csrf_context, form_text, gettext_for, not_found_page
-from ruta.web.ui._forms import verify_csrf as _csrf_ok
+from ruta.web.ui._forms import ErrorList, csrf_context, not_found_page
+from ruta.web.ui._post import FormPost, see_other
 from ruta.web.ui.appointments import appointment_rows
 
 __all__ = ["router", "track_page"]
@@ -181,24 +181,13 @@ async def track_step(
     """Answer a request for information, appeal a denial or withdraw the application."""
     if step not in _STEPS:
         return not_found_page(request, user)
-    _ = gettext_for(request)
     to, field = _STEPS[step]
-    form = await request.form()
-    text = form_text(form, field)
-    errors: ErrorList = []
-    if not _csrf_ok(request, form):
-        errors.append((field, _("The form expired. Try again")))
-    elif not text:
-        errors.append((field, _missing_text(step, _)))
-    else:
-        try:
-            do_transition(session, user, app_id, to, text)
-        except NotFoundError:
-            return not_found_page(request, user)
-        except CasesError as exc:
-            session.rollback()
-            errors.append((field, exc.message))
-        else:
-            target = request.url_for("track_application", app_id=app_id)
-            return RedirectResponse(str(target), status_code=303)
-    return track_page(request, user, session, app_id, errors, status=422)
+    post = await FormPost.read(request, session, user, field=field)
+    text = post.text(field)
+    post.check(text, field, _missing_text(step, post.gettext))
+    target = str(request.url_for("track_application", app_id=app_id))
+    return post.run(
+        lambda: do_transition(session, user, app_id, to, text),
+        done=lambda _app: see_other(target),
+        page=lambda errors: track_page(request, user, session, app_id, errors, status=422),
+    )
