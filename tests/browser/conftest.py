@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -23,11 +21,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import text
 from tests.conftest import PG_URL
+from tests.serving import serve
 
 from ruta.cases.accounts import do_create_user
 from ruta.store import make_engine, make_sessionmaker, upgrade
@@ -67,12 +65,6 @@ class Server:
     data: Path | None = None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _create_officers(url: str) -> None:
     engine = make_engine(url)
     with make_sessionmaker(engine)() as session:
@@ -98,7 +90,6 @@ def run_server(data: Path, url: str) -> Iterator[Server]:
         url: The database URL (``RUTA_DATABASE_URL``).
     """
     (data / "arg-registry.csv").write_text(REGISTRY, encoding="utf-8")
-    port = _free_port()
     env = {
         **os.environ,
         "RUTA_ENV": "test",
@@ -107,39 +98,8 @@ def run_server(data: Path, url: str) -> Iterator[Server]:
         "RUTA_DATABASE_URL": url,
         "RUTA_REGISTRIES": json.dumps({"ARG": str(data / "arg-registry.csv")}),
     }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "ruta.web:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=data,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/finder", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.2)
+    with serve(env, data, ready_path="/finder") as base:
         yield Server(base, data)
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from tests.serving import serve
+from tests.web.verifier import HOLDER, rotated_keys, verifier_app
 
 from ruta.permits import (
     Holder,
@@ -21,24 +22,12 @@ from ruta.permits import (
     make_qr,
 )
 from ruta.settings import Settings
-from ruta.web.permits import router, verifier_sources
-from ruta.web.ratelimit import Limiter
-
-HOLDER = {
-    "given_names": "Ana María",
-    "surname_1": "Pérez",
-    "date_of_birth": "1990-01-02",
-    "nationality": "VEN",
-    "sex": "F",
-}
+from ruta.web.permits import verifier_sources
 
 
 @pytest.fixture
 def keys(tmp_path: Path) -> Path:
-    store = KeyStore(tmp_path / "keys")
-    store.init("COL", now=datetime(2021, 1, 1, tzinfo=UTC))  # old key, for an expired permit
-    store.init("COL", rotate=True)
-    return store.root
+    return rotated_keys(tmp_path)
 
 
 @pytest.fixture
@@ -49,11 +38,7 @@ def client(keys: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
 
 
 def _client(settings: Settings) -> TestClient:
-    app = FastAPI()
-    app.state.settings = settings
-    app.state.limiter = Limiter("memory://")
-    app.include_router(router)
-    return TestClient(app, raise_server_exceptions=True)
+    return TestClient(verifier_app(settings), raise_server_exceptions=True)
 
 
 def _payload(keys: Path, index: int = 1, today: date | None = None) -> str:
@@ -317,54 +302,21 @@ def _drive_verifier(base: str, payload: str, png: Path) -> None:
 def test_verifier_in_chromium_with_and_without_javascript(tmp_path: Path) -> None:
     """The real app in its own uvicorn process, driven by Chromium through Playwright."""
     import os
-    import socket
-    import subprocess
-    import sys
-    import time
-
-    import httpx
 
     keys = tmp_path / "keys"
     KeyStore(keys).init("COL")
     payload = _payload(keys)
     png = tmp_path / "qr.png"
     png.write_bytes(_png(payload))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("RUTA_")}
     env.update(RUTA_ENV="development", RUTA_DATA_DIR=str(tmp_path))
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "ruta.web.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if httpx.get(f"{base}/verify").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.25)
+    with (
+        serve(env, tmp_path, app="ruta.web.app:create_app", quiet=True) as base,
         # In a thread of its own: another test's session-wide Playwright may still be open in
         # this thread, and the sync API refuses to nest inside its event loop.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(_drive_verifier, base, payload, png).result()
-    finally:
-        server.terminate()
-        server.wait(10)
+        ThreadPoolExecutor(max_workers=1) as pool,
+    ):
+        pool.submit(_drive_verifier, base, payload, png).result()
 
 
 def test_trust_and_status_lists_are_published_cacheable(client: TestClient, keys: Path) -> None:

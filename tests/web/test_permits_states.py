@@ -13,40 +13,23 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from fastapi import FastAPI
 from tests.web.forms import RenderedFormsClient
+from tests.web.verifier import HOLDER, rotated_keys, verifier_app
 
 from ruta.permits import Holder, KeyStore, Permit, issue_for_application, issue_permit
 from ruta.settings import Settings
-from ruta.web.permits import router
-from ruta.web.ratelimit import Limiter
-
-HOLDER = {
-    "given_names": "Ana María",
-    "surname_1": "Pérez",
-    "date_of_birth": "1990-01-02",
-    "nationality": "VEN",
-    "sex": "F",
-}
 
 
 @pytest.fixture
 def keys(tmp_path: Path) -> Path:
-    store = KeyStore(tmp_path / "keys")
-    store.init("COL", now=datetime(2021, 1, 1, tzinfo=UTC))  # old key, for an expired permit
-    store.init("COL", rotate=True)
-    return store.root
+    return rotated_keys(tmp_path)
 
 
 @pytest.fixture
 def client(keys: Path, monkeypatch: pytest.MonkeyPatch) -> RenderedFormsClient:
     monkeypatch.delenv("RUTA_TRUST_LIST", raising=False)
     monkeypatch.delenv("RUTA_STATUS_LIST", raising=False)
-    app = FastAPI()
-    app.state.settings = Settings(env="development", keys_dir=keys)
-    app.state.limiter = Limiter("memory://")
-    app.include_router(router)
-    return RenderedFormsClient(app)
+    return RenderedFormsClient(verifier_app(Settings(env="development", keys_dir=keys)))
 
 
 def _payload(keys: Path, index: int, valid_from: date) -> str:
