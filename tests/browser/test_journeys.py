@@ -40,7 +40,7 @@ from ruta.cases.actions import do_create_office, do_open_slot_range
 from ruta.i18n import gettext
 from ruta.pathways import country_name
 from ruta.store import make_engine, make_sessionmaker
-from ruta.store.models.accounts import User
+from ruta.store.models import User
 
 pytestmark = pytest.mark.browser
 
@@ -64,6 +64,8 @@ class Walk:
     lang: str
     journey: str
     found: dict[str, list[str]] = field(default_factory=dict)
+    #: No screenshots (a walk's way to the page its journey is about, shown elsewhere).
+    quiet: bool = False
 
     def t(self, message: str) -> str:
         """``message`` as the page says it in the walk's language."""
@@ -95,7 +97,7 @@ class Walk:
         ]
         if problems:
             self.found[f"{self.journey} {self.page.url}"] = problems
-        if step and SHOTS:
+        if step and SHOTS and not self.quiet:
             _screenshot(self.page, Path(SHOTS) / f"{self.journey}-{step}.png")
 
 
@@ -245,11 +247,14 @@ def apply_from_results(walk: Walk, who: Applicant, username: str) -> str:
 def start_application(walk: Walk, server: Server, who: Applicant, username: str) -> str:
     """A Bolivian (or another MERCOSUR national) in Argentina, from the finder to a sent
     application; returns the reference number."""
+    walk.quiet = True  # the migrant journeys photograph these pages
     walk.page.goto(f"{server.url}/finder")
     answer_finder(walk, "ARG", who.nationality, {"nationalities.0.acquired": "birth"})
     walk.press("See my results")
     walk.check("results")
-    return apply_from_results(walk, who, username)
+    reference = apply_from_results(walk, who, username)
+    walk.quiet = False
+    return reference
 
 
 @pytest.mark.parametrize(
