@@ -78,3 +78,16 @@ def test_unknown_user_exits_2_naming_it(ruta, cast):
     assert bad.returncode == 2 and "format" in bad.stderr
     last = ruta("users", "disable", "root")
     assert last.returncode == 2 and "last active administrator" in last.stderr
+
+
+def test_output_speaks_the_chosen_language(ruta, cast):
+    listed = ruta("users", "list", "--lang", "es", "--country", "col")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.split()[:3] == ["usuario", "rol", "país"]
+    assert "cuentas" in listed.stderr
+    moved = ruta("users", "set-role", "cw-col", "auditor", "--lang", "pt-BR")
+    assert moved.returncode == 0 and "cw-col agora tem o papel auditor" in moved.stdout
+    gone = ruta("users", "revoke-sessions", "cw-col", "--lang", "ht")
+    assert gone.returncode == 0 and "sesyon cw-col anile" in gone.stdout
+    bad = ruta("users", "enable", "cw-col", "--lang", "klingon")
+    assert bad.returncode == 2 and "--lang" in bad.stderr

@@ -2,7 +2,8 @@
 
 The operator's side of :mod:`ruta.cases.actions.accounts`: the same actions the
 administrators' pages call, run with no acting user (the operator holds the database),
-audited the same way. An unknown username exits with code 2 and names it.
+audited the same way. An unknown username exits with code 2 and names it. What the
+commands print comes from the ``cli`` catalog in the language of ``--lang``.
 """
 
 from __future__ import annotations
@@ -15,12 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from ruta.cli._lang import LangOption, cli_language
 from ruta.errors import RutaError
+from ruta.i18n import translator
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 __all__ = ["register_users"]
+
+
+def _gettext(lang: str) -> Callable[[str], str]:
+    return translator(cli_language(lang), "cli").gettext
 
 
 @contextmanager
@@ -40,11 +47,13 @@ def users_list(
     fmt: str = typer.Option("text", "--format", help="text (a table) or json"),
     role: str = typer.Option(None, help="Only this role"),
     country: str = typer.Option(None, help="Only this country (ISO 3166-1 alpha-3)"),
+    lang: LangOption = "en",
 ) -> None:
     """List accounts: username, role, country, office, active, second factor, created, last
     sign-in (never a password hash)."""
     from ruta.cases.actions import list_users
 
+    _ = _gettext(lang)
     if fmt not in ("text", "json"):
         raise RutaError(f"{fmt!r} is not a format; use text or json", field="format")
     with _session() as session:
@@ -55,23 +64,33 @@ def users_list(
     if fmt == "json":
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    header = ("username", "role", "country", "office", "active", "totp", "last_login")
+    header = (
+        _("username"),
+        _("role"),
+        _("country"),
+        _("office"),
+        _("active"),
+        _("second factor"),
+        _("last sign-in"),
+    )
+    yes, no = _("yes"), _("no")
     table = [header] + [
         (
             r["username"],
             r["role"],
             r["country"] or "-",
             r["office"] or "-",
-            "yes" if r["active"] else "no",
-            "yes" if r["totp"] else "no",
-            (r["last_login"] or "never")[:16],
+            yes if r["active"] else no,
+            yes if r["totp"] else no,
+            (r["last_login"] or _("never"))[:16],
         )
         for r in rows
     ]
     widths = [max(len(str(row[i])) for row in table) for i in range(len(header))]
     for row in table:
         typer.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
-    typer.echo(f"{len(rows)} account(s)", err=True)
+    ngettext = translator(cli_language(lang), "cli").ngettext
+    typer.echo(ngettext("%(n)d account", "%(n)d accounts", len(rows)) % {"n": len(rows)}, err=True)
 
 
 def _run(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -79,20 +98,26 @@ def _run(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return action(session, None, *args, **kwargs)
 
 
-def users_disable(name: str = typer.Argument(..., help="Username")) -> None:
+def users_disable(
+    name: str = typer.Argument(..., help="Username"), lang: LangOption = "en"
+) -> None:
     """Disable an account; its sessions and API tokens end at once."""
     from ruta.cases.actions import do_disable_user
 
     user = _run(do_disable_user, name)
-    typer.echo(f"Disabled {user.username}; its sessions and tokens are revoked")
+    _ = _gettext(lang)
+    typer.echo(
+        _("Disabled %(user)s; its sessions and tokens are revoked") % {"user": user.username}
+    )
 
 
-def users_enable(name: str = typer.Argument(..., help="Username")) -> None:
+def users_enable(name: str = typer.Argument(..., help="Username"), lang: LangOption = "en") -> None:
     """Enable a disabled account."""
     from ruta.cases.actions import do_enable_user
 
     user = _run(do_enable_user, name)
-    typer.echo(f"Enabled {user.username}")
+    _ = _gettext(lang)
+    typer.echo(_("Enabled %(user)s") % {"user": user.username})
 
 
 def users_reset_password(
@@ -100,6 +125,7 @@ def users_reset_password(
     generate: bool = typer.Option(
         False, "--generate", help="Generate a password and print it once (stdin is not read)"
     ),
+    lang: LangOption = "en",
 ) -> None:
     """Set a new password, read from stdin (first line) like `users create`, or generated
     with --generate (or when stdin is empty) and printed once. Sessions end."""
@@ -108,20 +134,28 @@ def users_reset_password(
     password: str | None = None
     if not generate and not sys.stdin.isatty():
         password = sys.stdin.readline().rstrip("\r\n") or None
+    _ = _gettext(lang)
     user, new = _run(do_reset_password, name, password)
     if password is None:
-        typer.echo(f"New password for {user.username} (shown once): {new}")
+        # The password last, after ": ", so that a script can take it from the line.
+        shown = _("New password for %(user)s (shown once)") % {"user": user.username}
+        typer.echo(f"{shown}: {new}")
     else:
-        typer.echo(f"Password of {user.username} changed; its sessions and tokens are revoked")
+        changed = _("Password of %(user)s changed; its sessions and tokens are revoked")
+        typer.echo(changed % {"user": user.username})
 
 
-def users_reset_second_factor(name: str = typer.Argument(..., help="Username")) -> None:
+def users_reset_second_factor(
+    name: str = typer.Argument(..., help="Username"), lang: LangOption = "en"
+) -> None:
     """Remove an account's authenticator and recovery codes (a lost phone); supervisors and
     administrators set up a new one at their next sign-in."""
     from ruta.cases.actions import do_reset_second_factor
 
     user = _run(do_reset_second_factor, name)
-    typer.echo(f"Second factor of {user.username} removed; its sessions and tokens are revoked")
+    _ = _gettext(lang)
+    removed = _("Second factor of %(user)s removed; its sessions and tokens are revoked")
+    typer.echo(removed % {"user": user.username})
 
 
 def users_set_role(
@@ -129,21 +163,30 @@ def users_set_role(
     role: str = typer.Argument(..., help="applicant, caseworker, supervisor, auditor or admin"),
     country: str = typer.Option(None, help="New country scope (ISO 3166-1 alpha-3)"),
     office: str = typer.Option(None, help="New office code ('' removes it)"),
+    lang: LangOption = "en",
 ) -> None:
     """Change an account's role and its country and office scope; its sessions end."""
     from ruta.cases.actions import do_set_role
 
     user = _run(do_set_role, name, role, country=country, office=office)
     where = " ".join(x for x in (user.country, user.office) if x)
-    typer.echo(f"{user.username} is now {user.role}" + (f" ({where})" if where else ""))
+    _ = _gettext(lang)
+    now = _("%(user)s is now %(role)s") % {"user": user.username, "role": user.role}
+    typer.echo(now + (f" ({where})" if where else ""))
 
 
-def users_revoke_sessions(name: str = typer.Argument(..., help="Username")) -> None:
+def users_revoke_sessions(
+    name: str = typer.Argument(..., help="Username"), lang: LangOption = "en"
+) -> None:
     """End every page session and API token of an account."""
     from ruta.cases.actions import do_revoke_user_sessions
 
     count = _run(do_revoke_user_sessions, name)
-    typer.echo(f"{count} session(s) of {name} revoked")
+    ngettext = translator(cli_language(lang), "cli").ngettext
+    revoked = ngettext(
+        "%(n)d session of %(user)s revoked", "%(n)d sessions of %(user)s revoked", count
+    )
+    typer.echo(revoked % {"n": count, "user": name})
 
 
 def register_users(users_app: typer.Typer) -> None:
