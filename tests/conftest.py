@@ -55,6 +55,13 @@ def _cheap_password_hashing() -> None:
     use_password_profile("cheapest")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _english_commands() -> None:
+    # `ruta link` speaks the user's language when --lang is left out (RUTA_LANG, else the
+    # locale): the tests expect English whatever the shell that runs them says.
+    os.environ["RUTA_LANG"] = "en"
+
+
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sqlite-template") / "ruta.db"

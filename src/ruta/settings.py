@@ -41,9 +41,11 @@ from ruta.errors import RutaError
 
 __all__ = [
     "DEVELOPMENT_SECRET",
+    "LOCALE_VARIABLES",
     "RegistrySource",
     "Settings",
     "check_root_path",
+    "command_language",
     "get_settings",
     "pack_folders",
 ]
@@ -84,6 +86,14 @@ class _PackSettings(BaseSettings):
         "service; a pathway with a shipped id replaces it. A broken pack stops the start.",
     )
 
+    lang: str = Field(
+        default="",
+        description="Language of the command line's messages where a command has --lang and "
+        "it is left out (ruta link): es, pt, en, fr or ht, or a tag with a region (pt-BR). "
+        "Unset: the locale's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG) when Ruta speaks "
+        "it, else en.",
+    )
+
     @property
     def pack_folders(self) -> tuple[Path, ...]:
         """The folders of ``packs``, in order (later ones take precedence)."""
@@ -101,6 +111,22 @@ def pack_folders() -> tuple[Path, ...]:
         >>> del os.environ["RUTA_PACKS"]
     """
     return _PackSettings().pack_folders
+
+
+#: The POSIX locale variables that say a user's language, in the order gettext reads them.
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def command_language() -> tuple[str, dict[str, str]]:
+    """``RUTA_LANG`` and the locale variables of :data:`LOCALE_VARIABLES`, as they are set.
+
+    The command line decides what they mean (``ruta.cli._lang.user_language``); this is the
+    one place that reads them, as it is for every other setting.
+    """
+    import os
+
+    locale = {name: os.environ.get(name, "") for name in LOCALE_VARIABLES}
+    return _PackSettings().lang, locale
 
 
 def check_root_path(value: str) -> str:

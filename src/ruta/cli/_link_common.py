@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+
+from ruta.cli._lang import cli_language
+from ruta.errors import RutaError
+from ruta.i18n import N_
+from ruta.linkage._text import Text
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -24,6 +31,7 @@ __all__ = [
     "load",
     "max_skipped_value",
     "show",
+    "speaks",
     "with_kept",
     "write_csv",
     "write_table",
@@ -46,6 +54,42 @@ def show() -> ModuleType:
 
 # soft_wrap: a summary line stays one line in a log, whatever the terminal width.
 err = Console(stderr=True, soft_wrap=True)
+
+
+def speaks(command: Callable[..., None]) -> Callable[..., None]:
+    """A ``ruta link`` command that speaks the user's language, its stopping errors included.
+
+    ``--lang`` left out is the user's language (:func:`ruta.cli._lang.user_language`); the
+    command gets the resolved code. An error that stops the run (any ``RutaError``) is
+    printed from the ``linkage`` catalog in that language (the engine's errors carry their
+    catalog message as a :class:`~ruta.linkage._text.Text`) and the command exits with code 2,
+    as ``ruta.cli.main`` does for every other command. An unsupported ``--lang`` itself is
+    said in English: there is no other language to say it in.
+    """
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        lang = cli_language(kwargs.get("lang"))
+        kwargs["lang"] = lang
+        try:
+            command(*args, **kwargs)
+        except RutaError as exc:
+            typer.echo(stop_message(exc, lang), err=True)
+            raise typer.Exit(2) from None
+
+    return run
+
+
+def stop_message(error: RutaError, lang: str) -> str:
+    """The line that reports an error that stops a ``ruta link`` run, in ``lang``."""
+    t = show().texts(lang)
+    message: str = show().said(error.message, lang)
+    if error.field:
+        line: str = t.gettext("Error: %(field)s: %(message)s")
+        return line % {"field": error.field, "message": message}
+    alone: str = t.gettext("Error: %(message)s")
+    return alone % {"message": message}
+
 
 OnErrorOpt = Annotated[str, typer.Option("--on-error", help="Bad rows: skip them or stop.")]
 ColumnsOpt = Annotated[
@@ -91,7 +135,11 @@ def max_skipped_value(text: str) -> float:
     except ValueError:
         pass
     raise linkage().LinkageError(
-        f"got {text!r}; expected a share such as 1% or 0.5%, or a number of rows such as 25",
+        Text(
+            N_("got %(value)s; expected a share such as %(share)s, or a number of rows such as 25"),
+            value=repr(text),
+            share="1% or 0.5%",
+        ),
         field="max_skipped",
     )
 
@@ -107,7 +155,9 @@ def load(
     lang: str = "en",
 ) -> Registry:
     if on_error not in ("skip", "stop"):
-        raise linkage().LinkageError(f"got {on_error!r}; expected skip or stop", field="on_error")
+        raise linkage().LinkageError(
+            Text(N_("got %(value)s; expected skip or stop"), value=repr(on_error)), field="on_error"
+        )
     registry: Registry = linkage().read_registry(
         path,
         on_error="skip" if on_error == "skip" else "stop",
@@ -139,7 +189,12 @@ def write_table(frame: object, out: Path) -> None:
         linkage().write_parquet_atomic(pa.Table.from_pandas(frame, preserve_index=False), out)
     else:
         raise linkage().LinkageError(
-            f"{out} has suffix {out.suffix!r}; expected .csv or .parquet", field="out"
+            Text(
+                N_("%(path)s has suffix %(suffix)s; expected .csv or .parquet"),
+                path=str(out),
+                suffix=repr(out.suffix),
+            ),
+            field="out",
         )
 
 

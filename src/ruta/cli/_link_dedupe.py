@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ruta.cli._lang import LangOption, cli_language
+from ruta.cli._lang import UserLangOption, cli_language
 from ruta.cli._link_common import (
     ColumnsOpt,
     DateFormatOpt,
@@ -22,6 +22,8 @@ from ruta.cli._link_common import (
     with_kept,
     write_csv,
 )
+from ruta.i18n import N_
+from ruta.linkage._text import Text
 
 if TYPE_CHECKING:
     from ruta.linkage import DedupeResult
@@ -131,19 +133,26 @@ def dedupe(
             "match weights (works offline).",
         ),
     ] = None,
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
 ) -> None:
     """Find records of the same person; write record_id,cluster_id and the weakest link."""
     if engine not in ("duckdb", "spark"):
-        raise linkage().LinkageError(f"got {engine!r}; expected duckdb or spark", field="engine")
+        raise linkage().LinkageError(
+            Text(N_("got %(value)s; expected duckdb or spark"), value=repr(engine)), field="engine"
+        )
     if conflicts_out is not None and decisions is None:
         raise linkage().LinkageError(
-            "--conflicts-out needs --decisions; expected both or neither", field="conflicts_out"
+            Text(N_("--conflicts-out needs --decisions; expected both or neither")),
+            field="conflicts_out",
         )
     if decisions is not None and against is not None:
         raise linkage().LinkageError(
-            "--decisions applies to a whole registry's clusters; expected --decisions or "
-            "--against, not both",
+            Text(
+                N_(
+                    "--decisions applies to a whole registry's clusters; expected --decisions "
+                    "or --against, not both"
+                )
+            ),
             field="decisions",
         )
     lang = cli_language(lang)

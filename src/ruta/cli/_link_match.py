@@ -7,8 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
-from ruta.cli._lang import LangOption, cli_language
+from ruta.cli._lang import UserLangOption, cli_language
 from ruta.cli._link_common import err, linkage, show, write_csv
+from ruta.i18n import N_
+from ruta.linkage._text import Text
 
 __all__ = ["match"]
 
@@ -24,8 +26,14 @@ def _renamed(spec: str | None) -> dict[str, str]:
         field, sep, column = (p.strip() for p in pair.partition("="))
         if not sep or field not in _OUTPUT or not column:
             raise linkage().LinkageError(
-                f"got {pair.strip()!r}; expected field=column pairs for the output fields "
-                f"{', '.join(_OUTPUT)} (e.g. record_id_a=col_id)",
+                Text(
+                    N_(
+                        "got %(value)s; expected field=column pairs for the output fields "
+                        "%(fields)s (e.g. record_id_a=col_id)"
+                    ),
+                    value=repr(pair.strip()),
+                    fields=", ".join(_OUTPUT),
+                ),
                 field="columns",
             )
         names[field] = column
@@ -77,7 +85,7 @@ def match(
             "record_id_a, record_id_b, score (e.g. record_id_a=col_id,record_id_b=per_id).",
         ),
     ] = None,
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
 ) -> None:
     """Match two encoded registries one-to-one; write record_id_a,record_id_b,score."""
     lang = cli_language(lang)
@@ -86,8 +94,16 @@ def match(
     table_b, meta_b = linkage().read_encoded(b)
     if meta_a != meta_b:
         raise linkage().LinkageError(
-            f"{a} was encoded with {meta_a} but {b} with {meta_b}; both states "
-            "must use the same encoding parameters and secret",
+            Text(
+                N_(
+                    "%(a)s was encoded with %(meta_a)s but %(b)s with %(meta_b)s; both states "
+                    "must use the same encoding parameters and secret"
+                ),
+                a=str(a),
+                meta_a=str(meta_a),
+                b=str(b),
+                meta_b=str(meta_b),
+            ),
             field="encoded",
         )
     result = linkage().match_registries(

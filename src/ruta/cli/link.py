@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ruta.cli._lang import LangOption, cli_language
+from ruta.cli._lang import UserLangOption, cli_language
 from ruta.cli._link_common import (
     ColumnsOpt,
     DateFormatOpt,
@@ -18,18 +18,22 @@ from ruta.cli._link_common import (
     linkage,
     load,
     show,
+    speaks,
     write_table,
 )
 from ruta.cli._link_dedupe import dedupe
 from ruta.cli._link_match import match
+from ruta.i18n import N_
+from ruta.linkage._text import Text
 
 app = typer.Typer(
     help="Registry deduplication and privacy-preserving matching.", no_args_is_help=True
 )
-app.command()(dedupe)
+app.command()(speaks(dedupe))
 
 
 @app.command()
+@speaks
 def encode(
     registry: Annotated[Path, typer.Argument(help="Registry CSV or Parquet.")],
     secret_file: Annotated[Path, typer.Option("--secret-file", help="Shared secret file.")],
@@ -49,14 +53,15 @@ def encode(
     date_format: DateFormatOpt = None,
     keep: KeepOpt = None,
     max_skipped: MaxSkippedOpt = "1%",
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
 ) -> None:
     """Encode a registry as keyed, hardened Bloom filters (no raw identifiers)."""
     lang = cli_language(lang)
     secret = linkage().read_secret(secret_file)
     if hardening not in ("none", "balance", "blip"):
         raise linkage().LinkageError(
-            f"got {hardening!r}; expected none, balance or blip", field="hardening"
+            Text(N_("got %(value)s; expected none, balance or blip"), value=repr(hardening)),
+            field="hardening",
         )
     reg = load(
         registry,
@@ -101,10 +106,11 @@ def encode(
     )
 
 
-app.command()(match)
+app.command()(speaks(match))
 
 
 @app.command()
+@speaks
 def synth(
     n: Annotated[int, typer.Argument(help="Records to generate (per file with --split).")],
     out: Annotated[Path, typer.Option("--out", help="CSV or Parquet to write.")],
@@ -116,15 +122,19 @@ def synth(
         str | None, typer.Option(help="Two labels A,B: write OUT_A and OUT_B.")
     ] = None,
     overlap: Annotated[float, typer.Option(help="With --split: share of people in both.")] = 0.3,
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
 ) -> None:
     """Generate a synthetic registry with duplicates and a ground-truth person_id."""
     lang = cli_language(lang)
     if n < 1:
-        raise linkage().LinkageError(f"got {n}; expected a positive number of records", field="n")
+        raise linkage().LinkageError(
+            Text(N_("got %(value)s; expected a positive number of records"), value=str(n)),
+            field="n",
+        )
     if not 0.0 <= dup_rate < 1.0:
         raise linkage().LinkageError(
-            f"got {dup_rate}; expected a share in [0, 1)", field="dup_rate"
+            Text(N_("got %(value)s; expected a share in [0, 1)"), value=str(dup_rate)),
+            field="dup_rate",
         )
     config = linkage().SynthConfig(seed=seed, dup_rate=dup_rate)
     if split is None:
@@ -134,10 +144,17 @@ def synth(
     labels = [s.strip() for s in split.split(",")]
     if len(labels) != 2 or not all(labels) or labels[0] == labels[1]:
         raise linkage().LinkageError(
-            f"got {split!r}; expected two different labels such as COL,PER", field="split"
+            Text(
+                N_("got %(value)s; expected two different labels such as COL,PER"),
+                value=repr(split),
+            ),
+            field="split",
         )
     if not 0.0 <= overlap <= 1.0:
-        raise linkage().LinkageError(f"got {overlap}; expected a share in [0, 1]", field="overlap")
+        raise linkage().LinkageError(
+            Text(N_("got %(value)s; expected a share in [0, 1]"), value=str(overlap)),
+            field="overlap",
+        )
     for label, frame in zip(labels, linkage().synth_split(n, overlap, config), strict=True):
         target = out.with_name(f"{out.stem}_{label}{out.suffix}")
         write_table(frame, target)

@@ -12,7 +12,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ruta.i18n import N_
 from ruta.linkage._errors import LinkageError
+from ruta.linkage._text import Text
 
 __all__ = ["atomic_path", "write_csv_atomic", "write_parquet_atomic"]
 
@@ -22,7 +24,10 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path next to ``target``; on success it replaces ``target``."""
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
-        raise LinkageError(f"directory {directory} does not exist; create it first", field="out")
+        raise LinkageError(
+            Text(N_("directory %(path)s does not exist; create it first"), path=str(directory)),
+            field="out",
+        )
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     os.close(fd)
     tmp = Path(tmp_name)

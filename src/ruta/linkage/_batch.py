@@ -85,7 +85,7 @@ def link_batch(
     check_threshold(threshold)
     if len(batch) < 1 or len(registry) < 1:
         raise LinkageError(
-            "the batch and the registry need at least one record each", field="against"
+            Text(N_("the batch and the registry need at least one record each")), field="against"
         )
     say = progress or (lambda _msg: None)
     say(

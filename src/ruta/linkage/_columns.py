@@ -15,7 +15,9 @@ from pathlib import Path
 
 import yaml
 
+from ruta.i18n import N_
 from ruta.linkage._errors import RegistryError
+from ruta.linkage._text import Text
 
 __all__ = ["FIELDS", "NAME_FIELDS", "ColumnMapping", "parse_columns", "parse_keep"]
 
@@ -72,20 +74,40 @@ class ColumnMapping:
         missing = sorted({c for cols in self.fields.values() for c in cols} - present)
         if missing:
             raise RegistryError(
-                f"{source} has no column {', '.join(missing)} named in --columns; its "
-                f"columns are {', '.join(header)}",
+                Text(
+                    N_(
+                        "%(path)s has no column %(missing)s named in --columns; its columns are "
+                        "%(columns)s"
+                    ),
+                    path=source,
+                    missing=", ".join(missing),
+                    columns=", ".join(header),
+                ),
                 field="columns",
             )
         if "record_id" not in out:
             raise RegistryError(
-                f"{source} has no record_id column; name the id column with --columns "
-                f"record_id=COLUMN (its columns are {', '.join(header)})",
+                Text(
+                    N_(
+                        "%(path)s has no record_id column; name the id column with --columns "
+                        "record_id=COLUMN (its columns are %(columns)s)"
+                    ),
+                    path=source,
+                    columns=", ".join(header),
+                ),
                 field="columns",
             )
         if not any(f in out for f in NAME_FIELDS):
             raise RegistryError(
-                f"{source} has no name column; map at least one of {', '.join(NAME_FIELDS)} "
-                f"with --columns, e.g. given_names=COLUMN (its columns are {', '.join(header)})",
+                Text(
+                    N_(
+                        "%(path)s has no name column; map at least one of %(fields)s with "
+                        "--columns, e.g. given_names=COLUMN (its columns are %(columns)s)"
+                    ),
+                    path=source,
+                    fields=", ".join(NAME_FIELDS),
+                    columns=", ".join(header),
+                ),
                 field="columns",
             )
         return {f: out[f] for f in FIELDS if f in out}
@@ -100,8 +122,15 @@ def _columns_of(field: str, value: object, where: str) -> tuple[str, ...]:
         parts = ()
     if not parts or not all(parts):
         raise RegistryError(
-            f"{where}: field {field} maps to {value!r}; expected a column name, or several "
-            "joined by + (address=street+number)",
+            Text(
+                N_(
+                    "%(where)s: field %(field)s maps to %(value)s; expected a column name, or "
+                    "several joined by + (address=street+number)"
+                ),
+                where=where,
+                field=field,
+                value=repr(value),
+            ),
             field="columns",
         )
     return parts
@@ -138,8 +167,13 @@ def parse_columns(spec: str | Path | Mapping[str, object] | None) -> ColumnMappi
                 field, sep, column = pair.partition("=")
                 if not sep:
                     raise RegistryError(
-                        f"got {pair.strip()!r}; expected field=column pairs separated by "
-                        "commas (given_names=nombres,surname_1=apellido) or a YAML file",
+                        Text(
+                            N_(
+                                "got %(value)s; expected field=column pairs separated by commas "
+                                "(given_names=nombres,surname_1=apellido) or a YAML file"
+                            ),
+                            value=repr(pair.strip()),
+                        ),
                         field="columns",
                     )
                 items.append((field.strip(), column))
@@ -147,11 +181,19 @@ def parse_columns(spec: str | Path | Mapping[str, object] | None) -> ColumnMappi
     for field, value in items:
         if field not in FIELDS:
             raise RegistryError(
-                f"{where}: unknown field {field!r}; expected one of {', '.join(FIELDS)}",
+                Text(
+                    N_("%(where)s: unknown field %(field)s; expected one of %(fields)s"),
+                    where=where,
+                    field=repr(field),
+                    fields=", ".join(FIELDS),
+                ),
                 field="columns",
             )
         if field in fields:
-            raise RegistryError(f"{where}: field {field} is mapped twice", field="columns")
+            raise RegistryError(
+                Text(N_("%(where)s: field %(field)s is mapped twice"), where=where, field=field),
+                field="columns",
+            )
         fields[field] = _columns_of(field, value, where)
     return ColumnMapping(fields)
 
@@ -159,17 +201,29 @@ def parse_columns(spec: str | Path | Mapping[str, object] | None) -> ColumnMappi
 def _read_yaml(path: Path) -> list[tuple[str, object]]:
     if not path.is_file():
         raise RegistryError(
-            f"{path} is not a file; expected field=column pairs (given_names=nombres) or a "
-            "YAML file of the same mapping",
+            Text(
+                N_(
+                    "%(path)s is not a file; expected field=column pairs (given_names=nombres) "
+                    "or a YAML file of the same mapping"
+                ),
+                path=str(path),
+            ),
             field="columns",
         )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise RegistryError(f"{path} is not readable YAML ({exc})", field="columns") from exc
+        raise RegistryError(
+            Text(N_("%(path)s is not readable YAML (%(detail)s)"), path=str(path), detail=str(exc)),
+            field="columns",
+        ) from exc
     if not isinstance(data, dict):
         raise RegistryError(
-            f"{path} holds {type(data).__name__}; expected a mapping of field: column",
+            Text(
+                N_("%(path)s holds %(kind)s; expected a mapping of field: column"),
+                path=str(path),
+                kind=type(data).__name__,
+            ),
             field="columns",
         )
     return [(str(k), v) for k, v in data.items()]

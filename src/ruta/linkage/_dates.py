@@ -48,8 +48,14 @@ def parse_date_formats(spec: str | Sequence[str] | None) -> tuple[str, ...]:
         directives = {d[1] for d in _DIRECTIVE.findall(pattern)}
         if not directives & {"Y", "y"} or directives - _KNOWN:
             raise RegistryError(
-                f"got {pattern!r}; expected strftime patterns with a year, separated by | "
-                "(e.g. '%d/%m/%Y|%Y%m%d')",
+                Text(
+                    N_(
+                        "got %(value)s; expected strftime patterns with a year, separated by | "
+                        "(e.g. %(example)s)"
+                    ),
+                    value=repr(pattern),
+                    example="'%d/%m/%Y|%Y%m%d'",
+                ),
                 field="date_format",
             )
     return tuple(dict.fromkeys([*given, *ISO_FORMATS]))

@@ -30,8 +30,10 @@ from typing import Literal
 
 import pandas as pd
 
+from ruta.i18n import N_
 from ruta.linkage._errors import LinkageError
 from ruta.linkage._registry import BadRow
+from ruta.linkage._text import Text
 
 __all__ = [
     "DECISION_COLUMNS",
@@ -173,7 +175,10 @@ def read_decisions(
     """
     path = Path(path)
     if not path.is_file():
-        raise LinkageError(f"{path} does not exist; expected a decisions CSV", field="decisions")
+        raise LinkageError(
+            Text(N_("%(path)s does not exist; expected a decisions CSV"), path=str(path)),
+            field="decisions",
+        )
     known = set(known_ids)
     out = Decisions(source=str(path))
     seen: dict[tuple[str, str], Decision] = {}
@@ -183,8 +188,15 @@ def read_decisions(
         missing = [c for c in _REQUIRED if c not in header]
         if missing:
             raise LinkageError(
-                f"{path} lacks column {', '.join(missing)}; expected columns "
-                f"{', '.join(DECISION_COLUMNS)} (ruta review export)",
+                Text(
+                    N_(
+                        "%(path)s lacks column %(missing)s; expected columns %(columns)s "
+                        "(ruta review export)"
+                    ),
+                    path=str(path),
+                    missing=", ".join(missing),
+                    columns=", ".join(DECISION_COLUMNS),
+                ),
                 field="decisions",
             )
         for row in reader:
@@ -195,7 +207,13 @@ def read_decisions(
             except _BadRow as bad:
                 if on_error == "stop":
                     raise LinkageError(
-                        f"{path} line {line}, column {bad.column}: {bad.message}",
+                        Text(
+                            N_("%(path)s line %(line)s, column %(column)s: %(problem)s"),
+                            path=str(path),
+                            line=str(line),
+                            column=bad.column,
+                            problem=bad.message,
+                        ),
                         field="decisions",
                     ) from None
                 out.skipped.append(BadRow(line, bad.column, bad.message))

@@ -79,7 +79,9 @@ def db_api(engine: Engine, spark: Any) -> Any:
 
             spark = spark_session()
         return SparkAPI(spark_session=spark)  # type: ignore[no-untyped-call]  # splink is untyped
-    raise LinkageError(f"got {engine!r}; expected duckdb or spark", field="engine")
+    raise LinkageError(
+        Text(N_("got %(value)s; expected duckdb or spark"), value=repr(engine)), field="engine"
+    )
 
 
 def register(api: Any, engine: Engine, features: pd.DataFrame, name: str | None = None) -> Any:
@@ -113,7 +115,8 @@ def check_threshold(threshold: float) -> None:
     """Refuse a threshold outside (0, 1) with the expected form."""
     if not 0.0 < threshold < 1.0:
         raise LinkageError(
-            f"got {threshold}; expected a probability between 0 and 1", field="threshold"
+            Text(N_("got %(value)s; expected a probability between 0 and 1"), value=str(threshold)),
+            field="threshold",
         )
 
 
@@ -126,8 +129,13 @@ def build_plan(features: pd.DataFrame, engine: Engine, model: SavedModel | None)
         return plan_from_saved(model.settings, model.filled, dialect=dialect)
     except (ValueError, KeyError) as exc:
         raise LinkageError(
-            f"the model file does not fit this Ruta ({exc}); retrain it with ruta link "
-            "dedupe REGISTRY --model-out MODEL.json",
+            Text(
+                N_(
+                    "the model file does not fit this Ruta (%(detail)s); retrain it with ruta "
+                    "link dedupe REGISTRY --model-out MODEL.json"
+                ),
+                detail=str(exc),
+            ),
             field="model",
         ) from exc
 
@@ -174,7 +182,8 @@ def dedupe_registry(
     check_threshold(threshold)
     if len(registry) < 2:
         raise LinkageError(
-            f"the registry has {len(registry)} valid records; need at least 2", field="registry"
+            Text(N_("the registry has %(n)s valid records; need at least 2"), n=str(len(registry))),
+            field="registry",
         )
     say = progress or (lambda _msg: None)
     say(Text(N_("normalising %(n)s records"), n=len(registry)))

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ruta.i18n import N_
 from ruta.linkage._atomic import write_parquet_atomic
 from ruta.linkage._clk import CLK_BITS, CLK_SOURCES, clk_matrix
 from ruta.linkage._errors import LinkageError
@@ -23,6 +24,7 @@ from ruta.linkage._features import comparison_features
 from ruta.linkage._harden import Hardening, balance, blip
 from ruta.linkage._keys import derive_key, keyed_digest
 from ruta.linkage._registry import Registry
+from ruta.linkage._text import Text
 
 __all__ = [
     "BLOCK_BITS",
@@ -98,13 +100,23 @@ def encoding_fields(registry: Registry, spec: str | None = None) -> EncodedField
     unknown = [name for name in asked if name not in CLK_SOURCES]
     if unknown or not asked:
         raise LinkageError(
-            f"got {spec!r}; expected fields among {', '.join(CLK_SOURCES)}", field="fields"
+            Text(
+                N_("got %(value)s; expected fields among %(fields)s"),
+                value=repr(spec),
+                fields=", ".join(CLK_SOURCES),
+            ),
+            field="fields",
         )
     empty = [name for name in asked if not has[name]]
     if empty:
         raise LinkageError(
-            f"the registry has no data for {', '.join(empty)}; leave it out of --fields, or "
-            "map its column with --columns",
+            Text(
+                N_(
+                    "the registry has no data for %(fields)s; leave it out of --fields, or map "
+                    "its column with --columns"
+                ),
+                fields=", ".join(empty),
+            ),
             field="fields",
         )
     return EncodedFields(asked, [(n, "not asked for") for n in CLK_SOURCES if n not in asked])
@@ -177,16 +189,24 @@ def encode_registry(
     """
     if params.hardening not in ("none", "balance", "blip"):
         raise LinkageError(
-            f"got {params.hardening!r}; expected none, balance or blip", field="hardening"
+            Text(N_("got %(value)s; expected none, balance or blip"), value=repr(params.hardening)),
+            field="hardening",
         )
     if not 0.0 <= params.blip_flip < 0.5:
         raise LinkageError(
-            f"got {params.blip_flip}; expected a probability in [0, 0.5)", field="blip_flip"
+            Text(
+                N_("got %(value)s; expected a probability in [0, 0.5)"), value=str(params.blip_flip)
+            ),
+            field="blip_flip",
         )
     unknown = [f for f in params.fields if f not in CLK_SOURCES]
     if unknown or not params.fields:
         raise LinkageError(
-            f"got {params.fields!r}; expected fields among {', '.join(CLK_SOURCES)}",
+            Text(
+                N_("got %(value)s; expected fields among %(fields)s"),
+                value=repr(params.fields),
+                fields=", ".join(CLK_SOURCES),
+            ),
             field="fields",
         )
     features = comparison_features(registry.frame)

@@ -14,7 +14,9 @@ from pathlib import Path
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from ruta.i18n import N_
 from ruta.linkage._errors import SecretError
+from ruta.linkage._text import Text
 
 __all__ = ["MIN_SECRET_BYTES", "derive_key", "keyed_digest", "read_secret"]
 
@@ -31,13 +33,24 @@ def read_secret(path: str | Path) -> bytes:
     path = Path(path)
     if not path.is_file():
         raise SecretError(
-            f"{path} does not exist; expected a file holding the shared secret", field="secret_file"
+            Text(
+                N_("%(path)s does not exist; expected a file holding the shared secret"),
+                path=str(path),
+            ),
+            field="secret_file",
         )
     secret = path.read_bytes().strip()
     if len(secret) < MIN_SECRET_BYTES:
         raise SecretError(
-            f"{path} holds {len(secret)} bytes; expected at least {MIN_SECRET_BYTES} random "
-            "bytes (for example: head -c 32 /dev/urandom | base64 > KEY)",
+            Text(
+                N_(
+                    "%(path)s holds %(n)s bytes; expected at least %(least)s random bytes (for "
+                    "example: head -c 32 /dev/urandom | base64 > KEY)"
+                ),
+                path=str(path),
+                n=str(len(secret)),
+                least=str(MIN_SECRET_BYTES),
+            ),
             field="secret_file",
         )
     return secret

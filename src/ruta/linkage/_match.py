@@ -18,9 +18,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ruta.i18n import N_
 from ruta.linkage._encode import METADATA_KEY
 from ruta.linkage._errors import LinkageError
 from ruta.linkage._histogram import ScoreHistogram, dice_histogram
+from ruta.linkage._text import Text
 from ruta.linkage._threshold import AutoThreshold, estimate_threshold
 
 __all__ = [
@@ -71,18 +73,30 @@ def read_encoded(path: str | Path) -> tuple[pa.Table, dict[str, object]]:
     path = Path(path)
     if not path.is_file():
         raise LinkageError(
-            f"{path} does not exist; expected a file from `ruta link encode`", field="encoded"
+            Text(
+                N_("%(path)s does not exist; expected a file from `ruta link encode`"),
+                path=str(path),
+            ),
+            field="encoded",
         )
     try:
         table = pq.read_table(path)
     except Exception as exc:  # pyarrow raises several types for a non-Parquet file
         raise LinkageError(
-            f"{path} is not a readable Parquet file ({exc})", field="encoded"
+            Text(
+                N_("%(path)s is not a readable Parquet file (%(detail)s)"),
+                path=str(path),
+                detail=str(exc),
+            ),
+            field="encoded",
         ) from exc
     meta = (table.schema.metadata or {}).get(METADATA_KEY)
     if meta is None or "clk" not in table.column_names:
         raise LinkageError(
-            f"{path} has no encoding metadata; expected output of `ruta link encode`",
+            Text(
+                N_("%(path)s has no encoding metadata; expected output of `ruta link encode`"),
+                path=str(path),
+            ),
             field="encoded",
         )
     return table, dict(json.loads(meta))
@@ -185,9 +199,15 @@ def match_registries(
     fallback = DEFAULT_THRESHOLDS.get(hardening, 0.8)
     low = DEFAULT_FLOORS.get(hardening, 0.6) if floor is None else floor
     if threshold is not None and not 0.0 < threshold <= 1.0:
-        raise LinkageError(f"got {threshold}; expected a score between 0 and 1", field="threshold")
+        raise LinkageError(
+            Text(N_("got %(value)s; expected a score between 0 and 1"), value=str(threshold)),
+            field="threshold",
+        )
     if not 0.0 < low <= 1.0:
-        raise LinkageError(f"got {low}; expected a score between 0 and 1", field="pairs_floor")
+        raise LinkageError(
+            Text(N_("got %(value)s; expected a score between 0 and 1"), value=str(low)),
+            field="pairs_floor",
+        )
     if threshold is not None:
         low = min(low, threshold)
     cut = low

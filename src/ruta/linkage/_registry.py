@@ -191,7 +191,10 @@ def _read_csv_fast(path: Path, header: list[str], wanted: list[str]) -> pd.DataF
 
 def _bad(bad: list[BadRow], on_error: OnError, row: BadRow) -> None:
     if on_error == "stop":
-        raise RegistryError(f"line {row.line}: {row.message}", field=row.field)
+        raise RegistryError(
+            Text(N_("line %(line)s: %(problem)s"), line=str(row.line), problem=row.message),
+            field=row.field,
+        )
     bad.append(row)
 
 
@@ -202,22 +205,35 @@ def _plan(
     if len(set(header)) != len(header):
         twice = sorted({c for c in header if list(header).count(c) > 1})
         raise RegistryError(
-            f"{path} names column {', '.join(twice)} twice; expected unique column names",
+            Text(
+                N_("%(path)s names column %(columns)s twice; expected unique column names"),
+                path=str(path),
+                columns=", ".join(twice),
+            ),
             field="columns",
         )
     plan = mapping.resolve(header, str(path))
     unknown = [c for c in keep if c not in header]
     if unknown:
         raise RegistryError(
-            f"{path} has no column {', '.join(unknown)} to keep; its columns are "
-            f"{', '.join(header)}",
+            Text(
+                N_("%(path)s has no column %(missing)s to keep; its columns are %(columns)s"),
+                path=str(path),
+                missing=", ".join(unknown),
+                columns=", ".join(header),
+            ),
             field="keep",
         )
     clash = [c for c in keep if c in FIELDS or c.startswith("_")]
     if clash:
         raise RegistryError(
-            f"cannot keep {', '.join(clash)}: the name is a field Ruta writes; rename it in "
-            "--columns or leave it out of --keep",
+            Text(
+                N_(
+                    "cannot keep %(columns)s: the name is a field Ruta writes; rename it in "
+                    "--columns or leave it out of --keep"
+                ),
+                columns=", ".join(clash),
+            ),
             field="keep",
         )
     extra = [c for c in passthrough_columns() if c in header and c not in keep]
@@ -258,12 +274,15 @@ def read_registry(
     """
     path = Path(path)
     if on_error not in ("skip", "stop"):
-        raise RegistryError(f"got {on_error!r}; expected skip or stop", field="on_error")
+        raise RegistryError(
+            Text(N_("got %(value)s; expected skip or stop"), value=repr(on_error)), field="on_error"
+        )
     mapping = columns if isinstance(columns, ColumnMapping) else parse_columns(columns)
     formats = parse_date_formats(date_formats)
     if not path.is_file():
         raise RegistryError(
-            f"{path} does not exist; expected a CSV or Parquet file", field="registry"
+            Text(N_("%(path)s does not exist; expected a CSV or Parquet file"), path=str(path)),
+            field="registry",
         )
     bad: list[BadRow] = []
     suffix = path.suffix.lower()
@@ -281,7 +300,12 @@ def read_registry(
                 header, rows, lines = _read_csv(path, on_error, bad)
             except (UnicodeDecodeError, csv.Error) as exc:
                 raise RegistryError(
-                    f"{path} is not a readable UTF-8 CSV file ({exc})", field="registry"
+                    Text(
+                        N_("%(path)s is not a readable UTF-8 CSV file (%(detail)s)"),
+                        path=str(path),
+                        detail=str(exc),
+                    ),
+                    field="registry",
                 ) from exc
             frame = pd.DataFrame(rows, columns=header, dtype=str)[wanted]
             frame["_line"] = lines
@@ -294,7 +318,12 @@ def read_registry(
             raise
         except Exception as exc:  # pyarrow raises several types for a non-Parquet file
             raise RegistryError(
-                f"{path} is not a readable Parquet file ({exc})", field="registry"
+                Text(
+                    N_("%(path)s is not a readable Parquet file (%(detail)s)"),
+                    path=str(path),
+                    detail=str(exc),
+                ),
+                field="registry",
             ) from exc
         frame = table.to_pandas()
         for col in frame.columns:
@@ -302,7 +331,12 @@ def read_registry(
         frame["_line"] = range(1, len(frame) + 1)
     else:
         raise RegistryError(
-            f"{path} has suffix {suffix!r}; expected .csv or .parquet", field="registry"
+            Text(
+                N_("%(path)s has suffix %(suffix)s; expected .csv or .parquet"),
+                path=str(path),
+                suffix=repr(suffix),
+            ),
+            field="registry",
         )
     total = len(frame) + len(bad)
     registry = _validate(_fields(frame, plan, keep), on_error, bad, formats, today)
@@ -363,7 +397,13 @@ def _allowed(limit: float, total: int) -> float:
 def _check_limits(registry: Registry, total: int, limit: float, path: Path) -> None:
     if limit < 0:
         raise RegistryError(
-            f"got {limit}; expected a share such as 0.01 (1 %) or a number of rows",
+            Text(
+                N_(
+                    "got %(value)s; expected a share such as 0.01 (%(percent)s) or a number of rows"
+                ),
+                value=str(limit),
+                percent="1 %",
+            ),
             field="max_skipped",
         )
     allowed = _allowed(limit, total)
@@ -371,10 +411,21 @@ def _check_limits(registry: Registry, total: int, limit: float, path: Path) -> N
     if len(registry.skipped) > allowed:
         first = registry.skipped[0]
         raise RegistryError(
-            f"{len(registry.skipped):,} of {total:,} rows of {path} are bad "
-            f"({len(registry.skipped) / max(total, 1):.1%}), more than --max-skipped "
-            f"({shown}) allows; the first: line {first.line}: {first.field} {first.message}. "
-            "Fix the file (or --columns), or raise --max-skipped",
+            Text(
+                N_(
+                    "%(bad)s of %(total)s rows of %(path)s are bad (%(share)s), more than "
+                    "--max-skipped (%(allowed)s) allows; the first: line %(line)s: %(field)s "
+                    "%(problem)s. Fix the file (or --columns), or raise --max-skipped"
+                ),
+                bad=len(registry.skipped),
+                total=total,
+                path=str(path),
+                share=f"{len(registry.skipped) / max(total, 1):.1%}",
+                allowed=shown,
+                line=str(first.line),
+                field=first.field,
+                problem=first.message,
+            ),
             field="max_skipped",
         )
     dates = registry.frame.get("date_of_birth")
@@ -384,9 +435,19 @@ def _check_limits(registry: Registry, total: int, limit: float, path: Path) -> N
         # would quietly run the model without dates.
         first = registry.warnings[0]
         raise RegistryError(
-            f"{len(registry.warnings):,} of {dated:,} dates of birth in {path} cannot be read; "
-            f"the first: line {first.line}: {first.message}. Give their format with "
-            "--date-format (e.g. '%d/%m/%Y')",
+            Text(
+                N_(
+                    "%(bad)s of %(total)s dates of birth in %(path)s cannot be read; the first: "
+                    "line %(line)s: %(problem)s. Give their format with --date-format (e.g. "
+                    "%(example)s)"
+                ),
+                bad=len(registry.warnings),
+                total=dated,
+                path=str(path),
+                line=str(first.line),
+                problem=first.message,
+                example="'%d/%m/%Y'",
+            ),
             field="date_of_birth",
         )
 
@@ -440,7 +501,12 @@ def _validate(
         if on_error == "stop":
             first = frame.index[broken][0]
             raise RegistryError(
-                f"line {frame.at[first, '_line']}: {problems[first]}", field=str(fields[first])
+                Text(
+                    N_("line %(line)s: %(problem)s"),
+                    line=str(frame.at[first, "_line"]),
+                    problem=problems[first],
+                ),
+                field=str(fields[first]),
             )
         for idx in frame.index[broken]:
             bad.append(BadRow(int(frame.at[idx, "_line"]), str(fields[idx]), problems[idx]))

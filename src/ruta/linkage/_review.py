@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ruta.i18n import N_
 from ruta.linkage._errors import LinkageError
 from ruta.linkage._names import fold
 from ruta.linkage._registry import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Registry
+from ruta.linkage._text import Text
 
 __all__ = ["ReviewPair", "borderline_pairs", "read_pairs"]
 
@@ -43,12 +45,20 @@ def read_pairs(path: str | Path) -> pd.DataFrame:
     """Read a scored-pairs CSV (``ruta link dedupe --pairs-out``)."""
     path = Path(path)
     if not path.is_file():
-        raise LinkageError(f"{path} does not exist; expected a pairs CSV", field="pairs")
+        raise LinkageError(
+            Text(N_("%(path)s does not exist; expected a pairs CSV"), path=str(path)),
+            field="pairs",
+        )
     frame = pd.read_csv(path, dtype={"record_id_l": str, "record_id_r": str})
     missing = [c for c in _PAIR_COLUMNS if c not in frame.columns]
     if missing:
         raise LinkageError(
-            f"{path} lacks {', '.join(missing)}; expected columns {', '.join(_PAIR_COLUMNS)}",
+            Text(
+                N_("%(path)s lacks %(missing)s; expected columns %(columns)s"),
+                path=str(path),
+                missing=", ".join(missing),
+                columns=", ".join(_PAIR_COLUMNS),
+            ),
             field="pairs",
         )
     return frame
@@ -102,7 +112,12 @@ def borderline_pairs(
     """
     if not 0.0 <= low < high <= 1.0:
         raise LinkageError(
-            f"got the band [{low}, {high}); expected 0 <= low < high <= 1", field="band"
+            Text(
+                N_("got the band [%(low)s, %(high)s); expected 0 <= low < high <= 1"),
+                low=str(low),
+                high=str(high),
+            ),
+            field="band",
         )
     band = pairs[(pairs["match_probability"] >= low) & (pairs["match_probability"] < high)]
     band = band.assign(_u=(band["match_probability"] - 0.5).abs()).sort_values("_u")
@@ -113,8 +128,14 @@ def borderline_pairs(
     for left, right, prob in band[list(_PAIR_COLUMNS)].itertuples(index=False):
         if str(left) not in records.index or str(right) not in records.index:
             raise LinkageError(
-                f"record {left} or {right} is not in the registry; pairs and "
-                "registry must come from the same run",
+                Text(
+                    N_(
+                        "record %(left)s or %(right)s is not in the registry; pairs and "
+                        "registry must come from the same run"
+                    ),
+                    left=str(left),
+                    right=str(right),
+                ),
                 field="pairs",
             )
         a = {c: str(records.at[str(left), c]) for c in _SHOWN if c in records.columns}

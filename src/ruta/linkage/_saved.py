@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from ruta import __version__
+from ruta.i18n import N_
 from ruta.linkage._atomic import atomic_path
 from ruta.linkage._errors import LinkageError
+from ruta.linkage._text import Text
 
 __all__ = [
     "FEATURES_VERSION",
@@ -96,42 +98,88 @@ def load_model(path: str | Path) -> SavedModel:
     path = Path(path)
     if not path.is_file():
         raise LinkageError(
-            f"{path} does not exist; expected a model file from ruta link dedupe --model-out",
+            Text(
+                N_(
+                    "%(path)s does not exist; expected a model file from ruta link dedupe "
+                    "--model-out"
+                ),
+                path=str(path),
+            ),
             field="model",
         )
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise LinkageError(f"{path} is not a JSON model file ({exc})", field="model") from exc
+        raise LinkageError(
+            Text(
+                N_("%(path)s is not a JSON model file (%(detail)s)"),
+                path=str(path),
+                detail=str(exc),
+            ),
+            field="model",
+        ) from exc
     if not isinstance(document, dict) or document.get("format") != MODEL_FORMAT:
         raise LinkageError(
-            f"{path} is not a Ruta linkage model; expected a file from ruta link dedupe "
-            "--model-out",
+            Text(
+                N_(
+                    "%(path)s is not a Ruta linkage model; expected a file from ruta link dedupe "
+                    "--model-out"
+                ),
+                path=str(path),
+            ),
             field="model",
         )
-    retrain = "retrain it with ruta link dedupe REGISTRY --model-out MODEL.json"
+    retrain = Text(N_("retrain it with ruta link dedupe REGISTRY --model-out MODEL.json"))
     if document.get("format_version") != MODEL_FORMAT_VERSION:
         raise LinkageError(
-            f"{path} has model format {document.get('format_version')}; this Ruta reads "
-            f"format {MODEL_FORMAT_VERSION}: {retrain}",
+            Text(
+                N_(
+                    "%(path)s has model format %(saved)s; this Ruta reads format %(running)s: "
+                    "%(retrain)s"
+                ),
+                path=str(path),
+                saved=str(document.get("format_version")),
+                running=str(MODEL_FORMAT_VERSION),
+                retrain=retrain,
+            ),
             field="model",
         )
     saved, running = str(document.get("splink_version", "?")), splink_version()
     if saved.split(".")[0] != running.split(".")[0]:
         raise LinkageError(
-            f"{path} was trained with Splink {saved}; this Ruta runs Splink {running}, whose "
-            f"model internals differ: {retrain}",
+            Text(
+                N_(
+                    "%(path)s was trained with Splink %(saved)s; this Ruta runs Splink "
+                    "%(running)s, whose model internals differ: %(retrain)s"
+                ),
+                path=str(path),
+                saved=saved,
+                running=running,
+                retrain=retrain,
+            ),
             field="model",
         )
     if document.get("features_version") != FEATURES_VERSION:
         raise LinkageError(
-            f"{path} was trained on comparison columns of version "
-            f"{document.get('features_version')} (Ruta {document.get('ruta_version')}); this "
-            f"Ruta normalises names and dates as version {FEATURES_VERSION}: {retrain}",
+            Text(
+                N_(
+                    "%(path)s was trained on comparison columns of version %(saved)s (Ruta "
+                    "%(ruta)s); this Ruta normalises names and dates as version %(running)s: "
+                    "%(retrain)s"
+                ),
+                path=str(path),
+                saved=str(document.get("features_version")),
+                ruta=str(document.get("ruta_version")),
+                running=str(FEATURES_VERSION),
+                retrain=retrain,
+            ),
             field="model",
         )
     settings, filled = document.get("splink_settings"), document.get("filled")
     if not isinstance(settings, dict) or not isinstance(filled, dict):
-        raise LinkageError(f"{path} lacks its settings; {retrain}", field="model")
+        raise LinkageError(
+            Text(N_("%(path)s lacks its settings; %(retrain)s"), path=str(path), retrain=retrain),
+            field="model",
+        )
     meta = {k: v for k, v in document.items() if k not in ("splink_settings", "filled")}
     return SavedModel(settings, {str(k): bool(v) for k, v in filled.items()}, meta)

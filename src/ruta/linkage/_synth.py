@@ -111,9 +111,9 @@ def synth_people(n: int, config: SynthConfig, rng: np.random.Generator) -> pd.Da
     col = nat == "COL"
     doc[col] = rng.integers(1_000_000_000, 1_100_000_000, size=int(col.sum())).astype(str)
     per = nat == "PER"
-    doc[per] = np.char.zfill(
-        rng.integers(1_000_000, 80_000_000, size=int(per.sum())).astype(str), 8
-    )
+    per_docs = rng.integers(1_000_000, 80_000_000, size=int(per.sum())).astype(str)
+    if per.any():  # np.char.zfill fails on an empty array (a few records, no Peruvian)
+        doc[per] = np.char.zfill(per_docs, 8)
     bra = nat == "BRA"
     doc[bra] = _cpf(rng, int(bra.sum()))
     return pd.DataFrame(

@@ -56,7 +56,7 @@ class Text(str):
 
     def say(self, gettext: Callable[[str], str], number: Callable[[Any], str]) -> str:
         """The text through ``gettext``, numbers written by ``number``."""
-        values = {k: v if isinstance(v, str | bool) else number(v) for k, v in self.values.items()}
+        values = {k: _said(v, gettext, number) for k, v in self.values.items()}
         return gettext(self.message) % values
 
 
@@ -70,6 +70,13 @@ def put(series: pd.Series, mask: pd.Series, values: Any) -> pd.Series:
     array = series.to_numpy(dtype=object, copy=True)
     array[mask.to_numpy(dtype=bool)] = values
     return pd.Series(array, index=series.index, dtype=object)
+
+
+def _said(value: Value, gettext: Callable[[str], str], number: Callable[[Any], str]) -> str:
+    # A value may itself be a Text (a bad row's reason inside the error that stops the run).
+    if isinstance(value, Text):
+        return value.say(gettext, number)
+    return str(value) if isinstance(value, str | bool) else number(value)
 
 
 def _rebuild(message: str, values: dict[str, Value]) -> Text:
