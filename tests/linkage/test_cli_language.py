@@ -15,8 +15,7 @@ import pytest
 from ruta.cli import main
 from ruta.cli._lang import language_from_environment
 from ruta.i18n import UnsupportedLanguage
-from ruta.linkage import read_registry
-from ruta.linkage._errors import RegistryError
+from ruta.linkage import RegistryError, read_registry
 
 LOCALE = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 

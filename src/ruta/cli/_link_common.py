@@ -13,7 +13,6 @@ from rich.console import Console
 from ruta.cli._lang import cli_language
 from ruta.errors import RutaError
 from ruta.i18n import N_
-from ruta.linkage._text import Text
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -135,7 +134,7 @@ def max_skipped_value(text: str) -> float:
     except ValueError:
         pass
     raise linkage().LinkageError(
-        Text(
+        linkage().Text(
             N_("got %(value)s; expected a share such as %(share)s, or a number of rows such as 25"),
             value=repr(text),
             share="1% or 0.5%",
@@ -156,7 +155,8 @@ def load(
 ) -> Registry:
     if on_error not in ("skip", "stop"):
         raise linkage().LinkageError(
-            Text(N_("got %(value)s; expected skip or stop"), value=repr(on_error)), field="on_error"
+            linkage().Text(N_("got %(value)s; expected skip or stop"), value=repr(on_error)),
+            field="on_error",
         )
     registry: Registry = linkage().read_registry(
         path,
@@ -189,7 +189,7 @@ def write_table(frame: object, out: Path) -> None:
         linkage().write_parquet_atomic(pa.Table.from_pandas(frame, preserve_index=False), out)
     else:
         raise linkage().LinkageError(
-            Text(
+            linkage().Text(
                 N_("%(path)s has suffix %(suffix)s; expected .csv or .parquet"),
                 path=str(out),
                 suffix=repr(out.suffix),

@@ -23,7 +23,6 @@ from ruta.cli._link_common import (
     write_csv,
 )
 from ruta.i18n import N_
-from ruta.linkage._text import Text
 
 if TYPE_CHECKING:
     from ruta.linkage import DedupeResult
@@ -138,16 +137,17 @@ def dedupe(
     """Find records of the same person; write record_id,cluster_id and the weakest link."""
     if engine not in ("duckdb", "spark"):
         raise linkage().LinkageError(
-            Text(N_("got %(value)s; expected duckdb or spark"), value=repr(engine)), field="engine"
+            linkage().Text(N_("got %(value)s; expected duckdb or spark"), value=repr(engine)),
+            field="engine",
         )
     if conflicts_out is not None and decisions is None:
         raise linkage().LinkageError(
-            Text(N_("--conflicts-out needs --decisions; expected both or neither")),
+            linkage().Text(N_("--conflicts-out needs --decisions; expected both or neither")),
             field="conflicts_out",
         )
     if decisions is not None and against is not None:
         raise linkage().LinkageError(
-            Text(
+            linkage().Text(
                 N_(
                     "--decisions applies to a whole registry's clusters; expected --decisions "
                     "or --against, not both"

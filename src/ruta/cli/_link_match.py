@@ -10,7 +10,6 @@ import typer
 from ruta.cli._lang import UserLangOption, cli_language
 from ruta.cli._link_common import err, linkage, show, write_csv
 from ruta.i18n import N_
-from ruta.linkage._text import Text
 
 __all__ = ["match"]
 
@@ -26,7 +25,7 @@ def _renamed(spec: str | None) -> dict[str, str]:
         field, sep, column = (p.strip() for p in pair.partition("="))
         if not sep or field not in _OUTPUT or not column:
             raise linkage().LinkageError(
-                Text(
+                linkage().Text(
                     N_(
                         "got %(value)s; expected field=column pairs for the output fields "
                         "%(fields)s (e.g. record_id_a=col_id)"
@@ -94,7 +93,7 @@ def match(
     table_b, meta_b = linkage().read_encoded(b)
     if meta_a != meta_b:
         raise linkage().LinkageError(
-            Text(
+            linkage().Text(
                 N_(
                     "%(a)s was encoded with %(meta_a)s but %(b)s with %(meta_b)s; both states "
                     "must use the same encoding parameters and secret"

@@ -24,7 +24,6 @@ from ruta.cli._link_common import (
 from ruta.cli._link_dedupe import dedupe
 from ruta.cli._link_match import match
 from ruta.i18n import N_
-from ruta.linkage._text import Text
 
 app = typer.Typer(
     help="Registry deduplication and privacy-preserving matching.", no_args_is_help=True
@@ -60,7 +59,9 @@ def encode(
     secret = linkage().read_secret(secret_file)
     if hardening not in ("none", "balance", "blip"):
         raise linkage().LinkageError(
-            Text(N_("got %(value)s; expected none, balance or blip"), value=repr(hardening)),
+            linkage().Text(
+                N_("got %(value)s; expected none, balance or blip"), value=repr(hardening)
+            ),
             field="hardening",
         )
     reg = load(
@@ -128,12 +129,14 @@ def synth(
     lang = cli_language(lang)
     if n < 1:
         raise linkage().LinkageError(
-            Text(N_("got %(value)s; expected a positive number of records"), value=str(n)),
+            linkage().Text(
+                N_("got %(value)s; expected a positive number of records"), value=str(n)
+            ),
             field="n",
         )
     if not 0.0 <= dup_rate < 1.0:
         raise linkage().LinkageError(
-            Text(N_("got %(value)s; expected a share in [0, 1)"), value=str(dup_rate)),
+            linkage().Text(N_("got %(value)s; expected a share in [0, 1)"), value=str(dup_rate)),
             field="dup_rate",
         )
     config = linkage().SynthConfig(seed=seed, dup_rate=dup_rate)
@@ -144,7 +147,7 @@ def synth(
     labels = [s.strip() for s in split.split(",")]
     if len(labels) != 2 or not all(labels) or labels[0] == labels[1]:
         raise linkage().LinkageError(
-            Text(
+            linkage().Text(
                 N_("got %(value)s; expected two different labels such as COL,PER"),
                 value=repr(split),
             ),
@@ -152,7 +155,7 @@ def synth(
         )
     if not 0.0 <= overlap <= 1.0:
         raise linkage().LinkageError(
-            Text(N_("got %(value)s; expected a share in [0, 1]"), value=str(overlap)),
+            linkage().Text(N_("got %(value)s; expected a share in [0, 1]"), value=str(overlap)),
             field="overlap",
         )
     for label, frame in zip(labels, linkage().synth_split(n, overlap, config), strict=True):
