@@ -10,7 +10,9 @@ For the UI engineer and the API routes:
   :func:`api_user` itself (the same check, in the route's thread).
 - ``PageUser``: the user of the session cookie; redirects to ``/login?next=...`` otherwise.
 - ``OptionalPageUser``: the same, or ``None`` for anonymous pages.
-- ``CsrfProtected``: add as a parameter to a form POST route to verify ``csrf_token``.
+
+Form posts check their CSRF token with :class:`ruta.web.ui._post.FormPost` (a stale token is
+an error shown on the form, not a bare 403).
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ from ruta.web.ratelimit import client_identity
 __all__ = [
     "ApiUser",
     "BearerCredentials",
-    "CsrfProtected",
     "CurrentUser",
     "OptionalPageUser",
     "PageUser",
@@ -141,17 +142,6 @@ def _page_user(request: Request, user: OptionalPageUser) -> User:
 
 
 PageUser = Annotated[User, Depends(_page_user)]
-
-
-async def _csrf_protected(request: Request) -> None:
-    from ruta.web.security import check_csrf
-
-    form = await request.form()
-    token = form.get("csrf_token")
-    check_csrf(request, token if isinstance(token, str) else None)
-
-
-CsrfProtected = Annotated[None, Depends(_csrf_protected)]
 
 
 #: The caller's identity for rate limits and the login throttle (one definition, in

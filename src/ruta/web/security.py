@@ -3,8 +3,8 @@
 For the UI engineer:
 
 - :func:`csrf_token` gives the token to put in every form as ``<input type="hidden"
-  name="csrf_token">``; :func:`check_csrf` (or the ``CsrfProtected`` dependency in
-  :mod:`ruta.web.deps`) verifies it on POST.
+  name="csrf_token">``; :func:`check_csrf` verifies it on POST (the pages' forms through
+  :class:`ruta.web.ui._post.FormPost`, which shows a stale token as a form error).
 - The token is an HMAC of a per-browser nonce cookie (set by :class:`CsrfCookieMiddleware`
   on every page response that lacks it) and the session token, so it works before login
   (the login form itself) and changes when the session does.

@@ -29,16 +29,18 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from ruta.cases.errors import CasesError, NotFoundError
+from ruta.cases.errors import NotFoundError
+from ruta.errors import RutaError
 from ruta.web.ui._forms import ErrorList, form_text, gettext_for, not_found_page, verify_csrf
 
 __all__ = ["FormPost", "Refusal", "see_other"]
 
 T = TypeVar("T")
 
-#: What an action's refusal becomes on the form: ``(field, message)``, or None for the
-#: "not found" page (a case out of the user's reach says no more than a missing one).
-Refusal = Callable[[CasesError], "tuple[str, str] | None"]
+#: What an action's refusal becomes: ``(field, message)`` on the form; None for the "not
+#: found" page (a case out of the user's reach says no more than a missing one); or a
+#: response of its own (a sign-in that must start again).
+Refusal = Callable[[RutaError], "tuple[str, str] | Response | None"]
 
 
 def see_other(url: str) -> RedirectResponse:
@@ -89,6 +91,11 @@ class FormPost:
         """A text field, stripped; empty when absent."""
         return form_text(self.form, name)
 
+    def extend(self, errors: ErrorList) -> None:
+        """Note the errors a page's own validation found (none on an expired form)."""
+        if self.fresh:
+            self.errors.extend(errors)
+
     def check(self, ok: object, field: str, message: str) -> bool:
         """Note ``message`` at ``field`` unless ``ok`` holds; whether it held.
 
@@ -104,7 +111,7 @@ class FormPost:
         """Whether nothing is wrong so far (the token included)."""
         return not self.errors
 
-    def refusal(self, exc: CasesError) -> tuple[str, str] | None:
+    def refusal(self, exc: RutaError) -> tuple[str, str] | None:
         """The usual reading of a refusal: a case or record out of reach is the "not found"
         page; anything else shows the action's message at the form's field."""
         if isinstance(exc, NotFoundError):
@@ -116,7 +123,7 @@ class FormPost:
         action names (``messages``: field -> sentence); other refusals as :meth:`refusal`.
         """
 
-        def read(exc: CasesError) -> tuple[str, str] | None:
+        def read(exc: RutaError) -> tuple[str, str] | None:
             field = exc.field or ""
             if field in messages and not isinstance(exc, NotFoundError):
                 return (field, messages[field])
@@ -136,7 +143,8 @@ class FormPost:
         again with its errors (``page``, as 422).
 
         Args:
-            action: Calls the casework action (it commits when it succeeds).
+            action: Calls the casework action (it commits when it succeeds); a refusal is
+                a :class:`~ruta.errors.RutaError` (bad input, a rule, a missing case).
             done: The response after success, given what the action returned.
             page: The form again with these errors.
             refusal: How to read the action's refusal (default :meth:`refusal`).
@@ -144,7 +152,7 @@ class FormPost:
         if not self.errors:
             try:
                 result = action()
-            except CasesError as exc:
+            except RutaError as exc:
                 # Why roll back: the page below reads the case again in this session, and
                 # must not see (or later commit) what the refused action left half done.
                 if self.session is not None:
@@ -152,6 +160,8 @@ class FormPost:
                 refused = (refusal or self.refusal)(exc)
                 if refused is None:
                     return not_found_page(self.request, self.user)
+                if isinstance(refused, Response):
+                    return refused
                 self.errors.append(refused)
             else:
                 return done(result)

@@ -9,20 +9,23 @@ except a password reset, whose new password is shown once in the response itself
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from ruta.cases import actions
 from ruta.cases.errors import CasesError, NotFoundError, PermissionDeniedError
 from ruta.cases.workflow import ROLES
+from ruta.errors import RutaError
 from ruta.store.models import User
 from ruta.web.deps import PageUser, SessionDep
 from ruta.web.i18n import render
 from ruta.web.security import SESSION_COOKIE, csrf_token
-from ruta.web.ui._forms import gettext_for, verify_csrf
+from ruta.web.ui._forms import gettext_for
+from ruta.web.ui._post import FormPost, see_other
 
 __all__ = ["router"]
 
@@ -48,7 +51,7 @@ def _notice(request: Request) -> str | None:
     return _done_messages(request).get(request.query_params.get("done", ""))
 
 
-def _error_message(request: Request, exc: CasesError) -> str:
+def _error_message(request: Request, exc: RutaError) -> str:
     """A translated sentence for the errors an administrator can meet on these pages."""
     gettext = gettext_for(request)
 
@@ -89,14 +92,19 @@ def sessions_page(request: Request, session: SessionDep, user: PageUser) -> Resp
 @router.post("/account/sessions/revoke", name="revoke_my_session")
 async def revoke_my_session(request: Request, session: SessionDep, user: PageUser) -> Response:
     """End one session (``session``) or every other one (``others``)."""
-    form = await request.form()
-    if not verify_csrf(request, form):
-        return RedirectResponse("/account/sessions", status_code=303)
-    if form.get("others"):
-        actions.do_revoke_other_sessions(session, user, request.cookies.get(SESSION_COOKIE, ""))
-        return RedirectResponse("/account/sessions?done=revoked_others", status_code=303)
-    actions.do_revoke_session(session, user, str(form.get("session") or ""))
-    return RedirectResponse("/account/sessions?done=revoked", status_code=303)
+    post = await FormPost.read(request, session, user, field="session")
+    current = request.cookies.get(SESSION_COOKIE, "")
+    if post.form.get("others"):
+        return post.run(
+            lambda: actions.do_revoke_other_sessions(session, user, current),
+            done=lambda _n: see_other("/account/sessions?done=revoked_others"),
+            page=lambda _errors: see_other("/account/sessions"),  # a stale form: reload
+        )
+    return post.run(
+        lambda: actions.do_revoke_session(session, user, str(post.form.get("session") or "")),
+        done=lambda _n: see_other("/account/sessions?done=revoked"),
+        page=lambda _errors: see_other("/account/sessions"),
+    )
 
 
 # ---------------------------------------------------------------- administrators
@@ -182,51 +190,52 @@ async def user_change(
 ) -> Response:
     """Apply one change: ``disable``, ``enable``, ``password``, ``role``,
     ``second-factor`` or ``sessions`` (sign every session out)."""
-    form = await request.form()
-    _ = gettext_for(request)
-    if not verify_csrf(request, form):
-        return _user_page(
-            request, session, user, username, error=_("The form expired. Try again"), status=422
-        )
+    post = await FormPost.read(request, session, user, field="change")
     back = f"/admin/users/{username}"
-    try:
-        if change == "disable":
-            actions.do_disable_user(session, user, username)
-            return RedirectResponse(f"{back}?done=disabled", status_code=303)
-        if change == "enable":
-            actions.do_enable_user(session, user, username)
-            return RedirectResponse(f"{back}?done=enabled", status_code=303)
-        if change == "password":
-            _account, password = actions.do_reset_password(session, user, username)
-            return _user_page(request, session, user, username, password=password)
-        if change == "role":
-            actions.do_set_role(
-                session,
-                user,
-                username,
-                str(form.get("role") or ""),
-                country=str(form.get("country") or "").strip().upper() or None,
-                office=str(form.get("office") or ""),
-            )
-            return RedirectResponse(f"{back}?done=role", status_code=303)
-        if change == "second-factor":
-            actions.do_reset_second_factor(session, user, username)
-            return RedirectResponse(f"{back}?done=second_factor", status_code=303)
-        if change == "sessions":
-            actions.do_revoke_user_sessions(session, user, username)
-            return RedirectResponse(f"{back}?{urlencode({'done': 'sessions'})}", status_code=303)
-    except CasesError as exc:
-        if isinstance(exc, NotFoundError):
-            raise
-        session.rollback()
-        return _user_page(
-            request, session, user, username, error=_error_message(request, exc), status=422
+
+    def role() -> Response:
+        actions.do_set_role(
+            session,
+            user,
+            username,
+            str(post.form.get("role") or ""),
+            country=str(post.form.get("country") or "").strip().upper() or None,
+            office=str(post.form.get("office") or ""),
         )
-    return _user_page(
-        request,
-        session,
-        user,
-        username,
-        error=_("This change is not possible. Reload the page and try again"),
-        status=422,
+        return see_other(f"{back}?done=role")
+
+    def password() -> Response:
+        _account, new = actions.do_reset_password(session, user, username)
+        return _user_page(request, session, user, username, password=new)
+
+    def then(action: Any, done: str) -> Callable[[], Response]:
+        def run() -> Response:
+            action(session, user, username)
+            return see_other(f"{back}?{urlencode({'done': done})}")
+
+        return run
+
+    changes: dict[str, Callable[[], Response]] = {
+        "disable": then(actions.do_disable_user, "disabled"),
+        "enable": then(actions.do_enable_user, "enabled"),
+        "password": password,
+        "role": role,
+        "second-factor": then(actions.do_reset_second_factor, "second_factor"),
+        "sessions": then(actions.do_revoke_user_sessions, "sessions"),
+    }
+    impossible = post.gettext("This change is not possible. Reload the page and try again")
+    post.check(change in changes, "change", impossible)
+
+    def refusal(exc: RutaError) -> tuple[str, str] | None:
+        if isinstance(exc, NotFoundError):
+            return None
+        return ("change", _error_message(request, exc))
+
+    return post.run(
+        lambda: changes[change](),
+        done=lambda response: response,
+        page=lambda errors: _user_page(
+            request, session, user, username, error=errors[0][1], status=422
+        ),
+        refusal=refusal,
     )

@@ -19,12 +19,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from ruta.cases.accounts import do_login, do_register_applicant
 from ruta.cases.actions import do_submit_application, get_application
-from ruta.cases.errors import CasesError, NotFoundError, RateLimitedError
+from ruta.cases.errors import NotFoundError, RateLimitedError
 from ruta.cases.passwords import PasswordPolicyError
 from ruta.cases.schemas import ApplicationCreate
 from ruta.errors import RutaError
 from ruta.pathways import UnknownPathwayError, get_pathway
-from ruta.store.models import User
+from ruta.store.models import Application, User
 from ruta.web.deps import OptionalPageUser, PageUser, SessionDep, SettingsDep, client_address
 from ruta.web.i18n import render, request_language
 from ruta.web.ratelimit import check_rate
@@ -37,11 +37,10 @@ from ruta.web.ui._forms import (
     csrf_context,
     form_birth_date,
     form_partial_date,
-    form_text,
     gettext_for,
     not_found_page,
-    verify_csrf,
 )
+from ruta.web.ui._post import FormPost, see_other
 from ruta.web.ui._replay import replay
 from ruta.web.ui._state import read_answers
 
@@ -108,65 +107,62 @@ async def account_create(request: Request, session: SessionDep, settings: Settin
     Every attempt counts against ``RUTA_ACCOUNT_RATE_LIMIT`` for the client, and the
     answer never depends on whether the name is in use (see ``do_register_applicant``).
     """
-    _ = gettext_for(request)
-    form = await request.form()
-    name = form_text(form, "username").lower()
-    password = str(form.get("password") or "")
-    next_url = safe_next(form_text(form, "next"))
-    errors: ErrorList = []
-    status = 422
+    post = await FormPost.read(request, session, None, field="username")
+    _ = post.gettext
+    name = post.text("username").lower()
+    password = str(post.form.get("password") or "")
+    next_url = safe_next(post.text("next"))
+
+    def page(errors: ErrorList, status: int = 422) -> Response:
+        context = {
+            **csrf_context(request),
+            "next": next_url,
+            "errors": errors,
+            "values": {"username": name},
+            "has_errors": True,
+        }
+        return render(request, "account/new.html", context, status_code=status)
+
     try:
         check_rate(request, "account_new", lambda s: s.account_rate_limit)
     except RateLimitedError as exc:
         minutes = -(-exc.retry_after // 60)
         message = _("Too many new accounts from this address. Try again in %(minutes)s minutes")
-        errors.append(("username", message % {"minutes": minutes}))
-        status = 429
-    else:
-        if not verify_csrf(request, form):
-            errors.append(("username", _("The form expired. Try again")))
-        elif not name:
-            errors.append(("username", _("Enter a username")))
-    if not errors:
-        try:
-            user = do_register_applicant(session, name=name, password=password)
-            _user, token = do_login(
-                session,
-                username=user.username,
-                password=password,
-                client=client_address(request),
-                kind="session",
-                hours=settings.session_hours,
-                attempts_per_minute=settings.login_attempts_per_minute,
-            )
-        except PasswordPolicyError as exc:
-            session.rollback()
-            errors.append(("password", _password_message(_, exc.reason)))
-        except CasesError as exc:
-            session.rollback()
-            field = exc.field if exc.field in ("username", "password") else "username"
-            errors.append(
-                (
-                    field,
-                    _(
-                        "Use 2 to 73 lowercase letters, digits, dots, dashes or underscores, "
-                        "starting with a letter or a digit"
-                    ),
-                )
-            )
-        else:
-            target = request.url_for("account_created").path
-            response = _redirect(f"{target}?{urlencode({'next': next_url})}")
-            set_session_cookie(response, token, settings)
-            return response
-    context = {
-        **csrf_context(request),
-        "next": next_url,
-        "errors": errors,
-        "values": {"username": name},
-        "has_errors": True,
-    }
-    return render(request, "account/new.html", context, status_code=status)
+        return page([("username", message % {"minutes": minutes})], status=429)
+    post.check(name, "username", _("Enter a username"))
+
+    def create() -> str:
+        user = do_register_applicant(session, name=name, password=password)
+        _user, token = do_login(
+            session,
+            username=user.username,
+            password=password,
+            client=client_address(request),
+            kind="session",
+            hours=settings.session_hours,
+            attempts_per_minute=settings.login_attempts_per_minute,
+        )
+        return token
+
+    def refusal(exc: RutaError) -> tuple[str, str]:
+        if isinstance(exc, PasswordPolicyError):
+            return ("password", _password_message(_, exc.reason))
+        field = exc.field if exc.field in ("username", "password") else "username"
+        return (
+            field,
+            _(
+                "Use 2 to 73 lowercase letters, digits, dots, dashes or underscores, "
+                "starting with a letter or a digit"
+            ),
+        )
+
+    def signed_in(token: str) -> Response:
+        target = request.url_for("account_created").path
+        response = see_other(f"{target}?{urlencode({'next': next_url})}")
+        set_session_cookie(response, token, settings)
+        return response
+
+    return post.run(create, done=signed_in, page=page, refusal=refusal)
 
 
 @router.get("/account/created", name="account_created")
@@ -307,19 +303,18 @@ def _submission(pathway_id: str, values: dict[str, str], profile: dict[str, Any]
 @router.post("/apply/{pathway_id}", name="apply_check")
 async def apply_check(request: Request, pathway_id: str, user: PageUser) -> Response:
     """Check the details; show them back with Change links before sending."""
-    _ = gettext_for(request)
     lang = request_language(request)
     title = pathway_title(pathway_id, lang)
     if title is None:
         return not_found_page(request, user)
-    form = await request.form()
-    values = {name: form_text(form, name) for name in FIELDS}
+    post = await FormPost.read(request, None, user, field="given_names")
+    values = {name: post.text(name) for name in FIELDS}
     values["nationality"] = values["nationality"].upper()
-    errors = _validate(values, _)
-    if not verify_csrf(request, form):
-        errors.insert(0, ("given_names", _("The form expired. Try again")))
-    if errors or form.get("change") == "1":
-        return _details_page(request, user, pathway_id, title, values, errors)
+    post.extend(_validate(values, post.gettext))
+    if not post.valid or post.form.get("change") == "1":
+        return post.page(
+            lambda errors: _details_page(request, user, pathway_id, title, values, errors)
+        )
     return check_page(request, user, pathway_id, title, values)
 
 
@@ -366,25 +361,30 @@ async def apply_send(
     title = pathway_title(pathway_id, lang)
     if title is None:
         return not_found_page(request, user)
-    form = await request.form()
-    values = {name: form_text(form, name) for name in FIELDS}
-    errors = _validate(values, _)
-    if not verify_csrf(request, form):
-        errors.insert(0, ("given_names", _("The form expired. Try again")))
-    if not errors:
+    post = await FormPost.read(request, session, user, field="given_names")
+    values = {name: post.text(name) for name in FIELDS}
+    post.extend(_validate(values, _))
+
+    def send() -> Application:
         try:
             data = _submission(pathway_id, values, _profile(request), lang)
             app, _created = do_submit_application(
                 session, user, data, idempotency_key=values["idempotency_key"] or None
             )
-        except (RutaError, ValueError) as exc:
-            session.rollback()
-            detail = exc.message if isinstance(exc, RutaError) else str(exc)
-            message = _("We could not send the application: %(detail)s") % {"detail": detail}
-            errors.append(("given_names", message))
-        else:
-            return _redirect(str(request.url_for("application_confirmation", app_id=app.id)))
-    return _details_page(request, user, pathway_id, title, values, errors)
+        except ValueError as exc:  # the details do not make an application (pydantic)
+            raise RutaError(str(exc)) from exc
+        return app
+
+    def refusal(exc: RutaError) -> tuple[str, str]:
+        message = _("We could not send the application: %(detail)s") % {"detail": exc.message}
+        return ("given_names", message)
+
+    return post.run(
+        send,
+        done=lambda app: see_other(str(request.url_for("application_confirmation", app_id=app.id))),
+        page=lambda errors: _details_page(request, user, pathway_id, title, values, errors),
+        refusal=refusal,
+    )
 
 
 @router.get("/applications/{app_id}/confirmation", name="application_confirmation")

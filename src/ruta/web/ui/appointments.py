@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -36,7 +36,8 @@ from ruta.cases.actions import (
     office_day,
     office_timezone,
 )
-from ruta.cases.errors import CasesError, NotFoundError
+from ruta.cases.errors import NotFoundError
+from ruta.errors import RutaError
 from ruta.store.models import Office, User
 from ruta.web.deps import PageUser, SessionDep
 from ruta.web.i18n import render, request_language
@@ -49,7 +50,7 @@ from ruta.web.ui._forms import (
     gettext_for,
     not_found_page,
 )
-from ruta.web.ui._forms import verify_csrf as _csrf_ok
+from ruta.web.ui._post import FormPost, see_other
 
 __all__ = ["appointment_rows", "router"]
 
@@ -215,63 +216,55 @@ def _slot_id(form: FormData) -> int | None:
 @router.post("/track/{app_id}/appointment", name="appointment_book")
 async def book(request: Request, app_id: str, user: PageUser, session: SessionDep) -> Response:
     """Book the chosen time, or move the current booking to it."""
-    _ = gettext_for(request)
-    form = await request.form()
-    slot_id = _slot_id(form)
-    errors: ErrorList = []
-    if not _csrf_ok(request, form):
-        errors.append(("slot", _("The form expired. Try again")))
-    elif not _is_open(session, user, app_id):
-        errors.append(("slot", _("This application is closed; there is nothing to book.")))
-    elif slot_id is None:
-        errors.append(("slot", _("Choose a day and time")))
-    else:
-        current = form_id(form, "current")
-        try:
-            if current is not None:
-                do_rebook_appointment(session, user, current, slot_id)
-            else:
-                do_book_appointment(session, user, app_id, slot_id)
-        except NotFoundError as exc:
-            if exc.field != "slot":
-                return not_found_page(request, user)
-            session.rollback()
-            errors.append(("slot", _("That time is no longer offered. Choose another")))
-        except CasesError as exc:
-            session.rollback()
-            message = (
-                _("That time has just been taken. Choose another")
-                if exc.field == "slot"
-                else exc.message
-            )
-            errors.append(("slot", message))
-        else:
-            target = request.url_for("track_application", app_id=app_id)
-            return RedirectResponse(f"{target}#appointment", status_code=303)
-    return _booking_page(request, session, user, app_id, errors, form_text(form, "slot"))
+    post = await FormPost.read(request, session, user, field="slot")
+    _ = post.gettext
+    slot_id = _slot_id(post.form)
+    current = form_id(post.form, "current")
+    if post.check(
+        _is_open(session, user, app_id),
+        "slot",
+        _("This application is closed; there is nothing to book."),
+    ):
+        post.check(slot_id is not None, "slot", _("Choose a day and time"))
+
+    def act() -> object:
+        assert slot_id is not None  # checked above
+        if current is not None:
+            return do_rebook_appointment(session, user, current, slot_id)
+        return do_book_appointment(session, user, app_id, slot_id)
+
+    def refusal(exc: RutaError) -> tuple[str, str] | None:
+        if exc.field != "slot":
+            return post.refusal(exc)
+        if isinstance(exc, NotFoundError):
+            return ("slot", _("That time is no longer offered. Choose another"))
+        return ("slot", _("That time has just been taken. Choose another"))
+
+    target = request.url_for("track_application", app_id=app_id)
+    return post.run(
+        act,
+        done=lambda _booking: see_other(f"{target}#appointment"),
+        page=lambda errors: _booking_page(
+            request, session, user, app_id, errors, post.text("slot")
+        ),
+        refusal=refusal,
+    )
 
 
 @router.post("/track/{app_id}/appointment/cancel", name="appointment_cancel")
 async def cancel(request: Request, app_id: str, user: PageUser, session: SessionDep) -> Response:
     """Cancel the booking; the place goes back to the office."""
-    _ = gettext_for(request)
-    form = await request.form()
-    appointment_id = form_id(form, "appointment")
-    if not _csrf_ok(request, form):
-        return _booking_page(
-            request, session, user, app_id, [("cancel", _("The form expired. Try again"))]
-        )
-    if appointment_id is None:
+    post = await FormPost.read(request, session, user, field="cancel")
+    appointment_id = form_id(post.form, "appointment")
+    if appointment_id is None and post.fresh:
         return not_found_page(request, user)
-    try:
-        do_cancel_appointment(session, user, appointment_id, app_id)
-    except NotFoundError:
-        return not_found_page(request, user)
-    except CasesError as exc:
-        session.rollback()
-        return _booking_page(request, session, user, app_id, [("cancel", exc.message)])
-    target = request.url_for("appointment_choose", app_id=app_id)
-    return RedirectResponse(str(target), status_code=303)
+    chosen = appointment_id or 0  # a stale form runs no action
+    target = str(request.url_for("appointment_choose", app_id=app_id))
+    return post.run(
+        lambda: do_cancel_appointment(session, user, chosen, app_id),
+        done=lambda _cancelled: see_other(target),
+        page=lambda errors: _booking_page(request, session, user, app_id, errors),
+    )
 
 
 # --- officers: an office's day, attendance, opening slots ---------------------------------
@@ -388,35 +381,34 @@ async def attendance(
     """Mark a booking attended or not; back to the case or the day it came from."""
     from ruta.web.ui.caseworker import case_page, redirect_to_case
 
-    _ = gettext_for(request)
-    form = await request.form()
-    attended = form_text(form, "attended")
-    app_id = form_text(form, "application_id")
-    back_to_case = form_text(form, "return_to") == "case"
-    office, day = form_text(form, "office"), form_text(form, "day")
-    field = "appointments" if back_to_case else f"attendance-{appointment_id}"
-    message = ""
     if user.role not in OFFICERS:
         return not_found_page(request, user)
-    if not _csrf_ok(request, form):
-        message = _("The form expired. Try again")
-    elif attended not in ("yes", "no"):
-        message = _("Select whether the applicant came")
-    else:
-        try:
-            do_mark_attendance(session, user, appointment_id, attended == "yes", app_id or None)
-        except NotFoundError:
-            return not_found_page(request, user)
-        except CasesError as exc:
-            session.rollback()
-            message = exc.message
-    if not message:
+    form = await request.form()
+    back_to_case = form_text(form, "return_to") == "case"
+    field = "appointments" if back_to_case else f"attendance-{appointment_id}"
+    post = FormPost(request, session, user, form, field=field)
+    attended = post.text("attended")
+    app_id = post.text("application_id")
+    office, day = post.text("office"), post.text("day")
+    post.check(attended in ("yes", "no"), field, post.gettext("Select whether the applicant came"))
+
+    def done(_appointment: object) -> Response:
         if back_to_case:
             return redirect_to_case(request, app_id, "attendance-recorded")
-        return RedirectResponse(_day_url(request, office, day), status_code=303)
-    if back_to_case:
-        return case_page(request, session, user, app_id, [(field, message)])
-    return _day_page(request, session, user, office, day, [(field, message)])
+        return see_other(_day_url(request, office, day))
+
+    def page(errors: ErrorList) -> Response:
+        if back_to_case:
+            return case_page(request, session, user, app_id, errors)
+        return _day_page(request, session, user, office, day, errors)
+
+    return post.run(
+        lambda: do_mark_attendance(
+            session, user, appointment_id, attended == "yes", app_id or None
+        ),
+        done=done,
+        page=page,
+    )
 
 
 @router.post("/casework/appointments/slots", name="office_open_slots")
@@ -424,55 +416,50 @@ async def open_slots(request: Request, user: PageUser, session: SessionDep) -> R
     """Open a day's slots at an office (supervisors): date, from, until, interval, places."""
     if user.role not in OFFICERS:
         return not_found_page(request, user)
-    _ = gettext_for(request)
-    form = await request.form()
-    office = form_text(form, "office")
-    values = {
-        k: form_text(form, k)
-        for k in (
-            "date-day",
-            "date-month",
-            "date-year",
-            "start",
-            "end",
-            "interval_minutes",
-            "capacity",
-        )
-    }
-    errors: ErrorList = []
-    day = form_date(form, "date")
+    post = await FormPost.read(request, session, user, field="date")
+    _ = post.gettext
+    office = post.text("office")
+    fields = ("date-day", "date-month", "date-year", "start", "end", "interval_minutes")
+    values = {k: post.text(k) for k in (*fields, "capacity")}
+    day = form_date(post.form, "date")
     start, end = _parse_time(values["start"]), _parse_time(values["end"])
     interval, capacity = values["interval_minutes"], values["capacity"]
-    if not _csrf_ok(request, form):
-        errors.append(("date", _("The form expired. Try again")))
-    if day is None:
-        errors.append(("date", _("Enter a real date, for example 27 3 2027")))
-    if start is None:
-        errors.append(("start", _("Enter the time of the first appointment, for example 09:00")))
-    if end is None:
-        errors.append(("end", _("Enter the time the appointments end, for example 13:00")))
-    if not interval.isdigit() or not 5 <= int(interval) <= 480:
-        errors.append(("interval_minutes", _("Enter the minutes between appointments, 5 to 480")))
-    if not capacity.isdigit() or not 1 <= int(capacity) <= 500:
-        errors.append(("capacity", _("Enter how many people each time can take, 1 to 500")))
-    if not errors and day is not None and start is not None and end is not None:
-        try:
-            do_open_slot_range(session, user, office, day, start, end, int(interval), int(capacity))
-        except NotFoundError:
-            return not_found_page(request, user)
-        except CasesError as exc:
-            session.rollback()
-            field = exc.field if exc.field in ("end", "interval_minutes", "capacity") else "date"
-            if exc.field == "role":
-                message = _("Only a supervisor can open appointment times")
-            elif exc.field == "end":
-                message = _("The end time must be after the start time")
-            elif exc.field == "date":
-                message = _("That day is over. Choose today or a later date")
-            else:
-                message = exc.message
-            errors.append((field, message))
-        else:
-            return RedirectResponse(_day_url(request, office, day.isoformat()), status_code=303)
+    post.check(day, "date", _("Enter a real date, for example 27 3 2027"))
+    post.check(start, "start", _("Enter the time of the first appointment, for example 09:00"))
+    post.check(end, "end", _("Enter the time the appointments end, for example 13:00"))
+    post.check(
+        interval.isdigit() and 5 <= int(interval) <= 480,
+        "interval_minutes",
+        _("Enter the minutes between appointments, 5 to 480"),
+    )
+    post.check(
+        capacity.isdigit() and 1 <= int(capacity) <= 500,
+        "capacity",
+        _("Enter how many people each time can take, 1 to 500"),
+    )
+
+    def act() -> object:
+        assert day is not None and start is not None and end is not None  # checked above
+        return do_open_slot_range(
+            session, user, office, day, start, end, int(interval), int(capacity)
+        )
+
+    def refusal(exc: RutaError) -> tuple[str, str] | None:
+        if isinstance(exc, NotFoundError):
+            return None
+        field = exc.field if exc.field in ("end", "interval_minutes", "capacity") else "date"
+        if exc.field == "role":
+            return (field, _("Only a supervisor can open appointment times"))
+        if exc.field == "end":
+            return (field, _("The end time must be after the start time"))
+        if exc.field == "date":
+            return (field, _("That day is over. Choose today or a later date"))
+        return (field, exc.message)
+
     shown_day = day.isoformat() if day is not None else None
-    return _day_page(request, session, user, office, shown_day, errors, values)
+    return post.run(
+        act,
+        done=lambda _slots: see_other(_day_url(request, office, shown_day or "")),
+        page=lambda errors: _day_page(request, session, user, office, shown_day, errors, values),
+        refusal=refusal,
+    )

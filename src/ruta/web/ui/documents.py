@@ -15,7 +15,8 @@ from starlette.exceptions import HTTPException
 
 from ruta.cases.access import OFFICERS
 from ruta.cases.actions import do_review_document, do_upload_document, read_document
-from ruta.cases.errors import CasesError, NotFoundError
+from ruta.cases.errors import NotFoundError
+from ruta.errors import RutaError
 from ruta.store.models import User
 from ruta.web.deps import PageUser, SessionDep, SettingsDep
 from ruta.web.params import RecordId
@@ -70,7 +71,7 @@ async def upload(
         filename = upload_file.filename or ""
     post.check(content, "file", _("Choose the file of the scanned document"))
 
-    def refusal(exc: CasesError) -> tuple[str, str] | None:
+    def refusal(exc: RutaError) -> tuple[str, str] | None:
         if isinstance(exc, NotFoundError):
             return None
         message = {

@@ -30,8 +30,8 @@ from ruta.web.ui._forms import (
     form_text,
     gettext_for,
     not_found_page,
-    verify_csrf,
 )
+from ruta.web.ui._post import FormPost
 from ruta.web.ui.applicant import FIELDS, check_page, household_of, pathway_title
 
 __all__ = ["RELATIONSHIPS", "router"]
@@ -153,14 +153,14 @@ async def add_member(request: Request, pathway_id: str, user: PageUser) -> Respo
     title = pathway_title(pathway_id, request_language(request))
     if title is None:
         return not_found_page(request, user)
-    form = await request.form()
-    carried = _carried(form)
-    member = {name: form_text(form, name) for name in _MEMBER_FIELDS}
-    errors = _validate_member(member, carried, _)
-    if not verify_csrf(request, form):
-        errors.insert(0, ("member_given_names", _("The form expired. Try again")))
-    if errors:
-        return _member_page(request, user, pathway_id, title, carried, member, errors)
+    post = await FormPost.read(request, None, user, field="member_given_names")
+    carried = _carried(post.form)
+    member = {name: post.text(name) for name in _MEMBER_FIELDS}
+    post.extend(_validate_member(member, carried, _))
+    if not post.valid:
+        return post.page(
+            lambda errors: _member_page(request, user, pathway_id, title, carried, member, errors)
+        )
     born = form_birth_date(member, "member_dob", "", _)  # checked above
     minor = _may_be_minor(born, datetime.now(UTC).date())
     household = household_of(carried)
@@ -185,25 +185,29 @@ async def remove_member(request: Request, pathway_id: str, user: PageUser) -> Re
     title = pathway_title(pathway_id, request_language(request))
     if title is None:
         return not_found_page(request, user)
-    form = await request.form()
-    carried = _carried(form)
+    post = await FormPost.read(request, None, user, field="household")
+    carried = _carried(post.form)
     household = household_of(carried)
     try:
-        index = int(form_text(form, "remove"))
+        index = int(post.text("remove"))
     except ValueError:
         index = -1
-    if verify_csrf(request, form) and 0 <= index < len(household):
+    if post.fresh and 0 <= index < len(household):
         person = household[index]
         name = f"{person.get('given_names', '')} {person.get('surname_1', '')}".strip()
-        if any(m.get("guardian") == name for m in household):
-            # Removing a guardian would leave a child without one; say so, change nothing.
-            _ = gettext_for(request)
-            message = _(
-                "%(name)s is the guardian of a child on this application: remove the child first"
-            )
-            return check_page(
-                request, user, pathway_id, title, carried, [("household", message % {"name": name})]
-            )
-        household.pop(index)
+        message = post.gettext(
+            "%(name)s is the guardian of a child on this application: remove the child first"
+        )
+        # Removing a guardian would leave a child without one; say so, change nothing.
+        if post.check(
+            not any(m.get("guardian") == name for m in household),
+            "household",
+            message % {"name": name},
+        ):
+            household.pop(index)
+    if not post.valid:
+        return post.page(
+            lambda errors: check_page(request, user, pathway_id, title, carried, errors)
+        )
     carried["household"] = json.dumps(household, ensure_ascii=False)
     return check_page(request, user, pathway_id, title, carried)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ruta.cases.errors import CasesError
 from ruta.cases.intake import do_search_duplicates
+from ruta.errors import RutaError
 from ruta.web.deps import PageUser, SessionDep
 from ruta.web.ui._post import FormPost
 from ruta.web.ui.caseworker import case_page, redirect_to_case
@@ -28,7 +28,7 @@ async def search_again(
     """Search the host state's registry again for this applicant."""
     post = await FormPost.read(request, session, user, field="duplicate_search")
 
-    def refusal(exc: CasesError) -> tuple[str, str] | None:
+    def refusal(exc: RutaError) -> tuple[str, str] | None:
         if exc.field != "duplicate_search":  # a role refusal: as for any case action
             return None
         return post.refusal(exc)

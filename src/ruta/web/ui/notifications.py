@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from ruta.cases.actions import (
     do_retry_message,
@@ -19,14 +19,15 @@ from ruta.cases.actions import (
     get_notification_preferences,
     list_undelivered,
 )
-from ruta.cases.errors import CasesError, NotFoundError
+from ruta.cases.errors import NotFoundError
+from ruta.errors import RutaError
 from ruta.i18n import LANGUAGES
 from ruta.store.models import User
 from ruta.web.deps import PageUser, SessionDep
 from ruta.web.i18n import render, request_language
 from ruta.web.params import RecordId
-from ruta.web.ui._forms import ErrorList, csrf_context, form_text, gettext_for, not_found_page
-from ruta.web.ui._forms import verify_csrf as _csrf_ok
+from ruta.web.ui._forms import ErrorList, csrf_context, gettext_for, not_found_page
+from ruta.web.ui._post import FormPost, see_other
 
 __all__ = ["router"]
 
@@ -83,11 +84,11 @@ async def save_preferences(request: Request, user: PageUser, session: SessionDep
     """Store the applicant's choices (CSRF-checked) and show them back."""
     if user.role != "applicant":
         return not_found_page(request, user)
-    _ = gettext_for(request)
-    form = await request.form()
-    channel, language = form_text(form, "channel"), form_text(form, "language")
-    email, phone = form_text(form, "email"), form_text(form, "phone")
-    opted_out = form_text(form, "opted_out") == "yes"
+    post = await FormPost.read(request, session, user, field="channel")
+    _ = post.gettext
+    channel, language = post.text("channel"), post.text("language")
+    email, phone = post.text("email"), post.text("phone")
+    opted_out = post.text("opted_out") == "yes"
     values: dict[str, Any] = {
         "channel": channel,
         "opted_out": opted_out,
@@ -95,12 +96,24 @@ async def save_preferences(request: Request, user: PageUser, session: SessionDep
         "email": email,
         "phone": phone,
     }
-    if not _csrf_ok(request, form):
-        return _preferences_page(
-            request, user, values, [("channel", _("The form expired. Try again"))]
-        )
-    try:
-        do_set_notification_preferences(
+    messages = {
+        "channel": _("Choose e-mail, SMS or WhatsApp"),
+        "language": _("Choose a language"),
+        "email": _("Enter an email address in the right format, like name@example.com"),
+        "phone": (
+            _("Enter a mobile number to receive SMS or WhatsApp messages")
+            if not phone
+            else _("Enter the mobile number with its country code, for example +57 300 123 4567")
+        ),
+    }
+
+    def refusal(exc: RutaError) -> tuple[str, str]:
+        field = exc.field if exc.field in messages else "channel"
+        return (field, messages[field])
+
+    target = request.url_for("account_notifications").path
+    return post.run(
+        lambda: do_set_notification_preferences(
             session,
             user,
             channel=channel,
@@ -108,25 +121,11 @@ async def save_preferences(request: Request, user: PageUser, session: SessionDep
             language=language or None,
             email=email,
             phone=phone,
-        )
-    except CasesError as exc:
-        session.rollback()
-        messages = {
-            "channel": _("Choose e-mail, SMS or WhatsApp"),
-            "language": _("Choose a language"),
-            "email": _("Enter an email address in the right format, like name@example.com"),
-            "phone": (
-                _("Enter a mobile number to receive SMS or WhatsApp messages")
-                if not phone
-                else _(
-                    "Enter the mobile number with its country code, for example +57 300 123 4567"
-                )
-            ),
-        }
-        field = exc.field if exc.field in messages else "channel"
-        return _preferences_page(request, user, values, [(field, messages[field])])
-    target = request.url_for("account_notifications").path
-    return RedirectResponse(f"{target}?saved=1", status_code=303)
+        ),
+        done=lambda _preferences: see_other(f"{target}?saved=1"),
+        page=lambda errors: _preferences_page(request, user, values, errors),
+        refusal=refusal,
+    )
 
 
 def _undelivered_page(
@@ -161,18 +160,17 @@ async def retry(
     """Queue one message again (audited), then back to the list."""
     if user.role != "supervisor":
         return not_found_page(request, user)
-    _ = gettext_for(request)
-    form = await request.form()
-    if not _csrf_ok(request, form):
-        errors = [("retry", _("The form expired. Try again"))]
-        return _undelivered_page(request, session, user, errors, retried=False)
-    try:
-        do_retry_message(session, user, message_id, form_text(form, "reason") or None)
-    except NotFoundError:
-        return not_found_page(request, user)
-    except CasesError:
-        session.rollback()
-        errors = [("retry", _("This message is already queued or sent"))]
-        return _undelivered_page(request, session, user, errors, retried=False)
+    post = await FormPost.read(request, session, user, field="retry")
+
+    def refusal(exc: RutaError) -> tuple[str, str] | None:
+        if isinstance(exc, NotFoundError):
+            return None
+        return ("retry", post.gettext("This message is already queued or sent"))
+
     target = request.url_for("undelivered_messages").path
-    return RedirectResponse(f"{target}?retried=1", status_code=303)
+    return post.run(
+        lambda: do_retry_message(session, user, message_id, post.text("reason") or None),
+        done=lambda _message: see_other(f"{target}?retried=1"),
+        page=lambda errors: _undelivered_page(request, session, user, errors, retried=False),
+        refusal=refusal,
+    )

@@ -11,18 +11,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from ruta.cases.access import OFFICERS
 from ruta.cases.actions import do_decide_review_pair, get_review_pair, list_review_pairs
-from ruta.cases.errors import CasesError, NotFoundError
+from ruta.cases.errors import NotFoundError
 from ruta.store.models import User
 from ruta.web.deps import PageUser, SessionDep, SettingsDep
 from ruta.web.i18n import render
 from ruta.web.params import PageNumber, RecordId
-from ruta.web.ui._forms import ErrorList, csrf_context, form_text, gettext_for, not_found_page
-from ruta.web.ui._forms import verify_csrf as _csrf_ok
+from ruta.web.ui._forms import ErrorList, csrf_context, not_found_page
+from ruta.web.ui._post import FormPost, see_other
 
 __all__ = ["router"]
 
@@ -125,27 +125,17 @@ async def decide(
     """Record "same person" (merged) or "not the same person" (distinct) with a reason."""
     if user.role not in OFFICERS:
         return not_found_page(request, user)
-    _ = gettext_for(request)
-    form = await request.form()
-    outcome = form_text(form, "outcome")
-    reason = form_text(form, "reason")
-    values = {"reason": reason}
-    errors: ErrorList = []
-    if not _csrf_ok(request, form):
-        errors.append(("reason", _("The form expired. Try again")))
-    elif outcome not in ("merged", "distinct"):
-        errors.append(("reason", _("Choose same person or not the same person")))
-    elif not reason:
-        errors.append(("reason", _("Say why: what makes them the same person or not")))
-    if not errors:
-        try:
-            do_decide_review_pair(session, user, pair_id, outcome, reason)
-        except NotFoundError:
-            return not_found_page(request, user)
-        except CasesError as exc:
-            session.rollback()
-            errors.append(("reason", exc.message))
-        else:
-            url = str(request.url_for("review_queue")) + "?status=decided"
-            return RedirectResponse(url, status_code=303)
-    return _pair_page(request, session, user, pair_id, errors, values)
+    post = await FormPost.read(request, session, user, field="reason")
+    _ = post.gettext
+    outcome = post.text("outcome")
+    reason = post.text("reason")
+    if post.check(
+        outcome in ("merged", "distinct"), "reason", _("Choose same person or not the same person")
+    ):
+        post.check(reason, "reason", _("Say why: what makes them the same person or not"))
+    target = str(request.url_for("review_queue")) + "?status=decided"
+    return post.run(
+        lambda: do_decide_review_pair(session, user, pair_id, outcome, reason),
+        done=lambda _pair: see_other(target),
+        page=lambda errors: _pair_page(request, session, user, pair_id, errors, {"reason": reason}),
+    )

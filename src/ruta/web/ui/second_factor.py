@@ -22,12 +22,14 @@ from ruta.cases.accounts import (
     do_second_factor,
     enrolling_user,
 )
-from ruta.cases.errors import AuthenticationError, CasesError, RateLimitedError
+from ruta.cases.errors import AuthenticationError, RateLimitedError
+from ruta.errors import RutaError
 from ruta.store.models import User
 from ruta.web.deps import PageUser, SessionDep, SettingsDep
 from ruta.web.i18n import render
 from ruta.web.security import SESSION_COOKIE, csrf_token, safe_next, set_session_cookie
-from ruta.web.ui._forms import gettext_for, verify_csrf
+from ruta.web.ui._forms import ErrorList, gettext_for
+from ruta.web.ui._post import FormPost, see_other
 
 __all__ = ["router"]
 
@@ -97,47 +99,60 @@ def code_page(request: Request, next: str = "/") -> Response:
 @router.post("/login/code")
 async def code_submit(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """Check the code (or a recovery code) and finish the sign-in."""
-    _ = gettext_for(request)
-    form = await request.form()
-    next_url = safe_next(str(form.get("next") or "/"))
-    code = str(form.get("code") or "").strip()[:20]
-    token = request.cookies.get(SESSION_COOKIE, "")
-    error, status, retry = None, 422, 0
-    if not verify_csrf(request, form):
-        error = _("The form expired. Try again")
-    elif not code:
-        error = _("Enter the 6-digit code from your authenticator app")
-    else:
-        try:
-            new = do_second_factor(
-                session,
-                token=token,
-                code=code,
-                totp_key=settings.secret_key.get_secret_value(),
-                hours=settings.session_hours,
-                attempts_per_minute=settings.login_attempts_per_minute,
+    post = await FormPost.read(request, session, None, field="code")
+    _ = post.gettext
+    next_url = safe_next(str(post.form.get("next") or "/"))
+    code = post.text("code")[:20]
+    post.check(code, "code", _("Enter the 6-digit code from your authenticator app"))
+    retry = 0
+
+    def refusal(exc: RutaError) -> tuple[str, str] | Response | None:
+        nonlocal retry
+        if isinstance(exc, RateLimitedError):
+            retry = exc.retry_after
+            return (
+                "code",
+                _("Too many attempts. Try again in %(seconds)s seconds") % {"seconds": retry},
             )
-        except RateLimitedError as exc:
-            retry, status = exc.retry_after, 429
-            error = _("Too many attempts. Try again in %(seconds)s seconds") % {"seconds": retry}
-        except AuthenticationError as exc:
-            if exc.field == "token":
+        if isinstance(exc, AuthenticationError):
+            if exc.field == "token":  # the half-done sign-in is gone: start again
                 return _restart(next_url)
-            error = _("The code is not right or was already used. Enter the code the app shows now")
-        else:
-            moved = RedirectResponse(next_url, status_code=303)
-            set_session_cookie(moved, new, settings)
-            return moved
-    context = {
-        "csrf_token": csrf_token(request),
-        "next": next_url,
-        "error": error,
-        "user": None,
-    }
-    response = render(request, "auth/code.html", context, status_code=status)
-    if retry:
-        response.headers["Retry-After"] = str(retry)
-    return response
+            return (
+                "code",
+                _("The code is not right or was already used. Enter the code the app shows now"),
+            )
+        return post.refusal(exc)
+
+    def signed_in(token: str) -> Response:
+        moved = see_other(next_url)
+        set_session_cookie(moved, token, settings)
+        return moved
+
+    def page(errors: ErrorList) -> Response:
+        context = {
+            "csrf_token": csrf_token(request),
+            "next": next_url,
+            "error": errors[0][1],
+            "user": None,
+        }
+        response = render(request, "auth/code.html", context, status_code=429 if retry else 422)
+        if retry:
+            response.headers["Retry-After"] = str(retry)
+        return response
+
+    return post.run(
+        lambda: do_second_factor(
+            session,
+            token=request.cookies.get(SESSION_COOKIE, ""),
+            code=code,
+            totp_key=settings.secret_key.get_secret_value(),
+            hours=settings.session_hours,
+            attempts_per_minute=settings.login_attempts_per_minute,
+        ),
+        done=signed_in,
+        page=page,
+        refusal=refusal,
+    )
 
 
 @router.get("/login/enrol")
@@ -162,40 +177,51 @@ async def _confirm(
     pending: str | None,
     action: str,
 ) -> Response:
-    _ = gettext_for(request)
-    form = await request.form()
-    next_url = safe_next(str(form.get("next") or "/"))
-    code = str(form.get("code") or "").strip()[:20]
+    post = await FormPost.read(request, session, user, field="code")
+    _ = post.gettext
+    next_url = safe_next(str(post.form.get("next") or "/"))
+    code = post.text("code")[:20]
     key = settings.secret_key.get_secret_value()
-    error = None
-    if not verify_csrf(request, form):
-        error = _("The form expired. Try again")
-    elif not code:
-        error = _("Enter the 6-digit code from your authenticator app")
-    else:
-        try:
-            codes, token = do_confirm_enrolment(
-                session,
-                user,
-                code=code,
-                totp_key=key,
-                pending_token=pending,
-                hours=settings.session_hours,
-            )
-        except AuthenticationError:
-            session.rollback()
-            error = _("The code is not right. Enter the 6 digits the app shows now")
-        except CasesError:
-            session.rollback()
-            return RedirectResponse(action, status_code=303)
-        else:
-            response = _codes_page(request, user if pending is None else None, codes, next_url)
-            if token is not None:
-                set_session_cookie(response, token, settings)
-            return response
-    secret, uri = do_begin_enrolment(session, user, totp_key=key)
-    return _enrol_page(
-        request, user, secret, uri, action=action, next_url=next_url, error=error, status=422
+    post.check(code, "code", _("Enter the 6-digit code from your authenticator app"))
+
+    def refusal(exc: RutaError) -> tuple[str, str] | Response:
+        if isinstance(exc, AuthenticationError):
+            return ("code", _("The code is not right. Enter the 6 digits the app shows now"))
+        # Any other refusal (an authenticator already set up): the page shows where it stands.
+        return see_other(action)
+
+    def codes(done: tuple[list[str], str | None]) -> Response:
+        recovery, token = done
+        response = _codes_page(request, user if pending is None else None, recovery, next_url)
+        if token is not None:
+            set_session_cookie(response, token, settings)
+        return response
+
+    def page(errors: ErrorList) -> Response:
+        secret, uri = do_begin_enrolment(session, user, totp_key=key)
+        return _enrol_page(
+            request,
+            user,
+            secret,
+            uri,
+            action=action,
+            next_url=next_url,
+            error=errors[0][1],
+            status=422,
+        )
+
+    return post.run(
+        lambda: do_confirm_enrolment(
+            session,
+            user,
+            code=code,
+            totp_key=key,
+            pending_token=pending,
+            hours=settings.session_hours,
+        ),
+        done=codes,
+        page=page,
+        refusal=refusal,
     )
 
 

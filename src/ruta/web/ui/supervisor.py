@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from ruta.cases.actions import backlog, do_assign, do_bulk_transition, do_decide
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError, PermissionDeniedError
 from ruta.cases.workflow import PROPOSED_OUTCOMES, STATES
+from ruta.errors import RutaError
 from ruta.web.deps import PageUser, SessionDep, SettingsDep
 from ruta.web.i18n import render
 from ruta.web.params import form_id
@@ -50,7 +51,7 @@ async def decide(
     )
     post.check(reasons, "decision_reasons", _("Give at least one reason, one per line"))
 
-    def refusal(exc: CasesError) -> tuple[str, str] | None:
+    def refusal(exc: RutaError) -> tuple[str, str] | None:
         if isinstance(exc, NotFoundError):
             return None
         return ("decision_outcome", _refusal(_, exc))
@@ -65,7 +66,7 @@ async def decide(
     )
 
 
-def _refusal(_: Any, exc: CasesError) -> str:
+def _refusal(_: Any, exc: RutaError) -> str:
     """The four-eyes refusals in the page's language; any other refusal as the action said."""
     if exc.field != "outcome":
         return exc.message
@@ -93,7 +94,7 @@ async def assign(request: Request, app_id: str, user: PageUser, session: Session
     post.check(assignee, "assignee", choose)
     reason = post.text("assign_reason") or _("Reassigned by a supervisor")
 
-    def refusal(exc: CasesError) -> tuple[str, str] | None:
+    def refusal(exc: RutaError) -> tuple[str, str] | None:
         if isinstance(exc, NotFoundError) and exc.field == "assignee":
             return ("assignee", choose)  # the officer, not the case, is unknown
         return post.refusal(exc)
