@@ -13,7 +13,7 @@ import typer
 from ruta.cli._app import EXTRAS, app
 from ruta.errors import RutaError
 
-__all__ = ["app", "main"]
+__all__ = ["EXTRAS", "app", "main"]
 
 
 def main() -> None:

@@ -23,6 +23,8 @@ from ruta.cli._lang import LangOption, cli_language
 if TYPE_CHECKING:
     from ruta.labour.pensions import Reason, Totalization
 
+__all__ = ["app"]
+
 app = typer.Typer(
     help="Workers' rights: the migrant pay gap and pension totalization across states.",
     no_args_is_help=True,

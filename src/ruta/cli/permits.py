@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from ruta.settings import Settings
     from ruta.store.models import User
 
+__all__ = ["app"]
+
 app = typer.Typer(
     help="Verifiable residence permits: keys, trust lists, status, verify.", no_args_is_help=True
 )

@@ -17,7 +17,7 @@ from ruta.linkage._names import fold
 from ruta.linkage._registry import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Registry
 from ruta.linkage._text import Text
 
-__all__ = ["ReviewPair", "borderline_pairs", "read_pairs"]
+__all__ = ["ReviewPair", "borderline_pairs", "comparison_key", "read_pairs"]
 
 _PAIR_COLUMNS = ("record_id_l", "record_id_r", "match_probability")
 _SHOWN = REQUIRED_COLUMNS + OPTIONAL_COLUMNS

@@ -28,6 +28,7 @@ __all__ = [
     "holder_from_mapping",
     "issue_for_application",
     "issue_permit",
+    "minimal_view",
     "new_permit_id",
     "reinstate_permit",
     "revoke_permit",
