@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ruta.i18n import N_, UnsupportedLanguage, require_language, translator
+from ruta.i18n import N_, UnsupportedLanguage, format_date, require_language, translator
 from ruta.pathways._catalog import Catalog, default_catalog
 from ruta.pathways._errors import PathwaysError
 from ruta.pathways._expr import (
@@ -193,7 +193,9 @@ _WINDOW_TEXT = {
 
 
 def _window_text(key: str, day: dt.date | None, lang: str) -> str:
-    return translator(lang, "pathways").gettext(_WINDOW_TEXT[key]) % {"date": day}
+    # The date as a reader of the language writes it ("30 de abril de 2026"), not ISO.
+    said = format_date(day, lang) if day is not None else ""
+    return translator(lang, "pathways").gettext(_WINDOW_TEXT[key]) % {"date": said}
 
 
 def _doc_status(

@@ -10,14 +10,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from babel import Locale
+from babel.languages import get_official_languages
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from ruta.i18n import language_of
 from ruta.pathways import (
+    COUNTRIES,
     ProfileError,
     Question,
+    UnknownPathwayError,
     apply_answer,
     evaluate,
+    get_pathway,
     next_question,
 )
 from ruta.web.deps import signed_in_username
@@ -38,6 +44,7 @@ from ruta.web.ui._forms import verify_csrf
 from ruta.web.ui._help import authority, partners_for
 from ruta.web.ui._replay import answered_questions, ask, in_asking_order, replay
 from ruta.web.ui._state import clear_answers, read_answers, write_answers
+from ruta.web.ui._terms import TermExplainer
 
 __all__ = ["router"]
 
@@ -302,7 +309,16 @@ def results(request: Request) -> Response:
     closed = [r for r in ranked if r not in shown]
     host = profile.get("host_country")
     settings = request.app.state.settings
+    for result in ranked:
+        result["summary"] = _summary(result["pathway"], lang)
+        result["law_lang"] = law_language(result["host_country"])
+    laws_in = sorted({r["law_lang"] for r in ranked if r["law_lang"] and r["law_lang"] != lang})
     context = {
+        "terms": TermExplainer(lang),
+        # The packs cite each law by its official title, in the language it is published in
+        # (no pack carries translated titles): the page says so, and marks each citation's
+        # language so a screen reader reads it right.
+        "laws_in": [language_name(code, lang) for code in laws_in],
         "results": shown,
         "closed": closed,
         "counts": counts,
@@ -316,3 +332,44 @@ def results(request: Request) -> Response:
 def _opens_later(result: dict[str, Any]) -> bool:
     """A closed pathway that opens by itself later (a window, or an age or a period)."""
     return bool(result.get("opens_on") or result.get("eligible_on"))
+
+
+def _summary(pathway_id: str, lang: str) -> str:
+    try:
+        return get_pathway(pathway_id).summary(lang)
+    except UnknownPathwayError:
+        return ""
+
+
+def law_language(country: str) -> str | None:
+    """The language a host country publishes its laws in (its first official language in
+    CLDR), for the ``lang`` of a citation.
+
+    Examples:
+        >>> law_language("BRA"), law_language("BRB")
+        ('pt', 'en')
+    """
+    alpha2 = COUNTRIES.get(country)
+    official = get_official_languages(alpha2) if alpha2 else ()
+    return official[0] if official else None
+
+
+def language_name(code: str, lang: str) -> str:
+    """The name of language ``code`` in the page language ("Spanish", "portugués").
+
+    The languages the packs' laws are written in are named by the catalogs (CLDR has no
+    Kreyòl names); any other by CLDR, in English when the page language has no names.
+
+    Examples:
+        >>> language_name("es", "en"), language_name("pt", "es"), language_name("nl", "en")
+        ('Spanish', 'portugués', 'Dutch')
+    """
+    _ = translator(lang).gettext
+    named = {"es": _("Spanish"), "pt": _("Portuguese"), "en": _("English"), "fr": _("French")}
+    if code in named:
+        return named[code]
+    try:
+        name = Locale.parse(language_of(lang) or "en").languages.get(code)
+    except (ValueError, LookupError):
+        name = None
+    return str(name or Locale.parse("en").languages.get(code, code))

@@ -1,0 +1,104 @@
+"""The results page reads plain first (issue 15 §2): each pathway's summary before its legal
+detail, which is folded in a <details>; acronyms explained on first use; citations marked
+with the language of the law; dates as the page language writes them."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+import pytest
+from fastapi.testclient import TestClient
+from tests.web.ui.conftest import ARG_ANSWERS, walk_finder
+from tests.web.ui.test_finder_promises import VENEZUELAN_IN_BRAZIL
+from tests.web.ui.test_no_dead_ends import VENEZUELAN_IN_COLOMBIA
+
+from ruta.i18n import LANGUAGES
+from ruta.web.ui._terms import load_terms
+
+WALKS = {"ARG": ARG_ANSWERS, "COL": VENEZUELAN_IN_COLOMBIA, "BRA": VENEZUELAN_IN_BRAZIL}
+
+
+def _results(client: TestClient, walk: str, lang: str) -> lxml.html.HtmlElement:
+    walk_finder(client, WALKS[walk], lang)  # type: ignore[arg-type]
+    page = client.get("/finder/results", params={"lang": lang})
+    assert page.status_code == 200
+    tree: lxml.html.HtmlElement = lxml.html.fromstring(page.text)
+    return tree.xpath("//main")[0]
+
+
+@pytest.mark.parametrize("walk", sorted(WALKS))
+def test_the_summary_comes_first_and_the_legal_detail_is_one_click_away(
+    finder_client: TestClient, walk: str
+) -> None:
+    main = _results(finder_client, walk, "es")
+    cards = main.xpath("//section[@class='result']")
+    closed = main.xpath("//details[@class='closed-pathways']")
+    assert cards or closed
+    for card in cards:
+        children = [c for c in card if isinstance(c.tag, str)]
+        summary = card.xpath("./p[@class='summary']")[0]
+        assert summary.text_content().strip()
+        detail = card.xpath("./details[@class='legal-detail']")[0]
+        assert children.index(summary) < children.index(detail)
+        assert detail.xpath(".//cite") or detail.xpath(".//p[@class='citation']")
+    # Every citation and every met/not-met mark is inside a <details>.
+    for cite in main.xpath("//cite"):
+        assert cite.xpath("ancestor::details"), cite.text_content()
+    for mark in main.xpath("//span[@aria-hidden='true']"):
+        if mark.text in ("✔", "✘"):
+            assert mark.xpath("ancestor::details")
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+@pytest.mark.parametrize("walk", sorted(WALKS))
+def test_every_acronym_is_explained_once_on_the_page(
+    finder_client: TestClient, walk: str, lang: str
+) -> None:
+    main = _results(finder_client, walk, lang)
+    text = re.sub(r"\s+", " ", main.text_content())
+    terms = load_terms()
+    used = {abbr.text for abbr in main.xpath("//abbr")}
+    for spelling in used:
+        term = terms[spelling]
+        assert all(a.get("title") for a in main.xpath(f"//abbr[text()='{spelling}']"))
+        assert text.count(term.explains[lang]) == 1, (spelling, lang)
+    # Every listed acronym the page shows is marked (none slips through unexplained), except
+    # in citations, which name a law by its official title.
+    for cite in main.xpath("//cite"):
+        cite.drop_tree()
+    prose = re.sub(r"\s+", " ", main.text_content())
+    for spelling in terms:
+        if re.search(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])", prose):
+            assert spelling in used, spelling
+
+
+def test_colombia_explains_the_ppt_and_the_rumv(finder_client: TestClient) -> None:
+    main = _results(finder_client, "COL", "en")
+    html = lxml.html.tostring(main, encoding="unicode")
+    assert '<abbr title="Permiso por Protección Temporal">PPT</abbr>' in html
+    assert "Colombia's permit for Venezuelan migrants, which is also an identity document" in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("en", "April 30, 2026"), ("es", "30 de abril de 2026")]
+)
+def test_citations_carry_the_laws_language_and_dates_the_pages(
+    finder_client: TestClient, lang: str, said: str
+) -> None:
+    main = _results(finder_client, "COL", lang)
+    text = re.sub(r"\s+", " ", main.text_content())
+    assert said in text and "2026-04-30" not in text  # the PEP Tutor window, closed
+    cites = main.xpath("//cite")
+    assert cites
+    if lang == "es":
+        assert all(c.get("lang") is None for c in cites)  # already the page's language
+    else:
+        assert {c.get("lang") for c in cites} == {"es"}
+        assert "in the language they are published in: Spanish." in text
+
+
+def test_a_brazilian_citation_is_marked_portuguese(finder_client: TestClient) -> None:
+    main = _results(finder_client, "BRA", "es")
+    assert {c.get("lang") for c in main.xpath("//cite")} == {"pt"}
+    assert "portugués" in main.text_content()
