@@ -49,6 +49,20 @@ def submission(country: str = "COL", **changes: Any) -> ApplicationCreate:
     return ApplicationCreate.model_validate(body)
 
 
+def eligible_submission(**changes: Any) -> ApplicationCreate:
+    """A submission the engine assesses *eligible*: a Peruvian with a valid passport on
+    Colombia's Andean temporary visa. Approving it agrees with the engine (no override
+    reason); the default :func:`submission` is undetermined, so approving that one is an
+    override (``ruta.cases.override``)."""
+    base = submission("COL").model_dump(mode="json")
+    base["pathway"] = "col.andean-temporary"
+    base["profile"]["nationalities"] = [{"country": "PER", "acquired": "birth"}]
+    base["profile"]["documents"] = [{"type": "passport", "expires": "2035-01-01"}]
+    base["applicant"]["nationality"] = "PER"
+    base.update(changes)
+    return ApplicationCreate.model_validate(base)
+
+
 @dataclass
 class Cast:
     """The people of a test: officers of COL and PER, an applicant, an auditor, an admin."""

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from alembic import command
 from sqlalchemy import select, text
-from tests.cases.conftest import submission
+from tests.cases.conftest import eligible_submission, submission
 from tests.cases.test_audit_accounts import _tamper
 
 from ruta.cases import actions, verify_chain
@@ -23,7 +23,7 @@ from ruta.store.models import AuditEvent, Permit, ReviewPairRow, User
 @pytest.fixture
 def permitted(session, cast, tmp_path):
     """An approved case whose permit a supervisor then suspended: (application id, permit)."""
-    app, _ = actions.do_submit_application(session, cast.caseworker, submission())
+    app, _ = actions.do_submit_application(session, cast.caseworker, eligible_submission())
     actions.do_transition(session, cast.caseworker, app.id, "in_review", "picked")
     actions.do_propose_decision(session, cast.caseworker, app.id, "approved", ["all met"])
     actions.do_decide(session, cast.supervisor, app.id, "approved", ["all met"], keys_dir=tmp_path)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
-from tests.cases.conftest import submission
+from tests.cases.conftest import eligible_submission, submission
 
 from ruta.cases import actions
 from ruta.cases.errors import CasesError, ConflictError, PermissionDeniedError
@@ -18,6 +18,14 @@ from ruta.store.models import Permit, Transition
 @pytest.fixture
 def in_review(session, cast):
     app, _ = actions.do_submit_application(session, cast.caseworker, submission())
+    actions.do_transition(session, cast.caseworker, app.id, "in_review", "picked")
+    return app
+
+
+@pytest.fixture
+def eligible(session, cast):
+    """A case in review that the engine assessed eligible: approving it is no override."""
+    app, _ = actions.do_submit_application(session, cast.caseworker, eligible_submission())
     actions.do_transition(session, cast.caseworker, app.id, "in_review", "picked")
     return app
 
@@ -73,10 +81,10 @@ def test_denial_needs_four_eyes(session, cast, in_review):
     assert decision.status == "final" and decision.decided_by == cast.supervisor2.id
 
 
-def test_caseworker_cannot_decide(session, cast, in_review):
-    actions.do_propose_decision(session, cast.caseworker, in_review.id, "approved", ["all met"])
+def test_caseworker_cannot_decide(session, cast, eligible):
+    actions.do_propose_decision(session, cast.caseworker, eligible.id, "approved", ["all met"])
     with pytest.raises(PermissionDeniedError):
-        actions.do_decide(session, cast.caseworker2, in_review.id, "approved", ["all met"])
+        actions.do_decide(session, cast.caseworker2, eligible.id, "approved", ["all met"])
 
 
 def test_denial_carries_legal_basis_and_appeal_deadline(session, cast, in_review):
@@ -95,34 +103,34 @@ def test_denial_carries_legal_basis_and_appeal_deadline(session, cast, in_review
     assert actions.get_application(session, cast.caseworker, app.id).status == "in_review"
 
 
-def test_sent_back_proposal_is_superseded_and_cannot_be_decided(session, cast, in_review):
-    actions.do_propose_decision(session, cast.caseworker, in_review.id, "approved", ["ok"])
+def test_sent_back_proposal_is_superseded_and_cannot_be_decided(session, cast, eligible):
+    actions.do_propose_decision(session, cast.caseworker, eligible.id, "approved", ["ok"])
     actions.do_transition(
-        session, cast.supervisor, in_review.id, "in_review", "check the entry date"
+        session, cast.supervisor, eligible.id, "in_review", "check the entry date"
     )
     with pytest.raises(ConflictError):
-        actions.do_decide(session, cast.supervisor, in_review.id, "approved", ["ok"])
+        actions.do_decide(session, cast.supervisor, eligible.id, "approved", ["ok"])
 
 
-def test_decision_verb_proposes_then_decides(session, cast, in_review):
-    first = actions.do_decision(session, cast.caseworker, in_review.id, "approved", ["met"])
+def test_decision_verb_proposes_then_decides(session, cast, eligible):
+    first = actions.do_decision(session, cast.caseworker, eligible.id, "approved", ["met"])
     assert first.status == "proposed"
-    final = actions.do_decision(session, cast.supervisor, in_review.id, "approved", ["met"])
+    final = actions.do_decision(session, cast.supervisor, eligible.id, "approved", ["met"])
     assert final.status == "final" and final.appeal_deadline is None
 
 
 def test_approval_issues_the_permit_when_the_permits_pillar_is_present(
-    session, cast, in_review, tmp_path
+    session, cast, eligible, tmp_path
 ):
     has_issuer = hasattr(importlib.import_module("ruta.permits"), "issue_for_application")
-    actions.do_propose_decision(session, cast.caseworker, in_review.id, "approved", ["met"])
+    actions.do_propose_decision(session, cast.caseworker, eligible.id, "approved", ["met"])
     actions.do_decide(
-        session, cast.supervisor, in_review.id, "approved", ["met"], keys_dir=tmp_path
+        session, cast.supervisor, eligible.id, "approved", ["met"], keys_dir=tmp_path
     )
-    permits = session.scalars(select(Permit).where(Permit.application_id == in_review.id)).all()
+    permits = session.scalars(select(Permit).where(Permit.application_id == eligible.id)).all()
     assert len(permits) == (1 if has_issuer else 0)
     if has_issuer:
-        permit = actions.get_permit(session, cast.caseworker, in_review.id)
+        permit = actions.get_permit(session, cast.caseworker, eligible.id)
         assert permit.payload.startswith("RUTA1:") and permit.status_index == 0
         assert permit.valid_until > permit.valid_from
 
@@ -130,7 +138,7 @@ def test_approval_issues_the_permit_when_the_permits_pillar_is_present(
 def test_status_indexes_are_allocated_per_country_without_reuse(session, cast, tmp_path):
     indexes = []
     for _ in range(3):
-        app, _ = actions.do_submit_application(session, cast.caseworker, submission())
+        app, _ = actions.do_submit_application(session, cast.caseworker, eligible_submission())
         actions.do_transition(session, cast.caseworker, app.id, "in_review", "picked")
         actions.do_propose_decision(session, cast.caseworker, app.id, "approved", ["met"])
         actions.do_decide(session, cast.supervisor, app.id, "approved", ["met"], keys_dir=tmp_path)
@@ -166,7 +174,7 @@ def test_supervisor_assigns_and_caseworker_takes_only_for_self(session, cast):
 
 
 def test_the_issued_permit_says_where_its_status_list_is(
-    session, cast, in_review, tmp_path, monkeypatch
+    session, cast, eligible, tmp_path, monkeypatch
 ):
     from ruta.permits import KeyStore, verify
     from ruta.settings import get_settings
@@ -175,14 +183,14 @@ def test_the_issued_permit_says_where_its_status_list_is(
     monkeypatch.setenv("RUTA_PUBLIC_URL", "https://migracion.example.gov/ruta/")
     get_settings.cache_clear()
     try:
-        actions.do_propose_decision(session, cast.caseworker, in_review.id, "approved", ["met"])
+        actions.do_propose_decision(session, cast.caseworker, eligible.id, "approved", ["met"])
         actions.do_decide(
-            session, cast.supervisor, in_review.id, "approved", ["met"], keys_dir=tmp_path
+            session, cast.supervisor, eligible.id, "approved", ["met"], keys_dir=tmp_path
         )
     finally:
         monkeypatch.delenv("RUTA_PUBLIC_URL")
         get_settings.cache_clear()
-    permit = actions.get_permit(session, cast.caseworker, in_review.id)
+    permit = actions.get_permit(session, cast.caseworker, eligible.id)
     store = KeyStore(tmp_path)
     result = verify(permit.payload, store.trust_list(), [store.status_list(permit.country)])
     assert result.reason_code == "ok" and result.permit is not None

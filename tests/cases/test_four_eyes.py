@@ -22,6 +22,11 @@ from ruta.cases.errors import ConflictError, PermissionDeniedError
 from ruta.store.models import Decision
 
 
+#: The engine leaves these cases undetermined, so approving one is an override; the four-eyes
+#: rules under test are the same either way.
+OVERRIDE = "documents seen at the counter settle the open conditions"
+
+
 @pytest.fixture
 def in_review(session, cast):
     app, _ = actions.do_submit_application(session, cast.caseworker, submission())
@@ -34,7 +39,9 @@ def _status(session, cast, app_id: str) -> str:
 
 
 def test_a_supervisor_cannot_turn_an_approval_proposal_into_a_denial(session, cast, in_review):
-    actions.do_propose_decision(session, cast.caseworker, in_review.id, "approved", ["all met"])
+    actions.do_propose_decision(
+        session, cast.caseworker, in_review.id, "approved", ["all met"], override_reason=OVERRIDE
+    )
     for decide in (actions.do_decide, actions.do_decision):  # both verbs reach do_decide
         with pytest.raises(ConflictError) as refused:
             decide(session, cast.supervisor, in_review.id, "denied", ["I say no"])
@@ -53,7 +60,9 @@ def test_send_back_does_not_let_one_supervisor_propose_and_decide(session, cast,
     # approval arrive, and decides a denial alone.
     actions.do_propose_decision(session, cast.supervisor, in_review.id, "denied", ["cut-off"])
     actions.do_transition(session, cast.supervisor, in_review.id, "in_review", "more review")
-    actions.do_propose_decision(session, cast.caseworker, in_review.id, "approved", ["all met"])
+    actions.do_propose_decision(
+        session, cast.caseworker, in_review.id, "approved", ["all met"], override_reason=OVERRIDE
+    )
     with pytest.raises(ConflictError):
         actions.do_decide(session, cast.supervisor, in_review.id, "denied", ["cut-off"])
     session.rollback()

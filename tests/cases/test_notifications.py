@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from tests.cases.conftest import submission
+from tests.cases.conftest import eligible_submission, submission
 
 from ruta.cases import actions, batch
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError, PermissionDeniedError
@@ -121,7 +121,9 @@ def test_information_request_and_decision_tell_only_what_is_needed(session, cast
 
 
 def test_approval_queues_the_decision_and_the_permit(session, cast, tmp_path):
-    app = _apply(session, cast.applicant)
+    body = eligible_submission().model_dump(mode="json")
+    body["applicant"].update(email="maria@example.org", languages=["es"])
+    app = actions.do_submit_application(session, cast.applicant, eligible_submission(**body))[0]
     actions.do_transition(session, cast.caseworker, app.id, "in_review", "picked")
     actions.do_propose_decision(session, cast.caseworker, app.id, "approved", ["met"])
     actions.do_decide(session, cast.supervisor, app.id, "approved", ["met"], keys_dir=tmp_path)

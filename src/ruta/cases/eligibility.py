@@ -7,6 +7,7 @@ Kept in one module so that the casework domain depends on a handful of engine ca
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -64,12 +65,38 @@ def host_country(pathway_id: str) -> str:
     return str(get_pathway(pathway_id).host_country)
 
 
-def legal_basis(pathway_id: str, lang: str = "en") -> list[dict[str, Any]]:
-    """The pack's conditions with their citations: the legal basis of a decision."""
+def legal_basis(
+    pathway_id: str,
+    lang: str = "en",
+    *,
+    findings: Mapping[str, str] | None = None,
+    as_of: date | str | None = None,
+) -> list[dict[str, Any]]:
+    """The pack's conditions with their citations and the engine's finding on each.
+
+    Args:
+        findings: Condition id -> ``met``, ``failed`` or ``unknown`` (the engine's
+            assessment); a condition it did not reach is ``unknown``.
+        as_of: The date the rules were applied for: conditions not in force then are
+            left out (all of them are listed without a date).
+
+    Examples:
+        >>> basis = legal_basis("col.ppt", findings={"host_country": "met", "venezuelan": "failed"})
+        >>> [(b["condition"], b["finding"]) for b in basis][:3]
+        [('host_country', 'met'), ('not_host_national', 'unknown'), ('venezuelan', 'failed')]
+    """
     pathway = get_pathway(pathway_id)
+    found = findings or {}
+    day = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
     return [
-        {"condition": c.id, "citation": str(c.citation), "text": c.explain(lang)}
+        {
+            "condition": c.id,
+            "citation": str(c.citation),
+            "text": c.explain(lang),
+            "finding": found.get(c.id, "unknown"),
+        }
         for c in pathway.conditions
+        if day is None or c.in_force(day)
     ]
 
 

@@ -67,6 +67,7 @@ _FIXED: dict[str, str] = {
     "DENIALS": N_("Denials"),
     "APPROVAL_RATE": N_("Approval rate (approvals per 100 decisions)"),
     "SLA_BREACHES": N_("Decisions later than the legal time limit"),
+    "OVERRIDES": N_("Decisions against the engine's assessment (overrides)"),
     "BACKLOG": N_("Open cases (backlog) at the end of the period"),
     "BACKLOG_OVER_SLA": N_("Open cases older than the legal time limit"),
     "APPOINTMENTS": N_("Appointments held or missed"),

@@ -76,14 +76,20 @@ POPULATIONS: dict[str, Population] = {
         Population("applications", (*_PERSON, "TIME"), {"APPLICATIONS": {}}),
         Population(
             "decisions",
-            (*_PERSON, "TIME", "OUTCOME", "SLA"),
+            (*_PERSON, "TIME", "OUTCOME", "SLA", "OVERRIDE"),
             {
                 "DECISIONS": {},
                 "APPROVALS": {"OUTCOME": "APPROVED"},
                 "DENIALS": {"OUTCOME": "DENIED"},
                 "SLA_BREACHES": {"SLA": "BREACH"},
+                # Decided against the engine's assessment (ruta.cases.override).
+                "OVERRIDES": {"OVERRIDE": "YES"},
             },
-            hidden={"OUTCOME": ("APPROVED", "DENIED"), "SLA": ("BREACH", "WITHIN")},
+            hidden={
+                "OUTCOME": ("APPROVED", "DENIED"),
+                "SLA": ("BREACH", "WITHIN"),
+                "OVERRIDE": ("YES", "NO"),
+            },
         ),
         Population(
             "backlog",
@@ -161,6 +167,7 @@ DEFAULT_TABLES: tuple[TableSpec, ...] = (
     TableSpec("decisions", _OUTCOMES, ("SEX", "AGE")),
     TableSpec("decisions", _OUTCOMES, ("OFFICE", "TIME")),
     TableSpec("decisions", ("SLA_BREACHES",), ("PATHWAY", "TIME")),
+    TableSpec("decisions", ("OVERRIDES",), ("PATHWAY", "TIME")),
     TableSpec("backlog", ("BACKLOG",), ("PATHWAY", "WAITING_TIME")),
     TableSpec("backlog", ("BACKLOG",), ("OFFICE", "WAITING_TIME")),
     TableSpec("backlog", ("BACKLOG",), ("CITIZENSHIP",)),

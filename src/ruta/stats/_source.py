@@ -74,6 +74,12 @@ STORE_TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("step_at", "t"),
         ),
     ),
+    # Final decisions, to mark the workflow's decision steps that overrode the engine.
+    "st_decisions": (
+        "SELECT application_id, id, outcome, CASE WHEN override THEN 1 ELSE 0 END "
+        "FROM decisions WHERE status = 'final'",
+        (("application_id", "s"), ("decision_id", "i"), ("outcome", "s"), ("override", "i")),
+    ),
     "st_appointments": (
         "SELECT ap.application_id, s.office_code, s.starts_at, ap.status "
         "FROM appointments ap JOIN slots s ON s.id = ap.slot_id",

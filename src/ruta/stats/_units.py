@@ -150,14 +150,23 @@ def build_units(
             f"WHERE c.submitted_at >= {start} AND c.submitted_at < {at}"
         )
     if wanted("decisions"):
+        # The k-th decision step of a case is its k-th final decision: the action writes
+        # both in one transaction, and a case is decided again only after an appeal.
         duck.execute(
-            f"CREATE OR REPLACE TABLE u_decisions AS SELECT c.ref_area, "
+            f"CREATE OR REPLACE TABLE u_decisions AS "
+            f"WITH d AS (SELECT application_id, override, row_number() OVER "
+            f"(PARTITION BY application_id ORDER BY decision_id) AS k FROM st_decisions "
+            f"WHERE outcome IN ('approved', 'denied')), "
+            f"s AS (SELECT *, row_number() OVER (PARTITION BY application_id "
+            f"ORDER BY step_at) AS k FROM st_steps WHERE to_status IN ('approved', 'denied')) "
+            f"SELECT c.ref_area, "
             f"{person.format(age=_age('c.birth_date', 'CAST(s.step_at AS DATE)'))}, "
             f"{month.format('s.step_at')} AS TIME, upper(s.to_status) AS OUTCOME, "
-            f"{_sla_breach('c.ref_area', 'c.submitted_at', 's.step_at', countries)} AS SLA "
-            f"FROM st_steps s JOIN u_case c USING (application_id) "
-            f"WHERE s.to_status IN ('approved', 'denied') AND s.step_at >= {start} "
-            f"AND s.step_at < {at}"
+            f"{_sla_breach('c.ref_area', 'c.submitted_at', 's.step_at', countries)} AS SLA, "
+            f"CASE WHEN d.override = 1 THEN 'YES' ELSE 'NO' END AS OVERRIDE "
+            f"FROM s JOIN u_case c USING (application_id) "
+            f"LEFT JOIN d ON d.application_id = s.application_id AND d.k = s.k "
+            f"WHERE s.step_at >= {start} AND s.step_at < {at}"
         )
     open_list = ", ".join(f"'{s}'" for s in OPEN_STATES)
     waited = f"date_diff('day', CAST(c.submitted_at AS DATE), {at_day})"

@@ -35,6 +35,22 @@ def body(country: str = "COL") -> dict:
     }
 
 
+def eligible_body() -> dict:
+    """A submission the engine assesses eligible (a Peruvian with a valid passport on
+    Colombia's Andean visa): approving it is no override."""
+    data = body()
+    data["pathway"] = "col.andean-temporary"
+    data["profile"].update(
+        nationalities=[{"country": "PER", "acquired": "birth"}],
+        date_of_birth="1985-07-12",
+        entry={"date": "2024-02-01", "authorized_crossing": True},
+        criminal_records=[],
+        documents=[{"type": "passport", "expires": "2035-01-01"}],
+    )
+    data["applicant"]["nationality"] = "PER"
+    return data
+
+
 def submit(client, headers, key="key-1", payload=None):
     return client.post(
         "/api/v1/applications", json=payload or body(), headers={**headers, "Idempotency-Key": key}
@@ -204,7 +220,7 @@ def test_review_and_decision_end_to_end_with_four_eyes(client, officer, api_head
 
 def test_approval_serves_the_permit(client, officer, api_headers):
     boss = api_headers("sup", "supervisor", "COL")
-    app_id = submit(client, officer).json()["id"]
+    app_id = submit(client, officer, payload=eligible_body()).json()["id"]
     url = f"/api/v1/applications/{app_id}"
     assert client.get(f"{url}/permit", headers=officer).status_code == 404
     client.post(f"{url}/transitions", json={"to": "in_review", "reason": "picked"}, headers=officer)
@@ -230,6 +246,46 @@ def test_approval_serves_the_permit(client, officer, api_headers):
         f"{url}/permit/status", json={"status": "valid", "reason": "undo"}, headers=boss
     )
     assert again.status_code == 409
+
+
+def test_a_decision_against_the_engine_needs_override_reason(client, officer, api_headers):
+    boss = api_headers("sup", "supervisor", "COL")
+    ppt = body()
+    ppt["pathway"] = "col.ppt"  # an adult Venezuelan: the engine finds it ineligible
+    app_id = submit(client, officer, payload=ppt).json()["id"]
+    url = f"/api/v1/applications/{app_id}"
+    client.post(f"{url}/transitions", json={"to": "in_review", "reason": "picked"}, headers=officer)
+    approve = {"outcome": "approved", "reasons": ["seen"]}
+    missing = client.post(f"{url}/decision", json=approve, headers=officer)
+    assert missing.status_code == 422 and missing.headers["content-type"] == PROBLEM
+    assert missing.json()["field"] == "override_reason"
+    why = {**approve, "override_reason": "RUMV certificate seen"}
+    proposed = client.post(f"{url}/decision", json=why, headers=officer)
+    assert proposed.status_code == 200, proposed.text
+    data = proposed.json()
+    assert data["override"] is True and data["override_reason"] == "RUMV certificate seen"
+    assert data["engine_assessment"]["status"] == "ineligible"
+    assert data["legal_basis"][0]["condition"] == "override"
+    # The supervisor's decision is compared again: no reason, no decision.
+    again = client.post(f"{url}/decision", json=approve, headers=boss)
+    assert again.status_code == 422 and again.json()["field"] == "override_reason"
+    final = client.post(f"{url}/decision", json=why, headers=boss)
+    assert final.status_code == 200 and final.json()["override"] is True
+    case = client.get(url, headers=officer).json()
+    assert case["status"] == "approved" and case["decision"]["override"] is True
+
+
+def test_a_needless_override_reason_is_a_422(client, officer):
+    app_id = submit(client, officer, payload=eligible_body()).json()["id"]
+    url = f"/api/v1/applications/{app_id}"
+    client.post(f"{url}/transitions", json={"to": "in_review", "reason": "picked"}, headers=officer)
+    extra = {"outcome": "approved", "reasons": ["met"], "override_reason": "just in case"}
+    r = client.post(f"{url}/decision", json=extra, headers=officer)
+    assert r.status_code == 422 and r.json()["field"] == "override_reason"
+    plain = client.post(
+        f"{url}/decision", json={"outcome": "approved", "reasons": ["met"]}, headers=officer
+    )
+    assert plain.status_code == 200 and plain.json()["override"] is False
 
 
 def test_bulk_transition_reports_per_item(client, officer, api_headers):

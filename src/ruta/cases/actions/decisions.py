@@ -6,8 +6,14 @@ initiative, is decided by a supervisor other than its proposer, and a decision t
 differs from the proposal is refused (send the case back to review for a new proposal).
 
 A final decision carries the outcome, the reasons, the legal basis (the pack's
-conditions with their citations) and, for a denial, the appeal deadline computed from
-``parameters.yaml``. Approval issues the permit in the same transaction.
+conditions with their citations and the engine's finding on each) and, for a denial, the
+appeal deadline computed from ``parameters.yaml``. Approval issues the permit in the same
+transaction.
+
+A decision against the engine's assessment (``ruta.cases.override``) needs an override
+reason, checked here at the proposal and again at the decision, so that no page, API
+client or command can approve an ineligible case silently; the decision, its legal basis
+and its audit event record the override.
 """
 
 from __future__ import annotations
@@ -24,8 +30,8 @@ from ruta.cases.actions.notifications import notify_decision, notify_permit
 from ruta.cases.actions.permits import issue_permit
 from ruta.cases.audit import append_event
 from ruta.cases.clock import now as clock_now
-from ruta.cases.eligibility import legal_basis
 from ruta.cases.errors import CasesError, ConflictError, PermissionDeniedError
+from ruta.cases.override import check_override, decision_legal_basis, engine_assessment
 from ruta.cases.parameters import appeal_deadline
 from ruta.cases.workflow import PROPOSED_OUTCOMES, four_eyes_problem
 from ruta.store.models import Application, Decision, User
@@ -78,26 +84,48 @@ def proposed_outcomes(session: Session, app_ids: list[str]) -> dict[str, str]:
 
 
 def do_propose_decision(
-    session: Session, actor: User, application_id: str, outcome: str, reasons: list[str]
+    session: Session,
+    actor: User,
+    application_id: str,
+    outcome: str,
+    reasons: list[str],
+    *,
+    override_reason: str | None = None,
 ) -> Decision:
-    """Propose an outcome for a case in review (moves it to ``decision_proposed``)."""
+    """Propose an outcome for a case in review (moves it to ``decision_proposed``).
+
+    Args:
+        override_reason: Why the outcome goes against the engine's assessment; required
+            exactly when it does (see ``ruta.cases.override.check_override``).
+    """
     check_role(actor, OFFICERS, "propose decisions")
     texts = _check_outcome(outcome, reasons)
     app = load_application(session, actor, application_id, for_update=True)
     if app.status != "in_review":
         raise ConflictError(f"only a case in_review can get a proposal (it is {app.status})")
+    assessment = engine_assessment(app)
+    override = check_override(outcome, assessment, override_reason)
     decision = Decision(
         application_id=app.id,
         outcome=outcome,
         reasons=texts,
-        legal_basis=legal_basis(app.pathway_id),
+        legal_basis=decision_legal_basis(app, outcome, assessment, override),
         status="proposed",
         proposed_by=actor.id,
         proposed_at=clock_now(session),
+        engine_assessment=assessment,
+        override=override is not None,
+        override_reason=override,
     )
     session.add(decision)
     move(session, app, "decision_proposed", actor, f"proposed {outcome}: " + "; ".join(texts))
-    data = {"outcome": outcome, "reasons": texts}
+    data = {
+        "outcome": outcome,
+        "reasons": texts,
+        "engine_status": assessment["status"],
+        "override": override is not None,
+        "override_reason": override,
+    }
     append_event(session, actor, "decision.propose", "application", app.id, data)
     finish(session)
     return decision
@@ -138,11 +166,14 @@ def do_decide(
     outcome: str,
     reasons: list[str],
     *,
+    override_reason: str | None = None,
     keys_dir: Path | None = None,
 ) -> Decision:
     """Take the final decision on a proposal; approval issues the permit.
 
     Args:
+        override_reason: The supervisor's own reason for deciding against the engine's
+            assessment; required exactly when the outcome goes against it.
         keys_dir: Where ``ruta.permits`` finds the signing keys (settings by default).
     """
     texts = _check_outcome(outcome, reasons)
@@ -150,10 +181,17 @@ def do_decide(
     proposal = current_decision(session, app)
     check_decide(actor, app, proposal, outcome)
     assert proposal is not None  # check_decide refused the other case
+    # Compared again: the supervisor answers for the final decision, and a proposal made
+    # before overrides were checked (or written by other means) must not slip through.
+    assessment = engine_assessment(app)
+    override = check_override(outcome, assessment, override_reason)
     now = clock_now(session)
     proposal.outcome = outcome
     proposal.reasons = texts
-    proposal.legal_basis = legal_basis(app.pathway_id)
+    proposal.legal_basis = decision_legal_basis(app, outcome, assessment, override)
+    proposal.engine_assessment = assessment
+    proposal.override = override is not None
+    proposal.override_reason = override
     proposal.status = "final"
     proposal.decided_by = actor.id
     proposal.decided_at = now
@@ -169,7 +207,14 @@ def do_decide(
     notify_decision(session, app, proposal.id, outcome, proposal.appeal_deadline, now)
     if permit_id is not None:
         notify_permit(session, app, permit_id, now)
-    data = {"outcome": outcome, "reasons": texts, "permit": permit_id}
+    data = {
+        "outcome": outcome,
+        "reasons": texts,
+        "permit": permit_id,
+        "engine_status": assessment["status"],
+        "override": override is not None,
+        "override_reason": override,
+    }
     append_event(session, actor, "decision.decide", "application", app.id, data)
     finish(session)
     return proposal
@@ -182,10 +227,21 @@ def do_decision(
     outcome: str,
     reasons: list[str],
     *,
+    override_reason: str | None = None,
     keys_dir: Path | None = None,
 ) -> Decision:
     """The API's single decision verb: propose when in review, decide when proposed."""
     app = load_application(session, actor, application_id)
     if app.status == "in_review":
-        return do_propose_decision(session, actor, application_id, outcome, reasons)
-    return do_decide(session, actor, application_id, outcome, reasons, keys_dir=keys_dir)
+        return do_propose_decision(
+            session, actor, application_id, outcome, reasons, override_reason=override_reason
+        )
+    return do_decide(
+        session,
+        actor,
+        application_id,
+        outcome,
+        reasons,
+        override_reason=override_reason,
+        keys_dir=keys_dir,
+    )

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -200,3 +202,9 @@ class Decision(Base):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
     appeal_deadline: Mapped[date | None] = mapped_column(Date)
+    #: The engine's assessment the outcome was compared with (``ruta.cases.override``);
+    #: None on decisions taken before the comparison existed.
+    engine_assessment: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    #: The outcome goes against that assessment; ``override_reason`` says why.
+    override: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    override_reason: Mapped[str | None] = mapped_column(Text)

@@ -153,7 +153,9 @@ def decide(
 
     Four eyes: the decision must be the outcome proposed (otherwise send the case back to
     ``in_review`` for a new proposal: 409), and a denial or a withdrawal is decided by a
-    supervisor other than its proposer (403).
+    supervisor other than its proposer (403). An outcome against the engine's assessment
+    needs ``override_reason`` (422 naming the field without it) and is recorded as an
+    override.
     """
     decision = actions.do_decision(
         session,
@@ -161,6 +163,7 @@ def decide(
         application_id,
         body.outcome,
         body.reasons,
+        override_reason=body.override_reason,
         keys_dir=settings.resolved_keys_dir,
     )
     return DecisionPublic.model_validate(decision)

@@ -123,6 +123,10 @@ class DecisionPublic(BaseModel):
     decided_by: int | None
     decided_at: datetime | None
     appeal_deadline: date | None
+    #: The engine's assessment the outcome was compared with (None before it was recorded).
+    engine_assessment: dict[str, Any] | None = None
+    override: bool = False
+    override_reason: str | None = None
 
 
 class DuplicateCandidatePublic(BaseModel):
@@ -263,6 +267,10 @@ class DecisionIn(StrictInput):
 
     outcome: Literal["approved", "denied", "withdrawn"]
     reasons: list[str] = Field(min_length=1, max_length=20)
+    #: Why the outcome goes against the engine's assessment (an approval of a case it
+    #: assessed ineligible or undetermined, a denial of one it assessed eligible): required
+    #: then (422 naming ``override_reason`` without it), refused otherwise.
+    override_reason: str | None = Field(default=None, max_length=2000)
 
 
 class PermitStatusIn(StrictInput):

@@ -33,8 +33,9 @@ from ruta.cases.actions import (
 )
 from ruta.cases.actions.decisions import proposed_outcomes
 from ruta.cases.assessment import assess_at_intake, assess_today
-from ruta.cases.errors import NotFoundError
+from ruta.cases.errors import CasesError, NotFoundError
 from ruta.cases.intake import duplicate_checking_off, duplicate_view, open_duplicates
+from ruta.cases.override import against_engine, engine_assessment
 from ruta.cases.parameters import review_target_days
 from ruta.cases.workflow import FINAL_STATES, PROPOSED_OUTCOMES, STATES, allowed_targets, can_move
 from ruta.i18n import N_
@@ -49,7 +50,7 @@ from ruta.web.ui._post import FormPost
 from ruta.web.ui._queue import officer_choices, officers_of, sla_state
 from ruta.web.ui.appointments import appointment_rows
 
-__all__ = ["case_context", "redirect_to_case", "router"]
+__all__ = ["case_context", "override_refusal", "redirect_to_case", "router"]
 
 router = APIRouter(tags=["pages: casework"])
 _READERS = OFFICERS | {"auditor"}
@@ -172,6 +173,9 @@ def case_context(
     targets = [t for t in allowed_targets(app.status) if can_move(user.role, app.status, t)]
     officers = officers_of(session, app.host_country)
     names = {u.id: u.username for u in officers}
+    # The assessment a decision is compared with (the intake one, whatever ?rules= shows).
+    engine_status = str(engine_assessment(app)["status"])
+    decision = current_decision(session, app)
     done = request.query_params.get("done", "")
     done_message = gettext_for(request)(DONE_MESSAGES[done]) if done in DONE_MESSAGES else ""
     return {
@@ -192,7 +196,12 @@ def case_context(
         "duplicates_off": duplicate_checking_off(user, app),
         "appointment_rows": appointment_rows(appointments_of(session, user, app_id), lang),
         "messages": messages_of(session, user, app_id),
-        "decision": current_decision(session, app),
+        "decision": decision,
+        "engine_status": engine_status,
+        # The pending proposal goes against the engine: the supervisor gives a reason too.
+        "decision_against_engine": decision is not None
+        and decision.status == "proposed"
+        and against_engine(decision.outcome, engine_status),
         "can_start_review": "in_review" in targets and app.status != "decision_proposed",
         "can_request_information": "information_requested" in targets,
         "can_propose": app.status == "in_review" and user.role in OFFICERS,
@@ -293,18 +302,52 @@ async def transition(
 
 @router.post("/casework/cases/{app_id}/propose", name="case_propose")
 async def propose(request: Request, app_id: str, user: PageUser, session: SessionDep) -> Response:
-    """Propose approval, denial or withdrawal, with reasons (one per line)."""
+    """Propose approval, denial or withdrawal, with reasons (one per line), and an override
+    reason when the outcome goes against the engine's assessment."""
     post = await FormPost.read(request, session, user, field="outcome")
     _ = post.gettext
     outcome = post.text("outcome")
     reasons = [line.strip() for line in post.text("reasons").splitlines() if line.strip()]
+    override_reason = post.text("override_reason")
     post.check(outcome in PROPOSED_OUTCOMES, "outcome", _("Select approve, deny or withdraw"))
     post.check(reasons, "reasons", _("Give at least one reason, one per line"))
-    values = {"outcome": outcome, "reasons": post.text("reasons")}
+    values = {
+        "outcome": outcome,
+        "reasons": post.text("reasons"),
+        "override_reason": override_reason,
+    }
+
+    def refusal(exc: CasesError) -> tuple[str, str] | None:
+        if exc.field == "override_reason":
+            return ("override_reason", override_refusal(_, exc, override_reason))
+        return post.refusal(exc)
+
     return post.run(
-        lambda: do_propose_decision(session, user, app_id, outcome, reasons),
+        lambda: do_propose_decision(
+            session, user, app_id, outcome, reasons, override_reason=override_reason or None
+        ),
         done=lambda _decision: redirect_to_case(request, app_id, "decision-proposed"),
         page=lambda errors: case_page(request, session, user, app_id, errors, values),
+        refusal=refusal,
+    )
+
+
+def override_refusal(_: Any, exc: CasesError, given: str) -> str:
+    """An override refusal in the page's language: missing, or given where none is needed."""
+    if len(given) > 2000:
+        return exc.message
+    if given:
+        return str(
+            _(
+                "This outcome agrees with the engine's assessment: leave the override reason "
+                "empty and give your grounds in the reasons"
+            )
+        )
+    return str(
+        _(
+            "This outcome goes against the engine's assessment: give an override reason "
+            "(why you decide so although conditions failed or could not be decided)"
+        )
     )
 
 

@@ -25,7 +25,7 @@ from ruta.web.ui._chart import bar_chart
 from ruta.web.ui._forms import ErrorList, csrf_context, gettext_for, not_found_page
 from ruta.web.ui._post import FormPost
 from ruta.web.ui._queue import OPEN_STATES
-from ruta.web.ui.caseworker import case_page, redirect_to_case
+from ruta.web.ui.caseworker import case_page, override_refusal, redirect_to_case
 
 __all__ = ["dashboard_figures", "router"]
 
@@ -45,7 +45,12 @@ async def decide(
     outcome = post.text("decision_outcome")
     lines = post.text("decision_reasons").splitlines()
     reasons = [line.strip() for line in lines if line.strip()]
-    values = {"decision_outcome": outcome, "decision_reasons": post.text("decision_reasons")}
+    override_reason = post.text("decision_override_reason")
+    values = {
+        "decision_outcome": outcome,
+        "decision_reasons": post.text("decision_reasons"),
+        "decision_override_reason": override_reason,
+    }
     post.check(
         outcome in PROPOSED_OUTCOMES, "decision_outcome", _("Select approve, deny or withdraw")
     )
@@ -54,11 +59,19 @@ async def decide(
     def refusal(exc: RutaError) -> tuple[str, str] | None:
         if isinstance(exc, NotFoundError):
             return None
+        if exc.field == "override_reason":
+            return ("decision_override_reason", override_refusal(_, exc, override_reason))
         return ("decision_outcome", _refusal(_, exc))
 
     return post.run(
         lambda: do_decide(
-            session, user, app_id, outcome, reasons, keys_dir=settings.resolved_keys_dir
+            session,
+            user,
+            app_id,
+            outcome,
+            reasons,
+            override_reason=override_reason or None,
+            keys_dir=settings.resolved_keys_dir,
         ),
         done=lambda _decision: redirect_to_case(request, app_id, "decided"),
         page=lambda errors: case_page(request, session, user, app_id, errors, values),
