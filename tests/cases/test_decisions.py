@@ -124,9 +124,7 @@ def test_approval_issues_the_permit_when_the_permits_pillar_is_present(
 ):
     has_issuer = hasattr(importlib.import_module("ruta.permits"), "issue_for_application")
     actions.do_propose_decision(session, cast.caseworker, eligible.id, "approved", ["met"])
-    actions.do_decide(
-        session, cast.supervisor, eligible.id, "approved", ["met"], keys_dir=tmp_path
-    )
+    actions.do_decide(session, cast.supervisor, eligible.id, "approved", ["met"], keys_dir=tmp_path)
     permits = session.scalars(select(Permit).where(Permit.application_id == eligible.id)).all()
     assert len(permits) == (1 if has_issuer else 0)
     if has_issuer:

@@ -47,7 +47,13 @@ def _decide(session, cast, app, outcome, keys_dir):
         session, cast.caseworker, app.id, outcome, ["reviewed"], override_reason=why
     )
     actions.do_decide(
-        session, cast.supervisor, app.id, outcome, ["reviewed"], keys_dir=keys_dir, override_reason=why
+        session,
+        cast.supervisor,
+        app.id,
+        outcome,
+        ["reviewed"],
+        keys_dir=keys_dir,
+        override_reason=why,
     )
 
 

@@ -21,7 +21,6 @@ from ruta.cases import actions
 from ruta.cases.errors import ConflictError, PermissionDeniedError
 from ruta.store.models import Decision
 
-
 #: The engine leaves these cases undetermined, so approving one is an override; the four-eyes
 #: rules under test are the same either way.
 OVERRIDE = "documents seen at the counter settle the open conditions"

@@ -34,9 +34,7 @@ def eligible(session, cast):
 
 
 def _events(session, app_id, action):
-    query = select(AuditEvent).where(
-        AuditEvent.entity_id == app_id, AuditEvent.action == action
-    )
+    query = select(AuditEvent).where(AuditEvent.entity_id == app_id, AuditEvent.action == action)
     return list(session.scalars(query.order_by(AuditEvent.id)))
 
 

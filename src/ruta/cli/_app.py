@@ -70,13 +70,18 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Migration statistics: SDMX export with disclosure control, backlog forecasts.",
     ),
     "notify": ("ruta.cli.notify", "app", "Notifications to applicants (the outbox)."),
+    "cases": (
+        "ruta.cli.cases",
+        "app",
+        "Casework from the command line: propose and take decisions.",
+    ),
 }
 
 
 #: The extra (pyproject optional dependencies) each command group needs beyond the core.
 EXTRAS: dict[str, str] = {
     "serve": "web", "demo": "web", "db": "web", "users": "web", "audit": "web",
-    "appointments": "web", "review": "web", "notify": "web", "link": "linkage",
+    "appointments": "web", "review": "web", "notify": "web", "cases": "web", "link": "linkage",
     "permits": "verify", "labour": "labour", "stats": "stats",
 }  # fmt: skip
 

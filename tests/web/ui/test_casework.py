@@ -123,7 +123,7 @@ def test_propose_then_decide_approval_issues_the_decision(site: Site, submitted)
 
 
 def test_a_denial_needs_a_second_supervisor(site: Site, submitted) -> None:
-    app_id = submitted()
+    app_id = submitted("USA")  # ineligible for the Mercosur residence: a denial agrees
     first = site.signed_in("sup")
     _to_review(first, app_id)
     _post(first, app_id, "propose", outcome="denied", reasons="Criminal record in the last 3 years")

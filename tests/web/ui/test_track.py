@@ -16,7 +16,10 @@ def _step(client: TestClient, app_id: str, action: str, **data: str):
 def _deny(site: Site, app_id: str) -> None:
     proposer, decider = site.signed_in("sup"), site.signed_in("sup2")
     _step(proposer, app_id, "transition", to="in_review", reason="Review started")
-    _step(proposer, app_id, "propose", outcome="denied", reasons="No proof of nationality")
+    proposed = _step(
+        proposer, app_id, "propose", outcome="denied", reasons="No proof of nationality"
+    )
+    assert "tag--decision_proposed" in proposed.text
     done = _step(
         decider,
         app_id,
@@ -28,7 +31,7 @@ def _deny(site: Site, app_id: str) -> None:
 
 
 def test_a_denial_is_explained_and_can_be_appealed(site: Site, submitted) -> None:
-    app_id = submitted()
+    app_id = submitted("USA")  # ineligible for the Mercosur residence: a denial agrees
     migrant = site.migrant(app_id)
     page = migrant.get(f"/track/{app_id}", params={"lang": "en"})
     assert "Decision" not in main_text(page.text).split("History")[0]  # nothing decided yet
@@ -51,11 +54,14 @@ def test_a_denial_is_explained_and_can_be_appealed(site: Site, submitted) -> Non
 
 
 def test_a_proposal_stays_internal_until_decided(site: Site, submitted) -> None:
-    app_id = submitted()
+    app_id = submitted("USA")
     migrant = site.migrant(app_id)
     supervisor = site.signed_in("sup")
     _step(supervisor, app_id, "transition", to="in_review", reason="Review started")
-    _step(supervisor, app_id, "propose", outcome="denied", reasons="Internal draft reason")
+    proposed = _step(
+        supervisor, app_id, "propose", outcome="denied", reasons="Internal draft reason"
+    )
+    assert "tag--decision_proposed" in proposed.text
     text = main_text(migrant.get(f"/track/{app_id}", params={"lang": "en"}).text)
     assert "Internal draft reason" not in text.split("History")[0]
 

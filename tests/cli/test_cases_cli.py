@@ -1,0 +1,68 @@
+"""``ruta cases propose`` and ``ruta cases decide``: the decision actions from the command
+line, with ``--override-reason`` for a decision against the engine's assessment."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from tests.cases.conftest import PASSWORD, submission
+
+from ruta.cases import actions
+from ruta.cases.accounts import do_create_user
+from ruta.store.models import Decision
+
+
+@pytest.fixture
+def ppt_case(session) -> str:
+    """A case in review that the engine finds ineligible (an adult on Colombia's PPT)."""
+    cw = do_create_user(
+        session, None, username="cw", password=PASSWORD, role="caseworker", country="COL"
+    )
+    do_create_user(
+        session, None, username="sup", password=PASSWORD, role="supervisor", country="COL"
+    )
+    app, _ = actions.do_submit_application(session, cw, submission(pathway="col.ppt"))
+    actions.do_transition(session, cw, app.id, "in_review", "picked")
+    return app.id
+
+
+def test_an_override_needs_its_reason_on_the_command_line(ruta, session, ppt_case, tmp_path):
+    base = ("--outcome", "approved", "--reason", "RUMV certificate seen")
+    refused = ruta("cases", "propose", ppt_case, "--as", "cw", *base)
+    assert refused.returncode == 2
+    assert "--override-reason" in refused.stderr and "ineligible" in refused.stderr
+    proposed = ruta("cases", "propose", ppt_case, "--as", "cw", *base, "--override-reason", "seen")
+    assert proposed.returncode == 0, proposed.stderr
+    assert "proposed approved (override of the engine's assessment, ineligible: seen)" in (
+        proposed.stdout
+    )
+    again = ruta("cases", "decide", ppt_case, "--as", "sup", *base)
+    assert again.returncode == 2 and "--override-reason" in again.stderr
+    decided = ruta("cases", "decide", ppt_case, "--as", "sup", *base, "--override-reason", "agreed")
+    assert decided.returncode == 0, decided.stderr
+    session.expire_all()
+    query = select(Decision).where(Decision.application_id == ppt_case)
+    (decision,) = session.scalars(query).all()
+    assert decision.status == "final" and decision.override
+    assert decision.override_reason == "agreed"
+
+
+def test_a_needless_override_reason_and_an_unknown_user_exit_2(ruta, ppt_case):
+    needless = ruta(
+        "cases",
+        "propose",
+        ppt_case,
+        "--as",
+        "cw",
+        "--outcome",
+        "denied",
+        "--reason",
+        "closed to adults",
+        "--override-reason",
+        "x",
+    )
+    assert needless.returncode == 2 and "agrees" in needless.stderr
+    nobody = ruta(
+        "cases", "propose", ppt_case, "--as", "nobody", "--outcome", "denied", "--reason", "r"
+    )
+    assert nobody.returncode == 2 and "--as" in nobody.stderr
