@@ -4,8 +4,17 @@ proposal marked as an override with its reason before deciding."""
 
 from __future__ import annotations
 
+from html import unescape
+
 from fastapi.testclient import TestClient
-from tests.web.ui.conftest import Site, csrf, main_text
+from tests.web.ui.conftest import Site, csrf
+from tests.web.ui.conftest import main_text as _main_text
+
+
+def main_text(html: str) -> str:
+    """The page's <main> as read (entities such as &#39; decoded)."""
+    return unescape(_main_text(html))
+
 
 WHY = "Mercosur residence shown by a consular certificate the engine does not read"
 
