@@ -2,7 +2,7 @@
 
 One process, the submission action called directly (no HTTP), on SQLite and PostgreSQL:
 
-- Index: reading the registry and building the :class:`ruta.linkage.IntakeIndex` (wall
+- Index: reading the registry and building the :class:`ruta.linkage.RegistryIndex` (wall
   time, resident memory added, peak resident memory of the process).
 - Search alone: :func:`ruta.cases.intake.search_registry` for applicants taken from the
   registry (half of them with the document number removed, so that names and dates must

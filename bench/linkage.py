@@ -336,10 +336,10 @@ def bench_intake(work: Path, n: int) -> list[str]:
     stats = _child(f"""
         import statistics
         import pandas as pd
-        from ruta.linkage import IntakeIndex, read_registry
+        from ruta.linkage import RegistryIndex, read_registry
         reg = read_registry({str(reg)!r})
         t = time.perf_counter()
-        index = IntakeIndex(reg)
+        index = RegistryIndex(reg)
         build = time.perf_counter() - t
         sample = reg.frame.sample(200, random_state=7)
         times = []
@@ -357,7 +357,7 @@ def bench_intake(work: Path, n: int) -> list[str]:
                   "found": hits / len(times)}}
     """)
     return [
-        f"| IntakeIndex over {n:,} records | build {stats['build_s']:.1f} s | "
+        f"| RegistryIndex over {n:,} records | build {stats['build_s']:.1f} s | "
         f"median {stats['median_ms']:.1f} ms | p95 {stats['p95_ms']:.1f} ms | "
         f"max {stats['max_ms']:.1f} ms | own record found {stats['found']:.1%} | "
         f"peak {stats['peak_mb']:.0f} MB |"

@@ -17,7 +17,7 @@ from ruta.cases import actions, verify_chain
 from ruta.cases.audit import GENESIS, append_event, event_hash
 from ruta.store import upgrade
 from ruta.store.migrate import alembic_config
-from ruta.store.models import AuditEvent, Permit, ReviewPairRow, User
+from ruta.store.models import AuditEvent, PermitRecord, ReviewPairRow, User
 
 
 @pytest.fixture
@@ -27,7 +27,9 @@ def permitted(session, cast, tmp_path):
     actions.do_transition(session, cast.caseworker, app.id, "in_review", "picked")
     actions.do_propose_decision(session, cast.caseworker, app.id, "approved", ["all met"])
     actions.do_decide(session, cast.supervisor, app.id, "approved", ["all met"], keys_dir=tmp_path)
-    permit = session.scalars(select(Permit).where(Permit.application_id == app.id)).one()
+    permit = session.scalars(
+        select(PermitRecord).where(PermitRecord.application_id == app.id)
+    ).one()
     actions.do_set_permit_status(
         session,
         cast.supervisor,

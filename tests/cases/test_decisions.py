@@ -12,7 +12,7 @@ from tests.cases.conftest import eligible_submission, submission
 from ruta.cases import actions
 from ruta.cases.errors import CasesError, ConflictError, PermissionDeniedError
 from ruta.cases.parameters import appeal_deadline
-from ruta.store.models import Permit, Transition
+from ruta.store.models import PermitRecord, Transition
 
 
 @pytest.fixture
@@ -125,7 +125,9 @@ def test_approval_issues_the_permit_when_the_permits_pillar_is_present(
     has_issuer = hasattr(importlib.import_module("ruta.permits"), "issue_for_application")
     actions.do_propose_decision(session, cast.caseworker, eligible.id, "approved", ["met"])
     actions.do_decide(session, cast.supervisor, eligible.id, "approved", ["met"], keys_dir=tmp_path)
-    permits = session.scalars(select(Permit).where(Permit.application_id == eligible.id)).all()
+    permits = session.scalars(
+        select(PermitRecord).where(PermitRecord.application_id == eligible.id)
+    ).all()
     assert len(permits) == (1 if has_issuer else 0)
     if has_issuer:
         permit = actions.get_permit(session, cast.caseworker, eligible.id)
@@ -142,7 +144,9 @@ def test_status_indexes_are_allocated_per_country_without_reuse(session, cast, t
         actions.do_decide(session, cast.supervisor, app.id, "approved", ["met"], keys_dir=tmp_path)
         indexes += [
             p.status_index
-            for p in session.scalars(select(Permit).where(Permit.application_id == app.id))
+            for p in session.scalars(
+                select(PermitRecord).where(PermitRecord.application_id == app.id)
+            )
         ]
     assert indexes == [0, 1, 2]
 

@@ -28,7 +28,7 @@ def test_a_pillars_command_line_speaks_its_pillars_catalog() -> None:
     assert domain_of("cli/pathways.py") == "pathways"
     assert domain_of("cli/permits.py") == "permits"
     assert domain_of("web/templates/permits/verify.html") == "web"
-    assert domain_of("linkage/_intake.py") == "linkage"
+    assert domain_of("linkage/_registry_search.py") == "linkage"
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from ruta.cases.demo import seed_demo
 from ruta.stats import DIMENSIONS, PeriodError, build_release, parse_period
-from ruta.store.models import Application, Permit
+from ruta.store.models import Application, PermitRecord
 
 
 def current_quarter(now: datetime) -> str:
@@ -106,7 +106,7 @@ def _counts_match(demo, release):
                 )
             )
             permits = session.scalar(
-                select(func.count()).select_from(Permit).where(Permit.country == area)
+                select(func.count()).select_from(PermitRecord).where(PermitRecord.country == area)
             )
             # The total, or (when secondary suppression withheld it) its parts, add up.
             total = _total(release, "APPLICATIONS", area)

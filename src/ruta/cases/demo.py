@@ -42,7 +42,7 @@ from ruta.cases.clock import ReplayClock, use_clock
 from ruta.cases.schemas import ApplicationCreate
 from ruta.partial_dates import Precision, ages_on, join_partial
 from ruta.pathways import Pathway, judge, list_pathways, parse_profile
-from ruta.store.models import Application, Appointment, Office, Permit, Slot, User
+from ruta.store.models import Application, Appointment, Office, PermitRecord, Slot, User
 
 __all__ = [
     "DEMO_COUNTRIES",
@@ -573,7 +573,9 @@ def _schedule(
     if target == "approved" and case.index % 40 == 0 and revoke < now:
 
         def revoke_it() -> None:
-            permit = s.scalar(select(Permit).where(Permit.application_id == state["app"].id))
+            permit = s.scalar(
+                select(PermitRecord).where(PermitRecord.application_id == state["app"].id)
+            )
             if permit is not None:
                 actions.do_set_permit_status(
                     s,

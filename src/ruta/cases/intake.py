@@ -8,7 +8,7 @@ date format ``{"PER": {"path": "/srv/per.csv", "columns": {"record_id": "expedie
 application is only ever compared with the registry of the state it is made to. A country
 without a registry is not searched, and that costs a dictionary look-up.
 
-Each process keeps one :class:`ruta.linkage.IntakeIndex` per country. It is built in a
+Each process keeps one :class:`ruta.linkage.RegistryIndex` per country. It is built in a
 background thread (a million records take about 20 s and 1.9 GB), first when
 :func:`use_registries` is called at start-up, again whenever the file's modification time
 or size changes; meanwhile the previous version keeps answering. A submission never
@@ -47,7 +47,7 @@ from ruta.cases.errors import CasesError
 from ruta.store.models import Application, ReviewPairRow, User
 
 if TYPE_CHECKING:
-    from ruta.linkage import IntakeIndex
+    from ruta.linkage import RegistryIndex
 
 __all__ = [
     "MIN_PROBABILITY",
@@ -113,7 +113,7 @@ def _source(value: Any) -> _Source:
 class _Loaded:
     """One built index and the file version it was built from."""
 
-    index: IntakeIndex
+    index: RegistryIndex
     stamp: tuple[int, int]
     version: str
     records: int
@@ -214,7 +214,7 @@ def _load(country: str, entry: _Entry, stamp: tuple[int, int], done: threading.E
     try:
         # Imported here, not at the top: the linkage stack (pandas, Splink) takes a second or
         # two to import, and a service without registries must not pay it at start-up.
-        from ruta.linkage import IntakeIndex, read_registry
+        from ruta.linkage import RegistryIndex, read_registry
 
         # Why skip: a few bad rows in a million must not switch the search off; they are
         # counted and logged for the registry's maintainers.
@@ -226,7 +226,7 @@ def _load(country: str, entry: _Entry, stamp: tuple[int, int], done: threading.E
             # A registry is read as it is: bad rows are logged, never a reason to go dark.
             max_skipped=1.0,
         )
-        index = IntakeIndex(registry)
+        index = RegistryIndex(registry)
     except Exception as exc:  # any failure must leave submissions working
         # The exception may quote the file's bytes and the server's paths: keep neither.
         path = entry.source.path

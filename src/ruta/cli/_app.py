@@ -55,7 +55,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "audit": ("ruta.cli.casework", "register", "The hash-chained audit log."),
     "appointments": ("ruta.cli.casework", "register", "Appointments."),
     "review": (
-        "ruta.cli.review",
+        "ruta.cli.pair_review",
         "app",
         "The registry review queue (borderline duplicate pairs).",
     ),

@@ -10,7 +10,7 @@ Public surface:
   (:func:`save_model`, :func:`load_model`), score distributions (:class:`ScoreHistogram`).
 - Review decisions fed back: :func:`read_decisions`, :func:`apply_decisions`.
 - Casework hooks: :func:`borderline_pairs` (review queue, :class:`ReviewPair`) and
-  :class:`IntakeIndex` (likely duplicates of a new application, :class:`IntakeCandidate`).
+  :class:`RegistryIndex` (likely duplicates of a new application, :class:`RegistryCandidate`).
 - Privacy-preserving matching: :func:`read_secret`, :func:`encode_registry`,
   :class:`EncodingParams`, :func:`match_encoded`.
 - Output files written whole or not at all: :func:`atomic_path`,
@@ -50,7 +50,6 @@ from ruta.linkage._errors import LinkageError, RegistryError, SecretError
 from ruta.linkage._evaluate import PairwiseScores, cluster_pairs, pairwise_scores
 from ruta.linkage._features import comparison_features
 from ruta.linkage._histogram import ScoreHistogram
-from ruta.linkage._intake import IntakeCandidate, IntakeIndex
 from ruta.linkage._keys import read_secret
 from ruta.linkage._match import (
     DEFAULT_FLOORS,
@@ -70,6 +69,7 @@ from ruta.linkage._registry import (
     Registry,
     read_registry,
 )
+from ruta.linkage._registry_search import RegistryCandidate, RegistryIndex
 from ruta.linkage._review import ReviewPair, borderline_pairs, comparison_key, read_pairs
 from ruta.linkage._saved import SavedModel, load_model, save_model
 from ruta.linkage._text import Text, say_in
@@ -116,14 +116,14 @@ __all__ = [
     "EncodedFields",
     "EncodingParams",
     "Engine",
-    "IntakeCandidate",
-    "IntakeIndex",
     "LinkageError",
     "MatchResult",
     "ModelPlan",
     "PairwiseScores",
     "Registry",
+    "RegistryCandidate",
     "RegistryError",
+    "RegistryIndex",
     "ReviewPair",
     "SavedModel",
     "ScoreHistogram",

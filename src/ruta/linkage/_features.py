@@ -188,7 +188,7 @@ def comparison_features(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def record_features(record: Mapping[str, str]) -> dict[str, str | None]:
-    """The comparison features of one record, without pandas (the intake search's hot path).
+    """The comparison features of one record, without pandas (the duplicate search's hot path).
 
     Must agree with :func:`comparison_features` (a property test checks it).
 

@@ -55,7 +55,7 @@ from ruta.permits._messages import (
     right_label,
     status_label,
 )
-from ruta.permits._payload import MINIMAL_RIGHTS, Holder, Permit, Profile
+from ruta.permits._payload import MINIMAL_RIGHTS, DisclosureLevel, Holder, Permit
 from ruta.permits._purpose import PURPOSES, Purpose, is_purpose, purpose_view
 from ruta.permits._qr import (
     MAX_IMAGE_BYTES,
@@ -78,6 +78,7 @@ __all__ = [
     "PREFIX",
     "PURPOSES",
     "CardSize",
+    "DisclosureLevel",
     "Holder",
     "ImageTooLarge",
     "IssuedPermit",
@@ -88,7 +89,6 @@ __all__ = [
     "Permit",
     "PermitStatus",
     "PermitsError",
-    "Profile",
     "Purpose",
     "Signer",
     "StatusList",

@@ -20,7 +20,13 @@ from ruta.permits._cose import encode_sign1
 from ruta.permits._errors import PermitsError
 from ruta.permits._keys import Signer
 from ruta.permits._keystore import KeyStore
-from ruta.permits._payload import MINIMAL_RIGHTS, Holder, Permit, Profile, claims_from_permit
+from ruta.permits._payload import (
+    MINIMAL_RIGHTS,
+    DisclosureLevel,
+    Holder,
+    Permit,
+    claims_from_permit,
+)
 from ruta.permits._status import PermitStatus
 
 __all__ = [
@@ -136,7 +142,7 @@ def issue_for_application(
     rights: Sequence[str],
     status_index: int,
     keys_dir: Path,
-    profile: Profile = "full",
+    profile: DisclosureLevel = "full",
     public_url: str | None = None,
     development_keys: bool = False,
 ) -> IssuedPermit:

@@ -31,15 +31,17 @@ __all__ = [
     "MINIMAL_RIGHTS",
     "PRIVATE_CLAIM",
     "STATUS_CLAIM",
+    "DisclosureLevel",
     "Holder",
     "Permit",
-    "Profile",
     "claims_from_permit",
     "iso_birth_date",
     "permit_from_claims",
 ]
 
-Profile = Literal["full", "minimal"]
+#: How much of the holder a permit discloses (the ``profile`` field): everything, or the
+#: minimum a bank or an employer needs.
+DisclosureLevel = Literal["full", "minimal"]
 
 # Rights a minimal-disclosure permit may show: it exists for banks and employers.
 MINIMAL_RIGHTS = ("work", "banking")
@@ -110,7 +112,7 @@ class Permit:
     rights: tuple[str, ...]
     status_index: int
     issued_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
-    profile: Profile = "full"
+    profile: DisclosureLevel = "full"
     # Where verifiers fetch the issuer's status list (the Token Status List ``uri``).
     status_uri: str | None = None
     # Limits on the right to work the permit states (codes, see ruta.permits.restriction_label).
@@ -260,7 +262,7 @@ def _rights(rights: Any) -> tuple[str, ...]:
     return tuple(_text(x) for x in rights)
 
 
-def _profile(code: Any) -> Profile:
+def _profile(code: Any) -> DisclosureLevel:
     if code not in ("f", "m"):
         raise ValueError(f"profile must be 'f' or 'm', got {code!r}")
     return "minimal" if code == "m" else "full"

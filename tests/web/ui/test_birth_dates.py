@@ -21,7 +21,7 @@ from tests.web.ui.conftest import (
 
 from ruta.cases import actions
 from ruta.permits import KeyStore, verify
-from ruta.store.models import Application, Permit, User
+from ruta.store.models import Application, PermitRecord, User
 from ruta.web.ui.household import _may_be_minor, _surely_adult
 
 CHILD = str(datetime.now(UTC).year - 14)  # under 18 whatever the day
@@ -146,7 +146,7 @@ def test_case_page_household_decision_and_permit_say_the_date_as_known(
     assert "(data de nascimento: maio de 1990)" in track
     # The signed permit states the month and the year, and no invented day.
     with site.app.state.sessionmaker() as session:
-        permit = session.scalars(select(Permit)).one()
+        permit = session.scalars(select(PermitRecord)).one()
     checked = verify(permit.payload, KeyStore(tmp_path / "keys").trust_list())
     assert checked.permit is not None and checked.permit.holder.date_of_birth == "1990-05"
 

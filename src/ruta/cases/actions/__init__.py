@@ -80,15 +80,15 @@ from ruta.cases.actions.notifications import (
     messages_of,
     notification_counts,
 )
-from ruta.cases.actions.permits import do_set_permit_status, get_permit, issue_permit
-from ruta.cases.actions.review import (
-    check_review_access,
+from ruta.cases.actions.pair_review import (
+    check_pair_review_access,
     do_decide_review_pair,
     do_import_review_pairs,
     export_review_decisions,
     get_review_pair,
     list_review_pairs,
 )
+from ruta.cases.actions.permits import do_set_permit_status, get_permit, issue_permit
 from ruta.cases.actions.transitions import (
     BulkOutcome,
     check_transition,
@@ -108,7 +108,7 @@ __all__ = [
     "appointments_of",
     "backlog",
     "check_decide",
-    "check_review_access",
+    "check_pair_review_access",
     "check_transition",
     "current_decision",
     "do_add_note",

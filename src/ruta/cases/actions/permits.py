@@ -20,7 +20,7 @@ from ruta.cases.audit import append_event
 from ruta.cases.clock import now as clock_now
 from ruta.cases.eligibility import pathway_grants
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError
-from ruta.store.models import Application, Permit, PermitCounter, User
+from ruta.store.models import Application, PermitCounter, PermitRecord, User
 
 __all__ = ["do_set_permit_status", "get_permit", "issue_permit"]
 
@@ -62,7 +62,7 @@ def _next_index(session: Session, country: str) -> int:
 
 def issue_permit(
     session: Session, app: Application, *, keys_dir: Path | None, today: date
-) -> Permit | None:
+) -> PermitRecord | None:
     """Issue and store the permit of an approved application (inside the approval).
 
     Returns:
@@ -98,7 +98,7 @@ def issue_permit(
         public_url=_public_url(),
         development_keys=_development_keys(),
     )
-    permit = Permit(
+    permit = PermitRecord(
         permit_id=issued.permit_id,
         application_id=app.id,
         country=app.host_country,
@@ -114,7 +114,7 @@ def issue_permit(
     return permit
 
 
-def get_permit(session: Session, actor: User, application_id: str) -> Permit:
+def get_permit(session: Session, actor: User, application_id: str) -> PermitRecord:
     """The current permit of an application in scope (audited as a read).
 
     Raises:
@@ -122,9 +122,9 @@ def get_permit(session: Session, actor: User, application_id: str) -> Permit:
     """
     app = load_application(session, actor, application_id)
     query = (
-        select(Permit)
-        .where(Permit.application_id == app.id)
-        .order_by(Permit.issued_at.desc())
+        select(PermitRecord)
+        .where(PermitRecord.application_id == app.id)
+        .order_by(PermitRecord.issued_at.desc())
         .limit(1)
     )
     permit = session.scalar(query)
@@ -145,7 +145,7 @@ def do_set_permit_status(
     reason: str,
     *,
     keys_dir: Path | None = None,
-) -> Permit:
+) -> PermitRecord:
     """Suspend, revoke or reinstate a permit (supervisors); revocation is final.
 
     The country's signed status list (``ruta.permits``) changes in the same call, so
@@ -155,7 +155,7 @@ def do_set_permit_status(
     text = check_reason(reason)
     if status not in PERMIT_STATUSES:
         raise CasesError(f"{status!r} is not a permit status; use valid, suspended, revoked")
-    permit = session.get(Permit, permit_id, with_for_update=True)
+    permit = session.get(PermitRecord, permit_id, with_for_update=True)
     if permit is None or permit.country != actor.country:
         raise NotFoundError(f"no permit {permit_id!r} in your scope", field="permit_id")
     if permit.status == "revoked":

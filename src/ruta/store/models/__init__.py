@@ -24,8 +24,8 @@ from ruta.store.models.notifications import (
     NotificationPreference,
     OutboxMessage,
 )
-from ruta.store.models.permits import Permit, PermitCounter
-from ruta.store.models.review import REVIEW_OUTCOMES, REVIEW_STATUSES, ReviewPairRow
+from ruta.store.models.pair_review import REVIEW_OUTCOMES, REVIEW_STATUSES, ReviewPairRow
+from ruta.store.models.permits import PermitCounter, PermitRecord
 
 __all__ = [
     "AUDIT_CHAINS",
@@ -48,8 +48,8 @@ __all__ = [
     "NotificationPreference",
     "Office",
     "OutboxMessage",
-    "Permit",
     "PermitCounter",
+    "PermitRecord",
     "RecoveryCode",
     "ReviewPairRow",
     "Slot",

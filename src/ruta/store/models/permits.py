@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ruta.store.models._base import Base, _now
 
-__all__ = ["Permit", "PermitCounter"]
+__all__ = ["PermitCounter", "PermitRecord"]
 
 
-class Permit(Base):
+class PermitRecord(Base):
     """A permit issued on approval (payload signed by ``ruta.permits``)."""
 
     __tablename__ = "permits"

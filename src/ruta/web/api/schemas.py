@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ruta.cases.schemas import StrictInput
-from ruta.store.models import Application, Decision, Permit, Transition
+from ruta.store.models import Application, Decision, PermitRecord, Transition
 
 __all__ = [
     "ApplicationCreated",
@@ -289,7 +289,7 @@ class PermitPublic(BaseModel):
     valid_until: date
 
     @classmethod
-    def of(cls, permit: Permit) -> PermitPublic:
+    def of(cls, permit: PermitRecord) -> PermitPublic:
         return cls(
             permit_id=permit.permit_id,
             payload=permit.payload,

@@ -18,11 +18,11 @@ from ruta.web.ui import (
     comparison,
     contributions,
     documents,
+    duplicates,
     finder,
     household,
-    intake,
     notifications,
-    review,
+    pair_review,
     second_factor,
     statistics,
     supervisor,
@@ -46,8 +46,8 @@ router.include_router(caseworker.router)
 router.include_router(supervisor.router)
 router.include_router(statistics.router)
 router.include_router(documents.router)
-router.include_router(review.router)
-router.include_router(intake.router)
+router.include_router(pair_review.router)
+router.include_router(duplicates.router)
 router.include_router(translations.router)
 router.include_router(notifications.router)
 router.include_router(second_factor.router)

@@ -1,4 +1,4 @@
-"""The case page's "search the registry again" button (intake duplicate search).
+"""The case page's "search the registry again" button (the registry duplicate search).
 
 The search itself runs at submission (:mod:`ruta.cases.intake`); this route lets an
 officer repeat it when it did not run (missing file, index still being built) or when

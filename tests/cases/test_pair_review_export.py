@@ -18,7 +18,7 @@ from ruta.cases.actions import (
 from ruta.cases.errors import PermissionDeniedError
 from ruta.store.models import AuditEvent, ReviewPairRow
 
-from .test_review import review_pairs
+from .test_pair_review import review_pairs
 
 
 def test_export_lists_decided_pairs_with_decider_and_is_audited(session, cast):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ruta.linkage import IntakeIndex, Registry, SynthConfig, synth_registry
+from ruta.linkage import Registry, RegistryIndex, SynthConfig, synth_registry
 
 from .conftest import as_registry, record
 
@@ -14,8 +14,8 @@ def base() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def index(base: pd.DataFrame) -> IntakeIndex:
-    return IntakeIndex(as_registry(base))
+def index(base: pd.DataFrame) -> RegistryIndex:
+    return RegistryIndex(as_registry(base))
 
 
 def _quispe(**values: str) -> dict[str, str]:
@@ -37,7 +37,9 @@ def _query(row: pd.Series, **changes: str) -> dict[str, str]:
     return fields
 
 
-def test_finds_the_same_person_despite_corruptions(index: IntakeIndex, base: pd.DataFrame) -> None:
+def test_finds_the_same_person_despite_corruptions(
+    index: RegistryIndex, base: pd.DataFrame
+) -> None:
     found = 0
     for _, row in base.sample(60, random_state=1).iterrows():
         dob = row["date_of_birth"]
@@ -54,7 +56,7 @@ def test_finds_the_same_person_despite_corruptions(index: IntakeIndex, base: pd.
     assert found >= 57
 
 
-def test_a_new_person_finds_no_likely_duplicate(index: IntakeIndex) -> None:
+def test_a_new_person_finds_no_likely_duplicate(index: RegistryIndex) -> None:
     query = record(
         given_names="Zacarías",
         surname_1="Xochiquetzal",
@@ -82,13 +84,13 @@ def test_sibling_is_not_a_likely_duplicate() -> None:
         )
     )
     query = _quispe(given_names="Rosa", date_of_birth="1992-05-05")
-    hits = IntakeIndex(reg).search(query, min_probability=0.1)
+    hits = RegistryIndex(reg).search(query, min_probability=0.1)
     assert [h.record["record_id"] for h in hits] == ["2"]
     assert "surnames equal (any order)" in hits[0].reasons
 
 
 @pytest.fixture(scope="module")
-def with_jessica(base: pd.DataFrame) -> IntakeIndex:
+def with_jessica(base: pd.DataFrame) -> RegistryIndex:
     jessica = record(
         record_id="jessica",
         given_names="Jessica",
@@ -100,10 +102,10 @@ def with_jessica(base: pd.DataFrame) -> IntakeIndex:
         document_number="17345678",
     )
     frame = pd.concat([base.drop(columns=["person_id"]), pd.DataFrame([jessica])])
-    return IntakeIndex(Registry(frame.reset_index(drop=True)))
+    return RegistryIndex(Registry(frame.reset_index(drop=True)))
 
 
-def test_sound_alike_duplicate_with_mistyped_date_is_found(with_jessica: IntakeIndex) -> None:
+def test_sound_alike_duplicate_with_mistyped_date_is_found(with_jessica: RegistryIndex) -> None:
     # Every name spelled otherwise and the day mistyped: none of the date or exact-name keys
     # holds, only the sound-alike one (given name + paternal surname codes, sex, nationality).
     query = record(
@@ -120,7 +122,7 @@ def test_sound_alike_duplicate_with_mistyped_date_is_found(with_jessica: IntakeI
     assert "date of birth one digit off" in hits[0].reasons
 
 
-def test_y_and_j_spellings_of_one_given_name_are_found(with_jessica: IntakeIndex) -> None:
+def test_y_and_j_spellings_of_one_given_name_are_found(with_jessica: RegistryIndex) -> None:
     # Yessica/Jessica is one name written two ways in the region; with the day mistyped only
     # the sound-alike key can bring the pair together.
     query = record(
@@ -134,7 +136,7 @@ def test_y_and_j_spellings_of_one_given_name_are_found(with_jessica: IntakeIndex
     assert [h.record["record_id"] for h in with_jessica.search(query)][:1] == ["jessica"]
 
 
-def test_sound_alike_first_surname_with_second_missing(with_jessica: IntakeIndex) -> None:
+def test_sound_alike_first_surname_with_second_missing(with_jessica: RegistryIndex) -> None:
     query = record(
         given_names="JESSICA",
         surname_1="Gonzales",
@@ -147,7 +149,7 @@ def test_sound_alike_first_surname_with_second_missing(with_jessica: IntakeIndex
     assert "first surname sounds alike, second missing" in top.reasons
 
 
-def test_sound_alike_names_alone_are_not_a_likely_duplicate(with_jessica: IntakeIndex) -> None:
+def test_sound_alike_names_alone_are_not_a_likely_duplicate(with_jessica: RegistryIndex) -> None:
     # Same sound codes, different date and second surname: not the same person.
     query = record(
         given_names="Jesica",
@@ -163,7 +165,7 @@ def test_sound_alike_names_alone_are_not_a_likely_duplicate(with_jessica: Intake
 def test_a_date_in_another_shape_is_compared_not_crashed_on() -> None:
     reg = Registry(pd.DataFrame([_quispe(record_id="1")]))
     query = _quispe(date_of_birth="990-01-01")
-    hits = IntakeIndex(reg).search(query, min_probability=0.0)
+    hits = RegistryIndex(reg).search(query, min_probability=0.0)
     assert "date of birth differs" in hits[0].reasons
 
 
@@ -175,10 +177,10 @@ def test_every_reason_a_caseworker_sees_is_in_the_linkage_catalog() -> None:
 
     from babel.messages.pofile import read_po
 
-    import ruta.linkage._intake as intake_module
+    import ruta.linkage._registry_search as search_module
     from ruta.i18n import LANGUAGES, LOCALES_DIR
 
-    source = inspect.getsource(intake_module)
+    source = inspect.getsource(search_module)
     reasons = set(re.findall(r'add\([^,]+, N_\("([^"]+)"\)\)', source))
     assert "same year (month or day unknown)" in reasons
     for lang in LANGUAGES:

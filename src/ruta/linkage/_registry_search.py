@@ -1,4 +1,4 @@
-"""Intake search: the likely duplicates of a new application, answered in milliseconds.
+"""Registry duplicate search: the likely duplicates of a new application, answered in milliseconds.
 
 The index is built once over a registry: for each blocking key (the deduplication model's
 keys, most without its nationality scoping; one query can afford the wider joins) it keeps
@@ -22,7 +22,7 @@ from ruta.linkage._features import FEATURE_COLUMNS, comparison_features, record_
 from ruta.linkage._names import phonetic_key
 from ruta.linkage._registry import Registry
 
-__all__ = ["IntakeCandidate", "IntakeIndex"]
+__all__ = ["RegistryCandidate", "RegistryIndex"]
 
 _KEYS: tuple[tuple[str, ...], ...] = (
     ("doc",),
@@ -46,7 +46,7 @@ Row = Mapping[str, str | None]
 
 
 @dataclass(frozen=True)
-class IntakeCandidate:
+class RegistryCandidate:
     """A registry record that may be the same person as the new application.
 
     Attributes:
@@ -163,13 +163,13 @@ def _score(q: Row, r: Row) -> tuple[float, list[str]]:
     return w, why
 
 
-class IntakeIndex:
+class RegistryIndex:
     """An index over a registry answering "likely duplicates of this new record".
 
     Examples:
         >>> from ruta.linkage._synth import SynthConfig, synth_registry
         >>> reg = Registry(synth_registry(200, SynthConfig(seed=4)))
-        >>> index = IntakeIndex(reg)
+        >>> index = RegistryIndex(reg)
         >>> first = reg.frame.iloc[0].to_dict()
         >>> index.search(first)[0].record["record_id"] == first["record_id"]
         True
@@ -197,7 +197,7 @@ class IntakeIndex:
 
     def search(
         self, record: Mapping[str, str], *, min_probability: float = 0.5, limit: int = 10
-    ) -> list[IntakeCandidate]:
+    ) -> list[RegistryCandidate]:
         """Likely duplicates of ``record`` (contract columns; missing ones count as empty).
 
         Args:
@@ -229,6 +229,6 @@ class IntakeIndex:
             probability = 1.0 / (1.0 + math.pow(2.0, -weight))
             if probability >= min_probability:
                 rec = {k: str(v) for k, v in self._records.iloc[row].items()}
-                found.append(IntakeCandidate(rec, probability, tuple(why)))
+                found.append(RegistryCandidate(rec, probability, tuple(why)))
         found.sort(key=lambda c: -c.probability)
         return found[:limit]

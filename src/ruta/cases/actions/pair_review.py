@@ -30,9 +30,9 @@ if TYPE_CHECKING:  # the linkage stack (pandas, Splink) is not for every casewor
     from ruta.linkage import ReviewPair
 
 __all__ = [
-    "INTAKE_PREFIX",
+    "APPLICATION_PREFIX",
     "case_of",
-    "check_review_access",
+    "check_pair_review_access",
     "do_decide_review_pair",
     "do_import_review_pairs",
     "export_review_decisions",
@@ -42,7 +42,7 @@ __all__ = [
 
 _ENTITY = "review_pair"
 #: Record ids of intake pairs (an application beside a registry record) start with this.
-INTAKE_PREFIX = "application:"
+APPLICATION_PREFIX = "application:"
 #: Who may export decisions: the officers who make them and the auditors who check them.
 _EXPORTERS = OFFICERS | {"auditor"}
 
@@ -57,12 +57,12 @@ def case_of(pair: ReviewPairRow) -> str | None:
         True
     """
     for record_id in (pair.record_id_a, pair.record_id_b):
-        if record_id.startswith(INTAKE_PREFIX):
-            return record_id[len(INTAKE_PREFIX) :]
+        if record_id.startswith(APPLICATION_PREFIX):
+            return record_id[len(APPLICATION_PREFIX) :]
     return None
 
 
-def check_review_access(actor: User) -> None:
+def check_pair_review_access(actor: User) -> None:
     """Refuse anyone but caseworkers and supervisors.
 
     Raises:
@@ -118,7 +118,7 @@ def do_import_review_pairs(
         How many pairs were newly queued.
     """
     if actor is not None:
-        check_review_access(actor)
+        check_pair_review_access(actor)
     name = _check_registry(registry)
     code = _check_country(actor, country)
     existing = {
@@ -177,7 +177,7 @@ def list_review_pairs(
     Returns:
         The page of pairs and the total matching.
     """
-    check_review_access(actor)
+    check_pair_review_access(actor)
     order: list[ColumnElement[Any]]
     scope = _scope(actor)
     if decided:
@@ -221,7 +221,7 @@ def get_review_pair(session: Session, actor: User, pair_id: int) -> ReviewPairRo
         PermissionDeniedError: not a caseworker or supervisor.
         NotFoundError: no such pair, or one of another state's registry.
     """
-    check_review_access(actor)
+    check_pair_review_access(actor)
     row = _load(session, actor, pair_id)
     append_event(session, actor, "review_pair.read", _ENTITY, str(row.id), {}, case=case_of(row))
     finish(session)
@@ -239,7 +239,7 @@ def do_decide_review_pair(
         NotFoundError: no such pair.
         ConflictError: the pair was already decided (decisions are made once).
     """
-    check_review_access(actor)
+    check_pair_review_access(actor)
     if outcome not in REVIEW_OUTCOMES:
         raise CasesError(
             f"got outcome {outcome!r}; expected one of {', '.join(REVIEW_OUTCOMES)}",
@@ -310,7 +310,8 @@ def export_review_decisions(
     intake = 0
     for pair, username in session.execute(query):
         if not include_intake and (
-            pair.record_id_a.startswith(INTAKE_PREFIX) or pair.record_id_b.startswith(INTAKE_PREFIX)
+            pair.record_id_a.startswith(APPLICATION_PREFIX)
+            or pair.record_id_b.startswith(APPLICATION_PREFIX)
         ):
             intake += 1
             continue

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from ruta.cases.actions import (
-    check_review_access,
+    check_pair_review_access,
     do_decide_review_pair,
     do_import_review_pairs,
     get_review_pair,
@@ -127,7 +127,7 @@ def test_decision_needs_an_outcome_a_reason_and_an_officer(session, cast):
         with pytest.raises(PermissionDeniedError):
             get_review_pair(session, outsider, row.id)
         with pytest.raises(PermissionDeniedError):
-            check_review_access(outsider)
+            check_pair_review_access(outsider)
     with pytest.raises(NotFoundError):
         do_decide_review_pair(session, cast.caseworker, 999_999, "merged", "Same person")
     session.rollback()
