@@ -4,7 +4,7 @@ One process, the submission action called directly (no HTTP), on SQLite and Post
 
 - Index: reading the registry and building the :class:`ruta.linkage.RegistryIndex` (wall
   time, resident memory added, peak resident memory of the process).
-- Search alone: :func:`ruta.cases.intake.search_registry` for applicants taken from the
+- Search alone: :meth:`ruta.cases.RegistryIndexes.search` for applicants taken from the
   registry (half of them with the document number removed, so that names and dates must
   find them) and for people who are not in it; median, p99, max, and how often the
   registry record was among the candidates.
@@ -32,9 +32,12 @@ import time
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.casework import fresh_database  # the same throwaway database per backend
+
+if TYPE_CHECKING:
+    from ruta.cases import RegistryIndexes
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -123,9 +126,8 @@ def _body(applicant: dict[str, Any]) -> Any:
     )
 
 
-def _probe() -> dict[str, Any] | None:
+def _probe(registries: RegistryIndexes) -> dict[str, Any] | None:
     """One search (it waits for the index when it is being built)."""
-    from ruta.cases import intake
     from ruta.store.models import Applicant, Application
 
     applicant = Applicant(
@@ -138,23 +140,21 @@ def _probe() -> dict[str, Any] | None:
         document_type="passport",
         document_number="X1",
     )
-    return intake.search_registry(Application(id="probe", host_country="COL", applicant=applicant))
+    return registries.search(Application(id="probe", host_country="COL", applicant=applicant))
 
 
-def _submissions(url: str, people: list[Any]) -> dict[str, Any]:
+def _submissions(url: str, people: list[Any], registries: RegistryIndexes) -> dict[str, Any]:
     """Submit ``people`` through the action, alternating without and with the registry.
 
     Alternating one by one (rather than in blocks) exposes both to the same moments of
     the shared machine's load; the index stays built while the registry is switched off.
     """
-    from ruta.cases import intake
     from ruta.cases.accounts import do_create_user, use_password_profile
     from ruta.cases.actions import do_submit_application
     from ruta.store import make_engine, make_sessionmaker
 
     use_password_profile("cheapest")
-    intake.use_registries({"COL": REGISTRY}, wait=None)
-    _probe()  # the index is built before anything is timed
+    _probe(registries)  # the index is built before anything is timed
     engine = make_engine(url)
     maker = make_sessionmaker(engine)
     with maker() as s:
@@ -170,12 +170,13 @@ def _submissions(url: str, people: list[Any]) -> dict[str, Any]:
     searches, found, expected = [], 0, 0
     for i, (applicant, record_id) in enumerate(people):
         registry = i % 2 == 1
-        intake.use_registries({"COL": REGISTRY} if registry else {}, wait=None)
         body = _body(applicant)
         with maker() as s:
             s.add(actor)
             t = time.perf_counter()
-            app, _ = do_submit_application(s, actor, body)
+            app, _ = do_submit_application(
+                s, actor, body, registries=registries if registry else None
+            )
             times[registry].append((time.perf_counter() - t) * 1000)
             result = app.duplicate_search
         assert (result is not None) == registry
@@ -209,7 +210,7 @@ def main() -> None:
             ],
             check=True,
         )
-    from ruta.cases import intake
+    from ruta.cases import RegistryIndexes
     from ruta.pathways import list_pathways
     from ruta.store.models import Applicant, Application
 
@@ -223,8 +224,8 @@ def main() -> None:
 
     rss0 = _rss_mb()
     t = time.perf_counter()
-    intake.use_registries({"COL": REGISTRY}, wait=None)
-    first = _probe()
+    registries = RegistryIndexes({"COL": REGISTRY}, wait=None)
+    first = _probe(registries)
     build_s = time.perf_counter() - t
     assert first is not None and first["status"] == "searched", first
     results["index"] = {
@@ -247,7 +248,7 @@ def main() -> None:
             document_type="passport",
             document_number=applicant["document"]["number"],
         )
-        result = intake.search_registry(Application(id="q", host_country="COL", applicant=a))
+        result = registries.search(Application(id="q", host_country="COL", applicant=a))
         assert result is not None
         times.append(result["elapsed_ms"])
         if record_id is not None:
@@ -258,7 +259,7 @@ def main() -> None:
 
     for backend in BACKENDS:
         with fresh_database(backend) as url:
-            results[backend] = _submissions(url, people[: 2 * N])
+            results[backend] = _submissions(url, people[: 2 * N], registries)
             print(backend, json.dumps(results[backend]), flush=True)
     (OUT / "intake.json").write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))

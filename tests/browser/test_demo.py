@@ -1,6 +1,6 @@
 """The demo as a new user meets it: a service seeded by ``ruta demo``'s seeder, in Chromium.
 
-``make demo`` runs ``ruta demo``, which seeds with :func:`ruta.cases.demo.seed_demo` and
+``make demo`` runs ``ruta demo``, which seeds with :func:`ruta.cli._demo.seed_demo` and
 serves; here the same seeder fills a small database (the full 2,000 applicants take
 about 45 s and add nothing a browser can see) and the demo logins walk a case from the
 queue to a decision that follows the engine's assessment.
@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page
 from sqlalchemy import select
 from tests.browser.conftest import Server, finish_second_factor, run_server
 
-from ruta.cases.demo import DEMO_LOGINS, seed_demo
+from ruta.cli._demo import DEMO_LOGINS, seed_demo
 from ruta.store import make_engine, make_sessionmaker, upgrade
 from ruta.store.models import Application
 

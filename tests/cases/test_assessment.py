@@ -57,7 +57,7 @@ def _application(pathway: str, profile: dict[str, Any], as_of: date) -> Applicat
         host_country=stored_profile["host_country"],
         status="submitted",
         profile=stored_profile,
-        eligibility=evaluation.result,
+        eligibility=evaluation.stored(),
         engine_version=evaluation.engine_version,
         packs_version=evaluation.packs_version,
         evaluated_at=datetime(as_of.year, as_of.month, as_of.day, 15, 30, tzinfo=UTC),

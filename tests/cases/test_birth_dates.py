@@ -14,7 +14,7 @@ from ruta.cases.accounts import do_create_user
 from ruta.cases.actions.applications import _check_household
 from ruta.cases.assessment import assess_today
 from ruta.cases.errors import CasesError
-from ruta.cases.intake import applicant_record
+from ruta.cases.registries import applicant_record
 from ruta.cases.schemas import ApplicationCreate, parse_model
 from ruta.store.models import Applicant, HouseholdMember, User
 

@@ -7,8 +7,8 @@ import pytest
 from tests.cases.conftest import PASSWORD
 
 from ruta.cases.accounts import do_create_user, do_register_applicant
-from ruta.cases.demo import DEMO_LOGINS
 from ruta.cases.passwords import PasswordPolicyError, check_password
+from ruta.cli._demo import DEMO_LOGINS
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 from pysdmx.io import get_datasets, read_sdmx
 
-from ruta.cases.demo import seed_demo
+from ruta.cli._demo import seed_demo
 from ruta.stats import DIMENSIONS, STRUCTURE_ID
 
 

@@ -129,7 +129,7 @@ def test_a_growing_backlog_never_clears_and_too_little_history_is_named() -> Non
 
 
 def test_forecast_command_names_offices_without_enough_history(database, ruta, tmp_path):
-    from ruta.cases.demo import seed_demo
+    from ruta.cli._demo import seed_demo
 
     with database.sessionmaker() as session:
         seed_demo(session, applicants=20, keys_dir=tmp_path / "keys", months=1)

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 from sqlalchemy import func, select
 
-from ruta.cases.demo import seed_demo
+from ruta.cli._demo import seed_demo
 from ruta.stats import DIMENSIONS, PeriodError, build_release, parse_period
 from ruta.store.models import Application, PermitRecord
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from ruta.cases.intake import registry_status, use_registries
 from ruta.settings import Settings
 from ruta.web import create_app
 
@@ -100,7 +99,7 @@ def test_a_failed_registry_is_named(settings: Settings, tmp_path: Path) -> None:
     try:
         client = TestClient(app)
         deadline = time.monotonic() + 60
-        while registry_status("PER") == "loading" and time.monotonic() < deadline:
+        while app.state.registries.status("PER") == "loading" and time.monotonic() < deadline:
             time.sleep(0.05)
         r = client.get("/readyz")
         assert r.status_code == 503 and r.json()["failing"] == ["registries"]
@@ -108,4 +107,3 @@ def test_a_failed_registry_is_named(settings: Settings, tmp_path: Path) -> None:
         assert "PER" in r.json()["checks"]["registries"]["detail"]
     finally:
         app.state.engine.dispose()
-        use_registries({})

@@ -1,7 +1,8 @@
 """Regularization casework: applicants, applications, workflow, decisions, audit.
 
 Public surface: the actions (:mod:`ruta.cases.actions`), accounts
-(:mod:`ruta.cases.accounts`), the workflow table, the audit chain and the errors.
+(:mod:`ruta.cases.accounts`), the registries searched for duplicates
+(:class:`RegistryIndexes`), the workflow table, the audit chain and the errors.
 """
 
 from ruta.cases._tx import batch
@@ -14,6 +15,7 @@ from ruta.cases.errors import (
     PermissionDeniedError,
     RateLimitedError,
 )
+from ruta.cases.registries import RegistryIndexes
 from ruta.cases.schemas import ApplicantIn, ApplicationCreate, HouseholdMemberIn
 from ruta.cases.workflow import STATES, TRANSITIONS, allowed_targets, can_move
 
@@ -30,6 +32,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitedError",
+    "RegistryIndexes",
     "allowed_targets",
     "append_event",
     "batch",

@@ -14,7 +14,7 @@ from typing import Any
 
 from ruta.cases.errors import CasesError
 from ruta.cases.parameters import permanent_card_months
-from ruta.pathways import evaluate, get_pathway, parse_profile
+from ruta.pathways import EvaluationResult, evaluate, get_pathway, parse_profile
 
 __all__ = [
     "Evaluation",
@@ -29,17 +29,29 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Evaluation:
-    """An engine result stamped with the versions that produced it."""
+    """An engine result, typed until it is stored, and the versions that produced it."""
 
-    result: dict[str, Any]
-    engine_version: str
-    packs_version: str
+    result: EvaluationResult
+
+    @property
+    def engine_version(self) -> str:
+        """The engine that produced the result."""
+        return self.result.engine_version
+
+    @property
+    def packs_version(self) -> str:
+        """The rule packs that produced the result."""
+        return self.result.packs_version
+
+    def stored(self) -> dict[str, Any]:
+        """The result as the case store keeps it (the engine's JSON contract)."""
+        return self.result.model_dump(mode="json")
 
 
 def evaluate_for(
     pathway_id: str, profile: dict[str, Any], as_of: date | None = None
 ) -> tuple[dict[str, Any], Evaluation]:
-    """Validate ``profile`` and evaluate it for one pathway.
+    """Validate ``profile`` and evaluate it for one pathway (the profile is parsed once).
 
     Returns:
         The profile with ``host_country`` filled from the pathway, and the evaluation.
@@ -47,17 +59,20 @@ def evaluate_for(
     Raises:
         UnknownPathwayError: ``pathway_id`` is not in any pack (``field="pathway"``).
         ProfileError: the profile is malformed (``field`` names the profile path).
+
+    Examples:
+        >>> profile, evaluation = evaluate_for("arg.mercosur-temporary", {})
+        >>> profile["host_country"], evaluation.result.results[0].pathway
+        ('ARG', 'arg.mercosur-temporary')
+        >>> evaluation.stored()["packs_version"] == evaluation.packs_version
+        True
     """
     pathway = get_pathway(pathway_id)
     profile = dict(profile)
     profile.setdefault("host_country", pathway.host_country)
-    parse_profile(profile)
-    result = evaluate(profile, as_of=as_of, pathways=[pathway_id]).model_dump(mode="json")
-    return profile, Evaluation(
-        result=result,
-        engine_version=str(result.get("engine_version", "")),
-        packs_version=str(result.get("packs_version", "")),
-    )
+    # The engine takes the parsed profile as it is: one validation per submission.
+    parsed = parse_profile(profile)
+    return profile, Evaluation(evaluate(parsed, as_of=as_of, pathways=[pathway_id]))
 
 
 def host_country(pathway_id: str) -> str:

@@ -250,7 +250,8 @@ def demo(
     port: int = typer.Option(8000, min=1, max=65535, help="Port"),
 ) -> None:
     """Migrate, seed a synthetic demo with months of history (COL and PER), print logins, serve."""
-    from ruta.cases.demo import seed_demo
+    from ruta.cases import RegistryIndexes
+    from ruta.cli._demo import seed_demo
     from ruta.store import make_engine, make_sessionmaker, upgrade
 
     settings = _settings()
@@ -265,7 +266,11 @@ def demo(
     engine = make_engine(url)
     with make_sessionmaker(engine)() as session:
         logins, counts = seed_demo(
-            session, applicants=applicants, keys_dir=settings.resolved_keys_dir, months=months
+            session,
+            applicants=applicants,
+            keys_dir=settings.resolved_keys_dir,
+            months=months,
+            registries=RegistryIndexes(settings.registries),
         )
     engine.dispose()
     typer.echo(

@@ -20,8 +20,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Scope
 
 from ruta import __version__
+from ruta.cases import RegistryIndexes
 from ruta.cases.accounts import use_password_profile
-from ruta.cases.intake import use_registries
 from ruta.pathways import use_packs
 from ruta.settings import Settings, get_settings
 from ruta.store import make_engine, make_sessionmaker
@@ -90,7 +90,8 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> Fast
     """
     settings = settings or get_settings()
     use_password_profile(settings.password_hashing)
-    use_registries(settings.registries)  # starts indexing each state's registry
+    # Started first: each state's registry is indexed in the background meanwhile.
+    registries = RegistryIndexes(settings.registries).start()
     # Load and compile the rule packs now, not in the first request (seconds on a busy
     # machine, which every worker would otherwise make its first caller wait for). A broken
     # local pack (RUTA_PACKS) raises PackError here: the service never starts half-loaded.
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> Fast
     app.trusted_proxies = settings.trusted_proxy_networks
     app.hsts = settings.cookie_secure
     app.state.settings = settings
+    app.state.registries = registries
     if settings.partners is not None:
         # A broken partners file stops the start, as a broken pack does: never half-loaded.
         load_partners(settings.partners)
@@ -138,7 +140,7 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> Fast
     app.include_router(health_router)
     app.include_router(metrics_router)
     app.state.metrics_registry = CollectorRegistry(auto_describe=False)
-    app.state.metrics_registry.register(CaseStoreCollector(engine))
+    app.state.metrics_registry.register(CaseStoreCollector(engine, registries))
     # Plain imports (issue 14): the pages and the verifier are part of the web package,
     # and the web extra installs what they need.
     app.include_router(pages_router)

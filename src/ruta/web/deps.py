@@ -3,6 +3,7 @@
 For the UI engineer and the API routes:
 
 - ``SettingsDep``: the app's :class:`~ruta.settings.Settings`.
+- ``RegistriesDep``: the app's :class:`~ruta.cases.RegistryIndexes` (duplicate check).
 - ``SessionDep``: a SQLAlchemy session for this request (closed afterwards); pass it to
   the ``ruta.cases.actions`` functions, never query in a route.
 - ``ApiUser`` (alias ``CurrentUser``): the user of the ``Authorization: Bearer`` token;
@@ -25,6 +26,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from ruta.cases import RegistryIndexes
 from ruta.cases.accounts import user_for_token
 from ruta.cases.errors import AuthenticationError
 from ruta.settings import Settings
@@ -38,6 +40,7 @@ __all__ = [
     "CurrentUser",
     "OptionalPageUser",
     "PageUser",
+    "RegistriesDep",
     "SessionDep",
     "SettingsDep",
     "api_user",
@@ -54,6 +57,15 @@ def _settings(request: Request) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
+
+
+async def _registries(request: Request) -> RegistryIndexes:
+    # Why async: an attribute read; a plain function would cost a thread hand-off.
+    registries: RegistryIndexes = request.app.state.registries
+    return registries
+
+
+RegistriesDep = Annotated[RegistryIndexes, Depends(_registries)]
 
 
 async def _session(request: Request) -> AsyncIterator[Session]:

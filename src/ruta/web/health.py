@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from ruta import __version__
-from ruta.cases.intake import configured_registries, registry_status
+from ruta.cases import RegistryIndexes
 from ruta.settings import Settings
 from ruta.store.migrate import schema_revisions
 
@@ -83,8 +83,8 @@ def _readable(path: Path) -> bool:
         return False
 
 
-def _registries() -> dict[str, Any]:
-    states = {country: registry_status(country) for country in configured_registries()}
+def _registries(registries: RegistryIndexes) -> dict[str, Any]:
+    states = {country: registries.status(country) for country in registries.countries()}
     failed = sorted(c for c, state in states.items() if state == "failed")
     result: dict[str, Any] = {"ok": not failed, "countries": states}
     if failed:
@@ -99,7 +99,7 @@ def readiness(request: Request) -> dict[str, dict[str, Any]]:
         "database": _database(request),
         "migrations": _migrations(request),
         "signing_keys": _signing_keys(settings),
-        "registries": _registries(),
+        "registries": _registries(request.app.state.registries),
     }
 
 

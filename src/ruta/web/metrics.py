@@ -51,9 +51,9 @@ from sqlalchemy.orm import Session
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ruta.cases import RegistryIndexes
 from ruta.cases.actions import notification_counts
 from ruta.cases.errors import NotFoundError
-from ruta.cases.intake import configured_registries, registry_index_age, registry_status
 from ruta.settings import Settings
 from ruta.web.ratelimit import client_identity
 
@@ -130,8 +130,9 @@ class MetricsMiddleware:
 class CaseStoreCollector(Collector):
     """Metrics read from the case store and the registries at each scrape."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, registries: RegistryIndexes) -> None:
         self.engine = engine
+        self.registries = registries
 
     def collect(self) -> Iterator[Metric]:
         up = GaugeMetricFamily("ruta_database_up", "1 when the scrape could read the database.")
@@ -199,13 +200,14 @@ class CaseStoreCollector(Collector):
         )
         age = GaugeMetricFamily(
             "ruta_registry_index_age_seconds",
-            "Age of the registry file whose index intake searches.",
+            "Age of the registry file whose index the duplicate check searches.",
             labels=["country"],
         )
         now = time.time()
-        for country in configured_registries():
-            ready.add_metric([country], 1.0 if registry_status(country) == "ready" else 0.0)
-            seconds = registry_index_age(country, now)
+        for country in self.registries.countries():
+            status = self.registries.status(country)
+            ready.add_metric([country], 1.0 if status == "ready" else 0.0)
+            seconds = self.registries.index_age(country, now)
             if seconds is not None:
                 age.add_metric([country], seconds)
         yield ready

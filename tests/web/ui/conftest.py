@@ -305,7 +305,8 @@ def submitted(site: Site) -> Callable[..., str]:
                     },
                 }
             )
-            app, _created = do_submit_application(session, migrant, data)
+            registries = site.app.state.registries  # the app's, as the pages submit
+            app, _created = do_submit_application(session, migrant, data, registries=registries)
             site.owners[app.id] = migrant.username
             return app.id
 

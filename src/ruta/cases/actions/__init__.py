@@ -3,7 +3,8 @@
 Each ``do_*`` takes ``(session, actor, ...)``, checks the actor's permission and scope,
 validates, writes, appends the audit event in the same transaction and commits, so the
 caller can answer "done" only once it is durable. Reads of a case file
-(:func:`get_application`, :func:`read_document`, :func:`get_permit`) are audited too.
+(:func:`read_case`, :func:`get_application`, :func:`read_document`, :func:`get_permit`)
+are audited too.
 
 For the web pages (UI engineer): call these with ``SessionDep`` and the user from
 ``ruta.web.deps`` (``PageUser`` for pages, ``ApiUser`` for the API); catch nothing --
@@ -56,6 +57,7 @@ from ruta.cases.actions.appointments import (
     slot_starts,
 )
 from ruta.cases.actions.audit_log import list_audit_events
+from ruta.cases.actions.case_file import CaseFile, NextSteps, next_steps, read_case
 from ruta.cases.actions.decisions import (
     check_decide,
     current_decision,
@@ -69,6 +71,12 @@ from ruta.cases.actions.documents import (
     do_upload_document,
     document_checklist,
     read_document,
+)
+from ruta.cases.actions.duplicates import (
+    do_search_duplicates,
+    duplicate_checking_off,
+    duplicate_view,
+    open_duplicates,
 )
 from ruta.cases.actions.notes import backlog, do_add_note, history, list_notes
 from ruta.cases.actions.notifications import (
@@ -102,8 +110,10 @@ __all__ = [
     "AccountView",
     "AppointmentView",
     "BulkOutcome",
+    "CaseFile",
     "ChecklistItem",
     "DayEntry",
+    "NextSteps",
     "SessionView",
     "appointments_of",
     "backlog",
@@ -138,6 +148,7 @@ __all__ = [
     "do_revoke_other_sessions",
     "do_revoke_session",
     "do_revoke_user_sessions",
+    "do_search_duplicates",
     "do_set_notification_preferences",
     "do_set_permit_status",
     "do_set_role",
@@ -146,6 +157,8 @@ __all__ = [
     "do_upload_document",
     "document_checklist",
     "due_reminders",
+    "duplicate_checking_off",
+    "duplicate_view",
     "export_review_decisions",
     "free_slots",
     "generated_password",
@@ -167,9 +180,12 @@ __all__ = [
     "list_undelivered",
     "list_users",
     "messages_of",
+    "next_steps",
     "notification_counts",
     "office_day",
     "office_timezone",
+    "open_duplicates",
+    "read_case",
     "read_document",
     "slot_starts",
 ]

@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ruta.cases._tx import finish
 from ruta.cases.access import OFFICERS, check_role, load_application, scope_filter
+from ruta.cases.actions.duplicates import record_duplicate_search
 
 # Re-exported: pages written against the first layout import the moves from here.
 from ruta.cases.actions.transitions import (
@@ -32,7 +33,7 @@ from ruta.cases.audit import append_event
 from ruta.cases.clock import now as clock_now
 from ruta.cases.eligibility import Evaluation, evaluate_for
 from ruta.cases.errors import CasesError, ConflictError, PermissionDeniedError
-from ruta.cases.intake import record_duplicate_search
+from ruta.cases.registries import RegistryIndexes
 from ruta.cases.schemas import ApplicationCreate
 from ruta.cases.workflow import FINAL_STATES, STATES
 from ruta.partial_dates import ages_on, parse_partial_date, partial_bounds
@@ -117,11 +118,16 @@ def do_submit_application(
     *,
     idempotency_key: str | None = None,
     submit: bool = True,
+    registries: RegistryIndexes | None = None,
 ) -> tuple[Application, bool]:
     """Create an application, evaluate it with the engine and (by default) submit it.
 
     The same ``idempotency_key`` from the same user returns the first application and
     creates nothing; with a different body it is a conflict.
+
+    With ``registries`` (the process's, from the web app or the CLI), the application is
+    searched against its host state's registry for duplicates
+    (:func:`ruta.cases.actions.duplicates.record_duplicate_search`).
 
     Returns:
         The application and whether it was created now.
@@ -176,7 +182,8 @@ def do_submit_application(
                 field="Idempotency-Key",
             ) from None
         return found, False
-    record_duplicate_search(session, actor, app)  # no-op without a registry for the country
+    # A no-op without a registry for the country.
+    record_duplicate_search(session, actor, app, registries)
     append_event(
         session,
         actor,
@@ -225,7 +232,7 @@ def _new_case_file(
         office=data.office or (actor.office if actor.role in OFFICERS else None),
         status="submitted" if submit else "draft",
         profile=profile,
-        eligibility=evaluation.result,
+        eligibility=evaluation.stored(),  # the typed result becomes JSON only here
         engine_version=evaluation.engine_version,
         packs_version=evaluation.packs_version,
         evaluated_at=now,

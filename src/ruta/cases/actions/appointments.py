@@ -33,6 +33,7 @@ __all__ = [
     "AppointmentView",
     "DayEntry",
     "appointments_of",
+    "bookings_of",
     "do_book_appointment",
     "do_cancel_appointment",
     "do_create_office",
@@ -442,7 +443,11 @@ def appointments_of(session: Session, actor: User, application_id: str) -> list[
     The caller records the read of the case file (``get_application``) as on the other
     case pages; this lists only what that read already covers.
     """
-    app = load_application(session, actor, application_id)
+    return bookings_of(session, load_application(session, actor, application_id))
+
+
+def bookings_of(session: Session, app: Application) -> list[AppointmentView]:
+    """:func:`appointments_of` for ``app``, already loaded in the reader's scope."""
     query = (
         select(Appointment, Slot, Office)
         .join(Slot, Slot.id == Appointment.slot_id)

@@ -22,10 +22,11 @@ from ruta.cases.audit import append_event
 from ruta.cases.clock import now as clock_now
 from ruta.cases.eligibility import checklist
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError
-from ruta.store.models import Document, User
+from ruta.store.models import Application, Document, User
 
 __all__ = [
     "ChecklistItem",
+    "checklist_of",
     "do_review_document",
     "do_upload_document",
     "document_checklist",
@@ -178,7 +179,11 @@ def document_checklist(
     session: Session, actor: User, application_id: str, lang: str = "en"
 ) -> list[ChecklistItem]:
     """The pack's required documents with the best status among the uploads."""
-    app = load_application(session, actor, application_id)
+    return checklist_of(session, load_application(session, actor, application_id), lang)
+
+
+def checklist_of(session: Session, app: Application, lang: str = "en") -> list[ChecklistItem]:
+    """:func:`document_checklist` of ``app``, already loaded in the reader's scope."""
     docs = session.scalars(
         select(Document).where(Document.application_id == app.id).order_by(Document.id)
     ).all()

@@ -14,7 +14,7 @@ from ruta.cases.audit import append_event
 from ruta.cases.clock import now as clock_now
 from ruta.store.models import Application, Note, Transition, User
 
-__all__ = ["backlog", "do_add_note", "history", "list_notes"]
+__all__ = ["backlog", "do_add_note", "history", "list_notes", "notes_of", "steps_of"]
 
 
 def do_add_note(session: Session, actor: User, application_id: str, text: str) -> Note:
@@ -32,7 +32,11 @@ def do_add_note(session: Session, actor: User, application_id: str, text: str) -
 
 def list_notes(session: Session, actor: User, application_id: str) -> list[Note]:
     """Notes of a case in scope, oldest first (applicants see none)."""
-    app = load_application(session, actor, application_id)
+    return notes_of(session, actor, load_application(session, actor, application_id))
+
+
+def notes_of(session: Session, actor: User, app: Application) -> list[Note]:
+    """Notes of ``app``, already loaded in ``actor``'s scope (applicants see none)."""
     if actor.role == "applicant":
         return []
     query = select(Note).where(Note.application_id == app.id).order_by(Note.id)
@@ -41,7 +45,11 @@ def list_notes(session: Session, actor: User, application_id: str) -> list[Note]
 
 def history(session: Session, actor: User, application_id: str) -> list[Transition]:
     """Every workflow step of a case in scope, oldest first."""
-    app = load_application(session, actor, application_id)
+    return steps_of(session, load_application(session, actor, application_id))
+
+
+def steps_of(session: Session, app: Application) -> list[Transition]:
+    """Every workflow step of ``app`` (already loaded in scope), oldest first."""
     query = select(Transition).where(Transition.application_id == app.id).order_by(Transition.id)
     return list(session.scalars(query))
 

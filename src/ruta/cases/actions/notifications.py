@@ -45,6 +45,7 @@ __all__ = [
     "notify_decision",
     "notify_information_request",
     "notify_permit",
+    "outbox_of",
 ]
 
 #: What a supervisor sees on the dead-letters page: refused for good, or maybe not sent.
@@ -229,7 +230,11 @@ def do_retry_message(
 
 def messages_of(session: Session, actor: User, application_id: str) -> list[OutboxMessage]:
     """The messages of a case in scope, oldest first, withheld ones included (officers)."""
-    app = load_application(session, actor, application_id)
+    return outbox_of(session, load_application(session, actor, application_id))
+
+
+def outbox_of(session: Session, app: Application) -> list[OutboxMessage]:
+    """:func:`messages_of` for ``app``, already loaded in the reader's scope."""
     query = (
         select(OutboxMessage)
         .where(OutboxMessage.application_id == app.id)

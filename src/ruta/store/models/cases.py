@@ -112,7 +112,7 @@ class Application(Base):
     updated_at: Mapped[datetime] = mapped_column(default=_now)
     submitted_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
-    #: The intake duplicate search (ruta.cases.intake); None when no registry was configured.
+    #: The registry duplicate search (ruta.cases.actions.duplicates); None without a registry.
     duplicate_search: Mapped[dict[str, Any] | None]
 
     applicant: Mapped[Applicant] = relationship(lazy="joined")

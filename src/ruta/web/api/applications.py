@@ -11,7 +11,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile
 
 from ruta.cases import actions
-from ruta.cases.intake import do_search_duplicates, duplicate_view
 from ruta.cases.schemas import ApplicationCreate
 from ruta.web.api.schemas import (
     ApplicationCreated,
@@ -25,7 +24,14 @@ from ruta.web.api.schemas import (
     PermitStatusIn,
     TransitionIn,
 )
-from ruta.web.deps import ApiUser, BearerCredentials, SessionDep, SettingsDep, api_user
+from ruta.web.deps import (
+    ApiUser,
+    BearerCredentials,
+    RegistriesDep,
+    SessionDep,
+    SettingsDep,
+    api_user,
+)
 from ruta.web.i18n import LanguageQuery
 from ruta.web.params import PageNumber
 
@@ -50,6 +56,7 @@ def submit_application(
     body: ApplicationCreate,
     session: SessionDep,
     credentials: BearerCredentials,
+    registries: RegistriesDep,
     idempotency_key: Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=200)],
 ) -> Response:
     """Submit an application; the same ``Idempotency-Key`` again returns the same one.
@@ -63,7 +70,7 @@ def submit_application(
     # here rather than validated again by FastAPI (another one, for a sync route).
     user = api_user(session, credentials)
     app, _created = actions.do_submit_application(
-        session, user, body, idempotency_key=idempotency_key
+        session, user, body, idempotency_key=idempotency_key, registries=registries
     )
     answer = ApplicationCreated.of(app).model_dump_json()
     return Response(answer, status_code=201, media_type="application/json")
@@ -99,7 +106,7 @@ def _case_file(session: SessionDep, user: ApiUser, application_id: str) -> Appli
     app = actions.get_application(session, user, application_id)
     history = actions.history(session, user, application_id)
     decision = actions.current_decision(session, app)
-    return ApplicationPublic.of(app, history, decision, duplicate_view(session, user, app))
+    return ApplicationPublic.of(app, history, decision, actions.duplicate_view(session, user, app))
 
 
 @router.get("/{application_id}", responses=_PROBLEMS)
@@ -112,9 +119,11 @@ def get_application(application_id: str, session: SessionDep, user: ApiUser) -> 
     "/{application_id}/duplicate-search",
     responses={**_PROBLEMS, 403: {"description": "Officers only"}},
 )
-def search_duplicates(application_id: str, session: SessionDep, user: ApiUser) -> ApplicationPublic:
+def search_duplicates(
+    application_id: str, session: SessionDep, user: ApiUser, registries: RegistriesDep
+) -> ApplicationPublic:
     """Search the host state's registry again (a search that did not run, a new registry)."""
-    do_search_duplicates(session, user, application_id)
+    actions.do_search_duplicates(session, user, application_id, registries)
     return _case_file(session, user, application_id)
 
 

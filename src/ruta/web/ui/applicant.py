@@ -369,7 +369,11 @@ async def apply_send(
         try:
             data = _submission(pathway_id, values, _profile(request), lang)
             app, _created = do_submit_application(
-                session, user, data, idempotency_key=values["idempotency_key"] or None
+                session,
+                user,
+                data,
+                idempotency_key=values["idempotency_key"] or None,
+                registries=request.app.state.registries,
             )
         except ValueError as exc:  # the details do not make an application (pydantic)
             raise RutaError(str(exc)) from exc

@@ -19,25 +19,18 @@ from sqlalchemy.orm import Session
 
 from ruta.cases.access import OFFICERS
 from ruta.cases.actions import (
-    appointments_of,
-    current_decision,
     do_add_note,
     do_propose_decision,
     do_transition,
-    document_checklist,
-    get_application,
-    history,
     list_applications,
-    list_notes,
-    messages_of,
+    open_duplicates,
+    read_case,
 )
 from ruta.cases.actions.decisions import proposed_outcomes
-from ruta.cases.assessment import assess_at_intake, assess_today
-from ruta.cases.errors import CasesError, NotFoundError
-from ruta.cases.intake import duplicate_checking_off, duplicate_view, open_duplicates
-from ruta.cases.override import against_engine, engine_assessment
+from ruta.cases.errors import NotFoundError, PermissionDeniedError
 from ruta.cases.parameters import review_target_days
-from ruta.cases.workflow import FINAL_STATES, PROPOSED_OUTCOMES, STATES, allowed_targets, can_move
+from ruta.cases.workflow import FINAL_STATES, PROPOSED_OUTCOMES, STATES
+from ruta.errors import RutaError
 from ruta.i18n import N_
 from ruta.pathways import UnknownPathwayError, country_name, get_pathway, list_pathways
 from ruta.store.models import User
@@ -158,24 +151,22 @@ def queue(
 def case_context(
     request: Request, session: Session, user: User, app_id: str
 ) -> dict[str, Any] | None:
-    """Everything the case page shows (the read is audited); None when out of scope."""
+    """Everything the case page shows (one audited read); None when out of reach."""
     lang = request_language(request)
     try:
-        app = get_application(session, user, app_id)
-        steps = history(session, user, app_id)
-        notes = list_notes(session, user, app_id)
-        checklist = document_checklist(session, user, app_id, lang)
-    except NotFoundError:
+        case = read_case(
+            session,
+            user,
+            app_id,
+            registries=request.app.state.registries,
+            lang=lang,
+            # The intake result in the reader's language; ?rules=today: today's rules.
+            rules="today" if request.query_params.get("rules") == "today" else "intake",
+        )
+    except (NotFoundError, PermissionDeniedError):
         return None
-    # The intake result in the reader's language; ?rules=today: today's rules, read-only.
-    today = request.query_params.get("rules") == "today"
-    assessment = (assess_today if today else assess_at_intake)(app, lang)
-    targets = [t for t in allowed_targets(app.status) if can_move(user.role, app.status, t)]
-    officers = officers_of(session, app.host_country)
-    names = {u.id: u.username for u in officers}
-    # The assessment a decision is compared with (the intake one, whatever ?rules= shows).
-    engine_status = str(engine_assessment(app)["status"])
-    decision = current_decision(session, app)
+    app, steps = case.application, case.next_steps
+    names = {u.id: u.username for u in case.officers}
     done = request.query_params.get("done", "")
     done_message = gettext_for(request)(DONE_MESSAGES[done]) if done in DONE_MESSAGES else ""
     return {
@@ -188,26 +179,24 @@ def case_context(
         "answers": profile_facts(app.profile, lang, gettext_for(request)),
         "nationality_name": country_name(app.applicant.nationality, lang),
         "title": _title(app.pathway_id, lang),
-        "assessment": assessment,
-        "steps": steps,
-        "notes": notes,
-        "checklist": checklist,
-        "duplicates": duplicate_view(session, user, app),
-        "duplicates_off": duplicate_checking_off(user, app),
-        "appointment_rows": appointment_rows(appointments_of(session, user, app_id), lang),
-        "messages": messages_of(session, user, app_id),
-        "decision": decision,
-        "engine_status": engine_status,
-        # The pending proposal goes against the engine: the supervisor gives a reason too.
-        "decision_against_engine": decision is not None
-        and decision.status == "proposed"
-        and against_engine(decision.outcome, engine_status),
-        "can_start_review": "in_review" in targets and app.status != "decision_proposed",
-        "can_request_information": "information_requested" in targets,
-        "can_propose": app.status == "in_review" and user.role in OFFICERS,
-        "can_decide": app.status == "decision_proposed" and user.role == "supervisor",
-        "is_officer": user.role in OFFICERS,
-        "officers": officer_choices(officers),
+        "assessment": case.assessment,
+        "steps": case.history,
+        "notes": case.notes,
+        "checklist": case.documents,
+        "duplicates": case.duplicates,
+        "duplicates_off": case.duplicates_off,
+        "appointment_rows": appointment_rows(case.appointments, lang),
+        "messages": case.messages,
+        "decision": case.decision,
+        "engine_status": case.engine_status,
+        "decision_against_engine": case.decision_against_engine,
+        "next_steps": steps,
+        "can_start_review": steps.start_review,
+        "can_request_information": steps.request_information,
+        "can_propose": steps.propose_decision,
+        "can_decide": steps.decide,
+        "is_officer": steps.work,
+        "officers": officer_choices(case.officers),
         "assignee_name": names.get(app.assigned_to) if app.assigned_to else None,
         "sla": sla_state(
             app.submitted_at, app.status, review_target_days(app.host_country), datetime.now(UTC)
@@ -268,8 +257,6 @@ def _next_case(session: Session, user: User, app_id: str) -> str | None:
 @router.get("/casework/cases/{app_id}", name="case")
 def case(request: Request, app_id: str, user: PageUser, session: SessionDep) -> Response:
     """The case file: engine trace beside the evidence, history, notes and actions."""
-    if user.role not in _READERS:
-        return not_found_page(request, user)
     return case_page(request, session, user, app_id)
 
 
@@ -317,7 +304,7 @@ async def propose(request: Request, app_id: str, user: PageUser, session: Sessio
         "override_reason": override_reason,
     }
 
-    def refusal(exc: CasesError) -> tuple[str, str] | None:
+    def refusal(exc: RutaError) -> tuple[str, str] | None:
         if exc.field == "override_reason":
             return ("override_reason", override_refusal(_, exc, override_reason))
         return post.refusal(exc)
@@ -332,7 +319,7 @@ async def propose(request: Request, app_id: str, user: PageUser, session: Sessio
     )
 
 
-def override_refusal(_: Any, exc: CasesError, given: str) -> str:
+def override_refusal(_: Any, exc: RutaError, given: str) -> str:
     """An override refusal in the page's language: missing, or given where none is needed."""
     if len(given) > 2000:
         return exc.message

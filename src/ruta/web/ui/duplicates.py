@@ -1,7 +1,7 @@
 """The case page's "search the registry again" button (the registry duplicate search).
 
-The search itself runs at submission (:mod:`ruta.cases.intake`); this route lets an
-officer repeat it when it did not run (missing file, index still being built) or when
+The search itself runs at submission (:mod:`ruta.cases.actions.duplicates`); this route lets
+an officer repeat it when it did not run (missing file, index still being built) or when
 the registry has changed. The action checks role and scope and audits it.
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ruta.cases.intake import do_search_duplicates
+from ruta.cases.actions import do_search_duplicates
 from ruta.errors import RutaError
-from ruta.web.deps import PageUser, SessionDep
+from ruta.web.deps import PageUser, RegistriesDep, SessionDep
 from ruta.web.ui._post import FormPost
 from ruta.web.ui.caseworker import case_page, redirect_to_case
 
@@ -23,7 +23,11 @@ router = APIRouter(tags=["pages: casework"])
 
 @router.post("/casework/cases/{app_id}/duplicate-search", name="case_duplicate_search")
 async def search_again(
-    request: Request, app_id: str, user: PageUser, session: SessionDep
+    request: Request,
+    app_id: str,
+    user: PageUser,
+    session: SessionDep,
+    registries: RegistriesDep,
 ) -> Response:
     """Search the host state's registry again for this applicant."""
     post = await FormPost.read(request, session, user, field="duplicate_search")
@@ -34,7 +38,7 @@ async def search_again(
         return post.refusal(exc)
 
     return post.run(
-        lambda: do_search_duplicates(session, user, app_id),
+        lambda: do_search_duplicates(session, user, app_id, registries),
         done=lambda _found: redirect_to_case(request, app_id, "registry-searched"),
         page=lambda errors: case_page(request, session, user, app_id, errors),
         refusal=refusal,

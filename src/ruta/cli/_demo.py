@@ -33,13 +33,12 @@ from faker import Faker
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ruta.cases import actions
-from ruta.cases._demo_history import DEMO_OFFICES, PlannedCase, plan_history
-from ruta.cases._tx import batch
+from ruta.cases import RegistryIndexes, actions, batch
 from ruta.cases.accounts import do_create_user
 from ruta.cases.assessment import assess_at_intake
 from ruta.cases.clock import ReplayClock, use_clock
 from ruta.cases.schemas import ApplicationCreate
+from ruta.cli._demo_history import DEMO_OFFICES, PlannedCase, plan_history
 from ruta.partial_dates import Precision, ages_on, join_partial
 from ruta.pathways import Pathway, judge, list_pathways, parse_profile
 from ruta.store.models import Application, Appointment, Office, PermitRecord, Slot, User
@@ -373,8 +372,15 @@ def _fate(case: PlannedCase, finals: Iterator[str], in_hand: Iterator[str], now:
 class _Replay:
     """Replays the planned cases through the actions, in time order, on one clock."""
 
-    def __init__(self, session: Session, clock: ReplayClock, keys_dir: Path) -> None:
+    def __init__(
+        self,
+        session: Session,
+        clock: ReplayClock,
+        keys_dir: Path,
+        registries: RegistryIndexes | None,
+    ) -> None:
         self.session, self.clock, self.keys_dir = session, clock, keys_dir
+        self.registries = registries
         self.events: list[tuple[datetime, int, Callable[[], object]]] = []
         self.slots: dict[tuple[str, datetime], int] = {}
 
@@ -451,12 +457,17 @@ def _schedule(
     rng: random.Random,
 ) -> None:
     """Put one case's steps on the replay's calendar, each through its action."""
-    s = replay.session
+    s, registries = replay.session, replay.registries
     state: dict[str, Any] = {}  # the case and its booking, once the replay makes them
 
     def submit() -> None:
         app, _ = actions.do_submit_application(
-            s, submitter, data, idempotency_key=f"demo-{case.index}", submit=target != "draft"
+            s,
+            submitter,
+            data,
+            idempotency_key=f"demo-{case.index}",
+            submit=target != "draft",
+            registries=registries,
         )
         state["app"] = app
 
@@ -677,13 +688,17 @@ def seed_demo(
     seed: int = 7,
     months: int = 15,
     now: datetime | None = None,
+    registries: RegistryIndexes | None = None,
 ) -> tuple[list[tuple[str, str, str, str | None]], dict[str, int]]:
     """Create the demo users and ``applicants`` cases with ``months`` of history (once).
 
     The cases arrive over the ``months`` before ``now`` at four offices and are worked
-    through the actions on a replay clock (:mod:`ruta.cases._demo_history`), so the case
+    through the actions on a replay clock (:mod:`ruta.cli._demo_history`), so the case
     store holds months of arrivals, decisions, appointments, permits and a revocation or
     two, and a backlog that grows at Bogotá.
+
+    With ``registries`` (the command's, from the settings) each submission is checked for
+    duplicates in its host state's registry, as it is through the pages.
 
     Returns:
         The logins (username, password, role, country) and the count per status.
@@ -709,7 +724,7 @@ def seed_demo(
         clock = ReplayClock(min(c.arrival for c in plan) - timedelta(days=1))
         use_clock(session, clock)
         try:
-            _replay_plan(session, users, plan, clock, keys_dir, present, fake, rng)
+            _replay_plan(session, users, plan, clock, keys_dir, present, fake, rng, registries)
         finally:
             use_clock(session, None)
     use_clock(session, ReplayClock(present))
@@ -737,6 +752,7 @@ def _replay_plan(
     now: datetime,
     fake: Faker,
     rng: random.Random,
+    registries: RegistryIndexes | None,
 ) -> None:
     """Create the offices and staff at the start of the history, then replay every case."""
     with batch(session):
@@ -751,7 +767,7 @@ def _replay_plan(
     misses: Counter[tuple[str, Want, str, str]] = Counter()
     finals = {c: cycle(_FINAL_CYCLE) for c in DEMO_COUNTRIES}
     in_hand = {c: cycle(_IN_HAND_CYCLE) for c in DEMO_COUNTRIES}
-    replay = _Replay(session, clock, keys_dir)
+    replay = _Replay(session, clock, keys_dir, registries)
     for case in plan:
         host = case.country
         target = _fate(case, finals[host], in_hand[host], now)

@@ -7,7 +7,7 @@ quota of states): a case decided before today is final, one in a caseworker's ha
 open in review, one still waiting is submitted. Bogotá's arrivals grow while its staff do
 not, so its backlog grows; the other offices keep up.
 
-Only the schedule is computed here (pure, seeded); ``ruta.cases.demo`` replays it through
+Only the schedule is computed here (pure, seeded); ``ruta.cli._demo`` replays it through
 the actions with a :class:`~ruta.cases.clock.ReplayClock`.
 
 Examples:

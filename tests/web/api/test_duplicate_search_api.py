@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.web.api.test_applications_api import body, submit
 
-from ruta.cases import intake
+from ruta.cases import RegistryIndexes
 from ruta.linkage import REQUIRED_COLUMNS
 
 COLUMNS = (*REQUIRED_COLUMNS, "document_type")  # the contract and one optional column
@@ -23,11 +23,10 @@ def registry(tmp_path: Path) -> Iterator[Path]:
     with path.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows([COLUMNS, EARLIER])
     yield path
-    intake.use_registries(None)
 
 
-def test_officers_get_the_candidates_and_their_review_pair(client, api_headers, registry):
-    intake.use_registries({"COL": registry}, wait=None)
+def test_officers_get_the_candidates_and_their_review_pair(app, client, api_headers, registry):
+    app.state.registries = RegistryIndexes({"COL": registry}, wait=None)
     officer = api_headers("ana", "caseworker", "COL")
     app_id = submit(client, officer).json()["id"]
     got = client.get(f"/api/v1/applications/{app_id}", headers=officer).json()
@@ -41,8 +40,8 @@ def test_officers_get_the_candidates_and_their_review_pair(client, api_headers, 
     assert candidate["review_status"] == "pending" and candidate["review_pair_id"] > 0
 
 
-def test_applicants_never_see_other_peoples_records(client, api_headers, registry):
-    intake.use_registries({"COL": registry}, wait=None)
+def test_applicants_never_see_other_peoples_records(app, client, api_headers, registry):
+    app.state.registries = RegistryIndexes({"COL": registry}, wait=None)
     migrant = api_headers("luis", "applicant")
     payload = body()
     app_id = submit(client, migrant, payload=payload).json()["id"]
@@ -50,16 +49,16 @@ def test_applicants_never_see_other_peoples_records(client, api_headers, registr
     assert got["duplicate_search"] is None and got["duplicate_candidates"] is None
 
 
-def test_without_a_registry_both_fields_are_null(client, api_headers, registry):
-    intake.use_registries({})
+def test_without_a_registry_both_fields_are_null(app, client, api_headers, registry):
+    app.state.registries = RegistryIndexes({})
     officer = api_headers("ana", "caseworker", "COL")
     app_id = submit(client, officer).json()["id"]
     got = client.get(f"/api/v1/applications/{app_id}", headers=officer).json()
     assert got["duplicate_search"] is None and got["duplicate_candidates"] is None
 
 
-def test_officers_search_again_applicants_may_not(client, api_headers, registry):
-    intake.use_registries({"COL": registry.parent / "later.csv"}, wait=None)
+def test_officers_search_again_applicants_may_not(app, client, api_headers, registry):
+    app.state.registries = RegistryIndexes({"COL": registry.parent / "later.csv"}, wait=None)
     officer = api_headers("ana", "caseworker", "COL")
     migrant = api_headers("luis", "applicant")
     app_id = submit(client, migrant).json()["id"]

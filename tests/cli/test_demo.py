@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from ruta.cases import verify_chain
 from ruta.cases.assessment import assess_at_intake
-from ruta.cases.demo import DEMO_COUNTRIES, seed_demo
 from ruta.cases.workflow import STATES
+from ruta.cli._demo import DEMO_COUNTRIES, seed_demo
 from ruta.pathways import get_pathway, list_pathways
 from ruta.store.models import Application, Appointment, Decision
 

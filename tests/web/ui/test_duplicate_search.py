@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.web.ui.conftest import Site, csrf, main_text
 
-from ruta.cases import intake
+from ruta.cases import RegistryIndexes
 from ruta.linkage import REQUIRED_COLUMNS
 
 COLUMNS = REQUIRED_COLUMNS  # the registry contract
@@ -20,7 +20,7 @@ OTHER = ("ARG-000732", "Juan", "Mamani", "", "M", "1975-02-14", "BOL", "C998877"
 
 
 @pytest.fixture
-def registry(tmp_path: Path) -> Iterator[Callable[..., Path]]:
+def registry(site: Site, tmp_path: Path) -> Iterator[Callable[..., Path]]:
     def configure(*rows: tuple[str, ...], content: bytes | None = None) -> Path:
         path = tmp_path / "arg-registry.csv"
         if content is not None:
@@ -28,12 +28,11 @@ def registry(tmp_path: Path) -> Iterator[Callable[..., Path]]:
         else:
             with path.open("w", newline="", encoding="utf-8") as handle:
                 csv.writer(handle).writerows([COLUMNS, *rows])
-        # After create_app (which configures the registries of its settings, here none).
-        intake.use_registries({"ARG": path}, wait=None)
+        # The app's own registries (create_app made them from its settings, here none).
+        site.app.state.registries = RegistryIndexes({"ARG": path}, wait=None)
         return path
 
     yield configure
-    intake.use_registries(None)
 
 
 def test_case_page_lists_candidates_with_reasons_and_a_comparison_link(
@@ -142,16 +141,13 @@ def test_queue_flags_the_case_until_its_pair_is_decided(site: Site, submitted, r
 
 
 def test_no_registry_for_the_country_says_duplicate_checking_is_off(site: Site, submitted) -> None:
-    intake.use_registries({}, wait=None)  # no country has a registry
-    try:
-        app_id = submitted()
-        text = main_text(site.signed_in("cw").get(f"/casework/cases/{app_id}").text)
-        assert "Duplicate checking is off: no registry is configured for this country" in text
-        assert "Search the registry again" not in text
-        es = site.signed_in("cw", lang="es").get(f"/casework/cases/{app_id}?lang=es").text
-        assert "La detección de duplicados está desactivada" in main_text(es)
-    finally:
-        intake.use_registries(None)
+    assert site.app.state.registries.countries() == ()  # no country has a registry
+    app_id = submitted()
+    text = main_text(site.signed_in("cw").get(f"/casework/cases/{app_id}").text)
+    assert "Duplicate checking is off: no registry is configured for this country" in text
+    assert "Search the registry again" not in text
+    es = site.signed_in("cw", lang="es").get(f"/casework/cases/{app_id}?lang=es").text
+    assert "La detección de duplicados está desactivada" in main_text(es)
 
 
 def test_a_configured_registry_never_says_checking_is_off(site: Site, submitted, registry) -> None:

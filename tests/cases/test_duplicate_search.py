@@ -1,18 +1,19 @@
-"""Duplicate search at intake (ruta.cases.intake) through the submission action, both backends."""
+"""The registry duplicate check (ruta.cases.actions.duplicates over a RegistryIndexes) through
+the submission action, both backends."""
 
 from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from tests.cases.conftest import submission
 
-from ruta.cases import actions, intake, verify_chain
+from ruta.cases import RegistryIndexes, actions, verify_chain
 from ruta.cases.errors import CasesError, NotFoundError, PermissionDeniedError
+from ruta.cases.registries import MIN_PROBABILITY
 from ruta.linkage import REQUIRED_COLUMNS, SynthConfig, synth_registry
 from ruta.store.models import AuditEvent, ReviewPairRow
 
@@ -43,20 +44,14 @@ def touch_later(path: Path) -> None:
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
 
 
-@pytest.fixture
-def registries() -> Iterator[None]:
-    yield
-    intake.use_registries(None)
-
-
 def _events(session, action: str) -> list[AuditEvent]:
     return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
 
 
-def test_swapped_surnames_and_missing_second_surname_are_found(session, cast, tmp_path, registries):
+def test_swapped_surnames_and_missing_second_surname_are_found(session, cast, tmp_path):
     path = write_registry(tmp_path / "col.csv", SWAPPED, NO_SECOND, SISTER)
-    intake.use_registries({"COL": path}, wait=None)
-    app, _ = actions.do_submit_application(session, cast.caseworker, submission())
+    reg = RegistryIndexes({"COL": path}, wait=None)
+    app, _ = actions.do_submit_application(session, cast.caseworker, submission(), registries=reg)
     result = app.duplicate_search
     assert result["status"] == "searched"
     assert result["registry"]["file"] == "col.csv" and result["registry"]["records"] == 203
@@ -65,7 +60,7 @@ def test_swapped_surnames_and_missing_second_surname_are_found(session, cast, tm
     assert {"R-SWAP", "R-NOSECOND"} <= set(found) and "R-SISTER" not in found
     assert "surnames equal (any order)" in found["R-SWAP"]["reasons"]
     assert "first surname equal, second missing" in found["R-NOSECOND"]["reasons"]
-    assert all(c["probability"] >= intake.MIN_PROBABILITY for c in found.values())
+    assert all(c["probability"] >= MIN_PROBABILITY for c in found.values())
     # Each candidate waits in the review queue: the applicant beside the registry record.
     pairs, total = actions.list_review_pairs(session, cast.caseworker)
     assert total == len(found)
@@ -84,38 +79,40 @@ def test_swapped_surnames_and_missing_second_surname_are_found(session, cast, tm
 
 
 def test_officers_see_candidates_with_their_review_status_applicants_do_not(
-    session, cast, tmp_path, registries
+    session, cast, tmp_path
 ):
-    intake.use_registries({"COL": write_registry(tmp_path / "col.csv", SWAPPED)}, wait=None)
-    app, _ = actions.do_submit_application(session, cast.applicant, submission())
-    view = intake.duplicate_view(session, cast.caseworker, app)
+    reg = RegistryIndexes({"COL": write_registry(tmp_path / "col.csv", SWAPPED)}, wait=None)
+    app, _ = actions.do_submit_application(session, cast.applicant, submission(), registries=reg)
+    view = actions.duplicate_view(session, cast.caseworker, app)
     assert view is not None and view["open"] == 1
     [candidate] = [c for c in view["candidates"] if c["record_id"] == "R-SWAP"]
     assert candidate["review_status"] == "pending"
     actions.do_decide_review_pair(
         session, cast.caseworker, candidate["pair_id"], "distinct", "different mother"
     )
-    view = intake.duplicate_view(session, cast.supervisor, app)
+    view = actions.duplicate_view(session, cast.supervisor, app)
     assert view is not None
     assert [c["review_status"] for c in view["candidates"] if c["record_id"] == "R-SWAP"] == [
         "distinct"
     ]
-    assert intake.duplicate_view(session, cast.applicant, app) is None
+    assert actions.duplicate_view(session, cast.applicant, app) is None
 
 
-def test_no_registry_configured_means_no_search_and_no_trace(session, cast, registries):
-    intake.use_registries({})
-    app, created = actions.do_submit_application(session, cast.caseworker, submission())
+def test_no_registry_configured_means_no_search_and_no_trace(session, cast):
+    reg = RegistryIndexes({})
+    app, created = actions.do_submit_application(
+        session, cast.caseworker, submission(), registries=reg
+    )
     assert created and app.status == "submitted"
     assert app.duplicate_search is None
     assert _events(session, "application.duplicate_search") == []
     assert session.scalars(select(ReviewPairRow)).all() == []
-    assert intake.duplicate_view(session, cast.caseworker, app) is None
+    assert actions.duplicate_view(session, cast.caseworker, app) is None
 
 
-def test_another_countrys_registry_is_not_searched(session, cast, tmp_path, registries):
-    intake.use_registries({"PER": write_registry(tmp_path / "per.csv", SWAPPED)}, wait=None)
-    app, _ = actions.do_submit_application(session, cast.caseworker, submission())
+def test_another_countrys_registry_is_not_searched(session, cast, tmp_path):
+    reg = RegistryIndexes({"PER": write_registry(tmp_path / "per.csv", SWAPPED)}, wait=None)
+    app, _ = actions.do_submit_application(session, cast.caseworker, submission(), registries=reg)
     assert app.host_country == "COL" and app.duplicate_search is None
 
 
@@ -127,103 +124,152 @@ def test_another_countrys_registry_is_not_searched(session, cast, tmp_path, regi
     ],
 )
 def test_corrupt_registry_leaves_submission_working_and_says_why(
-    session, cast, tmp_path, registries, name, content
+    session, cast, tmp_path, name, content
 ):
     path = tmp_path / name
     path.write_bytes(content)
-    intake.use_registries({"COL": path}, wait=None)
-    app, created = actions.do_submit_application(session, cast.caseworker, submission())
+    reg = RegistryIndexes({"COL": path}, wait=None)
+    app, created = actions.do_submit_application(
+        session, cast.caseworker, submission(), registries=reg
+    )
     assert created and app.status == "submitted"
     result = app.duplicate_search
     assert result["status"] == "not_run" and result["candidates"] == []
     assert name in result["reason"] and "could not be read" in result["reason"]
     [event] = _events(session, "application.duplicate_search")
     assert event.data["status"] == "not_run" and event.data["reason"] == result["reason"]
-    assert intake.registry_status("COL") == "failed"
+    assert reg.status("COL") == "failed"
 
 
-def test_missing_registry_file_is_recorded_not_raised(session, cast, tmp_path, registries):
-    intake.use_registries({"COL": tmp_path / "gone.parquet"}, wait=None)
-    app, created = actions.do_submit_application(session, cast.caseworker, submission())
+def test_missing_registry_file_is_recorded_not_raised(session, cast, tmp_path):
+    reg = RegistryIndexes({"COL": tmp_path / "gone.parquet"}, wait=None)
+    app, created = actions.do_submit_application(
+        session, cast.caseworker, submission(), registries=reg
+    )
     assert created
     assert app.duplicate_search["status"] == "not_run"
     assert "gone.parquet" in app.duplicate_search["reason"]
 
 
-def test_a_changed_registry_file_is_indexed_again(session, cast, tmp_path, registries):
+def test_a_changed_registry_file_is_indexed_again(session, cast, tmp_path):
     path = write_registry(tmp_path / "col.csv", SISTER)
-    intake.use_registries({"COL": path}, wait=None)
-    first, _ = actions.do_submit_application(session, cast.caseworker, submission())
+    reg = RegistryIndexes({"COL": path}, wait=None)
+    first, _ = actions.do_submit_application(session, cast.caseworker, submission(), registries=reg)
     assert first.duplicate_search["candidates"] == []
     version = first.duplicate_search["registry"]["version"]
     write_registry(path, SISTER, NO_SECOND)
     touch_later(path)
-    second, _ = actions.do_submit_application(session, cast.caseworker, submission(office="BOG"))
+    second, _ = actions.do_submit_application(
+        session, cast.caseworker, submission(office="BOG"), registries=reg
+    )
     result = second.duplicate_search
     assert result["registry"]["version"] != version and result["registry"]["records"] == 202
     assert [c["record_id"] for c in result["candidates"]] == ["R-NOSECOND"]
 
 
-def test_a_bad_new_version_stops_the_search_and_a_fixed_one_resumes_it(
-    session, cast, tmp_path, registries
-):
+def test_a_bad_new_version_stops_the_search_and_a_fixed_one_resumes_it(session, cast, tmp_path):
     path = write_registry(tmp_path / "col.csv", NO_SECOND)
-    intake.use_registries({"COL": path}, wait=None)
+    reg = RegistryIndexes({"COL": path}, wait=None)
     path.write_text("record_id\n1\n")
     touch_later(path)
-    app, _ = actions.do_submit_application(session, cast.caseworker, submission())
+    app, _ = actions.do_submit_application(session, cast.caseworker, submission(), registries=reg)
     assert app.duplicate_search["status"] == "not_run"
     write_registry(path, NO_SECOND)
     touch_later(path)
     touch_later(path)
-    again, _ = actions.do_submit_application(session, cast.caseworker, submission(office="X"))
+    again, _ = actions.do_submit_application(
+        session, cast.caseworker, submission(office="X"), registries=reg
+    )
     assert [c["record_id"] for c in again.duplicate_search["candidates"]] == ["R-NOSECOND"]
 
 
-def test_an_idempotent_replay_does_not_search_again(session, cast, tmp_path, registries):
-    intake.use_registries({"COL": write_registry(tmp_path / "col.csv", SWAPPED)}, wait=None)
+def test_an_idempotent_replay_does_not_search_again(session, cast, tmp_path):
+    reg = RegistryIndexes({"COL": write_registry(tmp_path / "col.csv", SWAPPED)}, wait=None)
     first, _ = actions.do_submit_application(
-        session, cast.applicant, submission(), idempotency_key="k1"
+        session, cast.applicant, submission(), idempotency_key="k1", registries=reg
     )
     again, created = actions.do_submit_application(
-        session, cast.applicant, submission(), idempotency_key="k1"
+        session, cast.applicant, submission(), idempotency_key="k1", registries=reg
     )
     assert not created and again.id == first.id
     assert len(_events(session, "application.duplicate_search")) == 1
 
 
-def test_control_characters_in_a_registry_are_not_stored(session, cast, tmp_path, registries):
+def test_control_characters_in_a_registry_are_not_stored(session, cast, tmp_path):
     # PostgreSQL refuses NUL in JSONB: a stray byte in a registry must not fail submissions.
     dirty = ("R-DIRTY\x00", "María José", "Pérez\x00", "Gómez", "F", "1990-05-01", "VEN", "")
-    intake.use_registries({"COL": write_registry(tmp_path / "col.csv", dirty)}, wait=None)
-    app, created = actions.do_submit_application(session, cast.caseworker, submission())
+    reg = RegistryIndexes({"COL": write_registry(tmp_path / "col.csv", dirty)}, wait=None)
+    app, created = actions.do_submit_application(
+        session, cast.caseworker, submission(), registries=reg
+    )
     assert created
     [candidate] = app.duplicate_search["candidates"]
     assert candidate["record_id"] == "R-DIRTY" and candidate["record"]["surname_1"] == "Pérez"
 
 
-def test_the_setting_is_a_json_mapping_by_country(monkeypatch, tmp_path, registries):
+def test_the_setting_is_a_json_mapping_by_country(monkeypatch, tmp_path):
     from ruta.settings import Settings
 
     monkeypatch.setenv("RUTA_REGISTRIES", f'{{"col": "{tmp_path / "col.parquet"}"}}')
     assert Settings().registries == {"col": tmp_path / "col.parquet"}
-    monkeypatch.setattr("ruta.settings.get_settings", lambda: Settings())
-    intake.use_registries(None)
-    assert intake.registry_status("COL") == "loading"  # configured, file not there yet
-    assert intake.registry_status("PER") == "none"
+    reg = RegistryIndexes(Settings().registries)
+    assert reg.status("COL") == "loading"  # configured, file not there yet
+    assert reg.status("PER") == "none"
+    assert reg.countries() == ("COL",) and "col" in reg
 
 
-def test_an_officer_searches_again_after_the_file_is_fixed(session, cast, tmp_path, registries):
+def test_each_holder_has_its_own_indexes_and_none_searches_nothing(session, cast, tmp_path):
+    # No module state: a second RegistryIndexes (another app, a CLI command) shares nothing
+    # with the first, and an action given none searches nothing.
+    path = write_registry(tmp_path / "col.csv", SWAPPED)
+    built = RegistryIndexes({"COL": path}, wait=None)
+    other = RegistryIndexes({"PER": path}, wait=None)
+    app, _ = actions.do_submit_application(session, cast.caseworker, submission(), registries=built)
+    assert app.duplicate_search["status"] == "searched"
+    assert built.status("COL") == "ready" and other.status("COL") == "none"
+    assert other.index_age("COL", 0.0) is None and built.index_age("COL", 4e9) is not None
+    plain, _ = actions.do_submit_application(session, cast.caseworker, submission(office="X"))
+    assert plain.duplicate_search is None
+    assert not actions.duplicate_checking_off(cast.caseworker, app, other)  # it was searched
+    assert actions.duplicate_checking_off(cast.caseworker, plain, other)
+    assert not actions.duplicate_checking_off(cast.caseworker, plain, built)
+    assert not actions.duplicate_checking_off(cast.applicant, plain, other)
+
+
+def test_an_index_is_kept_until_its_file_changes(tmp_path):
+    from ruta.store.models import Applicant, Application
+
+    path = write_registry(tmp_path / "col.csv", SWAPPED)
+    reg = RegistryIndexes({"COL": path}, wait=None)
+    applicant = Applicant(
+        given_names="María José", surname_1="Pérez", surname_2="Gómez", sex="F",
+        date_of_birth="1990-05-01", nationality="VEN", document_type="passport",
+        document_number="123456789",
+    )  # fmt: skip
+    app = Application(id="a1", host_country="COL", applicant=applicant)
+    first = reg.search(app)
+    assert first is not None and first["status"] == "searched"
+    index = reg._entries["COL"].loaded
+    again = reg.search(app)
+    assert again is not None and reg._entries["COL"].loaded is index  # not built again
+    write_registry(path, SWAPPED, NO_SECOND)
+    touch_later(path)
+    changed = reg.search(app)
+    assert changed is not None and changed["registry"]["records"] == 202
+    assert reg._entries["COL"].loaded is not index
+
+
+def test_an_officer_searches_again_after_the_file_is_fixed(session, cast, tmp_path):
     path = tmp_path / "col.csv"
-    intake.use_registries({"COL": path}, wait=None)  # not there yet
-    app, _ = actions.do_submit_application(session, cast.applicant, submission())
+    reg = RegistryIndexes({"COL": path}, wait=None)  # not there yet
+    app, _ = actions.do_submit_application(session, cast.applicant, submission(), registries=reg)
     assert app.duplicate_search["status"] == "not_run"
     write_registry(path, SWAPPED)
-    again = intake.do_search_duplicates(session, cast.caseworker, app.id)
+    again = actions.do_search_duplicates(session, cast.caseworker, app.id, reg)
     assert again.duplicate_search["status"] == "searched"
     [first] = [c for c in again.duplicate_search["candidates"] if c["record_id"] == "R-SWAP"]
     # Searching once more finds the same pair (and would keep its decision): not queued twice.
-    third = intake.do_search_duplicates(session, cast.supervisor, app.id)
+    third = actions.do_search_duplicates(session, cast.supervisor, app.id, reg)
     [same] = [c for c in third.duplicate_search["candidates"] if c["record_id"] == "R-SWAP"]
     assert same["pair_id"] == first["pair_id"]
     assert actions.list_review_pairs(session, cast.caseworker)[1] == len(
@@ -233,18 +279,16 @@ def test_an_officer_searches_again_after_the_file_is_fixed(session, cast, tmp_pa
     assert [e.data.get("again", False) for e in events] == [False, True, True]
 
 
-def test_searching_again_is_for_officers_of_the_state_with_a_registry(
-    session, cast, tmp_path, registries
-):
-    intake.use_registries({"COL": write_registry(tmp_path / "col.csv")}, wait=None)
-    app, _ = actions.do_submit_application(session, cast.applicant, submission())
+def test_searching_again_is_for_officers_of_the_state_with_a_registry(session, cast, tmp_path):
+    reg = RegistryIndexes({"COL": write_registry(tmp_path / "col.csv")}, wait=None)
+    app, _ = actions.do_submit_application(session, cast.applicant, submission(), registries=reg)
     with pytest.raises(PermissionDeniedError):
-        intake.do_search_duplicates(session, cast.applicant, app.id)
+        actions.do_search_duplicates(session, cast.applicant, app.id, reg)
     with pytest.raises(NotFoundError):
-        intake.do_search_duplicates(session, cast.per_caseworker, app.id)
-    intake.use_registries({})
+        actions.do_search_duplicates(session, cast.per_caseworker, app.id, reg)
+    reg = RegistryIndexes({})
     with pytest.raises(CasesError) as err:
-        intake.do_search_duplicates(session, cast.caseworker, app.id)
+        actions.do_search_duplicates(session, cast.caseworker, app.id, reg)
     assert err.value.field == "duplicate_search" and "COL" in err.value.message
 
 
@@ -260,7 +304,7 @@ def test_the_service_does_not_import_the_linkage_stack_without_a_registry() -> N
     assert done.stdout.strip() == "False"
 
 
-def test_a_registry_with_its_own_columns_and_dates_is_searched(session, cast, tmp_path, registries):
+def test_a_registry_with_its_own_columns_and_dates_is_searched(session, cast, tmp_path):
     # RUTA_REGISTRIES may name the file's columns and date format (as ruta link --columns).
     path = tmp_path / "per.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -291,10 +335,10 @@ def test_a_registry_with_its_own_columns_and_dates_is_searched(session, cast, tm
         "nationality": "pais",
         "document_number": "documento",
     }
-    intake.use_registries(
+    reg = RegistryIndexes(
         {"COL": {"path": path, "columns": columns, "date_format": "%d/%m/%Y"}}, wait=None
     )
-    app, _ = actions.do_submit_application(session, cast.caseworker, submission())
+    app, _ = actions.do_submit_application(session, cast.caseworker, submission(), registries=reg)
     result = app.duplicate_search
     assert result["status"] == "searched" and result["registry"]["records"] == 3
     [found] = result["candidates"]
@@ -303,14 +347,14 @@ def test_a_registry_with_its_own_columns_and_dates_is_searched(session, cast, tm
     assert found["record"]["sex"] == "F"
 
 
-def test_a_birth_known_only_to_the_year_still_finds_the_record(session, cast, tmp_path, registries):
+def test_a_birth_known_only_to_the_year_still_finds_the_record(session, cast, tmp_path):
     """The query carries 1990 as given: it blocks on the birth year and agrees with the
     registry's 1990-05-01 at the year, with no passport to lean on (R-SWAP has none)."""
     path = write_registry(tmp_path / "col.csv", SWAPPED, SISTER)
-    intake.use_registries({"COL": path}, wait=None)
+    reg = RegistryIndexes({"COL": path}, wait=None)
     data = submission()
     data.applicant.date_of_birth = "1990"
-    app, _ = actions.do_submit_application(session, cast.caseworker, data)
+    app, _ = actions.do_submit_application(session, cast.caseworker, data, registries=reg)
     found = {c["record_id"]: c for c in app.duplicate_search["candidates"]}
     assert "R-SWAP" in found and "R-SISTER" not in found
     assert "same year (month or day unknown)" in found["R-SWAP"]["reasons"]
