@@ -53,7 +53,7 @@ def test_next_steps_follow_the_workflow_and_the_role(session, cast):
     worker = actions.read_case(session, cast.caseworker, app.id, registries=NONE).next_steps
     assert worker.propose_decision and worker.request_information
     assert not worker.start_review and not worker.take
-    actions.do_propose_decision(session, cast.caseworker, app.id, "approved", ["all met"])
+    actions.do_propose_decision(session, cast.caseworker, app.id, "withdrawn", ["asked to"])
     boss = actions.read_case(session, cast.supervisor, app.id, registries=NONE).next_steps
     assert boss.decide and not boss.propose_decision
     worker = actions.read_case(session, cast.caseworker, app.id, registries=NONE).next_steps
