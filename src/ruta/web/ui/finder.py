@@ -312,6 +312,11 @@ def results(request: Request) -> Response:
     for result in ranked:
         result["summary"] = _summary(result["pathway"], lang)
         result["law_lang"] = law_language(result["host_country"])
+        # The "Apply" button and the first next step say the same thing: apply here when
+        # the pathway is open to the person, else where (the host's authority) and how
+        # (the pack's steps) to apply once it is.
+        result["apply_here"] = result["status"] == "eligible"
+        result["apply_to"] = authority(result["host_country"])
     laws_in = sorted({r["law_lang"] for r in ranked if r["law_lang"] and r["law_lang"] != lang})
     context = {
         "terms": TermExplainer(lang),
