@@ -21,7 +21,7 @@ A page's POST route reads::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -117,19 +117,6 @@ class FormPost:
         if isinstance(exc, NotFoundError):
             return None
         return (self.field, exc.message)
-
-    def refused_at(self, messages: Mapping[str, str]) -> Refusal:
-        """A refusal reading that says, in the page's language, how to fix the field the
-        action names (``messages``: field -> sentence); other refusals as :meth:`refusal`.
-        """
-
-        def read(exc: RutaError) -> tuple[str, str] | None:
-            field = exc.field or ""
-            if field in messages and not isinstance(exc, NotFoundError):
-                return (field, messages[field])
-            return self.refusal(exc)
-
-        return read
 
     def run(
         self,
