@@ -286,3 +286,23 @@ def test_a_slot_of_another_countrys_office_cannot_be_booked(site: Site, submitte
     assert "You have no appointment" in page and "Lima" not in page
     booking = main_text(migrant.get(f"/track/{app_id}/appointment").text)
     assert "Lima" not in booking
+
+
+def test_the_booking_confirmation_says_when_where_and_what_to_bring(site: Site, submitted) -> None:
+    # Issue 15 §2: a booking shows a confirmation number, the time in the page language,
+    # the office, where its address is (offices hold none: never invented) and what to bring.
+    slot_ids = _offices(site)
+    app_id = submitted()
+    migrant = _booked(site, app_id, slot_ids[0])
+    page = migrant.get(f"/track/{app_id}", params={"lang": "es"})
+    text = main_text(page.text)
+    reference = re.search(r'id="booking-reference">([^<]+)<', page.text)
+    assert reference and reference.group(1).startswith(app_id[:8].upper() + "-")
+    assert babel_dates.format_date(_day(), format="full", locale="es") in text
+    assert "Buenos Aires, Retiro" in text
+    address = re.search(r'id="booking-address">(.*?)</dd>', page.text, re.S)
+    assert address and "https://www.argentina.gob.ar/interior/migraciones" in address.group(1)
+    assert "Dirección Nacional de Migraciones" in address.group(1)
+    assert "originales" in text  # what to bring, in Spanish
+    booking = main_text(migrant.get(f"/track/{app_id}/appointment", params={"lang": "es"}).text)
+    assert reference.group(1) in booking  # the booking page confirms the same

@@ -50,6 +50,7 @@ from ruta.web.ui._forms import (
     gettext_for,
     not_found_page,
 )
+from ruta.web.ui._help import authority
 from ruta.web.ui._post import FormPost, see_other
 
 __all__ = ["appointment_rows", "router"]
@@ -94,6 +95,9 @@ def appointment_rows(views: list[AppointmentView], lang: str) -> list[dict[str, 
             "when": _when(v.slot.starts_at, v.office.country, lang),
             "office": v.office.name,
             "office_code": v.office.code,
+            # Offices hold no address in the case store, and Ruta never invents one: the
+            # confirmation points to the authority's official website instead (help.yaml).
+            "office_help": authority(v.office.country),
             "future": v.slot.starts_at > datetime.now(UTC),
         }
         for v in views
