@@ -102,3 +102,13 @@ def test_a_brazilian_citation_is_marked_portuguese(finder_client: TestClient) ->
     main = _results(finder_client, "BRA", "es")
     assert {c.get("lang") for c in main.xpath("//cite")} == {"pt"}
     assert "portugués" in main.text_content()
+
+
+def test_protection_is_among_what_can_still_be_done_without_invented_contacts(
+    finder_client: TestClient,
+) -> None:
+    main = _results(finder_client, "COL", "en")
+    item = main.xpath("//ul[@class='next-options']/li[@id='protection']")[0]
+    assert "protection as a refugee" in item.text_content()
+    # The only contact is the migration authority Ruta lists for Colombia (help.yaml).
+    assert item.xpath(".//a/@href") == ["https://www.migracioncolombia.gov.co"]
