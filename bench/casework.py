@@ -397,7 +397,7 @@ def fresh_database(backend: str) -> Iterator[str]:
 
 def prepare(url: str) -> None:
     """The bench's caseworker, and the peer's table."""
-    from ruta.cases.accounts import do_create_user
+    from ruta.cases.actions.authentication import do_create_user
     from ruta.store import make_engine, make_sessionmaker
 
     engine = make_engine(url)

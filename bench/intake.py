@@ -149,8 +149,8 @@ def _submissions(url: str, people: list[Any], registries: RegistryIndexes) -> di
     Alternating one by one (rather than in blocks) exposes both to the same moments of
     the shared machine's load; the index stays built while the registry is switched off.
     """
-    from ruta.cases.accounts import do_create_user, use_password_profile
     from ruta.cases.actions import do_submit_application
+    from ruta.cases.actions.authentication import do_create_user, use_password_profile
     from ruta.store import make_engine, make_sessionmaker
 
     use_password_profile("cheapest")

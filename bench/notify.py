@@ -27,8 +27,8 @@ from urllib.parse import quote
 from aiosmtpd.controller import Controller
 from sqlalchemy import text
 
-from ruta.cases.accounts import do_create_user, use_password_profile
 from ruta.cases.actions import do_submit_application
+from ruta.cases.actions.authentication import do_create_user, use_password_profile
 from ruta.cases.delivery import DeliveryPolicy, run_worker
 from ruta.cases.outbox import queue_message
 from ruta.cases.schemas import ApplicationCreate

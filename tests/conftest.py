@@ -28,7 +28,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from ruta.cases.accounts import use_password_profile
+from ruta.cases.actions.authentication import use_password_profile
 from ruta.store import make_engine, make_sessionmaker, upgrade
 from ruta.store.models import AUDIT_CHAINS, Base
 

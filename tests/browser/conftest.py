@@ -27,7 +27,7 @@ from sqlalchemy import text
 from tests.conftest import PG_URL
 from tests.serving import serve
 
-from ruta.cases.accounts import do_create_user
+from ruta.cases.actions.authentication import do_create_user
 from ruta.store import make_engine, make_sessionmaker, upgrade
 
 REPO = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from playwright.sync_api import Page
 from tests.browser.conftest import PASSWORD, Server, axe_violations, finish_second_factor
 
-from ruta.cases.accounts import do_create_user
+from ruta.cases.actions.authentication import do_create_user
 from ruta.store import make_engine, make_sessionmaker
 
 

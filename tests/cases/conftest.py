@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from ruta.cases.accounts import do_create_user
+from ruta.cases.actions.authentication import do_create_user
 from ruta.cases.schemas import ApplicationCreate
 from ruta.pathways import list_pathways
 from ruta.store.models import User

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from tests.cases.conftest import PASSWORD
 
 from ruta.cases import actions
-from ruta.cases.accounts import do_create_user, do_login, user_for_token
+from ruta.cases.actions.authentication import do_create_user, do_login, user_for_token
 from ruta.cases.errors import (
     AuthenticationError,
     CasesError,

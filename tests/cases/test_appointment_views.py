@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.cases.conftest import PASSWORD, submission
 
 from ruta.cases import actions, verify_chain
-from ruta.cases.accounts import do_create_user
+from ruta.cases.actions.authentication import do_create_user
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError, PermissionDeniedError
 from ruta.store.models import AuditEvent, Slot
 

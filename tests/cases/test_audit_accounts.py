@@ -9,7 +9,12 @@ from sqlalchemy.exc import DBAPIError
 from tests.cases.conftest import PASSWORD, submission
 
 from ruta.cases import actions, verify_chain
-from ruta.cases.accounts import do_create_user, do_login, do_revoke_token, user_for_token
+from ruta.cases.actions.authentication import (
+    do_create_user,
+    do_login,
+    do_revoke_token,
+    user_for_token,
+)
 from ruta.cases.errors import AuthenticationError, CasesError, ConflictError, RateLimitedError
 from ruta.store.models import AuditEvent, User
 

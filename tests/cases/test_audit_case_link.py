@@ -51,7 +51,7 @@ def test_an_auditor_sees_a_permits_suspension_in_its_case(session, cast, permitt
     # Another country's auditor sees none of it.
     from tests.cases.conftest import PASSWORD
 
-    from ruta.cases.accounts import do_create_user
+    from ruta.cases.actions.authentication import do_create_user
 
     per = do_create_user(
         session, None, username="aud-per", password=PASSWORD, role="auditor", country="PER"

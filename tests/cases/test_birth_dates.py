@@ -10,8 +10,8 @@ from sqlalchemy import select
 from tests.cases.conftest import PASSWORD, submission
 
 from ruta.cases import actions
-from ruta.cases.accounts import do_create_user
 from ruta.cases.actions.applications import _check_household
+from ruta.cases.actions.authentication import do_create_user
 from ruta.cases.assessment import assess_today
 from ruta.cases.errors import CasesError
 from ruta.cases.registries import applicant_record

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.cases.conftest import PASSWORD
 
-from ruta.cases.accounts import do_login
+from ruta.cases.actions.authentication import do_login
 from ruta.cases.errors import AuthenticationError, RateLimitedError
 
 OFFICE = "203.0.113.7"  # one proxy address for a whole office

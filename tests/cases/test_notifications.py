@@ -289,7 +289,7 @@ def test_supervisor_retries_a_dead_letter_of_their_country(session, cast):
 def test_another_countrys_supervisor_sees_and_retries_nothing(session, cast):
     from tests.cases.conftest import PASSWORD
 
-    from ruta.cases.accounts import do_create_user
+    from ruta.cases.actions.authentication import do_create_user
 
     _app, row = _dead(session, cast)
     per = do_create_user(

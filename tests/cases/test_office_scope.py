@@ -13,7 +13,7 @@ import pytest
 from tests.cases.conftest import PASSWORD, submission
 
 from ruta.cases import actions
-from ruta.cases.accounts import do_create_user
+from ruta.cases.actions.authentication import do_create_user
 from ruta.cases.errors import NotFoundError
 
 

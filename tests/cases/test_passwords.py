@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from tests.cases.conftest import PASSWORD
 
-from ruta.cases.accounts import do_create_user, do_register_applicant
+from ruta.cases.actions.authentication import do_create_user, do_register_applicant
 from ruta.cases.passwords import PasswordPolicyError, check_password
 from ruta.cli._demo import DEMO_LOGINS
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.cases.conftest import PASSWORD
 
 from ruta.cases import actions
-from ruta.cases.accounts import (
+from ruta.cases.actions.authentication import (
     do_begin_enrolment,
     do_confirm_enrolment,
     do_second_factor,

@@ -7,7 +7,7 @@ import json
 from sqlalchemy import select
 from tests.cases.conftest import PASSWORD
 
-from ruta.cases.accounts import do_login
+from ruta.cases.actions.authentication import do_login
 from ruta.store.models import AuditEvent, User
 
 

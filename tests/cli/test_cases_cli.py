@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tests.cases.conftest import PASSWORD, submission
 
 from ruta.cases import actions
-from ruta.cases.accounts import do_create_user
+from ruta.cases.actions.authentication import do_create_user
 from ruta.store.models import Decision
 
 

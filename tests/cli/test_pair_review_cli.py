@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ruta.cases.accounts import do_create_user
+from ruta.cases.actions.authentication import do_create_user
 from ruta.linkage import REQUIRED_COLUMNS
 
 HEADER = list(REQUIRED_COLUMNS)  # the registry contract

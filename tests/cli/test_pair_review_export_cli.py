@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import select
 
-from ruta.cases.accounts import do_create_user
 from ruta.cases.actions import do_decide_review_pair
+from ruta.cases.actions.authentication import do_create_user
 from ruta.store.models import ReviewPairRow, User
 
 HANDMADE = Path(__file__).parents[1] / "linkage" / "data" / "handmade_registry.csv"

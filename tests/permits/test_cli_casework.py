@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from ruta.cases import actions
-from ruta.cases.accounts import do_create_user
+from ruta.cases.actions.authentication import do_create_user
 from ruta.cases.schemas import ApplicationCreate
 from ruta.cli import main
 from ruta.pathways import list_pathways

@@ -6,8 +6,8 @@ from __future__ import annotations
 import duckdb
 from tests.cases.conftest import PASSWORD, submission
 
-from ruta.cases.accounts import do_create_user
 from ruta.cases.actions import do_submit_application
+from ruta.cases.actions.authentication import do_create_user
 from ruta.stats._source import load_case_store
 from ruta.stats._units import _age, birth_last
 

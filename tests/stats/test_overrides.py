@@ -10,7 +10,7 @@ import duckdb
 from tests.cases.conftest import PASSWORD, eligible_submission, submission
 
 from ruta.cases import actions
-from ruta.cases.accounts import do_create_user
+from ruta.cases.actions.authentication import do_create_user
 from ruta.stats._design import DEFAULT_TABLES, POPULATIONS
 from ruta.stats._period import Period
 from ruta.stats._source import load_case_store

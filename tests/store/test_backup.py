@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select, text
 from tests.conftest import PG_URL
 
-from ruta.cases.accounts import do_create_user
+from ruta.cases.actions.authentication import do_create_user
 from ruta.store import make_engine, make_sessionmaker
 from ruta.store.models import AuditEvent, User
 

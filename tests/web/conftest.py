@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.conftest import enrol_second_factor, second_factor_code
 
-from ruta.cases.accounts import SECOND_FACTOR_ROLES, do_create_user
+from ruta.cases.actions.authentication import SECOND_FACTOR_ROLES, do_create_user
 from ruta.settings import Settings
 from ruta.store.models import User
 from ruta.web import create_app

@@ -90,8 +90,8 @@ def test_a_chunked_body_is_read_only_up_to_the_limit(app, settings) -> None:
 def test_the_upload_page_says_how_large_a_file_may_be(app, client, database) -> None:
     from tests.cases.conftest import submission
 
-    from ruta.cases.accounts import do_create_user
     from ruta.cases.actions import do_submit_application
+    from ruta.cases.actions.authentication import do_create_user
 
     with database.sessionmaker() as session:
         migrant = do_create_user(

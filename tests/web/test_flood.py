@@ -19,7 +19,7 @@ import httpx
 import pytest
 from tests.serving import serve
 
-from ruta.cases.accounts import do_create_user, use_password_profile
+from ruta.cases.actions.authentication import do_create_user, use_password_profile
 from ruta.store import make_engine, make_sessionmaker, upgrade
 
 PASSWORD = "correct-horse-battery"

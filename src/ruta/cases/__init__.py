@@ -1,7 +1,7 @@
 """Regularization casework: applicants, applications, workflow, decisions, audit.
 
 Public surface: the actions (:mod:`ruta.cases.actions`), accounts
-(:mod:`ruta.cases.accounts`), the registries searched for duplicates
+(:mod:`ruta.cases.actions.authentication`), the registries searched for duplicates
 (:class:`RegistryIndexes`), the workflow table, the audit chain and the errors.
 """
 

@@ -34,7 +34,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ruta.cases import RegistryIndexes, actions, batch
-from ruta.cases.accounts import do_create_user
+from ruta.cases.actions.authentication import do_create_user
 from ruta.cases.assessment import assess_at_intake
 from ruta.cases.clock import ReplayClock, use_clock
 from ruta.cases.schemas import ApplicationCreate

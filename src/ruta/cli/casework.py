@@ -120,7 +120,7 @@ def users_create(
     office: str = typer.Option(None, help="Office code (caseworkers of one office)"),
 ) -> None:
     """Create a user; the password is read from stdin (first line)."""
-    from ruta.cases.accounts import do_create_user
+    from ruta.cases.actions.authentication import do_create_user
     from ruta.store import make_engine, make_sessionmaker
 
     password = sys.stdin.readline().rstrip("\r\n")

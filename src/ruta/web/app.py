@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Scope
 
 from ruta import __version__
 from ruta.cases import RegistryIndexes
-from ruta.cases.accounts import use_password_profile
+from ruta.cases.actions.authentication import use_password_profile
 from ruta.pathways import use_packs
 from ruta.settings import Settings, get_settings
 from ruta.store import make_engine, make_sessionmaker

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from ruta.cases import RegistryIndexes
-from ruta.cases.accounts import user_for_token
+from ruta.cases.actions.authentication import user_for_token
 from ruta.cases.errors import AuthenticationError
 from ruta.settings import Settings
 from ruta.store.models import User

@@ -13,7 +13,7 @@ For the UI engineer:
   marks every cookie of every response Secure.
 - Login is rate-limited per account (``RUTA_LOGIN_ATTEMPTS_PER_MINUTE``) and by the
   accounts one client address fails on (``RUTA_LOGIN_ACCOUNTS_PER_CLIENT``) in
-  :func:`ruta.cases.accounts.do_sign_in`; the second factor's pages are in
+  :func:`ruta.cases.actions.authentication.do_sign_in`; the second factor's pages are in
   :mod:`ruta.web.ui.second_factor`.
 """
 
@@ -30,7 +30,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ruta.cases.accounts import do_revoke_token, do_sign_in
+from ruta.cases.actions.authentication import do_revoke_token, do_sign_in
 from ruta.cases.errors import AuthenticationError, RateLimitedError
 from ruta.settings import Settings
 from ruta.web.deps import OptionalPageUser, SessionDep, SettingsDep, client_address

@@ -103,7 +103,7 @@ def test_logout_revokes_the_session(client, make_user, app):
     csrf = _csrf(client.get("/login").text)
     r = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
     assert r.status_code == 303
-    from ruta.cases.accounts import user_for_token
+    from ruta.cases.actions.authentication import user_for_token
     from ruta.cases.errors import AuthenticationError
 
     with app.state.sessionmaker() as s:

@@ -21,7 +21,11 @@ from fastapi.testclient import TestClient
 from tests.conftest import enrol_second_factor, second_factor_code
 from tests.web.forms import RenderedFormsClient
 
-from ruta.cases.accounts import SECOND_FACTOR_ROLES, do_create_user, use_password_profile
+from ruta.cases.actions.authentication import (
+    SECOND_FACTOR_ROLES,
+    do_create_user,
+    use_password_profile,
+)
 from ruta.settings import Settings
 from ruta.web import create_app
 from ruta.web.security import CsrfCookieMiddleware

@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import enrol_second_factor, second_factor_code
 from tests.web.ui.conftest import PASSWORD, SECRET, csrf, main_text
 
-from ruta.cases.accounts import do_create_user
+from ruta.cases.actions.authentication import do_create_user
 
 
 def _password_step(client, username, lang="en"):

@@ -273,7 +273,7 @@ def test_a_slot_of_another_countrys_office_cannot_be_booked(site: Site, submitte
     with site.app.state.sessionmaker() as session:
         from tests.web.ui.conftest import PASSWORD
 
-        from ruta.cases.accounts import do_create_user
+        from ruta.cases.actions.authentication import do_create_user
 
         jefa = do_create_user(
             session, None, username="jefa-per", password=PASSWORD, role="supervisor", country="PER"

@@ -130,7 +130,7 @@ def test_another_countrys_supervisor_cannot_retry(site, applied):
     with site.app.state.sessionmaker() as session:
         from tests.web.ui.conftest import PASSWORD
 
-        from ruta.cases.accounts import do_create_user
+        from ruta.cases.actions.authentication import do_create_user
 
         do_create_user(
             session, None, username="sup-per", password=PASSWORD, role="supervisor", country="PER"

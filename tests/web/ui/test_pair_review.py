@@ -8,8 +8,8 @@ import pandas as pd
 from sqlalchemy import select
 from tests.web.ui.conftest import PASSWORD, Site, csrf, main_text
 
-from ruta.cases.accounts import do_create_user
 from ruta.cases.actions import do_import_review_pairs
+from ruta.cases.actions.authentication import do_create_user
 from ruta.linkage import Registry, borderline_pairs
 from ruta.linkage._registry import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from ruta.store.models import AuditEvent, ReviewPairRow

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from tests.conftest import enrol_second_factor, second_factor_code
 
-from ruta.cases.accounts import do_create_user
+from ruta.cases.actions.authentication import do_create_user
 from ruta.cli._demo import DEMO_LOGINS, seed_demo
 from ruta.stats import build_release
 from ruta.web.ui._statistics import Figure, current_quarter

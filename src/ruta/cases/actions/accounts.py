@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from ruta.cases._tx import finish
 from ruta.cases.access import check_role
-from ruta.cases.accounts import _COUNTRY, _HASHER, do_create_user, hash_token
+from ruta.cases.actions.authentication import _COUNTRY, _HASHER, do_create_user, hash_token
 from ruta.cases.audit import append_event
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError, PermissionDeniedError
 from ruta.cases.passwords import check_password

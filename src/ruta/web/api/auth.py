@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from ruta.cases.accounts import do_login
+from ruta.cases.actions.authentication import do_login
 from ruta.web.api.schemas import TokenIn, TokenOut
 from ruta.web.deps import SessionDep, SettingsDep, client_address
 

@@ -17,8 +17,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ruta.cases.accounts import do_login, do_register_applicant
 from ruta.cases.actions import do_submit_application, get_application
+from ruta.cases.actions.authentication import do_login, do_register_applicant
 from ruta.cases.errors import NotFoundError, RateLimitedError
 from ruta.cases.passwords import PasswordPolicyError
 from ruta.cases.schemas import ApplicationCreate

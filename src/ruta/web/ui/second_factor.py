@@ -2,9 +2,10 @@
 administrators at their first sign-in, offered to everyone else), and the recovery codes.
 
 A half-done sign-in lives in the session cookie as a token of kind ``mfa`` or ``enrol``
-(:func:`ruta.cases.accounts.do_sign_in`); no other page accepts it, so a stolen password
-alone opens nothing. The secret is shown once, as a QR code (inline SVG, drawn by segno)
-and as text to type in; after the first code confirms it, no page shows it again.
+(:func:`ruta.cases.actions.authentication.do_sign_in`); no other page accepts it, so a
+stolen password alone opens nothing. The secret is shown once, as a QR code (inline SVG,
+drawn by segno) and as text to type in; after the first code confirms it, no page shows it
+again.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
-from ruta.cases.accounts import (
+from ruta.cases.actions.authentication import (
     do_begin_enrolment,
     do_confirm_enrolment,
     do_second_factor,

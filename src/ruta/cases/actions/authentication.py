@@ -1,4 +1,7 @@
-"""Users, passwords, second factors, sessions, bearer tokens and login rate limiting.
+"""Signing in: users, passwords, second factors, sessions, bearer tokens, login limits.
+
+The actions that create an account or sign one in live here, with the other actions; the
+administrators' account management is :mod:`ruta.cases.actions.accounts`.
 
 Passwords are hashed with Argon2id; tokens are 256-bit random strings of which only the
 SHA-256 is stored, so a database leak does not hand out live sessions. Failed logins are
