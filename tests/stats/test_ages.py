@@ -31,7 +31,7 @@ def test_a_band_is_decided_only_when_the_whole_interval_is_in_it() -> None:
     duck.executemany("INSERT INTO cases VALUES (?, ?)", [list(k) for k in CASES])
     last = birth_last("birth_date", "birth_precision")
     duck.execute(f"CREATE TABLE c AS SELECT *, {last} AS birth_last FROM cases")
-    band = _age("c.birth_date", "DATE '2026-06-01'")
+    band = _age("c.birth_date", "DATE '2026-06-01'", "c.birth_last")
     got = duck.execute(f"SELECT birth_date, birth_precision, {band} FROM c").fetchall()
     as_read = {(str(b) if b else None, p): band for b, p, band in got}
     assert as_read == CASES

@@ -39,7 +39,8 @@ from ruta.stats._params import (
 )
 from ruta.stats._period import Period
 from ruta.stats._protect import passes, protect
-from ruta.stats._tables import Group, build_groups
+from ruta.stats._tables import Group, TableRows, build_groups, table_rows
+from ruta.stats._units import code_sql
 
 __all__ = ["AuditReport", "CellAudit", "Observation", "Release", "compute_release"]
 
@@ -187,20 +188,19 @@ def _codes(
     attributes: Sequence[str],
     period: Period,
     pathways: dict[str, list[str]],
+    tables: Sequence[TableRows],
 ) -> dict[str, dict[str, tuple[str, ...]]]:
-    """Country -> attribute -> codes of the population's attributes."""
-    # One scan for every attribute's codes in every country.
-    selects = (
-        " UNION ALL ".join(
-            f"SELECT DISTINCT ref_area, '{a}' AS attribute, CAST({a} AS VARCHAR) AS code "
-            f"FROM u_{population.name}"
-            for a in attributes
-        )
-        or f"SELECT DISTINCT ref_area, '' AS attribute, '' AS code FROM u_{population.name}"
-    )
+    """Country -> attribute -> codes of the population's attributes.
+
+    The codes found in the data are read from the counted tables (every unit is in
+    every table), not from another scan of the unit table.
+    """
     found: dict[str, dict[str, set[str]]] = {}
-    for area, attribute, code in duck.execute(selects).fetchall():
-        found.setdefault(str(area), {}).setdefault(str(attribute), set()).add(str(code))
+    for table in tables:
+        for area, rows in table.by_area.items():
+            seen = found.setdefault(area, {})
+            for j, attribute in enumerate(table.attributes):
+                seen.setdefault(attribute, set()).update(str(r[j]) for r in rows)
     areas = sorted(found)
     offices = duck.execute("SELECT ref_area, code FROM st_offices").fetchall()
     out: dict[str, dict[str, tuple[str, ...]]] = {}
@@ -290,17 +290,38 @@ def _processing_times(
     threshold: int,
 ) -> list[Observation]:
     """Median and 90th percentile of days per stage; withheld below the threshold."""
+    dimensions = list(dict.fromkeys(d for spec in specs for d in spec.dimensions))
+    if not dimensions:
+        return []
+    # Codes of the stored values, computed once per distinct value and joined: a median
+    # cannot be merged after grouping, so the codes must be there before it.
+    maps = ", ".join(
+        f"m_{d} AS (SELECT raw, {code_sql(d, 'raw')} AS code FROM "
+        f"(SELECT DISTINCT {d} AS raw FROM u_stages))"
+        for d in dimensions
+    )
+    joins = " ".join(f"JOIN m_{d} ON m_{d}.raw IS NOT DISTINCT FROM u.{d}" for d in dimensions)
+    coded = ", ".join(f"m_{d}.code AS {d}" for d in dimensions)
+    sets = [tuple(spec.dimensions) for spec in specs]
+    grouping_sets = ", ".join(
+        f"({', '.join(['ref_area', 'STAGE', *dims])})" for dims in dict.fromkeys([*sets, ()])
+    )
+    rows = duck.execute(
+        f"WITH {maps}, s AS (SELECT u.ref_area, u.STAGE, {coded}, u.days FROM u_stages u "
+        f"{joins}) SELECT ref_area, STAGE, {', '.join(dimensions)}, count(*), median(days), "
+        f"quantile_cont(days, 0.9), {', '.join(f'GROUPING({d})' for d in dimensions)} "
+        f"FROM s GROUP BY GROUPING SETS ({grouping_sets})"
+    ).fetchall()
     out: list[Observation] = []
+    width = len(dimensions)
     for spec in specs:
-        columns = ", ".join(spec.dimensions)
-        rows = duck.execute(
-            f"SELECT ref_area, STAGE, {columns}, count(*), median(days), "
-            f"quantile_cont(days, 0.9), grouping({columns}) FROM u_stages "
-            f"GROUP BY GROUPING SETS ((ref_area, STAGE, {columns}), (ref_area, STAGE))"
-        ).fetchall()
         for row in rows:
-            area, stage, *codes, count, median, p90, grouping = row
-            by = dict(zip(spec.dimensions, codes, strict=True))
+            area, stage = row[0], row[1]
+            values = dict(zip(dimensions, row[2 : 2 + width], strict=True))
+            count, median, p90 = row[2 + width : 5 + width]
+            grouped = {d for d, g in zip(dimensions, row[5 + width :], strict=True) if not g}
+            if grouped and grouped != set(spec.dimensions):
+                continue
             key_parts = []
             for dimension in DIMENSIONS:
                 if dimension == "REF_AREA":
@@ -309,8 +330,8 @@ def _processing_times(
                     key_parts.append(str(stage))
                 elif dimension == "TIME_PERIOD":
                     key_parts.append(period.code)
-                elif dimension in by:
-                    key_parts.append("_T" if grouping else str(by[dimension]))
+                elif dimension in spec.dimensions:
+                    key_parts.append(str(values[dimension]) if grouped else "_T")
                 elif dimension in ("PATHWAY", "OFFICE", *_PERSON):
                     key_parts.append("_T")
                 else:
@@ -384,9 +405,12 @@ def compute_release(
             base.unit,
         )
         specs = [s for s in tables if s.population == name]
-        codes = _codes(duck, population, attributes, period, pathways)
+        counted = table_rows(duck, population, specs, tuple(dimensions), code_sql)
+        codes = _codes(duck, population, attributes, period, pathways, counted)
         currencies = _currencies(duck) if population.magnitude else None
-        for group in build_groups(duck, population, specs, codes, tuple(dimensions), currencies):
+        for group in build_groups(
+            duck, population, specs, codes, tuple(dimensions), currencies, counted
+        ):
             part = _protect_group(group, threshold, rules, rounding, rng, period)
             protected.append(part)
             unit = group.currency or population.unit

@@ -10,9 +10,10 @@ observation, suppressed or published once, and links the tables in the audit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -21,7 +22,7 @@ from scipy import sparse
 
 from ruta.stats._design import Population, TableSpec
 
-__all__ = ["Group", "GroupTable", "build_groups"]
+__all__ = ["Group", "GroupTable", "TableRows", "build_groups", "table_attributes", "table_rows"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -69,31 +70,80 @@ def _detail_grid(sizes: Sequence[int]) -> IntArray:
     return np.ascontiguousarray(grid.T)
 
 
-def _table(
-    duck: duckdb.DuckDBPyConnection,
-    population: Population,
-    spec: TableSpec,
-    codes_by_area: Mapping[str, dict[str, tuple[str, ...]]],
-    dimensions: tuple[str, ...],
-) -> dict[str, tuple[tuple[str, ...], FloatArray, FloatArray, FloatArray]]:
-    """Per country: the table's attributes and its details' value, contributors, top-2."""
-    attributes = tuple(
+@dataclass
+class TableRows:
+    """One table's details as counted in its unit table.
+
+    Attributes:
+        attributes: The table's attributes (population order).
+        by_area: Country -> rows ``(code, ..., value, contributors, top-2 contributions)``.
+    """
+
+    attributes: tuple[str, ...]
+    by_area: dict[str, list[tuple[Any, ...]]]
+
+
+def table_attributes(
+    population: Population, spec: TableSpec, dimensions: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The attributes of a table's finest cells in a release with these ``dimensions``."""
+    return tuple(
         a
         for a in population.attributes
         if a
         in (set(spec.dimensions) & set(dimensions))
         | {h for i in spec.indicators for h in population.indicators[i]}
     )
+
+
+def table_rows(
+    duck: duckdb.DuckDBPyConnection,
+    population: Population,
+    specs: Sequence[TableSpec],
+    dimensions: tuple[str, ...],
+    code_sql: Callable[[str, str], str] | None = None,
+) -> list[TableRows]:
+    """Count every table of ``population`` in one scan of its unit table.
+
+    One ``GROUPING SETS`` query gives each table's details; ``code_sql(attribute, column)``
+    then turns stored values into codes once per group (not per unit), and groups whose
+    values share a code are added up.
+    """
+    wanted = [table_attributes(population, s, dimensions) for s in specs]
+    used = tuple(a for a in population.attributes if any(a in w for w in wanted))
     value = "sum(value)" if population.magnitude else "count(*)"
-    top = "max(value, 2)" if population.magnitude else "[]"
-    select = ", ".join(["ref_area", *attributes])
+    top = "max(value, 2)" if population.magnitude else "NULL"
+    merged_top = "list_sort(flatten(list(top)), 'DESC')[1:2]" if population.magnitude else "NULL"
+    columns = "".join(f", {a}" for a in used)
+    sets = ", ".join(f"({', '.join(['ref_area', *w])})" for w in dict.fromkeys(wanted))
+    grouping = f"GROUPING({', '.join(used)})" if used else "0"
+    codes = "".join(f", {code_sql(a, a) if code_sql else a} AS {a}" for a in used)
     rows = duck.execute(
-        f"SELECT {select}, CAST({value} AS DOUBLE), count(*), {top} FROM u_{population.name} "
+        f"SELECT gid, ref_area{codes}, CAST(sum(v) AS DOUBLE), sum(n), {merged_top} "
+        f"FROM (SELECT {grouping} AS gid, ref_area{columns}, {value} AS v, count(*) AS n, "
+        f"{top} AS top FROM u_{population.name} GROUP BY GROUPING SETS ({sets})) "
         f"GROUP BY ALL"
     ).fetchall()
-    by_area: dict[str, list[tuple[object, ...]]] = {}
-    for row in rows:
-        by_area.setdefault(str(row[0]), []).append(row)
+    out: list[TableRows] = []
+    for attributes in wanted:
+        # GROUPING() sets a bit for each attribute left out, the first one highest.
+        gid = sum(1 << (len(used) - 1 - j) for j, a in enumerate(used) if a not in attributes)
+        positions = [2 + used.index(a) for a in attributes]
+        by_area: dict[str, list[tuple[Any, ...]]] = {}
+        for row in rows:
+            if row[0] == gid:
+                by_area.setdefault(str(row[1]), []).append(
+                    (*(row[i] for i in positions), row[-3], row[-2], row[-1] or [])
+                )
+        out.append(TableRows(attributes, by_area))
+    return out
+
+
+def _table(
+    rows: TableRows, codes_by_area: Mapping[str, dict[str, tuple[str, ...]]]
+) -> dict[str, tuple[tuple[str, ...], FloatArray, FloatArray, FloatArray]]:
+    """Per country: the table's attributes and its details' value, contributors, top-2."""
+    attributes = rows.attributes
     out: dict[str, tuple[tuple[str, ...], FloatArray, FloatArray, FloatArray]] = {}
     for area, codes in codes_by_area.items():
         sizes = [len(codes[a]) for a in attributes]
@@ -102,11 +152,11 @@ def _table(
         strides = [int(np.prod(sizes[j + 1 :])) for j in range(len(sizes))]
         n = int(np.prod(sizes)) if sizes else 1
         values, counts, tops = np.zeros(n), np.zeros(n), np.zeros((n, 2))
-        for row in by_area.get(area, []):
-            position = sum(index[a][str(row[1 + j])] * strides[j] for j, a in enumerate(attributes))
-            values[position] = float(row[-3])  # type: ignore[arg-type]
-            counts[position] = float(row[-2])  # type: ignore[arg-type]
-            best = sorted((float(v) for v in row[-1]), reverse=True)[:2]  # type: ignore[attr-defined]
+        for row in rows.by_area.get(area, []):
+            position = sum(index[a][str(row[j])] * strides[j] for j, a in enumerate(attributes))
+            values[position] = float(row[-3])
+            counts[position] = float(row[-2])
+            best = sorted((float(v) for v in row[-1]), reverse=True)[:2]
             tops[position, : len(best)] = best
         out[area] = (attributes, values, counts, tops)
     return out
@@ -156,6 +206,7 @@ def build_groups(
     codes_by_area: Mapping[str, dict[str, tuple[str, ...]]],
     dimensions: tuple[str, ...],
     currencies: Mapping[str, str] | None = None,
+    counted: Sequence[TableRows] | None = None,
 ) -> list[Group]:
     """The groups (one per country) of ``population`` for its tables in ``specs``.
 
@@ -167,8 +218,12 @@ def build_groups(
         dimensions: The dimensions tables may use in this release (``TIME`` is absent
             from a one-month release).
         currencies: Country -> currency of its magnitude values.
+        counted: The tables as counted by :func:`table_rows` (counted here when None,
+            with the unit table's values taken as codes).
     """
-    per_table = [_table(duck, population, s, codes_by_area, dimensions) for s in specs]
+    if counted is None:
+        counted = table_rows(duck, population, specs, dimensions)
+    per_table = [_table(r, codes_by_area) for r in counted]
     groups: list[Group] = []
     for area, codes in codes_by_area.items():
         strides = _strides(codes, population.attributes)

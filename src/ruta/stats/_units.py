@@ -17,7 +17,15 @@ import duckdb
 from ruta.stats._params import Band, age_bands, expiring_days, sla_rule, waiting_bands
 from ruta.stats._period import Period
 
-__all__ = ["OPEN_STATES", "STAGES", "birth_last", "build_units", "pathway_code"]
+__all__ = [
+    "OPEN_STATES",
+    "STAGES",
+    "UNIT_CODES",
+    "birth_last",
+    "build_units",
+    "code_sql",
+    "pathway_code",
+]
 
 #: Workflow states in which a case waits for the administration (the backlog).
 OPEN_STATES = ("submitted", "in_review", "information_requested", "decision_proposed", "appealed")
@@ -60,7 +68,7 @@ def birth_last(first: str, precision: str) -> str:
     )
 
 
-def _age(birth: str, at: str, last: str = "c.birth_last") -> str:
+def _age(birth: str, at: str, last: str) -> str:
     """SQL: the AGE band at ``at`` of a person born between ``birth`` and ``last``.
 
     A birth known only to the month or the year is the interval of days it may be; its
@@ -76,6 +84,35 @@ def _age(birth: str, at: str, last: str = "c.birth_last") -> str:
 
 def _office(expr: str) -> str:
     return f"coalesce(regexp_replace({expr}, '[^A-Za-z0-9_@$-]', '_', 'g'), '_U')"
+
+
+def _month(expr: str) -> str:
+    # An integer month key (202607): formatted once per code after grouping, not per row.
+    return f"(year({expr}) * 100 + month({expr}))"
+
+
+#: How a unit table's stored value becomes its SDMX code (SQL on ``{}``, the column).
+#: Applied once per distinct value after grouping (``code_sql``): string work on every
+#: row of a 10-million-case store is what made the unit tables slow.
+UNIT_CODES: dict[str, str] = {
+    "PATHWAY": "upper(replace({}, '.', '_'))",
+    "OFFICE": _office("{}"),
+    "SEX": "CASE {} WHEN 'F' THEN 'F' WHEN 'M' THEN 'M' ELSE 'X' END",
+    "TIME": "printf('%04d-%02d', {0} // 100, {0} % 100)",
+}
+
+
+def code_sql(attribute: str, column: str) -> str:
+    """SQL: the SDMX code of ``attribute`` from its stored value in ``column``.
+
+    Examples:
+        >>> code_sql("TIME", "t")
+        "printf('%04d-%02d', t // 100, t % 100)"
+        >>> code_sql("CITIZENSHIP", "c")
+        'c'
+    """
+    template = UNIT_CODES.get(attribute)
+    return column if template is None else template.format(column)
 
 
 def _sla_breach(ref_area: str, start: str, end: str, countries: Iterable[str]) -> str:
@@ -131,22 +168,26 @@ def build_units(
     countries = [
         str(r[0]) for r in duck.execute("SELECT DISTINCT ref_area FROM st_cases").fetchall()
     ]
-    month = "strftime({}, '%Y-%m')"
-    # The codes of each case once (string work on every row is the costly part).
-    duck.execute(
-        f"CREATE OR REPLACE TABLE u_case AS SELECT application_id, ref_area, "
-        f"_pathway(pathway_id) AS PATHWAY, citizenship AS CITIZENSHIP, "
-        f"CASE sex WHEN 'F' THEN 'F' WHEN 'M' THEN 'M' ELSE 'X' END AS SEX, "
-        f"{_office('office')} AS OFFICE, birth_date, "
-        f"{birth_last('birth_date', 'birth_precision')} AS birth_last, submitted_at, fees "
-        f"FROM st_cases"
+    # Stored values, not codes: PATHWAY, OFFICE, SEX and TIME become codes once per
+    # distinct value after grouping (UNIT_CODES); a case's columns are read where used
+    # instead of being copied into a table of every case first.
+    last = birth_last("c.birth_date", "c.birth_precision")
+    person = (
+        "c.pathway_id AS PATHWAY, c.citizenship AS CITIZENSHIP, c.sex AS SEX, {age} AS AGE, "
+        "c.office AS OFFICE"
     )
-    person = "c.PATHWAY, c.CITIZENSHIP, c.SEX, {age} AS AGE, c.OFFICE"
+    decision = "('approved', 'denied')"
+    if wanted("decisions") or wanted("stages"):
+        duck.execute(
+            f"CREATE OR REPLACE TEMP TABLE _decided AS SELECT application_id, to_status, "
+            f"step_at FROM st_steps WHERE to_status IN {decision} AND step_at >= {start} "
+            f"AND step_at < {at}"
+        )
     if wanted("applications"):
         duck.execute(
             f"CREATE OR REPLACE TABLE u_applications AS SELECT c.ref_area, "
-            f"{person.format(age=_age('c.birth_date', 'CAST(c.submitted_at AS DATE)'))}, "
-            f"{month.format('c.submitted_at')} AS TIME FROM u_case c "
+            f"{person.format(age=_age('c.birth_date', 'CAST(c.submitted_at AS DATE)', last))}, "
+            f"{_month('c.submitted_at')} AS TIME FROM st_cases c "
             f"WHERE c.submitted_at >= {start} AND c.submitted_at < {at}"
         )
     if wanted("decisions"):
@@ -156,15 +197,20 @@ def build_units(
             f"CREATE OR REPLACE TABLE u_decisions AS "
             f"WITH d AS (SELECT application_id, override, row_number() OVER "
             f"(PARTITION BY application_id ORDER BY decision_id) AS k FROM st_decisions "
-            f"WHERE outcome IN ('approved', 'denied')), "
-            f"s AS (SELECT *, row_number() OVER (PARTITION BY application_id "
-            f"ORDER BY step_at) AS k FROM st_steps WHERE to_status IN ('approved', 'denied')) "
+            f"WHERE outcome IN {decision} AND application_id IN "
+            f"(SELECT application_id FROM _decided)), "
+            # Only the cases decided in the period are ranked, over all their decisions.
+            f"s AS (SELECT application_id, to_status, step_at, row_number() OVER "
+            f"(PARTITION BY application_id ORDER BY step_at) AS k FROM st_steps "
+            f"WHERE to_status IN {decision} AND application_id IN "
+            f"(SELECT application_id FROM _decided)) "
             f"SELECT c.ref_area, "
-            f"{person.format(age=_age('c.birth_date', 'CAST(s.step_at AS DATE)'))}, "
-            f"{month.format('s.step_at')} AS TIME, upper(s.to_status) AS OUTCOME, "
+            f"{person.format(age=_age('c.birth_date', 'CAST(s.step_at AS DATE)', last))}, "
+            f"{_month('s.step_at')} AS TIME, CASE s.to_status WHEN 'approved' THEN "
+            f"'APPROVED' ELSE 'DENIED' END AS OUTCOME, "
             f"{_sla_breach('c.ref_area', 'c.submitted_at', 's.step_at', countries)} AS SLA, "
             f"CASE WHEN d.override = 1 THEN 'YES' ELSE 'NO' END AS OVERRIDE "
-            f"FROM s JOIN u_case c USING (application_id) "
+            f"FROM s JOIN st_cases c USING (application_id) "
             f"LEFT JOIN d ON d.application_id = s.application_id AND d.k = s.k "
             f"WHERE s.step_at >= {start} AND s.step_at < {at}"
         )
@@ -175,16 +221,16 @@ def build_units(
             f"CREATE OR REPLACE TABLE u_backlog AS "
             f"WITH state AS (SELECT application_id, arg_max(to_status, step_at) AS status "
             f"FROM st_steps WHERE step_at < {at} GROUP BY application_id) "
-            f"SELECT c.ref_area, {person.format(age=_age('c.birth_date', at_day))}, "
+            f"SELECT c.ref_area, {person.format(age=_age('c.birth_date', at_day, last))}, "
             f"{_bands(waited, waiting_bands())} AS WAITING_TIME, "
             f"{_sla_breach('c.ref_area', 'c.submitted_at', at, countries)} AS SLA "
-            f"FROM state JOIN u_case c USING (application_id) "
+            f"FROM state JOIN st_cases c USING (application_id) "
             f"WHERE state.status IN ({open_list}) AND c.submitted_at < {at}"
         )
     if wanted("appointments"):
         duck.execute(
             f"CREATE OR REPLACE TABLE u_appointments AS SELECT o.ref_area, "
-            f"{_office('a.office')} AS OFFICE, {month.format('a.starts_at')} AS TIME, "
+            f"a.office AS OFFICE, {_month('a.starts_at')} AS TIME, "
             f"CASE a.status WHEN 'no_show' THEN 'NO_SHOW' ELSE 'ATTENDED' END AS ATTENDANCE "
             f"FROM st_appointments a JOIN st_offices o ON o.code = a.office "
             f"WHERE a.status IN ('attended', 'no_show') AND a.starts_at >= {start} "
@@ -196,11 +242,11 @@ def build_units(
             f"CREATE OR REPLACE TABLE u_permits AS "
             f"WITH status AS (SELECT permit_id, arg_max(to_status, changed_at) AS status "
             f"FROM st_permit_events WHERE changed_at < {at} GROUP BY permit_id) "
-            f"SELECT p.ref_area, c.PATHWAY, c.CITIZENSHIP, c.SEX, "
-            f"{_age('c.birth_date', at_day)} AS AGE, "
+            f"SELECT p.ref_area, c.pathway_id AS PATHWAY, c.citizenship AS CITIZENSHIP, "
+            f"c.sex AS SEX, {_age('c.birth_date', at_day, last)} AS AGE, "
             f"CASE WHEN p.valid_until < {at_day} + INTERVAL {days} DAY THEN 'SOON' "
             f"ELSE 'LATER' END "
-            f"AS EXPIRY FROM st_permits p JOIN u_case c USING (application_id) "
+            f"AS EXPIRY FROM st_permits p JOIN st_cases c USING (application_id) "
             f"LEFT JOIN status USING (permit_id) WHERE p.issued_at < {at} "
             f"AND p.valid_from <= {at_day} AND p.valid_until >= {at_day} "
             f"AND coalesce(status.status, 'valid') = 'valid'"
@@ -208,65 +254,71 @@ def build_units(
     if wanted("revocations"):
         duck.execute(
             f"CREATE OR REPLACE TABLE u_revocations AS SELECT p.ref_area, "
-            f"c.PATHWAY, {month.format('e.changed_at')} AS TIME "
+            f"c.pathway_id AS PATHWAY, {_month('e.changed_at')} AS TIME "
             f"FROM st_permit_events e JOIN st_permits p USING (permit_id) "
-            f"JOIN u_case c USING (application_id) "
+            f"JOIN st_cases c USING (application_id) "
             f"WHERE e.to_status = 'revoked' AND e.changed_at >= {start} AND e.changed_at < {at}"
         )
     if wanted("applications_to_date"):
         duck.execute(
             f"CREATE OR REPLACE TABLE u_applications_to_date AS SELECT ref_area, "
-            f"PATHWAY FROM u_case WHERE submitted_at < {at}"
+            f"pathway_id AS PATHWAY FROM st_cases WHERE submitted_at < {at}"
         )
     source = eligible or "(SELECT NULL::VARCHAR AS pathway, NULL::VARCHAR AS status LIMIT 0)"
     if wanted("eligible"):
         duck.execute(
             f"CREATE OR REPLACE TABLE u_eligible AS SELECT upper(split_part(pathway, '.', 1)) "
-            f"AS ref_area, _pathway(pathway) AS PATHWAY FROM {source} WHERE status = 'eligible'"
+            f"AS ref_area, pathway AS PATHWAY FROM {source} WHERE status = 'eligible'"
         )
     if wanted("fees"):
+        # An empty list of fees has nothing to unnest: only the rest is parsed as JSON.
         duck.execute(
             f"CREATE OR REPLACE TABLE u_fees AS "
-            f"WITH due AS (SELECT c.application_id, unnest(CAST(c.fees AS JSON[])) AS fee "
-            f"FROM u_case c WHERE c.submitted_at >= {start} AND c.submitted_at < {at}) "
-            f"SELECT c.application_id, c.ref_area, c.PATHWAY, "
-            f"c.OFFICE, {month.format('c.submitted_at')} AS TIME, "
+            f"WITH due AS (SELECT c.application_id, c.ref_area, c.pathway_id AS PATHWAY, "
+            f"c.office AS OFFICE, {_month('c.submitted_at')} AS TIME, "
+            f"unnest(CAST(c.fees AS JSON[])) AS fee FROM st_cases c "
+            f"WHERE c.submitted_at >= {start} AND c.submitted_at < {at} "
+            f"AND c.fees IS NOT NULL AND c.fees <> '[]') "
+            f"SELECT application_id, ref_area, PATHWAY, OFFICE, TIME, "
             f"sum(CAST(fee ->> 'amount' AS DECIMAL(18, 2))) AS value, "
-            f"min(fee ->> 'currency') AS currency FROM due JOIN u_case c USING (application_id) "
+            f"min(fee ->> 'currency') AS currency FROM due "
             f"WHERE coalesce(CAST(fee ->> 'exempt' AS BOOLEAN), false) = false "
             f"GROUP BY ALL HAVING sum(CAST(fee ->> 'amount' AS DECIMAL(18, 2))) > 0"
         )
     if wanted("stages"):
-        _stages(duck, start, at, month)
+        _stages(duck, decision, start, at)
 
 
-def _stages(duck: duckdb.DuckDBPyConnection, start: str, at: str, month: str) -> None:
-    """Days spent in each open state by the cases decided in the period (and in total)."""
+def _stages(duck: duckdb.DuckDBPyConnection, decision: str, start: str, at: str) -> None:
+    """Days spent in each open state by the cases decided in the period (and in total).
+
+    Only the steps of the cases decided in the period (``_decided``) are windowed. A
+    spell belongs to the decision that closes its episode (the first decision at or after
+    it); the total (``_T``) is the time from submission to a case's first decision, taken
+    in the one join that gives every row its case's codes.
+    """
     stage_list = ", ".join(f"'{s.lower()}'" for s in STAGES)
+    in_period = "{0} >= " + start + " AND {0} < " + at
     duck.execute(
         f"CREATE OR REPLACE TABLE u_stages AS "
-        f"WITH steps AS (SELECT application_id, to_status, step_at AS entered_at, "
+        f"WITH steps AS (SELECT application_id, to_status, step_at, "
         f"lead(step_at) OVER w AS left_at, "
-        f"count(*) FILTER (WHERE to_status IN ('approved', 'denied')) OVER "
-        f"(PARTITION BY application_id ORDER BY step_at ROWS BETWEEN UNBOUNDED PRECEDING AND "
-        f"1 PRECEDING) AS episode FROM st_steps WHERE application_id IN (SELECT "
-        f"application_id FROM st_steps WHERE to_status IN ('approved', 'denied') AND "
-        f"step_at >= {start} AND step_at < {at}) WINDOW w AS (PARTITION BY application_id "
-        f"ORDER BY step_at)), "
-        f"decided AS (SELECT application_id, entered_at AS decided_at, "
-        f"coalesce(episode, 0) AS episode FROM steps "
-        f"WHERE to_status IN ('approved', 'denied')), "
-        f"spells AS (SELECT d.application_id, upper(s.to_status) AS STAGE, "
-        f"sum(epoch(s.left_at) - epoch(s.entered_at)) / 86400.0 AS days FROM decided d "
-        f"JOIN steps s ON s.application_id = d.application_id AND "
-        f"coalesce(s.episode, 0) = d.episode AND s.to_status IN ({stage_list}) "
-        f"AND s.left_at IS NOT NULL WHERE d.decided_at >= {start} AND d.decided_at < {at} "
-        f"GROUP BY ALL), "
-        f"totals AS (SELECT d.application_id, '_T' AS STAGE, (epoch(d.decided_at) - "
-        f"epoch(c.submitted_at)) / 86400.0 AS days FROM decided d JOIN u_case c USING "
-        f"(application_id) WHERE d.decided_at >= {start} AND d.decided_at < {at} AND "
-        f"d.episode = 0) "
-        f"SELECT c.ref_area, c.PATHWAY, c.OFFICE, x.STAGE, x.days "
-        f"FROM (SELECT * FROM spells UNION ALL SELECT * FROM totals) x "
-        f"JOIN u_case c USING (application_id)"
+        f"min(step_at) FILTER (WHERE to_status IN {decision}) OVER (w ROWS BETWEEN "
+        f"CURRENT ROW AND UNBOUNDED FOLLOWING) AS closed_at, "
+        f"count(*) FILTER (WHERE to_status IN {decision}) OVER (w ROWS BETWEEN "
+        f"UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier "
+        f"FROM st_steps WHERE application_id IN (SELECT application_id FROM _decided) "
+        f"WINDOW w AS (PARTITION BY application_id ORDER BY step_at)), "
+        f"x AS (SELECT application_id, upper(to_status) AS STAGE, "
+        f"sum(epoch(left_at) - epoch(step_at)) / 86400.0 AS days, "
+        f"NULL::TIMESTAMP AS decided_at FROM steps WHERE to_status IN ({stage_list}) "
+        f"AND left_at IS NOT NULL AND {in_period.format('closed_at')} "
+        f"GROUP BY application_id, to_status "
+        f"UNION ALL SELECT application_id, '_T', NULL, step_at FROM steps "
+        f"WHERE to_status IN {decision} AND {in_period.format('step_at')} "
+        f"AND coalesce(earlier, 0) = 0) "
+        f"SELECT c.ref_area, c.pathway_id AS PATHWAY, c.office AS OFFICE, x.STAGE, "
+        f"CASE WHEN x.STAGE = '_T' THEN (epoch(x.decided_at) - epoch(c.submitted_at)) "
+        f"/ 86400.0 ELSE x.days END AS days "
+        f"FROM x JOIN st_cases c USING (application_id)"
     )
