@@ -14,6 +14,13 @@ from __future__ import annotations
 
 from ruta.stats._api import build_release, load_simulation
 from ruta.stats._audit import Interval
+from ruta.stats._cache import (
+    ReleaseCache,
+    StoreVersion,
+    moment_key,
+    population_key,
+    store_version,
+)
 from ruta.stats._codes import CODE_LISTS, code_names, concept_names
 from ruta.stats._design import (
     DEFAULT_STATISTICS,
@@ -65,9 +72,11 @@ __all__ = [
     "PeriodError",
     "ProjectedWeek",
     "Release",
+    "ReleaseCache",
     "SourceError",
     "StatisticSpec",
     "StatsError",
+    "StoreVersion",
     "TableSpec",
     "build_release",
     "build_units",
@@ -79,10 +88,13 @@ __all__ = [
     "forecast_backlog",
     "load_case_store",
     "load_simulation",
+    "moment_key",
     "office_histories",
     "parse_period",
     "pathway_code",
+    "population_key",
     "sla_rule",
+    "store_version",
     "structure_path",
     "write_export",
 ]

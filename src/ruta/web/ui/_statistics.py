@@ -13,9 +13,8 @@ Figures are plain data (:class:`Figure`): the page draws them as inline SVG
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Literal
@@ -29,17 +28,22 @@ from ruta.stats import (
     Forecast,
     ForecastError,
     Observation,
+    OfficeHistory,
     Period,
     Release,
+    ReleaseCache,
     build_units,
     code_names,
     compute_release,
     forecast_backlog,
     load_case_store,
     load_simulation,
+    moment_key,
     office_histories,
     parse_period,
     pathway_code,
+    population_key,
+    store_version,
 )
 
 __all__ = [
@@ -159,46 +163,35 @@ def quarters_before(code: str, count: int) -> list[str]:
     return out[::-1]
 
 
-#: Releases of closed periods do not change: kept per (database, period, threshold).
-_CLOSED: dict[tuple[str, str, int | None, str], Release] = {}
-_CLOSED_LOCK = threading.Lock()
-_CLOSED_MAX = 32
+#: Computed releases and office histories, keyed by the store's version (``ruta.stats``
+#: ``store_version``): a change to the cases changes the key, so nothing stale is shown.
+RELEASES: ReleaseCache[Release] = ReleaseCache(32)
+HISTORIES: ReleaseCache[list[OfficeHistory]] = ReleaseCache(8)
+
+
+def _as_of(period: Period, now: datetime) -> datetime:
+    """The moment of the stocks: the end of the period, or now while it runs (naive UTC)."""
+    moment = now.astimezone(UTC).replace(tzinfo=None)
+    return min(datetime.combine(period.end, time()), moment)
 
 
 def _release(
     duck: duckdb.DuckDBPyConnection,
-    key: str,
     period: Period,
-    now: datetime,
+    as_of: datetime,
     simulation: str | None,
     threshold: int | None,
 ) -> Release:
-    """The full default release of ``period`` (from cache when the period is closed).
+    """The full default release of ``period``.
 
     Why the full release and not only the tables a chart needs: tables published from
     the same data are protected together; a page protecting fewer tables could publish
     a cell the export withholds, and the two together would reveal it.
     """
-    moment = now.astimezone(UTC).replace(tzinfo=None)
-    end = datetime.combine(period.end, time())
-    closed = end <= moment
-    cache_key = (key, period.code, threshold, simulation or "")
-    if closed:
-        with _CLOSED_LOCK:
-            found = _CLOSED.get(cache_key)
-        if found is not None:
-            return found
-    as_of = min(end, moment)
     build_units(duck, period, as_of, simulation)
     areas = {str(r[0]) for r in duck.execute("SELECT DISTINCT ref_area FROM st_cases").fetchall()}
     pathways = {a: [pathway_code(p.id) for p in list_pathways(a)] for a in sorted(areas)}
-    release = compute_release(duck, period, as_of, pathways, threshold=threshold)
-    if closed:
-        with _CLOSED_LOCK:
-            if len(_CLOSED) >= _CLOSED_MAX:
-                _CLOSED.pop(next(iter(_CLOSED)))
-            _CLOSED[cache_key] = release
-    return release
+    return compute_release(duck, period, as_of, pathways, threshold=threshold)
 
 
 def _total(observation: Observation, **fixed: str) -> bool:
@@ -252,7 +245,7 @@ def statistics_view(
 
     Args:
         connection: An open connection to the case store.
-        database_key: Names the store in the cache of closed periods' releases.
+        database_key: Names the store in the cache of computed releases.
         countries: The states shown (a supervisor's own); None for the regional view.
         period: ``YYYY-Qn`` (or ``YYYY-MM``).
         lang: Language of the code names.
@@ -270,29 +263,46 @@ def statistics_view(
     _ = gettext
     present = now or datetime.now(UTC)
     parsed = parse_period(period)
-    duck = duckdb.connect()
-    try:
-        load_case_store(connection, duck)
-        simulation = load_simulation(duck, population) if population is not None else None
-        trend_periods = [parse_period(q) for q in quarters_before(parsed.code, 5)]
-        trend_periods = [
-            p for p in trend_periods if datetime.combine(p.start, time(), UTC) < present
-        ]
-        releases = {
-            p.code: _release(duck, database_key, p, present, simulation, threshold)
-            for p in trend_periods
-        }
-        release = releases.get(parsed.code) or _release(
-            duck, database_key, parsed, present, simulation, threshold
-        )
-        known = {o.code("REF_AREA") for r in releases.values() for o in r.observations}
-        areas = tuple(sorted(countries if countries is not None else known))
-        forecasts = _forecasts(duck, present, areas, deadline, release.offices) if forecast else []
-    finally:
-        duck.close()
+    trend_periods = [parse_period(q) for q in quarters_before(parsed.code, 5)]
+    trend_periods = [p for p in trend_periods if datetime.combine(p.start, time(), UTC) < present]
+    wanted = {p.code: p for p in [*trend_periods, parsed]}
+    # Everything the figures depend on is in the keys: a second view of an unchanged
+    # store reads no case at all.
+    version = store_version(connection)
+    base = (database_key, version.fingerprint, threshold, population_key(population))
+    keys = {
+        code: (*base, code, moment_key(version, _as_of(p, present))) for code, p in wanted.items()
+    }
+    releases: dict[str, Release] = {}
+    for code, key in keys.items():
+        found = RELEASES.get(key)
+        if found is not None:
+            releases[code] = replace(found, as_of=_as_of(wanted[code], present))
+    moment = present.astimezone(UTC).replace(tzinfo=None)
+    history_key = (database_key, version.fingerprint, moment_key(version, moment))
+    histories = HISTORIES.get(history_key) if forecast else []
+    if len(releases) < len(wanted) or histories is None:
+        duck = duckdb.connect()
+        try:
+            load_case_store(connection, duck)
+            simulation = load_simulation(duck, population) if population is not None else None
+            for code, p in wanted.items():
+                if code not in releases:
+                    releases[code] = _release(duck, p, _as_of(p, present), simulation, threshold)
+                    RELEASES.put(keys[code], releases[code])
+            if histories is None:
+                histories = office_histories(duck, moment)
+                HISTORIES.put(history_key, histories)
+        finally:
+            duck.close()
+    release = releases[parsed.code]
+    trend = {p.code: releases[p.code] for p in trend_periods}
+    known = {o.code("REF_AREA") for r in trend.values() for o in r.observations}
+    areas = tuple(sorted(countries if countries is not None else known))
+    forecasts = _forecasts(histories or [], areas, deadline, release.offices) if forecast else []
     names = _Names(lang, release.offices)
     figures = [
-        _backlog_trend(releases, areas, names, _, by_office=countries is not None),
+        _backlog_trend(trend, areas, names, _, by_office=countries is not None),
         *_processing(release, areas, names, _),
         _outcomes(release, areas, names, _, "PATHWAY"),
         _outcomes(release, areas, names, _, "CITIZENSHIP"),
@@ -533,16 +543,14 @@ def _pair(
 
 
 def _forecasts(
-    duck: duckdb.DuckDBPyConnection,
-    now: datetime,
+    histories: Sequence[OfficeHistory],
     areas: Sequence[str],
     deadline: date | None,
     offices: Mapping[str, str],
 ) -> list[OfficeForecast]:
     """Each office's projection; an office without enough history says why."""
-    moment = now.astimezone(UTC).replace(tzinfo=None)
     out = []
-    for history in office_histories(duck, moment):
+    for history in histories:
         if history.ref_area not in areas:
             continue
         name = offices.get(history.office, history.office)
