@@ -87,6 +87,7 @@ SELECT
     1 + least(floor(-ln(1 - ((h >> 16) % 1000000) / 1000000.0) * 3.5)::INT, {ncit} - 1))
     AS citizenship,
   DATE '1950-01-01' + ((h >> 24) % 25000)::INT AS birth_date,
+  'day' AS birth_precision,
   CASE WHEN h % 9 = 0 THEN '[{{"amount": "65000", "currency": "COP", "exempt": false}}]'
        ELSE '[]' END AS fees
 FROM base;
