@@ -56,7 +56,7 @@ def _view(database, now: datetime):
 
 def test_second_view_is_served_from_cache_and_a_new_case_invalidates_it(database, tmp_path, calls):
     with database.sessionmaker() as session:
-        seed_demo(session, applicants=40, keys_dir=tmp_path / "keys", months=4)
+        seed_demo(session, applicants=12, keys_dir=tmp_path / "keys", months=2)
         officer = do_create_user(
             session, None, username="cw-cache", password=PASSWORD, role="caseworker", country="COL"
         )
@@ -85,7 +85,7 @@ def test_second_view_is_served_from_cache_and_a_new_case_invalidates_it(database
 
 def test_the_store_version_names_its_latest_event(database, tmp_path):
     with database.sessionmaker() as session:
-        seed_demo(session, applicants=10, keys_dir=tmp_path / "keys", months=1)
+        seed_demo(session, applicants=4, keys_dir=tmp_path / "keys", months=1)
         version = store_version(session.connection())
     assert version.last_event is not None
     assert version.last_event <= datetime.now(UTC).replace(tzinfo=None)
