@@ -103,6 +103,10 @@ SELECT application_id, 'in_review', CASE WHEN h % 10 < 7 THEN 'approved' ELSE 'd
        ((h >> 12) % 400)::BIGINT,
        submitted_at + to_seconds(((h >> 4) % 1728000 + (h >> 20) % 5184000)::BIGINT)
 FROM c WHERE h % 10 < 8;
+CREATE OR REPLACE TABLE st_decisions AS
+SELECT application_id, row_number() OVER () AS decision_id, to_status AS outcome,
+       CASE WHEN hash(application_id) % 50 = 0 THEN 1 ELSE 0 END AS override
+FROM st_steps WHERE to_status IN ('approved', 'denied');
 CREATE OR REPLACE TABLE st_appointments AS
 SELECT application_id, office, submitted_at + INTERVAL 10 DAY AS starts_at,
        CASE WHEN hash(application_id) % 11 = 0 THEN 'no_show' ELSE 'attended' END AS status

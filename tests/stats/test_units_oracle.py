@@ -81,7 +81,15 @@ def _store(seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             status = rng.choice(NEXT[status])
             # Strictly later: the order of a case's steps is never a tie.
             at = at + timedelta(minutes=rng.randint(1, 40 * 24 * 60))
-            steps.append({"application_id": case["application_id"], "to": status, "at": at})
+            steps.append(
+                {
+                    "application_id": case["application_id"],
+                    "to": status,
+                    "at": at,
+                    # The final decision written with a decision step: against the engine?
+                    "override": rng.random() < 0.3,
+                }
+            )
     return cases, steps
 
 
@@ -133,6 +141,16 @@ def _load(cases: list[dict[str, Any]], steps: list[dict[str, Any]]) -> duckdb.Du
         "CREATE TABLE st_permit_events (permit_id VARCHAR, changed_at TIMESTAMP, to_status VARCHAR)"
     )
     duck.execute("CREATE TABLE st_offices (code VARCHAR, ref_area VARCHAR, name VARCHAR)")
+    duck.execute(
+        "CREATE TABLE st_decisions (application_id VARCHAR, decision_id BIGINT, "
+        "outcome VARCHAR, override BIGINT)"
+    )
+    decided = [s for s in steps if s["to"] in DECISIONS]
+    if decided:
+        duck.executemany(
+            "INSERT INTO st_decisions VALUES (?, ?, ?, ?)",
+            [[s["application_id"], i, s["to"], int(s["override"])] for i, s in enumerate(decided)],
+        )
     return duck
 
 
@@ -226,6 +244,7 @@ def _reference(
                     month.format(at.year, at.month),
                     outcome,
                     _sla(area, submitted.date(), at.date()),
+                    "YES" if step["override"] else "NO",
                 )
                 out["decisions"][row] += 1
                 for j in episode:
@@ -246,7 +265,7 @@ def _units(duck: duckdb.DuckDBPyConnection) -> dict[str, Counter[tuple[Any, ...]
     person = ("PATHWAY", "CITIZENSHIP", "SEX", "AGE", "OFFICE")
     columns = {
         "applications": (*person, "TIME"),
-        "decisions": (*person, "TIME", "OUTCOME", "SLA"),
+        "decisions": (*person, "TIME", "OUTCOME", "SLA", "OVERRIDE"),
         "backlog": (*person, "WAITING_TIME", "SLA"),
         "stages": ("PATHWAY", "OFFICE", "STAGE", "days"),
     }
