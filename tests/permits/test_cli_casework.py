@@ -14,7 +14,6 @@ from ruta.cases import actions
 from ruta.cases.actions.authentication import do_create_user
 from ruta.cases.schemas import ApplicationCreate
 from ruta.cli import main
-from ruta.pathways import list_pathways
 from ruta.permits import KeyStore, read_qr, verify
 from ruta.settings import get_settings
 
@@ -52,13 +51,16 @@ def approved(database: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         cw, sup = user("cw-col", "caseworker"), user("sup-col", "supervisor")
         body = ApplicationCreate.model_validate(
             {
-                "pathway": list_pathways("COL")[0].id,
+                # A Peruvian with a valid passport on the Andean visa: the engine finds the
+                # case eligible, so the approval needs no override reason.
+                "pathway": "col.andean-temporary",
                 "profile": {
                     "in_host_country": True,
-                    "nationalities": [{"country": "VEN", "acquired": "birth"}],
+                    "nationalities": [{"country": "PER", "acquired": "birth"}],
                     "date_of_birth": "1990-05-01",
                     "entry": {"date": "2024-02-01", "authorized_crossing": True},
                     "criminal_records": [],
+                    "documents": [{"type": "passport", "expires": "2035-01-01"}],
                 },
                 "applicant": {
                     "given_names": "María José",
@@ -66,7 +68,7 @@ def approved(database: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
                     "surname_2": "Gómez",
                     "date_of_birth": "1990-05-01",
                     "sex": "F",
-                    "nationality": "VEN",
+                    "nationality": "PER",
                     "document": {"type": "passport", "number": "123456789"},
                     "languages": ["es"],
                 },

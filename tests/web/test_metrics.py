@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
-from tests.web.api.test_applications_api import submit
+from tests.web.api.test_applications_api import eligible_body, submit
 
 from ruta.settings import Settings
 from ruta.web import create_app
@@ -97,7 +97,9 @@ def test_requests_by_route_template_and_status(app: FastAPI, client, api_headers
 def test_decisions_are_counted(app: FastAPI, client, api_headers) -> None:
     officer = api_headers("ana", "caseworker", "COL")
     boss = api_headers("sup", "supervisor", "COL")
-    url = f"/api/v1/applications/{submit(client, officer).json()['id']}"
+    # An eligible case: approving it agrees with the engine (no override reason).
+    app_id = submit(client, officer, payload=eligible_body()).json()["id"]
+    url = f"/api/v1/applications/{app_id}"
     client.post(f"{url}/transitions", json={"to": "in_review", "reason": "p"}, headers=officer)
     decide = {"outcome": "approved", "reasons": ["met"]}
     client.post(f"{url}/decision", json=decide, headers=officer)
