@@ -112,3 +112,19 @@ def test_protection_is_among_what_can_still_be_done_without_invented_contacts(
     assert "protection as a refugee" in item.text_content()
     # The only contact is the migration authority Ruta lists for Colombia (help.yaml).
     assert item.xpath(".//a/@href") == ["https://www.migracioncolombia.gov.co"]
+
+
+def test_a_question_explains_the_acronyms_of_its_options(finder_client: TestClient) -> None:
+    answers = {
+        **VENEZUELAN_IN_COLOMBIA,
+        "permits": "true",
+        "permits.0.country": "COL",
+        "permits.0.type": "sc2",
+    }
+    asked = walk_finder(finder_client, answers, "en")  # type: ignore[arg-type]
+    at = asked.index("permits.0.type")
+    page = finder_client.get("/finder/question", params={"lang": "en", "at": at})
+    tree = lxml.html.fromstring(page.text)
+    labels = " ".join(label.text_content() for label in tree.xpath("//label"))
+    assert "Colombia's permit for Venezuelan migrants" in labels  # the PPT option
+    assert tree.xpath("//label/abbr[@title='Permiso por Protección Temporal']")

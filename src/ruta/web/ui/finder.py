@@ -165,6 +165,7 @@ def _question_page(
             "number": at + 1,
             "value": value,
             "typed": typed or [],
+            "terms": TermExplainer(request_language(request)),
             "back_href": back,
             "back_to_check": back_to_check,
             "error": error,
