@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pyotp
@@ -23,7 +24,10 @@ from ruta.cases.totp import SealError, seal, unseal
 from ruta.store.models import AuditEvent, RecoveryCode, User
 
 KEY = "k" * 40
-T0 = datetime(2026, 12, 5, 9, 0, 0, tzinfo=UTC)
+# The start of the current 30-second TOTP step: a fixed clock for the codes, yet close enough
+# to the real one that a token minted at T0 is still live when a check reads the real clock
+# (a date written into the test made every token expired a few hours after it was written).
+T0 = datetime.fromtimestamp(int(time.time()) // 30 * 30, tz=UTC)
 
 
 def _sign_in(session, username, *, kind="session", otp=None, now=T0, client="192.0.2.1"):
