@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from ruta.cases.accounts import do_create_user
-from ruta.cases.demo import seed_demo
 from tests.cases.conftest import PASSWORD, submission
 
 from ruta.cases.actions import do_submit_application
+from ruta.cases.actions.authentication import do_create_user
+from ruta.cli._demo import seed_demo
 from ruta.stats import store_version
 from ruta.store.models import User
 from ruta.web.ui import _statistics
