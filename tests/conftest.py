@@ -57,7 +57,7 @@ def _cheap_password_hashing() -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def _english_commands() -> None:
-    # `ruta link` speaks the user's language when --lang is left out (RUTA_LANG, else the
+    # every command speaks the user's language when --lang is left out (RUTA_LANG, else the
     # locale): the tests expect English whatever the shell that runs them says.
     os.environ["RUTA_LANG"] = "en"
 

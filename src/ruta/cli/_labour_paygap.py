@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ruta.cli._lang import LangOption, cli_language
+from ruta.cli._lang import UserLangOption, cli_language
 from ruta.i18n import translator
 
 if TYPE_CHECKING:
@@ -133,7 +133,7 @@ def paygap(
             help="Also write a report with charts: FILE.html or FILE.pdf.", callback=_report_path
         ),
     ] = None,
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
 ) -> None:
     """The migrant pay gap: raw, ILO factor-weighted, and decomposed (Oaxaca-Blinder).
 

@@ -1,9 +1,10 @@
 """The ``--lang`` option every command that speaks a language shares.
 
-Most commands speak English unless told otherwise (``--lang`` defaults to ``en``). The
-``ruta link`` commands speak the user's language when ``--lang`` is left out: ``RUTA_LANG``
-if it is set, else the locale's (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``, read
-as gettext reads them) when Ruta speaks it, else English (:func:`user_language`).
+Every command that speaks a language speaks the user's when ``--lang`` is left out:
+``RUTA_LANG`` if it is set, else the locale's (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``,
+``LANG``, read as gettext reads them) when Ruta speaks it, else English
+(:func:`user_language`). A Spanish-speaking operator whose shell says ``es_CO.UTF-8`` reads
+``ruta users list`` and ``ruta pathways check`` in Spanish without asking.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from ruta.i18n import expected_languages, language_of, require_language
 
 __all__ = [
     "LANG_HELP",
-    "LangOption",
     "UserLangOption",
     "cli_language",
     "language_from_environment",
@@ -28,7 +28,6 @@ LANG_HELP = (
     f"Language: {expected_languages()}; a BCP 47 tag with a region (pt-BR, es-419) falls "
     "back to its language."
 )
-LangOption = Annotated[str, typer.Option("--lang", help=LANG_HELP)]
 UserLangOption = Annotated[
     str | None,
     typer.Option(

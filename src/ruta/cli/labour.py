@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ruta.cli._lang import LangOption, cli_language
+from ruta.cli._lang import UserLangOption, cli_language
 
 if TYPE_CHECKING:
     from ruta.labour.pensions import Reason, Totalization
@@ -58,7 +58,7 @@ def pension(
         str,
         typer.Option(help="mercosur, iberoamerican, or auto (the most favourable that applies)."),
     ] = "auto",
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="Date of the claim (YYYY-MM-DD); today by default."),

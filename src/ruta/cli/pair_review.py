@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ruta.cli._lang import LangOption, cli_language
+from ruta.cli._lang import UserLangOption, cli_language
 from ruta.errors import RutaError
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def import_pairs(
             help="strftime patterns of date_of_birth separated by |, as for ruta link dedupe.",
         ),
     ] = None,
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
 ) -> None:
     """Queue the borderline pairs for review; pairs already queued are kept as they are."""
     lang = cli_language(lang)
@@ -136,7 +136,7 @@ def list_pairs(
     ],
     decided: Annotated[bool, typer.Option(help="Decided pairs instead of pending ones.")] = False,
     limit: Annotated[int, typer.Option(min=1, help="At most this many pairs.")] = 50,
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
 ) -> None:
     """Print the queue: id, registry, record ids, probability, status (tab-separated)."""
     lang = cli_language(lang)
@@ -186,7 +186,7 @@ def export_decisions(
             "registry file holds.",
         ),
     ] = False,
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
 ) -> None:
     """Write the decided pairs for ruta link dedupe --decisions (an audited read).
 

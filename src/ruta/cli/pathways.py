@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ruta.cli._app import use_pack_folders
-from ruta.cli._lang import LangOption, cli_language
+from ruta.cli._lang import UserLangOption, cli_language
 from ruta.i18n import N_, translator
 from ruta.pathways import (
     EvaluationResult,
@@ -169,7 +169,7 @@ def check(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Evaluation date (YYYY-MM-DD); today by default.")
     ] = None,
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
     fmt: Annotated[
         str, typer.Option("--format", help="text or json (json goes to stdout).")
     ] = "text",
@@ -197,7 +197,7 @@ def list_command(
     country: Annotated[
         str | None, typer.Option("--country", help="Host country (ISO alpha-3).")
     ] = None,
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Date for the window column.")
     ] = None,
@@ -244,7 +244,7 @@ def list_command(
 @app.command("explain")
 def explain_command(
     pathway_id: Annotated[str, typer.Argument(metavar="ID", help="Pathway id, e.g. col.ppt.")],
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
     packs: PacksOption = None,
 ) -> None:
     """The rules of one pathway: conditions with citations, documents, fees, rights."""
@@ -325,7 +325,7 @@ def compare_command(
         ),
     ],
     fmt: Annotated[str, typer.Option("--format", help="text, csv or json.")] = "text",
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
 ) -> None:
     """The states' versions of a treaty pathway side by side, departures marked (≠)."""
     lang = cli_language(lang)
@@ -378,7 +378,7 @@ def simulate_command(
             "condition (CSV, Parquet) and charts (SVG) into DIR.",
         ),
     ] = None,
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
 ) -> None:
     """Evaluate every pathway for a whole population (policy simulation)."""
     _use_packs(packs)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ruta.cli._lang import LangOption, cli_language
+from ruta.cli._lang import UserLangOption, cli_language
 from ruta.errors import RutaError
 from ruta.i18n import expected_languages, translator
 from ruta.permits import (
@@ -286,7 +286,7 @@ def verify_cmd(
         ),
     ] = None,
     output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
     directory: DirOpt = DEFAULT_DIR,
     operator_key: OperatorOpt = None,
     purpose: Annotated[

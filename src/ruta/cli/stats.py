@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from ruta.cli._lang import LangOption, cli_language
+from ruta.cli._lang import UserLangOption, cli_language
 from ruta.i18n import translator
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def export(
     audit: Annotated[
         bool, typer.Option("--audit/--no-audit", help="Prove the protection before writing.")
     ] = True,
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
 ) -> None:
     """Export every indicator of a period from the case store (RUTA_DATABASE_URL)."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -161,7 +161,7 @@ def forecast(
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the simulation.")] = 0,
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
 ) -> None:
     """Project each office's backlog and answer: when does it clear, how many caseworkers?"""
     import json

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from ruta.cli._lang import LangOption, cli_language
+from ruta.cli._lang import UserLangOption, cli_language
 from ruta.errors import RutaError
 from ruta.i18n import translator
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["register_users"]
 
 
-def _gettext(lang: str) -> Callable[[str], str]:
+def _gettext(lang: str | None) -> Callable[[str], str]:
     return translator(cli_language(lang), "cli").gettext
 
 
@@ -47,7 +47,7 @@ def users_list(
     fmt: str = typer.Option("text", "--format", help="text (a table) or json"),
     role: str = typer.Option(None, help="Only this role"),
     country: str = typer.Option(None, help="Only this country (ISO 3166-1 alpha-3)"),
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
 ) -> None:
     """List accounts: username, role, country, office, active, second factor, created, last
     sign-in (never a password hash)."""
@@ -99,7 +99,7 @@ def _run(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 def users_disable(
-    name: str = typer.Argument(..., help="Username"), lang: LangOption = "en"
+    name: str = typer.Argument(..., help="Username"), lang: UserLangOption = None
 ) -> None:
     """Disable an account; its sessions and API tokens end at once."""
     from ruta.cases.actions import do_disable_user
@@ -111,7 +111,9 @@ def users_disable(
     )
 
 
-def users_enable(name: str = typer.Argument(..., help="Username"), lang: LangOption = "en") -> None:
+def users_enable(
+    name: str = typer.Argument(..., help="Username"), lang: UserLangOption = None
+) -> None:
     """Enable a disabled account."""
     from ruta.cases.actions import do_enable_user
 
@@ -125,7 +127,7 @@ def users_reset_password(
     generate: bool = typer.Option(
         False, "--generate", help="Generate a password and print it once (stdin is not read)"
     ),
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
 ) -> None:
     """Set a new password, read from stdin (first line) like `users create`, or generated
     with --generate (or when stdin is empty) and printed once. Sessions end."""
@@ -146,7 +148,7 @@ def users_reset_password(
 
 
 def users_reset_second_factor(
-    name: str = typer.Argument(..., help="Username"), lang: LangOption = "en"
+    name: str = typer.Argument(..., help="Username"), lang: UserLangOption = None
 ) -> None:
     """Remove an account's authenticator and recovery codes (a lost phone); supervisors and
     administrators set up a new one at their next sign-in."""
@@ -163,7 +165,7 @@ def users_set_role(
     role: str = typer.Argument(..., help="applicant, caseworker, supervisor, auditor or admin"),
     country: str = typer.Option(None, help="New country scope (ISO 3166-1 alpha-3)"),
     office: str = typer.Option(None, help="New office code ('' removes it)"),
-    lang: LangOption = "en",
+    lang: UserLangOption = None,
 ) -> None:
     """Change an account's role and its country and office scope; its sessions end."""
     from ruta.cases.actions import do_set_role
@@ -176,7 +178,7 @@ def users_set_role(
 
 
 def users_revoke_sessions(
-    name: str = typer.Argument(..., help="Username"), lang: LangOption = "en"
+    name: str = typer.Argument(..., help="Username"), lang: UserLangOption = None
 ) -> None:
     """End every page session and API token of an account."""
     from ruta.cases.actions import do_revoke_user_sessions
