@@ -194,7 +194,7 @@ def test_errors_name_the_field() -> None:
 def test_engine_texts_come_from_the_catalogs_in_the_language_asked() -> None:
     profile = {"host_country": "COL", "nationalities": [{"country": "ECU", "acquired": "birth"}]}
     spanish = evaluate(profile, D(2025, 8, 1), lang="es", pathways=["col.pep-tutor"]).results[0]
-    assert spanish.reasons[0].text == "Las solicitudes se abren el 2025-09-01."
+    assert spanish.reasons[0].text == "Las solicitudes se abren el 1 de septiembre de 2025."
     andean = evaluate(profile, D(2026, 1, 5), lang="fr", pathways=["col.andean-temporary"])
     travel = next(d for d in andean.results[0].documents_to_gather if d.id == "travel_document")
     assert travel.label == "passeport ou carte nationale d'identité"

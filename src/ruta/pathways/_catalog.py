@@ -32,7 +32,7 @@ from ruta.pathways._expr import (
     parse_term,
     walk,
 )
-from ruta.pathways._facts import country_name, fact_catalog, vocabulary
+from ruta.pathways._facts import country_in, fact_catalog, vocabulary
 from ruta.pathways._model import (
     Condition,
     Deadline,
@@ -195,9 +195,9 @@ def _host_condition(spec: PathwaySpec, instrument: CitationSpec) -> Condition:
     text = Text.model_validate(
         {
             lang: translator(lang, "pathways").gettext(
-                "This pathway is for people who want to live in %(country)s."
+                "This pathway is for people who want to live %(in_country)s."
             )
-            % {"country": country_name(spec.host_country, lang)}
+            % {"in_country": country_in(spec.host_country, lang)}
             for lang in LANGUAGES
         }
     )

@@ -6,14 +6,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Final
 
 import yaml
 
 from ruta.i18n import REVIEW_KEY, language_of, territory_names
 from ruta.pathways._schema import Text
 
-__all__ = ["COUNTRIES", "FactInfo", "Vocabulary", "country_name", "fact_catalog", "vocabulary"]
+__all__ = [
+    "COUNTRIES",
+    "FactInfo",
+    "Vocabulary",
+    "country_in",
+    "country_name",
+    "fact_catalog",
+    "nationality_adjective",
+    "vocabulary",
+]
 
 KINDS = ("bool", "date", "partial_date", "country", "enum", "list")
 
@@ -75,6 +84,60 @@ def country_name(code: str, lang: str) -> str:
     if alpha2 is None:
         return code
     return territory_names(language_of(lang) or "en").get(alpha2, code)
+
+
+_FALLBACK: Final[Mapping[str, Mapping[str, str]]] = {
+    "in": {"es": "en {name}", "pt": "em {name}", "fr": "en {name}", "en": "in {name}"},
+    "adj": {"es": "de {name}", "pt": "de {name}", "fr": "de {name}", "en": "{name}"},
+}
+
+
+@cache
+def _country_forms() -> dict[str, dict[str, dict[str, str]]]:
+    raw = _data("country_forms.yaml")
+    return {
+        str(form): {
+            str(lang): {str(c): str(t) for c, t in by_code.items()}
+            for lang, by_code in langs.items()
+        }
+        for form, langs in raw.items()
+    }
+
+
+def _country_form(form: str, code: str, lang: str) -> str:
+    lang = language_of(lang) or "en"
+    known = _country_forms().get(form, {}).get(lang, {}).get(code)
+    if known is not None:
+        return known
+    fallback = _FALLBACK[form].get(lang, "nan {name}" if form == "in" else "{name}")
+    return fallback.format(name=country_name(code, lang))
+
+
+def country_in(code: str, lang: str) -> str:
+    """Where: a country's name after "live", "apply", "be" in ``lang``, with its preposition
+    and article ("no Brasil", "au Brésil", "en Colombia", "in the United States").
+
+    Examples:
+        >>> country_in("BRA", "pt"), country_in("BRA", "fr"), country_in("COL", "es")
+        ('no Brasil', 'au Brésil', 'en Colombia')
+        >>> country_in("USA", "en"), country_in("DEU", "es")
+        ('in the United States', 'en Alemania')
+    """
+    return _country_form("in", code, lang)
+
+
+def nationality_adjective(code: str, lang: str) -> str:
+    """A nationality after the word for nationality in ``lang`` (feminine where the noun is):
+    "la nacionalidad boliviana", "a nacionalidade brasileira", "your Venezuelan nationality";
+    a country without a listed adjective is named ("la nacionalidad de Alemania").
+
+    Examples:
+        >>> nationality_adjective("BOL", "es"), nationality_adjective("BRA", "pt-BR")
+        ('boliviana', 'brasileira')
+        >>> nationality_adjective("VEN", "en"), nationality_adjective("DEU", "es")
+        ('Venezuelan', 'de Alemania')
+    """
+    return _country_form("adj", code, lang)
 
 
 def _text(raw: Any) -> Text:

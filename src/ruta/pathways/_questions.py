@@ -8,7 +8,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from ruta.i18n import translator
-from ruta.pathways._facts import COUNTRIES, FactInfo, country_name, fact_catalog, vocabulary
+from ruta.pathways._facts import (
+    COUNTRIES,
+    FactInfo,
+    country_in,
+    country_name,
+    fact_catalog,
+    nationality_adjective,
+    vocabulary,
+)
 from ruta.pathways._profile import fact_value
 
 __all__ = ["Question", "generic_fact", "question_for"]
@@ -70,7 +78,7 @@ def question_for(path: str, facts: Mapping[str, Any], lang: str) -> Question:
     Examples:
         >>> question_for("nationalities.0.acquired", {"nationalities": [{"country": "VEN"}]},
         ...              "en").text
-        'How did you acquire your Venezuela nationality?'
+        'How did you acquire your Venezuelan nationality?'
     """
     info, parent = _info(path)
     docs = vocabulary().documents
@@ -94,8 +102,13 @@ def question_for(path: str, facts: Mapping[str, Any], lang: str) -> Question:
         item = fact_value(facts, ".".join(parts[:2])) or {}
         country = str(item.get("country") or "")
         kind_code = str(item.get("type") or "")
-        text = text.replace(
-            "{country}", country_name(country, lang) if country in COUNTRIES else ""
+        known = country in COUNTRIES
+        # A country stands in a sentence with its preposition, article or adjective in each
+        # language ("morou no Brasil", "la nacionalidad boliviana"), not as a bare name.
+        text = (
+            text.replace("{country}", country_name(country, lang) if known else "")
+            .replace("{in_country}", country_in(country, lang) if known else "")
+            .replace("{nationality}", nationality_adjective(country, lang) if known else "")
         )
         label = docs[kind_code].get(lang) if kind_code in docs else ""
         text = text.replace("{type}", label)
