@@ -7,7 +7,6 @@ population engine compiles the same packs to SQL for whole populations.
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from ruta.pathways._catalog import (
@@ -95,30 +94,27 @@ __all__ = [
 ]
 
 
+# Loaded on first use (PEP 562), as ruta.linkage does: the population engines bring DuckDB
+# (and Spark), and the pack tests and the JSON Schema are for pack authors; a finder page or a
+# single evaluation should not pay for them.
+_LAZY = {
+    "PopulationSummary": "ruta.pathways._population",
+    "simulate": "ruta.pathways._population",
+    "simulate_spark": "ruta.pathways._spark",
+    "CaseOutcome": "ruta.pathways._packtest",
+    "coverage": "ruta.pathways._packtest",
+    "run_pack_tests": "ruta.pathways._packtest",
+    "pack_json_schema": "ruta.pathways._jsonschema",
+}
+
+
 def __getattr__(name: str) -> Any:
-    # Loaded on first use (PEP 562): the population engines bring DuckDB (and Spark), and the
-    # pack tests and the JSON Schema are for pack authors; a finder page or a single
-    # evaluation should not pay for them.
-    module: ModuleType
-    if name in ("PopulationSummary", "simulate"):
-        from ruta.pathways import _population
-
-        module = _population
-    elif name == "simulate_spark":
-        from ruta.pathways import _spark
-
-        module = _spark
-    elif name in ("CaseOutcome", "coverage", "run_pack_tests"):
-        from ruta.pathways import _packtest
-
-        module = _packtest
-    elif name == "pack_json_schema":
-        from ruta.pathways import _jsonschema
-
-        module = _jsonschema
-    else:
+    module = _LAZY.get(name)
+    if module is None:
         raise AttributeError(f"module 'ruta.pathways' has no attribute {name!r}")
-    value = getattr(module, name)
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 
