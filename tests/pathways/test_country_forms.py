@@ -90,6 +90,26 @@ def test_nationalities_agree_with_the_word_for_nationality() -> None:
     assert nationality_adjective("DEU", "es") == f"de {country_name('DEU', 'es')}"
 
 
+@pytest.mark.parametrize(
+    "lang,where,adjective",
+    [
+        ("es", "en {}", "de {}"),
+        ("pt", "em {}", "de {}"),
+        ("fr", "en {}", "de {}"),
+        ("en", "in {}", "{}"),
+        ("ht", "nan {}", "{}"),
+    ],
+)
+def test_an_unlisted_country_falls_back_to_its_name_in_every_language(
+    lang: str, where: str, adjective: str
+) -> None:
+    # New Zealand is in no language's list of country_forms.yaml: it is named after the
+    # language's usual preposition, and as "of <name>" where no adjective is listed.
+    name = country_name("NZL", lang)
+    assert country_in("NZL", lang) == where.format(name)
+    assert nationality_adjective("NZL", lang) == adjective.format(name)
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_finder_questions_put_the_country_in_the_sentence(lang: str) -> None:
     facts = {"nationalities": [{"country": "BOL"}], "residences": [{"country": "BRA"}]}

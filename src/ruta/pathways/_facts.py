@@ -86,9 +86,23 @@ def country_name(code: str, lang: str) -> str:
     return territory_names(language_of(lang) or "en").get(alpha2, code)
 
 
+#: A country not listed in country_forms.yaml for a language: its name after the language's
+#: usual preposition (every language Ruta speaks, as the data file's header says).
 _FALLBACK: Final[Mapping[str, Mapping[str, str]]] = {
-    "in": {"es": "en {name}", "pt": "em {name}", "fr": "en {name}", "en": "in {name}"},
-    "adj": {"es": "de {name}", "pt": "de {name}", "fr": "de {name}", "en": "{name}"},
+    "in": {
+        "es": "en {name}",
+        "pt": "em {name}",
+        "fr": "en {name}",
+        "en": "in {name}",
+        "ht": "nan {name}",
+    },
+    "adj": {
+        "es": "de {name}",
+        "pt": "de {name}",
+        "fr": "de {name}",
+        "en": "{name}",
+        "ht": "{name}",
+    },
 }
 
 
@@ -109,8 +123,7 @@ def _country_form(form: str, code: str, lang: str) -> str:
     known = _country_forms().get(form, {}).get(lang, {}).get(code)
     if known is not None:
         return known
-    fallback = _FALLBACK[form].get(lang, "nan {name}" if form == "in" else "{name}")
-    return fallback.format(name=country_name(code, lang))
+    return _FALLBACK[form][lang].format(name=country_name(code, lang))
 
 
 def country_in(code: str, lang: str) -> str:
