@@ -32,27 +32,32 @@ T = TypeVar("T")
 #: Audit actions that only read: they change nothing a release counts.
 _READS = ("%.read", "%.list", "%.day_list", "%.export")
 
-_VERSION = (
-    "SELECT "
-    "(SELECT count(*) FROM applications), "
-    "(SELECT max(updated_at) FROM applications), "
-    "(SELECT count(*) FROM applicants), "
-    "(SELECT max(id) FROM transitions), "
-    "(SELECT count(*) FROM transitions), "
-    "(SELECT count(*) FROM appointments), "
-    "(SELECT count(*) FROM permits), "
-    "(SELECT count(*) FROM offices), "
-    "(SELECT count(*) FROM users), "
+#: Counts and latest ids: any change a release counts changes one of them.
+_FINGERPRINT = (
+    "(SELECT count(*) FROM applications)",
+    "(SELECT max(updated_at) FROM applications)",
+    "(SELECT count(*) FROM applicants)",
+    "(SELECT max(id) FROM transitions)",
+    "(SELECT count(*) FROM transitions)",
+    "(SELECT count(*) FROM appointments)",
+    "(SELECT count(*) FROM permits)",
+    "(SELECT count(*) FROM offices)",
+    "(SELECT count(*) FROM users)",
     # The latest change on the audit trail, found walking back from the newest event.
-    "(SELECT id FROM audit_events WHERE {reads} ORDER BY id DESC LIMIT 1), "
-    "(SELECT max(submitted_at) FROM applications), "
-    "(SELECT max(at) FROM transitions), "
-    "(SELECT max(s.starts_at) FROM appointments ap JOIN slots s ON s.id = ap.slot_id "
-    "WHERE ap.status IN ('attended', 'no_show')), "
-    "(SELECT max(issued_at) FROM permits), "
-    "(SELECT max(at) FROM audit_events WHERE action = 'permit.status')"
+    "(SELECT id FROM audit_events WHERE "
+    + " AND ".join(f"action NOT LIKE '{r}'" for r in _READS)
+    + " ORDER BY id DESC LIMIT 1)",
 )
-_FINGERPRINT = 10
+#: The moments counted events bear: the latest of them is StoreVersion.last_event.
+_MOMENTS = (
+    "(SELECT max(submitted_at) FROM applications)",
+    "(SELECT max(at) FROM transitions)",
+    "(SELECT max(s.starts_at) FROM appointments ap JOIN slots s ON s.id = ap.slot_id "
+    "WHERE ap.status IN ('attended', 'no_show'))",
+    "(SELECT max(issued_at) FROM permits)",
+    "(SELECT max(at) FROM audit_events WHERE action = 'permit.status')",
+)
+_VERSION = "SELECT " + ", ".join((*_FINGERPRINT, *_MOMENTS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +93,9 @@ def store_version(connection: Connection) -> StoreVersion:
     Raises:
         SourceError: the database is not a migrated case store.
     """
-    reads = " AND ".join(f"action NOT LIKE '{r}'" for r in _READS)
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.execute(_VERSION.format(reads=reads))
+        cursor.execute(_VERSION)
         row = cursor.fetchone()
     except Exception as exc:  # the DB-API's own error class differs per driver
         raise SourceError(
@@ -101,8 +105,9 @@ def store_version(connection: Connection) -> StoreVersion:
         ) from None
     finally:
         cursor.close()
-    fingerprint = tuple(str(v) for v in row[:_FINGERPRINT])
-    moments = [m for m in (_moment(v) for v in row[_FINGERPRINT:]) if m is not None]
+    split = len(_FINGERPRINT)
+    fingerprint = tuple(str(v) for v in row[:split])
+    moments = [m for m in (_moment(v) for v in row[split:]) if m is not None]
     return StoreVersion(fingerprint, max(moments) if moments else None)
 
 
