@@ -66,3 +66,21 @@ def test_a_needless_override_reason_and_an_unknown_user_exit_2(ruta, ppt_case):
         "cases", "propose", ppt_case, "--as", "nobody", "--outcome", "denied", "--reason", "r"
     )
     assert nobody.returncode == 2 and "--as" in nobody.stderr
+
+
+def test_the_commands_speak_the_users_language_and_keep_their_step(ruta, ppt_case):
+    base = ("--outcome", "approved", "--reason", "RUMV", "--override-reason", "visto")
+    # decide names its step: a case still in review is refused, not proposed.
+    early = ruta("cases", "decide", ppt_case, "--as", "sup", *base, "--lang", "es")
+    assert early.returncode == 2 and "application" in early.stderr
+    proposed = ruta("cases", "propose", ppt_case, "--as", "cw", *base, "--lang", "es")
+    assert proposed.returncode == 0, proposed.stderr
+    assert (
+        f"{ppt_case}: propuesta: aprobada (en contra de la evaluación del motor, no elegible: "
+        "visto)" in proposed.stdout
+    )
+    nobody = ruta("cases", "propose", ppt_case, "--as", "nadie", *base, "--lang", "es")
+    assert nobody.returncode == 2 and "no hay usuario 'nadie'" in nobody.stderr
+    decided = ruta("cases", "decide", ppt_case, "--as", "sup", *base, "--lang", "pt-BR")
+    assert decided.returncode == 0, decided.stderr
+    assert f"{ppt_case}: decisão final: aprovada (contra a avaliação do motor" in decided.stdout

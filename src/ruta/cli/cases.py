@@ -4,16 +4,20 @@ The same actions as the case page and ``POST /api/v1/applications/{id}/decision`
 (:mod:`ruta.cases.actions.decisions`), so the same rules hold: the four-eyes rule, the
 decision being the outcome proposed, and an override reason exactly when the outcome goes
 against the engine's assessment (``--override-reason``). A refusal is an error naming the
-option, with exit code 2.
+option, with exit code 2. What the commands print comes from the ``cli`` catalog in the
+language of ``--lang``; the actions' refusals are worded by the actions, as for the API.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ruta.cli._lang import UserLangOption, cli_language
 from ruta.errors import RutaError
+from ruta.i18n import N_, translator
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -53,92 +57,108 @@ _OPTIONS = {
 }
 
 
-def _actor(session: Session, username: str) -> User:
+#: Outcomes and the engine's assessments as the summary names them (codes stay as they are
+#: where the catalog has no word for them).
+_WORDS = {
+    "approved": N_("approved"),
+    "denied": N_("denied"),
+    "withdrawn": N_("withdrawn"),
+    "eligible": N_("eligible"),
+    "ineligible": N_("ineligible"),
+    "undetermined": N_("undetermined"),
+}
+
+
+def _actor(session: Session, username: str, gettext: Callable[[str], str]) -> User:
     from sqlalchemy import select
 
     from ruta.store.models import User
 
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise RutaError(f"no user {username!r}; expected an existing username", field="--as")
+        message = gettext("no user %(user)s; expected an existing username")
+        raise RutaError(message % {"user": repr(username)}, field="--as")
     return user
 
 
 def _run(
     username: str,
-    verb: str,
+    step: str,
     application_id: str,
     outcome: str,
     reasons: list[str],
     override_reason: str | None,
+    lang: str | None,
 ) -> None:
     from ruta.cases import actions
     from ruta.cases.errors import CasesError
     from ruta.settings import get_settings
     from ruta.store import make_engine, make_sessionmaker
 
+    gettext = translator(cli_language(lang), "cli").gettext
     settings = get_settings()
     engine = make_engine(settings.resolved_database_url)
     try:
         with make_sessionmaker(engine)() as session:
-            actor = _actor(session, username)
+            actor = _actor(session, username, gettext)
             try:
-                if verb == "propose":
-                    decision = actions.do_propose_decision(
-                        session,
-                        actor,
-                        application_id,
-                        outcome,
-                        reasons,
-                        override_reason=override_reason,
-                    )
-                else:
-                    decision = actions.do_decide(
-                        session,
-                        actor,
-                        application_id,
-                        outcome,
-                        reasons,
-                        override_reason=override_reason,
-                        keys_dir=settings.resolved_keys_dir,
-                    )
+                decision = actions.do_decision(
+                    session,
+                    actor,
+                    application_id,
+                    outcome,
+                    reasons,
+                    override_reason=override_reason,
+                    keys_dir=settings.resolved_keys_dir,
+                    step=step,
+                )
             except CasesError as exc:
                 # The option's name, not the action's field: what the user typed.
                 field = _OPTIONS.get(exc.field or "", exc.field)
                 raise RutaError(exc.message, field=field) from None
-            typer.echo(_summary(decision))
+            typer.echo(_summary(decision, gettext))
     finally:
         engine.dispose()
 
 
-def _summary(decision: Decision) -> str:
-    state = "proposed" if decision.status == "proposed" else "decided"
-    line = f"{decision.application_id}: {state} {decision.outcome}"
+def _summary(decision: Decision, gettext: Callable[[str], str]) -> str:
+    def word(code: str) -> str:
+        return gettext(_WORDS[code]) if code in _WORDS else code
+
+    if decision.status == "proposed":
+        state = gettext("%(case)s: proposed %(outcome)s")
+    else:
+        state = gettext("%(case)s: decided %(outcome)s")
+    line = state % {"case": decision.application_id, "outcome": word(decision.outcome)}
     if decision.override:
         status = (decision.engine_assessment or {}).get("status", "undetermined")
-        line += f" (override of the engine's assessment, {status}: {decision.override_reason})"
+        override = gettext("override of the engine's assessment, %(status)s: %(reason)s")
+        line += f" ({override % {'status': word(status), 'reason': decision.override_reason}})"
     return line
 
 
-@app.command("propose")
-def propose(
-    application_id: AppArg,
-    actor: AsOpt,
-    outcome: OutcomeOpt,
-    reason: ReasonOpt,
-    override_reason: OverrideOpt = None,
-) -> None:
-    """Propose an outcome for a case in review (a caseworker or a supervisor)."""
-    _run(actor, "propose", application_id, outcome, reason, override_reason)
+def _command(step: str, summary: str) -> Callable[..., None]:
+    # propose and decide take the same options and differ only in the action's step.
+    def command(
+        application_id: AppArg,
+        actor: AsOpt,
+        outcome: OutcomeOpt,
+        reason: ReasonOpt,
+        override_reason: OverrideOpt = None,
+        lang: UserLangOption = None,
+    ) -> None:
+        _run(actor, step, application_id, outcome, reason, override_reason, lang)
+
+    command.__doc__ = summary
+    return command
 
 
-@app.command("decide")
-def decide(
-    application_id: AppArg,
-    actor: AsOpt,
-    outcome: OutcomeOpt,
-    reason: ReasonOpt,
-    override_reason: OverrideOpt = None,
-) -> None:
-    """Take the final decision on a proposal (a supervisor; approval issues the permit)."""
-    _run(actor, "decide", application_id, outcome, reason, override_reason)
+app.command("propose")(
+    _command("propose", "Propose an outcome for a case in review (a caseworker or a supervisor).")
+)
+app.command("decide")(
+    _command(
+        "decide",
+        "Take the final decision on a proposal (a supervisor; approval issues the permit).",
+    )
+)

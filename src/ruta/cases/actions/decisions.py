@@ -229,10 +229,19 @@ def do_decision(
     *,
     override_reason: str | None = None,
     keys_dir: Path | None = None,
+    step: str | None = None,
 ) -> Decision:
-    """The API's single decision verb: propose when in review, decide when proposed."""
-    app = load_application(session, actor, application_id)
-    if app.status == "in_review":
+    """The single decision verb: propose when in review, decide when proposed.
+
+    Args:
+        step: ``"propose"`` or ``"decide"`` where the caller names the step it means (the
+            command line's ``ruta cases propose|decide``: a case in the other state is
+            refused, not moved on); ``None`` lets the case's status choose (the API).
+    """
+    if step is None:
+        app = load_application(session, actor, application_id)
+        step = "propose" if app.status == "in_review" else "decide"
+    if step == "propose":
         return do_propose_decision(
             session, actor, application_id, outcome, reasons, override_reason=override_reason
         )
