@@ -21,13 +21,16 @@ from ruta.errors import RutaError
 from ruta.i18n import translator
 
 if TYPE_CHECKING:
+    from gettext import NullTranslations
+
     from sqlalchemy.orm import Session
 
 __all__ = ["register_users"]
 
 
-def _gettext(lang: str | None) -> Callable[[str], str]:
-    return translator(cli_language(lang), "cli").gettext
+def _texts(lang: str | None) -> NullTranslations:
+    # One translator per command: its gettext and ngettext come from the same catalog.
+    return translator(cli_language(lang), "cli")
 
 
 @contextmanager
@@ -53,7 +56,8 @@ def users_list(
     sign-in (never a password hash)."""
     from ruta.cases.actions import list_users
 
-    _ = _gettext(lang)
+    texts = _texts(lang)
+    _ = texts.gettext
     if fmt not in ("text", "json"):
         raise RutaError(f"{fmt!r} is not a format; use text or json", field="format")
     with _session() as session:
@@ -89,8 +93,8 @@ def users_list(
     widths = [max(len(str(row[i])) for row in table) for i in range(len(header))]
     for row in table:
         typer.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
-    ngettext = translator(cli_language(lang), "cli").ngettext
-    typer.echo(ngettext("%(n)d account", "%(n)d accounts", len(rows)) % {"n": len(rows)}, err=True)
+    accounts_line = texts.ngettext("%(n)d account", "%(n)d accounts", len(rows))
+    typer.echo(accounts_line % {"n": len(rows)}, err=True)
 
 
 def _run(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -105,7 +109,7 @@ def users_disable(
     from ruta.cases.actions import do_disable_user
 
     user = _run(do_disable_user, name)
-    _ = _gettext(lang)
+    _ = _texts(lang).gettext
     typer.echo(
         _("Disabled %(user)s; its sessions and tokens are revoked") % {"user": user.username}
     )
@@ -118,7 +122,7 @@ def users_enable(
     from ruta.cases.actions import do_enable_user
 
     user = _run(do_enable_user, name)
-    _ = _gettext(lang)
+    _ = _texts(lang).gettext
     typer.echo(_("Enabled %(user)s") % {"user": user.username})
 
 
@@ -136,7 +140,7 @@ def users_reset_password(
     password: str | None = None
     if not generate and not sys.stdin.isatty():
         password = sys.stdin.readline().rstrip("\r\n") or None
-    _ = _gettext(lang)
+    _ = _texts(lang).gettext
     user, new = _run(do_reset_password, name, password)
     if password is None:
         # The password last, after ": ", so that a script can take it from the line.
@@ -155,7 +159,7 @@ def users_reset_second_factor(
     from ruta.cases.actions import do_reset_second_factor
 
     user = _run(do_reset_second_factor, name)
-    _ = _gettext(lang)
+    _ = _texts(lang).gettext
     removed = _("Second factor of %(user)s removed; its sessions and tokens are revoked")
     typer.echo(removed % {"user": user.username})
 
@@ -172,7 +176,7 @@ def users_set_role(
 
     user = _run(do_set_role, name, role, country=country, office=office)
     where = " ".join(x for x in (user.country, user.office) if x)
-    _ = _gettext(lang)
+    _ = _texts(lang).gettext
     now = _("%(user)s is now %(role)s") % {"user": user.username, "role": user.role}
     typer.echo(now + (f" ({where})" if where else ""))
 
@@ -184,8 +188,7 @@ def users_revoke_sessions(
     from ruta.cases.actions import do_revoke_user_sessions
 
     count = _run(do_revoke_user_sessions, name)
-    ngettext = translator(cli_language(lang), "cli").ngettext
-    revoked = ngettext(
+    revoked = _texts(lang).ngettext(
         "%(n)d session of %(user)s revoked", "%(n)d sessions of %(user)s revoked", count
     )
     typer.echo(revoked % {"n": count, "user": name})
