@@ -410,18 +410,14 @@ def _signed_in(session: Session, user: User, kind: str, now: datetime) -> None:
     finish(session)
 
 
-def do_login(
-    session: Session,
-    *,
-    username: str,
-    password: str,
-    client: str,
-    kind: str,
-    hours: int,
-    attempts_per_minute: int,
-    **options: Any,
-) -> tuple[User, str]:
+def do_login(session: Session, *, kind: str, **options: Any) -> tuple[User, str]:
     """:func:`do_sign_in` for callers that only take a finished sign-in.
+
+    Args:
+        kind: ``session`` or ``api``, as for :func:`do_sign_in`.
+        options: The other keyword arguments of :func:`do_sign_in` (``username``,
+            ``password``, ``client``, ``hours``, ``attempts_per_minute`` ...), passed on as
+            they are so that its signature is written once.
 
     Returns:
         The user and the raw token (shown once; only its hash is stored).
@@ -430,16 +426,7 @@ def do_login(
         AuthenticationError: as :func:`do_sign_in`, and when a second factor is due but
             no ``otp`` was given (``field="otp"``).
     """
-    result = do_sign_in(
-        session,
-        username=username,
-        password=password,
-        client=client,
-        kind=kind,
-        hours=hours,
-        attempts_per_minute=attempts_per_minute,
-        **options,
-    )
+    result = do_sign_in(session, kind=kind, **options)
     if result.kind != kind:
         do_revoke_token(session, result.token)
         raise AuthenticationError("give the code of your authenticator app", field="otp")
