@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tests.web.api.test_applications_api import submit
+from tests.web.api.test_applications_api import body, submit
 
 from ruta.cases import verify_chain
 
@@ -220,3 +220,76 @@ def test_offices_and_slots_of_another_country_are_out_of_scope(client, col, offi
         headers=col["cw"],
     )
     assert booked.status_code == 404 and booked.json()["field"] == "slot"
+
+
+def test_an_office_has_an_address_with_its_source_and_the_pathways_it_takes(client, col):
+    created = client.post(
+        "/api/v1/offices",
+        json={
+            "code": "BOG-02",
+            "name": "Bogotá",
+            "address": "Calle 100 # 11B-27",
+            "address_source": "https://example.org/oficinas",
+            "pathways": ["col.ppt"],
+        },
+        headers=col["sup"],
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["pathways"] == ["col.ppt"]
+    assert created.json()["address_source"] == "https://example.org/oficinas"
+    # Left out, the list is every pathway of the country, written out (earlier clients).
+    plain = client.post(
+        "/api/v1/offices", json={"code": "MED-01", "name": "Medellín"}, headers=col["sup"]
+    ).json()
+    assert "col.ppt" in plain["pathways"] and all(p.startswith("col.") for p in plain["pathways"])
+    taking = client.get("/api/v1/offices", params={"pathway": "col.pep-tutor"}, headers=col["cw"])
+    assert [o["code"] for o in taking.json()] == ["MED-01"]
+    changed = client.patch(
+        "/api/v1/offices/MED-01",
+        json={"pathways": ["col.pep-tutor"], "address": "Carrera 1", "address_source": "Res. 9"},
+        headers=col["sup"],
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["pathways"] == ["col.pep-tutor"]
+    assert changed.json()["name"] == "Medellín"  # left out, kept
+    cleared = client.patch(
+        "/api/v1/offices/MED-01", json={"address": None, "address_source": None}, headers=col["sup"]
+    )
+    assert cleared.json()["address"] is None and cleared.json()["pathways"] == ["col.pep-tutor"]
+    assert client.get("/api/v1/offices/MED-01", headers=col["cw"]).json() == cleared.json()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"pathways": ["per.cpp-2023"]}, "pathways"),
+        ({"pathways": None}, "pathways"),
+        ({"name": None}, "name"),
+        ({"address": "Calle 1"}, "address_source"),
+        ({"address": "Calle 1", "address_source": "http://example.org"}, "address_source"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_bad_office_changes_are_problems_naming_the_field(client, col, office, body, field):
+    r = client.patch(f"/api/v1/offices/{office}", json=body, headers=col["sup"])
+    assert r.status_code == 422 and r.headers["content-type"].startswith(PROBLEM), r.text
+    assert r.json()["field"] == field
+    assert client.patch(f"/api/v1/offices/{office}", json={}, headers=col["cw"]).status_code == 403
+    assert client.patch("/api/v1/offices/NOPE", json={}, headers=col["sup"]).status_code == 404
+
+
+def test_a_case_books_only_at_an_office_that_takes_its_pathway(client, col):
+    app = submit(client, col["cw"]).json()
+    client.post(
+        "/api/v1/offices",
+        json={"code": "BOG-03", "name": "Bogotá", "pathways": []},
+        headers=col["sup"],
+    )
+    slot = open_day(client, col["sup"], "BOG-03").json()[0]
+    booked = client.post(
+        f"/api/v1/applications/{app['id']}/appointments",
+        json={"slot_id": slot["id"]},
+        headers=col["cw"],
+    )
+    assert booked.status_code == 422 and booked.json()["field"] == "slot"
+    assert body()["pathway"] in booked.json()["detail"]

@@ -4,6 +4,9 @@ Offices and slots are in the country scope (``ruta.cases.access.office_scope``):
 shows only the offices the actor may see, a slot of another country's office is "not
 found", and a case books only slots of an office in its host country, whoever books.
 
+A case books only at an office that takes its pathway
+(:mod:`ruta.cases.actions.offices`).
+
 A slot's ``booked`` counter is changed with a conditional ``UPDATE`` (``booked <
 capacity``), so two bookings racing for the last place cannot both win, on SQLite or
 PostgreSQL. Colombia's programme saw 45% no-shows: marking a no-show gives the place back
@@ -20,8 +23,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ruta.cases._tx import batch, finish
-from ruta.cases.access import OFFICERS, check_role, load_application, office_scope, scope_filter
+from ruta.cases.access import OFFICERS, check_role, load_application, scope_filter
 from ruta.cases.actions.notifications import notify_appointment
+from ruta.cases.actions.offices import get_office
 from ruta.cases.audit import append_event
 from ruta.cases.clock import now as clock_now
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError
@@ -36,7 +40,6 @@ __all__ = [
     "bookings_of",
     "do_book_appointment",
     "do_cancel_appointment",
-    "do_create_office",
     "do_mark_attendance",
     "do_mark_reminded",
     "do_open_slot_range",
@@ -45,8 +48,6 @@ __all__ = [
     "do_rebook_appointment",
     "due_reminders",
     "free_slots",
-    "get_office",
-    "list_offices",
     "list_slots",
     "office_day",
     "office_timezone",
@@ -78,18 +79,6 @@ _BOOKERS = OFFICERS | {"applicant"}
 MAX_DAYS_AHEAD = 366
 #: One opening creates at most this many slots (08:00-18:00 at 5-minute intervals is 120).
 MAX_SLOTS_PER_OPENING = 200
-
-
-def do_create_office(session: Session, actor: User, code: str, name: str) -> Office:
-    """Create an office in the supervisor's country."""
-    check_role(actor, {"supervisor", "admin"}, "create offices")
-    if not code or session.get(Office, code) is not None:
-        raise ConflictError(f"office code {code!r} is empty or taken", field="code")
-    office = Office(code=code, country=actor.country or "", name=name)
-    session.add(office)
-    append_event(session, actor, "office.create", "office", code, {"name": name}, case=None)
-    finish(session)
-    return office
 
 
 def do_open_slots(
@@ -147,6 +136,13 @@ def do_book_appointment(
     # A slot of another country's office does not exist for this case, whoever books.
     if slot is None or office is None or office.country != app.host_country:
         raise NotFoundError(f"no slot {slot_id} at an office of {app.host_country}", field="slot")
+    if app.pathway_id not in office.pathway_ids:
+        # Why refused for officers too: the office would receive someone it cannot serve.
+        raise CasesError(
+            f"office {office.code} does not take applications for {app.pathway_id}; "
+            "choose a slot of an office that does (GET /api/v1/offices?pathway=...)",
+            field="slot",
+        )
     now = clock_now(session)
     if slot.starts_at <= now:
         raise NotFoundError(f"no future slot {slot_id}", field="slot")
@@ -311,28 +307,6 @@ def office_timezone(country: str) -> ZoneInfo:
         ('America/Lima', 'UTC')
     """
     return ZoneInfo(_TIMEZONES.get(country, "UTC"))
-
-
-def list_offices(session: Session, actor: User, country: str | None = None) -> list[Office]:
-    """The offices in the actor's scope (of ``country`` when given), by code."""
-    query = select(Office).where(office_scope(actor))
-    if country:
-        query = query.where(Office.country == country)
-    return list(session.scalars(query.order_by(Office.code)))
-
-
-def get_office(session: Session, actor: User, code: str) -> Office:
-    """One office in the actor's scope, by code.
-
-    Raises:
-        NotFoundError: naming ``office`` (also for another country's office).
-    """
-    office = None
-    if "\x00" not in code:
-        office = session.scalar(select(Office).where(Office.code == code, office_scope(actor)))
-    if office is None:
-        raise NotFoundError(f"no office {code!r} in your scope; check the code", field="office")
-    return office
 
 
 def list_slots(

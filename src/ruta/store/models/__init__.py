@@ -7,7 +7,7 @@ create exactly these tables (a test compares them).
 
 from ruta.store.models._base import Base
 from ruta.store.models.accounts import AuthToken, LoginAttempt, RecoveryCode, User
-from ruta.store.models.appointments import Appointment, Office, Slot
+from ruta.store.models.appointments import Appointment, Office, OfficePathway, Slot
 from ruta.store.models.audit import AUDIT_CHAINS, AuditEvent, AuditHead
 from ruta.store.models.cases import (
     Applicant,
@@ -47,6 +47,7 @@ __all__ = [
     "Note",
     "NotificationPreference",
     "Office",
+    "OfficePathway",
     "OutboxMessage",
     "PermitCounter",
     "PermitRecord",

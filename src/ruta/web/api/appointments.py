@@ -28,6 +28,7 @@ __all__ = [
     "AttendanceIn",
     "OfficeIn",
     "OfficePublic",
+    "OfficeUpdate",
     "SlotPublic",
     "SlotsIn",
     "router",
@@ -54,18 +55,36 @@ AppointmentId = RecordId
 
 
 class OfficePublic(BaseModel):
-    """A migration office."""
+    """A migration office: where it is (with the source of its address) and the pathways
+    whose applicants it receives."""
 
     code: str
     country: str
     name: str
     timezone: str = Field(description="IANA zone of the office's wall clock")
+    address: str | None = Field(
+        None, description="Street address as the office publishes it; null when not set"
+    )
+    address_source: str | None = Field(
+        None, description="Where the address comes from: a URL or a document"
+    )
+    pathways: list[str] = Field(
+        default_factory=list, description="Ids of the pathways the office takes, in id order"
+    )
 
     @classmethod
     def of(cls, office: Office) -> OfficePublic:
         """Shape one office."""
         zone = actions.office_timezone(office.country).key
-        return cls(code=office.code, country=office.country, name=office.name, timezone=zone)
+        return cls(
+            code=office.code,
+            country=office.country,
+            name=office.name,
+            timezone=zone,
+            address=office.address,
+            address_source=office.address_source,
+            pathways=office.pathway_ids,
+        )
 
 
 class SlotPublic(BaseModel):
@@ -146,18 +165,46 @@ def list_offices(
     session: SessionDep,
     user: ApiUser,
     country: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
+    pathway: Annotated[
+        str | None, Query(min_length=1, max_length=80, description="Only offices taking it")
+    ] = None,
 ) -> list[OfficePublic]:
     """The offices in your scope: your country's (officers, auditors), or those of the
-    countries where you applied (applicants); ``country`` narrows the list."""
+    countries where you applied (applicants); ``country`` and ``pathway`` narrow the list."""
     chosen = country.upper() if country else None
-    return [OfficePublic.of(o) for o in actions.list_offices(session, user, chosen)]
+    offices = actions.list_offices(session, user, chosen)
+    return [OfficePublic.of(o) for o in offices if pathway is None or pathway in o.pathway_ids]
+
+
+_ADDRESS = Field(None, max_length=500, description="Street address; give its source too")
+_SOURCE = Field(None, max_length=500, description="Where the address comes from: URL or document")
 
 
 class OfficeIn(StrictInput):
-    """A new office in your country."""
+    """A new office in your country.
+
+    ``pathways`` left out: the office takes every pathway of your country in the packs in
+    use now, written out in the answer (as offices created before the list existed); a
+    pathway added to the packs later is taken only once the office adds it.
+    """
 
     code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
     name: str = Field(min_length=1, max_length=200)
+    address: str | None = _ADDRESS
+    address_source: str | None = _SOURCE
+    pathways: list[str] | None = Field(
+        None, max_length=200, description="Ids of the pathways the office takes"
+    )
+
+
+class OfficeUpdate(StrictInput):
+    """Change an office: the fields sent are set (``null`` clears the address or its
+    source), the fields left out keep their value; ``pathways`` replaces the whole list."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    address: str | None = _ADDRESS
+    address_source: str | None = _SOURCE
+    pathways: list[str] | None = Field(None, max_length=200)
 
 
 @router.post(
@@ -167,7 +214,51 @@ class OfficeIn(StrictInput):
 )
 def create_office(body: OfficeIn, session: SessionDep, user: ApiUser) -> OfficePublic:
     """Create an office in your country (supervisors; audited)."""
-    return OfficePublic.of(actions.do_create_office(session, user, body.code, body.name))
+    office = actions.do_create_office(
+        session,
+        user,
+        body.code,
+        body.name,
+        address=body.address,
+        address_source=body.address_source,
+        pathways=body.pathways,
+    )
+    return OfficePublic.of(office)
+
+
+@router.get("/offices/{office}", responses=_PROBLEMS)
+def get_office(office: OfficeCode, session: SessionDep, user: ApiUser) -> OfficePublic:
+    """One office in your scope."""
+    return OfficePublic.of(actions.get_office(session, user, office))
+
+
+@router.patch(
+    "/offices/{office}",
+    responses={**_PROBLEMS, 403: {"description": "Supervisors only"}},
+)
+def update_office(
+    office: OfficeCode, body: OfficeUpdate, session: SessionDep, user: ApiUser
+) -> OfficePublic:
+    """Change an office of your country: name, address and its source, pathways taken
+    (supervisors; audited with what changed). Bookings already made stay."""
+    current = actions.get_office(session, user, office)
+    sent = body.model_fields_set
+    if "name" in sent and body.name is None:
+        raise CasesError("an office keeps a name; send a text or leave 'name' out", field="name")
+    if "pathways" in sent and body.pathways is None:
+        raise CasesError("send a list (empty: the office takes none)", field="pathways")
+    changed = actions.do_update_office(
+        session,
+        user,
+        office,
+        name=body.name if body.name is not None else current.name,
+        address=body.address if "address" in sent else current.address,
+        address_source=(
+            body.address_source if "address_source" in sent else current.address_source
+        ),
+        pathways=body.pathways if body.pathways is not None else current.pathway_ids,
+    )
+    return OfficePublic.of(changed)
 
 
 @router.get("/offices/{office}/slots", responses=_PROBLEMS)
