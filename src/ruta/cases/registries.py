@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_CANDIDATES",
     "MIN_PROBABILITY",
-    "SHOWN_COLUMNS",
     "WAIT_SECONDS",
     "RegistryIndexes",
     "applicant_record",
@@ -58,18 +57,6 @@ WAIT_SECONDS = 0.15
 #: Application document types -> the registry contract's ``document_type`` (``""``: infer it
 #: from the nationality and the number's shape, as the linkage normaliser does).
 _DOCUMENT_TYPES = {"passport": "PASSPORT", "national_id": "", "other": ""}
-#: The contract columns copied into a stored candidate (what a caseworker compares).
-SHOWN_COLUMNS = (
-    "record_id",
-    "given_names",
-    "surname_1",
-    "surname_2",
-    "sex",
-    "date_of_birth",
-    "nationality",
-    "document_type",
-    "document_number",
-)
 
 
 @dataclass(frozen=True)
@@ -255,6 +242,10 @@ class RegistryIndexes:
             _log.exception("registry search of application %s failed", app.id)
             return not_run(clean_text(f"the search failed: {exc}"), entry.source.path.name)
         elapsed = (time.perf_counter() - started) * 1000
+        # Loaded already (the index was built with it); the contract's columns are what a
+        # caseworker compares, so a stored candidate keeps those.
+        from ruta.linkage import CONTRACT_COLUMNS
+
         return {
             "status": "searched",
             "reason": "",
@@ -272,7 +263,8 @@ class RegistryIndexes:
                     "probability": round(hit.probability, 6),
                     "reasons": list(hit.reasons),
                     "record": {
-                        c: clean_text(str(hit.record.get(c, "") or ""), 200) for c in SHOWN_COLUMNS
+                        c: clean_text(str(hit.record.get(c, "") or ""), 200)
+                        for c in CONTRACT_COLUMNS
                     },
                 }
                 for hit in hits

@@ -63,6 +63,7 @@ from ruta.linkage._match import (
 from ruta.linkage._model import ModelPlan
 from ruta.linkage._names import fold, given_name_tokens, surname_pair
 from ruta.linkage._registry import (
+    CONTRACT_COLUMNS,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     BadRow,
@@ -100,6 +101,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "CONTRACT_COLUMNS",
     "DECISION_COLUMNS",
     "DEFAULT_FLOORS",
     "DEFAULT_THRESHOLDS",

@@ -38,6 +38,7 @@ from ruta.linkage._sex import normalise_sex
 from ruta.linkage._text import Text, put
 
 __all__ = [
+    "CONTRACT_COLUMNS",
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
     "BadRow",
@@ -45,10 +46,9 @@ __all__ = [
     "read_registry",
 ]
 
-#: The registry contract's classic columns. Since registries may name their own columns
-#: (``--columns``) only ``record_id`` and one name field are required; every field that is
-#: absent is an empty column of :attr:`Registry.frame`.
-REQUIRED_COLUMNS: tuple[str, ...] = (
+#: The registry contract's classic columns, in the order an officer reads a person: what
+#: the case store keeps of a registry candidate (``ruta.cases``), written once here.
+CONTRACT_COLUMNS: tuple[str, ...] = (
     "record_id",
     "given_names",
     "surname_1",
@@ -56,8 +56,14 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
     "sex",
     "date_of_birth",
     "nationality",
+    "document_type",
     "document_number",
 )
+#: The classic columns a registry file was first required to have (all but
+#: ``document_type``). Since registries may name their own columns (``--columns``) only
+#: ``record_id`` and one name field are required; every field that is absent is an empty
+#: column of :attr:`Registry.frame`.
+REQUIRED_COLUMNS: tuple[str, ...] = tuple(c for c in CONTRACT_COLUMNS if c != "document_type")
 OPTIONAL_COLUMNS: tuple[str, ...] = tuple(f for f in FIELDS if f not in REQUIRED_COLUMNS)
 
 OnError = Literal["skip", "stop"]

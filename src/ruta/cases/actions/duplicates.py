@@ -22,7 +22,7 @@ from ruta.cases._tx import finish
 from ruta.cases.access import OFFICERS, check_role, load_application
 from ruta.cases.audit import append_event
 from ruta.cases.errors import CasesError
-from ruta.cases.registries import SHOWN_COLUMNS, RegistryIndexes, applicant_record
+from ruta.cases.registries import RegistryIndexes, applicant_record
 from ruta.store.models import Application, ReviewPairRow, User
 
 __all__ = [
@@ -34,11 +34,18 @@ __all__ = [
 ]
 
 
-def _differs(column: str, a: str, b: str) -> bool:
-    # As the linkage review pairs compare. Loaded already: candidates come from a built index.
-    from ruta.linkage import comparison_key
+def _differing_fields(mine: dict[str, str], record: dict[str, str]) -> list[str]:
+    # As the linkage review pairs compare, over the registry contract's columns (but the
+    # record id). Loaded already: candidates come from a built index.
+    from ruta.linkage import CONTRACT_COLUMNS, comparison_key
 
-    return comparison_key(column, a) != comparison_key(column, b)
+    return [
+        c
+        for c in CONTRACT_COLUMNS[1:]
+        if mine.get(c)
+        and record.get(c)
+        and comparison_key(c, mine[c]) != comparison_key(c, record[c])
+    ]
 
 
 def _queue_pairs(
@@ -73,11 +80,7 @@ def _queue_pairs(
             probability=candidate["probability"],
             record_a=mine,
             record_b=record,
-            differing_fields=[
-                c
-                for c in SHOWN_COLUMNS[1:]
-                if mine.get(c) and record.get(c) and _differs(c, mine[c], record[c])
-            ],
+            differing_fields=_differing_fields(mine, record),
             status="pending",
         )
         rows.append(row)

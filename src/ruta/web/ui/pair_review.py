@@ -28,31 +28,23 @@ __all__ = ["router"]
 
 router = APIRouter(tags=["pages: registry review"])
 
-#: The order the comparison shows the registry contract's columns in (names first, as an
-#: officer reads a person); PostgreSQL's JSONB does not keep the stored key order.
-_ORDER = (
-    "given_names",
-    "surname_1",
-    "surname_2",
-    "sex",
-    "date_of_birth",
-    "nationality",
-    "document_type",
-    "document_number",
-    "place_of_birth",
-    "phone",
-)
-
 
 def _field_order(record_a: dict[str, str], record_b: dict[str, str]) -> list[str]:
-    """Known columns in :data:`_ORDER`, then any others by name; never ``record_id``.
+    """The registry's fields in the contract's order (names first, as an officer reads a
+    person), then any others by name; never ``record_id``.
+
+    PostgreSQL's JSONB does not keep the stored key order, so the page sets it.
 
     Examples:
         >>> _field_order({"record_id": "1", "sex": "F", "zz": ""}, {"given_names": "Ana"})
         ['given_names', 'sex', 'zz']
     """
+    # Imported here: the linkage package costs a second to import, which only the review
+    # pages need, not the service's start.
+    from ruta.linkage import FIELDS
+
     present = (set(record_a) | set(record_b)) - {"record_id"}
-    return [c for c in _ORDER if c in present] + sorted(present - set(_ORDER))
+    return [c for c in FIELDS if c in present] + sorted(present - set(FIELDS))
 
 
 @router.get("/review", name="review_queue")
