@@ -1,8 +1,9 @@
 """The fast unit tables against a plain-Python reference on small random case stores.
 
 ``build_units`` keeps stored values and turns them into codes after grouping, selects the
-decisions once, and finds each spell's decision with window functions; the reference
-below walks every case's steps one by one. Random stores have appeals (several
+decisions once, and reads each spell's end and decision from the step (``ended_at`` and
+``closed_at``, kept by the action layer); the reference below walks every case's steps
+one by one and never reads those two columns. Random stores have appeals (several
 decisions per case), births known to the year or month, odd office codes, missing sexes
 and a period that is still running.
 """
@@ -93,6 +94,17 @@ def _store(seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return cases, steps
 
 
+def _kept(steps: list[dict[str, Any]], index: int) -> tuple[datetime | None, datetime | None]:
+    """``ended_at`` and ``closed_at`` of a step, as the action that records the case's next
+    step (and its decision) writes them: the next step's time, and the first approval or
+    denial at or after the step (tests/cases/test_transition_spells.py checks the actions)."""
+    case = steps[index]["application_id"]
+    later = [s for s in steps[index:] if s["application_id"] == case]
+    ended = later[1]["at"] if len(later) > 1 else None
+    closed = next((s["at"] for s in later if s["to"] in DECISIONS), None)
+    return ended, closed
+
+
 def _load(cases: list[dict[str, Any]], steps: list[dict[str, Any]]) -> duckdb.DuckDBPyConnection:
     duck = duckdb.connect()
     duck.execute(
@@ -121,12 +133,16 @@ def _load(cases: list[dict[str, Any]], steps: list[dict[str, Any]]) -> duckdb.Du
     )
     duck.execute(
         "CREATE TABLE st_steps (application_id VARCHAR, from_status VARCHAR, "
-        "to_status VARCHAR, actor_id BIGINT, step_at TIMESTAMP)"
+        "to_status VARCHAR, actor_id BIGINT, step_at TIMESTAMP, ended_at TIMESTAMP, "
+        "closed_at TIMESTAMP)"
     )
     if steps:
         duck.executemany(
-            "INSERT INTO st_steps VALUES (?, NULL, ?, 1, ?)",
-            [[s["application_id"], s["to"], s["at"]] for s in steps],
+            "INSERT INTO st_steps VALUES (?, NULL, ?, 1, ?, ?, ?)",
+            [
+                [s["application_id"], s["to"], s["at"], *_kept(steps, i)]
+                for i, s in enumerate(steps)
+            ],
         )
     duck.execute(
         "CREATE TABLE st_appointments (application_id VARCHAR, office VARCHAR, "

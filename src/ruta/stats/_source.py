@@ -65,13 +65,18 @@ STORE_TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         ),
     ),
     "st_steps": (
-        "SELECT application_id, from_status, to_status, actor_id, at FROM transitions",
+        "SELECT application_id, from_status, to_status, actor_id, at, ended_at, closed_at "
+        "FROM transitions",
         (
             ("application_id", "s"),
             ("from_status", "s"),
             ("to_status", "s"),
             ("actor_id", "i"),
             ("step_at", "t"),
+            # Kept by the action layer as the case moves (migration 0010): when the next
+            # step came, and when the decision that closed the step's episode was taken.
+            ("ended_at", "t"),
+            ("closed_at", "t"),
         ),
     ),
     # Final decisions, to mark the workflow's decision steps that overrode the engine.

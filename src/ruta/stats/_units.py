@@ -177,7 +177,7 @@ def build_units(
         "c.office AS OFFICE"
     )
     decision = "('approved', 'denied')"
-    if wanted("decisions") or wanted("stages"):
+    if wanted("decisions"):
         duck.execute(
             f"CREATE OR REPLACE TEMP TABLE _decided AS SELECT application_id, to_status, "
             f"step_at FROM st_steps WHERE to_status IN {decision} AND step_at >= {start} "
@@ -217,15 +217,16 @@ def build_units(
     open_list = ", ".join(f"'{s}'" for s in OPEN_STATES)
     waited = f"date_diff('day', CAST(c.submitted_at AS DATE), {at_day})"
     if wanted("backlog"):
+        # A case's state at ``at`` is the step it had reached and not yet left: one range
+        # per step (``ended_at`` is kept by the action layer), no ordering of histories.
         duck.execute(
             f"CREATE OR REPLACE TABLE u_backlog AS "
-            f"WITH state AS (SELECT application_id, arg_max(to_status, step_at) AS status "
-            f"FROM st_steps WHERE step_at < {at} GROUP BY application_id) "
             f"SELECT c.ref_area, {person.format(age=_age('c.birth_date', at_day, last))}, "
             f"{_bands(waited, waiting_bands())} AS WAITING_TIME, "
             f"{_sla_breach('c.ref_area', 'c.submitted_at', at, countries)} AS SLA "
-            f"FROM state JOIN st_cases c USING (application_id) "
-            f"WHERE state.status IN ({open_list}) AND c.submitted_at < {at}"
+            f"FROM st_steps s JOIN st_cases c USING (application_id) "
+            f"WHERE s.to_status IN ({open_list}) AND s.step_at < {at} "
+            f"AND (s.ended_at IS NULL OR s.ended_at >= {at}) AND c.submitted_at < {at}"
         )
     if wanted("appointments"):
         duck.execute(
@@ -286,37 +287,27 @@ def build_units(
             f"GROUP BY ALL HAVING sum(CAST(fee ->> 'amount' AS DECIMAL(18, 2))) > 0"
         )
     if wanted("stages"):
-        _stages(duck, decision, start, at)
+        _stages(duck, start, at)
 
 
-def _stages(duck: duckdb.DuckDBPyConnection, decision: str, start: str, at: str) -> None:
+def _stages(duck: duckdb.DuckDBPyConnection, start: str, at: str) -> None:
     """Days spent in each open state by the cases decided in the period (and in total).
 
-    Only the steps of the cases decided in the period (``_decided``) are windowed. A
-    spell belongs to the decision that closes its episode (the first decision at or after
-    it); the total (``_T``) is the time from submission to a case's first decision, taken
-    in the one join that gives every row its case's codes.
+    A spell belongs to the decision that closes its episode; the action layer keeps both
+    on each step (``ended_at``, ``closed_at``), so a spell is read per row. The total
+    (``_T``) runs from submission to a case's first decision, which closes the episode of
+    its one ``submitted`` step (a case reaches ``submitted`` only from a draft).
     """
     stage_list = ", ".join(f"'{s.lower()}'" for s in STAGES)
-    in_period = "{0} >= " + start + " AND {0} < " + at
+    closed = f"closed_at >= {start} AND closed_at < {at}"
     duck.execute(
         f"CREATE OR REPLACE TABLE u_stages AS "
-        f"WITH steps AS (SELECT application_id, to_status, step_at, "
-        f"lead(step_at) OVER w AS left_at, "
-        f"min(step_at) FILTER (WHERE to_status IN {decision}) OVER (w ROWS BETWEEN "
-        f"CURRENT ROW AND UNBOUNDED FOLLOWING) AS closed_at, "
-        f"count(*) FILTER (WHERE to_status IN {decision}) OVER (w ROWS BETWEEN "
-        f"UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier "
-        f"FROM st_steps WHERE application_id IN (SELECT application_id FROM _decided) "
-        f"WINDOW w AS (PARTITION BY application_id ORDER BY step_at)), "
-        f"x AS (SELECT application_id, upper(to_status) AS STAGE, "
-        f"sum(epoch(left_at) - epoch(step_at)) / 86400.0 AS days, "
-        f"NULL::TIMESTAMP AS decided_at FROM steps WHERE to_status IN ({stage_list}) "
-        f"AND left_at IS NOT NULL AND {in_period.format('closed_at')} "
-        f"GROUP BY application_id, to_status "
-        f"UNION ALL SELECT application_id, '_T', NULL, step_at FROM steps "
-        f"WHERE to_status IN {decision} AND {in_period.format('step_at')} "
-        f"AND coalesce(earlier, 0) = 0) "
+        f"WITH x AS (SELECT application_id, upper(to_status) AS STAGE, "
+        f"sum(epoch(ended_at) - epoch(step_at)) / 86400.0 AS days, "
+        f"NULL::TIMESTAMP AS decided_at FROM st_steps WHERE to_status IN ({stage_list}) "
+        f"AND {closed} GROUP BY application_id, to_status "
+        f"UNION ALL SELECT application_id, '_T', NULL, closed_at FROM st_steps "
+        f"WHERE to_status = 'submitted' AND {closed}) "
         f"SELECT c.ref_area, c.pathway_id AS PATHWAY, c.office AS OFFICE, x.STAGE, "
         f"CASE WHEN x.STAGE = '_T' THEN (epoch(x.decided_at) - epoch(c.submitted_at)) "
         f"/ 86400.0 ELSE x.days END AS days "

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, literal, update
 from sqlalchemy.orm import Session
 
 from ruta.cases.clock import now as clock_now
 from ruta.cases.errors import CasesError
 from ruta.store.models import Application, Transition, User
 
-__all__ = ["check_reason", "move"]
+__all__ = ["CLOSING_STATES", "check_reason", "move"]
+
+#: Steps that close an episode of a case for the statistics: a final approval or denial
+#: (an appeal opens the next episode). ``Transition.closed_at`` is the time of one.
+CLOSING_STATES = ("approved", "denied")
 
 
 def check_reason(reason: str, field: str = "reason") -> str:
@@ -26,8 +31,28 @@ def check_reason(reason: str, field: str = "reason") -> str:
 
 
 def move(session: Session, app: Application, to: str, actor: User, reason: str) -> Transition:
-    """Record one workflow step (the caller has checked that it is allowed)."""
+    """Record one workflow step (the caller has checked that it is allowed).
+
+    The step before it ends now (``ended_at``); a decision also closes every step of the
+    episode it ends, itself included (``closed_at``). Both are written here, in the
+    transaction that appends the step, so that the statistics read spells per row.
+    """
     now = clock_now(session)
+    steps = update(Transition).where(Transition.application_id == app.id)
+    closing = to in CLOSING_STATES
+    if closing:
+        # The episode's open steps are those no decision has closed yet; the current
+        # one among them (no end yet) ends now.
+        steps = steps.where(Transition.closed_at.is_(None)).values(
+            closed_at=now,
+            # Bound with the column's type: UTC on every backend.
+            ended_at=func.coalesce(Transition.ended_at, literal(now, Transition.ended_at.type)),
+        )
+    else:
+        steps = steps.where(Transition.ended_at.is_(None)).values(ended_at=now)
+    # Pending steps are flushed first (autoflush). Steps already loaded in this session
+    # keep their old end until expired: only the statistics read these columns.
+    session.execute(steps, execution_options={"synchronize_session": False})
     step = Transition(
         application_id=app.id,
         from_status=app.status,
@@ -35,6 +60,7 @@ def move(session: Session, app: Application, to: str, actor: User, reason: str) 
         actor_id=actor.id,
         at=now,
         reason=reason,
+        closed_at=now if closing else None,
     )
     session.add(step)
     app.status = to

@@ -327,6 +327,9 @@ def _insert_case_file(
         "t_actor_id": actor.id,
         "t_at": app.submitted_at,
         "t_reason": "submitted by the applicant or at intake",
+        # The case's first step: nothing has followed it yet.
+        "t_ended_at": None,
+        "t_closed_at": None,
     }
     if conn.dialect.name == "postgresql":
         conn.execute(_INSERT_CASE_FILE if submitted else _INSERT_DRAFT, params)

@@ -155,6 +155,12 @@ class Transition(Base):
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(default=_now)
     reason: Mapped[str] = mapped_column(Text)
+    #: When the case's next step was recorded (this step's spell ended); None while this
+    #: is the case's current step. Set by the action that records the next step.
+    ended_at: Mapped[datetime | None]
+    #: When the approval or denial that closed this step's episode was taken (the first
+    #: at or after this step, itself included); None until one is. Set by that decision.
+    closed_at: Mapped[datetime | None]
 
 
 class Document(Base):
