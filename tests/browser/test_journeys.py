@@ -426,20 +426,36 @@ def _open_case(desk: Walk, reference: str) -> None:
     assert reference in desk.heading()
 
 
+def _applied_and_opened(
+    open_tab: Any, server: Server, tab: tuple[str, str], applicant: Applicant, username: str
+) -> tuple[Walk, str, Walk]:
+    """The applicant (tab name and language; ``username``: her account's) applies and
+    follows her application; then the caseworker ana.cw signs in on a desktop tab
+    (``<name>-caseworker``) and opens the case.
+
+    Returns:
+        The applicant's walk, her tracking page's address, the caseworker's walk.
+    """
+    name, lang = tab
+    walk: Walk = open_tab(name, lang)
+    reference = start_application(walk, server, applicant, username)
+    walk.press("Follow this application")
+    tracking = walk.page.url
+    desk: Walk = open_tab(f"{name}-caseworker", "en", DESKTOP)
+    _sign_in_officer(desk, server, "ana.cw")
+    _open_case(desk, reference)
+    return walk, tracking, desk
+
+
 def test_caseworker_requests_information_and_the_applicant_answers(
     open_tab: Any, server: Server
 ) -> None:
     """The request is written on the case page, read on the tracking page, answered there,
     and the answer is on the case page."""
-    walk: Walk = open_tab("request-information", "es")
     applicant = Applicant("Juana", "Choque", "BOL", "RI5000001")
-    reference = start_application(walk, server, applicant, "request.info")
-    walk.press("Follow this application")
-    tracking = walk.page.url
-
-    desk: Walk = open_tab("request-information-caseworker", "en", DESKTOP)
-    _sign_in_officer(desk, server, "ana.cw")
-    _open_case(desk, reference)
+    walk, tracking, desk = _applied_and_opened(
+        open_tab, server, ("request-information", "es"), applicant, "request.info"
+    )
     desk.check("case")
     actions_in_view(desk, ["Start review", "Take this case"])
     desk.press("Start review")
@@ -480,15 +496,10 @@ def test_caseworker_requests_information_and_the_applicant_answers(
 def test_approved_applicant_downloads_the_permit(open_tab: Any, server: Server) -> None:
     """Approved by the office (a caseworker proposes, a supervisor confirms), she sees her
     permit on the tracking page and downloads the card (a PDF) and the QR code (an SVG)."""
-    walk: Walk = open_tab("permit", "pt")
     applicant = Applicant("Beatriz", "Lima", "BRA", "PM3000001")
-    reference = start_application(walk, server, applicant, "permit.holder")
-    walk.press("Follow this application")
-    tracking = walk.page.url
-
-    desk: Walk = open_tab("permit-caseworker", "en", DESKTOP)
-    _sign_in_officer(desk, server, "ana.cw")
-    _open_case(desk, reference)
+    walk, tracking, desk = _applied_and_opened(
+        open_tab, server, ("permit", "pt"), applicant, "permit.holder"
+    )
     desk.press("Start review")
     desk.field("Approve").check()
     desk.field("Reasons").fill("Nationality and clean record proven")

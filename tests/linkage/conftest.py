@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from ruta.cli import main
 from ruta.linkage import Registry, SynthConfig, synth_registry, synth_split
 from ruta.linkage._registry import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
@@ -40,3 +42,13 @@ def record(**values: str) -> dict[str, str]:
     row = {c: "" for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
     row.update(values)
     return row
+
+
+def run_link(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    """Run ``ruta link ARGS`` in this process, as the console script does; its exit code."""
+    monkeypatch.setattr(sys, "argv", ["ruta", "link", *args])
+    try:
+        main()
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0

@@ -1,22 +1,11 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-
-from ruta.cli import main
-
-
-def run(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
-    monkeypatch.setattr(sys, "argv", ["ruta", "link", *args])
-    try:
-        main()
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
+from tests.linkage.conftest import run_link
 
 
 def test_synth_dedupe_end_to_end(
@@ -24,14 +13,16 @@ def test_synth_dedupe_end_to_end(
 ) -> None:
     reg = tmp_path / "reg.csv"
     assert (
-        run(monkeypatch, "synth", "800", "--out", str(reg), "--seed", "3", "--dup-rate", "0.25")
+        run_link(
+            monkeypatch, "synth", "800", "--out", str(reg), "--seed", "3", "--dup-rate", "0.25"
+        )
         == 0
     )
     frame = pd.read_csv(reg, dtype=str)
     assert {"record_id", "person_id", "document_number"} <= set(frame.columns)
     out, pairs = tmp_path / "clusters.csv", tmp_path / "pairs.csv"
     assert (
-        run(
+        run_link(
             monkeypatch,
             "dedupe",
             str(reg),
@@ -61,18 +52,18 @@ def test_bad_rows_skip_or_stop_and_dates_are_blanked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     reg = tmp_path / "reg.csv"
-    assert run(monkeypatch, "synth", "300", "--out", str(reg), "--seed", "4") == 0
+    assert run_link(monkeypatch, "synth", "300", "--out", str(reg), "--seed", "4") == 0
     frame = pd.read_csv(reg, dtype=str, keep_default_na=False)
     frame.loc[4, "date_of_birth"] = "31/12/1990"
     frame.loc[7, "sex"] = "?"
     frame.to_csv(reg, index=False)
     out = tmp_path / "clusters.csv"
-    assert run(monkeypatch, "dedupe", str(reg), "--out", str(out)) == 2
+    assert run_link(monkeypatch, "dedupe", str(reg), "--out", str(out)) == 2
     err = capsys.readouterr().err
     assert "line 9" in err and "not F, M, X" in err
     assert "Traceback" not in err and not out.exists()
     args = ["dedupe", str(reg), "--out", str(out), "--on-error", "skip"]
-    assert run(monkeypatch, *args) == 0
+    assert run_link(monkeypatch, *args) == 0
     err = capsys.readouterr().err
     assert "skipped 1 bad row of" in err
     # The impossible date blanks that field; its record stays.
@@ -82,7 +73,7 @@ def test_bad_rows_skip_or_stop_and_dates_are_blanked(
     # The run: most rows bad, --on-error skip used to leave them out and exit 0.
     frame.loc[10:, "sex"] = "?"
     frame.to_csv(reg, index=False)
-    assert run(monkeypatch, *args) == 2
+    assert run_link(monkeypatch, *args) == 2
     err = capsys.readouterr().err
     assert "291 of 300 rows" in err and "--max-skipped" in err and "Traceback" not in err
 
@@ -92,7 +83,7 @@ def test_encode_and_match_two_countries(tmp_path: Path, monkeypatch: pytest.Monk
     key.write_text("c2hhcmVkLXNlY3JldC1vZi10d28tc3RhdGVzLTIwMjY=\n")
     base = tmp_path / "reg.parquet"
     assert (
-        run(
+        run_link(
             monkeypatch,
             "synth",
             "600",
@@ -111,7 +102,7 @@ def test_encode_and_match_two_countries(tmp_path: Path, monkeypatch: pytest.Monk
     assert col.exists() and per.exists()
     for src, dst in ((col, "a.parquet"), (per, "b.parquet")):
         assert (
-            run(
+            run_link(
                 monkeypatch,
                 "encode",
                 str(src),
@@ -124,7 +115,7 @@ def test_encode_and_match_two_countries(tmp_path: Path, monkeypatch: pytest.Monk
         )
     out = tmp_path / "pairs.csv"
     assert (
-        run(
+        run_link(
             monkeypatch,
             "match",
             str(tmp_path / "a.parquet"),
@@ -148,9 +139,9 @@ def test_match_refuses_mixed_encodings(
     key = tmp_path / "KEY"
     key.write_text("c2hhcmVkLXNlY3JldC1vZi10d28tc3RhdGVzLTIwMjY=\n")
     reg = tmp_path / "reg.csv"
-    assert run(monkeypatch, "synth", "50", "--out", str(reg)) == 0
+    assert run_link(monkeypatch, "synth", "50", "--out", str(reg)) == 0
     assert (
-        run(
+        run_link(
             monkeypatch,
             "encode",
             str(reg),
@@ -162,7 +153,7 @@ def test_match_refuses_mixed_encodings(
         == 0
     )
     assert (
-        run(
+        run_link(
             monkeypatch,
             "encode",
             str(reg),
@@ -175,7 +166,7 @@ def test_match_refuses_mixed_encodings(
         )
         == 0
     )
-    code = run(
+    code = run_link(
         monkeypatch,
         "match",
         str(tmp_path / "a.parquet"),
@@ -208,6 +199,6 @@ def test_errors_exit_2_with_a_message(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "R.csv").write_text("record_id\n1\n")
-    assert run(monkeypatch, *args) == 2
+    assert run_link(monkeypatch, *args) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err

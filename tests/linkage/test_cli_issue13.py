@@ -9,13 +9,11 @@ is the committed own-columns fixture (see test_cli_own_columns.py), rewritten pe
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from ruta.cli import main
+from tests.linkage.conftest import run_link
 
 DATA = Path(__file__).parent / "data" / "own_columns_registry.csv"
 COLUMNS = (
@@ -24,15 +22,6 @@ COLUMNS = (
     "document_number=documento"
 )
 KEY = "c2hhcmVkLXNlY3JldC1vZi10d28tc3RhdGVzLTIwMjY=\n"
-
-
-def run(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
-    monkeypatch.setattr(sys, "argv", ["ruta", "link", *args])
-    try:
-        main()
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def _registry() -> pd.DataFrame:
@@ -61,7 +50,7 @@ def test_several_date_formats_in_one_file_and_broken_dates_by_line(
     frame.to_csv(source, index=False)
     out = tmp_path / "clusters.csv"
     args = ["dedupe", str(source), "--out", str(out), "--columns", COLUMNS]
-    code = run(monkeypatch, *args, "--date-format", "%d/%m/%Y|%Y%m%d")
+    code = run_link(monkeypatch, *args, "--date-format", "%d/%m/%Y|%Y%m%d")
     err = capsys.readouterr().err
     assert code == 0, err
     # Only the three impossible dates are blanked, by line; none of the rewritten ones.
@@ -70,7 +59,7 @@ def test_several_date_formats_in_one_file_and_broken_dates_by_line(
     assert found.groupby("persona")["cluster_id"].nunique().max() == 1
     assert found.groupby("cluster_id")["persona"].nunique().max() == 1
     # With the first pattern only, the yyyymmdd dates are the ones blanked.
-    assert run(monkeypatch, *args, "--date-format", "%d/%m/%Y") == 0
+    assert run_link(monkeypatch, *args, "--date-format", "%d/%m/%Y") == 0
     err = capsys.readouterr().err
     blanked = re.search(r"blanked (\d+) impossible dates of birth", err)
     assert blanked is not None and int(blanked.group(1)) == 3 + int(good.sum())
@@ -90,7 +79,7 @@ def test_only_a_record_id_and_a_name(
     source = tmp_path / "slim.csv"
     slim.to_csv(source, index=False)
     out = tmp_path / "clusters.csv"
-    code = run(
+    code = run_link(
         monkeypatch,
         "dedupe",
         str(source),
@@ -121,7 +110,7 @@ def _encode_two_states(
     frame[first].to_csv(tmp_path / "a.csv", index=False)
     frame[~first].to_csv(tmp_path / "b.csv", index=False)
     for side in ("a", "b"):
-        code = run(
+        code = run_link(
             monkeypatch,
             "encode",
             str(tmp_path / f"{side}.csv"),
@@ -148,7 +137,7 @@ def test_match_prints_its_automatic_threshold_and_keeps_columns(
     err = capsys.readouterr().err
     assert "kept columns oficina are written as they are, not encoded" in err
     out = tmp_path / "pairs.csv"
-    assert run(monkeypatch, "match", str(a), str(b), "--out", str(out)) == 0
+    assert run_link(monkeypatch, "match", str(a), str(b), "--out", str(out)) == 0
     err = capsys.readouterr().err
     # No --threshold: the estimated one is used and said, with its precision and recall,
     # or the hardening's default when the scores cannot be split in two groups.
@@ -172,7 +161,7 @@ def test_summaries_speak_the_users_language(
 ) -> None:
     out = tmp_path / "clusters.csv"
     base = ["dedupe", str(DATA), "--out", str(out), "--columns", COLUMNS]
-    assert run(monkeypatch, *base, "--date-format", "%d/%m/%Y", "--lang", "es-419") == 0
+    assert run_link(monkeypatch, *base, "--date-format", "%d/%m/%Y", "--lang", "es-419") == 0
     spanish = capsys.readouterr().err
     assert "comparaciones usadas: given_names" in spanish
     assert "se vaciaron 3 fechas de nacimiento imposibles" in spanish
@@ -185,7 +174,7 @@ def test_summaries_speak_the_users_language(
     assert "el valor 31/02/1983 no es una fecha" in spanish
     assert "sexo: leído como H (hombre) = M y M (mujer) = F" in spanish
     assert "skipped" not in spanish and "training" not in spanish and "value" not in spanish
-    assert run(monkeypatch, *base, "--date-format", "%d/%m/%Y", "--lang", "fr") == 0
+    assert run_link(monkeypatch, *base, "--date-format", "%d/%m/%Y", "--lang", "fr") == 0
     french = capsys.readouterr().err
     assert "comparaisons utilisées : given_names" in french
     assert "3 dates de naissance impossibles vidées" in french
@@ -195,7 +184,9 @@ def test_summaries_speak_the_users_language(
     key.write_text(KEY)
     enc = ["encode", str(DATA), "--secret-file", str(key), "--out", str(tmp_path / "e.pq")]
     assert (
-        run(monkeypatch, *enc, "--columns", COLUMNS, "--date-format", "%d/%m/%Y", "--lang", "pt")
+        run_link(
+            monkeypatch, *enc, "--columns", COLUMNS, "--date-format", "%d/%m/%Y", "--lang", "pt"
+        )
         == 0
     )
     assert "codificados 47 registros" in capsys.readouterr().err
@@ -205,10 +196,10 @@ def test_summaries_speak_the_users_language(
     frame.to_csv(tmp_path / "bad.csv", index=False)
     enc_bad = [*enc[:1], str(tmp_path / "bad.csv"), *enc[2:]]
     args = ["--columns", COLUMNS, "--date-format", "%d/%m/%Y", "--on-error", "skip"]
-    assert run(monkeypatch, *enc_bad, *args, "--max-skipped", "2", "--lang", "fr") == 0
+    assert run_link(monkeypatch, *enc_bad, *args, "--max-skipped", "2", "--lang", "fr") == 0
     err = capsys.readouterr().err
     assert "ligne 7 : sex la valeur ? n'est ni F, ni M, ni X, ni vide" in err
     assert "1 ligne invalide de" in err and "46 enregistrements encodés" in err
-    assert run(monkeypatch, *enc, "--lang", "de") == 2
+    assert run_link(monkeypatch, *enc, "--lang", "de") == 2
     err = capsys.readouterr().err
     assert "--lang" in err and "Traceback" not in err and not (tmp_path / "x.pq").exists()

@@ -7,26 +7,16 @@ engine's own reasons inside them included (a bad row's reason inside "line N: ..
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
+from tests.linkage.conftest import run_link
 
-from ruta.cli import main
 from ruta.cli._lang import language_from_environment
 from ruta.i18n import UnsupportedLanguage
 from ruta.linkage import RegistryError, read_registry
 
 LOCALE = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
-
-
-def run(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
-    monkeypatch.setattr(sys, "argv", ["ruta", "link", *args])
-    try:
-        main()
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def _bad_sex(tmp_path: Path) -> Path:
@@ -73,13 +63,13 @@ def test_stopping_errors_speak_the_chosen_language(
 ) -> None:
     absent = tmp_path / "absent.csv"
     out = tmp_path / "clusters.csv"
-    assert run(monkeypatch, "dedupe", str(absent), "--out", str(out), "--lang", lang) == 2
+    assert run_link(monkeypatch, "dedupe", str(absent), "--out", str(out), "--lang", lang) == 2
     err = capsys.readouterr().err
     assert missing.format(path=absent) in err
     assert "does not exist" not in err and "Traceback" not in err
     # A bad row stops the run: the engine's reason is said in the language too.
     reg = _bad_sex(tmp_path)
-    assert run(monkeypatch, "dedupe", str(reg), "--out", str(out), "--lang", lang) == 2
+    assert run_link(monkeypatch, "dedupe", str(reg), "--out", str(out), "--lang", lang) == 2
     err = capsys.readouterr().err
     assert bad_row in err and "line 3" not in err and "is not F" not in err
     assert not out.exists()
@@ -92,23 +82,27 @@ def test_every_link_command_speaks_its_errors(
     key.write_text("short\n")
     reg = _bad_sex(tmp_path)
     enc = ["encode", str(reg), "--secret-file", str(key), "--out", str(tmp_path / "e.pq")]
-    assert run(monkeypatch, *enc, "--lang", "es") == 2
+    assert run_link(monkeypatch, *enc, "--lang", "es") == 2
     assert "Error: secret_file: " in (err := capsys.readouterr().err)
     assert "se esperaban al menos 16 bytes aleatorios" in err
-    assert run(monkeypatch, "match", str(tmp_path / "a.pq"), str(tmp_path / "b.pq"),
+    assert run_link(monkeypatch, "match", str(tmp_path / "a.pq"), str(tmp_path / "b.pq"),
                "--out", str(tmp_path / "m.csv"), "--lang", "fr") == 2  # fmt: skip
     assert "un fichier de `ruta link encode` est attendu" in capsys.readouterr().err
-    assert run(monkeypatch, "synth", "0", "--out", str(tmp_path / "s.csv"), "--lang", "pt") == 2
+    assert (
+        run_link(monkeypatch, "synth", "0", "--out", str(tmp_path / "s.csv"), "--lang", "pt") == 2
+    )
     assert "Erro: n: recebido 0; era esperado um número positivo" in capsys.readouterr().err
     # Ruta's own option checks, before any work, and the --max-skipped limit with its first
     # bad row inside.
     out = ["--out", str(tmp_path / "c.csv")]
-    assert run(monkeypatch, "dedupe", str(reg), *out, "--on-error", "never", "--lang", "ht") == 2
+    assert (
+        run_link(monkeypatch, "dedupe", str(reg), *out, "--on-error", "never", "--lang", "ht") == 2
+    )
     assert "Erè: on_error: nou resevwa 'never'; nou tann skip oswa stop" in (
         capsys.readouterr().err
     )
     skip = ["--on-error", "skip", "--max-skipped", "0", "--lang", "es"]
-    assert run(monkeypatch, "dedupe", str(reg), *out, *skip) == 2
+    assert run_link(monkeypatch, "dedupe", str(reg), *out, *skip) == 2
     err = capsys.readouterr().err
     assert "Error: max_skipped: 1 de 3 filas de" in err
     assert "la primera: línea 3: sex el valor ? no es F, M, X ni vacío" in err
@@ -129,27 +123,27 @@ def test_lang_left_out_is_the_users_language(
     monkeypatch.delenv("RUTA_LANG", raising=False)
     synth = ["synth", "5", "--out", str(tmp_path / "s.csv")]
     monkeypatch.setenv("LANG", "es_CO.UTF-8")
-    assert run(monkeypatch, *synth) == 0
+    assert run_link(monkeypatch, *synth) == 0
     assert "escritos 5 registros en" in capsys.readouterr().err
     absent = ["dedupe", str(tmp_path / "absent.csv"), "--out", str(tmp_path / "c.csv")]
-    assert run(monkeypatch, *absent) == 2
+    assert run_link(monkeypatch, *absent) == 2
     assert "no existe; se esperaba un archivo CSV o Parquet" in capsys.readouterr().err
     # RUTA_LANG before the locale; --lang before both.
     monkeypatch.setenv("RUTA_LANG", "fr")
-    assert run(monkeypatch, *absent) == 2
+    assert run_link(monkeypatch, *absent) == 2
     assert "Erreur : registry : " in capsys.readouterr().err
-    assert run(monkeypatch, *absent, "--lang", "pt") == 2
+    assert run_link(monkeypatch, *absent, "--lang", "pt") == 2
     assert "Erro: registry: " in capsys.readouterr().err
     # A language Ruta does not speak: an error naming RUTA_LANG; from the locale, English.
     monkeypatch.setenv("RUTA_LANG", "de")
-    assert run(monkeypatch, *synth) == 2
+    assert run_link(monkeypatch, *synth) == 2
     assert "RUTA_LANG: got 'de'; expected one of es, pt, en, fr, ht" in capsys.readouterr().err
     monkeypatch.delenv("RUTA_LANG")
     monkeypatch.setenv("LANG", "de_DE.UTF-8")
-    assert run(monkeypatch, *synth) == 0
+    assert run_link(monkeypatch, *synth) == 0
     assert "wrote 5 records to" in capsys.readouterr().err
     monkeypatch.setenv("LANG", "C.UTF-8")
-    assert run(monkeypatch, *absent) == 2
+    assert run_link(monkeypatch, *absent) == 2
     assert "Error: registry: " in capsys.readouterr().err
 
 

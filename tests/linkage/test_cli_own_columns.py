@@ -10,13 +10,11 @@ truth (an extra column, ignored by the model).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from ruta.cli import main
+from tests.linkage.conftest import run_link
 
 DATA = Path(__file__).parent / "data" / "own_columns_registry.csv"
 COLUMNS = (
@@ -24,15 +22,6 @@ COLUMNS = (
     "surname_2=apellido_materno,sex=sexo,date_of_birth=fecha_nacimiento,nationality=pais,"
     "document_number=documento,phone=telefono"
 )
-
-
-def run(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
-    monkeypatch.setattr(sys, "argv", ["ruta", "link", *args])
-    try:
-        main()
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def _registry() -> pd.DataFrame:
@@ -43,7 +32,7 @@ def test_dedupe_reads_the_file_as_it_comes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out, pairs = tmp_path / "clusters.csv", tmp_path / "pairs.csv"
-    code = run(
+    code = run_link(
         monkeypatch,
         "dedupe",
         str(DATA),
@@ -114,7 +103,7 @@ def test_encode_and_match_two_exports_with_their_own_columns(
         "given_names,surnames,date_of_birth,sex",
     ]
     assert (
-        run(
+        run_link(
             monkeypatch,
             "encode",
             str(tmp_path / "a.csv"),
@@ -127,7 +116,7 @@ def test_encode_and_match_two_exports_with_their_own_columns(
         == 0
     )
     assert (
-        run(
+        run_link(
             monkeypatch,
             "encode",
             str(tmp_path / "b.csv"),
@@ -144,7 +133,7 @@ def test_encode_and_match_two_exports_with_their_own_columns(
     assert "blanked" in err  # B holds the impossible dates
     out, all_pairs = tmp_path / "pairs.csv", tmp_path / "all.csv"
     assert (
-        run(
+        run_link(
             monkeypatch,
             "match",
             str(tmp_path / "a.pq"),

@@ -4,13 +4,12 @@ run needed); the CLI test runs the real dedupe on the hand-made registry."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.linkage.conftest import run_link
 
-from ruta.cli import main
 from ruta.linkage import Decisions, LinkageError, apply_decisions, read_decisions
 from ruta.linkage._decisions import Decision
 
@@ -166,15 +165,6 @@ def test_missing_file_or_column_is_a_clear_error(tmp_path: Path) -> None:
 HANDMADE = Path(__file__).parent / "data" / "handmade_registry.csv"
 
 
-def run(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
-    monkeypatch.setattr(sys, "argv", ["ruta", "link", *args])
-    try:
-        main()
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
-
-
 def test_cli_dedupe_applies_decisions_and_writes_conflicts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -184,7 +174,7 @@ def test_cli_dedupe_applies_decisions_and_writes_conflicts(
     )
     out, conflicts = tmp_path / "c.csv", tmp_path / "conflicts.csv"
     args = ["dedupe", str(HANDMADE), "--out", str(out), "--decisions", str(decisions)]
-    assert run(monkeypatch, *args, "--conflicts-out", str(conflicts)) == 0
+    assert run_link(monkeypatch, *args, "--conflicts-out", str(conflicts)) == 0
     err = capsys.readouterr().err
     assert "decisions: 2 read, 1 merges applied, 1 model links removed, 0 conflicts" in err
     clusters = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("record_id")
@@ -202,13 +192,13 @@ def test_cli_unknown_record_in_decisions_stops_or_is_skipped(
     )
     out = tmp_path / "c.csv"
     args = ["dedupe", str(HANDMADE), "--out", str(out), "--decisions", str(decisions)]
-    assert run(monkeypatch, *args) == 2
+    assert run_link(monkeypatch, *args) == 2
     err = capsys.readouterr().err
     assert "line 2, column record_id_b: record 'H99' is not in the registry" in err
     assert "Traceback" not in err and not out.exists()
-    assert run(monkeypatch, *args, "--on-error", "skip") == 0
+    assert run_link(monkeypatch, *args, "--on-error", "skip") == 0
     err = capsys.readouterr().err
     assert "skipped 1 bad decision of" in err and "1 merges applied" in err
     conflicts_alone = ["dedupe", str(HANDMADE), "--out", str(out), "--conflicts-out", "x.csv"]
-    assert run(monkeypatch, *conflicts_alone) == 2
+    assert run_link(monkeypatch, *conflicts_alone) == 2
     assert "needs --decisions" in capsys.readouterr().err

@@ -18,17 +18,33 @@ def index(base: pd.DataFrame) -> RegistryIndex:
     return RegistryIndex(as_registry(base))
 
 
+#: A Peruvian woman surnamed Quispe Mamani, and a Venezuelan one named Jessica González Pérez.
+_QUISPE = {
+    "given_names": "Ana",
+    "surname_1": "Quispe",
+    "surname_2": "Mamani",
+    "sex": "F",
+    "date_of_birth": "1990-01-01",
+    "nationality": "PER",
+}
+_JESSICA = {
+    "given_names": "Jessica",
+    "surname_1": "González",
+    "surname_2": "Pérez",
+    "sex": "F",
+    "date_of_birth": "1990-03-07",
+    "nationality": "VEN",
+}
+
+
 def _quispe(**values: str) -> dict[str, str]:
-    """A Peruvian woman surnamed Quispe Mamani (Ana, born 1990-01-01 unless told)."""
-    person = {
-        "given_names": "Ana",
-        "surname_1": "Quispe",
-        "surname_2": "Mamani",
-        "sex": "F",
-        "date_of_birth": "1990-01-01",
-        "nationality": "PER",
-    }
-    return record(**{**person, **values})
+    """A registry row of Ms Quispe Mamani (Ana, born 1990-01-01 unless told)."""
+    return record(**{**_QUISPE, **values})
+
+
+def _jessica(**values: str) -> dict[str, str]:
+    """A registry row of Jessica González Pérez, born 1990-03-07, with ``values`` changed."""
+    return record(**{**_JESSICA, **values})
 
 
 def _query(row: pd.Series, **changes: str) -> dict[str, str]:
@@ -89,18 +105,13 @@ def test_sibling_is_not_a_likely_duplicate() -> None:
     assert "surnames equal (any order)" in hits[0].reasons
 
 
+#: Both surnames spelled as they sound and the day mistyped (17 for 07).
+_MISSPELT = {"surname_1": "Gonsales", "surname_2": "Peres", "date_of_birth": "1990-03-17"}
+
+
 @pytest.fixture(scope="module")
 def with_jessica(base: pd.DataFrame) -> RegistryIndex:
-    jessica = record(
-        record_id="jessica",
-        given_names="Jessica",
-        surname_1="González",
-        surname_2="Pérez",
-        sex="F",
-        date_of_birth="1990-03-07",
-        nationality="VEN",
-        document_number="17345678",
-    )
+    jessica = _jessica(record_id="jessica", document_number="17345678")
     frame = pd.concat([base.drop(columns=["person_id"]), pd.DataFrame([jessica])])
     return RegistryIndex(Registry(frame.reset_index(drop=True)))
 
@@ -108,14 +119,7 @@ def with_jessica(base: pd.DataFrame) -> RegistryIndex:
 def test_sound_alike_duplicate_with_mistyped_date_is_found(with_jessica: RegistryIndex) -> None:
     # Every name spelled otherwise and the day mistyped: none of the date or exact-name keys
     # holds, only the sound-alike one (given name + paternal surname codes, sex, nationality).
-    query = record(
-        given_names="Jesica",
-        surname_1="Gonsales",
-        surname_2="Peres",
-        sex="F",
-        date_of_birth="1990-03-17",
-        nationality="VEN",
-    )
+    query = _jessica(given_names="Jesica", **_MISSPELT)
     hits = with_jessica.search(query)
     assert [h.record["record_id"] for h in hits][:1] == ["jessica"]
     assert "surnames sound alike" in hits[0].reasons
@@ -125,24 +129,13 @@ def test_sound_alike_duplicate_with_mistyped_date_is_found(with_jessica: Registr
 def test_y_and_j_spellings_of_one_given_name_are_found(with_jessica: RegistryIndex) -> None:
     # Yessica/Jessica is one name written two ways in the region; with the day mistyped only
     # the sound-alike key can bring the pair together.
-    query = record(
-        given_names="Yessica",
-        surname_1="Gonsales",
-        surname_2="Peres",
-        sex="F",
-        date_of_birth="1990-03-17",
-        nationality="VEN",
-    )
+    query = _jessica(given_names="Yessica", **_MISSPELT)
     assert [h.record["record_id"] for h in with_jessica.search(query)][:1] == ["jessica"]
 
 
 def test_sound_alike_first_surname_with_second_missing(with_jessica: RegistryIndex) -> None:
-    query = record(
-        given_names="JESSICA",
-        surname_1="Gonzales",
-        sex="F",
-        date_of_birth="1990-03-17",
-        nationality="VEN",
+    query = _jessica(
+        given_names="JESSICA", surname_1="Gonzales", surname_2="", date_of_birth="1990-03-17"
     )
     hits = with_jessica.search(query, min_probability=0.0)
     top = next(h for h in hits if h.record["record_id"] == "jessica")
@@ -151,13 +144,8 @@ def test_sound_alike_first_surname_with_second_missing(with_jessica: RegistryInd
 
 def test_sound_alike_names_alone_are_not_a_likely_duplicate(with_jessica: RegistryIndex) -> None:
     # Same sound codes, different date and second surname: not the same person.
-    query = record(
-        given_names="Jesica",
-        surname_1="Gonsales",
-        surname_2="Rojas",
-        sex="F",
-        date_of_birth="1975-11-30",
-        nationality="VEN",
+    query = _jessica(
+        given_names="Jesica", surname_1="Gonsales", surname_2="Rojas", date_of_birth="1975-11-30"
     )
     assert all(h.record["record_id"] != "jessica" for h in with_jessica.search(query))
 

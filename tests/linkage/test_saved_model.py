@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.linkage.conftest import run_link
 
-from ruta.cli import main
 from ruta.linkage import LinkageError, load_model
-
-
-def run(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
-    monkeypatch.setattr(sys, "argv", ["ruta", "link", *args])
-    try:
-        main()
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +29,15 @@ def test_a_saved_model_gives_the_same_clusters_without_training(
 ) -> None:
     first, again, model = tmp_path / "c1.csv", tmp_path / "c2.csv", tmp_path / "model.json"
     assert (
-        run(monkeypatch, "dedupe", str(registry), "--out", str(first), "--model-out", str(model))
+        run_link(
+            monkeypatch, "dedupe", str(registry), "--out", str(first), "--model-out", str(model)
+        )
         == 0
     )
     capsys.readouterr()
     assert (
-        run(monkeypatch, "dedupe", str(registry), "--out", str(again), "--model", str(model)) == 0
+        run_link(monkeypatch, "dedupe", str(registry), "--out", str(again), "--model", str(model))
+        == 0
     )
     err = capsys.readouterr().err
     assert "saved model: trained on 1,500 records of registry.csv" in err
@@ -103,7 +96,7 @@ def test_a_batch_is_linked_to_the_registry_without_deduplicating_it(
     batch.to_csv(tmp_path / "batch.csv", index=False)
     model, out, pairs = tmp_path / "m.json", tmp_path / "links.csv", tmp_path / "pairs.csv"
     assert (
-        run(
+        run_link(
             monkeypatch,
             "dedupe",
             str(tmp_path / "registry.csv"),
@@ -116,7 +109,7 @@ def test_a_batch_is_linked_to_the_registry_without_deduplicating_it(
     )
     capsys.readouterr()
     assert (
-        run(
+        run_link(
             monkeypatch,
             "dedupe",
             str(tmp_path / "batch.csv"),
