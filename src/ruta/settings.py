@@ -22,6 +22,7 @@ Examples:
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -88,8 +89,8 @@ class _PackSettings(BaseSettings):
 
     lang: str = Field(
         default="",
-        description="Language of the command line's messages where a command has --lang and "
-        "it is left out (ruta link): es, pt, en, fr or ht, or a tag with a region (pt-BR). "
+        description="Language of the command line's messages where --lang is left out (every "
+        "command that has --lang): es, pt, en, fr or ht, or a tag with a region (pt-BR). "
         "Unset: the locale's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG) when Ruta speaks "
         "it, else en.",
     )
@@ -123,8 +124,6 @@ def command_language() -> tuple[str, dict[str, str]]:
     The command line decides what they mean (``ruta.cli._lang.user_language``); this is the
     one place that reads them, as it is for every other setting.
     """
-    import os
-
     locale = {name: os.environ.get(name, "") for name in LOCALE_VARIABLES}
     return _PackSettings().lang, locale
 
