@@ -18,7 +18,8 @@ pinned and ``tests/linkage/test_splink_internals.py`` fails if they move.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from itertools import combinations
@@ -42,6 +43,20 @@ _U_MIN_PAIRS = 5e4
 _EM_MAX_PAIRS = 3e6
 
 Say = Callable[[str], None]
+
+#: Levels that two different people reach almost never, whatever the population: both names
+#: written crosswise, or the same surname words split otherwise. Splink's u estimate keeps
+#: sampling a comparison until each of its levels has been seen 100 times, so one such level
+#: makes it score all 10^6 sampled pairs where it could stop at the first 10^4 (given names:
+#: a quarter of a 100,000-record file's training). Their u comes from the default model's
+#: million pairs instead, where it is bounded the same way as here (not seen: 10^-6).
+RARE_LEVELS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("given_names", "given name and surname exchanged"),
+        ("surnames", "exchanged with the given name"),
+        ("surnames", "same surname words, split otherwise"),
+    }
+)
 
 
 @cache
@@ -86,6 +101,54 @@ def bound_unobserved_u(settings: Any, sampled_pairs: float) -> None:
         if not level._u_is_trained:
             default = defaults.get(name, {}).get(level.label_for_charts, 1.0)
             level.u_probability = min(1.0 / sampled_pairs, default)
+
+
+@contextmanager
+def _without_rare_levels(settings: Any) -> Iterator[list[tuple[str, Any]]]:
+    """Leave :data:`RARE_LEVELS` out of the comparisons for the duration (u estimation).
+
+    Yields the ``(comparison, level)`` pairs taken out; each keeps its comparison vector
+    value, so the estimate's u lands on the right remaining levels, and the levels are put
+    back in their places afterwards. A level whose u the default model lacks stays in.
+    """
+    defaults = default_parameters("u_probability")
+    saved = [list(comparison.comparison_levels) for comparison in settings.comparisons]
+    removed: list[tuple[str, Any]] = []
+    try:
+        for comparison in settings.comparisons:
+            name = comparison.output_column_name
+            rare = [
+                level
+                for level in comparison.comparison_levels
+                if (name, level.label_for_charts) in RARE_LEVELS
+                and level.label_for_charts in defaults.get(name, {})
+            ]
+            removed.extend((name, level) for level in rare)
+            comparison.comparison_levels = [
+                level for level in comparison.comparison_levels if level not in rare
+            ]
+        yield removed
+    finally:
+        for comparison, levels in zip(settings.comparisons, saved, strict=True):
+            comparison.comparison_levels = levels
+
+
+def estimate_u(linker: Any, max_pairs: float) -> None:
+    """u of every level: Splink's random sample, the rare levels from the default model.
+
+    Levels that no sampled pair reached get the bound of :func:`bound_unobserved_u`.
+    """
+    settings = linker._settings_obj
+    defaults = default_parameters("u_probability")
+    with _without_rare_levels(settings) as removed:
+        # One chunk for a small sample: Splink's probe phase costs more than it saves there.
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=max_pairs, num_chunks=1 if max_pairs <= 1e5 else 10
+        )
+    for name, level in removed:
+        if not level._fix_u_probability:
+            level.u_probability = defaults[name][level.label_for_charts]
+    bound_unobserved_u(settings, max_pairs)
 
 
 def _default_u(settings: Any) -> list[str]:
@@ -196,12 +259,7 @@ def train(linker: Any, plan: ModelPlan, features: pd.DataFrame, say: Say) -> lis
     # when it has every level, measuring u first is work whose result is thrown away (one
     # query per comparison, a third of a small file's run).
     if not (total < MIN_FILE_PAIRS and _default_u_covers(settings)):
-        u_pairs = min(_U_MAX_PAIRS, max(_U_MIN_PAIRS, total / 10), total)
-        # One chunk for a small sample: Splink's probe phase costs more than it saves there.
-        linker.training.estimate_u_using_random_sampling(
-            max_pairs=u_pairs, num_chunks=1 if u_pairs <= 1e5 else 10
-        )
-        bound_unobserved_u(settings, u_pairs)
+        estimate_u(linker, min(_U_MAX_PAIRS, max(_U_MIN_PAIRS, total / 10), total))
     if total < MIN_FILE_PAIRS:
         replaced = _default_u(settings)
         if replaced:
