@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ruta.cli._lang import UserLangOption, cli_language
+from ruta.cli._store import store_session
 from ruta.errors import RutaError
 from ruta.i18n import N_, translator
 
@@ -93,32 +94,26 @@ def _run(
     from ruta.cases import actions
     from ruta.cases.errors import CasesError
     from ruta.settings import get_settings
-    from ruta.store import make_engine, make_sessionmaker
 
     gettext = translator(cli_language(lang), "cli").gettext
-    settings = get_settings()
-    engine = make_engine(settings.resolved_database_url)
-    try:
-        with make_sessionmaker(engine)() as session:
-            actor = _actor(session, username, gettext)
-            try:
-                decision = actions.do_decision(
-                    session,
-                    actor,
-                    application_id,
-                    outcome,
-                    reasons,
-                    override_reason=override_reason,
-                    keys_dir=settings.resolved_keys_dir,
-                    step=step,
-                )
-            except CasesError as exc:
-                # The option's name, not the action's field: what the user typed.
-                field = _OPTIONS.get(exc.field or "", exc.field)
-                raise RutaError(exc.message, field=field) from None
-            typer.echo(_summary(decision, gettext))
-    finally:
-        engine.dispose()
+    with store_session() as session:
+        actor = _actor(session, username, gettext)
+        try:
+            decision = actions.do_decision(
+                session,
+                actor,
+                application_id,
+                outcome,
+                reasons,
+                override_reason=override_reason,
+                keys_dir=get_settings().resolved_keys_dir,
+                step=step,
+            )
+        except CasesError as exc:
+            # The option's name, not the action's field: what the user typed.
+            field = _OPTIONS.get(exc.field or "", exc.field)
+            raise RutaError(exc.message, field=field) from None
+        typer.echo(_summary(decision, gettext))
 
 
 def _summary(decision: Decision, gettext: Callable[[str], str]) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ruta.cli._lang import UserLangOption, cli_language
+from ruta.cli._store import store_session
 from ruta.errors import RutaError
 
 if TYPE_CHECKING:
@@ -93,8 +94,6 @@ def import_pairs(
     lang = cli_language(lang)
     from ruta.cases.actions import do_import_review_pairs
     from ruta.linkage import borderline_pairs, read_pairs, read_registry
-    from ruta.settings import get_settings
-    from ruta.store import make_engine, make_sessionmaker
 
     if on_error not in ("skip", "stop"):
         raise RutaError(f"got {on_error!r}; expected skip or stop", field="on_error")
@@ -105,14 +104,8 @@ def import_pairs(
         date_formats=date_format,
     )
     band = borderline_pairs(read_pairs(pairs), reg, low=low, high=high)
-    engine = make_engine(get_settings().resolved_database_url)
-    try:
-        with make_sessionmaker(engine)() as session:
-            added = do_import_review_pairs(
-                session, _actor(session, actor), band, name, country=country
-            )
-    finally:
-        engine.dispose()
+    with store_session() as session:
+        added = do_import_review_pairs(session, _actor(session, actor), band, name, country=country)
     typer.echo(
         _texts(lang).gettext(
             "%(n)s pairs in [%(low)s, %(high)s); queued %(added)s new, %(old)s already queued "
@@ -141,22 +134,16 @@ def list_pairs(
     """Print the queue: id, registry, record ids, probability, status (tab-separated)."""
     lang = cli_language(lang)
     from ruta.cases.actions import list_review_pairs
-    from ruta.settings import get_settings
-    from ruta.store import make_engine, make_sessionmaker
 
-    engine = make_engine(get_settings().resolved_database_url)
-    try:
-        with make_sessionmaker(engine)() as session:
-            user = _actor(session, actor)
-            assert user is not None  # --as is required here
-            rows, total = list_review_pairs(session, user, decided=decided, page_size=limit)
-            for row in rows:
-                typer.echo(
-                    f"{row.id}\t{row.registry_name}\t{row.record_id_a}\t{row.record_id_b}\t"
-                    f"{row.probability:.3f}\t{row.status}"
-                )
-    finally:
-        engine.dispose()
+    with store_session() as session:
+        user = _actor(session, actor)
+        assert user is not None  # --as is required here
+        rows, total = list_review_pairs(session, user, decided=decided, page_size=limit)
+        for row in rows:
+            typer.echo(
+                f"{row.id}\t{row.registry_name}\t{row.record_id_a}\t{row.record_id_b}\t"
+                f"{row.probability:.3f}\t{row.status}"
+            )
     t = _texts(lang)
     counted = (
         t.gettext("%(n)s of %(total)s decided pairs")
@@ -198,19 +185,13 @@ def export_decisions(
     lang = cli_language(lang)
     from ruta.cases.actions import export_review_decisions
     from ruta.linkage import DECISION_COLUMNS, atomic_path
-    from ruta.settings import get_settings
-    from ruta.store import make_engine, make_sessionmaker
 
-    engine = make_engine(get_settings().resolved_database_url)
-    try:
-        with make_sessionmaker(engine)() as session:
-            user = _actor(session, actor)
-            assert user is not None  # --as is required here
-            rows = export_review_decisions(
-                session, user, registry, country=country, include_intake=include_intake
-            )
-    finally:
-        engine.dispose()
+    with store_session() as session:
+        user = _actor(session, actor)
+        assert user is not None  # --as is required here
+        rows = export_review_decisions(
+            session, user, registry, country=country, include_intake=include_intake
+        )
     with atomic_path(out) as tmp, tmp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(DECISION_COLUMNS))
         writer.writeheader()

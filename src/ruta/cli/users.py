@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import typer
 
 from ruta.cli._lang import UserLangOption, cli_language
+from ruta.cli._store import store_session
 from ruta.errors import RutaError
 from ruta.i18n import translator
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
 
-    from sqlalchemy.orm import Session
 
 __all__ = ["register_users"]
 
@@ -31,19 +30,6 @@ __all__ = ["register_users"]
 def _texts(lang: str | None) -> NullTranslations:
     # One translator per command: its gettext and ngettext come from the same catalog.
     return translator(cli_language(lang), "cli")
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    from ruta.settings import get_settings
-    from ruta.store import make_engine, make_sessionmaker
-
-    engine = make_engine(get_settings().resolved_database_url)
-    try:
-        with make_sessionmaker(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 def users_list(
@@ -60,7 +46,7 @@ def users_list(
     _ = texts.gettext
     if fmt not in ("text", "json"):
         raise RutaError(f"{fmt!r} is not a format; use text or json", field="format")
-    with _session() as session:
+    with store_session() as session:
         accounts = list_users(
             session, None, role=role or None, country=country.upper() if country else None
         )
@@ -98,7 +84,7 @@ def users_list(
 
 
 def _run(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    with _session() as session:
+    with store_session() as session:
         return action(session, None, *args, **kwargs)
 
 
