@@ -20,6 +20,13 @@ ROWS = [
 ]
 
 
+def _officer(session, username: str, role: str) -> None:
+    """An account of Colombia's office (the registries here are Colombian)."""
+    do_create_user(
+        session, None, username=username, password="correct-horse-battery", role=role, country="COL"
+    )
+
+
 @pytest.fixture
 def files(tmp_path: Path) -> tuple[str, str]:
     registry = tmp_path / "registry.csv"
@@ -34,14 +41,7 @@ def files(tmp_path: Path) -> tuple[str, str]:
 
 
 def test_import_twice_queues_once_then_lists(ruta, files, session):
-    do_create_user(
-        session,
-        None,
-        username="cw",
-        password="correct-horse-battery",
-        role="caseworker",
-        country="COL",
-    )
+    _officer(session, "cw", "caseworker")
     first = ruta("review", "import", *files, "--registry", "COL-2026", "--as", "cw")
     assert first.returncode == 0, first.stderr
     assert "2 pairs in [0.5, 0.95); queued 2 new, 0 already queued" in first.stdout
@@ -77,14 +77,7 @@ def test_errors_exit_2_naming_the_field(ruta, files, session):
     assert bad_band.returncode == 2 and "band" in bad_band.stderr
     nobody = ruta("review", "list", "--as", "ghost")
     assert nobody.returncode == 2 and "no user 'ghost'" in nobody.stderr
-    do_create_user(
-        session,
-        None,
-        username="aud",
-        password="correct-horse-battery",
-        role="auditor",
-        country="COL",
-    )
+    _officer(session, "aud", "auditor")
     refused = ruta("review", "list", "--as", "aud")
     assert refused.returncode == 2 and "may not review registry pairs" in refused.stderr
     no_country = ruta("review", "import", *files, "--registry", "X")
@@ -94,14 +87,7 @@ def test_errors_exit_2_naming_the_field(ruta, files, session):
 
 
 def test_import_reads_a_registry_with_its_own_columns(ruta, tmp_path, session):
-    do_create_user(
-        session,
-        None,
-        username="cw",
-        password="correct-horse-battery",
-        role="caseworker",
-        country="COL",
-    )
+    _officer(session, "cw", "caseworker")
     registry = tmp_path / "registro.csv"
     with registry.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows(
