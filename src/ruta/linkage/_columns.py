@@ -44,6 +44,14 @@ NAME_FIELDS: tuple[str, ...] = ("given_names", "surname_1", "surname_2")
 _PASSTHROUGH = ("person_id",)
 
 
+def _header_error(message: str, source: str, header: Sequence[str], **values: str) -> RegistryError:
+    """A file's header that the mapping cannot read: ``message`` names the file
+    (``%(path)s``) and lists its columns (``%(columns)s``) so that the fix is in sight."""
+    return RegistryError(
+        Text(message, path=source, columns=", ".join(header), **values), field="columns"
+    )
+
+
 @dataclass(frozen=True)
 class ColumnMapping:
     """Which source columns feed which field.
@@ -73,42 +81,33 @@ class ColumnMapping:
                 out[column] = (column,)
         missing = sorted({c for cols in self.fields.values() for c in cols} - present)
         if missing:
-            raise RegistryError(
-                Text(
-                    N_(
-                        "%(path)s has no column %(missing)s named in --columns; its columns are "
-                        "%(columns)s"
-                    ),
-                    path=source,
-                    missing=", ".join(missing),
-                    columns=", ".join(header),
+            raise _header_error(
+                N_(
+                    "%(path)s has no column %(missing)s named in --columns; its columns are "
+                    "%(columns)s"
                 ),
-                field="columns",
+                source,
+                header,
+                missing=", ".join(missing),
             )
         if "record_id" not in out:
-            raise RegistryError(
-                Text(
-                    N_(
-                        "%(path)s has no record_id column; name the id column with --columns "
-                        "record_id=COLUMN (its columns are %(columns)s)"
-                    ),
-                    path=source,
-                    columns=", ".join(header),
+            raise _header_error(
+                N_(
+                    "%(path)s has no record_id column; name the id column with --columns "
+                    "record_id=COLUMN (its columns are %(columns)s)"
                 ),
-                field="columns",
+                source,
+                header,
             )
         if not any(f in out for f in NAME_FIELDS):
-            raise RegistryError(
-                Text(
-                    N_(
-                        "%(path)s has no name column; map at least one of %(fields)s with "
-                        "--columns, e.g. given_names=COLUMN (its columns are %(columns)s)"
-                    ),
-                    path=source,
-                    fields=", ".join(NAME_FIELDS),
-                    columns=", ".join(header),
+            raise _header_error(
+                N_(
+                    "%(path)s has no name column; map at least one of %(fields)s with "
+                    "--columns, e.g. given_names=COLUMN (its columns are %(columns)s)"
                 ),
-                field="columns",
+                source,
+                header,
+                fields=", ".join(NAME_FIELDS),
             )
         return {f: out[f] for f in FIELDS if f in out}
 
