@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from _pytest.nodeid import coerce_node_id
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,6 +48,45 @@ class Database:
     url: str
     engine: Engine
     sessionmaker: sessionmaker[Session]
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep on one pytest-xdist worker the tests that share a fixture costly to build.
+
+    ``make test`` runs the suite on several workers with ``--dist loadgroup``: a test goes to
+    whichever worker is free, unless it has an ``xdist_group`` mark. A fixture of module
+    scope would be built once on every worker that runs a test of its module, and a session
+    fixture of a folder's conftest (the browser tests' servers and Chromium, the permits'
+    keys) once on every worker that runs a test of the folder: such tests get the module's
+    or the folder's group, so that each is built once, as in a run on one process.
+    """
+    grouping = bool(config.getoption("loadgroup", default=False))  # set on xdist workers only
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None and (group := _shared_by(item)):
+            item.add_marker(pytest.mark.xdist_group(group))
+        mark = item.get_closest_marker("xdist_group")
+        if grouping and mark is not None:
+            # The scheduler groups by the id's "@group" suffix. pytest-xdist 3.8 appends it
+            # to ``item._nodeid``, which pytest 9.2's structured ids no longer read, so its
+            # groups are silently ignored (pytest-dev/pytest-xdist#1386): name it here.
+            item._id = coerce_node_id(f"{item.nodeid}@{mark.args[0]}")
+
+
+def _shared_by(item: pytest.Item) -> str | None:
+    """The group of the costliest fixture ``item`` shares with other tests, if any."""
+    info = getattr(item, "_fixtureinfo", None)  # doctests and other items have none
+    if info is None:
+        return None
+    module = None
+    for definitions in info.name2fixturedefs.values():
+        for definition in definitions:
+            if definition.scope == "session" and definition.baseid not in ("", "tests"):
+                # A folder's session fixture (a server, a browser) outweighs a module's.
+                return str(definition.baseid)
+            if definition.scope in ("module", "class", "package"):
+                module = item.nodeid.split("::", 1)[0]
+    return module
 
 
 @pytest.fixture(scope="session", autouse=True)
