@@ -22,8 +22,9 @@ Public surface:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ruta.lazy_exports import lazy_exports
 from ruta.linkage._atomic import atomic_path, write_csv_atomic, write_parquet_atomic
 from ruta.linkage._batch import link_batch
 from ruta.linkage._columns import FIELDS, ColumnMapping, parse_columns, parse_keep
@@ -89,15 +90,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'ruta.linkage' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = [

@@ -7,8 +7,9 @@ population engine compiles the same packs to SQL for whole populations.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ruta.lazy_exports import lazy_exports
 from ruta.pathways._catalog import (
     PACKS_DIR,
     Catalog,
@@ -108,15 +109,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'ruta.pathways' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 def get_pathway(pathway_id: str) -> Pathway:
