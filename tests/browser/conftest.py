@@ -3,8 +3,9 @@ SQLite database (``server``) or a PostgreSQL schema of its own (``pg_server``; `
 is both), driven by Debian's Chromium through Playwright.
 
 The server runs in its own process (as in production) with settings from ``RUTA_*``
-variables; the officers are created in the database before it starts. axe-core comes
-from ``node_modules`` (``scripts/ensure-browser-deps.sh`` installs it with ``npm ci``).
+variables; the officers (and an office per country) are created in the database before it
+starts. axe-core comes from ``node_modules`` (``scripts/ensure-browser-deps.sh`` installs it
+with ``npm ci``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sqlalchemy import text
 from tests.conftest import PG_URL
 from tests.serving import serve
 
+from ruta.cases.actions import do_create_office
 from ruta.cases.actions.authentication import do_create_user
 from ruta.store import make_engine, make_sessionmaker, upgrade
 
@@ -65,12 +67,17 @@ class Server:
     data: Path | None = None
 
 
+#: An office per country, taking every pathway of it: applying is offered only where an
+#: office takes the pathway (issue 15 §2).
+OFFICES = {"ARG": ("ARG-01", "Buenos Aires, Sede central"), "COL": ("COL-01", "Bogotá, Sede")}
+
+
 def _create_officers(url: str) -> None:
     engine = make_engine(url)
     with make_sessionmaker(engine)() as session:
         for country, officers in OFFICERS.items():
             for username, role in officers.items():
-                do_create_user(
+                user = do_create_user(
                     session,
                     None,
                     username=username,
@@ -78,6 +85,8 @@ def _create_officers(url: str) -> None:
                     role=role,
                     country=country,
                 )
+                if role == "supervisor":
+                    do_create_office(session, user, *OFFICES[country])
     engine.dispose()
 
 

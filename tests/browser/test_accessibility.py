@@ -118,7 +118,7 @@ def _check_appointment_pages(
         data={"code": "AXE-01", "name": "Buenos Aires, Retiro"},
         headers={"Authorization": f"Bearer {token}"},
     )
-    desk.goto(f"{server.url}/casework/appointments")
+    desk.goto(f"{server.url}/casework/appointments?office=AXE-01")
     _check(desk, found)  # the office day, empty, with the slot-opening form
     desk.click("button >> text=Open times")
     _check(desk, found)  # every error of the slot form

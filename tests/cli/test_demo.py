@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from ruta.cases import verify_chain
 from ruta.cases.assessment import assess_at_intake
 from ruta.cases.workflow import STATES
-from ruta.cli._demo import DEMO_COUNTRIES, seed_demo
+from ruta.cli._demo import DEMO_COUNTRIES, DEMO_ELSEWHERE, seed_demo
 from ruta.pathways import get_pathway, list_pathways
-from ruta.store.models import Application, Appointment, Decision
+from ruta.store.models import Application, Appointment, Decision, Office, OfficePathway
 
 
 def test_demo_covers_every_state_in_both_countries_and_is_idempotent(session, tmp_path):
@@ -81,7 +81,17 @@ def test_demo_outcomes_follow_the_engine(session, tmp_path):
         closed = get_pathway(pathway_id).window.closes
         if closed is None or closed >= datetime.now(UTC).date():
             assert statuses["eligible"] > 0 and statuses["ineligible"] > 0, (pathway_id, statuses)
-    assert {p.id for c in DEMO_COUNTRIES for p in list_pathways(c)} == set(by_pathway)
+    # Every pathway an office takes has applicants; none asks for one no office takes.
+    taken = {p.pathway_id for p in session.scalars(select(OfficePathway))}
+    assert taken == set(by_pathway)
+    elsewhere = {p for c in DEMO_COUNTRIES for p in DEMO_ELSEWHERE[c]}
+    assert elsewhere and {p.id for c in DEMO_COUNTRIES for p in list_pathways(c)} == (
+        taken | elsewhere
+    )
+    for office in session.scalars(select(Office)):
+        # An example address, marked as one, with its (example) source.
+        assert office.address and "ejemplo" in office.address.lower()
+        assert office.address_source and "ejemplo" in office.address_source.lower()
     by_state = Counter((app.host_country, app.status) for app in apps)
     assert {(c, s) for c in DEMO_COUNTRIES for s in STATES} == set(by_state)
 

@@ -39,12 +39,14 @@ from ruta.cases.assessment import assess_at_intake
 from ruta.cases.clock import ReplayClock, use_clock
 from ruta.cases.schemas import ApplicationCreate
 from ruta.cli._demo_history import DEMO_OFFICES, PlannedCase, plan_history
+from ruta.i18n import translator
 from ruta.partial_dates import Precision, ages_on, join_partial
 from ruta.pathways import Pathway, judge, list_pathways, parse_profile
 from ruta.store.models import Application, Appointment, Office, PermitRecord, Slot, User
 
 __all__ = [
     "DEMO_COUNTRIES",
+    "DEMO_ELSEWHERE",
     "DEMO_LOGINS",
     "decision_reasons",
     "seed_demo",
@@ -52,6 +54,13 @@ __all__ = [
 ]
 
 DEMO_COUNTRIES = ("COL", "PER")
+
+#: Pathways that no demo office takes, so that the demo's results show "apply with the
+#: authority instead" beside "Apply here" (and the demo's cases never ask for them).
+DEMO_ELSEWHERE: dict[str, tuple[str, ...]] = {
+    "COL": ("col.mercosur-permanent",),
+    "PER": ("per.mercosur-permanent",),
+}
 
 #: Demo accounts (development databases only): username, password, role, country, office.
 DEMO_LOGINS: tuple[tuple[str, str, str, str | None, str | None], ...] = (
@@ -743,6 +752,11 @@ def seed_demo(
     return logins, {str(k): int(v) for k, v in counts.items()}
 
 
+def _demo_pathways(country: str) -> list[str]:
+    """The pathways the demo offices of ``country`` take: all but :data:`DEMO_ELSEWHERE`."""
+    return [p.id for p in list_pathways(country) if p.id not in DEMO_ELSEWHERE.get(country, ())]
+
+
 def _replay_plan(
     session: Session,
     users: dict[str, User],
@@ -755,13 +769,27 @@ def _replay_plan(
     registries: RegistryIndexes | None,
 ) -> None:
     """Create the offices and staff at the start of the history, then replay every case."""
+    # The demo's data is in Spanish, the offices' language; the address says it is an
+    # example, never a real-looking contact.
+    _ = translator("es", "cli").gettext
     with batch(session):
         for office in DEMO_OFFICES:
             if session.get(Office, office.code) is None:
                 boss = users[f"{office.country.lower()}-supervisor"]
-                actions.do_create_office(session, boss, office.code, office.name)
+                actions.do_create_office(
+                    session,
+                    boss,
+                    office.code,
+                    office.name,
+                    address=_("Example address: each office sets its own"),
+                    address_source=_("Example: demo data of Ruta, not a real office"),
+                    pathways=_demo_pathways(office.country),
+                )
     staff = _officers(session, users, rng)
-    pathways = {c: list_pathways(c) for c in DEMO_COUNTRIES}
+    pathways = {
+        c: [p for p in list_pathways(c) if p.id not in DEMO_ELSEWHERE.get(c, ())]
+        for c in DEMO_COUNTRIES
+    }
     weights = {c: [_KIND_WEIGHTS.get(_kind(p.id), 1) for p in ps] for c, ps in pathways.items()}
     cannot: dict[tuple[str, Want, str], set[str]] = {}
     misses: Counter[tuple[str, Want, str, str]] = Counter()

@@ -11,7 +11,12 @@ from datetime import UTC, datetime, time, timedelta
 from babel import dates as babel_dates
 from tests.web.ui.conftest import Site, csrf, main_text
 
-from ruta.cases.actions import do_create_office, do_open_slot_range, office_timezone
+from ruta.cases.actions import (
+    do_create_office,
+    do_open_slot_range,
+    do_update_office,
+    office_timezone,
+)
 from ruta.store.models import User
 
 
@@ -306,3 +311,80 @@ def test_the_booking_confirmation_says_when_where_and_what_to_bring(site: Site, 
     assert "originales" in text  # what to bring, in Spanish
     booking = main_text(migrant.get(f"/track/{app_id}/appointment", params={"lang": "es"}).text)
     assert reference.group(1) in booking  # the booking page confirms the same
+
+
+def test_the_office_address_and_its_source_show_on_the_booking(site: Site, submitted) -> None:
+    # Issue 15 §2: when the office has set its address, the booking page, the confirmation
+    # and the tracking page show it with where it comes from.
+    slot_ids = _offices(site)
+    with site.app.state.sessionmaker() as session:
+        boss = session.get(User, site.user("sup"))
+        assert boss is not None
+        do_update_office(
+            session,
+            boss,
+            "BUE-01",
+            name="Buenos Aires, Retiro",
+            address="Av. Antártida Argentina 1355",
+            address_source="https://example.org/oficinas",
+            pathways=["arg.mercosur-temporary"],
+        )
+    app_id = submitted()
+    migrant = _booked(site, app_id, slot_ids[0])
+    for url in (f"/track/{app_id}", f"/track/{app_id}/appointment"):
+        page = migrant.get(url, params={"lang": "pt"})
+        address = re.search(r'id="booking-address">(.*?)</dd>', page.text, re.S)
+        assert address, url
+        assert "Av. Antártida Argentina 1355" in address.group(1)
+        assert 'href="https://example.org/oficinas"' in address.group(
+            1
+        ) and "Fonte:" in address.group(1)
+        assert "argentina.gob.ar" not in address.group(1)  # the office's own, not the pointer
+
+
+def test_the_booking_page_offers_only_offices_that_take_the_pathway(site: Site, submitted) -> None:
+    _offices(site)
+    with site.app.state.sessionmaker() as session:
+        boss = session.get(User, site.user("sup"))
+        assert boss is not None
+        # Córdoba takes only the permanent residence: not this case's pathway.
+        do_update_office(
+            session,
+            boss,
+            "COR-01",
+            name="Córdoba, Centro",
+            address=None,
+            address_source=None,
+            pathways=["arg.mercosur-permanent"],
+        )
+        cordoba = do_open_slot_range(session, boss, "COR-01", _day(), time(9), time(10), 30, 1)
+    app_id = submitted()
+    migrant = site.migrant(app_id)
+    page = migrant.get(f"/track/{app_id}/appointment", params={"lang": "en"})
+    assert "Córdoba" not in main_text(page.text)
+    assert str(cordoba[0].id) not in _slot_radios(page.text)
+    # A Córdoba slot posted by hand is refused next to the field.
+    refused = migrant.post(
+        f"/track/{app_id}/appointment",
+        data={"csrf_token": csrf(page.text), "slot": str(cordoba[0].id)},
+        forged=True,
+    )
+    assert refused.status_code == 422
+    assert "That office does not take applications for this pathway" in refused.text
+    # No office takes it at all: nothing to book here, and where to ask instead.
+    with site.app.state.sessionmaker() as session:
+        boss = session.get(User, site.user("sup"))
+        assert boss is not None
+        do_update_office(
+            session,
+            boss,
+            "BUE-01",
+            name="Buenos Aires, Retiro",
+            address=None,
+            address_source=None,
+            pathways=[],
+        )
+    text = main_text(migrant.get(f"/track/{app_id}/appointment", params={"lang": "en"}).text)
+    assert "No office of this service takes applications for this pathway" in text
+    assert "https://www.argentina.gob.ar/interior/migraciones" in text
+    assert 'name="slot"' not in text

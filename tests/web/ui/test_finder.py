@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from tests.web.ui.conftest import ARG_ANSWERS, csrf, hidden, main_text, walk_finder
 
+from ruta.web.ui import finder
 from ruta.web.ui._state import FINDER_COOKIE
 
 
@@ -172,7 +174,12 @@ def test_a_tampered_cookie_is_ignored(finder_client: TestClient) -> None:
     assert hidden(page.text, "fact") == "host_country"
 
 
-def test_results_explain_each_pathway_with_citations(finder_client: TestClient) -> None:
+def test_results_explain_each_pathway_with_citations(
+    finder_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An office of Argentina takes both MERCOSUR pathways (the bare finder has no store).
+    taken = {"arg.mercosur-temporary", "arg.mercosur-permanent"}
+    monkeypatch.setattr(finder, "pathways_with_office", lambda request, country: taken)
     walk_finder(finder_client, ARG_ANSWERS)
     page = finder_client.get("/finder/results", params={"lang": "en"})
     text = re.sub(r"</?abbr[^>]*>", "", main_text(page.text))  # acronyms are explained
@@ -184,6 +191,17 @@ def test_results_explain_each_pathway_with_citations(finder_client: TestClient) 
     assert "<h3>Documents to gather</h3>" in text and "<h3>Rights this permit gives</h3>" in text
     assert 'href="http://testserver/apply/arg.mercosur-temporary"' in text
     assert text.count('href="http://testserver/apply/') == 1  # only eligible ones offer Apply
+
+
+def test_an_open_pathway_no_office_takes_says_where_to_apply_instead(
+    finder_client: TestClient,
+) -> None:
+    # The bare finder has no case store, so no office: apply with the authority instead.
+    walk_finder(finder_client, ARG_ANSWERS)
+    text = main_text(finder_client.get("/finder/results", params={"lang": "es"}).text)
+    assert "/apply/" not in text
+    assert "Ninguna oficina de este servicio recibe solicitudes para esta vía." in text
+    assert "https://www.argentina.gob.ar/interior/migraciones" in text
 
 
 def test_results_mark_rules_the_reference_calls_uncertain(finder_client: TestClient) -> None:

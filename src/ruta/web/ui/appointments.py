@@ -36,7 +36,7 @@ from ruta.cases.actions import (
     office_day,
     office_timezone,
 )
-from ruta.cases.errors import NotFoundError
+from ruta.cases.errors import ConflictError, NotFoundError
 from ruta.errors import RutaError
 from ruta.store.models import Office, User
 from ruta.web.deps import PageUser, SessionDep
@@ -50,7 +50,7 @@ from ruta.web.ui._forms import (
     gettext_for,
     not_found_page,
 )
-from ruta.web.ui._help import authority
+from ruta.web.ui._help import Contact, authority
 from ruta.web.ui._post import FormPost, see_other
 
 __all__ = ["appointment_rows", "router"]
@@ -95,8 +95,11 @@ def appointment_rows(views: list[AppointmentView], lang: str) -> list[dict[str, 
             "when": _when(v.slot.starts_at, v.office.country, lang),
             "office": v.office.name,
             "office_code": v.office.code,
-            # Offices hold no address in the case store, and Ruta never invents one: the
-            # confirmation points to the authority's official website instead (help.yaml).
+            # The office's address with its source when the office set one; otherwise the
+            # confirmation points to the authority's official website (help.yaml): Ruta
+            # never invents an address.
+            "address": v.office.address,
+            "address_source": v.office.address_source,
             "office_help": authority(v.office.country),
             "future": v.slot.starts_at > datetime.now(UTC),
         }
@@ -117,6 +120,9 @@ class _Choice:
     history: list[dict[str, Any]]
     offices: list[dict[str, Any]]
     office_names: list[tuple[str, str]]
+    #: No office of the host country takes the case's pathway: nothing to book here.
+    no_office: bool = False
+    authority: Contact | None = None
 
 
 def _free_slots_by_office(
@@ -162,7 +168,10 @@ def _choice(
     except NotFoundError:
         return None
     current = next((r for r in rows if r["status"] == "booked"), None)
-    offices = list_offices(session, user, app.host_country)
+    # Only the offices that take the case's pathway receive its applicant.
+    offices = [
+        o for o in list_offices(session, user, app.host_country) if app.pathway_id in o.pathway_ids
+    ]
     return _Choice(
         application_id=app.id,
         status=app.status,
@@ -170,6 +179,8 @@ def _choice(
         history=[r for r in rows if r is not current],
         offices=_free_slots_by_office(session, user, offices, lang, only),
         office_names=[(o.code, o.name) for o in offices],
+        no_office=not offices,
+        authority=authority(app.host_country),
     )
 
 
@@ -242,6 +253,8 @@ async def book(request: Request, app_id: str, user: PageUser, session: SessionDe
             return post.refusal(exc)
         if isinstance(exc, NotFoundError):
             return ("slot", _("That time is no longer offered. Choose another"))
+        if not isinstance(exc, ConflictError):
+            return ("slot", _("That office does not take applications for this pathway"))
         return ("slot", _("That time has just been taken. Choose another"))
 
     target = request.url_for("track_application", app_id=app_id)

@@ -15,6 +15,7 @@ from babel.languages import get_official_languages
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from ruta.cases.actions import pathways_taken
 from ruta.i18n import language_of
 from ruta.pathways import (
     COUNTRIES,
@@ -46,7 +47,7 @@ from ruta.web.ui._replay import answered_questions, ask, in_asking_order, replay
 from ruta.web.ui._state import clear_answers, read_answers, write_answers
 from ruta.web.ui._terms import TermExplainer
 
-__all__ = ["router"]
+__all__ = ["pathways_with_office", "router"]
 
 # Public and anonymous: limited per client address so that a flood of finder pages cannot
 # crowd out the caseworkers the same service answers (RUTA_FINDER_RATE_LIMIT).
@@ -310,14 +311,19 @@ def results(request: Request) -> Response:
     closed = [r for r in ranked if r not in shown]
     host = profile.get("host_country")
     settings = request.app.state.settings
+    taken: dict[str, set[str]] = {}
     for result in ranked:
+        country = result["host_country"]
+        if country not in taken:
+            taken[country] = pathways_with_office(request, country)
         result["summary"] = _summary(result["pathway"], lang)
-        result["law_lang"] = law_language(result["host_country"])
+        result["law_lang"] = law_language(country)
         # The "Apply" button and the first next step say the same thing: apply here when
-        # the pathway is open to the person, else where (the host's authority) and how
-        # (the pack's steps) to apply once it is.
-        result["apply_here"] = result["status"] == "eligible"
-        result["apply_to"] = authority(result["host_country"])
+        # the pathway is open to the person and an office of the host country takes it,
+        # else where (the host's authority) and how (the pack's steps) to apply.
+        result["has_office"] = result["pathway"] in taken[country]
+        result["apply_here"] = result["status"] == "eligible" and result["has_office"]
+        result["apply_to"] = authority(country)
     laws_in = sorted({r["law_lang"] for r in ranked if r["law_lang"] and r["law_lang"] != lang})
     context = {
         "terms": TermExplainer(lang),
@@ -333,6 +339,19 @@ def results(request: Request) -> Response:
         "partners": partners_for(getattr(settings, "partners", None), host),
     }
     return render(request, "finder/results.html", context)
+
+
+def pathways_with_office(request: Request, country: str) -> set[str]:
+    """The pathways that an office of ``country`` takes in the service's case store.
+
+    A finder without a case store (a kiosk, the bare app of the page tests) has no office
+    to apply to: none.
+    """
+    maker = getattr(request.app.state, "sessionmaker", None)
+    if maker is None or not country:
+        return set()
+    with maker() as session:
+        return pathways_taken(session, country)
 
 
 def _opens_later(result: dict[str, Any]) -> bool:
