@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from alembic import command
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
-from tests.conftest import PG_URL
+from tests.store.conftest import read_rows, store_at
 
 from ruta.store import make_engine, upgrade
 from ruta.store.migrate import alembic_config
@@ -43,40 +41,14 @@ _MEMBER = (
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_before(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A case store migrated to the revision before partial birth dates, with one case file."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        schema = None
-    else:
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        with make_engine(PG_URL).begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{PG_URL}?options={quote(f'-csearch_path={schema}')}"
-    upgrade(url, BEFORE)
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        for statement in (_USER, _APPLICANT, _APPLICATION, _MEMBER):
-            conn.execute(text(statement))
-    engine.dispose()
-    yield url
-    if schema is not None:
-        admin = make_engine(PG_URL)
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-def _read(url: str, sql: str) -> list[tuple[object, ...]]:
-    engine = make_engine(url)
-    with engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(text(sql))]
-    engine.dispose()
-    return rows
+    with store_at(request.param, tmp_path, BEFORE, _USER, _APPLICANT, _APPLICATION, _MEMBER) as url:
+        yield url
 
 
 def test_existing_rows_become_known_to_the_day(store_before: str) -> None:
     upgrade(store_before)
     for table in ("applicants", "household_members"):
-        rows = _read(store_before, f"SELECT date_of_birth_precision FROM {table}")
+        rows = read_rows(store_before, f"SELECT date_of_birth_precision FROM {table}")
         assert rows == [("day",)]
     engine = make_engine(store_before)
     with engine.connect() as conn, Session(conn) as session:
@@ -108,7 +80,7 @@ def test_downgrade_keeps_full_dates_and_refuses_to_invent_a_birthday(store_befor
     with pytest.raises(RuntimeError, match="1 birth dates known only to the month or the year"):
         command.downgrade(alembic_config(store_before), BEFORE)
     # Refused as a whole: the precision is still there.
-    assert _read(store_before, "SELECT date_of_birth_precision FROM applicants") == [("year",)]
+    assert read_rows(store_before, "SELECT date_of_birth_precision FROM applicants") == [("year",)]
     engine = make_engine(store_before)
     with engine.begin() as conn:
         conn.execute(
@@ -119,9 +91,9 @@ def test_downgrade_keeps_full_dates_and_refuses_to_invent_a_birthday(store_befor
         )
     engine.dispose()
     command.downgrade(alembic_config(store_before), BEFORE)
-    rows = _read(store_before, "SELECT date_of_birth FROM applicants")
+    rows = read_rows(store_before, "SELECT date_of_birth FROM applicants")
     assert [str(r[0]) for r in rows] == ["1990-05-17"]
-    assert _read(store_before, "SELECT count(*) FROM applications") == [(1,)]
+    assert read_rows(store_before, "SELECT count(*) FROM applications") == [(1,)]
 
 
 @pytest.mark.parametrize("born", ["1990", "1990-05", "1990-05-17"])

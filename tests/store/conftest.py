@@ -1,0 +1,54 @@
+"""Helpers of the migration tests: a case store at an older revision, on both backends."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import text
+from tests.conftest import PG_URL
+
+from ruta.store import make_engine, upgrade
+
+
+@contextmanager
+def store_at(backend: str, tmp_path: Path, revision: str, *inserts: str) -> Iterator[str]:
+    """The URL of a case store migrated to ``revision`` holding the rows of ``inserts``.
+
+    Args:
+        backend: ``sqlite`` (a file in ``tmp_path``) or ``postgresql`` (a schema of its own,
+            dropped when the block ends).
+        revision: The Alembic revision to stop at (the one before the migration tested).
+        inserts: SQL statements run once the store is at that revision.
+    """
+    if backend == "sqlite":
+        url, schema = f"sqlite:///{tmp_path / 'old.db'}", None
+    else:
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        with make_engine(PG_URL).begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = f"{PG_URL}?options={quote(f'-csearch_path={schema}')}"
+    upgrade(url, revision)
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        for statement in inserts:
+            conn.execute(text(statement))
+    engine.dispose()
+    yield url
+    if schema is not None:
+        admin = make_engine(PG_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def read_rows(url: str, sql: str) -> list[tuple[object, ...]]:
+    """The rows of one query on the store at ``url``."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(text(sql))]
+    engine.dispose()
+    return rows
