@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from sqlalchemy import text
 from tests.conftest import PG_URL
 
@@ -52,3 +53,11 @@ def read_rows(url: str, sql: str) -> list[tuple[object, ...]]:
         rows = [tuple(r) for r in conn.execute(text(sql))]
     engine.dispose()
     return rows
+
+
+def assert_refused(url: str, sql: str, match: str) -> None:
+    """The store at ``url`` refuses ``sql`` with an error matching ``match`` (a constraint)."""
+    engine = make_engine(url)
+    with pytest.raises(Exception, match=match), engine.begin() as conn:
+        conn.execute(text(sql))
+    engine.dispose()

@@ -9,7 +9,7 @@ import pytest
 from alembic import command
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
-from tests.store.conftest import read_rows, store_at
+from tests.store.conftest import assert_refused, read_rows, store_at
 
 from ruta.store import make_engine, upgrade
 from ruta.store.migrate import alembic_config
@@ -60,10 +60,8 @@ def test_existing_rows_become_known_to_the_day(store_before: str) -> None:
 
 def test_an_unknown_precision_is_refused_by_the_database(store_before: str) -> None:
     upgrade(store_before)
-    engine = make_engine(store_before)
-    with pytest.raises(Exception, match=r"(?i)check"), engine.begin() as conn:
-        conn.execute(text("UPDATE applicants SET date_of_birth_precision = 'week'"))
-    engine.dispose()
+    update = "UPDATE applicants SET date_of_birth_precision = 'week'"
+    assert_refused(store_before, update, r"(?i)check")
 
 
 def test_downgrade_keeps_full_dates_and_refuses_to_invent_a_birthday(store_before: str) -> None:

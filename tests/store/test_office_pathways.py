@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import text
-from tests.store.conftest import read_rows, store_at
+from tests.store.conftest import assert_refused, read_rows, store_at
 
 from ruta.pathways import default_catalog
-from ruta.store import make_engine, upgrade
+from ruta.store import upgrade
 from ruta.store.migrate import alembic_config
 
 BEFORE = "0008"
@@ -47,10 +46,8 @@ def test_existing_offices_take_every_pathway_of_their_country(store_before: str)
 
 def test_a_pair_is_stored_once(store_before: str) -> None:
     upgrade(store_before)
-    engine = make_engine(store_before)
-    with pytest.raises(Exception, match=r"(?i)unique|duplicate"), engine.begin() as conn:
-        conn.execute(text("INSERT INTO office_pathways VALUES ('BOG-01', 'col.ppt')"))
-    engine.dispose()
+    insert = "INSERT INTO office_pathways VALUES ('BOG-01', 'col.ppt')"
+    assert_refused(store_before, insert, r"(?i)unique|duplicate")
 
 
 def test_downgrade_drops_the_pathways_and_the_addresses(store_before: str) -> None:
