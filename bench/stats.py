@@ -93,28 +93,30 @@ SELECT
 FROM base;
 CREATE OR REPLACE TABLE st_steps AS
 WITH c AS (
-  SELECT application_id, submitted_at, h,
+  SELECT application_id, submitted_at, h, CAST(substr(application_id, 2) AS BIGINT) + 1 AS d,
          submitted_at + to_seconds(((h >> 4) % 1728000)::BIGINT) AS reviewed_at,
          submitted_at + to_seconds(((h >> 4) % 1728000 + (h >> 20) % 5184000)::BIGINT)
            AS decided_at
   FROM (SELECT application_id, submitted_at, hash(application_id) AS h FROM st_cases)
 )
--- ended_at and closed_at as the action layer writes them (ruta.cases.actions._common.move):
--- the next step's time, and the time of the decision closing the episode.
+-- ended_at, closed_at and decision_id as the action layer writes them
+-- (ruta.cases.actions._common.move): the next step's time, the time of the decision
+-- closing the episode, and on a decision step the final decision it records.
 SELECT application_id, 'draft' AS from_status, 'submitted' AS to_status,
        (h % 400)::BIGINT AS actor_id, submitted_at AS step_at,
        CASE WHEN h % 10 < 9 THEN reviewed_at END AS ended_at,
-       CASE WHEN h % 10 < 8 THEN decided_at END AS closed_at FROM c
+       CASE WHEN h % 10 < 8 THEN decided_at END AS closed_at, NULL::BIGINT AS decision_id
+FROM c
 UNION ALL
 SELECT application_id, 'submitted', 'in_review', (h % 400)::BIGINT, reviewed_at,
-       CASE WHEN h % 10 < 8 THEN decided_at END, CASE WHEN h % 10 < 8 THEN decided_at END
+       CASE WHEN h % 10 < 8 THEN decided_at END, CASE WHEN h % 10 < 8 THEN decided_at END, NULL
 FROM c WHERE h % 10 < 9
 UNION ALL
 SELECT application_id, 'in_review', CASE WHEN h % 10 < 7 THEN 'approved' ELSE 'denied' END,
-       ((h >> 12) % 400)::BIGINT, decided_at, NULL, decided_at
+       ((h >> 12) % 400)::BIGINT, decided_at, NULL, decided_at, d
 FROM c WHERE h % 10 < 8;
 CREATE OR REPLACE TABLE st_decisions AS
-SELECT application_id, row_number() OVER () AS decision_id, to_status AS outcome,
+SELECT application_id, decision_id, to_status AS outcome,
        CASE WHEN hash(application_id) % 50 = 0 THEN 1 ELSE 0 END AS override
 FROM st_steps WHERE to_status IN ('approved', 'denied');
 CREATE OR REPLACE TABLE st_appointments AS

@@ -1,11 +1,11 @@
 """The fast unit tables against a plain-Python reference on small random case stores.
 
-``build_units`` keeps stored values and turns them into codes after grouping, selects the
-decisions once, and reads each spell's end and decision from the step (``ended_at`` and
-``closed_at``, kept by the action layer); the reference below walks every case's steps
-one by one and never reads those two columns. Random stores have appeals (several
-decisions per case), births known to the year or month, odd office codes, missing sexes
-and a period that is still running.
+``build_units`` keeps stored values and turns them into codes after grouping, and reads
+each spell's end and decision from the step (``ended_at`` and ``closed_at``, kept by the
+action layer) and a decision step's decision by its id; the reference below walks every
+case's steps one by one and never reads those columns. Random stores have appeals
+(several decisions per case), births known to the year or month, odd office codes,
+missing sexes and a period that is still running.
 """
 
 from __future__ import annotations
@@ -94,15 +94,19 @@ def _store(seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return cases, steps
 
 
-def _kept(steps: list[dict[str, Any]], index: int) -> tuple[datetime | None, datetime | None]:
-    """``ended_at`` and ``closed_at`` of a step, as the action that records the case's next
-    step (and its decision) writes them: the next step's time, and the first approval or
-    denial at or after the step (tests/cases/test_transition_spells.py checks the actions)."""
+def _kept(steps: list[dict[str, Any]], index: int) -> tuple[Any, ...]:
+    """``ended_at``, ``closed_at`` and ``decision_id`` of a step, as the actions write them:
+    the next step's time, the first approval or denial at or after the step, and on a
+    decision step its final decision (numbered in order below; the actions and the
+    migrations are checked in tests/cases/test_transition_spells.py)."""
     case = steps[index]["application_id"]
     later = [s for s in steps[index:] if s["application_id"] == case]
     ended = later[1]["at"] if len(later) > 1 else None
     closed = next((s["at"] for s in later if s["to"] in DECISIONS), None)
-    return ended, closed
+    decision = None
+    if steps[index]["to"] in DECISIONS:
+        decision = sum(1 for s in steps[:index] if s["to"] in DECISIONS)
+    return ended, closed, decision
 
 
 def _load(cases: list[dict[str, Any]], steps: list[dict[str, Any]]) -> duckdb.DuckDBPyConnection:
@@ -134,11 +138,11 @@ def _load(cases: list[dict[str, Any]], steps: list[dict[str, Any]]) -> duckdb.Du
     duck.execute(
         "CREATE TABLE st_steps (application_id VARCHAR, from_status VARCHAR, "
         "to_status VARCHAR, actor_id BIGINT, step_at TIMESTAMP, ended_at TIMESTAMP, "
-        "closed_at TIMESTAMP)"
+        "closed_at TIMESTAMP, decision_id BIGINT)"
     )
     if steps:
         duck.executemany(
-            "INSERT INTO st_steps VALUES (?, NULL, ?, 1, ?, ?, ?)",
+            "INSERT INTO st_steps VALUES (?, NULL, ?, 1, ?, ?, ?, ?)",
             [
                 [s["application_id"], s["to"], s["at"], *_kept(steps, i)]
                 for i, s in enumerate(steps)

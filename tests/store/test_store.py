@@ -22,7 +22,7 @@ def test_migrations_create_exactly_the_models(database):
 def test_upgrade_is_idempotent(database):
     upgrade(database.url)
     with database.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0010"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0011"
 
 
 def test_sqlite_runs_in_wal_mode_with_full_sync(tmp_path):

@@ -65,8 +65,8 @@ STORE_TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         ),
     ),
     "st_steps": (
-        "SELECT application_id, from_status, to_status, actor_id, at, ended_at, closed_at "
-        "FROM transitions",
+        "SELECT application_id, from_status, to_status, actor_id, at, ended_at, closed_at, "
+        "decision_id FROM transitions",
         (
             ("application_id", "s"),
             ("from_status", "s"),
@@ -77,9 +77,12 @@ STORE_TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             # step came, and when the decision that closed the step's episode was taken.
             ("ended_at", "t"),
             ("closed_at", "t"),
+            # The final decision a decision step records (migration 0011).
+            ("decision_id", "i"),
         ),
     ),
-    # Final decisions, to mark the workflow's decision steps that overrode the engine.
+    # Final decisions, to mark the workflow's decision steps that overrode the engine
+    # (a decision step names its decision: ``st_steps.decision_id``).
     "st_decisions": (
         "SELECT application_id, id, outcome, CASE WHEN override THEN 1 ELSE 0 END "
         "FROM decisions WHERE status = 'final'",

@@ -5,6 +5,10 @@ Every unit table has ``ref_area`` and one column per attribute of its population
 in ``[start, as_of)``; stocks are the state at ``as_of`` (the end of the period, or the
 moment of extraction while the period is still running). The workflow history
 (``st_steps``), not the current status, says where each case stood at ``as_of``.
+
+The populations that are counted are views: ``compute_release`` reads each once (one
+``GROUPING SETS`` scan), so writing millions of unit rows into a table first only costs.
+``fees``, ``eligible`` and ``stages`` are read more than once and stay tables.
 """
 
 from __future__ import annotations
@@ -177,42 +181,26 @@ def build_units(
         "c.office AS OFFICE"
     )
     decision = "('approved', 'denied')"
-    if wanted("decisions"):
-        duck.execute(
-            f"CREATE OR REPLACE TEMP TABLE _decided AS SELECT application_id, to_status, "
-            f"step_at FROM st_steps WHERE to_status IN {decision} AND step_at >= {start} "
-            f"AND step_at < {at}"
-        )
     if wanted("applications"):
         duck.execute(
-            f"CREATE OR REPLACE TABLE u_applications AS SELECT c.ref_area, "
+            f"CREATE OR REPLACE VIEW u_applications AS SELECT c.ref_area, "
             f"{person.format(age=_age('c.birth_date', 'CAST(c.submitted_at AS DATE)', last))}, "
             f"{_month('c.submitted_at')} AS TIME FROM st_cases c "
             f"WHERE c.submitted_at >= {start} AND c.submitted_at < {at}"
         )
     if wanted("decisions"):
-        # The k-th decision step of a case is its k-th final decision: the action writes
-        # both in one transaction, and a case is decided again only after an appeal.
+        # A decision step names the final decision it records (the action writes both in
+        # one transaction): whether it overrode the engine is one join on that id.
         duck.execute(
-            f"CREATE OR REPLACE TABLE u_decisions AS "
-            f"WITH d AS (SELECT application_id, override, row_number() OVER "
-            f"(PARTITION BY application_id ORDER BY decision_id) AS k FROM st_decisions "
-            f"WHERE outcome IN {decision} AND application_id IN "
-            f"(SELECT application_id FROM _decided)), "
-            # Only the cases decided in the period are ranked, over all their decisions.
-            f"s AS (SELECT application_id, to_status, step_at, row_number() OVER "
-            f"(PARTITION BY application_id ORDER BY step_at) AS k FROM st_steps "
-            f"WHERE to_status IN {decision} AND application_id IN "
-            f"(SELECT application_id FROM _decided)) "
-            f"SELECT c.ref_area, "
+            f"CREATE OR REPLACE VIEW u_decisions AS SELECT c.ref_area, "
             f"{person.format(age=_age('c.birth_date', 'CAST(s.step_at AS DATE)', last))}, "
             f"{_month('s.step_at')} AS TIME, CASE s.to_status WHEN 'approved' THEN "
             f"'APPROVED' ELSE 'DENIED' END AS OUTCOME, "
             f"{_sla_breach('c.ref_area', 'c.submitted_at', 's.step_at', countries)} AS SLA, "
             f"CASE WHEN d.override = 1 THEN 'YES' ELSE 'NO' END AS OVERRIDE "
-            f"FROM s JOIN st_cases c USING (application_id) "
-            f"LEFT JOIN d ON d.application_id = s.application_id AND d.k = s.k "
-            f"WHERE s.step_at >= {start} AND s.step_at < {at}"
+            f"FROM st_steps s JOIN st_cases c USING (application_id) "
+            f"LEFT JOIN st_decisions d ON d.decision_id = s.decision_id "
+            f"WHERE s.to_status IN {decision} AND s.step_at >= {start} AND s.step_at < {at}"
         )
     open_list = ", ".join(f"'{s}'" for s in OPEN_STATES)
     waited = f"date_diff('day', CAST(c.submitted_at AS DATE), {at_day})"
@@ -220,7 +208,7 @@ def build_units(
         # A case's state at ``at`` is the step it had reached and not yet left: one range
         # per step (``ended_at`` is kept by the action layer), no ordering of histories.
         duck.execute(
-            f"CREATE OR REPLACE TABLE u_backlog AS "
+            f"CREATE OR REPLACE VIEW u_backlog AS "
             f"SELECT c.ref_area, {person.format(age=_age('c.birth_date', at_day, last))}, "
             f"{_bands(waited, waiting_bands())} AS WAITING_TIME, "
             f"{_sla_breach('c.ref_area', 'c.submitted_at', at, countries)} AS SLA "
@@ -230,7 +218,7 @@ def build_units(
         )
     if wanted("appointments"):
         duck.execute(
-            f"CREATE OR REPLACE TABLE u_appointments AS SELECT o.ref_area, "
+            f"CREATE OR REPLACE VIEW u_appointments AS SELECT o.ref_area, "
             f"a.office AS OFFICE, {_month('a.starts_at')} AS TIME, "
             f"CASE a.status WHEN 'no_show' THEN 'NO_SHOW' ELSE 'ATTENDED' END AS ATTENDANCE "
             f"FROM st_appointments a JOIN st_offices o ON o.code = a.office "
@@ -240,7 +228,7 @@ def build_units(
     days, _ = expiring_days()
     if wanted("permits"):
         duck.execute(
-            f"CREATE OR REPLACE TABLE u_permits AS "
+            f"CREATE OR REPLACE VIEW u_permits AS "
             f"WITH status AS (SELECT permit_id, arg_max(to_status, changed_at) AS status "
             f"FROM st_permit_events WHERE changed_at < {at} GROUP BY permit_id) "
             f"SELECT p.ref_area, c.pathway_id AS PATHWAY, c.citizenship AS CITIZENSHIP, "
@@ -254,7 +242,7 @@ def build_units(
         )
     if wanted("revocations"):
         duck.execute(
-            f"CREATE OR REPLACE TABLE u_revocations AS SELECT p.ref_area, "
+            f"CREATE OR REPLACE VIEW u_revocations AS SELECT p.ref_area, "
             f"c.pathway_id AS PATHWAY, {_month('e.changed_at')} AS TIME "
             f"FROM st_permit_events e JOIN st_permits p USING (permit_id) "
             f"JOIN st_cases c USING (application_id) "
@@ -262,7 +250,7 @@ def build_units(
         )
     if wanted("applications_to_date"):
         duck.execute(
-            f"CREATE OR REPLACE TABLE u_applications_to_date AS SELECT ref_area, "
+            f"CREATE OR REPLACE VIEW u_applications_to_date AS SELECT ref_area, "
             f"pathway_id AS PATHWAY FROM st_cases WHERE submitted_at < {at}"
         )
     source = eligible or "(SELECT NULL::VARCHAR AS pathway, NULL::VARCHAR AS status LIMIT 0)"

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from ruta.cases.clock import now as clock_now
 from ruta.cases.errors import CasesError
-from ruta.store.models import Application, Transition, User
+from ruta.store.models import Application, Decision, Transition, User
 
 __all__ = ["CLOSING_STATES", "check_reason", "move"]
 
@@ -30,12 +30,23 @@ def check_reason(reason: str, field: str = "reason") -> str:
     return text
 
 
-def move(session: Session, app: Application, to: str, actor: User, reason: str) -> Transition:
+def move(
+    session: Session,
+    app: Application,
+    to: str,
+    actor: User,
+    reason: str,
+    *,
+    decision: Decision | None = None,
+) -> Transition:
     """Record one workflow step (the caller has checked that it is allowed).
 
     The step before it ends now (``ended_at``); a decision also closes every step of the
     episode it ends, itself included (``closed_at``). Both are written here, in the
     transaction that appends the step, so that the statistics read spells per row.
+
+    Args:
+        decision: The final decision the step records (the decision action's step).
     """
     now = clock_now(session)
     steps = update(Transition).where(Transition.application_id == app.id)
@@ -61,6 +72,7 @@ def move(session: Session, app: Application, to: str, actor: User, reason: str) 
         at=now,
         reason=reason,
         closed_at=now if closing else None,
+        decision_id=None if decision is None else decision.id,
     )
     session.add(step)
     app.status = to

@@ -330,6 +330,7 @@ def _insert_case_file(
         # The case's first step: nothing has followed it yet.
         "t_ended_at": None,
         "t_closed_at": None,
+        "t_decision_id": None,
     }
     if conn.dialect.name == "postgresql":
         conn.execute(_INSERT_CASE_FILE if submitted else _INSERT_DRAFT, params)

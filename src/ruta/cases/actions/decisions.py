@@ -198,7 +198,7 @@ def do_decide(
     proposal.appeal_deadline = (
         appeal_deadline(app.host_country, now.date()) if outcome == "denied" else None
     )
-    move(session, app, outcome, actor, "; ".join(texts))
+    move(session, app, outcome, actor, "; ".join(texts), decision=proposal)
     permit_id = None
     if outcome == "approved":
         permit = issue_permit(session, app, keys_dir=keys_dir, today=now.date())

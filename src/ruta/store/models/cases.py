@@ -161,6 +161,10 @@ class Transition(Base):
     #: When the approval or denial that closed this step's episode was taken (the first
     #: at or after this step, itself included); None until one is. Set by that decision.
     closed_at: Mapped[datetime | None]
+    #: The final decision this step records (a step written by the decision action).
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decisions.id", name="fk_transitions_decision_id")
+    )
 
 
 class Document(Base):
