@@ -22,6 +22,7 @@ from ruta.web.ui import (
     finder,
     household,
     notifications,
+    offices,
     pair_review,
     second_factor,
     statistics,
@@ -40,6 +41,7 @@ router.include_router(contributions.router)
 router.include_router(applicant.router)
 # Before track: its POST /track/{app_id}/{step} would otherwise catch .../appointment.
 router.include_router(appointments.router)
+router.include_router(offices.router)
 router.include_router(track.router)
 router.include_router(household.router)
 router.include_router(caseworker.router)
