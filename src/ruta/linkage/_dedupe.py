@@ -216,12 +216,7 @@ def dedupe_registry(
         scored["match_probability"] >= floor, ["record_id_l", "record_id_r", "match_probability"]
     ]
     say(Text(N_("clustering")))
-    clusters_sdf = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=threshold
-    )
-    clusters = clusters_sdf.as_pandas_dataframe()[  # type: ignore[no-untyped-call]
-        ["record_id", "cluster_id"]
-    ]
+    clusters = cluster_ids(api, engine, features["record_id"], predictions, threshold)
     return DedupeResult(
         summarise_clusters(clusters, pairs, threshold),
         pairs.reset_index(drop=True),
@@ -232,6 +227,32 @@ def dedupe_registry(
         linker.misc.save_model_to_json(),
         linker if keep_linker else None,
     )
+
+
+def cluster_ids(
+    api: Any, engine: Engine, record_ids: pd.Series, predictions: Any, threshold: float
+) -> pd.DataFrame:
+    """``record_id, cluster_id``: the connected components of the pairs at ``threshold``.
+
+    Splink's clustering on the linker joins every input column back onto the clusters, a
+    copy of the whole registry (a million rows, twenty columns) that only two columns were
+    read from: the peak of a national registry's run. Its clustering of a node table of
+    bare ids gives the same clusters without it.
+    """
+    from splink.clustering import cluster_pairwise_predictions_at_threshold
+
+    nodes = register(api, engine, record_ids.to_frame())
+    clusters = cluster_pairwise_predictions_at_threshold(
+        nodes,
+        predictions,
+        api,
+        "record_id",
+        "record_id_l",
+        "record_id_r",
+        threshold_match_probability=threshold,
+    )
+    out: pd.DataFrame = clusters.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    return out[["record_id", "cluster_id"]]
 
 
 def summarise_clusters(
