@@ -3,16 +3,13 @@ recorded decision filled from the rows already there (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from sqlalchemy import text
-from tests.conftest import PG_URL
+from tests.store.conftest import read_rows, store_at
 
-from ruta.store import make_engine, upgrade
+from ruta.store import upgrade
 
 #: The revision before the steps kept their ends (0010).
 BEFORE = "0009"
@@ -51,56 +48,27 @@ _ROWS = (
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_before(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A case store at the revision before 0010 with one appealed case."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        schema = None
-    else:
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        with make_engine(PG_URL).begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{PG_URL}?options={quote(f'-csearch_path={schema}')}"
-    upgrade(url, BEFORE)
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        for statement in _ROWS:
-            conn.execute(text(statement))
-    engine.dispose()
-    yield url
-    if schema is not None:
-        admin = make_engine(PG_URL)
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with store_at(request.param, tmp_path, BEFORE, *_ROWS) as url:
+        yield url
 
 
 def test_existing_steps_get_their_ends_and_decisions(store_before: str) -> None:
     upgrade(store_before)
-    engine = make_engine(store_before)
-    with engine.connect() as conn:
-        rows = conn.execute(
-            text(
-                "SELECT id, ended_at IS NULL, closed_at IS NULL, decision_id FROM transitions "
-                "ORDER BY id"
-            )
-        ).all()
-        ends = (
-            conn.execute(
-                text(
-                    "SELECT t.id FROM transitions t JOIN transitions n ON n.id = t.id + 1 "
-                    "WHERE t.ended_at = n.at ORDER BY t.id"
-                )
-            )
-            .scalars()
-            .all()
-        )
-        closed = conn.execute(
-            text(
-                "SELECT t.id, d.id FROM transitions t JOIN transitions d ON d.at = t.closed_at "
-                "ORDER BY t.id"
-            )
-        ).all()
-    engine.dispose()
-    assert [tuple(r) for r in rows] == [
+    rows = read_rows(
+        store_before,
+        "SELECT id, ended_at IS NULL, closed_at IS NULL, decision_id FROM transitions ORDER BY id",
+    )
+    ends = read_rows(
+        store_before,
+        "SELECT t.id FROM transitions t JOIN transitions n ON n.id = t.id + 1 "
+        "WHERE t.ended_at = n.at ORDER BY t.id",
+    )
+    closed = read_rows(
+        store_before,
+        "SELECT t.id, d.id FROM transitions t JOIN transitions d ON d.at = t.closed_at "
+        "ORDER BY t.id",
+    )
+    assert rows == [
         (1, False, False, None),
         (2, False, False, None),
         (3, False, False, 1),
@@ -108,5 +76,5 @@ def test_existing_steps_get_their_ends_and_decisions(store_before: str) -> None:
         (5, False, False, None),
         (6, True, False, 3),
     ]
-    assert ends == [1, 2, 3, 4, 5]
-    assert [tuple(r) for r in closed] == [(1, 3), (2, 3), (3, 3), (4, 6), (5, 6), (6, 6)]
+    assert ends == [(1,), (2,), (3,), (4,), (5,)]
+    assert closed == [(1, 3), (2, 3), (3, 3), (4, 6), (5, 6), (6, 6)]
