@@ -339,3 +339,32 @@ def test_processing_times_agree_with_a_reference(seed: int) -> None:
             assert found[key] is None, key
         else:
             assert found[key] is not None and abs(found[key] - value) <= 0.05 + 1e-9, key
+
+
+def test_stored_offices_sharing_a_code_are_one_group_of_the_statistics() -> None:
+    """Stored offices 'col.02 b' and 'col_02_b' share the code 'col_02_b': their days form
+    one median, not two (the statistics then group by code, not by stored value)."""
+    duck = duckdb.connect()
+    duck.execute(
+        "CREATE TABLE u_stages (ref_area VARCHAR, PATHWAY VARCHAR, OFFICE VARCHAR, "
+        "STAGE VARCHAR, days DOUBLE)"
+    )
+    rows = [("col.02 b", d) for d in (1.0, 2.0, 3.0)] + [("col_02_b", d) for d in (10.0, 11.0)]
+    duck.executemany(
+        "INSERT INTO u_stages VALUES ('COL', 'col.ppt', ?, 'IN_REVIEW', ?)", [list(r) for r in rows]
+    )
+
+    def medians() -> dict[tuple[str, str], float | None]:
+        found = _processing_times(duck, DEFAULT_STATISTICS, PERIOD, threshold=3)
+        return {
+            (o.key[-4], o.key[2]): o.value  # (office, pathway) of the median
+            for o in found
+            if o.key[1] == "PROC_TIME_MEDIAN"
+        }
+
+    merged = medians()
+    assert merged[("col_02_b", "_T")] == 3.0
+    assert merged[("_T", "COL_PPT")] == 3.0
+    # One stored value per code: grouped by stored value, the same numbers.
+    duck.execute("UPDATE u_stages SET OFFICE = 'col.02 b'")
+    assert medians() == merged

@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -293,25 +294,30 @@ def _processing_times(
     dimensions = list(dict.fromkeys(d for spec in specs for d in spec.dimensions))
     if not dimensions:
         return []
-    # Codes of the stored values, computed once per distinct value and joined: a median
-    # cannot be merged after grouping, so the codes must be there before it.
-    maps = ", ".join(
-        f"m_{d} AS (SELECT raw, {code_sql(d, 'raw')} AS code FROM "
-        f"(SELECT DISTINCT {d} AS raw FROM u_stages))"
-        for d in dimensions
-    )
-    joins = " ".join(f"JOIN m_{d} ON m_{d}.raw IS NOT DISTINCT FROM u.{d}" for d in dimensions)
-    coded = ", ".join(f"m_{d}.code AS {d}" for d in dimensions)
     sets = [tuple(spec.dimensions) for spec in specs]
     grouping_sets = ", ".join(
         f"({', '.join(['ref_area', 'STAGE', *dims])})" for dims in dict.fromkeys([*sets, ()])
     )
-    rows = duck.execute(
-        f"WITH {maps}, s AS (SELECT u.ref_area, u.STAGE, {coded}, u.days FROM u_stages u "
-        f"{joins}) SELECT ref_area, STAGE, {', '.join(dimensions)}, count(*), median(days), "
+    statistics = (
+        f"SELECT ref_area, STAGE, {', '.join(dimensions)}, count(*), median(days), "
         f"quantile_cont(days, 0.9), {', '.join(f'GROUPING({d})' for d in dimensions)} "
-        f"FROM s GROUP BY GROUPING SETS ({grouping_sets})"
-    ).fetchall()
+        f"FROM {{}} GROUP BY GROUPING SETS ({grouping_sets})"
+    )
+    rows = _stored_value_rows(duck, dimensions, statistics)
+    if rows is None:
+        # Codes of the stored values, computed once per distinct value and joined: a
+        # median cannot be merged after grouping, so the codes must be there before it.
+        maps = ", ".join(
+            f"m_{d} AS (SELECT raw, {code_sql(d, 'raw')} AS code FROM "
+            f"(SELECT DISTINCT {d} AS raw FROM u_stages))"
+            for d in dimensions
+        )
+        joins = " ".join(f"JOIN m_{d} ON m_{d}.raw IS NOT DISTINCT FROM u.{d}" for d in dimensions)
+        coded = ", ".join(f"m_{d}.code AS {d}" for d in dimensions)
+        rows = duck.execute(
+            f"WITH {maps}, s AS (SELECT u.ref_area, u.STAGE, {coded}, u.days FROM u_stages u "
+            f"{joins}) {statistics.format('s')}"
+        ).fetchall()
     out: list[Observation] = []
     width = len(dimensions)
     for spec in specs:
@@ -345,6 +351,43 @@ def _processing_times(
                     out.append(Observation(tuple(key), round(float(value), 1), "A", "DAYS"))
     unique = {o.key: o for o in out}
     return list(unique.values())
+
+
+def _stored_value_rows(
+    duck: duckdb.DuckDBPyConnection, dimensions: Sequence[str], statistics: str
+) -> list[tuple[Any, ...]] | None:
+    """The processing-time rows grouped by stored values, with their codes put in after.
+
+    Right when no two stored values of a dimension share a code (the usual store): then
+    each group of codes is one group of stored values, and the medians need no codes
+    before grouping. The stored values are those of the rows grouped by the dimension.
+    None when two values share a code (``col.02`` and ``COL_02``): the caller groups by
+    code instead.
+    """
+    rows = duck.execute(statistics.format("u_stages")).fetchall()
+    width = len(dimensions)
+    maps: list[dict[Any, Any]] = []
+    for j, dimension in enumerate(dimensions):
+        values = list({r[2 + j] for r in rows if not r[5 + width + j]})
+        found = duck.execute(
+            f"SELECT raw, {code_sql(dimension, 'raw')} FROM (SELECT unnest(?) AS raw)",
+            [values],
+        ).fetchall()
+        codes = dict(found) if values else {}
+        if len(set(codes.values())) < len(values):
+            return None
+        maps.append(codes)
+    return [
+        (
+            *r[:2],
+            *(
+                v if g else m[v]
+                for m, v, g in zip(maps, r[2 : 2 + width], r[5 + width :], strict=True)
+            ),
+            *r[2 + width :],
+        )
+        for r in rows
+    ]
 
 
 def compute_release(
