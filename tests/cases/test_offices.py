@@ -51,6 +51,8 @@ def test_an_office_takes_only_the_pathways_it_lists(session, cast):
         ({"address": "x" * 501, "address_source": "Resolución 1"}, "address"),
         ({"address": "Calle 1", "address_source": "http://example.org"}, "address_source"),
         ({"address_source": "y" * 501}, "address_source"),
+        ({"address": "Calle\x001", "address_source": "Res. 1"}, "address"),
+        ({"pathways": ["col." + "x" * 80]}, "pathways"),
     ],
 )
 def test_bad_office_details_name_the_field(session, cast, changes, field):

@@ -21,12 +21,15 @@ from fastapi.testclient import TestClient
 from tests.conftest import enrol_second_factor, second_factor_code
 from tests.web.forms import RenderedFormsClient
 
+from ruta.cases.actions import pathways_taken
 from ruta.cases.actions.authentication import (
     SECOND_FACTOR_ROLES,
     do_create_user,
     use_password_profile,
 )
+from ruta.pathways import get_pathway
 from ruta.settings import Settings
+from ruta.store.models import Office, OfficePathway
 from ruta.web import create_app
 from ruta.web.security import CsrfCookieMiddleware
 from ruta.web.ui import router as pages
@@ -221,12 +224,30 @@ def applied(site: Site) -> Applicant:
     return apply
 
 
+def office_taking(app: FastAPI, pathway_id: str) -> None:
+    """Make sure an office of the pathway's country takes it: applying needs one (issue 15
+    §2). Its code sorts after the tests' own offices (BUE-01 ...), so that the office day's
+    default office stays theirs."""
+    country = get_pathway(pathway_id).host_country
+    with app.state.sessionmaker() as session:
+        if pathway_id in pathways_taken(session, country):
+            return
+        code = f"ZZ-APPLY-{country}"
+        office = session.get(Office, code) or Office(code=code, country=country, name=code)
+        office.pathways.append(OfficePathway(pathway_id=pathway_id))
+        session.add(office)
+        session.commit()
+
+
 def create_account(client: TestClient, name: str, next_url: str) -> tuple[Any, str]:
-    """Create an applicant account through the pages and continue to ``next_url``.
+    """Create an applicant account through the pages and continue to ``next_url`` (an
+    ``/apply/<pathway>`` page gets an office that takes the pathway first).
 
     Returns:
         The page ``next_url`` showed, and the username the account got (``name-NNNNNN``).
     """
+    if next_url.startswith("/apply/"):
+        office_taking(client.app, next_url.split("/")[2].split("?")[0])
     page = client.get(f"/account/new?next={next_url}")
     created = client.post(
         "/account/new",

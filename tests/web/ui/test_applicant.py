@@ -11,10 +11,11 @@ from tests.web.ui.conftest import (
     csrf,
     details_form,
     main_text,
+    office_taking,
     walk_finder,
 )
 
-from ruta.store.models import Application
+from ruta.store.models import Application, OfficePathway
 
 PATHWAY = "arg.mercosur-temporary"
 
@@ -22,6 +23,7 @@ PATHWAY = "arg.mercosur-temporary"
 def _account(site: Site, username: str = "maria"):
     client = site.client()
     walk_finder(client, ARG_ANSWERS)
+    office_taking(site.app, PATHWAY)
     page = client.get(f"/apply/{PATHWAY}", params={"lang": "en"})
     assert "Sign in to apply" in page.text  # anonymous: sign in or create an account first
     details, _username = create_account(client, username, f"/apply/{PATHWAY}")
@@ -126,3 +128,27 @@ def test_sign_in_is_required_to_send(site: Site) -> None:
     response = client.post(f"/apply/{PATHWAY}", data={}, follow_redirects=False, forged=True)
     assert response.status_code in (302, 303, 307)
     assert response.headers["location"].startswith("/login")
+
+
+def test_a_pathway_no_office_takes_cannot_be_applied_for_here(site: Site) -> None:
+    """Issue 15 §2: the apply pages follow the finder's button; with no office taking the
+    pathway they say where to apply instead, before and after signing in, and a form
+    opened earlier is not sent."""
+    client = site.client()
+    walk_finder(client, ARG_ANSWERS)
+    page = client.get(f"/apply/{PATHWAY}", params={"lang": "es"})
+    assert page.status_code == 200
+    text = main_text(page.text)
+    assert "Ninguna oficina de este servicio recibe solicitudes para esta vía." in text
+    assert "https://www.argentina.gob.ar/interior/migraciones" in text
+    assert "Sign in to apply" not in text and "Inicie sesión" not in text
+    details, _username = create_account(client, "rita", f"/apply/{PATHWAY}")
+    form = details_form(details.text)
+    with site.app.state.sessionmaker() as session:  # the office stops taking it meanwhile
+        for row in session.scalars(select(OfficePathway)).all():
+            session.delete(row)
+        session.commit()
+    sent = client.post(f"/apply/{PATHWAY}/send", data=form, forged=True)
+    assert "Ninguna oficina de este servicio recibe solicitudes para esta vía." in sent.text
+    with site.app.state.sessionmaker() as session:
+        assert session.scalar(select(func.count()).select_from(Application)) == 0

@@ -65,6 +65,8 @@ def _clean_pathways(country: str, pathways: Iterable[str]) -> list[str]:
         CasesError: naming ``pathways`` and the ids that are not pathways of the country.
     """
     chosen = sorted({p.strip() for p in pathways if p.strip()})
+    if any(len(p) > 80 or "\x00" in p for p in chosen):
+        raise CasesError("a pathway id is at most 80 characters, like col.ppt", field="pathways")
     known = set(country_pathways(country))
     wrong = [p for p in chosen if p not in known]
     if wrong:
@@ -83,6 +85,9 @@ def _clean_address(address: str | None, source: str | None) -> tuple[str | None,
     Raises:
         CasesError: naming ``address`` or ``address_source``.
     """
+    for field, value in (("address", address), ("address_source", source)):
+        if value and "\x00" in value:  # PostgreSQL refuses NUL in text
+            raise CasesError(f"the {field} contains a NUL character; remove it", field=field)
     address = (address or "").strip() or None
     source = (source or "").strip() or None
     if address is not None and len(address) > MAX_ADDRESS:
@@ -174,7 +179,7 @@ def do_update_office(
     check_role(actor, _MANAGERS, "change offices")
     office = get_office(session, actor, code)
     name = name.strip()
-    if not name or len(name) > 200:
+    if not name or len(name) > 200 or "\x00" in name:
         raise CasesError("give the office a name of 1 to 200 characters", field="name")
     taken = _clean_pathways(office.country, pathways)
     address, address_source = _clean_address(address, address_source)

@@ -1,6 +1,8 @@
 """The applicant's pages: create an account and apply for a pathway (tracking: ``track``).
 
-Applying turns the finder's answers (the signed cookie) into a submission through
+Applying is open only for a pathway that an office of the host country takes (as the
+finder's Apply button); for any other the pages say where to apply instead. Applying turns
+the finder's answers (the signed cookie) into a submission through
 ``do_submit_application``. The form carries an idempotency key minted when the form is
 shown, so pressing "Send application" twice, or a retry after a dropped connection, gives
 the same application instead of two.
@@ -16,8 +18,9 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
-from ruta.cases.actions import do_submit_application, get_application
+from ruta.cases.actions import do_submit_application, get_application, pathways_taken
 from ruta.cases.actions.authentication import do_login, do_register_applicant
 from ruta.cases.errors import NotFoundError, RateLimitedError
 from ruta.cases.passwords import PasswordPolicyError
@@ -40,6 +43,7 @@ from ruta.web.ui._forms import (
     gettext_for,
     not_found_page,
 )
+from ruta.web.ui._help import authority
 from ruta.web.ui._post import FormPost, see_other
 from ruta.web.ui._replay import replay
 from ruta.web.ui._state import read_answers
@@ -210,13 +214,40 @@ def _details_page(
     return render(request, "apply/details.html", context, status_code=422 if errors else 200)
 
 
+def _office_takes(session: Session, pathway_id: str) -> bool:
+    """Whether an office of the pathway's host country takes it (the finder's Apply rule).
+
+    Asked in the request's own session: a second one would wait on SQLite for the lock
+    the request's session may hold (the sign-in check records the session's use).
+    """
+    return pathway_id in pathways_taken(session, get_pathway(pathway_id).host_country)
+
+
+def _apply_elsewhere(request: Request, user: User | None, pathway_id: str, title: str) -> Response:
+    """The page for a pathway no office of this service takes: where to apply instead."""
+    context = {
+        **csrf_context(request, user),
+        "pathway_title": title,
+        "authority": authority(get_pathway(pathway_id).host_country),
+    }
+    return render(request, "apply/elsewhere.html", context)
+
+
 @router.get("/apply/{pathway_id}", name="apply_start")
-def apply_start(request: Request, pathway_id: str, user: OptionalPageUser) -> Response:
-    """Ask who is applying (identity and contact); sign in first if needed."""
+def apply_start(
+    request: Request, pathway_id: str, user: OptionalPageUser, session: SessionDep
+) -> Response:
+    """Ask who is applying (identity and contact); sign in first if needed.
+
+    Only for a pathway that an office of its host country takes, as the finder's Apply
+    button; any other gets the page that says where to apply instead.
+    """
     lang = request_language(request)
     title = pathway_title(pathway_id, lang)
     if title is None:
         return not_found_page(request, user)
+    if not _office_takes(session, pathway_id):
+        return _apply_elsewhere(request, user, pathway_id, title)
     if user is None:
         # A path, not a URL: sign-in only follows same-site paths.
         here = request.url_for("apply_start", pathway_id=pathway_id).path
@@ -363,6 +394,9 @@ async def apply_send(
         return not_found_page(request, user)
     post = await FormPost.read(request, session, user, field="given_names")
     values = {name: post.text(name) for name in FIELDS}
+    # A form opened before the office stopped taking the pathway is refused here too.
+    if not _office_takes(session, pathway_id):
+        return _apply_elsewhere(request, user, pathway_id, title)
     post.extend(_validate(values, _))
 
     def send() -> Application:
