@@ -7,7 +7,7 @@ The synthetic case store is made directly as the DuckDB tables ``load_case_store
 the statistics, not a database read (reading the store is linear in its rows and measured
 separately by ``RUTA_BENCH_READ``, see docs/performance.md).
 
-1. Release: ``build_units`` + ``compute_release`` (21 linked tables, threshold 5, primary
+1. Release: ``build_units`` + ``compute_release`` (22 linked tables, threshold 5, primary
    and secondary suppression with its LP repair loop, rates, processing-time quantiles).
 2. Peers: the applications and decisions tables (8 tables with every margin) from the raw
    case and step tables, in DuckDB (our SQL), pandas and Polars, same answer checked.
@@ -311,7 +311,7 @@ def main() -> None:
         "withheld": withheld,
     }
     print(
-        f"release (every indicator, 21 tables, disclosure control): {seconds:.2f} s wall, "
+        f"release (every indicator, 22 tables, disclosure control): {seconds:.2f} s wall, "
         f"{cpu:.2f} s CPU, "
         f"{len(release.observations):,} observations, {withheld} withheld",
         flush=True,
