@@ -14,6 +14,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
+from splink.internals.dialects import SplinkDialect
 
 __all__ = ["COMPARISONS", "comparison_needs"]
 
@@ -21,6 +22,34 @@ Filled = dict[str, bool]
 Levels = list[ComparisonLevelCreator | dict[str, Any]]
 
 _EXCHANGED = "given_first_l = surname_p_r and surname_p_l = given_first_r"
+
+
+class EditsLevel(cll.DamerauLevenshteinLevel):
+    """Splink's Damerau-Levenshtein level, the same pairs and label, computed fewer times.
+
+    DuckDB's ``damerau_levenshtein`` costs about 1.6 µs a pair, ten times Jaro-Winkler and
+    four times ``levenshtein``, and most candidate pairs reach these levels (every pair that
+    no earlier level took). Two conditions that every pair within ``k`` edits meets come
+    first, so that DuckDB computes the distance only for the few pairs they let through:
+    lengths within ``k`` (an edit changes the length by at most one) and a Levenshtein
+    distance within ``2k`` (a transposition is two Levenshtein edits). Both functions count
+    characters, as ``damerau_levenshtein`` does. Other dialects get Splink's SQL unchanged.
+    """
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        """The level's condition in ``sql_dialect``."""
+        sql = super().create_sql(sql_dialect)
+        if sql_dialect.sql_dialect_str != "duckdb":
+            return sql
+        left, right, k = (
+            self.col_expression.name_l,
+            self.col_expression.name_r,
+            self.distance_threshold,
+        )
+        return (
+            f"abs(length({left}) - length({right})) <= {k} "
+            f"and levenshtein({left}, {right}) <= {2 * k} and {sql}"
+        )
 
 
 def _given_names(filled: Filled) -> cl.CustomComparison:
@@ -38,7 +67,7 @@ def _given_names(filled: Filled) -> cl.CustomComparison:
         cll.JaroWinklerLevel("given_all", 0.92),
         # One typo in a short name ("jose"/"jase") is far below any Jaro-Winkler threshold
         # that still separates "ana" from "ada"; an edit count does not care about length.
-        cll.DamerauLevenshteinLevel("given_first", 1),
+        EditsLevel("given_first", 1),
         cll.JaroWinklerLevel("given_first", 0.88),
         cll.ElseLevel(),
     ]
@@ -79,8 +108,8 @@ def _surnames(filled: Filled) -> cl.CustomComparison:
             # A typo in each surname ("audo doaz" / "agudo diaz"): short surnames fall below
             # the Jaro-Winkler level with a single edit.
             cll.And(
-                cll.DamerauLevenshteinLevel("surname_p", 1),
-                cll.DamerauLevenshteinLevel("surname_m", 1),
+                EditsLevel("surname_p", 1),
+                EditsLevel("surname_m", 1),
             ).configure(label_for_charts="each surname within one edit"),
             # Typos in swapped surnames: the alphabetical pair is still close.
             cll.JaroWinklerLevel("surnames_sorted", 0.92),
@@ -92,9 +121,9 @@ def _surnames(filled: Filled) -> cl.CustomComparison:
         cll.And(cll.CustomLevel(one_missing), cll.JaroWinklerLevel("surname_p", 0.88)).configure(
             label_for_charts="paternal similar, one maternal missing"
         ),
-        cll.And(
-            cll.CustomLevel(one_missing), cll.DamerauLevenshteinLevel("surname_p", 1)
-        ).configure(label_for_charts="paternal within one edit, one maternal missing"),
+        cll.And(cll.CustomLevel(one_missing), EditsLevel("surname_p", 1)).configure(
+            label_for_charts="paternal within one edit, one maternal missing"
+        ),
     ]
     if two:
         levels += [
@@ -123,7 +152,7 @@ def _date_of_birth(filled: Filled) -> cl.CustomComparison:
         cll.NullLevel("birth_year"),
         cll.ExactMatchLevel("dob"),
         cll.CustomLevel("dob_swapped_l = dob_r", "day and month swapped"),
-        cll.DamerauLevenshteinLevel("dob", 1),
+        EditsLevel("dob", 1),
         # A mistyped year (often by a decade) keeps day and month.
         cll.CustomLevel("dob_md_l = dob_md_r", "same day and month, other year"),
         cll.LevenshteinLevel("dob", 2),
@@ -152,7 +181,7 @@ def _document(_filled: Filled) -> cl.CustomComparison:
             cll.NullLevel("doc"),
             cll.CustomLevel("doc_l = doc_r and doc_check_l = 'valid'", "equal, check digit valid"),
             cll.ExactMatchLevel("doc"),
-            cll.DamerauLevenshteinLevel("doc", 1),
+            EditsLevel("doc", 1),
             cll.ElseLevel(),
         ],
     )
@@ -187,7 +216,7 @@ def _phone(_filled: Filled) -> cl.CustomComparison:
                 "and right(phone_l, 7) = right(phone_r, 7)",
                 "last seven digits equal",
             ),
-            cll.DamerauLevenshteinLevel("phone", 1),
+            EditsLevel("phone", 1),
             cll.ElseLevel(),
         ],
     )
@@ -199,7 +228,7 @@ def _postcode(_filled: Filled) -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("postcode"),
             cll.ExactMatchLevel("postcode"),
-            cll.DamerauLevenshteinLevel("postcode", 1),
+            EditsLevel("postcode", 1),
             cll.ElseLevel(),
         ],
     )
