@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ruta.i18n import N_
@@ -126,8 +127,24 @@ def _as_dict(creator: Any, dialect: str) -> dict[str, Any]:
 
 
 def count_pairs(features: pd.DataFrame, keys: tuple[str, ...]) -> int:
-    """Candidate pairs an equi-join on ``keys`` yields: sum of n(n-1)/2 over its groups."""
-    sizes = features[list(keys)].dropna().value_counts(sort=False)
+    """Candidate pairs an equi-join on ``keys`` yields: sum of n(n-1)/2 over its groups.
+
+    Rows missing any key join nothing. Each key is factorised and the codes combined into
+    one group number (refactorised after each key, so it stays below the row count): at a
+    million records a third of the time of pandas' multi-column ``value_counts``.
+
+    Examples:
+        >>> f = pd.DataFrame({"a": ["x", "x", "x", None], "b": ["1", "1", "2", "1"]})
+        >>> count_pairs(f, ("a",)), count_pairs(f, ("a", "b")), count_pairs(f, ("b",))
+        (3, 1, 3)
+    """
+    group = np.zeros(len(features), dtype=np.int64)
+    present = np.ones(len(features), dtype=bool)
+    for key in keys:
+        codes, uniques = pd.factorize(features[key], sort=False)
+        present &= codes >= 0
+        group, _ = pd.factorize(group * (len(uniques) + 1) + codes, sort=False)
+    sizes = np.bincount(group[present]).astype(np.int64)
     return int((sizes * (sizes - 1) // 2).sum())
 
 
@@ -170,9 +187,11 @@ def plan_model(
         >>> "dob + sex + nationality" in [label for label, _ in plan.dropped_rules]
         True
     """
-    filled = {c: bool(features[c].notna().any()) for c in features.columns}
-    filled["reduced_dob"] = bool((features["birth_year"].notna() & features["dob"].isna()).any())
-    complete = {c: bool(features[c].notna().all()) for c in features.columns}
+    # One null test per column (on a million Python strings it is most of the plan's time).
+    present = {c: features[c].notna().to_numpy() for c in features.columns}
+    filled = {c: bool(p.any()) for c, p in present.items()}
+    filled["reduced_dob"] = bool((present["birth_year"] & ~present["dob"]).any())
+    complete = {c: bool(p.all()) for c, p in present.items()}
     plan = ModelPlan(settings={}, filled=filled)
     comparisons = []
     for name, build in COMPARISONS.items():
