@@ -8,7 +8,9 @@ moment of extraction while the period is still running). The workflow history
 
 The populations that are counted are views: ``compute_release`` reads each once (one
 ``GROUPING SETS`` scan), so writing millions of unit rows into a table first only costs.
-``fees``, ``eligible`` and ``stages`` are read more than once and stay tables.
+So are the stage spells, which the processing-time statistics read once (three times
+only in a store where two stored values share a code). ``fees`` and ``eligible`` are
+read more than once and stay tables.
 """
 
 from __future__ import annotations
@@ -289,7 +291,7 @@ def _stages(duck: duckdb.DuckDBPyConnection, start: str, at: str) -> None:
     stage_list = ", ".join(f"'{s.lower()}'" for s in STAGES)
     closed = f"closed_at >= {start} AND closed_at < {at}"
     duck.execute(
-        f"CREATE OR REPLACE TABLE u_stages AS "
+        f"CREATE OR REPLACE VIEW u_stages AS "
         f"WITH x AS (SELECT application_id, upper(to_status) AS STAGE, "
         f"sum(epoch(ended_at) - epoch(step_at)) / 86400.0 AS days, "
         f"NULL::TIMESTAMP AS decided_at FROM st_steps WHERE to_status IN ({stage_list}) "
