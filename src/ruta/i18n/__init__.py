@@ -15,6 +15,10 @@ In code, translate with ``translator(lang, domain).gettext("English text")`` (or
 to it) so that extraction sees the literal; mark module-level tables with :func:`N_` and
 translate them where they are shown with :func:`gettext`. A package uses its own domain.
 
+A domain that composes a sentence from values (a refusal naming the status, a note naming
+a count) returns it as a :class:`Text`: the English sentence, which also says itself in a
+reader's language through the domain's catalog (:meth:`ruta.errors.RutaError.say`).
+
 Dates are written with :func:`format_date` (and its siblings), which fall back to names
 from the ``i18n`` catalog where CLDR has no dates for a language (Kreyòl).
 
@@ -53,6 +57,7 @@ from ruta.i18n._formats import (
     format_datetime,
     format_list,
     format_month,
+    format_number,
     format_time,
     territory_names,
 )
@@ -70,6 +75,7 @@ from ruta.i18n._status import (
     translation_status,
     unreviewed_summary,
 )
+from ruta.i18n._text import Text, say_in
 from ruta.i18n._texts import (
     REVIEW_KEY,
     REVIEW_STATUSES,
@@ -92,6 +98,7 @@ __all__ = [
     "REVIEW_STATUSES",
     "DateForm",
     "ReviewStatus",
+    "Text",
     "TextProblem",
     "TranslationStatus",
     "UnsupportedLanguage",
@@ -105,6 +112,7 @@ __all__ = [
     "format_datetime",
     "format_list",
     "format_month",
+    "format_number",
     "format_time",
     "gettext",
     "language_of",
@@ -112,6 +120,7 @@ __all__ = [
     "require_language",
     "review_languages",
     "review_status",
+    "say_in",
     "territory_names",
     "text_area",
     "text_files",
@@ -126,6 +135,6 @@ __all__ = [
 
 # Public classes say where they are imported from (ruta.i18n.UnsupportedLanguage in a
 # traceback), as httpx does.
-for _value in (TextProblem, TranslationStatus, UnsupportedLanguage):
+for _value in (Text, TextProblem, TranslationStatus, UnsupportedLanguage):
     _value.__module__ = __name__
 del _value

@@ -39,6 +39,7 @@ __all__ = [
     "format_datetime",
     "format_list",
     "format_month",
+    "format_number",
     "format_time",
     "territory_names",
 ]
@@ -111,6 +112,18 @@ def babel_locale(lang: str) -> str:
     except (UnknownLocaleError, ValueError):
         return "en"
     return code
+
+
+def format_number(value: float, lang: str) -> str:
+    """A number as a reader of ``lang`` writes it (grouped, at most three decimals).
+
+    Examples:
+        >>> format_number(12345, "es"), format_number(12345, "en"), format_number(2.5, "fr")
+        ('12.345', '12,345', '2,5')
+    """
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, locale=babel_locale(lang)))
 
 
 def _names(lang: str, day: dt.date) -> dict[str, str]:
