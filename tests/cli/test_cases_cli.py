@@ -84,3 +84,24 @@ def test_the_commands_speak_the_users_language_and_keep_their_step(ruta, ppt_cas
     decided = ruta("cases", "decide", ppt_case, "--as", "sup", *base, "--lang", "pt-BR")
     assert decided.returncode == 0, decided.stderr
     assert f"{ppt_case}: decisão final: aprovada (contra a avaliação do motor" in decided.stdout
+
+
+def test_a_refusal_is_said_in_the_language_of_lang(ruta, ppt_case):
+    base = ("--as", "cw", "--outcome", "denied", "--reason", "closed to adults")
+    needless = ruta("cases", "propose", ppt_case, *base, "--override-reason", "x", "--lang", "pt")
+    assert needless.returncode == 2
+    assert needless.stderr.startswith(
+        "Error: --override-reason: o motor avaliou este caso como «não cumpre os requisitos» e "
+        "«negado» concorda com essa avaliação"
+    )
+    english = ruta("cases", "propose", ppt_case, *base, "--override-reason", "x", "--lang", "en")
+    assert english.stderr.startswith(
+        "Error: --override-reason: the engine assessed this case ineligible and denied agrees "
+        "with it: leave override_reason empty"
+    )
+    # A command whose refusal reaches the entry point (ruta users) speaks --lang too.
+    nobody = ruta("users", "disable", "nobody", "--lang", "pt")
+    assert nobody.returncode == 2
+    assert nobody.stderr == (
+        "Error: username: não há nenhum usuário 'nobody'; verifique o nome de usuário\n"
+    )

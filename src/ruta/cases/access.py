@@ -19,7 +19,8 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
-from ruta.cases.errors import NotFoundError, PermissionDeniedError
+from ruta.cases.errors import NotFoundError, PermissionDeniedError, word
+from ruta.i18n import N_, Text
 from ruta.store.models import Applicant, Application, Office, User
 
 __all__ = ["OFFICERS", "check_role", "load_application", "office_scope", "scope_filter"]
@@ -61,7 +62,9 @@ def load_application(
         NotFoundError: no such application, or it is outside the caller's scope.
     """
     if "\x00" in application_id:  # PostgreSQL refuses NUL in text; no id contains one
-        raise NotFoundError("no application with a NUL character in its id", field="application_id")
+        raise NotFoundError(
+            N_("no application with a NUL character in its id"), field="application_id"
+        )
     query = select(Application).where(Application.id == application_id, scope_filter(user))
     if for_update:
         # Why: serialise concurrent transitions of one case on PostgreSQL.
@@ -69,8 +72,9 @@ def load_application(
     app = session.execute(query).unique().scalar_one_or_none()
     if app is None:
         raise NotFoundError(
-            f"no application {application_id!r} in your scope; check the id",
+            N_("no application %(id)s in your scope; check the id"),
             field="application_id",
+            id=repr(application_id),
         )
     return app
 
@@ -78,11 +82,18 @@ def load_application(
 def check_role(user: User, roles: frozenset[str] | set[str], doing: str) -> None:
     """Refuse ``doing`` unless ``user`` has one of ``roles``.
 
+    ``doing`` is a catalog message (``N_("write notes")``): the refusal says it in the
+    reader's language.
+
     Raises:
         PermissionDeniedError: naming the roles that may do it.
     """
     if user.role not in roles:
         allowed = ", ".join(sorted(roles))
         raise PermissionDeniedError(
-            f"a {user.role} may not {doing}; this needs one of: {allowed}", field="role"
+            N_("a %(role)s may not %(doing)s; this needs one of: %(allowed)s"),
+            field="role",
+            role=word(user.role),
+            doing=Text(doing),
+            allowed=allowed,
         )

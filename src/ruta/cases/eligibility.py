@@ -14,6 +14,7 @@ from typing import Any
 
 from ruta.cases.errors import CasesError
 from ruta.cases.parameters import permanent_card_months
+from ruta.i18n import N_
 from ruta.pathways import EvaluationResult, evaluate, get_pathway, parse_profile
 
 __all__ = [
@@ -158,8 +159,9 @@ def pathway_grants(pathway_id: str, start: date) -> tuple[date, list[str]]:
         months = permanent_card_months(pathway.host_country)
         return add_months(start, months) - timedelta(days=1), rights
     raise CasesError(
-        f"the pack of {pathway_id} states no permit duration or end date; fix the pack",
+        N_("the pack of %(pathway)s states no permit duration or end date; fix the pack"),
         field="pathway",
+        pathway=pathway_id,
     )
 
 

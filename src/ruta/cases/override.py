@@ -30,7 +30,8 @@ from __future__ import annotations
 from typing import Any
 
 from ruta.cases.eligibility import legal_basis
-from ruta.cases.errors import CasesError
+from ruta.cases.errors import CasesError, word
+from ruta.i18n import N_
 from ruta.pathways import get_pathway
 from ruta.store.models import Application
 
@@ -126,23 +127,32 @@ def check_override(
     if not against_engine(outcome, status):
         if given:
             raise CasesError(
-                f"the engine assessed this case {status} and {outcome} agrees with it: leave "
-                "override_reason empty (it is only for a decision against the engine's "
-                "assessment) and give your grounds in the reasons",
+                N_(
+                    "the engine assessed this case %(status)s and %(outcome)s agrees with it: "
+                    "leave override_reason empty (it is only for a decision against the "
+                    "engine's assessment) and give your grounds in the reasons"
+                ),
                 field="override_reason",
+                status=word(status),
+                outcome=word(outcome),
             )
         return None
     if not given:
         raise CasesError(
-            f"the engine assessed this case {status}; to decide {outcome} against that "
-            "assessment, give an override reason (override_reason): why the decision departs "
-            "from the conditions the engine found failed or could not decide",
+            N_(
+                "the engine assessed this case %(status)s; to decide %(outcome)s against that "
+                "assessment, give an override reason (override_reason): why the decision "
+                "departs from the conditions the engine found failed or could not decide"
+            ),
             field="override_reason",
+            status=word(status),
+            outcome=word(outcome),
         )
     if len(given) > _LONGEST:
         raise CasesError(
-            f"shorten the override reason to 2,000 characters (got {len(given)})",
+            N_("shorten the override reason to 2,000 characters (got %(length)s)"),
             field="override_reason",
+            length=str(len(given)),
         )
     return given
 

@@ -30,6 +30,7 @@ import re
 from typing import Any, Final, Literal
 
 from ruta.cases.errors import CasesError
+from ruta.i18n import N_, Text
 
 __all__ = ["MIN_LENGTH", "MIN_SCORE", "PasswordPolicyError", "check_password"]
 
@@ -45,13 +46,18 @@ _TELLING_PART: Final = 4
 Reason = Literal["short", "username", "common", "guessable"]
 
 _MESSAGES: Final[dict[str, str]] = {
-    "short": f"use at least {MIN_LENGTH} characters",
-    "username": "do not build the password from the username; "
-    "choose words that have nothing to do with it",
-    "common": "this is one of the most common passwords, which attackers try first; "
-    "choose another, e.g. three or four unrelated words",
-    "guessable": "this password is easy to guess (a common word, name, date, repetition or "
-    "keyboard pattern); make it longer, e.g. three or four unrelated words",
+    "short": N_("use at least %(length)s characters"),
+    "username": N_(
+        "do not build the password from the username; choose words that have nothing to do with it"
+    ),
+    "common": N_(
+        "this is one of the most common passwords, which attackers try first; "
+        "choose another, e.g. three or four unrelated words"
+    ),
+    "guessable": N_(
+        "this password is easy to guess (a common word, name, date, repetition or "
+        "keyboard pattern); make it longer, e.g. three or four unrelated words"
+    ),
 }
 
 
@@ -59,7 +65,8 @@ class PasswordPolicyError(CasesError):
     """A password the policy refuses; ``reason`` says which rule (for translated pages)."""
 
     def __init__(self, reason: Reason) -> None:
-        super().__init__(_MESSAGES[reason], field="password")
+        values = {"length": str(MIN_LENGTH)} if reason == "short" else {}
+        super().__init__(Text(_MESSAGES[reason], **values), field="password")
         self.reason: Reason = reason
 
 

@@ -40,6 +40,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ruta.cases.errors import CasesError
+from ruta.i18n import N_
 
 __all__ = [
     "RECOVERY_CODES",
@@ -94,8 +95,11 @@ def unseal(sealed: str, key: str) -> str:
         return _fernet(key).decrypt(sealed.encode()).decode()
     except InvalidToken:
         raise SealError(
-            "the second factor cannot be read with the current RUTA_SECRET_KEY; an "
-            "administrator must reset it (ruta users reset-password NAME --reset-second-factor)",
+            N_(
+                "the second factor cannot be read with the current RUTA_SECRET_KEY; an "
+                "administrator must reset it (ruta users reset-password NAME "
+                "--reset-second-factor)"
+            ),
             field="totp",
         ) from None
 

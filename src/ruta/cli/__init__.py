@@ -22,10 +22,15 @@ def main() -> None:
     Click (inside Typer) reports usage errors itself (message, exit code 2) in standalone
     mode; Ruta's own input errors arrive here as ``RutaError``.
     """
+    # The language of the command's --lang (else the user's), in which its refusals are said.
+    from ruta.cli._lang import spoken_language
+
+    spoken_language(clear=True)
     try:
         app()
     except RutaError as exc:
-        typer.echo(f"Error: {exc}", err=True)
+        message = exc.say(spoken_language())
+        typer.echo(f"Error: {exc.field}: {message}" if exc.field else f"Error: {message}", err=True)
         sys.exit(2)
     except ModuleNotFoundError as exc:
         # A partial install (e.g. `pip install "ruta[verify]"`) running another pillar's

@@ -21,8 +21,13 @@ __all__ = [
     "UserLangOption",
     "cli_language",
     "language_from_environment",
+    "spoken_language",
     "user_language",
 ]
+
+# The language the running command resolved (one command per process; the entry point
+# clears it before each run), so that its refusals are said in it too.
+_SPOKEN: list[str] = []
 
 LANG_HELP = (
     f"Language: {expected_languages()}; a BCP 47 tag with a region (pt-BR, es-419) falls "
@@ -49,9 +54,22 @@ def cli_language(value: str | None, option: str = "--lang") -> str:
         >>> cli_language("pt-BR")
         'pt'
     """
-    if value is None:
-        return user_language()
-    return require_language(value, field=option)
+    lang = user_language() if value is None else require_language(value, field=option)
+    if option == "--lang":  # not another option's language (permits' --host-lang)
+        _SPOKEN[:] = [lang]
+    return lang
+
+
+def spoken_language(clear: bool = False) -> str:
+    """The language the running command speaks (English before it has resolved one).
+
+    Args:
+        clear: Forget it (before a new command runs in the same process).
+    """
+    lang = _SPOKEN[0] if _SPOKEN else "en"
+    if clear:
+        _SPOKEN.clear()
+    return lang
 
 
 def user_language() -> str:

@@ -112,7 +112,7 @@ def _run(
         except CasesError as exc:
             # The option's name, not the action's field: what the user typed.
             field = _OPTIONS.get(exc.field or "", exc.field)
-            raise RutaError(exc.message, field=field) from None
+            raise RutaError(exc.say(cli_language(lang)), field=field) from None
         typer.echo(_summary(decision, gettext))
 
 

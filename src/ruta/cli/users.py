@@ -94,8 +94,8 @@ def users_disable(
     """Disable an account; its sessions and API tokens end at once."""
     from ruta.cases.actions import do_disable_user
 
+    _ = _texts(lang).gettext  # first: the action's refusal is said in this language too
     user = _run(do_disable_user, name)
-    _ = _texts(lang).gettext
     typer.echo(
         _("Disabled %(user)s; its sessions and tokens are revoked") % {"user": user.username}
     )
@@ -107,8 +107,8 @@ def users_enable(
     """Enable a disabled account."""
     from ruta.cases.actions import do_enable_user
 
-    user = _run(do_enable_user, name)
     _ = _texts(lang).gettext
+    user = _run(do_enable_user, name)
     typer.echo(_("Enabled %(user)s") % {"user": user.username})
 
 
@@ -144,8 +144,8 @@ def users_reset_second_factor(
     administrators set up a new one at their next sign-in."""
     from ruta.cases.actions import do_reset_second_factor
 
-    user = _run(do_reset_second_factor, name)
     _ = _texts(lang).gettext
+    user = _run(do_reset_second_factor, name)
     removed = _("Second factor of %(user)s removed; its sessions and tokens are revoked")
     typer.echo(removed % {"user": user.username})
 
@@ -160,9 +160,9 @@ def users_set_role(
     """Change an account's role and its country and office scope; its sessions end."""
     from ruta.cases.actions import do_set_role
 
+    _ = _texts(lang).gettext
     user = _run(do_set_role, name, role, country=country, office=office)
     where = " ".join(x for x in (user.country, user.office) if x)
-    _ = _texts(lang).gettext
     now = _("%(user)s is now %(role)s") % {"user": user.username, "role": user.role}
     typer.echo(now + (f" ({where})" if where else ""))
 
@@ -173,8 +173,9 @@ def users_revoke_sessions(
     """End every page session and API token of an account."""
     from ruta.cases.actions import do_revoke_user_sessions
 
+    texts = _texts(lang)
     count = _run(do_revoke_user_sessions, name)
-    revoked = _texts(lang).ngettext(
+    revoked = texts.ngettext(
         "%(n)d session of %(user)s revoked", "%(n)d sessions of %(user)s revoked", count
     )
     typer.echo(revoked % {"n": count, "user": name})

@@ -103,6 +103,11 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 10) -> Fast
         title="Ruta casework API",
         version=__version__,
         summary="Regularization casework: intake to a reasoned decision, with an audit chain.",
+        description=(
+            "Errors are RFC 9457 `application/problem+json` naming the `field`. A refusal's "
+            "`detail` (and its `errors[].message`) is in the language that `Accept-Language` "
+            "names when Ruta speaks it, else English; `type` and `title` are always English."
+        ),
         openapi_url="/api/v1/openapi.json",
         docs_url=None,  # served by ruta.web.docs, with a policy that admits its one script
         redoc_url=None,

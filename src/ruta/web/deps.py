@@ -29,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from ruta.cases import RegistryIndexes
 from ruta.cases.actions.authentication import user_for_token
 from ruta.cases.errors import AuthenticationError
+from ruta.i18n import N_
 from ruta.settings import Settings
 from ruta.store.models import User
 from ruta.web.problems import LoginRequired
@@ -101,7 +102,7 @@ def api_user(session: Session, credentials: HTTPAuthorizationCredentials | None)
     """
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationError(
-            "send 'Authorization: Bearer <token>' (get one from POST /api/v1/auth/token)",
+            N_("send 'Authorization: Bearer <token>' (get one from POST /api/v1/auth/token)"),
             field="Authorization",
         )
     return user_for_token(session, credentials.credentials, "api")

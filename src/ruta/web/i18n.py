@@ -115,6 +115,19 @@ def _accepted(header: str) -> list[str]:
     return [tag for quality, _, tag in sorted(ranked) if quality < 0]
 
 
+def accepted_language(header: str | None) -> str | None:
+    """The best supported language an ``Accept-Language`` header names, if it names one.
+
+    Examples:
+        >>> accepted_language("de-CH, fr-CA;q=0.8, es;q=0.5"), accepted_language("de") is None
+        ('fr', True)
+    """
+    for tag in _accepted(header or ""):
+        if (lang := language_of(tag)) is not None:
+            return lang
+    return None
+
+
 def negotiate_language(query: str | None, cookie: str | None, accept: str | None) -> str:
     """Pick the page language from the query parameter, the cookie, then the header.
 
@@ -129,10 +142,7 @@ def negotiate_language(query: str | None, cookie: str | None, accept: str | None
     for explicit in (query, cookie):
         if (lang := language_of(explicit)) is not None:
             return lang
-    for tag in _accepted(accept or ""):
-        if (lang := language_of(tag)) is not None:
-            return lang
-    return DEFAULT_LANGUAGE
+    return accepted_language(accept) or DEFAULT_LANGUAGE
 
 
 def api_language(request: Request) -> str:

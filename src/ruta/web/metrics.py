@@ -54,6 +54,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ruta.cases import RegistryIndexes
 from ruta.cases.actions import notification_counts
 from ruta.cases.errors import NotFoundError
+from ruta.i18n import N_
 from ruta.settings import Settings
 from ruta.web.ratelimit import client_identity
 
@@ -248,6 +249,6 @@ def metrics(request: Request) -> Response:
     """The Prometheus text exposition, to a scraper with the token or from an allowed network."""
     settings: Settings = request.app.state.settings
     if not _allowed(request, settings):
-        raise NotFoundError("no such page", field="path")
+        raise NotFoundError(N_("no such page"), field="path")
     store: CollectorRegistry = request.app.state.metrics_registry
     return Response(_process_metrics() + generate_latest(store), media_type=CONTENT_TYPE_LATEST)

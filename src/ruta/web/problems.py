@@ -4,6 +4,10 @@ Every :class:`~ruta.errors.RutaError` becomes a problem response whose status fo
 casework exception tree (404 outside scope, 403 role, 409 workflow, 401 sign-in, 429 rate
 limit, 422 anything else); request validation errors become 422 with one entry per
 field. Nothing here ever answers 5xx for bad input.
+
+A refusal's ``detail`` (and its ``errors[].message``) is in the language the request's
+``Accept-Language`` names when Ruta speaks it, else English; ``type`` and ``title`` are
+always English (clients match on them).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from ruta.cases.errors import (
     RateLimitedError,
 )
 from ruta.errors import RutaError
+from ruta.web.i18n import accepted_language
 
 __all__ = [
     "FORM_ALLOWANCE",
@@ -92,15 +97,18 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _ruta_error(_request: Request, exc: Exception) -> Response:
+def _ruta_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RutaError)
+    # A program that asks for no language (or one Ruta does not speak) reads English, as
+    # before; the pages' cookie and default (es) do not apply to the API.
+    detail = exc.say(accepted_language(request.headers.get("accept-language")) or "en")
     for cls, status, title in _STATUS:
         if isinstance(exc, cls):
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
             if isinstance(exc, RateLimitedError):
                 headers = {"Retry-After": str(exc.retry_after)}
-            return problem(status, title, exc.message, field=exc.field, headers=headers)
-    return problem(422, "Invalid input", exc.message, field=exc.field)
+            return problem(status, title, detail, field=exc.field, headers=headers)
+    return problem(422, "Invalid input", detail, field=exc.field)
 
 
 def _field_of(loc: tuple[Any, ...] | list[Any]) -> str:

@@ -39,6 +39,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 from ruta.cases.errors import RateLimitedError
 from ruta.errors import RutaError
+from ruta.i18n import N_
 from ruta.settings import Settings
 
 __all__ = [
@@ -153,9 +154,10 @@ def check_rate(request: Request, scope: str, limit: LimitSpec) -> None:
     wait = _limiter(request).hit(scope, text, client_identity(request))
     if wait:
         raise RateLimitedError(
-            f"too many requests from your address; try again in {wait} seconds",
+            N_("too many requests from your address; try again in %(wait)s seconds"),
             field="rate_limit",
             retry_after=wait,
+            wait=str(wait),
         )
 
 
@@ -172,7 +174,7 @@ def page_rate_limit(scope: str, limit: LimitSpec) -> Any:
             check_rate(request, scope, limit)
         except RateLimitedError as exc:
             raise PageRateLimited(
-                str(exc.message), field=exc.field, retry_after=exc.retry_after
+                exc.message, field=exc.field, retry_after=exc.retry_after
             ) from None
 
     return Depends(dependency)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from ruta.cases.clock import now as clock_now
 from ruta.cases.errors import CasesError
+from ruta.i18n import N_
 from ruta.store.models import Application, Decision, Transition, User
 
 __all__ = ["CLOSING_STATES", "check_reason", "move"]
@@ -24,9 +25,13 @@ def check_reason(reason: str, field: str = "reason") -> str:
     """
     text = (reason or "").strip()
     if not text:
-        raise CasesError("give a reason: every change in a case file says why", field=field)
+        raise CasesError(N_("give a reason: every change in a case file says why"), field=field)
     if len(text) > 2000:
-        raise CasesError(f"shorten the reason to 2,000 characters (got {len(text)})", field=field)
+        raise CasesError(
+            N_("shorten the reason to 2,000 characters (got %(length)s)"),
+            field=field,
+            length=str(len(text)),
+        )
     return text
 
 

@@ -31,9 +31,10 @@ from ruta.cases._tx import finish
 from ruta.cases.access import check_role
 from ruta.cases.actions.authentication import _COUNTRY, _HASHER, do_create_user, hash_token
 from ruta.cases.audit import append_event
-from ruta.cases.errors import CasesError, ConflictError, NotFoundError, PermissionDeniedError
+from ruta.cases.errors import CasesError, ConflictError, NotFoundError, PermissionDeniedError, word
 from ruta.cases.passwords import check_password
 from ruta.cases.workflow import ROLES
+from ruta.i18n import N_, Text
 from ruta.store.models import AuthToken, RecoveryCode, User
 
 __all__ = [
@@ -144,7 +145,7 @@ def list_users(
         PermissionDeniedError: the actor is not an administrator.
         CasesError: an unknown role or a malformed country (named in ``field``).
     """
-    _check_admin(actor, "list accounts")
+    _check_admin(actor, N_("list accounts"))
     query = select(User).where(_scope(actor)).order_by(User.username)
     if role:
         _check_role_name(role)
@@ -165,22 +166,31 @@ def get_user(session: Session, actor: User | None, username: str) -> User:
     Raises:
         NotFoundError: no such account in scope (the message names it).
     """
-    _check_admin(actor, "manage accounts")
+    _check_admin(actor, N_("manage accounts"))
     user = session.scalar(select(User).where(User.username == username.lower(), _scope(actor)))
     if user is None:
-        raise NotFoundError(f"no user {username!r}; check the username", field="username")
+        raise NotFoundError(
+            N_("no user %(user)s; check the username"), field="username", user=repr(username)
+        )
     return user
 
 
 def _check_role_name(role: str) -> None:
     if role not in ROLES:
-        raise CasesError(f"{role!r} is not a role; use one of {', '.join(ROLES)}", field="role")
+        raise CasesError(
+            N_("%(role)s is not a role; use one of %(roles)s"),
+            field="role",
+            role=repr(role),
+            roles=", ".join(ROLES),
+        )
 
 
 def _check_country(country: str) -> None:
     if not _COUNTRY.match(country):
         raise CasesError(
-            f"{country!r} is not an ISO 3166-1 alpha-3 code such as COL", field="country"
+            N_("%(country)s is not an ISO 3166-1 alpha-3 code such as COL"),
+            field="country",
+            country=repr(country),
         )
 
 
@@ -192,9 +202,13 @@ def _active_admins(session: Session) -> int:
 def _keep_an_admin(session: Session, user: User, doing: str) -> None:
     if user.role == "admin" and user.active and _active_admins(session) <= 1:
         raise ConflictError(
-            f"{user.username!r} is the last active administrator; make another account "
-            f"admin first, then {doing}",
+            N_(
+                "%(user)s is the last active administrator; make another account admin "
+                "first, then %(doing)s"
+            ),
             field="username",
+            user=repr(user.username),
+            doing=Text(doing),
         )
 
 
@@ -233,9 +247,10 @@ def do_disable_user(session: Session, actor: User | None, username: str) -> User
     user = get_user(session, actor, username)
     if actor is not None and actor.id == user.id:
         raise PermissionDeniedError(
-            "you cannot disable your own account; ask another administrator", field="username"
+            N_("you cannot disable your own account; ask another administrator"),
+            field="username",
         )
-    _keep_an_admin(session, user, "disable this one")
+    _keep_an_admin(session, user, N_("disable this one"))
     before = _state(user)
     user.active = False
     revoked = _revoke_all(session, user)
@@ -338,17 +353,20 @@ def do_set_role(
     new_country = country if country is not None else user.country
     if actor is not None and actor.country is not None and new_country != actor.country:
         raise PermissionDeniedError(
-            f"an administrator of {actor.country} may give only {actor.country}",
+            N_("an administrator of %(country)s may give only %(country)s"),
             field="country",
+            country=str(actor.country),
         )
     if actor is not None and actor.id == user.id and role != user.role:
         raise PermissionDeniedError(
-            "you cannot change your own role; ask another administrator", field="role"
+            N_("you cannot change your own role; ask another administrator"), field="role"
         )
     if new_country is None and role in _NEEDS_COUNTRY:
-        raise CasesError(f"a {role} needs a country (ISO alpha-3)", field="country")
+        raise CasesError(
+            N_("a %(role)s needs a country (ISO alpha-3)"), field="country", role=word(role)
+        )
     if role != "admin":
-        _keep_an_admin(session, user, "change its role")
+        _keep_an_admin(session, user, N_("change its role"))
     before = _state(user)
     user.role = role
     user.country = new_country
@@ -417,7 +435,7 @@ def do_revoke_session(
         select(AuthToken).where(AuthToken.id == session_id, AuthToken.user_id == owner.id)
     )
     if row is None:
-        raise NotFoundError("no such session; it may have ended already", field="session")
+        raise NotFoundError(N_("no such session; it may have ended already"), field="session")
     data = {"username": owner.username, "session": session_id, "kind": row.kind}
     session.delete(row)
     append_event(session, actor, "user.revoke_session", "user", str(owner.id), data, case=None)

@@ -36,6 +36,7 @@ from ruta.cases.errors import CasesError, ConflictError, PermissionDeniedError
 from ruta.cases.registries import RegistryIndexes
 from ruta.cases.schemas import ApplicationCreate
 from ruta.cases.workflow import FINAL_STATES, STATES
+from ruta.i18n import N_
 from ruta.partial_dates import ages_on, parse_partial_date, partial_bounds
 from ruta.pathways import ProfileError, UnknownPathwayError
 from ruta.store.models import Applicant, Application, HouseholdMember, Transition, User
@@ -79,7 +80,7 @@ def _check_household(data: ApplicationCreate, today: date) -> None:
         # guess about their birthday.
         if youngest < 18 and member.guardian not in names:
             raise CasesError(
-                "a minor needs a guardian: 'applicant' or the full name of a household member",
+                N_("a minor needs a guardian: 'applicant' or the full name of a household member"),
                 field=f"household.{i}.guardian",
             )
 
@@ -104,9 +105,13 @@ def _with_birth_date(profile: dict[str, Any], born: str) -> dict[str, Any]:
         born_first, born_last = partial_bounds(born)
         if born_last < first or last < born_first:
             raise CasesError(
-                f"{born} cannot be the date of birth given in the eligibility answers "
-                f"({stated}); correct one of them",
+                N_(
+                    "%(born)s cannot be the date of birth given in the eligibility answers "
+                    "(%(stated)s); correct one of them"
+                ),
                 field="applicant.date_of_birth",
+                born=str(born),
+                stated=str(stated),
             )
     return {**profile, "date_of_birth": born}
 
@@ -145,7 +150,7 @@ def do_submit_application(
             without a guardian.
         ConflictError: the key was used for a different submission.
     """
-    check_role(actor, _SUBMITTERS, "submit applications")
+    check_role(actor, _SUBMITTERS, N_("submit applications"))
     digest = _request_hash(data)
     now = clock_now(session)
     try:
@@ -161,8 +166,11 @@ def do_submit_application(
     country = str(profile["host_country"])
     if actor.role in OFFICERS and actor.country != country:
         raise PermissionDeniedError(
-            f"you take applications for {actor.country}; {data.pathway} is a {country} pathway",
+            N_("you take applications for %(yours)s; %(pathway)s is a %(country)s pathway"),
             field="pathway",
+            yours=str(actor.country),
+            pathway=data.pathway,
+            country=str(country),
         )
     _check_household(data, now.date())
     app, household = _new_case_file(actor, data, profile, evaluation, now, submit=submit)
@@ -178,7 +186,7 @@ def do_submit_application(
             raise
         if found.request_hash != digest:
             raise ConflictError(
-                "this Idempotency-Key was used for a different submission; use a new key",
+                N_("this Idempotency-Key was used for a different submission; use a new key"),
                 field="Idempotency-Key",
             ) from None
         return found, False
@@ -400,14 +408,17 @@ def list_applications(
     """
     if status is not None and status not in STATES:
         raise CasesError(
-            f"{status!r} is not a status; use one of {', '.join(STATES)}", field="status"
+            N_("%(status)s is not a status; use one of %(statuses)s"),
+            field="status",
+            status=repr(status),
+            statuses=", ".join(STATES),
         )
     if page < 1:
-        raise CasesError(f"pages start at 1 (got {page})", field="page")
+        raise CasesError(N_("pages start at 1 (got %(page)s)"), field="page", page=str(page))
     if pathway and "\x00" in pathway:
-        raise CasesError("remove the NUL character from the pathway filter", field="pathway")
+        raise CasesError(N_("remove the NUL character from the pathway filter"), field="pathway")
     if search and "\x00" in search:
-        raise CasesError("remove the NUL character from the search", field="search")
+        raise CasesError(N_("remove the NUL character from the search"), field="search")
     cond = scope_filter(actor)
     if status:
         cond = cond & (Application.status == status)

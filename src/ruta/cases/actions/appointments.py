@@ -28,7 +28,8 @@ from ruta.cases.actions.notifications import notify_appointment
 from ruta.cases.actions.offices import get_office
 from ruta.cases.audit import append_event
 from ruta.cases.clock import now as clock_now
-from ruta.cases.errors import CasesError, ConflictError, NotFoundError
+from ruta.cases.errors import CasesError, ConflictError, NotFoundError, word
+from ruta.i18n import N_
 from ruta.store.models import Applicant, Application, Appointment, Office, Slot, User
 
 __all__ = [
@@ -85,12 +86,18 @@ def do_open_slots(
     session: Session, actor: User, office_code: str, starts: list[datetime], capacity: int = 1
 ) -> list[Slot]:
     """Open appointment slots at an office of the supervisor's country."""
-    check_role(actor, {"supervisor"}, "open appointment slots")
+    check_role(actor, {"supervisor"}, N_("open appointment slots"))
     office = session.get(Office, office_code)
     if office is None or office.country != actor.country:
-        raise NotFoundError(f"no office {office_code!r} in your country", field="office")
+        raise NotFoundError(
+            N_("no office %(code)s in your country"), field="office", code=repr(office_code)
+        )
     if capacity < 1:
-        raise CasesError(f"capacity must be at least 1 (got {capacity})", field="capacity")
+        raise CasesError(
+            N_("capacity must be at least 1 (got %(capacity)s)"),
+            field="capacity",
+            capacity=str(capacity),
+        )
     slots = [Slot(office_code=office_code, starts_at=s, capacity=capacity) for s in starts]
     session.add_all(slots)
     session.flush()
@@ -122,7 +129,7 @@ def do_book_appointment(
     session: Session, actor: User, application_id: str, slot_id: int
 ) -> Appointment:
     """Book a place for an application (one active booking per application)."""
-    check_role(actor, _BOOKERS, "book appointments")
+    check_role(actor, _BOOKERS, N_("book appointments"))
     app = load_application(session, actor, application_id, for_update=True)
     active = session.scalar(
         select(Appointment).where(
@@ -130,29 +137,40 @@ def do_book_appointment(
         )
     )
     if active is not None:
-        raise ConflictError("this application already has a booking; cancel it first", field="slot")
+        raise ConflictError(
+            N_("this application already has a booking; cancel it first"), field="slot"
+        )
     slot = session.get(Slot, slot_id)
     office = session.get(Office, slot.office_code) if slot is not None else None
     # A slot of another country's office does not exist for this case, whoever books.
     if slot is None or office is None or office.country != app.host_country:
-        raise NotFoundError(f"no slot {slot_id} at an office of {app.host_country}", field="slot")
+        raise NotFoundError(
+            N_("no slot %(slot)s at an office of %(country)s"),
+            field="slot",
+            slot=str(slot_id),
+            country=app.host_country,
+        )
     if app.pathway_id not in office.pathway_ids:
         # Why refused for officers too: the office would receive someone it cannot serve.
         raise CasesError(
-            f"office {office.code} does not take applications for {app.pathway_id}; "
-            "choose a slot of an office that does (GET /api/v1/offices?pathway=...)",
+            N_(
+                "office %(office)s does not take applications for %(pathway)s; choose a slot "
+                "of an office that does (GET /api/v1/offices?pathway=...)"
+            ),
             field="slot",
+            office=office.code,
+            pathway=app.pathway_id,
         )
     now = clock_now(session)
     if slot.starts_at <= now:
-        raise NotFoundError(f"no future slot {slot_id}", field="slot")
+        raise NotFoundError(N_("no future slot %(slot)s"), field="slot", slot=str(slot_id))
     taken = session.execute(
         update(Slot)
         .where(Slot.id == slot_id, Slot.booked < Slot.capacity)
         .values(booked=Slot.booked + 1)
     )
     if taken.rowcount != 1:  # type: ignore[attr-defined]  # CursorResult at runtime
-        raise ConflictError("that slot has just been taken; choose another", field="slot")
+        raise ConflictError(N_("that slot has just been taken; choose another"), field="slot")
     appt = Appointment(slot_id=slot_id, application_id=app.id, status="booked", booked_at=now)
     session.add(appt)
     session.flush()
@@ -174,7 +192,11 @@ def _appointment(
 ) -> Appointment:
     appt = session.get(Appointment, appointment_id)
     if appt is None or (application_id is not None and appt.application_id != application_id):
-        raise NotFoundError(f"no appointment {appointment_id}", field="appointment")
+        raise NotFoundError(
+            N_("no appointment %(appointment)s"),
+            field="appointment",
+            appointment=str(appointment_id),
+        )
     load_application(session, actor, appt.application_id)
     return appt
 
@@ -186,10 +208,14 @@ def do_cancel_appointment(
 
     ``application_id``, when given, must be the booking's case (API paths name both).
     """
-    check_role(actor, _BOOKERS, "cancel appointments")
+    check_role(actor, _BOOKERS, N_("cancel appointments"))
     appt = _appointment(session, actor, appointment_id, application_id)
     if appt.status != "booked":
-        raise ConflictError(f"the appointment is {appt.status}, not booked", field="status")
+        raise ConflictError(
+            N_("the appointment is %(status)s, not booked"),
+            field="status",
+            status=word(appt.status),
+        )
     appt.status = "cancelled"
     _release(session, appt.slot_id)
     data = {"appointment": appt.id}
@@ -206,10 +232,14 @@ def do_mark_attendance(
     application_id: str | None = None,
 ) -> Appointment:
     """Record attendance; a no-show re-releases the place (officers)."""
-    check_role(actor, OFFICERS, "mark attendance")
+    check_role(actor, OFFICERS, N_("mark attendance"))
     appt = _appointment(session, actor, appointment_id, application_id)
     if appt.status != "booked":
-        raise ConflictError(f"the appointment is {appt.status}, not booked", field="status")
+        raise ConflictError(
+            N_("the appointment is %(status)s, not booked"),
+            field="status",
+            status=word(appt.status),
+        )
     appt.status = "attended" if attended else "no_show"
     if not attended:
         _release(session, appt.slot_id)
@@ -350,11 +380,12 @@ def slot_starts(
     """
     if not 5 <= interval_minutes <= 480:
         raise CasesError(
-            f"the interval must be 5 to 480 minutes (got {interval_minutes})",
+            N_("the interval must be 5 to 480 minutes (got %(interval)s)"),
             field="interval_minutes",
+            interval=str(interval_minutes),
         )
     if end <= start:
-        raise CasesError("the end time must be after the start time", field="end")
+        raise CasesError(N_("the end time must be after the start time"), field="end")
     zone = office_timezone(country)
     first = datetime.combine(day, start, tzinfo=zone)
     last = datetime.combine(day, end, tzinfo=zone)
@@ -362,8 +393,10 @@ def slot_starts(
     count = int((last - first) / step) + (1 if (last - first) % step else 0)
     if count > MAX_SLOTS_PER_OPENING:
         raise CasesError(
-            f"that makes {count} slots; open at most {MAX_SLOTS_PER_OPENING} at a time",
+            N_("that makes %(count)s slots; open at most %(limit)s at a time"),
             field="interval_minutes",
+            count=str(count),
+            limit=str(MAX_SLOTS_PER_OPENING),
         )
     return [(first + k * step).astimezone(UTC) for k in range(count)]
 
@@ -385,20 +418,29 @@ def do_open_slot_range(
         NotFoundError: no such office in the supervisor's country.
         CasesError: naming ``date`` (in the past), ``end``, ``interval`` or ``capacity``.
     """
-    check_role(actor, {"supervisor"}, "open appointment slots")
+    check_role(actor, {"supervisor"}, N_("open appointment slots"))
     office = session.get(Office, office_code) if "\x00" not in office_code else None
     if office is None or office.country != actor.country:
-        raise NotFoundError(f"no office {office_code!r} in your country", field="office")
+        raise NotFoundError(
+            N_("no office %(code)s in your country"), field="office", code=repr(office_code)
+        )
     if not 1 <= capacity <= 500:
-        raise CasesError(f"capacity must be 1 to 500 (got {capacity})", field="capacity")
+        raise CasesError(
+            N_("capacity must be 1 to 500 (got %(capacity)s)"),
+            field="capacity",
+            capacity=str(capacity),
+        )
     now = clock_now(session)
     if day > now.date() + timedelta(days=MAX_DAYS_AHEAD):
         raise CasesError(
-            f"open slots at most {MAX_DAYS_AHEAD} days ahead (got {day.isoformat()})", field="date"
+            N_("open slots at most %(days)s days ahead (got %(day)s)"),
+            field="date",
+            days=str(MAX_DAYS_AHEAD),
+            day=day.isoformat(),
         )
     starts = slot_starts(office.country, day, start, end, interval_minutes)
     if starts and starts[-1] <= now:
-        raise CasesError("the day is over; choose today or a later date", field="date")
+        raise CasesError(N_("the day is over; choose today or a later date"), field="date")
     return do_open_slots(session, actor, office_code, [s for s in starts if s > now], capacity)
 
 
@@ -452,10 +494,12 @@ def office_day(session: Session, actor: User, office_code: str, day: date) -> li
         PermissionDeniedError: not an officer.
         NotFoundError: no such office in the officer's country.
     """
-    check_role(actor, OFFICERS, "see an office's appointments")
+    check_role(actor, OFFICERS, N_("see an office's appointments"))
     office = session.get(Office, office_code) if "\x00" not in office_code else None
     if office is None or office.country != actor.country:
-        raise NotFoundError(f"no office {office_code!r} in your country", field="office")
+        raise NotFoundError(
+            N_("no office %(code)s in your country"), field="office", code=repr(office_code)
+        )
     zone = office_timezone(office.country)
     start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from ruta.cases._tx import finish
 from ruta.cases.access import check_role, load_application, scope_filter
 from ruta.cases.audit import append_event
+from ruta.i18n import N_
 from ruta.store.models import Application, AuditEvent, User
 
 __all__ = ["list_audit_events"]
@@ -30,7 +31,7 @@ def list_audit_events(
     Returns:
         The page of events and the total matching.
     """
-    check_role(actor, {"auditor", "supervisor"}, "read the audit log")
+    check_role(actor, {"auditor", "supervisor"}, N_("read the audit log"))
     in_scope = select(Application.id).where(scope_filter(actor))
     if application_id is not None:
         in_scope = select(Application.id).where(

@@ -32,6 +32,7 @@ from ruta.cases.errors import (
     CasesError,
     ConflictError,
     RateLimitedError,
+    word,
 )
 from ruta.cases.passwords import check_password
 from ruta.cases.totp import (
@@ -45,6 +46,7 @@ from ruta.cases.totp import (
     unseal,
 )
 from ruta.cases.workflow import ROLES
+from ruta.i18n import N_
 from ruta.store.models import AuthToken, LoginAttempt, RecoveryCode, User
 
 __all__ = [
@@ -89,7 +91,12 @@ def use_password_profile(name: str) -> None:
     """
     global _HASHER
     if name not in _PROFILES:
-        raise CasesError(f"{name!r}: use one of {', '.join(_PROFILES)}", field="password_hashing")
+        raise CasesError(
+            N_("%(name)s: use one of %(profiles)s"),
+            field="password_hashing",
+            name=repr(name),
+            profiles=", ".join(_PROFILES),
+        )
     _HASHER = PasswordHasher.from_parameters(_PROFILES[name])
     _DUMMY.clear()
 
@@ -138,28 +145,41 @@ def do_create_user(
         ConflictError: the username is taken.
     """
     if actor is not None:
-        check_role(actor, {"admin"}, "create users")
+        check_role(actor, {"admin"}, N_("create users"))
     _check_username(username, 80)
     if role not in ROLES:
-        raise CasesError(f"{role!r} is not a role; use one of {', '.join(ROLES)}", field="role")
+        raise CasesError(
+            N_("%(role)s is not a role; use one of %(roles)s"),
+            field="role",
+            role=repr(role),
+            roles=", ".join(ROLES),
+        )
     if country is not None and not _COUNTRY.match(country):
         raise CasesError(
-            f"{country!r} is not an ISO 3166-1 alpha-3 code such as COL", field="country"
+            N_("%(country)s is not an ISO 3166-1 alpha-3 code such as COL"),
+            field="country",
+            country=repr(country),
         )
     if country is None and role in ("caseworker", "supervisor", "auditor"):
-        raise CasesError(f"a {role} needs a country (ISO alpha-3)", field="country")
+        raise CasesError(
+            N_("a %(role)s needs a country (ISO alpha-3)"), field="country", role=word(role)
+        )
     check_password(password, username)
     if _taken(session, username):
-        raise ConflictError(f"username {username!r} is taken", field="username")
+        raise ConflictError(N_("username %(user)s is taken"), field="username", user=repr(username))
     return _insert_user(session, actor, username, password, role, country, office)
 
 
 def _check_username(username: str, longest: int) -> None:
     if not _USERNAME.match(username) or len(username) > longest:
         raise CasesError(
-            f"{username!r} is not a username: use 2-{longest} lowercase letters, digits, "
-            "'.', '_', '-', starting with a letter or digit",
+            N_(
+                "%(user)s is not a username: use 2-%(longest)s lowercase letters, digits, "
+                "'.', '_', '-', starting with a letter or digit"
+            ),
             field="username",
+            user=repr(username),
+            longest=str(longest),
         )
 
 
@@ -280,9 +300,10 @@ def _check_throttle(
         wait = _retry_after(session, account, now)
         session.rollback()
         raise RateLimitedError(
-            f"too many failed sign-ins for this account; try again in {wait} seconds",
+            N_("too many failed sign-ins for this account; try again in %(wait)s seconds"),
             field="username",
             retry_after=wait,
+            wait=str(wait),
         )
     address = (LoginAttempt.client == client) & (LoginAttempt.at >= since)
     accounts = select(func.count(func.distinct(LoginAttempt.username))).where(address)
@@ -290,9 +311,10 @@ def _check_throttle(
         wait = _retry_after(session, address, now)
         session.rollback()
         raise RateLimitedError(
-            f"too many accounts failed from your address; try again in {wait} seconds",
+            N_("too many accounts failed from your address; try again in %(wait)s seconds"),
             field="client",
             retry_after=wait,
+            wait=str(wait),
         )
 
 
@@ -374,19 +396,21 @@ def do_sign_in(
         ok = False
     if not ok or user is None or not user.active:
         _record_failure(session, user, username, client, now, "password")
-        raise AuthenticationError("wrong username or password", field="password")
+        raise AuthenticationError(N_("wrong username or password"), field="password")
     if needs_second_factor(user):
         if kind == "api" and not user.totp_enabled:
             session.rollback()
             raise AuthenticationError(
-                "this account needs a second factor: sign in on the pages once to set up "
-                "an authenticator app, then send its code in 'otp'",
+                N_(
+                    "this account needs a second factor: sign in on the pages once to set up "
+                    "an authenticator app, then send its code in 'otp'"
+                ),
                 field="otp",
             )
         if otp is None and kind == "api":
             session.rollback()
             raise AuthenticationError(
-                "send the 6-digit code of your authenticator app (or a recovery code) in 'otp'",
+                N_("send the 6-digit code of your authenticator app (or a recovery code) in 'otp'"),
                 field="otp",
             )
         if otp is None:
@@ -397,7 +421,7 @@ def do_sign_in(
             return SignIn(user, token, pending)
         if not _second_factor_ok(session, user, otp, totp_key, now):
             _record_failure(session, user, username, client, now, "second factor")
-            raise AuthenticationError("the code is not right or was already used", field="otp")
+            raise AuthenticationError(N_("the code is not right or was already used"), field="otp")
     token = _issue(session, user, kind, timedelta(hours=hours), now, client, user_agent)
     _signed_in(session, user, kind, now)
     return SignIn(user, token, kind)
@@ -429,7 +453,7 @@ def do_login(session: Session, *, kind: str, **options: Any) -> tuple[User, str]
     result = do_sign_in(session, kind=kind, **options)
     if result.kind != kind:
         do_revoke_token(session, result.token)
-        raise AuthenticationError("give the code of your authenticator app", field="otp")
+        raise AuthenticationError(N_("give the code of your authenticator app"), field="otp")
     return result.user, result.token
 
 
@@ -465,10 +489,10 @@ def _second_factor_ok(
 def _pending(session: Session, token: str, kind: str, now: datetime) -> tuple[User, AuthToken]:
     row = session.get(AuthToken, hash_token(token))
     if row is None or row.kind != kind or row.expires_at <= now:
-        raise AuthenticationError("sign in again: the sign-in expired", field="token")
+        raise AuthenticationError(N_("sign in again: the sign-in expired"), field="token")
     user = session.get(User, row.user_id)
     if user is None or not user.active:
-        raise AuthenticationError("this account is disabled", field="token")
+        raise AuthenticationError(N_("this account is disabled"), field="token")
     return user, row
 
 
@@ -510,7 +534,7 @@ def do_second_factor(
     _check_throttle(session, user.username, client, now, attempts_per_minute, 1 << 30)
     if not _second_factor_ok(session, user, code, totp_key, now):
         _record_failure(session, user, user.username, client, now, "second factor")
-        raise AuthenticationError("the code is not right or was already used", field="otp")
+        raise AuthenticationError(N_("the code is not right or was already used"), field="otp")
     return _promote(session, user, row, hours, now)
 
 
@@ -533,7 +557,7 @@ def do_begin_enrolment(session: Session, user: User, *, totp_key: str) -> tuple[
         ConflictError: the user already has a second factor.
     """
     if user.totp_enabled:
-        raise ConflictError("a second factor is already set up for this account", field="totp")
+        raise ConflictError(N_("a second factor is already set up for this account"), field="totp")
     if user.totp_secret:
         try:
             secret = unseal(user.totp_secret, totp_key)
@@ -571,11 +595,11 @@ def do_confirm_enrolment(
     """
     now = now or datetime.now(UTC)
     if user.totp_enabled or not user.totp_secret:
-        raise ConflictError("start the set-up again: no second factor is pending", field="totp")
+        raise ConflictError(N_("start the set-up again: no second factor is pending"), field="totp")
     step = accepted_step(unseal(user.totp_secret, totp_key), code, at=now, last=None)
     if step is None:
         raise AuthenticationError(
-            "the code is not right: type the 6 digits the app shows now", field="otp"
+            N_("the code is not right: type the 6 digits the app shows now"), field="otp"
         )
     user.totp_enabled = True
     user.totp_last_step = step
@@ -612,10 +636,12 @@ def user_for_token(session: Session, token: str, kind: str) -> User:
     row = session.execute(query).first()
     now = datetime.now(UTC)
     if row is None or row.kind != kind or row.expires_at <= now:
-        raise AuthenticationError("sign in again: the token is unknown or expired", field="token")
+        raise AuthenticationError(
+            N_("sign in again: the token is unknown or expired"), field="token"
+        )
     user: User = row.User
     if not user.active:
-        raise AuthenticationError("this account is disabled", field="token")
+        raise AuthenticationError(N_("this account is disabled"), field="token")
     if row.last_seen_at is None or now - row.last_seen_at > LAST_SEEN_EVERY:
         # At most one write a minute per token: the sessions page needs "last seen", the
         # hot API routes must not pay a write for it on every request.

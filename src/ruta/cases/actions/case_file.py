@@ -27,6 +27,7 @@ from ruta.cases.audit import append_event
 from ruta.cases.override import against_engine, engine_assessment
 from ruta.cases.registries import RegistryIndexes
 from ruta.cases.workflow import allowed_targets, can_move
+from ruta.i18n import N_
 from ruta.store.models import Application, Decision, Note, OutboxMessage, Transition, User
 
 __all__ = ["READERS", "CaseFile", "NextSteps", "next_steps", "read_case"]
@@ -155,7 +156,7 @@ def read_case(
         PermissionDeniedError: not an officer or an auditor.
         NotFoundError: no such application in the reader's scope.
     """
-    check_role(actor, READERS, "read case files")
+    check_role(actor, READERS, N_("read case files"))
     app = load_application(session, actor, application_id)
     append_event(session, actor, "application.read", "application", app.id)
     finish(session)  # the read is recorded even if the page fails to render later

@@ -30,10 +30,11 @@ from ruta.cases.actions.notifications import notify_decision, notify_permit
 from ruta.cases.actions.permits import issue_permit
 from ruta.cases.audit import append_event
 from ruta.cases.clock import now as clock_now
-from ruta.cases.errors import CasesError, ConflictError, PermissionDeniedError
+from ruta.cases.errors import CasesError, ConflictError, PermissionDeniedError, word
 from ruta.cases.override import check_override, decision_legal_basis, engine_assessment
 from ruta.cases.parameters import appeal_deadline
 from ruta.cases.workflow import PROPOSED_OUTCOMES, four_eyes_problem
+from ruta.i18n import N_
 from ruta.store.models import Application, Decision, User
 
 __all__ = [
@@ -51,10 +52,13 @@ OUTCOMES = PROPOSED_OUTCOMES
 def _check_outcome(outcome: str, reasons: list[str]) -> list[str]:
     if outcome not in OUTCOMES:
         raise CasesError(
-            f"{outcome!r} is not an outcome; use one of {', '.join(OUTCOMES)}", field="outcome"
+            N_("%(outcome)s is not an outcome; use one of %(outcomes)s"),
+            field="outcome",
+            outcome=repr(outcome),
+            outcomes=", ".join(OUTCOMES),
         )
     if not reasons:
-        raise CasesError("give at least one reason for the decision", field="reasons")
+        raise CasesError(N_("give at least one reason for the decision"), field="reasons")
     return [check_reason(r, f"reasons.{i}") for i, r in enumerate(reasons)]
 
 
@@ -98,11 +102,14 @@ def do_propose_decision(
         override_reason: Why the outcome goes against the engine's assessment; required
             exactly when it does (see ``ruta.cases.override.check_override``).
     """
-    check_role(actor, OFFICERS, "propose decisions")
+    check_role(actor, OFFICERS, N_("propose decisions"))
     texts = _check_outcome(outcome, reasons)
     app = load_application(session, actor, application_id, for_update=True)
     if app.status != "in_review":
-        raise ConflictError(f"only a case in_review can get a proposal (it is {app.status})")
+        raise ConflictError(
+            N_("only a case in_review can get a proposal (it is %(status)s)"),
+            status=word(app.status),
+        )
     assessment = engine_assessment(app)
     override = check_override(outcome, assessment, override_reason)
     decision = Decision(
@@ -139,23 +146,32 @@ def check_decide(actor: User, app: Application, proposal: Decision | None, outco
             denial or withdrawal may not decide it).
         ConflictError: the case has no pending proposal, or the decision differs from it.
     """
-    check_role(actor, {"supervisor"}, "take final decisions")
+    check_role(actor, {"supervisor"}, N_("take final decisions"))
     if app.status != "decision_proposed" or proposal is None or proposal.status != "proposed":
         raise ConflictError(
-            f"decide a case with a proposal (this one is {app.status})", field="status"
+            N_("decide a case with a proposal (this one is %(status)s)"),
+            field="status",
+            status=word(app.status),
         )
     problem = four_eyes_problem(proposal.outcome, proposal.proposed_by, outcome, actor.id)
     if problem == "differs":
         raise ConflictError(
-            f"the proposal is {proposal.outcome}; to decide {outcome}, send the case back to "
-            "review (to in_review, with your reasons) so that a new proposal is made",
+            N_(
+                "the proposal is %(proposed)s; to decide %(outcome)s, send the case back to "
+                "review (to in_review, with your reasons) so that a new proposal is made"
+            ),
             field="outcome",
+            proposed=word(proposal.outcome),
+            outcome=word(outcome),
         )
     if problem == "same person":
         raise PermissionDeniedError(
-            f"four eyes: you proposed {outcome}; a supervisor other than the proposer "
-            "must decide it",
+            N_(
+                "four eyes: you proposed %(outcome)s; a supervisor other than the proposer "
+                "must decide it"
+            ),
             field="outcome",
+            outcome=word(outcome),
         )
 
 

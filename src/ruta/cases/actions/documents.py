@@ -21,7 +21,8 @@ from ruta.cases.access import OFFICERS, check_role, load_application
 from ruta.cases.audit import append_event
 from ruta.cases.clock import now as clock_now
 from ruta.cases.eligibility import checklist
-from ruta.cases.errors import CasesError, ConflictError, NotFoundError
+from ruta.cases.errors import CasesError, ConflictError, NotFoundError, word
+from ruta.i18n import N_
 from ruta.store.models import Application, Document, User
 
 __all__ = [
@@ -89,24 +90,36 @@ def do_upload_document(
         CasesError: unknown document type, empty or too large file, or a type not allowed
             (``field`` is ``document_type`` or ``file``).
     """
-    check_role(actor, {"applicant"} | OFFICERS, "upload documents")
+    check_role(actor, {"applicant"} | OFFICERS, N_("upload documents"))
     app = load_application(session, actor, application_id)
     if app.status in _CLOSED:
-        raise ConflictError(f"a case that is {app.status} takes no more documents", field="status")
+        raise ConflictError(
+            N_("a case that is %(status)s takes no more documents"),
+            field="status",
+            status=word(app.status),
+        )
     known = [doc_id for doc_id, _ in checklist(app.pathway_id)] + ["other"]
     if document_type not in known:
         raise CasesError(
-            f"{document_type!r} is not required here; use one of {known}", field="document_type"
+            N_("%(type)s is not required here; use one of %(known)s"),
+            field="document_type",
+            type=repr(document_type),
+            known=str(known),
         )
     if not content:
-        raise CasesError("the file is empty; choose the scanned document", field="file")
+        raise CasesError(N_("the file is empty; choose the scanned document"), field="file")
     if len(content) > max_bytes:
         raise CasesError(
-            f"the file has {len(content)} bytes; the limit is {max_bytes} bytes", field="file"
+            N_("the file has %(size)s bytes; the limit is %(limit)s bytes"),
+            field="file",
+            size=str(len(content)),
+            limit=str(max_bytes),
         )
     media = sniff_media_type(content)
     if media is None or media not in allowed_types:
-        raise CasesError(f"upload a file of type {', '.join(allowed_types)}", field="file")
+        raise CasesError(
+            N_("upload a file of type %(types)s"), field="file", types=", ".join(allowed_types)
+        )
     digest = hashlib.sha256(content).hexdigest()
     _store(documents_dir, content, digest)
     doc = Document(
@@ -131,7 +144,9 @@ def do_upload_document(
 def _document(session: Session, actor: User, document_id: int) -> Document:
     doc = session.get(Document, document_id)
     if doc is None:
-        raise NotFoundError(f"no document {document_id}", field="document_id")
+        raise NotFoundError(
+            N_("no document %(document)s"), field="document_id", document=str(document_id)
+        )
     load_application(session, actor, doc.application_id)  # scope check: 404 outside
     return doc
 
@@ -140,9 +155,11 @@ def do_review_document(
     session: Session, actor: User, document_id: int, status: str, note: str | None = None
 ) -> Document:
     """Mark a document verified or rejected (officers)."""
-    check_role(actor, OFFICERS, "review documents")
+    check_role(actor, OFFICERS, N_("review documents"))
     if status not in ("verified", "rejected"):
-        raise CasesError(f"{status!r}: use verified or rejected", field="status")
+        raise CasesError(
+            N_("%(status)s: use verified or rejected"), field="status", status=repr(status)
+        )
     doc = _document(session, actor, document_id)
     doc.status, doc.review_note = status, (note or None)
     doc.reviewed_by, doc.reviewed_at = actor.id, clock_now(session)

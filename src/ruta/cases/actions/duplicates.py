@@ -23,6 +23,7 @@ from ruta.cases.access import OFFICERS, check_role, load_application
 from ruta.cases.audit import append_event
 from ruta.cases.errors import CasesError
 from ruta.cases.registries import RegistryIndexes, applicant_record
+from ruta.i18n import N_
 from ruta.store.models import Application, ReviewPairRow, User
 
 __all__ = [
@@ -149,11 +150,12 @@ def do_search_duplicates(
         NotFoundError: no such application in the officer's scope.
         CasesError: the host country has no registry configured (``field="duplicate_search"``).
     """
-    check_role(actor, OFFICERS, "search the registry for duplicates")
+    check_role(actor, OFFICERS, N_("search the registry for duplicates"))
     app = load_application(session, actor, application_id)
     if app.host_country not in registries:
         raise CasesError(
-            f"no registry is configured for {app.host_country}; set RUTA_REGISTRIES",
+            N_("no registry is configured for %(country)s; set RUTA_REGISTRIES"),
+            country=app.host_country,
             field="duplicate_search",
         )
     record_duplicate_search(session, actor, app, registries, again=True)

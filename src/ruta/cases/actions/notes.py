@@ -12,6 +12,7 @@ from ruta.cases.access import OFFICERS, check_role, load_application, scope_filt
 from ruta.cases.actions._common import check_reason
 from ruta.cases.audit import append_event
 from ruta.cases.clock import now as clock_now
+from ruta.i18n import N_
 from ruta.store.models import Application, Note, Transition, User
 
 __all__ = ["backlog", "do_add_note", "history", "list_notes", "notes_of", "steps_of"]
@@ -19,7 +20,7 @@ __all__ = ["backlog", "do_add_note", "history", "list_notes", "notes_of", "steps
 
 def do_add_note(session: Session, actor: User, application_id: str, text: str) -> Note:
     """Add a caseworker's note (officers)."""
-    check_role(actor, OFFICERS, "write notes")
+    check_role(actor, OFFICERS, N_("write notes"))
     body = check_reason(text, field="text")
     app = load_application(session, actor, application_id)
     note = Note(application_id=app.id, author_id=actor.id, text=body, at=clock_now(session))
@@ -56,7 +57,7 @@ def steps_of(session: Session, app: Application) -> list[Transition]:
 
 def backlog(session: Session, actor: User, days: int = 14) -> dict[str, object]:
     """Counts by status and decisions per day over the last ``days`` (dashboard)."""
-    check_role(actor, OFFICERS | {"auditor"}, "see the backlog")
+    check_role(actor, OFFICERS | {"auditor"}, N_("see the backlog"))
     scope = scope_filter(actor)
     by_status = dict(
         session.execute(

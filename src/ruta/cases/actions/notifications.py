@@ -18,9 +18,9 @@ from ruta.cases._tx import finish
 from ruta.cases.access import check_role, load_application
 from ruta.cases.audit import append_event
 from ruta.cases.clock import now as clock_now
-from ruta.cases.errors import CasesError, ConflictError, NotFoundError
+from ruta.cases.errors import CasesError, ConflictError, NotFoundError, word
 from ruta.cases.outbox import outbox_counts, queue_message, reset_for_retry
-from ruta.i18n import LANGUAGES, language_of
+from ruta.i18n import LANGUAGES, N_, language_of
 from ruta.notify import MessageFacts
 from ruta.store.models import (
     CHANNELS,
@@ -110,7 +110,7 @@ def notify_permit(
 
 def get_notification_preferences(session: Session, actor: User) -> NotificationPreference:
     """The applicant's choices, or the defaults (e-mail, not opted out) when none are stored."""
-    check_role(actor, {"applicant"}, "choose how the office contacts them")
+    check_role(actor, {"applicant"}, N_("choose how the office contacts them"))
     stored = session.get(NotificationPreference, actor.id)
     return stored or NotificationPreference(user_id=actor.id, channel="email", opted_out=False)
 
@@ -122,14 +122,19 @@ def _check_address(channel: str, email: str | None, phone: str | None) -> None:
         or len(email) > 200
         or any(c.isspace() or ord(c) < 32 for c in email)
     ):
-        raise CasesError("write the e-mail address like name@example.com", field="email")
+        raise CasesError(N_("write the e-mail address like name@example.com"), field="email")
     digits = (phone or "").replace(" ", "").replace("-", "")
     if phone and not (digits.startswith("+") and digits[1:].isdigit() and 8 <= len(digits) <= 16):
         raise CasesError(
-            "write the phone number with its country code, like +57 300 123 4567", field="phone"
+            N_("write the phone number with its country code, like +57 300 123 4567"),
+            field="phone",
         )
     if channel in ("sms", "whatsapp") and not phone:
-        raise CasesError(f"give a phone number to receive messages by {channel}", field="phone")
+        raise CasesError(
+            N_("give a phone number to receive messages by %(channel)s"),
+            field="phone",
+            channel=channel,
+        )
 
 
 def do_set_notification_preferences(
@@ -148,16 +153,21 @@ def do_set_notification_preferences(
         PermissionDeniedError: the actor is not an applicant.
         CasesError: naming ``channel``, ``language``, ``email`` or ``phone``.
     """
-    check_role(actor, {"applicant"}, "choose how the office contacts them")
+    check_role(actor, {"applicant"}, N_("choose how the office contacts them"))
     if channel not in CHANNELS:
         raise CasesError(
-            f"{channel!r} is not a channel; use one of {', '.join(CHANNELS)}", field="channel"
+            N_("%(channel)s is not a channel; use one of %(channels)s"),
+            field="channel",
+            channel=repr(channel),
+            channels=", ".join(CHANNELS),
         )
     lang = language_of(language) if language else None
     if language and lang not in LANGUAGES:
         raise CasesError(
-            f"{language!r} is not a language Ruta speaks; use one of {', '.join(LANGUAGES)}",
+            N_("%(language)s is not a language Ruta speaks; use one of %(languages)s"),
             field="language",
+            language=repr(language),
+            languages=", ".join(LANGUAGES),
         )
     email = (email or "").strip() or None
     phone = (phone or "").strip() or None
@@ -183,7 +193,7 @@ def list_undelivered(session: Session, actor: User, limit: int = 200) -> list[Ou
     Newest first. Only what the page shows is read (state, error, kind, case); the text of
     the message stays in the outbox.
     """
-    check_role(actor, {"supervisor"}, "see undelivered messages")
+    check_role(actor, {"supervisor"}, N_("see undelivered messages"))
     query = (
         select(OutboxMessage)
         .where(
@@ -205,14 +215,17 @@ def do_retry_message(
         NotFoundError: no such message in the supervisor's country.
         ConflictError: the message is not dead or unknown (it is queued or sent).
     """
-    check_role(actor, {"supervisor"}, "send messages again")
+    check_role(actor, {"supervisor"}, N_("send messages again"))
     row = session.get(OutboxMessage, message_id, with_for_update=True)
     if row is None or row.country != actor.country:
-        raise NotFoundError(f"no message {message_id} in your country", field="message")
+        raise NotFoundError(
+            N_("no message %(id)s in your country"), field="message", id=str(message_id)
+        )
     if row.state not in UNDELIVERED_STATES:
         raise ConflictError(
-            f"the message is {row.state}; only a dead or unknown message is sent again",
+            N_("the message is %(state)s; only a dead or unknown message is sent again"),
             field="message",
+            state=word(row.state),
         )
     data = {
         "message": row.id,

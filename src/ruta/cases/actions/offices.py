@@ -26,6 +26,7 @@ from ruta.cases._tx import finish
 from ruta.cases.access import check_role, office_scope
 from ruta.cases.audit import append_event
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError
+from ruta.i18n import N_, Text
 from ruta.pathways import default_catalog
 from ruta.store.models import Office, OfficePathway, User
 
@@ -66,15 +67,19 @@ def _clean_pathways(country: str, pathways: Iterable[str]) -> list[str]:
     """
     chosen = sorted({p.strip() for p in pathways if p.strip()})
     if any(len(p) > 80 or "\x00" in p for p in chosen):
-        raise CasesError("a pathway id is at most 80 characters, like col.ppt", field="pathways")
+        raise CasesError(
+            N_("a pathway id is at most 80 characters, like col.ppt"), field="pathways"
+        )
     known = set(country_pathways(country))
     wrong = [p for p in chosen if p not in known]
     if wrong:
-        listed = ", ".join(sorted(known)) or "none in the packs in use"
+        listed = ", ".join(sorted(known)) or Text(N_("none in the packs in use"))
         raise CasesError(
-            f"not a pathway of {country or 'your country'}: {', '.join(wrong)} "
-            f"(pathways of {country or 'your country'}: {listed})",
+            N_("not a pathway of %(country)s: %(wrong)s (pathways of %(country)s: %(listed)s)"),
             field="pathways",
+            country=country or Text(N_("your country")),
+            wrong=", ".join(wrong),
+            listed=listed,
         )
     return chosen
 
@@ -87,19 +92,26 @@ def _clean_address(address: str | None, source: str | None) -> tuple[str | None,
     """
     for field, value in (("address", address), ("address_source", source)):
         if value and "\x00" in value:  # PostgreSQL refuses NUL in text
-            raise CasesError(f"the {field} contains a NUL character; remove it", field=field)
+            raise CasesError(
+                N_("the %(name)s contains a NUL character; remove it"), field=field, name=field
+            )
     address = (address or "").strip() or None
     source = (source or "").strip() or None
     if address is not None and len(address) > MAX_ADDRESS:
-        raise CasesError(f"the address is at most {MAX_ADDRESS} characters", field="address")
+        raise CasesError(
+            N_("the address is at most %(limit)s characters"),
+            field="address",
+            limit=str(MAX_ADDRESS),
+        )
     if source is not None and len(source) > MAX_ADDRESS_SOURCE:
         raise CasesError(
-            f"the address source is at most {MAX_ADDRESS_SOURCE} characters",
+            N_("the address source is at most %(limit)s characters"),
             field="address_source",
+            limit=str(MAX_ADDRESS_SOURCE),
         )
     if address is not None and source is None:
         raise CasesError(
-            "say where the address comes from: a URL (https://...) or a document",
+            N_("say where the address comes from: a URL (https://...) or a document"),
             field="address_source",
         )
     if (
@@ -108,7 +120,7 @@ def _clean_address(address: str | None, source: str | None) -> tuple[str | None,
         and not source.startswith("https://")
     ):
         raise CasesError(
-            "a web address as the source must start with https://", field="address_source"
+            N_("a web address as the source must start with https://"), field="address_source"
         )
     return address, source
 
@@ -138,9 +150,11 @@ def do_create_office(
         ConflictError: naming ``code`` (empty or taken).
         CasesError: naming ``pathways``, ``address`` or ``address_source``.
     """
-    check_role(actor, {"supervisor", "admin"}, "create offices")
+    check_role(actor, {"supervisor", "admin"}, N_("create offices"))
     if not code or session.get(Office, code) is not None:
-        raise ConflictError(f"office code {code!r} is empty or taken", field="code")
+        raise ConflictError(
+            N_("office code %(code)s is empty or taken"), field="code", code=repr(code)
+        )
     country = actor.country or ""
     taken = _clean_pathways(country, country_pathways(country) if pathways is None else pathways)
     address, address_source = _clean_address(address, address_source)
@@ -176,11 +190,11 @@ def do_update_office(
         NotFoundError: no such office in the supervisor's country.
         CasesError: naming ``name``, ``pathways``, ``address`` or ``address_source``.
     """
-    check_role(actor, _MANAGERS, "change offices")
+    check_role(actor, _MANAGERS, N_("change offices"))
     office = get_office(session, actor, code)
     name = name.strip()
     if not name or len(name) > 200 or "\x00" in name:
-        raise CasesError("give the office a name of 1 to 200 characters", field="name")
+        raise CasesError(N_("give the office a name of 1 to 200 characters"), field="name")
     taken = _clean_pathways(office.country, pathways)
     address, address_source = _clean_address(address, address_source)
     before = {
@@ -224,7 +238,9 @@ def get_office(session: Session, actor: User, code: str) -> Office:
     if "\x00" not in code:
         office = session.scalar(select(Office).where(Office.code == code, office_scope(actor)))
     if office is None:
-        raise NotFoundError(f"no office {code!r} in your scope; check the code", field="office")
+        raise NotFoundError(
+            N_("no office %(code)s in your scope; check the code"), field="office", code=repr(code)
+        )
     return office
 
 
@@ -269,7 +285,11 @@ def check_office_takes(session: Session, country: str, pathway_id: str) -> None:
     )
     if session.scalar(query) is None:
         raise CasesError(
-            f"no office of {country} takes applications for {pathway_id} through this "
-            "service; apply with the country's migration authority",
+            N_(
+                "no office of %(country)s takes applications for %(pathway)s through this "
+                "service; apply with the country's migration authority"
+            ),
             field="pathway",
+            country=str(country),
+            pathway=str(pathway_id),
         )

@@ -23,7 +23,8 @@ from ruta.cases.access import OFFICERS, check_role
 from ruta.cases.actions._common import check_reason
 from ruta.cases.audit import append_event
 from ruta.cases.clock import now as clock_now
-from ruta.cases.errors import CasesError, ConflictError, NotFoundError, PermissionDeniedError
+from ruta.cases.errors import CasesError, ConflictError, NotFoundError, PermissionDeniedError, word
+from ruta.i18n import N_, Text
 from ruta.store.models import REVIEW_OUTCOMES, ReviewPairRow, User
 
 if TYPE_CHECKING:  # the linkage stack (pandas, Splink) is not for every casework import
@@ -68,30 +69,40 @@ def check_pair_review_access(actor: User) -> None:
     Raises:
         PermissionDeniedError: for every other role.
     """
-    check_role(actor, OFFICERS, "review registry pairs")
+    check_role(actor, OFFICERS, N_("review registry pairs"))
 
 
 def _check_registry(registry: str) -> str:
     name = (registry or "").strip()
     if not name or len(name) > 80 or "\x00" in name:
         raise CasesError(
-            f"got registry name {registry!r}; expected 1 to 80 characters, e.g. COL-2026",
+            N_("got registry name %(registry)s; expected 1 to 80 characters, e.g. COL-2026"),
             field="registry",
+            registry=repr(registry),
         )
     return name
 
 
-def _check_country(actor: User | None, country: str | None, doing: str = "queue pairs of") -> str:
+def _check_country(
+    actor: User | None, country: str | None, doing: str = N_("queue pairs of")
+) -> str:
     code = (country or (actor.country if actor is not None else None) or "").strip().upper()
     if len(code) != 3 or not code.isalpha() or not code.isascii():
         raise CasesError(
-            f"got country {country!r}; expected the registry's ISO 3166-1 alpha-3 code, e.g. COL",
+            N_(
+                "got country %(country)s; expected the registry's ISO 3166-1 alpha-3 code, e.g. COL"
+            ),
             field="country",
+            country=repr(country),
         )
     if actor is not None and actor.country != code:
         raise PermissionDeniedError(
-            f"a {actor.role} of {actor.country} may not {doing} {code}'s registry",
+            N_("a %(role)s of %(yours)s may not %(doing)s %(country)s's registry"),
             field="country",
+            role=word(actor.role),
+            yours=str(actor.country),
+            doing=Text(doing),
+            country=str(code),
         )
     return code
 
@@ -137,7 +148,7 @@ def do_import_review_pairs(
             first, second = second, first
         key = (first.get("record_id", ""), second.get("record_id", ""))
         if not key[0] or not key[1]:
-            raise CasesError("every pair needs both record ids", field="record_id")
+            raise CasesError(N_("every pair needs both record ids"), field="record_id")
         if key in existing:
             continue
         existing.add(key)
@@ -209,7 +220,9 @@ def _load(
     row = session.execute(query).scalar_one_or_none()
     if row is None:
         raise NotFoundError(
-            f"no review pair {pair_id} in your scope; check the id", field="pair_id"
+            N_("no review pair %(pair)s in your scope; check the id"),
+            field="pair_id",
+            pair=str(pair_id),
         )
     return row
 
@@ -242,15 +255,19 @@ def do_decide_review_pair(
     check_pair_review_access(actor)
     if outcome not in REVIEW_OUTCOMES:
         raise CasesError(
-            f"got outcome {outcome!r}; expected one of {', '.join(REVIEW_OUTCOMES)}",
+            N_("got outcome %(outcome)s; expected one of %(outcomes)s"),
             field="outcome",
+            outcome=repr(outcome),
+            outcomes=", ".join(REVIEW_OUTCOMES),
         )
     text = check_reason(reason)
     row = _load(session, actor, pair_id, for_update=True)
     if row.status != "pending":
         raise ConflictError(
-            f"review pair {pair_id} was already decided ({row.status}); decisions are final",
+            N_("review pair %(pair)s was already decided (%(status)s); decisions are final"),
             field="pair_id",
+            pair=str(pair_id),
+            status=word(row.status),
         )
     row.status = outcome
     row.decided_by = actor.id
@@ -293,9 +310,9 @@ def export_review_decisions(
         PermissionDeniedError: another role, or another state's registry.
         CasesError: a malformed registry name or country.
     """
-    check_role(actor, _EXPORTERS, "export review decisions")
+    check_role(actor, _EXPORTERS, N_("export review decisions"))
     name = _check_registry(registry)
-    code = _check_country(actor, country, "export decisions of")
+    code = _check_country(actor, country, N_("export decisions of"))
     query = (
         select(ReviewPairRow, User.username)
         .outerjoin(User, User.id == ReviewPairRow.decided_by)

@@ -19,7 +19,8 @@ from ruta.cases.actions._common import check_reason
 from ruta.cases.audit import append_event
 from ruta.cases.clock import now as clock_now
 from ruta.cases.eligibility import pathway_grants
-from ruta.cases.errors import CasesError, ConflictError, NotFoundError
+from ruta.cases.errors import CasesError, ConflictError, NotFoundError, word
+from ruta.i18n import N_
 from ruta.store.models import Application, PermitCounter, PermitRecord, User
 
 __all__ = ["do_set_permit_status", "get_permit", "issue_permit"]
@@ -129,7 +130,12 @@ def get_permit(session: Session, actor: User, application_id: str) -> PermitReco
     )
     permit = session.scalar(query)
     if permit is None:
-        raise NotFoundError(f"application {app.id} has no permit (it is {app.status})", field="id")
+        raise NotFoundError(
+            N_("application %(id)s has no permit (it is %(status)s)"),
+            field="id",
+            id=app.id,
+            status=word(app.status),
+        )
     append_event(
         session, actor, "permit.read", "permit", permit.permit_id, case=permit.application_id
     )
@@ -151,15 +157,20 @@ def do_set_permit_status(
     The country's signed status list (``ruta.permits``) changes in the same call, so
     verifiers see the new status at their next list refresh.
     """
-    check_role(actor, {"supervisor"}, "change permit status")
+    check_role(actor, {"supervisor"}, N_("change permit status"))
     text = check_reason(reason)
     if status not in PERMIT_STATUSES:
-        raise CasesError(f"{status!r} is not a permit status; use valid, suspended, revoked")
+        raise CasesError(
+            N_("%(status)s is not a permit status; use valid, suspended, revoked"),
+            status=repr(status),
+        )
     permit = session.get(PermitRecord, permit_id, with_for_update=True)
     if permit is None or permit.country != actor.country:
-        raise NotFoundError(f"no permit {permit_id!r} in your scope", field="permit_id")
+        raise NotFoundError(
+            N_("no permit %(permit)s in your scope"), field="permit_id", permit=repr(permit_id)
+        )
     if permit.status == "revoked":
-        raise ConflictError("a revoked permit stays revoked; issue a new one", field="status")
+        raise ConflictError(N_("a revoked permit stays revoked; issue a new one"), field="status")
     previous, permit.status = permit.status, status
     # Plain imports: the signed status list must change with the row, or the call fails.
     from ruta.permits import reinstate_permit, revoke_permit, suspend_permit

@@ -17,8 +17,9 @@ from ruta.cases.actions._common import check_reason, move
 from ruta.cases.actions.notifications import notify_information_request
 from ruta.cases.audit import append_event
 from ruta.cases.clock import now as clock_now
-from ruta.cases.errors import CasesError, ConflictError, NotFoundError, PermissionDeniedError
+from ruta.cases.errors import CasesError, ConflictError, NotFoundError, PermissionDeniedError, word
 from ruta.cases.workflow import DECISION_STATES, STATES, TRANSITIONS, allowed_targets, can_move
+from ruta.i18n import N_, Text
 from ruta.store.models import Application, Decision, User
 
 __all__ = [
@@ -50,36 +51,55 @@ def check_transition(session: Session, actor: User, app: Application, to: str) -
         PermissionDeniedError: allowed, but not for this role.
     """
     if to not in STATES:
-        raise CasesError(f"{to!r} is not a status; use one of {', '.join(STATES)}", field="to")
+        raise CasesError(
+            N_("%(status)s is not a status; use one of %(statuses)s"),
+            field="to",
+            status=repr(to),
+            statuses=", ".join(STATES),
+        )
     if to in DECISION_STATES:
         raise ConflictError(
-            f"{to} is reached through POST /applications/{{id}}/decision, with reasons",
+            N_("%(status)s is reached through POST /applications/{id}/decision, with reasons"),
             field="to",
+            status=word(to),
         )
     if (app.status, to) not in TRANSITIONS:
-        options = ", ".join(allowed_targets(app.status)) or "none"
+        options = ", ".join(allowed_targets(app.status)) or Text(N_("none"))
         raise ConflictError(
-            f"an application that is {app.status} cannot move to {to}; allowed: {options}",
+            N_("an application that is %(status)s cannot move to %(to)s; allowed: %(options)s"),
             field="to",
+            status=word(app.status),
+            to=word(to),
+            options=options,
         )
     if to == "withdrawn" and actor.role in OFFICERS and app.status == "draft":
         if app.created_by != actor.id:
             raise PermissionDeniedError(
-                "an officer may discard only a draft they started; the applicant's own draft "
-                "is theirs to withdraw",
+                N_(
+                    "an officer may discard only a draft they started; the applicant's own "
+                    "draft is theirs to withdraw"
+                ),
                 field="to",
             )
     elif to == "withdrawn" and actor.role in OFFICERS:
         raise PermissionDeniedError(
-            "four eyes: an officer ends a case as withdrawn by proposing the outcome "
-            "'withdrawn' with reasons (POST /applications/{id}/decision, from in_review); "
-            "a supervisor other than the proposer decides it",
+            N_(
+                "four eyes: an officer ends a case as withdrawn by proposing the outcome "
+                "'withdrawn' with reasons (POST /applications/{id}/decision, from in_review); "
+                "a supervisor other than the proposer decides it"
+            ),
             field="to",
         )
     if not can_move(actor.role, app.status, to):
-        raise PermissionDeniedError(f"a {actor.role} may not move {app.status} to {to}", field="to")
+        raise PermissionDeniedError(
+            N_("a %(role)s may not move %(status)s to %(to)s"),
+            field="to",
+            role=word(actor.role),
+            status=word(app.status),
+            to=word(to),
+        )
     if to == "appealed" and not _appeal_open(session, app):
-        raise ConflictError("the appeal period of this denial has ended", field="to")
+        raise ConflictError(N_("the appeal period of this denial has ended"), field="to")
 
 
 def _transition(
@@ -132,7 +152,7 @@ def do_bulk_transition(
     """
     text = check_reason(reason)
     if len(application_ids) > 500:
-        raise CasesError("send at most 500 applications per bulk action", field="ids")
+        raise CasesError(N_("send at most 500 applications per bulk action"), field="ids")
     outcomes = []
     for app_id in application_ids:
         try:
@@ -149,16 +169,21 @@ def do_assign(
     session: Session, actor: User, application_id: str, assignee_id: int, reason: str
 ) -> Application:
     """Assign a case: a supervisor to any officer of the country, a caseworker to self."""
-    check_role(actor, OFFICERS, "assign cases")
+    check_role(actor, OFFICERS, N_("assign cases"))
     text = check_reason(reason)
     app = load_application(session, actor, application_id, for_update=True)
     if actor.role == "caseworker" and assignee_id != actor.id:
         raise PermissionDeniedError(
-            "a caseworker may only take a case for themselves", field="assignee"
+            N_("a caseworker may only take a case for themselves"), field="assignee"
         )
     assignee = session.get(User, assignee_id)
     if assignee is None or assignee.role not in OFFICERS or assignee.country != app.host_country:
-        raise NotFoundError(f"no officer {assignee_id} in {app.host_country}", field="assignee")
+        raise NotFoundError(
+            N_("no officer %(officer)s in %(country)s"),
+            field="assignee",
+            officer=str(assignee_id),
+            country=app.host_country,
+        )
     previous = app.assigned_to
     app.assigned_to = assignee.id
     app.updated_at = clock_now(session)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from ruta.cases import actions
 from ruta.cases.errors import CasesError
 from ruta.cases.schemas import StrictInput
+from ruta.i18n import N_
 from ruta.store.models import Appointment, Office, Slot
 from ruta.web.deps import ApiUser, SessionDep
 from ruta.web.params import MAX_ID, RecordId
@@ -244,9 +245,11 @@ def update_office(
     current = actions.get_office(session, user, office)
     sent = body.model_fields_set
     if "name" in sent and body.name is None:
-        raise CasesError("an office keeps a name; send a text or leave 'name' out", field="name")
+        raise CasesError(
+            N_("an office keeps a name; send a text or leave 'name' out"), field="name"
+        )
     if "pathways" in sent and body.pathways is None:
-        raise CasesError("send a list (empty: the office takes none)", field="pathways")
+        raise CasesError(N_("send a list (empty: the office takes none)"), field="pathways")
     changed = actions.do_update_office(
         session,
         user,
@@ -274,13 +277,20 @@ def list_slots(
     today = datetime.now(UTC).date()
     for name, value in (("from", from_), ("to", to)):
         if value is not None and abs((value - today).days) > _MAX_YEARS * 366:
-            raise CasesError(f"'{name}' must be within {_MAX_YEARS} years of today", field=name)
+            raise CasesError(
+                N_("'%(name)s' must be within %(years)s years of today"),
+                field=name,
+                name=name,
+                years=str(_MAX_YEARS),
+            )
     first = from_ or today
     last = to or first + timedelta(days=13)
     if last < first:
-        raise CasesError("'to' must be on or after 'from'", field="to")
+        raise CasesError(N_("'to' must be on or after 'from'"), field="to")
     if (last - first).days >= _MAX_WINDOW_DAYS:
-        raise CasesError(f"ask for at most {_MAX_WINDOW_DAYS} days at a time", field="to")
+        raise CasesError(
+            N_("ask for at most %(days)s days at a time"), field="to", days=str(_MAX_WINDOW_DAYS)
+        )
     start = datetime.combine(first, time(0), tzinfo=UTC)
     end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=UTC)
     slots = actions.list_slots(session, user, office, start, end, free_only=free)

@@ -31,6 +31,7 @@ from starlette.datastructures import FormData
 
 from ruta.cases.errors import NotFoundError
 from ruta.errors import RutaError
+from ruta.web.i18n import request_language
 from ruta.web.ui._forms import ErrorList, form_text, gettext_for, not_found_page, verify_csrf
 
 __all__ = ["FormPost", "Refusal", "see_other"]
@@ -74,6 +75,8 @@ class FormPost:
         self.form = form
         self.field = field
         self.gettext: Callable[[str], str] = gettext_for(request)
+        #: The page's language, which the actions' refusals are said in.
+        self.lang = request_language(request)
         self.errors: ErrorList = []
         #: Whether the CSRF token is right; when not, the first error says so.
         self.fresh = verify_csrf(request, form)
@@ -111,12 +114,16 @@ class FormPost:
         """Whether nothing is wrong so far (the token included)."""
         return not self.errors
 
+    def said(self, exc: RutaError) -> str:
+        """The action's refusal in the page's language."""
+        return exc.say(self.lang)
+
     def refusal(self, exc: RutaError) -> tuple[str, str] | None:
         """The usual reading of a refusal: a case or record out of reach is the "not found"
         page; anything else shows the action's message at the form's field."""
         if isinstance(exc, NotFoundError):
             return None
-        return (self.field, exc.message)
+        return (self.field, self.said(exc))
 
     def run(
         self,

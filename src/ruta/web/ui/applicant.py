@@ -414,7 +414,7 @@ async def apply_send(
         return app
 
     def refusal(exc: RutaError) -> tuple[str, str]:
-        message = _("We could not send the application: %(detail)s") % {"detail": exc.message}
+        message = _("We could not send the application: %(detail)s") % {"detail": post.said(exc)}
         return ("given_names", message)
 
     return post.run(

@@ -471,7 +471,7 @@ async def open_slots(request: Request, user: PageUser, session: SessionDep) -> R
             return (field, _("The end time must be after the start time"))
         if exc.field == "date":
             return (field, _("That day is over. Choose today or a later date"))
-        return (field, exc.message)
+        return (field, post.said(exc))
 
     shown_day = day.isoformat() if day is not None else None
     return post.run(

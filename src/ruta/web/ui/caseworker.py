@@ -306,7 +306,7 @@ async def propose(request: Request, app_id: str, user: PageUser, session: Sessio
 
     def refusal(exc: RutaError) -> tuple[str, str] | None:
         if exc.field == "override_reason":
-            return ("override_reason", override_refusal(_, exc, override_reason))
+            return ("override_reason", override_refusal(post, exc, override_reason))
         return post.refusal(exc)
 
     return post.run(
@@ -319,10 +319,11 @@ async def propose(request: Request, app_id: str, user: PageUser, session: Sessio
     )
 
 
-def override_refusal(_: Any, exc: RutaError, given: str) -> str:
+def override_refusal(post: FormPost, exc: RutaError, given: str) -> str:
     """An override refusal in the page's language: missing, or given where none is needed."""
+    _ = post.gettext
     if len(given) > 2000:
-        return exc.message
+        return post.said(exc)
     if given:
         return str(
             _(

@@ -78,7 +78,7 @@ async def upload(
             "file": _("Upload a PDF, JPEG or PNG file of at most %(megabytes)s MB")
             % {"megabytes": settings.max_upload_bytes // (1024 * 1024)},
             "document_type": _("Select which document this is"),
-        }.get(exc.field or "", exc.message)
+        }.get(exc.field or "", post.said(exc))
         return (exc.field if exc.field in ("file", "document_type") else "file", message)
 
     return post.run(

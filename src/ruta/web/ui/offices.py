@@ -106,7 +106,7 @@ async def office_save(request: Request, code: str, user: PageUser, session: Sess
             "pathways": _("Choose among the pathways of the office's country"),
         }
         field = exc.field if exc.field in messages else "name"
-        return (field, messages.get(field, exc.message))
+        return (field, messages.get(field, post.said(exc)))
 
     return post.run(
         lambda: do_update_office(

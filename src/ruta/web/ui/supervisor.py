@@ -60,8 +60,8 @@ async def decide(
         if isinstance(exc, NotFoundError):
             return None
         if exc.field == "override_reason":
-            return ("decision_override_reason", override_refusal(_, exc, override_reason))
-        return ("decision_outcome", _refusal(_, exc))
+            return ("decision_override_reason", override_refusal(post, exc, override_reason))
+        return ("decision_outcome", _refusal(post, exc))
 
     return post.run(
         lambda: do_decide(
@@ -79,10 +79,11 @@ async def decide(
     )
 
 
-def _refusal(_: Any, exc: RutaError) -> str:
-    """The four-eyes refusals in the page's language; any other refusal as the action said."""
+def _refusal(post: FormPost, exc: RutaError) -> str:
+    """The four-eyes refusals in the page's words; any other refusal as the action said it."""
+    _ = post.gettext
     if exc.field != "outcome":
-        return exc.message
+        return post.said(exc)
     if isinstance(exc, PermissionDeniedError):
         return str(
             _("Four eyes: someone other than the person who proposed this outcome must decide it")
@@ -94,7 +95,7 @@ def _refusal(_: Any, exc: RutaError) -> str:
                 "case back for more review so that a new proposal is made"
             )
         )
-    return exc.message
+    return post.said(exc)
 
 
 @router.post("/casework/cases/{app_id}/assign", name="case_assign")
@@ -149,7 +150,7 @@ async def bulk(request: Request, user: PageUser, session: SessionDep) -> Respons
         lambda: do_bulk_transition(session, user, ids, to, reason),
         done=lambda outcomes: page(outcomes, []),
         page=lambda errors: page([], errors),
-        refusal=lambda exc: ("bulk-to", exc.message),
+        refusal=lambda exc: ("bulk-to", post.said(exc)),
     )
 
 
