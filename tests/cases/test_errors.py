@@ -125,9 +125,9 @@ def test_a_refusal_says_itself_and_its_words_in_each_language() -> None:
         field="status",
         status=word("approved"),
     )
-    assert error.say("es") == "un caso en estado aprobada ya no admite documentos"
-    assert error.say("fr") == "un dossier au statut approuvée n'accepte plus de documents"
-    assert error.say("pt-BR") == "um caso no estado aprovado não aceita mais documentos"
+    assert error.say("es") == "un caso con estado «aprobada» ya no admite documentos"
+    assert error.say("fr") == "un dossier au statut « approuvée » n'accepte plus de documents"
+    assert error.say("pt-BR") == "um caso com estado «aprovado» não aceita mais documentos"
     # Every language has it; an id or a code stays as it is.
     found = NotFoundError(N_("no future slot %(slot)s"), field="slot", slot="1234")
     for lang in LANGUAGES:
