@@ -14,18 +14,15 @@ import json
 import os
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from sqlalchemy import text
-from tests.conftest import PG_URL
+from tests.conftest import pg_schema
 from tests.serving import serve
 
 from ruta.cases.actions import do_create_office
@@ -130,20 +127,11 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     test, and several engineers' runs share the server, so each run gets a fresh one.
     """
     data = tmp_path_factory.mktemp("browser-server-pg")
-    schema = f"b_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = f"{PG_URL}?options={quote(f'-csearch_path={schema}')}"
+    with pg_schema("b") as url:
         upgrade(url)
         _create_officers(url)
         with run_server(data, url) as running:
             yield running
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from sqlalchemy import text
-from tests.conftest import PG_URL
+from tests.conftest import pg_schema
 
 from ruta.store import make_engine, upgrade
 
@@ -25,25 +23,18 @@ def store_at(backend: str, tmp_path: Path, revision: str, *inserts: str) -> Iter
         revision: The Alembic revision to stop at (the one before the migration tested).
         inserts: SQL statements run once the store is at that revision.
     """
-    if backend == "sqlite":
-        url, schema = f"sqlite:///{tmp_path / 'old.db'}", None
-    else:
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        with make_engine(PG_URL).begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{PG_URL}?options={quote(f'-csearch_path={schema}')}"
-    upgrade(url, revision)
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        for statement in inserts:
-            conn.execute(text(statement))
-    engine.dispose()
-    yield url
-    if schema is not None:
-        admin = make_engine(PG_URL)
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with ExitStack() as stack:
+        if backend == "sqlite":
+            url = f"sqlite:///{tmp_path / 'old.db'}"
+        else:
+            url = stack.enter_context(pg_schema())
+        upgrade(url, revision)
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            for statement in inserts:
+                conn.execute(text(statement))
+        engine.dispose()
+        yield url
 
 
 def read_rows(url: str, sql: str) -> list[tuple[object, ...]]:
