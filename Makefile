@@ -50,8 +50,11 @@ i18n: install
 	$(PY) -m ruta.i18n update
 	$(PY) -m ruta.i18n check
 
+# The suite on one pytest-xdist worker per core (CONTRIBUTING.md, "Running the tests");
+# PYTEST_WORKERS=0 runs it in this process, as a debugger needs.
+PYTEST_WORKERS ?= auto
 pytest: install sysdeps services
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
 test: install sysdeps services lint pathways-test pytest
 
