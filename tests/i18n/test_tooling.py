@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ruta.i18n import LANGUAGES, _catalogs, _tooling, read_catalog
+from ruta.i18n import LANGUAGES, _catalogs, _status, _tooling, read_catalog
 from ruta.i18n.__main__ import main
 from ruta.i18n._tooling import check_catalog, domain_of, extract_all, update_catalogs
 
@@ -32,9 +32,14 @@ def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(_catalogs, "LOCALES_DIR", root / "locales")
     monkeypatch.setattr(_tooling, "_PACKAGE_DIR", root)
     monkeypatch.setattr(_tooling, "DOMAINS_FILE", root / "locales" / "domains.cfg")
-    extract_all.cache_clear()
+    # `check` reports the translation status, which is cached per process: computed here
+    # from the demo package, it would be what a later test on this worker reads.
+    caches = (extract_all, _status.translation_status)
+    for cached in caches:
+        cached.cache_clear()
     yield root
-    extract_all.cache_clear()
+    for cached in caches:
+        cached.cache_clear()
 
 
 def _strings(lang: str) -> dict[str, object]:

@@ -18,6 +18,7 @@ from tests.web.ui.conftest import main_text, walk_finder
 
 from ruta.pathways import use_packs
 from ruta.settings import Settings
+from ruta.store import upgrade
 from ruta.web import create_app
 
 ROOT = Path(__file__).parents[3]
@@ -39,10 +40,13 @@ def ruta(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     tmp = tmp_path_factory.mktemp("tutorial")
+    # The app needs a migrated store: the finder asks it which offices take a pathway.
+    database_url = f"sqlite:///{tmp / 'finder.db'}"
+    upgrade(database_url)
     settings = Settings(
         env="test",
         secret_key="test-secret-" + "x" * 40,
-        database_url=f"sqlite:///{tmp / 'unused.db'}",
+        database_url=database_url,
         data_dir=tmp / "var",
         packs=str(FOLDER),  # RUTA_PACKS=examples/packs
     )
