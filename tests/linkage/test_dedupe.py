@@ -107,6 +107,7 @@ def spark() -> Iterator[Any]:
 
 
 @pytest.mark.spark
+@pytest.mark.xdist_group("spark")  # one JVM: see tests/pathways/test_spark.py
 def test_spark_engine_agrees_with_duckdb(spark: Any) -> None:
     frame = synth_registry(400, SynthConfig(seed=31, dup_rate=0.2))
     on_spark = dedupe_registry(as_registry(frame), engine="spark", spark=spark)

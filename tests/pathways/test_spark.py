@@ -16,7 +16,10 @@ from test_population import to_row, write_population
 
 from ruta.pathways._population import simulate
 
-pytestmark = pytest.mark.spark
+# One worker runs every Spark test, in collection order (linkage's first): a stopped
+# session leaves its JVM behind, and Splink's similarity functions must be on the JVM's
+# class path from its launch, which a session started here first does not do.
+pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
 
 if shutil.which("java") is None:  # pragma: no cover - the Makefile installs a JVM
     raise RuntimeError("Spark tests need a JVM: run `make sysdeps`")
