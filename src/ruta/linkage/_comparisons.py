@@ -16,12 +16,30 @@ from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.dialects import SplinkDialect
 
-__all__ = ["COMPARISONS", "comparison_needs"]
+__all__ = ["COMPARISONS", "RARE_LEVELS", "comparison_needs"]
 
 Filled = dict[str, bool]
 Levels = list[ComparisonLevelCreator | dict[str, Any]]
 
 _EXCHANGED = "given_first_l = surname_p_r and surname_p_l = given_first_r"
+_GIVEN_EXCHANGED = "given name and surname exchanged"
+_SURNAME_EXCHANGED = "exchanged with the given name"
+_SURNAME_WORDS = "same surname words, split otherwise"
+
+#: Levels that two different people reach almost never, whatever the population: both names
+#: written crosswise, or the same surname words split otherwise. Splink's u estimate keeps
+#: sampling a comparison until each of its levels has been seen 100 times, so one such level
+#: makes it score all 10^6 sampled pairs where it could stop at the first 10^4 (given names:
+#: a quarter of a 100,000-record file's training). Their u comes from the default model's
+#: million pairs instead (``ruta.linkage._training.estimate_u``), where it is bounded the
+#: same way (not seen: 10^-6). Named by (comparison, level label), as the saved models are.
+RARE_LEVELS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("given_names", _GIVEN_EXCHANGED),
+        ("surnames", _SURNAME_EXCHANGED),
+        ("surnames", _SURNAME_WORDS),
+    }
+)
 
 
 class EditsLevel(cll.DamerauLevenshteinLevel):
@@ -62,7 +80,7 @@ def _given_names(filled: Filled) -> cl.CustomComparison:
     if filled.get("surname_p"):
         # Given name and surname written in each other's place: the evidence of both names
         # counts here once (the surnames comparison gives this level a neutral weight).
-        levels.append(cll.CustomLevel(_EXCHANGED, "given name and surname exchanged"))
+        levels.append(cll.CustomLevel(_EXCHANGED, _GIVEN_EXCHANGED))
     levels += [
         cll.JaroWinklerLevel("given_all", 0.92),
         # One typo in a short name ("jose"/"jase") is far below any Jaro-Winkler threshold
@@ -80,7 +98,7 @@ def _surnames(filled: Filled) -> cl.CustomComparison:
     if filled.get("given_first"):
         # Counted once, in the given-names comparison: m = u here, a weight of zero.
         levels.append(
-            cll.CustomLevel(_EXCHANGED, "exchanged with the given name").configure(
+            cll.CustomLevel(_EXCHANGED, _SURNAME_EXCHANGED).configure(
                 m_probability=0.01,
                 u_probability=0.01,
                 fix_m_probability=True,
@@ -97,9 +115,7 @@ def _surnames(filled: Filled) -> cl.CustomComparison:
     if two:
         levels += [
             # A compound surname split otherwise ("García López" | "" vs "García" | "López").
-            cll.CustomLevel(
-                "surname_words_l = surname_words_r", "same surname words, split otherwise"
-            ),
+            cll.CustomLevel("surname_words_l = surname_words_r", _SURNAME_WORDS),
             cll.CustomLevel(
                 "surname_p_l = surname_p_r and (surname_m_l is null or surname_m_r is null)",
                 "paternal equal, one maternal missing",

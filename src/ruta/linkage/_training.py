@@ -30,6 +30,7 @@ from splink import block_on
 from splink.internals.exceptions import EMTrainingException
 
 from ruta.i18n import N_
+from ruta.linkage._comparisons import RARE_LEVELS
 from ruta.linkage._model import MIN_FILE_PAIRS, ModelPlan, count_pairs
 from ruta.linkage._saved import FEATURES_VERSION
 from ruta.linkage._text import Text
@@ -43,20 +44,6 @@ _U_MIN_PAIRS = 5e4
 _EM_MAX_PAIRS = 3e6
 
 Say = Callable[[str], None]
-
-#: Levels that two different people reach almost never, whatever the population: both names
-#: written crosswise, or the same surname words split otherwise. Splink's u estimate keeps
-#: sampling a comparison until each of its levels has been seen 100 times, so one such level
-#: makes it score all 10^6 sampled pairs where it could stop at the first 10^4 (given names:
-#: a quarter of a 100,000-record file's training). Their u comes from the default model's
-#: million pairs instead, where it is bounded the same way as here (not seen: 10^-6).
-RARE_LEVELS: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("given_names", "given name and surname exchanged"),
-        ("surnames", "exchanged with the given name"),
-        ("surnames", "same surname words, split otherwise"),
-    }
-)
 
 
 @cache
