@@ -46,7 +46,10 @@ def test_a_small_file_takes_the_default_u_without_measuring_it(
     pd.testing.assert_series_equal(measured, skipped)
 
 
-def _linker(frame: pd.DataFrame) -> Linker:
+@pytest.fixture
+def linker() -> Linker:
+    """A model of a small registry with duplicates, built as dedupe_registry builds it."""
+    frame = synth_registry(600, SynthConfig(seed=5, dup_rate=0.2))
     features = comparison_features(frame)[list(FEATURE_COLUMNS)]
     plan = plan_model(features)
     return Linker(DuckDBAPI().register(features), plan.settings, log_level=None)
@@ -76,9 +79,8 @@ def _levels_seen_by_splink(
 
 
 def test_rare_levels_take_the_default_u_and_stay_in_their_places(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, linker: Linker
 ) -> None:
-    linker = _linker(synth_registry(600, SynthConfig(seed=5, dup_rate=0.2)))
     before = _levels(linker)
     seen = _levels_seen_by_splink(monkeypatch, linker)
     training.estimate_u(linker, 5e4)
@@ -100,9 +102,8 @@ def test_rare_levels_take_the_default_u_and_stay_in_their_places(
 
 
 def test_a_rare_level_the_default_model_lacks_is_measured(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, linker: Linker
 ) -> None:
-    linker = _linker(synth_registry(600, SynthConfig(seed=5, dup_rate=0.2)))
     before = _levels(linker)
     seen = _levels_seen_by_splink(monkeypatch, linker)
     monkeypatch.setattr(training, "default_parameters", lambda kind="m_probability": {})
@@ -112,3 +113,17 @@ def test_a_rare_level_the_default_model_lacks_is_measured(
     exchanged = linker._settings_obj.comparisons[0].comparison_levels[3]
     assert exchanged.label_for_charts == "given name and surname exchanged"
     assert exchanged.u_probability == pytest.approx(1 / 5e4)
+
+
+def test_the_rare_levels_are_put_back_when_splinks_estimate_fails(
+    monkeypatch: pytest.MonkeyPatch, linker: Linker
+) -> None:
+    before = _levels(linker)
+
+    def fail(self: LinkerTraining, *args: object, **kwargs: object) -> None:
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(LinkerTraining, "estimate_u_using_random_sampling", fail)
+    with pytest.raises(MemoryError):
+        training.estimate_u(linker, 5e4)
+    assert _levels(linker) == before
