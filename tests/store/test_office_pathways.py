@@ -3,6 +3,7 @@ get an empty address; the downgrade drops both cleanly (SQLite and PostgreSQL)."
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,3 +63,13 @@ def test_downgrade_drops_the_pathways_and_the_addresses(store_before: str) -> No
     assert read_rows(
         store_before, "SELECT count(*) FROM office_pathways WHERE office_code = 'X-1'"
     )[0] == (0,)
+
+
+def test_a_new_store_migrates_without_loading_the_packs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No office to give pathways to: the packs are not needed (nor their load's CPU).
+    monkeypatch.setitem(sys.modules, "ruta.pathways", None)
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    upgrade(url)
+    assert read_rows(url, "SELECT count(*) FROM office_pathways") == [(0,)]
