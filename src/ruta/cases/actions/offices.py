@@ -1,9 +1,11 @@
 """Offices: create and change an office, with its address and the pathways it takes.
 
 An office *takes* a pathway when it receives that pathway's applicants: the finder offers
-"Apply" only for a pathway that an office of the host country takes, an applicant's
-submission of any other is refused (:func:`check_office_takes`), and the booking page
-offers only the offices that take the application's pathway.
+"Apply", and the apply pages open, only for a pathway that an office of the host country
+takes (:func:`pathways_taken`), and the booking page offers only the offices that take the
+application's pathway (a booking elsewhere is refused). The submission action itself does
+not refuse another pathway, on purpose: a case also reaches an office by other channels
+(docs/operations.md, "Offices").
 
 What an office takes is always an explicit list, stored one row per pathway. An office
 created without a list takes every pathway of its country in the packs in use at that
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ruta.cases._tx import finish
@@ -259,30 +261,31 @@ def offices_taking(session: Session, country: str, pathway_id: str) -> list[Offi
     return list(session.scalars(query))
 
 
-def pathways_taken(session: Session, country: str) -> set[str]:
-    """The ids of the pathways that at least one office of ``country`` takes."""
-    query = (
+def _taken_in(country: str) -> Select[str]:
+    """The pathway ids taken by the offices of ``country``, a row per office and pathway."""
+    return (
         select(OfficePathway.pathway_id)
         .join(Office, Office.code == OfficePathway.office_code)
         .where(Office.country == country)
-        .distinct()
     )
-    return set(session.scalars(query))
+
+
+def pathways_taken(session: Session, country: str) -> set[str]:
+    """The ids of the pathways that at least one office of ``country`` takes."""
+    return set(session.scalars(_taken_in(country).distinct()))
 
 
 def check_office_takes(session: Session, country: str, pathway_id: str) -> None:
     """Refuse an application for a pathway that no office of ``country`` takes.
 
+    For a caller that must refuse rather than point elsewhere; the submission action does
+    not call it (see the module's note).
+
     Raises:
         CasesError: naming ``pathway`` (422), saying to apply with the country's
             migration authority instead.
     """
-    query = (
-        select(OfficePathway.pathway_id)
-        .join(Office, Office.code == OfficePathway.office_code)
-        .where(Office.country == country, OfficePathway.pathway_id == pathway_id)
-        .limit(1)
-    )
+    query = _taken_in(country).where(OfficePathway.pathway_id == pathway_id).limit(1)
     if session.scalar(query) is None:
         raise CasesError(
             N_(
