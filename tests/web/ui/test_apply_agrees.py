@@ -10,6 +10,7 @@ from typing import Any
 import lxml.html
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from tests.web.ui.conftest import ARG_ANSWERS, Site, walk_finder
 
 from ruta.cases.actions import do_create_office, do_update_office
@@ -37,7 +38,11 @@ def test_the_button_shows_exactly_when_the_steps_say_apply_here(
     monkeypatch.setattr(finder, "sorted_results", lambda profile, lang: [dict(r) for r in shown])
     for office in (True, False):
         taken = {pathway} if office else {"other.pathway"}
-        monkeypatch.setattr(finder, "pathways_with_office", lambda request, country, t=taken: t)
+        monkeypatch.setattr(
+            finder,
+            "pathways_with_office",
+            lambda request, countries, t=taken: dict.fromkeys(countries, t),
+        )
         page = finder_client.get("/finder/results", params={"lang": "es"})
         assert page.status_code == 200
         cards = lxml.html.fromstring(page.text).xpath("//section[@class='result']")
@@ -79,3 +84,24 @@ def test_on_the_service_the_button_follows_the_offices_of_the_store(site: Site) 
     page = client.get("/finder/results", params={"lang": "en"})
     assert f"/apply/{PATHWAY}" not in page.text
     assert "No office of this service takes applications for this pathway." in page.text
+
+
+def test_the_results_ask_the_store_in_one_transaction(site: Site) -> None:
+    """Without answers every pathway of every country is shown, and still the public page
+    opens one transaction (on SQLite each takes the write lock the caseworkers wait on)."""
+    client = site.client()
+    begins: list[object] = []
+
+    def begun(connection: object) -> None:
+        begins.append(connection)
+
+    event.listen(site.app.state.engine, "begin", begun)
+    try:
+        page = client.get("/finder/results", params={"lang": "en"})
+    finally:
+        event.remove(site.app.state.engine, "begin", begun)
+    assert page.status_code == 200
+    open_or_unknown = [r for r in finder.sorted_results({}, "en") if r["status"] != "ineligible"]
+    assert len({r["host_country"] for r in open_or_unknown}) > 1  # cards of many countries
+    assert page.text.count("no-office") >= len(open_or_unknown)
+    assert len(begins) == 1

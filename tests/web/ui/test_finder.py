@@ -179,7 +179,9 @@ def test_results_explain_each_pathway_with_citations(
 ) -> None:
     # An office of Argentina takes both MERCOSUR pathways (the bare finder has no store).
     taken = {"arg.mercosur-temporary", "arg.mercosur-permanent"}
-    monkeypatch.setattr(finder, "pathways_with_office", lambda request, country: taken)
+    monkeypatch.setattr(
+        finder, "pathways_with_office", lambda request, countries: dict.fromkeys(countries, taken)
+    )
     walk_finder(finder_client, ARG_ANSWERS)
     page = finder_client.get("/finder/results", params={"lang": "en"})
     text = re.sub(r"</?abbr[^>]*>", "", main_text(page.text))  # acronyms are explained

@@ -8,6 +8,7 @@ number ``at`` again" and never lose the later answers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from babel import Locale
@@ -311,17 +312,17 @@ def results(request: Request) -> Response:
     closed = [r for r in ranked if r not in shown]
     host = profile.get("host_country")
     settings = request.app.state.settings
-    taken: dict[str, set[str]] = {}
+    # Only the cards shown say whether an office takes the pathway (the closed ones list
+    # their reasons alone): ask for their countries, all at once.
+    taken = pathways_with_office(request, {r["host_country"] for r in shown})
     for result in ranked:
         country = result["host_country"]
-        if country not in taken:
-            taken[country] = pathways_with_office(request, country)
         result["summary"] = _summary(result["pathway"], lang)
         result["law_lang"] = law_language(country)
         # The "Apply" button and the first next step say the same thing: apply here when
         # the pathway is open to the person and an office of the host country takes it,
         # else where (the host's authority) and how (the pack's steps) to apply.
-        result["has_office"] = result["pathway"] in taken[country]
+        result["has_office"] = result["pathway"] in taken.get(country, ())
         result["apply_here"] = result["status"] == "eligible" and result["has_office"]
         result["apply_to"] = authority(country)
     laws_in = sorted({r["law_lang"] for r in ranked if r["law_lang"] and r["law_lang"] != lang})
@@ -341,17 +342,21 @@ def results(request: Request) -> Response:
     return render(request, "finder/results.html", context)
 
 
-def pathways_with_office(request: Request, country: str) -> set[str]:
-    """The pathways that an office of ``country`` takes in the service's case store.
+def pathways_with_office(request: Request, countries: Iterable[str]) -> dict[str, set[str]]:
+    """The pathways that an office of each of ``countries`` takes in the service's case
+    store, by country.
 
+    One session (one transaction) for them all: the page is public and anonymous, and on
+    SQLite every transaction takes the write lock that the caseworkers' requests wait on.
     A finder without a case store (a kiosk, the bare app of the page tests) has no office
     to apply to: none.
     """
     maker = getattr(request.app.state, "sessionmaker", None)
-    if maker is None or not country:
-        return set()
+    wanted = sorted({country for country in countries if country})
+    if maker is None or not wanted:
+        return {}
     with maker() as session:
-        return pathways_taken(session, country)
+        return {country: pathways_taken(session, country) for country in wanted}
 
 
 def _opens_later(result: dict[str, Any]) -> bool:
