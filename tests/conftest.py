@@ -170,7 +170,19 @@ def _fresh_pg(url: str) -> None:
         )
         values = ", ".join(f"({chain}, 0, '{GENESIS}')" for chain in range(AUDIT_CHAINS))
         conn.execute(text(f"INSERT INTO audit_head (id, seq, hash) VALUES {values}"))
+        # The schema outlives the test: a trigger a test disabled to tamper with the audit
+        # trail (the append-only guard) would stay off for every later test of the worker.
+        disabled = conn.execute(text(_DISABLED_TRIGGERS)).all()
+        for table, trigger in disabled:
+            conn.execute(text(f'ALTER TABLE "{table}" ENABLE TRIGGER "{trigger}"'))
     engine.dispose()
+
+
+_DISABLED_TRIGGERS = (
+    "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = current_schema() AND NOT t.tgisinternal AND t.tgenabled = 'D'"
+)
 
 
 @pytest.fixture(params=BACKENDS)
