@@ -23,7 +23,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ruta.stats import DEFAULT_STATISTICS, build_units, parse_period
+from ruta.stats import DEFAULT_STATISTICS, build_units, office_histories, parse_period
 from ruta.stats._params import Band, age_bands, sla_rule, waiting_bands
 from ruta.stats._release import _processing_times
 from ruta.stats._units import OPEN_STATES, STAGES, code_sql
@@ -309,6 +309,29 @@ def test_unit_tables_agree_with_a_case_by_case_reference(seed: int, as_of: datet
     got = _units(duck)
     for name in ("applications", "decisions", "backlog", "stages"):
         assert got[name] == expected[name], name
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), as_of=st.sampled_from(AS_OFS))
+def test_office_backlogs_agree_with_a_case_by_case_reference(seed: int, as_of: datetime) -> None:
+    """The offices' backlog (the statistics page's forecast) counts, like the release's
+    backlog, the cases whose latest step before ``as_of`` is an open state."""
+    cases, steps = _store(seed)
+    duck = _load(cases, steps)
+    duck.execute(
+        "CREATE TABLE st_officers (user_id BIGINT, role VARCHAR, ref_area VARCHAR, office VARCHAR)"
+    )
+    expected: Counter[tuple[str, str]] = Counter()
+    for case in cases:
+        own = sorted(
+            (s for s in steps if s["application_id"] == case["application_id"]),
+            key=lambda s: s["at"],
+        )
+        before = [s for s in own if s["at"] < as_of]
+        if before and before[-1]["to"] in OPEN_STATES:
+            expected[(case["ref_area"], case["office"] or "_U")] += 1
+    found = {(h.ref_area, h.office): h.backlog for h in office_histories(duck, as_of)}
+    assert {k: v for k, v in found.items() if v} == dict(expected)
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from ruta.stats._units import OPEN_STATES
+from ruta.stats._units import open_at
 
 __all__ = ["OfficeHistory", "office_histories"]
 
@@ -60,7 +60,6 @@ def office_histories(
     """
     end = _monday(as_of.date())
     start = end - timedelta(weeks=weeks)
-    open_list = ", ".join(f"'{s}'" for s in OPEN_STATES)
     office = "coalesce(c.office, '_U')"
     week = "CAST(date_trunc('week', {}) AS DATE)"
     bounds = f"BETWEEN TIMESTAMP '{start}' AND TIMESTAMP '{end}' - INTERVAL 1 MICROSECOND"
@@ -79,11 +78,10 @@ def office_histories(
         f"ON o.user_id = s.actor_id WHERE s.step_at {bounds} GROUP BY ALL"
     ).fetchall()
     at = f"TIMESTAMP '{as_of.isoformat(sep=' ')}'"
+    # The open step each case stood in at ``at``, as the release's backlog reads it.
     backlog = duck.execute(
-        f"WITH state AS (SELECT application_id, arg_max(to_status, step_at) AS status "
-        f"FROM st_steps WHERE step_at < {at} GROUP BY 1) "
-        f"SELECT c.ref_area, {office}, count(*) FROM state JOIN st_cases c "
-        f"USING (application_id) WHERE state.status IN ({open_list}) GROUP BY ALL"
+        f"SELECT c.ref_area, {office}, count(*) FROM st_steps s JOIN st_cases c "
+        f"USING (application_id) WHERE {open_at('s', at)} GROUP BY ALL"
     ).fetchall()
     offices = sorted({(str(r[0]), str(r[1])) for r in [*arrivals, *exits, *backlog]})
     calendar = tuple(start + timedelta(weeks=i) for i in range(weeks))

@@ -30,6 +30,7 @@ __all__ = [
     "birth_last",
     "build_units",
     "code_sql",
+    "open_at",
     "pathway_code",
 ]
 
@@ -137,6 +138,23 @@ def _sla_breach(ref_area: str, start: str, end: str, countries: Iterable[str]) -
     return f"CASE {' '.join(cases)} ELSE {default} END" if cases else default
 
 
+def open_at(step: str, at: str) -> str:
+    """SQL: the ``st_steps`` row ``step`` is an open state its case stood in at ``at``.
+
+    A case's state at ``at`` is the step it had reached and not yet left: one range per
+    step (``ended_at`` is kept by the action layer), no ordering of histories.
+
+    Examples:
+        >>> open_at("s", "TIMESTAMP '2026-01-01'")  # doctest: +ELLIPSIS
+        "s.to_status IN ('submitted', ...) AND s.step_at < TIMESTAMP '2026-01-01' AND ..."
+    """
+    states = ", ".join(f"'{s}'" for s in OPEN_STATES)
+    return (
+        f"{step}.to_status IN ({states}) AND {step}.step_at < {at} "
+        f"AND ({step}.ended_at IS NULL OR {step}.ended_at >= {at})"
+    )
+
+
 def _common(duck: duckdb.DuckDBPyConnection) -> None:
     duck.execute(
         "CREATE OR REPLACE MACRO _wdi(d) AS "
@@ -204,19 +222,15 @@ def build_units(
             f"LEFT JOIN st_decisions d ON d.decision_id = s.decision_id "
             f"WHERE s.to_status IN {decision} AND s.step_at >= {start} AND s.step_at < {at}"
         )
-    open_list = ", ".join(f"'{s}'" for s in OPEN_STATES)
     waited = f"date_diff('day', CAST(c.submitted_at AS DATE), {at_day})"
     if wanted("backlog"):
-        # A case's state at ``at`` is the step it had reached and not yet left: one range
-        # per step (``ended_at`` is kept by the action layer), no ordering of histories.
         duck.execute(
             f"CREATE OR REPLACE VIEW u_backlog AS "
             f"SELECT c.ref_area, {person.format(age=_age('c.birth_date', at_day, last))}, "
             f"{_bands(waited, waiting_bands())} AS WAITING_TIME, "
             f"{_sla_breach('c.ref_area', 'c.submitted_at', at, countries)} AS SLA "
             f"FROM st_steps s JOIN st_cases c USING (application_id) "
-            f"WHERE s.to_status IN ({open_list}) AND s.step_at < {at} "
-            f"AND (s.ended_at IS NULL OR s.ended_at >= {at}) AND c.submitted_at < {at}"
+            f"WHERE {open_at('s', at)} AND c.submitted_at < {at}"
         )
     if wanted("appointments"):
         duck.execute(
