@@ -752,9 +752,10 @@ def seed_demo(
     return logins, {str(k): int(v) for k, v in counts.items()}
 
 
-def _demo_pathways(country: str) -> list[str]:
-    """The pathways the demo offices of ``country`` take: all but :data:`DEMO_ELSEWHERE`."""
-    return [p.id for p in list_pathways(country) if p.id not in DEMO_ELSEWHERE.get(country, ())]
+def _demo_pathways(country: str) -> list[Pathway]:
+    """The pathways the demo offices of ``country`` take, and so the demo's cases ask for:
+    all but :data:`DEMO_ELSEWHERE`."""
+    return [p for p in list_pathways(country) if p.id not in DEMO_ELSEWHERE.get(country, ())]
 
 
 def _replay_plan(
@@ -783,13 +784,10 @@ def _replay_plan(
                     office.name,
                     address=_("Example address: each office sets its own"),
                     address_source=_("Example: demo data of Ruta, not a real office"),
-                    pathways=_demo_pathways(office.country),
+                    pathways=[p.id for p in _demo_pathways(office.country)],
                 )
     staff = _officers(session, users, rng)
-    pathways = {
-        c: [p for p in list_pathways(c) if p.id not in DEMO_ELSEWHERE.get(c, ())]
-        for c in DEMO_COUNTRIES
-    }
+    pathways = {c: _demo_pathways(c) for c in DEMO_COUNTRIES}
     weights = {c: [_KIND_WEIGHTS.get(_kind(p.id), 1) for p in ps] for c, ps in pathways.items()}
     cannot: dict[tuple[str, Want, str], set[str]] = {}
     misses: Counter[tuple[str, Want, str, str]] = Counter()
