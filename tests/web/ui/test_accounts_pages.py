@@ -147,6 +147,19 @@ def test_admin_manages_accounts_with_messages(site):
     assert forged.status_code == 422 and "The form expired" in main_text(forged.text)
 
 
+def test_admin_refusals_are_told_by_their_catalog_message_in_any_language(site):
+    admin = _admin(site)
+    own = admin.get("/admin/users/root", params={"lang": "es"})
+    role = admin.post(
+        "/admin/users/root/role",
+        data={"csrf_token": csrf(own.text), "role": "auditor", "country": "PER", "office": ""},
+    )
+    assert role.status_code == 422
+    assert "No puede cambiar su propia cuenta aquí" in main_text(role.text)
+    bad = admin.get("/admin/users", params={"country": "P1", "lang": "en"})
+    assert bad.status_code == 422 and "3-letter code" in main_text(bad.text)
+
+
 def test_admin_pages_are_for_admins_only(site):
     caseworker = site.signed_in("cw")
     assert caseworker.get("/admin/users").status_code == 403

@@ -38,6 +38,9 @@ from ruta.i18n import N_, Text
 from ruta.store.models import AuthToken, RecoveryCode, User
 
 __all__ = [
+    "LAST_ADMIN",
+    "OWN_ACCOUNT",
+    "OWN_ROLE",
     "AccountView",
     "SessionView",
     "do_create_user",
@@ -56,6 +59,14 @@ __all__ = [
 ]
 
 _NEEDS_COUNTRY = frozenset({"caseworker", "supervisor", "auditor"})
+
+#: Refusals that the administrators' pages put in their own words: they tell them by
+#: these catalog messages (a refusal's ``message.message``), never by the English text.
+LAST_ADMIN = N_(
+    "%(user)s is the last active administrator; make another account admin first, then %(doing)s"
+)
+OWN_ACCOUNT = N_("you cannot disable your own account; ask another administrator")
+OWN_ROLE = N_("you cannot change your own role; ask another administrator")
 
 
 @dataclass(frozen=True)
@@ -202,10 +213,7 @@ def _active_admins(session: Session) -> int:
 def _keep_an_admin(session: Session, user: User, doing: str) -> None:
     if user.role == "admin" and user.active and _active_admins(session) <= 1:
         raise ConflictError(
-            N_(
-                "%(user)s is the last active administrator; make another account admin "
-                "first, then %(doing)s"
-            ),
+            LAST_ADMIN,
             field="username",
             user=repr(user.username),
             doing=Text(doing),
@@ -246,10 +254,7 @@ def do_disable_user(session: Session, actor: User | None, username: str) -> User
     """
     user = get_user(session, actor, username)
     if actor is not None and actor.id == user.id:
-        raise PermissionDeniedError(
-            N_("you cannot disable your own account; ask another administrator"),
-            field="username",
-        )
+        raise PermissionDeniedError(OWN_ACCOUNT, field="username")
     _keep_an_admin(session, user, N_("disable this one"))
     before = _state(user)
     user.active = False
@@ -358,9 +363,7 @@ def do_set_role(
             country=str(actor.country),
         )
     if actor is not None and actor.id == user.id and role != user.role:
-        raise PermissionDeniedError(
-            N_("you cannot change your own role; ask another administrator"), field="role"
-        )
+        raise PermissionDeniedError(OWN_ROLE, field="role")
     if new_country is None and role in _NEEDS_COUNTRY:
         raise CasesError(
             N_("a %(role)s needs a country (ISO alpha-3)"), field="country", role=word(role)

@@ -17,9 +17,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ruta.cases import actions
+from ruta.cases.actions.accounts import LAST_ADMIN, OWN_ACCOUNT, OWN_ROLE
 from ruta.cases.errors import CasesError, NotFoundError, PermissionDeniedError
 from ruta.cases.workflow import ROLES
 from ruta.errors import RutaError
+from ruta.i18n import Text
 from ruta.store.models import User
 from ruta.web.deps import PageUser, SessionDep
 from ruta.web.i18n import render
@@ -58,10 +60,11 @@ def _error_message(request: Request, exc: RutaError) -> str:
     def _(message: str) -> str:
         return str(gettext(message))
 
-    text = str(exc)
-    if "last active administrator" in text:
+    # The catalog message tells the refusal, in whatever language it would be said.
+    said = exc.message.message if isinstance(exc.message, Text) else exc.message
+    if said == LAST_ADMIN:
         return _("This is the last active administrator. Make another account administrator first")
-    if "own account" in text or "own role" in text:
+    if said in (OWN_ACCOUNT, OWN_ROLE):
         return _("You cannot change your own account here. Ask another administrator")
     if exc.field == "country":
         return _("Enter a country as a 3-letter code, like COL, that you manage")
