@@ -78,6 +78,8 @@ def test_errors_exit_2_naming_the_field(ruta, files, session):
     nobody = ruta("review", "list", "--as", "ghost")
     assert nobody.returncode == 2 and "no user 'ghost'" in nobody.stderr
     _officer(session, "aud", "auditor")
+    nadie = ruta("review", "list", "--as", "ghost", "--lang", "es")
+    assert nadie.returncode == 2 and "no hay usuario 'ghost'" in nadie.stderr
     refused = ruta("review", "list", "--as", "aud")
     assert refused.returncode == 2 and "may not review registry pairs" in refused.stderr
     no_country = ruta("review", "import", *files, "--registry", "X")

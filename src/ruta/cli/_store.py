@@ -2,19 +2,24 @@
 
 The casework commands (``ruta users``, ``ruta cases``, ``ruta review``) each run one
 action or query on the database of ``RUTA_DATABASE_URL`` and exit; they share this opening
-rather than each writing the engine's set-up and disposal.
+rather than each writing the engine's set-up and disposal, and the look-up of the account
+a command acts as (``--as``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
+
+from ruta.errors import RutaError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["store_session"]
+    from ruta.store.models import User
+
+__all__ = ["store_session", "user_named"]
 
 
 @contextmanager
@@ -33,3 +38,24 @@ def store_session() -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
+
+
+def user_named(session: Session, username: str, field: str, gettext: Callable[[str], str]) -> User:
+    """The account a command acts as (``--as``).
+
+    Args:
+        field: The option as the command names it in a refusal.
+        gettext: The command's ``cli`` catalog, in which the refusal is said.
+
+    Raises:
+        RutaError: naming ``field``: no account has that username.
+    """
+    from sqlalchemy import select
+
+    from ruta.store.models import User
+
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        message = gettext("no user %(user)s; expected an existing username")
+        raise RutaError(message % {"user": repr(username)}, field=field)
+    return user

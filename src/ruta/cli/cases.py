@@ -16,14 +16,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ruta.cli._lang import UserLangOption, cli_language
-from ruta.cli._store import store_session
+from ruta.cli._store import store_session, user_named
 from ruta.errors import RutaError
 from ruta.i18n import N_, translator
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-    from ruta.store.models import Decision, User
+    from ruta.store.models import Decision
 
 __all__ = ["app"]
 
@@ -70,18 +68,6 @@ _WORDS = {
 }
 
 
-def _actor(session: Session, username: str, gettext: Callable[[str], str]) -> User:
-    from sqlalchemy import select
-
-    from ruta.store.models import User
-
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        message = gettext("no user %(user)s; expected an existing username")
-        raise RutaError(message % {"user": repr(username)}, field="--as")
-    return user
-
-
 def _run(
     username: str,
     step: str,
@@ -97,7 +83,7 @@ def _run(
 
     gettext = translator(cli_language(lang), "cli").gettext
     with store_session() as session:
-        actor = _actor(session, username, gettext)
+        actor = user_named(session, username, "--as", gettext)
         try:
             decision = actions.do_decision(
                 session,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ruta.cli._lang import UserLangOption, cli_language
-from ruta.cli._store import store_session
+from ruta.cli._store import store_session, user_named
 from ruta.errors import RutaError
 
 if TYPE_CHECKING:
@@ -45,17 +45,12 @@ def _texts(lang: str) -> NullTranslations:
     return translator(lang, "linkage")
 
 
-def _actor(session: Session, username: str | None) -> User | None:
-    from sqlalchemy import select
-
-    from ruta.store.models import User
+def _actor(session: Session, username: str | None, lang: str) -> User | None:
+    from ruta.i18n import translator
 
     if username is None:
         return None
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise RutaError(f"no user {username!r}; expected an existing username", field="as")
-    return user
+    return user_named(session, username, "as", translator(lang, "cli").gettext)
 
 
 @app.command("import")
@@ -105,7 +100,9 @@ def import_pairs(
     )
     band = borderline_pairs(read_pairs(pairs), reg, low=low, high=high)
     with store_session() as session:
-        added = do_import_review_pairs(session, _actor(session, actor), band, name, country=country)
+        added = do_import_review_pairs(
+            session, _actor(session, actor, lang), band, name, country=country
+        )
     typer.echo(
         _texts(lang).gettext(
             "%(n)s pairs in [%(low)s, %(high)s); queued %(added)s new, %(old)s already queued "
@@ -136,7 +133,7 @@ def list_pairs(
     from ruta.cases.actions import list_review_pairs
 
     with store_session() as session:
-        user = _actor(session, actor)
+        user = _actor(session, actor, lang)
         assert user is not None  # --as is required here
         rows, total = list_review_pairs(session, user, decided=decided, page_size=limit)
         for row in rows:
@@ -187,7 +184,7 @@ def export_decisions(
     from ruta.linkage import DECISION_COLUMNS, atomic_path
 
     with store_session() as session:
-        user = _actor(session, actor)
+        user = _actor(session, actor, lang)
         assert user is not None  # --as is required here
         rows = export_review_decisions(
             session, user, registry, country=country, include_intake=include_intake
