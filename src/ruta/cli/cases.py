@@ -58,14 +58,16 @@ _OPTIONS = {
 
 #: Outcomes and the engine's assessments as the summary names them (codes stay as they are
 #: where the catalog has no word for them).
-_WORDS = {
-    "approved": N_("approved"),
-    "denied": N_("denied"),
-    "withdrawn": N_("withdrawn"),
-    "eligible": N_("eligible"),
-    "ineligible": N_("ineligible"),
-    "undetermined": N_("undetermined"),
-}
+_WORDS = frozenset(
+    {
+        N_("approved"),
+        N_("denied"),
+        N_("withdrawn"),
+        N_("eligible"),
+        N_("ineligible"),
+        N_("undetermined"),
+    }
+)
 
 
 def _run(
@@ -81,7 +83,8 @@ def _run(
     from ruta.cases.errors import CasesError
     from ruta.settings import get_settings
 
-    gettext = translator(cli_language(lang), "cli").gettext
+    language = cli_language(lang)
+    gettext = translator(language, "cli").gettext
     with store_session() as session:
         actor = user_named(session, username, "--as", gettext)
         try:
@@ -98,13 +101,13 @@ def _run(
         except CasesError as exc:
             # The option's name, not the action's field: what the user typed.
             field = _OPTIONS.get(exc.field or "", exc.field)
-            raise RutaError(exc.say(cli_language(lang)), field=field) from None
+            raise RutaError(exc.say(language), field=field) from None
         typer.echo(_summary(decision, gettext))
 
 
 def _summary(decision: Decision, gettext: Callable[[str], str]) -> str:
     def word(code: str) -> str:
-        return gettext(_WORDS[code]) if code in _WORDS else code
+        return gettext(code) if code in _WORDS else code
 
     if decision.status == "proposed":
         state = gettext("%(case)s: proposed %(outcome)s")
