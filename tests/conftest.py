@@ -26,7 +26,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from _pytest.nodeid import coerce_node_id
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -51,8 +50,8 @@ class Database:
     sessionmaker: sessionmaker[Session]
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+@pytest.hookimpl(wrapper=True, tryfirst=True)  # around pytest-xdist's own hook
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
     """Keep on one pytest-xdist worker the tests that share a fixture costly to build.
 
     ``make test`` runs the suite on several workers with ``--dist loadgroup``: a test goes to
@@ -62,16 +61,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     keys) once on every worker that runs a test of the folder: such tests get the module's
     or the folder's group, so that each is built once, as in a run on one process.
     """
-    grouping = bool(config.getoption("loadgroup", default=False))  # set on xdist workers only
     for item in items:
         if item.get_closest_marker("xdist_group") is None and (group := _shared_by(item)):
             item.add_marker(pytest.mark.xdist_group(group))
-        mark = item.get_closest_marker("xdist_group")
-        if grouping and mark is not None:
-            # The scheduler groups by the id's "@group" suffix. pytest-xdist 3.8 appends it
-            # to ``item._nodeid``, which pytest 9.2's structured ids no longer read, so its
-            # groups are silently ignored (pytest-dev/pytest-xdist#1386): name it here.
-            item._id = coerce_node_id(f"{item.nodeid}@{mark.args[0]}")
+    yield  # on a worker with --dist loadgroup, pytest-xdist names each item's group
+    for item in items:
+        # The scheduler groups by the id's "@group" suffix. pytest-xdist 3.8 writes that id
+        # to ``item._nodeid``, which pytest 9.2's structured ids no longer read, so its groups
+        # are silently ignored (pytest-dev/pytest-xdist#1386): make it the id pytest reads.
+        # Nothing to do where pytest still reads ``_nodeid`` or pytest-xdist wrote the id.
+        grouped = item.__dict__.get("_nodeid")
+        if grouped is not None and grouped != item.nodeid:
+            from _pytest.nodeid import coerce_node_id
+
+            item._id = coerce_node_id(grouped)
 
 
 def _shared_by(item: pytest.Item) -> str | None:
