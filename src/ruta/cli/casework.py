@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ruta.cli._store import store_session
 from ruta.errors import RutaError
 
 if TYPE_CHECKING:
@@ -121,15 +122,13 @@ def users_create(
 ) -> None:
     """Create a user; the password is read from stdin (first line)."""
     from ruta.cases.actions.authentication import do_create_user
-    from ruta.store import make_engine, make_sessionmaker
 
     password = sys.stdin.readline().rstrip("\r\n")
     if not password:
         raise RutaError(
             "send the password on stdin, e.g. `echo ... | ruta users create`", field="password"
         )
-    engine = make_engine(_settings().resolved_database_url)
-    with make_sessionmaker(engine)() as session:
+    with store_session() as session:
         user = do_create_user(
             session,
             None,
@@ -140,19 +139,15 @@ def users_create(
             office=office,
         )
         typer.echo(f"Created {user.role} {user.username} (id {user.id})")
-    engine.dispose()
 
 
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check the audit chain; exit 0 when intact, 1 naming the first broken event."""
     from ruta.cases.audit import verify_chain
-    from ruta.store import make_engine, make_sessionmaker
 
-    engine = make_engine(_settings().resolved_database_url)
-    with make_sessionmaker(engine)() as session:
+    with store_session() as session:
         report = verify_chain(session)
-    engine.dispose()
     if report.intact:
         typer.echo(f"Audit chain intact: {report.events} events")
         return
@@ -178,18 +173,15 @@ def due_reminders(
 
     from ruta.cases.actions import do_mark_reminded
     from ruta.cases.actions import due_reminders as due
-    from ruta.store import make_engine, make_sessionmaker
 
     settings = _settings()
-    engine = make_engine(settings.resolved_database_url)
-    with make_sessionmaker(engine)() as session:
+    with store_session() as session:
         rows = due(session, datetime.now(UTC), settings.reminder_hours)
         for appt in rows:
             typer.echo(f"{appt.id}\t{appt.application_id}\tslot {appt.slot_id}")
         if mark and rows:
             do_mark_reminded(session, [a.id for a in rows])
         typer.echo(f"{len(rows)} reminder(s) due", err=True)
-    engine.dispose()
 
 
 def serve(
