@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 from tests.conftest import enrol_second_factor, second_factor_code
 from tests.web.forms import RenderedFormsClient
 
@@ -29,7 +31,7 @@ from ruta.cases.actions.authentication import (
 )
 from ruta.pathways import get_pathway
 from ruta.settings import Settings
-from ruta.store.models import Office, OfficePathway
+from ruta.store.models import Office, OfficePathway, User
 from ruta.web import create_app
 from ruta.web.security import CsrfCookieMiddleware
 from ruta.web.ui import router as pages
@@ -157,6 +159,15 @@ class Site:
             if role in SECOND_FACTOR_ROLES:
                 enrol_second_factor(self.app.state.sessionmaker, username, SECRET)
         return self.users[username]
+
+    @contextmanager
+    def acting_as(self, username: str) -> Iterator[tuple[Session, User]]:
+        """A session of the store and one of :data:`OFFICERS` in it, to call actions as
+        them directly (created on first use)."""
+        with self.app.state.sessionmaker() as session:
+            officer = session.get(User, self.user(username))
+            assert officer is not None
+            yield session, officer
 
     def migrant(self, app_id: str) -> TestClient:
         """A client signed in as the migrant who submitted ``app_id``."""

@@ -15,7 +15,6 @@ from tests.web.ui.conftest import ARG_ANSWERS, Site, walk_finder
 
 from ruta.cases.actions import do_create_office, do_update_office
 from ruta.pathways import default_catalog, evaluate
-from ruta.store.models import User
 from ruta.web.ui import finder
 from ruta.web.ui._help import authority
 
@@ -68,15 +67,11 @@ def test_on_the_service_the_button_follows_the_offices_of_the_store(site: Site) 
     walk_finder(client, ARG_ANSWERS)
     page = client.get("/finder/results", params={"lang": "en"})
     assert "/apply/arg.mercosur-temporary" not in page.text  # no office at all yet
-    with site.app.state.sessionmaker() as session:
-        boss = session.get(User, site.user("sup"))
-        assert boss is not None
+    with site.acting_as("sup") as (session, boss):
         do_create_office(session, boss, "BUE-01", "Buenos Aires", pathways=[PATHWAY])
     page = client.get("/finder/results", params={"lang": "en"})
     assert f"/apply/{PATHWAY}" in page.text and "no-office" not in page.text
-    with site.app.state.sessionmaker() as session:
-        boss = session.get(User, site.user("sup"))
-        assert boss is not None
+    with site.acting_as("sup") as (session, boss):
         do_update_office(
             session, boss, "BUE-01", name="Buenos Aires", address=None, address_source=None,
             pathways=["arg.mercosur-permanent"],

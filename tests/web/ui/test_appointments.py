@@ -17,7 +17,6 @@ from ruta.cases.actions import (
     do_update_office,
     office_timezone,
 )
-from ruta.store.models import User
 
 
 def _day():
@@ -27,9 +26,7 @@ def _day():
 
 def _offices(site: Site) -> list[int]:
     """Two ARG offices; the first gets 09:00 and 09:30 (one place each). Returns slot ids."""
-    with site.app.state.sessionmaker() as session:
-        boss = session.get(User, site.user("sup"))
-        assert boss is not None
+    with site.acting_as("sup") as (session, boss):
         do_create_office(session, boss, "BUE-01", "Buenos Aires, Retiro")
         do_create_office(session, boss, "COR-01", "Córdoba, Centro")
         slots = do_open_slot_range(session, boss, "BUE-01", _day(), time(9), time(10), 30, 1)
@@ -317,9 +314,7 @@ def test_the_office_address_and_its_source_show_on_the_booking(site: Site, submi
     # Issue 15 §2: when the office has set its address, the booking page, the confirmation
     # and the tracking page show it with where it comes from.
     slot_ids = _offices(site)
-    with site.app.state.sessionmaker() as session:
-        boss = session.get(User, site.user("sup"))
-        assert boss is not None
+    with site.acting_as("sup") as (session, boss):
         do_update_office(
             session,
             boss,
@@ -344,9 +339,7 @@ def test_the_office_address_and_its_source_show_on_the_booking(site: Site, submi
 
 def test_the_booking_page_offers_only_offices_that_take_the_pathway(site: Site, submitted) -> None:
     _offices(site)
-    with site.app.state.sessionmaker() as session:
-        boss = session.get(User, site.user("sup"))
-        assert boss is not None
+    with site.acting_as("sup") as (session, boss):
         # Córdoba takes only the permanent residence: not this case's pathway.
         do_update_office(
             session,
@@ -372,9 +365,7 @@ def test_the_booking_page_offers_only_offices_that_take_the_pathway(site: Site, 
     assert refused.status_code == 422
     assert "That office does not take applications for this pathway" in refused.text
     # No office takes it at all: nothing to book here, and where to ask instead.
-    with site.app.state.sessionmaker() as session:
-        boss = session.get(User, site.user("sup"))
-        assert boss is not None
+    with site.acting_as("sup") as (session, boss):
         do_update_office(
             session,
             boss,

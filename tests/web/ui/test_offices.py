@@ -8,13 +8,11 @@ import re
 from tests.web.ui.conftest import Site, csrf, main_text
 
 from ruta.cases.actions import do_create_office
-from ruta.store.models import Office, User
+from ruta.store.models import Office
 
 
 def _office(site: Site) -> None:
-    with site.app.state.sessionmaker() as session:
-        boss = session.get(User, site.user("sup"))
-        assert boss is not None
+    with site.acting_as("sup") as (session, boss):
         do_create_office(session, boss, "BUE-01", "Buenos Aires, Retiro")
 
 
