@@ -75,15 +75,13 @@ def test_bad_office_details_name_the_field(session, cast, changes, field):
 
 def test_a_supervisor_changes_an_office_and_the_audit_says_what_changed(session, cast):
     actions.do_create_office(session, cast.supervisor, "BOG-01", "Bogotá")
-    office = actions.do_update_office(
-        session,
-        cast.supervisor,
-        "BOG-01",
-        name="Bogotá, Centro",
-        address="Calle 100 # 11B-27",
-        address_source="Resolución 1 de 2026",
-        pathways=["col.ppt"],
-    )
+    details = {
+        "name": "Bogotá, Centro",
+        "address": "Calle 100 # 11B-27",
+        "address_source": "Resolución 1 de 2026",
+        "pathways": ["col.ppt"],
+    }
+    office = actions.do_update_office(session, cast.supervisor, "BOG-01", **details)
     assert (office.name, office.address, office.pathway_ids) == (
         "Bogotá, Centro",
         "Calle 100 # 11B-27",
@@ -95,15 +93,7 @@ def test_a_supervisor_changes_an_office_and_the_audit_says_what_changed(session,
     assert set(event.data) == {"name", "address", "address_source", "pathways"}
     assert event.data["pathways"]["to"] == ["col.ppt"]
     # The same details again change nothing and record nothing.
-    actions.do_update_office(
-        session,
-        cast.supervisor,
-        "BOG-01",
-        name="Bogotá, Centro",
-        address="Calle 100 # 11B-27",
-        address_source="Resolución 1 de 2026",
-        pathways=["col.ppt"],
-    )
+    actions.do_update_office(session, cast.supervisor, "BOG-01", **details)
     count = session.scalars(select(AuditEvent).where(AuditEvent.action == "office.update")).all()
     assert len(count) == 1
     assert verify_chain(session).problem is None
