@@ -116,8 +116,7 @@ SELECT application_id, 'in_review', CASE WHEN h % 10 < 7 THEN 'approved' ELSE 'd
        ((h >> 12) % 400)::BIGINT, decided_at, NULL, decided_at, d
 FROM c WHERE h % 10 < 8;
 CREATE OR REPLACE TABLE st_decisions AS
-SELECT application_id, decision_id, to_status AS outcome,
-       CASE WHEN hash(application_id) % 50 = 0 THEN 1 ELSE 0 END AS override
+SELECT decision_id, CASE WHEN hash(application_id) % 50 = 0 THEN 1 ELSE 0 END AS override
 FROM st_steps WHERE to_status IN ('approved', 'denied');
 CREATE OR REPLACE TABLE st_appointments AS
 SELECT application_id, office, submitted_at + INTERVAL 10 DAY AS starts_at,

@@ -161,15 +161,12 @@ def _load(cases: list[dict[str, Any]], steps: list[dict[str, Any]]) -> duckdb.Du
         "CREATE TABLE st_permit_events (permit_id VARCHAR, changed_at TIMESTAMP, to_status VARCHAR)"
     )
     duck.execute("CREATE TABLE st_offices (code VARCHAR, ref_area VARCHAR, name VARCHAR)")
-    duck.execute(
-        "CREATE TABLE st_decisions (application_id VARCHAR, decision_id BIGINT, "
-        "outcome VARCHAR, override BIGINT)"
-    )
+    duck.execute("CREATE TABLE st_decisions (decision_id BIGINT, override BIGINT)")
     decided = [s for s in steps if s["to"] in DECISIONS]
     if decided:
         duck.executemany(
-            "INSERT INTO st_decisions VALUES (?, ?, ?, ?)",
-            [[s["application_id"], i, s["to"], int(s["override"])] for i, s in enumerate(decided)],
+            "INSERT INTO st_decisions VALUES (?, ?)",
+            [[i, int(s["override"])] for i, s in enumerate(decided)],
         )
     return duck
 

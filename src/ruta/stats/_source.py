@@ -81,12 +81,12 @@ STORE_TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("decision_id", "i"),
         ),
     ),
-    # Final decisions, to mark the workflow's decision steps that overrode the engine
-    # (a decision step names its decision: ``st_steps.decision_id``).
+    # Final decisions, to mark the workflow's decision steps that overrode the engine: a
+    # decision step names its decision (``st_steps.decision_id``), so its id is the key,
+    # and the case and the outcome are the step's.
     "st_decisions": (
-        "SELECT application_id, id, outcome, CASE WHEN override THEN 1 ELSE 0 END "
-        "FROM decisions WHERE status = 'final'",
-        (("application_id", "s"), ("decision_id", "i"), ("outcome", "s"), ("override", "i")),
+        "SELECT id, CASE WHEN override THEN 1 ELSE 0 END FROM decisions WHERE status = 'final'",
+        (("decision_id", "i"), ("override", "i")),
     ),
     "st_appointments": (
         "SELECT ap.application_id, s.office_code, s.starts_at, ap.status "
