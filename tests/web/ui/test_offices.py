@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from tests.web.ui.conftest import Site, csrf, main_text
 
 from ruta.cases.actions import do_create_office
+from ruta.cases.errors import ConflictError
+from ruta.i18n import N_
 from ruta.store.models import Office
+from ruta.web.ui import offices
 
 
 def _office(site: Site) -> None:
@@ -97,3 +101,29 @@ def test_only_a_supervisor_of_the_country_reaches_the_office_page(site: Site) ->
         "Choose among the pathways of the office's country" in forged.text
     )
     assert _stored(site).name == "Buenos Aires, Retiro"
+
+
+def test_a_refusal_of_no_form_field_says_the_actions_own_words(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No refusal of do_update_office names another field today; one that did must not
+    # read as a complaint about the office's name.
+    def refuse(*_args: object, **_kwargs: object) -> Office:
+        raise ConflictError(
+            N_("office code %(code)s is empty or taken"), field="code", code="'BUE-01'"
+        )
+
+    _office(site)
+    monkeypatch.setattr(offices, "do_update_office", refuse)
+    boss = site.signed_in("sup", lang="es")
+    page = boss.get("/casework/offices/BUE-01", params={"lang": "es"})
+    refused = boss.post(
+        "/casework/offices/BUE-01",
+        data={"csrf_token": csrf(page.text), "name": "Buenos Aires", "address": ""},
+    )
+    assert refused.status_code == 422
+    text = main_text(refused.text)
+    assert "el código de oficina &#39;BUE-01&#39; está vacío o ya existe" in text or (
+        "el código de oficina 'BUE-01' está vacío o ya existe" in text
+    )
+    assert 'href="#name"' in refused.text

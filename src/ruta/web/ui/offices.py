@@ -30,7 +30,8 @@ __all__ = ["router"]
 
 router = APIRouter(tags=["pages: offices"])
 
-_FIELDS = ("name", "address", "address_source", "pathways")
+#: The form's text fields (the pathways are checkboxes).
+_TEXTS = ("name", "address", "address_source")
 
 
 def _office_page(
@@ -84,7 +85,7 @@ async def office_save(request: Request, code: str, user: PageUser, session: Sess
         return not_found_page(request, user)
     post = await FormPost.read(request, session, user, field="name")
     _ = post.gettext
-    values: dict[str, Any] = {k: post.text(k) for k in _FIELDS[:3]}
+    values: dict[str, Any] = {k: post.text(k) for k in _TEXTS}
     values["pathways"] = [str(p) for p in post.form.getlist("pathways")]
     post.check(values["name"], "name", _("Enter the office's name"))
     post.check(
@@ -105,8 +106,10 @@ async def office_save(request: Request, code: str, user: PageUser, session: Sess
             ),
             "pathways": _("Choose among the pathways of the office's country"),
         }
-        field = exc.field if exc.field in messages else "name"
-        return (field, messages.get(field, post.said(exc)))
+        if exc.field in messages:
+            return (exc.field, messages[exc.field])
+        # A refusal of no field of the form: the action's own words, at the first field.
+        return ("name", post.said(exc))
 
     return post.run(
         lambda: do_update_office(
