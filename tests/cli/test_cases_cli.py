@@ -9,6 +9,7 @@ from tests.cases.conftest import PASSWORD, submission
 
 from ruta.cases import actions
 from ruta.cases.actions.authentication import do_create_user
+from ruta.i18n import translator
 from ruta.store.models import Decision
 
 
@@ -76,14 +77,36 @@ def test_the_commands_speak_the_users_language_and_keep_their_step(ruta, ppt_cas
     proposed = ruta("cases", "propose", ppt_case, "--as", "cw", *base, "--lang", "es")
     assert proposed.returncode == 0, proposed.stderr
     assert (
-        f"{ppt_case}: propuesta: aprobada (en contra de la evaluación del motor, no elegible: "
-        "visto)" in proposed.stdout
+        f"{ppt_case}: propuesta: aprobada (en contra de la evaluación del motor, no cumple los "
+        "requisitos: visto)" in proposed.stdout
     )
     nobody = ruta("cases", "propose", ppt_case, "--as", "nadie", *base, "--lang", "es")
     assert nobody.returncode == 2 and "no hay usuario 'nadie'" in nobody.stderr
     decided = ruta("cases", "decide", ppt_case, "--as", "sup", *base, "--lang", "pt-BR")
     assert decided.returncode == 0, decided.stderr
-    assert f"{ppt_case}: decisão final: aprovada (contra a avaliação do motor" in decided.stdout
+    assert f"{ppt_case}: decisão final: aprovado (contra a avaliação do motor" in decided.stdout
+
+
+def test_the_summary_says_its_words_from_the_cases_catalog(ruta, ppt_case):
+    """The outcome and the engine's assessment are the words of the ``cases`` catalog, those
+    of the command's refusals and of the case page; the ``cli`` catalog keeps no copy."""
+    base = ("--outcome", "approved", "--reason", "RUMV", "--override-reason", "wè")
+    proposed = ruta("cases", "propose", ppt_case, "--as", "cw", *base, "--lang", "ht")
+    assert proposed.returncode == 0, proposed.stderr
+    assert (
+        f"{ppt_case}: pwopozisyon: apwouve (kont evalyasyon motè a, pa kalifye: wè)\n"
+        in proposed.stdout
+    )
+    decided = ruta("cases", "decide", ppt_case, "--as", "sup", *base, "--lang", "es")
+    assert decided.returncode == 0, decided.stderr
+    assert (
+        f"{ppt_case}: decisión final: aprobada (en contra de la evaluación del motor, "
+        "no cumple los requisitos: wè)\n" in decided.stdout
+    )
+    for lang, said in (("ht", proposed.stdout), ("es", decided.stdout)):
+        cases = translator(lang, "cases").gettext
+        assert f": {cases('approved')} (" in said and f", {cases('ineligible')}: wè)" in said
+        assert translator(lang, "cli").gettext("ineligible") == "ineligible"
 
 
 def test_a_refusal_is_said_in_the_language_of_lang(ruta, ppt_case):

@@ -5,7 +5,9 @@ The same actions as the case page and ``POST /api/v1/applications/{id}/decision`
 decision being the outcome proposed, and an override reason exactly when the outcome goes
 against the engine's assessment (``--override-reason``). A refusal is an error naming the
 option, with exit code 2. What the commands print comes from the ``cli`` catalog in the
-language of ``--lang``; the actions' refusals are worded by the actions, as for the API.
+language of ``--lang``, with the outcome and the engine's assessment said as the words of
+the ``cases`` catalog (:func:`ruta.cases.errors.word`, the one table of those words); the
+actions' refusals are worded by the actions, as for the API.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import typer
 from ruta.cli._lang import UserLangOption, cli_language
 from ruta.cli._store import store_session, user_named
 from ruta.errors import RutaError
-from ruta.i18n import N_, translator
+from ruta.i18n import say_in, translator
 
 if TYPE_CHECKING:
     from ruta.store.models import Decision
@@ -56,20 +58,6 @@ _OPTIONS = {
 }
 
 
-#: Outcomes and the engine's assessments as the summary names them (codes stay as they are
-#: where the catalog has no word for them).
-_WORDS = frozenset(
-    {
-        N_("approved"),
-        N_("denied"),
-        N_("withdrawn"),
-        N_("eligible"),
-        N_("ineligible"),
-        N_("undetermined"),
-    }
-)
-
-
 def _run(
     username: str,
     step: str,
@@ -102,22 +90,34 @@ def _run(
             # The option's name, not the action's field: what the user typed.
             field = _OPTIONS.get(exc.field or "", exc.field)
             raise RutaError(exc.say(language), field=field) from None
-        typer.echo(_summary(decision, gettext))
+        typer.echo(_summary(decision, language))
 
 
-def _summary(decision: Decision, gettext: Callable[[str], str]) -> str:
-    def word(code: str) -> str:
-        return gettext(code) if code in _WORDS else code
+def _summary(decision: Decision, language: str) -> str:
+    """The line that says what was proposed or decided, in ``language``.
+
+    The sentence is the ``cli`` catalog's; the outcome and the engine's assessment are
+    words of :func:`ruta.cases.errors.word`, said through the ``cases`` catalog, so that the
+    summary names them as the refusals of the same command and the case page do.
+    """
+    from ruta.cases.errors import word
+
+    gettext = translator(language, "cli").gettext
+    cases_gettext = translator(language, "cases").gettext
+
+    def said(code: str) -> str:
+        # A word has no number in it; a code the catalog has no word for stays as it is.
+        return say_in(word(code), cases_gettext, str)
 
     if decision.status == "proposed":
         state = gettext("%(case)s: proposed %(outcome)s")
     else:
         state = gettext("%(case)s: decided %(outcome)s")
-    line = state % {"case": decision.application_id, "outcome": word(decision.outcome)}
+    line = state % {"case": decision.application_id, "outcome": said(decision.outcome)}
     if decision.override:
         status = (decision.engine_assessment or {}).get("status", "undetermined")
         override = gettext("override of the engine's assessment, %(status)s: %(reason)s")
-        line += f" ({override % {'status': word(status), 'reason': decision.override_reason}})"
+        line += f" ({override % {'status': said(status), 'reason': decision.override_reason}})"
     return line
 
 
