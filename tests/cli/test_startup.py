@@ -80,6 +80,14 @@ def test_light_commands_import_no_heavy_library(args: tuple[str, ...]) -> None:
     assert heavy == []
 
 
+def test_serve_refuses_a_bad_root_path_before_loading_the_web_service() -> None:
+    # The options are checked first: the refusal costs no import of ruta.web (FastAPI,
+    # SQLAlchemy, the statistics engines), which took seconds on a busy machine.
+    done, heavy = _run("serve", "--root-path", "ruta?x")
+    assert done.returncode == 2 and "root_path" in done.stderr and "/ruta" in done.stderr
+    assert heavy == []
+
+
 def test_the_probe_sees_heavy_imports() -> None:
     # The guard must be able to fail: a command that does use the web stack shows it.
     done, heavy = _run("serve", "--help")

@@ -198,16 +198,20 @@ def serve(
     import os
 
     from ruta.settings import check_root_path, get_settings
-    from ruta.web.server import run
 
+    # Options and settings are checked before the web service is imported: a refusal
+    # then answers at once instead of after seconds of loading every page module.
     settings = _settings()  # fail now, with a clear message, on bad settings
-    if workers > 1:
-        _share_metrics(settings.metrics_dir or settings.data_dir / "metrics")
     if root_path is not None:
         try:
             root_path = check_root_path(root_path)
         except ValueError as exc:
             raise RutaError(str(exc), field="root_path") from None
+    from ruta.web.server import run
+
+    if workers > 1:
+        _share_metrics(settings.metrics_dir or settings.data_dir / "metrics")
+    if root_path is not None:
         # Each worker builds its app from the environment, so the option travels there.
         # Why the app and not uvicorn's --root-path: the app accepts paths with and
         # without the prefix, so the proxy may strip it or pass it on.
