@@ -4,7 +4,8 @@ For the UI engineer:
 
 - :func:`csrf_token` gives the token to put in every form as ``<input type="hidden"
   name="csrf_token">``; :func:`check_csrf` verifies it on POST (the pages' forms through
-  :class:`ruta.web.ui._post.FormPost`, which shows a stale token as a form error).
+  :class:`ruta.web.ui._post.FormPost`, which shows a stale token as a form error; the login
+  and sign-out forms say it the same way).
 - The token is an HMAC of a per-browser nonce cookie (set by :class:`CsrfCookieMiddleware`
   on every page response that lacks it) and the session token, so it works before login
   (the login form itself) and changes when the session does.
@@ -28,9 +29,10 @@ from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ruta.cases.actions.authentication import do_revoke_token, do_sign_in
+from ruta.cases.actions.authentication import do_revoke_token, do_sign_in, user_for_token
 from ruta.cases.errors import AuthenticationError, RateLimitedError
 from ruta.settings import Settings
 from ruta.web.deps import OptionalPageUser, SessionDep, SettingsDep, client_address
@@ -275,14 +277,41 @@ def login_submit(
     return response
 
 
+def _sign_out_again(request: Request, session: Session) -> Response:
+    # Who is signed in is looked up only here: a sign-out that goes through needs no user.
+    user = None
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        try:
+            user = user_for_token(session, token, "session")
+        except AuthenticationError:
+            user = None  # signed out already (another tab): the page still offers the button
+    gettext = translator(request_language(request)).gettext
+    context = {
+        "csrf_token": csrf_token(request),
+        "user": user,
+        "errors": [("sign-out", gettext("The form expired. Try again"))],
+        "has_errors": True,
+    }
+    return render(request, "auth/sign_out.html", context, status_code=422)
+
+
 @login_router.post("/logout")
 def logout(
     request: Request,
     session: SessionDep,
     csrf: Annotated[str, Form(alias="csrf_token")] = "",
 ) -> Response:
-    """End the session (the token is deleted server side, not only forgotten)."""
-    check_csrf(request, csrf)
+    """End the session (the token is deleted server side, not only forgotten).
+
+    A stale form (a page kept open, another tab that signed out first) signs nobody out:
+    the person is asked again on a page in their language, with a fresh token, as the
+    login form does; the API's English problem is for programs, not for a browser.
+    """
+    try:
+        check_csrf(request, csrf)
+    except AuthenticationError:
+        return _sign_out_again(request, session)
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         do_revoke_token(session, token)

@@ -112,3 +112,38 @@ def test_logout_revokes_the_session(client, make_user, app):
         except AuthenticationError:
             return
     raise AssertionError("the session token still works after logout")
+
+
+def test_a_stale_sign_out_is_asked_again_in_the_users_language(client, make_user, app):
+    """A sign-out form whose token went stale (a page kept open, a second tab) signs nobody
+    out and is asked again on a page in the person's language, not with the API's English
+    problem; the fresh form it shows signs out."""
+    make_user("ana", "caseworker", "COL")
+    page = client.get("/login")
+    client.post(
+        "/login",
+        data={"username": "ana", "password": PASSWORD, "csrf_token": _csrf(page.text)},
+        follow_redirects=False,
+    )
+    token = client.cookies.get("ruta_session")
+    for lang, said in (
+        ("es", "El formulario caducó. Inténtelo de nuevo"),
+        ("ht", "Fòmilè a ekspire. Eseye ankò"),
+    ):
+        stale = client.post(
+            f"/logout?lang={lang}", data={"csrf_token": "0" * 64}, follow_redirects=False
+        )
+        assert stale.status_code == 422 and stale.headers["content-type"].startswith("text/html")
+        assert said in stale.text and "the form expired" not in stale.text
+        assert "clear-site-data" not in stale.headers
+    from ruta.cases.actions.authentication import user_for_token
+
+    with app.state.sessionmaker() as s:
+        assert user_for_token(s, token, "session").username == "ana"  # still signed in
+    assert "<span>ana</span>" in stale.text  # the page says who is still signed in
+    out = client.post("/logout", data={"csrf_token": _csrf(stale.text)}, follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/"
+    # Signed out already (the other tab's form): the same page, no longer naming anyone.
+    again = client.post("/logout?lang=fr", data={"csrf_token": "0" * 64}, follow_redirects=False)
+    assert again.status_code == 422 and "Le formulaire a expiré. Réessayez" in again.text
+    assert "<span>ana</span>" not in again.text
