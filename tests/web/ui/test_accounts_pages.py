@@ -84,6 +84,22 @@ def test_supervisor_sets_up_the_authenticator_at_first_sign_in(site):
     assert ok.status_code == 200 and again.get("/casework/queue").status_code == 200
 
 
+def test_the_recovery_codes_page_signs_out_in_one_step(site):
+    """The page that shows an officer's recovery codes carries the sign-out form's token
+    (without it, "Sign out" there could only fail)."""
+    site.user("cw")
+    client = site.signed_in("cw")
+    enrol = client.get("/account/two-factor")
+    secret = re.search(r'<code id="secret">([A-Z2-7 ]+)</code>', enrol.text).group(1)
+    codes = client.post(
+        "/account/two-factor",
+        data={"csrf_token": csrf(enrol.text), "code": pyotp.TOTP(secret.replace(" ", "")).now()},
+    )
+    assert codes.status_code == 200 and "<code>" in codes.text
+    out = client.post("/logout", data={"csrf_token": csrf(codes.text)}, follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/"
+
+
 @pytest.mark.parametrize(
     ("lang", "title"),
     [

@@ -81,7 +81,14 @@ def _enrol_page(
 
 
 def _codes_page(request: Request, user: User | None, codes: list[str], next_url: str) -> Response:
-    context = {"codes": codes, "next": next_url, "user": user}
+    context = {
+        "codes": codes,
+        "next": next_url,
+        "user": user,
+        # The header's sign-out form, shown with a user: an optional set-up keeps the
+        # session, so its token holds (a sign-in's set-up shows no user and no form).
+        "csrf_token": csrf_token(request) if user is not None else None,
+    }
     response = render(request, "auth/recovery_codes.html", context)
     # Shown once: no cache may keep the page (the back button must not bring it back).
     response.headers["Cache-Control"] = "no-store"
