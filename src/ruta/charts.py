@@ -29,13 +29,14 @@ import io
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
-import matplotlib
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+# matplotlib is imported by the functions that draw: it takes most of a second to load,
+# and the web service imports this module at start-up for pages that may never draw.
 
 __all__ = [
     "FORMATS",
@@ -122,6 +123,9 @@ def series_style(index: int) -> dict[str, Any]:
 
 def new_figure(width: float = 6.4, height: float = 3.2) -> tuple[Figure, Axes]:
     """A figure (inches) with one axes in the house style."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
     with matplotlib.rc_context(_STYLE):
         figure = Figure(figsize=(width, height), layout="constrained")
         axes = figure.add_subplot()
@@ -159,6 +163,10 @@ def bar_chart(
     Returns:
         The chart and its data table (label, value, standard error).
     """
+    import matplotlib
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import FuncFormatter
+
     show = number_format or (lambda v: f"{v:.{digits}f}")
     kinds = list(series) if series is not None else [0] * len(values)
     errs = [0.0 if e != e else e for e in errors] if errors is not None else None
@@ -251,6 +259,8 @@ def series_chart(
         >>> render(chart, "png")[:4]
         b'\\x89PNG'
     """
+    import matplotlib
+
     with matplotlib.rc_context({**_STYLE, "axes.grid.axis": "y"}):
         figure, axes = new_figure(7.5, 3.8)
         positions = list(range(len(categories)))
@@ -352,6 +362,8 @@ def _wrap_label(label: str) -> str:
 
 def render(chart: Chart | Figure, fmt: ChartFormat) -> bytes:
     """The chart as SVG, PNG (200 dpi, for print) or PDF bytes."""
+    import matplotlib
+
     figure = chart.figure if isinstance(chart, Chart) else chart
     buffer = io.BytesIO()
     metadata = {"Date": None} if fmt in ("svg", "pdf") else {}

@@ -6,14 +6,12 @@ packages for it are small and lightly maintained.
 
 from __future__ import annotations
 
-import numpy as np
-
 __all__ = ["ALPHABET", "b45decode", "b45encode"]
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _INVALID = 255
 _TABLE = bytes(ALPHABET.index(chr(b)) if chr(b) in ALPHABET else _INVALID for b in range(256))
-_WEIGHTS = np.array([1, 45, 2025], dtype=np.uint32)
+_WEIGHTS = (1, 45, 2025)
 
 
 def b45encode(data: bytes) -> str:
@@ -58,10 +56,14 @@ def b45decode(text: str) -> bytes:
     if len(raw) % 3 == 1:
         raise ValueError(f"Base45 text of length {len(text)} cannot be decoded (length % 3 == 1)")
     full = len(raw) - len(raw) % 3
+    # Imported here, not at the top: NumPy is a noticeable part of the web service's
+    # start-up, which imports this package, and only decoding needs it.
+    import numpy as np
+
     # Vectorised because this runs on every verification: a Python loop over the ~150
     # triples of a permit costs more than the ECDSA check itself.
     groups = np.frombuffer(raw, dtype=np.uint8, count=full).reshape(-1, 3).astype(np.uint32)
-    values = groups @ _WEIGHTS
+    values = groups @ np.array(_WEIGHTS, dtype=np.uint32)
     if values.size and int(values.max()) > 0xFFFF:
         at = int(np.argmax(values > 0xFFFF)) * 3
         raise ValueError(f"Base45 group {text[at : at + 3]!r} is above 65535")

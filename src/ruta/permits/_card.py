@@ -7,9 +7,7 @@ QR says: it is made from the signed payload, never from separate data.
 
 from __future__ import annotations
 
-from typing import Literal
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING, Literal
 
 from ruta.i18n import N_, UnsupportedLanguage, require_language, translator
 from ruta.names import latin1
@@ -19,6 +17,12 @@ from ruta.permits._errors import PermitsError
 from ruta.permits._messages import field_label, right_label
 from ruta.permits._payload import Permit, iso_birth_date, permit_from_claims
 from ruta.permits._qr import make_qr
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+# fpdf2 (with its fonts and Pillow) is imported by the function that draws a card: it
+# takes most of a second to load, and the web service imports this package at start-up.
 
 __all__ = ["CardSize", "permit_card_pdf"]
 
@@ -102,6 +106,8 @@ def permit_card_pdf(
         permit = permit_from_claims(decode_sign1(unpack(payload)).claims())
     except (CoseRejected, PermitsError) as exc:
         raise PermitsError(f"not a RUTA1 permit ({exc})", field="payload") from None
+    from fpdf import FPDF
+
     langs = list(dict.fromkeys([host_lang, holder_lang]))
     if size == "id1":
         pdf = FPDF(orientation="L", unit="mm", format=(54.0, 85.6))

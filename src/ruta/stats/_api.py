@@ -7,8 +7,6 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
-
 from ruta.pathways import list_pathways
 from ruta.stats._design import DEFAULT_STATISTICS, DEFAULT_TABLES, StatisticSpec, TableSpec
 from ruta.stats._errors import PeriodError, SourceError
@@ -18,7 +16,11 @@ from ruta.stats._source import load_case_store
 from ruta.stats._units import build_units, pathway_code
 
 if TYPE_CHECKING:
+    import duckdb
     from sqlalchemy.engine import Connection
+
+# DuckDB is imported by the functions that use it: it is a noticeable part of the web
+# service's start-up, which imports this package.
 
 __all__ = ["build_release", "load_simulation"]
 
@@ -39,6 +41,8 @@ def load_simulation(duck: duckdb.DuckDBPyConnection, path: Path) -> str:
             f"{path.name} is not .parquet; give the results of `ruta pathways simulate`",
             field="population",
         )
+    import duckdb
+
     literal = str(path).replace("'", "''")
     try:
         columns = {
@@ -114,6 +118,8 @@ def build_release(
             field="period",
         )
     as_of = min(datetime.combine(parsed.end, time()), moment)
+    import duckdb
+
     duck = duckdb.connect()
     try:
         load_case_store(connection, duck)

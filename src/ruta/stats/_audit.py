@@ -21,18 +21,23 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
-
-import highspy
-import numpy as np
-import numpy.typing as npt
-from scipy import sparse
+from typing import TYPE_CHECKING
 
 from ruta.stats._tables import Group
 
-__all__ = ["Interval", "attack_intervals"]
+if TYPE_CHECKING:
+    import highspy
+    import numpy as np
+    import numpy.typing as npt
+    from scipy import sparse
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
+    FloatArray = npt.NDArray[np.float64]
+    BoolArray = npt.NDArray[np.bool_]
+
+# NumPy, SciPy and HiGHS are imported by the functions that compute with them: together
+# they take seconds to load, and the web service imports this package at start-up.
+
+__all__ = ["Interval", "attack_intervals"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +62,9 @@ def _representations(group: Group) -> list[sparse.csr_matrix]:
     approvals by pathway in another are linked because the second table's details, summed
     over the outcome, are decisions too.
     """
+    import numpy as np
+    from scipy import sparse
+
     attributes = group.population.attributes
     radix = np.array([group.total(a) + 1 for a in attributes], dtype=np.int64)
     strides = np.concatenate([np.cumprod(radix[::-1])[::-1][1:], [1]]).astype(np.int64)
@@ -99,6 +107,9 @@ class _Problem:
     def __init__(
         self, group: Group, suppressed: BoolArray, low: FloatArray, high: FloatArray
     ) -> None:
+        import numpy as np
+        from scipy import sparse
+
         blocks = _representations(group)
         placed = sparse.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0]
         self.size = placed.shape[1]
@@ -137,6 +148,9 @@ class _Problem:
 
     def bound(self, cell: int, sense: str) -> float:
         """The least (``min``) or greatest (``max``) value of ``cell`` over the polytope."""
+        import highspy
+        import numpy as np
+
         row = self.first[cell]
         columns = np.asarray(row.indices, dtype=np.int32)
         # Only the objective changes between solves: HiGHS restarts from the last basis.
@@ -168,6 +182,8 @@ def _new_highs() -> highspy.Highs:
     Why: HiGHS prints its banner from C++ when the first solver of a process is built,
     on file descriptor 1, where it would corrupt a CLI's stdout (an export piped on).
     """
+    import highspy
+
     global _BANNER_SHOWN
     with _FIRST:
         if _BANNER_SHOWN:
@@ -189,6 +205,9 @@ def _model(
     matrix: sparse.csr_matrix, row_low: FloatArray, row_high: FloatArray, upper: FloatArray
 ) -> highspy.Highs:
     """A HiGHS model of ``row_low <= matrix @ x <= row_high``, ``0 <= x <= upper``."""
+    import highspy
+    import numpy as np
+
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = int(matrix.shape[1]), int(matrix.shape[0])
     lp.col_cost_ = np.zeros(matrix.shape[1])
@@ -228,6 +247,8 @@ def attack_intervals(
     Returns:
         One interval per attacked cell, in the order given.
     """
+    import numpy as np
+
     problem = _Problem(group, suppressed, low, high)
     targets = list(np.nonzero(suppressed)[0]) if cells is None else list(cells)
     out = []

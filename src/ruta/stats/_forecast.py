@@ -19,17 +19,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-import numpy as np
-import numpy.typing as npt
-from scipy import stats
+from typing import TYPE_CHECKING
 
 from ruta.stats._errors import ForecastError
 from ruta.stats._history import OfficeHistory
 
-__all__ = ["Forecast", "Model", "ProjectedWeek", "fit_model", "forecast_backlog", "simulate"]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+    FloatArray = npt.NDArray[np.float64]
+
+# NumPy and SciPy are imported by the functions that compute with them: they take seconds
+# to load, and the web service imports this package at start-up for pages that may never
+# forecast.
+
+__all__ = ["Forecast", "Model", "ProjectedWeek", "fit_model", "forecast_backlog", "simulate"]
 MIN_WEEKS = 4
 
 
@@ -142,6 +147,8 @@ def fit_model(history: OfficeHistory, weeks: int = 12) -> Model:
         >>> m.arrival_mean, m.per_caseworker, m.caseworkers
         (40.0, 10.0, 5.0)
     """
+    import numpy as np
+
     arrivals = np.asarray(history.arrivals[-weeks:], dtype=np.float64)
     exits = np.asarray(history.exits[-weeks:], dtype=np.float64)
     staff = np.asarray(history.caseworkers[-weeks:], dtype=np.float64)
@@ -171,6 +178,9 @@ def _draws(mean: float, variance_ratio: float, uniforms: FloatArray) -> FloatArr
     The same uniforms give more for a larger mean (common random numbers), so staffing
     levels are compared on the same weeks. The CDF is tabulated once and searched.
     """
+    import numpy as np
+    from scipy import stats
+
     if mean <= 0:
         return np.zeros_like(uniforms)
     if variance_ratio <= 1.0 + 1e-9:
@@ -192,6 +202,8 @@ def simulate(
     service_uniforms: FloatArray,
 ) -> FloatArray:
     """Backlog paths (paths x weeks + 1, column 0 is today) for a staffing level."""
+    import numpy as np
+
     ratio = model.arrival_variance / model.arrival_mean if model.arrival_mean > 0 else 1.0
     arrivals = _draws(model.arrival_mean, ratio, arrival_uniforms[:, :weeks])
     capacity = _draws(
@@ -205,6 +217,8 @@ def simulate(
 
 
 def _first_clear(paths: FloatArray, target: int) -> FloatArray:
+    import numpy as np
+
     cleared = paths[:, 1:] <= target
     first = np.where(cleared.any(axis=1), cleared.argmax(axis=1) + 1, np.inf)
     return np.where(paths[:, 0] <= target, 0.0, first)
@@ -239,6 +253,8 @@ def forecast_backlog(
         ForecastError: too little history, a deadline not after today, or a confidence
             outside 0.5 to 0.99.
     """
+    import numpy as np
+
     if not 0.5 <= confidence <= 0.99:
         raise ForecastError(f"{confidence} is outside 0.5 to 0.99", field="confidence")
     start = history.as_of.date()

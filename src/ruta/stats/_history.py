@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from ruta.stats._units import open_at
+
+if TYPE_CHECKING:
+    import duckdb  # the callers' connections; imported by them when they compute
 
 __all__ = ["OfficeHistory", "office_histories"]
 

@@ -17,19 +17,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from ruta.stats._audit import Interval, attack_intervals
 from ruta.stats._params import DisclosureRules
 from ruta.stats._tables import Group
 
-__all__ = ["Protection", "passes", "primary", "protect", "relations"]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
+    FloatArray = npt.NDArray[np.float64]
+    BoolArray = npt.NDArray[np.bool_]
+    IntArray = npt.NDArray[np.int64]
+
+# NumPy is imported by the functions that compute with it: it is a noticeable part of the
+# web service's start-up, which imports this package.
+
+__all__ = ["Protection", "passes", "primary", "protect", "relations"]
 
 
 @dataclass
@@ -64,6 +69,8 @@ def primary(group: Group, threshold: int, rules: DisclosureRules) -> tuple[BoolA
     p-percent ``p/100 * x1 - (X - x1 - x2)``; and at least ``p/100 * X`` when few
     units contribute.
     """
+    import numpy as np
+
     if not group.population.magnitude:
         sensitive = (group.values > 0) & (group.values < threshold)
         return sensitive, np.where(sensitive, float(threshold), 0.0)
@@ -86,6 +93,8 @@ def relations(group: Group) -> list[IntArray]:
     Sums are found over all the group's cells, not table by table: decisions published
     in one table and approvals and denials in two others still add up.
     """
+    import numpy as np
+
     attributes = group.population.attributes
     radix = np.array([group.total(a) + 1 for a in attributes], dtype=np.int64)
     strides = np.concatenate([np.cumprod(radix[::-1])[::-1][1:], [1]]).astype(np.int64)
@@ -118,6 +127,8 @@ def costs(group: Group) -> FloatArray:
     Why: readers need totals most; a grand total is withheld only when nothing else can
     protect a cell.
     """
+    import numpy as np
+
     margins = np.zeros(len(group.keys))
     for j, attribute in enumerate(group.population.attributes):
         if attribute not in group.population.hidden:
@@ -175,6 +186,8 @@ def protect(
         high: Idem, upper end (they differ when counts are rounded).
         max_rounds: Audit rounds before giving up (each withholds at least one cell).
     """
+    import numpy as np
+
     values = group.values
     low = values if low is None else low
     high = values if high is None else high

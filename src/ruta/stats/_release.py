@@ -11,11 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-
-import duckdb
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any
 
 from ruta.stats._audit import attack_intervals
 from ruta.stats._design import (
@@ -43,9 +39,17 @@ from ruta.stats._protect import passes, protect
 from ruta.stats._tables import Group, TableRows, build_groups, table_rows
 from ruta.stats._units import code_sql
 
-__all__ = ["AuditReport", "CellAudit", "Observation", "Release", "compute_release"]
+if TYPE_CHECKING:
+    import duckdb
+    import numpy as np
+    import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+    FloatArray = npt.NDArray[np.float64]
+
+# DuckDB and NumPy are imported by the functions that compute with them: they are a
+# noticeable part of the web service's start-up, which imports this package.
+
+__all__ = ["AuditReport", "CellAudit", "Observation", "Release", "compute_release"]
 
 #: Person dimensions filled with ``_T`` (all) in processing-time observations.
 _PERSON = ("CITIZENSHIP", "SEX", "AGE")
@@ -232,6 +236,8 @@ def _codes(
 
 def _round(values: FloatArray, base: int, rng: np.random.Generator) -> FloatArray:
     """Unbiased random rounding to a multiple of ``base`` (zeros stay zero)."""
+    import numpy as np
+
     below = np.floor(values / base) * base
     up = rng.random(len(values)) < (values - below) / base
     return below + np.where(up, base, 0)
@@ -418,6 +424,8 @@ def compute_release(
     Raises:
         DisclosureError: a threshold or rounding base the parameters do not allow.
     """
+    import numpy as np
+
     start = time.perf_counter()
     rules = disclosure_rules()
     threshold = rules.threshold if threshold is None else threshold
@@ -495,6 +503,8 @@ def _protect_group(
     rng: np.random.Generator,
     period: Period,
 ) -> _Protected:
+    import numpy as np
+
     protection = protect(group, threshold, rules)
     published = low = high = group.values
     if rounding and not group.population.magnitude:

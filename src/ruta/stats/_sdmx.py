@@ -13,13 +13,7 @@ import csv
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-
-import pyarrow as pa
-import pyarrow.parquet as pq
-import sdmx
-from sdmx.message import Header, StructureMessage
-from sdmx.model import common
-from sdmx.model import v21 as model
+from typing import TYPE_CHECKING
 
 from ruta.i18n import LANGUAGES
 from ruta.stats._codes import CODE_LISTS, code_names, concept_names
@@ -27,6 +21,13 @@ from ruta.stats._design import DIMENSIONS
 from ruta.stats._errors import ExportError
 from ruta.stats._files import atomic_files
 from ruta.stats._release import Release
+
+if TYPE_CHECKING:
+    from sdmx.message import StructureMessage
+    from sdmx.model import common
+
+# sdmx1 (with pandas) and pyarrow are imported by the functions that write with them:
+# they take seconds to load, and the web service imports this package at start-up.
 
 __all__ = [
     "AGENCY",
@@ -64,10 +65,16 @@ def _value(value: float | None) -> str:
 
 
 def _international(names: Mapping[str, str]) -> common.InternationalString:
+    from sdmx.model import common
+
     return common.InternationalString({lang: names[lang] for lang in LANGUAGES})
 
 
 def _structure(release: Release, offices: Mapping[str, str]) -> StructureMessage:
+    from sdmx.message import Header, StructureMessage
+    from sdmx.model import common
+    from sdmx.model import v21 as model
+
     agency = common.Agency(id=AGENCY)
     used: dict[str, set[str]] = {}
     for obs in release.observations:
@@ -188,6 +195,9 @@ def write_export(
     if fmt not in FORMATS:
         raise ExportError(f"{fmt!r} is not a format; use {', '.join(FORMATS)}", field="format")
     if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         table = pa.table(
             {
                 **{d: [o.key[i] for o in release.observations] for i, d in enumerate(DIMENSIONS)},
@@ -210,6 +220,8 @@ def write_export(
                 writer.writerow(COLUMNS)
                 writer.writerows(_rows(release))
         if fmt == "sdmx-csv":
+            import sdmx
+
             temporaries[1].write_bytes(
                 sdmx.to_xml(_structure(release, offices or {}), pretty_print=True)
             )

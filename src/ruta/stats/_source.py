@@ -15,14 +15,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import duckdb
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from ruta.stats._errors import SourceError
 
 if TYPE_CHECKING:
+    import duckdb
+    import pyarrow as pa
     from sqlalchemy.engine import Connection
+
+# pyarrow is imported by the functions that use it (DuckDB by the callers that open a
+# connection): it takes a noticeable part of a second to load, and the web service
+# imports this package at start-up.
 
 __all__ = ["STORE_TABLES", "load_case_store"]
 
@@ -123,6 +125,9 @@ STORE_TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
 
 def _column(values: Sequence[Any], kind: str) -> pa.Array:
     """One Arrow column from DB-API values (SQLite gives text, psycopg gives objects)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if kind == "s":
         return pa.array([None if v is None else str(v) for v in values], pa.string())
     if kind == "i":
@@ -142,6 +147,8 @@ def _column(values: Sequence[Any], kind: str) -> pa.Array:
 
 
 def _fetch(connection: Connection, sql: str, columns: tuple[tuple[str, str], ...]) -> pa.Table:
+    import pyarrow as pa
+
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(sql)

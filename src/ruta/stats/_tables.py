@@ -13,19 +13,23 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
-
-import duckdb
-import numpy as np
-import numpy.typing as npt
-from scipy import sparse
+from typing import TYPE_CHECKING, Any
 
 from ruta.stats._design import Population, TableSpec
 
-__all__ = ["Group", "GroupTable", "TableRows", "build_groups", "table_attributes", "table_rows"]
+if TYPE_CHECKING:
+    import duckdb
+    import numpy as np
+    import numpy.typing as npt
+    from scipy import sparse
 
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
+    IntArray = npt.NDArray[np.int64]
+    FloatArray = npt.NDArray[np.float64]
+
+# NumPy, SciPy are imported by the functions that compute with them: together
+# they take seconds to load, and the web service imports this package at start-up.
+
+__all__ = ["Group", "GroupTable", "TableRows", "build_groups", "table_attributes", "table_rows"]
 
 
 @dataclass
@@ -59,11 +63,15 @@ class Group:
 
 
 def _strides(codes: Mapping[str, Sequence[str]], attributes: Sequence[str]) -> IntArray:
+    import numpy as np
+
     radix = np.array([len(codes[a]) + 1 for a in attributes], dtype=np.int64)
     return np.concatenate([np.cumprod(radix[::-1])[::-1][1:], [1]]).astype(np.int64)
 
 
 def _detail_grid(sizes: Sequence[int]) -> IntArray:
+    import numpy as np
+
     if not sizes:
         return np.zeros((1, 0), dtype=np.int64)
     grid = np.indices(tuple(sizes), dtype=np.int64).reshape(len(sizes), -1)
@@ -143,6 +151,8 @@ def _table(
     rows: TableRows, codes_by_area: Mapping[str, dict[str, tuple[str, ...]]]
 ) -> dict[str, tuple[tuple[str, ...], FloatArray, FloatArray, FloatArray]]:
     """Per country: the table's attributes and its details' value, contributors, top-2."""
+    import numpy as np
+
     attributes = rows.attributes
     out: dict[str, tuple[tuple[str, ...], FloatArray, FloatArray, FloatArray]] = {}
     for area, codes in codes_by_area.items():
@@ -170,6 +180,8 @@ def _cells(
     dimensions: tuple[str, ...],
 ) -> tuple[IntArray, IntArray, IntArray]:
     """Keys of the table's cells and its (cell row, detail) membership pairs."""
+    import numpy as np
+
     all_attrs = population.attributes
     grid = _detail_grid([len(codes[a]) for a in attributes])
     position = {a: j for j, a in enumerate(attributes)}
@@ -221,6 +233,9 @@ def build_groups(
         counted: The tables as counted by :func:`table_rows` (counted here when None,
             with the unit table's values taken as codes).
     """
+    import numpy as np
+    from scipy import sparse
+
     if counted is None:
         counted = table_rows(duck, population, specs, dimensions)
     per_table = [_table(r, codes_by_area) for r in counted]
@@ -266,6 +281,8 @@ def build_groups(
 
 def _top_two(matrix: sparse.csr_matrix, tops: FloatArray) -> FloatArray:
     """Per cell, the two largest contributions among its details' own two largest."""
+    import numpy as np
+
     coo = matrix.tocoo()
     rows = np.concatenate([coo.row, coo.row])
     values = np.concatenate([tops[coo.col, 0], tops[coo.col, 1]])

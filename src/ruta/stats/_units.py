@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import datetime
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from ruta.stats._params import Band, age_bands, expiring_days, sla_rule, waiting_bands
 from ruta.stats._period import Period
+
+if TYPE_CHECKING:
+    import duckdb  # the callers' connections; imported by them when they compute
 
 __all__ = [
     "OPEN_STATES",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy import Engine
+
+# Alembic is imported by the functions that use it: it is a noticeable part of the web
+# service's start-up, which imports this module only for its readiness check.
 
 __all__ = ["alembic_config", "schema_revisions", "upgrade"]
 
@@ -17,6 +19,8 @@ _HERE = Path(__file__).parent / "migrations"
 
 def alembic_config(url: str) -> Config:
     """An Alembic configuration pointing at the packaged migrations and ``url``."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(_HERE))
     # Why: Alembic's ini interpolation treats % specially; URLs may contain escapes.
@@ -32,6 +36,8 @@ def upgrade(engine_or_url: Engine | str, revision: str = "head") -> None:
             ``search_path``) or a URL.
         revision: Target revision.
     """
+    from alembic import command
+
     if isinstance(engine_or_url, str):
         command.upgrade(alembic_config(engine_or_url), revision)
         return
@@ -50,6 +56,9 @@ def schema_revisions(engine: Engine) -> tuple[tuple[str, ...], tuple[str, ...]]:
         engine: An engine on the database (its connection settings, e.g. a schema
             ``search_path``, are used).
     """
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_heads()

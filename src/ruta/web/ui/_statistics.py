@@ -17,9 +17,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import duckdb
 from sqlalchemy.engine import Connection
 
 from ruta.pathways import list_pathways
@@ -45,6 +44,9 @@ from ruta.stats import (
     population_key,
     store_version,
 )
+
+if TYPE_CHECKING:
+    import duckdb
 
 __all__ = [
     "Figure",
@@ -282,6 +284,10 @@ def statistics_view(
     history_key = (database_key, version.fingerprint, moment_key(version, moment))
     histories = HISTORIES.get(history_key) if forecast else []
     if len(releases) < len(wanted) or histories is None:
+        # Imported here: DuckDB is a noticeable part of the service's start-up, and a
+        # page served from the caches never opens a connection.
+        import duckdb
+
         duck = duckdb.connect()
         try:
             load_case_store(connection, duck)
