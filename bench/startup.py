@@ -1,4 +1,5 @@
-"""Cold start of the ``ruta`` command: ``--help``, ``--version`` and one ``pathways check``.
+"""Cold start of the ``ruta`` command (``--help``, ``--version``, one ``pathways check``, a
+refused ``serve``) and of the web service (``create_app()``, as each ``ruta serve`` worker).
 
 Each command runs in a fresh interpreter (no warm process, as a person typing it), ``REPS``
 times, for two source trees side by side in the same run, interleaved so that the machine's
@@ -10,8 +11,9 @@ load weighs on both alike:
 
 The peer is the interpreter itself starting and exiting (``python -c pass``) in the same run:
 a command cannot start faster than that, so ``ratio`` is the command's wall time over it.
-Reported per command: median wall time and CPU time (user + system of the child), and how
-many modules the command imported (``-X importtime`` lines).
+Reported per command: median wall time and CPU time (user + system of the child), how
+many modules the command imported (``-X importtime`` lines) and the time those imports took
+(the sum of ``-X importtime``'s cumulative column over the top-level imports).
 
 Run: ``.venv/bin/python -m bench startup``. ``RUTA_BENCH_REPS`` (default 7) resizes it.
 Results: printed as a markdown table and written to ``bench/out/startup.json``.
@@ -39,17 +41,41 @@ COMMANDS: dict[str, list[str]] = {
     "ruta --help": ["--help"],
     "ruta --version": ["--version"],
     "ruta pathways check PROFILE": ["pathways", "check", str(PROFILE), "--as-of", "2026-11-28"],
+    "ruta serve --root-path 'ruta?x'": ["serve", "--root-path", "ruta?x"],
+    "create_app()": [],
 }
 ENTRY = "from ruta.cli import main; main()"
+#: Commands that are not ``ruta`` with arguments: the code run instead of ``ENTRY``.
+ENTRIES = {"create_app()": "from ruta.web.app import create_app; create_app()"}
+#: The exit code a command must give (0 when absent): a refusal exits with 2.
+EXPECTED = {"ruta serve --root-path 'ruta?x'": 2}
 
 
-def _run(src: Path | None, args: list[str]) -> tuple[float, float, int, int]:
-    """Wall seconds, CPU seconds, exit code and modules imported, for one fresh process."""
+def _import_seconds(stderr: str) -> float:
+    """Seconds spent importing: ``-X importtime``'s cumulative column, top-level lines."""
+    total = 0
+    for line in stderr.splitlines():
+        if not line.startswith("import time:"):
+            continue
+        parts = line.split("|")
+        if len(parts) == 3 and parts[1].strip().isdigit() and not parts[2][1:].startswith(" "):
+            total += int(parts[1])
+    return total / 1e6
+
+
+def _run(
+    src: Path | None, args: list[str], entry: str | None = None
+) -> tuple[float, float, int, int, float]:
+    """Wall seconds, CPU seconds, exit code, modules imported and import seconds, for one
+    fresh process (``entry`` runs instead of the ``ruta`` command when given)."""
     env = dict(os.environ)
     env.pop("RUTA_PACKS", None)
     if src is not None:
         env["PYTHONPATH"] = str(src)  # ahead of the installed (editable) tree
-    code = ["-c", "pass"] if not args else ["-X", "importtime", "-c", ENTRY, *args]
+    if entry is not None:
+        code = ["-X", "importtime", "-c", entry]
+    else:
+        code = ["-c", "pass"] if not args else ["-X", "importtime", "-c", ENTRY, *args]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
@@ -58,30 +84,34 @@ def _run(src: Path | None, args: list[str]) -> tuple[float, float, int, int]:
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    modules = done.stderr.count("import time:") - 1 if args else 0
-    return wall, cpu, done.returncode, max(modules, 0)
+    timed = bool(args) or entry is not None
+    modules = done.stderr.count("import time:") - 1 if timed else 0
+    imports = _import_seconds(done.stderr) if timed else 0.0
+    return wall, cpu, done.returncode, max(modules, 0), imports
 
 
 def measure(trees: dict[str, Path | None]) -> dict[str, dict[str, dict[str, float]]]:
     """Median wall and CPU per command and tree, with the interpreter's own start as peer."""
-    samples: dict[str, dict[str, list[tuple[float, float, int, int]]]] = {}
+    samples: dict[str, dict[str, list[tuple[float, float, int, int, float]]]] = {}
     for _ in range(REPS):
         for command, args in {"python -c pass (peer)": [], **COMMANDS}.items():
+            entry = ENTRIES.get(command)
             for tree, src in trees.items():
-                if (not args or args == ["--version"]) and tree != "after":
+                if (not (args or entry) or args == ["--version"]) and tree != "after":
                     continue  # the peer runs once; --version did not exist before
-                samples.setdefault(command, {}).setdefault(tree, []).append(_run(src, args))
-    peer = statistics.median(w for w, _, _, _ in samples["python -c pass (peer)"]["after"])
+                samples.setdefault(command, {}).setdefault(tree, []).append(_run(src, args, entry))
+    peer = statistics.median(w for w, _, _, _, _ in samples["python -c pass (peer)"]["after"])
     results: dict[str, dict[str, dict[str, float]]] = {}
     for command, by_tree in samples.items():
         for tree, runs in by_tree.items():
-            if any(code != 0 for _, _, code, _ in runs):
+            if any(code != EXPECTED.get(command, 0) for _, _, code, _, _ in runs):
                 raise SystemExit(f"{command} failed in the {tree} tree")
-            wall = statistics.median(w for w, _, _, _ in runs)
+            wall = statistics.median(w for w, _, _, _, _ in runs)
             results.setdefault(command, {})[tree] = {
                 "wall_s": round(wall, 3),
-                "cpu_s": round(statistics.median(c for _, c, _, _ in runs), 3),
-                "modules": statistics.median(m for _, _, _, m in runs),
+                "cpu_s": round(statistics.median(c for _, c, _, _, _ in runs), 3),
+                "modules": statistics.median(m for _, _, _, m, _ in runs),
+                "import_s": round(statistics.median(i for _, _, _, _, i in runs), 3),
                 "ratio_to_peer": round(wall / peer, 1),
             }
     return results
@@ -107,13 +137,16 @@ def main() -> None:
             )
     load_after = os.getloadavg()
     print(f"startup: {REPS} runs each, load {load_before[0]:.1f} -> {load_after[0]:.1f}")
-    print("| Command | Tree | Wall (median) | CPU (median) | Modules | × python -c pass |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| Command | Tree | Wall (median) | CPU (median) | Modules | Imports (median) "
+        "| × python -c pass |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for command, by_tree in results.items():
         for tree, row in by_tree.items():
             print(
                 f"| `{command}` | {tree} | {row['wall_s']:.3f} s | {row['cpu_s']:.3f} s | "
-                f"{row['modules']:.0f} | {row['ratio_to_peer']} |"
+                f"{row['modules']:.0f} | {row['import_s']:.3f} s | {row['ratio_to_peer']} |"
             )
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "startup.json").write_text(
