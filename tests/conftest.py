@@ -93,9 +93,11 @@ def _shared_by(item: pytest.Item) -> str | None:
     return module
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(autouse=True)
 def _cheap_password_hashing() -> None:
-    # Argon2 at production strength costs ~0.5 s per hash on a busy 2-core machine.
+    # Argon2 at production strength costs ~0.5 s per hash on a busy 2-core machine. Before
+    # every test, not once: create_app() applies its settings' profile to the whole process
+    # (production's by default), and one test's app must not slow every later test down.
     use_password_profile("cheapest")
 
 

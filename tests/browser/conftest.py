@@ -99,6 +99,8 @@ def run_server(data: Path, url: str) -> Iterator[Server]:
     env = {
         **os.environ,
         "RUTA_ENV": "test",
+        # Every journey signs people in: Argon2 at production cost would be most of it.
+        "RUTA_PASSWORD_HASHING": "cheapest",
         "RUTA_SECRET_KEY": "browser-test-secret-" + "k" * 32,
         "RUTA_DATA_DIR": str(data),
         "RUTA_DATABASE_URL": url,

@@ -7,7 +7,12 @@ from sqlalchemy import select
 from tests.cases.conftest import PASSWORD
 
 from ruta.cases import actions
-from ruta.cases.actions.authentication import do_create_user, do_login, user_for_token
+from ruta.cases.actions.authentication import (
+    do_create_user,
+    do_login,
+    use_password_profile,
+    user_for_token,
+)
 from ruta.cases.errors import (
     AuthenticationError,
     CasesError,
@@ -144,6 +149,20 @@ def test_reset_password_generated_or_chosen_never_audited(session, cast):
     with pytest.raises(CasesError) as weak:
         actions.do_reset_password(session, None, "cw-col", "password123")
     assert weak.value.field == "password"
+
+
+def test_a_reset_password_is_hashed_with_the_profile_in_force(session, cast):
+    # The service's password_hashing setting reaches every hash, a reset's too (the accounts
+    # module once held the hasher of import time and kept its parameters).
+    use_password_profile("cheapest")
+    user, _ = actions.do_reset_password(session, cast.admin, "cw-col")
+    assert user.password_hash.split("$")[3] == "m=8,t=1,p=1"
+    try:
+        use_password_profile("rfc9106-low-memory")
+        user, _ = actions.do_reset_password(session, cast.admin, "cw-col")
+        assert user.password_hash.split("$")[3] == "m=65536,t=3,p=4"
+    finally:
+        use_password_profile("cheapest")
 
 
 def test_sessions_listed_and_revoked(session, cast):

@@ -27,7 +27,6 @@ from ruta.cases.actions import pathways_taken
 from ruta.cases.actions.authentication import (
     SECOND_FACTOR_ROLES,
     do_create_user,
-    use_password_profile,
 )
 from ruta.pathways import get_pathway
 from ruta.settings import Settings
@@ -100,18 +99,9 @@ def walk_finder(
     raise AssertionError(f"the finder did not finish; asked {asked}")
 
 
-@pytest.fixture(autouse=True)
-def _cheap_password_hashing() -> Iterator[None]:
-    # Argon2 at production cost takes most of a page test's time on 2 cores; these tests
-    # are about pages, not hashing, so they use the test profile of the same algorithm.
-    use_password_profile("cheapest")
-    yield
-    use_password_profile("rfc9106-low-memory")
-
-
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(env="test", secret_key=SECRET, data_dir=tmp_path)
+    return Settings(env="test", secret_key=SECRET, data_dir=tmp_path, password_hashing="cheapest")
 
 
 @pytest.fixture
@@ -202,7 +192,14 @@ class Site:
 
 @pytest.fixture
 def site(database: Any, tmp_path: Path) -> Iterator[Site]:
-    settings = Settings(env="test", secret_key=SECRET, data_dir=tmp_path, database_url=database.url)
+    # The test profile of the same algorithm: these tests are about pages, not hashing.
+    settings = Settings(
+        env="test",
+        secret_key=SECRET,
+        data_dir=tmp_path,
+        database_url=database.url,
+        password_hashing="cheapest",
+    )
     app = create_app(settings)
     yield Site(app)
     app.state.engine.dispose()

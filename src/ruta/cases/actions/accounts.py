@@ -29,7 +29,12 @@ from sqlalchemy.orm import Session
 
 from ruta.cases._tx import finish
 from ruta.cases.access import check_role
-from ruta.cases.actions.authentication import _COUNTRY, _HASHER, do_create_user, hash_token
+from ruta.cases.actions.authentication import (
+    _COUNTRY,
+    do_create_user,
+    hash_password,
+    hash_token,
+)
 from ruta.cases.audit import append_event
 from ruta.cases.errors import CasesError, ConflictError, NotFoundError, PermissionDeniedError, word
 from ruta.cases.passwords import check_password
@@ -299,7 +304,7 @@ def do_reset_password(
     user = get_user(session, actor, username)
     new = password if password is not None else generated_password()
     check_password(new, user.username)
-    user.password_hash = _HASHER.hash(new)
+    user.password_hash = hash_password(new)
     revoked = _revoke_all(session, user)
     data: dict[str, Any] = {"username": user.username, "generated": password is None}
     data["sessions_revoked"] = revoked

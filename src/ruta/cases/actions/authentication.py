@@ -65,6 +65,7 @@ __all__ = [
     "do_second_factor",
     "do_sign_in",
     "enrolling_user",
+    "hash_password",
     "hash_token",
     "needs_second_factor",
     "use_password_profile",
@@ -101,11 +102,24 @@ def use_password_profile(name: str) -> None:
     _DUMMY.clear()
 
 
+def hash_password(password: str) -> str:
+    """The Argon2 hash of ``password`` with the parameters :func:`use_password_profile` chose.
+
+    Modules that hash a password call this rather than holding the hasher: a hasher bound
+    at import would keep the parameters of that moment, not the service's setting.
+
+    Examples:
+        >>> hash_password("correct-horse-battery").startswith("$argon2id$")
+        True
+    """
+    return _HASHER.hash(password)
+
+
 def _dummy_hash() -> str:
     """A real hash of an unguessable password, verified when the user is unknown so that
     the response time does not reveal which usernames exist."""
     if "hash" not in _DUMMY:
-        _DUMMY["hash"] = _HASHER.hash(secrets.token_urlsafe(16))
+        _DUMMY["hash"] = hash_password(secrets.token_urlsafe(16))
     return _DUMMY["hash"]
 
 
@@ -198,7 +212,7 @@ def _insert_user(
 ) -> User:
     user = User(
         username=username,
-        password_hash=_HASHER.hash(password),
+        password_hash=hash_password(password),
         role=role,
         country=country,
         office=office or None,
@@ -616,7 +630,7 @@ def _replace_recovery_codes(session: Session, user: User, now: datetime) -> list
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = new_recovery_codes()
     for code in codes:
-        session.add(RecoveryCode(user_id=user.id, code_hash=_HASHER.hash(code), created_at=now))
+        session.add(RecoveryCode(user_id=user.id, code_hash=hash_password(code), created_at=now))
     return codes
 
 
