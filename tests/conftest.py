@@ -94,10 +94,14 @@ def _shared_by(item: pytest.Item) -> str | None:
 
 
 @pytest.fixture(autouse=True)
-def _cheap_password_hashing() -> None:
+def _cheap_password_hashing() -> Iterator[None]:
     # Argon2 at production strength costs ~0.5 s per hash on a busy 2-core machine. Before
-    # every test, not once: create_app() applies its settings' profile to the whole process
-    # (production's by default), and one test's app must not slow every later test down.
+    # and after every test, not once: create_app() applies its settings' profile to the
+    # whole process (production's by default), and one test's app must not slow the later
+    # tests down, nor the users a session fixture (a browser test's server) creates
+    # between two tests.
+    use_password_profile("cheapest")
+    yield
     use_password_profile("cheapest")
 
 
