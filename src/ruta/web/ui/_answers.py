@@ -39,6 +39,9 @@ NONE_OF_THESE = "__none__"
 # select a browser without <datalist> shows in its place.
 TYPED_COUNTRY = "answer-other"
 TYPED_COUNTRY_FALLBACK = "answer-other-list"
+# Both spellings of a yes/no answer (the finder's form posts true/false, a stored profile
+# holds booleans shown as yes/no), mapped onto the form's values.
+_BOOL_SPELLINGS = {"yes": "true", "true": "true", "no": "false", "false": "false"}
 # Kinds answered by ticking several boxes.
 _MULTIPLE = ("countries", "multi")
 
@@ -181,8 +184,14 @@ def display_answer(question: Question | None, raw: str | list[str], lang: str, _
     """
     if question is None:
         return ", ".join(raw) if isinstance(raw, list) else raw
-    if question.kind == "bool" and not question.options:
-        return {"yes": _("Yes"), "no": _("No")}.get(str(raw), str(raw))
+    if question.kind == "bool":
+        # A yes/no fact is stored as a boolean and may come back spelled either way; the
+        # question's own labels say it when it has them ("Sí"), otherwise Yes / No.
+        value = _BOOL_SPELLINGS.get(str(raw))
+        if value is None:
+            return str(raw)
+        said = dict(question.options).get(value)
+        return str(said or (_("Yes") if value == "true" else _("No")))
     if question.kind in ("date", "partial_date") and isinstance(raw, str):
         return display_date(raw, lang)
     labels: dict[str, Any] = dict(question.options)
@@ -242,7 +251,12 @@ def profile_facts(profile: dict[str, Any], lang: str, _: Gettext) -> list[tuple[
                         (sub.text if sub else path, display_answer(sub, _raw(inner), lang, _))
                     )
         elif isinstance(value, dict):
-            rows.append((label, ", ".join(f"{k}: {v}" for k, v in value.items())))
+            # A fact with parts (the entry: its date, how it was made) is asked part by
+            # part, so each part is labelled with its own question.
+            for field, inner in value.items():
+                path = f"{key}.{field}"
+                sub = _question(path, profile, lang)
+                rows.append((sub.text if sub else path, display_answer(sub, _raw(inner), lang, _)))
         else:
             rows.append((label, display_answer(question, _raw(value), lang, _)))
     return rows
