@@ -202,3 +202,43 @@ def test_errors_exit_2_with_a_message(
     assert run_link(monkeypatch, *args) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["dedupe", "R.csv", "--out", "c.csv", "--report", "no/r.html"], "report"),
+        (["dedupe", "R.csv", "--out", "c.csv", "--pairs-out", "no/p.csv"], "pairs_out"),
+        (["dedupe", "R.csv", "--out", "c.csv", "--model-out", "no/m.json"], "model_out"),
+        (["dedupe", "R.csv", "--out", "no/c.csv"], "out"),
+        (["encode", "R.csv", "--secret-file", "key", "--out", "no/e.parquet"], "out"),
+        (["match", "R.csv", "R.csv", "--out", "c.csv", "--pairs-out", "no/p.csv"], "pairs_out"),
+    ],
+)
+def test_an_output_in_a_missing_directory_stops_before_the_run_naming_its_option(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    field: str,
+) -> None:
+    # Checked first: not after the training, with the other outputs already written (and
+    # not reported as --out when it is --report).
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "R.csv").write_text("record_id,given_names\n1,Ana\n2,Ana\n")
+    (tmp_path / "key").write_text("c2hhcmVkLXNlY3JldC1vZi10d28tc3RhdGVzLTIwMjY=\n")
+    assert run_link(monkeypatch, *args) == 2
+    err = capsys.readouterr().err
+    assert f"{field}: directory no does not exist" in err and "Traceback" not in err
+    assert not (tmp_path / "c.csv").exists()
+
+
+def test_a_missing_against_registry_is_named_as_the_against_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "R.csv").write_text("record_id,given_names\n1,Ana\n")
+    args = ["dedupe", "R.csv", "--out", "c.csv", "--against", "missing.csv"]
+    assert run_link(monkeypatch, *args) == 2
+    err = capsys.readouterr().err
+    assert "against: missing.csv does not exist" in err and "Traceback" not in err

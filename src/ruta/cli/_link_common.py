@@ -170,6 +170,20 @@ def load(
     return registry
 
 
+def check_outputs(**outputs: Path | None) -> None:
+    """Check every output's directory before the run, naming the option of a bad one.
+
+    Args:
+        **outputs: The output paths by option (``out=..., report=...``); ``None`` is skipped.
+
+    Raises:
+        LinkageError: An output's directory does not exist.
+    """
+    for field, target in outputs.items():
+        if target is not None:
+            linkage().check_directory(target, field)
+
+
 def with_kept(frame: Any, reg: Registry, on: str = "record_id") -> Any:
     """Attach the columns asked for with --keep, by record id."""
     if reg.kept is None:

@@ -15,6 +15,7 @@ from ruta.cli._link_common import (
     KeepOpt,
     MaxSkippedOpt,
     OnErrorOpt,
+    check_outputs,
     err,
     linkage,
     load,
@@ -156,6 +157,13 @@ def dedupe(
             field="decisions",
         )
     lang = cli_language(lang)
+    check_outputs(
+        out=out,
+        pairs_out=pairs_out,
+        conflicts_out=conflicts_out,
+        model_out=model_out,
+        report=report,
+    )
     started = time.monotonic()
     reg = load(
         registry,
@@ -203,14 +211,20 @@ def dedupe(
         "model": saved,
     }
     if against is not None:
-        existing = load(
-            against,
-            on_error,
-            columns=columns,
-            date_format=date_format,
-            max_skipped=max_skipped,
-            lang=lang,
-        )
+        try:
+            existing = load(
+                against,
+                on_error,
+                columns=columns,
+                date_format=date_format,
+                max_skipped=max_skipped,
+                lang=lang,
+            )
+        except linkage().RegistryError as error:
+            # The reader names its file "registry", which on this command is the new batch.
+            if error.field == "registry":
+                error.field = "against"
+            raise
         result = linkage().link_batch(reg, existing, **kwargs)
     else:
         result = linkage().dedupe_registry(reg, keep_linker=report is not None, **kwargs)

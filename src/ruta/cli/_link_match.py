@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ruta.cli._lang import UserLangOption, cli_language
-from ruta.cli._link_common import err, linkage, show, write_csv
+from ruta.cli._link_common import check_outputs, err, linkage, show, write_csv
 from ruta.i18n import N_
 
 __all__ = ["match"]
@@ -89,6 +89,7 @@ def match(
     """Match two encoded registries one-to-one; write record_id_a,record_id_b,score."""
     lang = cli_language(lang)
     names = _renamed(columns)
+    check_outputs(out=out, pairs_out=pairs_out)
     table_a, meta_a = linkage().read_encoded(a)
     table_b, meta_b = linkage().read_encoded(b)
     if meta_a != meta_b:

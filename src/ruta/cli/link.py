@@ -14,6 +14,7 @@ from ruta.cli._link_common import (
     KeepOpt,
     MaxSkippedOpt,
     OnErrorOpt,
+    check_outputs,
     err,
     linkage,
     load,
@@ -64,6 +65,7 @@ def encode(
             ),
             field="hardening",
         )
+    check_outputs(out=out)
     reg = load(
         registry,
         on_error,

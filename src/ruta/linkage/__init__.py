@@ -25,7 +25,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ruta.lazy_exports import lazy_exports
-from ruta.linkage._atomic import atomic_path, write_csv_atomic, write_parquet_atomic
+from ruta.linkage._atomic import (
+    atomic_path,
+    check_directory,
+    write_csv_atomic,
+    write_parquet_atomic,
+)
 from ruta.linkage._batch import link_batch
 from ruta.linkage._columns import FIELDS, ColumnMapping, parse_columns, parse_keep
 from ruta.linkage._dates import parse_date_formats
@@ -128,6 +133,7 @@ __all__ = [
     "apply_decisions",
     "atomic_path",
     "borderline_pairs",
+    "check_directory",
     "cluster_pairs",
     "comparison_features",
     "comparison_key",
