@@ -19,3 +19,11 @@ def test_answers_are_labelled_facts_in_the_page_language(site: Site, submitted) 
     assert "How did you acquire your Venezuelan nationality?" in en and "From birth" in en
     for raw in ("nationalities.0", "acquired", "host_country", "criminal_records", ">VEN<"):
         assert raw not in en
+
+
+def test_identity_document_is_named_in_the_page_language(site: Site, submitted) -> None:
+    app_id = submitted(nationality="VEN")
+    es = main_text(site.signed_in("cw", lang="es").get(f"/casework/cases/{app_id}").text)
+    assert "Pasaporte A1234567" in es and "passport" not in es
+    en = main_text(site.signed_in("cw").get(f"/casework/cases/{app_id}").text)
+    assert "Passport A1234567" in en
