@@ -113,3 +113,24 @@ def test_bad_input_is_named_and_nothing_is_written(ruta, tmp_path):
     assert done.returncode == 2 and "--out" in done.stderr
     assert not out.exists()
     assert not list(tmp_path.glob(".x.csv.*"))  # no temporary left behind
+
+
+def test_an_unreachable_or_malformed_store_is_named_not_a_traceback(cli, monkeypatch, tmp_path):
+    from ruta.settings import get_settings
+
+    out = tmp_path / "x.csv"
+    stores = [
+        # Port 1 on the loopback: nothing listens, the connection is refused at once.
+        ("postgresql+psycopg://ruta@127.0.0.1:1/ruta", "cannot connect to the case store"),
+        ("not a url", "is not a database URL"),
+    ]
+    for url, says in stores:
+        monkeypatch.setenv("RUTA_DATABASE_URL", url)
+        get_settings.cache_clear()
+        for args in (["export", "--period", "2026-Q3", "--out", str(out)], ["forecast"]):
+            done = cli("stats", *args)
+            assert done.returncode == 2, (url, args, done.stderr)
+            assert "Error: database_url:" in done.stderr and says in done.stderr, done.stderr
+            assert "Traceback" not in done.stderr and url not in done.stderr
+    get_settings.cache_clear()
+    assert not out.exists()

@@ -3,7 +3,8 @@
 The casework commands (``ruta users``, ``ruta cases``, ``ruta review``) each run one
 action or query on the database of ``RUTA_DATABASE_URL`` and exit; they share this opening
 rather than each writing the engine's set-up and disposal, and the look-up of the account
-a command acts as (``--as``).
+a command acts as (``--as``). The statistics commands read through one connection
+(``store_connection``).
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from typing import TYPE_CHECKING
 from ruta.errors import RutaError
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
     from sqlalchemy.orm import Session
 
     from ruta.store.models import User
 
-__all__ = ["store_session", "user_named"]
+__all__ = ["store_connection", "store_session", "user_named"]
 
 
 @contextmanager
@@ -36,6 +38,48 @@ def store_session() -> Iterator[Session]:
     try:
         with make_sessionmaker(engine)() as session:
             yield session
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def store_connection() -> Iterator[Connection]:
+    """A connection to the configured case store; its engine is disposed when the block ends.
+
+    A store that cannot be reached (no server, a refused login, a file that cannot be
+    opened) or a URL that is not one is the user's setting to fix, so it is said naming
+    ``database_url`` instead of ending in the driver's traceback. The URL itself is not
+    repeated: it may hold a password.
+
+    Raises:
+        RutaError: naming ``database_url``: the URL is malformed or the store is unreachable.
+    """
+    from sqlalchemy.exc import ArgumentError, DBAPIError
+
+    from ruta.settings import get_settings
+    from ruta.store import make_engine
+
+    try:
+        engine = make_engine(get_settings().resolved_database_url)
+    except ArgumentError:
+        raise RutaError(
+            "RUTA_DATABASE_URL is not a database URL; expected e.g. sqlite:///var/ruta.db "
+            "or postgresql+psycopg://user@host/ruta",
+            field="database_url",
+        ) from None
+    try:
+        try:
+            connection = engine.connect()
+        except DBAPIError as exc:
+            # The driver's first line says why (refused, unknown role, unable to open).
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            raise RutaError(
+                f"cannot connect to the case store ({reason}); check RUTA_DATABASE_URL and "
+                "that its database server is running",
+                field="database_url",
+            ) from None
+        with connection:
+            yield connection
     finally:
         engine.dispose()
 

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from ruta.cli._lang import UserLangOption, cli_language
+from ruta.cli._store import store_connection
 from ruta.i18n import translator
 
 if TYPE_CHECKING:
@@ -81,9 +82,7 @@ def export(
     """Export every indicator of a period from the case store (RUTA_DATABASE_URL)."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from ruta.settings import get_settings
     from ruta.stats import FORMATS, ExportError, build_release, parse_period, write_export
-    from ruta.store import make_engine
 
     lang = cli_language(lang)
     _ = translator(lang, "stats").gettext
@@ -93,22 +92,18 @@ def export(
     directory = out.parent if str(out.parent) else Path(".")
     if not directory.is_dir():
         raise ExportError(f"directory {directory} does not exist; create it first", field="--out")
-    engine = make_engine(get_settings().resolved_database_url)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task(_("Reading the case store and protecting the release"))
-        try:
-            with engine.connect() as connection:
-                release = build_release(
-                    connection,
-                    parsed,
-                    threshold=threshold,
-                    rounding=rounding,
-                    seed=seed,
-                    population=population,
-                )
-        finally:
-            engine.dispose()
+        with store_connection() as connection:
+            release = build_release(
+                connection,
+                parsed,
+                threshold=threshold,
+                rounding=rounding,
+                seed=seed,
+                population=population,
+            )
         _report(release, lang)
         if audit:
             progress.update(task, description=_("Auditing the release"))
@@ -170,9 +165,7 @@ def forecast(
     import duckdb
 
     from ruta.errors import RutaError
-    from ruta.settings import get_settings
     from ruta.stats import ForecastError, forecast_backlog, load_case_store, office_histories
-    from ruta.store import make_engine
 
     lang = cli_language(lang)
     if fmt not in ("text", "json"):
@@ -184,15 +177,13 @@ def forecast(
             f"{before!r} is not a date; expected YYYY-MM-DD", field="--before"
         ) from None
     now = datetime.now(UTC).replace(tzinfo=None)
-    engine = make_engine(get_settings().resolved_database_url)
     duck = duckdb.connect()
     try:
-        with engine.connect() as connection:
+        with store_connection() as connection:
             load_case_store(connection, duck)
         histories = office_histories(duck, now, history_weeks)
     finally:
         duck.close()
-        engine.dispose()
     if office:
         known = {h.office for h in histories}
         missing = [o for o in office if o not in known]
