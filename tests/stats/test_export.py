@@ -134,3 +134,19 @@ def test_an_unreachable_or_malformed_store_is_named_not_a_traceback(cli, monkeyp
             assert "Traceback" not in done.stderr and url not in done.stderr
     get_settings.cache_clear()
     assert not out.exists()
+
+
+def test_exported_files_get_the_mode_of_any_new_file_not_a_private_one(tmp_path):
+    import os
+
+    from ruta.stats._files import atomic_files
+
+    targets = [tmp_path / "release.csv", tmp_path / "release.dsd.xml"]
+    previous = os.umask(0o022)
+    try:
+        with atomic_files(targets) as temporaries:
+            for temporary in temporaries:
+                temporary.write_text("x")
+    finally:
+        os.umask(previous)
+    assert [target.stat().st_mode & 0o777 for target in targets] == [0o644, 0o644]

@@ -35,8 +35,20 @@ def atomic_files(targets: Sequence[Path], field: str = "out") -> Iterator[list[P
             os.close(fd)
             temporaries.append(Path(name))
         yield temporaries
+        # mkstemp makes its files private to their owner; a published release gets the
+        # mode any new file of this user gets, as the other exports do.
+        mode = _new_file_mode()
+        for temporary in temporaries:
+            os.chmod(temporary, mode)
         for temporary, target in zip(temporaries, targets, strict=True):
             os.replace(temporary, target)
     finally:
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)
+
+
+def _new_file_mode() -> int:
+    """The mode a newly created file gets under the process's umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
