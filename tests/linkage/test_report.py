@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -128,3 +129,56 @@ def test_report_language_is_checked_before_the_run(
     err = capsys.readouterr().err
     assert done.value.code == 2 and "lang: got 'de'" in err and "Traceback" not in err
     assert not (tmp_path / "c.csv").exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_match_report_has_the_threshold_its_estimate_and_the_score_distribution(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+) -> None:
+    from tests.linkage.conftest import run_link
+
+    from ruta.linkage import SynthConfig, synth_split
+
+    key = tmp_path / "key"
+    key.write_text("c2hhcmVkLXNlY3JldC1vZi10d28tc3RhdGVzLTIwMjY=\n")
+    a_frame, b_frame = synth_split(400, 0.3, SynthConfig(seed=43))
+    for side, frame in (("a", a_frame), ("b", b_frame)):
+        frame.to_csv(tmp_path / f"{side}.csv", index=False)
+        args = [str(tmp_path / f"{side}.csv"), "--secret-file", str(key)]
+        assert run_link(monkeypatch, "encode", *args, "--out", str(tmp_path / f"{side}.pq")) == 0
+    capsys.readouterr()
+    report = tmp_path / "match.html"
+    pairs = [str(tmp_path / "a.pq"), str(tmp_path / "b.pq"), "--out", str(tmp_path / "p.csv")]
+    assert run_link(monkeypatch, "match", *pairs, "--report", str(report), "--lang", lang) == 0
+    err = capsys.readouterr().err
+    text = report.read_text(encoding="utf-8")
+    page = _Page()
+    page.feed(text)
+    assert page.lang == lang
+    title, distribution, threshold_line = (
+        ("Privacy-preserving matching report", "Score distribution", "threshold ")
+        if lang == "en"
+        else (
+            "Informe de emparejamiento con preservación de la privacidad",
+            "Distribución de las puntuaciones",
+            "umbral ",
+        )
+    )
+    assert page.headings[0].startswith(f"{title}: a.pq × b.pq")
+    assert distribution in page.headings
+    # The threshold as the terminal said it: how it was chosen, estimated precision, recall.
+    said = next(line for line in err.splitlines() if line.startswith(threshold_line))
+    assert said in text
+    # The distribution is a drawing (SVG that parses) with its table of Dice bins, which
+    # holds every pair the terminal's histogram counted.
+    assert ElementTree.fromstring(page.svg).tag.endswith("svg")
+    bins = re.findall(r"<tr><td>(\d\.\d\d) \.\. (\d\.\d\d)</td><td class=\"n\">([\d,]+)<", text)
+    assert bins and float(bins[0][1]) == 1.0
+    counted = re.search(r"(?:of the|de los) ([\d.,]+) (?:one-to-one pairs|pares uno a uno)", err)
+    assert counted is not None, err
+    total = int(re.sub(r"[.,]", "", counted.group(1)))
+    assert sum(int(count.replace(",", "")) for *_, count in bins) == total
+    assert not page.frames  # no Splink model in a privacy-preserving match

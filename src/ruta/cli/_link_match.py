@@ -84,12 +84,20 @@ def match(
             "record_id_a, record_id_b, score (e.g. record_id_a=col_id,record_id_b=per_id).",
         ),
     ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Write an HTML report: the threshold with its estimated precision and "
+            "recall, and the score distribution (works offline).",
+        ),
+    ] = None,
     lang: UserLangOption = None,
 ) -> None:
     """Match two encoded registries one-to-one; write record_id_a,record_id_b,score."""
     lang = cli_language(lang)
     names = _renamed(columns)
-    check_outputs(out=out, pairs_out=pairs_out)
+    check_outputs(out=out, pairs_out=pairs_out, report=report)
     table_a, meta_a = linkage().read_encoded(a)
     table_b, meta_b = linkage().read_encoded(b)
     if meta_a != meta_b:
@@ -138,24 +146,22 @@ def match(
         "estimate": estimate,
     }
     if threshold is None:
-        err.print(
-            (
-                t.gettext(
-                    "threshold %(threshold)s (estimated from the score distribution); %(estimate)s"
-                )
-                if auto.fitted
-                else t.gettext("threshold %(threshold)s (the hardening's default); %(estimate)s")
+        chosen = (
+            t.gettext(
+                "threshold %(threshold)s (estimated from the score distribution); %(estimate)s"
             )
-            % values
-        )
+            if auto.fitted
+            else t.gettext("threshold %(threshold)s (the hardening's default); %(estimate)s")
+        ) % values
     else:
-        err.print(
+        chosen = (
             t.gettext(
                 "threshold %(threshold)s (given); the estimated one would be %(estimated)s: "
                 "%(estimate)s"
             )
             % values
         )
+    err.print(chosen)
     mark = t.gettext("threshold %(value)s") % {"value": values["threshold"]}
     show().show_histogram(err, result.histogram, mark, lang)
     summary = t.gettext("%(a)s x %(b)s records -> %(pairs)s pairs; wrote %(out)s") % {
@@ -171,3 +177,13 @@ def match(
             "file": pairs_out,
         }
     err.print(summary)
+    if report is not None:
+        linkage().write_match_report(
+            result,
+            report,
+            lang=lang,
+            sources=(a.name, b.name),
+            records=(len(table_a), len(table_b)),
+            threshold_note=chosen,
+        )
+        err.print(t.gettext("wrote the report %(file)s") % {"file": report})

@@ -82,7 +82,7 @@ from ruta.linkage._saved import SavedModel, load_model, save_model
 from ruta.linkage._text import Text, say_in
 
 if TYPE_CHECKING:
-    from ruta.linkage._report import write_dedupe_report
+    from ruta.linkage._report import write_dedupe_report, write_match_report
     from ruta.linkage._synth import SynthConfig, synth_registry, synth_split
 
 # Loaded on first use (PEP 562): Faker (synthetic data) and the report's template engine cost
@@ -92,6 +92,7 @@ _LAZY = {
     "synth_registry": "ruta.linkage._synth",
     "synth_split": "ruta.linkage._synth",
     "write_dedupe_report": "ruta.linkage._report",
+    "write_match_report": "ruta.linkage._report",
 }
 
 
@@ -165,5 +166,6 @@ __all__ = [
     "write_csv_atomic",
     "write_dedupe_report",
     "write_encoded",
+    "write_match_report",
     "write_parquet_atomic",
 ]

@@ -1,4 +1,4 @@
-"""The deduplication report (``ruta link dedupe --report report.html``), offline and printable.
+"""The reports of ``ruta link dedupe --report`` and ``ruta link match --report``, offline.
 
 One HTML file: the run's figures, the fields and rules the model used and dropped, the
 score distribution (an SVG in the house chart style: Okabe-Ito colours, a hatch for the
@@ -23,8 +23,9 @@ from ruta.linkage._text import say_in
 
 if TYPE_CHECKING:
     from ruta.linkage._dedupe import DedupeResult
+    from ruta.linkage._match import MatchResult
 
-__all__ = ["histogram_chart", "write_dedupe_report"]
+__all__ = ["histogram_chart", "write_dedupe_report", "write_match_report"]
 
 
 def histogram_chart(hist: ScoreHistogram, lang: str) -> tuple[str, list[tuple[str, ...]]]:
@@ -32,6 +33,9 @@ def histogram_chart(hist: ScoreHistogram, lang: str) -> tuple[str, list[tuple[st
     from ruta.charts import new_figure, render, series_style
 
     _ = translator(lang, "linkage").gettext
+    # A privacy-preserving match scores Dice coefficients (0-1), not match weights: no
+    # probability column, and the threshold is shown as it was given.
+    dice = hist.scale == "Dice"
     figure, axes = new_figure(6.4, 3.8)
     rows: list[tuple[str, ...]] = []
     above_drawn = below_drawn = False
@@ -54,8 +58,10 @@ def histogram_chart(hist: ScoreHistogram, lang: str) -> tuple[str, list[tuple[st
         )
         rows.append(
             (
-                f"{low:g} .. {high:g}",
-                f"{weight_to_probability(low):.4f} .. {weight_to_probability(high):.4f}",
+                f"{low:.2f} .. {high:.2f}" if dice else f"{low:g} .. {high:g}",
+                ""
+                if dice
+                else f"{weight_to_probability(low):.4f} .. {weight_to_probability(high):.4f}",
                 f"{count:,}",
                 _("yes") if above else _("no"),
             )
@@ -63,16 +69,18 @@ def histogram_chart(hist: ScoreHistogram, lang: str) -> tuple[str, list[tuple[st
     axes.set_yscale("log")
     axes.axvline(hist.threshold, color="#000000", linestyle="--", linewidth=1.2)
     axes.annotate(
-        _("threshold %(p)s") % {"p": f"{weight_to_probability(hist.threshold):.3g}"},
+        _("threshold %(p)s")
+        % {"p": f"{hist.threshold if dice else weight_to_probability(hist.threshold):.4g}"},
         (hist.threshold, 0),
         xycoords=("data", "axes fraction"),
         xytext=(4, 6),
         textcoords="offset points",
         fontsize=9,
     )
-    axes.set_xlabel(_("match weight (log2 odds)"))
+    axes.set_xlabel(_("Dice score") if dice else _("match weight (log2 odds)"))
     axes.set_ylabel(_("pairs (log scale)"))
-    axes.set_title(_("Scores of the candidate pairs"), loc="left")
+    title = _("Scores of the one-to-one pairs") if dice else _("Scores of the candidate pairs")
+    axes.set_title(title, loc="left")
     axes.grid(axis="y")
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False, fontsize=9)
     svg = render(figure, "svg").decode("utf-8")
@@ -107,6 +115,20 @@ def _splink_chart(chart: Any) -> str:
     return f'<iframe class="chart" srcdoc="{html.escape(document, quote=True)}"></iframe>'
 
 
+def _environment(lang: str) -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("ruta.linkage", "templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        translator(lang, "linkage"), newstyle=True
+    )
+    return env
+
+
 def write_dedupe_report(
     result: DedupeResult, path: str | Path, *, lang: str = "en", source: str = ""
 ) -> Path:
@@ -118,16 +140,9 @@ def write_dedupe_report(
         lang: The report's language (a supported language or BCP 47 tag).
         source: The registry's file name, shown in the title.
     """
-    import jinja2
-
     assert result.histogram is not None and result.plan is not None
     translations = translator(lang, "linkage")
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("ruta.linkage", "templates"),
-        autoescape=True,
-        extensions=["jinja2.ext.i18n"],
-    )
-    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env = _environment(lang)
     locale = babel_locale(lang)
 
     def said(text: str) -> str:
@@ -169,6 +184,50 @@ def write_dedupe_report(
         below=result.histogram.below,
         charts=charts,
         parameters=_parameters(result.model, lang),
+    )
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        tmp.write_text(page, encoding="utf-8")
+    return target
+
+
+def write_match_report(
+    result: MatchResult,
+    path: str | Path,
+    *,
+    lang: str = "en",
+    sources: tuple[str, str] = ("", ""),
+    records: tuple[int, int] = (0, 0),
+    threshold_note: str = "",
+) -> Path:
+    """Write the HTML report of a privacy-preserving match (atomically).
+
+    Args:
+        result: The match.
+        path: The HTML file to write.
+        lang: The report's language (a supported language or BCP 47 tag).
+        sources: The two encoded files' names.
+        records: The two files' record counts.
+        threshold_note: How the threshold was chosen, with its estimated precision and
+            recall, as the terminal summary says it (already in ``lang``).
+    """
+    svg, hist_rows = histogram_chart(result.histogram, lang)
+    page = (
+        _environment(lang)
+        .get_template("match_report.html")
+        .render(
+            lang=lang,
+            sources=sources,
+            records=records,
+            generated=datetime.now(UTC).isoformat(timespec="seconds"),
+            threshold=f"{result.threshold:.4g}",
+            matched=len(result.pairs),
+            threshold_note=threshold_note,
+            histogram_svg=svg,
+            histogram_rows=hist_rows,
+            scored=result.histogram.total,
+            below=result.histogram.below,
+        )
     )
     target = Path(path)
     with atomic_path(target) as tmp:
