@@ -81,3 +81,22 @@ def test_withdraw_an_open_application(site: Site, submitted) -> None:
     )
     assert "tag--withdrawn" in done.text and "Withdraw this application" not in done.text
     assert migrant.post(f"/track/{app_id}/approve", data={}, forged=True).status_code == 404
+
+
+def test_the_legal_basis_names_each_citation_once(site: Site, submitted) -> None:
+    # Several conditions of a pathway often rest on one article (the Andean permanent
+    # residence cites one article for four of them); the applicant reads it once.
+    from ruta.store.models import Decision
+
+    app_id = submitted("USA")
+    _deny(site, app_id)
+    with site.app.state.sessionmaker() as session:
+        decision = session.query(Decision).filter_by(application_id=app_id).one()
+        first = decision.legal_basis[0]
+        decision.legal_basis = [first, *decision.legal_basis, {**first, "condition": "other"}]
+        session.commit()
+    page = site.migrant(app_id).get(f"/track/{app_id}", params={"lang": "en"}).text
+    basis = page.split("Legal basis</h3>")[1].split("</ul>")[0]
+    items = [item.split("</li>")[0] for item in basis.split("<li>")[1:]]
+    assert items[0] == first["citation"]
+    assert len(items) > 1 and len(items) == len(set(items)), items
