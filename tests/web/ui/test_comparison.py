@@ -38,3 +38,11 @@ def test_unknown_template_is_named_not_a_server_error(site):
     assert page.status_code == 422
     assert "Choose one of the treaties in the list" in main_text(page.text)
     assert client.get("/pathways/compare.csv", params={"template": "schengen"}).status_code == 404
+
+
+def test_the_comparison_is_reached_from_every_page_s_navigation(site):
+    # A forum's reader (no account) finds it from the first page, in the page's language.
+    page = site.client().get("/finder", params={"lang": "pt"})
+    assert page.status_code == 200
+    nav = page.text.split("<nav", 1)[1].split("</nav>", 1)[0]
+    assert '<a href="/pathways/compare">Como diferem as regras dos Estados</a>' in nav
