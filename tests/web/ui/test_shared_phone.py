@@ -29,7 +29,12 @@ def test_signing_out_forgets_the_finder_answers(site: Site) -> None:
 def test_start_again_is_on_every_finder_page_with_answers(finder_client) -> None:
     assert "forget my answers" not in finder_client.get("/finder/question?lang=en").text
     walk_finder(finder_client, ARG_ANSWERS)
-    for path in ("/finder/check", "/finder/results", "/finder/question?at=1"):
+    for path in (
+        "/finder/check",
+        "/finder/results",
+        "/finder/question?at=1",
+        "/finder/contributions",
+    ):
         page = finder_client.get(path, params={"lang": "en"})
         assert "Start again and forget my answers" in page.text, path
         assert page.headers["cache-control"] == "no-store"
@@ -38,6 +43,16 @@ def test_start_again_is_on_every_finder_page_with_answers(finder_client) -> None
     assert "/finder/question" in str(restarted.url)
     check = main_text(finder_client.get("/finder/check", params={"lang": "en"}).text)
     assert "Bolivia" not in check
+
+
+def test_the_contributions_page_says_who_is_signed_in(site: Site) -> None:
+    # The finder's pension page is a finder page too: the next person on a shared phone
+    # sees whose session it is and can end it there.
+    client = site.client()
+    _page, username = create_account(client, "rosa", "/finder/contributions")
+    page = client.get("/finder/contributions", params={"lang": "en"})
+    assert username in page.text and "Sign out" in page.text
+    assert page.headers["cache-control"] == "no-store"
 
 
 def _footer(html: str) -> str:

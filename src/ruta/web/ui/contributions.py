@@ -23,9 +23,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ruta.labour.pensions import Period, Totalization, default_catalog, totalize
-from ruta.web.i18n import render, request_language, translator
+from ruta.web.i18n import request_language, translator
 from ruta.web.ratelimit import page_rate_limit
 from ruta.web.ui._countries import AMERICAS, country_options
+from ruta.web.ui.finder import render
 
 __all__ = ["router"]
 
@@ -167,6 +168,8 @@ def _page(request: Request, values: dict[str, Any], *, status_code: int = 200) -
     }
     context["has_errors"] = bool(context["errors"])
     context["error_for"] = dict(reversed(context["errors"]))
+    # The finder's own page frame: who is signed in with sign-out, "start again and forget
+    # my answers", never stored by the browser (issue 15: every finder page, shared phones).
     return render(request, "finder/contributions.html", context, status_code=status_code)
 
 
