@@ -117,3 +117,28 @@ def test_import_reads_a_registry_with_its_own_columns(ruta, tmp_path, session):
     )
     assert done.returncode == 0, done.stderr
     assert "queued 1 new" in done.stdout
+
+
+def test_import_skips_bad_rows_up_to_max_skipped_as_ruta_link_does(ruta, tmp_path, session):
+    # The stopping error says "raise --max-skipped": review import takes it, and says the
+    # rows it skipped and the dates it blanked by line, as ruta link does.
+    _officer(session, "cw", "caseworker")
+    registry = tmp_path / "registry.csv"
+    rows = [[f"r{i}", "Ana", "Peña", "", "F", "1990-05-01", "VEN", ""] for i in range(1, 20)]
+    rows[2][0] = ""  # line 4: no record_id
+    rows[5][5] = "1990-02-31"  # line 7: an impossible date
+    with registry.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([HEADER, *rows])
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("record_id_l,record_id_r,match_probability\nr1,r2,0.7\n", encoding="utf-8")
+    args = ["review", "import", str(pairs), str(registry), "--registry", "X", "--as", "cw"]
+    stopped = ruta(*args, "--on-error", "skip")
+    assert stopped.returncode == 2 and "raise --max-skipped" in stopped.stderr
+    assert "Traceback" not in stopped.stderr
+    done = ruta(*args, "--on-error", "skip", "--max-skipped", "1")
+    assert done.returncode == 0, done.stderr
+    assert "queued 1 new" in done.stdout
+    assert "skipped line 4: record_id" in done.stderr and "skipped 1 bad row" in done.stderr
+    assert "blanked line 7: date_of_birth" in done.stderr
+    too_few = ruta(*args, "--on-error", "skip", "--max-skipped", "a few")
+    assert too_few.returncode == 2 and "max_skipped: got 'a few'" in too_few.stderr

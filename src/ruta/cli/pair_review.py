@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ruta.cli._lang import UserLangOption, cli_language
+from ruta.cli._link_common import MaxSkippedOpt, load
 from ruta.cli._store import store_session, user_named
-from ruta.errors import RutaError
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
@@ -83,20 +83,23 @@ def import_pairs(
             help="strftime patterns of date_of_birth separated by |, as for ruta link dedupe.",
         ),
     ] = None,
+    max_skipped: MaxSkippedOpt = "1%",
     lang: UserLangOption = None,
 ) -> None:
     """Queue the borderline pairs for review; pairs already queued are kept as they are."""
     lang = cli_language(lang)
     from ruta.cases.actions import do_import_review_pairs
-    from ruta.linkage import borderline_pairs, read_pairs, read_registry
+    from ruta.linkage import borderline_pairs, read_pairs
 
-    if on_error not in ("skip", "stop"):
-        raise RutaError(f"got {on_error!r}; expected skip or stop", field="on_error")
-    reg = read_registry(
+    # As ruta link reads a registry: --max-skipped caps the skipped rows (the error that
+    # stops the run says to raise it), and the rows skipped and dates blanked are said.
+    reg = load(
         registry,
-        on_error="skip" if on_error == "skip" else "stop",
+        on_error,
         columns=columns,
-        date_formats=date_format,
+        date_format=date_format,
+        max_skipped=max_skipped,
+        lang=lang,
     )
     band = borderline_pairs(read_pairs(pairs), reg, low=low, high=high)
     with store_session() as session:
