@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pytest
 from pysdmx.io import get_datasets, read_sdmx
 
 from ruta.cli._demo import seed_demo
@@ -150,3 +151,28 @@ def test_exported_files_get_the_mode_of_any_new_file_not_a_private_one(tmp_path)
     finally:
         os.umask(previous)
     assert [target.stat().st_mode & 0o777 for target in targets] == [0o644, 0o644]
+
+
+def test_an_out_that_is_a_directory_is_named_and_nothing_is_written(ruta, tmp_path):
+    done = ruta("stats", "export", "--period", "2026-Q3", "--out", str(tmp_path))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "--out" in done.stderr and "is a directory" in done.stderr
+    # The structure beside the data file is a directory: found before anything is renamed.
+    (tmp_path / "release.dsd.xml").mkdir()
+    done = ruta("stats", "export", "--period", "2026-Q3", "--out", str(tmp_path / "release.csv"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "release.dsd.xml is a directory" in done.stderr
+    assert not (tmp_path / "release.csv").exists()
+    assert not list(tmp_path.glob(".release.*"))
+
+
+def test_a_directory_that_cannot_be_written_in_is_named(tmp_path, monkeypatch):
+    from ruta.stats import ExportError, _files
+
+    def refused(**_: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(_files.tempfile, "mkstemp", refused)
+    with pytest.raises(ExportError) as raised, _files.atomic_files([tmp_path / "x.csv"]):
+        pass
+    assert raised.value.field == "out" and "Permission denied" in raised.value.message

@@ -92,6 +92,8 @@ def export(
     directory = out.parent if str(out.parent) else Path(".")
     if not directory.is_dir():
         raise ExportError(f"directory {directory} does not exist; create it first", field="--out")
+    if out.is_dir():
+        raise ExportError(f"{out} is a directory; give a file name", field="--out")
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task(_("Reading the case store and protecting the release"))

@@ -21,7 +21,8 @@ def atomic_files(targets: Sequence[Path], field: str = "out") -> Iterator[list[P
     as it was (a data file is never left beside the structure of another run).
 
     Raises:
-        ExportError: a target's directory does not exist.
+        ExportError: a target's directory does not exist or cannot be written in, or the
+            target is a directory.
     """
     temporaries: list[Path] = []
     try:
@@ -31,7 +32,17 @@ def atomic_files(targets: Sequence[Path], field: str = "out") -> Iterator[list[P
                 raise ExportError(
                     f"directory {directory} does not exist; create it first", field=field
                 )
-            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+            if target.is_dir():
+                raise ExportError(f"{target} is a directory; give a file name", field=field)
+            try:
+                fd, name = tempfile.mkstemp(
+                    prefix=f".{target.name}.", suffix=".tmp", dir=directory
+                )
+            except OSError as exc:
+                raise ExportError(
+                    f"cannot write in {directory} ({exc.strerror}); choose a writable directory",
+                    field=field,
+                ) from None
             os.close(fd)
             temporaries.append(Path(name))
         yield temporaries
