@@ -142,3 +142,14 @@ def test_import_skips_bad_rows_up_to_max_skipped_as_ruta_link_does(ruta, tmp_pat
     assert "blanked line 7: date_of_birth" in done.stderr
     too_few = ruta(*args, "--on-error", "skip", "--max-skipped", "a few")
     assert too_few.returncode == 2 and "max_skipped: got 'a few'" in too_few.stderr
+
+
+def test_import_says_the_registry_reader_errors_in_its_language(ruta, files, session):
+    # The reader's errors are linkage texts: said in --lang, as ruta link says them.
+    _officer(session, "cw", "caseworker")
+    args = ["review", "import", *files, "--registry", "X", "--as", "cw"]
+    wrong = ruta(*args, "--columns", "record_id=expediente", "--lang", "es")
+    assert wrong.returncode == 2, wrong.stderr
+    assert "Error: columns: " in wrong.stderr and "no tiene la columna expediente" in wrong.stderr
+    english = ruta(*args, "--columns", "record_id=expediente")
+    assert "has no column expediente" in english.stderr
