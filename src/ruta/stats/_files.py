@@ -35,9 +35,7 @@ def atomic_files(targets: Sequence[Path], field: str = "out") -> Iterator[list[P
             if target.is_dir():
                 raise ExportError(f"{target} is a directory; give a file name", field=field)
             try:
-                fd, name = tempfile.mkstemp(
-                    prefix=f".{target.name}.", suffix=".tmp", dir=directory
-                )
+                fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
             except OSError as exc:
                 raise ExportError(
                     f"cannot write in {directory} ({exc.strerror}); choose a writable directory",
