@@ -1,4 +1,4 @@
-"""``ruta stats export``: SDMX-CSV 2.0 and its structure read back with pysdmx; CSV and
+"""``ruta stats export``: SDMX-CSV 2.0 and its structure read back with pysdmx and sdmx1; CSV and
 Parquet read back with DuckDB; bad input named, nothing half-written."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import sdmx
 from pysdmx.io import get_datasets, read_sdmx
 
 from ruta.cli._demo import seed_demo
@@ -74,6 +75,27 @@ def test_export_loads_back_in_pysdmx_with_every_dimension_and_value(database, ru
     read_values = [v.removesuffix(".0") for v in frame["OBS_VALUE"]]
     assert read_values == [r[value] for r in body]
     assert set(frame["OBS_STATUS"]) <= allowed["OBS_STATUS"]
+
+    # sdmx1 (the statistics' own SDMX library) reads both files as well: the dataflow from
+    # the structure, then every observation's key, value and status, each code in its list.
+    dataflow = sdmx.read_sdmx(structure).dataflow["DF_MIGRATION_CASEWORK"]
+    (data_set,) = sdmx.read_sdmx(out, structure=dataflow).data
+    observations = [
+        [
+            *(o.dimension.values[d].value for d in DIMENSIONS),
+            o.value,
+            o.attached_attribute["OBS_STATUS"].value,
+        ]
+        for o in data_set.obs
+    ]
+    assert observations == [
+        [*(r[header.index(d)] for d in DIMENSIONS), r[value], r[status]] for r in body
+    ]
+    for dimension in dataflow.structure.dimensions:
+        representation = dimension.local_representation
+        if representation is not None and representation.enumerated is not None:
+            codes = {code.id for code in representation.enumerated}
+            assert {r[header.index(dimension.id)] for r in body} <= codes, dimension.id
 
     for fmt, name in (("csv", "plain.csv"), ("parquet", "release.parquet")):
         target = tmp_path / name
