@@ -68,7 +68,7 @@ def test_case_page_puts_the_engine_trace_beside_the_evidence(site: Site, submitt
     assert "Acuerdo de Residencia MERCOSUR" in text and "<td>Met</td>" in text
     assert re.search(r"rule packs [0-9a-f]{6,}", text)
     assert '<h3 id="checklist">Document checklist</h3>' in text and "Missing" in text
-    assert "passport A1234567" in text and "Start review" in text
+    assert "Passport A1234567" in text and "Start review" in text
     assert "Propose decision" not in text  # only once the review has started
 
 
