@@ -59,3 +59,28 @@ def test_upload_refusals_are_shown_next_to_the_field(site: Site, submitted) -> N
     )
     assert text_file.status_code == 422
     assert "Upload a PDF, JPEG or PNG file of at most 10 MB" in text_file.text
+
+
+def test_the_case_page_says_a_document_was_uploaded_and_reviewed(site: Site, submitted) -> None:
+    # Every action on the case page ends with a message saying what was done (issue 15 §3).
+    app_id = submitted()
+    officer = site.signed_in("cw", lang="es")
+    case = officer.get(f"/casework/cases/{app_id}")
+    doc_type = re.search(
+        r'<option value="([a-z_]+)">', case.text.split('id="document_type"')[1]
+    ).group(1)
+    sent = officer.post(
+        f"/cases/{app_id}/documents",
+        data={"csrf_token": csrf(case.text), "document_type": doc_type},
+        files={"file": ("passport.pdf", PDF, "application/pdf")},
+    )
+    assert sent.status_code == 200 and f"/casework/cases/{app_id}" in str(sent.url)
+    assert "done=document-uploaded" in str(sent.url)
+    assert "Documento subido." in main_text(sent.text)
+    link = re.search(r'href="http://testserver/documents/(\d+)"', sent.text)
+    assert link
+    reviewed = officer.post(
+        f"/casework/documents/{link.group(1)}/review",
+        data={"csrf_token": csrf(sent.text), "application_id": app_id, "status": "verified"},
+    )
+    assert "Revisión del documento guardada." in main_text(reviewed.text)

@@ -233,6 +233,8 @@ DONE_MESSAGES: dict[str, str] = {
     "assigned": N_("Assignment saved."),
     "registry-searched": N_("The registry was searched again."),
     "attendance-recorded": N_("Attendance recorded."),
+    "document-uploaded": N_("Document uploaded."),
+    "document-reviewed": N_("Document review saved."),
 }
 
 

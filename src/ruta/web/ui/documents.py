@@ -22,7 +22,7 @@ from ruta.web.deps import PageUser, SessionDep, SettingsDep
 from ruta.web.params import RecordId
 from ruta.web.ui._forms import ErrorList, gettext_for, not_found_page
 from ruta.web.ui._post import FormPost
-from ruta.web.ui.caseworker import case_page
+from ruta.web.ui.caseworker import case_page, redirect_to_case
 from ruta.web.ui.track import track_page
 
 __all__ = ["router"]
@@ -30,9 +30,13 @@ __all__ = ["router"]
 router = APIRouter(tags=["pages: documents"])
 
 
-def _back(request: Request, user: User, app_id: str) -> RedirectResponse:
-    name = "case" if user.role in OFFICERS else "track_application"
-    return RedirectResponse(str(request.url_for(name, app_id=app_id)), status_code=303)
+def _back(request: Request, user: User, app_id: str, done: str) -> RedirectResponse:
+    # An officer's case page says what was done, as after every other action on it.
+    if user.role in OFFICERS:
+        return redirect_to_case(request, app_id, done)
+    return RedirectResponse(
+        str(request.url_for("track_application", app_id=app_id)), status_code=303
+    )
 
 
 def _with_errors(
@@ -93,7 +97,7 @@ async def upload(
             max_bytes=settings.max_upload_bytes,
             allowed_types=settings.upload_types,
         ),
-        done=lambda _document: _back(request, user, app_id),
+        done=lambda _document: _back(request, user, app_id, "document-uploaded"),
         page=lambda errors: _with_errors(request, session, user, app_id, errors),
         refusal=refusal,
     )
@@ -132,6 +136,6 @@ async def review(
         lambda: do_review_document(
             session, user, document_id, post.text("status"), post.text("note") or None
         ),
-        done=lambda doc: _back(request, user, doc.application_id),
+        done=lambda doc: _back(request, user, doc.application_id, "document-reviewed"),
         page=lambda errors: case_page(request, session, user, app_id, errors),
     )
