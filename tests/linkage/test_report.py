@@ -182,3 +182,24 @@ def test_match_report_has_the_threshold_its_estimate_and_the_score_distribution(
     total = int(re.sub(r"[.,]", "", counted.group(1)))
     assert sum(int(count.replace(",", "")) for *_, count in bins) == total
     assert not page.frames  # no Splink model in a privacy-preserving match
+
+
+def test_report_of_a_batch_against_a_registry_has_splinks_charts_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.linkage.conftest import run_link
+
+    from ruta.linkage import SynthConfig, synth_registry
+
+    frame = synth_registry(600, SynthConfig(seed=47))
+    frame.iloc[:500].to_csv(tmp_path / "registry.csv", index=False)
+    frame.iloc[500:].to_csv(tmp_path / "batch.csv", index=False)
+    report = tmp_path / "report.html"
+    args = [str(tmp_path / "batch.csv"), "--against", str(tmp_path / "registry.csv")]
+    out = ["--out", str(tmp_path / "c.csv"), "--report", str(report)]
+    assert run_link(monkeypatch, "dedupe", *args, *out) == 0
+    page = _Page()
+    page.feed(report.read_text(encoding="utf-8"))
+    assert ElementTree.fromstring(page.svg).tag.endswith("svg")
+    assert len(page.frames) == 2
+    assert all("vegaEmbed" in frame and "cdn.jsdelivr" not in frame for frame in page.frames)

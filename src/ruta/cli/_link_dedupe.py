@@ -209,6 +209,8 @@ def dedupe(
         "engine": "spark" if engine == "spark" else "duckdb",
         "progress": progress,
         "model": saved,
+        # Splink's charts in --report need its linker, with or without --against.
+        "keep_linker": report is not None,
     }
     if against is not None:
         try:
@@ -227,7 +229,7 @@ def dedupe(
             raise
         result = linkage().link_batch(reg, existing, **kwargs)
     else:
-        result = linkage().dedupe_registry(reg, keep_linker=report is not None, **kwargs)
+        result = linkage().dedupe_registry(reg, **kwargs)
     if decided is not None:
         _apply_decisions(result, decided, conflicts_out, lang)
     clusters = result.clusters

@@ -65,6 +65,7 @@ def link_batch(
     spark: Any = None,
     progress: Progress | None = None,
     model: SavedModel | None = None,
+    keep_linker: bool = False,
 ) -> DedupeResult:
     """Link ``batch`` to ``registry`` (and find duplicates inside the batch).
 
@@ -77,6 +78,7 @@ def link_batch(
         spark: An existing SparkSession for ``engine="spark"``.
         progress: Called with a short message at each stage.
         model: The registry's saved model; without it one is trained on both files.
+        keep_linker: Keep Splink's linker in the result (for a report's charts).
 
     Returns:
         ``clusters``: one row per batch record and per registry record linked to one, with
@@ -151,6 +153,7 @@ def link_batch(
         notes,
         weight_histogram(scored["match_weight"].to_numpy(), threshold, floor=HISTOGRAM_FLOOR),
         linker.misc.save_model_to_json(),
+        linker if keep_linker else None,
     )
 
 
