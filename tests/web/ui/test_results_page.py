@@ -128,3 +128,21 @@ def test_a_question_explains_the_acronyms_of_its_options(finder_client: TestClie
     labels = " ".join(label.text_content() for label in tree.xpath("//label"))
     assert "Colombia's permit for Venezuelan migrants" in labels  # the PPT option
     assert tree.xpath("//label/abbr[@title='Permiso por Protección Temporal']")
+
+
+@pytest.mark.parametrize("lang", ["es", "pt", "en"])
+def test_a_closed_pathway_is_named_as_its_title_not_split_by_explanations(
+    finder_client: TestClient, lang: str
+) -> None:
+    # "PEP (an earlier Colombian permit…) Tutor (… PPT (Colombia's permit…))" split the
+    # pathway's name and nested brackets; its terms are explained after its reasons instead.
+    main = _results(finder_client, "COL", lang)
+    names = main.xpath("//details[@class='closed-pathways']//li/strong")
+    assert names
+    terms = load_terms()
+    for name in names:
+        said = re.sub(r"\s+", " ", name.text_content())
+        for term in terms.values():
+            assert (term.explains.get(lang) or term.explains["en"]) not in said, said
+    text = re.sub(r"\s+", " ", main.text_content())
+    assert "PEP Tutor" in text  # the name reads whole
