@@ -138,3 +138,10 @@ def test_forecast_command_names_offices_without_enough_history(database, ruta, t
     assert "needs at least 4" in done.stderr and "Traceback" not in done.stderr
     done = ruta("stats", "forecast", "--before", "not-a-date")
     assert done.returncode == 2 and "--before" in done.stderr
+    # Under --lang the refusal and each office's reason are said in that language.
+    spanish = ruta("stats", "forecast", "--format", "json", "--lang", "es")
+    assert spanish.returncode == 2, spanish.stderr
+    assert "no se puede hacer la previsión de ninguna oficina: " in spanish.stderr
+    assert "una previsión necesita al menos 4" in spanish.stderr
+    date_es = ruta("stats", "forecast", "--before", "not-a-date", "--lang", "es")
+    assert "Error: --before: 'not-a-date' no es una fecha; se espera YYYY-MM-DD" in date_es.stderr

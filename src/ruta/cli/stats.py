@@ -16,7 +16,7 @@ from rich.console import Console
 
 from ruta.cli._lang import UserLangOption, cli_language
 from ruta.cli._store import store_connection
-from ruta.i18n import translator
+from ruta.i18n import N_, Text, format_number, say_in, translator
 
 if TYPE_CHECKING:
     from ruta.stats import Release
@@ -88,12 +88,23 @@ def export(
     _ = translator(lang, "stats").gettext
     parsed = parse_period(period, field="--period")
     if fmt not in FORMATS:
-        raise ExportError(f"{fmt!r} is not a format; use {', '.join(FORMATS)}", field="--format")
+        raise ExportError(
+            N_("%(value)s is not a format; use %(formats)s"),
+            field="--format",
+            value=repr(fmt),
+            formats=", ".join(FORMATS),
+        )
     directory = out.parent if str(out.parent) else Path(".")
     if not directory.is_dir():
-        raise ExportError(f"directory {directory} does not exist; create it first", field="--out")
+        raise ExportError(
+            N_("directory %(directory)s does not exist; create it first"),
+            field="--out",
+            directory=str(directory),
+        )
     if out.is_dir():
-        raise ExportError(f"{out} is a directory; give a file name", field="--out")
+        raise ExportError(
+            N_("%(path)s is a directory; give a file name"), field="--out", path=str(out)
+        )
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task(_("Reading the case store and protecting the release"))
@@ -166,17 +177,29 @@ def forecast(
 
     import duckdb
 
-    from ruta.errors import RutaError
-    from ruta.stats import ForecastError, forecast_backlog, load_case_store, office_histories
+    from ruta.stats import (
+        ForecastError,
+        StatsError,
+        forecast_backlog,
+        load_case_store,
+        office_histories,
+    )
 
     lang = cli_language(lang)
     if fmt not in ("text", "json"):
-        raise RutaError(f"{fmt!r} is not a format; use text or json", field="--format")
+        raise StatsError(
+            N_("%(value)s is not a format; use %(formats)s"),
+            field="--format",
+            value=repr(fmt),
+            formats="text, json",
+        )
     try:
         deadline = date.fromisoformat(before) if before else None
     except ValueError:
-        raise RutaError(
-            f"{before!r} is not a date; expected YYYY-MM-DD", field="--before"
+        raise StatsError(
+            N_("%(value)s is not a date; expected YYYY-MM-DD"),
+            field="--before",
+            value=repr(before),
         ) from None
     now = datetime.now(UTC).replace(tzinfo=None)
     duck = duckdb.connect()
@@ -190,10 +213,11 @@ def forecast(
         known = {h.office for h in histories}
         missing = [o for o in office if o not in known]
         if missing:
-            raise RutaError(
-                f"no cases at office {missing[0]!r}; offices with cases: "
-                f"{', '.join(sorted(known))}",
+            raise StatsError(
+                N_("no cases at office %(office)s; offices with cases: %(offices)s"),
                 field="--office",
+                office=repr(missing[0]),
+                offices=", ".join(sorted(known)),
             )
         histories = [h for h in histories if h.office in office]
     results: list[dict[str, object]] = []
@@ -209,7 +233,7 @@ def forecast(
             )
         except ForecastError as exc:
             if exc.field != "office":
-                raise RutaError(exc.message, field=f"--{exc.field}") from None
+                raise type(exc)(exc.message, field=f"--{exc.field}") from None
             results.append(
                 {
                     "ref_area": history.ref_area,
@@ -221,8 +245,11 @@ def forecast(
             continue
         results.append(result.to_json())
     if not any("error" not in r for r in results):
-        reasons = "; ".join(str(r["error"]) for r in results) or "the case store has no cases"
-        raise RutaError(f"no office can be forecast: {reasons}", field="history")
+        raise StatsError(
+            N_("no office can be forecast: %(reasons)s"),
+            field="history",
+            reasons=_reasons([r["error"] for r in results]),
+        )
     if fmt == "json":
         typer.echo(
             json.dumps(
@@ -236,12 +263,35 @@ def forecast(
         _print_forecast(entry, lang)
 
 
+def _reasons(errors: list[object]) -> str:
+    """The offices' refusals joined by "; " (each still said in the reader's language).
+
+    Examples:
+        >>> _reasons([Text("a %(x)s", x="1"), "b"]), _reasons([])
+        ('a 1; b', 'the case store has no cases')
+    """
+    if not errors:
+        return Text(N_("the case store has no cases"))
+    texts = [e if isinstance(e, Text) else str(e) for e in errors]
+    joined = texts[0]
+    for text in texts[1:]:
+        # Not a catalog message: the separator is the same in every language, and each
+        # part is said from its own catalog message.
+        joined = Text("%(first)s; %(then)s", first=joined, then=text)
+    return joined
+
+
 def _print_forecast(entry: dict[str, object], lang: str) -> None:
     _ = translator(lang, "stats").gettext
     out = Console()
     heading = f"{entry['ref_area']} {entry['office']}"
     if "error" in entry:
-        out.print(f"[bold]{heading}[/bold]: {entry['error']}", highlight=False)
+        # An office's refusal (a stats catalog text) in the reader's language; the JSON
+        # output keeps the English sentence.
+        error = entry["error"]
+        if isinstance(error, str):
+            error = say_in(error, _, lambda value: format_number(value, lang))
+        out.print(f"[bold]{heading}[/bold]: {error}", highlight=False)
         return
     model = entry["model"]
     clears = entry["clears_at_current_capacity"]

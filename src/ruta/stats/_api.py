@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ruta.i18n import N_
 from ruta.pathways import list_pathways
 from ruta.stats._design import DEFAULT_STATISTICS, DEFAULT_TABLES, StatisticSpec, TableSpec
 from ruta.stats._errors import PeriodError, SourceError
@@ -35,11 +36,12 @@ def load_simulation(duck: duckdb.DuckDBPyConnection, path: Path) -> str:
         SourceError: the file is missing, not Parquet, or lacks ``pathway``/``status``.
     """
     if not path.is_file():
-        raise SourceError(f"{path} does not exist", field="population")
+        raise SourceError(N_("%(path)s does not exist"), field="population", path=str(path))
     if path.suffix.lower() != ".parquet":
         raise SourceError(
-            f"{path.name} is not .parquet; give the results of `ruta pathways simulate`",
+            N_("%(file)s is not .parquet; give the results of `ruta pathways simulate`"),
             field="population",
+            file=path.name,
         )
     import duckdb
 
@@ -51,13 +53,19 @@ def load_simulation(duck: duckdb.DuckDBPyConnection, path: Path) -> str:
         }
     except duckdb.Error as exc:
         raise SourceError(
-            f"{path.name} is not readable Parquet ({exc})", field="population"
+            N_("%(file)s is not readable Parquet (%(reason)s)"),
+            field="population",
+            file=path.name,
+            reason=str(exc),
         ) from None
     if not {"pathway", "status"} <= columns:
         raise SourceError(
-            f"{path.name} has no pathway and status columns; give the results of "
-            "`ruta pathways simulate`",
+            N_(
+                "%(file)s has no pathway and status columns; give the results of "
+                "`ruta pathways simulate`"
+            ),
             field="population",
+            file=path.name,
         )
     duck.execute(
         f"CREATE OR REPLACE TABLE sim_results AS SELECT CAST(pathway AS VARCHAR) AS pathway, "
@@ -113,9 +121,13 @@ def build_release(
     start = datetime.combine(parsed.start, time())
     if moment <= start:
         raise PeriodError(
-            f"{parsed.code} has not started yet (it starts on {parsed.start}); choose a "
-            "past or current period",
+            N_(
+                "%(period)s has not started yet (it starts on %(start)s); choose a "
+                "past or current period"
+            ),
             field="period",
+            period=parsed.code,
+            start=parsed.start.isoformat(),
         )
     as_of = min(datetime.combine(parsed.end, time()), moment)
     import duckdb

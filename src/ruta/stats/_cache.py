@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from ruta.i18n import N_
 from ruta.stats._errors import SourceError
 
 if TYPE_CHECKING:
@@ -99,9 +100,12 @@ def store_version(connection: Connection) -> StoreVersion:
         row = cursor.fetchone()
     except Exception as exc:  # the DB-API's own error class differs per driver
         raise SourceError(
-            f"the database has no case store tables ({type(exc).__name__}); run "
-            "`ruta db upgrade` or point RUTA_DATABASE_URL at the case store",
+            N_(
+                "the database has no case store tables (%(error)s); run "
+                "`ruta db upgrade` or point RUTA_DATABASE_URL at the case store"
+            ),
             field="database_url",
+            error=type(exc).__name__,
         ) from None
     finally:
         cursor.close()

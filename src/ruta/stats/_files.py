@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from ruta.i18n import N_
 from ruta.stats._errors import ExportError
 
 __all__ = ["atomic_files"]
@@ -30,16 +31,22 @@ def atomic_files(targets: Sequence[Path], field: str = "out") -> Iterator[list[P
             directory = target.parent if str(target.parent) else Path(".")
             if not directory.is_dir():
                 raise ExportError(
-                    f"directory {directory} does not exist; create it first", field=field
+                    N_("directory %(directory)s does not exist; create it first"),
+                    field=field,
+                    directory=str(directory),
                 )
             if target.is_dir():
-                raise ExportError(f"{target} is a directory; give a file name", field=field)
+                raise ExportError(
+                    N_("%(path)s is a directory; give a file name"), field=field, path=str(target)
+                )
             try:
                 fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
             except OSError as exc:
                 raise ExportError(
-                    f"cannot write in {directory} ({exc.strerror}); choose a writable directory",
+                    N_("cannot write in %(directory)s (%(reason)s); choose a writable directory"),
                     field=field,
+                    directory=str(directory),
+                    reason=str(exc.strerror),
                 ) from None
             os.close(fd)
             temporaries.append(Path(name))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from ruta.i18n import N_
 from ruta.stats._errors import ForecastError
 from ruta.stats._history import OfficeHistory
 
@@ -155,9 +156,16 @@ def fit_model(history: OfficeHistory, weeks: int = 12) -> Model:
     worked = (staff > 0) & (exits > 0)
     if worked.sum() < MIN_WEEKS:
         raise ForecastError(
-            f"office {history.office} ({history.ref_area}) has {int(worked.sum())} weeks with "
-            f"decisions in the last {len(exits)}; a forecast needs at least {MIN_WEEKS}",
+            N_(
+                "office %(office)s (%(area)s) has %(weeks)s weeks with decisions in the last "
+                "%(last)s; a forecast needs at least %(needed)s"
+            ),
             field="office",
+            office=history.office,
+            area=history.ref_area,
+            weeks=int(worked.sum()),
+            last=len(exits),
+            needed=MIN_WEEKS,
         )
     per_worker = float(exits[worked].sum() / staff[worked].sum())
     mean_exits = float(exits[worked].mean())
@@ -256,10 +264,19 @@ def forecast_backlog(
     import numpy as np
 
     if not 0.5 <= confidence <= 0.99:
-        raise ForecastError(f"{confidence} is outside 0.5 to 0.99", field="confidence")
+        raise ForecastError(
+            N_("%(confidence)s is outside 0.5 to 0.99"),
+            field="confidence",
+            confidence=str(confidence),
+        )
     start = history.as_of.date()
     if deadline is not None and deadline <= start:
-        raise ForecastError(f"{deadline} is not after today ({start})", field="before")
+        raise ForecastError(
+            N_("%(deadline)s is not after today (%(today)s)"),
+            field="before",
+            deadline=str(deadline),
+            today=str(start),
+        )
     model = fit_model(history, fit_weeks)
     weeks = horizon
     if deadline is not None:

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ruta.i18n import N_
 from ruta.stats._errors import PeriodError
 
 __all__ = ["Period", "month_code", "parse_period"]
@@ -82,7 +83,10 @@ def parse_period(text: str, *, field: str = "period") -> Period:
         start = date(int(match[1]), int(match[2]), 1)
         return Period(raw, start, _add_months(start, 1))
     raise PeriodError(
-        f"{text!r} is not a period; expected YYYY-Qn (a quarter, e.g. 2026-Q3) or YYYY-MM "
-        "(a month, e.g. 2026-07)",
+        N_(
+            "%(value)s is not a period; expected YYYY-Qn (a quarter, e.g. 2026-Q3) or YYYY-MM "
+            "(a month, e.g. 2026-07)"
+        ),
         field=field,
+        value=repr(text),
     )

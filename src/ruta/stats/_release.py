@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ruta.i18n import N_
 from ruta.stats._audit import attack_intervals
 from ruta.stats._design import (
     DEFAULT_STATISTICS,
@@ -432,11 +433,19 @@ def compute_release(
     if threshold not in rules.thresholds:
         allowed = ", ".join(str(t) for t in rules.thresholds)
         raise DisclosureError(
-            f"{threshold} is not allowed; use one of {allowed}", field="threshold"
+            N_("%(threshold)s is not allowed; use one of %(allowed)s"),
+            field="threshold",
+            threshold=str(threshold),
+            allowed=allowed,
         )
     if rounding is not None and rounding not in rules.rounding_bases:
         allowed = ", ".join(str(b) for b in rules.rounding_bases)
-        raise DisclosureError(f"base {rounding} is not allowed; use {allowed}", field="rounding")
+        raise DisclosureError(
+            N_("base %(rounding)s is not allowed; use %(allowed)s"),
+            field="rounding",
+            rounding=str(rounding),
+            allowed=allowed,
+        )
     dimensions = {d for spec in tables for d in spec.dimensions}
     if period.is_month:
         dimensions.discard("TIME")

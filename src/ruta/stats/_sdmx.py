@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ruta.i18n import LANGUAGES
+from ruta.i18n import LANGUAGES, N_
 from ruta.stats._codes import CODE_LISTS, code_names, concept_names
 from ruta.stats._design import DIMENSIONS
 from ruta.stats._errors import ExportError
@@ -193,7 +193,12 @@ def write_export(
         ExportError: an unknown format or a missing directory; nothing is written then.
     """
     if fmt not in FORMATS:
-        raise ExportError(f"{fmt!r} is not a format; use {', '.join(FORMATS)}", field="format")
+        raise ExportError(
+            N_("%(value)s is not a format; use %(formats)s"),
+            field="format",
+            value=repr(fmt),
+            formats=", ".join(FORMATS),
+        )
     if fmt == "parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq

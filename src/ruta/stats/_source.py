@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ruta.i18n import N_
 from ruta.stats._errors import SourceError
 
 if TYPE_CHECKING:
@@ -188,8 +189,9 @@ def load_case_store(connection: Connection, duck: duckdb.DuckDBPyConnection) -> 
     dialect = connection.dialect.name
     if dialect not in _FEES:
         raise SourceError(
-            f"the case store is {dialect}; statistics read SQLite or PostgreSQL",
+            N_("the case store is %(dialect)s; statistics read SQLite or PostgreSQL"),
             field="database_url",
+            dialect=str(dialect),
         )
     counts: dict[str, int] = {}
     for name, (sql, columns) in STORE_TABLES.items():
@@ -200,9 +202,12 @@ def load_case_store(connection: Connection, duck: duckdb.DuckDBPyConnection) -> 
             if not _is_missing_table(exc):
                 raise
             raise SourceError(
-                f"the database has no case store tables ({type(exc).__name__}); run "
-                "`ruta db upgrade` or point RUTA_DATABASE_URL at the case store",
+                N_(
+                    "the database has no case store tables (%(error)s); run "
+                    "`ruta db upgrade` or point RUTA_DATABASE_URL at the case store"
+                ),
                 field="database_url",
+                error=type(exc).__name__,
             ) from None
         duck.register(f"_arrow_{name}", table)
         duck.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _arrow_{name}")
