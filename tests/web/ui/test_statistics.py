@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from xml.etree import ElementTree
 
 import pytest
@@ -15,8 +15,8 @@ from tests.conftest import enrol_second_factor, second_factor_code
 
 from ruta.cases.actions.authentication import do_create_user
 from ruta.cli._demo import DEMO_LOGINS, seed_demo
-from ruta.stats import build_release
-from ruta.web.ui._statistics import Figure, current_quarter
+from ruta.stats import OfficeHistory, build_release
+from ruta.web.ui._statistics import Figure, _forecasts, current_quarter
 
 from .conftest import PASSWORD, SECRET, csrf, main_text
 
@@ -158,3 +158,15 @@ def test_withheld_cells_read_confidential_never_zero():
     _header, rows = figure.table("confidential")
     assert rows == [["A", "confidential"], ["B", "0"]]
     assert not figure.empty and Figure("g", "T", "bar", ["A"], [("n", [None])], "C").empty
+
+
+def test_an_office_without_enough_history_says_why_in_the_page_language():
+    today = datetime(2026, 9, 7, 9, 0)
+    weeks = tuple(date(2026, 8, 17) + timedelta(weeks=i) for i in range(3))
+    short = OfficeHistory("PER", "LIM-01", weeks, (5, 6, 7), (4, 5, 6), (2, 2, 2), 10, today)
+    [spanish] = _forecasts([short], ["PER"], None, {"LIM-01": "Lima"}, "es")
+    assert spanish.forecast is None and spanish.name == "Lima"
+    assert "la oficina LIM-01 (PER) tiene 3 semanas con decisiones" in spanish.error
+    assert "una previsión necesita al menos 4" in spanish.error
+    [english] = _forecasts([short], ["PER"], None, {}, "en")
+    assert "office LIM-01 (PER) has 3 weeks with decisions" in english.error

@@ -305,7 +305,9 @@ def statistics_view(
     trend = {p.code: releases[p.code] for p in trend_periods}
     known = {o.code("REF_AREA") for r in trend.values() for o in r.observations}
     areas = tuple(sorted(countries if countries is not None else known))
-    forecasts = _forecasts(histories or [], areas, deadline, release.offices) if forecast else []
+    forecasts = (
+        _forecasts(histories or [], areas, deadline, release.offices, lang) if forecast else []
+    )
     names = _Names(lang, release.offices)
     figures = [
         _backlog_trend(trend, areas, names, _, by_office=countries is not None),
@@ -553,8 +555,9 @@ def _forecasts(
     areas: Sequence[str],
     deadline: date | None,
     offices: Mapping[str, str],
+    lang: str,
 ) -> list[OfficeForecast]:
-    """Each office's projection; an office without enough history says why."""
+    """Each office's projection; an office without enough history says why, in ``lang``."""
     out = []
     for history in histories:
         if history.ref_area not in areas:
@@ -563,7 +566,7 @@ def _forecasts(
         try:
             result = forecast_backlog(history, horizon=26, deadline=deadline, seed=0)
         except ForecastError as exc:
-            out.append(OfficeForecast(history.office, name, None, exc.message))
+            out.append(OfficeForecast(history.office, name, None, exc.say(lang)))
             continue
         out.append(OfficeForecast(history.office, name, result))
     return out

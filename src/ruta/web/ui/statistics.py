@@ -118,7 +118,7 @@ def _view(
         )
     except StatsError as exc:
         field = "period" if exc.field in ("period", None) else exc.field
-        errors.append((field, exc.message))
+        errors.append((field, exc.say(request_language(request))))
         return None
 
 
