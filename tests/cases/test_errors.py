@@ -4,10 +4,10 @@ reader's language by ``say``; every raise site under ruta.cases passes a catalog
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
 import pytest
+from tests.catalog_scan import message, named_messages, raise_sites, wrong_sites
 
 import ruta.cases
 from ruta.cases.errors import (
@@ -41,78 +41,11 @@ _EXEMPT = {
 _NOT_VALUES = {"field", "retry_after"}
 
 
-def _raise_sites() -> list[tuple[str, int, ast.Call, dict[str, str]]]:
-    """Each raise of a casework refusal, with the messages its module names at top level."""
-    sites = []
-    for path in sorted(CASES.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        named = _named_messages(tree)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
-                call = node.exc
-                name = getattr(call.func, "id", getattr(call.func, "attr", ""))
-                if name in _RAISED:
-                    sites.append((path.relative_to(CASES).as_posix(), node.lineno, call, named))
-    return sites
-
-
-def _literal(node: ast.expr | None) -> str | None:
-    """The text of ``N_("literal")``, or None for anything else."""
-    if (
-        isinstance(node, ast.Call)
-        and getattr(node.func, "id", "") == "N_"
-        and len(node.args) == 1
-        and isinstance(node.args[0], ast.Constant)
-        and isinstance(node.args[0].value, str)
-    ):
-        return node.args[0].value
-    return None
-
-
-def _named_messages(tree: ast.Module) -> dict[str, str]:
-    """Top-level ``NAME = N_("literal")``: a message a page compares a refusal with."""
-    named = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target, text = node.targets[0], _literal(node.value)
-            if isinstance(target, ast.Name) and text is not None:
-                named[target.id] = text
-    return named
-
-
-def _message(call: ast.Call, named: dict[str, str]) -> str | None:
-    """The catalog message a call passes (a literal or a module's named one), else None."""
-    first = call.args[0] if call.args else None
-    if isinstance(first, ast.Call) and getattr(first.func, "id", "") == "Text" and first.args:
-        first = first.args[0]
-    if isinstance(first, ast.Name):
-        return named.get(first.id)
-    return _literal(first)
-
-
 def test_every_refusal_raised_in_the_cases_package_is_a_catalog_message() -> None:
-    sites = _raise_sites()
+    sites = raise_sites(sorted(CASES.rglob("*.py")), _RAISED, label=CASES)
     assert len(sites) > 90  # the scan sees the raise sites (not an empty walk)
     msgids = {m.id for m in read_catalog("es", "cases") if m.id}
-    wrong = []
-    for where, line, call, names in sites:
-        first = call.args[0] if call.args else None
-        if (
-            isinstance(first, ast.Subscript)
-            and isinstance(first.value, ast.Name)
-            and (Path(where).name, first.value.id) in _EXEMPT
-        ):
-            continue
-        message = _message(call, names)
-        if message is None:
-            wrong.append(f"{where}:{line}: not N_('literal') (an f-string or a variable)")
-            continue
-        if message not in msgids:
-            wrong.append(f"{where}:{line}: {message!r} is not in the cases catalog")
-        named = set(re.findall(r"%\((\w+)\)s", message))
-        given = {k.arg for k in call.keywords if k.arg and k.arg not in _NOT_VALUES}
-        if named != given:
-            wrong.append(f"{where}:{line}: placeholders {sorted(named)}, values {sorted(given)}")
+    wrong = wrong_sites(sites, msgids, "cases", _NOT_VALUES, exempt=_EXEMPT)
     assert not wrong, "\n".join(wrong)
 
 
@@ -121,9 +54,9 @@ def test_the_scan_catches_an_f_string_and_a_variable() -> None:
         'KNOWN = N_("no such case")\n'
         'raise CasesError(f"no {x}")\nraise CasesError(text)\nraise CasesError(KNOWN)\n'
     )
-    named = _named_messages(tree)
+    named = named_messages(tree)
     calls = [n.exc for n in ast.walk(tree) if isinstance(n, ast.Raise)]
-    said = [_message(c, named) for c in calls if isinstance(c, ast.Call)]
+    said = [message(c, named) for c in calls if isinstance(c, ast.Call)]
     assert said == [None, None, "no such case"]
 
 

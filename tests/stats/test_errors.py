@@ -5,8 +5,9 @@ under ruta.stats (and in the ``ruta stats`` commands) passes a stats catalog mes
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
+
+from tests.catalog_scan import RaiseSite, raise_sites, wrong_sites
 
 import ruta.cli.stats
 import ruta.stats
@@ -27,67 +28,24 @@ _RAISED = {
 _NOT_VALUES = {"field"}
 
 
-def _raise_sites(paths: list[Path]) -> list[tuple[str, int, ast.Call]]:
-    """Each raise of a statistics refusal in ``paths``."""
-    sites = []
-    for path in paths:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
-                call = node.exc
-                name = getattr(call.func, "id", getattr(call.func, "attr", ""))
-                if name in _RAISED:
-                    sites.append((path.name, node.lineno, call))
-    return sites
-
-
-def _literal(node: ast.expr | None) -> str | None:
-    """The text of ``N_("literal")``, or None for anything else."""
-    if (
-        isinstance(node, ast.Call)
-        and getattr(node.func, "id", "") == "N_"
-        and len(node.args) == 1
-        and isinstance(node.args[0], ast.Constant)
-        and isinstance(node.args[0].value, str)
-    ):
-        return node.args[0].value
-    return None
-
-
-def _wrong(sites: list[tuple[str, int, ast.Call]], msgids: set[str]) -> list[str]:
-    """Each raise site that does not pass a catalog message with its placeholders' values."""
-    wrong = []
-    for where, line, call in sites:
-        message = _literal(call.args[0] if call.args else None)
-        if message is None:
-            wrong.append(f"{where}:{line}: not N_('literal') (an f-string or a variable)")
-            continue
-        if message not in msgids:
-            wrong.append(f"{where}:{line}: {message!r} is not in the stats catalog")
-        named = set(re.findall(r"%\((\w+)\)s", message))
-        given = {k.arg for k in call.keywords if k.arg and k.arg not in _NOT_VALUES}
-        if named != given:
-            wrong.append(f"{where}:{line}: placeholders {sorted(named)}, values {sorted(given)}")
-    return wrong
-
-
 def test_every_refusal_raised_in_the_stats_package_is_a_catalog_message() -> None:
-    sites = _raise_sites([*sorted(STATS.rglob("*.py")), CLI])
+    sites = raise_sites([*sorted(STATS.rglob("*.py")), CLI], _RAISED)
     assert len(sites) >= 20  # the scan sees the raise sites (not an empty walk)
     msgids = {m.id for m in read_catalog("es", "stats") if m.id}
-    wrong = _wrong(sites, msgids)
+    wrong = wrong_sites(sites, msgids, "stats", _NOT_VALUES)
     assert not wrong, "\n".join(wrong)
 
 
 def test_the_scan_catches_an_f_string_an_unknown_message_and_a_missing_value() -> None:
+    path = "x.py"
     tree = ast.parse(
         'raise PeriodError(f"{x} is no period")\n'
         'raise ExportError(N_("not in any catalog %(x)s"), x=1)\n'
         'raise ExportError(N_("%(path)s does not exist"), field="out")\n'
     )
     calls = [n.exc for n in ast.walk(tree) if isinstance(n, ast.Raise)]
-    sites = [("x.py", 1, c) for c in calls if isinstance(c, ast.Call)]
-    wrong = _wrong(sites, {m.id for m in read_catalog("es", "stats") if m.id})
+    sites = [RaiseSite(path, 1, c, {}) for c in calls if isinstance(c, ast.Call)]
+    wrong = wrong_sites(sites, {m.id for m in read_catalog("es", "stats") if m.id}, "stats")
     assert [w.split(": ", 1)[1] for w in wrong] == [
         "not N_('literal') (an f-string or a variable)",
         "'not in any catalog %(x)s' is not in the stats catalog",
