@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+from ruta.pathways import compare
+
 
 def test_compare_csv_contract(cli):
     done = cli("pathways", "compare", "--template", "mercosur-temporary", "--format", "csv")
@@ -32,3 +34,12 @@ def test_compare_refuses_unknown_template_and_format(cli):
     assert "Traceback" not in done.stderr
     done = cli("pathways", "compare", "--template", "mercosur-temporary", "--format", "xls")
     assert done.returncode == 2 and "--format" in done.stderr
+
+
+def test_compare_text_cites_parameters_and_says_when_the_pack_cites_nothing(cli):
+    done = cli("pathways", "compare", "--template", "mercosur-temporary", "--lang", "es")
+    assert done.returncode == 0, done.stderr
+    text = " ".join(done.stdout.split())  # the terminal wraps long cells
+    years = compare("mercosur-temporary", "es").row("parameter", "residence_years").cells["ARG"]
+    assert f"≠ ARG: 3 MEDIUM ({' '.join(years.citation.split())})" in text
+    assert "UNCERTAIN (el paquete no cita fuente)" in text

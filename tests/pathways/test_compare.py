@@ -123,3 +123,62 @@ def test_an_unknown_template_names_the_valid_ones():
         compare("mercosur-temporaria")
     assert caught.value.field == "--template"
     assert "mercosur-temporary" in caught.value.message
+
+
+_LEVELS = ("HIGH", "MEDIUM", "UNCERTAIN")
+
+
+@pytest.mark.parametrize("template", ["mercosur-temporary", "andean-temporary", "andean-permanent"])
+def test_every_cell_with_content_carries_its_citation_and_confidence(template):
+    """Parameters, permanence, windows and deadlines too, not only conditions; an item a
+    state does not have is the one cell with nothing to cite, and the instrument cell is
+    the citation itself (its confidence beside it)."""
+    table = compare(template)
+    for row in table.rows:
+        for state, cell in [("treaty", row.treaty), *row.cells.items()]:
+            if cell is None or not cell.value or cell.origin == "absent":
+                continue
+            assert cell.confidence in _LEVELS, (row.kind, row.id, state)
+            if row.kind != "instrument":
+                assert cell.citation, (row.kind, row.id, state)
+
+
+def test_a_parameter_cites_the_rule_that_reads_it():
+    """Argentina's 3 years are read by its own criminal-record rule: the cell cites that
+    rule's reference and confidence, Brazil's inherited 5 years the treaty's rule."""
+    pack = _pack("mercosur")
+    own_rule = next(
+        c
+        for c in _pathway(pack, "arg.mercosur-temporary")["conditions"]
+        if c["id"] == "no_criminal_record"
+    )
+    treaty_rule = next(
+        c for c in pack["templates"]["temporary"]["conditions"] if c["id"] == "no_criminal_record"
+    )
+    # Both rules read the parameter, as the pack YAML writes them.
+    for rule in (own_rule, treaty_rule):
+        assert "'param': 'residence_years'" in str(rule["test"])
+    own, treaty = own_rule["citation"], treaty_rule["citation"]
+    years = compare("mercosur-temporary").row("parameter", "residence_years")
+    arg, bra = years.cells["ARG"], years.cells["BRA"]
+    assert own["instrument"] in arg.citation and own["article"] in arg.citation
+    assert arg.confidence == own["confidence"] == "MEDIUM"
+    assert treaty["article"] in bra.citation and bra.confidence == treaty["confidence"]
+    assert treaty["article"] in years.treaty.citation
+    # A parameter no rule of the version reads says so, in the reader's language.
+    dropped = _pathway(pack, "col.mercosur-permanent")["drop_conditions"]
+    assert "within_window" in dropped
+    days = compare("mercosur-permanent", "es").row("parameter", "window_days").cells["COL"]
+    assert days.value == "90"
+    assert (days.citation, days.confidence) == ("el paquete no cita fuente", "UNCERTAIN")
+
+
+def test_csv_writes_parameter_and_permanence_citations_like_conditions():
+    table = compare("mercosur-temporary")
+    rows = list(csv.reader(io.StringIO(comparison_csv(table))))
+    by_key = {(r[0], r[1]): dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    years = by_key["parameter", "residence_years"]["ARG"]
+    assert years.startswith("≠ 3 (") and "Disp. DNM 1637/2022" in years
+    assert years.endswith("; confidence MEDIUM)")
+    leads = by_key["permanence", "leads_to"]["BRA"]
+    assert leads.endswith("(no citation in the pack; confidence UNCERTAIN)")

@@ -8,7 +8,9 @@ puts the versions side by side, one row per condition, document, fee, parameter 
 validity, window or permanence rule, one column per state, and marks where a state
 departs from the treaty text: an item it replaced with different content or a different
 test, one whose test reads a parameter the state set otherwise, one it does not require,
-one it adds.
+one it adds. Every cell with content carries a citation and a confidence: a parameter
+cites the rules of the version that read it (the packs cite rules, not parameters), and
+a cell the pack cites nothing for says so and is ``UNCERTAIN``.
 
 Examples:
     >>> "mercosur-temporary" in template_ids()
@@ -43,6 +45,7 @@ from ruta.pathways._schema import (
     PackFile,
     PathwaySpec,
     TemplateSpec,
+    WindowSpec,
     _PathwayBody,
 )
 
@@ -80,8 +83,11 @@ class ComparisonCell:
 
     Attributes:
         value: The text, amount or value, in the reader's language ("" when absent).
-        citation: Instrument and article the state's pack cites for it.
-        confidence: ``HIGH``, ``MEDIUM`` or ``UNCERTAIN`` (the pack's own judgement).
+        citation: Instrument and article the state's pack cites for it; for a parameter,
+            what it cites for the rules that read it. Where the pack cites nothing for a
+            cell with content, a text saying so (in the reader's language).
+        confidence: ``HIGH``, ``MEDIUM`` or ``UNCERTAIN`` (the pack's own judgement; the
+            lowest of the rules a parameter rests on; ``UNCERTAIN`` where nothing is cited).
         origin: ``treaty`` (inherited from the template unchanged), ``state`` (the
             state's own wording) or ``absent`` (the state does not have this item).
         departs: Whether the state's rule differs from the treaty text.
@@ -200,6 +206,50 @@ def _same_value(treaty: Any, state: Any, host: str) -> bool:
 
 def _cite(citation: CitationSpec | None) -> tuple[str, str]:
     return (str(citation), citation.confidence) if citation is not None else ("", "")
+
+
+#: Confidence levels from the least to the most sure (a cell takes the lowest it rests on).
+_LEVELS = ("UNCERTAIN", "MEDIUM", "HIGH")
+
+
+def _uncited(lang: str) -> tuple[str, str]:
+    """The citation and confidence of a cell the pack cites nothing for.
+
+    Said in the cell, where a citation goes, rather than left blank: a blank would read
+    as an omission of the comparison, not of the pack.
+    """
+    _ = translator(lang, "pathways").gettext
+    return _("no citation in the pack"), "UNCERTAIN"
+
+
+def _window_cite(window: WindowSpec | None, shown: str, lang: str) -> tuple[str, str]:
+    """A window's citation; the pack's silence said only where the cell shows a date."""
+    if window is None:
+        return "", ""
+    if window.citation is not None:
+        return _cite(window.citation)
+    return _uncited(lang) if shown else ("", "")
+
+
+def _param_cite(items: Iterable[_Item], param: str, lang: str) -> tuple[str, str]:
+    """What a version cites for a parameter: the citations of the rules that read it.
+
+    The packs cite rules, not parameters; a parameter's value is law only through the
+    conditions, documents and fees whose test reads it. Several rules give their distinct
+    citations joined and the lowest of their confidences.
+
+    Examples:
+        >>> rule = _Item("", CitationSpec(instrument="Ley 1", confidence="MEDIUM"), None, {"x"})
+        >>> _param_cite([rule], "x", "en")
+        ('Ley 1', 'MEDIUM')
+        >>> _param_cite([rule], "y", "en")
+        ('no citation in the pack', 'UNCERTAIN')
+    """
+    cited = [i.citation for i in items if param in i.reads and i.citation is not None]
+    if not cited:
+        return _uncited(lang)
+    texts = list(dict.fromkeys(str(c) for c in cited))
+    return "; ".join(texts), min((c.confidence for c in cited), key=_LEVELS.index)
 
 
 def _show(value: Any, lang: str) -> str:
@@ -345,8 +395,12 @@ def compare(template: str, lang: str = "en", directory: Path = PACKS_DIR) -> Com
             },
         )
     )
+    # The rules of each version (and of the treaty), to cite its parameters by.
+    rules_of: dict[str, list[_Item]] = {v.host_country: [] for v in versions}
+    treaty_rules: list[_Item] = []
     for kind in ("condition", "document", "fee"):
         treaty_items = _items(base, kind, lang, treaty_labels)
+        treaty_rules += treaty_items.values()
         per_state: dict[str, dict[str, _Item]] = {}
         own_ids: dict[str, set[str]] = {}
         for v in versions:
@@ -361,6 +415,7 @@ def compare(template: str, lang: str = "en", directory: Path = PACKS_DIR) -> Com
                     else (v.drop_documents if kind == "document" else [])
                 )
                 per_state[v.host_country] = _merged(treaty_items, own, drop)
+            rules_of[v.host_country] += per_state[v.host_country].values()
         order = list(treaty_items)
         for v in versions:
             order += [k for k in per_state[v.host_country] if k not in order]
@@ -401,20 +456,24 @@ def compare(template: str, lang: str = "en", directory: Path = PACKS_DIR) -> Com
         names += [k for k in v.parameters if k not in names]
     for param in names:
         treaty_cell = (
-            ComparisonCell(_show(base_params[param], lang)) if param in base_params else None
+            ComparisonCell(_show(base_params[param], lang), *_param_cite(treaty_rules, param, lang))
+            if param in base_params
+            else None
         )
         cells = {}
         for v in versions:
+            cited = _param_cite(rules_of[v.host_country], param, lang)
             if param in v.parameters:
                 value = v.parameters[param]
                 cells[v.host_country] = ComparisonCell(
                     _show(value, lang),
+                    *cited,
                     origin="state",
                     departs=param in base_params
                     and not _same_value(base_params[param], value, v.host_country),
                 )
             elif param in base_params and v.template is not None:
-                cells[v.host_country] = ComparisonCell(_show(base_params[param], lang))
+                cells[v.host_country] = ComparisonCell(_show(base_params[param], lang), *cited)
             else:
                 cells[v.host_country] = ComparisonCell(
                     "", origin="absent", departs=param in base_params
@@ -434,12 +493,18 @@ def compare(template: str, lang: str = "en", directory: Path = PACKS_DIR) -> Com
                     _("not required in this state"), origin="absent", departs=True
                 )
             else:
+                # A pack writes no citation for a deadline: the cell says so.
                 cells[v.host_country] = ComparisonCell(
                     item.value,
+                    *_uncited(lang),
                     origin="state" if item_id in own else "treaty",
                     departs=item.content != treaty_item.content,
                 )
-        rows.append(ComparisonRow("deadline", item_id, ComparisonCell(treaty_item.value), cells))
+        rows.append(
+            ComparisonRow(
+                "deadline", item_id, ComparisonCell(treaty_item.value, *_uncited(lang)), cells
+            )
+        )
     title = base.title.get(lang) if base.title else template
     return Comparison(
         template,
@@ -501,14 +566,15 @@ def _window_rows(base: TemplateSpec, versions: list[PathwaySpec], lang: str) -> 
             shown = str(getattr(window, attr) or "") if window else ""
             cells[v.host_country] = ComparisonCell(
                 shown,
-                *_cite(window.citation if window else None),
+                *_window_cite(window, shown, lang),
                 origin="state" if v.window else "treaty",
                 # The treaty sets no dates: a state's own window is its calendar, not a
                 # departure; one is only where the template sets a date and a state moves it.
                 departs=bool(treaty) and shown != treaty,
             )
         if any(c.value for c in cells.values()) or treaty:
-            rows.append(ComparisonRow("window", attr, ComparisonCell(treaty), cells))
+            treaty_cite = _window_cite(treaty_window, treaty, lang)
+            rows.append(ComparisonRow("window", attr, ComparisonCell(treaty, *treaty_cite), cells))
     return rows
 
 
@@ -521,8 +587,10 @@ def _permanence_rows(
     for v in versions:
         own = v.transitions or (base.transitions if v.template is not None else [])
         shown = "; ".join(f"{t.to}: {t.text.get(lang)}" for t in own)
+        # A pack writes no citation for a transition: the cell says so.
         cells[v.host_country] = ComparisonCell(
             shown,
+            *(_uncited(lang) if shown else ("", "")),
             origin="state" if v.transitions else "treaty",
             # Every state names its own permanence pathway; a departure is only where the
             # template writes the rule and a state words it otherwise.
@@ -532,7 +600,12 @@ def _permanence_rows(
     if not treaty and not any(c.value for c in cells.values()):
         return []
     return [
-        ComparisonRow("permanence", "leads_to", ComparisonCell(treaty) if treaty else None, cells)
+        ComparisonRow(
+            "permanence",
+            "leads_to",
+            ComparisonCell(treaty, *_uncited(lang)) if treaty else None,
+            cells,
+        )
     ]
 
 

@@ -24,6 +24,12 @@ def test_comparison_page_and_csv_show_the_states_side_by_side(site):
         1 for r in table.rows for s in table.states if r.cells[s].departs
     )
     assert "UNCERTAIN" in html and "MEDIUM" in html
+    # A parameter cites the rule that reads it; the permanence rule, which the pack does
+    # not cite, says so in the reader's language.
+    years = table.row("parameter", "residence_years").cells["ARG"]
+    assert years.citation and years.citation in html
+    assert table.row("permanence", "leads_to").cells["ARG"].citation in html
+    assert "el paquete no cita fuente" in html
 
     download = client.get("/pathways/compare.csv", params={"template": "andean-temporary"})
     assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
