@@ -35,7 +35,7 @@ from ruta.pathways._model import Condition, Document, Pathway
 from ruta.pathways._profile import Profile, apply_answer, parse_date, parse_profile
 from ruta.pathways._questions import Question, question_for
 from ruta.pathways._result import EvaluationResult, PathwayResult
-from ruta.pathways._schema import CitationSpec
+from ruta.pathways._schema import CONFIDENCE_RANK, CitationSpec
 
 if TYPE_CHECKING:
     from ruta.pathways._jsonschema import pack_json_schema
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ruta.pathways._spark import simulate_spark
 
 __all__ = [
+    "CONFIDENCE_RANK",
     "COUNTRIES",
     "ENGINE_VERSION",
     "PACKS_DIR",

@@ -41,6 +41,7 @@ from ruta.pathways._catalog import PACKS_DIR, _read_pack, default_catalog, pack_
 from ruta.pathways._errors import PathwaysError
 from ruta.pathways._facts import vocabulary
 from ruta.pathways._schema import (
+    CONFIDENCE_RANK,
     CitationSpec,
     PackFile,
     PathwaySpec,
@@ -208,10 +209,6 @@ def _cite(citation: CitationSpec | None) -> tuple[str, str]:
     return (str(citation), citation.confidence) if citation is not None else ("", "")
 
 
-#: Confidence levels from the least to the most sure (a cell takes the lowest it rests on).
-_LEVELS = ("UNCERTAIN", "MEDIUM", "HIGH")
-
-
 def _uncited(lang: str) -> tuple[str, str]:
     """The citation and confidence of a cell the pack cites nothing for.
 
@@ -249,7 +246,7 @@ def _param_cite(items: Iterable[_Item], param: str, lang: str) -> tuple[str, str
     if not cited:
         return _uncited(lang)
     texts = list(dict.fromkeys(str(c) for c in cited))
-    return "; ".join(texts), min((c.confidence for c in cited), key=_LEVELS.index)
+    return "; ".join(texts), max((c.confidence for c in cited), key=CONFIDENCE_RANK.__getitem__)
 
 
 def _show(value: Any, lang: str) -> str:

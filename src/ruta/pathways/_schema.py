@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from ruta.i18n import LANGUAGES, ReviewStatus, language_of, review_languages
 
 __all__ = [
+    "CONFIDENCE_RANK",
     "CitationSpec",
     "ConditionSpec",
     "DeadlineSpec",
@@ -35,6 +36,9 @@ __all__ = [
 ]
 
 Confidence = Literal["HIGH", "MEDIUM", "UNCERTAIN"]
+#: Confidence from the surest (0) to the least sure: what rests on several citations takes
+#: the least sure of them.
+CONFIDENCE_RANK: dict[str, int] = {"HIGH": 0, "MEDIUM": 1, "UNCERTAIN": 2}
 PATHWAY_ID = re.compile(r"^[a-z]{3}\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
 

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
 
 from ruta.i18n import LANGUAGES, ReviewStatus, language_of, review_languages
-from ruta.pathways import CitationSpec
+from ruta.pathways import CONFIDENCE_RANK, CitationSpec
 
 __all__ = [
     "CONFIDENCE_RANK",
@@ -39,8 +39,6 @@ __all__ = [
 ]
 
 Confidence = Literal["HIGH", "MEDIUM", "UNCERTAIN"]  # the values of CitationSpec.confidence
-#: Lower is surer; an answer carries the rank of the least sure rule it used.
-CONFIDENCE_RANK: dict[str, int] = {"HIGH": 0, "MEDIUM": 1, "UNCERTAIN": 2}
 COUNTRY = r"^[A-Z]{3}$"
 SLUG = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
 
