@@ -29,12 +29,12 @@ from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ruta.cases.actions.authentication import do_revoke_token, do_sign_in, user_for_token
+from ruta.cases.actions.authentication import do_revoke_token, do_sign_in
 from ruta.cases.errors import AuthenticationError, RateLimitedError
 from ruta.settings import Settings
+from ruta.store.models import User
 from ruta.web.deps import OptionalPageUser, SessionDep, SettingsDep, client_address
 from ruta.web.i18n import render, request_language, translator
 
@@ -277,15 +277,7 @@ def login_submit(
     return response
 
 
-def _sign_out_again(request: Request, session: Session) -> Response:
-    # Who is signed in is looked up only here: a sign-out that goes through needs no user.
-    user = None
-    token = request.cookies.get(SESSION_COOKIE)
-    if token:
-        try:
-            user = user_for_token(session, token, "session")
-        except AuthenticationError:
-            user = None  # signed out already (another tab): the page still offers the button
+def _sign_out_again(request: Request, user: User | None) -> Response:
     gettext = translator(request_language(request)).gettext
     context = {
         "csrf_token": csrf_token(request),
@@ -300,6 +292,7 @@ def _sign_out_again(request: Request, session: Session) -> Response:
 def logout(
     request: Request,
     session: SessionDep,
+    user: OptionalPageUser,
     csrf: Annotated[str, Form(alias="csrf_token")] = "",
 ) -> Response:
     """End the session (the token is deleted server side, not only forgotten).
@@ -311,7 +304,8 @@ def logout(
     try:
         check_csrf(request, csrf)
     except AuthenticationError:
-        return _sign_out_again(request, session)
+        # Signed out already (another tab): user is None and the page still offers the button.
+        return _sign_out_again(request, user)
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         do_revoke_token(session, token)
