@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from ruta.pathways import (
+    CONFIDENCE_RANK,
     PathwaysError,
     compare,
     comparison_csv,
@@ -25,6 +26,11 @@ PACKS = Path(__file__).parents[2] / "src" / "ruta" / "pathways" / "packs"
 
 def _pack(name: str) -> dict:
     return yaml.safe_load((PACKS / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+def _condition(rules: dict, condition_id: str) -> dict:
+    """One condition of a pathway or a template as the pack YAML writes it."""
+    return next(c for c in rules["conditions"] if c["id"] == condition_id)
 
 
 def _pathway(pack: dict, pathway_id: str) -> dict:
@@ -49,14 +55,8 @@ def test_every_template_of_the_packs_is_offered_with_its_states():
 
 def test_argentina_criminal_record_rule_departs_with_its_own_citation():
     pack = _pack("mercosur")
-    own = next(
-        c
-        for c in _pathway(pack, "arg.mercosur-temporary")["conditions"]
-        if c["id"] == "no_criminal_record"
-    )
-    treaty = next(
-        c for c in pack["templates"]["temporary"]["conditions"] if c["id"] == "no_criminal_record"
-    )
+    own = _condition(_pathway(pack, "arg.mercosur-temporary"), "no_criminal_record")
+    treaty = _condition(pack["templates"]["temporary"], "no_criminal_record")
     table = compare("mercosur-temporary", "es")
     row = table.row("condition", "no_criminal_record")
     arg, bra = row.cells["ARG"], row.cells["BRA"]
@@ -125,9 +125,6 @@ def test_an_unknown_template_names_the_valid_ones():
     assert "mercosur-temporary" in caught.value.message
 
 
-_LEVELS = ("HIGH", "MEDIUM", "UNCERTAIN")
-
-
 @pytest.mark.parametrize("template", ["mercosur-temporary", "andean-temporary", "andean-permanent"])
 def test_every_cell_with_content_carries_its_citation_and_confidence(template):
     """Parameters, permanence, windows and deadlines too, not only conditions; an item a
@@ -138,7 +135,7 @@ def test_every_cell_with_content_carries_its_citation_and_confidence(template):
         for state, cell in [("treaty", row.treaty), *row.cells.items()]:
             if cell is None or not cell.value or cell.origin == "absent":
                 continue
-            assert cell.confidence in _LEVELS, (row.kind, row.id, state)
+            assert cell.confidence in CONFIDENCE_RANK, (row.kind, row.id, state)
             if row.kind != "instrument":
                 assert cell.citation, (row.kind, row.id, state)
 
@@ -147,14 +144,8 @@ def test_a_parameter_cites_the_rule_that_reads_it():
     """Argentina's 3 years are read by its own criminal-record rule: the cell cites that
     rule's reference and confidence, Brazil's inherited 5 years the treaty's rule."""
     pack = _pack("mercosur")
-    own_rule = next(
-        c
-        for c in _pathway(pack, "arg.mercosur-temporary")["conditions"]
-        if c["id"] == "no_criminal_record"
-    )
-    treaty_rule = next(
-        c for c in pack["templates"]["temporary"]["conditions"] if c["id"] == "no_criminal_record"
-    )
+    own_rule = _condition(_pathway(pack, "arg.mercosur-temporary"), "no_criminal_record")
+    treaty_rule = _condition(pack["templates"]["temporary"], "no_criminal_record")
     # Both rules read the parameter, as the pack YAML writes them.
     for rule in (own_rule, treaty_rule):
         assert "'param': 'residence_years'" in str(rule["test"])

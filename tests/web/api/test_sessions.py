@@ -13,6 +13,18 @@ def _csrf(html: str) -> str:
     return match.group(1)
 
 
+def _signed_in(client, make_user) -> str | None:
+    """Sign a caseworker in through the login form; the session cookie's token."""
+    make_user("ana", "caseworker", "COL")
+    page = client.get("/login")
+    client.post(
+        "/login",
+        data={"username": "ana", "password": PASSWORD, "csrf_token": _csrf(page.text)},
+        follow_redirects=False,
+    )
+    return client.cookies.get("ruta_session")
+
+
 def test_token_errors_are_problems(client, make_user):
     make_user("ana", "caseworker", "COL")
     r = client.post("/api/v1/auth/token", json={"username": "ana", "password": "wrong"})
@@ -91,14 +103,7 @@ def test_next_never_leaves_the_site(client, make_user):
 
 
 def test_logout_revokes_the_session(client, make_user, app):
-    make_user("ana", "caseworker", "COL")
-    page = client.get("/login")
-    client.post(
-        "/login",
-        data={"username": "ana", "password": PASSWORD, "csrf_token": _csrf(page.text)},
-        follow_redirects=False,
-    )
-    token = client.cookies.get("ruta_session")
+    token = _signed_in(client, make_user)
     assert token
     csrf = _csrf(client.get("/login").text)
     r = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
@@ -118,14 +123,7 @@ def test_a_stale_sign_out_is_asked_again_in_the_users_language(client, make_user
     """A sign-out form whose token went stale (a page kept open, a second tab) signs nobody
     out and is asked again on a page in the person's language, not with the API's English
     problem; the fresh form it shows signs out."""
-    make_user("ana", "caseworker", "COL")
-    page = client.get("/login")
-    client.post(
-        "/login",
-        data={"username": "ana", "password": PASSWORD, "csrf_token": _csrf(page.text)},
-        follow_redirects=False,
-    )
-    token = client.cookies.get("ruta_session")
+    token = _signed_in(client, make_user)
     for lang, said in (
         ("es", "El formulario caducó. Inténtelo de nuevo"),
         ("ht", "Fòmilè a ekspire. Eseye ankò"),
