@@ -129,6 +129,18 @@ def _environment(lang: str) -> Any:
     return env
 
 
+def _write_page(env: Any, template: str, path: str | Path, lang: str, **values: Any) -> Path:
+    # Both reports: the page in ``lang``, stamped with the time it was made, and replaced
+    # atomically, so that a failed run never leaves half a report.
+    page = env.get_template(template).render(
+        lang=lang, generated=datetime.now(UTC).isoformat(timespec="seconds"), **values
+    )
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        tmp.write_text(page, encoding="utf-8")
+    return target
+
+
 def write_dedupe_report(
     result: DedupeResult, path: str | Path, *, lang: str = "en", source: str = ""
 ) -> Path:
@@ -167,10 +179,12 @@ def write_dedupe_report(
             (_("m and u probabilities"), _splink_chart(visual.m_u_parameters_chart())),
         ]
     clusters = result.clusters
-    page = env.get_template("report.html").render(
-        lang=lang,
+    return _write_page(
+        env,
+        "report.html",
+        path,
+        lang,
         source=source,
-        generated=datetime.now(UTC).isoformat(timespec="seconds"),
         records=len(clusters),
         people=int(clusters["cluster_id"].nunique()),
         duplicates=int((clusters["cluster_size"] > 1).sum()),
@@ -185,10 +199,6 @@ def write_dedupe_report(
         charts=charts,
         parameters=_parameters(result.model, lang),
     )
-    target = Path(path)
-    with atomic_path(target) as tmp:
-        tmp.write_text(page, encoding="utf-8")
-    return target
 
 
 def write_match_report(
@@ -212,24 +222,18 @@ def write_match_report(
             recall, as the terminal summary says it (already in ``lang``).
     """
     svg, hist_rows = histogram_chart(result.histogram, lang)
-    page = (
-        _environment(lang)
-        .get_template("match_report.html")
-        .render(
-            lang=lang,
-            sources=sources,
-            records=records,
-            generated=datetime.now(UTC).isoformat(timespec="seconds"),
-            threshold=f"{result.threshold:.4g}",
-            matched=len(result.pairs),
-            threshold_note=threshold_note,
-            histogram_svg=svg,
-            histogram_rows=hist_rows,
-            scored=result.histogram.total,
-            below=result.histogram.below,
-        )
+    return _write_page(
+        _environment(lang),
+        "match_report.html",
+        path,
+        lang,
+        sources=sources,
+        records=records,
+        threshold=f"{result.threshold:.4g}",
+        matched=len(result.pairs),
+        threshold_note=threshold_note,
+        histogram_svg=svg,
+        histogram_rows=hist_rows,
+        scored=result.histogram.total,
+        below=result.histogram.below,
     )
-    target = Path(path)
-    with atomic_path(target) as tmp:
-        tmp.write_text(page, encoding="utf-8")
-    return target
