@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).parents[1]
 OUT = ROOT / "bench" / "out"
@@ -51,6 +52,16 @@ ENTRIES = {"create_app()": "from ruta.web.app import create_app; create_app()"}
 EXPECTED = {"ruta serve --root-path 'ruta?x'": 2}
 
 
+class _Sample(NamedTuple):
+    """One fresh process: wall and CPU seconds, exit code, modules and import seconds."""
+
+    wall: float
+    cpu: float
+    code: int
+    modules: int
+    imports: float
+
+
 def _import_seconds(stderr: str) -> float:
     """Seconds spent importing: ``-X importtime``'s cumulative column, top-level lines."""
     total = 0
@@ -63,9 +74,7 @@ def _import_seconds(stderr: str) -> float:
     return total / 1e6
 
 
-def _run(
-    src: Path | None, args: list[str], entry: str | None = None
-) -> tuple[float, float, int, int, float]:
+def _run(src: Path | None, args: list[str], entry: str | None = None) -> _Sample:
     """Wall seconds, CPU seconds, exit code, modules imported and import seconds, for one
     fresh process (``entry`` runs instead of the ``ruta`` command when given)."""
     env = dict(os.environ)
@@ -87,12 +96,12 @@ def _run(
     timed = bool(args) or entry is not None
     modules = done.stderr.count("import time:") - 1 if timed else 0
     imports = _import_seconds(done.stderr) if timed else 0.0
-    return wall, cpu, done.returncode, max(modules, 0), imports
+    return _Sample(wall, cpu, done.returncode, max(modules, 0), imports)
 
 
 def measure(trees: dict[str, Path | None]) -> dict[str, dict[str, dict[str, float]]]:
     """Median wall and CPU per command and tree, with the interpreter's own start as peer."""
-    samples: dict[str, dict[str, list[tuple[float, float, int, int, float]]]] = {}
+    samples: dict[str, dict[str, list[_Sample]]] = {}
     for _ in range(REPS):
         for command, args in {"python -c pass (peer)": [], **COMMANDS}.items():
             entry = ENTRIES.get(command)
@@ -100,18 +109,18 @@ def measure(trees: dict[str, Path | None]) -> dict[str, dict[str, dict[str, floa
                 if (not (args or entry) or args == ["--version"]) and tree != "after":
                     continue  # the peer runs once; --version did not exist before
                 samples.setdefault(command, {}).setdefault(tree, []).append(_run(src, args, entry))
-    peer = statistics.median(w for w, _, _, _, _ in samples["python -c pass (peer)"]["after"])
+    peer = statistics.median(r.wall for r in samples["python -c pass (peer)"]["after"])
     results: dict[str, dict[str, dict[str, float]]] = {}
     for command, by_tree in samples.items():
         for tree, runs in by_tree.items():
-            if any(code != EXPECTED.get(command, 0) for _, _, code, _, _ in runs):
+            if any(r.code != EXPECTED.get(command, 0) for r in runs):
                 raise SystemExit(f"{command} failed in the {tree} tree")
-            wall = statistics.median(w for w, _, _, _, _ in runs)
+            wall = statistics.median(r.wall for r in runs)
             results.setdefault(command, {})[tree] = {
                 "wall_s": round(wall, 3),
-                "cpu_s": round(statistics.median(c for _, c, _, _, _ in runs), 3),
-                "modules": statistics.median(m for _, _, _, m, _ in runs),
-                "import_s": round(statistics.median(i for _, _, _, _, i in runs), 3),
+                "cpu_s": round(statistics.median(r.cpu for r in runs), 3),
+                "modules": statistics.median(r.modules for r in runs),
+                "import_s": round(statistics.median(r.imports for r in runs), 3),
                 "ratio_to_peer": round(wall / peer, 1),
             }
     return results
