@@ -82,7 +82,14 @@ def export(
     """Export every indicator of a period from the case store (RUTA_DATABASE_URL)."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from ruta.stats import FORMATS, ExportError, build_release, parse_period, write_export
+    from ruta.stats import (
+        FORMATS,
+        ExportError,
+        build_release,
+        check_target,
+        parse_period,
+        write_export,
+    )
 
     lang = cli_language(lang)
     _ = translator(lang, "stats").gettext
@@ -94,17 +101,7 @@ def export(
             value=repr(fmt),
             formats=", ".join(FORMATS),
         )
-    directory = out.parent if str(out.parent) else Path(".")
-    if not directory.is_dir():
-        raise ExportError(
-            N_("directory %(directory)s does not exist; create it first"),
-            field="--out",
-            directory=str(directory),
-        )
-    if out.is_dir():
-        raise ExportError(
-            N_("%(path)s is a directory; give a file name"), field="--out", path=str(out)
-        )
+    check_target(out, field="--out")
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task(_("Reading the case store and protecting the release"))

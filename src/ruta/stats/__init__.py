@@ -39,6 +39,7 @@ from ruta.stats._errors import (
     SourceError,
     StatsError,
 )
+from ruta.stats._files import check_target
 from ruta.stats._forecast import Forecast, Model, ProjectedWeek, fit_model, forecast_backlog
 from ruta.stats._history import OfficeHistory, office_histories
 from ruta.stats._params import Cited, disclosure_rules, sla_rule
@@ -80,6 +81,7 @@ __all__ = [
     "TableSpec",
     "build_release",
     "build_units",
+    "check_target",
     "code_names",
     "compute_release",
     "concept_names",

@@ -11,7 +11,37 @@ from pathlib import Path
 from ruta.i18n import N_
 from ruta.stats._errors import ExportError
 
-__all__ = ["atomic_files"]
+__all__ = ["atomic_files", "check_target"]
+
+
+def check_target(target: Path, field: str = "out") -> Path:
+    """Check that ``target`` can be an output file: its directory exists, it is no directory.
+
+    A command checks its output before it reads and protects the release, so that a
+    mistyped path fails in a second, naming the option, not after the work.
+
+    Args:
+        target: The file to be written.
+        field: The option that names it in a refusal.
+
+    Returns:
+        The directory the file goes to.
+
+    Raises:
+        ExportError: naming ``field``: the directory does not exist or the target is one.
+    """
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise ExportError(
+            N_("directory %(directory)s does not exist; create it first"),
+            field=field,
+            directory=str(directory),
+        )
+    if target.is_dir():
+        raise ExportError(
+            N_("%(path)s is a directory; give a file name"), field=field, path=str(target)
+        )
+    return directory
 
 
 @contextlib.contextmanager
@@ -28,17 +58,7 @@ def atomic_files(targets: Sequence[Path], field: str = "out") -> Iterator[list[P
     temporaries: list[Path] = []
     try:
         for target in targets:
-            directory = target.parent if str(target.parent) else Path(".")
-            if not directory.is_dir():
-                raise ExportError(
-                    N_("directory %(directory)s does not exist; create it first"),
-                    field=field,
-                    directory=str(directory),
-                )
-            if target.is_dir():
-                raise ExportError(
-                    N_("%(path)s is a directory; give a file name"), field=field, path=str(target)
-                )
+            directory = check_target(target, field)
             try:
                 fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
             except OSError as exc:
