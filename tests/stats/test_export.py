@@ -159,6 +159,18 @@ def test_an_unreachable_or_malformed_store_is_named_not_a_traceback(cli, monkeyp
     assert not out.exists()
 
 
+def test_an_unreachable_store_is_said_in_the_command_language(cli, monkeypatch, tmp_path):
+    from ruta.settings import get_settings
+
+    monkeypatch.setenv("RUTA_DATABASE_URL", "postgresql+psycopg://ruta@127.0.0.1:1/ruta")
+    get_settings.cache_clear()
+    done = cli("stats", "forecast", "--lang", "es")
+    get_settings.cache_clear()
+    assert done.returncode == 2, done.stderr
+    assert "Error: database_url: no se puede conectar" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_exported_files_get_the_mode_of_any_new_file_not_a_private_one(tmp_path):
     import os
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from ruta.errors import RutaError
+from ruta.i18n import N_, Text
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -21,7 +22,17 @@ if TYPE_CHECKING:
 
     from ruta.store.models import User
 
-__all__ = ["store_connection", "store_session", "user_named"]
+__all__ = ["StoreError", "store_connection", "store_session", "user_named"]
+
+
+class StoreError(RutaError):
+    """The case store of ``RUTA_DATABASE_URL`` cannot be opened: a setting to fix.
+
+    Its messages are ``cli`` catalog texts, said in the command's language by
+    :func:`ruta.cli.main`.
+    """
+
+    domain: ClassVar[str | None] = "cli"
 
 
 @contextmanager
@@ -52,7 +63,7 @@ def store_connection() -> Iterator[Connection]:
     repeated: it may hold a password.
 
     Raises:
-        RutaError: naming ``database_url``: the URL is malformed or the store is unreachable.
+        StoreError: naming ``database_url``: the URL is malformed or the store is unreachable.
     """
     from sqlalchemy.exc import ArgumentError, DBAPIError
 
@@ -62,9 +73,13 @@ def store_connection() -> Iterator[Connection]:
     try:
         engine = make_engine(get_settings().resolved_database_url)
     except ArgumentError:
-        raise RutaError(
-            "RUTA_DATABASE_URL is not a database URL; expected e.g. sqlite:///var/ruta.db "
-            "or postgresql+psycopg://user@host/ruta",
+        raise StoreError(
+            Text(
+                N_(
+                    "RUTA_DATABASE_URL is not a database URL; expected e.g. "
+                    "sqlite:///var/ruta.db or postgresql+psycopg://user@host/ruta"
+                )
+            ),
             field="database_url",
         ) from None
     try:
@@ -73,11 +88,11 @@ def store_connection() -> Iterator[Connection]:
         except DBAPIError as exc:
             # The driver's first line says why (refused, unknown role, unable to open).
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-            raise RutaError(
-                f"cannot connect to the case store ({reason}); check RUTA_DATABASE_URL and "
-                "that its database server is running",
-                field="database_url",
-            ) from None
+            message = N_(
+                "cannot connect to the case store (%(reason)s); check RUTA_DATABASE_URL "
+                "and that its database server is running"
+            )
+            raise StoreError(Text(message, reason=reason), field="database_url") from None
         with connection:
             yield connection
     finally:
