@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 import sys
 from html.parser import HTMLParser
@@ -173,14 +174,21 @@ def test_match_report_has_the_threshold_its_estimate_and_the_score_distribution(
     said = next(line for line in err.splitlines() if line.startswith(threshold_line))
     assert said in text
     # The distribution is a drawing (SVG that parses) with its table of Dice bins, which
-    # holds every pair the terminal's histogram counted.
+    # holds every pair the terminal's histogram counted; the scores are written with the
+    # language's decimal mark (0.95 in English, 0,95 in Spanish).
     assert ElementTree.fromstring(page.svg).tag.endswith("svg")
-    bins = re.findall(r"<tr><td>(\d\.\d\d) \.\. (\d\.\d\d)</td><td class=\"n\">([\d,]+)<", text)
-    assert bins and float(bins[0][1]) == 1.0
+    point = "." if lang == "en" else ","
+    score = rf"(\d{re.escape(point)}\d\d)"
+    bins = re.findall(rf'<tr><td>{score} \.\. {score}</td><td class="n">([\d.,]+)<', text)
+    assert bins and float(bins[0][1].replace(",", ".")) == 1.0
     counted = re.search(r"(?:of the|de los) ([\d.,]+) (?:one-to-one pairs|pares uno a uno)", err)
     assert counted is not None, err
     total = int(re.sub(r"[.,]", "", counted.group(1)))
-    assert sum(int(count.replace(",", "")) for *_, count in bins) == total
+    assert sum(int(re.sub(r"[.,]", "", count)) for *_, count in bins) == total
+    # The pairs file keeps plain numbers, whatever the report's language.
+    with (tmp_path / "p.csv").open(encoding="utf-8") as handle:
+        scores = [row["score"] for row in csv.DictReader(handle)]
+    assert scores and all(re.fullmatch(r"[01](\.\d+)?", value) for value in scores), scores[:3]
     assert not page.frames  # no Splink model in a privacy-preserving match
 
 
@@ -203,3 +211,55 @@ def test_report_of_a_batch_against_a_registry_has_splinks_charts_too(
     assert ElementTree.fromstring(page.svg).tag.endswith("svg")
     assert len(page.frames) == 2
     assert all("vegaEmbed" in frame and "cdn.jsdelivr" not in frame for frame in page.frames)
+
+
+@pytest.mark.parametrize(
+    ("lang", "group"), [("es", "."), ("pt", "."), ("fr", "\u202f"), ("ht", "\xa0")]
+)
+def test_the_score_table_writes_counts_and_scores_as_the_language_does(
+    lang: str, group: str
+) -> None:
+    from ruta.linkage._histogram import ScoreHistogram
+    from ruta.linkage._report import histogram_chart
+
+    # Kreyòl has CLDR numbers (babel_locale keeps "ht"): a no-break space groups them.
+    dice = ScoreHistogram((0.5, 0.75, 1.0), (12345, 30), threshold=0.85, scale="Dice")
+    _svg, rows = histogram_chart(dice, lang)
+    assert rows[-1][0] == "0,50 .. 0,75" and rows[-1][2] == f"12{group}345"
+    weights = ScoreHistogram((-3.0, 0.0, 3.0), (1, 2), threshold=1.5, scale="match weight")
+    _svg, rows = histogram_chart(weights, lang)
+    assert rows[-1][:2] == ("-3 .. 0", "0,1111 .. 0,5000")
+
+
+@pytest.mark.parametrize("lang", ["es", "fr"])
+def test_report_numbers_in_the_reports_language_and_plain_numbers_in_the_csv_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    from tests.linkage.conftest import run_link
+
+    from ruta.linkage import SynthConfig, synth_registry
+
+    registry = tmp_path / "reg.csv"
+    synth_registry(600, SynthConfig(seed=41)).to_csv(registry, index=False)
+    for run in ("en", lang):
+        outputs = [
+            "--out",
+            str(tmp_path / f"c-{run}.csv"),
+            "--pairs-out",
+            str(tmp_path / f"p-{run}.csv"),
+        ]
+        report = ["--report", str(tmp_path / "report.html")] if run == lang else []
+        args = [str(registry), "--threshold", "0.95", *outputs, *report, "--lang", run]
+        assert run_link(monkeypatch, "dedupe", *args) == 0
+    # The clusters and the pairs are the same files as an English run's: plain numbers.
+    for name in ("c", "p"):
+        english = (tmp_path / f"{name}-en.csv").read_bytes()
+        assert (tmp_path / f"{name}-{lang}.csv").read_bytes() == english
+    text = (tmp_path / "report.html").read_text(encoding="utf-8")
+    # Every figure of the tables is written with the language's decimal comma: the
+    # threshold, the match probabilities of the bins, m, u and the match weights.
+    figures = re.findall(r'<td class="n">([^<]*)</td>', text)
+    assert "0,95" in figures
+    assert any(re.fullmatch(r"[+-]\d+,\d\d", figure) for figure in figures)  # a weight
+    assert not [figure for figure in figures if "." in figure], figures
+    assert re.search(r"<td>0,\d{4} \.\. [01],\d{4}</td>", text)

@@ -5,7 +5,9 @@ score distribution (an SVG in the house chart style: Okabe-Ito colours, a hatch 
 pairs at or above the threshold, labels; with its data table), and Splink's own charts of
 the model's parameters and match weights, each in a frame that carries its JavaScript
 libraries inline (no network), followed by the table of the same parameters. Texts come
-from the ``linkage`` catalog in the report's language.
+from the ``linkage`` catalog in the report's language, and numbers are written as that
+language writes them (Babel: 12,345 and 0.93 in English, 12.345 and 0,93 in Spanish,
+12 345 and 0,93 in French); the CSV files of a run keep plain numbers.
 """
 
 from __future__ import annotations
@@ -27,9 +29,27 @@ if TYPE_CHECKING:
 
 __all__ = ["histogram_chart", "write_dedupe_report", "write_match_report"]
 
+# How each kind of figure is written: Babel patterns, with the language's separators.
+_COUNT = "#,##0"  # records, pairs
+_DICE = "0.00"  # a Dice score bin's edge
+_WEIGHT = "#,##0.###"  # a match weight bin's edge, an axis tick
+_PROBABILITY = "0.0000"  # the probability a match weight stands for
+_SIGNED = "+#,##0.00;-#,##0.00"  # a comparison level's match weight
+_SIGNIFICANT = "@###"  # up to four significant digits: m, u, a threshold
+_GIVEN = "#,##0.######"  # a threshold as it was given
+
+
+def _number(value: float, pattern: str, lang: str) -> str:
+    """``value`` written as a reader of ``lang`` writes it, to ``pattern``."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, pattern, locale=babel_locale(lang)))
+
 
 def histogram_chart(hist: ScoreHistogram, lang: str) -> tuple[str, list[tuple[str, ...]]]:
     """The score distribution as SVG text, and its data table rows."""
+    from matplotlib.ticker import FuncFormatter
+
     from ruta.charts import new_figure, render, series_style
 
     _ = translator(lang, "linkage").gettext
@@ -37,6 +57,7 @@ def histogram_chart(hist: ScoreHistogram, lang: str) -> tuple[str, list[tuple[st
     # probability column, and the threshold is shown as it was given.
     dice = hist.scale == "Dice"
     figure, axes = new_figure(6.4, 3.8)
+    edge = _DICE if dice else _WEIGHT
     rows: list[tuple[str, ...]] = []
     above_drawn = below_drawn = False
     for low, high, count, _marked in sorted(hist.rows()):
@@ -58,11 +79,12 @@ def histogram_chart(hist: ScoreHistogram, lang: str) -> tuple[str, list[tuple[st
         )
         rows.append(
             (
-                f"{low:.2f} .. {high:.2f}" if dice else f"{low:g} .. {high:g}",
+                f"{_number(low, edge, lang)} .. {_number(high, edge, lang)}",
                 ""
                 if dice
-                else f"{weight_to_probability(low):.4f} .. {weight_to_probability(high):.4f}",
-                f"{count:,}",
+                else f"{_number(weight_to_probability(low), _PROBABILITY, lang)} .. "
+                f"{_number(weight_to_probability(high), _PROBABILITY, lang)}",
+                _number(count, _COUNT, lang),
                 _("yes") if above else _("no"),
             )
         )
@@ -70,13 +92,20 @@ def histogram_chart(hist: ScoreHistogram, lang: str) -> tuple[str, list[tuple[st
     axes.axvline(hist.threshold, color="#000000", linestyle="--", linewidth=1.2)
     axes.annotate(
         _("threshold %(p)s")
-        % {"p": f"{hist.threshold if dice else weight_to_probability(hist.threshold):.4g}"},
+        % {
+            "p": _number(
+                hist.threshold if dice else weight_to_probability(hist.threshold),
+                _SIGNIFICANT,
+                lang,
+            )
+        },
         (hist.threshold, 0),
         xycoords=("data", "axes fraction"),
         xytext=(4, 6),
         textcoords="offset points",
         fontsize=9,
     )
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _number(v, _WEIGHT, lang)))
     axes.set_xlabel(_("Dice score") if dice else _("match weight (log2 odds)"))
     axes.set_ylabel(_("pairs (log scale)"))
     title = _("Scores of the one-to-one pairs") if dice else _("Scores of the candidate pairs")
@@ -100,9 +129,9 @@ def _parameters(model: dict[str, Any], lang: str) -> list[tuple[str, ...]]:
                 (
                     comparison["output_column_name"],
                     level.get("label_for_charts", level["sql_condition"]),
-                    "" if m is None else f"{m:.4g}",
-                    "" if u is None else f"{u:.4g}",
-                    "" if weight != weight else f"{weight:+.2f}",
+                    "" if m is None else _number(m, _SIGNIFICANT, lang),
+                    "" if u is None else _number(u, _SIGNIFICANT, lang),
+                    "" if weight != weight else _number(weight, _SIGNED, lang),
                 )
             )
     if not rows:
@@ -123,9 +152,19 @@ def _environment(lang: str) -> Any:
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_translations(  # type: ignore[attr-defined]
-        translator(lang, "linkage"), newstyle=True
-    )
+    translations = translator(lang, "linkage")
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+
+    def number(value: float) -> str:
+        # A count as the report's language groups it.
+        return _number(value, _COUNT, lang)
+
+    def said(text: str) -> str:
+        # The engine's reasons and notes, in the report's language (ruta.linkage._text).
+        return say_in(text, translations.gettext, number)
+
+    env.filters["number"] = number
+    env.filters["said"] = said
     return env
 
 
@@ -154,18 +193,6 @@ def write_dedupe_report(
     """
     assert result.histogram is not None and result.plan is not None
     translations = translator(lang, "linkage")
-    env = _environment(lang)
-    locale = babel_locale(lang)
-
-    def said(text: str) -> str:
-        # The engine's reasons and notes, in the report's language (ruta.linkage._text).
-        from babel.numbers import format_decimal
-
-        return say_in(
-            text, translations.gettext, lambda v: str(format_decimal(v, "#,##0", locale=locale))
-        )
-
-    env.filters["said"] = said
     svg, hist_rows = histogram_chart(result.histogram, lang)
     charts: list[tuple[str, str]] = []
     if result.linker is not None:
@@ -180,7 +207,7 @@ def write_dedupe_report(
         ]
     clusters = result.clusters
     return _write_page(
-        env,
+        _environment(lang),
         "report.html",
         path,
         lang,
@@ -188,7 +215,7 @@ def write_dedupe_report(
         records=len(clusters),
         people=int(clusters["cluster_id"].nunique()),
         duplicates=int((clusters["cluster_size"] > 1).sum()),
-        threshold=result.threshold,
+        threshold=_number(result.threshold, _GIVEN, lang),
         links=int((result.pairs["match_probability"] >= result.threshold).sum()),
         plan=result.plan,
         notes=result.notes,
@@ -229,7 +256,7 @@ def write_match_report(
         lang,
         sources=sources,
         records=records,
-        threshold=f"{result.threshold:.4g}",
+        threshold=_number(result.threshold, _SIGNIFICANT, lang),
         matched=len(result.pairs),
         threshold_note=threshold_note,
         histogram_svg=svg,

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations
 from fastapi import Query
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
@@ -244,11 +244,12 @@ def format_partial_date(value: date | str, lang: str, full: i18n.DateForm = "med
 
 
 def locale_formatters(lang: str) -> dict[str, Callable[..., str]]:
-    """``format_date``, ``format_datetime`` and ``format_money`` in the page language.
+    """``format_date``, ``format_datetime``, ``format_money``, ``format_number``: page language.
 
     Dates may be ``date`` objects or ISO strings (as in a JSON result), birth dates at their
     precision ("1990", "May 1990": see :func:`format_partial_date`); amounts may be
-    decimal strings. Anything that does not parse is shown as given rather than failing
+    decimal strings; numbers are grouped and pointed as the language writes them (0,93 in
+    Spanish and French). Anything that does not parse is shown as given rather than failing
     the page.
 
     Args:
@@ -262,6 +263,9 @@ def locale_formatters(lang: str) -> dict[str, Callable[..., str]]:
         '27 mar 2021'
         >>> locale_formatters("en")["format_money"]("50.00", "USD")
         '$50.00'
+        >>> number = locale_formatters("es")["format_number"]
+        >>> number(0.9, 2), number(12345), number(4.5)
+        ('0,90', '12.345', '4,5')
     """
 
     def format_date(value: date | str | None) -> str:
@@ -281,10 +285,22 @@ def locale_formatters(lang: str) -> dict[str, Callable[..., str]]:
             return f"{amount} {currency}"
         return format_currency(number, currency, locale=i18n.babel_locale(lang))
 
+    def format_number(value: float | Decimal | None, digits: int | None = None) -> str:
+        # Grouped, with the page language's separators: ``digits`` decimals exactly (a
+        # probability: 0,93), or when omitted as many as it has up to three (12.345; 4,56).
+        # Anything else (a missing figure) is shown as given rather than failing the page.
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            return "" if value is None else str(value)
+        if digits is None:
+            return i18n.format_number(float(value), lang)
+        pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+        return str(format_decimal(value, pattern, locale=i18n.babel_locale(lang)))
+
     return {
         "format_date": format_date,
         "format_datetime": format_datetime,
         "format_money": format_money,
+        "format_number": format_number,
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -61,6 +62,32 @@ def test_case_page_in_spanish(site: Site, submitted, registry) -> None:
     text = main_text(client.get(f"/casework/cases/{app_id}", params={"lang": "es"}).text)
     assert "Posibles duplicados en el registro" in text
     assert "primer apellido igual, falta el segundo" in text and "Comparar lado a lado" in text
+
+
+@pytest.mark.parametrize(("lang", "records"), [("es", "2 registros"), ("fr", "2 fiches")])
+def test_numbers_on_the_case_page_are_written_the_page_languages_way(
+    site: Site, submitted, registry, lang: str, records: str
+) -> None:
+    registry(EARLIER, OTHER)
+    app_id = submitted()
+    client = site.signed_in("cw", lang=lang)
+    html = client.get(f"/casework/cases/{app_id}", params={"lang": lang}).text
+    # The stored search (what the API returns) keeps plain numbers; the page writes them
+    # with a decimal comma (0,93 in Spanish and French, not 0.93).
+    from ruta.store.models import Application
+
+    with site.app.state.sessionmaker() as session:
+        stored = session.get(Application, app_id)
+        assert stored is not None and stored.duplicate_search is not None
+        search = stored.duplicate_search
+    [candidate] = search["candidates"]
+    assert isinstance(candidate["probability"], float)
+    cells = re.findall(r'<td class="numeric">([^<]*)</td>', html)
+    assert cells == [f"{candidate['probability']:.2f}".replace(".", ",")]
+    text = main_text(html)
+    assert records in text
+    ms = re.search(r"([\d.,\u202f\xa0]+) ms\.", text)
+    assert ms is not None and "." not in ms.group(1), text
 
 
 def test_decided_pair_shows_its_outcome_on_the_case(site: Site, submitted, registry) -> None:

@@ -56,6 +56,10 @@ def test_queue_lists_pending_pairs_with_probability_and_pages(site: Site) -> Non
     page_two = client.get("/review", params={"page": 2}).text
     assert f"/review/{second}" in page_two and "0.61" in page_two
     assert '<a href="/review">Registry review</a>' in client.get("/casework/queue").text
+    # In French the probability has a decimal comma, in the queue and on the pair's page.
+    french = site.signed_in("cw", lang="fr")
+    assert "0,60" in main_text(french.get("/review", params={"lang": "fr"}).text)
+    assert "0,60" in main_text(french.get(f"/review/{first}", params={"lang": "fr"}).text)
 
 
 def test_pair_page_shows_both_records_and_marks_differences(site: Site) -> None:
@@ -73,6 +77,7 @@ def test_pair_page_shows_both_records_and_marks_differences(site: Site) -> None:
     # Surnames differ only in case and accents: not marked.
     assert "<mark>PENA</mark>" not in html and "PENA" in html
     assert "Misma persona (fusionar)" in html and "No es la misma persona" in html
+    assert "0,60" in main_text(html) and "0.60" not in main_text(html)
     (read,) = audit(site, "review_pair.read")
     assert read.entity_id == str(pair_id) and read.actor == "sup"
 
