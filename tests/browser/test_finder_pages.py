@@ -17,15 +17,20 @@ def _no_violations(page: Page, where: str, found: dict[str, list[str]]) -> None:
         found[where] = problems
 
 
+def _in_colombia(page: Page) -> None:
+    """Answer the first two questions: in Colombia, and there now."""
+    page.select_option("#answer", "COL")
+    page.click("button >> text=Continuar")
+    page.get_by_label("Sí", exact=True).check()
+    page.click("button >> text=Continuar")
+
+
 def test_finder_pages_of_issue_15_are_accessible(page: Page, server: Server) -> None:
     found: dict[str, list[str]] = {}
     page.goto(f"{server.url}/finder?lang=es")
     _no_violations(page, "start", found)
     page.click("text=Empezar ahora")
-    page.select_option("#answer", "COL")
-    page.click("button >> text=Continuar")
-    page.get_by_label("Sí", exact=True).check()
-    page.click("button >> text=Continuar")
+    _in_colombia(page)
     assert page.get_attribute("input[name=fact]", "value") == "nationalities"
     _no_violations(page, "nationality", found)
     # The type-ahead refuses a name it does not know, naming the field.
@@ -58,4 +63,33 @@ def test_finder_pages_of_issue_15_are_accessible(page: Page, server: Server) -> 
     for summary in page.locator("details > summary").all():
         summary.click()
     _no_violations(page, "results", found)
+    assert found == {}, found
+
+
+def test_results_with_answers_missing_are_accessible(page: Page, server: Server) -> None:
+    """Before the country: every pathway by country. "I do not know" after the nationality:
+    brief cards, each linking to its pathway's own page, given in full there."""
+    found: dict[str, list[str]] = {}
+    page.goto(f"{server.url}/finder/results?lang=es")
+    assert page.locator("main h3", has_text="Colombia").count() == 1
+    _no_violations(page, "results by country", found)
+    page.click("text=Responder las preguntas")
+    _in_colombia(page)
+    page.get_by_label("Venezuela", exact=True).check()
+    page.click("button >> text=Continuar")
+    if page.get_attribute("input[name=fact]", "value") == "nationalities.0.acquired":
+        page.locator("input[name=answer]").first.check()
+        page.click("button >> text=Continuar")
+    page.click("text=No lo sé: ver los resultados con mis respuestas hasta ahora")
+    page.click("text=Ver mis resultados")
+    briefs = page.locator("section.result--brief")
+    assert briefs.count() >= 3
+    _no_violations(page, "results with answers missing", found)
+    briefs.first.locator("p.more a").click()
+    assert "/finder/results/col." in page.url
+    assert page.locator("main h1").count() == 1
+    for summary in page.locator("details > summary").all():
+        summary.click()
+    assert page.locator("main cite").count() >= 1
+    _no_violations(page, "a pathway's own page", found)
     assert found == {}, found

@@ -340,6 +340,12 @@ def test_venezuelan_adult_in_colombia_sees_what_to_do_next(open_tab: Any, server
     assert not page.get_by_text(re.compile("Estatuto Temporal|PPT")).first.is_visible()
     folded.locator("summary").click()
     walk.check("closed-pathways")
+    # Each closed pathway links to its own page: the whole card, the laws one click away.
+    folded.get_by_role("link", name=re.compile("Permiso por Protección Temporal")).click()
+    assert "/finder/results/col.ppt" in page.url
+    page.locator("details.legal-detail > summary").click()
+    assert page.locator("details.legal-detail cite").first.is_visible()
+    walk.check("pathway-page")
     assert walk.found == {}
 
 

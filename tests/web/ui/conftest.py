@@ -72,11 +72,15 @@ def walk_finder(
     client: TestClient,
     answers: Mapping[str, str | list[str] | Mapping[str, str]],
     lang: str = "en",
+    *,
+    until_unknown: bool = False,
 ) -> list[str]:
     """Answer every question the engine asks; returns the facts asked, in order.
 
     An answer is the ``answer`` field's value, or the form's fields by name for a date
-    (``{"answer-year": "1990"}``: a birth known only to the year)."""
+    (``{"answer-year": "1990"}``: a birth known only to the year). With ``until_unknown``
+    the walk stops at the first question ``answers`` has no answer for, as a person who
+    presses "I do not know" there."""
     response = client.get("/finder/question", params={"lang": lang})
     asked: list[str] = []
     for _ in range(30):
@@ -84,6 +88,8 @@ def walk_finder(
             return asked
         assert response.status_code == 200, main_text(response.text)
         fact = hidden(response.text, "fact")
+        if until_unknown and fact not in answers:
+            return asked
         asked.append(fact)
         raw = answers.get(fact, ["__none__"] if 'value="__none__"' in response.text else "false")
         fields = dict(raw) if isinstance(raw, Mapping) else {"answer": raw}

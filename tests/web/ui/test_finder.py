@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 from tests.web.ui.conftest import ARG_ANSWERS, csrf, hidden, main_text, walk_finder
 
+from ruta.pathways import default_catalog
 from ruta.web.ui import finder
 from ruta.web.ui._state import FINDER_COOKIE
 
@@ -213,10 +215,27 @@ def test_results_mark_rules_the_reference_calls_uncertain(finder_client: TestCli
     assert "(règle non confirmée)" in text  # on the condition itself
 
 
-def test_results_without_answers_say_more_is_needed(finder_client: TestClient) -> None:
-    text = main_text(finder_client.get("/finder/results", params={"lang": "en"}).text)
-    assert "No pathway is open to you today." in text
-    assert "We need more information" in text
+def test_results_without_answers_list_the_pathways_by_country(
+    finder_client: TestClient,
+) -> None:
+    """Nothing is assessed before the country is known: the page says so, offers the
+    questions, and lists every pathway by country, each a link to its own page."""
+    page = finder_client.get("/finder/results", params={"lang": "en"})
+    text = main_text(page.text)
+    assert "depends first on the country you are in" in text
+    assert "No pathway is open to you today." not in text
+    tree = lxml.html.fromstring(page.text)
+    links = tree.xpath("//main//li/a/@href")
+    assert {link.rsplit("/", 1)[1] for link in links} == set(default_catalog().pathways)
+    countries = [h.text_content() for h in tree.xpath("//main//h3")]
+    assert countries.index("Argentina") < countries.index("Colombia") < countries.index("Peru")
+    one = finder_client.get(links[0], params={"lang": "en"})
+    assert one.status_code == 200 and "We need more information" in one.text
+
+
+def test_a_pathway_page_of_no_pack_is_not_found(finder_client: TestClient) -> None:
+    page = finder_client.get("/finder/results/xxx.nothing", params={"lang": "es"})
+    assert page.status_code == 404 and "Página no encontrada" in page.text
 
 
 def test_start_again_forgets_the_answers(finder_client: TestClient) -> None:

@@ -17,10 +17,13 @@ from ruta.i18n import LANGUAGES
 from ruta.web.ui._terms import load_terms
 
 WALKS = {"ARG": ARG_ANSWERS, "COL": VENEZUELAN_IN_COLOMBIA, "BRA": VENEZUELAN_IN_BRAZIL}
+#: "I do not know" right after the nationality: every pathway of Colombia still undecided.
+EARLY = {"COL-early": {k: VENEZUELAN_IN_COLOMBIA[k] for k in list(VENEZUELAN_IN_COLOMBIA)[:4]}}
+WALKS.update(EARLY)
 
 
 def _results(client: TestClient, walk: str, lang: str) -> lxml.html.HtmlElement:
-    walk_finder(client, WALKS[walk], lang)  # type: ignore[arg-type]
+    walk_finder(client, WALKS[walk], lang, until_unknown=walk in EARLY)  # type: ignore[arg-type]
     page = client.get("/finder/results", params={"lang": lang})
     assert page.status_code == 200
     tree: lxml.html.HtmlElement = lxml.html.fromstring(page.text)
@@ -32,17 +35,33 @@ def test_the_summary_comes_first_and_the_legal_detail_is_one_click_away(
     finder_client: TestClient, walk: str
 ) -> None:
     main = _results(finder_client, walk, "es")
+    _summary_first(main)
+    # A pathway not open yet is a brief card with its summary and a link to its own page,
+    # where the same card is given in full.
+    briefs = main.xpath("//section[@class='result result--brief']")
+    for brief in briefs:
+        assert brief.xpath("./p[@class='summary']")[0].text_content().strip()
+        (link,) = brief.xpath(".//a[contains(@href, '/finder/results/')]/@href")
+        page = finder_client.get(link, params={"lang": "es"})
+        assert page.status_code == 200
+        own: lxml.html.HtmlElement = lxml.html.fromstring(page.text).xpath("//main")[0]
+        assert len(own.xpath("//section[@class='result']")) == 1
+        _summary_first(own)
     cards = main.xpath("//section[@class='result']")
     closed = main.xpath("//details[@class='closed-pathways']")
-    assert cards or closed
-    for card in cards:
+    assert cards or closed or briefs
+
+
+def _summary_first(main: lxml.html.HtmlElement) -> None:
+    """Each full card says its summary first and folds the conditions and laws in a
+    <details>; every citation and every met/not-met mark of the page is folded."""
+    for card in main.xpath("//section[@class='result']"):
         children = [c for c in card if isinstance(c.tag, str)]
         summary = card.xpath("./p[@class='summary']")[0]
         assert summary.text_content().strip()
         detail = card.xpath("./details[@class='legal-detail']")[0]
         assert children.index(summary) < children.index(detail)
         assert detail.xpath(".//cite") or detail.xpath(".//p[@class='citation']")
-    # Every citation and every met/not-met mark is inside a <details>.
     for cite in main.xpath("//cite"):
         assert cite.xpath("ancestor::details"), cite.text_content()
     for mark in main.xpath("//span[@aria-hidden='true']"):

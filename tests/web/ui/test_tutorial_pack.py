@@ -117,4 +117,7 @@ def test_step_7_the_finder_pages_offer_the_new_programme(client: TestClient) -> 
     assert page.status_code == 200
     text = main_text(page.text)
     assert "Regularización de residentes de larga duración (ejemplo, decreto ficticio)" in text
+    # The pack's origin is said with the laws, on the pathway's own page.
+    assert f"/finder/results/{PATHWAY}" in page.text
+    text = main_text(client.get(f"/finder/results/{PATHWAY}", params={"lang": "es"}).text)
     assert "Reglas del paquete pan-tutorial, versión 2027.1.0 (publicado por este servicio" in text

@@ -31,7 +31,13 @@ from functools import lru_cache
 # lead to export it (see the UI report) rather than keep a second copy here.
 from ruta.pathways import COUNTRIES, country_name
 
-__all__ = ["AMERICAS", "country_from_text", "country_options", "region_first"]
+__all__ = [
+    "AMERICAS",
+    "collation_key",
+    "country_from_text",
+    "country_options",
+    "region_first",
+]
 
 #: The countries of the Americas (UN M49 region 019), offered first where the region matters.
 AMERICAS = frozenset(
@@ -78,7 +84,7 @@ AMERICAS = frozenset(
 _UNINHABITED = frozenset({"ATA", "BVT", "HMD", "SGS", "ATF", "IOT", "UMI"})
 
 
-def _collation_key(name: str) -> tuple[str, str]:
+def collation_key(name: str) -> tuple[str, str]:
     # Primary strength of the Unicode collation for these languages: letters without their
     # accents and case, then the name itself to order ties. (PyICU would tailor per language
     # but needs the ICU C library; es, pt, en, fr and ht agree at this strength.)
@@ -89,7 +95,7 @@ def _collation_key(name: str) -> tuple[str, str]:
 @lru_cache(maxsize=8)
 def _sorted(lang: str) -> tuple[tuple[str, str], ...]:
     named = ((c, country_name(c, lang)) for c in COUNTRIES if c not in _UNINHABITED)
-    return tuple(sorted(named, key=lambda pair: _collation_key(pair[1])))
+    return tuple(sorted(named, key=lambda pair: collation_key(pair[1])))
 
 
 def country_options(
@@ -122,7 +128,7 @@ def region_first(
     """
     kept = sorted(
         (pair for pair in options if pair[0] not in _UNINHABITED),
-        key=lambda pair: _collation_key(pair[1]),
+        key=lambda pair: collation_key(pair[1]),
     )
     return [p for p in kept if p[0] in AMERICAS], [p for p in kept if p[0] not in AMERICAS]
 
@@ -141,10 +147,10 @@ def country_from_text(text: str, options: Sequence[tuple[str, str]]) -> str | No
         >>> country_from_text("Narnia", options) is None
         True
     """
-    wanted = _collation_key(" ".join(text.split()))[0]
+    wanted = collation_key(" ".join(text.split()))[0]
     if not wanted:
         return None
     for code, name in options:
-        if wanted in (_collation_key(name)[0], code.casefold()):
+        if wanted in (collation_key(name)[0], code.casefold()):
             return code
     return None

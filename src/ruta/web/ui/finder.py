@@ -24,6 +24,8 @@ from ruta.pathways import (
     Question,
     UnknownPathwayError,
     apply_answer,
+    country_name,
+    default_catalog,
     evaluate,
     get_pathway,
     next_question,
@@ -41,7 +43,7 @@ from ruta.web.ui._answers import (
     kind_error,
     typed_texts,
 )
-from ruta.web.ui._countries import AMERICAS, region_first
+from ruta.web.ui._countries import AMERICAS, collation_key, region_first
 from ruta.web.ui._forms import verify_csrf
 from ruta.web.ui._help import authority, partners_for
 from ruta.web.ui._replay import answered_questions, ask, in_asking_order, replay
@@ -303,6 +305,11 @@ def results(request: Request) -> Response:
     """Show, per pathway, the status, reasons with citations and what to do next."""
     lang = request_language(request)
     profile, _ = replay(read_answers(request))
+    host = profile.get("host_country")
+    if not isinstance(host, str):
+        # Without the country nothing can be assessed, and a card for every pathway of
+        # every country would weigh 170 KB: the pathways by country, each a link to its page.
+        return render(request, "finder/catalog.html", {"countries": _catalog(lang)})
     ranked = sorted_results(profile, lang)
     counts = {status: sum(r["status"] == status for r in ranked) for status in _STATUS_ORDER}
     # No dead ends (issue 15): what is open, then what could open (an answer or a document
@@ -310,10 +317,63 @@ def results(request: Request) -> Response:
     # folded away with their reasons instead of printed one red card after another.
     shown = [r for r in ranked if r["status"] != "ineligible" or _opens_later(r)]
     closed = [r for r in ranked if r not in shown]
-    host = profile.get("host_country")
+    _describe(request, ranked, shown, lang)
+    laws_in = sorted({r["law_lang"] for r in ranked if r["law_lang"] and r["law_lang"] != lang})
     settings = request.app.state.settings
-    # Only the cards shown say whether an office takes the pathway (the closed ones list
-    # their reasons alone): ask for their countries, all at once.
+    context = {
+        "terms": TermExplainer(lang),
+        # The packs cite each law by its official title, in the language it is published in
+        # (no pack carries translated titles): the page says so, and marks each citation's
+        # language so a screen reader reads it right.
+        "laws_in": [language_name(code, lang) for code in laws_in],
+        "results": shown,
+        "closed": closed,
+        "counts": counts,
+        "could_open": [r for r in shown if r["status"] != "eligible"],
+        # What the pathways not open yet still ask, each question once (a card names only
+        # how many of them decide it; its own page lists them).
+        "still_needed": _still_needed(r for r in shown if r["status"] != "eligible"),
+        "authority": authority(host),
+        "partners": partners_for(getattr(settings, "partners", None), host),
+    }
+    return render(request, "finder/results.html", context)
+
+
+@router.get("/results/{pathway_id}", name="finder_pathway")
+def pathway(request: Request, pathway_id: str) -> Response:
+    """One pathway for the answers so far, in full: what it still needs, next steps,
+    documents, fees, rights, deadlines, and the conditions with the laws they come from."""
+    lang = request_language(request)
+    profile, _ = replay(read_answers(request))
+    try:
+        result = pathway_result(profile, pathway_id, lang)
+    except UnknownPathwayError:
+        return render(request, "not_found.html", {}, status_code=404)
+    _describe(request, [result], [result], lang)
+    context = {"terms": TermExplainer(lang), "result": result}
+    return render(request, "finder/pathway.html", context)
+
+
+def pathway_result(profile: dict[str, Any], pathway_id: str, lang: str) -> dict[str, Any]:
+    """The engine's result for one pathway, as plain data (the results page's card).
+
+    Raises:
+        UnknownPathwayError: No pack has ``pathway_id``.
+    """
+    found = evaluate(profile, lang=lang, pathways=[pathway_id]).model_dump(mode="json")
+    result: dict[str, Any] = found["results"][0]
+    return result
+
+
+def _describe(
+    request: Request, ranked: list[dict[str, Any]], shown: list[dict[str, Any]], lang: str
+) -> None:
+    """Add to each result what its card says besides the engine's result: the summary, the
+    language of its laws, and where to apply.
+
+    Only the cards shown say whether an office takes the pathway (the closed ones list
+    their reasons alone): their countries are asked all at once.
+    """
     taken = pathways_with_office(request, {r["host_country"] for r in shown})
     for result in ranked:
         country = result["host_country"]
@@ -325,21 +385,31 @@ def results(request: Request) -> Response:
         result["has_office"] = result["pathway"] in taken.get(country, ())
         result["apply_here"] = result["status"] == "eligible" and result["has_office"]
         result["apply_to"] = authority(country)
-    laws_in = sorted({r["law_lang"] for r in ranked if r["law_lang"] and r["law_lang"] != lang})
-    context = {
-        "terms": TermExplainer(lang),
-        # The packs cite each law by its official title, in the language it is published in
-        # (no pack carries translated titles): the page says so, and marks each citation's
-        # language so a screen reader reads it right.
-        "laws_in": [language_name(code, lang) for code in laws_in],
-        "results": shown,
-        "closed": closed,
-        "counts": counts,
-        "could_open": [r for r in shown if r["status"] != "eligible"],
-        "authority": authority(host if isinstance(host, str) else None),
-        "partners": partners_for(getattr(settings, "partners", None), host),
-    }
-    return render(request, "finder/results.html", context)
+
+
+def _still_needed(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The missing facts of ``results``, each once, in the order they first appear."""
+    needed: dict[str, dict[str, Any]] = {}
+    for result in results:
+        for item in result.get("missing") or ():
+            needed.setdefault(item["fact"], item)
+    return list(needed.values())
+
+
+def _catalog(lang: str) -> list[tuple[str, list[dict[str, str]]]]:
+    """Every pathway of the packs as ``(country name, [{"id", "title"}])``, countries
+    sorted by name as the language sorts them."""
+    by_country: dict[str, list[dict[str, str]]] = {}
+    for pathway_id in sorted(default_catalog().pathways):
+        found = get_pathway(pathway_id)
+        by_country.setdefault(found.host_country, []).append(
+            {"id": pathway_id, "title": found.title(lang)}
+        )
+    named = [
+        (country_name(code, lang), sorted(items, key=lambda i: collation_key(i["title"])))
+        for code, items in by_country.items()
+    ]
+    return sorted(named, key=lambda pair: collation_key(pair[0]))
 
 
 def pathways_with_office(request: Request, countries: Iterable[str]) -> dict[str, set[str]]:
