@@ -61,7 +61,7 @@ class _Page(HTMLParser):
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_report_has_the_distribution_the_model_and_splinks_charts_offline(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], lang: str
 ) -> None:
     from ruta.linkage import SynthConfig, synth_registry
 
@@ -84,6 +84,8 @@ def test_report_has_the_distribution_the_model_and_splinks_charts_offline(
     with pytest.raises(SystemExit) as done:
         main()
     assert not done.value.code
+    # The command's summary writes the threshold as the language does (0.9 / 0,9).
+    assert ("threshold 0.9" if lang == "en" else "umbral 0,9") in capsys.readouterr().err
     page = _Page()
     page.feed(report.read_text(encoding="utf-8"))
     assert page.lang == lang

@@ -265,7 +265,7 @@ def _summary(
     assert result.plan is not None and result.histogram is not None
     t, n = show().texts(lang), show().number
     show().show_plan(err, result.plan, result.notes, lang)
-    threshold = t.gettext("threshold %(value)s") % {"value": result.threshold}
+    threshold = t.gettext("threshold %(value)s") % {"value": show().given(result.threshold, lang)}
     show().show_histogram(err, result.histogram, threshold, lang)
     clusters = result.clusters
     multi = clusters.loc[clusters["cluster_size"] > 1, "cluster_id"].nunique()
@@ -282,7 +282,7 @@ def _summary(
             "people": n(clusters["cluster_id"].nunique(), lang),
             "clusters": n(multi, lang),
             "dups": n(duplicates, lang),
-            "threshold": result.threshold,
+            "threshold": show().given(result.threshold, lang),
             "links": n(links, lang),
             "skipped": n(len(reg.skipped), lang),
             "seconds": n(time.monotonic() - started, lang, 1),

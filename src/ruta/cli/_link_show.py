@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from ruta.linkage import ModelPlan, Registry, ScoreHistogram
 
-__all__ = ["number", "said", "show_histogram", "show_plan", "show_read", "texts"]
+__all__ = ["given", "number", "said", "show_histogram", "show_plan", "show_read", "texts"]
 
 _SHOWN = 20
 _BAR = 32
@@ -49,6 +49,18 @@ def number(value: float, lang: str, digits: int = 0) -> str:
 
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return str(format_decimal(value, format=pattern, locale=_locale(lang)))
+
+
+def given(value: float, lang: str) -> str:
+    """A figure someone gave (a threshold), with the decimals it has, as ``lang`` writes it.
+
+    Examples:
+        >>> given(0.95, "es"), given(0.9, "fr"), given(12.5, "en")
+        ('0,95', '0,9', '12.5')
+    """
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, format="#,##0.######", locale=_locale(lang)))
 
 
 def said(text: str, lang: str) -> str:

@@ -95,10 +95,12 @@ def store_version(connection: Connection) -> StoreVersion:
         SourceError: the database is not a migrated case store.
     """
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    # The driver's own DB-API error (sqlite3.Error, psycopg.Error): anything else is a bug.
+    driver_error: type[Exception] = connection.dialect.loaded_dbapi.Error
     try:
         cursor.execute(_VERSION)
         row = cursor.fetchone()
-    except Exception as exc:  # the DB-API's own error class differs per driver
+    except driver_error as exc:
         raise SourceError(
             N_(
                 "the database has no case store tables (%(error)s); run "
