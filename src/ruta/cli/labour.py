@@ -35,13 +35,20 @@ _MARK = {"HIGH": "", "MEDIUM": " [yellow](MEDIUM)[/]", "UNCERTAIN": " [magenta](
 
 
 def _read(path: str) -> str:
+    from ruta.i18n import N_, Text
     from ruta.labour.pensions import PeriodsError
 
     try:
         return sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or "not a UTF-8 text file"
-        raise PeriodsError(f"cannot read {path}: {reason}", field="PERIODS", problems=[]) from None
+        reason = getattr(exc, "strerror", None) or Text(N_("not a UTF-8 text file"))
+        raise PeriodsError(
+            N_("cannot read %(path)s: %(reason)s"),
+            field="PERIODS",
+            problems=[],
+            path=path,
+            reason=reason,
+        ) from None
 
 
 @app.command("pension")
@@ -76,6 +83,7 @@ def pension(
 ) -> None:
     """Add up contribution periods across states: the agreement that applies, each state's
     pro-rata share, the under-12-months rule, and why, with a citation for every step."""
+    from ruta.i18n import N_
     from ruta.labour.pensions import (
         PensionsError,
         default_catalog,
@@ -84,15 +92,19 @@ def pension(
         totalize,
     )
 
+    lang = cli_language(lang)  # first: the refusals below are said in it
     if fmt not in ("text", "json"):
-        raise PensionsError(f"got {fmt!r}; expected text or json", field="--format")
-    lang = cli_language(lang)
+        raise PensionsError(
+            N_("got %(value)s; expected text or json"), field="--format", value=repr(fmt)
+        )
     if agreement != "auto":
         default_catalog().get(agreement)  # an unknown id fails before the file is read
     try:
         day = dt.date.fromisoformat(as_of) if as_of else dt.datetime.now(dt.UTC).date()
     except ValueError:
-        raise PensionsError(f"got {as_of!r}; expected a date YYYY-MM-DD", field="--as-of") from None
+        raise PensionsError(
+            N_("got %(value)s; expected a date YYYY-MM-DD"), field="--as-of", value=repr(as_of)
+        ) from None
     values = load_parameters(parameters) if parameters else None
     text = _read(periods)
     suffix = Path(periods).suffix.lower()

@@ -12,7 +12,9 @@ from sqlalchemy import inspect, text
 from tests.web.forms import form_values
 from tests.web.ui.conftest import main_text
 
-from ruta.i18n import LANGUAGES
+from ruta.i18n import LANGUAGES, N_
+from ruta.labour.pensions import PensionsError
+from ruta.web.ui import contributions
 from ruta.web.ui.contributions import MAX_ROWS
 
 URL = "/finder/contributions"
@@ -167,6 +169,26 @@ def test_empty_form_and_bad_claim_date(finder_client: TestClient) -> None:
     bad = post_rows(finder_client, data={**HISTORY, "claim-day": "31", "claim-month": "2"})
     assert bad.status_code == 422
     assert '<a href="#claim-day">Enter a real date for your claim' in bad.text
+
+
+def test_an_engine_refusal_is_shown_in_the_page_language(
+    finder_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The form's own checks leave the engine nothing to refuse today; should it refuse, the
+    # page shows its refusal in the page's language, as a form error (not a problem+json).
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise PensionsError(
+            N_("no agreement '%(agreement)s'; expected one of %(known)s or auto"),
+            field="agreement",
+            agreement="nafta",
+            known="mercosur, iberoamerican",
+        )
+
+    monkeypatch.setattr(contributions, "totalize", refuse)
+    page = post_rows(finder_client, data={**HISTORY, "action": "calculate"}, params={"lang": "fr"})
+    assert page.status_code == 422
+    said = "aucun accord 'nafta' ; l'un de mercosur, iberoamerican ou auto est attendu"
+    assert f'<a href="#country-0">{said}</a>' in main_text(page.text).replace("&#39;", "'")
 
 
 def test_a_claim_before_the_convention_applied(finder_client: TestClient) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from ruta.i18n import N_
 from ruta.labour.paygap._errors import PayGapError
 
 __all__ = ["BootstrapResult", "bootstrap"]
@@ -58,9 +59,12 @@ def bootstrap(
     """
     if replications < 2:
         raise PayGapError(
-            f"got {replications}; expected at least 2 replications "
-            "(199 or more for a standard error)",
+            N_(
+                "got %(replications)s; expected at least 2 replications "
+                "(199 or more for a standard error)"
+            ),
             field="bootstrap",
+            replications=str(replications),
         )
     rng = np.random.default_rng(seed)
     n = weights.size

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
+from ruta.i18n import N_
 from ruta.labour.paygap._errors import PayGapError
 from ruta.labour.paygap._survey import Survey
 
@@ -67,9 +68,11 @@ class Design:
             base = base_levels.get(name, cat.levels[0])
             if base not in cat.levels:
                 raise PayGapError(
-                    f"level {base!r} does not occur in {name!r}; its levels are "
-                    f"{', '.join(cat.levels)}",
+                    N_("level %(level)s does not occur in %(column)s; its levels are %(levels)s"),
                     field=f"base_levels.{name}",
+                    level=repr(base),
+                    column=repr(name),
+                    levels=", ".join(cat.levels),
                 )
             b = cat.levels.index(base)
             others = [i for i in range(len(cat.levels)) if i != b]

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import yaml
 
+from ruta.i18n import N_
 from ruta.labour.paygap._errors import SurveyError
 
 __all__ = ["ColumnMap", "load_mapping"]
@@ -65,12 +66,19 @@ class ColumnMap:
         stray = [c for c in self.categorical if c not in self.covariates]
         if stray:
             raise SurveyError(
-                f"{', '.join(stray)} listed as categorical but not among the covariates; "
-                "add them to --covariates or remove them from --categorical",
+                N_(
+                    "%(columns)s listed as categorical but not among the covariates; "
+                    "add them to --covariates or remove them from --categorical"
+                ),
                 field="categorical",
+                columns=", ".join(stray),
             )
         if self.hours_per not in ("week", "month"):
-            raise SurveyError(f"got {self.hours_per!r}; expected week or month", field="hours_per")
+            raise SurveyError(
+                N_("got %(value)s; expected week or month"),
+                field="hours_per",
+                value=repr(self.hours_per),
+            )
 
     @property
     def numeric_covariates(self) -> tuple[str, ...]:
@@ -107,10 +115,12 @@ def _clean(key: str, value: Any) -> Any:
     if key in _LISTS:
         items = value.split(",") if isinstance(value, str) else value
         if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
-            raise SurveyError("expected a list of column names", field=f"mapping.{key}")
+            raise SurveyError(N_("expected a list of column names"), field=f"mapping.{key}")
         return tuple(i.strip() for i in items if i.strip())
     if not isinstance(value, str) or not value.strip():
-        raise SurveyError(f"got {value!r}; expected a column name", field=f"mapping.{key}")
+        raise SurveyError(
+            N_("got %(value)s; expected a column name"), field=f"mapping.{key}", value=repr(value)
+        )
     return value.strip()
 
 
@@ -132,25 +142,40 @@ def load_mapping(path: Path | None, overrides: Mapping[str, Any]) -> ColumnMap:
         try:
             loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except OSError as exc:
-            raise SurveyError(f"cannot read {path} ({exc.strerror})", field="mapping") from None
+            raise SurveyError(
+                N_("cannot read %(path)s (%(reason)s)"),
+                field="mapping",
+                path=str(path),
+                reason=str(exc.strerror),
+            ) from None
         except yaml.YAMLError as exc:
-            raise SurveyError(f"{path} is not valid YAML ({exc})", field="mapping") from None
+            raise SurveyError(
+                N_("%(path)s is not valid YAML (%(reason)s)"),
+                field="mapping",
+                path=str(path),
+                reason=str(exc),
+            ) from None
         if not isinstance(loaded, dict):
-            raise SurveyError(f"{path} must be a YAML mapping of key: column", field="mapping")
+            raise SurveyError(
+                N_("%(path)s must be a YAML mapping of key: column"),
+                field="mapping",
+                path=str(path),
+            )
         unknown = sorted(set(loaded) - known)
         if unknown:
             raise SurveyError(
-                f"unknown keys {', '.join(map(str, unknown))}; expected some of "
-                f"{', '.join(sorted(known))}",
+                N_("unknown keys %(unknown)s; expected some of %(known)s"),
                 field="mapping",
+                unknown=", ".join(map(str, unknown)),
+                known=", ".join(sorted(known)),
             )
         data = {k: _clean(k, v) for k, v in loaded.items() if v is not None}
     data.update({k: _clean(k, v) for k, v in overrides.items() if v not in (None, "", ())})
     for required in ("wage", "migrant"):
         if required not in data:
             raise SurveyError(
-                f"no column named; pass --{required} COL or put '{required}: COL' in the "
-                "mapping file",
+                N_("no column named; pass --%(key)s COL or put '%(key)s: COL' in the mapping file"),
                 field=required,
+                key=required,
             )
     return replace(ColumnMap(wage=data.pop("wage"), migrant=data.pop("migrant")), **data)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from ruta.i18n import N_, Text
 from ruta.labour.paygap._design import Design
 from ruta.labour.paygap._errors import PayGapError
 
@@ -67,25 +68,30 @@ def _chunks(start: int, stop: int) -> list[tuple[int, int]]:
     return [(a, min(a + CHUNK_ROWS, stop)) for a in range(start, stop, CHUNK_ROWS)]
 
 
-def _solve(h: Floats, b: Floats, design: Design, who: str) -> Floats:
+def _solve(h: Floats, b: Floats, design: Design, among: str) -> Floats:
     try:
         factor = np.linalg.cholesky(h)
     except np.linalg.LinAlgError:
-        raise PayGapError(_collinear(h, design, who), field="covariates") from None
+        empty = [design.names[i] for i in range(min(h.shape[0], design.k)) if h[i, i] <= 0]
+        if empty:
+            raise PayGapError(
+                N_(
+                    "%(levels)s never occurs %(among)s: merge the level with another or drop "
+                    "the covariate"
+                ),
+                field="covariates",
+                levels=", ".join(empty),
+                among=among,
+            ) from None
+        raise PayGapError(
+            N_(
+                "the covariates are collinear %(among)s (one is a combination of others): "
+                "drop one of the covariates that measure the same thing"
+            ),
+            field="covariates",
+            among=among,
+        ) from None
     return np.asarray(np.linalg.solve(factor.T, np.linalg.solve(factor, b)))
-
-
-def _collinear(h: Floats, design: Design, who: str) -> str:
-    empty = [design.names[i] for i in range(min(h.shape[0], design.k)) if h[i, i] <= 0]
-    if empty:
-        return (
-            f"{', '.join(empty)} never occurs among {who}: merge the level with "
-            "another or drop the covariate"
-        )
-    return (
-        f"the covariates are collinear among {who} (one is a combination of others): "
-        "drop one of the covariates that measure the same thing"
-    )
 
 
 def _group_moments(
@@ -121,10 +127,14 @@ def point_fit(design: Design, weights: Floats) -> tuple[Fit, tuple[Floats, ...]]
     h_p[:k, :k], h_p[:k, k], h_p[k, :k], h_p[k, k] = h_n, h_b[:, 0], h_b[0, :], h_b[0, 0]
     b_p = np.append(b_n, b_b[0])
     theta = np.empty(layout.size)
-    theta[layout.block("beta_nat")] = _solve(h_a, b_a, design, "nationals")
-    theta[layout.block("beta_mig")] = _solve(h_b, b_b, design, "migrants")
-    theta[layout.block("beta_pooled")] = _solve(h_p, b_p, design, "the pooled sample")
-    theta[layout.block("beta_neumark")] = _solve(h_n, b_n, design, "the pooled sample")
+    # TRANSLATORS: the sample a regression runs on, inside "the covariates are collinear
+    # %(among)s" and "%(levels)s never occurs %(among)s".
+    pooled = Text(N_("among the pooled sample"))
+    nationals, migrants = Text(N_("among nationals")), Text(N_("among migrants"))
+    theta[layout.block("beta_nat")] = _solve(h_a, b_a, design, nationals)
+    theta[layout.block("beta_mig")] = _solve(h_b, b_b, design, migrants)
+    theta[layout.block("beta_pooled")] = _solve(h_p, b_p, design, pooled)
+    theta[layout.block("beta_neumark")] = _solve(h_n, b_n, design, pooled)
     # Row 0 of X'WX is sum(w * x) and entry (0, 0) is sum(w): the weighted means.
     theta[layout.block("xbar_nat")] = h_a[0] / h_a[0, 0]
     theta[layout.block("xbar_mig")] = h_b[0] / h_b[0, 0]

@@ -22,6 +22,7 @@ from fpdf.fonts import FontFace
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ruta.charts import render
+from ruta.i18n import N_
 from ruta.labour.paygap._analysis import PayGap
 from ruta.labour.paygap._errors import PayGapError
 from ruta.labour.paygap._report_model import ReportModel, report_model
@@ -130,11 +131,17 @@ def write_report(result: PayGap, path: Path, lang: str = "en", source: str | Non
     suffix = path.suffix.lower()
     if suffix not in (".html", ".htm", ".pdf"):
         raise PayGapError(
-            f"got {path.name!r}; expected a file ending in .html or .pdf", field="report"
+            N_("got %(name)s; expected a file ending in .html or .pdf"),
+            field="report",
+            name=repr(path.name),
         )
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
-        raise PayGapError(f"directory {directory} does not exist; create it first", field="report")
+        raise PayGapError(
+            N_("directory %(directory)s does not exist; create it first"),
+            field="report",
+            directory=str(directory),
+        )
     model = report_model(result, lang, source or str(result.survey.columns.wage))
     data = render_pdf(model) if suffix == ".pdf" else render_html(model).encode("utf-8")
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")

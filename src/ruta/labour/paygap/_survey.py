@@ -19,6 +19,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
+from ruta.i18n import N_, Text
 from ruta.labour.paygap._errors import SurveyError
 from ruta.labour.paygap._mapping import ColumnMap
 from ruta.labour.paygap._parameters import MethodParameters, method_parameters
@@ -86,19 +87,28 @@ def _open(path: Path, wanted: tuple[str, ...], text_columns: set[str]) -> pa.Tab
                 ),
             )
     except FileNotFoundError:
-        raise SurveyError(f"{path} does not exist", field="DATA") from None
+        raise SurveyError(N_("%(path)s does not exist"), field="DATA", path=str(path)) from None
     except (pa.ArrowInvalid, OSError) as exc:
-        raise SurveyError(f"cannot read {path}: {exc}", field="DATA") from None
-    raise SurveyError(f"{path}: expected a .csv, .csv.gz or .parquet file", field="DATA")
+        raise SurveyError(
+            N_("cannot read %(path)s: %(reason)s"), field="DATA", path=str(path), reason=str(exc)
+        ) from None
+    raise SurveyError(
+        N_("%(path)s: expected a .csv, .csv.gz or .parquet file"), field="DATA", path=str(path)
+    )
 
 
 def _require(path: Path, names: list[str], wanted: tuple[str, ...]) -> None:
     missing = [c for c in wanted if c not in names]
     if missing:
         raise SurveyError(
-            f"{path} has no column {', '.join(map(repr, missing))}; its columns are "
-            f"{', '.join(names)}. Map the right ones with options or a mapping file",
+            N_(
+                "%(path)s has no column %(missing)s; its columns are %(columns)s. Map the "
+                "right ones with options or a mapping file"
+            ),
             field=missing[0],
+            path=str(path),
+            missing=", ".join(map(repr, missing)),
+            columns=", ".join(names),
         )
 
 
@@ -107,7 +117,12 @@ def _numbers(table: pa.Table, name: str) -> Floats:
     try:
         as_float = pc.cast(column, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise SurveyError(f"expected numbers in column {name!r}: {exc}", field=name) from None
+        raise SurveyError(
+            N_("expected numbers in column %(column)s: %(reason)s"),
+            field=name,
+            column=repr(name),
+            reason=str(exc),
+        ) from None
     return np.asarray(as_float.to_numpy(zero_copy_only=False), dtype=np.float64)
 
 
@@ -220,12 +235,29 @@ def survey_from_table(
     order = rows_kept[np.argsort(migrant[rows_kept], kind="stable")]
     n_nationals = int((migrant[order] == 0.0).sum())
     if n_nationals == 0 or n_nationals == order.size:
-        group = "national" if n_nationals == 0 else "migrant"
+        # The reasons are codes (as in the JSON's "dropped"); the row count is written as
+        # English wrote it before (no thousands separator), in every language.
+        reasons = str(dropped) if dropped else Text(N_("none"))
+        if n_nationals == 0:
+            raise SurveyError(
+                N_(
+                    "no national is left among %(rows)s rows once unusable rows are counted "
+                    "out (dropped: %(dropped)s); check the migrant column's values (0/1 or "
+                    "true/false) and the wage, hours and weight columns"
+                ),
+                field=columns.migrant,
+                rows=str(rows),
+                dropped=reasons,
+            )
         raise SurveyError(
-            f"no {group} is left among {rows} rows once unusable rows are counted out "
-            f"(dropped: {dropped or 'none'}); check the migrant column's values (0/1 or "
-            "true/false) and the wage, hours and weight columns",
+            N_(
+                "no migrant is left among %(rows)s rows once unusable rows are counted "
+                "out (dropped: %(dropped)s); check the migrant column's values (0/1 or "
+                "true/false) and the wage, hours and weight columns"
+            ),
             field=columns.migrant,
+            rows=str(rows),
+            dropped=reasons,
         )
     encoded = {c: _encode(v, order) for c, v in labels.items()}
     return Survey(

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ruta.i18n import N_
 from ruta.labour.pensions._errors import AgreementDataError, PensionsError
 from ruta.labour.pensions._schema import AgreementFile, ConventionsFile, Party, Signatory
 
@@ -93,9 +94,11 @@ class AgreementCatalog:
         for agreement in self.agreements:
             if agreement.id == agreement_id:
                 return agreement
-        known = ", ".join(a.id for a in self.agreements)
         raise PensionsError(
-            f"no agreement '{agreement_id}'; expected one of {known} or auto", field="agreement"
+            N_("no agreement '%(agreement)s'; expected one of %(known)s or auto"),
+            field="agreement",
+            agreement=agreement_id,
+            known=", ".join(a.id for a in self.agreements),
         )
 
     def between(self, first: str, second: str, on: dt.date) -> list[Agreement]:
@@ -103,7 +106,7 @@ class AgreementCatalog:
         return [a for a in self.agreements if a.applies_in(first, on) and a.applies_in(second, on)]
 
 
-def read_model(path: Path, model: type[_Model], error: type[Exception]) -> _Model:
+def read_model(path: Path, model: type[_Model], error: type[PensionsError]) -> _Model:
     """Read one YAML file (safe loader) into ``model``; every problem names file and key.
 
     Raises:
@@ -112,9 +115,13 @@ def read_model(path: Path, model: type[_Model], error: type[Exception]) -> _Mode
     try:
         data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise error(f"{path}: cannot read it ({exc.strerror})") from None
+        raise error(
+            N_("%(path)s: cannot read it (%(reason)s)"), path=str(path), reason=str(exc.strerror)
+        ) from None
     except yaml.YAMLError as exc:
-        raise error(f"{path}: not valid YAML ({exc})") from None
+        raise error(
+            N_("%(path)s: not valid YAML (%(reason)s)"), path=str(path), reason=str(exc)
+        ) from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -122,7 +129,9 @@ def read_model(path: Path, model: type[_Model], error: type[Exception]) -> _Mode
             f"{'.'.join(str(part) for part in e['loc']) or '(top)'}: {e['msg']}"
             for e in exc.errors()
         )
-        raise error(f"{path}: {problems}") from None
+        # TRANSLATORS: a data file and what its schema check found (in English, from the
+        # validator); only the punctuation is yours.
+        raise error(N_("%(path)s: %(reason)s"), path=str(path), reason=problems) from None
 
 
 def load_catalog(agreements_dir: Path, conventions: Path) -> AgreementCatalog:
@@ -138,8 +147,14 @@ def load_catalog(agreements_dir: Path, conventions: Path) -> AgreementCatalog:
     by_id: Mapping[str, AgreementFile] = {spec.agreement: spec for spec in specs}
     if len(by_id) != len(specs) or sorted(by_id) != sorted(rules.tie_order):
         raise AgreementDataError(
-            f"{conventions}: tie_order must list each agreement of {agreements_dir} once "
-            f"(files define {sorted(a.agreement for a in specs)}; tie_order is {rules.tie_order})"
+            N_(
+                "%(path)s: tie_order must list each agreement of %(directory)s once "
+                "(files define %(defined)s; tie_order is %(order)s)"
+            ),
+            path=str(conventions),
+            directory=str(agreements_dir),
+            defined=str(sorted(a.agreement for a in specs)),
+            order=str(rules.tie_order),
         )
     digest = hashlib.sha256()
     for path in [*files, conventions]:

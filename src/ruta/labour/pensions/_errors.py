@@ -16,13 +16,19 @@ class PeriodsError(PensionsError):
 
     Attributes:
         problems: One ``(line, field, message)`` per problem found, in file order, so a
-            caller can show every problem at once instead of one per attempt.
+            caller can show every problem at once instead of one per attempt (each
+            message a :class:`ruta.i18n.Text` of the ``labour`` catalog where Ruta wrote it).
     """
 
     def __init__(
-        self, message: str, *, field: str | None = None, problems: list[tuple[int, str, str]]
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        problems: list[tuple[int, str, str]],
+        **values: str | int | float,
     ) -> None:
-        super().__init__(message, field=field)
+        super().__init__(message, field=field, **values)
         self.problems = problems
 
 

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
+from ruta.i18n import N_, Text
 from ruta.labour.pensions._errors import PeriodsError
 from ruta.pathways import COUNTRIES
 
-__all__ = ["FIELDS", "Period", "check_periods", "read_periods"]
+__all__ = ["FIELDS", "Period", "check_periods", "problem_list", "read_periods"]
 
 #: The fields a row may have; the first three are required.
 FIELDS: Final = ("country", "from", "to", "scheme", "voluntary", "wage")
@@ -33,6 +34,9 @@ _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n", ""}
 # A file with more problems than this is almost certainly the wrong file; say so briefly.
 _SHOWN = 20
+# TRANSLATORS: the problems found in a file of contribution periods, each already said in
+# your language ("line 3, from: ...; line 5: ..."): keep it as it is.
+_LISTED = N_("%(problems_shown)s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +62,54 @@ class Period:
         return (self.end - self.start).days + 1
 
 
-def _date(value: Any) -> dt.date | str:
+def _date(value: Any) -> dt.date | Text:
     text = str(value).strip() if value is not None else ""
     if not _ISO_DATE.match(text):
-        return f"expected an ISO date YYYY-MM-DD, got {text!r}"
+        return Text(N_("expected an ISO date YYYY-MM-DD, got %(value)s"), value=repr(text))
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        return f"{text!r} is not a calendar date"
+        return Text(N_("%(value)s is not a calendar date"), value=repr(text))
+
+
+def _late(end: dt.date, as_of: dt.date) -> Text:
+    return Text(
+        N_("%(end)s is after the date of the claim (%(as_of)s)"),
+        end=end.isoformat(),
+        as_of=as_of.isoformat(),
+    )
+
+
+def problem_list(problems: Iterable[tuple[int, str, str]], *, bare: bool = True) -> Text:
+    """The problems as one text, ``line 3, from: ...; line 5: ...``, each part said in the
+    reader's language where it is a :class:`Text`.
+
+    Args:
+        problems: ``(line, field, message)``, in the order to show them.
+        bare: A problem of no field reads ``line 5: ...`` (else ``line 5, : ...``).
+
+    Examples:
+        >>> text = problem_list([(2, "to", _late(dt.date(2031, 1, 1), dt.date(2030, 1, 1))),
+        ...                      (1200, "", "not a list")])
+        >>> text
+        'line 2, to: 2031-01-01 is after the date of the claim (2030-01-01); line 1200: not a list'
+    """
+    parts = {
+        f"p{i}": (
+            Text(N_("line %(line)s: %(problem)s"), line=str(line), problem=message)
+            if bare and not name
+            else Text(
+                N_("line %(line)s, %(field)s: %(problem)s"),
+                line=str(line),
+                field=name,
+                problem=message,
+            )
+        )
+        for i, (line, name, message) in enumerate(problems)
+    }
+    # Not a catalog message: the separator is the same in every language, and each part is
+    # said from its own catalog message. One flat text, however many problems there are.
+    return Text("; ".join(f"%({key})s" for key in parts), **parts)
 
 
 def _row(
@@ -74,26 +118,43 @@ def _row(
     found = len(problems)
     unknown = sorted(str(k) for k in values if k not in FIELDS)
     if unknown:
-        problems.append((line, unknown[0], f"unknown field; expected {', '.join(FIELDS)}"))
+        expected = Text(N_("unknown field; expected %(fields)s"), fields=", ".join(FIELDS))
+        problems.append((line, unknown[0], expected))
     for name in _REQUIRED:
         if values.get(name) in (None, ""):
-            problems.append((line, name, "is required"))
+            problems.append((line, name, Text(N_("is required"))))
     country = str(values.get("country") or "").strip().upper()
     if country and country not in COUNTRIES:
         problems.append(
-            (line, "country", f"{country!r} is not an ISO 3166-1 alpha-3 code (e.g. ARG, BRA)")
+            (
+                line,
+                "country",
+                Text(
+                    N_("%(value)s is not an ISO 3166-1 alpha-3 code (e.g. ARG, BRA)"),
+                    value=repr(country),
+                ),
+            )
         )
     start, end = _date(values.get("from")), _date(values.get("to"))
     for name, parsed in (("from", start), ("to", end)):
         if isinstance(parsed, str) and values.get(name) not in (None, ""):
             problems.append((line, name, parsed))
     if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
-        problems.append((line, "to", f"{end} is before from ({start})"))
+        before = Text(
+            N_("%(end)s is before from (%(start)s)"), end=end.isoformat(), start=start.isoformat()
+        )
+        problems.append((line, "to", before))
     if isinstance(end, dt.date) and end > as_of:
-        problems.append((line, "to", f"{end} is after the date of the claim ({as_of})"))
+        problems.append((line, "to", _late(end, as_of)))
     voluntary = str(values.get("voluntary", "")).strip().lower()
     if voluntary not in _TRUE | _FALSE:
-        problems.append((line, "voluntary", f"expected true or false, got {voluntary!r}"))
+        problems.append(
+            (
+                line,
+                "voluntary",
+                Text(N_("expected true or false, got %(value)s"), value=repr(voluntary)),
+            )
+        )
     wage: Decimal | None = None
     if values.get("wage") not in (None, ""):
         try:
@@ -101,7 +162,10 @@ def _row(
         except InvalidOperation:
             wage = Decimal(-1)
         if not wage.is_finite() or wage <= 0:
-            problems.append((line, "wage", f"expected a positive amount, got {values['wage']!r}"))
+            amount = Text(
+                N_("expected a positive amount, got %(value)s"), value=repr(values["wage"])
+            )
+            problems.append((line, "wage", amount))
     if len(problems) > found or not isinstance(start, dt.date) or not isinstance(end, dt.date):
         return Period("", dt.date.min, dt.date.min, line=line)
     scheme = str(values.get("scheme") or "").strip() or None
@@ -113,15 +177,20 @@ def _json_rows(text: str, source: str) -> Iterable[tuple[int, Any]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PeriodsError(
-            f"{source} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+            N_("%(source)s is not valid JSON: %(reason)s at line %(line)s, column %(column)s"),
             field="PERIODS",
             problems=[(exc.lineno, "", exc.msg)],
+            source=source,
+            reason=exc.msg,
+            line=str(exc.lineno),
+            column=str(exc.colno),
         ) from None
     if not isinstance(data, list):
         raise PeriodsError(
-            f'{source}: expected a JSON list of {{"country", "from", "to"}} objects',
+            N_('%(source)s: expected a JSON list of {"country", "from", "to"} objects'),
             field="PERIODS",
             problems=[(1, "", "not a list")],
+            source=source,
         )
     # Walk the list again to learn the line each element starts on, for the messages.
     decoder, position = json.JSONDecoder(), text.index("[") + 1
@@ -137,10 +206,16 @@ def _csv_rows(text: str, source: str) -> Iterable[tuple[int, Any]]:
     missing = [name for name in _REQUIRED if name not in header]
     if missing:
         raise PeriodsError(
-            f"{source}: the CSV header must name the columns {', '.join(_REQUIRED)} "
-            f"(optional: {', '.join(FIELDS[3:])}); missing: {', '.join(missing)}",
+            N_(
+                "%(source)s: the CSV header must name the columns %(required)s "
+                "(optional: %(optional)s); missing: %(missing)s"
+            ),
             field="PERIODS",
             problems=[(1, name, "missing column") for name in missing],
+            source=source,
+            required=", ".join(_REQUIRED),
+            optional=", ".join(FIELDS[3:]),
+            missing=", ".join(missing),
         )
     reader.fieldnames = header
     for row in reader:
@@ -156,11 +231,7 @@ def check_periods(periods: Iterable[Period], as_of: dt.date) -> list[tuple[int, 
         >>> check_periods([late], dt.date(2030, 1, 1))
         [(2, 'to', '2031-01-01 is after the date of the claim (2030-01-01)')]
     """
-    return [
-        (p.line, "to", f"{p.end} is after the date of the claim ({as_of})")
-        for p in periods
-        if p.end > as_of
-    ]
+    return [(p.line, "to", _late(p.end, as_of)) for p in periods if p.end > as_of]
 
 
 def read_periods(
@@ -197,17 +268,22 @@ def read_periods(
     periods = []
     for line, item in rows:
         if not isinstance(item, Mapping):
-            problems.append((line, "", 'expected an object {"country", "from", "to"}'))
+            expected = Text(N_('expected an object {"country", "from", "to"}'))
+            problems.append((line, "", expected))
             continue
         periods.append(_row(item, line, as_of, problems))
     if not periods and not problems:
-        problems.append((1, "", "no periods: give at least one row"))
+        problems.append((1, "", Text(N_("no periods: give at least one row"))))
     if problems:
         problems.sort()
-        shown = "; ".join(
-            f"line {line}, {name}: {message}" if name else f"line {line}: {message}"
-            for line, name, message in problems[:_SHOWN]
-        )
-        more = f" (and {len(problems) - _SHOWN} more)" if len(problems) > _SHOWN else ""
-        raise PeriodsError(f"{shown}{more}", field=source, problems=problems)
+        shown = problem_list(problems[:_SHOWN])
+        if len(problems) > _SHOWN:
+            raise PeriodsError(
+                N_("%(problems_shown)s (and %(more)s more)"),
+                field=source,
+                problems=problems,
+                problems_shown=shown,
+                more=str(len(problems) - _SHOWN),
+            )
+        raise PeriodsError(_LISTED, field=source, problems=problems, problems_shown=shown)
     return periods

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from ruta.i18n import require_language
+from ruta.i18n import N_, Text, require_language
 from ruta.labour.pensions._agreements import AgreementCatalog, default_catalog
 from ruta.labour.pensions._errors import PeriodsError
 from ruta.labour.pensions._explain import Words, outside_reasons
 from ruta.labour.pensions._ledger import build_ledger, gaps
-from ruta.labour.pensions._periods import Period, check_periods
+from ruta.labour.pensions._periods import Period, check_periods, problem_list
 from ruta.labour.pensions._plan import Plan, countries_in_order, plan
 from ruta.labour.pensions._result import (
     Candidate,
@@ -27,6 +27,9 @@ from ruta.labour.pensions._shares import amount_steps, state_shares
 from ruta.labour.pensions._steps import agreement_steps, no_agreement_step, share_steps
 
 __all__ = ["totalize"]
+
+# The same message as read_periods' list of problems (one msgid in the catalog).
+_LISTED = N_("%(problems_shown)s")
 
 
 def _choose(usable: Sequence[Plan]) -> Plan | None:
@@ -98,13 +101,14 @@ def totalize(
     lang = require_language(lang)
     catalog = catalog or default_catalog()
     problems = check_periods(periods, as_of) or (
-        [] if periods else [(1, "", "no periods: give at least one")]
+        [] if periods else [(1, "", Text(N_("no periods: give at least one")))]
     )
     if problems:
         raise PeriodsError(
-            "; ".join(f"line {line}, {name}: {text}" for line, name, text in problems),
+            _LISTED,
             field="periods",
             problems=problems,
+            problems_shown=problem_list(problems, bare=False),
         )
     considered = catalog.agreements if agreement == "auto" else (catalog.get(agreement),)
     per_month = catalog.conventions.months.days_per_month

@@ -22,6 +22,7 @@ from babel.numbers import format_percent
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from ruta.labour import LabourError
 from ruta.labour.pensions import Period, Totalization, default_catalog, totalize
 from ruta.web.i18n import request_language, translator
 from ruta.web.ratelimit import page_rate_limit
@@ -221,5 +222,11 @@ async def contributions_post(request: Request) -> Response:
     periods, errors = _periods(rows, claim or today, gettext)
     if errors:
         return _page(request, {**values, "errors": errors}, status_code=422)
-    answer = totalize(periods, as_of=claim or today, agreement=agreement, lang=lang)
+    try:
+        answer = totalize(periods, as_of=claim or today, agreement=agreement, lang=lang)
+    except LabourError as exc:
+        # The rows are checked above, so the engine should not refuse them; if it does, the
+        # form says why in the page's language (not an English problem+json).
+        error = ("country-0", exc.say(lang))
+        return _page(request, {**values, "errors": [error]}, status_code=422)
     return _page(request, {**values, "answer": answer, "shares": _shares(answer, lang)})
