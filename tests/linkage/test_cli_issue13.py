@@ -165,7 +165,7 @@ def test_summaries_speak_the_users_language(
     spanish = capsys.readouterr().err
     assert "comparaciones usadas: given_names" in spanish
     assert "se vaciaron 3 fechas de nacimiento imposibles" in spanish
-    assert "(líneas 26, 32, 38)" in spanish and "<- umbral 0.9" in spanish
+    assert "(líneas 26, 32, 38)" in spanish and "<- umbral 0,9" in spanish
     assert re.search(r"47 registros -> 30 personas; .* escrito ", spanish)
     # The engine's reasons, notes and progress lines too.
     assert "address (sin address)" in spanish and "normalizando 47 registros" in spanish
