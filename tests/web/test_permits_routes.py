@@ -118,6 +118,23 @@ def test_form_with_a_tampered_payload(client: TestClient, keys: Path) -> None:
     assert 'class="verdict verdict--valid"' not in r.text and "Ana" not in r.text
 
 
+def test_form_with_a_payload_that_is_not_base45_says_so_in_the_page_language(
+    client: TestClient,
+) -> None:
+    # Not a raised error: the verifier's answer, its reason from the permits catalog.
+    answers = {
+        "es": ("No válido", "El código está dañado o incompleto (caracteres no válidos)."),
+        "fr": ("Non valide", "Le code est endommagé ou incomplet (caractères invalides)."),
+        "en": ("Not valid", "The code is damaged or incomplete (invalid characters)."),
+    }
+    for lang, (label, reason) in answers.items():
+        r = client.post(f"/verify?lang={lang}", data={"payload": "RUTA1:{{{"})
+        assert r.status_code == 200
+        assert f'<span class="verdict-label">{label}</span>' in r.text, lang
+        assert f'<p class="lead">{reason}</p>' in r.text, lang
+        assert "Base45" not in r.text  # the technical detail stays in the JSON answer
+
+
 def test_form_too_large_is_refused_unread(client: TestClient) -> None:
     big = b"\x89PNG" + bytes(11 * 1024 * 1024)
     r = client.post("/verify?lang=en", files={"photo": ("big.png", big, "image/png")})

@@ -7,6 +7,7 @@ answer and 2 for a usage error (through ``ruta.cli.main``).
 
 from __future__ import annotations
 
+import errno
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,13 +18,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ruta.cli._lang import UserLangOption, cli_language
-from ruta.errors import RutaError
-from ruta.i18n import expected_languages, translator
+from ruta.i18n import N_, Text, expected_languages, translator
 from ruta.permits import (
     PURPOSES,
     CardSize,
     KeyStore,
     NotAQrCode,
+    PermitsError,
     StatusList,
     StatusListError,
     TrustList,
@@ -81,12 +82,39 @@ def _emit(text: str, out: Path | None) -> None:
         typer.echo(f"Wrote {out}", err=True)
 
 
+# The system's reasons a file cannot be read, said in the reader's language when the
+# system words them as these (its English); any other reason is shown as the system says it.
+_OS_REASONS = {
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+}
+
+
+def _os_reason(exc: OSError) -> str:
+    """Why a file cannot be read: the system's words, a catalog text when they are known.
+
+    Examples:
+        >>> reason = _os_reason(FileNotFoundError(errno.ENOENT, "No such file or directory"))
+        >>> reason, type(reason).__name__
+        ('No such file or directory', 'Text')
+        >>> _os_reason(OSError(errno.EIO, "Input/output error"))
+        'Input/output error'
+    """
+    known = _OS_REASONS.get(exc.errno or 0)
+    return Text(known) if known is not None and known == exc.strerror else str(exc.strerror)
+
+
 def _read(path: Path, name: str) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise RutaError(
-            f"cannot read {path} ({exc.strerror}); expected a readable file", field=name
+        raise PermitsError(
+            N_("cannot read %(path)s (%(reason)s); expected a readable file"),
+            field=name,
+            path=str(path),
+            reason=_os_reason(exc),
         ) from None
 
 
@@ -167,10 +195,13 @@ def _parse_at(text: str | None) -> datetime | None:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
-        raise RutaError(
-            f"got {text!r}; expected YYYY-MM-DD or an ISO timestamp with a "
-            "timezone such as 2027-01-31T10:00:00Z",
+        raise PermitsError(
+            N_(
+                "got %(value)s; expected YYYY-MM-DD or an ISO timestamp with a timezone such "
+                "as 2027-01-31T10:00:00Z"
+            ),
             field="--at",
+            value=repr(text),
         )
     return moment.astimezone(UTC)
 
@@ -298,15 +329,20 @@ def verify_cmd(
     ] = None,
 ) -> None:
     """Verify a permit offline. Exit 0 valid, 1 not valid, 2 usage error."""
+    lang = cli_language(lang)  # first: the refusals below are said in it
     if payload is None:
-        raise RutaError("missing; expected RUTA1:... text or @FILE", field="PAYLOAD")
+        raise PermitsError(N_("missing; expected RUTA1:... text or @FILE"), field="PAYLOAD")
     if output not in ("text", "json"):
-        raise RutaError(f"got {output!r}; expected text or json", field="--format")
-    if purpose is not None and not is_purpose(purpose):
-        raise RutaError(
-            f"got {purpose!r}; expected one of {', '.join(PURPOSES)}", field="--purpose"
+        raise PermitsError(
+            N_("got %(value)s; expected text or json"), field="--format", value=repr(output)
         )
-    lang = cli_language(lang)
+    if purpose is not None and not is_purpose(purpose):
+        raise PermitsError(
+            N_("got %(value)s; expected one of %(expected)s"),
+            field="--purpose",
+            value=repr(purpose),
+            expected=", ".join(PURPOSES),
+        )
     moment = _parse_at(at)
     text = _payload_text(payload)
     if isinstance(text, VerificationResult):
@@ -356,10 +392,13 @@ def _casework(username: str) -> Iterator[tuple[Session, User, Settings]]:
         with make_sessionmaker(engine)() as session:
             actor = session.scalar(select(User).where(User.username == username))
             if actor is None or not actor.active:
-                raise RutaError(
-                    f"no active user {username!r}; expected an existing officer "
-                    "(see `ruta users create`)",
+                raise PermitsError(
+                    N_(
+                        "no active user %(user)s; expected an existing officer "
+                        "(see `ruta users create`)"
+                    ),
                     field="--as",
+                    user=repr(username),
                 )
             yield session, actor, settings
     finally:
@@ -390,11 +429,15 @@ def issue_cmd(
     from ruta.cases.actions import get_permit
 
     if qr is not None and qr.suffix.lower() not in (".png", ".svg"):
-        raise RutaError(
-            f"got {qr.name!r}; expected a file name ending in .png or .svg", field="--qr"
+        raise PermitsError(
+            N_("got %(value)s; expected a file name ending in .png or .svg"),
+            field="--qr",
+            value=repr(qr.name),
         )
     if card_size not in ("id1", "a6"):
-        raise RutaError(f"got {card_size!r}; expected id1 or a6", field="--card-size")
+        raise PermitsError(
+            N_("got %(value)s; expected id1 or a6"), field="--card-size", value=repr(card_size)
+        )
     host_lang = cli_language(host_lang, "--host-lang")
     holder_lang = cli_language(holder_lang, "--holder-lang")
     with _casework(actor) as (session, user, _settings):

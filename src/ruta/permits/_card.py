@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from ruta.i18n import N_, UnsupportedLanguage, require_language, translator
+from ruta.i18n import LANGUAGES, N_, language_of, translator
 from ruta.names import latin1
 from ruta.permits._codec import unpack
 from ruta.permits._cose import CoseRejected, decode_sign1
-from ruta.permits._errors import PermitsError
+from ruta.permits._errors import PermitsError, reason_of
 from ruta.permits._messages import field_label, right_label
 from ruta.permits._payload import Permit, iso_birth_date, permit_from_claims
 from ruta.permits._qr import make_qr
@@ -83,6 +83,20 @@ def _labels(permit: Permit, langs: list[str]) -> list[tuple[str, str]]:
     return rows
 
 
+def _language(tag: str, field: str) -> str:
+    """The supported language of a card's language tag; a permits refusal naming ``field``
+    (the same sentence as :func:`ruta.i18n.require_language`'s, from the permits catalog)."""
+    lang = language_of(tag)
+    if lang is None:
+        raise PermitsError(
+            N_("got %(value)s; expected one of %(expected)s (a region such as pt-BR is accepted)"),
+            field=field,
+            value=repr(tag),
+            expected=", ".join(LANGUAGES),
+        )
+    return lang
+
+
 def permit_card_pdf(
     payload: str, *, host_lang: str = "es", holder_lang: str = "es", size: CardSize = "id1"
 ) -> bytes:
@@ -97,15 +111,14 @@ def permit_card_pdf(
     Returns:
         The PDF bytes.
     """
-    try:
-        host_lang = require_language(host_lang, field="host_lang")
-        holder_lang = require_language(holder_lang, field="holder_lang")
-    except UnsupportedLanguage as exc:
-        raise PermitsError(exc.message, field=exc.field) from None
+    host_lang = _language(host_lang, "host_lang")
+    holder_lang = _language(holder_lang, "holder_lang")
     try:
         permit = permit_from_claims(decode_sign1(unpack(payload)).claims())
     except (CoseRejected, PermitsError) as exc:
-        raise PermitsError(f"not a RUTA1 permit ({exc})", field="payload") from None
+        raise PermitsError(
+            N_("not a RUTA1 permit (%(reason)s)"), field="payload", reason=reason_of(exc)
+        ) from None
     from fpdf import FPDF
 
     langs = list(dict.fromkeys([host_lang, holder_lang]))

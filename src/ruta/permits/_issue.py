@@ -15,6 +15,7 @@ from typing import Any
 
 import cbor2
 
+from ruta.i18n import N_
 from ruta.permits._codec import MAX_INPUT_BYTES, pack
 from ruta.permits._cose import encode_sign1
 from ruta.permits._errors import PermitsError
@@ -83,9 +84,13 @@ def issue_permit(permit: Permit, signer: Signer) -> str:
     text = pack(encode_sign1(cbor2.dumps(claims_from_permit(permit)), signer))
     if len(text) > MAX_INPUT_BYTES:
         raise PermitsError(
-            f"the signed permit is {len(text)} characters; verifiers accept at "
-            f"most {MAX_INPUT_BYTES} (shorten names or rights)",
+            N_(
+                "the signed permit is %(length)s characters; verifiers accept at most "
+                "%(limit)s (shorten names or rights)"
+            ),
             field="holder",
+            length=str(len(text)),
+            limit=str(MAX_INPUT_BYTES),
         )
     return text
 
@@ -111,13 +116,17 @@ def holder_from_mapping(holder: Mapping[str, Any]) -> Holder:
         )
     except KeyError as exc:
         raise PermitsError(
-            f"missing {exc.args[0]}; expected given_names, surname_1, "
-            "date_of_birth, nationality, sex",
+            N_(
+                "missing %(name)s; expected given_names, surname_1, date_of_birth, nationality, sex"
+            ),
             field=f"holder.{exc.args[0]}",
+            name=str(exc.args[0]),
         ) from None
     except ValueError as exc:
         raise PermitsError(
-            f"{exc}; expected ISO dates and a hex photo hash", field="holder"
+            N_("%(reason)s; expected ISO dates and a hex photo hash"),
+            field="holder",
+            reason=str(exc),
         ) from None
 
 
@@ -159,7 +168,7 @@ def issue_for_application(
     file); casework keeps the link in its permit row.
     """
     if not application_id:
-        raise PermitsError("got ''; expected the application id", field="application_id")
+        raise PermitsError(N_("got ''; expected the application id"), field="application_id")
     store = KeyStore(keys_dir)
     if development_keys and not any(i.country == host_country for i in store.local_issuers()):
         # Development and demo: "keys generated at first run". Production provisions the

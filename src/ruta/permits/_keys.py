@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
+from ruta.i18n import N_
 from ruta.permits._errors import KeyStoreError
 
 __all__ = [
@@ -79,9 +80,11 @@ def load_public_key(spki_der: bytes) -> ec.EllipticCurvePublicKey:
     try:
         key = serialization.load_der_public_key(spki_der)
     except ValueError as exc:
-        raise KeyStoreError(f"not a DER SubjectPublicKeyInfo ({exc})", field="public_key") from None
+        raise KeyStoreError(
+            N_("not a DER SubjectPublicKeyInfo (%(reason)s)"), field="public_key", reason=str(exc)
+        ) from None
     if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
-        raise KeyStoreError("expected an EC P-256 (secp256r1) public key", field="public_key")
+        raise KeyStoreError(N_("expected an EC P-256 (secp256r1) public key"), field="public_key")
     return key
 
 
@@ -90,9 +93,9 @@ def public_key_from_pem(pem: bytes) -> bytes:
     try:
         key = serialization.load_pem_public_key(pem)
     except ValueError:
-        raise KeyStoreError("not a PEM public key", field="operator_key") from None
+        raise KeyStoreError(N_("not a PEM public key"), field="operator_key") from None
     if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
-        raise KeyStoreError("expected an EC P-256 public key", field="operator_key")
+        raise KeyStoreError(N_("expected an EC P-256 public key"), field="operator_key")
     return public_key_der(key)
 
 
@@ -124,7 +127,7 @@ class PemSigner:
 
     def __init__(self, private_key: ec.EllipticCurvePrivateKey) -> None:
         if not isinstance(private_key.curve, ec.SECP256R1):
-            raise KeyStoreError("expected an EC P-256 (secp256r1) private key", field="key")
+            raise KeyStoreError(N_("expected an EC P-256 (secp256r1) private key"), field="key")
         self._key = private_key
         self._spki = public_key_der(private_key.public_key())
         self._kid = kid_for(self._spki)
@@ -135,13 +138,20 @@ class PemSigner:
         try:
             key = serialization.load_pem_private_key(path.read_bytes(), password=password)
         except FileNotFoundError:
-            raise KeyStoreError(f"key file {path} does not exist", field="key") from None
+            raise KeyStoreError(
+                N_("key file %(path)s does not exist"), field="key", path=str(path)
+            ) from None
         except (ValueError, TypeError) as exc:
             raise KeyStoreError(
-                f"{path} is not a readable PEM private key ({exc})", field="key"
+                N_("%(path)s is not a readable PEM private key (%(reason)s)"),
+                field="key",
+                path=str(path),
+                reason=str(exc),
             ) from None
         if not isinstance(key, ec.EllipticCurvePrivateKey):
-            raise KeyStoreError(f"{path} holds a non-EC key; expected EC P-256", field="key")
+            raise KeyStoreError(
+                N_("%(path)s holds a non-EC key; expected EC P-256"), field="key", path=str(path)
+            )
         return cls(key)
 
     def to_pem(self) -> bytes:

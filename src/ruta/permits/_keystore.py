@@ -24,7 +24,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ruta.permits._errors import KeyStoreError, TrustListError
+from ruta.i18n import N_
+from ruta.permits._errors import KeyStoreError, TrustListError, reason_of
 from ruta.permits._keys import PemSigner, generate_private_key
 from ruta.permits._status import PermitStatus, StatusList
 from ruta.permits._trust import TrustedIssuer, TrustList, merge_trust_lists
@@ -76,7 +77,9 @@ class KeyStore:
             len(country) != 3 or not country.isalpha() or not country.isupper()
         ):
             raise KeyStoreError(
-                f"got {country!r}; expected an ISO 3166-1 alpha-3 code like COL", field="country"
+                N_("got %(value)s; expected an ISO 3166-1 alpha-3 code like COL"),
+                field="country",
+                value=repr(country),
             )
         with self._locked():
             if not (self.root / "operator.pem").exists():
@@ -129,7 +132,12 @@ class KeyStore:
         try:
             return [TrustedIssuer.from_json(x) for x in json.loads(path.read_text())]
         except (ValueError, TypeError, TrustListError) as exc:
-            raise KeyStoreError(f"{path} is not a list of issuers ({exc})", field="dir") from None
+            raise KeyStoreError(
+                N_("%(path)s is not a list of issuers (%(reason)s)"),
+                field="dir",
+                path=str(path),
+                reason=reason_of(exc),
+            ) from None
 
     def local_issuers(self) -> list[TrustedIssuer]:
         """Issuing keys created in this store, oldest first."""
@@ -145,17 +153,24 @@ class KeyStore:
         keys = [i for i in self.local_issuers() if i.country == country and i.valid_at(at)]
         if not keys:
             raise KeyStoreError(
-                f"no signing key for {country} valid at {at:%Y-%m-%d} in "
-                f"{self.root}; run `ruta permits keys init --country {country}`",
+                N_(
+                    "no signing key for %(country)s valid at %(date)s in %(dir)s; run "
+                    "`ruta permits keys init --country %(country)s`"
+                ),
                 field="country",
+                country=country,
+                date=f"{at:%Y-%m-%d}",
+                dir=str(self.root),
             )
         return PemSigner.from_file(self.root / "issuers" / country / f"{keys[-1].kid.hex()}.pem")
 
     def _need(self, path: Path) -> Path:
         if not path.exists():
             raise KeyStoreError(
-                f"{path} does not exist; run `ruta permits keys init --dir {self.root}` first",
+                N_("%(path)s does not exist; run `ruta permits keys init --dir %(dir)s` first"),
                 field="dir",
+                path=str(path),
+                dir=str(self.root),
             )
         return path
 
@@ -195,9 +210,13 @@ class KeyStore:
         newest = [i for i in self.local_issuers() if i.country == country]
         if not newest:
             raise KeyStoreError(
-                f"no key for {country} in {self.root}; run `ruta permits "
-                f"keys init --country {country}`",
+                N_(
+                    "no key for %(country)s in %(dir)s; run `ruta permits keys init "
+                    "--country %(country)s`"
+                ),
                 field="country",
+                country=country,
+                dir=str(self.root),
             )
         return PemSigner.from_file(self.root / "issuers" / country / f"{newest[-1].kid.hex()}.pem")
 

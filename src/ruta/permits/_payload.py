@@ -25,6 +25,7 @@ from typing import Any, Literal, NoReturn
 
 import cbor2
 
+from ruta.i18n import N_, Text
 from ruta.permits._errors import PermitsError
 
 __all__ = [
@@ -122,37 +123,42 @@ class Permit:
         # Every verification builds a Permit, so the error texts are only formatted when a
         # check fails (an eager f-string per check cost more than the checks themselves).
         if not _ALPHA3.match(self.issuer_country):
-            _fail("issuer_country", self.issuer_country, "an ISO 3166-1 alpha-3 code such as COL")
+            _fail(
+                "issuer_country", self.issuer_country, N_("an ISO 3166-1 alpha-3 code such as COL")
+            )
         if not 0 < len(self.permit_id) <= 64:
-            _fail("permit_id", self.permit_id, "1 to 64 characters")
+            _fail("permit_id", self.permit_id, N_("1 to 64 characters"))
         if not self.valid_from <= self.valid_until:
             _fail(
-                "valid_until", self.valid_until, f"a date on or after valid_from {self.valid_from}"
+                "valid_until",
+                self.valid_until,
+                N_("a date on or after valid_from %(date)s"),
+                date=str(self.valid_from),
             )
         if not self.status_index >= 0:
-            _fail("status_index", self.status_index, "a non-negative integer")
+            _fail("status_index", self.status_index, N_("a non-negative integer"))
         if self.status_uri is not None and not _URI.match(self.status_uri):
-            _fail("status_uri", self.status_uri, "an absolute https:// or http:// URI")
+            _fail("status_uri", self.status_uri, N_("an absolute https:// or http:// URI"))
         if self.issued_at.tzinfo is None:
-            _fail("issued_at", self.issued_at, "a timezone-aware UTC datetime")
+            _fail("issued_at", self.issued_at, N_("a timezone-aware UTC datetime"))
         for right in self.rights:
             if not _RIGHT.match(right):
-                _fail("rights", right, "a lowercase word like 'work'")
+                _fail("rights", right, N_("a lowercase word like 'work'"))
         for code in self.work_restrictions:
             if not _RIGHT.match(code):
-                _fail("work_restrictions", code, "a lowercase code like 'hours_limited'")
+                _fail("work_restrictions", code, N_("a lowercase code like 'hours_limited'"))
         h = self.holder
         if not (h.given_names.strip() and h.surname_1.strip()):
-            _fail("holder.surname_1", h.surname_1, "non-empty given names and first surname")
+            _fail("holder.surname_1", h.surname_1, N_("non-empty given names and first surname"))
         if h.nationality is not None and not _ALPHA3.match(h.nationality):
-            _fail("holder.nationality", h.nationality, "an ISO 3166-1 alpha-3 code such as VEN")
+            _fail("holder.nationality", h.nationality, N_("an ISO 3166-1 alpha-3 code such as VEN"))
         if h.sex is not None and h.sex not in _SEXES:
-            _fail("holder.sex", h.sex, "one of F, M, X")
+            _fail("holder.sex", h.sex, N_("one of F, M, X"))
         if isinstance(h.date_of_birth, str) and not _REDUCED_DOB.match(h.date_of_birth):
             _fail(
                 "holder.date_of_birth",
                 h.date_of_birth,
-                "a date, or YYYY or YYYY-MM when only the year or the month is known",
+                N_("a date, or YYYY or YYYY-MM when only the year or the month is known"),
             )
 
     @property
@@ -178,8 +184,15 @@ def _exp_timestamp(valid_until: date) -> int:
     return (valid_until.toordinal() - _EPOCH_ORDINAL + 1) * 86_400
 
 
-def _fail(name: str, value: object, expected: str) -> NoReturn:
-    raise PermitsError(f"got {value!r}; expected {expected}", field=name)
+def _fail(name: str, value: object, expected: str, **values: str) -> NoReturn:
+    """Refuse ``value`` of the field ``name``; ``expected`` is a catalog message (``N_``,
+    a test checks every call) with its ``values``."""
+    raise PermitsError(
+        N_("got %(value)s; expected %(expected)s"),
+        field=name,
+        value=repr(value),
+        expected=Text(expected, **values),
+    )
 
 
 def claims_from_permit(p: Permit) -> dict[Any, Any]:
@@ -235,7 +248,7 @@ def permit_from_claims(claims: Mapping[Any, Any]) -> Permit:
         PermitsError: naming the first claim that does not follow the layout.
     """
     if not isinstance(claims, Mapping):
-        raise PermitsError("claims must be a CBOR map", field="payload")
+        raise PermitsError(N_("claims must be a CBOR map"), field="payload")
     if PRIVATE_CLAIM in claims:
         return _standard(claims)
     return _legacy(claims)
@@ -273,7 +286,10 @@ def _standard(claims: Mapping[Any, Any]) -> Permit:
         r = claims[PRIVATE_CLAIM]
         if r.get("v") != _PRIVATE_VERSION:
             raise PermitsError(
-                f"got {r.get('v')!r}; expected {_PRIVATE_VERSION}", field=f"{PRIVATE_CLAIM}.v"
+                N_("got %(value)s; expected %(expected)s"),
+                field=f"{PRIVATE_CLAIM}.v",
+                value=repr(r.get("v")),
+                expected=str(_PRIVATE_VERSION),
             )
         nbf, exp = _int(claims[CLAIM_NBF]), _int(claims[CLAIM_EXP])
         # Validity is whole days (UTC): the dates a person reads on the card.
@@ -302,7 +318,9 @@ def _standard(claims: Mapping[Any, Any]) -> Permit:
         raise
     except _CLAIM_ERRORS as exc:
         raise PermitsError(
-            f"claims do not follow the RUTA1 standard layout ({exc!r})", field="payload"
+            N_("claims do not follow the RUTA1 standard layout (%(reason)s)"),
+            field="payload",
+            reason=repr(exc),
         ) from None
     return permit
 
@@ -311,7 +329,12 @@ def _legacy(claims: Mapping[Any, Any]) -> Permit:
     try:
         r = claims[CLAIM_RUTA]
         if r.get("v") != 1:
-            raise PermitsError(f"got {r.get('v')!r}; expected 1", field="ruta.v")
+            raise PermitsError(
+                N_("got %(value)s; expected %(expected)s"),
+                field="ruta.v",
+                value=repr(r.get("v")),
+                expected="1",
+            )
         permit = Permit(
             permit_id=_text(r["id"]),
             permit_type=_opt_text(r.get("t")),
@@ -329,10 +352,12 @@ def _legacy(claims: Mapping[Any, Any]) -> Permit:
         raise
     except _CLAIM_ERRORS as exc:
         raise PermitsError(
-            f"claims do not follow the RUTA1 layout ({exc!r})", field="payload"
+            N_("claims do not follow the RUTA1 layout (%(reason)s)"),
+            field="payload",
+            reason=repr(exc),
         ) from None
     if exp != _exp_timestamp(permit.valid_until):
-        raise PermitsError("exp does not match ruta.vu", field="payload")
+        raise PermitsError(N_("exp does not match ruta.vu"), field="payload")
     return permit
 
 

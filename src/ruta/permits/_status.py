@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from ruta.i18n import N_
 from ruta.permits._errors import StatusListError
 from ruta.permits._keys import Signer, kid_for
 from ruta.permits._signed_json import b64d, b64e, sign_document, signature_valid
@@ -64,14 +65,20 @@ class StatusList:
         """
         if not 0 <= index < _MAX_ENTRIES:
             raise StatusListError(
-                f"got {index}; expected 0 <= index < {_MAX_ENTRIES}", field="status_index"
+                N_("got %(value)s; expected 0 <= index < %(limit)s"),
+                field="status_index",
+                value=str(index),
+                limit=str(_MAX_ENTRIES),
             )
         self.ensure_capacity(index)
         if self.get(index) == "revoked" and status != "revoked":
             raise StatusListError(
-                f"permit at index {index} is revoked; revocation is final "
-                "(issue a new permit instead)",
+                N_(
+                    "permit at index %(index)s is revoked; revocation is final "
+                    "(issue a new permit instead)"
+                ),
                 field="status",
+                index=str(index),
             )
         byte, slot = divmod(index * _BITS, 8)
         self._data[byte] = (self._data[byte] & ~(0b11 << slot)) | (_CODES[status] << slot)
@@ -120,13 +127,16 @@ class StatusList:
             kid = bytes.fromhex(doc["signature"]["kid"])
         except (ValueError, KeyError, TypeError, AttributeError, zlib.error) as exc:
             raise StatusListError(
-                f"not a Ruta status list ({exc!r})", field="status_list"
+                N_("not a Ruta status list (%(reason)s)"), field="status_list", reason=repr(exc)
             ) from None
         if trust_list is not None and not _signed_by_issuer(doc, kid, issuer, trust_list):
             raise StatusListError(
-                f"the status list for {issuer} is not signed by a key of "
-                f"{issuer} on the trust list",
+                N_(
+                    "the status list for %(country)s is not signed by a key of %(country)s "
+                    "on the trust list"
+                ),
                 field="status_list.signature",
+                country=issuer,
             )
         return cls(issuer, data, issued_at)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from ruta.i18n import N_
 from ruta.permits._errors import KeyStoreError, TrustListError
 from ruta.permits._keys import Signer, kid_for, load_public_key
 from ruta.permits._signed_json import b64d, b64e, sign_document, signature_valid
@@ -64,13 +65,18 @@ class TrustedIssuer:
             )
         except (KeyError, TypeError, ValueError, KeyStoreError) as exc:
             raise TrustListError(
-                f"malformed issuer entry ({exc!r}); expected country, kid, "
-                "public_key, valid_from, valid_until",
+                N_(
+                    "malformed issuer entry (%(reason)s); expected country, kid, "
+                    "public_key, valid_from, valid_until"
+                ),
                 field="issuers",
+                reason=repr(exc),
             ) from None
         if kid_for(der) != issuer.kid:
             raise TrustListError(
-                f"kid {issuer.kid.hex()} does not match its public key", field="issuers.kid"
+                N_("kid %(kid)s does not match its public key"),
+                field="issuers.kid",
+                kid=issuer.kid.hex(),
             )
         return issuer
 
@@ -111,7 +117,7 @@ class TrustList:
     def to_json(self, signer: Signer) -> str:
         """The list as signed JSON text; ``signer`` must hold the operator key."""
         if signer.public_key_der != self.operator_key_der:
-            raise TrustListError("the signer is not this list's operator key", field="operator")
+            raise TrustListError(N_("the signer is not this list's operator key"), field="operator")
         doc = {
             "type": _TYPE,
             "version": 1,
@@ -144,18 +150,21 @@ class TrustList:
             issued_at = _utc(doc["issued_at"])
             entries = doc["issuers"]
         except (ValueError, KeyError, TypeError, AttributeError, KeyStoreError) as exc:
-            raise TrustListError(f"not a Ruta trust list ({exc!r})", field="trust_list") from None
+            raise TrustListError(
+                N_("not a Ruta trust list (%(reason)s)"), field="trust_list", reason=repr(exc)
+            ) from None
         if operator_keys is not None and op_der not in operator_keys:
             raise TrustListError(
-                "the list operator key is not one this verifier trusts", field="trust_list.operator"
+                N_("the list operator key is not one this verifier trusts"),
+                field="trust_list.operator",
             )
         if not signature_valid(doc, op_key):
             raise TrustListError(
-                "the operator signature of the trust list does not verify",
+                N_("the operator signature of the trust list does not verify"),
                 field="trust_list.signature",
             )
         if not isinstance(entries, list):
-            raise TrustListError("issuers must be a list", field="trust_list.issuers")
+            raise TrustListError(N_("issuers must be a list"), field="trust_list.issuers")
         return cls(op_der, (TrustedIssuer.from_json(e) for e in entries), issued_at)
 
 
