@@ -249,3 +249,77 @@ def test_a_payload_that_is_not_base45_is_an_answer_in_the_language_of_lang(cli, 
         assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
         assert reason in done.stdout, done.stdout
         assert re.search(r"bad_base45|Base45", done.stdout) is None
+
+
+# --- every ruta permits command takes --lang: its refusals and its messages ---------------
+
+
+def test_every_permits_command_says_its_refusals_in_the_language_of_lang(
+    cli, tmp_path, keys
+) -> None:
+    init = cli("permits", "keys", "init", "--country", "C0L", "--dir", str(keys), "--lang", "es")
+    assert init.returncode == 2 and "Traceback" not in init.stderr
+    assert _error_line(init.stderr) == (
+        "Error: country: se recibió 'C0L'; se esperaba un código ISO 3166-1 alfa-3 como COL"
+    )
+    missing = tmp_path / "other.json"
+    imported = cli("permits", "trust-list", "import", str(missing), "--lang", "fr")
+    assert imported.returncode == 2
+    assert _error_line(imported.stderr) == (
+        f"Error: file: impossible de lire {missing} (Aucun fichier ou dossier de ce nom) ; "
+        "attendu : un fichier lisible"
+    )
+    status = cli("permits", "status-list", "export", "--country", "ARG", "--dir", str(keys))
+    english = _error_line(status.stderr)
+    spanish = _error_line(
+        cli(
+            "permits",
+            "status-list",
+            "export",
+            "--country",
+            "ARG",
+            "--dir",
+            str(keys),
+            "--lang",
+            "es",
+        ).stderr
+    )
+    path = keys / "status" / "ARG.json"
+    assert english == (
+        f"Error: dir: {path} does not exist; run `ruta permits keys init --dir {keys}` first"
+    )
+    assert spanish == (
+        f"Error: dir: {path} no existe; ejecute primero `ruta permits keys init --dir {keys}`"
+    )
+
+
+def test_a_permits_command_speaks_the_language_of_lang(cli, tmp_path) -> None:
+    keys = tmp_path / "new"
+    done = cli("permits", "keys", "init", "--country", "COL", "--dir", str(keys), "--lang", "es")
+    assert done.returncode == 0, done.stderr
+    first, second = done.stdout.splitlines()
+    assert (
+        first == f"Almacén de claves listo en {keys} (lista de confianza: {keys}/trust-list.json)"
+    )
+    assert second.startswith("Clave de emisión de COL: kid ") and " firma del " in second
+    out = tmp_path / "trust.json"
+    exported = cli("permits", "trust-list", "export", "--dir", str(keys), "--out", str(out))
+    assert exported.returncode == 0 and exported.stderr == f"Wrote {out}\n"
+    french = cli(
+        "permits", "trust-list", "export", "--dir", str(keys), "--out", str(out), "--lang", "fr"
+    )
+    assert french.stderr == f"{out} écrit\n"
+
+
+def test_a_casework_permits_command_says_its_refusal_in_the_language_of_lang(ruta) -> None:
+    args = ("permits", "revoke", "COL-X", "--reason", "fraud", "--as", "nobody")
+    english, spanish = ruta(*args), ruta(*args, "--lang", "es")
+    assert english.returncode == spanish.returncode == 2
+    assert _error_line(english.stderr) == (
+        "Error: --as: no active user 'nobody'; expected an existing officer "
+        "(see `ruta users create`)"
+    )
+    assert _error_line(spanish.stderr) == (
+        "Error: --as: no hay ningún usuario activo 'nobody'; se espera un funcionario "
+        "existente (vea `ruta users create`)"
+    )

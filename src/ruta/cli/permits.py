@@ -74,12 +74,13 @@ OperatorOpt = Annotated[
 ]
 
 
-def _emit(text: str, out: Path | None) -> None:
+def _emit(text: str, out: Path | None, lang: str) -> None:
     if out is None:
         typer.echo(text, nl=False)
     else:
         write_atomic(out, text)
-        typer.echo(f"Wrote {out}", err=True)
+        _ = translator(lang, "permits").gettext
+        typer.echo(_("Wrote %(path)s") % {"path": out}, err=True)
 
 
 # The system's reasons a file cannot be read, said in the reader's language when the
@@ -131,24 +132,37 @@ def keys_init(
     rotate: Annotated[
         bool, typer.Option(help="Add a new key; the old one keeps verifying.")
     ] = False,
+    lang: UserLangOption = None,
 ) -> None:
     """Create the operator key and (with --country) an issuing key and status list."""
+    _ = translator(cli_language(lang), "permits").gettext
     store = KeyStore(directory)
     issuer = store.init(country.upper() if country else None, rotate=rotate)
-    typer.echo(f"Key store ready in {directory} (trust list: {directory / 'trust-list.json'})")
+    typer.echo(
+        _("Key store ready in %(dir)s (trust list: %(path)s)")
+        % {"dir": directory, "path": directory / "trust-list.json"}
+    )
     if issuer is not None:
-        until = f"{issuer.valid_until:%Y-%m-%d}" if issuer.valid_until else "open end"
+        until = f"{issuer.valid_until:%Y-%m-%d}" if issuer.valid_until else _("open end")
         typer.echo(
-            f"Issuing key for {issuer.country}: kid {issuer.kid.hex()}, "
-            f"signs from {issuer.valid_from:%Y-%m-%d} to {until}"
+            _("Issuing key for %(country)s: kid %(kid)s, signs from %(start)s to %(end)s")
+            % {
+                "country": issuer.country,
+                "kid": issuer.kid.hex(),
+                "start": f"{issuer.valid_from:%Y-%m-%d}",
+                "end": until,
+            }
         )
 
 
 @trust_app.command("export")
-def trust_export(directory: DirOpt = DEFAULT_DIR, out: OutOpt = None) -> None:
+def trust_export(
+    directory: DirOpt = DEFAULT_DIR, out: OutOpt = None, lang: UserLangOption = None
+) -> None:
     """Write the store's signed trust list, for verifiers and regional hubs."""
+    lang = cli_language(lang)
     store = KeyStore(directory)
-    _emit(store.trust_list().to_json(store.operator_signer()), out)
+    _emit(store.trust_list().to_json(store.operator_signer()), out, lang)
 
 
 @trust_app.command("import")
@@ -156,11 +170,16 @@ def trust_import(
     file: Annotated[Path, typer.Argument(help="A trust list from another operator.")],
     directory: DirOpt = DEFAULT_DIR,
     operator_key: OperatorOpt = None,
+    lang: UserLangOption = None,
 ) -> None:
     """Check another operator's list and add its issuers to this store's list."""
+    _ = translator(cli_language(lang), "permits").gettext
     other = TrustList.from_json(_read(file, "file"), _pinned(operator_key))
     added = KeyStore(directory).import_trust_list(other)
-    typer.echo(f"Imported {added} new issuer key(s) from {file}; {len(other.issuers)} listed.")
+    typer.echo(
+        _("Imported %(added)s new issuer key(s) from %(file)s; %(listed)s listed.")
+        % {"added": added, "file": file, "listed": len(other.issuers)}
+    )
 
 
 @trust_app.command("merge")
@@ -168,11 +187,13 @@ def trust_merge(
     files: Annotated[list[Path], typer.Argument(help="Trust lists to aggregate.")],
     directory: DirOpt = DEFAULT_DIR,
     out: OutOpt = None,
+    lang: UserLangOption = None,
 ) -> None:
     """Merge several lists (each signature checked) into one signed by this store's operator."""
+    lang = cli_language(lang)
     lists = [TrustList.from_json(_read(f, "files")) for f in files]
     op = KeyStore(directory).operator_signer()
-    _emit(merge_trust_lists(lists, op.public_key_der).to_json(op), out)
+    _emit(merge_trust_lists(lists, op.public_key_der).to_json(op), out, lang)
 
 
 @status_app.command("export")
@@ -180,9 +201,11 @@ def status_export(
     country: Annotated[str, typer.Option(help="Issuing country, ISO alpha-3.")],
     directory: DirOpt = DEFAULT_DIR,
     out: OutOpt = None,
+    lang: UserLangOption = None,
 ) -> None:
     """Re-sign the country's status list with a fresh issue time and write it."""
-    _emit(KeyStore(directory).signed_status_list(country.upper()), out)
+    lang = cli_language(lang)
+    _emit(KeyStore(directory).signed_status_list(country.upper()), out, lang)
 
 
 def _parse_at(text: str | None) -> datetime | None:
@@ -420,14 +443,18 @@ def issue_cmd(
         str, typer.Option(help=f"Card language of the holder: {expected_languages()} (BCP 47).")
     ] = "es",
     out: OutOpt = None,
+    lang: UserLangOption = None,
 ) -> None:
     """Output the signed permit of an approved application (payload, and QR with --qr).
 
     The permit is signed when the supervisor approves (``do_decide``); this command hands
-    out that permit, as a read audited by casework.
+    out that permit, as a read audited by casework. ``--lang`` is the language of the
+    command's messages and refusals; the card's are ``--host-lang`` and ``--holder-lang``.
     """
     from ruta.cases.actions import get_permit
 
+    lang = cli_language(lang)
+    _ = translator(lang, "permits").gettext
     if qr is not None and qr.suffix.lower() not in (".png", ".svg"):
         raise PermitsError(
             N_("got %(value)s; expected a file name ending in .png or .svg"),
@@ -443,7 +470,10 @@ def issue_cmd(
     with _casework(actor) as (session, user, _settings):
         permit = get_permit(session, user, application)
         payload, permit_id = permit.payload, permit.permit_id
-        validity = f"{permit.valid_from} to {permit.valid_until}"
+        validity = _("%(start)s to %(end)s") % {
+            "start": permit.valid_from,
+            "end": permit.valid_until,
+        }
     if qr is not None:
         tmp = qr.with_name(f".{qr.name}.tmp{qr.suffix}")
         make_qr(payload).save(str(tmp), scale=6, border=4)
@@ -453,25 +483,43 @@ def issue_cmd(
         write_atomic(
             card, permit_card_pdf(payload, host_lang=host_lang, holder_lang=holder_lang, size=size)
         )
-    _emit(payload + "\n", out)
+    _emit(payload + "\n", out, lang)
     typer.echo(
-        f"Permit {permit_id}, valid {validity}"
-        + (f"; QR in {qr}" if qr else "")
-        + (f"; card in {card}" if card else ""),
+        _("Permit %(permit)s, valid %(validity)s") % {"permit": permit_id, "validity": validity}
+        + (_("; QR in %(path)s") % {"path": qr} if qr else "")
+        + (_("; card in %(path)s") % {"path": card} if card else ""),
         err=True,
     )
 
 
-def _set_status(permit_id: str, status: str, reason: str, actor: str) -> None:
+# What a status change says, one whole sentence per status (the status is a word in it).
+_STATUS_CHANGED = {
+    "revoked": N_(
+        "Permit %(permit)s is now revoked (status-list index %(index)s); verifiers see it "
+        "with the next status list."
+    ),
+    "suspended": N_(
+        "Permit %(permit)s is now suspended (status-list index %(index)s); verifiers see it "
+        "with the next status list."
+    ),
+    "valid": N_(
+        "Permit %(permit)s is now valid (status-list index %(index)s); verifiers see it "
+        "with the next status list."
+    ),
+}
+
+
+def _set_status(permit_id: str, status: str, reason: str, actor: str, lang: str | None) -> None:
     from ruta.cases.actions import do_set_permit_status
 
+    _ = translator(cli_language(lang), "permits").gettext
     with _casework(actor) as (session, user, settings):
         permit = do_set_permit_status(
             session, user, permit_id, status, reason, keys_dir=settings.resolved_keys_dir
         )
         typer.echo(
-            f"Permit {permit.permit_id} is now {permit.status} (status-list index "
-            f"{permit.status_index}); verifiers see it with the next status list."
+            _(_STATUS_CHANGED[permit.status])
+            % {"permit": permit.permit_id, "index": permit.status_index}
         )
 
 
@@ -479,18 +527,24 @@ ReasonOpt = Annotated[str, typer.Option(help="Why (recorded in the audit log).")
 
 
 @app.command("revoke")
-def revoke_cmd(permit_id: str, reason: ReasonOpt, actor: ActorOpt) -> None:
+def revoke_cmd(
+    permit_id: str, reason: ReasonOpt, actor: ActorOpt, lang: UserLangOption = None
+) -> None:
     """Revoke a permit (final; a supervisor of the issuing country)."""
-    _set_status(permit_id, "revoked", reason, actor)
+    _set_status(permit_id, "revoked", reason, actor, lang)
 
 
 @app.command("suspend")
-def suspend_cmd(permit_id: str, reason: ReasonOpt, actor: ActorOpt) -> None:
+def suspend_cmd(
+    permit_id: str, reason: ReasonOpt, actor: ActorOpt, lang: UserLangOption = None
+) -> None:
     """Suspend a permit until it is reinstated."""
-    _set_status(permit_id, "suspended", reason, actor)
+    _set_status(permit_id, "suspended", reason, actor, lang)
 
 
 @app.command("reinstate")
-def reinstate_cmd(permit_id: str, reason: ReasonOpt, actor: ActorOpt) -> None:
+def reinstate_cmd(
+    permit_id: str, reason: ReasonOpt, actor: ActorOpt, lang: UserLangOption = None
+) -> None:
     """Lift a suspension."""
-    _set_status(permit_id, "valid", reason, actor)
+    _set_status(permit_id, "valid", reason, actor, lang)
