@@ -270,6 +270,33 @@ def test_a_spanish_case_page_speaks_spanish_in_its_history(site: Site, submitted
     assert re.search(r"Asignado a cw\. \S", page)
 
 
+def test_a_permits_refusal_at_approval_is_said_in_the_page_language(site: Site, submitted) -> None:
+    # The permits package's refusals are permits catalog texts: a key store whose issuers
+    # file is damaged stops the approval with the reason in the supervisor's language.
+    keys = site.app.state.settings.resolved_keys_dir
+    keys.mkdir(parents=True, exist_ok=True)
+    (keys / "issuers.json").write_text('[{"country": "ARG"}]')
+    app_id = submitted()
+    officer = site.signed_in("cw")
+    _to_review(officer, app_id)
+    _post(officer, app_id, "propose", outcome="approved", reasons="All conditions met")
+    refused = _post(
+        site.signed_in("sup", lang="es"),
+        app_id,
+        "decide",
+        decision_outcome="approved",
+        decision_reasons="All conditions met",
+    )
+    assert refused.status_code == 422
+    text = main_text(refused.text)
+    assert (
+        f"{keys / 'issuers.json'} no es una lista de emisores (issuers: entrada de emisor mal "
+        "formada (KeyError(&#39;public_key&#39;)); se esperan country, kid, public_key, "
+        "valid_from, valid_until)"
+    ) in text, text
+    assert "tag--decision_proposed" in refused.text  # nothing was decided
+
+
 def test_an_approved_applicant_sees_and_downloads_the_permit(site: Site, submitted) -> None:
     # Issue 15: the tracking page of an approved application showed no permit.
     app_id = submitted()
