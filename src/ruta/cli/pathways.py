@@ -29,6 +29,7 @@ from ruta.pathways import (
     get_pathway,
     list_pathways,
     parse_date,
+    problem_text,
     template_ids,
     vocabulary,
 )
@@ -79,20 +80,29 @@ def _date(value: str | None, name: str) -> dt.date | None:
     try:
         return parse_date(value)
     except ValueError as exc:
-        raise PathwaysError(str(exc), field=name) from None
+        raise PathwaysError(N_("%(problem)s"), field=name, problem=problem_text(exc)) from None
 
 
 def _read_profile(path: str) -> Any:
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise ProfileError(f"cannot read {path}: {exc.strerror}", field="PROFILE") from None
+        raise ProfileError(
+            N_("cannot read %(path)s: %(reason)s"),
+            field="PROFILE",
+            path=path,
+            reason=str(exc.strerror),
+        ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ProfileError(
-            f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+            N_("%(path)s is not valid JSON: %(problem)s at line %(line)s, column %(column)s"),
             field="PROFILE",
+            path=path,
+            problem=exc.msg,
+            line=str(exc.lineno),
+            column=str(exc.colno),
         ) from None
 
 
@@ -179,9 +189,11 @@ def check(
     packs: PacksOption = None,
 ) -> None:
     """Which pathways are open to this person, why, and what is missing."""
-    if fmt not in ("text", "json"):
-        raise PathwaysError(f"'{fmt}' is not a format; expected text or json", field="--format")
     lang = cli_language(lang)
+    if fmt not in ("text", "json"):
+        raise PathwaysError(
+            N_("'%(format)s' is not a format; expected text or json"), field="--format", format=fmt
+        )
     _use_packs(packs)
     result = evaluate(_read_profile(profile), _date(as_of, "--as-of"), lang, pathway or None)
     if fmt == "json":
@@ -210,8 +222,9 @@ def list_command(
     day = _date(as_of, "--as-of") or dt.datetime.now(dt.UTC).date()
     if country is not None and not list_pathways(country.upper()):
         raise PathwaysError(
-            f"no pathways for '{country}'; expected an ISO alpha-3 code such as ARG, BRA, COL",
+            N_("no pathways for '%(country)s'; expected an ISO alpha-3 code such as ARG, BRA, COL"),
             field="--country",
+            country=country,
         )
     table = Table(title=_("Ruta pathways (%(date)s)") % {"date": day.isoformat()})
     for name in (_("id"), _("country"), _("title"), _("window"), _("confidence"), _("pack")):
@@ -330,7 +343,9 @@ def compare_command(
     """The states' versions of a treaty pathway side by side, departures marked (≠)."""
     lang = cli_language(lang)
     if fmt not in ("text", "csv", "json"):
-        raise PathwaysError(f"'{fmt}' is not a format; use text, csv or json", field="--format")
+        raise PathwaysError(
+            N_("'%(format)s' is not a format; use text, csv or json"), field="--format", format=fmt
+        )
     table = compare(template, lang)
     if fmt == "csv":
         sys.stdout.write(comparison_csv(table))
@@ -381,23 +396,31 @@ def simulate_command(
     lang: UserLangOption = None,
 ) -> None:
     """Evaluate every pathway for a whole population (policy simulation)."""
-    _use_packs(packs)
     language = cli_language(lang)
+    _use_packs(packs)
     if engine not in ("duckdb", "spark"):
         raise PathwaysError(
-            f"'{engine}' is not an engine; expected duckdb or spark", field="--engine"
+            N_("'%(engine)s' is not an engine; expected duckdb or spark"),
+            field="--engine",
+            engine=engine,
         )
     if summary_out is not None and engine != "duckdb":
         raise PathwaysError(
-            "--summary-out is computed by the duckdb engine; drop --engine spark or the summary",
+            N_(
+                "--summary-out is computed by the duckdb engine; drop --engine spark or the summary"
+            ),
             field="--summary-out",
         )
     if summary_out is not None and summary_out.exists() and not summary_out.is_dir():
-        raise PathwaysError(f"{summary_out} is a file; expected a folder", field="--summary-out")
+        raise PathwaysError(
+            N_("%(path)s is a file; expected a folder"),
+            field="--summary-out",
+            path=str(summary_out),
+        )
     if not population.exists():
-        raise ProfileError(f"{population} does not exist", field="POP")
+        raise ProfileError(N_("%(path)s does not exist"), field="POP", path=str(population))
     if out_path.suffix.lower() != ".parquet":
-        raise PathwaysError("the results file must end in .parquet", field="--out")
+        raise PathwaysError(N_("the results file must end in .parquet"), field="--out")
     day = _date(as_of, "--as-of")
     with Progress(
         TextColumn("{task.description}"),
@@ -461,6 +484,7 @@ def test_command(
         str | None, typer.Argument(help="Pack file stem (e.g. mercosur); all by default.")
     ] = None,
     packs: PacksOption = None,
+    lang: UserLangOption = None,
 ) -> None:
     """Run the packs' scenario tests and check their coverage; exit 1 on any failure.
 
@@ -476,6 +500,7 @@ def test_command(
         shipped_catalog,
     )
 
+    cli_language(lang)  # the language of its refusals (a broken pack, no test file)
     folders = _use_packs(packs)
     suites: list[tuple[Path, Any, bool]] = [] if packs else [(PACKS_DIR, shipped_catalog(), True)]
     for folder in packs or folders:
@@ -499,7 +524,10 @@ def test_command(
             gaps.update(coverage(catalog, directory, only=only))
     if pack is not None and passed + failed == 0:
         raise PathwaysError(
-            f"no test file {pack}.tests.yaml in {', '.join(map(str, packs or []))}", field="PACK"
+            N_("no test file %(pack)s.tests.yaml in %(folders)s"),
+            field="PACK",
+            pack=pack,
+            folders=", ".join(map(str, packs or [])),
         )
     for pathway_id, problems in sorted(gaps.items()):
         out.print(f"[red]GAP[/] {pathway_id}: {'; '.join(problems)}")

@@ -28,7 +28,14 @@ from ruta.pathways._compare import (
     template_ids,
 )
 from ruta.pathways._engine import ENGINE_VERSION, Verdict, evaluate, judge
-from ruta.pathways._errors import PackError, PathwaysError, ProfileError, UnknownPathwayError
+from ruta.pathways._errors import (
+    BadValue,
+    PackError,
+    PathwaysError,
+    ProfileError,
+    UnknownPathwayError,
+    problem_text,
+)
 from ruta.pathways._facts import COUNTRIES, Vocabulary, country_name, vocabulary
 from ruta.pathways._finder import next_question
 from ruta.pathways._model import Condition, Document, Pathway
@@ -48,6 +55,7 @@ __all__ = [
     "COUNTRIES",
     "ENGINE_VERSION",
     "PACKS_DIR",
+    "BadValue",
     "CaseOutcome",
     "Catalog",
     "CitationSpec",
@@ -85,6 +93,7 @@ __all__ = [
     "packs_version",
     "parse_date",
     "parse_profile",
+    "problem_text",
     "question_for",
     "run_pack_tests",
     "shipped_catalog",

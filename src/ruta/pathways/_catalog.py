@@ -15,8 +15,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ruta.i18n import LANGUAGES, translator
-from ruta.pathways._errors import PackError, UnknownPathwayError
+from ruta.i18n import LANGUAGES, N_, translator
+from ruta.i18n import Text as CatalogText
+from ruta.pathways._errors import PackError, UnknownPathwayError, problem_text, pydantic_problem
 from ruta.pathways._expr import (
     ExprError,
     Fact,
@@ -98,14 +99,18 @@ def read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise PackError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise PackError(
+            N_("%(path)s: cannot be read (%(reason)s)"), path=str(path), reason=str(exc.strerror)
+        ) from None
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506  # _LineLoader is a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise PackError(f"{where}: YAML syntax error: {problem}") from None
+        raise PackError(
+            N_("%(where)s: YAML syntax error: %(problem)s"), where=where, problem=problem
+        ) from None
 
 
 def _line_of(raw: Any, loc: Sequence[Any]) -> int | None:
@@ -124,10 +129,16 @@ def _line_of(raw: Any, loc: Sequence[Any]) -> int | None:
 
 
 def _fail(path: Path, raw: Any, loc: Sequence[Any], problem: str) -> PackError:
+    """The refusal of a pack file at ``loc``: ``file:line: dotted.loc: problem`` (the
+    problem a catalog text, or pydantic's English)."""
     line = _line_of(raw, loc)
     where = f"{path}:{line}" if line else str(path)
     dotted = ".".join(str(p) for p in loc)
-    return PackError(f"{where}: {dotted}: {problem}" if dotted else f"{where}: {problem}")
+    if dotted:
+        return PackError(
+            N_("%(where)s: %(dotted)s: %(problem)s"), where=where, dotted=dotted, problem=problem
+        )
+    return PackError(N_("%(where)s: %(problem)s"), where=where, problem=problem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,10 +167,20 @@ class Catalog:
         except KeyError:
             prefix = pathway_id.split(".", 1)[0]
             near = [p for p in self.pathways if p.startswith(prefix + ".")]
-            hint = f"; pathways of that country: {', '.join(near)}" if near else ""
+            if near:
+                raise UnknownPathwayError(
+                    N_(
+                        "unknown pathway '%(pathway)s'; pathways of that country: %(near)s "
+                        "(see `ruta pathways list`)"
+                    ),
+                    field="pathway",
+                    pathway=pathway_id,
+                    near=", ".join(near),
+                ) from None
             raise UnknownPathwayError(
-                f"unknown pathway '{pathway_id}'{hint} (see `ruta pathways list`)",
+                N_("unknown pathway '%(pathway)s' (see `ruta pathways list`)"),
                 field="pathway",
+                pathway=pathway_id,
             ) from None
 
     def for_country(self, country: str | None) -> list[Pathway]:
@@ -221,24 +242,36 @@ class _Builder:
         self.facts = fact_catalog()
         self.vocab = vocabulary()
 
-    def fail(self, loc: Sequence[Any], problem: str) -> PackError:
-        return _fail(self.path, self.raw, loc, problem)
+    def fail(self, loc: Sequence[Any], message: str, **values: str) -> PackError:
+        """The refusal of this pack at ``loc``: ``message`` is a catalog message (a literal:
+        a test checks every call) with its ``values``."""
+        return _fail(self.path, self.raw, loc, CatalogText(message, **values))
 
     def check_expr(self, expr: Pred | Term, params: Mapping[str, Timeline], loc: list[Any]) -> None:
         list_scope: list[str] = []
         for node in walk(expr):
             if isinstance(node, Fact) and node.path not in self.facts:
-                raise self.fail(loc, f"unknown fact '{node.path}' (see data/facts.yaml)")
+                raise self.fail(
+                    loc, N_("unknown fact '%(fact)s' (see data/facts.yaml)"), fact=node.path
+                )
             if isinstance(node, Param) and node.name not in params:
-                raise self.fail(loc, f"parameter '{node.name}' is not defined for this pathway")
+                raise self.fail(
+                    loc,
+                    N_("parameter '%(name)s' is not defined for this pathway"),
+                    name=node.name,
+                )
             if isinstance(node, Quant | Pick):
                 info = self.facts.get(node.list_fact)
                 if info is None or info.kind != "list":
-                    raise self.fail(loc, f"'{node.list_fact}' is not a list fact")
+                    raise self.fail(loc, N_("'%(fact)s' is not a list fact"), fact=node.list_fact)
                 list_scope.append(node.list_fact)
             if isinstance(node, Item):
                 if not list_scope:
-                    raise self.fail(loc, f"'item: {node.field}' used outside some/every/none")
+                    raise self.fail(
+                        loc,
+                        N_("'item: %(item)s' used outside some/every/none"),
+                        item=node.field,
+                    )
                 lists = list_scope
                 if node.scope is not None:  # the quantifier named by `as:` (checked by the parser)
                     lists = [
@@ -248,13 +281,14 @@ class _Builder:
                     ]
                 fields = set().union(*(self.facts[f].items for f in lists))
                 if node.field not in fields:
-                    raise self.fail(loc, f"list items have no field '{node.field}'")
+                    raise self.fail(loc, N_("list items have no field '%(item)s'"), item=node.field)
 
     def parse(self, raw: Any, loc: list[Any], params: Mapping[str, Timeline]) -> Pred:
         try:
             pred = parse_pred(raw)
         except ExprError as exc:
-            raise self.fail(loc, f"bad condition: {exc}") from None
+            problem = problem_text(exc)
+            raise self.fail(loc, N_("bad condition: %(problem)s"), problem=problem) from None
         self.check_expr(pred, params, loc)
         return pred
 
@@ -278,22 +312,32 @@ class _Builder:
         base = TemplateSpec()
         if spec.template is not None:
             if spec.template not in self.pack.templates:
-                raise self.fail([*loc, "template"], f"no template '{spec.template}' in this pack")
+                raise self.fail(
+                    [*loc, "template"],
+                    N_("no template '%(template)s' in this pack"),
+                    template=spec.template,
+                )
             base = self.pack.templates[spec.template]
         raw_params = {**base.parameters, **spec.parameters}
         if HOST_PARAM in raw_params:
-            raise self.fail([*loc, "parameters"], f"'{HOST_PARAM}' is set by the engine")
+            raise self.fail(
+                [*loc, "parameters"], N_("'%(name)s' is set by the engine"), name=HOST_PARAM
+            )
         # The pathway's own host, for conditions a template writes once for every host.
         raw_params[HOST_PARAM] = spec.host_country
         try:
             params = {name: _timeline(name, value) for name, value in raw_params.items()}
         except (ValidationError, ExprError) as exc:
-            raise self.fail([*loc, "parameters"], f"bad parameter: {exc}") from None
+            raise self.fail(
+                [*loc, "parameters"], N_("bad parameter: %(problem)s"), problem=problem_text(exc)
+            ) from None
         fields = {}
         for name in ("title", "summary", "instrument", "grants", "next_steps"):
             value = getattr(spec, name) or getattr(base, name)
             if value is None:
-                raise self.fail(loc, f"'{name}' is required (in the pathway or its template)")
+                raise self.fail(
+                    loc, N_("'%(name)s' is required (in the pathway or its template)"), name=name
+                )
             fields[name] = value
         instrument: CitationSpec = fields["instrument"]
         window = spec.window or base.window or WindowSpec()
@@ -303,12 +347,14 @@ class _Builder:
         ]
         for right in fields["grants"].rights:
             if right not in self.vocab.rights:
-                raise self.fail([*loc, "grants"], f"unknown right '{right}'")
+                raise self.fail([*loc, "grants"], N_("unknown right '%(right)s'"), right=right)
         documents = []
         for doc in _merge_by_id(base.documents, spec.documents, spec.drop_documents):
             for kind in doc.any_of:
                 if kind not in self.vocab.documents:
-                    raise self.fail([*loc, "documents"], f"unknown document type '{kind}'")
+                    raise self.fail(
+                        [*loc, "documents"], N_("unknown document type '%(kind)s'"), kind=kind
+                    )
             when = self.parse(doc.when, [*loc, "documents"], params) if doc.when else None
             documents.append(
                 Document(
@@ -336,7 +382,9 @@ class _Builder:
             try:
                 term = parse_term(deadline.date)
             except ExprError as exc:
-                raise self.fail([*loc, "deadlines"], f"bad deadline: {exc}") from None
+                raise self.fail(
+                    [*loc, "deadlines"], N_("bad deadline: %(problem)s"), problem=problem_text(exc)
+                ) from None
             self.check_expr(term, params, [*loc, "deadlines"])
             deadlines.append(Deadline(deadline.id, deadline.text, term))
         transitions = [Transition(t.to, t.text) for t in (spec.transitions or base.transitions)]
@@ -370,16 +418,22 @@ def pack_files(directory: Path) -> list[Path]:
 def _folder_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise PackError(
-            f"{folder}: not a folder of rule packs; expected a directory holding <pack>.yaml "
-            "files (check --packs and RUTA_PACKS, paths separated by ':')",
+            N_(
+                "%(folder)s: not a folder of rule packs; expected a directory holding "
+                "<pack>.yaml files (check --packs and RUTA_PACKS, paths separated by ':')"
+            ),
             field="packs",
+            folder=str(folder),
         )
     files = pack_files(folder)
     if not files:
         raise PackError(
-            f"{folder}: no pack files; expected <pack>.yaml files (and <pack>.tests.yaml "
-            "scenario tests) in this folder",
+            N_(
+                "%(folder)s: no pack files; expected <pack>.yaml files (and <pack>.tests.yaml "
+                "scenario tests) in this folder"
+            ),
             field="packs",
+            folder=str(folder),
         )
     return files
 
@@ -390,7 +444,7 @@ def _read_pack(path: Path) -> tuple[Any, PackFile]:
         return raw, PackFile.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise _fail(path, raw, err["loc"], str(err["msg"])) from None
+        raise _fail(path, raw, err["loc"], pydantic_problem(err)) from None
 
 
 def load_catalog(
@@ -445,7 +499,9 @@ def load_catalog(
             for index, spec in enumerate(pack.pathways):
                 if spec.id in layer:
                     raise builder.fail(
-                        ["pathways", index, "id"], f"pathway '{spec.id}' defined twice"
+                        ["pathways", index, "id"],
+                        N_("pathway '%(pathway)s' defined twice"),
+                        pathway=spec.id,
                     )
                 layer.add(spec.id)
                 pathways[spec.id] = builder.pathway(index, spec)
@@ -454,11 +510,20 @@ def load_catalog(
         for transition in pathway.transitions:
             if transition.to in pathways:
                 continue
-            problem = f"pathway {pathway.id}: transition to unknown '{transition.to}'"
             if pathway.id in origin:  # point at the pathway in its file
                 where, index = origin[pathway.id]
-                raise where.fail(["pathways", index, "transitions"], problem)
-            raise PackError(f"{pathway.pack_file or pathway.pack}: {problem}")
+                raise where.fail(
+                    ["pathways", index, "transitions"],
+                    N_("pathway %(pathway)s: transition to unknown '%(to)s'"),
+                    pathway=pathway.id,
+                    to=transition.to,
+                )
+            raise PackError(
+                N_("%(where)s: pathway %(pathway)s: transition to unknown '%(to)s'"),
+                where=str(pathway.pack_file or pathway.pack),
+                pathway=pathway.id,
+                to=transition.to,
+            )
     return Catalog(pathways, digest.hexdigest()[:12], versions, tuple(extra))
 
 

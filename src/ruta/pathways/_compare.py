@@ -36,7 +36,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from ruta.i18n import translator
+from ruta.i18n import N_, translator
 from ruta.pathways._catalog import PACKS_DIR, _read_pack, default_catalog, pack_files
 from ruta.pathways._errors import PathwaysError
 from ruta.pathways._facts import vocabulary
@@ -159,8 +159,10 @@ def _find(template: str, directory: Path) -> tuple[PackFile, str, TemplateSpec]:
             if _template_key(pack.pack, name) == template:
                 return pack, name, spec
     raise PathwaysError(
-        f"no template '{template}'; use one of {', '.join(template_ids(directory))}",
+        N_("no template '%(template)s'; use one of %(templates)s"),
         field="--template",
+        template=template,
+        templates=", ".join(template_ids(directory)),
     )
 
 

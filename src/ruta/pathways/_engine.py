@@ -488,7 +488,7 @@ def evaluate(
     try:
         lang = require_language(lang)
     except UnsupportedLanguage as exc:
-        raise PathwaysError(exc.message, field="lang") from None
+        raise PathwaysError(N_("%(problem)s"), field="lang", problem=exc.message) from None
     parsed = parse_profile(profile)
     facts = parsed.facts()
     day = as_of or dt.datetime.now(dt.UTC).date()

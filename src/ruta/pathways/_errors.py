@@ -1,14 +1,77 @@
-"""Exception tree of the pathways package."""
+"""Exception tree of the pathways package.
+
+Every refusal is a catalog text (:class:`ruta.i18n.Text`) of the ``pathways`` catalog: a
+message with named placeholders and its values. Its ``message`` is the English sentence
+(what Python callers, the logs and the API's clients read); :meth:`~ruta.errors.RutaError.say`
+gives it in the reader's language (``ruta pathways ... --lang``, the eligibility API's
+``Accept-Language``, the finder's pages).
+"""
 
 from __future__ import annotations
 
-from ruta.errors import RutaError
+from collections.abc import Mapping
+from typing import Any, ClassVar, Final
 
-__all__ = ["PackError", "PathwaysError", "ProfileError", "UnknownPathwayError"]
+from ruta.errors import RutaError
+from ruta.i18n import N_, Text
+
+__all__ = [
+    "BadValue",
+    "PackError",
+    "PathwaysError",
+    "ProfileError",
+    "UnknownPathwayError",
+    "problem_text",
+    "pydantic_problem",
+]
+
+# Pydantic's messages a pack file or a profile most often meets, as catalog texts: its type,
+# its English message (exactly pydantic's) and the context values the message names.
+# TRANSLATORS: pydantic's validation messages about a rule pack's or a profile's field.
+_PYDANTIC: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
+    "missing": (N_("Field required"), ()),
+    "extra_forbidden": (N_("Extra inputs are not permitted"), ()),
+    "string_type": (N_("Input should be a valid string"), ()),
+    "list_type": (N_("Input should be a valid list"), ()),
+    "dict_type": (N_("Input should be a valid dictionary"), ()),
+    "int_type": (N_("Input should be a valid integer"), ()),
+    "int_parsing": (
+        N_("Input should be a valid integer, unable to parse string as an integer"),
+        (),
+    ),
+    "bool_type": (N_("Input should be a valid boolean"), ()),
+    "bool_parsing": (N_("Input should be a valid boolean, unable to interpret input"), ()),
+    "string_pattern_mismatch": (N_("String should match pattern '%(pattern)s'"), ("pattern",)),
+    "greater_than_equal": (N_("Input should be greater than or equal to %(ge)s"), ("ge",)),
+}
 
 
 class PathwaysError(RutaError):
-    """Base of every error the pathways package raises on bad input."""
+    """Base of every error the pathways package raises on bad input.
+
+    Args:
+        message: The catalog message (``N_("unknown fact '%(fact)s'")``, a literal: a test
+            checks every raise site under ``ruta.pathways``), or a :class:`ruta.i18n.Text`
+            (another refusal's ``message``, kept sayable).
+        field: The input field the refusal is about.
+        values: The message's placeholders (paths, ids, codes; a :class:`Text` value, such
+            as the problem inside a pack file's location, is said in the same language).
+
+    Examples:
+        >>> from ruta.i18n import N_
+        >>> error = ProfileError(N_("%(path)s does not exist"), path="people.csv", field="POP")
+        >>> str(error), error.say("es")
+        ('POP: people.csv does not exist', 'people.csv no existe')
+    """
+
+    #: Said from the pathways catalog by every caller that says errors in a language.
+    domain: ClassVar[str | None] = "pathways"
+
+    def __init__(
+        self, message: str, *, field: str | None = None, **values: str | int | float
+    ) -> None:
+        text = message if isinstance(message, Text) and not values else Text(message, **values)
+        super().__init__(text, field=field)
 
 
 class PackError(PathwaysError):
@@ -21,3 +84,67 @@ class ProfileError(PathwaysError):
 
 class UnknownPathwayError(PathwaysError):
     """A pathway id that no loaded pack defines."""
+
+
+class BadValue(ValueError):
+    """A value a validator refuses (inside pydantic, which wants a ``ValueError``), its
+    message a ``pathways`` catalog text: ``str()`` is the English sentence, :attr:`text`
+    the sayable one that :class:`ProfileError` and :class:`PackError` carry on.
+
+    Examples:
+        >>> from ruta.i18n import N_
+        >>> error = BadValue(N_("window closes before it opens"))
+        >>> str(error), type(error.text).__name__
+        ('window closes before it opens', 'Text')
+    """
+
+    def __init__(self, message: str, **values: str | int | float) -> None:
+        self.text = message if isinstance(message, Text) and not values else Text(message, **values)
+        super().__init__(self.text)
+
+
+def pydantic_problem(error: Mapping[str, Any]) -> str:
+    """The problem of one pydantic error as a sayable text: a :class:`BadValue`'s own, a
+    common pydantic message as a ``pathways`` catalog text, else pydantic's English.
+
+    The English is always pydantic's own sentence (a catalog text is used only when it
+    reads exactly so).
+
+    Examples:
+        >>> problem = pydantic_problem({"type": "missing", "msg": "Field required"})
+        >>> problem, type(problem).__name__
+        ('Field required', 'Text')
+        >>> pydantic_problem({"type": "new_kind", "msg": "Something new"})
+        'Something new'
+        >>> cause = BadValue(N_("window closes before it opens"))
+        >>> error = {"type": "value_error", "msg": f"Value error, {cause}", "ctx": {"error": cause}}
+        >>> pydantic_problem(error).say(lambda m: m.replace("window", "ventana"), str)
+        'Value error, ventana closes before it opens'
+    """
+    msg = str(error.get("msg", ""))
+    ctx = error.get("ctx") or {}
+    cause = ctx.get("error")
+    if isinstance(cause, BadValue):
+        # Pydantic's English prefix stays (a pack author's messages read as before).
+        if msg == f"Value error, {cause.text}":
+            return Text(N_("Value error, %(problem)s"), problem=cause.text)
+        return cause.text
+    known = _PYDANTIC.get(str(error.get("type", "")))
+    if known is not None:
+        message, keys = known
+        values = {k: str(ctx[k]) for k in keys if k in ctx}
+        if len(values) == len(keys):
+            text = Text(message, **values)
+            if text == msg:
+                return text
+    return msg
+
+
+def problem_text(exc: BaseException) -> str:
+    """The sayable message of an exception a refusal carries on: the :class:`Text` of a
+    :class:`BadValue` or of a pathways refusal, else its English ``str()``."""
+    if isinstance(exc, BadValue):
+        return exc.text
+    if isinstance(exc, RutaError):
+        return exc.message
+    return str(exc)

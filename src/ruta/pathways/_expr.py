@@ -34,6 +34,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
+from ruta.i18n import N_, Text
+from ruta.pathways._errors import BadValue
+
 __all__ = [
     "All",
     "Any_",
@@ -64,11 +67,25 @@ CmpOp = Literal["eq", "ne", "lt", "le", "gt", "ge"]
 Unit = Literal["days", "months", "years", "business_days"]
 
 
-class ExprError(ValueError):
-    """A malformed expression; ``path`` says where inside the condition."""
+class ExprError(BadValue):
+    """A malformed expression; ``path`` says where inside the condition.
 
-    def __init__(self, message: str, path: str = "") -> None:
-        super().__init__(f"{path}: {message}" if path else message)
+    Args:
+        message: The catalog message (``N_("unknown term '%(key)s'")``).
+        path: Where inside the condition (``all[1].eq``); empty at its top.
+        values: The message's placeholders.
+
+    Examples:
+        >>> error = ExprError(N_("unknown term '%(key)s'"), "all[0]", key="fcat")
+        >>> str(error)
+        "all[0]: unknown term 'fcat'"
+    """
+
+    def __init__(self, message: str, path: str = "", **values: str | int | float) -> None:
+        text = Text(message, **values)
+        if path:
+            text = Text(N_("%(path)s: %(problem)s"), path=path, problem=text)
+        super().__init__(text)
         self.path = path
 
 
@@ -227,14 +244,16 @@ _SHIFTS: dict[str, tuple[Unit, int]] = {
 def _single_key(node: Mapping[str, Any], path: str) -> tuple[str, Any]:
     if len(node) != 1:
         keys = ", ".join(sorted(map(str, node))) or "nothing"
-        raise ExprError(f"an expression is a mapping of exactly one key, got {keys}", path)
+        raise ExprError(
+            N_("an expression is a mapping of exactly one key, got %(keys)s"), path, keys=keys
+        )
     ((key, value),) = node.items()
     return str(key), value
 
 
 def _pair(value: Any, key: str, path: str) -> tuple[Any, Any]:
     if not isinstance(value, Sequence) or isinstance(value, str) or len(value) != 2:
-        raise ExprError(f"'{key}' takes a list of two operands", path)
+        raise ExprError(N_("'%(key)s' takes a list of two operands"), path, key=key)
     return value[0], value[1]
 
 
@@ -259,21 +278,26 @@ def parse_term(node: Any, path: str = "", scope: tuple[str, ...] = ()) -> Term:
     if isinstance(node, list):
         values = [parse_term(v, f"{path}[{i}]", scope) for i, v in enumerate(node)]
         if not all(isinstance(v, Lit) for v in values):
-            raise ExprError("a list literal may hold only literal values", path)
+            raise ExprError(N_("a list literal may hold only literal values"), path)
         return Lit(tuple(v.value for v in values if isinstance(v, Lit)))
     if not isinstance(node, Mapping):
-        raise ExprError(f"unexpected {type(node).__name__} in a term", path)
+        raise ExprError(N_("unexpected %(kind)s in a term"), path, kind=type(node).__name__)
     key, value = _single_key(node, path)
     sub = f"{path}.{key}" if path else key
     if key in ("fact", "item", "param"):
         if not isinstance(value, str) or not value:
-            raise ExprError(f"'{key}' takes a name", sub)
+            raise ExprError(N_("'%(key)s' takes a name"), sub, key=key)
         if key == "item" and "." in value:
             name, field_name = value.split(".", 1)
             if name not in scope:
                 raise ExprError(
-                    f"'{value}' names no enclosing some/every/none; bind one with 'as: {name}'",
+                    N_(
+                        "'%(value)s' names no enclosing some/every/none; bind one with "
+                        "'as: %(name)s'"
+                    ),
                     sub,
+                    value=value,
+                    name=name,
                 )
             return Item(field_name, name)
         return Fact(value) if key == "fact" else Item(value) if key == "item" else Param(value)
@@ -296,13 +320,13 @@ def parse_term(node: Any, path: str = "", scope: tuple[str, ...] = ()) -> Term:
         )
     if key == "first":
         if not isinstance(value, Mapping) or set(value) != {"list", "where", "field"}:
-            raise ExprError("'first' takes a mapping with 'list', 'where' and 'field'", sub)
+            raise ExprError(N_("'first' takes a mapping with 'list', 'where' and 'field'"), sub)
         return Pick(
             str(value["list"]),
             parse_pred(value["where"], f"{sub}.where", scope),
             str(value["field"]),
         )
-    raise ExprError(f"unknown term '{key}'", path)
+    raise ExprError(N_("unknown term '%(key)s'"), path, key=key)
 
 
 def parse_pred(node: Any, path: str = "", scope: tuple[str, ...] = ()) -> Pred:
@@ -321,12 +345,14 @@ def parse_pred(node: Any, path: str = "", scope: tuple[str, ...] = ()) -> Pred:
     if isinstance(node, list):
         return All(tuple(parse_pred(p, f"{path}[{i}]", scope) for i, p in enumerate(node)))
     if not isinstance(node, Mapping):
-        raise ExprError(f"a condition must be a mapping, got {type(node).__name__}", path)
+        raise ExprError(
+            N_("a condition must be a mapping, got %(kind)s"), path, kind=type(node).__name__
+        )
     key, value = _single_key(node, path)
     sub = f"{path}.{key}" if path else key
     if key in ("all", "any"):
         if not isinstance(value, list) or not value:
-            raise ExprError(f"'{key}' takes a non-empty list of conditions", sub)
+            raise ExprError(N_("'%(key)s' takes a non-empty list of conditions"), sub, key=key)
         items = tuple(parse_pred(p, f"{sub}[{i}]", scope) for i, p in enumerate(value))
         return All(items) if key == "all" else Any_(items)
     if key == "not":
@@ -343,12 +369,16 @@ def parse_pred(node: Any, path: str = "", scope: tuple[str, ...] = ()) -> Pred:
     if key in ("some", "every", "none"):
         if not isinstance(value, Mapping) or set(value) not in _QUANT_KEYS:
             raise ExprError(
-                f"'{key}' takes a mapping with 'list', optionally 'where', and 'as' with 'where'",
+                N_(
+                    "'%(key)s' takes a mapping with 'list', optionally 'where', and 'as' "
+                    "with 'where'"
+                ),
                 sub,
+                key=key,
             )
         name = value.get("as")
         if name is not None and (not isinstance(name, str) or not _NAME.fullmatch(name)):
-            raise ExprError("'as' takes a name of lower-case letters, digits and _", sub)
+            raise ExprError(N_("'as' takes a name of lower-case letters, digits and _"), sub)
         inner = (*scope, name) if name else scope
         # Without `where`, every element counts: `none: {list: criminal_records}` = no records.
         where = (

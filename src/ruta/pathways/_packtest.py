@@ -15,9 +15,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ruta.i18n import N_
 from ruta.pathways._catalog import PACKS_DIR, Catalog, _fail, default_catalog, read_yaml
 from ruta.pathways._engine import eligible_on, judge
-from ruta.pathways._errors import PackError, ProfileError
+from ruta.pathways._errors import PackError, ProfileError, pydantic_problem
 from ruta.pathways._expr import Lit, walk
 from ruta.pathways._profile import parse_profile
 from ruta.pathways._schema import TestCaseFile, TestCaseSpec
@@ -48,7 +49,11 @@ def test_files(
     pattern = f"{pack}.tests.yaml" if pack else "*.tests.yaml"
     files = sorted(directory.glob(pattern))
     if pack and not files and not missing_ok:
-        raise PackError(f"no test file for pack '{pack}' ({directory / pattern})")
+        raise PackError(
+            N_("no test file for pack '%(pack)s' (%(path)s)"),
+            pack=pack,
+            path=str(directory / pattern),
+        )
     return files
 
 
@@ -58,7 +63,7 @@ def _load(path: Path) -> list[TestCaseSpec]:
         return TestCaseFile.model_validate(raw).tests
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise _fail(path, raw, err["loc"], str(err["msg"])) from None
+        raise _fail(path, raw, err["loc"], pydantic_problem(err)) from None
 
 
 def _check(case: TestCaseSpec, catalog: Catalog) -> list[str]:

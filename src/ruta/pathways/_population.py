@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 
+from ruta.i18n import N_, Text
 from ruta.pathways._catalog import Catalog, default_catalog
 from ruta.pathways._errors import ProfileError
 from ruta.pathways._facts import COUNTRIES, FactInfo, fact_catalog
@@ -146,8 +147,9 @@ def _mask_type(bits: int) -> str:
     if bits <= 128:
         return "UHUGEINT"
     raise ProfileError(
-        f"a pathway with {bits - 1} conditions is beyond the population engine's 127",
+        N_("a pathway with %(count)s conditions is beyond the population engine's 127"),
         field="pathway",
+        count=str(bits - 1),
     )
 
 
@@ -305,7 +307,9 @@ def _reader(path: Path) -> str:
         return f"read_parquet({literal})"
     if suffix == ".csv":
         return f"read_csv({literal}, header = true, all_varchar = true)"
-    raise ProfileError(f"'{path.name}' is neither .csv nor .parquet", field="population")
+    raise ProfileError(
+        N_("'%(name)s' is neither .csv nor .parquet"), field="population", name=path.name
+    )
 
 
 def _cast(column: str, sql_type: str, source_type: str) -> str:
@@ -351,14 +355,18 @@ def load_population(
     unknown = [c for c in described if c not in columns and c not in ("person_id", "as_of")]
     if unknown:
         raise ProfileError(
-            f"unknown column '{unknown[0]}'; expected person_id, as_of and fact columns such as "
-            f"{', '.join(list(columns)[:6])} (see docs/rule-packs.md)",
+            N_(
+                "unknown column '%(column)s'; expected person_id, as_of and fact columns such "
+                "as %(columns)s (see docs/rule-packs.md)"
+            ),
             field=unknown[0],
+            column=unknown[0],
+            columns=", ".join(list(columns)[:6]),
         )
     if "person_id" not in described:
-        raise ProfileError("the population file needs a person_id column", field="person_id")
+        raise ProfileError(N_("the population file needs a person_id column"), field="person_id")
     if "as_of" not in described and default_as_of is None:
-        raise ProfileError("the file has no as_of column; give --as-of DATE", field="as_of")
+        raise ProfileError(N_("the file has no as_of column; give --as-of DATE"), field="as_of")
     selects = ['CAST("person_id" AS VARCHAR) AS "person_id"']
     if "as_of" in described:
         selects.append(_cast("as_of", "DATE", described["as_of"]) + ' AS "as_of"')
@@ -395,6 +403,11 @@ class _Check:
     valid: Callable[[Any], bool] | None = None
 
 
+# The expected form of a bad cell, said in the reader's language by the refusal naming it.
+_A_DATE = Text(N_("a date YYYY-MM-DD"))
+_TRUE_OR_FALSE = Text(N_("true or false"))
+_A_COUNTRY = Text(N_("an ISO 3166-1 alpha-3 code such as VEN"))
+
 _PARTIAL_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
@@ -425,8 +438,8 @@ def _check(
             continue
         raw = f"NULLIF(trim(CAST(r.\"r__{column}\" AS VARCHAR)), '')"
         if sql_type in ("DATE", "BOOLEAN") or sql_type.endswith("[]"):
-            form = {"DATE": "a date YYYY-MM-DD", "BOOLEAN": "true or false"}.get(
-                sql_type, "a JSON list of records"
+            form = {"DATE": _A_DATE, "BOOLEAN": _TRUE_OR_FALSE}.get(
+                sql_type, Text(N_("a JSON list of records"))
             )
             checks.append(_Check(column, f'{raw} IS NOT NULL AND p."{column}" IS NULL', form))
     for path, info in fact_catalog().items():
@@ -440,7 +453,7 @@ def _check(
                 _Check(
                     column,
                     f'p."{column}" NOT IN ({codes})',
-                    "an ISO 3166-1 alpha-3 code such as VEN",
+                    _A_COUNTRY,
                     probe,
                     COUNTRIES.__contains__,
                 )
@@ -452,7 +465,12 @@ def _check(
                     column,
                     f'p."{column}" IS NOT NULL AND (NOT regexp_full_match(p."{column}", '
                     f"'\\d{{4}}(-\\d{{2}}(-\\d{{2}})?)?') OR {first} IS NULL)",
-                    "a date YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known",
+                    Text(
+                        N_(
+                            "a date YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year "
+                            "is known"
+                        )
+                    ),
                     probe,
                     _partial_date_ok,
                 )
@@ -463,7 +481,7 @@ def _check(
                 _Check(
                     column,
                     f'p."{column}" NOT IN ({opts})',
-                    f"one of {', '.join(info.options)}",
+                    Text(N_("one of %(options)s"), options=", ".join(info.options)),
                     probe,
                     frozenset(info.options).__contains__,
                 )
@@ -492,8 +510,11 @@ def _check(
             f'"{source}" FROM raw) WHERE _row = {int(first)}'
         ).fetchone()
         raise ProfileError(
-            f"row {first}: {value[0] if value else None!r} is not valid; expected {check.form}",
+            N_("row %(row)s: %(value)s is not valid; expected %(form)s"),
             field=check.column,
+            row=str(first),
+            value=repr(value[0] if value else None),
+            form=check.form,
         )
 
 
@@ -517,7 +538,7 @@ def _item_checks(described: Mapping[str, str]) -> list[_Check]:
             if is_json and item.kind in ("date", "bool"):
                 raw = f"try(json_extract_string(r.\"r__{column}\", '$[*].{name}'))"
                 sent = f"list_filter({raw}, lambda v: v IS NOT NULL)"
-                form = "a date YYYY-MM-DD" if item.kind == "date" else "true or false"
+                form = _A_DATE if item.kind == "date" else _TRUE_OR_FALSE
                 checks.append(
                     _Check(where, f"coalesce(len({sent}), 0) <> coalesce(len({given}), 0)", form)
                 )
@@ -529,9 +550,9 @@ def _item_checks(described: Mapping[str, str]) -> list[_Check]:
                 codes = ", ".join(f"'{c}'" for c in allowed)
                 bad = f'list_filter(p."{column}", lambda x: x."{name}" NOT IN ({codes}))'
                 form = (
-                    "an ISO 3166-1 alpha-3 code such as VEN"
+                    _A_COUNTRY
                     if item.kind == "country"
-                    else f"one of {', '.join(allowed)}"
+                    else Text(N_("one of %(options)s"), options=", ".join(allowed))
                 )
                 probe = (
                     f'SELECT DISTINCT x."{name}" FROM (SELECT unnest("{column}") AS x FROM '

@@ -17,8 +17,9 @@ from pydantic import (
     ValidationError,
 )
 
+from ruta.i18n import N_, Text
 from ruta.pathways._dates import fact_of, parse_partial_date
-from ruta.pathways._errors import ProfileError
+from ruta.pathways._errors import BadValue, ProfileError, problem_text, pydantic_problem
 from ruta.pathways._facts import COUNTRIES, fact_catalog, vocabulary
 
 __all__ = ["Profile", "apply_answer", "fact_value", "parse_date", "parse_profile"]
@@ -34,7 +35,7 @@ def parse_date(value: Any) -> dt.date:
         datetime.date(2025, 2, 1)
     """
     if isinstance(value, dt.datetime):
-        raise ValueError("expected a date (YYYY-MM-DD), not a timestamp")
+        raise BadValue(N_("expected a date (YYYY-MM-DD), not a timestamp"))
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and _DATE.match(value):
@@ -42,14 +43,20 @@ def parse_date(value: Any) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValueError(f"'{value}' is not a date; expected the form YYYY-MM-DD, e.g. 2025-02-01")
+    raise BadValue(
+        N_("'%(value)s' is not a date; expected the form YYYY-MM-DD, e.g. 2025-02-01"),
+        value=str(value),
+    )
 
 
 def _country(value: str) -> str:
     if value not in COUNTRIES:
-        raise ValueError(
-            f"'{value}' is not a country code; expected an ISO 3166-1 alpha-3 code in "
-            "capitals, e.g. VEN, COL, BRA"
+        raise BadValue(
+            N_(
+                "'%(value)s' is not a country code; expected an ISO 3166-1 alpha-3 code in "
+                "capitals, e.g. VEN, COL, BRA"
+            ),
+            value=str(value),
         )
     return value
 
@@ -58,7 +65,9 @@ def _in_vocabulary(section: str) -> AfterValidator:
     def check(value: str) -> str:
         codes = vocabulary().section(section)
         if value not in codes:
-            raise ValueError(f"'{value}' is not one of: {', '.join(codes)}")
+            raise BadValue(
+                N_("'%(value)s' is not one of: %(codes)s"), value=value, codes=", ".join(codes)
+            )
         return value
 
     return AfterValidator(check)
@@ -108,9 +117,13 @@ def _permit_type(value: str) -> str:
     from ruta.pathways._catalog import default_catalog  # the catalog loads the vocabulary
 
     if value not in vocabulary().permit_types and value not in default_catalog().pathways:
-        raise ValueError(
-            f"'{value}' is not a permit type; expected one of "
-            f"{', '.join(vocabulary().permit_types)} or a pathway id such as col.ppt"
+        raise BadValue(
+            N_(
+                "'%(value)s' is not a permit type; expected one of %(types)s or a pathway id "
+                "such as col.ppt"
+            ),
+            value=value,
+            types=", ".join(vocabulary().permit_types),
         )
     return value
 
@@ -164,26 +177,39 @@ class Profile(_Part):
 
 
 def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
+    """The field of a profile's first problem and the problem, a ``pathways`` catalog text
+    (said in the reader's language by the refusal that carries it)."""
     loc = ".".join(str(p) for p in error["loc"] if not str(p).startswith("function-"))
     kind = error["type"]
     value = error.get("input")
     if kind == "extra_forbidden":
-        return loc, "unknown field; remove it or check its spelling (see docs/rule-packs.md)"
+        return loc, Text(
+            N_("unknown field; remove it or check its spelling (see docs/rule-packs.md)")
+        )
     if kind in ("bool_type", "bool_parsing"):
-        return loc, f"{value!r} is not a boolean; expected true or false"
+        return loc, Text(
+            N_("%(value)s is not a boolean; expected true or false"), value=repr(value)
+        )
     if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        return loc, f"{value!r} is not allowed; expected one of {expected}"
+        expected = str(error.get("ctx", {}).get("expected", ""))
+        return loc, Text(
+            N_("%(value)s is not allowed; expected one of %(expected)s"),
+            value=repr(value),
+            expected=expected,
+        )
     if kind in ("list_type",):
-        return loc, f"expected a list, got {type(value).__name__}"
+        return loc, Text(N_("expected a list, got %(kind)s"), kind=type(value).__name__)
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return loc, f"expected an object, got {type(value).__name__}"
+        return loc, Text(N_("expected an object, got %(kind)s"), kind=type(value).__name__)
     if kind == "string_type":
-        return loc, f"expected a text value, got {type(value).__name__}"
+        return loc, Text(N_("expected a text value, got %(kind)s"), kind=type(value).__name__)
     if kind == "missing":
-        return loc, "is required here"
-    msg = str(error["msg"]).removeprefix("Value error, ")
-    return loc, msg
+        return loc, Text(N_("is required here"))
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, BadValue):
+        return loc, cause.text
+    problem = pydantic_problem(error)
+    return loc, problem if isinstance(problem, Text) else problem.removeprefix("Value error, ")
 
 
 def parse_profile(data: Mapping[str, Any] | Profile) -> Profile:
@@ -202,13 +228,15 @@ def parse_profile(data: Mapping[str, Any] | Profile) -> Profile:
         return data
     if not isinstance(data, Mapping):
         raise ProfileError(
-            f"a profile is a JSON object, got {type(data).__name__}", field="profile"
+            N_("a profile is a JSON object, got %(kind)s"),
+            field="profile",
+            kind=type(data).__name__,
         )
     try:
         return Profile.model_validate(dict(data))
     except ValidationError as exc:
         loc, message = _describe(exc.errors()[0])
-        raise ProfileError(message, field=loc or "profile") from None
+        raise ProfileError(N_("%(problem)s"), field=loc or "profile", problem=message) from None
 
 
 def fact_value(facts: Mapping[str, Any], path: str) -> Any:
@@ -242,21 +270,28 @@ def _parse_scalar(kind: str, raw: str, options: Sequence[str], path: str) -> Any
             return True
         if lowered in ("false", "no", "0", "não", "nao", "non"):
             return False
-        raise ProfileError(f"'{raw}' is not an answer; choose yes or no", field=path)
+        raise ProfileError(N_("'%(raw)s' is not an answer; choose yes or no"), field=path, raw=raw)
     if kind in ("date", "partial_date"):
         try:
             return parse_date(raw).isoformat() if kind == "date" else parse_partial_date(raw)
         except ValueError as exc:
-            raise ProfileError(str(exc), field=path) from None
+            raise ProfileError(N_("%(problem)s"), field=path, problem=problem_text(exc)) from None
     if kind == "country":
         code = raw.upper()
         if code not in COUNTRIES:
             raise ProfileError(
-                f"'{raw}' is not a country code; choose a country from the list", field=path
+                N_("'%(raw)s' is not a country code; choose a country from the list"),
+                field=path,
+                raw=raw,
             )
         return code
     if raw not in options:
-        raise ProfileError(f"'{raw}' is not one of the options: {', '.join(options)}", field=path)
+        raise ProfileError(
+            N_("'%(raw)s' is not one of the options: %(options)s"),
+            field=path,
+            raw=raw,
+            options=", ".join(options),
+        )
     return raw
 
 
@@ -282,7 +317,7 @@ def apply_answer(profile: Mapping[str, Any], fact: str, raw: str | Sequence[str]
         items = out.get(parts[0])
         index = int(parts[1])
         if info is None or not isinstance(items, list) or index >= len(items):
-            raise ProfileError("this question does not apply to the answers so far", field=fact)
+            raise ProfileError(N_("this question does not apply to the answers so far"), field=fact)
         value = raw if isinstance(raw, str) else (raw[0] if raw else "")
         items[index][parts[2]] = _parse_scalar(info.kind, value, list(info.options), fact)
     elif fact in catalog and catalog[fact].kind == "list":
@@ -306,6 +341,6 @@ def apply_answer(profile: Mapping[str, Any], fact: str, raw: str | Sequence[str]
             node = node.setdefault(step, {})
         node[parts[-1]] = parsed
     else:
-        raise ProfileError("not a question Ruta asks; see the fact catalog", field=fact)
+        raise ProfileError(N_("not a question Ruta asks; see the fact catalog"), field=fact)
     parse_profile(out)
     return out

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
-from ruta.i18n import LANGUAGES, ReviewStatus, language_of, review_languages
+from ruta.i18n import LANGUAGES, N_, ReviewStatus, language_of, review_languages
+from ruta.pathways._errors import BadValue
 
 __all__ = [
     "CONFIDENCE_RANK",
@@ -138,7 +139,7 @@ class WindowSpec(_Strict):
     @model_validator(mode="after")
     def _ordered(self) -> WindowSpec:
         if self.opens and self.closes and self.closes < self.opens:
-            raise ValueError("window closes before it opens")
+            raise BadValue(N_("window closes before it opens"))
         return self
 
 
@@ -195,7 +196,7 @@ class _PathwayBody(_Strict):
         ids = [item.id for item in items]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ValueError(f"ids must be unique, repeated: {', '.join(dupes)}")
+            raise BadValue(N_("ids must be unique, repeated: %(ids)s"), ids=", ".join(dupes))
         return items
 
 
@@ -219,9 +220,13 @@ class PathwaySpec(_PathwayBody):
     @model_validator(mode="after")
     def _prefix_matches_host(self) -> PathwaySpec:
         if self.id.split(".", 1)[0] != self.host_country.lower():
-            raise ValueError(
-                f"pathway id '{self.id}' must start with the host country in lower case "
-                f"('{self.host_country.lower()}.')"
+            raise BadValue(
+                N_(
+                    "pathway id '%(pathway)s' must start with the host country in lower case "
+                    "('%(prefix)s.')"
+                ),
+                pathway=self.id,
+                prefix=self.host_country.lower(),
             )
         return self
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ruta.i18n import N_
 from ruta.pathways._errors import PathwaysError
 from ruta.pathways._expr import (
     All,
@@ -154,7 +155,7 @@ def _literal(value: Any, d: Dialect) -> str:
         return "'" + value.replace("'", "''") + "'"
     if isinstance(value, tuple | list):
         return d.array([_literal(v, d) for v in value])
-    raise PathwaysError(f"cannot compile the literal {value!r} to SQL")
+    raise PathwaysError(N_("cannot compile the literal %(value)s to SQL"), value=repr(value))
 
 
 @dataclass(slots=True)
@@ -240,8 +241,11 @@ class _Compiler:
         if isinstance(term, Param) and self.pathway.params[term.name].constant:
             return self.pathway.params[term.name].steps[0][1]
         raise PathwaysError(
-            f"{self.pathway.id}: add_business_days needs constant arguments in the population "
-            "engine (a literal date or a constant parameter)"
+            N_(
+                "%(pathway)s: add_business_days needs constant arguments in the population "
+                "engine (a literal date or a constant parameter)"
+            ),
+            pathway=self.pathway.id,
         )
 
     def term(self, term: Term, item: str | None) -> str:
@@ -253,7 +257,7 @@ class _Compiler:
                 return d.ident(column_of(path))
             case Item(field, None):
                 if item is None:
-                    raise PathwaysError(f"item.{field} outside a quantifier")
+                    raise PathwaysError(N_("item.%(item)s outside a quantifier"), item=field)
                 return f"{item}.{d.ident(field)}"
             case Item(field, scope):
                 return f"{self.bound[str(scope)]}.{d.ident(field)}"
@@ -281,7 +285,7 @@ class _Compiler:
                 body = self.pred(where, var)
                 self.depth -= 1
                 return f"({d.first(d.ident(column_of(list_fact)), var, body)}).{d.ident(field)}"
-        raise PathwaysError(f"cannot compile {term!r}")
+        raise PathwaysError(N_("cannot compile %(term)s"), term=repr(term))
 
     def bounds(self, term: Term, item: str | None) -> tuple[str, str] | None:
         """First and last possible value of a term that reads a reduced-precision date (a
@@ -402,7 +406,7 @@ class _Compiler:
                     f"CASE coalesce({agg}, {empty}) WHEN 2 THEN TRUE WHEN 0 THEN FALSE "
                     f"ELSE NULL END END)"
                 )
-        raise PathwaysError(f"cannot compile {pred!r}")
+        raise PathwaysError(N_("cannot compile %(term)s"), term=repr(pred))
 
 
 @dataclass(frozen=True, slots=True)

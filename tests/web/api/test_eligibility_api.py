@@ -117,6 +117,43 @@ def test_bad_input_is_422_problem_json_naming_the_field(
     assert response.json()["field"] == field and response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    ("profile", "field", "english", "spanish"),
+    [
+        (
+            {"nationalities": [{"country": "XX"}]},
+            "profile.nationalities.0.country",
+            "'XX' is not a country code; expected an ISO 3166-1 alpha-3 code in capitals, "
+            "e.g. VEN, COL, BRA",
+            "'XX' no es un código de país; se espera un código ISO 3166-1 alfa-3 en "
+            "mayúsculas, p. ej. VEN, COL, BRA",
+        ),
+        (
+            {"entry": {"date": "17/02/2025"}},
+            "profile.entry.date",
+            "'17/02/2025' is not a date; expected the form YYYY-MM-DD, e.g. 2025-02-01",
+            "'17/02/2025' no es una fecha; se espera la forma AAAA-MM-DD, p. ej. 2025-02-01",
+        ),
+    ],
+)
+def test_a_malformed_profile_is_refused_in_the_language_of_accept_language(
+    client: TestClient, profile: dict, field: str, english: str, spanish: str
+) -> None:
+    body = {"profile": profile}
+    en = client.post("/api/v1/eligibility", json=body)
+    es = client.post("/api/v1/eligibility", json=body, headers={"Accept-Language": "es-CO"})
+    assert en.status_code == es.status_code == 422
+    assert es.headers["content-type"] == "application/problem+json"
+    assert en.json()["detail"] == english
+    assert es.json()["detail"] == spanish
+    assert es.json()["errors"] == [{"field": field, "message": spanish}]
+    assert (es.json()["title"], es.json()["type"], es.json()["field"]) == (
+        en.json()["title"],
+        en.json()["type"],
+        field,
+    )
+
+
 def test_list_and_detail(client: TestClient) -> None:
     listed = client.get("/api/v1/pathways", params={"country": "COL", "lang": "es"})
     assert listed.status_code == 200
