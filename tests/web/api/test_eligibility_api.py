@@ -154,6 +154,17 @@ def test_a_malformed_profile_is_refused_in_the_language_of_accept_language(
     )
 
 
+def test_an_unknown_pathway_is_404_said_in_the_language_of_accept_language(
+    client: TestClient,
+) -> None:
+    en = client.get("/api/v1/pathways/zzz.nothing")
+    fr = client.get("/api/v1/pathways/zzz.nothing", headers={"Accept-Language": "fr"})
+    assert en.status_code == fr.status_code == 404
+    assert en.json()["detail"] == "unknown pathway 'zzz.nothing' (see `ruta pathways list`)"
+    assert fr.json()["detail"] == "voie inconnue 'zzz.nothing' (voir `ruta pathways list`)"
+    assert (fr.json()["title"], fr.json()["field"]) == (en.json()["title"], "pathway_id")
+
+
 def test_list_and_detail(client: TestClient) -> None:
     listed = client.get("/api/v1/pathways", params={"country": "COL", "lang": "es"})
     assert listed.status_code == 200

@@ -12,7 +12,7 @@ prints for the same profile, date, pathways and language (a test compares the tw
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
@@ -249,6 +249,12 @@ _LANG_DESCRIPTION = (
 )
 
 
+class _NoPathway(NotFoundError):
+    """No pack defines the pathway (404); its refusal is said from the pathways catalog."""
+
+    domain: ClassVar[str | None] = "pathways"
+
+
 def _lang(value: str) -> str:
     try:
         return require_language(value)
@@ -313,7 +319,7 @@ def pathway_detail(
     try:
         p = get_pathway(pathway_id)
     except UnknownPathwayError as exc:
-        raise NotFoundError(exc.message, field="pathway_id") from None
+        raise _NoPathway(exc.message, field="pathway_id") from None
     rights = vocabulary().rights
     return PathwayDetail(
         **_summary(p, lang),
