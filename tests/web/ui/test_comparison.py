@@ -43,7 +43,9 @@ def test_unknown_template_is_named_not_a_server_error(site):
     page = client.get("/pathways/compare", params={"template": "schengen", "lang": "en"})
     assert page.status_code == 422
     assert "Choose one of the treaties in the list" in main_text(page.text)
-    assert client.get("/pathways/compare.csv", params={"template": "schengen"}).status_code == 404
+    missing = client.get("/pathways/compare.csv", params={"template": "schengen", "lang": "pt"})
+    assert missing.status_code == 404
+    assert missing.text.startswith("não há um modelo 'schengen'; use um de andean-permanent")
 
 
 def test_the_comparison_is_reached_from_every_page_s_navigation(site):

@@ -70,10 +70,12 @@ def comparison_page(
 def comparison_csv_download(request: Request, template: TemplateParam = None) -> Response:
     """The same table as CSV: one row per rule, one column per state."""
     chosen = template or _DEFAULT
+    lang = request_language(request)
     try:
-        table = compare(chosen, request_language(request))
+        table = compare(chosen, lang)
     except PathwaysError as exc:
-        return Response(exc.message + "\n", status_code=404, media_type="text/plain")
+        # Said in the page's language, as the page it is downloaded from.
+        return Response(exc.say(lang) + "\n", status_code=404, media_type="text/plain")
     return Response(
         comparison_csv(table),
         media_type="text/csv; charset=utf-8",
