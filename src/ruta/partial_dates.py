@@ -7,7 +7,12 @@ stores the first day with the precision (so the column stays a SQL ``DATE``) and
 person as possibly a minor while any day of the interval would be under age.
 
 One implementation for every package (pathways, cases, store, web, permits): it imports
-nothing but the standard library.
+nothing but the standard library and :mod:`ruta.i18n`.
+
+A date it refuses raises :class:`PartialDateError`, a ``ValueError`` (what pydantic's
+validators want) whose :attr:`~PartialDateError.text` is a catalog text: the messages of this
+module are in the ``pathways`` catalog (``locales/domains.cfg``), the one of the refusals
+that carry them on (a profile's date of birth), which say them in the reader's language.
 
 Examples:
     >>> partial_bounds("1990-05")
@@ -23,8 +28,11 @@ import datetime as dt
 import re
 from typing import Any, Final, Literal
 
+from ruta.i18n import N_, Text
+
 __all__ = [
     "PRECISIONS",
+    "PartialDateError",
     "Precision",
     "ages_on",
     "join_partial",
@@ -40,15 +48,31 @@ Precision = Literal["day", "month", "year"]
 PRECISIONS: Final[tuple[Precision, ...]] = ("day", "month", "year")
 
 _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_EXPECTED = "expected YYYY-MM-DD, or YYYY-MM or YYYY when only the month or the year is known"
+
+
+class PartialDateError(ValueError):
+    """A value that is not a date to the day, the month or the year: ``str()`` is the
+    English sentence, :attr:`text` the catalog text (``pathways`` catalog) that a refusal
+    carrying it on says in the reader's language.
+
+    Examples:
+        >>> error = PartialDateError(N_("precision %(precision)s: expected one of %(precisions)s"),
+        ...     precision="'week'", precisions="day, month, year")
+        >>> str(error), type(error.text).__name__
+        ("precision 'week': expected one of day, month, year", 'Text')
+    """
+
+    def __init__(self, message: str, **values: str | int | float) -> None:
+        self.text = message if isinstance(message, Text) and not values else Text(message, **values)
+        super().__init__(self.text)
 
 
 def partial_bounds(text: str) -> tuple[dt.date, dt.date]:
     """The first and last day a reduced-precision ISO date may be.
 
     Raises:
-        ValueError: ``text`` is not ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, or names no
-            real day or month.
+        PartialDateError: ``text`` is not ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, or names
+            no real day or month (a ``ValueError``).
 
     Examples:
         >>> partial_bounds("1990")
@@ -58,11 +82,17 @@ def partial_bounds(text: str) -> tuple[dt.date, dt.date]:
         >>> partial_bounds("1990-13")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        ValueError: '1990-13' names no real day or month; expected YYYY-MM-DD, ...
+        ruta.partial_dates.PartialDateError: '1990-13' names no real day or month; expected ...
     """
     match = _PARTIAL.match(text)
     if match is None:
-        raise ValueError(f"'{text}' is not a date; {_EXPECTED}, e.g. 1990-05-17, 1990-05 or 1990")
+        raise PartialDateError(
+            N_(
+                "'%(value)s' is not a date; expected YYYY-MM-DD, or YYYY-MM or YYYY when only "
+                "the month or the year is known, e.g. 1990-05-17, 1990-05 or 1990"
+            ),
+            value=text,
+        )
     year, month, day = (int(g) if g else None for g in match.groups())
     assert year is not None  # the pattern always captures the year
     try:
@@ -73,8 +103,12 @@ def partial_bounds(text: str) -> tuple[dt.date, dt.date]:
             return dt.date(year, month, 1), dt.date(year, month, last)
         exact = dt.date(year, month, day)
     except (ValueError, calendar.IllegalMonthError):
-        raise ValueError(
-            f"'{text}' names no real day or month; {_EXPECTED}, e.g. 1990-05-17, 1990-05 or 1990"
+        raise PartialDateError(
+            N_(
+                "'%(value)s' names no real day or month; expected YYYY-MM-DD, or YYYY-MM or "
+                "YYYY when only the month or the year is known, e.g. 1990-05-17, 1990-05 or 1990"
+            ),
+            value=text,
         ) from None
     return exact, exact
 
@@ -83,7 +117,7 @@ def parse_partial_date(value: Any) -> str:
     """Check a date given to the day, the month or the year; return its ISO form.
 
     Raises:
-        ValueError: not a date in one of the three forms (the message says which are).
+        PartialDateError: not a date in one of the three forms (the message says which are).
 
     Examples:
         >>> parse_partial_date("1990-05"), parse_partial_date(dt.date(1990, 5, 17))
@@ -92,14 +126,20 @@ def parse_partial_date(value: Any) -> str:
         '1990'
     """
     if isinstance(value, dt.datetime):
-        raise ValueError("expected a date (YYYY-MM-DD, YYYY-MM or YYYY), not a timestamp")
+        raise PartialDateError(N_("expected a date (YYYY-MM-DD, YYYY-MM or YYYY), not a timestamp"))
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
         # A YAML or JSON year written without quotes (date_of_birth: 1990).
         value = str(value)
     if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a date; {_EXPECTED}, e.g. 1990-05-17")
+        raise PartialDateError(
+            N_(
+                "%(value)s is not a date; expected YYYY-MM-DD, or YYYY-MM or YYYY when only the "
+                "month or the year is known, e.g. 1990-05-17"
+            ),
+            value=repr(value),
+        )
     partial_bounds(value)
     return value
 
@@ -120,7 +160,7 @@ def split_partial(text: str) -> tuple[dt.date, Precision]:
     """The first day a date may be and its precision (how casework stores a birth date).
 
     Raises:
-        ValueError: as :func:`partial_bounds`.
+        PartialDateError: as :func:`partial_bounds`.
 
     Examples:
         >>> split_partial("1990-05-17")
@@ -133,7 +173,7 @@ def join_partial(first_day: dt.date, precision: str) -> str:
     """The ISO form of a stored first day and precision (the inverse of :func:`split_partial`).
 
     Raises:
-        ValueError: ``precision`` is not one of :data:`PRECISIONS`.
+        PartialDateError: ``precision`` is not one of :data:`PRECISIONS`.
 
     Examples:
         >>> join_partial(dt.date(1990, 5, 1), "month")
@@ -141,7 +181,11 @@ def join_partial(first_day: dt.date, precision: str) -> str:
     """
     widths = {"day": 10, "month": 7, "year": 4}
     if precision not in widths:
-        raise ValueError(f"precision {precision!r}: expected one of {', '.join(PRECISIONS)}")
+        raise PartialDateError(
+            N_("precision %(precision)s: expected one of %(precisions)s"),
+            precision=repr(precision),
+            precisions=", ".join(PRECISIONS),
+        )
     return first_day.isoformat()[: widths[precision]]
 
 
@@ -159,7 +203,7 @@ def ages_on(text: str, day: dt.date) -> tuple[int, int]:
     """The youngest and the oldest age on ``day`` of a person born on ``text``.
 
     Raises:
-        ValueError: as :func:`partial_bounds`.
+        PartialDateError: as :func:`partial_bounds`.
 
     Examples:
         >>> ages_on("2008", dt.date(2026, 6, 1))

@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Final
 
 from ruta.errors import RutaError
 from ruta.i18n import N_, Text
+from ruta.partial_dates import PartialDateError
 
 __all__ = [
     "BadValue",
@@ -103,6 +104,11 @@ class BadValue(ValueError):
         super().__init__(self.text)
 
 
+#: The validators' errors whose ``text`` is a sayable catalog text: the package's own and a
+#: refused date of birth (:mod:`ruta.partial_dates`, whose texts the pathways catalog holds).
+SAYABLE: Final = (BadValue, PartialDateError)
+
+
 def pydantic_problem(error: Mapping[str, Any]) -> str:
     """The problem of one pydantic error as a sayable text: a :class:`BadValue`'s own, a
     common pydantic message as a ``pathways`` catalog text, else pydantic's English.
@@ -124,7 +130,7 @@ def pydantic_problem(error: Mapping[str, Any]) -> str:
     msg = str(error.get("msg", ""))
     ctx = error.get("ctx") or {}
     cause = ctx.get("error")
-    if isinstance(cause, BadValue):
+    if isinstance(cause, SAYABLE):
         # Pydantic's English prefix stays (a pack author's messages read as before).
         if msg == f"Value error, {cause.text}":
             return Text(N_("Value error, %(problem)s"), problem=cause.text)
@@ -142,8 +148,9 @@ def pydantic_problem(error: Mapping[str, Any]) -> str:
 
 def problem_text(exc: BaseException) -> str:
     """The sayable message of an exception a refusal carries on: the :class:`Text` of a
-    :class:`BadValue` or of a pathways refusal, else its English ``str()``."""
-    if isinstance(exc, BadValue):
+    :class:`BadValue` (or a refused partial date) or of a pathways refusal, else its English
+    ``str()``."""
+    if isinstance(exc, SAYABLE):
         return exc.text
     if isinstance(exc, RutaError):
         return exc.message

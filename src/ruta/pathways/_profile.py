@@ -19,7 +19,13 @@ from pydantic import (
 
 from ruta.i18n import N_, Text
 from ruta.pathways._dates import fact_of, parse_partial_date
-from ruta.pathways._errors import BadValue, ProfileError, problem_text, pydantic_problem
+from ruta.pathways._errors import (
+    SAYABLE,
+    BadValue,
+    ProfileError,
+    problem_text,
+    pydantic_problem,
+)
 from ruta.pathways._facts import COUNTRIES, fact_catalog, vocabulary
 
 __all__ = ["Profile", "apply_answer", "fact_value", "parse_date", "parse_profile"]
@@ -206,7 +212,7 @@ def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
     if kind == "missing":
         return loc, Text(N_("is required here"))
     cause = (error.get("ctx") or {}).get("error")
-    if isinstance(cause, BadValue):
+    if isinstance(cause, SAYABLE):
         return loc, cause.text
     problem = pydantic_problem(error)
     return loc, problem if isinstance(problem, Text) else problem.removeprefix("Value error, ")

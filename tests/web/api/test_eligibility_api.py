@@ -134,6 +134,15 @@ def test_bad_input_is_422_problem_json_naming_the_field(
             "'17/02/2025' is not a date; expected the form YYYY-MM-DD, e.g. 2025-02-01",
             "'17/02/2025' no es una fecha; se espera la forma AAAA-MM-DD, p. ej. 2025-02-01",
         ),
+        (
+            {"date_of_birth": "1990-13-45"},
+            "profile.date_of_birth",
+            "'1990-13-45' names no real day or month; expected YYYY-MM-DD, or YYYY-MM or YYYY "
+            "when only the month or the year is known, e.g. 1990-05-17, 1990-05 or 1990",
+            "'1990-13-45' no corresponde a ningún día o mes real; se espera AAAA-MM-DD, o "
+            "AAAA-MM o AAAA cuando solo se conoce el mes o el año, p. ej. 1990-05-17, 1990-05 "
+            "o 1990",
+        ),
     ],
 )
 def test_a_malformed_profile_is_refused_in_the_language_of_accept_language(
