@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from ruta.i18n import LANGUAGES
-from ruta.permits import Holder, KeyStore, Permit, issue_permit, make_qr
+from ruta.permits import MAX_INPUT_BYTES, Holder, KeyStore, Permit, issue_permit, make_qr
 from ruta.settings import Settings
 from ruta.web.permits import router
 from ruta.web.ratelimit import Limiter
@@ -304,3 +304,85 @@ def test_a_form_too_large_is_refused_unread_with_a_message(client: TestClient) -
     )
     assert r.status_code == 413 and "The upload is too large" in r.text
     assert 'href="#payload"' in r.text
+
+
+def test_the_api_refusals_are_said_in_accept_language(client: TestClient) -> None:
+    url = "/api/v1/verify/purpose"
+    doc = {"purpose": "landlord", "payload": 7}
+    en = client.post(url, json=doc).json()
+    es = client.post(url, json=doc, headers={"Accept-Language": "es"}).json()
+    fr = client.post(url, json=doc, headers={"Accept-Language": "fr-CA"}).json()
+    assert en["detail"] == (
+        "purpose: expected one of employer, bank (chosen by the caller, never inferred)"
+    )
+    assert [e["message"] for e in en["errors"]] == [
+        en["detail"],
+        "payload: expected a string starting with RUTA1:",
+    ]
+    assert es["detail"] == (
+        "purpose: se espera uno de employer, bank (lo elige quien consulta, nunca se deduce)"
+    )
+    assert [e["message"] for e in es["errors"]] == [
+        es["detail"],
+        "payload: se espera un texto que empiece por RUTA1:",
+    ]
+    assert fr["detail"] == (
+        "purpose : l'un de employer, bank est attendu (choisi par l'appelant, jamais déduit)"
+    )
+    for said in (es, fr):
+        assert [e["field"] for e in said["errors"]] == ["purpose", "payload"]
+        assert (said["title"], said["type"], said["field"], said["status"]) == (
+            en["title"],
+            en["type"],
+            en["field"],
+            en["status"],
+        )
+
+
+def test_a_malformed_or_huge_body_is_said_in_accept_language(client: TestClient) -> None:
+    url, json_body = "/api/v1/verify/purpose", {"content-type": "application/json"}
+    spanish = {**json_body, "Accept-Language": "es"}
+    bad = client.post(url, content=b"[]", headers=json_body)
+    bad_es = client.post(url, content=b"[]", headers=spanish)
+    assert bad.json()["detail"] == (
+        'body: expected a JSON object {"payload": "RUTA1:...", "purpose": "employer" or "bank"}'
+    )
+    assert bad_es.json()["detail"] == (
+        'body: se espera un objeto JSON {"payload": "RUTA1:...", "purpose": "employer" or "bank"}'
+    )
+    assert bad_es.status_code == bad.status_code == 422
+    assert bad_es.json()["field"] == bad.json()["field"] == "purpose"
+    huge = client.post(url, content=b"x" * 20_000, headers=json_body)
+    huge_es = client.post(url, content=b"x" * 20_000, headers=spanish)
+    assert huge.status_code == huge_es.status_code == 413
+    assert huge.json()["title"] == huge_es.json()["title"] == "Content too large"
+    assert huge.json()["detail"] == (
+        f"payload: the body is larger than {MAX_INPUT_BYTES + 1024} bytes; a permit is at most "
+        f"{MAX_INPUT_BYTES}"
+    )
+    assert huge_es.json()["detail"] == (
+        f"payload: el cuerpo supera los {MAX_INPUT_BYTES + 1024} bytes; un permiso tiene como "
+        f"máximo {MAX_INPUT_BYTES}"
+    )
+
+
+def test_the_api_rate_limit_is_said_in_accept_language(
+    keys: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RUTA_TRUST_LIST", raising=False)
+    client = _client(keys, verify_rate_limit="1/minute")
+    doc = {"payload": "RUTA1:X", "purpose": "bank"}
+    assert client.post("/api/v1/verify/purpose", json=doc).status_code == 200
+    en = client.post("/api/v1/verify/purpose", json=doc)
+    es = client.post("/api/v1/verify", json=doc, headers={"Accept-Language": "es"})
+    assert en.status_code == es.status_code == 429
+    wait = en.headers["retry-after"]
+    assert en.json()["detail"] == (
+        f"too many verifications from your address; try again in {wait} seconds"
+    )
+    assert es.json()["detail"] == (
+        "demasiadas verificaciones desde su dirección; inténtelo de nuevo en "
+        f"{es.headers['retry-after']} segundos"
+    )
+    assert es.json()["title"] == en.json()["title"] == "Too many attempts"
+    assert es.json()["field"] == en.json()["field"] == "rate_limit"

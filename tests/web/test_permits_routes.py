@@ -410,3 +410,113 @@ def test_a_photo_over_the_pixel_limit_is_a_clear_413(client: TestClient) -> None
     assert "The photo is too large to read (over 12 megapixels)" in r.text
     es = client.post("/verify?lang=es", files={"photo": ("qr.png", bomb, "image/png")})
     assert es.status_code == 413 and "12 megapíxeles" in es.text
+
+
+# --- The API's refusals follow Accept-Language (web catalog); English without ----------
+
+
+def _said(
+    client: TestClient, method: str, url: str, lang: str | None, body: bytes | None = None
+) -> dict:
+    headers = {"Accept-Language": lang} if lang else {}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    r = client.request(method, url, headers=headers, content=body)
+    assert r.headers["content-type"] == "application/problem+json"
+    return {"status": r.status_code, **r.json()}
+
+
+def _same_but_detail(english: dict, other: dict) -> None:
+    keep = ("status", "title", "type", "field")
+    assert {k: other.get(k) for k in keep} == {k: english.get(k) for k in keep}
+    assert [e["field"] for e in other["errors"]] == [e["field"] for e in english["errors"]]
+    assert other["detail"] != english["detail"]
+
+
+@pytest.mark.parametrize(
+    "body,english,spanish",
+    [
+        (
+            b"not json",
+            'payload: expected a JSON body {"payload": "RUTA1:..."}',
+            'payload: se espera un cuerpo JSON {"payload": "RUTA1:..."}',
+        ),
+        (
+            b'{"payload": 7}',
+            "payload: expected a string starting with RUTA1:",
+            "payload: se espera un texto que empiece por RUTA1:",
+        ),
+    ],
+)
+def test_api_malformed_body_is_said_in_accept_language(
+    client: TestClient, body: bytes, english: str, spanish: str
+) -> None:
+    url = "/api/v1/verify"
+    en = _said(client, "POST", url, None, body)
+    es = _said(client, "POST", url, "es-CO, en;q=0.5", body)
+    assert en["detail"] == english and es["detail"] == spanish
+    assert es["errors"] == [{"field": "payload", "message": spanish}]
+    _same_but_detail(en, es)
+
+
+def test_api_unsupported_lang_is_said_in_accept_language(client: TestClient) -> None:
+    url, body = "/api/v1/verify?lang=klingon", b'{"payload": "RUTA1:X"}'
+    en, es, fr = (_said(client, "POST", url, lang, body) for lang in (None, "es", "fr"))
+    assert en["detail"] == (
+        "lang: got 'klingon'; expected one of es, pt, en, fr, ht "
+        "(a region such as pt-BR is accepted)"
+    )
+    assert es["detail"] == (
+        "lang: se recibió 'klingon'; se esperaba uno de es, pt, en, fr, ht "
+        "(se acepta una región, como pt-BR)"
+    )
+    assert fr["detail"].startswith("lang : reçu : 'klingon' ; attendu : l'un de es, pt")
+    _same_but_detail(en, es)
+
+
+@pytest.mark.parametrize(
+    "country,english,spanish",
+    [
+        (
+            "col",
+            "country: got 'col'; expected an ISO 3166-1 alpha-3 code in capitals such as COL",
+            "country: se recibió 'col'; se espera un código ISO 3166-1 alfa-3 en mayúsculas, "
+            "como COL",
+        ),
+        (
+            "ARG",
+            "no status list of ARG is published here",
+            "aquí no se publica ninguna lista de estados de ARG",
+        ),
+    ],
+)
+def test_a_status_list_refusal_is_said_in_accept_language(
+    client: TestClient, country: str, english: str, spanish: str
+) -> None:
+    url = f"/permits/status/{country}.json"
+    en, es = _said(client, "GET", url, None), _said(client, "GET", url, "es")
+    assert en["detail"] == english and es["detail"] == spanish
+    _same_but_detail(en, es)
+
+
+def test_an_unpublished_list_is_said_in_accept_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RUTA_TRUST_LIST", raising=False)
+    monkeypatch.delenv("RUTA_STATUS_LIST", raising=False)
+    client = _client(Settings(env="development", keys_dir=tmp_path / "none"))
+    url = "/permits/trust-list.json"
+    en, es, fr = (_said(client, "GET", url, lang) for lang in (None, "es", "fr"))
+    assert en["detail"] == "the trust list is not published by this service"
+    assert es["detail"] == "este servicio no publica la lista de confianza"
+    assert fr["detail"] == "ce service ne publie pas la liste de confiance"
+    _same_but_detail(en, es)
+    # A status list named by RUTA_STATUS_LIST that cannot be read.
+    gone = tmp_path / "COL.json"
+    monkeypatch.setenv("RUTA_STATUS_LIST", str(gone))
+    client = _client(Settings(env="development", keys_dir=tmp_path / "none"))
+    url = "/permits/status/COL.json"
+    en, es = _said(client, "GET", url, None), _said(client, "GET", url, "es")
+    assert en["detail"] == "the status list of COL is not published by this service"
+    assert es["detail"] == "este servicio no publica la lista de estados de COL"
+    _same_but_detail(en, es)

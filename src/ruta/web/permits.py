@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ruta.cases.errors import RateLimitedError
-from ruta.i18n import N_, UnsupportedLanguage
+from ruta.i18n import LANGUAGES, N_, UnsupportedLanguage
 from ruta.pathways import country_name
 from ruta.permits import (
     MAX_IMAGE_BYTES,
@@ -43,7 +43,7 @@ from ruta.permits import (
     verify,
 )
 from ruta.web.i18n import api_language, render, request_language, translator
-from ruta.web.problems import problem
+from ruta.web.problems import WebError, refusal
 from ruta.web.ratelimit import check_rate
 
 __all__ = ["router", "status_list_file", "verifier_sources"]
@@ -207,14 +207,19 @@ def _wait(request: Request) -> int:
     return 0
 
 
-def _too_many(wait: int) -> Response:
-    return problem(
-        429,
-        "Too many attempts",
-        f"too many verifications from your address; try again in {wait} seconds",
+# The API's refusals are web catalog texts (WebError) answered by refusal(): their detail
+# follows Accept-Language like every problem of the API; title, field and status stay.
+# A number the English detail writes without separators (seconds, bytes) is passed as str.
+_NOT_A_PERMIT_STRING = N_("payload: expected a string starting with RUTA1:")
+
+
+def _too_many(request: Request, wait: int) -> Response:
+    error = WebError(
+        N_("too many verifications from your address; try again in %(seconds)s seconds"),
         field="rate_limit",
-        headers={"Retry-After": str(wait)},
+        seconds=str(wait),
     )
+    return refusal(request, 429, "Too many attempts", error, headers={"Retry-After": str(wait)})
 
 
 _TOO_MANY_RESPONSE: dict[str, Any] = {
@@ -232,11 +237,20 @@ async def _api_start(request: Request) -> tuple[str, bytes | None, Response | No
     """
     try:
         lang = api_language(request)
-    except UnsupportedLanguage as exc:
-        return "en", None, problem(422, "Invalid input", str(exc), field="lang")
+    except UnsupportedLanguage:
+        error = WebError(
+            N_(
+                "lang: got %(value)s; expected one of %(expected)s "
+                "(a region such as pt-BR is accepted)"
+            ),
+            field="lang",
+            value=repr(request.query_params.get("lang", "")),
+            expected=", ".join(LANGUAGES),
+        )
+        return "en", None, refusal(request, 422, "Invalid input", error)
     wait = _wait(request)
     if wait:
-        return lang, None, _too_many(wait)
+        return lang, None, _too_many(request, wait)
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
@@ -325,17 +339,14 @@ async def verify_api(request: Request) -> Response:
     try:
         doc = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        return problem(
-            422,
-            "Invalid input",
-            'payload: expected a JSON body {"payload": "RUTA1:..."}',
-            field="payload",
+        error = WebError(
+            N_('payload: expected a JSON body {"payload": "RUTA1:..."}'), field="payload"
         )
+        return refusal(request, 422, "Invalid input", error)
     payload = doc.get("payload") if isinstance(doc, dict) else None
     if not isinstance(payload, str):
-        return problem(
-            422, "Invalid input", "payload: expected a string starting with RUTA1:", field="payload"
-        )
+        error = WebError(_NOT_A_PERMIT_STRING, field="payload")
+        return refusal(request, 422, "Invalid input", error)
     result = await run_in_threadpool(_check, request, payload)
     return JSONResponse(result.to_dict(lang))
 
@@ -362,11 +373,11 @@ def status_list_file(paths: list[Path], country: str) -> Path | None:
     return None
 
 
-def _published(request: Request, path: Path, what: str) -> Response:
+def _published(request: Request, path: Path, missing: WebError) -> Response:
     try:
         data = path.read_bytes()
     except OSError:
-        return problem(404, "Not found", f"{what} is not published by this service")
+        return refusal(request, 404, "Not found", missing)
     # A strong validator over the exact bytes: the signed document is served as written.
     etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": f"public, max-age={_PUBLISH_MAX_AGE}"}
@@ -394,7 +405,8 @@ _PUBLISH_RESPONSES: dict[int | str, dict[str, Any]] = {
 async def trust_list_document(request: Request) -> Response:
     """The trust list file, cacheable (``Cache-Control``, ``ETag``, ``If-None-Match``)."""
     trust_path, _statuses = _sources(request)
-    return _published(request, trust_path, "the trust list")
+    missing = WebError(N_("the trust list is not published by this service"))
+    return _published(request, trust_path, missing)
 
 
 @router.get(
@@ -411,20 +423,28 @@ async def trust_list_document(request: Request) -> Response:
 async def status_list_document(request: Request, country: str) -> Response:
     """The status list of ``country`` (ISO 3166-1 alpha-3), cacheable like the trust list."""
     if not _COUNTRY.match(country):
-        return problem(
-            422,
-            "Invalid input",
-            f"country: got {country[:16]!r}; expected an ISO 3166-1 alpha-3 code "
-            "in capitals such as COL",
+        error = WebError(
+            N_(
+                "country: got %(country)s; expected an ISO 3166-1 alpha-3 code "
+                "in capitals such as COL"
+            ),
             field="country",
+            country=repr(country[:16]),
         )
+        return refusal(request, 422, "Invalid input", error)
     _trust, statuses = _sources(request)
     path = status_list_file(statuses, country)
     if path is None:
-        return problem(
-            404, "Not found", f"no status list of {country} is published here", field="country"
+        error = WebError(
+            N_("no status list of %(country)s is published here"),
+            field="country",
+            country=country,
         )
-    return _published(request, path, f"the status list of {country}")
+        return refusal(request, 404, "Not found", error)
+    missing = WebError(
+        N_("the status list of %(country)s is not published by this service"), country=country
+    )
+    return _published(request, path, missing)
 
 
 # --- Purpose check: what an employer or a bank may see (docs/permits.md section 4a) -------
@@ -639,41 +659,39 @@ async def verify_purpose_api(request: Request) -> Response:
     if answer is not None:
         return answer
     if body is None:
-        return problem(
-            413,
-            "Content too large",
-            f"payload: the body is larger than {_MAX_API_BODY} bytes; a permit "
-            f"is at most {MAX_INPUT_BYTES}",
+        error = WebError(
+            N_("payload: the body is larger than %(limit)s bytes; a permit is at most %(most)s"),
             field="payload",
+            limit=str(_MAX_API_BODY),
+            most=str(MAX_INPUT_BYTES),
         )
+        return refusal(request, 413, "Content too large", error)
     try:
         doc = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         doc = None
     if not isinstance(doc, dict):
-        return problem(
-            422,
-            "Invalid input",
-            'body: expected a JSON object {"payload": "RUTA1:...", '
-            '"purpose": "employer" or "bank"}',
+        error = WebError(
+            N_(
+                'body: expected a JSON object {"payload": "RUTA1:...", '
+                '"purpose": "employer" or "bank"}'
+            ),
             field="purpose",
         )
+        return refusal(request, 422, "Invalid input", error)
     errors = []
     if not is_purpose(doc.get("purpose")):
         errors.append(
-            {
-                "field": "purpose",
-                "message": "purpose: expected one of "
-                f"{', '.join(PURPOSES)} (chosen by the caller, never inferred)",
-            }
+            WebError(
+                N_("purpose: expected one of %(purposes)s (chosen by the caller, never inferred)"),
+                field="purpose",
+                purposes=", ".join(PURPOSES),
+            )
         )
     if not isinstance(doc.get("payload"), str):
-        errors.append(
-            {"field": "payload", "message": "payload: expected a string starting with RUTA1:"}
-        )
+        errors.append(WebError(_NOT_A_PERMIT_STRING, field="payload"))
     if errors:
-        first = errors[0]
-        return problem(422, "Invalid input", first["message"], field=first["field"], errors=errors)
+        return refusal(request, 422, "Invalid input", errors[0], errors=errors)
     purpose = doc["purpose"]
     result = await run_in_threadpool(_check, request, doc["payload"])
     return JSONResponse(purpose_view(result, purpose, lang))

@@ -8,11 +8,17 @@ field. Nothing here ever answers 5xx for bad input.
 A refusal's ``detail`` (and its ``errors[].message``) is in the language the request's
 ``Accept-Language`` names when Ruta speaks it, else English; ``type`` and ``title`` are
 always English (clients match on them).
+
+The web layer's own refusals (a malformed body, a bad ``country``, the verifier's rate
+limit ...) are :class:`WebError` texts of the ``web`` catalog: raised, they reach the same
+handler as every other ``RutaError``; a route that answers a problem itself (the permit
+verifier) returns :func:`refusal`, which says the error in the same language.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -28,14 +34,18 @@ from ruta.cases.errors import (
     RateLimitedError,
 )
 from ruta.errors import RutaError
+from ruta.i18n import N_, Text
 from ruta.web.i18n import accepted_language
 
 __all__ = [
     "FORM_ALLOWANCE",
     "PROBLEM_JSON",
     "LoginRequired",
+    "WebError",
     "install_problem_handlers",
     "problem",
+    "problem_language",
+    "refusal",
     "request_body_limit",
 ]
 
@@ -72,6 +82,48 @@ class LoginRequired(Exception):
         self.next_url = next_url
 
 
+class WebError(RutaError):
+    """A refusal the web layer writes itself (HTTP 422 when raised), said from the ``web``
+    catalog.
+
+    Why one class for both uses: a route that raises it gets the problem handler's answer
+    like any ``RutaError``; a route that must answer with another status or headers (the
+    permit verifier's 413 and 429) passes it to :func:`refusal`. Either way the English
+    ``message`` is the catalog message with its values, and a test finds every site.
+
+    Args:
+        message: The catalog message, ``N_("literal %(x)s")`` (a test checks every site
+            under ``ruta.web``).
+        field: The input field the refusal is about.
+        values: The message's placeholders. A number the English detail writes without
+            separators (a byte count, seconds) is passed as ``str``.
+
+    Examples:
+        >>> error = WebError(N_("no status list of %(country)s is published here"), country="COL")
+        >>> error.message
+        'no status list of COL is published here'
+        >>> error.say("es")
+        'aquí no se publica ninguna lista de estados de COL'
+    """
+
+    domain: ClassVar[str | None] = "web"
+
+    def __init__(
+        self, message: str, *, field: str | None = None, **values: str | int | float
+    ) -> None:
+        super().__init__(Text(message, **values), field=field)
+
+
+def problem_language(request: Request) -> str:
+    """The language of an API problem's ``detail``: what ``Accept-Language`` names when Ruta
+    speaks it, else English.
+
+    Why not the pages' negotiation: a program that asks for no language (or one Ruta does
+    not speak) reads English, as before; the pages' cookie and default (es) do not apply.
+    """
+    return accepted_language(request.headers.get("accept-language")) or "en"
+
+
 def problem(
     status: int,
     title: str,
@@ -97,11 +149,35 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def refusal(
+    request: Request,
+    status: int,
+    title: str,
+    error: WebError,
+    *,
+    headers: dict[str, str] | None = None,
+    errors: Sequence[WebError] = (),
+) -> JSONResponse:
+    """The problem+json of a web refusal, its ``detail`` in :func:`problem_language`.
+
+    Args:
+        request: The request (its ``Accept-Language``).
+        status: The HTTP status.
+        title: The English title (clients match on it).
+        error: The refusal: its text is the ``detail``, its field the ``field``.
+        headers: Response headers (``Retry-After``).
+        errors: Every refusal of the request, when there are several (``errors[]``).
+    """
+    lang = problem_language(request)
+    listed = [{"field": e.field, "message": e.say(lang)} for e in errors] or None
+    return problem(
+        status, title, error.say(lang), field=error.field, errors=listed, headers=headers
+    )
+
+
 def _ruta_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RutaError)
-    # A program that asks for no language (or one Ruta does not speak) reads English, as
-    # before; the pages' cookie and default (es) do not apply to the API.
-    detail = exc.say(accepted_language(request.headers.get("accept-language")) or "en")
+    detail = exc.say(problem_language(request))
     for cls, status, title in _STATUS:
         if isinstance(exc, cls):
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
@@ -135,22 +211,27 @@ def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     limit = getattr(exc, "limit", None)
     if exc.status_code == 413 and isinstance(limit, int):  # ruta.web.bodylimit.BodyTooLarge
-        detail = (
-            f"the request is larger than {limit} bytes; send a file of at most "
-            f"{max(limit - FORM_ALLOWANCE, 0)} bytes"
+        # Byte counts as str: the English detail writes them without separators.
+        too_large = WebError(
+            N_("the request is larger than %(limit)s bytes; send a file of at most %(most)s bytes"),
+            field="file",
+            limit=str(limit),
+            most=str(max(limit - FORM_ALLOWANCE, 0)),
         )
-        return problem(
-            413, "Content too large", detail, field="file", headers=dict(exc.headers or {})
+        return refusal(
+            request, 413, "Content too large", too_large, headers=dict(exc.headers or {})
         )
     detail = str(exc.detail)
     return problem(exc.status_code, detail, detail, headers=dict(exc.headers or {}))
 
 
-def _data_error(_request: Request, exc: Exception) -> Response:
+def _data_error(request: Request, exc: Exception) -> Response:
     # Why: the database refusing a value (a NUL character in a query parameter, a number
     # out of range) is bad input that slipped past validation, not a server fault.
-    detail = "a value cannot be stored or searched as given (e.g. it holds a NUL character)"
-    return problem(422, "Invalid input", detail)
+    unstorable = WebError(
+        N_("a value cannot be stored or searched as given (e.g. it holds a NUL character)")
+    )
+    return refusal(request, 422, "Invalid input", unstorable)
 
 
 def _login_required(_request: Request, exc: Exception) -> Response:

@@ -174,6 +174,48 @@ def test_an_unknown_pathway_is_404_said_in_the_language_of_accept_language(
     assert (fr.json()["title"], fr.json()["field"]) == (en.json()["title"], "pathway_id")
 
 
+@pytest.mark.parametrize(
+    ("url", "field", "english", "spanish"),
+    [
+        (
+            "/api/v1/pathways?lang=de",
+            "lang",
+            "got 'de'; expected one of es, pt, en, fr, ht (a region such as pt-BR is accepted)",
+            "se recibió 'de'; se esperaba uno de es, pt, en, fr, ht (se acepta una región, "
+            "como pt-BR)",
+        ),
+        (
+            "/api/v1/pathways/col.ppt?lang=xx-YY",
+            "lang",
+            "got 'xx-YY'; expected one of es, pt, en, fr, ht (a region such as pt-BR is accepted)",
+            "se recibió 'xx-YY'; se esperaba uno de es, pt, en, fr, ht (se acepta una región, "
+            "como pt-BR)",
+        ),
+        (
+            "/api/v1/pathways?country=XX",
+            "country",
+            "'XX' is not a country code; expected ISO 3166-1 alpha-3, e.g. COL",
+            "'XX' no es un código de país; se espera ISO 3166-1 alfa-3, p. ej. COL",
+        ),
+    ],
+)
+def test_a_bad_lang_or_country_is_refused_in_the_language_of_accept_language(
+    client: TestClient, url: str, field: str, english: str, spanish: str
+) -> None:
+    en = client.get(url)
+    es = client.get(url, headers={"Accept-Language": "es"})
+    assert en.status_code == es.status_code == 422
+    assert en.json()["detail"] == english and es.json()["detail"] == spanish
+    assert es.json()["errors"] == [{"field": field, "message": spanish}]
+    assert (es.json()["title"], es.json()["type"], es.json()["field"]) == (
+        en.json()["title"],
+        en.json()["type"],
+        field,
+    )
+    fr = client.get(url, headers={"Accept-Language": "fr"}).json()["detail"]
+    assert fr.startswith(("reçu : 'de' ; attendu", "reçu : 'xx-YY' ; attendu", "'XX' n'est pas"))
+
+
 def test_list_and_detail(client: TestClient) -> None:
     listed = client.get("/api/v1/pathways", params={"country": "COL", "lang": "es"})
     assert listed.status_code == 200

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ruta.cases.errors import NotFoundError
 from ruta.errors import RutaError
-from ruta.i18n import LANGUAGES, UnsupportedLanguage, expected_languages, require_language
+from ruta.i18n import LANGUAGES, N_, UnsupportedLanguage, expected_languages, require_language
 from ruta.pathways import (
     COUNTRIES,
     EvaluationResult,
@@ -39,6 +39,7 @@ from ruta.pathways import (
     shipped_catalog,
     vocabulary,
 )
+from ruta.web.problems import WebError
 from ruta.web.ratelimit import rate_limit
 
 __all__ = ["OPEN_PATHS", "OpenCors", "router"]
@@ -258,8 +259,15 @@ class _NoPathway(NotFoundError):
 def _lang(value: str) -> str:
     try:
         return require_language(value)
-    except UnsupportedLanguage as exc:
-        raise RutaError(exc.message, field="lang") from None
+    except UnsupportedLanguage:
+        # A web catalog text, said in Accept-Language by the problem handler; the English
+        # is require_language's message, as before.
+        raise WebError(
+            N_("got %(value)s; expected one of %(expected)s (a region such as pt-BR is accepted)"),
+            field="lang",
+            value=repr(value),
+            expected=", ".join(LANGUAGES),
+        ) from None
 
 
 def _citation(spec: Any) -> CitationOut:
@@ -301,9 +309,10 @@ def pathways_list(
     """The pathways Ruta knows (the shipped packs and this service's own), in one language."""
     lang = _lang(lang)
     if country is not None and country.upper() not in COUNTRIES:
-        raise RutaError(
-            f"'{country}' is not a country code; expected ISO 3166-1 alpha-3, e.g. COL",
+        raise WebError(
+            N_("'%(country)s' is not a country code; expected ISO 3166-1 alpha-3, e.g. COL"),
             field="country",
+            country=country,
         )
     chosen = list_pathways(country.upper() if country else None)
     return [PathwaySummary(**_summary(p, lang)) for p in chosen]
