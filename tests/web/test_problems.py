@@ -16,6 +16,7 @@ from tests.catalog_scan import RaiseSite, named_messages, wrong_sites
 import ruta.web
 from ruta.i18n import LANGUAGES, N_, read_catalog
 from ruta.web.bodylimit import BodyTooLarge
+from ruta.web.i18n import LanguageQuery
 from ruta.web.problems import FORM_ALLOWANCE, WebError, install_problem_handlers
 
 WEB = Path(ruta.web.__file__).parent
@@ -155,6 +156,10 @@ def client() -> TestClient:
     def upload() -> None:
         raise BodyTooLarge(10 * 1024 * 1024 + FORM_ALLOWANCE)
 
+    @app.get("/checklist")
+    def checklist(lang: LanguageQuery = "en") -> str:
+        return lang
+
     @app.get("/search")
     def search() -> None:
         raise DataError("SELECT", {}, Exception("invalid byte sequence 0x00"))
@@ -201,3 +206,27 @@ def test_a_value_the_database_refuses_is_a_422_said_in_accept_language(
         "detail": "un valor no se puede guardar ni buscar tal como se dio (p. ej. contiene un "
         "carácter NUL)",
     }
+
+
+def test_an_unsupported_lang_query_is_said_in_accept_language(client: TestClient) -> None:
+    # LanguageQuery's refusal reaches the client through pydantic's validation errors: the
+    # English stays pydantic's message as before, another language reads the refusal.
+    assert client.get("/checklist?lang=pt-BR").json() == "pt"
+    en = client.get("/checklist?lang=de")
+    es = client.get("/checklist?lang=de", headers={"Accept-Language": "es"})
+    fr = client.get("/checklist?lang=de", headers={"Accept-Language": "fr"})
+    english = (
+        "Value error, lang: got 'de'; expected one of es, pt, en, fr, ht "
+        "(a region such as pt-BR is accepted)"
+    )
+    spanish = (
+        "se recibió 'de'; se esperaba uno de es, pt, en, fr, ht (se acepta una región, como pt-BR)"
+    )
+    assert en.json()["detail"] == f"lang: {english}"
+    assert en.json()["errors"] == [{"field": "lang", "message": english}]
+    assert es.json()["detail"] == f"lang: {spanish}"
+    assert es.json()["errors"] == [{"field": "lang", "message": spanish}]
+    assert fr.json()["detail"].startswith("lang: reçu : 'de' ; attendu : l'un de es, pt")
+    for said in (es, fr):
+        assert said.status_code == en.status_code == 422
+        assert (said.json()["title"], said.json()["field"]) == ("Invalid input", "lang")

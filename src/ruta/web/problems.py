@@ -196,10 +196,22 @@ def _field_of(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(p) for p in parts) or "body"
 
 
-def _validation_error(_request: Request, exc: Exception) -> Response:
+def _validation_message(err: dict[str, Any], lang: str) -> str:
+    """One validation error's message: pydantic's (English), except a refusal of Ruta's own
+    raised inside a validator (an unsupported ``?lang=``, a malformed date), which a reader
+    of another language reads in it (English stays pydantic's "Value error, ..." as before).
+    """
+    error = (err.get("ctx") or {}).get("error")
+    if lang != "en" and isinstance(error, RutaError) and error.domain is not None:
+        return error.say(lang)
+    return str(err.get("msg", "invalid"))
+
+
+def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    lang = problem_language(request)
     errors = [
-        {"field": _field_of(err.get("loc", ())), "message": str(err.get("msg", "invalid"))}
+        {"field": _field_of(err.get("loc", ())), "message": _validation_message(err, lang)}
         for err in exc.errors()
     ]
     first = errors[0] if errors else {"field": "body", "message": "invalid request"}
