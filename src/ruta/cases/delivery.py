@@ -174,7 +174,7 @@ def _deliver_one(
             # Why: an error no transport foresaw (a header the mail library refuses, a
             # library bug) would otherwise stop the worker and leave this message of
             # unknown fate; it is a failed attempt like any other, retried then dead.
-            raise DeliveryError(f"unexpected {type(exc).__name__}: {exc}") from exc
+            raise DeliveryError.unexpected(exc) from exc
     except DeliveryError as exc:
         attempt = attempts + 1
         dead = exc.permanent or attempt >= policy.max_attempts

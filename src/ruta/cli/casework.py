@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ruta.cli._lang import UserLangOption, cli_language
 from ruta.cli._store import store_session
 from ruta.errors import RutaError
 
@@ -51,10 +52,13 @@ def db_backup(
     out: Annotated[
         Path, typer.Option("--out", help="The backup file to write (replaced if present)")
     ],
+    lang: UserLangOption = None,
 ) -> None:
     """Back up the configured database: SQLite through its online backup API, PostgreSQL
     with pg_dump (custom format). Safe while the service runs."""
     from ruta.store.backup import backup
+
+    cli_language(lang)  # the language its refusals are said in
 
     url = _settings().resolved_database_url
     with _pages_progress("Backing up") as progress:
@@ -71,10 +75,13 @@ def db_restore(
     force: bool = typer.Option(
         False, "--force", help="Replace a database that already holds tables"
     ),
+    lang: UserLangOption = None,
 ) -> None:
     """Restore a backup into the configured database (empty, unless --force). Stop the
     service first; afterwards check it with `ruta audit verify`."""
     from ruta.store.backup import restore
+
+    cli_language(lang)  # the language its refusals are said in
 
     url = _settings().resolved_database_url
     with _pages_progress("Restoring") as progress:

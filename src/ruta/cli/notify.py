@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from ruta.errors import RutaError
+from ruta.cli._lang import UserLangOption, cli_language
+from ruta.i18n import N_
 
 if TYPE_CHECKING:
     from ruta.notify import Transport
@@ -25,18 +26,26 @@ def transports_from(settings: Settings) -> dict[str, Transport]:
     """The transport of each channel the settings configure.
 
     Raises:
-        RutaError: naming ``mail_from``, ``smtp_url`` or ``sms_gateway_url`` when a setting
+        NotifyError: naming ``mail_from``, ``smtp_url`` or ``sms_gateway_url`` when a setting
             is missing or malformed, or when no channel is configured at all.
     """
-    from ruta.notify import GatewayTransport, SmtpSettings, SmtpTransport, parse_smtp_url
+    from ruta.notify import (
+        GatewayTransport,
+        NotifyError,
+        SmtpSettings,
+        SmtpTransport,
+        parse_smtp_url,
+    )
 
     transports: dict[str, Transport] = {}
     if settings.smtp_url:
         host, port, tls = parse_smtp_url(settings.smtp_url)
         if "@" not in settings.mail_from:
-            raise RutaError(
-                "set RUTA_MAIL_FROM to the sender address of notification e-mails, "
-                "e.g. citas@migracion.gov.co",
+            raise NotifyError(
+                N_(
+                    "set RUTA_MAIL_FROM to the sender address of notification e-mails, "
+                    "e.g. citas@migracion.gov.co"
+                ),
                 field="mail_from",
             )
         password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
@@ -61,9 +70,11 @@ def transports_from(settings: Settings) -> dict[str, Transport]:
         )
         transports["sms"] = transports["whatsapp"] = gateway
     if not transports:
-        raise RutaError(
-            "nothing to deliver with: set RUTA_SMTP_URL (and RUTA_MAIL_FROM) for e-mail and/or "
-            "RUTA_SMS_GATEWAY_URL for SMS and WhatsApp",
+        raise NotifyError(
+            N_(
+                "nothing to deliver with: set RUTA_SMTP_URL (and RUTA_MAIL_FROM) for e-mail "
+                "and/or RUTA_SMS_GATEWAY_URL for SMS and WhatsApp"
+            ),
             field="smtp_url",
         )
     return transports
@@ -77,6 +88,7 @@ def run(
     batch: int = typer.Option(
         None, "--batch", min=1, max=1000, help="Messages leased at a time (RUTA_NOTIFY_BATCH)."
     ),
+    lang: UserLangOption = None,
 ) -> None:
     """Deliver queued messages by e-mail (SMTP) and SMS/WhatsApp (HTTP gateway).
 
@@ -89,9 +101,11 @@ def run(
     from sqlalchemy import inspect
 
     from ruta.cases.delivery import DeliveryPolicy, run_worker
+    from ruta.notify import NotifyError
     from ruta.settings import get_settings
     from ruta.store import make_engine, make_sessionmaker
 
+    cli_language(lang)  # the language its refusals are said in
     settings = get_settings()
     transports = transports_from(settings)
     policy = DeliveryPolicy(
@@ -117,8 +131,8 @@ def run(
     engine = make_engine(settings.resolved_database_url)
     if not inspect(engine).has_table("outbox"):
         engine.dispose()
-        raise RutaError(
-            "the database has no outbox yet; migrate it first with `ruta db upgrade`",
+        raise NotifyError(
+            N_("the database has no outbox yet; migrate it first with `ruta db upgrade`"),
             field="database_url",
         )
     factory = make_sessionmaker(engine)

@@ -153,15 +153,21 @@ def render_message(kind: str, lang: str, channel: str, facts: MessageFacts) -> R
     """
     if kind not in KINDS:
         raise NotifyError(
-            f"{kind!r} is not a message kind; use one of {', '.join(KINDS)}", field="kind"
+            N_("%(kind)s is not a message kind; use one of %(kinds)s"),
+            field="kind",
+            kind=repr(kind),
+            kinds=", ".join(KINDS),
         )
     key = kind
     if kind == "decision":
         if facts.outcome not in ("approved", "denied", "withdrawn"):
             raise NotifyError(
-                f"a decision message needs the outcome approved, denied or withdrawn "
-                f"(got {facts.outcome!r})",
+                N_(
+                    "a decision message needs the outcome approved, denied or withdrawn "
+                    "(got %(outcome)s)"
+                ),
                 field="outcome",
+                outcome=repr(facts.outcome),
             )
         key = f"decision:{facts.outcome}"
     language = language_of(lang) or "es"

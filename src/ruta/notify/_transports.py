@@ -24,6 +24,7 @@ from email.utils import formatdate
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from ruta.i18n import N_
 from ruta.notify._errors import DeliveryError, NotifyError
 
 __all__ = [
@@ -104,8 +105,9 @@ def parse_smtp_url(url: str) -> tuple[str, int, bool]:
         port = -1
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname or port == -1:
         raise NotifyError(
-            f"write the mail server as smtp://host:port or smtps://host:port (got {url!r})",
+            N_("write the mail server as smtp://host:port or smtps://host:port (got %(url)s)"),
             field="smtp_url",
+            url=repr(url),
         )
     tls = parts.scheme == "smtps"
     return parts.hostname, port or (465 if tls else 25), tls
@@ -149,7 +151,9 @@ class SmtpTransport:
             codes = [code for code, _text in exc.recipients.values()]
             permanent = all(code >= 500 for code in codes)
             raise DeliveryError(
-                f"the mail server refused the recipient: {codes}", permanent=permanent
+                N_("the mail server refused the recipient: %(codes)s"),
+                permanent=permanent,
+                codes=str(codes),
             ) from exc
         except smtplib.SMTPResponseException as exc:
             # 5xx is a final refusal (RFC 5321 4.2.1); 4xx asks us to come back later.
@@ -161,10 +165,18 @@ class SmtpTransport:
                 if isinstance(exc.smtp_error, bytes)
                 else str(exc.smtp_error)
             )
-            raise DeliveryError(f"SMTP {exc.smtp_code}: {text}", permanent=permanent) from exc
+            raise DeliveryError(
+                N_("SMTP %(code)s: %(text)s"),
+                permanent=permanent,
+                code=str(exc.smtp_code),
+                text=text,
+            ) from exc
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(
-                f"could not reach the mail server {s.host}:{s.port}: {exc}"
+                N_("could not reach the mail server %(host)s:%(port)s: %(problem)s"),
+                host=s.host,
+                port=str(s.port),
+                problem=str(exc),
             ) from exc
 
 
@@ -189,8 +201,9 @@ class GatewayTransport:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise NotifyError(
-                f"write the gateway as an http:// or https:// URL (got {url!r})",
+                N_("write the gateway as an http:// or https:// URL (got %(url)s)"),
                 field="sms_gateway_url",
+                url=repr(url),
             )
         self.url = url
         self.token = token
@@ -223,7 +236,12 @@ class GatewayTransport:
             permanent = exc.code < 500 and exc.code not in (408, 425, 429)
             detail = exc.read(500).decode("utf-8", "replace").strip()
             raise DeliveryError(
-                f"gateway answered {exc.code}: {detail or exc.reason}", permanent=permanent
+                N_("gateway answered %(code)s: %(detail)s"),
+                permanent=permanent,
+                code=str(exc.code),
+                detail=str(detail or exc.reason),
             ) from exc
         except (urllib.error.URLError, OSError) as exc:
-            raise DeliveryError(f"could not reach the gateway: {exc}") from exc
+            raise DeliveryError(
+                N_("could not reach the gateway: %(problem)s"), problem=str(exc)
+            ) from exc

@@ -36,8 +36,9 @@ from urllib.parse import unquote
 from sqlalchemy import inspect
 from sqlalchemy.engine import URL, make_url
 
-from ruta.errors import RutaError
+from ruta.i18n import N_
 from ruta.store.engine import make_engine
+from ruta.store.errors import StoreError
 
 __all__ = ["BackupResult", "Progress", "backup", "restore"]
 
@@ -61,9 +62,11 @@ class BackupResult:
 
 def _sqlite_path(url: URL) -> Path:
     if not url.database or url.database == ":memory:":
-        raise RutaError(
-            "an in-memory SQLite database cannot be backed up or restored; "
-            "set RUTA_DATABASE_URL to a file",
+        raise StoreError(
+            N_(
+                "an in-memory SQLite database cannot be backed up or restored; "
+                "set RUTA_DATABASE_URL to a file"
+            ),
             field="database_url",
         )
     return Path(url.database)
@@ -97,10 +100,13 @@ def _pg_env(url: URL) -> dict[str, str]:
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
-        raise RutaError(
-            f"{name} is not installed; install the PostgreSQL client tools "
-            "(Debian: apt-get install postgresql-client) of the server's major version",
+        raise StoreError(
+            N_(
+                "%(tool)s is not installed; install the PostgreSQL client tools "
+                "(Debian: apt-get install postgresql-client) of the server's major version"
+            ),
             field="database_url",
+            tool=name,
         )
     return found
 
@@ -112,9 +118,18 @@ def _run(args: list[str], env: dict[str, str]) -> None:
     if done.returncode != 0:
         tool = Path(args[0]).name
         message = (done.stderr or done.stdout).strip().splitlines()
-        raise RutaError(
-            f"{tool} failed: {message[-1] if message else f'exit code {done.returncode}'}",
+        if message:
+            raise StoreError(
+                N_("%(tool)s failed: %(problem)s"),
+                field="database_url",
+                tool=tool,
+                problem=message[-1],
+            )
+        raise StoreError(
+            N_("%(tool)s failed: exit code %(code)s"),
             field="database_url",
+            tool=tool,
+            code=str(done.returncode),
         )
 
 
@@ -131,13 +146,13 @@ def backup(url: str, out: Path, progress: Progress | None = None) -> BackupResul
     """Write a backup of the database at ``url`` to ``out`` (replaced atomically).
 
     Raises:
-        RutaError: the database cannot be read or the tool failed (``field`` names the
+        StoreError: the database cannot be read or the tool failed (``field`` names the
             setting or ``out``).
     """
     parsed = make_url(url)
     out = Path(out)
     if out.is_dir():
-        raise RutaError(f"{out} is a folder; name the backup file", field="out")
+        raise StoreError(N_("%(out)s is a folder; name the backup file"), field="out", out=str(out))
     out.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the target, then renamed: a failed backup never leaves a file that
     # looks complete.
@@ -148,7 +163,9 @@ def backup(url: str, out: Path, progress: Progress | None = None) -> BackupResul
         if parsed.get_backend_name() == "sqlite":
             source_path = _sqlite_path(parsed)
             if not source_path.is_file():
-                raise RutaError(f"no database at {source_path}", field="database_url")
+                raise StoreError(
+                    N_("no database at %(path)s"), field="database_url", path=str(source_path)
+                )
             _sqlite_copy(source_path, tmp, progress)
             kind = "sqlite"
             tables = _table_count(url, None)
@@ -194,33 +211,49 @@ def restore(
         progress: Called with pages done and total (SQLite).
 
     Raises:
-        RutaError: the file is not a backup of this kind of database, the target holds
+        StoreError: the file is not a backup of this kind of database, the target holds
             tables and ``force`` is not given, or the tool failed.
     """
     parsed = make_url(url)
     source = Path(source)
     if not source.is_file():
-        raise RutaError(f"no backup file at {source}", field="file")
+        raise StoreError(N_("no backup file at %(path)s"), field="file", path=str(source))
     with source.open("rb") as f:
         head = f.read(len(_SQLITE_MAGIC))
     is_sqlite = parsed.get_backend_name() == "sqlite"
     expected = _SQLITE_MAGIC if is_sqlite else _PGDUMP_MAGIC
     if not head.startswith(expected):
         kind = "SQLite" if is_sqlite else "PostgreSQL (pg_dump --format=custom)"
-        raise RutaError(
-            f"{source} is not a {kind} backup; the configured database is {kind} and "
-            "takes a file written by `ruta db backup` on such a database",
+        raise StoreError(
+            N_(
+                "%(path)s is not a %(kind)s backup; the configured database is %(kind)s and "
+                "takes a file written by `ruta db backup` on such a database"
+            ),
             field="file",
+            path=str(source),
+            kind=kind,
         )
     schema = None if is_sqlite else _schema(parsed)
     absent = is_sqlite and not _sqlite_path(parsed).exists()
     existing = 0 if absent else _table_count(url, schema)
     if existing and not force:
-        where = f"schema {schema}" if schema else "the configured database"
-        raise RutaError(
-            f"{where} is not empty ({existing} tables); restoring would replace it. "
-            "Restore into an empty database, or add --force to replace it",
+        if schema:
+            raise StoreError(
+                N_(
+                    "schema %(schema)s is not empty (%(tables)s tables); restoring would "
+                    "replace it. Restore into an empty database, or add --force to replace it"
+                ),
+                field="force",
+                schema=schema,
+                tables=existing,
+            )
+        raise StoreError(
+            N_(
+                "the configured database is not empty (%(tables)s tables); restoring would "
+                "replace it. Restore into an empty database, or add --force to replace it"
+            ),
             field="force",
+            tables=existing,
         )
     if is_sqlite:
         target = _sqlite_path(parsed)
