@@ -216,6 +216,23 @@ def test_a_bad_lang_or_country_is_refused_in_the_language_of_accept_language(
     assert fr.startswith(("reçu : 'de' ; attendu", "reçu : 'xx-YY' ; attendu", "'XX' n'est pas"))
 
 
+def test_a_malformed_as_of_is_refused_in_the_language_of_accept_language(
+    client: TestClient,
+) -> None:
+    body = {"profile": {}, "as_of": "28/11/2026"}
+    en = client.post("/api/v1/eligibility", json=body)
+    es = client.post("/api/v1/eligibility", json=body, headers={"Accept-Language": "es"})
+    assert en.status_code == es.status_code == 422
+    english = (
+        "Value error, '28/11/2026' is not a date; expected the form YYYY-MM-DD, e.g. 2025-02-01"
+    )
+    spanish = "'28/11/2026' no es una fecha; se espera la forma AAAA-MM-DD, p. ej. 2025-02-01"
+    assert en.json()["detail"] == f"as_of: {english}"
+    assert es.json()["detail"] == f"as_of: {spanish}"
+    assert es.json()["errors"] == [{"field": "as_of", "message": spanish}]
+    assert (es.json()["title"], es.json()["field"]) == (en.json()["title"], "as_of")
+
+
 def test_list_and_detail(client: TestClient) -> None:
     listed = client.get("/api/v1/pathways", params={"country": "COL", "lang": "es"})
     assert listed.status_code == 200

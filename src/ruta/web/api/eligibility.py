@@ -25,6 +25,7 @@ from ruta.errors import RutaError
 from ruta.i18n import LANGUAGES, N_, UnsupportedLanguage, expected_languages, require_language
 from ruta.pathways import (
     COUNTRIES,
+    BadValue,
     EvaluationResult,
     Pathway,
     ProfileError,
@@ -100,8 +101,19 @@ _PROFILE_EXAMPLE: dict[str, Any] = {
 }
 
 
+class _BadDate(RutaError, ValueError):
+    """A malformed ``as_of`` (a ``ValueError`` for pydantic): the pathways catalog text of
+    :func:`parse_date`, so that the validation problem says it in ``Accept-Language``
+    (English as before: ``str()`` is the same sentence)."""
+
+    domain: ClassVar[str | None] = "pathways"
+
+
 def _date(value: Any) -> dt.date:
-    return parse_date(value)
+    try:
+        return parse_date(value)
+    except BadValue as exc:
+        raise _BadDate(exc.text) from None
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_date)]
