@@ -123,3 +123,21 @@ def test_ruta_notify_run_names_a_bad_sender_in_portuguese(notify_cli, monkeypatc
     done = notify_cli("--lang", "pt-BR")
     assert done.returncode == 2
     assert done.stderr.startswith("Error: mail_from: defina RUTA_MAIL_FROM como o endereço")
+
+
+def test_ruta_notify_run_reports_in_the_commands_language(ruta, monkeypatch) -> None:
+    monkeypatch.delenv("RUTA_SMS_GATEWAY_URL", raising=False)
+    monkeypatch.setenv("RUTA_SMTP_URL", "smtp://127.0.0.1:2525")  # nothing is queued
+    monkeypatch.setenv("RUTA_MAIL_FROM", "citas@migracion.example")
+    english = ruta("notify", "run", "--once")
+    assert english.returncode == 0, english.stderr
+    assert english.stdout == (
+        "Delivered 0, retrying 0, dead letters 0, e-mails of unknown fate 0\n"
+    )
+    assert "Not configured, left in the outbox: sms, whatsapp" in english.stderr
+    spanish = ruta("notify", "run", "--once", "--lang", "es")
+    assert spanish.returncode == 0, spanish.stderr
+    assert spanish.stdout == (
+        "Entregados 0, en reintento 0, mensajes fallidos 0, correos de destino incierto 0\n"
+    )
+    assert "Sin configurar, se quedan en la bandeja de salida: sms, whatsapp" in spanish.stderr

@@ -11,7 +11,7 @@ from tests.catalog_scan import message, raise_sites, wrong_sites
 from tests.conftest import CliRun
 
 import ruta.store
-from ruta.i18n import LANGUAGES, N_, Text, read_catalog
+from ruta.i18n import LANGUAGES, N_, Text, format_number, read_catalog
 from ruta.store.backup import backup, restore
 from ruta.store.errors import StoreError
 
@@ -120,3 +120,31 @@ def test_the_message_is_a_literal_of_the_catalog() -> None:
         "database_url: no database at x.db",
         "pa gen okenn baz done nan x.db",
     )
+
+
+def test_ruta_db_backup_and_restore_report_in_the_commands_language(
+    db_cli, monkeypatch, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    source = tmp_path / "ruta.db"
+    with sqlite3.connect(source) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    out = tmp_path / "a.backup"
+    english = db_cli("db", "backup", "--out", str(out))
+    size = out.stat().st_size
+    assert english.returncode == 0
+    assert english.stdout == (
+        f"Backed up sqlite:///{source} (sqlite, 1 tables) to {out} ({size:,} bytes)\n"
+    )
+    spanish = db_cli("db", "backup", "--out", str(out), "--lang", "es")
+    assert spanish.stdout == (
+        f"Copia de seguridad de sqlite:///{source} (sqlite, 1 tablas) escrita en {out} "
+        f"({format_number(size, 'es')} bytes)\n"
+    )
+    target = tmp_path / "restored" / "ruta.db"
+    monkeypatch.setenv("RUTA_DATABASE_URL", f"sqlite:///{target}")
+    monkeypatch.setenv("RUTA_LANG", "pt")
+    restored = db_cli("db", "restore", str(out))
+    assert restored.returncode == 0
+    assert restored.stdout == f"{out} restaurado em sqlite:///{target} (1 tabelas)\n"

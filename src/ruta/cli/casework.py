@@ -56,16 +56,24 @@ def db_backup(
 ) -> None:
     """Back up the configured database: SQLite through its online backup API, PostgreSQL
     with pg_dump (custom format). Safe while the service runs."""
+    from ruta.i18n import format_number, translator
     from ruta.store.backup import backup
 
-    cli_language(lang)  # the language its refusals are said in
-
+    language = cli_language(lang)  # first: its refusals are said in this language too
+    _ = translator(language, "cli").gettext
     url = _settings().resolved_database_url
-    with _pages_progress("Backing up") as progress:
+    with _pages_progress(_("Backing up")) as progress:
         result = backup(url, out, progress=progress)
+    said = _("Backed up %(url)s (%(kind)s, %(tables)s tables) to %(path)s (%(bytes)s bytes)")
     typer.echo(
-        f"Backed up {_redact(url)} ({result.kind}, {result.tables} tables) "
-        f"to {result.path} ({result.bytes:,} bytes)"
+        said
+        % {
+            "url": _redact(url),
+            "kind": result.kind,
+            "tables": format_number(result.tables, language),
+            "path": result.path,
+            "bytes": format_number(result.bytes, language),
+        }
     )
 
 
@@ -79,14 +87,23 @@ def db_restore(
 ) -> None:
     """Restore a backup into the configured database (empty, unless --force). Stop the
     service first; afterwards check it with `ruta audit verify`."""
+    from ruta.i18n import format_number, translator
     from ruta.store.backup import restore
 
-    cli_language(lang)  # the language its refusals are said in
-
+    language = cli_language(lang)  # first: its refusals are said in this language too
+    _ = translator(language, "cli").gettext
     url = _settings().resolved_database_url
-    with _pages_progress("Restoring") as progress:
+    with _pages_progress(_("Restoring")) as progress:
         result = restore(url, file, force=force, progress=progress)
-    typer.echo(f"Restored {result.path} into {_redact(url)} ({result.tables} tables)")
+    said = _("Restored %(path)s into %(url)s (%(tables)s tables)")
+    typer.echo(
+        said
+        % {
+            "path": result.path,
+            "url": _redact(url),
+            "tables": format_number(result.tables, language),
+        }
+    )
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from ruta.cli._lang import UserLangOption, cli_language
-from ruta.i18n import N_
+from ruta.i18n import N_, translator
 
 if TYPE_CHECKING:
     from ruta.notify import Transport
@@ -105,7 +105,7 @@ def run(
     from ruta.settings import get_settings
     from ruta.store import make_engine, make_sessionmaker
 
-    cli_language(lang)  # the language its refusals are said in
+    _ = translator(cli_language(lang), "notify").gettext  # its refusals are said in it too
     settings = get_settings()
     transports = transports_from(settings)
     policy = DeliveryPolicy(
@@ -118,7 +118,8 @@ def run(
     )
     waiting = sorted({"email", "sms", "whatsapp"} - set(transports))
     if waiting:
-        typer.echo(f"Not configured, left in the outbox: {', '.join(waiting)}", err=True)
+        said = _("Not configured, left in the outbox: %(channels)s")
+        typer.echo(said % {"channels": ", ".join(waiting)}, err=True)
     stop = {"now": False}
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:
@@ -137,7 +138,7 @@ def run(
         )
     factory = make_sessionmaker(engine)
     with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
-        task = progress.add_task("Delivering", total=None)
+        task = progress.add_task(_("Delivering"), total=None)
         total = run_worker(
             factory,
             transports,
@@ -149,7 +150,15 @@ def run(
             should_stop=lambda: stop["now"],
         )
     engine.dispose()
-    typer.echo(
-        f"Delivered {total.sent}, retrying {total.retrying}, dead letters {total.dead}, "
-        f"e-mails of unknown fate {total.recovered.unknown}"
+    # The counts as plain digits, as the worker's log lines write them.
+    said = _(
+        "Delivered %(sent)s, retrying %(retrying)s, dead letters %(dead)s, "
+        "e-mails of unknown fate %(unknown)s"
     )
+    counts = {
+        "sent": str(total.sent),
+        "retrying": str(total.retrying),
+        "dead": str(total.dead),
+        "unknown": str(total.recovered.unknown),
+    }
+    typer.echo(said % counts)
