@@ -14,6 +14,8 @@ from tests.web.ui.test_finder_promises import VENEZUELAN_IN_BRAZIL
 from tests.web.ui.test_no_dead_ends import VENEZUELAN_IN_COLOMBIA
 
 from ruta.i18n import LANGUAGES
+from ruta.pathways import evaluate
+from ruta.web.ui import finder
 from ruta.web.ui._terms import load_terms
 
 WALKS = {"ARG": ARG_ANSWERS, "COL": VENEZUELAN_IN_COLOMBIA, "BRA": VENEZUELAN_IN_BRAZIL}
@@ -165,3 +167,32 @@ def test_a_closed_pathway_is_named_as_its_title_not_split_by_explanations(
             assert (term.explains.get(lang) or term.explains["en"]) not in said, said
     text = re.sub(r"\s+", " ", main.text_content())
     assert "PEP Tutor" in text  # the name reads whole
+
+
+def test_open_pathways_come_before_what_the_others_still_ask(
+    finder_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An open pathway's card first; then the questions still open, once; then the
+    pathways waiting for them, briefly."""
+    walk_finder(
+        finder_client, {"host_country": "ARG", "in_host_country": "true"}, "es", until_unknown=True
+    )
+    plain = evaluate({"host_country": "ARG"}, pathways=["arg.mercosur-temporary"]).results[0]
+    waiting = plain.model_dump(mode="json")
+    shown = [{**waiting, "status": "eligible", "missing": []}, waiting]
+    monkeypatch.setattr(finder, "sorted_results", lambda profile, lang: [dict(r) for r in shown])
+    main = _results_page(finder_client)
+    order = [
+        el.get("class")
+        for el in main.xpath("./section")
+        if el.get("class") in ("result", "still-needed", "result result--brief")
+    ]
+    assert order == ["result", "still-needed", "result result--brief"]
+    assert main.xpath("//section[@class='still-needed']//li")
+
+
+def _results_page(client: TestClient) -> lxml.html.HtmlElement:
+    page = client.get("/finder/results", params={"lang": "es"})
+    assert page.status_code == 200
+    tree: lxml.html.HtmlElement = lxml.html.fromstring(page.text)
+    return tree.xpath("//main")[0]
