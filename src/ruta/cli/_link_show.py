@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.markup import escape
 
-from ruta.i18n import babel_locale, translator
+from ruta.i18n import format_number, translator
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
@@ -38,17 +38,9 @@ def _texts(lang: str) -> NullTranslations:
     return translator(lang, "linkage")
 
 
-@cache
-def _locale(lang: str) -> str:
-    return babel_locale(lang)
-
-
 def number(value: float, lang: str, digits: int = 0) -> str:
     """A count or a figure written as ``lang`` writes it (1,000 in English, 1.000 in Spanish)."""
-    from babel.numbers import format_decimal
-
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return str(format_decimal(value, format=pattern, locale=_locale(lang)))
+    return format_number(value, lang, "#,##0" + ("." + "0" * digits if digits else ""))
 
 
 def given(value: float, lang: str) -> str:
@@ -58,9 +50,7 @@ def given(value: float, lang: str) -> str:
         >>> given(0.95, "es"), given(0.9, "fr"), given(12.5, "en")
         ('0,95', '0,9', '12.5')
     """
-    from babel.numbers import format_decimal
-
-    return str(format_decimal(value, format="#,##0.######", locale=_locale(lang)))
+    return format_number(value, lang, "#,##0.######")
 
 
 def said(text: str, lang: str) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from functools import cache
 from typing import Final, Literal
 
@@ -114,16 +115,19 @@ def babel_locale(lang: str) -> str:
     return code
 
 
-def format_number(value: float, lang: str) -> str:
-    """A number as a reader of ``lang`` writes it (grouped, at most three decimals).
+def format_number(value: float | Decimal, lang: str, pattern: str | None = None) -> str:
+    """A number as a reader of ``lang`` writes it (grouped, at most three decimals), or to
+    a Babel ``pattern`` (``"#,##0.00"``: two decimals exactly) with the language's marks.
 
     Examples:
         >>> format_number(12345, "es"), format_number(12345, "en"), format_number(2.5, "fr")
         ('12.345', '12,345', '2,5')
+        >>> format_number(0.5, "es", "0.00"), format_number(0.95, "fr", "#,##0.######")
+        ('0,50', '0,95')
     """
     from babel.numbers import format_decimal
 
-    return str(format_decimal(value, locale=babel_locale(lang)))
+    return str(format_decimal(value, pattern, locale=babel_locale(lang)))
 
 
 def _names(lang: str, day: dt.date) -> dict[str, str]:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ruta.i18n import babel_locale, translator
+from ruta.i18n import format_number, translator
 from ruta.linkage._atomic import atomic_path
 from ruta.linkage._histogram import ScoreHistogram, weight_to_probability
 from ruta.linkage._text import say_in
@@ -37,13 +37,6 @@ _PROBABILITY = "0.0000"  # the probability a match weight stands for
 _SIGNED = "+#,##0.00;-#,##0.00"  # a comparison level's match weight
 _SIGNIFICANT = "@###"  # up to four significant digits: m, u, a threshold
 _GIVEN = "#,##0.######"  # a threshold as it was given
-
-
-def _number(value: float, pattern: str, lang: str) -> str:
-    """``value`` written as a reader of ``lang`` writes it, to ``pattern``."""
-    from babel.numbers import format_decimal
-
-    return str(format_decimal(value, pattern, locale=babel_locale(lang)))
 
 
 def histogram_chart(hist: ScoreHistogram, lang: str) -> tuple[str, list[tuple[str, ...]]]:
@@ -79,12 +72,12 @@ def histogram_chart(hist: ScoreHistogram, lang: str) -> tuple[str, list[tuple[st
         )
         rows.append(
             (
-                f"{_number(low, edge, lang)} .. {_number(high, edge, lang)}",
+                f"{format_number(low, lang, edge)} .. {format_number(high, lang, edge)}",
                 ""
                 if dice
-                else f"{_number(weight_to_probability(low), _PROBABILITY, lang)} .. "
-                f"{_number(weight_to_probability(high), _PROBABILITY, lang)}",
-                _number(count, _COUNT, lang),
+                else f"{format_number(weight_to_probability(low), lang, _PROBABILITY)} .. "
+                f"{format_number(weight_to_probability(high), lang, _PROBABILITY)}",
+                format_number(count, lang, _COUNT),
                 _("yes") if above else _("no"),
             )
         )
@@ -93,10 +86,10 @@ def histogram_chart(hist: ScoreHistogram, lang: str) -> tuple[str, list[tuple[st
     axes.annotate(
         _("threshold %(p)s")
         % {
-            "p": _number(
+            "p": format_number(
                 hist.threshold if dice else weight_to_probability(hist.threshold),
-                _SIGNIFICANT,
                 lang,
+                _SIGNIFICANT,
             )
         },
         (hist.threshold, 0),
@@ -105,7 +98,7 @@ def histogram_chart(hist: ScoreHistogram, lang: str) -> tuple[str, list[tuple[st
         textcoords="offset points",
         fontsize=9,
     )
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _number(v, _WEIGHT, lang)))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v, lang, _WEIGHT)))
     axes.set_xlabel(_("Dice score") if dice else _("match weight (log2 odds)"))
     axes.set_ylabel(_("pairs (log scale)"))
     title = _("Scores of the one-to-one pairs") if dice else _("Scores of the candidate pairs")
@@ -129,9 +122,9 @@ def _parameters(model: dict[str, Any], lang: str) -> list[tuple[str, ...]]:
                 (
                     comparison["output_column_name"],
                     level.get("label_for_charts", level["sql_condition"]),
-                    "" if m is None else _number(m, _SIGNIFICANT, lang),
-                    "" if u is None else _number(u, _SIGNIFICANT, lang),
-                    "" if weight != weight else _number(weight, _SIGNED, lang),
+                    "" if m is None else format_number(m, lang, _SIGNIFICANT),
+                    "" if u is None else format_number(u, lang, _SIGNIFICANT),
+                    "" if weight != weight else format_number(weight, lang, _SIGNED),
                 )
             )
     if not rows:
@@ -157,7 +150,7 @@ def _environment(lang: str) -> Any:
 
     def number(value: float) -> str:
         # A count as the report's language groups it.
-        return _number(value, _COUNT, lang)
+        return format_number(value, lang, _COUNT)
 
     def said(text: str) -> str:
         # The engine's reasons and notes, in the report's language (ruta.linkage._text).
@@ -215,7 +208,7 @@ def write_dedupe_report(
         records=len(clusters),
         people=int(clusters["cluster_id"].nunique()),
         duplicates=int((clusters["cluster_size"] > 1).sum()),
-        threshold=_number(result.threshold, _GIVEN, lang),
+        threshold=format_number(result.threshold, lang, _GIVEN),
         links=int((result.pairs["match_probability"] >= result.threshold).sum()),
         plan=result.plan,
         notes=result.notes,
@@ -256,7 +249,7 @@ def write_match_report(
         lang,
         sources=sources,
         records=records,
-        threshold=_number(result.threshold, _SIGNIFICANT, lang),
+        threshold=format_number(result.threshold, lang, _SIGNIFICANT),
         matched=len(result.pairs),
         threshold_note=threshold_note,
         histogram_svg=svg,

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency
 from babel.support import NullTranslations
 from fastapi import Query
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
@@ -319,8 +319,7 @@ def locale_formatters(lang: str) -> dict[str, Callable[..., str]]:
             return "" if value is None else str(value)
         if digits is None:
             return i18n.format_number(float(value), lang)
-        pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-        return str(format_decimal(value, pattern, locale=i18n.babel_locale(lang)))
+        return i18n.format_number(value, lang, "#,##0" + ("." + "0" * digits if digits else ""))
 
     return {
         "format_date": format_date,
