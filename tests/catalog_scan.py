@@ -13,8 +13,16 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-__all__ = ["RaiseSite", "message", "named_messages", "raise_sites", "wrong_sites"]
+__all__ = [
+    "RaiseSite",
+    "assert_said_in_every_language",
+    "message",
+    "named_messages",
+    "raise_sites",
+    "wrong_sites",
+]
 
 
 @dataclass(frozen=True)
@@ -117,3 +125,15 @@ def wrong_sites(
         if named != given:
             wrong.append(f"{where}: placeholders {sorted(named)}, values {sorted(given)}")
     return wrong
+
+
+def assert_said_in_every_language(error: Any, *kept: str) -> None:
+    """``error`` is said in every supported language, each keeping the values ``kept``,
+    and in words other than English's outside English."""
+    from ruta.i18n import LANGUAGES
+
+    for lang in LANGUAGES:
+        said = error.say(lang)
+        assert all(value in said for value in kept), (lang, said)
+        if lang != "en":
+            assert said != error.message, lang
