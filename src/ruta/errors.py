@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-__all__ = ["RutaError"]
+__all__ = ["CatalogError", "RutaError"]
 
 
 class RutaError(Exception):
@@ -53,3 +53,23 @@ class RutaError(Exception):
             return self.message
         gettext = translator(lang, self.domain).gettext
         return self.message.say(gettext, lambda value: format_number(value, lang))
+
+
+class CatalogError(RutaError):
+    """A refusal whose message is a text of the subclass's catalog :attr:`domain`, with its
+    values: the base of every package's errors that are said in the reader's language.
+
+    Args:
+        message: The catalog message (``N_("no office %(code)s")``, a literal: each
+            package's test checks its raise sites), or a :class:`ruta.i18n.Text`.
+        field: The input field the refusal is about.
+        values: The message's placeholders.
+    """
+
+    def __init__(
+        self, message: str, *, field: str | None = None, **values: str | int | float
+    ) -> None:
+        from ruta.i18n import Text  # ruta.i18n imports this module (see RutaError.say)
+
+        text = message if isinstance(message, Text) and not values else Text(message, **values)
+        super().__init__(text, field=field)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Final
 
-from ruta.errors import RutaError
+from ruta.errors import CatalogError
 from ruta.i18n import N_, Text
 
 __all__ = [
@@ -77,7 +77,7 @@ def word(code: str) -> str:
     return Text(code) if code in _WORDS else code
 
 
-class CasesError(RutaError):
+class CasesError(CatalogError):
     """Base of the casework errors; on its own it means invalid input (HTTP 422).
 
     Args:
@@ -94,12 +94,6 @@ class CasesError(RutaError):
     """
 
     domain: ClassVar[str | None] = "cases"
-
-    def __init__(
-        self, message: str, *, field: str | None = None, **values: str | int | float
-    ) -> None:
-        text = message if isinstance(message, Text) and not values else Text(message, **values)
-        super().__init__(text, field=field)
 
 
 class NotFoundError(CasesError):

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ruta.errors import RutaError
-from ruta.i18n import Text
+from ruta.errors import CatalogError
 
 __all__ = ["LabourError"]
 
 
-class LabourError(RutaError):
+class LabourError(CatalogError):
     """Base of every error the labour packages raise on bad input; the message says the fix.
 
     Args:
@@ -38,9 +37,3 @@ class LabourError(RutaError):
     #: Said from the labour catalog by every caller that says errors in a language
     #: (``ruta.cli.main`` for ``ruta labour``, the API's problem details, the pages).
     domain: ClassVar[str | None] = "labour"
-
-    def __init__(
-        self, message: str, *, field: str | None = None, **values: str | int | float
-    ) -> None:
-        text = message if isinstance(message, Text) and not values else Text(message, **values)
-        super().__init__(text, field=field)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ruta.errors import RutaError
-from ruta.i18n import N_, Text
+from ruta.errors import CatalogError
+from ruta.i18n import N_
 
 __all__ = ["DeliveryError", "NotifyError"]
 
 
-class NotifyError(RutaError):
+class NotifyError(CatalogError):
     """A notification could not be rendered or configured (names the field).
 
     Args:
@@ -35,12 +35,6 @@ class NotifyError(RutaError):
 
     #: Said from the notify catalog by ``ruta.cli.main`` (``ruta notify run``).
     domain: ClassVar[str | None] = "notify"
-
-    def __init__(
-        self, message: str, *, field: str | None = None, **values: str | int | float
-    ) -> None:
-        text = message if isinstance(message, Text) and not values else Text(message, **values)
-        super().__init__(text, field=field)
 
 
 class DeliveryError(NotifyError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Final
 
-from ruta.errors import RutaError
+from ruta.errors import CatalogError, RutaError
 from ruta.i18n import N_, Text
 from ruta.partial_dates import PartialDateError
 
@@ -47,7 +47,7 @@ _PYDANTIC: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
 }
 
 
-class PathwaysError(RutaError):
+class PathwaysError(CatalogError):
     """Base of every error the pathways package raises on bad input.
 
     Args:
@@ -67,12 +67,6 @@ class PathwaysError(RutaError):
 
     #: Said from the pathways catalog by every caller that says errors in a language.
     domain: ClassVar[str | None] = "pathways"
-
-    def __init__(
-        self, message: str, *, field: str | None = None, **values: str | int | float
-    ) -> None:
-        text = message if isinstance(message, Text) and not values else Text(message, **values)
-        super().__init__(text, field=field)
 
 
 class PackError(PathwaysError):

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ruta.errors import RutaError
+from ruta.errors import CatalogError
 from ruta.i18n import Text
 
 __all__ = ["KeyStoreError", "PermitsError", "StatusListError", "TrustListError", "reason_of"]
 
 
-class PermitsError(RutaError):
+class PermitsError(CatalogError):
     """Root of the permits errors: bad input to an issuing or trust operation.
 
     Args:
@@ -44,12 +44,6 @@ class PermitsError(RutaError):
     #: Said from the permits catalog by every caller that says errors in a language
     #: (``ruta.cli.main`` for ``ruta permits``, the API's problem details, the pages).
     domain: ClassVar[str | None] = "permits"
-
-    def __init__(
-        self, message: str, *, field: str | None = None, **values: str | int | float
-    ) -> None:
-        text = message if isinstance(message, Text) and not values else Text(message, **values)
-        super().__init__(text, field=field)
 
 
 class KeyStoreError(PermitsError):

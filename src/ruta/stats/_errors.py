@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ruta.errors import RutaError
-from ruta.i18n import Text
+from ruta.errors import CatalogError
 
 __all__ = [
     "DisclosureError",
@@ -23,7 +22,7 @@ __all__ = [
 ]
 
 
-class StatsError(RutaError):
+class StatsError(CatalogError):
     """Any statistics input error: the message names the field and the expected form.
 
     Args:
@@ -43,12 +42,6 @@ class StatsError(RutaError):
     #: Said from the stats catalog by every caller that says errors in a language
     #: (``ruta.cli.main`` for ``ruta stats``, the API's problem details).
     domain: ClassVar[str | None] = "stats"
-
-    def __init__(
-        self, message: str, *, field: str | None = None, **values: str | int | float
-    ) -> None:
-        text = message if isinstance(message, Text) and not values else Text(message, **values)
-        super().__init__(text, field=field)
 
 
 class PeriodError(StatsError):

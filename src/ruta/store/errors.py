@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ruta.errors import RutaError
-from ruta.i18n import Text
+from ruta.errors import CatalogError
 
 __all__ = ["StoreError"]
 
 
-class StoreError(RutaError):
+class StoreError(CatalogError):
     """A backup or restore refused: the message names the setting or the file to fix.
 
     Args:
@@ -35,9 +34,3 @@ class StoreError(RutaError):
 
     #: Said from the cli catalog by ``ruta.cli.main``.
     domain: ClassVar[str | None] = "cli"
-
-    def __init__(
-        self, message: str, *, field: str | None = None, **values: str | int | float
-    ) -> None:
-        text = message if isinstance(message, Text) and not values else Text(message, **values)
-        super().__init__(text, field=field)

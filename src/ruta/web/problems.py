@@ -33,8 +33,8 @@ from ruta.cases.errors import (
     PermissionDeniedError,
     RateLimitedError,
 )
-from ruta.errors import RutaError
-from ruta.i18n import N_, Text
+from ruta.errors import CatalogError, RutaError
+from ruta.i18n import N_
 from ruta.web.i18n import accepted_language
 
 __all__ = [
@@ -82,7 +82,7 @@ class LoginRequired(Exception):
         self.next_url = next_url
 
 
-class WebError(RutaError):
+class WebError(CatalogError):
     """A refusal the web layer writes itself (HTTP 422 when raised), said from the ``web``
     catalog.
 
@@ -107,11 +107,6 @@ class WebError(RutaError):
     """
 
     domain: ClassVar[str | None] = "web"
-
-    def __init__(
-        self, message: str, *, field: str | None = None, **values: str | int | float
-    ) -> None:
-        super().__init__(Text(message, **values), field=field)
 
 
 def problem_language(request: Request) -> str:
