@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Final
+from typing import ClassVar, Final
 
-from ruta.errors import RutaError
+from ruta.errors import CatalogError
 
 __all__ = [
     "LANGUAGES",
@@ -46,12 +46,16 @@ def _read_languages(path: Path) -> dict[str, str]:
 LANGUAGES: Final[dict[str, str]] = _read_languages(LOCALES_DIR / "languages.txt")
 
 
-class UnsupportedLanguage(RutaError, ValueError):
+class UnsupportedLanguage(CatalogError, ValueError):
     """A language tag that none of :data:`LANGUAGES` matches.
 
     A :class:`~ruta.errors.RutaError` (exit code 2 in the CLI, 422 on the web) and a
-    ``ValueError`` (so a pydantic validator that raises it reports the field).
+    ``ValueError`` (so a pydantic validator that raises it reports the field); its message
+    is an ``i18n`` catalog text, said in the reader's language wherever it is shown (the
+    API's ``Accept-Language``, a page's language).
     """
+
+    domain: ClassVar[str | None] = "i18n"
 
 
 def expected_languages() -> str:
@@ -108,9 +112,12 @@ def require_language(tag: str, *, field: str = "lang") -> str:
     """
     lang = language_of(tag)
     if lang is None:
-        expected = ", ".join(LANGUAGES)
+        from ruta.i18n._catalogs import N_  # that module imports this one
+
         raise UnsupportedLanguage(
-            f"got {tag!r}; expected one of {expected} (a region such as pt-BR is accepted)",
+            N_("got %(value)s; expected one of %(expected)s (a region such as pt-BR is accepted)"),
             field=field,
+            value=repr(tag),
+            expected=", ".join(LANGUAGES),
         )
     return lang

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from babel.numbers import format_currency
@@ -42,8 +42,6 @@ from starlette.responses import HTMLResponse
 from ruta import i18n
 from ruta.i18n import (
     LANGUAGES,
-    N_,
-    UnsupportedLanguage,
     expected_languages,
     language_of,
     require_language,
@@ -77,27 +75,9 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 _COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
-class _UnsupportedLanguage(UnsupportedLanguage):
-    """An API route's unsupported ``?lang=``: require_language's refusal (the same English)
-    as a text of the web catalog, which the problem handler says in ``Accept-Language``."""
-
-    domain: ClassVar[str | None] = "web"
-
-
 def _supported(tag: str) -> str:
-    # UnsupportedLanguage is a ValueError: FastAPI answers 422 naming the parameter.
-    if language_of(tag) is None:
-        raise _UnsupportedLanguage(
-            i18n.Text(
-                N_(
-                    "got %(value)s; expected one of %(expected)s "
-                    "(a region such as pt-BR is accepted)"
-                ),
-                value=repr(tag),
-                expected=", ".join(LANGUAGES),
-            ),
-            field="lang",
-        )
+    # UnsupportedLanguage is a ValueError: FastAPI answers 422 naming the parameter, in the
+    # reader's language (its message is an i18n catalog text).
     return require_language(tag)
 
 

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ruta.cases.errors import NotFoundError
 from ruta.errors import RutaError
-from ruta.i18n import LANGUAGES, N_, UnsupportedLanguage, expected_languages, require_language
+from ruta.i18n import LANGUAGES, N_, expected_languages, require_language
 from ruta.pathways import (
     COUNTRIES,
     BadValue,
@@ -269,17 +269,8 @@ class _NoPathway(NotFoundError):
 
 
 def _lang(value: str) -> str:
-    try:
-        return require_language(value)
-    except UnsupportedLanguage:
-        # A web catalog text, said in Accept-Language by the problem handler; the English
-        # is require_language's message, as before.
-        raise WebError(
-            N_("got %(value)s; expected one of %(expected)s (a region such as pt-BR is accepted)"),
-            field="lang",
-            value=repr(value),
-            expected=", ".join(LANGUAGES),
-        ) from None
+    # An unsupported tag is an i18n catalog refusal naming lang, said in Accept-Language.
+    return require_language(value)
 
 
 def _citation(spec: Any) -> CitationOut:
