@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 from tests.conftest import pg_schema
 from tests.serving import serve
 
@@ -178,14 +179,41 @@ def page(browser: Browser) -> Iterator[Page]:
     assert refused == [], f"the page broke its Content-Security-Policy: {refused}"
 
 
+#: What Chromium says when a page is replaced under a script: the click before the check
+#: started a navigation that had not finished (the old document is torn down while axe
+#: reads it, or the new one has no axe yet).
+_NAVIGATING = (
+    "Execution context was destroyed",
+    "reading 'documentElement'",
+    "axe is not defined",
+    "Cannot find context",
+)
+
+
 def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """Serious and critical axe-core violations on the current page."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        # Evaluated through the DevTools protocol, which the page's Content-Security-Policy
-        # does not govern (a <script> tag with the source inline would be refused).
-        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    """Serious and critical axe-core violations on the current page, once it has loaded.
+
+    A click that submits a form returns once the navigation has started, not when the
+    next page is there; axe run in between reads a document being replaced. So the check
+    waits for the page to load and, should the page still change under it, runs again.
+    """
+    for attempt in range(4):
+        page.wait_for_load_state("load")
+        try:
+            if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+                # Evaluated through the DevTools protocol, which the page's
+                # Content-Security-Policy does not govern (an inline <script> is refused).
+                page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+            result = page.evaluate(
+                "async () => await axe.run(document, {resultTypes: ['violations']})"
+            )
+        except PlaywrightError as error:
+            if attempt == 3 or not any(sign in error.message for sign in _NAVIGATING):
+                raise
+            page.wait_for_timeout(250)
+            continue
+        return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 @dataclass

@@ -80,8 +80,10 @@ class Walk:
         )
 
     def press(self, name: str) -> None:
-        """Click the link or button called ``name`` (translated)."""
+        """Click the link or button called ``name`` (translated), and let the page it
+        leads to load (the click returns once a navigation has started)."""
         self.named(name).first.click()
+        self.page.wait_for_load_state("load")
 
     def field(self, label: str) -> Locator:
         """The form field labelled ``label`` (translated, exact)."""
