@@ -117,9 +117,12 @@ def _date(value: Any) -> dt.date:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_date)]
+#: At most 35 characters, as casework's language tags: the refusal of a tag Ruta does not
+#: speak repeats it, and this API is open to anyone.
 Lang = Annotated[
     str,
     Field(
+        max_length=35,
         description=f"Language of the texts: {', '.join(LANGUAGES)}, or a BCP 47 tag with a "
         "region (pt-BR) that falls back to its language.",
         examples=["es"],
