@@ -13,11 +13,16 @@ The web layer's own refusals (a malformed body, a bad ``country``, the verifier'
 limit ...) are :class:`WebError` texts of the ``web`` catalog: raised, they reach the same
 handler as every other ``RutaError``; a route that answers a problem itself (the permit
 verifier) returns :func:`refusal`, which says the error in the same language.
+
+Pydantic's request validation errors are said from their ``type`` and ``ctx``
+(:mod:`ruta.web.validation`), and Starlette's routing 404 and 405 from the ``web``
+catalog; in English both keep the framework's own text, as before.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from http import HTTPStatus
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
@@ -36,6 +41,7 @@ from ruta.cases.errors import (
 from ruta.errors import CatalogError, RutaError
 from ruta.i18n import N_
 from ruta.web.i18n import accepted_language
+from ruta.web.validation import validation_message
 
 __all__ = [
     "FORM_ALLOWANCE",
@@ -191,22 +197,11 @@ def _field_of(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(p) for p in parts) or "body"
 
 
-def _validation_message(err: dict[str, Any], lang: str) -> str:
-    """One validation error's message: pydantic's (English), except a refusal of Ruta's own
-    raised inside a validator (an unsupported ``?lang=``, a malformed date), which a reader
-    of another language reads in it (English stays pydantic's "Value error, ..." as before).
-    """
-    error = (err.get("ctx") or {}).get("error")
-    if lang != "en" and isinstance(error, RutaError) and error.domain is not None:
-        return error.say(lang)
-    return str(err.get("msg", "invalid"))
-
-
 def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     lang = problem_language(request)
     errors = [
-        {"field": _field_of(err.get("loc", ())), "message": _validation_message(err, lang)}
+        {"field": _field_of(err.get("loc", ())), "message": validation_message(err, lang)}
         for err in exc.errors()
     ]
     first = errors[0] if errors else {"field": "body", "message": "invalid request"}
@@ -229,7 +224,35 @@ def _http_error(request: Request, exc: Exception) -> Response:
             request, 413, "Content too large", too_large, headers=dict(exc.headers or {})
         )
     detail = str(exc.detail)
-    return problem(exc.status_code, detail, detail, headers=dict(exc.headers or {}))
+    lang = problem_language(request)
+    said = _routing_refusal(request, exc) if lang != "en" else None
+    return problem(
+        exc.status_code,
+        detail,
+        said.say(lang) if said else detail,
+        headers=dict(exc.headers or {}),
+    )
+
+
+def _routing_refusal(request: Request, exc: StarletteHTTPException) -> WebError | None:
+    """Starlette's own 404 and 405 (routing, static files), said from the ``web`` catalog.
+
+    Why only when the detail is the bare status phrase: that is how Starlette raises them;
+    any other detail was written by whoever raised it. English keeps the phrase ("Not
+    Found"), as before.
+    """
+    if exc.status_code not in (404, 405) or exc.detail != HTTPStatus(exc.status_code).phrase:
+        return None
+    if exc.status_code == 404:
+        return WebError(N_("nothing is found at this address; check the URL"))
+    allowed = (exc.headers or {}).get("Allow")
+    if allowed:
+        return WebError(
+            N_("this address does not take %(method)s requests; it takes %(allowed)s"),
+            method=request.method,
+            allowed=allowed,
+        )
+    return WebError(N_("this address does not take %(method)s requests"), method=request.method)
 
 
 def _data_error(request: Request, exc: Exception) -> Response:
