@@ -89,7 +89,10 @@ def _language(tag: str) -> str:
     try:
         return require_language(tag)
     except UnsupportedLanguage as exc:
-        raise ValueError(exc.message) from None
+        # Raised again without its field (pydantic's location names the item), so that the
+        # English stays "Value error, got ..."; still the i18n catalog refusal (a ValueError),
+        # which the API says in the reader's language.
+        raise UnsupportedLanguage(exc.message) from None
 
 
 LanguageTag = Annotated[

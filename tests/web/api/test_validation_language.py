@@ -451,3 +451,24 @@ def test_the_values_of_a_message_are_written_as_the_reader_writes_numbers() -> N
     assert validation_message(one, "es") == "debe tener al menos 1 carácter"
     enum = {"type": "enum", "msg": "", "ctx": {"expected": "'email', 'sms' or 'whatsapp'"}}
     assert validation_message(enum, "pt") == "espera-se um de: 'email', 'sms', 'whatsapp'"
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_an_unspoken_language_of_the_applicant_is_said_from_the_i18n_catalog(
+    client: TestClient, officer: dict[str, str]
+) -> None:
+    data = application_body()
+    data["applicant"]["languages"] = ["es", "klingon"]
+    field = "applicant.languages.1"
+    english = (
+        "Value error, got 'klingon'; expected one of es, pt, en, fr, ht "
+        "(a region such as pt-BR is accepted)"
+    )
+    spanish = (
+        "se recibió 'klingon'; se esperaba uno de es, pt, en, fr, ht (se acepta una región, "
+        "como pt-BR)"
+    )
+    for lang, message in (("en", english), ("es", spanish)):
+        headers = {**officer, **_said(lang), "Idempotency-Key": f"languages-{lang}"}
+        response = client.post("/api/v1/applications", json=data, headers=headers)
+        _assert_said(response, field, message)
