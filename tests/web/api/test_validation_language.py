@@ -312,26 +312,43 @@ def test_a_casework_request_that_does_not_fit_is_said_in_accept_language(
                 raise AssertionError(f"{case}, {lang}: {response.text}") from exc
 
 
-@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
-def test_a_malformed_birth_date_of_an_application_is_said_from_the_pathways_catalog(
-    client: TestClient, officer: dict[str, str]
-) -> None:
-    # ruta.partial_dates refuses it inside the applicant's validator: its own catalog text.
-    data = application_body()
-    data["applicant"]["date_of_birth"] = "1990-13-45"
-    field = "applicant.date_of_birth"
-    english = (
+#: A value_error whose ValueError is a catalog refusal of another package, raised inside
+#: the applicant's validators: the applicant's field, its value, the field the problem
+#: names, and the refusal in English (pydantic's "Value error, ...") and in Spanish.
+APPLICANT_REFUSALS = {
+    # ruta.partial_dates, said from the pathways catalog.
+    "date_of_birth": (
+        "1990-13-45",
+        "applicant.date_of_birth",
         "Value error, '1990-13-45' names no real day or month; expected YYYY-MM-DD, or "
         "YYYY-MM or YYYY when only the month or the year is known, e.g. 1990-05-17, 1990-05 "
-        "or 1990"
-    )
-    spanish = (
+        "or 1990",
         "'1990-13-45' no corresponde a ningún día o mes real; se espera AAAA-MM-DD, o "
         "AAAA-MM o AAAA cuando solo se conoce el mes o el año, p. ej. 1990-05-17, 1990-05 "
-        "o 1990"
-    )
+        "o 1990",
+    ),
+    # ruta.i18n.UnsupportedLanguage, said from the i18n catalog.
+    "languages": (
+        ["es", "klingon"],
+        "applicant.languages.1",
+        "Value error, got 'klingon'; expected one of es, pt, en, fr, ht "
+        "(a region such as pt-BR is accepted)",
+        "se recibió 'klingon'; se esperaba uno de es, pt, en, fr, ht (se acepta una región, "
+        "como pt-BR)",
+    ),
+}
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("name", APPLICANT_REFUSALS)
+def test_an_applicant_refusal_of_another_package_is_said_from_its_catalog(
+    client: TestClient, officer: dict[str, str], name: str
+) -> None:
+    value, field, english, spanish = APPLICANT_REFUSALS[name]
+    data = application_body()
+    data["applicant"][name] = value
     for lang, message in (("en", english), ("es", spanish)):
-        headers = {**officer, **_said(lang), "Idempotency-Key": f"dob-{lang}"}
+        headers = {**officer, **_said(lang), "Idempotency-Key": f"{name}-{lang}"}
         response = client.post("/api/v1/applications", json=data, headers=headers)
         _assert_said(response, field, message)
 
@@ -451,24 +468,3 @@ def test_the_values_of_a_message_are_written_as_the_reader_writes_numbers() -> N
     assert validation_message(one, "es") == "debe tener al menos 1 carácter"
     enum = {"type": "enum", "msg": "", "ctx": {"expected": "'email', 'sms' or 'whatsapp'"}}
     assert validation_message(enum, "pt") == "espera-se um de: 'email', 'sms', 'whatsapp'"
-
-
-@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
-def test_an_unspoken_language_of_the_applicant_is_said_from_the_i18n_catalog(
-    client: TestClient, officer: dict[str, str]
-) -> None:
-    data = application_body()
-    data["applicant"]["languages"] = ["es", "klingon"]
-    field = "applicant.languages.1"
-    english = (
-        "Value error, got 'klingon'; expected one of es, pt, en, fr, ht "
-        "(a region such as pt-BR is accepted)"
-    )
-    spanish = (
-        "se recibió 'klingon'; se esperaba uno de es, pt, en, fr, ht (se acepta una región, "
-        "como pt-BR)"
-    )
-    for lang, message in (("en", english), ("es", spanish)):
-        headers = {**officer, **_said(lang), "Idempotency-Key": f"languages-{lang}"}
-        response = client.post("/api/v1/applications", json=data, headers=headers)
-        _assert_said(response, field, message)
