@@ -13,14 +13,23 @@ import sys
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import typer
 from typer.core import TyperGroup
 
-from ruta.errors import RutaError
+from ruta.errors import CatalogError
+from ruta.i18n import N_
 
-__all__ = ["COMMANDS", "EXTRAS", "app", "ruta_version", "use_pack_folders"]
+__all__ = [
+    "COMMANDS",
+    "EXTRAS",
+    "InstallationError",
+    "app",
+    "missing_extra",
+    "ruta_version",
+    "use_pack_folders",
+]
 
 #: Top-level command -> (module, attribute, summary shown by ``ruta --help``). The attribute
 #: is a Typer sub-application, or a ``register(app)`` function that adds the command itself.
@@ -94,6 +103,31 @@ def ruta_version() -> str:
         return "0+unknown"
 
 
+class InstallationError(CatalogError):
+    """A command this installation cannot run: the message names the extra to install."""
+
+    domain: ClassVar[str | None] = "cli"
+
+
+def missing_extra(command: str, module: str) -> InstallationError:
+    """The refusal of ``ruta <command>`` on a partial install that lacks ``module``.
+
+    Examples:
+        >>> missing_extra("serve", "fastapi.routing").say("pt")  # doctest: +ELLIPSIS
+        '`ruta serve` precisa de fastapi, ...; instale-o com pip install "ruta[web]"'
+    """
+    return InstallationError(
+        N_(
+            "`ruta %(command)s` needs %(module)s, which this installation lacks; install it "
+            'with pip install "ruta[%(extra)s]"'
+        ),
+        field="installation",
+        command=command,
+        module=module.split(".")[0],
+        extra=EXTRAS.get(command, "all"),
+    )
+
+
 def _load(name: str) -> Any:
     module, attr, _ = COMMANDS[name]
     try:
@@ -102,12 +136,7 @@ def _load(name: str) -> Any:
         # A partial install (e.g. the verifier only): say which extra brings the command.
         if exc.name is None or exc.name.startswith("ruta"):
             raise
-        extra = EXTRAS.get(name, "all")
-        raise RutaError(
-            f"`ruta {name}` needs {exc.name.split('.')[0]}, which this installation lacks; "
-            f'install it with pip install "ruta[{extra}]"',
-            field="installation",
-        ) from None
+        raise missing_extra(name, exc.name) from None
     obj = getattr(imported, attr)
     holder = typer.Typer()
     if isinstance(obj, typer.Typer):
@@ -123,6 +152,22 @@ class _LazyGroup(TyperGroup):
     """A group whose sub-commands are imported when they run, not when ``ruta`` starts."""
 
     _listing = False
+    _args: tuple[str, ...] = ()
+
+    # Usage errors (a missing option, an unknown command) are raised while the root group
+    # parses its arguments or invokes a command: shown there in the user's language.
+    def make_context(self, info_name: Any, args: Any, parent: Any = None, **extra: Any) -> Any:
+        from ruta.cli._usage import usage_errors_said
+
+        self._args = tuple(args)
+        with usage_errors_said(self._args):
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: Any) -> Any:
+        from ruta.cli._usage import usage_errors_said
+
+        with usage_errors_said(self._args):
+            return super().invoke(ctx)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return [*super().list_commands(ctx), *COMMANDS]
