@@ -1,7 +1,8 @@
 """Typer's own usage errors through the real ``ruta`` entry point, in every language.
 
 A missing option, an unknown option, a value that is not an integer, a value that is not
-one of the choices and an unknown command: exit code 2, no traceback, Typer's panel, and
+one of the choices, an unknown command, a missing argument and extra arguments: exit code
+2, no traceback, Typer's panel, and
 the sentence, the usage line and the help hint in the user's language (``--lang``, else
 ``RUTA_LANG``); English exactly as Typer says it.
 """
@@ -35,12 +36,20 @@ def pick(kind: Annotated[Kind, typer.Option()] = Kind.CSV) -> None:
     """Pick a kind."""
 
 
+@CHOOSY.command()
+def stop() -> None:
+    """Give up, as a command does when its user declines a prompt."""
+    raise typer.Abort()
+
+
 CASES = {
     "missing option": ("stats", "export"),
     "unknown option": ("labour", "paygap", "--bogus"),
     "not an integer": ("stats", "export", "--period", "2026-Q3", "--threshold", "x"),
     "not a choice": ("choosy", "pick", "--kind", "xml"),
     "unknown command": ("nonesuch",),
+    "missing argument": ("labour", "paygap"),
+    "extra arguments": ("stats", "export", "--period", "2026-Q3", "--out", "x.csv", "a", "b"),
 }  # fmt: skip
 SAID = {
     "en": (
@@ -53,6 +62,8 @@ SAID = {
         "string as an integer",
         "Invalid value for '--kind': Value error, 'xml' is not one of 'csv', 'json'.",
         "No such command 'nonesuch'.",
+        "Missing argument 'data'.",
+        "Got unexpected extra argument(s) (a b)",
     ),
     "es": (
         "Uso:",
@@ -64,6 +75,8 @@ SAID = {
         "leer como entero",
         "Valor no válido para '--kind': 'xml' no es ninguno de 'csv', 'json'.",
         "No existe el comando 'nonesuch'.",
+        "Falta el argumento 'data'.",
+        "Argumentos de más no esperados (a b)",
     ),
     "pt": (
         "Uso:",
@@ -75,6 +88,8 @@ SAID = {
         "lido como inteiro",
         "Valor inválido para '--kind': 'xml' não é nenhum de 'csv', 'json'.",
         "Não existe o comando 'nonesuch'.",
+        "Falta o argumento 'data'.",
+        "Argumentos a mais não esperados (a b)",
     ),
     "fr": (
         "Utilisation :",
@@ -86,6 +101,8 @@ SAID = {
         "pas être lu comme un entier",
         "Valeur non valide pour '--kind' : 'xml' n'est pas l'un de 'csv', 'json'.",
         "Commande inconnue : 'nonesuch'.",
+        "Argument 'data' manquant.",
+        "Argument(s) supplémentaire(s) inattendu(s) (a b)",
     ),
     "ht": (
         "Itilizasyon:",
@@ -97,6 +114,8 @@ SAID = {
         "nonm antye",
         "Valè ki pa valab pou '--kind': 'xml' pa youn nan 'csv', 'json'.",
         "Pa gen kòmand 'nonesuch'.",
+        "Agiman 'data' la manke.",
+        "Gen agiman an plis ki pa t prevwa (a b)",
     ),
 }
 
@@ -147,6 +166,17 @@ def test_english_is_typers_own_output(cli) -> None:
         "│ Missing option '--period'.                                                   │\n"
         "╰──────────────────────────────────────────────────────────────────────────────╯\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("en", "Aborted."), ("es", "Cancelado."), ("ht", "Anile.")]
+)
+def test_an_abort_is_said_in_the_users_language(
+    lang: str, said: str, cli, choosy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RUTA_LANG", lang)
+    run = cli("choosy", "stop")
+    assert (run.returncode, run.stderr.strip()) == (1, said)
 
 
 def test_the_language_of_an_unparsed_command_line(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,10 +12,12 @@ itself such a sentence, the reason inside ``Invalid value for '--months': ...``,
 too). A sentence no template fits stays English. ``tests/cli/test_usage_errors.py`` runs
 the real commands, so a Typer upgrade that rewords a sentence fails there.
 
-The root group (``ruta.cli._app``) shows a usage error through :func:`show_usage_error`
-in the panel Typer draws, with its "Usage:" line and help hint said too; in English it
-leaves Typer to show it as ever. ``--lang`` may not have been parsed when the command line
-is refused: :func:`usage_language` reads it from the arguments.
+The root group (``ruta.cli._app``) parses and invokes inside :func:`usage_errors_said`,
+which shows a usage error (:func:`show_usage_error`) in the panel Typer draws, its "Usage:"
+line and help hint said too, and Typer's "Aborted." (:func:`show_aborted`); in English it
+leaves Typer to show them as ever. ``--lang`` may not have been parsed when the command
+line is refused: :func:`usage_language` reads it from the arguments. ``--help`` stays
+English, as the commands' own help texts are.
 """
 
 from __future__ import annotations
