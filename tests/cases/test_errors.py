@@ -25,6 +25,7 @@ CASES = Path(ruta.cases.__file__).parent
 #: reason code and builds its catalog text itself).
 _RAISED = {
     "CasesError",
+    "InvalidValueError",
     "NotFoundError",
     "PermissionDeniedError",
     "ConflictError",

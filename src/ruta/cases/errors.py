@@ -22,6 +22,7 @@ __all__ = [
     "AuthenticationError",
     "CasesError",
     "ConflictError",
+    "InvalidValueError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitedError",
@@ -94,6 +95,15 @@ class CasesError(CatalogError):
     """
 
     domain: ClassVar[str | None] = "cases"
+
+
+class InvalidValueError(CasesError, ValueError):
+    """A value a request model's validator refuses: a ``ValueError``, so that pydantic
+    reports it at the field (its English ``Value error, ...`` as before), and a catalog
+    refusal, which the API says in ``Accept-Language`` (:mod:`ruta.web.validation`).
+
+    Raised without ``field``: pydantic's location names it, and ``str()`` is the sentence.
+    """
 
 
 class NotFoundError(CasesError):

@@ -20,8 +20,14 @@ from pydantic import (
     model_validator,
 )
 
-from ruta.cases.errors import CasesError
-from ruta.i18n import LANGUAGES, UnsupportedLanguage, expected_languages, require_language
+from ruta.cases.errors import CasesError, InvalidValueError
+from ruta.i18n import (
+    LANGUAGES,
+    N_,
+    UnsupportedLanguage,
+    expected_languages,
+    require_language,
+)
 from ruta.partial_dates import parse_partial_date, partial_bounds
 
 __all__ = [
@@ -79,7 +85,7 @@ class StrictInput(BaseModel):
     def _no_nul(cls, data: Any) -> Any:
         where = nul_path(data)
         if where:
-            raise ValueError(f"{where} contains a NUL character; remove it")
+            raise InvalidValueError(N_("%(path)s contains a NUL character; remove it"), path=where)
         return data
 
 
@@ -111,9 +117,11 @@ def _birth_date(value: Any) -> str:
     """A birth date to the day, the month or the year, none of whose days is still to come."""
     text = parse_partial_date(value)
     if partial_bounds(text)[0] > datetime.now(UTC).date():
-        raise ValueError(
-            "a date of birth cannot be in the future; use YYYY-MM-DD, or YYYY-MM or YYYY "
-            "when only the month or the year is known"
+        raise InvalidValueError(
+            N_(
+                "a date of birth cannot be in the future; use YYYY-MM-DD, or YYYY-MM or YYYY "
+                "when only the month or the year is known"
+            )
         )
     return text
 

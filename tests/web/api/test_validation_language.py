@@ -312,42 +312,81 @@ def test_a_casework_request_that_does_not_fit_is_said_in_accept_language(
                 raise AssertionError(f"{case}, {lang}: {response.text}") from exc
 
 
-#: A value_error whose ValueError is a catalog refusal of another package, raised inside
-#: the applicant's validators: the applicant's field, its value, the field the problem
-#: names, and the refusal in English (pydantic's "Value error, ...") and in Spanish.
-APPLICANT_REFUSALS = {
+#: A value_error whose ValueError is a catalog refusal, raised inside the application's
+#: request models: where the value is put in the body, the value, the field the problem
+#: names, and the refusal in English (pydantic's "Value error, ...", as before) and in
+#: Spanish and Portuguese, each said from its own catalog.
+MODEL_REFUSALS: dict[str, tuple[tuple[str, ...], Any, str, dict[str, str]]] = {
     # ruta.partial_dates, said from the pathways catalog.
-    "date_of_birth": (
+    "a birth date that names no day": (
+        ("applicant", "date_of_birth"),
         "1990-13-45",
         "applicant.date_of_birth",
-        "Value error, '1990-13-45' names no real day or month; expected YYYY-MM-DD, or "
-        "YYYY-MM or YYYY when only the month or the year is known, e.g. 1990-05-17, 1990-05 "
-        "or 1990",
-        "'1990-13-45' no corresponde a ningún día o mes real; se espera AAAA-MM-DD, o "
-        "AAAA-MM o AAAA cuando solo se conoce el mes o el año, p. ej. 1990-05-17, 1990-05 "
-        "o 1990",
+        {
+            "en": "Value error, '1990-13-45' names no real day or month; expected YYYY-MM-DD, "
+            "or YYYY-MM or YYYY when only the month or the year is known, e.g. 1990-05-17, "
+            "1990-05 or 1990",
+            "es": "'1990-13-45' no corresponde a ningún día o mes real; se espera AAAA-MM-DD, o "
+            "AAAA-MM o AAAA cuando solo se conoce el mes o el año, p. ej. 1990-05-17, 1990-05 "
+            "o 1990",
+            "pt": "'1990-13-45' não corresponde a nenhum dia ou mês real; espera-se AAAA-MM-DD, "
+            "ou AAAA-MM ou AAAA quando só se sabe o mês ou o ano, p. ex. 1990-05-17, 1990-05 "
+            "ou 1990",
+        },
     ),
     # ruta.i18n.UnsupportedLanguage, said from the i18n catalog.
-    "languages": (
+    "an unspoken language": (
+        ("applicant", "languages"),
         ["es", "klingon"],
         "applicant.languages.1",
-        "Value error, got 'klingon'; expected one of es, pt, en, fr, ht "
-        "(a region such as pt-BR is accepted)",
-        "se recibió 'klingon'; se esperaba uno de es, pt, en, fr, ht (se acepta una región, "
-        "como pt-BR)",
+        {
+            "en": "Value error, got 'klingon'; expected one of es, pt, en, fr, ht "
+            "(a region such as pt-BR is accepted)",
+            "es": "se recibió 'klingon'; se esperaba uno de es, pt, en, fr, ht (se acepta una "
+            "región, como pt-BR)",
+        },
+    ),
+    # ruta.cases.errors.InvalidValueError, said from the cases catalog.
+    "a future birth date": (
+        ("applicant", "date_of_birth"),
+        "2999-01",
+        "applicant.date_of_birth",
+        {
+            "en": "Value error, a date of birth cannot be in the future; use YYYY-MM-DD, or "
+            "YYYY-MM or YYYY when only the month or the year is known",
+            "es": "una fecha de nacimiento no puede estar en el futuro; use AAAA-MM-DD, o "
+            "AAAA-MM o AAAA cuando solo se conoce el mes o el año",
+            "pt": "uma data de nascimento não pode estar no futuro; use AAAA-MM-DD, ou AAAA-MM "
+            "ou AAAA quando só se sabe o mês ou o ano",
+        },
+    ),
+    "a NUL character": (
+        ("applicant", "document", "number"),
+        "V-123\x00",
+        # The body's own validator finds it first, and names the string's dotted path.
+        "body",
+        {
+            "en": "Value error, applicant.document.number contains a NUL character; remove it",
+            "es": "applicant.document.number contiene un carácter NUL; quítelo",
+            "pt": "applicant.document.number contém um caractere NUL; remova-o",
+        },
     ),
 }
 
 
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
-@pytest.mark.parametrize("name", APPLICANT_REFUSALS)
-def test_an_applicant_refusal_of_another_package_is_said_from_its_catalog(
+@pytest.mark.parametrize("name", MODEL_REFUSALS)
+def test_a_refusal_inside_a_request_model_is_said_from_its_catalog(
     client: TestClient, officer: dict[str, str], name: str
 ) -> None:
-    value, field, english, spanish = APPLICANT_REFUSALS[name]
+    path, value, field, messages = MODEL_REFUSALS[name]
     data = application_body()
-    data["applicant"][name] = value
-    for lang, message in (("en", english), ("es", spanish)):
+    *parents, last = path
+    holder = data
+    for key in parents:
+        holder = holder[key]
+    holder[last] = value
+    for lang, message in messages.items():
         headers = {**officer, **_said(lang), "Idempotency-Key": f"{name}-{lang}"}
         response = client.post("/api/v1/applications", json=data, headers=headers)
         _assert_said(response, field, message)
