@@ -59,6 +59,11 @@ def named_messages(tree: ast.Module) -> dict[str, str]:
     return named
 
 
+def _name(call: ast.Call) -> str:
+    """The name a call calls: ``Error`` of ``Error(...)`` and of ``errors.Error(...)``."""
+    return str(getattr(call.func, "id", getattr(call.func, "attr", "")))
+
+
 def raise_sites(
     paths: Iterable[Path], raised: Collection[str], label: Path | None = None
 ) -> list[RaiseSite]:
@@ -72,7 +77,9 @@ def raise_sites(
         for node in ast.walk(tree):
             if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
                 call = node.exc
-                if getattr(call.func, "id", getattr(call.func, "attr", "")) in raised:
+                if _name(call) not in raised and call.args and isinstance(call.args[0], ast.Call):
+                    call = call.args[0]  # raise option_refusal(SomeError(...)): a wrapped one
+                if _name(call) in raised:
                     sites.append(RaiseSite(where, node.lineno, call, names))
     return sites
 

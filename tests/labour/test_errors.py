@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -143,6 +144,44 @@ def test_paygap_without_a_wage_column_is_refused_in_the_language_of_lang(cli) ->
         run = cli("labour", "paygap", data, "--migrant", "migrante", "--lang", lang)
         assert run.returncode == 2, lang
         assert run.stderr.strip() == expected
+        assert "Traceback" not in run.stderr and run.stdout == ""
+
+
+#: ``ruta labour paygap``'s refusals of --report (while the options are parsed, --lang after
+#: it) and of --format (once the command runs): Typer's frame, the refusal from the labour
+#: catalog.
+PAYGAP_OPTIONS = {
+    "--report": (
+        ["--report", "r.docx"],
+        {
+            "en": "Invalid value for --report: got 'r.docx'; expected a file name ending in "
+            ".html or .pdf",
+            "es": "Valor no válido para --report: se recibió 'r.docx'; se esperaba un nombre "
+            "de archivo terminado en .html o .pdf",
+            "fr": "Valeur non valide pour --report : reçu 'r.docx' ; un nom de fichier se "
+            "terminant par .html ou .pdf est attendu",
+        },
+    ),
+    "--format": (
+        ["--format", "xml"],
+        {
+            "en": "Invalid value for --format: got 'xml'; expected text or json",
+            "es": "Valor no válido para --format: se recibió 'xml'; se esperaba text o json",
+            "fr": "Valeur non valide pour --format : reçu 'xml' ; text ou json est attendu",
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("option", PAYGAP_OPTIONS)
+def test_a_paygap_option_refusal_is_said_in_the_language_of_lang(cli, option: str) -> None:
+    args, said = PAYGAP_OPTIONS[option]
+    data = str(EXAMPLE / "paygap-survey.csv")
+    for lang, expected in said.items():
+        run = cli("labour", "paygap", data, "--wage", "ingreso_mensual", *args, "--lang", lang)
+        flat = " ".join(re.sub(r"[╭╮╰╯│─]", " ", run.stderr).split())
+        assert run.returncode == 2, lang
+        assert expected in flat, (lang, flat)
         assert "Traceback" not in run.stderr and run.stdout == ""
 
 

@@ -18,7 +18,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ruta.cli._lang import UserLangOption, cli_language
-from ruta.i18n import translator
+from ruta.cli._usage import option_refusal
+from ruta.i18n import N_, translator
+from ruta.labour import LabourError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -35,9 +37,14 @@ _REPORT_SUFFIXES = (".html", ".htm", ".pdf")
 
 def _report_path(value: Path | None) -> Path | None:
     if value is not None and value.suffix.lower() not in _REPORT_SUFFIXES:
-        raise typer.BadParameter(
-            f"got {value.name!r}; expected a file name ending in .html or .pdf",
-            param_hint="--report",
+        # Refused while the options are parsed, before hours of bootstrap; --lang may not
+        # be parsed yet, so the refusal is said in the language of the command line.
+        raise option_refusal(
+            LabourError(
+                N_("got %(name)s; expected a file name ending in .html or .pdf"),
+                field="--report",
+                name=repr(value.name),
+            )
         )
     return value
 
@@ -144,8 +151,12 @@ def paygap(
     """
     lang = cli_language(lang)
     if output_format not in ("text", "json"):
-        raise typer.BadParameter(
-            f"got {output_format!r}; expected text or json", param_hint="--format"
+        raise option_refusal(
+            LabourError(
+                N_("got %(value)s; expected text or json"),
+                field="--format",
+                value=repr(output_format),
+            )
         )
     from ruta.labour.paygap import analyse, load_mapping, read_survey, to_json
 

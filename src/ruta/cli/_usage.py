@@ -18,21 +18,29 @@ line and help hint said too, and Typer's "Aborted." (:func:`show_aborted`); in E
 leaves Typer to show them as ever. ``--lang`` may not have been parsed when the command
 line is refused: :func:`usage_language` reads it from the arguments. ``--help`` stays
 English, as the commands' own help texts are.
+
+A command's own refusal of an option's value (``--report`` that is not .html or .pdf) is
+a catalog refusal of its package, framed as Typer frames a bad value
+(:func:`option_refusal`): "Invalid value for --report: ..." in English as Typer says it,
+and in another language the frame from the ``cli`` catalog around the refusal said from
+its own.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from typing import Any, Final, NoReturn
 
+from ruta.errors import RutaError
 from ruta.i18n import N_, language_of, translator
 
 __all__ = [
     "TEMPLATES",
+    "option_refusal",
     "say_usage",
     "show_aborted",
     "show_usage_error",
@@ -86,8 +94,14 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(compiled)
 
 
-def say_usage(sentence: str, lang: str) -> str:
+def say_usage(sentence: str, lang: str, said: Mapping[str, str] | None = None) -> str:
     """A sentence of Typer's or pydantic's in ``lang``; unchanged when no template fits.
+
+    Args:
+        sentence: Typer's English.
+        lang: A supported language.
+        said: English sentences already said in ``lang`` (a catalog refusal inside
+            Typer's frame): taken as they are, where they stand alone or as a value.
 
     Examples:
         >>> say_usage("Invalid value for '--months': Input should be less than or equal to 36",
@@ -96,12 +110,33 @@ def say_usage(sentence: str, lang: str) -> str:
         >>> say_usage("Something Typer never said before", "es")
         'Something Typer never said before'
     """
+    if said and sentence in said:
+        return said[sentence]
     for pattern, template in _patterns():
         match = pattern.fullmatch(sentence)
         if match:
-            values = {name: say_usage(value, lang) for name, value in match.groupdict().items()}
+            values = {
+                name: say_usage(value, lang, said) for name, value in match.groupdict().items()
+            }
             return translator(lang, "cli").gettext(template) % values
     return sentence
+
+
+def option_refusal(refusal: RutaError) -> Exception:
+    """A command's catalog refusal of an option's value (its ``field`` the option) as
+    Typer's bad-value error: exit code 2, the usage line, and the refusal said in the
+    user's language by :func:`show_usage_error`.
+
+    Examples:
+        >>> error = option_refusal(RutaError("got 'xml'; expected text or json", field="--format"))
+        >>> error.format_message()
+        "Invalid value for --format: got 'xml'; expected text or json"
+    """
+    import typer
+
+    error = typer.BadParameter(str(refusal.message), param_hint=refusal.field)
+    error.__cause__ = refusal
+    return error
 
 
 def usage_language(argv: Sequence[str]) -> str:
@@ -181,9 +216,12 @@ def show_usage_error(error: Any, lang: str) -> NoReturn:
                 gettext("Try %(command)s for help.") % {"command": command},
                 style=rich_utils.STYLE_ERRORS_SUGGESTION,
             )
+    # A refusal of Ruta's own (option_refusal) inside Typer's frame: said from its catalog.
+    cause = error.__cause__
+    said = {str(cause.message): cause.say(lang)} if isinstance(cause, RutaError) else {}
     console.print(
         Panel(
-            rich_utils.highlighter(say_usage(error.format_message(), lang)),
+            rich_utils.highlighter(say_usage(error.format_message(), lang, said)),
             border_style=rich_utils.STYLE_ERRORS_PANEL_BORDER,
             title=gettext("Error"),
             title_align=rich_utils.ALIGN_ERRORS_PANEL,
