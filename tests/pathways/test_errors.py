@@ -198,3 +198,24 @@ def test_a_broken_pack_file_is_refused_in_the_language_of_lang(cli, tmp_path) ->
         assert f"Error: {where}: title.pt: Field required" in english.stderr, english.stderr
     # `ruta pathways list` (the shipped packs) still answers afterwards.
     assert cli("pathways", "list", "--lang", "en").returncode == 0
+
+
+def test_a_pack_that_marks_an_unspoken_language_is_refused_in_the_language_of_lang(
+    cli, tmp_path
+) -> None:
+    text = "{" + ", ".join(f"{lang}: x" for lang in LANGUAGES) + "}"
+    body = f"pack: bad\nversion: '1'\ntitle: {text}\nreview: {{de: unreviewed}}\n"
+    folder = _pack(tmp_path / "review", body)
+    where = f"{folder / 'bad.yaml'}:4"
+    said = {
+        "en": f"{where}: review: Value error, review names de; expected languages of "
+        "es, pt, en, fr, ht",
+        "es": f"{where}: review: Error de valor, review nombra de; se esperan idiomas de "
+        "es, pt, en, fr, ht",
+        "fr": f"{where} : review : Erreur de valeur, review nomme de ; des langues parmi "
+        "es, pt, en, fr, ht sont attendues",
+    }
+    for lang, expected in said.items():
+        done = cli("pathways", "list", "--packs", str(folder), "--lang", lang)
+        assert done.returncode == 2 and "Traceback" not in done.stderr, lang
+        assert done.stderr.strip() == f"Error: {expected}", done.stderr

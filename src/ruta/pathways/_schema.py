@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
-from ruta.i18n import LANGUAGES, N_, ReviewStatus, language_of, review_languages
+from ruta.i18n import LANGUAGES, N_, ReviewStatus, language_of
 from ruta.pathways._errors import BadValue
 
 __all__ = [
@@ -242,7 +242,19 @@ class PackFile(_Strict):
     #: Languages whose texts no native speaker has reviewed yet (``{ht: unreviewed}``).
     review: dict[str, ReviewStatus] = Field(default_factory=dict)
 
-    _review_languages = field_validator("review")(review_languages)
+    @field_validator("review")
+    @classmethod
+    def _review_languages(cls, review: dict[str, ReviewStatus]) -> dict[str, ReviewStatus]:
+        # As ruta.i18n.review_languages, but a pathways catalog text: a pack's problems are
+        # said in the author's language (ruta pathways ... --lang).
+        unknown = sorted(set(review) - set(LANGUAGES))
+        if unknown:
+            raise BadValue(
+                N_("review names %(unknown)s; expected languages of %(languages)s"),
+                unknown=", ".join(unknown),
+                languages=", ".join(LANGUAGES),
+            )
+        return review
 
 
 class TestCaseSpec(_Strict):
