@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from html import unescape
+
+import pytest
 from sqlalchemy import func, select
 from tests.web.ui.conftest import (
     ARG_ANSWERS,
@@ -82,6 +85,39 @@ def test_apply_shows_check_page_then_sends_once(site: Site) -> None:
         assert app.status == "submitted"
         # The finder's answers became the application's profile.
         assert app.profile["nationalities"] == [{"country": "BOL", "acquired": "birth"}]
+
+
+#: Details the form's own checks let through and the application refuses (pydantic's
+#: max_length of a document number): said in the page's language at the field.
+TOO_LONG = {
+    "en": "We could not send the application: String should have at most 60 characters",
+    "es": "No pudimos enviar la solicitud: debe tener como máximo 60 caracteres; tiene 61",
+    "fr": "Nous n'avons pas pu envoyer la demande : doit comporter au plus 60 caractères ; "
+    "il en a 61",
+}
+
+
+@pytest.mark.parametrize("lang", TOO_LONG)
+def test_details_the_application_refuses_are_said_in_the_page_s_language(
+    site: Site, lang: str
+) -> None:
+    client, page = _account(site)
+    details = details_form(page.text, document_number="N" * 61)
+    check = client.post(f"/apply/{PATHWAY}?lang={lang}", data=details)
+    assert check.status_code == 200
+    sent = client.post(f"/apply/{PATHWAY}/send?lang={lang}", data=details)
+    assert sent.status_code == 422
+    text = unescape(main_text(sent.text))
+    assert f'<a href="#document_number">{TOO_LONG[lang]}</a>' in text, text
+    assert "validation error" not in text
+
+
+def test_an_email_the_application_would_refuse_is_refused_by_the_form(site: Site) -> None:
+    client, page = _account(site)
+    details = details_form(page.text, email="ana@@example.org")
+    response = client.post(f"/apply/{PATHWAY}?lang=es", data=details)
+    assert response.status_code == 422
+    assert 'href="#email"' in response.text and 'id="email-error"' in response.text
 
 
 def test_track_lists_own_applications_only(site: Site, applied) -> None:

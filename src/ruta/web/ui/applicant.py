@@ -11,6 +11,7 @@ the same application instead of two.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from ruta.cases.actions import do_submit_application, get_application, pathways_taken
@@ -47,6 +49,7 @@ from ruta.web.ui._help import authority
 from ruta.web.ui._post import FormPost, see_other
 from ruta.web.ui._replay import replay
 from ruta.web.ui._state import read_answers
+from ruta.web.validation import validation_message
 
 __all__ = ["FIELDS", "check_page", "household_of", "pathway_title", "router"]
 
@@ -282,7 +285,8 @@ def _validate(values: dict[str, str], _: Any) -> ErrorList:
     if not values["document_number"]:
         errors.append(("document_number", _("Enter the number of your identity document")))
     email = values["email"]
-    if email and ("@" not in email or " " in email or email.startswith("@")):
+    # The form of ApplicantIn.email: one @, something on each side, no space.
+    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+", email):
         errors.append(
             ("email", _("Enter an email address in the right format, like name@example.com"))
         )
@@ -349,6 +353,15 @@ async def apply_check(request: Request, pathway_id: str, user: PageUser) -> Resp
     return check_page(request, user, pathway_id, title, values)
 
 
+def _not_an_application(exc: ValidationError, lang: str) -> RutaError:
+    """The first problem pydantic finds in the details, in the page's language (as the API
+    says it, :mod:`ruta.web.validation`), at the form's field it is about."""
+    err = exc.errors()[0]
+    where = [str(part) for part in err["loc"]]
+    field = "_".join(where[1:]) if where[:1] == ["applicant"] else ""  # document_number
+    return RutaError(validation_message(err, lang), field=field if field in FIELDS else None)
+
+
 def _checked_birth_date(values: dict[str, str]) -> str | None:
     """The form's birth date, or None when the form does not make one (_validate says why)."""
     try:
@@ -409,13 +422,13 @@ async def apply_send(
                 idempotency_key=values["idempotency_key"] or None,
                 registries=request.app.state.registries,
             )
-        except ValueError as exc:  # the details do not make an application (pydantic)
-            raise RutaError(str(exc)) from exc
+        except ValidationError as exc:  # details the form's own checks let through
+            raise _not_an_application(exc, lang) from exc
         return app
 
     def refusal(exc: RutaError) -> tuple[str, str]:
         message = _("We could not send the application: %(detail)s") % {"detail": post.said(exc)}
-        return ("given_names", message)
+        return (exc.field if exc.field in FIELDS else "given_names", message)
 
     return post.run(
         send,
