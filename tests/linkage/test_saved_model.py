@@ -48,6 +48,39 @@ def test_a_saved_model_gives_the_same_clusters_without_training(
     assert saved["splink_settings"]["blocking_rules_to_generate_predictions"]
 
 
+#: A saved model whose levels of a comparison are not this Ruta's: the refusal, its reason
+#: inside, in the language of --lang.
+OTHER_LEVELS = {
+    "en": "the model file does not fit this Ruta (the saved levels of {column} differ); "
+    "retrain it with ruta link dedupe REGISTRY --model-out MODEL.json",
+    "es": "el archivo de modelo no corresponde a este Ruta (los niveles guardados de {column} "
+    "difieren); vuelva a entrenarlo con ruta link dedupe REGISTRO --model-out MODELO.json",
+    "fr": "le fichier de modèle ne convient pas à ce Ruta (les niveaux enregistrés de {column} "
+    "diffèrent) ; entraînez-le de nouveau avec ruta link dedupe REGISTRE --model-out "
+    "MODELE.json",
+}
+
+
+def test_a_model_with_other_levels_is_refused_in_the_language_of_lang(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    registry: Path,
+) -> None:
+    model = tmp_path / "model.json"
+    args = ("dedupe", str(registry), "--out", str(tmp_path / "c.csv"))
+    assert run_link(monkeypatch, *args, "--model-out", str(model)) == 0
+    saved = json.loads(model.read_text())
+    comparison = saved["splink_settings"]["comparisons"][0]
+    comparison["comparison_levels"][1]["label_for_charts"] = "another level"
+    model.write_text(json.dumps(saved))
+    capsys.readouterr()
+    for lang, message in OTHER_LEVELS.items():
+        assert run_link(monkeypatch, *args, "--model", str(model), "--lang", lang) == 2
+        err = " ".join(capsys.readouterr().err.split())
+        assert message.format(column=comparison["output_column_name"]) in err, err
+
+
 @pytest.mark.parametrize(
     ("change", "words"),
     [

@@ -127,14 +127,16 @@ def build_plan(features: pd.DataFrame, engine: Engine, model: SavedModel | None)
         return plan_model(features, dialect=dialect)
     try:
         return plan_from_saved(model.settings, model.filled, dialect=dialect)
-    except (ValueError, KeyError) as exc:
+    except (LinkageError, KeyError) as exc:
+        # A KeyError names the missing key of the file, which reads the same in any language.
+        detail = exc.message if isinstance(exc, LinkageError) else str(exc)
         raise LinkageError(
             Text(
                 N_(
                     "the model file does not fit this Ruta (%(detail)s); retrain it with ruta "
                     "link dedupe REGISTRY --model-out MODEL.json"
                 ),
-                detail=str(exc),
+                detail=detail,
             ),
             field="model",
         ) from exc

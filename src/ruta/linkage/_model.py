@@ -18,6 +18,7 @@ import pandas as pd
 
 from ruta.i18n import N_
 from ruta.linkage._comparisons import COMPARISONS, comparison_needs
+from ruta.linkage._errors import LinkageError
 from ruta.linkage._text import Text
 
 __all__ = [
@@ -266,7 +267,8 @@ def plan_from_saved(
     blocking rules are the saved ones (plain equalities, the same in every dialect).
 
     Raises:
-        ValueError: The saved levels do not line up with this Ruta's (another model layout).
+        LinkageError: The saved levels do not line up with this Ruta's (another model
+            layout); the message says which (the caller says how to retrain).
     """
     comparisons = []
     for name, build in COMPARISONS.items():
@@ -274,14 +276,16 @@ def plan_from_saved(
             comparisons.append(_as_dict(build(filled), dialect))
     by_name = {c["output_column_name"]: c for c in saved["comparisons"]}
     if [c["output_column_name"] for c in comparisons] != list(by_name):
-        raise ValueError("the saved comparisons differ from this Ruta's")
+        raise LinkageError(Text(N_("the saved comparisons differ from this Ruta's")))
     for mine in comparisons:
-        theirs = by_name[mine["output_column_name"]]["comparison_levels"]
-        if len(theirs) != len(mine["comparison_levels"]):
-            raise ValueError(f"the saved levels of {mine['output_column_name']} differ")
+        column = mine["output_column_name"]
+        theirs = by_name[column]["comparison_levels"]
+        labels = [level.get("label_for_charts") for level in mine["comparison_levels"]]
+        if labels != [level.get("label_for_charts") for level in theirs]:
+            raise LinkageError(
+                Text(N_("the saved levels of %(comparison)s differ"), comparison=column)
+            )
         for level, old in zip(mine["comparison_levels"], theirs, strict=True):
-            if level.get("label_for_charts") != old.get("label_for_charts"):
-                raise ValueError(f"the saved levels of {mine['output_column_name']} differ")
             for key in ("m_probability", "u_probability", "tf_minimum_u_value"):
                 if key in old:
                     level[key] = old[key]
