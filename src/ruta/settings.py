@@ -333,6 +333,12 @@ class _Settings(_PackSettings):
         description="Results of `ruta pathways simulate` (Parquet) the statistics pages show "
         "beside the applications for take-up; none: take-up shows applications only.",
     )
+    stats_calendar: Literal["months", "quarters"] = Field(
+        "months",
+        description="What the office publishes: `months` (a month's release beside its "
+        "quarter's; each quarter is protected with its months) or `quarters` (quarters "
+        "alone: fewer cells withheld, and a month's release is refused).",
+    )
     registries: dict[str, Path | RegistrySource] = Field(
         default_factory=dict,
         description="Registries searched for duplicates at intake, by host country (JSON, e.g. "

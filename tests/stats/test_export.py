@@ -210,3 +210,24 @@ def test_a_directory_that_cannot_be_written_in_is_named(tmp_path, monkeypatch):
     with pytest.raises(ExportError) as raised, _files.atomic_files([tmp_path / "x.csv"]):
         pass
     assert raised.value.field == "out" and "Permission denied" in raised.value.message
+
+
+def test_a_month_is_refused_where_only_quarters_are_published(cli, monkeypatch, tmp_path):
+    """RUTA_STATS_CALENDAR=quarters: quarters are protected alone, so a month's release
+    beside them would undo it; the export names the period and writes nothing."""
+    from ruta.settings import get_settings
+
+    out = tmp_path / "x.csv"
+    monkeypatch.setenv("RUTA_STATS_CALENDAR", "quarters")
+    get_settings.cache_clear()
+    try:
+        for lang, says in (
+            ("en", "2026-07 is a month, and this office publishes quarters alone"),
+            ("es", "2026-07 es un mes, y esta oficina publica solo trimestres"),
+        ):
+            done = cli("stats", "export", "--period", "2026-07", "--out", str(out), "--lang", lang)
+            assert done.returncode == 2, done.stderr
+            assert "Error: --period:" in done.stderr and says in done.stderr, done.stderr
+    finally:
+        get_settings.cache_clear()
+    assert not out.exists()

@@ -82,10 +82,12 @@ def export(
     """Export every indicator of a period from the case store (RUTA_DATABASE_URL)."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from ruta.settings import get_settings
     from ruta.stats import (
         FORMATS,
         ExportError,
         build_release,
+        check_calendar,
         check_target,
         parse_period,
         write_export,
@@ -94,6 +96,8 @@ def export(
     lang = cli_language(lang)
     _ = translator(lang, "stats").gettext
     parsed = parse_period(period, field="--period")
+    calendar = get_settings().stats_calendar
+    check_calendar(parsed, calendar, field="--period")
     if fmt not in FORMATS:
         raise ExportError(
             N_("%(value)s is not a format; use %(formats)s"),
@@ -113,6 +117,7 @@ def export(
                 rounding=rounding,
                 seed=seed,
                 population=population,
+                calendar=calendar,
             )
         _report(release, lang)
         if audit:

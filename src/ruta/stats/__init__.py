@@ -12,7 +12,7 @@ See docs/stats.md.
 
 from __future__ import annotations
 
-from ruta.stats._api import build_release, load_simulation
+from ruta.stats._api import CALENDARS, build_release, check_calendar, load_simulation
 from ruta.stats._audit import Interval
 from ruta.stats._cache import (
     ReleaseCache,
@@ -50,6 +50,7 @@ from ruta.stats._source import load_case_store
 from ruta.stats._units import build_units, pathway_code
 
 __all__ = [
+    "CALENDARS",
     "CODE_LISTS",
     "DEFAULT_STATISTICS",
     "DEFAULT_TABLES",
@@ -81,6 +82,7 @@ __all__ = [
     "TableSpec",
     "build_release",
     "build_units",
+    "check_calendar",
     "check_target",
     "code_names",
     "compute_release",

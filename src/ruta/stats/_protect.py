@@ -206,7 +206,7 @@ def protect(
         _first_pass(sums, suppressed, values, cost)
         if not pending:
             break
-        found = attack_intervals(group, suppressed, low, high, pending)
+        found = attack_intervals(group, suppressed, low, high, pending, required)
         failing = [
             i
             for i in found

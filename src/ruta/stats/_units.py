@@ -203,13 +203,19 @@ def build_units(
         "c.office AS OFFICE"
     )
     decision = "('approved', 'denied')"
+    applied = (
+        f"SELECT c.ref_area, "
+        f"{person.format(age=_age('c.birth_date', 'CAST(c.submitted_at AS DATE)', last))}, "
+        f"{_month('c.submitted_at')} AS TIME FROM st_cases c WHERE c.submitted_at < {at}"
+    )
     if wanted("applications"):
         duck.execute(
-            f"CREATE OR REPLACE VIEW u_applications AS SELECT c.ref_area, "
-            f"{person.format(age=_age('c.birth_date', 'CAST(c.submitted_at AS DATE)', last))}, "
-            f"{_month('c.submitted_at')} AS TIME FROM st_cases c "
-            f"WHERE c.submitted_at >= {start} AND c.submitted_at < {at}"
+            f"CREATE OR REPLACE VIEW u_applications AS {applied} AND c.submitted_at >= {start}"
         )
+    if wanted("applications") or wanted("applications_to_date"):
+        # Every month's applications up to the moment: a release counts its period's from
+        # them, and the applications to date add them up (``_release._Counting.history``).
+        duck.execute(f"CREATE OR REPLACE VIEW u_applications_history AS {applied}")
     if wanted("decisions"):
         # A decision step names the final decision it records (the action writes both in
         # one transaction): whether it overrode the engine is one join on that id.

@@ -32,6 +32,7 @@ from ruta.stats import (
     Release,
     ReleaseCache,
     build_units,
+    check_calendar,
     code_names,
     compute_release,
     forecast_backlog,
@@ -183,8 +184,9 @@ def _release(
     as_of: datetime,
     simulation: str | None,
     threshold: int | None,
+    calendar: str,
 ) -> Release:
-    """The full default release of ``period``.
+    """The full default release of ``period``, protected for the office's ``calendar``.
 
     Why the full release and not only the tables a chart needs: tables published from
     the same data are protected together; a page protecting fewer tables could publish
@@ -193,7 +195,9 @@ def _release(
     build_units(duck, period, as_of, simulation)
     areas = {str(r[0]) for r in duck.execute("SELECT DISTINCT ref_area FROM st_cases").fetchall()}
     pathways = {a: [pathway_code(p.id) for p in list_pathways(a)] for a in sorted(areas)}
-    return compute_release(duck, period, as_of, pathways, threshold=threshold)
+    return compute_release(
+        duck, period, as_of, pathways, threshold=threshold, linked=calendar == "months"
+    )
 
 
 def _total(observation: Observation, **fixed: str) -> bool:
@@ -242,6 +246,7 @@ def statistics_view(
     deadline: date | None = None,
     forecast: bool = False,
     threshold: int | None = None,
+    calendar: str = "months",
 ) -> StatisticsView:
     """The dashboard of ``period`` for ``countries`` (all states when None).
 
@@ -257,21 +262,25 @@ def statistics_view(
         deadline: Date the staffing question asks about.
         forecast: Whether to project each office's backlog (supervisor view).
         threshold: Threshold rule (default: the parameters').
+        calendar: What the office publishes (``RUTA_STATS_CALENDAR``), which decides
+            how a quarter is protected; a month is refused where only quarters are.
 
     Raises:
-        PeriodError: a malformed period or one that has not started.
+        PeriodError: a malformed period, one that has not started, or a month where
+            only quarters are published.
         SourceError: the store or the simulation cannot be read.
     """
     _ = gettext
     present = now or datetime.now(UTC)
     parsed = parse_period(period)
+    check_calendar(parsed, calendar)
     trend_periods = [parse_period(q) for q in quarters_before(parsed.code, 5)]
     trend_periods = [p for p in trend_periods if datetime.combine(p.start, time(), UTC) < present]
     wanted = {p.code: p for p in [*trend_periods, parsed]}
     # Everything the figures depend on is in the keys: a second view of an unchanged
     # store reads no case at all.
     version = store_version(connection)
-    base = (database_key, version.fingerprint, threshold, population_key(population))
+    base = (database_key, version.fingerprint, threshold, calendar, population_key(population))
     keys = {
         code: (*base, code, moment_key(version, _as_of(p, present))) for code, p in wanted.items()
     }
@@ -294,7 +303,9 @@ def statistics_view(
             simulation = load_simulation(duck, population) if population is not None else None
             for code, p in wanted.items():
                 if code not in releases:
-                    releases[code] = _release(duck, p, _as_of(p, present), simulation, threshold)
+                    releases[code] = _release(
+                        duck, p, _as_of(p, present), simulation, threshold, calendar
+                    )
                     RELEASES.put(keys[code], releases[code])
             if histories is None:
                 histories = office_histories(duck, moment)

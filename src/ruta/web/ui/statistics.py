@@ -115,6 +115,7 @@ def _view(
             population=population if population and population.is_file() else None,
             deadline=deadline,
             forecast=countries is not None,
+            calendar=settings.stats_calendar,
         )
     except StatsError as exc:
         field = "period" if exc.field in ("period", None) else exc.field
