@@ -613,8 +613,10 @@ def _by_month(specs: Sequence[TableSpec]) -> list[TableSpec]:
 _DECIDED: OrderedDict[bytes, Protection] = OrderedDict()
 _DECIDED_LOCK = threading.Lock()
 #: Groups whose protection is remembered: a closed month's groups come back in every
-#: release after it (its quarter's, the applications to date of every later one).
-_DECIDED_SIZE = 2048
+#: release after it (its quarter's, the applications to date of every later one). A
+#: release of three countries with three years of months needs about 150; an entry holds
+#: three arrays of the group's cells (tens of KB), so 512 stay under about 25 MB.
+_DECIDED_SIZE = 512
 
 
 def _decide(group: Group, threshold: int, rules: DisclosureRules) -> Protection:
