@@ -12,7 +12,9 @@ English slip past the packages' own scans, and each is refused here:
 - ``typer.BadParameter`` in a command: its text is English in every ``--lang`` (raise
   ``ruta.cli._usage.option_refusal(SomeError(N_("..."), field="--option"))``);
 - ``HTTPException`` with a ``detail`` of its own in the web layer (raise a catalog refusal,
-  which ruta.web.problems says per ``Accept-Language``).
+  which ruta.web.problems says per ``Accept-Language``);
+- the system's English reason a file cannot be read (``exc.strerror`` or ``str(exc)`` of an
+  ``OSError``) as a refusal's value: pass ``ruta.i18n.os_reason(exc)``, said by its errno.
 """
 
 from __future__ import annotations
@@ -30,10 +32,9 @@ _EXEMPT = {
     # reader whose language to speak.
     "settings.py",
     # Data files: the shipped agreements, and national parameters an analyst writes. Their
-    # schema problems are pydantic's English carried inside the labour catalog's
-    # "%(path)s: %(reason)s" (ruta.labour.pensions._agreements.read_model), its own
-    # messages too; saying them wants a reading of pydantic's errors by type for the
-    # labour package, not these validators' texts alone.
+    # schema problems are carried inside the labour catalog's "%(path)s: %(reason)s"
+    # (ruta.labour.pensions._agreements.read_model): pydantic's own messages said by type
+    # (ruta.i18n.pydantic_message), these validators' cross-field checks still English.
     "labour/pensions/_schema.py",
 }
 
@@ -56,6 +57,66 @@ def _module_files(module: str) -> list[Path]:
 
 def _where(path: Path) -> str:
     return path.relative_to(SOURCE).as_posix() if path.is_relative_to(SOURCE) else path.name
+
+
+#: The OSError family, as an ``except`` clause names it.
+_OS_ERRORS = {
+    "OSError",
+    "IOError",
+    "EnvironmentError",
+    "FileNotFoundError",
+    "FileExistsError",
+    "PermissionError",
+    "IsADirectoryError",
+    "NotADirectoryError",
+}
+#: Files whose OSErrors' English is not a refusal's value, and why.
+_OS_EXEMPT = {
+    # A network failure (SMTP, the SMS gateway), said to the operator who runs the outbox;
+    # the reason is the library's, not a file's.
+    "notify/_transports.py",
+    # A registry the web layer cannot read: the operator's log and the health endpoint.
+    "cases/registries.py",
+    # RUTA_PARTNERS: operator configuration, refused at start-up (as settings.py).
+    "web/ui/_help.py",
+    # The verifier's result names the image it cannot read (a rejection code, not a refusal).
+    "permits/_qr.py",
+}
+
+
+def _caught(handler: ast.ExceptHandler) -> set[str]:
+    kinds = handler.type
+    names = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds] if kinds else []
+    return {_name(n) for n in names}
+
+
+def os_english_in_refusals(paths: list[Path]) -> list[str]:
+    """Each ``exc.strerror``, ``str(exc)`` or ``f"{exc}"`` of a caught ``OSError``."""
+    wrong = []
+    for path in paths:
+        for handler in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (
+                isinstance(handler, ast.ExceptHandler)
+                and handler.name
+                and _caught(handler) & _OS_ERRORS
+            ):
+                continue
+            for node in (n for statement in handler.body for n in ast.walk(statement)):
+                if (
+                    (isinstance(node, ast.Attribute) and node.attr == "strerror")
+                    or (
+                        isinstance(node, ast.Call)
+                        and _name(node) in {"str", "repr"}
+                        and any(isinstance(a, ast.Name) and a.id == handler.name for a in node.args)
+                    )
+                    or (
+                        isinstance(node, ast.FormattedValue)
+                        and isinstance(node.value, ast.Name)
+                        and node.value.id == handler.name
+                    )
+                ):
+                    wrong.append(f"{_where(path)}:{node.lineno}: the system's English reason")
+    return wrong
 
 
 def _functions(tree: ast.Module) -> dict[str, ast.FunctionDef]:
@@ -155,6 +216,32 @@ def test_no_command_raises_typer_s_bad_parameter_with_its_own_text() -> None:
 def test_the_web_layer_raises_no_http_exception_with_its_own_detail() -> None:
     wrong = raised_in_place(_sources("web"), {"HTTPException"})
     assert not wrong, "\n".join(wrong)
+
+
+def test_no_refusal_quotes_the_system_s_english_reason() -> None:
+    paths = [p for p in _sources("") if _where(p) not in _OS_EXEMPT]
+    wrong = os_english_in_refusals(paths)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_scan_catches_the_system_s_english_reason(tmp_path: Path) -> None:
+    module = tmp_path / "reader.py"
+    module.write_text(
+        "def read(path):\n"
+        "    try:\n        return open(path).read()\n"
+        "    except (OSError, ValueError) as exc:\n"
+        "        raise Refused(N_('cannot read (%(reason)s)'), reason=str(exc.strerror))\n"
+        "    except FileNotFoundError as exc:\n"
+        "        raise Refused(N_('%(reason)s'), reason=f'{exc}')\n"
+        "    except PermissionError as exc:\n"
+        "        raise Refused(N_('%(reason)s'), reason=os_reason(exc))\n",
+        encoding="utf-8",
+    )
+    found = os_english_in_refusals([module])
+    assert [line.removeprefix("reader.py:") for line in found] == [
+        "5: the system's English reason",
+        "7: the system's English reason",
+    ], found
 
 
 def test_the_scan_catches_an_english_validator(tmp_path: Path) -> None:

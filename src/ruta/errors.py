@@ -52,7 +52,7 @@ class RutaError(Exception):
         if self.domain is None or not isinstance(self.message, Text):
             return self.message
         gettext = translator(lang, self.domain).gettext
-        return self.message.say(gettext, lambda value: format_number(value, lang))
+        return self.message.say(gettext, lambda value: format_number(value, lang), lang)
 
 
 class CatalogError(RutaError):

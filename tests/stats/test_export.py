@@ -231,3 +231,26 @@ def test_a_month_is_refused_where_only_quarters_are_published(cli, monkeypatch, 
     finally:
         get_settings.cache_clear()
     assert not out.exists()
+
+
+def test_the_system_s_reason_a_release_cannot_be_written_is_said_in_lang(
+    ruta, tmp_path, monkeypatch
+):
+    import errno
+    from types import SimpleNamespace
+
+    def full(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    # A full disk, for the export's temporary files only.
+    monkeypatch.setattr("ruta.stats._files.tempfile", SimpleNamespace(mkstemp=full))
+    out = tmp_path / "release.csv"
+    said = {}
+    for lang in ("en", "es", "fr"):
+        done = ruta("stats", "export", "--period", "2026-Q3", "--out", str(out), "--lang", lang)
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        said[lang] = done.stderr
+    assert f"cannot write in {tmp_path} (No space left on device)" in said["en"]
+    assert "(No queda espacio en el dispositivo)" in said["es"], said["es"]
+    assert "(Aucun espace disponible sur le périphérique)" in said["fr"], said["fr"]
+    assert not out.exists()

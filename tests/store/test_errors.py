@@ -148,3 +148,40 @@ def test_ruta_db_backup_and_restore_report_in_the_commands_language(
     restored = db_cli("db", "restore", str(out))
     assert restored.returncode == 0
     assert restored.stdout == f"{out} restaurado em sqlite:///{target} (1 tabelas)\n"
+
+
+def test_ruta_db_backup_and_restore_say_the_system_s_reason_in_the_users_language(
+    db_cli, monkeypatch, tmp_path: Path
+) -> None:
+    import errno
+
+    import ruta.store.backup
+
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder", encoding="utf-8")
+    out = a_file / "x.backup"  # its folder is a file: the system refuses to make it
+    said = {}
+    for lang in ("en", "es", "fr"):
+        done = db_cli("db", "backup", "--out", str(out), "--lang", lang)
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        said[lang] = done.stderr.strip()
+    assert said == {
+        "en": f"Error: out: cannot write {out} (File exists); choose a file in a writable folder",
+        "es": f"Error: out: no se puede escribir {out} (El archivo ya existe); elija un archivo "
+        "en una carpeta con permiso de escritura",
+        "fr": f"Error: out: impossible d'écrire {out} (Le fichier existe) ; choisissez un "
+        "fichier dans un dossier accessible en écriture",
+    }
+    # A backup file the system will not open (as root, only a simulated refusal is one).
+    source = tmp_path / "locked.backup"
+    source.write_bytes(b"SQLite format 3\x00")
+
+    class Locked(type(Path())):  # type: ignore[misc]  # PosixPath or WindowsPath
+        def open(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+
+    monkeypatch.setattr(ruta.store.backup, "Path", Locked)
+    english = db_cli("db", "restore", str(source), "--lang", "en")
+    spanish = db_cli("db", "restore", str(source), "--lang", "es")
+    assert english.stderr.strip() == f"Error: file: cannot read {source} (Permission denied)"
+    assert spanish.stderr.strip() == f"Error: file: no se puede leer {source} (Acceso denegado)"

@@ -57,7 +57,7 @@ def said(text: str, lang: str) -> str:
     """An engine's text (a reason, a note, a progress line) in ``lang`` when it has one."""
     from ruta.linkage import say_in
 
-    return say_in(text, texts(lang).gettext, lambda value: number(value, lang))
+    return say_in(text, texts(lang).gettext, lambda value: number(value, lang), lang)
 
 
 def show_read(err: Console, reg: Registry, label: str, lang: str) -> None:

@@ -35,13 +35,13 @@ _MARK = {"HIGH": "", "MEDIUM": " [yellow](MEDIUM)[/]", "UNCERTAIN": " [magenta](
 
 
 def _read(path: str) -> str:
-    from ruta.i18n import N_, Text
+    from ruta.i18n import N_, Text, os_reason
     from ruta.labour.pensions import PeriodsError
 
     try:
         return sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or Text(N_("not a UTF-8 text file"))
+        reason = os_reason(exc) if isinstance(exc, OSError) else Text(N_("not a UTF-8 text file"))
         raise PeriodsError(
             N_("cannot read %(path)s: %(reason)s"),
             field="PERIODS",

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from ruta.cli._app import use_pack_folders
 from ruta.cli._lang import UserLangOption, cli_language
-from ruta.i18n import N_, translator
+from ruta.i18n import N_, os_reason, translator
 from ruta.pathways import (
     EvaluationResult,
     PathwaysError,
@@ -91,7 +91,7 @@ def _read_profile(path: str) -> Any:
             N_("cannot read %(path)s: %(reason)s"),
             field="PROFILE",
             path=path,
-            reason=str(exc.strerror),
+            reason=os_reason(exc),
         ) from None
     try:
         return json.loads(text)
@@ -419,6 +419,16 @@ def simulate_command(
         )
     if not population.exists():
         raise ProfileError(N_("%(path)s does not exist"), field="POP", path=str(population))
+    try:
+        # Readable (not a folder, not locked), said before the engine's own error would be.
+        population.open("rb").close()
+    except OSError as exc:
+        raise ProfileError(
+            N_("cannot read %(path)s: %(reason)s"),
+            field="POP",
+            path=str(population),
+            reason=os_reason(exc),
+        ) from None
     if out_path.suffix.lower() != ".parquet":
         raise PathwaysError(N_("the results file must end in .parquet"), field="--out")
     day = _date(as_of, "--as-of")

@@ -7,7 +7,6 @@ answer and 2 for a usage error (through ``ruta.cli.main``).
 
 from __future__ import annotations
 
-import errno
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ruta.cli._lang import UserLangOption, cli_language
-from ruta.i18n import N_, Text, expected_languages, translator
+from ruta.i18n import N_, expected_languages, os_reason, translator
 from ruta.permits import (
     PURPOSES,
     CardSize,
@@ -83,30 +82,6 @@ def _emit(text: str, out: Path | None, lang: str) -> None:
         typer.echo(_("Wrote %(path)s") % {"path": out}, err=True)
 
 
-# The system's reasons a file cannot be read, said in the reader's language when the
-# system words them as these (its English); any other reason is shown as the system says it.
-_OS_REASONS = {
-    errno.ENOENT: N_("No such file or directory"),
-    errno.EACCES: N_("Permission denied"),
-    errno.EISDIR: N_("Is a directory"),
-    errno.ENOTDIR: N_("Not a directory"),
-}
-
-
-def _os_reason(exc: OSError) -> str:
-    """Why a file cannot be read: the system's words, a catalog text when they are known.
-
-    Examples:
-        >>> reason = _os_reason(FileNotFoundError(errno.ENOENT, "No such file or directory"))
-        >>> reason, type(reason).__name__
-        ('No such file or directory', 'Text')
-        >>> _os_reason(OSError(errno.EIO, "Input/output error"))
-        'Input/output error'
-    """
-    known = _OS_REASONS.get(exc.errno or 0)
-    return Text(known) if known is not None and known == exc.strerror else str(exc.strerror)
-
-
 def _read(path: Path, name: str) -> bytes:
     try:
         return path.read_bytes()
@@ -115,7 +90,7 @@ def _read(path: Path, name: str) -> bytes:
             N_("cannot read %(path)s (%(reason)s); expected a readable file"),
             field=name,
             path=str(path),
-            reason=_os_reason(exc),
+            reason=os_reason(exc),
         ) from None
 
 

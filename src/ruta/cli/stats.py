@@ -290,7 +290,7 @@ def _print_forecast(entry: dict[str, object], lang: str) -> None:
         # output keeps the English sentence.
         error = entry["error"]
         if isinstance(error, str):
-            error = say_in(error, _, lambda value: format_number(value, lang))
+            error = say_in(error, _, lambda value: format_number(value, lang), lang)
         out.print(f"[bold]{heading}[/bold]: {error}", highlight=False)
         return
     model = entry["model"]

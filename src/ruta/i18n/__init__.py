@@ -19,6 +19,10 @@ A domain that composes a sentence from values (a refusal naming the status, a no
 a count) returns it as a :class:`Text`: the English sentence, which also says itself in a
 reader's language through the domain's catalog (:meth:`ruta.errors.RutaError.say`).
 
+The system's reason a file cannot be read (:func:`os_reason`) and pydantic's message about
+a field (:func:`pydantic_message`) are texts of the ``i18n`` catalog that every package
+quotes inside its own refusals; they say themselves in the reader's language.
+
 Dates are written with :func:`format_date` (and its siblings), which fall back to names
 from the ``i18n`` catalog where CLDR has no dates for a language (Kreyòl).
 
@@ -69,13 +73,15 @@ from ruta.i18n._languages import (
     language_of,
     require_language,
 )
+from ruta.i18n._os_reasons import OS_REASONS, OsReason, os_reason
+from ruta.i18n._pydantic import PYDANTIC_TYPES, PydanticMessage, pydantic_message
 from ruta.i18n._status import (
     TranslationStatus,
     text_area,
     translation_status,
     unreviewed_summary,
 )
-from ruta.i18n._text import Text, say_in
+from ruta.i18n._text import SelfSaid, Text, say_in
 from ruta.i18n._texts import (
     REVIEW_KEY,
     REVIEW_STATUSES,
@@ -93,11 +99,16 @@ __all__ = [
     "LANGUAGES",
     "LOCALES_DIR",
     "N_",
+    "OS_REASONS",
+    "PYDANTIC_TYPES",
     "REVIEW_HEADER",
     "REVIEW_KEY",
     "REVIEW_STATUSES",
     "DateForm",
+    "OsReason",
+    "PydanticMessage",
     "ReviewStatus",
+    "SelfSaid",
     "Text",
     "TextProblem",
     "TranslationStatus",
@@ -116,6 +127,8 @@ __all__ = [
     "format_time",
     "gettext",
     "language_of",
+    "os_reason",
+    "pydantic_message",
     "read_catalog",
     "require_language",
     "review_languages",
@@ -135,6 +148,14 @@ __all__ = [
 
 # Public classes say where they are imported from (ruta.i18n.UnsupportedLanguage in a
 # traceback), as httpx does.
-for _value in (Text, TextProblem, TranslationStatus, UnsupportedLanguage):
+for _value in (
+    OsReason,
+    PydanticMessage,
+    SelfSaid,
+    Text,
+    TextProblem,
+    TranslationStatus,
+    UnsupportedLanguage,
+):
     _value.__module__ = __name__
 del _value

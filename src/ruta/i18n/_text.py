@@ -12,9 +12,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Text", "say_in"]
+__all__ = ["SelfSaid", "Text", "say_in"]
 
 Value = str | int | float
+
+
+class SelfSaid(str):
+    """An English text that says itself from a catalog of its own, whatever the catalog of
+    the sentence it is a value of: the system's reason a file cannot be read, pydantic's
+    message about a field (both in the ``i18n`` catalog, which every package may use).
+
+    A sentence says such a value in its reader's language when it is told the language
+    (:meth:`Text.say` with ``lang``, as :meth:`ruta.errors.RutaError.say` does); else in
+    English. This base class is English in every language; subclasses translate.
+    """
+
+    __slots__ = ()
+
+    def in_language(self, lang: str) -> str:
+        """The text in ``lang`` (a supported language)."""
+        return str(self)
 
 
 def _english(value: Value) -> str:
@@ -56,16 +73,30 @@ class Text(str):
         # reduction would pass the English sentence as the message).
         return (_rebuild, (self.message, self.values))
 
-    def say(self, gettext: Callable[[str], str], number: Callable[[Any], str]) -> str:
-        """The text through ``gettext``, numbers written by ``number``."""
-        values = {k: _said(v, gettext, number) for k, v in self.values.items()}
+    def say(
+        self,
+        gettext: Callable[[str], str],
+        number: Callable[[Any], str],
+        lang: str | None = None,
+    ) -> str:
+        """The text through ``gettext``, numbers written by ``number``; a :class:`SelfSaid`
+        value in ``lang`` (English when ``lang`` is not given)."""
+        values = {k: _said(v, gettext, number, lang) for k, v in self.values.items()}
         return gettext(self.message) % values
 
 
-def _said(value: Value, gettext: Callable[[str], str], number: Callable[[Any], str]) -> str:
-    # A value may itself be a Text (a bad row's reason inside the error that stops the run).
+def _said(
+    value: Value,
+    gettext: Callable[[str], str],
+    number: Callable[[Any], str],
+    lang: str | None,
+) -> str:
+    # A value may itself be a Text (a bad row's reason inside the error that stops the run),
+    # or a text of another catalog (the system's reason a file cannot be read).
     if isinstance(value, Text):
-        return value.say(gettext, number)
+        return value.say(gettext, number, lang)
+    if isinstance(value, SelfSaid):
+        return value.in_language(lang) if lang is not None else str(value)
     return str(value) if isinstance(value, str | bool) else number(value)
 
 
@@ -73,6 +104,16 @@ def _rebuild(message: str, values: dict[str, Value]) -> Text:
     return Text(message, **values)
 
 
-def say_in(text: str, gettext: Callable[[str], str], number: Callable[[Any], str]) -> str:
-    """``text`` in the catalog's language when it is a :class:`Text`; as it is otherwise."""
-    return text.say(gettext, number) if isinstance(text, Text) else text
+def say_in(
+    text: str,
+    gettext: Callable[[str], str],
+    number: Callable[[Any], str],
+    lang: str | None = None,
+) -> str:
+    """``text`` in the catalog's language when it is a :class:`Text` (or in ``lang`` when it
+    is a :class:`SelfSaid`); as it is otherwise."""
+    if isinstance(text, Text):
+        return text.say(gettext, number, lang)
+    if isinstance(text, SelfSaid) and lang is not None:
+        return text.in_language(lang)
+    return text

@@ -154,7 +154,7 @@ def _environment(lang: str) -> Any:
 
     def said(text: str) -> str:
         # The engine's reasons and notes, in the report's language (ruta.linkage._text).
-        return say_in(text, translations.gettext, number)
+        return say_in(text, translations.gettext, number, lang)
 
     env.filters["number"] = number
     env.filters["said"] = said

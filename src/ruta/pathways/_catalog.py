@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ruta.i18n import LANGUAGES, N_, translator
+from ruta.i18n import LANGUAGES, N_, os_reason, translator
 from ruta.i18n import Text as CatalogText
 from ruta.pathways._errors import PackError, UnknownPathwayError, problem_text, pydantic_problem
 from ruta.pathways._expr import (
@@ -100,7 +100,7 @@ def read_yaml(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise PackError(
-            N_("%(path)s: cannot be read (%(reason)s)"), path=str(path), reason=str(exc.strerror)
+            N_("%(path)s: cannot be read (%(reason)s)"), path=str(path), reason=os_reason(exc)
         ) from None
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506  # _LineLoader is a SafeLoader

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, Final
 
 from ruta.errors import CatalogError, RutaError
-from ruta.i18n import N_, Text
+from ruta.i18n import N_, Text, pydantic_message
 from ruta.partial_dates import PartialDateError
 
 __all__ = [
@@ -25,26 +25,6 @@ __all__ = [
     "problem_text",
     "pydantic_problem",
 ]
-
-# Pydantic's messages a pack file or a profile most often meets, as catalog texts: its type,
-# its English message (exactly pydantic's) and the context values the message names.
-# TRANSLATORS: pydantic's validation messages about a rule pack's or a profile's field.
-_PYDANTIC: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
-    "missing": (N_("Field required"), ()),
-    "extra_forbidden": (N_("Extra inputs are not permitted"), ()),
-    "string_type": (N_("Input should be a valid string"), ()),
-    "list_type": (N_("Input should be a valid list"), ()),
-    "dict_type": (N_("Input should be a valid dictionary"), ()),
-    "int_type": (N_("Input should be a valid integer"), ()),
-    "int_parsing": (
-        N_("Input should be a valid integer, unable to parse string as an integer"),
-        (),
-    ),
-    "bool_type": (N_("Input should be a valid boolean"), ()),
-    "bool_parsing": (N_("Input should be a valid boolean, unable to interpret input"), ()),
-    "string_pattern_mismatch": (N_("String should match pattern '%(pattern)s'"), ("pattern",)),
-    "greater_than_equal": (N_("Input should be greater than or equal to %(ge)s"), ("ge",)),
-}
 
 
 class PathwaysError(CatalogError):
@@ -104,17 +84,17 @@ SAYABLE: Final = (BadValue, PartialDateError)
 
 
 def pydantic_problem(error: Mapping[str, Any]) -> str:
-    """The problem of one pydantic error as a sayable text: a :class:`BadValue`'s own, a
-    common pydantic message as a ``pathways`` catalog text, else pydantic's English.
+    """The problem of one pydantic error as a sayable text: a :class:`BadValue`'s own, else
+    pydantic's message (:func:`ruta.i18n.pydantic_message`, which says itself from the
+    shared ``i18n`` catalog, as the web API says it).
 
-    The English is always pydantic's own sentence (a catalog text is used only when it
-    reads exactly so).
+    The English is always pydantic's own sentence.
 
     Examples:
         >>> problem = pydantic_problem({"type": "missing", "msg": "Field required"})
-        >>> problem, type(problem).__name__
-        ('Field required', 'Text')
-        >>> pydantic_problem({"type": "new_kind", "msg": "Something new"})
+        >>> problem, problem.in_language("es")
+        ('Field required', 'este campo es obligatorio; envíelo')
+        >>> pydantic_problem({"type": "new_kind", "msg": "Something new"}).in_language("fr")
         'Something new'
         >>> cause = BadValue(N_("window closes before it opens"))
         >>> error = {"type": "value_error", "msg": f"Value error, {cause}", "ctx": {"error": cause}}
@@ -129,15 +109,7 @@ def pydantic_problem(error: Mapping[str, Any]) -> str:
         if msg == f"Value error, {cause.text}":
             return Text(N_("Value error, %(problem)s"), problem=cause.text)
         return cause.text
-    known = _PYDANTIC.get(str(error.get("type", "")))
-    if known is not None:
-        message, keys = known
-        values = {k: str(ctx[k]) for k in keys if k in ctx}
-        if len(values) == len(keys):
-            text = Text(message, **values)
-            if text == msg:
-                return text
-    return msg
+    return pydantic_message(error)
 
 
 def problem_text(exc: BaseException) -> str:

@@ -20,9 +20,9 @@ from typing import Any
 
 import duckdb
 
-from ruta.i18n import N_, Text
+from ruta.i18n import N_, Text, os_reason
 from ruta.pathways._catalog import Catalog, default_catalog
-from ruta.pathways._errors import ProfileError
+from ruta.pathways._errors import PathwaysError, ProfileError
 from ruta.pathways._facts import COUNTRIES, FactInfo, fact_catalog
 from ruta.pathways._sql import (
     DUCKDB,
@@ -571,8 +571,16 @@ def _item_checks(described: Mapping[str, str]) -> list[_Check]:
 
 
 def _write_atomic(con: duckdb.DuckDBPyConnection, query: str, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as exc:
+        raise PathwaysError(
+            N_("cannot write %(path)s (%(reason)s); choose a file in a writable folder"),
+            field="--out",
+            path=str(out),
+            reason=os_reason(exc),
+        ) from None
     os.close(fd)
     try:
         literal = tmp.replace("'", "''")

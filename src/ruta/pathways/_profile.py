@@ -215,7 +215,10 @@ def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
     if isinstance(cause, SAYABLE):
         return loc, cause.text
     problem = pydantic_problem(error)
-    return loc, problem if isinstance(problem, Text) else problem.removeprefix("Value error, ")
+    if problem.startswith("Value error, ") and not isinstance(problem, Text):
+        # A validator's English ValueError: its own words, without pydantic's prefix.
+        return loc, problem.removeprefix("Value error, ")
+    return loc, problem
 
 
 def parse_profile(data: Mapping[str, Any] | Profile) -> Profile:

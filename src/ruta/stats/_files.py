@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ruta.i18n import N_
+from ruta.i18n import N_, os_reason
 from ruta.stats._errors import ExportError
 
 __all__ = ["atomic_files", "check_target"]
@@ -66,7 +66,7 @@ def atomic_files(targets: Sequence[Path], field: str = "out") -> Iterator[list[P
                     N_("cannot write in %(directory)s (%(reason)s); choose a writable directory"),
                     field=field,
                     directory=str(directory),
-                    reason=str(exc.strerror),
+                    reason=os_reason(exc),
                 ) from None
             os.close(fd)
             temporaries.append(Path(name))

@@ -36,7 +36,7 @@ from urllib.parse import unquote
 from sqlalchemy import inspect
 from sqlalchemy.engine import URL, make_url
 
-from ruta.i18n import N_
+from ruta.i18n import N_, os_reason
 from ruta.store.engine import make_engine
 from ruta.store.errors import StoreError
 
@@ -153,10 +153,18 @@ def backup(url: str, out: Path, progress: Progress | None = None) -> BackupResul
     out = Path(out)
     if out.is_dir():
         raise StoreError(N_("%(out)s is a folder; name the backup file"), field="out", out=str(out))
-    out.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the target, then renamed: a failed backup never leaves a file that
     # looks complete.
-    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
+    except OSError as exc:
+        raise StoreError(
+            N_("cannot write %(out)s (%(reason)s); choose a file in a writable folder"),
+            field="out",
+            out=str(out),
+            reason=os_reason(exc),
+        ) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -218,8 +226,16 @@ def restore(
     source = Path(source)
     if not source.is_file():
         raise StoreError(N_("no backup file at %(path)s"), field="file", path=str(source))
-    with source.open("rb") as f:
-        head = f.read(len(_SQLITE_MAGIC))
+    try:
+        with source.open("rb") as f:
+            head = f.read(len(_SQLITE_MAGIC))
+    except OSError as exc:
+        raise StoreError(
+            N_("cannot read %(path)s (%(reason)s)"),
+            field="file",
+            path=str(source),
+            reason=os_reason(exc),
+        ) from None
     is_sqlite = parsed.get_backend_name() == "sqlite"
     expected = _SQLITE_MAGIC if is_sqlite else _PGDUMP_MAGIC
     if not head.startswith(expected):

@@ -1,7 +1,8 @@
 """A request that does not fit the API's schema (FastAPI's 422), and a path or method the API
 does not have (Starlette's 404 and 405), are said in the language ``Accept-Language`` names:
-each error from pydantic's ``type`` and ``ctx`` through the web catalog (ruta.web.validation),
-English byte for byte as before, ``title`` and ``field`` unchanged."""
+each error from pydantic's ``type`` and ``ctx`` through the i18n catalog
+(ruta.web.validation over ruta.i18n.pydantic_message), English byte for byte as before,
+``title`` and ``field`` unchanged."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from fastapi.testclient import TestClient
 from pydantic_core._pydantic_core import list_all_errors
 from tests.web.api.test_applications_api import body as application_body
 
-import ruta.web.validation
+import ruta.i18n._pydantic
 from ruta.i18n import LANGUAGES, read_catalog
 from ruta.settings import Settings
 from ruta.web import create_app
@@ -460,7 +461,8 @@ def test_every_type_the_mapping_knows_has_its_messages_translated_in_every_langu
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     recorder = _Recorder()
-    monkeypatch.setattr(ruta.web.validation, "translator", lambda lang, domain: recorder)
+    # The messages are the shared i18n catalog's (ruta.i18n.pydantic_message).
+    monkeypatch.setattr(ruta.i18n._pydantic, "translator", lambda lang, domain: recorder)
     asked: dict[str, list[str | tuple[str, str]]] = {}
     for kind in sorted(SAID_TYPES - {"value_error"}):
         recorder.asked.clear()
@@ -468,7 +470,7 @@ def test_every_type_the_mapping_knows_has_its_messages_translated_in_every_langu
         assert recorder.asked, f"{kind} asks the catalog for no message"
         asked[kind] = list(recorder.asked)
     for lang in SAID:
-        catalog = {m.id: m for m in read_catalog(lang, "web") if m.id}
+        catalog = {m.id: m for m in read_catalog(lang, "i18n") if m.id}
         for kind, messages in asked.items():
             for message in messages:
                 entry = catalog.get(message)

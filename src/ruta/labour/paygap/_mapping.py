@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import yaml
 
-from ruta.i18n import N_
+from ruta.i18n import N_, os_reason
 from ruta.labour.paygap._errors import SurveyError
 
 __all__ = ["ColumnMap", "load_mapping"]
@@ -146,7 +146,7 @@ def load_mapping(path: Path | None, overrides: Mapping[str, Any]) -> ColumnMap:
                 N_("cannot read %(path)s (%(reason)s)"),
                 field="mapping",
                 path=str(path),
-                reason=str(exc.strerror),
+                reason=os_reason(exc),
             ) from None
         except yaml.YAMLError as exc:
             raise SurveyError(

@@ -19,7 +19,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
-from ruta.i18n import N_, Text
+from ruta.i18n import N_, Text, os_reason
 from ruta.labour.paygap._errors import SurveyError
 from ruta.labour.paygap._mapping import ColumnMap
 from ruta.labour.paygap._parameters import MethodParameters, method_parameters
@@ -88,7 +88,15 @@ def _open(path: Path, wanted: tuple[str, ...], text_columns: set[str]) -> pa.Tab
             )
     except FileNotFoundError:
         raise SurveyError(N_("%(path)s does not exist"), field="DATA", path=str(path)) from None
-    except (pa.ArrowInvalid, OSError) as exc:
+    except OSError as exc:
+        # pyarrow words its reason as the whole exception; said by its errno elsewhere.
+        raise SurveyError(
+            N_("cannot read %(path)s: %(reason)s"),
+            field="DATA",
+            path=str(path),
+            reason=os_reason(exc, whole=True),
+        ) from None
+    except pa.ArrowInvalid as exc:
         raise SurveyError(
             N_("cannot read %(path)s: %(reason)s"), field="DATA", path=str(path), reason=str(exc)
         ) from None

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ruta.i18n import N_
+from ruta.i18n import N_, Text, os_reason, pydantic_message
 from ruta.labour.pensions._errors import AgreementDataError, PensionsError
 from ruta.labour.pensions._schema import AgreementFile, ConventionsFile, Party, Signatory
 
@@ -116,7 +116,7 @@ def read_model(path: Path, model: type[_Model], error: type[PensionsError]) -> _
         data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise error(
-            N_("%(path)s: cannot read it (%(reason)s)"), path=str(path), reason=str(exc.strerror)
+            N_("%(path)s: cannot read it (%(reason)s)"), path=str(path), reason=os_reason(exc)
         ) from None
     except yaml.YAMLError as exc:
         raise error(
@@ -125,12 +125,17 @@ def read_model(path: Path, model: type[_Model], error: type[PensionsError]) -> _
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in e['loc']) or '(top)'}: {e['msg']}"
-            for e in exc.errors()
+        # Each problem is its key and pydantic's message, which says itself in the reader's
+        # language (the i18n catalog); the joining punctuation is the same in every language.
+        parts: dict[str, str] = {}
+        for n, e in enumerate(exc.errors()):
+            parts[f"key{n}"] = ".".join(str(part) for part in e["loc"]) or "(top)"
+            parts[f"problem{n}"] = pydantic_message(e)
+        problems = Text(
+            "; ".join(f"%(key{n})s: %(problem{n})s" for n in range(len(parts) // 2)), **parts
         )
-        # TRANSLATORS: a data file and what its schema check found (in English, from the
-        # validator); only the punctuation is yours.
+        # TRANSLATORS: a data file and what its schema check found (the key, and the problem
+        # said in your language where Ruta knows it); only the punctuation is yours.
         raise error(N_("%(path)s: %(reason)s"), path=str(path), reason=problems) from None
 
 
