@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from ruta.pathways import Condition, Pathway
+from ruta.pathways._catalog import default_catalog
+from ruta.pathways._expr import Fact, Item, Pick, Quant, walk
+from ruta.pathways._logic import Context, eval_pred
 from ruta.pathways._packtest import coverage, run_pack_tests
 
 OUTCOMES = list(run_pack_tests())
@@ -16,3 +22,42 @@ def test_scenario(outcome) -> None:  # type: ignore[no-untyped-def]
 
 def test_coverage() -> None:
     assert coverage() == {}
+
+
+# A condition that reads nothing of the person (only the date, parameters and constants) and is
+# false for good is a closing date written as a condition. Lists, the API, the pages and the
+# demo read the window, so the window must close on the condition's last day: a programme the
+# law has closed must not be listed as "open" (Chile's 2021 regularization was).
+def _person_free(condition: Condition) -> bool:
+    return not any(isinstance(node, Fact | Item | Quant | Pick) for node in walk(condition.pred))
+
+
+def _holds(pathway: Pathway, condition: Condition, day: dt.date) -> bool | None:
+    value, _ = eval_pred(condition.pred, Context({}, day, pathway.params))
+    return value
+
+
+CLOSING_CONDITIONS = [
+    (pathway, condition)
+    for pathway in default_catalog().pathways.values()
+    for condition in pathway.conditions
+    if _person_free(condition) and _holds(pathway, condition, dt.date(2100, 1, 1)) is False
+]
+
+
+def test_there_are_closing_conditions_to_check() -> None:
+    assert "chl.regularization-2021" in {p.id for p, _ in CLOSING_CONDITIONS}
+
+
+@pytest.mark.parametrize(
+    ("pathway", "condition"),
+    CLOSING_CONDITIONS,
+    ids=[f"{p.id}:{c.id}" for p, c in CLOSING_CONDITIONS],
+)
+def test_a_closing_condition_is_the_window_closing(pathway: Pathway, condition: Condition) -> None:
+    closes = pathway.window.closes
+    assert closes is not None, f"{pathway.id}: {condition.id} closes it; the window is open-ended"
+    assert _holds(pathway, condition, closes) is True
+    assert _holds(pathway, condition, closes + dt.timedelta(days=1)) is False
+    assert pathway.window.citation is not None
+    assert pathway.window.citation.confidence == condition.citation.confidence
