@@ -116,6 +116,29 @@ def test_list_explain_and_test() -> None:
     assert " passed, 0 failed" in tested.stdout
 
 
+@pytest.mark.parametrize(
+    ("lang", "high", "medium", "uncertain"),
+    [
+        ("es", "ALTA", "MEDIA", "INCIERTO"),
+        ("pt", "ALTA", "MÉDIA", "INCERTO"),
+        ("en", "HIGH", "MEDIUM", "UNCERTAIN"),
+    ],
+)
+def test_explain_and_compare_say_confidence_in_the_language(
+    lang: str, high: str, medium: str, uncertain: str
+) -> None:
+    explained = ruta("pathways", "explain", "col.mercosur-permanent", "--lang", lang)
+    assert explained.returncode == 0, explained.stderr
+    text = " ".join(explained.stdout.split())
+    assert f"· {uncertain} ·" in text and f"· {high} ·" in text
+    compared = ruta("pathways", "compare", "--template", "mercosur-temporary", "--lang", lang)
+    assert compared.returncode == 0, compared.stderr
+    assert medium in compared.stdout and uncertain in compared.stdout
+    if lang != "en":
+        assert "MEDIUM" not in compared.stdout and "UNCERTAIN" not in compared.stdout
+        assert "HIGH" not in text and "UNCERTAIN" not in text
+
+
 def test_simulate_writes_results_and_refuses_bad_files(tmp_path: Path) -> None:
     pop = tmp_path / "pop.csv"
     pop.write_text(

@@ -24,6 +24,7 @@ from ruta.pathways import (
     compare,
     comparison_csv,
     comparison_json,
+    confidence_label,
     country_name,
     evaluate,
     get_pathway,
@@ -269,7 +270,7 @@ def explain_command(
     out.rule(f"{p.title(lang)} ({p.id})")
     out.print(p.summary(lang))
     source = _("confidence %(level)s · pack %(pack)s") % {
-        "level": p.instrument.confidence,
+        "level": confidence_label(p.instrument.confidence, lang),
         "pack": f"{p.pack}@{p.pack_version}",
     }
     if not p.shipped:
@@ -289,7 +290,8 @@ def explain_command(
         reads = _("reads %(facts)s") % {"facts": ", ".join(cond.facts)}
         out.print(
             f"  \\[{cond.id}] {escape(cond.explain(lang))}{extra}{flag}\n"
-            f"      [dim]{escape(str(cond.citation))} · {cond.citation.confidence} · {reads}[/]"
+            f"      [dim]{escape(str(cond.citation))} · "
+            f"{confidence_label(cond.citation.confidence, lang)} · {reads}[/]"
         )
     _heading(_("Documents"))
     for doc in p.documents:
@@ -367,7 +369,8 @@ def compare_command(
             mark = "[bold red]≠[/]" if cell.departs else " "
             shown = as_treaty if cell.origin == "treaty" and row.treaty else cell.value or "—"
             level = cell.confidence
-            flag = f" [magenta]{level}[/]" if level in ("MEDIUM", "UNCERTAIN") else ""
+            label = confidence_label(level, lang)
+            flag = f" [magenta]{label}[/]" if level in ("MEDIUM", "UNCERTAIN") else ""
             cite = f" [dim]({escape(cell.citation)})[/]" if cell.citation else ""
             out.print(f"  {mark} {state}: {escape(shown)}{flag}{cite}")
 

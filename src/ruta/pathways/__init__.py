@@ -42,7 +42,7 @@ from ruta.pathways._model import Condition, Document, Pathway
 from ruta.pathways._profile import Profile, apply_answer, parse_date, parse_profile
 from ruta.pathways._questions import Question, question_for
 from ruta.pathways._result import EvaluationResult, PathwayResult
-from ruta.pathways._schema import CONFIDENCE_RANK, CitationSpec
+from ruta.pathways._schema import CONFIDENCE_RANK, CitationSpec, confidence_label
 
 if TYPE_CHECKING:
     from ruta.pathways._jsonschema import pack_json_schema
@@ -80,6 +80,7 @@ __all__ = [
     "compare",
     "comparison_csv",
     "comparison_json",
+    "confidence_label",
     "country_name",
     "coverage",
     "default_catalog",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
-from ruta.i18n import LANGUAGES, N_, ReviewStatus, language_of
+from ruta.i18n import LANGUAGES, N_, ReviewStatus, language_of, translator
 from ruta.pathways._errors import BadValue
 
 __all__ = [
@@ -34,12 +34,33 @@ __all__ = [
     "Text",
     "TransitionSpec",
     "WindowSpec",
+    "confidence_label",
 ]
 
 Confidence = Literal["HIGH", "MEDIUM", "UNCERTAIN"]
 #: Confidence from the surest (0) to the least sure: what rests on several citations takes
 #: the least sure of them.
 CONFIDENCE_RANK: dict[str, int] = {"HIGH": 0, "MEDIUM": 1, "UNCERTAIN": 2}
+#: Each level as a reader sees it; JSON, CSV and the packs keep the English codes.
+_CONFIDENCE_LABELS: dict[str, str] = {
+    "HIGH": N_("HIGH"),
+    "MEDIUM": N_("MEDIUM"),
+    "UNCERTAIN": N_("UNCERTAIN"),
+}
+
+
+def confidence_label(level: str, lang: str) -> str:
+    """A confidence level said in ``lang`` (a code Ruta does not know is shown as it is).
+
+    Examples:
+        >>> confidence_label("UNCERTAIN", "es"), confidence_label("MEDIUM", "en")
+        ('INCIERTO', 'MEDIUM')
+    """
+    if level not in _CONFIDENCE_LABELS:
+        return level
+    return translator(lang, "pathways").gettext(_CONFIDENCE_LABELS[level])
+
+
 PATHWAY_ID = re.compile(r"^[a-z]{3}\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
 

@@ -23,7 +23,10 @@ def test_comparison_page_and_csv_show_the_states_side_by_side(site):
     assert html.count('class="departs"') == sum(
         1 for r in table.rows for s in table.states if r.cells[s].departs
     )
-    assert "UNCERTAIN" in html and "MEDIUM" in html
+    # Confidence is said in the page's language, not as the packs' English codes.
+    assert '<strong class="tag tag--uncertain">INCIERTO</strong>' in html
+    assert '<strong class="tag tag--medium">MEDIA</strong>' in html
+    assert ">UNCERTAIN<" not in html and ">MEDIUM<" not in html
     # A parameter cites the rule that reads it; the permanence rule, which the pack does
     # not cite, says so in the reader's language.
     years = table.row("parameter", "residence_years").cells["ARG"]

@@ -13,7 +13,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from ruta.pathways import PathwaysError, compare, comparison_csv, country_name, template_ids
+from ruta.pathways import (
+    CONFIDENCE_RANK,
+    PathwaysError,
+    compare,
+    comparison_csv,
+    confidence_label,
+    country_name,
+    template_ids,
+)
 from ruta.web.deps import OptionalPageUser
 from ruta.web.i18n import render, request_language
 from ruta.web.ui._forms import csrf_context, gettext_for
@@ -60,6 +68,7 @@ def comparison_page(
         "chosen": chosen,
         "kinds": kinds,
         "state_names": {s: country_name(s, lang) for s in table.states},
+        "confidence_labels": {c: confidence_label(c, lang) for c in CONFIDENCE_RANK},
         "errors": errors,
         "has_errors": bool(errors),
     }
