@@ -94,3 +94,17 @@ def test_files_that_are_not_period_lists(text: str, expected) -> None:
 def test_format_can_be_forced() -> None:
     with pytest.raises(PeriodsError, match="not valid JSON"):
         read_periods("country,from,to\n", as_of=CLAIM, fmt="json")
+
+
+def test_a_two_letter_country_code_is_read_as_its_country() -> None:
+    # Social-security and payroll exports often write ISO 3166-1 alpha-2 (AR, br).
+    json_rows = read_periods(
+        '[{"country": "AR", "from": "2000-01-01", "to": "2000-12-31"},'
+        ' {"country": " br ", "from": "2001-01-01", "to": "2001-12-31"}]',
+        as_of=CLAIM,
+    )
+    csv_rows = read_periods("country,from,to\nuy,2002-01-01,2002-12-31\n", as_of=CLAIM)
+    assert [p.country for p in json_rows + csv_rows] == ["ARG", "BRA", "URY"]
+    assert problems('[{"country": "XX", "from": "2000-01-01", "to": "2000-12-31"}]') == [
+        (1, "country", "'XX' is not an ISO 3166-1 alpha-3 code (e.g. ARG, BRA)")
+    ]

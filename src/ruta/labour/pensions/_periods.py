@@ -1,9 +1,10 @@
 """Contribution periods: one row per period and country, read from JSON or CSV.
 
-A row has ``country`` (ISO 3166-1 alpha-3), ``from`` and ``to`` (ISO dates, both days
-included) and, optionally, ``scheme`` (a free label such as ``INSS``), ``voluntary``
-(true for voluntary contributions, which give way to compulsory ones on overlapping days)
-and ``wage`` (the monthly wage in that state's currency, needed only for amounts).
+A row has ``country`` (ISO 3166-1 alpha-3; alpha-2 is read as the same country), ``from``
+and ``to`` (ISO dates, both days included) and, optionally, ``scheme`` (a free label such
+as ``INSS``), ``voluntary`` (true for voluntary contributions, which give way to compulsory
+ones on overlapping days) and ``wage`` (the monthly wage in that state's currency, needed
+only for amounts).
 
 Every bad row is reported at once, by line and field, before anything is computed.
 """
@@ -32,6 +33,8 @@ _REQUIRED: Final = FIELDS[:3]
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n", ""}
+#: ISO 3166-1 alpha-2 -> alpha-3, for the countries Ruta names.
+_ALPHA3: Final = {alpha2: alpha3 for alpha3, alpha2 in COUNTRIES.items()}
 # A file with more problems than this is almost certainly the wrong file; say so briefly.
 _SHOWN = 20
 # TRANSLATORS: the problems found in a file of contribution periods, each already said in
@@ -124,6 +127,9 @@ def _row(
         if values.get(name) in (None, ""):
             problems.append((line, name, Text(N_("is required"))))
     country = str(values.get("country") or "").strip().upper()
+    # Payroll and social-security exports often write the two-letter code (AR, BR): it names
+    # one country as surely as the three-letter one, so it is read as that country.
+    country = _ALPHA3.get(country, country)
     if country and country not in COUNTRIES:
         problems.append(
             (
