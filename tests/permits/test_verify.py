@@ -404,3 +404,13 @@ def test_non_zero_deflate_padding_is_refused(
             assert r.reason_code == "bad_compression"
             return
     pytest.fail("no permit with a free top padding bit in 50 tries")
+
+
+@pytest.mark.parametrize("before", [" ", "  \n", "\u00a0", "\t \r\n"])
+def test_whitespace_a_paste_brings_before_the_prefix_is_ignored(
+    issuer_signer: PemSigner, trust: TrustList, permit_factory: PermitFactory, before: str
+) -> None:
+    text = issue_permit(permit_factory(), issuer_signer)
+    assert verify(before + text + "\r\n", trust, at=DURING).is_valid
+    # After the prefix a space is a Base45 digit: a trailing one changes the data.
+    assert not verify(text + " ", trust, at=DURING).is_valid

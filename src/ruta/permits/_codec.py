@@ -35,8 +35,10 @@ def unpack(text: str) -> bytes:
         ...
         ruta.permits._cose.CoseRejected: the text must start with RUTA1:
     """
-    # Only line ends are trimmed: a space is a Base45 digit and must stay significant.
-    text = text.strip("\r\n\t")
+    # After the text only line ends are trimmed: a space is a Base45 digit and must stay
+    # significant. Before the prefix nothing is data, so any whitespace a paste brought
+    # (a space, a no-break space from a web page or an e-mail) is trimmed.
+    text = text.lstrip().rstrip("\r\n\t")
     if len(text.encode("utf-8", "surrogatepass")) > MAX_INPUT_BYTES:
         raise CoseRejected("oversized", f"input is larger than {MAX_INPUT_BYTES} bytes")
     if not text.startswith(PREFIX):
