@@ -161,6 +161,22 @@ def test_errors_name_the_field_and_keep_the_input(finder_client: TestClient) -> 
     assert 'value="13"' in text  # the wrong month is shown back to be corrected
 
 
+@pytest.mark.parametrize("country", ["XYZ", "AR", "FRA"])
+def test_a_country_the_page_does_not_offer_is_asked_again(
+    finder_client: TestClient, country: str
+) -> None:
+    # A forged or stale form: answered as a state named by its raw text, party to nothing.
+    data = row(0, country, ("", "1", "2000"), ("", "12", "2010")) | row(
+        1, "CHL", ("", "1", "2011"), ("", "12", "2020")
+    )
+    finder_client.get(URL, params={"lang": "es"})
+    page = finder_client.post(
+        URL, data={**data, "action": "calculate"}, params={"lang": "es"}, forged=True
+    )
+    assert page.status_code == 422
+    assert '<a href="#country-0">Elija el país del período 1</a>' in main_text(page.text)
+
+
 def test_empty_form_and_bad_claim_date(finder_client: TestClient) -> None:
     empty = post_rows(
         finder_client, data={"country-0": "", "action": "calculate"}, params={"lang": "en"}

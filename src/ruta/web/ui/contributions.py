@@ -82,7 +82,10 @@ def _date(row: Mapping[str, str], end: str) -> dt.date | None:
 
 
 def _periods(
-    rows: list[dict[str, str]], claim: dt.date, gettext: Callable[[str], str]
+    rows: list[dict[str, str]],
+    claim: dt.date,
+    gettext: Callable[[str], str],
+    offered: frozenset[str],
 ) -> tuple[list[Period], Errors]:
     periods: list[Period] = []
     errors: Errors = []
@@ -91,7 +94,10 @@ def _periods(
             continue  # an empty row is a row the worker did not need
         number = {"number": index + 1}
         start, end = _date(row, "from"), _date(row, "to")
-        if not row["country"]:
+        # Only a country the page offers is read: any other value (a forged or stale form)
+        # would be answered as a state that is party to nothing, named by its raw text.
+        country = row["country"] if row["country"] in offered else ""
+        if not country:
             errors.append(
                 (f"country-{index}", gettext("Choose the country of period %(number)s") % number)
             )
@@ -127,8 +133,8 @@ def _periods(
                     gettext("Period %(number)s ends after the date of your claim") % number,
                 )
             )
-        if row["country"] and start is not None and end is not None:
-            periods.append(Period(row["country"], start, end, line=index + 1))
+        if country and start is not None and end is not None:
+            periods.append(Period(country, start, end, line=index + 1))
     if not periods and not errors:
         errors.append(("country-0", gettext("Enter at least one period")))
     return periods, errors
@@ -154,13 +160,17 @@ def _parties(catalog: Any) -> frozenset[str]:
     return frozenset(str(p.country) for a in catalog.agreements for p in a.spec.parties)
 
 
+def _offered() -> frozenset[str]:
+    # The agreements' states and the rest of the region: a period anywhere else is never
+    # added up under them, and ~250 options per row would make the page heavy.
+    return AMERICAS | _parties(default_catalog())
+
+
 def _page(request: Request, values: dict[str, Any], *, status_code: int = 200) -> Response:
     lang = request_language(request)
     catalog = default_catalog()
     context = {
-        # The agreements' states and the rest of the region: a period anywhere else is
-        # never added up under them, and ~250 options per row would make the page heavy.
-        "countries": country_options(lang, only=AMERICAS | _parties(catalog)),
+        "countries": country_options(lang, only=_offered()),
         "agreements": [(a.id, a.title(lang)) for a in catalog.agreements],
         "max_rows": MAX_ROWS,
         "errors": [],
@@ -219,7 +229,7 @@ async def contributions_post(request: Request) -> Response:
     if isinstance(claim, str):
         error = ("claim-day", gettext("Enter a real date for your claim, or leave it empty"))
         return _page(request, {**values, "errors": [error]}, status_code=422)
-    periods, errors = _periods(rows, claim or today, gettext)
+    periods, errors = _periods(rows, claim or today, gettext, _offered())
     if errors:
         return _page(request, {**values, "errors": errors}, status_code=422)
     try:
