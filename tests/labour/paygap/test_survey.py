@@ -107,6 +107,27 @@ def test_csv_and_parquet_give_the_same_sample(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(("delimiter", "suffix"), [(";", ".csv"), ("\t", ".csv.gz")])
+def test_semicolon_or_tab_files_with_decimal_commas_read_like_the_csv(
+    tmp_path: Path, delimiter: str, suffix: str
+) -> None:
+    # As statistical offices and spreadsheets in Spanish and Portuguese write CSV.
+    table = _table(salario=[10.5, 12.25, 8.0, 9.75, 11.0, 7.5], peso=[1.5, 2.0, 1, 1, 3, 2])
+    lines = [delimiter.join(table.column_names)]
+    for row in table.to_pylist():
+        lines.append(delimiter.join(str(v).replace(".", ",") for v in row.values()))
+    path = tmp_path / f"s{suffix}"
+    data = ("\n".join(lines) + "\n").encode()
+    with pa.output_stream(path, compression="detect") as out:
+        out.write(data)
+    pq.write_table(table, tmp_path / "s.parquet")
+    local, reference = read_survey(path, MAP), read_survey(tmp_path / "s.parquet", MAP)
+    np.testing.assert_array_equal(local.log_wage, reference.log_wage)
+    np.testing.assert_array_equal(local.weight, reference.weight)
+    np.testing.assert_array_equal(local.numeric["edad"], reference.numeric["edad"])
+    assert local.categorical["nivel"].levels == reference.categorical["nivel"].levels
+
+
 def test_occupation_codes_keep_their_leading_zero_and_reduce_to_the_major_group() -> None:
     table = _table(ocup=[110, 2211, 5120, 9112, 110, 2211])
     columns = ColumnMap(

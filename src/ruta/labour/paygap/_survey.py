@@ -76,16 +76,21 @@ def _open(path: Path, wanted: tuple[str, ...], text_columns: set[str]) -> pa.Tab
             _require(path, names, wanted)
             return pq.read_table(path, columns=list(wanted))
         if ".csv" in suffixes:
-            with pacsv.open_csv(path) as reader:
+            parse = pacsv.ParseOptions(delimiter=_delimiter(path))
+            with pacsv.open_csv(path, parse_options=parse) as reader:
                 names = reader.schema.names
             _require(path, names, wanted)
             types = {c: pa.string() for c in text_columns}
-            return pacsv.read_csv(
+            table = pacsv.read_csv(
                 path,
+                parse_options=parse,
                 convert_options=pacsv.ConvertOptions(
                     include_columns=list(wanted), column_types=types, strings_can_be_null=True
                 ),
             )
+            if parse.delimiter != ",":
+                table = _decimal_commas(table, text_columns)
+            return table
     except FileNotFoundError:
         raise SurveyError(N_("%(path)s does not exist"), field="DATA", path=str(path)) from None
     except OSError as exc:
@@ -103,6 +108,36 @@ def _open(path: Path, wanted: tuple[str, ...], text_columns: set[str]) -> pa.Tab
     raise SurveyError(
         N_("%(path)s: expected a .csv, .csv.gz or .parquet file"), field="DATA", path=str(path)
     )
+
+
+def _delimiter(path: Path) -> str:
+    """The delimiter of the header line: ``,``, or ``;`` or a tab where it has more of them.
+
+    Statistical offices in the region publish microdata with ``;`` (and a decimal comma),
+    as spreadsheets in Spanish and Portuguese write CSV.
+    """
+    with pa.input_stream(path, compression="detect") as stream:
+        head = stream.read(65_536).decode("utf-8", "replace").splitlines() or [""]
+    counts = {d: head[0].count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: (counts[d], d == ","))
+
+
+def _decimal_commas(table: pa.Table, text_columns: set[str]) -> pa.Table:
+    """Numeric columns written with a decimal comma (``12,5``) as numbers.
+
+    Only in a file not delimited by commas, where a comma cannot separate fields; a column
+    that still does not read as numbers is left as it is (refused later, by its name).
+    """
+    for name in table.column_names:
+        column = table.column(name)
+        if name in text_columns or not pa.types.is_string(column.type):
+            continue
+        try:
+            numbers = pc.cast(pc.replace_substring(column, ",", "."), pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+        table = table.set_column(table.column_names.index(name), name, numbers)
+    return table
 
 
 def _require(path: Path, names: list[str], wanted: tuple[str, ...]) -> None:
