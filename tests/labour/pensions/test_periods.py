@@ -108,3 +108,17 @@ def test_a_two_letter_country_code_is_read_as_its_country() -> None:
     assert problems('[{"country": "XX", "from": "2000-01-01", "to": "2000-12-31"}]') == [
         (1, "country", "'XX' is not an ISO 3166-1 alpha-3 code (e.g. ARG, BRA)")
     ]
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_csv_delimited_by_semicolons_or_tabs_with_a_decimal_comma(delimiter: str) -> None:
+    # As spreadsheets in Spanish and Portuguese save CSV.
+    text = "country;from;to;wage\nARG;2000-01-01;2000-12-31;3500,50\nBRA;2001-01-01;2001-06-30;\n"
+    first, second = read_periods(text.replace(";", delimiter), as_of=CLAIM)
+    assert (first.country, first.days, first.wage, first.line) == (
+        "ARG",
+        366,
+        Decimal("3500.50"),
+        2,
+    )
+    assert (second.country, second.wage, second.line) == ("BRA", None, 3)

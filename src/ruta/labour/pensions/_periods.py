@@ -207,7 +207,11 @@ def _json_rows(text: str, source: str) -> Iterable[tuple[int, Any]]:
 
 
 def _csv_rows(text: str, source: str) -> Iterable[tuple[int, Any]]:
-    reader = csv.DictReader(io.StringIO(text))
+    # Spreadsheets in Spanish and Portuguese write CSV with ';' (and a decimal comma): the
+    # header line decides, a comma on a tie.
+    header_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=lambda d: (header_line.count(d), d == ","))
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in _REQUIRED if name not in header]
     if missing:
@@ -226,7 +230,10 @@ def _csv_rows(text: str, source: str) -> Iterable[tuple[int, Any]]:
     reader.fieldnames = header
     for row in reader:
         if any((value or "").strip() for value in row.values() if isinstance(value, str)):
-            yield reader.line_num, {k: v for k, v in row.items() if v is not None}
+            values = {k: v for k, v in row.items() if v is not None}
+            if delimiter != "," and isinstance(values.get("wage"), str):
+                values["wage"] = values["wage"].replace(",", ".")
+            yield reader.line_num, values
 
 
 def check_periods(periods: Iterable[Period], as_of: dt.date) -> list[tuple[int, str, str]]:
