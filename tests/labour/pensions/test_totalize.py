@@ -223,6 +223,21 @@ def test_mercosur_needs_a_period_after_its_entry_into_force() -> None:
     assert later.agreement == "mercosur"
 
 
+def test_periods_all_before_the_agreement_say_so_for_each_state() -> None:
+    # Both states apply the Agreement on the claim date: what keeps their periods apart is
+    # art. 8 (no period after 2005-06-01), not a lack of other states. The date is MEDIUM in
+    # the reference, so the answer is no surer than MEDIUM.
+    old = periods(("ARG", D(1995, 1, 1), D(2004, 12, 31)), ("BRA", D(1990, 1, 1), D(1994, 12, 31)))
+    answer = totalize(old, as_of=CLAIM, agreement="mercosur", lang="es")
+    for state in answer.not_totalized:
+        (reason,) = state.reasons
+        assert "no otro Estado" not in reason.text and "ninguno" in reason.text
+        assert reason.citation.endswith("art. 8")
+        assert reason.confidence == "MEDIUM" and "2005" in (reason.note or "")
+    assert answer.confidence == "MEDIUM"
+    assert answer.candidates[0].reason.confidence == "MEDIUM"
+
+
 def test_periods_in_one_state_need_no_agreement() -> None:
     answer = totalize(periods(("PER", D(2000, 1, 1), D(2020, 12, 31))), as_of=CLAIM, lang="es")
     assert answer.agreement is None and answer.total_days == 0

@@ -8,7 +8,7 @@ gives them, so an UNCERTAIN rule is flagged wherever it is used.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -71,7 +71,13 @@ class Words:
         )
 
 
-def _outside(words: Words, agreement: Agreement, country: str, as_of: dt.date) -> Reason:
+def _outside(
+    words: Words,
+    agreement: Agreement,
+    country: str,
+    as_of: dt.date,
+    blocked: Mapping[str, Reason],
+) -> Reason:
     _ = words.gettext
     values = {
         "state": words.state(country),
@@ -89,6 +95,10 @@ def _outside(words: Words, agreement: Agreement, country: str, as_of: dt.date) -
             _("%(agreement)s: %(state)s applies it only from %(since)s, after %(date)s.") % values
         )
         return words.reason(text, citation=party.citation)
+    if party is not None and agreement.id in blocked:
+        # Other states apply it too, but it cannot add these periods up (say, all of them
+        # predate it): the reason is the agreement's, not a lack of other states.
+        return blocked[agreement.id]
     if party is not None:
         text = (
             _(
@@ -112,13 +122,19 @@ def outside_reasons(
     country: str,
     as_of: dt.date,
     covered: Sequence[str],
+    blocked: Mapping[str, Reason] | None = None,
 ) -> list[Reason]:
     """Why a state's periods are not added up, under each agreement considered.
+
+    ``blocked`` holds, by agreement id, the reason an agreement that two or more of the
+    worker's states apply still cannot add their periods up.
 
     When the chosen agreement counts third-country periods (MERCOSUR arts. 7.3-7.4) and the
     state has another agreement with one of the covered states, that is said too.
     """
-    reasons = [_outside(words, agreement, country, as_of) for agreement in considered]
+    reasons = [
+        _outside(words, agreement, country, as_of, blocked or {}) for agreement in considered
+    ]
     if len(considered) == 1 and covered:
         chosen = considered[0]
         rule = chosen.spec.rules.third_country

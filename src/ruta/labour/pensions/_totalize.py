@@ -53,7 +53,15 @@ def _blocked(words: Words, candidate: Plan, as_of: dt.date) -> Reason:
             "%(agreement)s: periods before %(since)s count only if you also have periods "
             "after that date, and you have none."
         )
-        return words.reason(text % values, spec.rules.pre_agreement)
+        reason = words.reason(text % values, spec.rules.pre_agreement)
+        # The outcome hangs on the date of entry into force as much as on the rule: the
+        # answer is no surer than the weaker of the two.
+        in_force = spec.in_force.citation
+        if CONFIDENCE_RANK[in_force.confidence] > CONFIDENCE_RANK[reason.confidence]:
+            reason = reason.model_copy(
+                update={"confidence": in_force.confidence, "note": in_force.note}
+            )
+        return reason
     text = _(
         "%(agreement)s: fewer than two of the states where you contributed apply it on %(date)s."
     )
@@ -130,6 +138,11 @@ def totalize(
             steps += amount_steps(words, chosen, states, parameters)
         outside = [c for c in countries if c not in chosen.covered]
         covered = chosen.covered
+    blocked = {
+        p.agreement.id: _blocked(words, p, as_of)
+        for p in plans
+        if p.blocker not in (None, "fewer_than_two")
+    }
     own_days = {c: build_ledger(p for p in periods if p.country == c).total_days for c in countries}
     not_totalized = [
         NotTotalized(
@@ -143,6 +156,7 @@ def totalize(
                 c,
                 as_of,
                 covered,
+                blocked,
             ),
         )
         for c in outside
