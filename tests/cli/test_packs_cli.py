@@ -154,6 +154,37 @@ def test_pathways_test_runs_the_folders_own_tests(tmp_path: Path) -> None:
     assert "GAP pan.tutorial-regularization" in done.stdout and "need 6" in done.stdout
 
 
+@pytest.mark.parametrize(
+    ("lang", "fail", "expected", "gap", "summary"),
+    [
+        ("es", "FALLA", "se esperaba ineligible, se obtuvo eligible", "HUECO", "paquetes: 1"),
+        ("pt", "FALHA", "esperava-se ineligible, obteve-se eligible", "LACUNA", "pacotes: 1"),
+        ("en", "FAIL", "expected ineligible, got eligible", "GAP", "packs: 1 passed, 1 failed"),
+    ],
+)
+def test_pathways_test_reports_in_the_language(
+    tmp_path: Path, lang: str, fail: str, expected: str, gap: str, summary: str
+) -> None:
+    # Two cases, the first expecting the wrong status: one failure and a coverage gap.
+    folder = tmp_path / "wrong"
+    folder.mkdir()
+    (folder / "pan.yaml").write_text((EXAMPLE / "pan.yaml").read_text(encoding="utf-8"))
+    tests = (EXAMPLE / "pan.tests.yaml").read_text(encoding="utf-8")
+    second = tests.index("  - name:", tests.index("  - name:") + 1)
+    two = tests[: tests.index("  - name:", second + 1)]
+    first_expect = two.index("eligible", two.index("expect:"))
+    (folder / "pan.tests.yaml").write_text(
+        two[:first_expect] + "in" + two[first_expect:], encoding="utf-8"
+    )
+    done = ruta("pathways", "test", "--packs", str(folder), "--lang", lang)
+    assert done.returncode == 1, done.stderr
+    text = " ".join(done.stdout.split())
+    assert text.startswith(f"{fail} ") and expected in text
+    assert f"{gap} pan.tutorial-regularization:" in text and summary in text
+    if lang != "en":
+        assert "need 6" not in text and "not tested on both sides" not in text
+
+
 def test_schema_prints_the_json_schema() -> None:
     done = ruta("pathways", "schema")
     assert done.returncode == 0, done.stderr

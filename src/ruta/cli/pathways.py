@@ -16,7 +16,7 @@ from rich.table import Table
 
 from ruta.cli._app import use_pack_folders
 from ruta.cli._lang import UserLangOption, cli_language
-from ruta.i18n import N_, os_reason, translator
+from ruta.i18n import N_, Text, format_number, os_reason, say_in, translator
 from ruta.pathways import (
     EvaluationResult,
     PathwaysError,
@@ -513,13 +513,18 @@ def test_command(
         shipped_catalog,
     )
 
-    cli_language(lang)  # the language of its refusals (a broken pack, no test file)
+    lang = cli_language(lang)  # the language of the report and of its refusals
+    gettext = translator(lang, "pathways").gettext
+
+    def said(text: str) -> str:
+        return say_in(text, gettext, lambda value: format_number(value, lang), lang)
+
     folders = _use_packs(packs)
     suites: list[tuple[Path, Any, bool]] = [] if packs else [(PACKS_DIR, shipped_catalog(), True)]
     for folder in packs or folders:
         suites.append((folder, default_catalog(), False))
     passed = failed = 0
-    gaps: dict[str, list[str]] = {}
+    gaps: dict[str, list[Text]] = {}
     for directory, catalog, shipped in suites:
         outcomes: list[CaseOutcome] = list(
             run_pack_tests(pack, catalog, directory, missing_ok=not shipped and pack is not None)
@@ -529,9 +534,10 @@ def test_command(
                 passed += 1
             else:
                 failed += 1
-                out.print(f"[red]FAIL[/] {outcome.file} · {outcome.name}")
+                fail = gettext("FAIL")
+                out.print(f"[red]{fail}[/] {escape(str(outcome.file))} · {escape(outcome.name)}")
                 for problem in outcome.problems:
-                    out.print(f"     {problem}")
+                    out.print(f"     {escape(said(problem))}")
         if pack is None:
             only = None if shipped else [p.id for p in catalog.from_folder(directory)]
             gaps.update(coverage(catalog, directory, only=only))
@@ -542,9 +548,12 @@ def test_command(
             pack=pack,
             folders=", ".join(map(str, packs or [])),
         )
+    gap = gettext("GAP")
     for pathway_id, problems in sorted(gaps.items()):
-        out.print(f"[red]GAP[/] {pathway_id}: {'; '.join(problems)}")
-    out.print(f"packs: {passed} passed, {failed} failed")
+        out.print(f"[red]{gap}[/] {pathway_id}: {escape('; '.join(map(said, problems)))}")
+    out.print(
+        said(Text(N_("packs: %(passed)s passed, %(failed)s failed"), passed=passed, failed=failed))
+    )
     if failed or gaps:
         raise typer.Exit(1)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ruta.i18n import N_
+from ruta.i18n import N_, Text
 from ruta.pathways._catalog import PACKS_DIR, Catalog, _fail, default_catalog, read_yaml
 from ruta.pathways._engine import eligible_on, judge
 from ruta.pathways._errors import PackError, ProfileError, pydantic_problem
@@ -35,7 +35,8 @@ class CaseOutcome:
     file: Path
     name: str
     pathways: list[str]
-    problems: list[str] = field(default_factory=list)
+    #: Catalog texts (``pathways``): English as strings, said in any language by the CLI.
+    problems: list[Text] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -66,33 +67,66 @@ def _load(path: Path) -> list[TestCaseSpec]:
         raise _fail(path, raw, err["loc"], pydantic_problem(err)) from None
 
 
-def _check(case: TestCaseSpec, catalog: Catalog) -> list[str]:
-    problems: list[str] = []
+def _with(problem: Text, detail: Text) -> Text:
+    return Text(N_("%(problem)s (%(detail)s)"), problem=problem, detail=detail)
+
+
+def _check(case: TestCaseSpec, catalog: Catalog) -> list[Text]:
+    problems: list[Text] = []
     try:
         facts = parse_profile(case.profile).facts()
     except ProfileError as exc:
-        return [f"invalid profile: {exc}"]
+        if exc.field:
+            return [
+                Text(
+                    N_("invalid profile: %(field)s: %(problem)s"),
+                    field=exc.field,
+                    problem=exc.message,
+                )
+            ]
+        return [Text(N_("invalid profile: %(problem)s"), problem=exc.message)]
     for pathway_id, expected in case.expect.items():
         if pathway_id not in catalog.pathways:
-            problems.append(f"{pathway_id}: no pack defines this pathway")
+            problems.append(
+                Text(N_("%(pathway)s: no pack defines this pathway"), pathway=pathway_id)
+            )
             continue
         verdict = judge(catalog.get(pathway_id), facts, case.as_of)
         if verdict.status != expected:
-            detail = f" (failed: {', '.join(verdict.failed)})" if verdict.failed else ""
+            problem = Text(
+                N_("%(pathway)s: expected %(expected)s, got %(got)s"),
+                pathway=pathway_id,
+                expected=expected,
+                got=verdict.status,
+            )
+            if verdict.failed:
+                failed = Text(N_("failed: %(conditions)s"), conditions=", ".join(verdict.failed))
+                problem = _with(problem, failed)
             waiting = sorted(set().union(*verdict.missing.values())) if verdict.missing else []
             if waiting:
-                detail += f" (waiting for: {', '.join(waiting)})"
-            problems.append(f"{pathway_id}: expected {expected}, got {verdict.status}{detail}")
+                problem = _with(
+                    problem, Text(N_("waiting for: %(facts)s"), facts=", ".join(waiting))
+                )
+            problems.append(problem)
         if pathway_id in case.failed and sorted(case.failed[pathway_id]) != sorted(verdict.failed):
             problems.append(
-                f"{pathway_id}: expected failed {sorted(case.failed[pathway_id])}, "
-                f"got {sorted(verdict.failed)}"
+                Text(
+                    N_("%(pathway)s: expected failed %(expected)s, got %(got)s"),
+                    pathway=pathway_id,
+                    expected=str(sorted(case.failed[pathway_id])),
+                    got=str(sorted(verdict.failed)),
+                )
             )
         if pathway_id in case.opens_on:
             got = eligible_on(verdict, facts, case.as_of)
             if got != case.opens_on[pathway_id]:
                 problems.append(
-                    f"{pathway_id}: expected eligible on {case.opens_on[pathway_id]}, got {got}"
+                    Text(
+                        N_("%(pathway)s: expected eligible on %(expected)s, got %(got)s"),
+                        pathway=pathway_id,
+                        expected=str(case.opens_on[pathway_id]),
+                        got=str(got),
+                    )
                 )
     return problems
 
@@ -135,7 +169,7 @@ def coverage(
     catalog: Catalog | None = None,
     directory: Path = PACKS_DIR,
     only: Iterable[str] | None = None,
-) -> dict[str, list[str]]:
+) -> dict[str, list[Text]]:
     """Gaps in the scenario tests, per pathway (an empty dict means full coverage).
 
     A gap is fewer than six cases, or a date boundary of the pathway (window ends, date
@@ -150,12 +184,16 @@ def coverage(
             case_dates = {case.as_of, *_dates_in(case.profile)}
             for pathway_id in case.expect:
                 dates.setdefault(pathway_id, []).append(case_dates)
-    gaps: dict[str, list[str]] = {}
+    gaps: dict[str, list[Text]] = {}
     for pathway_id, pathway in cat.pathways.items():
         if pathway_id not in wanted:
             continue
         cases = dates.get(pathway_id, [])
-        problems = [] if len(cases) >= MIN_CASES else [f"{len(cases)} cases (need {MIN_CASES})"]
+        problems = (
+            []
+            if len(cases) >= MIN_CASES
+            else [Text(N_("%(count)s cases (need %(need)s)"), count=len(cases), need=MIN_CASES)]
+        )
         boundaries = {d for d in (pathway.window.opens, pathway.window.closes) if d}
         for cond in pathway.conditions:
             boundaries |= {
@@ -170,7 +208,9 @@ def coverage(
             before = any(d < boundary for d in seen)
             after = any(d >= boundary for d in seen)
             if not (before and after):
-                problems.append(f"date boundary {boundary} not tested on both sides")
+                problems.append(
+                    Text(N_("date boundary %(date)s not tested on both sides"), date=str(boundary))
+                )
         if problems:
             gaps[pathway_id] = problems
     return gaps
