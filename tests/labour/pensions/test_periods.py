@@ -122,3 +122,16 @@ def test_csv_delimited_by_semicolons_or_tabs_with_a_decimal_comma(delimiter: str
         2,
     )
     assert (second.country, second.wage, second.line) == ("BRA", None, 3)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\ufeffcountry,from,to\r\nARG,2000-01-01,2000-12-31\r\n",
+        '\ufeff[{"country": "ARG", "from": "2000-01-01", "to": "2000-12-31"}]',
+    ],
+)
+def test_a_byte_order_mark_is_no_part_of_the_file(text: str) -> None:
+    # Spreadsheets save "CSV UTF-8" with a byte-order mark before the header.
+    (period,) = read_periods(text, as_of=CLAIM)
+    assert (period.country, period.days) == ("ARG", 366)

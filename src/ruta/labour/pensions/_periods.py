@@ -275,6 +275,9 @@ def read_periods(
         ...
         ruta.labour.pensions._errors.PeriodsError: PERIODS: line 1, from: '2001-31-01' is not ...
     """
+    # A spreadsheet's "CSV UTF-8" (and some JSON writers) start with a byte-order mark: it is
+    # no part of the first column's name or of the JSON.
+    text = text.removeprefix("\ufeff")
     is_json = fmt == "json" or (fmt is None and text.lstrip()[:1] in ("[", "{"))
     rows = _json_rows(text, source) if is_json else _csv_rows(text, source)
     problems: list[tuple[int, str, str]] = []
