@@ -61,3 +61,14 @@ def test_a_closing_condition_is_the_window_closing(pathway: Pathway, condition: 
     assert _holds(pathway, condition, closes + dt.timedelta(days=1)) is False
     assert pathway.window.citation is not None
     assert pathway.window.citation.confidence == condition.citation.confidence
+
+
+def test_argentinas_means_test_rests_on_the_agreement_not_on_the_dnu_alone() -> None:
+    # legal.md 1.8: DNU 366/2025's content is HIGH but its later fate UNCERTAIN; the HIGH
+    # condition must rest on art. 5.1(d) of the Agreement (HIGH), the DNU's standing noted.
+    pathway = default_catalog().get("arg.mercosur-permanent")
+    means = next(c for c in pathway.conditions if c.id == "means_of_subsistence")
+    cited = str(means.citation)
+    assert "Acuerdo de Residencia MERCOSUR" in cited and "art. 5.1(d)" in cited
+    assert means.citation.confidence == "HIGH"
+    assert means.citation.note is not None and "UNCERTAIN" in means.citation.note
