@@ -11,6 +11,7 @@ from ruta.pathways._catalog import default_catalog
 from ruta.pathways._expr import Fact, Item, Pick, Quant, walk
 from ruta.pathways._logic import Context, eval_pred
 from ruta.pathways._packtest import coverage, run_pack_tests
+from ruta.pathways._schema import CitationSpec, names_in_place
 
 OUTCOMES = list(run_pack_tests())
 
@@ -72,3 +73,44 @@ def test_argentinas_means_test_rests_on_the_agreement_not_on_the_dnu_alone() -> 
     assert "Acuerdo de Residencia MERCOSUR" in cited and "art. 5.1(d)" in cited
     assert means.citation.confidence == "HIGH"
     assert means.citation.note is not None and "UNCERTAIN" in means.citation.note
+
+
+def _instruments(instrument: str) -> int:
+    """How many instruments a citation names (';' outside parentheses separates them)."""
+    depth = count = 0
+    for char in instrument:
+        depth += (char == "(") - (char == ")")
+        count += char == ";" and depth == 0
+    return count + 1
+
+
+def _citations() -> list[tuple[str, CitationSpec]]:
+    found: dict[str, tuple[str, CitationSpec]] = {}
+    for pathway in default_catalog().pathways.values():
+        specs = [pathway.instrument, pathway.window.citation]
+        specs += [c.citation for c in pathway.conditions]
+        specs += [d.citation for d in pathway.documents] + [f.citation for f in pathway.fees]
+        for spec in specs:
+            if spec is not None and spec.article and _instruments(spec.instrument) > 1:
+                found.setdefault(str(spec), (pathway.id, spec))
+    return sorted(found.values(), key=lambda pair: (pair[0], str(pair[1])))
+
+
+CITATIONS = _citations()
+
+
+@pytest.mark.parametrize(("pathway", "citation"), CITATIONS, ids=[str(c) for _, c in CITATIONS])
+def test_an_article_of_several_instruments_is_named_after_its_own(
+    pathway: str, citation: CitationSpec
+) -> None:
+    # Appended at the end, an article reads as one of the last instrument: "Ley 25.871, art.
+    # 23 inc. l); Decreto 616/2010; Acuerdo de Residencia MERCOSUR, art. 23 inc. l)" gave the
+    # Agreement an article 23 of the Argentine law. The pack says in place whose article it is.
+    assert names_in_place(citation.instrument, citation.article or ""), pathway
+    assert str(citation) == citation.instrument
+
+
+def test_a_citation_of_one_instrument_appends_its_article() -> None:
+    single = default_catalog().get("mex.humanitarian-visitor").instrument
+    assert _instruments(single.instrument) == 1 and single.article
+    assert str(single) == f"{single.instrument}, {single.article}"

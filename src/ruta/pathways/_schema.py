@@ -35,6 +35,7 @@ __all__ = [
     "TransitionSpec",
     "WindowSpec",
     "confidence_label",
+    "names_in_place",
 ]
 
 Confidence = Literal["HIGH", "MEDIUM", "UNCERTAIN"]
@@ -100,6 +101,18 @@ else:
     )
 
 
+def names_in_place(instrument: str, article: str) -> bool:
+    """Whether ``instrument`` names ``article`` after one of its instruments (``X, art. 5;``).
+
+    Examples:
+        >>> names_in_place("Ley 18.250, art. 33 lit. B (texto); Decreto 45/023", "art. 33 lit. B")
+        True
+        >>> names_in_place("Acuerdo, art. 23; Ley", "art. 2")
+        False
+    """
+    return re.search(rf",\s*{re.escape(article)}(?=$|[;\s(])", instrument) is not None
+
+
 class CitationSpec(_Strict):
     """Where a rule comes from, and how sure the reference is of it."""
 
@@ -110,7 +123,19 @@ class CitationSpec(_Strict):
     note: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.instrument}, {self.article}" if self.article else self.instrument
+        """The instrument and its article: an article that the instrument already names in
+        place (``Ley 25.871, art. 23 inc. l); Decreto 616/2010``) is not appended again,
+        where it would read as an article of the last instrument.
+
+        Examples:
+            >>> str(CitationSpec(instrument="Acuerdo de Residencia", article="art. 4"))
+            'Acuerdo de Residencia, art. 4'
+            >>> str(CitationSpec(instrument="Acuerdo, art. 5; DNU 366/2025", article="art. 5"))
+            'Acuerdo, art. 5; DNU 366/2025'
+        """
+        if not self.article or names_in_place(self.instrument, self.article):
+            return self.instrument
+        return f"{self.instrument}, {self.article}"
 
 
 class ConditionSpec(_Strict):
