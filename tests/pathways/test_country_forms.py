@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from ruta.i18n import LANGUAGES
-from ruta.pathways._facts import COUNTRIES, country_in, country_name, nationality_adjective
+from ruta.pathways._facts import (
+    COUNTRIES,
+    countries_in,
+    country_in,
+    country_name,
+    nationality_adjective,
+)
 from ruta.pathways._questions import question_for
 
 AMERICAS = [
@@ -128,3 +134,47 @@ def test_finder_questions_put_the_country_in_the_sentence(lang: str) -> None:
     assert country_in("BRA", lang) in since and "{" not in since
     if lang == "pt":
         assert since == "Desde que data você morou no Brasil?"
+
+
+@pytest.mark.parametrize(
+    "codes,lang,where",
+    [
+        (["CHL", "PER"], "fr", "au Chili et au Pérou"),
+        (["CHL", "PER"], "pt", "no Chile e no Peru"),
+        (["CHL", "PER"], "es", "en Chile y en Perú"),
+        (["CHL", "PER"], "ht", "nan Chili ak nan Pewou"),
+        (["CHL"], "fr", "au Chili"),
+        (["CHL"], "pt", "no Chile"),
+        (["CHL"], "es", "en Chile"),
+        (["ARG", "CUB", "USA"], "fr", "en Argentine, à Cuba et aux États-Unis"),
+        (["DOM", "USA"], "es", "en la República Dominicana y en los Estados Unidos"),
+        (["BRA", "PRT"], "pt-BR", "no Brasil e em Portugal"),
+    ],
+)
+def test_several_countries_each_keep_their_preposition_and_article(
+    codes: list[str], lang: str, where: str
+) -> None:
+    assert countries_in(codes, lang) == where
+
+
+@pytest.mark.parametrize(
+    "codes,where",
+    [
+        (["CHL"], "in Chile"),
+        (["CHL", "PER"], "in Chile and Peru"),
+        (["ARG", "CHL", "BRA"], "in Argentina, Chile, and Brazil"),
+        (["USA"], "in United States"),
+    ],
+)
+def test_english_says_in_once_before_the_names_as_its_sentences_always_have(
+    codes: list[str], where: str
+) -> None:
+    assert countries_in(codes, "en") == where
+
+
+def test_the_country_form_helpers_are_exported_by_the_package() -> None:
+    import ruta.pathways
+
+    assert ruta.pathways.country_in("BRA", "pt") == "no Brasil"
+    assert ruta.pathways.nationality_adjective("BOL", "es") == "boliviana"
+    assert ruta.pathways.countries_in(["CHL", "PER"], "fr") == "au Chili et au Pérou"

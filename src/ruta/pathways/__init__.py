@@ -36,7 +36,15 @@ from ruta.pathways._errors import (
     UnknownPathwayError,
     problem_text,
 )
-from ruta.pathways._facts import COUNTRIES, Vocabulary, country_name, vocabulary
+from ruta.pathways._facts import (
+    COUNTRIES,
+    Vocabulary,
+    countries_in,
+    country_in,
+    country_name,
+    nationality_adjective,
+    vocabulary,
+)
 from ruta.pathways._finder import next_question
 from ruta.pathways._model import Condition, Document, Pathway
 from ruta.pathways._profile import Profile, apply_answer, parse_date, parse_profile
@@ -81,6 +89,8 @@ __all__ = [
     "comparison_csv",
     "comparison_json",
     "confidence_label",
+    "countries_in",
+    "country_in",
     "country_name",
     "coverage",
     "default_catalog",
@@ -89,6 +99,7 @@ __all__ = [
     "judge",
     "list_pathways",
     "load_catalog",
+    "nationality_adjective",
     "next_question",
     "pack_json_schema",
     "packs_version",

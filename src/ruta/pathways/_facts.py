@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -10,13 +10,14 @@ from typing import Any, Final
 
 import yaml
 
-from ruta.i18n import REVIEW_KEY, language_of, territory_names
+from ruta.i18n import REVIEW_KEY, format_list, language_of, territory_names
 from ruta.pathways._schema import Text
 
 __all__ = [
     "COUNTRIES",
     "FactInfo",
     "Vocabulary",
+    "countries_in",
     "country_in",
     "country_name",
     "fact_catalog",
@@ -137,6 +138,34 @@ def country_in(code: str, lang: str) -> str:
         ('in the United States', 'en Alemania')
     """
     return _country_form("in", code, lang)
+
+
+#: Languages whose sentences say the preposition once before a list of plain names ("in
+#: Chile and Peru"), as the English messages always have, rather than each country's form.
+_PREPOSITION_ONCE: Final[Mapping[str, str]] = {"en": "in {names}"}
+
+
+def countries_in(codes: Sequence[str], lang: str) -> str:
+    """Where, for one country or several: each country's :func:`country_in` form joined by
+    the language's list pattern ("au Chili et au Pérou", "no Chile e no Peru"), so that every
+    name keeps its own preposition and article. Spanish repeats "en" too ("en Chile y en
+    Perú"): dropping it reads well only when no name takes an article ("en la República
+    Dominicana y los Estados Unidos" would not). English keeps the preposition once before
+    the plain names ("in Chile and Peru"), as its sentences always have.
+
+    Examples:
+        >>> countries_in(["CHL", "PER"], "fr"), countries_in(["CHL", "PER"], "pt")
+        ('au Chili et au Pérou', 'no Chile e no Peru')
+        >>> countries_in(["CHL", "PER"], "es"), countries_in(["CHL", "PER"], "en")
+        ('en Chile y en Perú', 'in Chile and Peru')
+        >>> countries_in(["BRA"], "pt"), countries_in(["CHL", "PER"], "ht")
+        ('no Brasil', 'nan Chili ak nan Pewou')
+    """
+    code = language_of(lang) or "en"
+    once = _PREPOSITION_ONCE.get(code)
+    if once is not None:
+        return once.format(names=format_list([country_name(c, code) for c in codes], code))
+    return format_list([country_in(c, code) for c in codes], code)
 
 
 def nationality_adjective(code: str, lang: str) -> str:
