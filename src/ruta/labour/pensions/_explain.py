@@ -17,7 +17,7 @@ from ruta.i18n import babel_locale, format_date, format_list, translator
 from ruta.labour.pensions._agreements import Agreement, AgreementCatalog
 from ruta.labour.pensions._result import Reason
 from ruta.labour.pensions._schema import Citation, Rule
-from ruta.pathways import country_name
+from ruta.pathways import countries_in, country_name
 
 __all__ = ["Words", "outside_reasons"]
 
@@ -56,6 +56,11 @@ class Words:
     def states(self, codes: Sequence[str]) -> str:
         """States' names as a list ("Argentina, Brazil and Chile")."""
         return format_list([self.state(c) for c in codes], self.lang)
+
+    def where(self, codes: Sequence[str]) -> str:
+        """Where, for states' periods, with each language's preposition and articles ("au
+        Chili et au Pérou", "no Brasil"); English keeps "in Chile and Peru"."""
+        return countries_in(codes, self.lang)
 
     def reason(
         self, text: str, rule: Rule | None = None, citation: Citation | None = None

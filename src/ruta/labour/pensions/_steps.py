@@ -85,12 +85,14 @@ def share_steps(
         _step(
             "totalization",
             words.reason(
+                # TRANSLATORS: %(in_states)s is where, with its preposition and articles
+                # ("au Chili et au Pérou", "no Brasil"): do not write "in" before it.
                 _(
-                    "Your periods in %(states)s are added up: %(days)s days, that is "
+                    "Your periods %(in_states)s are added up: %(days)s days, that is "
                     "%(months)s months and %(extra)s days."
                 )
                 % {
-                    "states": words.states(plan.covered),
+                    "in_states": words.where(plan.covered),
                     "days": words.number(plan.ledger.total_days),
                     "months": words.number(total.months),
                     "extra": words.number(total.days),
@@ -110,8 +112,10 @@ def share_steps(
         steps.append(_step("months", words.reason(text, conventions.months)))
     early = [s.country for s in states if any(p.start < s.applies_from for p in s.periods)]
     if early:
-        text = _("Periods in %(states)s from before the agreement applied there are counted.") % {
-            "states": words.states(early)
+        # TRANSLATORS: %(in_states)s is where, with its preposition and articles
+        # ("au Chili et au Pérou", "no Brasil"): do not write "in" before it.
+        text = _("Periods %(in_states)s from before the agreement applied there are counted.") % {
+            "in_states": words.where(early)
         }
         steps.append(_step("pre_agreement", words.reason(text, rules.pre_agreement)))
     for state in states:
@@ -149,9 +153,11 @@ def no_agreement_step(words: Words, countries: Sequence[str], as_of: dt.date) ->
     """Why no periods are added up."""
     _ = words.gettext
     if len(countries) == 1:
+        # TRANSLATORS: %(in_state)s is where, with its preposition and article ("au Chili",
+        # "no Brasil", "en Perú"): do not write "in" before it.
         text = _(
-            "All your periods are in %(state)s: its own law applies and no agreement is needed."
-        ) % {"state": words.state(countries[0])}
+            "All your periods are %(in_state)s: its own law applies and no agreement is needed."
+        ) % {"in_state": words.where(countries[:1])}
     else:
         text = _(
             "No agreement that Ruta knows adds up periods between %(states)s on %(date)s. "
