@@ -139,6 +139,31 @@ def test_explain_and_compare_say_confidence_in_the_language(
         assert "HIGH" not in text and "UNCERTAIN" not in text
 
 
+@pytest.mark.parametrize(
+    ("lang", "said", "translated"),
+    [
+        ("es", ["personas × vías", "Resultado por vía", "no cumple", "Condiciones que"], True),
+        ("fr", ["personnes × voies", "Résultat par voie", "non éligible", "Conditions qui"], True),
+        ("en", ["people × pathways", "Status by pathway", "ineligible", "Conditions that"], False),
+    ],
+)
+def test_simulate_reports_in_the_language(
+    tmp_path: Path, lang: str, said: list[str], translated: bool
+) -> None:
+    pop = tmp_path / "pop.csv"
+    pop.write_text(
+        "person_id,as_of,host_country,in_host_country\na,2026-11-28,ARG,true\n", encoding="utf-8"
+    )
+    done = ruta(
+        "pathways", "simulate", str(pop), "--out", str(tmp_path / "o.parquet"), "--lang", lang
+    )
+    assert done.returncode == 0, done.stderr
+    text = " ".join(done.stdout.split())
+    assert all(words in text for words in said), text
+    if translated:
+        assert "Status by pathway" not in text and "evaluations in" not in text
+
+
 def test_simulate_writes_results_and_refuses_bad_files(tmp_path: Path) -> None:
     pop = tmp_path / "pop.csv"
     pop.write_text(

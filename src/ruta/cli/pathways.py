@@ -435,6 +435,14 @@ def simulate_command(
     if out_path.suffix.lower() != ".parquet":
         raise PathwaysError(N_("the results file must end in .parquet"), field="--out")
     day = _date(as_of, "--as-of")
+    gettext = translator(language, "pathways").gettext
+
+    def number(value: int) -> str:
+        return format_number(value, language)
+
+    def said(text: str) -> str:
+        return say_in(text, gettext, number, language)
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -442,7 +450,10 @@ def simulate_command(
         console=err,
         transient=True,
     ) as bar:
-        task = bar.add_task(f"Evaluating {population.name} ({engine})", total=1.0)
+        evaluating = Text(
+            N_("Evaluating %(file)s (%(engine)s)"), file=population.name, engine=engine
+        )
+        task = bar.add_task(escape(said(evaluating)), total=1.0)
 
         def advance(fraction: float) -> None:
             bar.update(task, completed=fraction)
@@ -466,29 +477,38 @@ def simulate_command(
                 lang=language,
             )
     rate = summary.evaluations / summary.seconds if summary.seconds else 0.0
-    out.print(
-        f"{summary.people:,} people × pathways = {summary.evaluations:,} evaluations in "
-        f"{summary.seconds:.2f} s ({rate:,.0f}/s) → {out_path}"
+    done = Text(
+        N_(
+            "%(people)s people × pathways = %(evaluations)s evaluations in %(seconds)s s "
+            "(%(rate)s/s) → %(path)s"
+        ),
+        people=summary.people,
+        evaluations=summary.evaluations,
+        seconds=f"{summary.seconds:.2f}",
+        rate=round(rate),
+        path=str(out_path),
     )
-    table = Table(title="Status by pathway")
-    for name in ("pathway", "eligible", "undetermined", "ineligible"):
-        table.add_column(name, justify="right" if name != "pathway" else "left")
+    out.print(escape(said(done)))
+    statuses = ("eligible", "undetermined", "ineligible")
+    table = Table(title=gettext("Status by pathway"))
+    headers = (N_("pathway"), N_("eligible"), N_("undetermined"), N_("ineligible"))
+    for name in headers:
+        table.add_column(gettext(name), justify="right" if name != "pathway" else "left")
     by: dict[str, dict[str, int]] = {}
     for pid, status, n in summary.counts:
         by.setdefault(pid, {})[status] = n
     for pid, row in sorted(by.items()):
-        table.add_row(
-            pid, *(f"{row.get(s, 0):,}" for s in ("eligible", "undetermined", "ineligible"))
-        )
+        table.add_row(pid, *(number(row.get(s, 0)) for s in statuses))
     out.print(table)
-    blockers = Table(title="Conditions that block most people (besides living elsewhere)")
-    for name in ("pathway", "condition", "people"):
-        blockers.add_column(name)
+    blockers = Table(title=gettext("Conditions that block most people (besides living elsewhere)"))
+    for name in (N_("pathway"), N_("condition"), N_("people")):
+        blockers.add_column(gettext(name))
     for pid, cond, n in summary.blockers:
-        blockers.add_row(pid, cond, f"{n:,}")
+        blockers.add_row(pid, cond, number(n))
     out.print(blockers)
     if summary_out is not None:
-        out.print(f"summary (CSV, Parquet, SVG) → {summary_out}")
+        written = Text(N_("summary (CSV, Parquet, SVG) → %(path)s"), path=str(summary_out))
+        out.print(escape(said(written)))
 
 
 @app.command("test")
