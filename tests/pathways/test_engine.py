@@ -210,6 +210,35 @@ def test_a_region_tag_answers_in_its_language() -> None:
     assert brazilian.model_dump() == portuguese.model_dump()
 
 
+@pytest.mark.parametrize("born", ["2008", "2008-06"])
+def test_a_partial_birth_date_that_leaves_the_age_open_is_not_asked_again(born: str) -> None:
+    # On 2026-06-15 a child born in 2008 (or in June 2008) may be 17 or 18: the answer is
+    # undetermined until a document settles it, and the finder must not loop on the question.
+    profile = {
+        "host_country": "MEX",
+        "in_host_country": True,
+        "nationalities": [{"country": "HND", "acquired": "birth"}],
+        "unaccompanied_minor": True,
+        "date_of_birth": born,
+        "asylum_claim_pending": False,
+        "crime_victim_or_witness": False,
+        "humanitarian_cause": False,
+        "current_status": "irregular",
+        "criminal_records": [],
+    }
+    day = D(2026, 6, 15)
+    result = evaluate(profile, day, pathways=["mex.humanitarian-visitor"]).results[0]
+    assert result.status == "undetermined"
+    assert [m.fact for m in result.missing] == ["date_of_birth"]
+    assert result.missing[0].proves_with
+    assert next_question(profile, day, pathways=["mex.humanitarian-visitor"]) is None
+    # A year wholly on one side of the limit decides it.
+    younger = evaluate(
+        {**profile, "date_of_birth": "2009"}, day, pathways=["mex.humanitarian-visitor"]
+    )
+    assert younger.results[0].status == "eligible"
+
+
 def test_next_question_walks_toward_an_answer() -> None:
     from ruta.pathways import apply_answer
 

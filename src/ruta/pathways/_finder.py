@@ -10,7 +10,7 @@ from typing import Any
 from ruta.pathways._catalog import Catalog, default_catalog
 from ruta.pathways._engine import judge, select_pathways
 from ruta.pathways._facts import fact_catalog
-from ruta.pathways._profile import Profile, parse_profile
+from ruta.pathways._profile import Profile, fact_value, parse_profile
 from ruta.pathways._questions import Question, generic_fact, question_for
 
 __all__ = ["next_question"]
@@ -25,6 +25,9 @@ def next_question(
 ) -> Question | None:
     """The next fact to ask for, in the order people expect (None when done).
 
+    A fact the profile already holds is never asked again (a partial birth date that
+    leaves an age undecided waits for a document, which the result names).
+
     Facts are asked by their catalog ``stage``: first where the person is and who they are
     (in the catalog's order), then the rest, and a criminal or migration record last. Within
     the later stages a fact scores one point for every undetermined pathway that waits for
@@ -34,6 +37,15 @@ def next_question(
         >>> next_question({}, as_of=dt.date(2026, 6, 1)).fact
         'host_country'
         >>> next_question({"host_country": "BRA"}, as_of=dt.date(2026, 6, 1)).fact != "host_country"
+        True
+
+        A birth date given to the year is an answer, even when it leaves an age undecided:
+        >>> child = {"host_country": "MEX", "in_host_country": True, "unaccompanied_minor": True,
+        ...          "nationalities": [{"country": "HND", "acquired": "birth"}],
+        ...          "date_of_birth": "2008", "asylum_claim_pending": False,
+        ...          "crime_victim_or_witness": False, "humanitarian_cause": False,
+        ...          "current_status": "irregular", "criminal_records": []}
+        >>> next_question(child, as_of=dt.date(2026, 6, 15)) is None
         True
     """
     facts = parse_profile(profile).facts()
@@ -47,7 +59,10 @@ def next_question(
         waiting: set[str] = set()
         for missing in verdict.missing.values():
             waiting |= missing
-        votes.update(waiting)
+        # A fact already answered is not asked again: a birth date known to the year or the
+        # month that straddles an age limit stays undetermined until a document settles it
+        # (the result says which); asking again would only loop on the same answer.
+        votes.update(path for path in waiting if fact_value(facts, path) is None)
     if not votes:
         return None
     catalog_facts = fact_catalog()
