@@ -232,6 +232,10 @@ def test_a_partial_birth_date_that_leaves_the_age_open_is_not_asked_again(born: 
     assert [m.fact for m in result.missing] == ["date_of_birth"]
     assert result.missing[0].proves_with
     assert next_question(profile, day, pathways=["mex.humanitarian-visitor"]) is None
+    # The next step asks for the document, not for answers the finder will not ask.
+    assert result.next_steps[0].startswith("Bring a document that proves the exact answer")
+    assert "passport" in result.next_steps[0]
+    assert not any("remaining questions" in step for step in result.next_steps)
     # A year wholly on one side of the limit decides it.
     younger = evaluate(
         {**profile, "date_of_birth": "2009"}, day, pathways=["mex.humanitarian-visitor"]

@@ -25,7 +25,7 @@ from ruta.pathways._expr import (
 from ruta.pathways._facts import vocabulary
 from ruta.pathways._logic import Context, add_months, eval_pred, eval_term
 from ruta.pathways._model import Document, Pathway
-from ruta.pathways._profile import Profile, parse_profile
+from ruta.pathways._profile import Profile, fact_value, parse_profile
 from ruta.pathways._questions import question_for
 from ruta.pathways._result import (
     DeadlineOut,
@@ -413,12 +413,23 @@ def explain(verdict: Verdict, facts: Mapping[str, Any], as_of: dt.date, lang: st
             )
     next_steps = [pathway.next_steps.get(lang)]
     if verdict.status == "undetermined":
-        next_steps.insert(
-            0,
-            translator(lang, "pathways").gettext(
-                "Answer the remaining questions to find out whether you can apply."
-            ),
-        )
+        gettext = translator(lang, "pathways").gettext
+        # An answer given that does not settle a condition (a birth date known to the year
+        # that straddles an age limit) is proved by a document, not asked again.
+        given = [m for m in missing if fact_value(facts, m.fact) is not None]
+        steps = [
+            gettext(
+                "Bring a document that proves the exact answer to “%(question)s” "
+                "(%(documents)s): the answer you gave does not settle this pathway."
+            )
+            % {"question": m.question, "documents": ", ".join(m.proves_with)}
+            for m in given
+        ]
+        if len(given) < len(missing):
+            steps.insert(
+                0, gettext("Answer the remaining questions to find out whether you can apply.")
+            )
+        next_steps[:0] = steps
     return PathwayResult.model_construct(
         pathway=pathway.id,
         title=pathway.title(lang),
