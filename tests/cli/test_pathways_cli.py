@@ -139,6 +139,17 @@ def test_explain_and_compare_say_confidence_in_the_language(
         assert "HIGH" not in text and "UNCERTAIN" not in text
 
 
+def test_explain_shows_the_windows_citation_and_confidence() -> None:
+    explained = ruta("pathways", "explain", "chl.regularization-2021", "--lang", "es")
+    assert explained.returncode == 0, explained.stderr
+    lines = explained.stdout.splitlines()
+    window = next(i for i, line in enumerate(lines) if line.startswith("Plazo: 2021-04-20"))
+    assert "2022-01-07" in lines[window] and "INCIERTO" in lines[window]
+    assert "Ley 21.325, art. 8 transitorio" in lines[window + 1]
+    sure = ruta("pathways", "explain", "col.pep-tutor", "--lang", "es").stdout
+    assert "Plazo: 2025-09-01 → 2026-04-30\n" in sure and "Resolución 2451 de 2025" in sure
+
+
 @pytest.mark.parametrize(
     ("lang", "said", "translated"),
     [

@@ -278,10 +278,19 @@ def explain_command(
         source += f" ({local_pack}: {p.pack_file})"
     out.print(f"[dim]{escape(str(p.instrument))} · {escape(source)}[/]")
     window = p.window
-    out.print(
-        _("Window: %(opens)s → %(closes)s")
-        % {"opens": window.opens or "—", "closes": window.closes or _("open-ended")}
-    )
+    dates = _("Window: %(opens)s → %(closes)s") % {
+        "opens": window.opens or "—",
+        "closes": window.closes or _("open-ended"),
+    }
+    if window.citation is not None:
+        # The window's own citation and confidence, as each condition's below: a closing day
+        # the reference does not give is UNCERTAIN and must show it.
+        level = window.citation.confidence
+        flag = f" [magenta]{confidence_label(level, lang)}[/]" if level != "HIGH" else ""
+        dates = f"{escape(dates)}{flag}\n      [dim]{escape(str(window.citation))}[/]"
+    else:
+        dates = escape(dates)
+    out.print(dates)
     _heading(_("Conditions"))
     uncertain, discretionary = _("UNCERTAIN"), _("discretionary")
     for cond in p.conditions:
