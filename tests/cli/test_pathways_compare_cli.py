@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from ruta.pathways import compare
+from ruta.pathways import compare, confidence_label
 
 
 def test_compare_csv_contract(cli):
@@ -41,5 +41,8 @@ def test_compare_text_cites_parameters_and_says_when_the_pack_cites_nothing(cli)
     assert done.returncode == 0, done.stderr
     text = " ".join(done.stdout.split())  # the terminal wraps long cells
     years = compare("mercosur-temporary", "es").row("parameter", "residence_years").cells["ARG"]
-    assert f"≠ ARG: 3 MEDIUM ({' '.join(years.citation.split())})" in text
-    assert "UNCERTAIN (el paquete no cita fuente)" in text
+    # Confidence levels are said in the reader's language (MEDIUM, UNCERTAIN in English).
+    medium, uncertain = confidence_label("MEDIUM", "es"), confidence_label("UNCERTAIN", "es")
+    assert (medium, uncertain) != ("MEDIUM", "UNCERTAIN")
+    assert f"≠ ARG: 3 {medium} ({' '.join(years.citation.split())})" in text
+    assert f"{uncertain} (el paquete no cita fuente)" in text
