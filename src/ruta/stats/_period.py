@@ -58,6 +58,18 @@ class Period:
         return _add_months(self.start, 1) == self.end
 
     @property
+    def quarter(self) -> Period:
+        """The quarter that holds the period (itself for a quarter).
+
+        Examples:
+            >>> parse_period("2026-08").quarter.code
+            '2026-Q3'
+        """
+        first = _add_months(self.start, -((self.start.month - 1) % 3))
+        code = f"{first.year:04d}-Q{(first.month - 1) // 3 + 1}"
+        return Period(code, first, _add_months(first, 3))
+
+    @property
     def months(self) -> tuple[Period, ...]:
         """The months of the period, in order."""
         out: list[Period] = []

@@ -505,7 +505,7 @@ def compute_release(
         if name == "applications":
             # Counted with the months before the period, which the applications to date
             # need: one scan of the applications, not two.
-            history = counting.history(specs, tuple(dimensions))
+            history = counting.history(applied, tuple(dimensions))
             counted = _period_rows(history, specs, period, months_kept=quarter)
         if quarter:
             parts = counting.quarter(base, specs, tuple(dimensions), counted)
@@ -804,8 +804,7 @@ class _Counting:
         }
         months = [parse_period(code) for code in sorted(codes)]
         # Quarters published alone: the quarters' releases, their months' otherwise.
-        quarters = {f"{m.start.year}-Q{(m.start.month + 2) // 3}": None for m in months}
-        periods = months if self.linked else [parse_period(q) for q in quarters]
+        periods = months if self.linked else list(dict.fromkeys(m.quarter for m in months))
         withheld = self._withheld(base, specs, by_time, counted, periods)
         pathway, indicator = DIMENSIONS.index("PATHWAY"), DIMENSIONS.index("INDICATOR")
         person = [

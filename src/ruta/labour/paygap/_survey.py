@@ -134,7 +134,7 @@ def _decimal_commas(table: pa.Table, text_columns: set[str]) -> pa.Table:
             continue
         try:
             numbers = pc.cast(pc.replace_substring(column, ",", "."), pa.float64())
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        except pa.ArrowInvalid:  # text that is not a number: not a numeric column
             continue
         table = table.set_column(table.column_names.index(name), name, numbers)
     return table
